@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import express, { type Express } from 'express';
+import type { AppContext } from './context.js';
+import { auditRoutes } from './domain/audit/routes.js';
+import { devicesRoutes } from './domain/devices/routes.js';
+import { staffRoutes } from './domain/staff/routes.js';
+import { BODY_LIMIT, errorHandler } from './http/error-handler.js';
+import { ApiError } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { requestLog } from './http/request-log.js';
+import { mount, type RouteSpec } from './http/route.js';
+
+/** Every HTTP route of the server; the role-matrix test walks this list. */
+export const ROUTES: readonly RouteSpec[] = [
+  ...healthRoutes,
+  ...staffRoutes,
+  ...devicesRoutes,
+  ...auditRoutes,
+];
+
+/** The four screens, each a page of the kiosk build. */
+export const SCREENS = ['checkout', 'display', 'lookup', 'admin'] as const;
+
+export const KIOSK_DIST = resolve(import.meta.dirname, '../kiosk/dist');
+
+export function createApp(ctx: AppContext, kioskDir = KIOSK_DIST): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLog(ctx.log));
+  app.use('/api', express.json({ limit: BODY_LIMIT }));
+
+  const api = express.Router();
+  mount(api, ctx, ROUTES);
+  app.use(api);
+  app.use('/api', () => {
+    throw new ApiError('not_found', 'No such API path.');
+  });
+
+  for (const screen of SCREENS) {
+    app.get([`/${screen}`, `/${screen}/`], (_req, res) => {
+      const page = join(kioskDir, screen, 'index.html');
+      if (existsSync(page)) res.sendFile(page);
+      else res.status(503).type('text/plain').send('The screens are not built yet: run `npm run build`.');
+    });
+  }
+  app.get('/', (_req, res) => res.redirect('/admin'));
+  app.use(express.static(kioskDir, { index: false }));
+
+  app.use(errorHandler(ctx.log));
+  return app;
+}

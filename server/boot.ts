@@ -1,0 +1,101 @@
+import { join, resolve } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import type { AppContext, Store } from './context.js';
+import { ensureOwner } from './domain/staff/service.js';
+import { EventBus } from './events/bus.js';
+import type { Logger } from './logging.js';
+import { openSqlite, type Storage } from './storage/database.js';
+import { MIGRATIONS } from './storage/migrations/index.js';
+import { migrate } from './storage/migrator.js';
+import { VERSION } from './version.js';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface BootOptions {
+  dataDir: string;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+export interface Booted {
+  ctx: AppContext;
+  /** Set only on the first start when no owner password was given: print it once. */
+  generatedOwnerPassword: string | null;
+}
+
+/** Reads the config, opens and migrates the database, and makes sure the store and its owner exist. */
+export async function boot(options: BootOptions): Promise<Booted> {
+  const env = options.env ?? process.env;
+  const now = options.now ?? (() => new Date());
+  const dataDir = resolve(options.dataDir);
+  const { config } = await loadConfig(dataDir, env);
+  const ownerPassword = env.HANGER_OWNER_PASSWORD;
+  if (ownerPassword !== undefined && (ownerPassword.length < 8 || ownerPassword.length > 128)) {
+    throw new StartupError('HANGER_OWNER_PASSWORD must be 8 to 128 characters long.');
+  }
+  const storage = openSqlite(join(dataDir, config.database.file));
+  try {
+    const applied = await migrate(storage, MIGRATIONS, now);
+    if (applied.length > 0) options.log.info({ applied }, 'database migrated');
+    const store = await ensureStore(storage, config, now);
+    const ctx: AppContext = {
+      storage,
+      config,
+      store,
+      bus: new EventBus(now),
+      log: options.log,
+      now,
+      version: VERSION,
+    };
+    const owner = await ensureOwner(ctx, ownerPassword);
+    return { ctx, generatedOwnerPassword: owner.generatedPassword };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+async function ensureStore(storage: Storage, config: Config, now: () => Date): Promise<Store> {
+  const stores = await storage.db.selectFrom('stores').selectAll().execute();
+  const mine = stores.find((store) => store.code === config.store.code);
+  if (!mine && stores.length > 0) {
+    throw new StartupError(
+      `config.json names store ${config.store.code}, but this database holds store(s) ${stores.map((s) => s.code).join(', ')}. ` +
+        'Put the right store code back in config.json.',
+    );
+  }
+  const id = mine?.id ?? uuidv7();
+  await storage.write(async (trx) => {
+    if (mine) {
+      await trx
+        .updateTable('stores')
+        .set({ name: config.store.name, currency: config.currency, time_zone: config.timeZone })
+        .where('id', '=', id)
+        .execute();
+    } else {
+      await trx
+        .insertInto('stores')
+        .values({
+          id,
+          code: config.store.code,
+          name: config.store.name,
+          currency: config.currency,
+          time_zone: config.timeZone,
+          created_at: now().toISOString(),
+        })
+        .execute();
+    }
+  });
+  return {
+    id,
+    code: config.store.code,
+    name: config.store.name,
+    currency: config.currency,
+    timeZone: config.timeZone,
+  };
+}

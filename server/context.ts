@@ -1,0 +1,25 @@
+import type { Config } from './config/schema.js';
+import type { EventBus } from './events/bus.js';
+import type { Logger } from './logging.js';
+import type { Storage } from './storage/database.js';
+
+/** The shop this server runs. */
+export interface Store {
+  id: string;
+  code: string;
+  name: string;
+  currency: string;
+  timeZone: string;
+}
+
+/** Everything a domain service needs, made once at start-up and handed down. */
+export interface AppContext {
+  storage: Storage;
+  config: Config;
+  store: Store;
+  bus: EventBus;
+  log: Logger;
+  /** The time now; tests move it. */
+  now: () => Date;
+  version: string;
+}

@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../storage/schema.js';
+
+/** Every kind of row the audit log holds. */
+export const AUDIT_KINDS = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.locked',
+  'auth.logout',
+  'drawer.opened',
+  'staff.created',
+  'staff.updated',
+  'device.paired',
+  'device.revoked',
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+export interface AuditEntry {
+  kind: AuditKind;
+  staffId?: string | null;
+  /** Who approved with a PIN what `staffId` could not do alone. */
+  approverId?: string | null;
+  deviceId?: string | null;
+  subjectType?: string;
+  subjectId?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  kind: AuditKind;
+  staffId: string | null;
+  approverId: string | null;
+  deviceId: string | null;
+  subject: { type: string; id: string } | null;
+  detail: Record<string, unknown>;
+}
+
+/** Appends one audit row inside the caller's transaction, so it commits with the action. */
+export async function recordAudit(trx: Kysely<Database>, ctx: AppContext, entry: AuditEntry): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      id: uuidv7(),
+      store_id: ctx.store.id,
+      at: ctx.now().toISOString(),
+      kind: entry.kind,
+      staff_id: entry.staffId ?? null,
+      approver_id: entry.approverId ?? null,
+      device_id: entry.deviceId ?? null,
+      subject_type: entry.subjectType ?? null,
+      subject_id: entry.subjectId ?? null,
+      detail: JSON.stringify(entry.detail ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  staffId?: string;
+  kind?: AuditKind;
+  /** Id of the last row of the previous page. */
+  before?: string;
+  limit: number;
+}
+
+/** Newest first; `nextBefore` pages on. */
+export async function queryAudit(
+  ctx: AppContext,
+  filter: AuditFilter,
+): Promise<{ items: AuditRow[]; nextBefore: string | null }> {
+  let query = ctx.storage.db.selectFrom('audit_log').selectAll().where('store_id', '=', ctx.store.id);
+  if (filter.from) query = query.where('at', '>=', filter.from);
+  if (filter.to) query = query.where('at', '<', filter.to);
+  if (filter.staffId) {
+    const staffId = filter.staffId;
+    query = query.where((eb) => eb.or([eb('staff_id', '=', staffId), eb('approver_id', '=', staffId)]));
+  }
+  if (filter.kind) query = query.where('kind', '=', filter.kind);
+  if (filter.before) query = query.where('id', '<', filter.before);
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
+  const page = rows.slice(0, filter.limit);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      at: row.at,
+      kind: row.kind as AuditKind,
+      staffId: row.staff_id,
+      approverId: row.approver_id,
+      deviceId: row.device_id,
+      subject: row.subject_type && row.subject_id ? { type: row.subject_type, id: row.subject_id } : null,
+      detail: JSON.parse(row.detail) as Record<string, unknown>,
+    })),
+    nextBefore: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { route } from '../../http/route.js';
+import { DEVICE_KINDS } from '../../protocol/roles.js';
+import { assertStaff } from '../staff/sessions.js';
+import { openDrawer } from './drawer.js';
+import { approvePairing, listDevices, pollPairing, revokeDevice, startPairing } from './service.js';
+
+const deviceName = z.string().trim().min(1, 'required').max(40, 'at most 40 characters');
+const id = z.string().min(1).max(64);
+
+export const devicesRoutes = [
+  route({
+    method: 'post',
+    path: '/api/devices/pairings',
+    permission: 'public',
+    summary: 'A device asks to be paired and gets a code to show',
+    status: 201,
+    body: z.strictObject({ kind: z.enum(DEVICE_KINDS), name: deviceName }),
+    handle: ({ ctx, body }) => startPairing(ctx, body.kind, body.name),
+  }),
+  route({
+    method: 'post',
+    path: '/api/devices/pairings/:id/claim',
+    permission: 'public',
+    summary: 'The device polls with its secret; once approved it receives its token, once',
+    params: z.object({ id }),
+    body: z.strictObject({ secret: z.string().min(1).max(100) }),
+    handle: ({ ctx, params, body }) => pollPairing(ctx, params.id, body.secret),
+  }),
+  route({
+    method: 'post',
+    path: '/api/devices',
+    permission: 'device.manage',
+    summary: 'The owner pairs the device showing this code',
+    status: 201,
+    body: z.strictObject({
+      code: z.string().regex(/^\d{6}$/, '6 digits'),
+      name: deviceName.optional(),
+      terminalId: id.optional(),
+    }),
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return approvePairing(ctx, body.code, principal.staffId, body);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/devices',
+    permission: 'device.manage',
+    summary: 'List paired devices, revoked ones included',
+    handle: async ({ ctx }) => ({ items: await listDevices(ctx) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/devices/:id/revoke',
+    permission: 'device.manage',
+    summary: 'Revoke a device: its token stops working at once',
+    params: z.object({ id }),
+    handle: ({ ctx, params, principal }) => {
+      assertStaff(principal);
+      return revokeDevice(ctx, params.id, principal.staffId);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/drawer/open',
+    permission: 'drawer.open',
+    summary: 'Open the cash drawer of this terminal without a sale (a cashier needs approval)',
+    body: z.strictObject({ reason: z.string().trim().min(1, 'required').max(100, 'at most 100 characters') }),
+    handle: ({ ctx, body, principal, approver }) => {
+      assertStaff(principal);
+      return openDrawer(ctx, principal, approver, body.reason);
+    },
+  }),
+];

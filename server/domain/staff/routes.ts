@@ -1,0 +1,84 @@
+import { route } from '../../http/route.js';
+import type { DevicePrincipal } from '../../protocol/roles.js';
+import { loginBody, newStaffBody, pinLoginBody, staffChangesBody, staffParams } from './schemas.js';
+import { createStaff, listStaff, unlockStaff, updateStaff } from './service.js';
+import { assertStaff, login, logout, pinLogin } from './sessions.js';
+
+export const staffRoutes = [
+  route({
+    method: 'post',
+    path: '/api/auth/login',
+    permission: 'public',
+    summary: 'Sign in with username and password',
+    body: loginBody,
+    handle: ({ ctx, body }) => login(ctx, body.username, body.password),
+  }),
+  route({
+    method: 'post',
+    path: '/api/auth/pin',
+    permission: 'session.pin_login',
+    summary: 'Sign a staff member in with a PIN on this paired checkout terminal',
+    body: pinLoginBody,
+    handle: ({ ctx, body, principal }) =>
+      pinLogin(ctx, principal as DevicePrincipal, body.username, body.pin),
+  }),
+  route({
+    method: 'post',
+    path: '/api/auth/logout',
+    permission: 'session.self',
+    summary: 'End this staff session',
+    handle: async ({ ctx, principal }) => {
+      assertStaff(principal);
+      await logout(ctx, principal);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/auth/me',
+    permission: 'session.self',
+    summary: 'Who this token belongs to',
+    handle: async ({ principal }) => ({ principal }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/staff',
+    permission: 'staff.read',
+    summary: 'List staff',
+    handle: async ({ ctx }) => ({ items: await listStaff(ctx) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/staff',
+    permission: 'staff.manage',
+    summary: 'Add a staff member',
+    status: 201,
+    body: newStaffBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return createStaff(ctx, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'patch',
+    path: '/api/staff/:id',
+    permission: 'staff.manage',
+    summary: 'Change name, role, password or PIN; disable or enable',
+    params: staffParams,
+    body: staffChangesBody,
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return updateStaff(ctx, params.id, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/staff/:id/unlock',
+    permission: 'staff.manage',
+    summary: 'Lift a lockout after too many wrong passwords or PINs',
+    params: staffParams,
+    handle: ({ ctx, params, principal }) => {
+      assertStaff(principal);
+      return unlockStaff(ctx, params.id, principal.staffId);
+    },
+  }),
+];

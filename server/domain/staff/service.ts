@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppContext } from '../../context.js';
+import { ApiError, notFound } from '../../http/errors.js';
+import type { StaffRole } from '../../protocol/roles.js';
+import type { StaffRow } from '../../storage/schema.js';
+import { recordAudit } from '../audit/service.js';
+import { hashSecret } from './secrets.js';
+import { revokeSessionsOf } from './sessions.js';
+
+/** A staff member as the admin page sees them; never a hash. */
+export interface StaffView {
+  id: string;
+  username: string;
+  name: string;
+  role: StaffRole;
+  active: boolean;
+  hasPin: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+export interface NewStaff {
+  username: string;
+  name: string;
+  role: StaffRole;
+  password: string;
+  pin?: string | undefined;
+}
+
+export interface StaffChanges {
+  name?: string | undefined;
+  role?: StaffRole | undefined;
+  active?: boolean | undefined;
+  password?: string | undefined;
+  /** A new PIN, or null to remove it. */
+  pin?: string | null | undefined;
+}
+
+function view(row: StaffRow, now: Date): StaffView {
+  return {
+    id: row.id,
+    username: row.username,
+    name: row.name,
+    role: row.role as StaffRole,
+    active: row.active === 1,
+    hasPin: row.pin_hash !== null,
+    lockedUntil: row.locked_until && row.locked_until > now.toISOString() ? row.locked_until : null,
+    createdAt: row.created_at,
+  };
+}
+
+export async function listStaff(ctx: AppContext): Promise<StaffView[]> {
+  const rows = await ctx.storage.db.selectFrom('staff').selectAll().orderBy('created_at').execute();
+  return rows.map((row) => view(row, ctx.now()));
+}
+
+async function findRow(ctx: AppContext, id: string): Promise<StaffRow> {
+  const row = await ctx.storage.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('staff member', id);
+  return row;
+}
+
+export async function createStaff(
+  ctx: AppContext,
+  input: NewStaff,
+  byStaffId: string | null,
+): Promise<StaffView> {
+  const [passwordHash, pinHash] = await Promise.all([
+    hashSecret(input.password),
+    input.pin ? hashSecret(input.pin) : Promise.resolve(null),
+  ]);
+  const now = ctx.now().toISOString();
+  const id = uuidv7();
+  await ctx.storage.write(async (trx) => {
+    const taken = await trx
+      .selectFrom('staff')
+      .select('id')
+      .where('username', '=', input.username)
+      .executeTakeFirst();
+    if (taken) {
+      throw new ApiError('conflict', `The username ${input.username} is already in use.`, {
+        username: 'already in use',
+      });
+    }
+    await trx
+      .insertInto('staff')
+      .values({
+        id,
+        store_id: ctx.store.id,
+        username: input.username,
+        name: input.name,
+        role: input.role,
+        password_hash: passwordHash,
+        pin_hash: pinHash,
+        active: 1,
+        locked_until: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'staff.created',
+      staffId: byStaffId,
+      subjectType: 'staff',
+      subjectId: id,
+      detail: { username: input.username, role: input.role },
+    });
+  });
+  return view(await findRow(ctx, id), ctx.now());
+}
+
+export async function updateStaff(
+  ctx: AppContext,
+  id: string,
+  changes: StaffChanges,
+  byStaffId: string,
+): Promise<StaffView> {
+  const before = await findRow(ctx, id);
+  const [passwordHash, pinHash] = await Promise.all([
+    changes.password ? hashSecret(changes.password) : Promise.resolve(undefined),
+    changes.pin ? hashSecret(changes.pin) : Promise.resolve(changes.pin === null ? null : undefined),
+  ]);
+  if (byStaffId === id && (changes.active === false || (changes.role && changes.role !== 'owner'))) {
+    throw new ApiError('business_rule', 'You cannot disable yourself or give up your own owner role.', {
+      [changes.active === false ? 'active' : 'role']: 'not for your own account',
+    });
+  }
+  await ctx.storage.write(async (trx) => {
+    await trx
+      .updateTable('staff')
+      .set({
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.role !== undefined && { role: changes.role }),
+        ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
+        ...(passwordHash !== undefined && { password_hash: passwordHash }),
+        ...(pinHash !== undefined && { pin_hash: pinHash }),
+        updated_at: ctx.now().toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
+    const signOut = changes.active === false || passwordHash !== undefined || changes.role !== undefined;
+    if (signOut)
+      await revokeSessionsOf(trx, ctx, id, changes.active === false ? 'disabled' : 'credentials_changed');
+    await recordAudit(trx, ctx, {
+      kind: 'staff.updated',
+      staffId: byStaffId,
+      subjectType: 'staff',
+      subjectId: id,
+      detail: {
+        changed: Object.keys(changes).filter((key) => changes[key as keyof StaffChanges] !== undefined),
+        ...(changes.role !== undefined && { role: { from: before.role, to: changes.role } }),
+        ...(changes.active !== undefined && { active: changes.active }),
+      },
+    });
+  });
+  if (changes.active !== undefined)
+    ctx.bus.publish('staff.changed', ctx.store.id, { staffId: id, active: changes.active });
+  return view(await findRow(ctx, id), ctx.now());
+}
+
+export async function unlockStaff(ctx: AppContext, id: string, byStaffId: string): Promise<StaffView> {
+  await findRow(ctx, id);
+  await ctx.storage.write(async (trx) => {
+    await trx
+      .updateTable('staff')
+      .set({ failed_attempts: 0, locked_until: null })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'staff.updated',
+      staffId: byStaffId,
+      subjectType: 'staff',
+      subjectId: id,
+      detail: { changed: ['unlocked'] },
+    });
+  });
+  return view(await findRow(ctx, id), ctx.now());
+}
+
+/**
+ * First start: creates the owner account `owner`. Without a password given, one is made up
+ * and handed back so the caller can print it once.
+ */
+export async function ensureOwner(
+  ctx: AppContext,
+  password: string | undefined,
+): Promise<{ created: boolean; generatedPassword: string | null }> {
+  const any = await ctx.storage.db.selectFrom('staff').select('id').limit(1).executeTakeFirst();
+  if (any) return { created: false, generatedPassword: null };
+  const generated = password ? null : randomBytes(9).toString('base64url');
+  await createStaff(
+    ctx,
+    { username: 'owner', name: '店主', role: 'owner', password: password ?? generated ?? '' },
+    null,
+  );
+  return { created: true, generatedPassword: generated };
+}

@@ -1,0 +1,141 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import type { DevicePrincipal, StaffPrincipal, StaffRole } from '../../protocol/roles.js';
+import type { Database } from '../../storage/schema.js';
+import { recordAudit } from '../audit/service.js';
+import { checkCredential } from './credentials.js';
+import { newToken, tokenHash } from './secrets.js';
+
+export interface SignedIn {
+  token: string;
+  expiresAt: string;
+  staff: { id: string; name: string; role: StaffRole };
+}
+
+async function openSession(
+  ctx: AppContext,
+  staff: { id: string; name: string; role: string },
+  method: 'password' | 'pin',
+  deviceId: string | null,
+): Promise<SignedIn> {
+  const token = newToken('hgs');
+  const now = ctx.now();
+  const expiresAt = new Date(now.getTime() + ctx.config.security.sessionHours * 3_600_000).toISOString();
+  const sessionId = uuidv7();
+  await ctx.storage.write(async (trx) => {
+    await trx
+      .insertInto('staff_sessions')
+      .values({
+        id: sessionId,
+        store_id: ctx.store.id,
+        staff_id: staff.id,
+        token_hash: tokenHash(token),
+        device_id: deviceId,
+        method,
+        created_at: now.toISOString(),
+        expires_at: expiresAt,
+        revoked_at: null,
+        revoked_reason: null,
+      })
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'auth.login',
+      staffId: staff.id,
+      deviceId,
+      subjectType: 'session',
+      subjectId: sessionId,
+      detail: { method },
+    });
+  });
+  return { token, expiresAt, staff: { id: staff.id, name: staff.name, role: staff.role as StaffRole } };
+}
+
+/** Password sign-in (the admin page). */
+export async function login(ctx: AppContext, username: string, password: string): Promise<SignedIn> {
+  const staff = await checkCredential(ctx, username, password, 'password', 'login', null);
+  return openSession(ctx, staff, 'password', null);
+}
+
+/** PIN sign-in on a paired checkout terminal; the session is bound to that terminal. */
+export async function pinLogin(
+  ctx: AppContext,
+  terminal: DevicePrincipal,
+  username: string,
+  pin: string,
+): Promise<SignedIn> {
+  const staff = await checkCredential(ctx, username, pin, 'pin', 'pin_login', terminal.deviceId);
+  return openSession(ctx, staff, 'pin', terminal.deviceId);
+}
+
+export async function logout(ctx: AppContext, principal: StaffPrincipal): Promise<void> {
+  await ctx.storage.write(async (trx) => {
+    await trx
+      .updateTable('staff_sessions')
+      .set({ revoked_at: ctx.now().toISOString(), revoked_reason: 'logout' })
+      .where('id', '=', principal.sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'auth.logout',
+      staffId: principal.staffId,
+      deviceId: principal.deviceId,
+      subjectType: 'session',
+      subjectId: principal.sessionId,
+    });
+  });
+}
+
+/**
+ * The signed-in staff member behind a token, or null when the token is unknown, expired,
+ * revoked, the staff member disabled, or the terminal it was issued on revoked.
+ */
+export async function resolveStaffToken(ctx: AppContext, token: string): Promise<StaffPrincipal | null> {
+  const row = await ctx.storage.db
+    .selectFrom('staff_sessions as s')
+    .innerJoin('staff as st', 'st.id', 's.staff_id')
+    .leftJoin('devices as d', 'd.id', 's.device_id')
+    .select([
+      's.id as sessionId',
+      's.expires_at as expiresAt',
+      's.revoked_at as revokedAt',
+      's.device_id as deviceId',
+      'd.revoked_at as deviceRevokedAt',
+      'st.id as staffId',
+      'st.store_id as storeId',
+      'st.name as name',
+      'st.role as role',
+      'st.active as active',
+    ])
+    .where('s.token_hash', '=', tokenHash(token))
+    .executeTakeFirst();
+  if (!row || row.revokedAt || !row.active || row.deviceRevokedAt) return null;
+  if (row.expiresAt <= ctx.now().toISOString()) return null;
+  return {
+    kind: 'staff',
+    staffId: row.staffId,
+    storeId: row.storeId,
+    name: row.name,
+    role: row.role as StaffRole,
+    sessionId: row.sessionId,
+    deviceId: row.deviceId,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** Signs a staff member out everywhere (disabled, password changed). Run inside the caller's transaction. */
+export function revokeSessionsOf(trx: Kysely<Database>, ctx: AppContext, staffId: string, reason: string) {
+  return trx
+    .updateTable('staff_sessions')
+    .set({ revoked_at: ctx.now().toISOString(), revoked_reason: reason })
+    .where('staff_id', '=', staffId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export function assertStaff(principal: unknown): asserts principal is StaffPrincipal {
+  if ((principal as StaffPrincipal | null)?.kind !== 'staff') {
+    throw new ApiError('forbidden', 'A staff member must be signed in for this.');
+  }
+}

@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from '../logging.js';
+import { ApiError } from './errors.js';
+
+export const BODY_LIMIT = '256kb';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps every error to API.md's `{error}` shape; only a real fault is a 500, and it is logged. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) log.error({ err: error }, 'request failed');
+    if (apiError.headers) res.set(apiError.headers);
+    res.status(apiError.status).json({ error: apiError.toBody() });
+  };
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const { type, status } = (error ?? {}) as BodyParserError;
+  if (type === 'entity.parse.failed') {
+    return new ApiError('validation_failed', 'The body is not valid JSON.', { body: 'not valid JSON' });
+  }
+  if (type === 'entity.too.large') {
+    return new ApiError('payload_too_large', `The body is larger than ${BODY_LIMIT}.`, {
+      body: `larger than ${BODY_LIMIT}`,
+    });
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new ApiError('validation_failed', 'The body must be UTF-8 JSON.', {
+      body: 'unsupported encoding',
+    });
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError('validation_failed', 'The request could not be read.', { body: 'unreadable' });
+  }
+  return new ApiError('internal', 'Something went wrong on the server; nothing was changed.');
+}

@@ -1,0 +1,91 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { AppContext } from '../context.js';
+import type { Approver } from '../domain/staff/approval.js';
+import { authorizeAction } from '../domain/staff/authorize.js';
+import type { Permission } from '../domain/staff/permissions.js';
+import type { Principal } from '../protocol/roles.js';
+import { authenticate } from './auth.js';
+import { ApiError, validationError } from './errors.js';
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/** What a route handler receives: validated input and who is asking. */
+export interface Call<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Null only on public routes. */
+  principal: Principal | null;
+  /** The staff member whose PIN approved an action the caller may not do alone. */
+  approver: Approver | null;
+  ctx: AppContext;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+  method: Method;
+  path: string;
+  /** 'public' routes need no token; every other route needs this permission. */
+  permission: Permission | 'public';
+  summary: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Status of a successful answer; 200 unless said. */
+  status?: number;
+  handle(call: Call<B, Q, P>): Promise<unknown>;
+}
+
+/** Declares a route; the declaration also feeds the role-matrix test. */
+export function route<B = unknown, Q = unknown, P = unknown>(spec: RouteSpec<B, Q, P>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+function approvalFrom(req: Request): { username: string; pin: string } | null {
+  const username = req.get('hanger-approval-user');
+  const pin = req.get('hanger-approval-pin');
+  if (username === undefined && pin === undefined) return null;
+  if (!username || !pin) {
+    throw new ApiError('validation_failed', 'An approval needs both the approver and the PIN.', {
+      [username ? 'Hanger-Approval-Pin' : 'Hanger-Approval-User']: 'missing',
+    });
+  }
+  return { username, pin };
+}
+
+/** Checks who is asking and whether they may (or bring an approval that may). */
+export async function authorize(
+  ctx: AppContext,
+  req: Request,
+  permission: Permission | 'public',
+): Promise<{ principal: Principal | null; approver: Approver | null }> {
+  if (permission === 'public') return { principal: null, approver: null };
+  const principal = await authenticate(ctx, req.get('authorization'));
+  const approver = await authorizeAction(ctx, principal, permission, approvalFrom(req));
+  return { principal, approver };
+}
+
+export function mount(router: Router, ctx: AppContext, routes: readonly RouteSpec[]): void {
+  for (const spec of routes) {
+    const handler: RequestHandler = async (req, res) => {
+      const { principal, approver } = await authorize(ctx, req, spec.permission);
+      const params = parse(spec.params, req.params, 'params');
+      const query = parse(spec.query, req.query, 'query');
+      const body = parse(spec.body, req.body, 'body');
+      const result = await spec.handle({ body, query, params, principal, approver, ctx, req, res });
+      if (res.headersSent) return;
+      if (result === undefined) res.status(spec.status ?? 204).end();
+      else res.status(spec.status ?? 200).json(result);
+    };
+    router[spec.method](spec.path, handler);
+  }
+}

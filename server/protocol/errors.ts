@@ -1,0 +1,26 @@
+/** Every error the server can answer with, over HTTP and over WebSocket alike. */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  payload_too_large: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  account_locked: 423,
+  business_rule: 422,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Field path (dotted) → what is wrong with it. */
+  fields?: Record<string, string>;
+}
+
+/** The body of every HTTP error response. */
+export interface ErrorResponse {
+  error: ErrorBody;
+}

@@ -1,0 +1,58 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, KIOSK_DIST } from './app.js';
+import type { AppContext } from './context.js';
+import { auditCommands } from './domain/audit/commands.js';
+import { devicesCommands } from './domain/devices/commands.js';
+import { staffCommands } from './domain/staff/commands.js';
+import type { CommandSpec } from './ws/command.js';
+import { type HubOptions, WsHub } from './ws/hub.js';
+
+/** Every WebSocket command; the role-matrix test walks this list. */
+export const COMMANDS: readonly CommandSpec[] = [...staffCommands, ...devicesCommands, ...auditCommands];
+
+export interface RunningServer {
+  server: Server;
+  hub: WsHub;
+  port: number;
+  url: string;
+  /** Stops taking requests, lets in-flight ones finish, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+export interface ServeOptions extends HubOptions {
+  port: number;
+  host?: string;
+  kioskDir?: string;
+}
+
+export async function serve(ctx: AppContext, options: ServeOptions): Promise<RunningServer> {
+  const app = createApp(ctx, options.kioskDir ?? KIOSK_DIST);
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  const hub = new WsHub(ctx, server, COMMANDS, options);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | null = null;
+  return {
+    server,
+    hub,
+    port,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await hub.close();
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), 10_000);
+        await drained;
+        clearTimeout(force);
+        await ctx.storage.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** Raised when the database file cannot be opened; start-up stops and the file is left as it is. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
+}
+
+/**
+ * The store's database. `db` is for reads; every business action goes through `write`,
+ * one transaction per action.
+ */
+export class Storage {
+  readonly engine: Engine = 'sqlite';
+
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly closeHandle: () => Promise<void>,
+  ) {}
+
+  /**
+   * Runs `action` in one write transaction (SQLite: BEGIN IMMEDIATE, so the write lock is
+   * taken up front and two writers never deadlock). Use only `trx` inside: the connection
+   * is held until the transaction ends.
+   */
+  write<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (trx) => {
+      await sql`begin immediate`.execute(trx);
+      try {
+        const result = await action(trx);
+        await sql`commit`.execute(trx);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(trx);
+        throw error;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.closeHandle();
+  }
+}
+
+/** Opens (or creates) the SQLite database at `file`, durable settings on. */
+export function openSqlite(file: string): Storage {
+  let handle: BetterSqlite3.Database;
+  try {
+    handle = new BetterSqlite3(file);
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = FULL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 5000');
+    handle.prepare('select count(*) from sqlite_master').get();
+  } catch (error) {
+    throw new DatabaseOpenError(
+      `Cannot open the database ${file}: ${(error as Error).message}. ` +
+        'The file was left untouched. Restore a backup or move the file aside, then start again.',
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  return new Storage(db, () => db.destroy());
+}

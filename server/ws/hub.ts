@@ -1,0 +1,286 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { markSeen } from '../domain/devices/service.js';
+import { authorizeAction } from '../domain/staff/authorize.js';
+import { resolveToken } from '../http/auth.js';
+import { ApiError, validationError } from '../http/errors.js';
+import type { ErrorBody } from '../protocol/errors.js';
+import type { EventType, StoreEvent } from '../protocol/events.js';
+import type { Principal } from '../protocol/roles.js';
+import { CLOSE, MAX_SCHEMA, MIN_SCHEMA, type ServerMessage } from '../protocol/ws.js';
+import type { CommandSpec } from './command.js';
+import { isTopic, receives, TOPICS } from './topics.js';
+
+export interface HubOptions {
+  /** How often to ping; a client that has not answered the previous ping is dropped. */
+  heartbeatMs?: number;
+  /** How long a new connection may take to authenticate. */
+  authTimeoutMs?: number;
+}
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+const authMessage = z.object({
+  type: z.literal('auth'),
+  token: z.string().min(1).max(200),
+  schema: z.number().int().optional(),
+});
+const envelope = z.looseObject({
+  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  type: z.string().min(1).max(64),
+  approval: z.strictObject({ username: z.string().min(1).max(40), pin: z.string().max(6) }).optional(),
+});
+
+class Connection {
+  principal: Principal | null = null;
+  token = '';
+  alive = true;
+  readonly subscriptions = new Map<number, EventType>();
+  /** Messages of one connection are handled in order. */
+  queue: Promise<void> = Promise.resolve();
+
+  constructor(readonly socket: WebSocket) {}
+
+  send(message: ServerMessage): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  fail(id: number | null, error: ErrorBody): void {
+    this.send({ id, type: 'result', success: false, error });
+  }
+
+  close(code: number, reason: string): void {
+    this.principal = null;
+    this.socket.close(code, reason);
+  }
+}
+
+/**
+ * The `/ws` endpoint: hello → auth handshake, request/result, subscribe/event and a
+ * heartbeat that drops dead clients. Commands are thin adapters over domain services.
+ */
+export class WsHub {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly commands: Map<string, CommandSpec>;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly ctx: AppContext,
+    server: Server,
+    commands: readonly CommandSpec[],
+    private readonly options: HubOptions = {},
+  ) {
+    this.commands = new Map(commands.map((spec) => [spec.type, spec]));
+    this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES });
+    this.wss.on('connection', (socket, request) => this.accept(socket, request));
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
+    this.stopListening = ctx.bus.listen((event) => this.deliver(event));
+  }
+
+  /** Says goodbye to every client (1001) and stops. */
+  close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.stopListening();
+    for (const connection of this.connections) connection.close(CLOSE.goingAway, 'server shutting down');
+    return new Promise((resolve) => this.wss.close(() => resolve()));
+  }
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  private accept(socket: WebSocket, _request: IncomingMessage): void {
+    const connection = new Connection(socket);
+    this.connections.add(connection);
+    const authTimer = setTimeout(() => {
+      if (!connection.principal) connection.close(CLOSE.authTimeout, 'no auth in time');
+    }, this.options.authTimeoutMs ?? 10_000);
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      this.connections.delete(connection);
+    });
+    socket.on('error', (error) => this.ctx.log.warn({ err: error.message }, 'websocket error'));
+    socket.on('message', (data, isBinary) => {
+      const text = isBinary ? null : data.toString();
+      connection.queue = connection.queue
+        .then(() =>
+          connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
+        )
+        .catch((error: unknown) => this.ctx.log.error({ err: error }, 'websocket handler failed'));
+    });
+    connection.send({
+      type: 'hello',
+      version: this.ctx.version,
+      minSchema: MIN_SCHEMA,
+      maxSchema: MAX_SCHEMA,
+    });
+  }
+
+  private async authenticate(connection: Connection, text: string | null): Promise<void> {
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    const parsed = authMessage.safeParse(parseJson(text));
+    const principal = parsed.success ? await resolveToken(this.ctx, parsed.data.token) : null;
+    if (!parsed.success || !principal) {
+      connection.send({
+        type: 'auth_invalid',
+        message: 'Send {type:"auth", token} with a valid token first.',
+      });
+      connection.close(CLOSE.unauthorized, 'unauthorized');
+      return;
+    }
+    const schema = parsed.data.schema ?? MAX_SCHEMA;
+    if (schema < MIN_SCHEMA || schema > MAX_SCHEMA) {
+      connection.send({
+        type: 'auth_invalid',
+        message: `Schema ${schema} is not spoken here (${MIN_SCHEMA}–${MAX_SCHEMA}).`,
+      });
+      connection.close(CLOSE.schemaUnsupported, 'schema unsupported');
+      return;
+    }
+    connection.principal = principal;
+    connection.token = parsed.data.token;
+    if (principal.kind === 'device') await markSeen(this.ctx, principal.deviceId);
+    connection.send({ type: 'auth_ok', schema, principal });
+  }
+
+  private async request(connection: Connection, text: string | null): Promise<void> {
+    const raw = parseJson(text);
+    if (raw === undefined) {
+      connection.fail(null, {
+        code: 'validation_failed',
+        message: 'The frame is not JSON text.',
+        fields: { frame: 'not JSON' },
+      });
+      return;
+    }
+    const parsed = envelope.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
+      connection.fail(id, validationError(parsed.error).toBody());
+      return;
+    }
+    const { id, type, approval, ...params } = parsed.data;
+    try {
+      // Every request re-checks the token, so revocation and expiry bite at once.
+      const principal = await resolveToken(this.ctx, connection.token);
+      if (!principal) {
+        connection.close(CLOSE.unauthorized, 'token revoked or expired');
+        return;
+      }
+      connection.principal = principal;
+      const result = await this.dispatch(connection, principal, id, type, params, approval ?? null);
+      if (type === 'ping') connection.send({ id, type: 'pong' });
+      else connection.send({ id, type: 'result', success: true, result });
+    } catch (error) {
+      if (error instanceof ApiError) {
+        connection.fail(id, error.toBody());
+      } else {
+        this.ctx.log.error({ err: error, type }, 'websocket command failed');
+        connection.fail(id, {
+          code: 'internal',
+          message: 'Something went wrong on the server; nothing was changed.',
+        });
+      }
+    }
+  }
+
+  private async dispatch(
+    connection: Connection,
+    principal: Principal,
+    id: number,
+    type: string,
+    params: Record<string, unknown>,
+    approval: { username: string; pin: string } | null,
+  ): Promise<unknown> {
+    if (type === 'ping') return null;
+    if (type === 'subscribe') {
+      const topic = params.topic;
+      if (!isTopic(topic)) {
+        throw new ApiError('validation_failed', 'Unknown topic.', {
+          topic: `one of ${Object.keys(TOPICS).join(', ')}`,
+        });
+      }
+      await authorizeAction(this.ctx, principal, TOPICS[topic].permission, null);
+      connection.subscriptions.set(id, topic);
+      return null;
+    }
+    if (type === 'unsubscribe') {
+      const subscription = params.subscription;
+      if (typeof subscription !== 'number' || !connection.subscriptions.delete(subscription)) {
+        throw new ApiError('not_found', 'No such subscription on this connection.', {
+          subscription: 'unknown',
+        });
+      }
+      return null;
+    }
+    const spec = this.commands.get(type);
+    if (!spec) throw new ApiError('not_found', `Unknown command ${type}.`, { type: 'unknown command' });
+    const approver = await authorizeAction(this.ctx, principal, spec.permission, approval);
+    const checked = spec.params.safeParse(params);
+    if (!checked.success) throw validationError(checked.error);
+    return spec.handle({ ctx: this.ctx, principal, approver, params: checked.data });
+  }
+
+  private deliver(event: StoreEvent): void {
+    if (event.type === 'device.revoked') {
+      // The device itself, and staff signed in on it.
+      const { deviceId } = (event as StoreEvent<'device.revoked'>).data;
+      this.dropWhere((principal) => principal.deviceId === deviceId);
+    }
+    if (event.type === 'staff.changed') {
+      const { staffId, active } = (event as StoreEvent<'staff.changed'>).data;
+      if (!active) this.dropWhere((p) => p.kind === 'staff' && p.staffId === staffId);
+    }
+    for (const connection of this.connections) {
+      const principal = connection.principal;
+      if (!principal || !receives(principal, event)) continue;
+      for (const [id, topic] of connection.subscriptions) {
+        if (topic === event.type) connection.send({ id, type: 'event', event });
+      }
+    }
+  }
+
+  private dropWhere(match: (principal: Principal) => boolean): void {
+    for (const connection of this.connections) {
+      if (connection.principal && match(connection.principal))
+        connection.close(CLOSE.unauthorized, 'revoked');
+    }
+  }
+
+  private beat(): void {
+    for (const connection of this.connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        this.connections.delete(connection);
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+      if (connection.principal) {
+        // Sessions also end by expiry while a client only listens.
+        resolveToken(this.ctx, connection.token)
+          .then((principal) => {
+            if (!principal) connection.close(CLOSE.unauthorized, 'session expired');
+          })
+          .catch((error: unknown) => this.ctx.log.error({ err: error }, 'session check failed'));
+      }
+    }
+  }
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,44 @@
+import { may, type Permission } from '../domain/staff/permissions.js';
+import type { EventType, StoreEvent } from '../protocol/events.js';
+import { actorOf, type Principal } from '../protocol/roles.js';
+
+interface Topic {
+  /** Needed to subscribe at all. */
+  permission: Permission;
+  /** Narrows which events of the topic this principal receives. */
+  sees?: (principal: Principal, event: StoreEvent) => boolean;
+}
+
+/** The terminal a principal works at: a checkout device itself, or a staff member signed in on one. */
+function terminalOf(principal: Principal): string | null {
+  if (principal.kind === 'staff') return principal.deviceId;
+  return principal.deviceKind === 'checkout' ? principal.deviceId : principal.terminalId;
+}
+
+/** Who may subscribe to which event, and which of its events they see. */
+export const TOPICS: Record<EventType, Topic> = {
+  'device.paired': { permission: 'device.manage' },
+  'device.revoked': { permission: 'device.manage' },
+  'device.status': {
+    permission: 'device.status.read',
+    sees: (principal, event) =>
+      actorOf(principal) !== 'cashier' ||
+      terminalOf(principal) === (event as StoreEvent<'device.status'>).data.terminalId,
+  },
+  'drawer.open': {
+    permission: 'device.status.report',
+    sees: (principal, event) =>
+      terminalOf(principal) === (event as StoreEvent<'drawer.open'>).data.terminalId,
+  },
+  'staff.changed': { permission: 'staff.read' },
+};
+
+export function isTopic(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.hasOwn(TOPICS, value);
+}
+
+export function receives(principal: Principal, event: StoreEvent): boolean {
+  const topic = TOPICS[event.type];
+  if (event.storeId !== principal.storeId || !may(actorOf(principal), topic.permission)) return false;
+  return topic.sees ? topic.sees(principal, event) : true;
+}
