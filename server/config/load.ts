@@ -48,7 +48,7 @@ export async function loadConfig(
     low.data = config;
     await low.write();
   }
-  if (env.PORT !== undefined) {
+  if (env.PORT !== undefined && env.PORT !== '') {
     const port = Number(env.PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new ConfigError(`PORT=${env.PORT} is not a port number (0–65535).`);

@@ -29,11 +29,12 @@ export class ApiError extends Error {
 export function validationError(error: ZodError, prefix?: string): ApiError {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
-    const path = [prefix, ...issue.path.map(String)]
-      .filter((part) => part !== undefined && part !== '')
-      .join('.');
-    const key = path || prefix || 'body';
-    fields[key] ??= issue.message;
+    const base = [prefix, ...issue.path.map(String)].filter((part) => part !== undefined && part !== '');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields[[...base, key].join('.')] ??= 'unknown field';
+      continue;
+    }
+    fields[base.join('.') || 'body'] ??= issue.message;
   }
   const names = Object.keys(fields);
   return new ApiError(
