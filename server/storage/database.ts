@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { type Compilable, type CompiledQuery, Kysely, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -61,6 +61,45 @@ export function openSqlite(file: string): Storage {
         'The file was left untouched. Restore a backup or move the file aside, then start again.',
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return new Storage(db, () => db.destroy());
+}
+
+/**
+ * Kysely asks better-sqlite3 to prepare every query anew, which costs more than running it.
+ * Keep the most recently used statements, keyed by their SQL text.
+ */
+function withStatementCache(handle: BetterSqlite3.Database, size = 1000): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text);
+      } else {
+        statement = handle.prepare(text);
+        if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
+}
+
+/**
+ * A query on a hot path, built and compiled once per database and then run with new
+ * parameters (in the order the built query takes them).
+ */
+export function hotQuery<Row>(build: (db: Kysely<Database>) => Compilable<Row>) {
+  const compiled = new WeakMap<Kysely<Database>, CompiledQuery<Row>>();
+  return async (db: Kysely<Database>, parameters: readonly unknown[]): Promise<Row | undefined> => {
+    let query = compiled.get(db);
+    if (!query) {
+      query = build(db).compile();
+      compiled.set(db, query);
+    }
+    const result = await db.executeQuery<Row>({ ...query, parameters });
+    return result.rows[0];
+  };
 }

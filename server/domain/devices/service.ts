@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import type { DeviceKind, DevicePrincipal } from '../../protocol/roles.js';
+import { hotQuery } from '../../storage/database.js';
 import type { DeviceTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { newToken, tokenHash } from '../staff/secrets.js';
@@ -247,12 +248,15 @@ export async function revokeDevice(ctx: AppContext, id: string, byStaffId: strin
   return getDevice(ctx, id);
 }
 
-export async function resolveDeviceToken(ctx: AppContext, token: string): Promise<DevicePrincipal | null> {
-  const row = await ctx.storage.db
+const deviceByToken = hotQuery((db) =>
+  db
     .selectFrom('devices')
     .select(['id', 'store_id', 'kind', 'name', 'terminal_id', 'revoked_at'])
-    .where('token_hash', '=', tokenHash(token))
-    .executeTakeFirst();
+    .where('token_hash', '=', ''),
+);
+
+export async function resolveDeviceToken(ctx: AppContext, token: string): Promise<DevicePrincipal | null> {
+  const row = await deviceByToken(ctx.storage.db, [tokenHash(token)]);
   if (!row || row.revoked_at) return null;
   return {
     kind: 'device',

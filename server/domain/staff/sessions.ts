@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import type { DevicePrincipal, StaffPrincipal, StaffRole } from '../../protocol/roles.js';
+import { hotQuery } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { checkCredential } from './credentials.js';
@@ -91,8 +92,8 @@ export async function logout(ctx: AppContext, principal: StaffPrincipal): Promis
  * The signed-in staff member behind a token, or null when the token is unknown, expired,
  * revoked, the staff member disabled, or the terminal it was issued on revoked.
  */
-export async function resolveStaffToken(ctx: AppContext, token: string): Promise<StaffPrincipal | null> {
-  const row = await ctx.storage.db
+const sessionByToken = hotQuery((db) =>
+  db
     .selectFrom('staff_sessions as s')
     .innerJoin('staff as st', 'st.id', 's.staff_id')
     .leftJoin('devices as d', 'd.id', 's.device_id')
@@ -108,8 +109,11 @@ export async function resolveStaffToken(ctx: AppContext, token: string): Promise
       'st.role as role',
       'st.active as active',
     ])
-    .where('s.token_hash', '=', tokenHash(token))
-    .executeTakeFirst();
+    .where('s.token_hash', '=', ''),
+);
+
+export async function resolveStaffToken(ctx: AppContext, token: string): Promise<StaffPrincipal | null> {
+  const row = await sessionByToken(ctx.storage.db, [tokenHash(token)]);
   if (!row || row.revokedAt || !row.active || row.deviceRevokedAt) return null;
   if (row.expiresAt <= ctx.now().toISOString()) return null;
   return {
