@@ -1,0 +1,130 @@
+import { css, html, LitElement } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { ConnectionState } from '../data/health-controller.js';
+import { secondLanguage } from '../i18n/index.js';
+import { LocalizeController } from '../i18n/localize-controller.js';
+import './hg-connection-indicator.js';
+import './hg-language-toggle.js';
+
+/**
+ * The frame every screen sits in: a header with the shop's name, the screen's title in two
+ * languages, the connection indicator and the language toggle; the screen fills the rest.
+ *
+ * @slot - The screen's content.
+ * @slot footer - A line under the content.
+ * @cssprop --hg-frame-size - Base font size; the header and its controls scale with it.
+ */
+@customElement('hg-screen-frame')
+export class HgScreenFrame extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 100vh;
+      box-sizing: border-box;
+      font-size: var(--hg-frame-size, 16px);
+    }
+    header {
+      display: flex;
+      align-items: center;
+      gap: 1.5em;
+      padding: 0.75em 1.5em;
+      background: var(--hg-header-bg, var(--hg-accent));
+      color: var(--hg-header-ink, var(--hg-accent-ink));
+    }
+    .shop {
+      font-weight: 700;
+      letter-spacing: 0.02em;
+      white-space: nowrap;
+    }
+    .title {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      gap: 0 0.6em;
+      flex: 1;
+      min-width: 0;
+      padding-left: 1.5em;
+      border-left: 1px solid color-mix(in srgb, currentColor 40%, transparent);
+    }
+    h1 {
+      margin: 0;
+      font-size: 1.5em;
+      font-weight: 700;
+      line-height: 1.2;
+      white-space: nowrap;
+    }
+    .second {
+      opacity: 0.85;
+      white-space: nowrap;
+    }
+    .tools {
+      display: flex;
+      align-items: center;
+      gap: 1.25em;
+    }
+    main {
+      flex: 1;
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+    }
+    footer {
+      color: var(--hg-muted);
+      padding: 0.5em 1.5em;
+      font-size: 0.875em;
+    }
+    footer[hidden] {
+      display: none;
+    }
+  `;
+
+  /** The shop's name shown at the left of the header; the product's name until set. */
+  @property({ attribute: 'shop-name' }) shopName = '';
+  /** The screen's title in the current language. */
+  @property() heading = '';
+  /** The screen's title in the other language, shown beside the heading. */
+  @property() subheading = '';
+  /** Where the link to the server stands. */
+  @property() connection: ConnectionState = 'connecting';
+
+  @state() private _hasFooter = false;
+
+  private readonly _i18n = new LocalizeController(this);
+
+  protected override render() {
+    return html`
+      <header part="header">
+        <span class="shop">${this.shopName || this._i18n.t('app.brand')}</span>
+        <div class="title">
+          <h1>${this.heading}</h1>
+          ${this.subheading ? html`<span class="second" lang=${secondLanguage()}>${this.subheading}</span>` : null}
+        </div>
+        <div class="tools">
+          <hg-connection-indicator .state=${this.connection}></hg-connection-indicator>
+          <hg-language-toggle></hg-language-toggle>
+        </div>
+      </header>
+      <main part="main"><slot></slot></main>
+      <footer part="footer" ?hidden=${!this._hasFooter}>
+        <slot name="footer" @slotchange=${this._footerChanged}></slot>
+      </footer>
+    `;
+  }
+
+  protected override updated(): void {
+    // The tab title follows the screen and the language, e.g. "收银台 · Hanger 衣架".
+    if (this.heading) document.title = `${this.heading} · ${this.shopName || this._i18n.t('app.brand')}`;
+  }
+
+  private _footerChanged(event: Event): void {
+    const slot = event.target as HTMLSlotElement;
+    this._hasFooter = slot.assignedNodes({ flatten: true }).length > 0;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hg-screen-frame': HgScreenFrame;
+  }
+}

@@ -1,0 +1,38 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type MessageKey, onLanguageChanged, secondLanguage, t } from './index.js';
+
+/** A line in two languages: the current one first, the other one beside it. */
+export interface Bilingual {
+  primary: string;
+  secondary: string;
+}
+
+/** Re-renders its element whenever the language is switched. */
+export class LocalizeController implements ReactiveController {
+  private readonly host: ReactiveControllerHost;
+  private stop: (() => void) | undefined;
+
+  constructor(host: ReactiveControllerHost) {
+    this.host = host;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.stop = onLanguageChanged(() => this.host.requestUpdate());
+  }
+
+  hostDisconnected(): void {
+    this.stop?.();
+    this.stop = undefined;
+  }
+
+  /** The text for `key` in the current language. */
+  t(key: MessageKey): string {
+    return t(key);
+  }
+
+  /** The text for `key` in the current language and in the other one. */
+  both(key: MessageKey): Bilingual {
+    return { primary: t(key), secondary: t(key, { lng: secondLanguage() }) };
+  }
+}

@@ -1,0 +1,1 @@
+import './hg-admin-app.js';

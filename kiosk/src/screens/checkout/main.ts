@@ -1,0 +1,1 @@
+import './hg-checkout-app.js';

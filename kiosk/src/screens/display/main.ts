@@ -1,0 +1,1 @@
+import './hg-display-app.js';

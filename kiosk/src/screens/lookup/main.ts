@@ -1,0 +1,1 @@
+import './hg-lookup-app.js';
