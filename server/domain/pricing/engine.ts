@@ -1,0 +1,188 @@
+import { localTime, ruleIsOn } from './conditions.js';
+import {
+  applyLinePromotion,
+  applyManualDiscounts,
+  applyMemberDiscounts,
+  applyMemberPrices,
+  isLinePromotion,
+} from './line-stages.js';
+import { applyCoupons, applyPoints, applyRounding, applySpendSave } from './order-stages.js';
+import type { Discount, PricedCart, PricingInput, Promotion } from './types.js';
+import { WorkLine } from './work.js';
+
+/** Above this many combinations of exclusive choices, the engine chooses group by group. */
+export const MAX_COMBINATIONS = 4096;
+export const MAX_LINE_QTY = 9999;
+
+/**
+ * Prices a cart. Pure: the same input always gives the same result, whatever the order of
+ * the lines. The stages, in order:
+ *
+ * 1. 会员价 — a member pays the tier's member price where it is lower than the retail price.
+ * 2. Line promotions (percent off, member day, fixed price, Nth item, bundle), by priority,
+ *    each on what the goods cost after the previous ones.
+ * 3. The cashier's manual line discounts.
+ * 4. The tier discount (special-price goods at their own rate), then the birthday-month extra.
+ *    Lines with a member price, a price override, or a promotion that does not stack with
+ *    tier discounts are skipped.
+ * 5. Order promotions (满减, 每满), by priority, spread over the goods they cover.
+ * 6. Coupons, minimum spends judged on the goods after promotions.
+ * 7. Points as money, within the member's points and the share of the bill allowed.
+ * 8. 抹零, rounding the total down.
+ *
+ * Promotions stack unless they share an exclusivity group, where at most one applies. The
+ * engine tries every choice (including none of a group's, and leaving out any promotion that
+ * stands alone) and keeps the cheapest cart for the customer, so adding a promotion never
+ * makes a cart dearer. Order-level amounts are spread over lines by the largest remainder,
+ * so every line's discounts add up to the fen.
+ */
+export function priceCart(input: PricingInput): PricedCart {
+  for (const line of input.lines) {
+    if (!Number.isInteger(line.qty) || line.qty < 1 || line.qty > MAX_LINE_QTY) {
+      throw new RangeError(`line ${line.lineId}: quantity must be 1–${MAX_LINE_QTY}`);
+    }
+  }
+  const local = localTime(input.at, input.timeZone);
+  const live = input.promotions.filter((promotion) =>
+    ruleIsOn(promotion.conditions, input.at, local, input.storeId, input.member),
+  );
+  const chosen = bestChoice(input, live);
+  return run(input, chosen);
+}
+
+/** The groups of mutually exclusive promotions; a promotion without a group stands alone. */
+function groupsOf(promotions: readonly Promotion[]): Promotion[][] {
+  const groups = new Map<string, Promotion[]>();
+  for (const promotion of [...promotions].sort(byPriority)) {
+    const key = promotion.exclusiveGroup ? `group:${promotion.exclusiveGroup}` : `alone:${promotion.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), promotion]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, members]) => members);
+}
+
+function byPriority(a: Promotion, b: Promotion): number {
+  return a.priority - b.priority || a.id.localeCompare(b.id);
+}
+
+function bestChoice(input: PricingInput, live: readonly Promotion[]): Promotion[] {
+  const groups = groupsOf(live);
+  const combinations = groups.reduce((product, group) => product * (group.length + 1), 1);
+  const totalOf = (promotions: Promotion[]) => run(input, promotions).total;
+
+  if (combinations > MAX_COMBINATIONS) {
+    const picked: Promotion[] = [];
+    for (const group of groups) {
+      let best: Promotion | null = null;
+      let bestTotal = totalOf(picked);
+      for (const option of group) {
+        const total = totalOf([...picked, option]);
+        if (total < bestTotal) {
+          best = option;
+          bestTotal = total;
+        }
+      }
+      if (best) picked.push(best);
+    }
+    return picked;
+  }
+
+  let best: Promotion[] = [];
+  let bestTotal = Number.POSITIVE_INFINITY;
+  const choice: (Promotion | null)[] = groups.map(() => null);
+  const visit = (index: number) => {
+    if (index === groups.length) {
+      const promotions = choice.filter((p): p is Promotion => p !== null);
+      const total = totalOf(promotions);
+      if (total < bestTotal) {
+        best = promotions;
+        bestTotal = total;
+      }
+      return;
+    }
+    for (const option of [null, ...(groups[index] ?? [])]) {
+      choice[index] = option;
+      visit(index + 1);
+    }
+  };
+  visit(0);
+  return best;
+}
+
+function run(input: PricingInput, promotions: readonly Promotion[]): PricedCart {
+  const lines = [...input.lines]
+    .sort((a, b) => a.lineId.localeCompare(b.lineId))
+    .map((line) => new WorkLine(line));
+  const sorted = [...promotions].sort(byPriority);
+  const local = localTime(input.at, input.timeZone);
+
+  applyMemberPrices(lines, input.member);
+  for (const promotion of sorted) if (isLinePromotion(promotion)) applyLinePromotion(lines, promotion);
+  applyManualDiscounts(lines);
+  applyMemberDiscounts(lines, input.member, local);
+  for (const promotion of sorted) if (promotion.kind === 'spend_save') applySpendSave(lines, promotion);
+  const coupons = applyCoupons(lines, input.coupons);
+  const points = applyPoints(lines, input.points);
+  applyRounding(lines, input.rounding);
+
+  const byId = new Map(lines.map((work) => [work.line.lineId, work]));
+  const priced = input.lines.map((line) => {
+    const work = byId.get(line.lineId) as WorkLine;
+    return {
+      lineId: line.lineId,
+      skuId: line.skuId,
+      qty: line.qty,
+      unitPrice: work.unitPrice,
+      discounts: work.discounts.map((discount) => ({ ...discount })),
+      total: work.total,
+    };
+  });
+  const subtotal = priced.reduce((sum, line) => sum + line.qty * line.unitPrice, 0);
+  const total = priced.reduce((sum, line) => sum + line.total, 0);
+  const discounts = summarise(lines);
+  return {
+    lines: priced,
+    subtotal,
+    discountTotal: subtotal - total,
+    total,
+    discounts,
+    appliedPromotions: [
+      ...new Set(
+        discounts
+          .filter((d) => d.source === 'promotion' || d.source === 'order_promotion')
+          .map((d) => d.ref ?? ''),
+      ),
+    ],
+    coupons,
+    points,
+  };
+}
+
+const STAGE_ORDER: Discount['source'][] = [
+  'member_price',
+  'promotion',
+  'manual',
+  'tier',
+  'birthday',
+  'order_promotion',
+  'coupon',
+  'points',
+  'rounding',
+];
+
+/** The cart's discounts summed over lines, in the order the stages ran. */
+function summarise(lines: readonly WorkLine[]): Discount[] {
+  const totals = new Map<string, Discount>();
+  for (const work of lines) {
+    for (const discount of work.discounts) {
+      const key = `${discount.source}|${discount.ref ?? ''}|${discount.label}`;
+      const seen = totals.get(key);
+      if (seen) seen.amount += discount.amount;
+      else totals.set(key, { ...discount });
+    }
+  }
+  return [...totals.values()].sort(
+    (a, b) =>
+      STAGE_ORDER.indexOf(a.source) - STAGE_ORDER.indexOf(b.source) ||
+      (a.ref ?? '').localeCompare(b.ref ?? ''),
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * The pricing engine's own vocabulary. It is pure: the caller (the checkout) turns catalogue,
+ * member and promotion rows into these shapes, and the kiosk may import the engine to preview.
+ * All money is integer fen; rates are basis points off (1000 = 10% off = 9折).
+ */
+
+export interface CartLine {
+  /** Stable id of the line within the cart; ties are broken by it, never by position. */
+  lineId: string;
+  skuId: string;
+  styleId: string;
+  /** The line's category and all its ancestors, so a rule on 女装 covers 女装 › 连衣裙. */
+  categoryIds: readonly string[];
+  qty: number;
+  /** The retail price in force for one unit. */
+  unitPrice: number;
+  /** 特价 goods: promotions skip them unless a promotion includes them; tiers use their special rate. */
+  specialPrice: boolean;
+  /** Member prices per tier code; used when lower than the running price. */
+  memberPrices?: Readonly<Record<string, number>>;
+  /** A price the cashier set (with permission): the line takes no line promotion or tier discount. */
+  priceOverride?: number;
+  /** A discount the cashier gave on this line, applied after line promotions. */
+  manualDiscount?: { kind: 'percent'; offBp: number } | { kind: 'amount'; amount: number };
+}
+
+export interface PricingMember {
+  tierCode: string;
+  tierName: string;
+  /** Tier discount on regular goods. */
+  offBp: number;
+  /** Tier discount on special-price goods (often 0). */
+  specialOffBp: number;
+  /** `MM-DD` or `YYYY-MM-DD`; the birthday month benefit applies during that month. */
+  birthday?: string | null;
+  /** Extra discount during the birthday month, on top of the tier discount. */
+  birthdayOffBp: number;
+}
+
+/** Who and what a rule applies to; every condition given must hold. */
+export interface Conditions {
+  /** ISO instants; the promotion runs from `from` (inclusive) to `to` (exclusive). */
+  from?: string;
+  to?: string;
+  /** 1 = Monday … 7 = Sunday, in the store's time zone. */
+  weekdays?: readonly number[];
+  /** Days of the month, e.g. [8, 18, 28] for a member day. */
+  daysOfMonth?: readonly number[];
+  /** `HH:MM` local times, from inclusive to exclusive. */
+  hours?: { from: string; to: string };
+  /** Only for members of these tiers. */
+  tiers?: readonly string[];
+  /** Only for members at all. */
+  membersOnly?: boolean;
+  stores?: readonly string[];
+  includeCategories?: readonly string[];
+  excludeCategories?: readonly string[];
+  includeStyles?: readonly string[];
+  excludeStyles?: readonly string[];
+  /** Special-price goods take part only when this is true. */
+  includeSpecialPrice?: boolean;
+  /** The eligible goods in the cart must add up to at least this many units. */
+  minQty?: number;
+}
+
+interface PromotionBase {
+  id: string;
+  /** Shown on the receipt and the customer display, e.g. "满300减50". */
+  label: string;
+  /** Lower runs first. */
+  priority: number;
+  /** At most one promotion of a group applies; the engine picks the best for the customer. */
+  exclusiveGroup?: string | null;
+  /** When false, a line this promotion discounted gets no tier or birthday discount. */
+  stacksWithTierDiscount?: boolean;
+  conditions: Conditions;
+}
+
+export type Promotion =
+  | (PromotionBase & { kind: 'percent_off'; offBp: number })
+  | (PromotionBase & { kind: 'member_day'; offBp: number })
+  | (PromotionBase & { kind: 'fixed_price'; price: number })
+  | (PromotionBase & { kind: 'nth_item'; n: number; offBp: number })
+  | (PromotionBase & { kind: 'bundle'; qty: number; price: number })
+  | (PromotionBase & {
+      kind: 'spend_save';
+      /** Thresholds and amounts off; the highest reached applies. */
+      steps: readonly { threshold: number; off: number }[];
+      /** 每满: with one step, the amount off repeats for every full threshold. */
+      repeat?: boolean;
+      /** With repeat: at most this many times. */
+      maxTimes?: number;
+    });
+
+export type PromotionKind = Promotion['kind'];
+
+/** A coupon the member holds, already checked for validity (dates, used, voided) by loyalty. */
+export interface CouponOffer {
+  code: string;
+  label: string;
+  kind: 'amount' | 'percent';
+  /** Fen off for `amount`, basis points off for `percent`. */
+  value: number;
+  /** The eligible goods must come to at least this much (after promotions). */
+  minSpend: number;
+  /** The most a percent coupon takes off. */
+  maxOff?: number;
+  includeCategories?: readonly string[];
+  includeStyles?: readonly string[];
+  includeSpecialPrice?: boolean;
+}
+
+export interface PointsOffer {
+  /** Points the customer wants to use. */
+  requested: number;
+  /** What the member holds. */
+  available: number;
+  /** `points` points are worth `fen` fen. */
+  rate: { points: number; fen: number };
+  /** At most this share of the bill (after coupons) may be paid with points. */
+  maxShareBp: number;
+}
+
+export type CashRounding = 'none' | 'jiao' | 'yuan';
+
+export interface PricingInput {
+  lines: readonly CartLine[];
+  member: PricingMember | null;
+  promotions: readonly Promotion[];
+  coupons: readonly CouponOffer[];
+  points: PointsOffer | null;
+  /** 抹零: round the total down to 10 fen or to the yuan. */
+  rounding: CashRounding;
+  storeId: string;
+  at: Date;
+  timeZone: string;
+}
+
+export type DiscountSource =
+  | 'member_price'
+  | 'promotion'
+  | 'manual'
+  | 'tier'
+  | 'birthday'
+  | 'order_promotion'
+  | 'coupon'
+  | 'points'
+  | 'rounding';
+
+export interface Discount {
+  source: DiscountSource;
+  /** The promotion id or coupon code, where there is one. */
+  ref?: string;
+  label: string;
+  /** Fen, always positive. */
+  amount: number;
+}
+
+export interface PricedLine {
+  lineId: string;
+  skuId: string;
+  qty: number;
+  /** The unit price before any discount (an override replaces it). */
+  unitPrice: number;
+  discounts: Discount[];
+  /** qty × unitPrice − discounts; never below zero. */
+  total: number;
+}
+
+export interface PricedCart {
+  lines: PricedLine[];
+  /** Σ qty × unitPrice. */
+  subtotal: number;
+  discountTotal: number;
+  /** Σ line totals. */
+  total: number;
+  /** Every discount of the cart, summed over lines, in the order the engine applied them. */
+  discounts: Discount[];
+  /** The promotions that applied. */
+  appliedPromotions: string[];
+  coupons: {
+    applied: { code: string; amount: number }[];
+    rejected: { code: string; reason: CouponRejection }[];
+  };
+  points: { used: number; amount: number };
+}
+
+export type CouponRejection = 'min_spend_not_met' | 'no_eligible_goods';
