@@ -3,7 +3,11 @@ import { join, resolve } from 'node:path';
 import express, { type Express } from 'express';
 import type { AppContext } from './context.js';
 import { auditRoutes } from './domain/audit/routes.js';
+import { catalogRoutes } from './domain/catalog/routes.js';
 import { devicesRoutes } from './domain/devices/routes.js';
+import { inventoryRoutes } from './domain/inventory/routes.js';
+import { loyaltyRoutes } from './domain/loyalty/routes.js';
+import { membersRoutes } from './domain/members/routes.js';
 import { staffRoutes } from './domain/staff/routes.js';
 import { BODY_LIMIT, errorHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
@@ -17,6 +21,10 @@ export const ROUTES: readonly RouteSpec[] = [
   ...staffRoutes,
   ...devicesRoutes,
   ...auditRoutes,
+  ...catalogRoutes,
+  ...inventoryRoutes,
+  ...membersRoutes,
+  ...loyaltyRoutes,
 ];
 
 /** The four screens, each a page of the kiosk build. */

@@ -3,13 +3,24 @@ import type { AddressInfo } from 'node:net';
 import { createApp, KIOSK_DIST } from './app.js';
 import type { AppContext } from './context.js';
 import { auditCommands } from './domain/audit/commands.js';
+import { catalogCommands } from './domain/catalog/commands.js';
 import { devicesCommands } from './domain/devices/commands.js';
+import { inventoryCommands } from './domain/inventory/commands.js';
+import { startLoyaltyTimer } from './domain/loyalty/jobs.js';
+import { membersCommands } from './domain/members/commands.js';
 import { staffCommands } from './domain/staff/commands.js';
 import type { CommandSpec } from './ws/command.js';
 import { type HubOptions, WsHub } from './ws/hub.js';
 
 /** Every WebSocket command; the role-matrix test walks this list. */
-export const COMMANDS: readonly CommandSpec[] = [...staffCommands, ...devicesCommands, ...auditCommands];
+export const COMMANDS: readonly CommandSpec[] = [
+  ...staffCommands,
+  ...devicesCommands,
+  ...auditCommands,
+  ...catalogCommands,
+  ...inventoryCommands,
+  ...membersCommands,
+];
 
 export interface RunningServer {
   server: Server;
@@ -36,6 +47,7 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const stopLoyaltyJobs = startLoyaltyTimer(ctx);
   let closing: Promise<void> | null = null;
   return {
     server,
@@ -50,6 +62,7 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         await drained;
         clearTimeout(force);
+        await stopLoyaltyJobs();
         await ctx.storage.close();
       })();
       return closing;

@@ -25,16 +25,80 @@ const tcpTransport = z.object({
   host: z.string().min(1).max(253),
   port: z.number().int().min(1).max(65535).default(9100),
 });
-const virtualTransport = z.object({ type: z.literal('virtual') });
-
-/** One piece of hardware the bridge drives. */
-export const bridgeDeviceSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes, at most 40'),
-  kind: z.enum(['scanner', 'printer', 'display', 'drawer']),
-  transport: z.discriminatedUnion('type', [serialTransport, usbTransport, tcpTransport, virtualTransport]),
-  /** Printer paper width. */
-  paperWidth: z.union([z.literal(58), z.literal(80)]).optional(),
+const virtualTransport = z.object({
+  type: z.literal('virtual'),
+  /** A virtual printer's output file (bytes; a text rendering goes beside it as .txt). */
+  file: z.string().min(1).max(200).optional(),
 });
+const deviceId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes, at most 40');
+
+/** One piece of hardware the bridge drives. Options apply to the kinds their comments name. */
+export const bridgeDeviceSchema = z
+  .object({
+    id: deviceId,
+    kind: z.enum(['scanner', 'printer', 'display', 'drawer']),
+    /** Optional only for a drawer that hangs off a printer (`via`). */
+    transport: z
+      .discriminatedUnion('type', [serialTransport, usbTransport, tcpTransport, virtualTransport])
+      .optional(),
+    /** Printer paper width. */
+    paperWidth: z.union([z.literal(58), z.literal(80)]).optional(),
+    /** Scanner: a scan ends at CR/LF (`line`, the default) or after a pause (`idle`). */
+    framing: z.enum(['line', 'idle']).optional(),
+    /** Scanner with idle framing: the pause that ends a scan. */
+    idleMs: z.number().int().min(10).max(2000).optional(),
+    /** Scanner: characters the scanner adds before/after each code, removed. */
+    prefix: z.string().max(16).optional(),
+    suffix: z.string().max(16).optional(),
+    /** Scanner: the same code again within this time is one scan (default 500 ms). */
+    debounceMs: z.number().int().min(0).max(10_000).optional(),
+    /** Printer and display: GB18030 or GBK with the Chinese mode (FS &), or plain ASCII. */
+    charset: z.enum(['gb18030', 'gbk', 'ascii']).optional(),
+    /** Printer: ESC/POS receipts (default) or TSPL price tags. */
+    language: z.enum(['escpos', 'tspl']).optional(),
+    /** Printer: QR codes by the printer's own command, as a raster image, or not at all. */
+    qr: z.enum(['native', 'raster', 'none']).optional(),
+    /** Printer: print the logo stored in the printer's NV memory under this key. */
+    logo: z.number().int().min(1).max(255).optional(),
+    /** Printer: cut after each receipt (default true). */
+    cut: z.boolean().optional(),
+    /** Printer: ask its status (DLE EOT) before each job (default true; off for one-way printers). */
+    statusCheck: z.boolean().optional(),
+    /** TSPL printer: label size and gap. */
+    label: z
+      .object({
+        widthMm: z.number().positive().max(120),
+        heightMm: z.number().positive().max(200),
+        gapMm: z.number().min(0).max(20).default(2),
+      })
+      .optional(),
+    /** Pole display: the command set (default epson). */
+    commandSet: z.enum(['epson', 'cd5220']).optional(),
+    /** Drawer: the printer it is plugged into. */
+    via: deviceId.optional(),
+    /** Drawer: the kick-out connector pin (2 or 5). */
+    pin: z.union([z.literal(2), z.literal(5)]).optional(),
+  })
+  .superRefine((device, issues) => {
+    if (!device.transport && !(device.kind === 'drawer' && device.via)) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['transport'],
+        message: 'required (only a drawer hanging off a printer, with `via`, goes without)',
+      });
+    }
+    if (
+      device.kind === 'scanner' &&
+      device.transport &&
+      !['serial', 'virtual'].includes(device.transport.type)
+    ) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['transport', 'type'],
+        message: 'a scanner is serial (a USB-CDC scanner appears as /dev/ttyACM0) or virtual',
+      });
+    }
+  });
 
 /** `data/config.json`: this machine's own settings. */
 export const configSchema = z
@@ -65,7 +129,26 @@ export const configSchema = z
           .default(12),
       })
       .prefault({}),
-    bridge: z.object({ devices: z.array(bridgeDeviceSchema).max(32).default([]) }).prefault({}),
+    bridge: z
+      .object({
+        /** The server the bridge connects to; `http://127.0.0.1:<port>` when absent. */
+        serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+        devices: z.array(bridgeDeviceSchema).max(32).default([]),
+      })
+      .superRefine((bridge, issues) => {
+        const ids = new Set<string>();
+        bridge.devices.forEach((device, index) => {
+          if (ids.has(device.id)) {
+            issues.addIssue({ code: 'custom', path: ['devices', index, 'id'], message: 'used twice' });
+          }
+          ids.add(device.id);
+          const printer = device.via ? bridge.devices.find((other) => other.id === device.via) : undefined;
+          if (device.via && printer?.kind !== 'printer') {
+            issues.addIssue({ code: 'custom', path: ['devices', index, 'via'], message: 'names no printer' });
+          }
+        });
+      })
+      .prefault({}),
   })
   .strict();
 

@@ -1,3 +1,5 @@
+import type { PoleView } from './pole.js';
+import type { PrintJob, PrintJobState } from './printing.js';
 import type { DeviceKind } from './roles.js';
 
 /** What a hardware device managed by a bridge reports about itself. */
@@ -20,6 +22,50 @@ export interface EventPayloads {
   /** A bridge kicks the drawer of its terminal. */
   'drawer.open': { terminalId: string; reason: string };
   'staff.changed': { staffId: string; active: boolean };
+  /** A bridge's scanner read a code; it goes to the terminal the bridge is bound to. */
+  'scanner.scan': {
+    deviceId: string;
+    terminalId: string;
+    hardwareId: string;
+    code: string;
+    /** From the scanner's AIM identifier (e.g. "ean13", "code128", "qr"), when it sends one. */
+    symbology: string | null;
+  };
+  /** A job for the bridge bound to `terminalId` to print (the job carries the terminal). */
+  'print.job': PrintJob;
+  /** Print another copy of a job the bridge has printed before. */
+  'print.reprint': { terminalId: string; jobId: string };
+  /** Where a print job is, reported by the bridge. */
+  'print.status': {
+    terminalId: string;
+    deviceId: string;
+    jobId: string;
+    state: PrintJobState;
+    reason?: string;
+  };
+  /** What the pole display of a terminal should show. */
+  'pole.show': { terminalId: string; view: PoleView };
+  /** A SKU's on-hand in this store changed (receipt, sale, return, adjustment, transfer, stocktake). */
+  'stock.changed': { skuId: string; delta: number; onHand: number; kind: string; ref: string };
+  /** A SKU fell to or below its low-stock threshold. */
+  'stock.low': { skuId: string; barcode: string; styleCode: string; onHand: number; threshold: number };
+  /** A catalogue import is under way: `done` of `total` rows in `phase`. */
+  'import.progress': {
+    importId: string;
+    phase: 'reading' | 'checking' | 'writing' | 'done' | 'failed';
+    done: number;
+    total: number;
+  };
+  /** A member's profile or balances changed (never carries the phone). */
+  'member.changed': {
+    memberId: string;
+    reason: string;
+    points: number;
+    storedValue: number;
+    tierCode: string;
+  };
+  /** A member moved to another tier (upgrade after a sale, review downgrade, manual, import). */
+  'tier.changed': { memberId: string; from: string | null; to: string; reason: string };
 }
 
 export type EventType = keyof EventPayloads;

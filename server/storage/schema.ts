@@ -9,6 +9,32 @@ export interface Database {
   devices: DeviceTable;
   device_pairings: DevicePairingTable;
   audit_log: AuditLogTable;
+  categories: CategoryTable;
+  colors: ColorTable;
+  size_groups: SizeGroupTable;
+  styles: StyleTable;
+  skus: SkuTable;
+  catalog_counters: CatalogCounterTable;
+  price_changes: PriceChangeTable;
+  stock_levels: StockLevelTable;
+  stock_movements: StockMovementTable;
+  stock_documents: StockDocumentTable;
+  inventory_settings: InventorySettingsTable;
+  stocktakes: StocktakeTable;
+  stocktake_counts: StocktakeCountTable;
+  tiers: TierTable;
+  loyalty_settings: LoyaltySettingTable;
+  loyalty_jobs: LoyaltyJobTable;
+  members: MemberTable;
+  member_changes: MemberChangeTable;
+  points_lots: PointsLotTable;
+  points_movements: PointsMovementTable;
+  stored_value_entries: StoredValueEntryTable;
+  member_requests: MemberRequestTable;
+  tier_changes: TierChangeTable;
+  member_activity: MemberActivityTable;
+  coupon_templates: CouponTemplateTable;
+  coupons: CouponTable;
 }
 
 export interface SchemaVersionTable {
@@ -97,3 +123,366 @@ export interface AuditLogTable {
   subject_id: string | null;
   detail: string;
 }
+
+// Catalogue and inventory (migration 0002).
+
+export interface CategoryTable {
+  id: string;
+  store_id: string;
+  parent_id: string | null;
+  name: string;
+  path: string;
+  created_at: string;
+}
+
+export interface ColorTable {
+  id: string;
+  store_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface SizeGroupTable {
+  id: string;
+  store_id: string;
+  code: string;
+  name: string;
+  sizes: string;
+  updated_at: string;
+}
+
+export interface StyleTable {
+  id: string;
+  store_id: string;
+  style_code: string;
+  name: string;
+  search_text: string;
+  category_id: string | null;
+  brand: string | null;
+  season: string | null;
+  year: number | null;
+  tag_price: number;
+  base_price: number;
+  cost: number | null;
+  special_price: number;
+  member_prices: string;
+  size_group: string | null;
+  colors: string;
+  sizes: string;
+  photos: string;
+  low_stock_threshold: number | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type StyleRow = Selectable<StyleTable>;
+
+export interface SkuTable {
+  id: string;
+  store_id: string;
+  style_id: string;
+  color: string;
+  size: string;
+  barcode: string;
+  barcode_source: string;
+  low_stock_threshold: number | null;
+  active: number;
+  created_at: string;
+}
+
+export type SkuRow = Selectable<SkuTable>;
+
+export interface CatalogCounterTable {
+  store_id: string;
+  name: string;
+  value: number;
+}
+
+export interface PriceChangeTable {
+  id: string;
+  store_id: string;
+  style_id: string;
+  price: number;
+  starts_at: string;
+  reason: string;
+  markdown_id: string | null;
+  staff_id: string | null;
+  created_at: string;
+}
+
+export interface StockLevelTable {
+  store_id: string;
+  sku_id: string;
+  on_hand: number;
+  updated_at: string;
+}
+
+export interface StockMovementTable {
+  id: string;
+  store_id: string;
+  sku_id: string;
+  delta: number;
+  kind: string;
+  reason: string | null;
+  ref_type: string;
+  ref_id: string;
+  unit_cost: number | null;
+  on_hand_after: number;
+  staff_id: string | null;
+  at: string;
+}
+
+export interface StockDocumentTable {
+  id: string;
+  store_id: string;
+  kind: string;
+  reason: string | null;
+  supplier: string | null;
+  counterpart: string | null;
+  external_ref: string | null;
+  note: string | null;
+  staff_id: string | null;
+  at: string;
+}
+
+export interface InventorySettingsTable {
+  store_id: string;
+  negative_stock: string;
+  updated_at: string;
+}
+
+export interface StocktakeTable {
+  id: string;
+  store_id: string;
+  status: string;
+  category_ids: string;
+  note: string | null;
+  opened_by: string | null;
+  opened_at: string;
+  closed_by: string | null;
+  closed_at: string | null;
+}
+
+export interface StocktakeCountTable {
+  stocktake_id: string;
+  sku_id: string;
+  counted: number;
+  expected: number;
+  first_counted_at: string;
+  updated_at: string;
+}
+
+// Members and loyalty (migration 0003). Members are chain-wide; `store_id` says where a row happened.
+
+export interface TierTable {
+  id: string;
+  code: string;
+  name: string;
+  rank: number;
+  min_spend_12m: number | null;
+  min_spend_lifetime: number | null;
+  min_points_earned: number | null;
+  min_visits: number | null;
+  discount_regular_bp: number;
+  discount_special_bp: number;
+  points_multiplier_pct: number;
+  birthday_discount_bp: number | null;
+  birthday_coupon_template_id: string | null;
+  updated_at: string;
+}
+
+export type TierRow = Selectable<TierTable>;
+
+export interface LoyaltySettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface LoyaltyJobTable {
+  name: string;
+  last_run_at: string;
+  detail: string;
+}
+
+export interface MemberTable {
+  id: string;
+  store_id: string;
+  number: number;
+  code: string;
+  /** Null once the member was erased or merged into another. */
+  phone: string | null;
+  phone_last4: string | null;
+  name: string;
+  gender: string | null;
+  birth_year: number | null;
+  birth_month: number | null;
+  birth_day: number | null;
+  sizes: string;
+  styles: string;
+  tags: string;
+  notes: string;
+  consents: string;
+  registered_by: string | null;
+  registered_device_id: string | null;
+  referrer_id: string | null;
+  tier_id: string;
+  tier_since: string;
+  tier_below_since: string | null;
+  pin_hash: string | null;
+  pin_failed_attempts: Generated<number>;
+  pin_locked_until: string | null;
+  points: Generated<number>;
+  stored_principal: Generated<number>;
+  stored_bonus: Generated<number>;
+  points_earned_total: Generated<number>;
+  spend_lifetime: Generated<number>;
+  visits: Generated<number>;
+  status: string;
+  merged_into: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type MemberRow = Selectable<MemberTable>;
+
+export interface MemberChangeTable {
+  id: string;
+  store_id: string;
+  member_id: string;
+  at: string;
+  kind: string;
+  staff_id: string | null;
+  device_id: string | null;
+  changes: string;
+}
+
+export interface PointsLotTable {
+  id: string;
+  store_id: string;
+  member_id: string;
+  source: string;
+  points: number;
+  remaining: number;
+  earned_at: string;
+  expires_at: string;
+  ref_type: string | null;
+  ref_id: string | null;
+}
+
+export interface PointsMovementTable {
+  id: string;
+  store_id: string;
+  member_id: string;
+  lot_id: string;
+  at: string;
+  delta: number;
+  balance: number;
+  reason: string;
+  ref_type: string | null;
+  ref_id: string | null;
+  staff_id: string | null;
+  approver_id: string | null;
+  note: string | null;
+}
+
+export interface StoredValueEntryTable {
+  id: string;
+  store_id: string;
+  member_id: string;
+  at: string;
+  kind: string;
+  principal_delta: number;
+  bonus_delta: number;
+  principal_balance: number;
+  bonus_balance: number;
+  method: string | null;
+  ref_type: string | null;
+  ref_id: string | null;
+  staff_id: string | null;
+  approver_id: string | null;
+  note: string | null;
+}
+
+export interface MemberRequestTable {
+  id: string;
+  store_id: string;
+  kind: string;
+  member_id: string;
+  body: string;
+  result: string;
+  at: string;
+}
+
+export interface TierChangeTable {
+  id: string;
+  store_id: string;
+  member_id: string;
+  at: string;
+  from_tier_id: string | null;
+  to_tier_id: string;
+  reason: string;
+  detail: string;
+  ref_type: string | null;
+  ref_id: string | null;
+  staff_id: string | null;
+}
+
+export interface MemberActivityTable {
+  id: string;
+  store_id: string;
+  member_id: string;
+  at: string;
+  kind: string;
+  amount: number;
+  visit: number;
+  ref_type: string | null;
+  ref_id: string | null;
+}
+
+export interface CouponTemplateTable {
+  id: string;
+  name: string;
+  kind: string;
+  value: number;
+  min_spend: number;
+  categories: string;
+  styles: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  valid_days: number | null;
+  per_member_limit: number | null;
+  trigger: string;
+  trigger_tier_code: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CouponTemplateRow = Selectable<CouponTemplateTable>;
+
+export interface CouponTable {
+  id: string;
+  store_id: string;
+  template_id: string;
+  member_id: string;
+  code: string;
+  issue_reason: string;
+  issue_key: string | null;
+  issued_at: string;
+  issued_by: string | null;
+  valid_from: string;
+  valid_to: string;
+  status: string;
+  redeemed_at: string | null;
+  redeemed_store_id: string | null;
+  redeemed_ref_type: string | null;
+  redeemed_ref_id: string | null;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_reason: string | null;
+}
+
+export type CouponRow = Selectable<CouponTable>;

@@ -15,6 +15,11 @@ function terminalOf(principal: Principal): string | null {
   return principal.deviceKind === 'checkout' ? principal.deviceId : principal.terminalId;
 }
 
+/** Events meant for one checkout terminal: its bridge, the terminal itself, staff signed in on it. */
+function atTerminal(principal: Principal, event: StoreEvent): boolean {
+  return terminalOf(principal) === (event.data as { terminalId?: unknown }).terminalId;
+}
+
 /** Who may subscribe to which event, and which of its events they see. */
 export const TOPICS: Record<EventType, Topic> = {
   'device.paired': { permission: 'device.manage' },
@@ -31,6 +36,19 @@ export const TOPICS: Record<EventType, Topic> = {
       terminalOf(principal) === (event as StoreEvent<'drawer.open'>).data.terminalId,
   },
   'staff.changed': { permission: 'staff.read' },
+  'scanner.scan': { permission: 'scan.receive', sees: atTerminal },
+  'print.job': { permission: 'device.status.report', sees: atTerminal },
+  'print.reprint': { permission: 'device.status.report', sees: atTerminal },
+  'print.status': {
+    permission: 'device.status.read',
+    sees: (principal, event) => actorOf(principal) !== 'cashier' || atTerminal(principal, event),
+  },
+  'pole.show': { permission: 'device.status.report', sees: atTerminal },
+  'stock.changed': { permission: 'catalog.read' },
+  'stock.low': { permission: 'stock.receive' },
+  'import.progress': { permission: 'catalog.manage' },
+  'member.changed': { permission: 'member.read' },
+  'tier.changed': { permission: 'member.read' },
 };
 
 export function isTopic(value: unknown): value is EventType {

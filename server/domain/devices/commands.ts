@@ -3,7 +3,11 @@ import type { DevicePrincipal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
+import { jobIdSchema } from './print-schemas.js';
+import { pendingPrintJobs, relayScan, reportPrint, reprintJob } from './printing.js';
 import { listDevices } from './service.js';
+
+const hardwareId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes, at most 40');
 
 export const devicesCommands = [
   command({
@@ -18,7 +22,7 @@ export const devicesCommands = [
     permission: 'device.status.report',
     summary: "A bridge reports one of its hardware devices' status",
     params: z.strictObject({
-      hardwareId: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes, at most 40'),
+      hardwareId,
       status: z.enum(['online', 'offline', 'paper_low', 'paper_out', 'cover_open', 'error']),
       reason: z.string().max(200).optional(),
     }),
@@ -44,6 +48,58 @@ export const devicesCommands = [
     handle: ({ ctx, principal, approver, params }) => {
       assertStaff(principal);
       return openDrawer(ctx, principal, approver, params.reason);
+    },
+  }),
+  command({
+    type: 'scanner/scan',
+    permission: 'device.status.report',
+    summary: 'A bridge relays a scan to its checkout terminal (event scanner.scan)',
+    params: z.strictObject({
+      hardwareId,
+      code: z
+        .string()
+        .min(1)
+        .max(512, 'at most 512 characters')
+        .regex(/^[^\p{Cc}]+$/u, 'no control characters'),
+      symbology: z
+        .string()
+        .regex(/^[a-z0-9_-]{1,20}$/)
+        .optional(),
+    }),
+    handle: async ({ ctx, principal, params }) => {
+      relayScan(ctx, principal as DevicePrincipal, params);
+      return null;
+    },
+  }),
+  command({
+    type: 'print/pending',
+    permission: 'device.status.report',
+    summary: 'A bridge collects the print jobs it has not yet confirmed holding',
+    params: z.strictObject({}),
+    handle: async ({ ctx, principal }) => ({ items: pendingPrintJobs(ctx, principal as DevicePrincipal) }),
+  }),
+  command({
+    type: 'print/report',
+    permission: 'device.status.report',
+    summary: 'A bridge reports a print job queued, held, printed or failed (event print.status)',
+    params: z.strictObject({
+      jobId: jobIdSchema,
+      state: z.enum(['queued', 'held', 'printed', 'failed']),
+      reason: z.string().max(200).optional(),
+    }),
+    handle: async ({ ctx, principal, params }) => {
+      reportPrint(ctx, principal as DevicePrincipal, params.jobId, params.state, params.reason);
+      return null;
+    },
+  }),
+  command({
+    type: 'print/reprint',
+    permission: 'receipt.reprint',
+    summary: "Print another copy of a job this terminal's bridge printed (audited)",
+    params: z.strictObject({ jobId: jobIdSchema }),
+    handle: ({ ctx, principal, approver, params }) => {
+      assertStaff(principal);
+      return reprintJob(ctx, principal, approver, params.jobId);
     },
   }),
 ];

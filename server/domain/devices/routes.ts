@@ -3,6 +3,8 @@ import { route } from '../../http/route.js';
 import { DEVICE_KINDS } from '../../protocol/roles.js';
 import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
+import { jobIdSchema } from './print-schemas.js';
+import { reprintJob } from './printing.js';
 import { approvePairing, listDevices, pollPairing, revokeDevice, startPairing } from './service.js';
 
 const deviceName = z.string().trim().min(1, 'required').max(40, 'at most 40 characters');
@@ -70,6 +72,17 @@ export const devicesRoutes = [
     handle: ({ ctx, body, principal, approver }) => {
       assertStaff(principal);
       return openDrawer(ctx, principal, approver, body.reason);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/print/jobs/:id/reprint',
+    permission: 'receipt.reprint',
+    summary: "Print another copy of a job this terminal's bridge printed (audited)",
+    params: z.object({ id: jobIdSchema }),
+    handle: ({ ctx, params, principal, approver }) => {
+      assertStaff(principal);
+      return reprintJob(ctx, principal, approver, params.id);
     },
   }),
 ];

@@ -14,10 +14,45 @@ export const PERMISSIONS = {
   'device.manage': ['owner'],
   'device.status.read': ['owner', 'manager', 'cashier'],
   'device.status.report': ['bridge'],
+  /** Receive the scans of the bridge bound to one's own checkout terminal. */
+  'scan.receive': ['owner', 'manager', 'cashier', 'checkout'],
+  /** Print another copy of a receipt the terminal's bridge printed. */
+  'receipt.reprint': ['owner', 'manager', 'cashier'],
   'audit.read': ['owner'],
   'catalog.read': ['owner', 'manager', 'cashier', 'lookup'],
+  /** Styles, SKUs, categories, colours, size groups, import, price tags. */
+  'catalog.manage': ['owner', 'manager'],
+  /** Immediate and scheduled price changes, markdowns. */
+  'price.change': ['owner', 'manager'],
+  /** Stock movements, low-stock list, stocktakes. */
+  'stock.read': ['owner', 'manager', 'cashier'],
+  'stock.receive': ['owner', 'manager'],
+  /** Adjustments with a reason, transfers, stocktake commit, the negative-stock policy. */
+  'stock.adjust': ['owner', 'manager'],
+  /** Scan and correct counts in an open stocktake. */
+  'stocktake.count': ['owner', 'manager', 'cashier'],
   'member.self_lookup': ['lookup'],
+  /** Self sign-up at the lookup kiosk, with consent. */
+  'member.self_signup': ['lookup'],
   'member.phone.unmask': ['owner', 'manager'],
+  /** Find members, see one member's profile, ledgers and coupons (phones masked without unmask). */
+  'member.read': ['owner', 'manager', 'cashier'],
+  /** Register members, change profiles, set a member's PIN. */
+  'member.manage': ['owner', 'manager', 'cashier'],
+  'member.topup': ['owner', 'manager', 'cashier'],
+  /** Pay from a member's stored value outside a sale. */
+  'stored_value.spend': ['owner', 'manager', 'cashier'],
+  'stored_value.refund': ['owner', 'manager'],
+  'points.adjust': ['owner', 'manager'],
+  'member.merge': ['owner', 'manager'],
+  /** Erase a member and export everything held about one member (privacy requests). */
+  'member.erase': ['owner'],
+  'member.import': ['owner'],
+  'coupon.manage': ['owner', 'manager'],
+  /** Points expiring soon, stored-value liability, the ledger check. */
+  'loyalty.report': ['owner', 'manager'],
+  /** Tiers, earn, expiry, top-up bonus and review rules; running the loyalty jobs. */
+  'loyalty.settings': ['owner'],
   'sale.refund': ['owner', 'manager'],
   'sale.void': ['owner', 'manager'],
   'price.override': ['owner', 'manager'],

@@ -1,0 +1,287 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BridgeDevice } from '../server/config/schema.js';
+import { queuePrint, showOnPole } from '../server/domain/devices/printing.js';
+import { call, ownerToken, pairDevice } from '../server/testing/client.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
+import { Bridge } from './bridge.js';
+import { ESCPOS } from './receipt/escpos.js';
+import { FakePrinter } from './testing/fake-printer.js';
+import { quietLog, sampleReceipt } from './testing/fixtures.js';
+import { PtyPair } from './testing/socat.js';
+import { EventWatcher } from './testing/watch.js';
+
+let store: TestStore;
+let owner: string;
+let terminal: { id: string; token: string };
+let bridgeToken: string;
+let dir: string;
+const cleanups: Array<() => unknown> = [];
+
+beforeEach(async () => {
+  store = await startTestStore();
+  owner = await ownerToken(store);
+  terminal = await pairDevice(store, owner, 'checkout');
+  bridgeToken = (await pairDevice(store, owner, 'bridge', terminal.id)).token;
+  dir = mkdtempSync(join(tmpdir(), 'hanger-bridge-'));
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startBridge(devices: BridgeDevice[]): Promise<Bridge> {
+  const bridge = new Bridge({
+    devices,
+    dataDir: dir,
+    serverUrl: store.url,
+    token: bridgeToken,
+    log: quietLog,
+    reopenMs: 200,
+    statusTimeoutMs: 1000,
+    probeEveryMs: 60_000,
+    connectTimeoutMs: 2000,
+    retry: { firstMs: 200, maxMs: 1000 },
+    backoff: { firstMs: 100, maxMs: 1000 },
+  });
+  await bridge.start();
+  cleanups.push(() => bridge.stop());
+  return bridge;
+}
+
+async function watch(token: string, topics: Parameters<typeof EventWatcher.open>[2]): Promise<EventWatcher> {
+  const watcher = await EventWatcher.open(store.url, token, topics);
+  cleanups.push(() => watcher.close());
+  return watcher;
+}
+
+async function fakePrinter(): Promise<FakePrinter> {
+  const printer = new FakePrinter();
+  await printer.start();
+  cleanups.push(() => printer.stop());
+  return printer;
+}
+
+const receiptPrinter = (port: number, extra: Partial<BridgeDevice> = {}): BridgeDevice => ({
+  id: 'printer-1',
+  kind: 'printer',
+  transport: { type: 'tcp', host: '127.0.0.1', port },
+  paperWidth: 80,
+  ...extra,
+});
+
+describe('scanner on a real serial line (socat pty pair)', () => {
+  it("delivers a scan to the terminal's subscription, goes offline when unplugged and comes back", async () => {
+    const pty = new PtyPair(dir);
+    await pty.start();
+    cleanups.push(() => pty.stop());
+    const admin = await watch(owner, ['device.status']);
+    const till = await watch(terminal.token, ['scanner.scan']);
+    await startBridge([
+      { id: 'scanner-1', kind: 'scanner', transport: { type: 'serial', path: pty.a, baudRate: 9600 } },
+    ]);
+    await admin.waitFor('device.status', (d) => d.hardwareId === 'scanner-1' && d.status === 'online');
+
+    await pty.write(']E06901234567892\r\n');
+    const scan = await till.waitFor('scanner.scan');
+    expect(scan.data).toMatchObject({
+      terminalId: terminal.id,
+      hardwareId: 'scanner-1',
+      code: '6901234567892',
+      symbology: 'ean13',
+    });
+
+    admin.clear();
+    await pty.stop();
+    const offline = await admin.waitFor(
+      'device.status',
+      (d) => d.hardwareId === 'scanner-1' && d.status === 'offline',
+    );
+    expect(offline.data.reason).toMatch(/disconnected|does not exist/);
+
+    await pty.start();
+    await admin.waitFor('device.status', (d) => d.hardwareId === 'scanner-1' && d.status === 'online');
+    till.clear();
+    await pty.write('2000000012345\r\n');
+    expect((await till.waitFor('scanner.scan')).data.code).toBe('2000000012345');
+  });
+
+  it('reports a configured port that does not exist as offline, and the rest keeps working', async () => {
+    const admin = await watch(owner, ['device.status']);
+    const printer = await fakePrinter();
+    await startBridge([
+      {
+        id: 'scanner-1',
+        kind: 'scanner',
+        transport: { type: 'serial', path: join(dir, 'no-such-tty'), baudRate: 9600 },
+      },
+      receiptPrinter(printer.port),
+    ]);
+    const offline = await admin.waitFor('device.status', (d) => d.hardwareId === 'scanner-1');
+    expect(offline.data).toMatchObject({
+      status: 'offline',
+      reason: expect.stringContaining('does not exist'),
+    });
+    await admin.waitFor('device.status', (d) => d.hardwareId === 'printer-1' && d.status === 'online');
+  });
+});
+
+describe('receipt printer on TCP 9100', () => {
+  it('prints a Chinese and Latin receipt with the drawer pulse and the cut, once', async () => {
+    const printer = await fakePrinter();
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([receiptPrinter(printer.port)]);
+    const job = queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: true,
+    });
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    const [bytes] = await printer.waitForPrints(1);
+    if (!bytes) throw new Error('no print');
+    const text = iconv.decode(bytes, 'gb18030');
+    for (const expected of [
+      '衣架服装店 Hanger',
+      '羊毛混纺大衣 Wool Coat',
+      'Basic Tee',
+      '会员9折',
+      '合计',
+      '￥957.10',
+      '谢谢惠顾',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(bytes.includes(Buffer.from([0x1b, 0x70, 0x00]))).toBe(true);
+    expect(bytes.includes(ESCPOS.cut)).toBe(true);
+    expect(bytes.includes(ESCPOS.chineseOn)).toBe(true);
+  });
+
+  it('holds the job while the printer says it is out of paper, reports it, and prints once paper is in', async () => {
+    const printer = await fakePrinter();
+    printer.state = 'paper_out';
+    const admin = await watch(owner, ['print.status', 'device.status']);
+    await startBridge([receiptPrinter(printer.port)]);
+    const job = queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: false,
+    });
+    const held = await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'held');
+    expect(held.data.reason).toMatch(/out of paper/);
+    await admin.waitFor('device.status', (d) => d.hardwareId === 'printer-1' && d.status === 'paper_out');
+    expect(printer.prints).toHaveLength(0);
+
+    printer.state = 'ok';
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    expect(await printer.waitForPrints(1)).toHaveLength(1);
+  });
+
+  it('reports a printer that never answers the status request, without crashing or printing', async () => {
+    const printer = await fakePrinter();
+    printer.state = 'silent';
+    const admin = await watch(owner, ['print.status', 'device.status']);
+    const bridge = await startBridge([receiptPrinter(printer.port)]);
+    const job = queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: false,
+    });
+    const status = await admin.waitFor(
+      'device.status',
+      (d) => d.hardwareId === 'printer-1' && d.status === 'error',
+    );
+    expect(status.data.reason).toMatch(/did not answer the status request/);
+    const held = await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'held');
+    expect(held.data.reason).toMatch(/DLE EOT/);
+    expect(printer.prints).toHaveLength(0);
+    expect(bridge.connected).toBe(true);
+  });
+
+  it('survives a restart with queued jobs and prints each exactly once', async () => {
+    const printer = await fakePrinter();
+    printer.state = 'paper_out';
+    const admin = await watch(owner, ['print.status']);
+    const first = await startBridge([receiptPrinter(printer.port)]);
+    const jobs = [1, 2, 3].map((n) =>
+      queuePrint(store.ctx, terminal.id, {
+        kind: 'receipt',
+        document: sampleReceipt({ saleNumber: `S001-20261124-000${n}` }),
+        openDrawer: false,
+      }),
+    );
+    for (const job of jobs)
+      await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'queued');
+    await first.stop();
+    cleanups.pop();
+
+    printer.state = 'ok';
+    await startBridge([receiptPrinter(printer.port)]);
+    for (const job of jobs)
+      await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    // The server sending a job again (say after a reconnect) prints nothing more.
+    for (const job of jobs) store.ctx.bus.publish('print.job', store.ctx.store.id, job);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const prints = printer.prints.map((bytes) => iconv.decode(bytes, 'gb18030'));
+    expect(prints).toHaveLength(3);
+    for (const n of [1, 2, 3])
+      expect(prints.filter((p) => p.includes(`S001-20261124-000${n}`))).toHaveLength(1);
+  });
+
+  it('reprints a job when asked, marked as a reprint and without opening the drawer', async () => {
+    const printer = await fakePrinter();
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([receiptPrinter(printer.port)]);
+    const job = queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: true,
+    });
+    await printer.waitForPrints(1);
+    const manager = await call(store, 'POST', '/api/staff', {
+      token: owner,
+      body: { username: 'mgr', name: '经理', role: 'manager', password: 'manager-pass-1', pin: '4321' },
+    });
+    expect(manager.status).toBe(201);
+    const pin = await call(store, 'POST', '/api/auth/pin', {
+      token: terminal.token,
+      body: { username: 'mgr', pin: '4321' },
+    });
+    const reply = await call(store, 'POST', `/api/print/jobs/${job.jobId}/reprint`, {
+      token: pin.body.token,
+    });
+    expect(reply.status).toBe(200);
+    const [, again] = await printer.waitForPrints(2);
+    if (!again) throw new Error('no reprint');
+    expect(iconv.decode(again, 'gb18030')).toContain('重印');
+    expect(again.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+  });
+});
+
+describe('drawer and pole display', () => {
+  it('kicks the drawer through the printer on drawer.open, and shows lines on a virtual pole display', async () => {
+    const printer = await fakePrinter();
+    const bridge = await startBridge([
+      receiptPrinter(printer.port),
+      { id: 'drawer-1', kind: 'drawer', via: 'printer-1', pin: 2 },
+      { id: 'pole-1', kind: 'display', transport: { type: 'virtual' } },
+    ]);
+    const admin = await watch(owner, ['device.status']);
+    await admin.waitFor('device.status', (d) => d.hardwareId === 'pole-1' && d.status === 'online');
+    // Directly as the drawer route does after an approved "no sale".
+    store.ctx.bus.publish('drawer.open', store.ctx.store.id, { terminalId: terminal.id, reason: '换零钱' });
+    const [kick] = await printer.waitForPrints(1);
+    expect(kick).toEqual(Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]));
+
+    showOnPole(store.ctx, terminal.id, { kind: 'paid', paid: 100000, change: 4290 });
+    const display = bridge.devices?.displays[0];
+    const deadline = Date.now() + 10_000;
+    while (!display?.lines && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(display?.lines).toEqual(['PAID         1000.00', 'CHANGE         42.90']);
+  });
+});

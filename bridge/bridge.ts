@@ -1,0 +1,283 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { BridgeDevice } from '../server/config/schema.js';
+import { printJobSchema } from '../server/domain/devices/print-schemas.js';
+import type { EventType, HardwareStatus, StoreEvent } from '../server/protocol/events.js';
+import type { PrintJob, PrintJobState } from '../server/protocol/printing.js';
+import { BridgeBus } from './bus.js';
+import { CommandError, NotConnectedError, ServerConnection } from './connection.js';
+import type { Drawer } from './devices/drawer.js';
+import type { Printer } from './devices/printer.js';
+import { buildHardware, type Hardware, type HardwareOptions } from './hardware.js';
+import { PrintQueue } from './queue/print-queue.js';
+import { type RetryPolicy, Spooler } from './queue/spooler.js';
+import { drawerPulse } from './receipt/escpos.js';
+
+export interface BridgeOptions extends Omit<HardwareOptions, 'bus'> {
+  devices: readonly BridgeDevice[];
+  serverUrl: string;
+  token: string;
+  /** The server refused the token: pair again. */
+  onUnauthorized?: () => void;
+  retry?: RetryPolicy;
+  backoff?: { firstMs: number; maxMs: number };
+}
+
+const TOPICS: readonly EventType[] = ['drawer.open', 'print.job', 'print.reprint', 'pole.show'];
+
+/**
+ * The hardware bridge: drives the shop's scanners, printers, pole displays and drawers and
+ * talks to the server as a paired device of kind `bridge`. The constructor does no work;
+ * `start()` opens the devices and the connection, `stop()` closes everything.
+ */
+export class Bridge {
+  readonly bus = new BridgeBus();
+  private hardware: Hardware | null = null;
+  private queue: PrintQueue | null = null;
+  private spooler: Spooler | null = null;
+  private connection: ServerConnection | null = null;
+  private readonly statuses = new Map<
+    string,
+    { hardwareId: string; status: HardwareStatus; reason?: string }
+  >();
+  /** Print states the server has not heard yet (the link was down), latest per job. */
+  private readonly unsentStates = new Map<string, { jobId: string; state: PrintJobState; reason?: string }>();
+  private readonly unlisten: Array<() => void> = [];
+  private readonly log: Logger;
+
+  constructor(private readonly options: BridgeOptions) {
+    this.log = options.log;
+  }
+
+  get connected(): boolean {
+    return this.connection?.connected ?? false;
+  }
+
+  /** The devices, once started (tests and the demo look at them). */
+  get devices(): Hardware | null {
+    return this.hardware;
+  }
+
+  async start(): Promise<void> {
+    const { log } = this;
+    const hardware = buildHardware(this.options.devices, { ...this.options, bus: this.bus });
+    this.hardware = hardware;
+    const queue = new PrintQueue(join(this.options.dataDir, 'bridge-print-queue.json'));
+    const loaded = queue.load();
+    if (loaded.unreadable) log.error({ problem: loaded.unreadable }, 'the print queue file was unreadable');
+    for (const entry of loaded.interrupted) {
+      log.warn(
+        { jobId: entry.key },
+        'a job was interrupted while printing; it is not printed again by itself',
+      );
+      this.unsentStates.set(entry.job.jobId, {
+        jobId: entry.job.jobId,
+        state: 'failed',
+        reason: entry.reason ?? '',
+      });
+    }
+    this.queue = queue;
+    this.spooler = new Spooler(queue, (job) => this.route(job), this.bus, log, this.options.retry);
+
+    this.unlisten.push(
+      this.bus.on('device.status', (status) => {
+        this.statuses.set(status.hardwareId, status);
+        log.info(status, 'device status');
+        void this.send('devices/report_status', { ...status });
+      }),
+      this.bus.on('scan', (scan) => void this.relayScan(scan)),
+      this.bus.on('print.state', (state) => {
+        this.unsentStates.set(state.jobId, state);
+        void this.flushStates();
+        if (state.state === 'printed') this.afterPrinted(state.jobId);
+      }),
+    );
+
+    for (const printer of hardware.printers) printer.start();
+    for (const scanner of hardware.scanners) scanner.start();
+    for (const display of hardware.displays) display.start();
+    for (const drawer of hardware.drawers) drawer.start();
+    this.spooler.start();
+
+    this.connection = new ServerConnection({
+      serverUrl: this.options.serverUrl,
+      token: this.options.token,
+      log,
+      topics: TOPICS,
+      backoff: this.options.backoff,
+      onEvent: (event) => this.onEvent(event),
+      onReady: () => this.onConnected(),
+      onDown: (reason) => {
+        log.warn({ reason }, 'lost the server');
+        this.bus.emit('server.down', { reason });
+      },
+      onUnauthorized: () => this.options.onUnauthorized?.(),
+    });
+    this.connection.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const stop of this.unlisten.splice(0)) stop();
+    await this.connection?.stop();
+    await this.spooler?.stop();
+    const hardware = this.hardware;
+    if (hardware) {
+      await Promise.all([
+        ...hardware.scanners.map((d) => d.stop()),
+        ...hardware.displays.map((d) => d.stop()),
+        ...hardware.drawers.map((d) => d.stop()),
+        ...hardware.printers.map((d) => d.stop()),
+      ]);
+    }
+  }
+
+  /** Asks the spooler to try held jobs at once. */
+  retryPrinting(): void {
+    this.spooler?.retryNow();
+  }
+
+  private route(job: PrintJob): { printer: Printer; drawerPin: 2 | 5 | null } | null {
+    const printers = this.hardware?.printers ?? [];
+    const receipts = printers.find((p) => p.language === 'escpos');
+    const printer =
+      job.kind === 'labels' ? (printers.find((p) => p.language === 'tspl') ?? receipts) : receipts;
+    if (!printer) return null;
+    const drawers = this.hardware?.drawers ?? [];
+    // With no drawer configured, a kick on the receipt printer's port is harmless and usual.
+    const drawer = drawers.find((d) => d.printer === printer);
+    const drawerPin = drawer ? drawer.pin : drawers.length === 0 ? 2 : null;
+    return { printer, drawerPin };
+  }
+
+  /** A cash sale's drawer that does not hang off the receipt printer opens once the receipt is out. */
+  private afterPrinted(jobId: string): void {
+    const entry = this.queue?.all().find((e) => e.key === jobId);
+    if (entry?.job.kind !== 'receipt' || !entry.job.openDrawer || entry.job.reprint) return;
+    const route = this.route(entry.job);
+    if (route?.drawerPin) return;
+    const standalone = this.hardware?.drawers.find((d) => !d.printer);
+    if (standalone) void standalone.kick('cash sale');
+  }
+
+  private onEvent(event: StoreEvent): void {
+    switch (event.type) {
+      case 'drawer.open': {
+        const { reason } = (event as StoreEvent<'drawer.open'>).data;
+        void this.openDrawer(reason);
+        break;
+      }
+      case 'print.job':
+        this.accept(event.data);
+        break;
+      case 'print.reprint': {
+        const { jobId } = (event as StoreEvent<'print.reprint'>).data;
+        if (!this.spooler?.reprint(jobId)) {
+          this.unsentStates.set(jobId, {
+            jobId,
+            state: 'failed',
+            reason: 'this bridge has no such job to reprint',
+          });
+          void this.flushStates();
+        }
+        break;
+      }
+      case 'pole.show': {
+        const { view } = (event as StoreEvent<'pole.show'>).data;
+        for (const display of this.hardware?.displays ?? []) void display.show(view);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private async openDrawer(reason: string): Promise<void> {
+    const drawers: Drawer[] = this.hardware?.drawers ?? [];
+    if (drawers.length > 0) {
+      await Promise.all(drawers.map((d) => d.kick(reason)));
+      return;
+    }
+    const printer = this.hardware?.printers.find((p) => p.language === 'escpos');
+    if (!printer) {
+      this.log.warn({ reason }, 'asked to open the drawer, but no drawer or receipt printer is configured');
+      return;
+    }
+    await printer
+      .send(drawerPulse(2))
+      .catch((error: Error) => this.log.warn({ err: error.message }, 'drawer kick failed'));
+  }
+
+  /** A job from the server: checked, queued (once per job id), confirmed to the server. */
+  private accept(raw: unknown): void {
+    const parsed = printJobSchema.safeParse(raw);
+    if (!parsed.success) {
+      const jobId = (raw as { jobId?: unknown })?.jobId;
+      this.log.error({ issues: parsed.error.issues.slice(0, 5) }, 'refused a print job that is not valid');
+      if (typeof jobId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
+        this.unsentStates.set(jobId, { jobId, state: 'failed', reason: 'the job is not a valid document' });
+        void this.flushStates();
+      }
+      return;
+    }
+    const job = parsed.data;
+    if (this.spooler?.submit(job)) return;
+    // Seen before (sent again after a reconnect): tell the server where it is, print nothing.
+    const known = this.queue?.all().find((entry) => entry.key === job.jobId);
+    const state: PrintJobState = known?.state === 'printing' || !known ? 'queued' : known.state;
+    this.unsentStates.set(job.jobId, {
+      jobId: job.jobId,
+      state,
+      ...(known?.reason && { reason: known.reason }),
+    });
+    void this.flushStates();
+  }
+
+  private async onConnected(): Promise<void> {
+    for (const status of this.statuses.values()) await this.send('devices/report_status', { ...status });
+    await this.flushStates();
+    const pending = (await this.send('print/pending', {})) as { items?: unknown[] } | null;
+    for (const job of pending?.items ?? []) this.accept(job);
+  }
+
+  private flushing: Promise<void> = Promise.resolve();
+  private flushStates(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      for (const [jobId, state] of [...this.unsentStates]) {
+        if (!this.connected) return;
+        const sent = await this.send('print/report', { ...state });
+        if (sent !== undefined && this.unsentStates.get(jobId) === state) this.unsentStates.delete(jobId);
+      }
+    });
+    return this.flushing;
+  }
+
+  private async relayScan(scan: {
+    hardwareId: string;
+    code: string;
+    symbology: string | null;
+  }): Promise<void> {
+    if (!this.connected) {
+      // A scan delivered minutes later would surprise the cashier; it is dropped and logged.
+      this.log.warn({ hardwareId: scan.hardwareId }, 'scan dropped: not connected to the server');
+      return;
+    }
+    await this.send('scanner/scan', {
+      hardwareId: scan.hardwareId,
+      code: scan.code,
+      ...(scan.symbology !== null && { symbology: scan.symbology }),
+    });
+  }
+
+  /** Sends a command; undefined when it could not be sent or the server refused it (logged). */
+  private async send(type: string, params: Record<string, unknown>): Promise<unknown> {
+    if (!this.connection?.connected) return undefined;
+    try {
+      return (await this.connection.request(type, params)) ?? null;
+    } catch (error) {
+      if (error instanceof NotConnectedError) return undefined;
+      const level = error instanceof CommandError ? 'warn' : 'error';
+      this.log[level]({ type, err: (error as Error).message }, 'the server did not take a message');
+      return undefined;
+    }
+  }
+}

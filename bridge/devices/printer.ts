@@ -1,0 +1,210 @@
+import type { Logger } from 'pino';
+import type { PrintJob } from '../../server/protocol/printing.js';
+import type { BridgeBus } from '../bus.js';
+import { ESCPOS, isStatusByte, type PrinterCondition, readCondition } from '../receipt/escpos.js';
+import { type PrinterProfile, type Rendered, renderJob } from '../receipt/render.js';
+import { type Channel, type Connector, DeviceError } from '../transports/channel.js';
+import { StatusReporter } from './status.js';
+
+export interface PrinterSettings {
+  profile: PrinterProfile;
+  /** Ask DLE EOT before each job; off for printers that cannot answer (one-way cables). */
+  statusCheck: boolean;
+  /** How long to wait for the answer to DLE EOT. */
+  statusTimeoutMs: number;
+  /** Look at an idle printer this often, so "offline" and "back" show without a job. */
+  probeEveryMs: number;
+}
+
+export type PrintOutcome =
+  | { ok: true }
+  /** Nothing reached the paper; try again later. */
+  | { ok: false; retry: true; reason: string }
+  /** Bytes may have reached the paper; never retried by itself (a person may reprint). */
+  | { ok: false; retry: false; reason: string };
+
+/** What the connector may also do: the virtual printer keeps a text rendering beside its bytes. */
+interface Previewing {
+  writePreview(jobId: string, text: string): Promise<void>;
+}
+const previews = (connector: Connector): connector is Connector & Previewing =>
+  typeof (connector as Partial<Previewing>).writePreview === 'function';
+
+/**
+ * A receipt or label printer. Every job opens the connection, reads the printer's condition
+ * (DLE EOT), sends the bytes and closes again; one thing at a time per printer.
+ */
+export class Printer {
+  private readonly status: StatusReporter;
+  private lock: Promise<unknown> = Promise.resolve();
+  private probeTimer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    readonly id: string,
+    private readonly connector: Connector,
+    readonly settings: PrinterSettings,
+    bus: BridgeBus,
+    private readonly log: Logger,
+  ) {
+    this.status = new StatusReporter(id, bus);
+  }
+
+  get language(): 'escpos' | 'tspl' {
+    return this.settings.profile.language;
+  }
+
+  start(): void {
+    this.running = true;
+    void this.probe();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+    await this.lock.catch(() => {});
+  }
+
+  render(job: PrintJob, drawerPin: 2 | 5 | null): Rendered {
+    return renderJob(job, this.settings.profile, drawerPin);
+  }
+
+  /**
+   * Prints rendered bytes. `committing` runs after the printer said it is ready and before the
+   * first byte goes out: the queue records "printing" there, so a crash is never followed by
+   * a silent second copy.
+   */
+  print(jobId: string, rendered: Rendered, committing: () => void): Promise<PrintOutcome> {
+    return this.exclusive(async () => {
+      let channel: Channel;
+      try {
+        channel = await this.connector.open();
+      } catch (error) {
+        return this.unreachable(error);
+      }
+      try {
+        if (this.settings.statusCheck && this.language === 'escpos') {
+          const condition = await this.condition(channel);
+          const blocked = this.judge(condition);
+          if (blocked) return { ok: false, retry: true, reason: blocked };
+        }
+        committing();
+        try {
+          await channel.write(rendered.bytes);
+        } catch (error) {
+          const reason = `the connection broke while printing (${(error as Error).message}); check the paper and reprint if needed`;
+          this.status.set('offline', reason);
+          return { ok: false, retry: false, reason };
+        }
+        if (!this.settings.statusCheck || this.language !== 'escpos') this.status.set('online');
+        if (previews(this.connector)) await this.connector.writePreview(jobId, rendered.text).catch(() => {});
+        return { ok: true };
+      } finally {
+        await channel.close().catch(() => {});
+      }
+    });
+  }
+
+  /** Sends bytes without asking the paper (a drawer kick must work with the paper out). */
+  send(bytes: Buffer): Promise<void> {
+    return this.exclusive(async () => {
+      let channel: Channel;
+      try {
+        channel = await this.connector.open();
+      } catch (error) {
+        this.unreachable(error);
+        throw error;
+      }
+      try {
+        await channel.write(bytes);
+      } finally {
+        await channel.close().catch(() => {});
+      }
+    });
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
+  private unreachable(error: unknown): { ok: false; retry: true; reason: string } {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.status.set(error instanceof DeviceError ? error.status : 'offline', reason);
+    return { ok: false, retry: true, reason };
+  }
+
+  /** DLE EOT 2 and 4; null when the printer does not answer in time. */
+  private async condition(channel: Channel): Promise<PrinterCondition | null> {
+    const ask = async (request: Buffer): Promise<number | null> => {
+      await channel.write(request);
+      const deadline = Date.now() + this.settings.statusTimeoutMs;
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) return null;
+        const chunk = await channel.read(left);
+        if (!chunk) return null;
+        const byte = [...chunk].reverse().find(isStatusByte);
+        if (byte !== undefined) return byte;
+      }
+    };
+    const offline = await ask(ESCPOS.statusOffline);
+    if (offline === null) return null;
+    const paper = await ask(ESCPOS.statusPaper);
+    if (paper === null) return null;
+    return readCondition(offline, paper);
+  }
+
+  /** Sets the status from the printer's answer; returns why it cannot print, if it cannot. */
+  private judge(condition: PrinterCondition | null): string | null {
+    if (!condition) {
+      const reason = `${this.connector.description} did not answer the status request (DLE EOT) within ${this.settings.statusTimeoutMs} ms; if it never can, set "statusCheck": false`;
+      this.status.set('error', reason);
+      return reason;
+    }
+    if (condition.coverOpen) {
+      this.status.set('cover_open', 'the cover is open');
+      return 'the printer cover is open';
+    }
+    if (condition.paperOut) {
+      this.status.set('paper_out', 'out of paper');
+      return 'the printer is out of paper';
+    }
+    if (condition.error) {
+      const reason = 'the printer reports an error (cutter jam or overheated head?)';
+      this.status.set('error', reason);
+      return reason;
+    }
+    if (condition.paperLow) this.status.set('paper_low', 'paper is running low');
+    else this.status.set('online');
+    return null;
+  }
+
+  /** Looks at the printer now and then while idle. */
+  private async probe(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.exclusive(async () => {
+        let channel: Channel;
+        try {
+          channel = await this.connector.open();
+        } catch (error) {
+          this.unreachable(error);
+          return;
+        }
+        try {
+          if (this.settings.statusCheck && this.language === 'escpos')
+            this.judge(await this.condition(channel));
+          else this.status.set('online');
+        } finally {
+          await channel.close().catch(() => {});
+        }
+      });
+    } catch (error) {
+      this.log.warn({ hardwareId: this.id, err: (error as Error).message }, 'printer probe failed');
+    }
+    if (this.running) this.probeTimer = setTimeout(() => void this.probe(), this.settings.probeEveryMs);
+  }
+}

@@ -1,0 +1,157 @@
+import { SerialPortMock } from 'serialport';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BridgeBus, type BridgeEvents } from '../bus.js';
+import { quietLog } from '../testing/fixtures.js';
+import { type PortFactory, SerialLink } from '../transports/serial.js';
+import { decodeScan, MAX_SCAN_LENGTH } from './scan-framing.js';
+import { Scanner, type ScannerSettings } from './scanner.js';
+
+const PATH = '/dev/ttyMOCK0';
+/** The mock binding SerialPortMock itself uses (the ESM import of @serialport/binding-mock is another instance). */
+const MockBinding = SerialPortMock.binding;
+const mockPorts: PortFactory = ({ path, baudRate }) =>
+  new SerialPortMock({ path, baudRate, autoOpen: false });
+
+const settings = (over: Partial<ScannerSettings> = {}): ScannerSettings => ({
+  framing: 'line',
+  idleMs: 40,
+  prefix: '',
+  suffix: '',
+  maxLength: MAX_SCAN_LENGTH,
+  debounceMs: 500,
+  ...over,
+});
+
+interface Rig {
+  bus: BridgeBus;
+  scans: BridgeEvents['scan'][];
+  statuses: BridgeEvents['device.status'][];
+  scanner: Scanner;
+  link: SerialLink;
+  clock: { now: number };
+  /** Bytes as if the scanner sent them. */
+  send(data: Buffer | string): void;
+}
+
+async function rig(over: Partial<ScannerSettings> = {}, path = PATH): Promise<Rig> {
+  const bus = new BridgeBus();
+  const scans: Rig['scans'] = [];
+  const statuses: Rig['statuses'] = [];
+  bus.on('scan', (scan) => scans.push(scan));
+  bus.on('device.status', (status) => statuses.push(status));
+  const ports: PortFactory = (options) => {
+    const port = mockPorts(options);
+    opened.push(port as SerialPortMock);
+    return port;
+  };
+  const opened: SerialPortMock[] = [];
+  const link = new SerialLink(path, 9600, ports, 50);
+  const clock = { now: 1_000_000 };
+  const scanner = new Scanner('scanner-1', link, settings(over), bus, quietLog, () => clock.now);
+  scanner.start();
+  await until(() => statuses.length > 0);
+  current = {
+    bus,
+    scans,
+    statuses,
+    scanner,
+    link,
+    clock,
+    send: (data) => opened.at(-1)?.port?.emitData(data),
+  };
+  return current;
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+let current: Rig | null = null;
+beforeEach(() => {
+  MockBinding.reset();
+  MockBinding.createPort(PATH, { echo: false, record: false });
+});
+afterEach(async () => {
+  await current?.scanner.stop();
+  current = null;
+});
+
+describe('scanner over a serial port (binding-mock)', () => {
+  it('frames scans at CR, LF or CRLF and reports itself online', async () => {
+    const r = await rig({ debounceMs: 0 });
+    expect(r.statuses[0]).toEqual({ hardwareId: 'scanner-1', status: 'online' });
+    r.send('6901234567892\r\n2000000012');
+    r.send('345\r');
+    r.send('\nABC-1\n');
+    await until(() => r.scans.length === 3);
+    expect(r.scans.map((s) => s.code)).toEqual(['6901234567892', '2000000012345', 'ABC-1']);
+  });
+
+  it('strips prefix, suffix and AIM identifiers, naming the symbology', async () => {
+    const r = await rig({ prefix: '\u0002', suffix: '#', debounceMs: 0 });
+    r.send('\u0002]E06901234567892#\r\n');
+    r.send(']Q1https://shop.example/r/42\r\n');
+    r.send(']E401234565\r\n');
+    await until(() => r.scans.length === 3);
+    expect(r.scans).toEqual([
+      { hardwareId: 'scanner-1', code: '6901234567892', symbology: 'ean13' },
+      { hardwareId: 'scanner-1', code: 'https://shop.example/r/42', symbology: 'qr' },
+      { hardwareId: 'scanner-1', code: '01234565', symbology: 'ean8' },
+    ]);
+  });
+
+  it('frames by an idle gap when the scanner sends no line end', async () => {
+    const r = await rig({ framing: 'idle', idleMs: 30, debounceMs: 0 });
+    r.send('69012');
+    r.send('34567892');
+    await until(() => r.scans.length === 1);
+    expect(r.scans[0]?.code).toBe('6901234567892');
+  });
+
+  it('counts a double read within the debounce time once, and a later one again', async () => {
+    const r = await rig({ debounceMs: 500 });
+    r.send('6901234567892\r\n6901234567892\r\n');
+    await until(() => r.scans.length === 1);
+    r.clock.now += 600;
+    r.send('6901234567892\r\n');
+    await until(() => r.scans.length === 2);
+    expect(r.scans).toHaveLength(2);
+  });
+
+  it('reports garbage bytes and a 5,000-character line as errors, then scans on', async () => {
+    const r = await rig({ debounceMs: 0 });
+    r.send(Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x0d]));
+    await until(() => r.statuses.some((s) => s.status === 'error'));
+    expect(r.statuses.at(-1)?.reason).toMatch(/not text.*baud rate/);
+    r.send(`${'9'.repeat(5000)}\r\n`);
+    await until(() => r.statuses.at(-1)?.reason?.includes('5000-character') ?? false);
+    r.send('6901234567892\r\n');
+    await until(() => r.scans.length === 1);
+    expect(r.scans[0]?.code).toBe('6901234567892');
+    expect(r.statuses.at(-1)?.status).toBe('online');
+  });
+
+  it('reports a port that does not exist as offline with a reason, and keeps trying', async () => {
+    const r = await rig({}, '/dev/ttyDOESNOTEXIST');
+    expect(r.statuses[0]?.status).toBe('offline');
+    expect(r.statuses[0]?.reason).toMatch(/\/dev\/ttyDOESNOTEXIST/);
+    MockBinding.createPort('/dev/ttyDOESNOTEXIST', { echo: false, record: false });
+    await until(() => r.statuses.at(-1)?.status === 'online');
+  });
+});
+
+describe('decoding a frame', () => {
+  it('refuses control characters and empty scans', () => {
+    expect(decodeScan(Buffer.from('AB\u0007C'), { prefix: '', suffix: '' }).ok).toBe(false);
+    expect(decodeScan(Buffer.from('   '), { prefix: '', suffix: '' }).ok).toBe(false);
+    expect(decodeScan(Buffer.from('会员码123'), { prefix: '', suffix: '' })).toEqual({
+      ok: true,
+      code: '会员码123',
+      symbology: null,
+    });
+  });
+});

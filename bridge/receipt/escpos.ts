@@ -1,0 +1,171 @@
+import iconv from 'iconv-lite';
+import QRCode from 'qrcode';
+import type { Block } from './blocks.js';
+import type { Charset } from './text-width.js';
+import { printable } from './text-width.js';
+
+const ESC = 0x1b;
+const GS = 0x1d;
+const FS = 0x1c;
+const DLE = 0x10;
+const EOT = 0x04;
+
+/** ESC/POS commands the bridge sends; named so tests and readers can find them in the bytes. */
+export const ESCPOS = {
+  init: Buffer.from([ESC, 0x40]),
+  /** Code page PC437 and the USA character set, so 0x5C is a backslash and 0x9D is ¥. */
+  singleByte: Buffer.from([ESC, 0x74, 0x00, ESC, 0x52, 0x00]),
+  chineseOn: Buffer.from([FS, 0x26]),
+  chineseOff: Buffer.from([FS, 0x2e]),
+  /** Feed to the cutter and cut partially (GS V 66 0). */
+  cut: Buffer.from([GS, 0x56, 0x42, 0x00]),
+  /** DLE EOT 2: offline cause (cover open, error); DLE EOT 4: paper sensors. */
+  statusOffline: Buffer.from([DLE, EOT, 0x02]),
+  statusPaper: Buffer.from([DLE, EOT, 0x04]),
+} as const;
+
+/** ESC p: pulse the drawer kick-out connector (pin 2 or 5) 50 ms on, 500 ms off. */
+export function drawerPulse(pin: 2 | 5): Buffer {
+  return Buffer.from([ESC, 0x70, pin === 2 ? 0 : 1, 25, 250]);
+}
+
+export interface EscPosOptions {
+  charset: Charset;
+  columns: number;
+  /** Printable dots per line: 384 on 58 mm paper, 576 on 80 mm. */
+  dots: number;
+  qr: 'native' | 'raster' | 'none';
+}
+
+export function encodeText(text: string, charset: Charset): Buffer {
+  const safe = printable(text, charset);
+  if (charset !== 'ascii') return iconv.encode(safe, charset);
+  const bytes = Buffer.alloc(safe.length);
+  let n = 0;
+  for (const char of safe) bytes[n++] = char === '¥' ? 0x9d : (char.codePointAt(0) ?? 0x3f) & 0x7f;
+  return bytes.subarray(0, n);
+}
+
+/** Renders blocks to ESC/POS bytes. */
+export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): Buffer {
+  const parts: Buffer[] = [ESCPOS.init, ESCPOS.singleByte];
+  parts.push(options.charset === 'ascii' ? ESCPOS.chineseOff : ESCPOS.chineseOn);
+  for (const block of blocks) {
+    switch (block.type) {
+      case 'text': {
+        const align = block.align === 'center' ? 1 : block.align === 'right' ? 2 : 0;
+        if (align) parts.push(Buffer.from([ESC, 0x61, align]));
+        if (block.bold) parts.push(Buffer.from([ESC, 0x45, 1]));
+        // GS ! sizes ASCII and Chinese characters alike.
+        if (block.big) parts.push(Buffer.from([GS, 0x21, 0x11]));
+        parts.push(encodeText(block.text, options.charset), Buffer.from([0x0a]));
+        if (block.big) parts.push(Buffer.from([GS, 0x21, 0x00]));
+        if (block.bold) parts.push(Buffer.from([ESC, 0x45, 0]));
+        if (align) parts.push(Buffer.from([ESC, 0x61, 0]));
+        break;
+      }
+      case 'rule':
+        parts.push(Buffer.from(`${block.char.repeat(options.columns)}\n`, 'latin1'));
+        break;
+      case 'barcode':
+        parts.push(barcode128(block.data, options.dots));
+        break;
+      case 'qr':
+        if (options.qr === 'native') parts.push(qrNative(block.data, options.dots));
+        else if (options.qr === 'raster') parts.push(qrRaster(block.data, options.dots));
+        break;
+      case 'logo':
+        // FS p n 0: the NV bit image stored under key n, normal size.
+        parts.push(Buffer.from([ESC, 0x61, 1, FS, 0x70, block.key, 0, 0x0a, ESC, 0x61, 0]));
+        break;
+      case 'feed':
+        parts.push(Buffer.from([ESC, 0x64, Math.min(255, block.lines)]));
+        break;
+      case 'cut':
+        parts.push(ESCPOS.cut);
+        break;
+      case 'drawer':
+        parts.push(drawerPulse(block.pin));
+        break;
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** CODE128 (code set B) centred, with the number printed below; bars as wide as the paper allows. */
+function barcode128(data: string, dots: number): Buffer {
+  const ascii = Buffer.from(data.replace(/[^\x20-\x7e]/g, ''), 'latin1');
+  const modules = (ascii.length + 3) * 11 + 2 + 20;
+  const width = Math.max(1, Math.min(3, Math.floor(dots / modules)));
+  return Buffer.concat([
+    Buffer.from([ESC, 0x61, 1, GS, 0x68, 60, GS, 0x77, width, GS, 0x48, 2, GS, 0x66, 0]),
+    Buffer.from([GS, 0x6b, 73, ascii.length + 2, 0x7b, 0x42]),
+    ascii,
+    Buffer.from([0x0a, ESC, 0x61, 0]),
+  ]);
+}
+
+/** QR by the printer's own GS ( k commands: model 2, level M. */
+function qrNative(data: string, dots: number): Buffer {
+  const bytes = Buffer.from(data, 'utf8');
+  const store = bytes.length + 3;
+  return Buffer.concat([
+    Buffer.from([ESC, 0x61, 1]),
+    Buffer.from([GS, 0x28, 0x6b, 4, 0, 0x31, 0x41, 0x32, 0]),
+    Buffer.from([GS, 0x28, 0x6b, 3, 0, 0x31, 0x43, dots >= 576 ? 6 : 4]),
+    Buffer.from([GS, 0x28, 0x6b, 3, 0, 0x31, 0x45, 0x31]),
+    Buffer.from([GS, 0x28, 0x6b, store & 0xff, store >> 8, 0x31, 0x50, 0x30]),
+    bytes,
+    Buffer.from([GS, 0x28, 0x6b, 3, 0, 0x31, 0x51, 0x30]),
+    Buffer.from([0x0a, ESC, 0x61, 0]),
+  ]);
+}
+
+/** QR drawn here and sent as a raster image (GS v 0), for printers without the QR command. */
+export function qrRaster(data: string, dots: number): Buffer {
+  const qr = QRCode.create(data, { errorCorrectionLevel: 'M' });
+  const size = qr.modules.size;
+  const quiet = 4;
+  const scale = Math.max(2, Math.min(8, Math.floor(Math.min(dots, 320) / (size + quiet * 2))));
+  const side = (size + quiet * 2) * scale;
+  const bytesPerRow = Math.ceil(side / 8);
+  const image = Buffer.alloc(bytesPerRow * side);
+  for (let y = 0; y < side; y++) {
+    const row = Math.floor(y / scale) - quiet;
+    if (row < 0 || row >= size) continue;
+    for (let x = 0; x < side; x++) {
+      const column = Math.floor(x / scale) - quiet;
+      if (column < 0 || column >= size || !qr.modules.get(row, column)) continue;
+      const index = y * bytesPerRow + (x >> 3);
+      image[index] = (image[index] ?? 0) | (0x80 >> (x & 7));
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([ESC, 0x61, 1]),
+    Buffer.from([GS, 0x76, 0x30, 0, bytesPerRow & 0xff, bytesPerRow >> 8, side & 0xff, side >> 8]),
+    image,
+    Buffer.from([0x0a, ESC, 0x61, 0]),
+  ]);
+}
+
+/** What the printer said about itself in answer to DLE EOT 2 and DLE EOT 4. */
+export interface PrinterCondition {
+  coverOpen: boolean;
+  paperOut: boolean;
+  paperLow: boolean;
+  error: boolean;
+}
+
+/** A DLE EOT answer has bits 1 and 4 set and bits 0 and 7 clear. */
+export function isStatusByte(byte: number): boolean {
+  return (byte & 0x93) === 0x12;
+}
+
+export function readCondition(offlineCause: number, paperSensor: number): PrinterCondition {
+  return {
+    coverOpen: (offlineCause & 0x04) !== 0,
+    error: (offlineCause & 0x40) !== 0,
+    paperOut: (offlineCause & 0x20) !== 0 || (paperSensor & 0x60) !== 0,
+    paperLow: (paperSensor & 0x0c) !== 0,
+  };
+}

@@ -1,0 +1,59 @@
+import type { PrintJob } from '../../server/protocol/printing.js';
+import type { Block } from './blocks.js';
+import { encodeEscPos } from './escpos.js';
+import { encodeTspl, type LabelSize, layoutLabelsOnReceipt } from './labels.js';
+import { layoutReceipt, renderText } from './layout.js';
+import type { Charset } from './text-width.js';
+
+/** How one printer prints: what the bridge's config says about it, with defaults applied. */
+export interface PrinterProfile {
+  language: 'escpos' | 'tspl';
+  paperWidth: 58 | 80;
+  charset: Charset;
+  qr: 'native' | 'raster' | 'none';
+  logo?: number | undefined;
+  cut: boolean;
+  label: LabelSize;
+}
+
+export interface Rendered {
+  bytes: Buffer;
+  /** What the paper will read, for the virtual printer and previews. */
+  text: string;
+}
+
+export const columnsFor = (paperWidth: 58 | 80): number => (paperWidth === 58 ? 32 : 48);
+const dotsFor = (paperWidth: 58 | 80): number => (paperWidth === 58 ? 384 : 576);
+
+/** A job to the bytes for this printer. `drawerPin` kicks the drawer on the printer's port first. */
+export function renderJob(job: PrintJob, profile: PrinterProfile, drawerPin: 2 | 5 | null): Rendered {
+  const columns = columnsFor(profile.paperWidth);
+  if (job.kind === 'labels' && profile.language === 'tspl') {
+    const bytes = encodeTspl(job.document, profile.label);
+    const text = job.document.labels
+      .map(
+        (l) => `[label x${l.copies}] ${l.name} ${l.styleCode} ${l.color ?? ''} ${l.size ?? ''} ${l.barcode}`,
+      )
+      .join('\n');
+    return { bytes, text: `${text}\n` };
+  }
+  let blocks: Block[];
+  if (job.kind === 'labels') blocks = layoutLabelsOnReceipt(job.document, columns, profile.charset);
+  else
+    blocks = layoutReceipt(job.document, {
+      columns,
+      charset: profile.charset,
+      logo: profile.logo,
+      qr: profile.qr !== 'none',
+      reprint: job.reprint,
+      drawerPin: job.openDrawer && !job.reprint ? drawerPin : null,
+      cut: profile.cut,
+    });
+  const bytes = encodeEscPos(blocks, {
+    charset: profile.charset,
+    columns,
+    dots: dotsFor(profile.paperWidth),
+    qr: profile.qr,
+  });
+  return { bytes, text: renderText(blocks, columns, profile.charset) };
+}

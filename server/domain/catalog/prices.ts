@@ -1,0 +1,231 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppContext } from '../../context.js';
+import { ApiError, notFound } from '../../http/errors.js';
+import type { Database } from '../../storage/schema.js';
+import { recordAudit } from '../audit/service.js';
+import { withDescendants } from './categories.js';
+import { priceInForce } from './price-in-force.js';
+
+export const ROUNDINGS = { fen: 1, jiao: 10, yuan: 100 } as const;
+export type Rounding = keyof typeof ROUNDINGS;
+
+/**
+ * A markdown price: `price × (100 − percent) / 100`, rounded half up to the unit (fen,
+ * jiao = 0.10 or yuan = 1.00), in integer arithmetic so no float ever touches money.
+ * 29900 at 30% → 20930 exact; to the yuan 20900. 19990 at 15% → 16991.5 → 16992 to the fen,
+ * 17000 to the yuan.
+ */
+export function markdownPrice(price: number, percent: number, rounding: Rounding): number {
+  const unit = ROUNDINGS[rounding];
+  const hundredths = price * (100 - percent);
+  const divisor = 100 * unit;
+  return Math.floor((hundredths + divisor / 2) / divisor) * unit;
+}
+
+export interface PriceChangeView {
+  id: string;
+  price: number;
+  startsAt: string;
+  reason: string;
+  markdownId: string | null;
+  staffId: string | null;
+  createdAt: string;
+  status: 'scheduled' | 'in_force' | 'past';
+}
+
+export interface PriceHistory {
+  styleId: string;
+  /** In force now. */
+  price: number;
+  /** The price the style was created with. */
+  basePrice: number;
+  /** Newest start first. */
+  changes: PriceChangeView[];
+}
+
+/** A change starts now or later: backdating would rewrite the price of sales already made. */
+function startTime(ctx: AppContext, startsAt: string | undefined): string {
+  const now = ctx.now().toISOString();
+  if (startsAt === undefined) return now;
+  if (startsAt < now) {
+    throw new ApiError('validation_failed', 'A price change cannot start in the past.', {
+      'body.startsAt': 'in the past',
+    });
+  }
+  return startsAt;
+}
+
+async function insertChange(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  change: {
+    styleId: string;
+    price: number;
+    startsAt: string;
+    reason: string;
+    markdownId: string | null;
+    staffId: string | null;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('price_changes')
+    .values({
+      id: uuidv7(),
+      store_id: ctx.store.id,
+      style_id: change.styleId,
+      price: change.price,
+      starts_at: change.startsAt,
+      reason: change.reason,
+      markdown_id: change.markdownId,
+      staff_id: change.staffId,
+      created_at: ctx.now().toISOString(),
+    })
+    .execute();
+}
+
+/** Changes a style's retail price now or from `startsAt`; the history keeps every change. */
+export async function changePrice(
+  ctx: AppContext,
+  styleId: string,
+  input: { price: number; startsAt?: string | undefined; reason?: string | undefined },
+  staffId: string | null,
+): Promise<PriceHistory> {
+  const startsAt = startTime(ctx, input.startsAt);
+  await ctx.storage.write(async (trx) => {
+    const style = await trx
+      .selectFrom('styles as s')
+      .select(['s.id', 's.style_code', priceInForce(startsAt).as('price')])
+      .where('s.id', '=', styleId)
+      .where('s.store_id', '=', ctx.store.id)
+      .executeTakeFirst();
+    if (!style) throw notFound('style', styleId);
+    await insertChange(trx, ctx, {
+      styleId,
+      price: input.price,
+      startsAt,
+      reason: input.reason ?? 'price change',
+      markdownId: null,
+      staffId,
+    });
+    await recordAudit(trx, ctx, {
+      kind: 'price.changed',
+      staffId,
+      subjectType: 'style',
+      subjectId: styleId,
+      detail: { styleCode: style.style_code, from: style.price, to: input.price, startsAt },
+    });
+  });
+  return priceHistory(ctx, styleId);
+}
+
+export async function priceHistory(ctx: AppContext, styleId: string): Promise<PriceHistory> {
+  const db = ctx.storage.db;
+  const now = ctx.now().toISOString();
+  const style = await db
+    .selectFrom('styles as s')
+    .select(['s.id', 's.base_price', priceInForce(now).as('price')])
+    .where('s.id', '=', styleId)
+    .where('s.store_id', '=', ctx.store.id)
+    .executeTakeFirst();
+  if (!style) throw notFound('style', styleId);
+  const rows = await db
+    .selectFrom('price_changes')
+    .selectAll()
+    .where('style_id', '=', styleId)
+    .orderBy('starts_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  const current = rows.find((row) => row.starts_at <= now);
+  return {
+    styleId,
+    price: style.price,
+    basePrice: style.base_price,
+    changes: rows.map((row) => ({
+      id: row.id,
+      price: row.price,
+      startsAt: row.starts_at,
+      reason: row.reason,
+      markdownId: row.markdown_id,
+      staffId: row.staff_id,
+      createdAt: row.created_at,
+      status: row.starts_at > now ? 'scheduled' : row === current ? 'in_force' : 'past',
+    })),
+  };
+}
+
+export interface MarkdownInput {
+  categoryId?: string | undefined;
+  season?: string | undefined;
+  year?: number | undefined;
+  /** Whole percent off, 1–90. */
+  percent: number;
+  rounding: Rounding;
+  startsAt?: string | undefined;
+  reason?: string | undefined;
+}
+
+export interface MarkdownResult {
+  markdownId: string;
+  startsAt: string;
+  /** Styles whose price changes. */
+  styles: number;
+  /** Styles left alone because the rounded price equals the old one. */
+  unchanged: number;
+}
+
+/**
+ * Marks down every active style of a category (sub-categories included) and/or a season
+ * and year by a percentage of the price in force when the markdown starts, in one
+ * transaction with one audit row.
+ */
+export async function markdown(
+  ctx: AppContext,
+  input: MarkdownInput,
+  staffId: string | null,
+): Promise<MarkdownResult> {
+  const startsAt = startTime(ctx, input.startsAt);
+  const markdownId = uuidv7();
+  return ctx.storage.write(async (trx) => {
+    let query = trx
+      .selectFrom('styles as s')
+      .select(['s.id', priceInForce(startsAt).as('price')])
+      .where('s.store_id', '=', ctx.store.id)
+      .where('s.active', '=', 1);
+    if (input.categoryId)
+      query = query.where('s.category_id', 'in', await withDescendants(trx, ctx, [input.categoryId]));
+    if (input.season) query = query.where('s.season', '=', input.season);
+    if (input.year) query = query.where('s.year', '=', input.year);
+    const styles = await query.execute();
+    let changed = 0;
+    for (const style of styles) {
+      const price = markdownPrice(style.price, input.percent, input.rounding);
+      if (price === style.price) continue;
+      await insertChange(trx, ctx, {
+        styleId: style.id,
+        price,
+        startsAt,
+        reason: input.reason ?? `markdown ${input.percent}%`,
+        markdownId,
+        staffId,
+      });
+      changed++;
+    }
+    await recordAudit(trx, ctx, {
+      kind: 'price.markdown',
+      staffId,
+      subjectType: 'markdown',
+      subjectId: markdownId,
+      detail: {
+        percent: input.percent,
+        rounding: input.rounding,
+        startsAt,
+        styles: changed,
+        ...(input.categoryId && { categoryId: input.categoryId }),
+        ...(input.season && { season: input.season }),
+        ...(input.year && { year: input.year }),
+      },
+    });
+    return { markdownId, startsAt, styles: changed, unchanged: styles.length - changed };
+  });
+}

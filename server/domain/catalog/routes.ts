@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { route } from '../../http/route.js';
+import { actorOf, type Principal } from '../../protocol/roles.js';
+import { may } from '../staff/permissions.js';
+import { assertStaff } from '../staff/sessions.js';
+import { createCategory, listCategories } from './categories.js';
+import { labelPreviewSvg, receiptLabels, skuLabels } from './labels.js';
+import { skuByBarcode } from './lookup.js';
+import { addColor, listColors, listSizeGroups, saveSizeGroup } from './palette.js';
+import { changePrice, markdown, priceHistory } from './prices.js';
+import {
+  barcode,
+  categoryPath,
+  id,
+  markdownBody,
+  newStyleBody,
+  priceChangeBody,
+  searchQuery,
+  sizeGroupBody,
+  sizeGroupCode,
+  skuChangesBody,
+  styleChangesBody,
+  variantLabel,
+} from './schemas.js';
+import { searchStyles } from './search.js';
+import { createStyle, getStyle, updateSku, updateStyle } from './styles.js';
+import { transferRoutes } from './transfer/routes.js';
+
+const idParams = z.object({ id });
+/** Cost is for those who manage the catalogue, not for the till or the kiosk. */
+const seesCost = (principal: Principal | null) =>
+  principal !== null && may(actorOf(principal), 'catalog.manage');
+
+export const catalogRoutes = [
+  route({
+    method: 'post',
+    path: '/api/products',
+    permission: 'catalog.manage',
+    summary: 'Create a style and one SKU per colour × size, each with a unique barcode',
+    status: 201,
+    body: newStyleBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return createStyle(ctx, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/products',
+    permission: 'catalog.read',
+    summary: 'Search styles as you type: barcode, style code, name, pinyin initials, filters',
+    query: searchQuery,
+    handle: ({ ctx, query }) => searchStyles(ctx, query),
+  }),
+  route({
+    method: 'get',
+    path: '/api/products/:id',
+    permission: 'catalog.read',
+    summary: 'A style with its SKU matrix and stock on hand',
+    params: idParams,
+    handle: ({ ctx, params, principal }) => getStyle(ctx, params.id, seesCost(principal)),
+  }),
+  route({
+    method: 'patch',
+    path: '/api/products/:id',
+    permission: 'catalog.manage',
+    summary: 'Edit a style; add or remove colours and sizes',
+    params: idParams,
+    body: styleChangesBody,
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return updateStyle(ctx, params.id, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/products/:id/prices',
+    permission: 'catalog.read',
+    summary: "A style's price in force and its price history, scheduled changes included",
+    params: idParams,
+    handle: ({ ctx, params }) => priceHistory(ctx, params.id),
+  }),
+  route({
+    method: 'post',
+    path: '/api/products/:id/prices',
+    permission: 'price.change',
+    summary: "Change a style's retail price now or from a start time",
+    status: 201,
+    params: idParams,
+    body: priceChangeBody,
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return changePrice(ctx, params.id, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/prices/markdowns',
+    permission: 'price.change',
+    summary: 'Mark down a category and/or season by a percentage, with explicit rounding',
+    status: 201,
+    body: markdownBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return markdown(ctx, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/skus/by-barcode/:barcode',
+    permission: 'catalog.read',
+    summary: 'Look up a scanned barcode',
+    params: z.object({ barcode }),
+    handle: ({ ctx, params }) => skuByBarcode(ctx, params.barcode),
+  }),
+  route({
+    method: 'patch',
+    path: '/api/skus/:id',
+    permission: 'catalog.manage',
+    summary: "Set a SKU's own low-stock threshold; deactivate or reactivate it",
+    params: idParams,
+    body: skuChangesBody,
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return updateSku(ctx, params.id, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/categories',
+    permission: 'catalog.read',
+    summary: 'The category tree, as a list ordered by path',
+    handle: async ({ ctx }) => ({ items: await listCategories(ctx) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/categories',
+    permission: 'catalog.manage',
+    summary: 'Add a category by its path (女装/连衣裙); missing parents are added too',
+    status: 201,
+    body: z.strictObject({ path: categoryPath }),
+    handle: ({ ctx, body }) => createCategory(ctx, body.path),
+  }),
+  route({
+    method: 'get',
+    path: '/api/colors',
+    permission: 'catalog.read',
+    summary: "The shop's colour palette",
+    handle: async ({ ctx }) => ({ items: await listColors(ctx.storage.db, ctx) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/colors',
+    permission: 'catalog.manage',
+    summary: 'Add a colour to the palette',
+    status: 201,
+    body: z.strictObject({ name: variantLabel }),
+    handle: async ({ ctx, body }) => ({ items: await addColor(ctx, body.name) }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/size-groups',
+    permission: 'catalog.read',
+    summary: 'Size groups: the defaults (tops, bottoms, shoes, kids) and the shop’s own',
+    handle: async ({ ctx }) => ({ items: await listSizeGroups(ctx.storage.db, ctx) }),
+  }),
+  route({
+    method: 'put',
+    path: '/api/size-groups/:code',
+    permission: 'catalog.manage',
+    summary: 'Create or replace a size group',
+    params: z.object({ code: sizeGroupCode }),
+    body: sizeGroupBody,
+    handle: ({ ctx, params, body }) => saveSizeGroup(ctx, { code: params.code, ...body }),
+  }),
+  route({
+    method: 'get',
+    path: '/api/labels/skus/:id',
+    permission: 'catalog.manage',
+    summary: 'The price-tag document of a SKU for the bridge to print',
+    params: idParams,
+    query: z.strictObject({ copies: z.coerce.number().int().min(1).max(500).default(1) }),
+    handle: ({ ctx, params, query }) => skuLabels(ctx, params.id, query.copies),
+  }),
+  route({
+    method: 'get',
+    path: '/api/labels/skus/:id/preview.svg',
+    permission: 'catalog.manage',
+    summary: 'An SVG preview of a SKU’s price tag for the admin page',
+    params: idParams,
+    handle: async ({ ctx, params, res }) => {
+      res
+        .status(200)
+        .type('image/svg+xml')
+        .send(await labelPreviewSvg(ctx, params.id));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/labels/receipts/:id',
+    permission: 'catalog.manage',
+    summary: 'Price tags for a whole delivery: one per unit received',
+    params: idParams,
+    handle: ({ ctx, params }) => receiptLabels(ctx, params.id),
+  }),
+  ...transferRoutes,
+];

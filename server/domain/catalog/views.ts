@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { AppContext } from '../../context.js';
+import { notFound } from '../../http/errors.js';
+import type { Database } from '../../storage/schema.js';
+import { priceInForce } from './price-in-force.js';
+
+export interface SkuView {
+  id: string;
+  barcode: string;
+  color: string;
+  size: string;
+  /** The retail price in force now, fen. */
+  price: number;
+  active: boolean;
+  onHand: number;
+  lowStockThreshold: number | null;
+}
+
+export interface StyleView {
+  id: string;
+  styleCode: string;
+  name: string;
+  category: { id: string; path: string } | null;
+  brand: string | null;
+  season: string | null;
+  year: number | null;
+  tagPrice: number;
+  price: number;
+  /** Only for those who manage the catalogue; null otherwise or when unknown. */
+  cost: number | null;
+  specialPrice: boolean;
+  memberPrices: Record<string, number>;
+  sizeGroup: string | null;
+  colors: string[];
+  sizes: string[];
+  photos: string[];
+  lowStockThreshold: number | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+  skus: SkuView[];
+}
+
+/** The style with its SKU matrix (in colour × size order) and this store's on-hand of each. */
+export async function loadStyle(
+  db: Kysely<Database>,
+  ctx: AppContext,
+  id: string,
+  options: { withCost: boolean },
+): Promise<StyleView> {
+  const row = await db
+    .selectFrom('styles as s')
+    .leftJoin('categories as c', 'c.id', 's.category_id')
+    .selectAll('s')
+    .select(['c.path as category_path', priceInForce(ctx.now().toISOString()).as('price')])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('style', id);
+  const skus = await db
+    .selectFrom('skus as k')
+    .leftJoin('stock_levels as l', (join) =>
+      join.onRef('l.sku_id', '=', 'k.id').on('l.store_id', '=', ctx.store.id),
+    )
+    .select(['k.id', 'k.barcode', 'k.color', 'k.size', 'k.active', 'k.low_stock_threshold', 'l.on_hand'])
+    .where('k.style_id', '=', id)
+    .execute();
+  const colors = JSON.parse(row.colors) as string[];
+  const sizes = JSON.parse(row.sizes) as string[];
+  const order = (color: string, size: string) => colors.indexOf(color) * 1000 + sizes.indexOf(size);
+  skus.sort((a, b) => order(a.color, a.size) - order(b.color, b.size));
+  return {
+    id: row.id,
+    styleCode: row.style_code,
+    name: row.name,
+    category: row.category_id && row.category_path ? { id: row.category_id, path: row.category_path } : null,
+    brand: row.brand,
+    season: row.season,
+    year: row.year,
+    tagPrice: row.tag_price,
+    price: row.price,
+    cost: options.withCost ? row.cost : null,
+    specialPrice: row.special_price === 1,
+    memberPrices: JSON.parse(row.member_prices) as Record<string, number>,
+    sizeGroup: row.size_group,
+    colors,
+    sizes,
+    photos: JSON.parse(row.photos) as string[],
+    lowStockThreshold: row.low_stock_threshold,
+    active: row.active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    skus: skus.map((sku) => ({
+      id: sku.id,
+      barcode: sku.barcode,
+      color: sku.color,
+      size: sku.size,
+      price: row.price,
+      active: sku.active === 1,
+      onHand: sku.on_hand ?? 0,
+      lowStockThreshold: sku.low_stock_threshold,
+    })),
+  };
+}

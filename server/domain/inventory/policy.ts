@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../storage/schema.js';
+import { recordAudit } from '../audit/service.js';
+
+/**
+ * What a sale does when it would take a SKU below zero: `allow` sells it and answers with a
+ * warning (the garment is in the customer's hands, the books were wrong), `refuse` stops the
+ * sale with a 409. A shop that has not chosen gets `allow`.
+ */
+export const NEGATIVE_STOCK_POLICIES = ['allow', 'refuse'] as const;
+export type NegativeStockPolicy = (typeof NEGATIVE_STOCK_POLICIES)[number];
+export const DEFAULT_NEGATIVE_STOCK: NegativeStockPolicy = 'allow';
+
+export interface InventorySettings {
+  negativeStock: NegativeStockPolicy;
+}
+
+export async function inventorySettings(db: Kysely<Database>, ctx: AppContext): Promise<InventorySettings> {
+  const row = await db
+    .selectFrom('inventory_settings')
+    .select('negative_stock')
+    .where('store_id', '=', ctx.store.id)
+    .executeTakeFirst();
+  return {
+    negativeStock: (row?.negative_stock as NegativeStockPolicy | undefined) ?? DEFAULT_NEGATIVE_STOCK,
+  };
+}
+
+export async function saveInventorySettings(
+  ctx: AppContext,
+  settings: InventorySettings,
+  staffId: string | null,
+): Promise<InventorySettings> {
+  await ctx.storage.write(async (trx) => {
+    const now = ctx.now().toISOString();
+    await trx
+      .insertInto('inventory_settings')
+      .values({ store_id: ctx.store.id, negative_stock: settings.negativeStock, updated_at: now })
+      .onConflict((oc) =>
+        oc.column('store_id').doUpdateSet({ negative_stock: settings.negativeStock, updated_at: now }),
+      )
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'stock.settings_changed',
+      staffId,
+      subjectType: 'store',
+      subjectId: ctx.store.id,
+      detail: { ...settings },
+    });
+  });
+  return settings;
+}

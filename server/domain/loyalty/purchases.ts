@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppContext } from '../../context.js';
+import type { Outbox } from '../../events/outbox.js';
+import { ApiError } from '../../http/errors.js';
+import type { Database } from '../../storage/schema.js';
+import { activeMemberRow } from '../members/rows.js';
+import { type LedgerRef, refColumns } from './ledger-ref.js';
+import { evaluateTierUpgrade } from './tiers.js';
+
+/**
+ * Checkout: records what a member spent on a sale (for rolling 12-month and lifetime spend
+ * and visits) and upgrades their tier at once if the sale crossed a line. Call it after
+ * `earnPoints`, in the sale's transaction.
+ */
+export async function recordPurchase(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  outbox: Outbox,
+  input: { memberId: string; amount: number; ref: LedgerRef },
+): Promise<{ tierChanged: boolean; tier: { code: string; name: string } }> {
+  if (!Number.isSafeInteger(input.amount) || input.amount < 0) {
+    throw new ApiError('validation_failed', 'The amount must be whole fen, not negative.', {
+      amount: 'invalid',
+    });
+  }
+  await activeMemberRow(trx, input.memberId);
+  await appendActivity(trx, ctx, input.memberId, 'purchase', input.amount, 1, input.ref);
+  const outcome = await evaluateTierUpgrade(trx, ctx, outbox, input.memberId, input.ref);
+  return { tierChanged: outcome.changed, tier: outcome.tier };
+}
+
+/**
+ * Returns: takes the returned amount off the member's spend. A tier is never lowered here;
+ * the periodic review does that, after the grace period.
+ */
+export async function recordReturn(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  input: { memberId: string; amount: number; ref: LedgerRef },
+): Promise<void> {
+  if (!Number.isSafeInteger(input.amount) || input.amount < 0) {
+    throw new ApiError('validation_failed', 'The amount must be whole fen, not negative.', {
+      amount: 'invalid',
+    });
+  }
+  await activeMemberRow(trx, input.memberId);
+  await appendActivity(trx, ctx, input.memberId, 'return', -input.amount, 0, input.ref);
+}
+
+async function appendActivity(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  memberId: string,
+  kind: string,
+  amount: number,
+  visit: 0 | 1,
+  ref: LedgerRef | null,
+  at = ctx.now().toISOString(),
+): Promise<void> {
+  await trx
+    .insertInto('member_activity')
+    .values({
+      id: uuidv7(),
+      store_id: ctx.store.id,
+      member_id: memberId,
+      at,
+      kind,
+      amount,
+      visit,
+      ...refColumns(ref),
+    })
+    .execute();
+  await trx
+    .updateTable('members')
+    .set((eb) => ({
+      spend_lifetime: eb('spend_lifetime', '+', amount),
+      visits: eb('visits', '+', visit),
+      updated_at: ctx.now().toISOString(),
+    }))
+    .where('id', '=', memberId)
+    .execute();
+}

@@ -1,0 +1,171 @@
+import { subMonths } from 'date-fns';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppContext } from '../../context.js';
+import type { Outbox } from '../../events/outbox.js';
+import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
+import { issueTriggeredCoupons } from './coupon-issue.js';
+import { type LedgerRef, refColumns } from './ledger-ref.js';
+
+/** Why a member's tier changed; the tier ledger's `reason`. */
+export type TierReason = 'signup' | 'import' | 'upgrade' | 'review_downgrade' | 'merge' | 'manual';
+
+/** What a member has done that tiers qualify on. */
+export interface TierStats {
+  spend12m: number;
+  spendLifetime: number;
+  pointsEarned: number;
+  visits: number;
+}
+
+export async function loadTiers(db: Kysely<Database>): Promise<TierRow[]> {
+  return db.selectFrom('tiers').selectAll().orderBy('rank').execute();
+}
+
+export function entryTier(tiers: readonly TierRow[]): TierRow {
+  const first = tiers[0];
+  if (!first) throw new Error('no tiers configured');
+  return first;
+}
+
+function meets(tier: TierRow, stats: TierStats): boolean {
+  const lines: [number | null, number][] = [
+    [tier.min_spend_12m, stats.spend12m],
+    [tier.min_spend_lifetime, stats.spendLifetime],
+    [tier.min_points_earned, stats.pointsEarned],
+    [tier.min_visits, stats.visits],
+  ];
+  const set = lines.filter(([line]) => line !== null);
+  // The entry tier (no line at all) is everyone's; otherwise reaching any one line qualifies.
+  return set.length === 0 || set.some(([line, value]) => value >= (line ?? 0));
+}
+
+/** The highest tier these figures reach. */
+export function qualifyingTier(tiers: readonly TierRow[], stats: TierStats): TierRow {
+  let best = entryTier(tiers);
+  for (const tier of tiers) if (tier.rank > best.rank && meets(tier, stats)) best = tier;
+  return best;
+}
+
+/** The next tier up and what is still missing to reach it (for the cashier and the kiosk). */
+export function progressToNext(tiers: readonly TierRow[], current: TierRow, stats: TierStats) {
+  const next = tiers.find((tier) => tier.rank > current.rank);
+  if (!next) return null;
+  const missing = (line: number | null, value: number) => (line === null ? null : Math.max(0, line - value));
+  return {
+    code: next.code,
+    name: next.name,
+    missing: {
+      spend12m: missing(next.min_spend_12m, stats.spend12m),
+      spendLifetime: missing(next.min_spend_lifetime, stats.spendLifetime),
+      pointsEarned: missing(next.min_points_earned, stats.pointsEarned),
+      visits: missing(next.min_visits, stats.visits),
+    },
+  };
+}
+
+export async function tierStats(db: Kysely<Database>, member: MemberRow, now: Date): Promise<TierStats> {
+  const since = subMonths(now, 12).toISOString();
+  const row = await db
+    .selectFrom('member_activity')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('spend'))
+    .where('member_id', '=', member.id)
+    .where('at', '>', since)
+    .executeTakeFirstOrThrow();
+  return {
+    spend12m: Number(row.spend),
+    spendLifetime: member.spend_lifetime,
+    pointsEarned: member.points_earned_total,
+    visits: member.visits,
+  };
+}
+
+/** Moves a member to `to` and writes the tier ledger row with its reason; queues `tier.changed`. */
+export async function changeTier(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  outbox: Outbox,
+  change: {
+    member: MemberRow;
+    from: TierRow | null;
+    to: TierRow;
+    reason: TierReason;
+    detail: Record<string, unknown>;
+    ref: LedgerRef | null;
+    staffId: string | null;
+  },
+): Promise<void> {
+  const at = ctx.now().toISOString();
+  await trx
+    .updateTable('members')
+    .set({ tier_id: change.to.id, tier_since: at, tier_below_since: null, updated_at: at })
+    .where('id', '=', change.member.id)
+    .execute();
+  await trx
+    .insertInto('tier_changes')
+    .values({
+      id: uuidv7(),
+      store_id: ctx.store.id,
+      member_id: change.member.id,
+      at,
+      from_tier_id: change.from?.id ?? null,
+      to_tier_id: change.to.id,
+      reason: change.reason,
+      detail: JSON.stringify(change.detail),
+      ...refColumns(change.ref),
+      staff_id: change.staffId,
+    })
+    .execute();
+  outbox.add('tier.changed', {
+    memberId: change.member.id,
+    from: change.from?.code ?? null,
+    to: change.to.code,
+    reason: change.reason,
+  });
+  if (change.from && change.to.rank > change.from.rank) {
+    await issueTriggeredCoupons(trx, ctx, outbox, {
+      trigger: 'tier_upgrade',
+      memberId: change.member.id,
+      tierCode: change.to.code,
+      issueKey: `tier_upgrade:${change.to.code}:${change.member.id}`,
+    });
+  }
+}
+
+/**
+ * Upgrades a member the moment their figures cross a higher tier's line (after a sale).
+ * Never moves anyone down: that is the periodic review's job.
+ */
+export async function evaluateTierUpgrade(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  outbox: Outbox,
+  memberId: string,
+  ref: LedgerRef | null,
+): Promise<{ changed: boolean; tier: { code: string; name: string } }> {
+  const member = await trx
+    .selectFrom('members')
+    .selectAll()
+    .where('id', '=', memberId)
+    .executeTakeFirstOrThrow();
+  const tiers = await loadTiers(trx);
+  const current = tiers.find((tier) => tier.id === member.tier_id) ?? entryTier(tiers);
+  const stats = await tierStats(trx, member, ctx.now());
+  const target = qualifyingTier(tiers, stats);
+  if (target.rank <= current.rank) {
+    if (target.rank === current.rank && member.tier_below_since) {
+      await trx.updateTable('members').set({ tier_below_since: null }).where('id', '=', memberId).execute();
+    }
+    return { changed: false, tier: { code: current.code, name: current.name } };
+  }
+  await changeTier(trx, ctx, outbox, {
+    member,
+    from: current,
+    to: target,
+    reason: 'upgrade',
+    detail: { ...stats },
+    ref,
+    staffId: null,
+  });
+  return { changed: true, tier: { code: target.code, name: target.name } };
+}

@@ -1,0 +1,132 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { ApiError } from '../../http/errors.js';
+import { decodeText } from './upload.js';
+
+/** The columns an import file may have; each accepts its English or Chinese header. */
+export const IMPORT_COLUMNS = {
+  phone: ['phone', '手机号', '手机'],
+  name: ['name', '姓名'],
+  gender: ['gender', '性别'],
+  birthday: ['birthday', '生日'],
+  tier: ['tier', '等级', '会员等级'],
+  points: ['points', '积分'],
+  principal: ['principal', '储值本金'],
+  bonus: ['bonus', '赠送金额'],
+  tags: ['tags', '标签'],
+  notes: ['notes', '备注'],
+} as const;
+export type ImportColumn = keyof typeof IMPORT_COLUMNS;
+
+export interface RawRow {
+  /** The line (CSV) or row (XLSX) number in the file, the header being 1. */
+  line: number;
+  values: Partial<Record<ImportColumn, string>>;
+}
+
+export interface RawFile {
+  rows: RawRow[];
+  /** Column → the header as written in the file, for the error report. */
+  headers: Partial<Record<ImportColumn, string>>;
+}
+
+function mapHeaders(headers: string[]): {
+  index: Map<number, ImportColumn>;
+  names: Partial<Record<ImportColumn, string>>;
+} {
+  const index = new Map<number, ImportColumn>();
+  const names: Partial<Record<ImportColumn, string>> = {};
+  headers.forEach((header, i) => {
+    const clean = header.trim().toLowerCase();
+    for (const [column, aliases] of Object.entries(IMPORT_COLUMNS) as [ImportColumn, readonly string[]][]) {
+      if (aliases.includes(clean)) {
+        index.set(i, column);
+        names[column] = header.trim();
+      }
+    }
+  });
+  for (const required of ['phone', 'name'] as const) {
+    if (!names[required]) {
+      throw new ApiError('validation_failed', `The file has no ${required} column.`, {
+        [`header.${required}`]: `missing: one of ${IMPORT_COLUMNS[required].join(', ')}`,
+      });
+    }
+  }
+  return { index, names };
+}
+
+function readCsv(bytes: Buffer): RawFile {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(decodeText(bytes), {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (error) {
+    throw new ApiError('validation_failed', `The CSV file cannot be read: ${(error as Error).message}`, {
+      body: 'unreadable CSV',
+    });
+  }
+  const [header, ...data] = records;
+  if (!header) throw new ApiError('validation_failed', 'The file is empty.', { body: 'empty' });
+  const { index, names } = mapHeaders(header.record);
+  const rows = data.map(({ record, info }) => {
+    const values: RawRow['values'] = {};
+    record.forEach((cell, i) => {
+      const column = index.get(i);
+      if (column && cell.trim() !== '') values[column] = cell.trim();
+    });
+    return { line: info.lines, values };
+  });
+  return { rows, headers: names };
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('richText' in value) return value.richText.map((part) => part.text).join('');
+    return '';
+  }
+  return String(value);
+}
+
+async function readXlsx(bytes: Buffer): Promise<RawFile> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch {
+    throw new ApiError('validation_failed', 'The XLSX file cannot be read.', { body: 'unreadable XLSX' });
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet || sheet.rowCount === 0)
+    throw new ApiError('validation_failed', 'The file is empty.', { body: 'empty' });
+  const headerCells: string[] = [];
+  sheet.getRow(1).eachCell({ includeEmpty: true }, (cell, column) => {
+    headerCells[column - 1] = cellText(cell.value);
+  });
+  const { index, names } = mapHeaders(Array.from(headerCells, (h) => h ?? ''));
+  const rows: RawRow[] = [];
+  sheet.eachRow((row, number) => {
+    if (number === 1) return;
+    const values: RawRow['values'] = {};
+    row.eachCell((cell, column) => {
+      const name = index.get(column - 1);
+      const text = cellText(cell.value).trim();
+      if (name && text !== '') values[name] = text;
+    });
+    if (Object.keys(values).length > 0) rows.push({ line: number, values });
+  });
+  return { rows, headers: names };
+}
+
+/** Reads an import file: XLSX when it is a zip (starts with PK), CSV otherwise. */
+export function readImportFile(bytes: Buffer): Promise<RawFile> {
+  if (bytes.length === 0) throw new ApiError('validation_failed', 'The file is empty.', { body: 'empty' });
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  return isZip ? readXlsx(bytes) : Promise.resolve(readCsv(bytes));
+}

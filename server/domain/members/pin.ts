@@ -1,0 +1,115 @@
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import { recordAudit } from '../audit/service.js';
+import { issuePinProof, type PinProof } from '../loyalty/stored-value.js';
+import { ABSENT_ACCOUNT_HASH, hashSecret, verifySecret } from '../staff/secrets.js';
+import { memberRow } from './rows.js';
+
+export const MEMBER_PIN_ATTEMPTS = 5;
+export const MEMBER_PIN_LOCK_MINUTES = 15;
+
+/** Sets (or with null removes) a member's PIN, stored as a scrypt hash. */
+export async function setMemberPin(
+  ctx: AppContext,
+  memberId: string,
+  pin: string | null,
+  staffId: string | null,
+): Promise<{ hasPin: boolean }> {
+  await memberRow(ctx.storage.db, memberId);
+  const hash = pin === null ? null : await hashSecret(pin);
+  await ctx.storage.write(async (trx) => {
+    await trx
+      .updateTable('members')
+      .set({
+        pin_hash: hash,
+        pin_failed_attempts: 0,
+        pin_locked_until: null,
+        updated_at: ctx.now().toISOString(),
+      })
+      .where('id', '=', memberId)
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'member.updated',
+      staffId,
+      subjectType: 'member',
+      subjectId: memberId,
+      detail: { changed: [pin === null ? 'pin_removed' : 'pin_set'] },
+    });
+  });
+  return { hasPin: hash !== null };
+}
+
+export function wrongPin(): ApiError {
+  return new ApiError('business_rule', 'Wrong member or PIN.', { pin: 'wrong' });
+}
+
+/**
+ * Checks a member's PIN. Five wrong PINs in a row lock it for 15 minutes (423 with
+ * Retry-After), even against the right one. A member without a PIN never matches.
+ */
+export async function verifyMemberPin(
+  ctx: AppContext,
+  memberId: string | null,
+  pin: string,
+  deviceId: string | null,
+): Promise<PinProof> {
+  const member = memberId
+    ? await ctx.storage.db
+        .selectFrom('members')
+        .select(['id', 'pin_hash', 'pin_locked_until', 'status'])
+        .where('id', '=', memberId)
+        .executeTakeFirst()
+    : undefined;
+  if (!member?.pin_hash || member.status !== 'active') {
+    await verifySecret(pin, ABSENT_ACCOUNT_HASH);
+    throw wrongPin();
+  }
+  const now = ctx.now();
+  if (member.pin_locked_until && member.pin_locked_until > now.toISOString())
+    throw locked(member.pin_locked_until, now);
+  if (await verifySecret(pin, member.pin_hash)) {
+    await ctx.storage.write((trx) =>
+      trx
+        .updateTable('members')
+        .set({ pin_failed_attempts: 0, pin_locked_until: null })
+        .where('id', '=', member.id)
+        .execute(),
+    );
+    return issuePinProof(member.id, now);
+  }
+  const until = await ctx.storage.write(async (trx) => {
+    const row = await trx
+      .updateTable('members')
+      .set((eb) => ({ pin_failed_attempts: eb('pin_failed_attempts', '+', 1) }))
+      .where('id', '=', member.id)
+      .returning('pin_failed_attempts')
+      .executeTakeFirstOrThrow();
+    if (row.pin_failed_attempts < MEMBER_PIN_ATTEMPTS) return null;
+    const lockedUntil = new Date(now.getTime() + MEMBER_PIN_LOCK_MINUTES * 60_000).toISOString();
+    await trx
+      .updateTable('members')
+      .set({ pin_failed_attempts: 0, pin_locked_until: lockedUntil })
+      .where('id', '=', member.id)
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'member.pin_locked',
+      deviceId,
+      subjectType: 'member',
+      subjectId: member.id,
+      detail: { until: lockedUntil },
+    });
+    return lockedUntil;
+  });
+  if (until) throw locked(until, now);
+  throw wrongPin();
+}
+
+function locked(until: string, now: Date): ApiError {
+  const seconds = Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000));
+  return new ApiError(
+    'account_locked',
+    `Too many wrong PINs: locked until ${until}. Ask at the counter.`,
+    undefined,
+    { 'Retry-After': String(seconds) },
+  );
+}

@@ -1,0 +1,25 @@
+import type { EventPayloads, EventType } from '../protocol/events.js';
+import type { EventBus } from './bus.js';
+
+interface Pending {
+  type: EventType;
+  data: EventPayloads[EventType];
+}
+
+/**
+ * Events gathered inside a write transaction and published only once it committed, so a
+ * listener never hears of a change that was rolled back. Create one per business action,
+ * hand it to the functions that run inside `storage.write`, and call `publish` afterwards.
+ */
+export class Outbox {
+  private readonly pending: Pending[] = [];
+
+  add<T extends EventType>(type: T, data: EventPayloads[T]): void {
+    this.pending.push({ type, data });
+  }
+
+  /** Publishes everything gathered, in order, and empties the outbox. */
+  publish(bus: EventBus, storeId: string): void {
+    for (const { type, data } of this.pending.splice(0)) bus.publish(type, storeId, data);
+  }
+}
