@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { makeAppendOnly } from '../append-only.js';
 import type { Migration } from '../migrator.js';
 
 /** Stores, staff and their sessions, paired devices, and the audit log. */
@@ -92,12 +93,7 @@ export const foundation: Migration = {
       .execute();
     await db.schema.createIndex('audit_log_store_at').on('audit_log').columns(['store_id', 'at']).execute();
 
-    if (engine === 'sqlite') {
-      // The audit log is append-only: the database itself refuses edits and deletions.
-      await sql`create trigger audit_log_no_update before update on audit_log
-        begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
-      await sql`create trigger audit_log_no_delete before delete on audit_log
-        begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
-    }
+    // The audit log is append-only: the database itself refuses edits and deletions.
+    await makeAppendOnly(db, engine, ['audit_log']);
   },
 };

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { makeAppendOnly } from '../append-only.js';
 import type { Migration } from '../migrator.js';
 
 /**
@@ -240,14 +241,7 @@ export const catalog: Migration = {
       .addPrimaryKeyConstraint('stocktake_counts_pk', ['stocktake_id', 'sku_id'])
       .execute();
 
-    if (engine === 'sqlite') {
-      // Ledgers are append-only: the database itself refuses edits and deletions.
-      for (const table of ['stock_movements', 'price_changes']) {
-        await sql`create trigger ${sql.raw(`${table}_no_update`)} before update on ${sql.table(table)}
-          begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
-        await sql`create trigger ${sql.raw(`${table}_no_delete`)} before delete on ${sql.table(table)}
-          begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
-      }
-    }
+    // Ledgers are append-only: the database itself refuses edits and deletions.
+    await makeAppendOnly(db, engine, ['stock_movements', 'price_changes']);
   },
 };

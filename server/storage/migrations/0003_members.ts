@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { makeAppendOnly } from '../append-only.js';
 import type { Migration } from '../migrator.js';
 
 /** Ledgers: rows are only ever added. `points_lots.remaining` is the one cached column that may change. */
@@ -272,13 +273,8 @@ export const members: Migration = {
 
     await seedDefaults(db);
 
+    await makeAppendOnly(db, engine, APPEND_ONLY);
     if (engine === 'sqlite') {
-      for (const table of APPEND_ONLY) {
-        await sql`create trigger ${sql.raw(`${table}_no_update`)} before update on ${sql.table(table)}
-          begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
-        await sql`create trigger ${sql.raw(`${table}_no_delete`)} before delete on ${sql.table(table)}
-          begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
-      }
       await sql`create trigger points_lots_no_update before update of
           id, store_id, member_id, source, points, earned_at, expires_at, ref_type, ref_id on points_lots
         begin select raise(abort, 'points_lots is append-only except remaining'); end`.execute(db);
