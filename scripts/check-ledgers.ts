@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkLedgers } from '../server/domain/loyalty/check.js';
+import { checkGiftStock } from '../server/domain/loyalty/gifts.js';
 import { openSqlite } from '../server/storage/database.js';
 
 const dataDir = resolve(process.env.HANGER_DATA ?? './data');
@@ -21,15 +22,21 @@ if (!existsSync(file)) {
 const storage = openSqlite(file);
 const started = performance.now();
 const result = await checkLedgers(storage.db, new Date());
+// A database from before the gift catalogue (migration 5) has no gift stock to check.
+const gifts = await checkGiftStock(storage.db).catch(() => ({ checked: 0, mismatches: [] }));
 await storage.close();
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const { counts } = result;
 console.log(
   `Checked ${counts.members} members, ${counts.pointsLots} points lots, ${counts.pointsMovements} points movements, ` +
-    `${counts.storedValueEntries} stored-value entries in ${seconds} s.`,
+    `${counts.storedValueEntries} stored-value entries, ${gifts.checked} gifts' stock in ${seconds} s.`,
 );
+for (const g of gifts.mismatches) {
+  console.log(`  gift stock ${g.giftId}: cached ${g.cached}, ledger ${g.ledger}`);
+  process.exitCode = 1;
+}
 if (result.ok) {
-  console.log('Every balance equals the sum of its ledger.');
+  if (gifts.mismatches.length === 0) console.log('Every balance equals the sum of its ledger.');
 } else {
   console.log(`${result.problemCount} balance(s) disagree with their ledger:`);
   for (const p of result.problems) {

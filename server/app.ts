@@ -8,12 +8,17 @@ import { devicesRoutes } from './domain/devices/routes.js';
 import { inventoryRoutes } from './domain/inventory/routes.js';
 import { loyaltyRoutes } from './domain/loyalty/routes.js';
 import { membersRoutes } from './domain/members/routes.js';
+import { salesRoutes } from './domain/sales/routes.js';
+import { shiftsRoutes } from './domain/shifts/routes.js';
 import { staffRoutes } from './domain/staff/routes.js';
 import { BODY_LIMIT, errorHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
+import { exportRoutes } from './http/export-route.js';
 import { healthRoutes } from './http/health.js';
+import { signInRateLimits } from './http/rate-limit.js';
 import { requestLog } from './http/request-log.js';
 import { mount, type RouteSpec } from './http/route.js';
+import { securityHeaders } from './http/security-headers.js';
 
 /** Every HTTP route of the server; the role-matrix test walks this list. */
 export const ROUTES: readonly RouteSpec[] = [
@@ -25,6 +30,9 @@ export const ROUTES: readonly RouteSpec[] = [
   ...inventoryRoutes,
   ...membersRoutes,
   ...loyaltyRoutes,
+  ...exportRoutes,
+  ...salesRoutes,
+  ...shiftsRoutes,
 ];
 
 /** The four screens, each a page of the kiosk build. */
@@ -37,6 +45,8 @@ export function createApp(ctx: AppContext, kioskDir = KIOSK_DIST): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(ctx.log));
+  app.use(securityHeaders());
+  app.use(signInRateLimits());
   app.use('/api', express.json({ limit: BODY_LIMIT }));
 
   const api = express.Router();

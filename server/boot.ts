@@ -51,6 +51,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       log: options.log,
       now,
       version: VERSION,
+      dataDir,
     };
     const owner = await ensureOwner(ctx, ownerPassword);
     return { ctx, generatedOwnerPassword: owner.generatedPassword };

@@ -22,4 +22,6 @@ export interface AppContext {
   /** The time now; tests move it. */
   now: () => Date;
   version: string;
+  /** The data folder (absolute): config.json, the database, photos/. */
+  dataDir: string;
 }

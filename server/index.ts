@@ -1,11 +1,19 @@
+import { mkdirSync } from 'node:fs';
 import { boot } from './boot.js';
 import { createLogger } from './logging.js';
 import { serve } from './server.js';
+import { scheduleBackups } from './storage/backup-schedule.js';
+import { storageFault } from './storage/faults.js';
+import { lockDataFolder } from './storage/lock.js';
 
 const log = createLogger();
 const dataDir = process.env.HANGER_DATA ?? './data';
 
 try {
+  // One server per data folder: a second one stops here with a clear message.
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataFolder(dataDir);
+  process.on('exit', unlock);
   const { ctx, generatedOwnerPassword } = await boot({ dataDir, log });
   const running = await serve(ctx, { port: ctx.config.port, host: process.env.HOST ?? '0.0.0.0' });
   if (generatedOwnerPassword) {
@@ -17,11 +25,13 @@ try {
   log.info({ port: running.port, store: ctx.store.code, dataDir }, `Hanger ${ctx.version} listening`);
   console.log(`  Hanger ${ctx.version} — http://localhost:${running.port}/admin`);
 
+  const stopBackups = scheduleBackups(ctx);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    await stopBackups();
     await running.close();
     log.info('stopped');
     process.exit(0);
@@ -29,7 +39,8 @@ try {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
+  // A database that cannot be written (read-only, disk full) says so in the shop's words.
+  const message = storageFault(error)?.message ?? (error instanceof Error ? error.message : String(error));
   console.error(`\nHanger could not start:\n${message}\n`);
   process.exit(1);
 }

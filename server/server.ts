@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { createApp, KIOSK_DIST } from './app.js';
 import type { AppContext } from './context.js';
 import { auditCommands } from './domain/audit/commands.js';
+import { cartsCommands } from './domain/carts/commands.js';
 import { catalogCommands } from './domain/catalog/commands.js';
 import { devicesCommands } from './domain/devices/commands.js';
 import { inventoryCommands } from './domain/inventory/commands.js';
 import { startLoyaltyTimer } from './domain/loyalty/jobs.js';
 import { membersCommands } from './domain/members/commands.js';
+import { salesCommands } from './domain/sales/commands.js';
+import { shiftsCommands } from './domain/shifts/routes.js';
 import { staffCommands } from './domain/staff/commands.js';
 import type { CommandSpec } from './ws/command.js';
 import { type HubOptions, WsHub } from './ws/hub.js';
@@ -20,6 +23,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...catalogCommands,
   ...inventoryCommands,
   ...membersCommands,
+  ...salesCommands,
+  ...cartsCommands,
+  ...shiftsCommands,
 ];
 
 export interface RunningServer {

@@ -49,7 +49,7 @@ function verdict(name: string, samples: number[], count: number, goalMs: number)
  * Seeds members and consistent ledgers straight into the tables on a second connection, in
  * transactions of 50,000 members: every balance equals its ledger, so the check must pass.
  */
-function seed(file: string, ctx: AppContext, members: number): void {
+export function seed(file: string, ctx: AppContext, members: number): void {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');

@@ -1,8 +1,11 @@
 import { bridgeScan, receiptRender } from './bridge.bench.js';
 import { catalogChain } from './catalog.bench.js';
 import { type Benchmark, runBenchmarks, settingsFrom } from './harness.js';
+import { printKioskSize } from './kiosk-size.js';
 import { membersChain } from './members.bench.js';
 import { httpRoundtrip, wsRoundtrip } from './roundtrip.bench.js';
+import { salesChain } from './sales.bench.js';
+import { printScanToLine } from './scan-to-line.js';
 
 /** Every benchmark `npm run bench` knows; `--filter <text>` picks by name. */
 const BENCHMARKS: readonly Benchmark[] = [
@@ -12,6 +15,12 @@ const BENCHMARKS: readonly Benchmark[] = [
   membersChain,
   bridgeScan,
   receiptRender,
+  salesChain,
 ];
 
-await runBenchmarks(BENCHMARKS, settingsFrom(process.argv.slice(2), process.env));
+const settings = settingsFrom(process.argv.slice(2), process.env);
+await runBenchmarks(BENCHMARKS, settings);
+// Bundle size is a figure, not a timing: measured once, outside the timing harness.
+if (!settings.filter || 'kiosk-size'.includes(settings.filter)) await printKioskSize();
+// Scan to line on the checkout screen: a browser figure, also measured outside the harness.
+if (!settings.filter || 'scan-to-line'.includes(settings.filter)) await printScanToLine();

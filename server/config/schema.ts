@@ -129,6 +129,18 @@ export const configSchema = z
           .default(12),
       })
       .prefault({}),
+    /** Online backups into `<data>/backups` (HANGER_BACKUP_PASSPHRASE encrypts them). */
+    backups: z
+      .object({
+        enabled: z.boolean().default(true),
+        everyHours: z
+          .number()
+          .positive()
+          .max(24 * 7)
+          .default(24),
+        keep: z.number().int().min(1).max(1000).default(14),
+      })
+      .prefault({}),
     bridge: z
       .object({
         /** The server the bridge connects to; `http://127.0.0.1:<port>` when absent. */

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../logging.js';
+import { storageFault } from '../storage/faults.js';
 import { ApiError } from './errors.js';
 
 export const BODY_LIMIT = '256kb';
@@ -38,5 +39,7 @@ function toApiError(error: unknown): ApiError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new ApiError('validation_failed', 'The request could not be read.', { body: 'unreadable' });
   }
+  const fault = storageFault(error);
+  if (fault) return fault;
   return new ApiError('internal', 'Something went wrong on the server; nothing was changed.');
 }

@@ -8,7 +8,10 @@ export const ERROR_STATUS = {
   conflict: 409,
   account_locked: 423,
   business_rule: 422,
+  too_many_requests: 429,
   internal: 500,
+  /** The database cannot be written (disk full, read-only): nothing was saved. */
+  storage_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

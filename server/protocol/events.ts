@@ -1,3 +1,4 @@
+import type { CartCompleted, CartView } from './cart.js';
 import type { PoleView } from './pole.js';
 import type { PrintJob, PrintJobState } from './printing.js';
 import type { DeviceKind } from './roles.js';
@@ -7,6 +8,12 @@ export type HardwareStatus = 'online' | 'offline' | 'paper_low' | 'paper_out' | 
 
 /** Every event the server publishes, by type, with its payload. */
 export interface EventPayloads {
+  /** A terminal's cart changed: the terminal and its customer display redraw it. */
+  'cart.changed': { terminalId: string; cart: CartView };
+  /** A terminal's cart was paid: the display shows the points earned and the change. */
+  'cart.completed': CartCompleted;
+  /** A shift opened, took cash in or out, or closed. */
+  'shift.changed': { terminalId: string; shiftId: string; status: 'open' | 'closed' };
   'device.paired': { deviceId: string; kind: DeviceKind; name: string };
   'device.revoked': { deviceId: string };
   'device.status': {
@@ -66,6 +73,28 @@ export interface EventPayloads {
   };
   /** A member moved to another tier (upgrade after a sale, review downgrade, manual, import). */
   'tier.changed': { memberId: string; from: string | null; to: string; reason: string };
+  /** A sale was committed (training sales too, flagged), at the terminal `terminalId`. */
+  'sale.completed': {
+    saleId: string;
+    number: string;
+    terminalId: string | null;
+    staffId: string | null;
+    memberId: string | null;
+    total: number;
+    training: boolean;
+  };
+  /** Goods of a sale came back (a return or the return half of an exchange). */
+  'sale.returned': {
+    returnId: string;
+    saleId: string | null;
+    number: string;
+    terminalId: string | null;
+    refundTotal: number;
+  };
+  /** A manager voided a sale. */
+  'sale.voided': { saleId: string; number: string; terminalId: string | null };
+  /** Something at the till went wrong or around the rules (negative stock, price change, failed payment). */
+  'sale.exception': { id: string; kind: string; message: string; terminalId: string | null };
 }
 
 export type EventType = keyof EventPayloads;

@@ -19,6 +19,8 @@ export class Storage {
   constructor(
     readonly db: Kysely<Database>,
     private readonly closeHandle: () => Promise<void>,
+    /** The SQLite handle itself, for online backups and tests (null on PostgreSQL). */
+    readonly sqlite: BetterSqlite3.Database | null = null,
   ) {}
 
   /**
@@ -34,7 +36,9 @@ export class Storage {
         await sql`commit`.execute(trx);
         return result;
       } catch (error) {
-        await sql`rollback`.execute(trx);
+        // After some faults (disk full, I/O error) SQLite has rolled back already; the
+        // caller must still see the fault itself, not "no transaction is active".
+        await sql`rollback`.execute(trx).catch(() => undefined);
         throw error;
       }
     });
@@ -62,7 +66,7 @@ export function openSqlite(file: string): Storage {
     );
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
-  return new Storage(db, () => db.destroy());
+  return new Storage(db, () => db.destroy(), handle);
 }
 
 /**

@@ -35,6 +35,24 @@ export interface Database {
   member_activity: MemberActivityTable;
   coupon_templates: CouponTemplateTable;
   coupons: CouponTable;
+  sales: SaleTable;
+  sale_lines: SaleLineTable;
+  sale_line_discounts: SaleLineDiscountTable;
+  sale_payments: SalePaymentTable;
+  returns: ReturnTable;
+  return_lines: ReturnLineTable;
+  refunds: RefundTable;
+  receipt_counters: ReceiptCounterTable;
+  promotions: PromotionTable;
+  sales_settings: SalesSettingsTable;
+  sale_exceptions: SaleExceptionTable;
+  gifts: GiftTable;
+  gift_stock_movements: GiftStockMovementTable;
+  gift_redemptions: GiftRedemptionTable;
+  price_change_cancellations: PriceChangeCancellationTable;
+  carts: CartTable;
+  shifts: ShiftTable;
+  shift_cash_entries: ShiftCashEntryTable;
 }
 
 export interface SchemaVersionTable {
@@ -486,3 +504,282 @@ export interface CouponTable {
 }
 
 export type CouponRow = Selectable<CouponTable>;
+
+// Gifts for points and price-change cancellations (migration 0005).
+
+export interface GiftTable {
+  id: string;
+  store_id: string;
+  name: string;
+  description: string | null;
+  points: number;
+  stock: Generated<number>;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type GiftRow = Selectable<GiftTable>;
+
+export interface GiftStockMovementTable {
+  id: string;
+  store_id: string;
+  gift_id: string;
+  delta: number;
+  stock_after: number;
+  kind: string;
+  ref_type: string | null;
+  ref_id: string | null;
+  staff_id: string | null;
+  approver_id: string | null;
+  note: string | null;
+  at: string;
+}
+
+export interface GiftRedemptionTable {
+  id: string;
+  store_id: string;
+  member_id: string;
+  gift_id: string;
+  qty: number;
+  points: number;
+  status: string;
+  at: string;
+  staff_id: string | null;
+  approver_id: string | null;
+  device_id: string | null;
+  returned_at: string | null;
+  returned_by: string | null;
+  return_reason: string | null;
+}
+
+export type GiftRedemptionRow = Selectable<GiftRedemptionTable>;
+
+export interface PriceChangeCancellationTable {
+  change_id: string;
+  store_id: string;
+  style_id: string;
+  reason: string;
+  staff_id: string | null;
+  approver_id: string | null;
+  at: string;
+}
+
+// Checkout (migration 0004).
+
+export interface SaleTable {
+  id: string;
+  store_id: string;
+  number: string;
+  business_day: string;
+  at: string;
+  staff_id: string | null;
+  approver_id: string | null;
+  device_id: string | null;
+  member_id: string | null;
+  training: number;
+  status: string;
+  subtotal: number;
+  discount_total: number;
+  total: number;
+  paid: number;
+  change: number;
+  rounding: number;
+  points_earned: number;
+  points_redeemed: number;
+  request_hash: string;
+  result: string;
+  receipt: string;
+  exchange_of: string | null;
+  voided_at: string | null;
+  voided_by: string | null;
+  void_approver_id: string | null;
+  void_reason: string | null;
+}
+
+export type SaleRow = Selectable<SaleTable>;
+
+export interface SaleLineTable {
+  id: string;
+  store_id: string;
+  sale_id: string;
+  line_no: number;
+  sku_id: string;
+  style_id: string;
+  category_id: string | null;
+  barcode: string;
+  name: string;
+  color: string;
+  size: string;
+  qty: number;
+  list_price: number;
+  unit_price: number;
+  price_override: number | null;
+  discount_total: number;
+  total: number;
+  returned_qty: Generated<number>;
+}
+
+export type SaleLineRow = Selectable<SaleLineTable>;
+
+export interface SaleLineDiscountTable {
+  id: string;
+  store_id: string;
+  sale_id: string;
+  line_id: string;
+  seq: number;
+  source: string;
+  ref: string | null;
+  label: string;
+  amount: number;
+}
+
+export interface SalePaymentTable {
+  id: string;
+  store_id: string;
+  sale_id: string;
+  seq: number;
+  method: string;
+  amount: number;
+  reference: string | null;
+  principal: number | null;
+  bonus: number | null;
+}
+
+export interface ReturnTable {
+  id: string;
+  store_id: string;
+  sale_id: string | null;
+  number: string;
+  business_day: string;
+  at: string;
+  kind: string;
+  staff_id: string | null;
+  approver_id: string | null;
+  device_id: string | null;
+  member_id: string | null;
+  training: number;
+  amount: number;
+  points_taken: number;
+  points_shortfall: number;
+  kept_back: number;
+  points_given_back: number;
+  refund_total: number;
+  reason: string | null;
+  request_hash: string;
+  result: string;
+  receipt: string;
+}
+
+export interface ReturnLineTable {
+  id: string;
+  store_id: string;
+  return_id: string;
+  sale_line_id: string | null;
+  sku_id: string;
+  qty: number;
+  amount: number;
+  points_discount: number;
+}
+
+export interface RefundTable {
+  id: string;
+  store_id: string;
+  return_id: string;
+  seq: number;
+  method: string;
+  amount: number;
+  reference: string | null;
+}
+
+export interface ReceiptCounterTable {
+  store_id: string;
+  day: string;
+  series: string;
+  value: number;
+}
+
+export interface PromotionTable {
+  id: string;
+  store_id: string;
+  kind: string;
+  label: string;
+  priority: number;
+  exclusive_group: string | null;
+  definition: string;
+  active: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export type PromotionRow = Selectable<PromotionTable>;
+
+export interface SalesSettingsTable {
+  store_id: string;
+  return_days: number;
+  cashier_discount_limit_bp: number;
+  rounding: string;
+  updated_at: string;
+}
+
+export interface SaleExceptionTable {
+  id: string;
+  store_id: string;
+  at: string;
+  kind: string;
+  staff_id: string | null;
+  device_id: string | null;
+  ref_type: string | null;
+  ref_id: string | null;
+  message: string;
+  detail: string;
+}
+
+export interface CartTable {
+  id: string;
+  store_id: string;
+  terminal_id: string;
+  /** active (the one in progress), held (挂单), completed. */
+  status: string;
+  label: string | null;
+  /** The cart as JSON: lines, member, coupons, points, training. */
+  body: string;
+  /** The staff member who approved an override or discount on this cart. */
+  approver_id: string | null;
+  sale_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ShiftTable {
+  id: string;
+  store_id: string;
+  terminal_id: string;
+  /** open, closed. */
+  status: string;
+  opened_by: string;
+  opened_at: string;
+  opening_float: number;
+  closed_by: string | null;
+  closed_at: string | null;
+  expected_cash: number | null;
+  counted_cash: number | null;
+  variance: number | null;
+  note: string | null;
+}
+
+export interface ShiftCashEntryTable {
+  id: string;
+  store_id: string;
+  shift_id: string;
+  /** cash_in, paid_out. */
+  kind: string;
+  amount: number;
+  reason: string;
+  staff_id: string;
+  approver_id: string | null;
+  at: string;
+}

@@ -82,7 +82,7 @@ describe('migrations', () => {
   it('rolls a failing migration back whole', async () => {
     const storage = openSqlite(join(dataDir, 'hanger.db'));
     const broken = {
-      version: MIGRATIONS.length + 1,
+      version: (MIGRATIONS.at(-1)?.version ?? 0) + 1,
       name: 'broken',
       async up(db: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) {
         await db.schema.createTable('half_done').addColumn('id', 'text').execute();

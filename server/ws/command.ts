@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
-import type { Approver } from '../domain/staff/approval.js';
+import type { ApprovalRequest, Approver } from '../domain/staff/approval.js';
 import type { Permission } from '../domain/staff/permissions.js';
 import type { Principal } from '../protocol/roles.js';
 
@@ -8,6 +8,11 @@ export interface CommandCall<P> {
   ctx: AppContext;
   principal: Principal;
   approver: Approver | null;
+  /**
+   * The approval sent with the request, unchecked: for commands that do more when a colleague
+   * approves (a cashier seeing full phones), while the command itself needs no approval.
+   */
+  approval?: ApprovalRequest | null;
   params: P;
 }
 

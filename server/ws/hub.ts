@@ -10,6 +10,7 @@ import type { ErrorBody } from '../protocol/errors.js';
 import type { EventType, StoreEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/roles.js';
 import { CLOSE, MAX_SCHEMA, MIN_SCHEMA, type ServerMessage } from '../protocol/ws.js';
+import { storageFault } from '../storage/faults.js';
 import type { CommandSpec } from './command.js';
 import { isTopic, receives, TOPICS } from './topics.js';
 
@@ -75,7 +76,14 @@ export class WsHub {
     private readonly options: HubOptions = {},
   ) {
     this.commands = new Map(commands.map((spec) => [spec.type, spec]));
-    this.wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES });
+    this.wss = new WebSocketServer({
+      server,
+      path: '/ws',
+      maxPayload: MAX_FRAME_BYTES,
+      // A browser page from another site must not reach the store with the user's LAN access.
+      verifyClient: ({ req }, done) =>
+        sameOrigin(req) ? done(true) : done(false, 403, 'Origin does not match this server'),
+    });
     this.wss.on('connection', (socket, request) => this.accept(socket, request));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
@@ -180,8 +188,10 @@ export class WsHub {
       if (type === 'ping') connection.send({ id, type: 'pong' });
       else connection.send({ id, type: 'result', success: true, result });
     } catch (error) {
-      if (error instanceof ApiError) {
-        connection.fail(id, error.toBody());
+      const fault = error instanceof ApiError ? error : storageFault(error);
+      if (fault) {
+        if (fault.status >= 500) this.ctx.log.error({ err: error, type }, 'websocket command failed');
+        connection.fail(id, fault.toBody());
       } else {
         this.ctx.log.error({ err: error, type }, 'websocket command failed');
         connection.fail(id, {
@@ -226,7 +236,7 @@ export class WsHub {
     const approver = await authorizeAction(this.ctx, principal, spec.permission, approval);
     const checked = spec.params.safeParse(params);
     if (!checked.success) throw validationError(checked.error);
-    return spec.handle({ ctx: this.ctx, principal, approver, params: checked.data });
+    return spec.handle({ ctx: this.ctx, principal, approver, approval, params: checked.data });
   }
 
   private deliver(event: StoreEvent): void {
@@ -273,6 +283,21 @@ export class WsHub {
           .catch((error: unknown) => this.ctx.log.error({ err: error }, 'session check failed'));
       }
     }
+  }
+}
+
+/**
+ * A browser always sends Origin on a WebSocket upgrade: it must name this server (the Host
+ * the page was loaded from). No Origin at all means no browser (the bridge, Node clients).
+ */
+export function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.host;
+  } catch {
+    return false;
   }
 }
 

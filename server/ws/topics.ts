@@ -22,6 +22,12 @@ function atTerminal(principal: Principal, event: StoreEvent): boolean {
 
 /** Who may subscribe to which event, and which of its events they see. */
 export const TOPICS: Record<EventType, Topic> = {
+  'cart.changed': { permission: 'cart.view', sees: atTerminal },
+  'cart.completed': { permission: 'cart.view', sees: atTerminal },
+  'shift.changed': {
+    permission: 'shift.read',
+    sees: (principal, event) => actorOf(principal) !== 'cashier' || atTerminal(principal, event),
+  },
   'device.paired': { permission: 'device.manage' },
   'device.revoked': { permission: 'device.manage' },
   'device.status': {
@@ -49,7 +55,17 @@ export const TOPICS: Record<EventType, Topic> = {
   'import.progress': { permission: 'catalog.manage' },
   'member.changed': { permission: 'member.read' },
   'tier.changed': { permission: 'member.read' },
+  /** Sales: owner and manager see all; a cashier, a terminal and its display only their own terminal's. */
+  'sale.completed': { permission: 'sale.read', sees: saleAtTerminal },
+  'sale.returned': { permission: 'sale.read', sees: saleAtTerminal },
+  'sale.voided': { permission: 'sale.read', sees: saleAtTerminal },
+  'sale.exception': { permission: 'exception.read' },
 };
+
+function saleAtTerminal(principal: Principal, event: StoreEvent): boolean {
+  const role = actorOf(principal);
+  return role === 'owner' || role === 'manager' || atTerminal(principal, event);
+}
 
 export function isTopic(value: unknown): value is EventType {
   return typeof value === 'string' && Object.hasOwn(TOPICS, value);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../storage/schema.js';
+import { recordAudit } from '../audit/service.js';
 
 /** The colours every shop starts with; entering a new colour on a style adds it to the palette. */
 export const DEFAULT_COLORS = [
@@ -89,8 +90,19 @@ export async function ensureColors(
   }
 }
 
-export async function addColor(ctx: AppContext, name: string): Promise<string[]> {
-  await ctx.storage.write((trx) => ensureColors(trx, ctx, [name]));
+/** Adds a colour to the palette (audited); a colour the palette has already changes nothing. */
+export async function addColor(ctx: AppContext, name: string, staffId: string | null): Promise<string[]> {
+  await ctx.storage.write(async (trx) => {
+    if ((await listColors(trx, ctx)).includes(name)) return;
+    await ensureColors(trx, ctx, [name]);
+    await recordAudit(trx, ctx, {
+      kind: 'catalog.color_added',
+      staffId,
+      subjectType: 'color',
+      subjectId: name,
+      detail: { name },
+    });
+  });
   return listColors(ctx.storage.db, ctx);
 }
 
@@ -116,9 +128,11 @@ export async function listSizeGroups(db: Kysely<Database>, ctx: AppContext): Pro
 export async function saveSizeGroup(
   ctx: AppContext,
   group: { code: string; name: string; sizes: string[] },
+  staffId: string | null,
 ): Promise<SizeGroup> {
-  await ctx.storage.write((trx) =>
-    trx
+  await ctx.storage.write(async (trx) => {
+    const before = (await listSizeGroups(trx, ctx)).find((g) => g.code === group.code);
+    await trx
       .insertInto('size_groups')
       .values({
         id: uuidv7(),
@@ -135,7 +149,19 @@ export async function saveSizeGroup(
           updated_at: ctx.now().toISOString(),
         }),
       )
-      .execute(),
-  );
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'catalog.size_group_saved',
+      staffId,
+      subjectType: 'size_group',
+      subjectId: group.code,
+      detail: {
+        code: group.code,
+        name: group.name,
+        sizes: group.sizes,
+        before: before ? { name: before.name, sizes: before.sizes, builtIn: before.builtIn } : null,
+      },
+    });
+  });
   return { ...group, builtIn: false };
 }

@@ -31,7 +31,9 @@ export interface PriceChangeView {
   markdownId: string | null;
   staffId: string | null;
   createdAt: string;
-  status: 'scheduled' | 'in_force' | 'past';
+  status: 'scheduled' | 'in_force' | 'past' | 'cancelled';
+  /** Set on a scheduled change that was called off before it started. */
+  cancellation: { at: string; reason: string; staffId: string | null } | null;
 }
 
 export interface PriceHistory {
@@ -130,13 +132,15 @@ export async function priceHistory(ctx: AppContext, styleId: string): Promise<Pr
     .executeTakeFirst();
   if (!style) throw notFound('style', styleId);
   const rows = await db
-    .selectFrom('price_changes')
-    .selectAll()
-    .where('style_id', '=', styleId)
-    .orderBy('starts_at', 'desc')
-    .orderBy('id', 'desc')
+    .selectFrom('price_changes as pc')
+    .leftJoin('price_change_cancellations as x', 'x.change_id', 'pc.id')
+    .selectAll('pc')
+    .select(['x.at as cancelled_at', 'x.reason as cancel_reason', 'x.staff_id as cancelled_by'])
+    .where('pc.style_id', '=', styleId)
+    .orderBy('pc.starts_at', 'desc')
+    .orderBy('pc.id', 'desc')
     .execute();
-  const current = rows.find((row) => row.starts_at <= now);
+  const current = rows.find((row) => row.starts_at <= now && row.cancelled_at === null);
   return {
     styleId,
     price: style.price,
@@ -149,9 +153,87 @@ export async function priceHistory(ctx: AppContext, styleId: string): Promise<Pr
       markdownId: row.markdown_id,
       staffId: row.staff_id,
       createdAt: row.created_at,
-      status: row.starts_at > now ? 'scheduled' : row === current ? 'in_force' : 'past',
+      status:
+        row.cancelled_at !== null
+          ? 'cancelled'
+          : row.starts_at > now
+            ? 'scheduled'
+            : row === current
+              ? 'in_force'
+              : 'past',
+      cancellation:
+        row.cancelled_at !== null
+          ? { at: row.cancelled_at, reason: row.cancel_reason ?? '', staffId: row.cancelled_by }
+          : null,
     })),
   };
+}
+
+/**
+ * Calls off a scheduled price change before it starts. The price history is append-only, so
+ * the cancellation is a row of its own; the price in force skips cancelled changes. A change
+ * that has started (or was cancelled already) stays as it is.
+ */
+export async function cancelPriceChange(
+  ctx: AppContext,
+  styleId: string,
+  changeId: string,
+  reason: string | undefined,
+  actor: { staffId: string | null; approverId?: string | null },
+): Promise<PriceHistory> {
+  await ctx.storage.write(async (trx) => {
+    const now = ctx.now().toISOString();
+    const change = await trx
+      .selectFrom('price_changes as pc')
+      .innerJoin('styles as s', 's.id', 'pc.style_id')
+      .leftJoin('price_change_cancellations as x', 'x.change_id', 'pc.id')
+      .select(['pc.id', 'pc.price', 'pc.starts_at', 'pc.markdown_id', 's.style_code', 'x.at as cancelled_at'])
+      .where('pc.id', '=', changeId)
+      .where('pc.style_id', '=', styleId)
+      .where('pc.store_id', '=', ctx.store.id)
+      .executeTakeFirst();
+    if (!change) throw notFound('price change of this style', changeId);
+    if (change.cancelled_at !== null) {
+      throw new ApiError('conflict', 'This price change was cancelled already.', {
+        'params.changeId': 'cancelled already',
+      });
+    }
+    if (change.starts_at <= now) {
+      throw new ApiError(
+        'business_rule',
+        'This price change has started; make a new price change instead of cancelling it.',
+        { 'params.changeId': 'started already' },
+      );
+    }
+    await trx
+      .insertInto('price_change_cancellations')
+      .values({
+        change_id: changeId,
+        store_id: ctx.store.id,
+        style_id: styleId,
+        reason: reason ?? 'cancelled',
+        staff_id: actor.staffId,
+        approver_id: actor.approverId ?? null,
+        at: now,
+      })
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'price.change_cancelled',
+      staffId: actor.staffId,
+      approverId: actor.approverId ?? null,
+      subjectType: 'style',
+      subjectId: styleId,
+      detail: {
+        styleCode: change.style_code,
+        changeId,
+        price: change.price,
+        startsAt: change.starts_at,
+        ...(change.markdown_id && { markdownId: change.markdown_id }),
+        ...(reason && { reason }),
+      },
+    });
+  });
+  return priceHistory(ctx, styleId);
 }
 
 export interface MarkdownInput {

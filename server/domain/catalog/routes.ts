@@ -7,7 +7,8 @@ import { createCategory, listCategories } from './categories.js';
 import { labelPreviewSvg, receiptLabels, skuLabels } from './labels.js';
 import { skuByBarcode } from './lookup.js';
 import { addColor, listColors, listSizeGroups, saveSizeGroup } from './palette.js';
-import { changePrice, markdown, priceHistory } from './prices.js';
+import { addPhoto, deletePhoto, readPhoto, readPhotoBody, reorderPhotos, UUID_PATTERN } from './photos.js';
+import { cancelPriceChange, changePrice, markdown, priceHistory } from './prices.js';
 import {
   barcode,
   categoryPath,
@@ -16,6 +17,7 @@ import {
   newStyleBody,
   priceChangeBody,
   searchQuery,
+  shortText,
   sizeGroupBody,
   sizeGroupCode,
   skuChangesBody,
@@ -27,6 +29,11 @@ import { createStyle, getStyle, updateSku, updateStyle } from './styles.js';
 import { transferRoutes } from './transfer/routes.js';
 
 const idParams = z.object({ id });
+const photoStyleParams = z.object({ id: z.string().regex(UUID_PATTERN, 'not a style id') });
+const photoParams = z.object({
+  id: z.string().regex(UUID_PATTERN, 'not a style id'),
+  photoId: z.string().regex(UUID_PATTERN, 'not a photo id'),
+});
 /** Cost is for those who manage the catalogue, not for the till or the kiosk. */
 const seesCost = (principal: Principal | null) =>
   principal !== null && may(actorOf(principal), 'catalog.manage');
@@ -95,6 +102,21 @@ export const catalogRoutes = [
   }),
   route({
     method: 'post',
+    path: '/api/products/:id/prices/:changeId/cancel',
+    permission: 'price.change',
+    summary: 'Cancel a scheduled price change that has not started (kept in the history as cancelled)',
+    params: z.object({ id, changeId: id }),
+    body: z.strictObject({ reason: shortText(100).optional() }).optional(),
+    handle: ({ ctx, params, body, principal, approver }) => {
+      assertStaff(principal);
+      return cancelPriceChange(ctx, params.id, params.changeId, body?.reason, {
+        staffId: principal.staffId,
+        approverId: approver?.staffId ?? null,
+      });
+    },
+  }),
+  route({
+    method: 'post',
     path: '/api/prices/markdowns',
     permission: 'price.change',
     summary: 'Mark down a category and/or season by a percentage, with explicit rounding',
@@ -103,6 +125,69 @@ export const catalogRoutes = [
     handle: ({ ctx, body, principal }) => {
       assertStaff(principal);
       return markdown(ctx, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/products/:id/photos',
+    permission: 'catalog.manage',
+    summary: 'Add a photo to a style: the JPEG, PNG or WebP itself as the body (at most 5 MB)',
+    status: 201,
+    params: photoStyleParams,
+    handle: async ({ ctx, params, principal, req }) => {
+      assertStaff(principal);
+      const bytes = await readPhotoBody(req);
+      return {
+        photos: await addPhoto(
+          ctx,
+          params.id,
+          { contentType: req.get('content-type'), bytes },
+          principal.staffId,
+        ),
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/products/:id/photos/:photoId',
+    permission: 'catalog.read',
+    summary: "One of a style's photos, as the image",
+    params: photoParams,
+    handle: async ({ ctx, params, res }) => {
+      const photo = await readPhoto(ctx, params.id, params.photoId);
+      res
+        .status(200)
+        .type(photo.contentType)
+        .set({ 'Cache-Control': 'private, max-age=86400, immutable', 'X-Content-Type-Options': 'nosniff' })
+        .send(photo.bytes);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/products/:id/photos/:photoId',
+    permission: 'catalog.manage',
+    summary: 'Delete a photo of a style',
+    params: photoParams,
+    handle: async ({ ctx, params, principal }) => {
+      assertStaff(principal);
+      return { photos: await deletePhoto(ctx, params.id, params.photoId, principal.staffId) };
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/api/products/:id/photos/order',
+    permission: 'catalog.manage',
+    summary: "Reorder a style's photos; the first is the cover",
+    params: photoStyleParams,
+    body: z.strictObject({
+      photoIds: z
+        .array(z.string().regex(UUID_PATTERN, 'not a photo id'))
+        .min(1, 'at least one photo')
+        .max(50),
+    }),
+    handle: async ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return { photos: await reorderPhotos(ctx, params.id, body.photoIds, principal.staffId) };
     },
   }),
   route({
@@ -155,7 +240,10 @@ export const catalogRoutes = [
     summary: 'Add a colour to the palette',
     status: 201,
     body: z.strictObject({ name: variantLabel }),
-    handle: async ({ ctx, body }) => ({ items: await addColor(ctx, body.name) }),
+    handle: async ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return { items: await addColor(ctx, body.name, principal.staffId) };
+    },
   }),
   route({
     method: 'get',
@@ -171,7 +259,10 @@ export const catalogRoutes = [
     summary: 'Create or replace a size group',
     params: z.object({ code: sizeGroupCode }),
     body: sizeGroupBody,
-    handle: ({ ctx, params, body }) => saveSizeGroup(ctx, { code: params.code, ...body }),
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return saveSizeGroup(ctx, { code: params.code, ...body }, principal.staffId);
+    },
   }),
   route({
     method: 'get',

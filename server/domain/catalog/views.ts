@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
 import type { Database } from '../../storage/schema.js';
+import { type PhotoView, photoViews } from './photos.js';
 import { priceInForce } from './price-in-force.js';
 
 export interface SkuView {
@@ -33,7 +34,8 @@ export interface StyleView {
   sizeGroup: string | null;
   colors: string[];
   sizes: string[];
-  photos: string[];
+  /** In display order: the first is the cover. */
+  photos: PhotoView[];
   lowStockThreshold: number | null;
   active: boolean;
   createdAt: string;
@@ -84,7 +86,7 @@ export async function loadStyle(
     sizeGroup: row.size_group,
     colors,
     sizes,
-    photos: JSON.parse(row.photos) as string[],
+    photos: photoViews(row.id, row.photos),
     lowStockThreshold: row.low_stock_threshold,
     active: row.active === 1,
     createdAt: row.created_at,

@@ -12,6 +12,7 @@ import {
   saveCouponTemplate,
   voidCoupon,
 } from './coupons.js';
+import { giftRoutes } from './gift-routes.js';
 import { LOYALTY_JOBS, runLoyaltyJob } from './jobs.js';
 import { loadSettings, SETTING_KEYS, saveSetting } from './settings.js';
 import { storedValueLiability } from './stored-value.js';
@@ -172,4 +173,5 @@ export const loyaltyRoutes = [
     handle: ({ ctx, params, body, principal, approver }) =>
       voidCoupon(ctx, params.code, body.reason, actorOf(principal, approver)),
   }),
+  ...giftRoutes,
 ];

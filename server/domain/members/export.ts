@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import type { AppContext } from '../../context.js';
+import { safeCell } from '../../http/cells.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { loadTiers } from '../loyalty/tiers.js';
@@ -59,20 +60,22 @@ export async function exportMembers(
       .orderBy('number')
       .limit(PAGE)
       .execute();
-    const lines = rows.map((row) => [
-      row.number,
-      row.phone ?? '',
-      row.name,
-      row.gender ?? '',
-      birthdayText(row) ?? '',
-      tiers.get(row.tier_id) ?? '',
-      row.points,
-      yuan(row.stored_principal),
-      yuan(row.stored_bonus),
-      (JSON.parse(row.tags) as string[]).join(';'),
-      row.notes,
-      row.created_at,
-    ]);
+    const lines = rows.map((row) =>
+      [
+        row.number,
+        row.phone ?? '',
+        row.name,
+        row.gender ?? '',
+        birthdayText(row) ?? '',
+        tiers.get(row.tier_id) ?? '',
+        row.points,
+        yuan(row.stored_principal),
+        yuan(row.stored_bonus),
+        (JSON.parse(row.tags) as string[]).join(';'),
+        row.notes,
+        row.created_at,
+      ].map(safeCell),
+    );
     if (sheet) for (const line of lines) sheet.addRow(line).commit();
     else if (lines.length > 0 && !res.write(stringify(lines)))
       await new Promise((resolve) => res.once('drain', resolve));

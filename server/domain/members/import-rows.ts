@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { readCell } from '../../http/cells.js';
 import { ApiError } from '../../http/errors.js';
 import { decodeText } from './upload.js';
 
@@ -76,7 +77,7 @@ function readCsv(bytes: Buffer): RawFile {
     const values: RawRow['values'] = {};
     record.forEach((cell, i) => {
       const column = index.get(i);
-      if (column && cell.trim() !== '') values[column] = cell.trim();
+      if (column && cell.trim() !== '') values[column] = readCell(cell.trim());
     });
     return { line: info.lines, values };
   });
@@ -117,7 +118,7 @@ async function readXlsx(bytes: Buffer): Promise<RawFile> {
     row.eachCell((cell, column) => {
       const name = index.get(column - 1);
       const text = cellText(cell.value).trim();
-      if (name && text !== '') values[name] = text;
+      if (name && text !== '') values[name] = readCell(text);
     });
     if (Object.keys(values).length > 0) rows.push({ line: number, values });
   });

@@ -31,6 +31,11 @@ export async function exportMemberData(ctx: AppContext, id: string, actor: Actor
     tierChanges: await db.selectFrom('tier_changes').selectAll().where('member_id', '=', id).execute(),
     purchases: await db.selectFrom('member_activity').selectAll().where('member_id', '=', id).execute(),
     coupons: await db.selectFrom('coupons').selectAll().where('member_id', '=', id).execute(),
+    giftRedemptions: await db
+      .selectFrom('gift_redemptions')
+      .selectAll()
+      .where('member_id', '=', id)
+      .execute(),
   };
   await ctx.storage.write((trx) =>
     recordAudit(trx, ctx, {

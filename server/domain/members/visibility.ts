@@ -2,26 +2,24 @@ import type { Request } from 'express';
 import type { AppContext } from '../../context.js';
 import { actorOf, type Principal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
-import { verifyApproval } from '../staff/approval.js';
+import { type ApprovalRequest, verifyApproval } from '../staff/approval.js';
 import { may } from '../staff/permissions.js';
 
 /**
  * May this caller see full phone numbers? Roles with `member.phone.unmask` may; a cashier may
- * when a colleague who may approves with their PIN (the approval headers), which is audited
- * with the members shown.
+ * when a colleague who may approves with their PIN, which is audited with the members shown.
+ * A wrong PIN or an approver who may not unmask is refused (and counts toward their lockout).
  */
-export async function phonesVisible(
+export async function phonesVisibleWith(
   ctx: AppContext,
   principal: Principal | null,
-  req: Request,
+  approval: ApprovalRequest | null | undefined,
   memberIds: () => string[],
 ): Promise<boolean> {
   if (!principal) return false;
   if (may(actorOf(principal), 'member.phone.unmask')) return true;
-  const username = req.get('hanger-approval-user');
-  const pin = req.get('hanger-approval-pin');
-  if (principal.kind !== 'staff' || !username || !pin) return false;
-  const approver = await verifyApproval(ctx, { username, pin }, 'member.phone.unmask', principal.deviceId);
+  if (principal.kind !== 'staff' || !approval?.username || !approval.pin) return false;
+  const approver = await verifyApproval(ctx, approval, 'member.phone.unmask', principal.deviceId);
   await ctx.storage.write((trx) =>
     recordAudit(trx, ctx, {
       kind: 'member.phone_unmasked',
@@ -32,4 +30,16 @@ export async function phonesVisible(
     }),
   );
   return true;
+}
+
+/** Over HTTP the approval comes in the Hanger-Approval-User and Hanger-Approval-Pin headers. */
+export function phonesVisible(
+  ctx: AppContext,
+  principal: Principal | null,
+  req: Request,
+  memberIds: () => string[],
+): Promise<boolean> {
+  const username = req.get('hanger-approval-user');
+  const pin = req.get('hanger-approval-pin');
+  return phonesVisibleWith(ctx, principal, username && pin ? { username, pin } : null, memberIds);
 }

@@ -7,6 +7,10 @@ export const staffCommands = [
     permission: 'session.self',
     summary: 'Who this connection belongs to',
     params: z.strictObject({}),
-    handle: async ({ principal }) => ({ principal }),
+    // The store's name too: the customer display's idle screen shows it.
+    handle: async ({ ctx, principal }) => ({
+      principal,
+      store: { code: ctx.store.code, name: ctx.store.name },
+    }),
   }),
 ];

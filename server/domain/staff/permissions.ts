@@ -49,10 +49,32 @@ export const PERMISSIONS = {
   'member.erase': ['owner'],
   'member.import': ['owner'],
   'coupon.manage': ['owner', 'manager'],
+  /** The redemption catalogue: gifts, their points price, stock and active flag. */
+  'gift.manage': ['owner', 'manager'],
+  /** Redeem a member's points for a gift at the counter. */
+  'gift.redeem': ['owner', 'manager', 'cashier'],
+  /** Take a redeemed gift back: points and stock return. */
+  'gift.return': ['owner', 'manager'],
   /** Points expiring soon, stored-value liability, the ledger check. */
   'loyalty.report': ['owner', 'manager'],
   /** Tiers, earn, expiry, top-up bonus and review rules; running the loyalty jobs. */
   'loyalty.settings': ['owner'],
+  /** Quote and complete sales, return within the window with the receipt, exchange. */
+  'sale.create': ['owner', 'manager', 'cashier'],
+  /** See a terminal's cart: the staff at it and its customer display. */
+  'cart.view': ['owner', 'manager', 'cashier', 'display'],
+  /** Open and close a shift, take cash in or pay out. */
+  'shift.manage': ['owner', 'manager', 'cashier'],
+  /** X reports of a terminal's shift. */
+  'shift.read': ['owner', 'manager', 'cashier'],
+  /** Day-end Z reports of the store. */
+  'report.day': ['owner', 'manager'],
+  /** Find sales by id, receipt number or member; read promotions and the sales settings. */
+  'sale.read': ['owner', 'manager', 'cashier'],
+  /** Promotions and the sales settings (return window, cashier discount limit, 抹零). */
+  'promotion.manage': ['owner', 'manager'],
+  /** The checkout exception log. */
+  'exception.read': ['owner'],
   'sale.refund': ['owner', 'manager'],
   'sale.void': ['owner', 'manager'],
   'price.override': ['owner', 'manager'],

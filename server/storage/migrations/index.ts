@@ -2,6 +2,9 @@ import type { Migration } from '../migrator.js';
 import { foundation } from './0001_foundation.js';
 import { catalog } from './0002_catalog.js';
 import { members } from './0003_members.js';
+import { sales } from './0004_sales.js';
+import { gifts } from './0005_gifts.js';
+import { cartsAndShifts } from './0006_carts_shifts.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [foundation, catalog, members];
+export const MIGRATIONS: readonly Migration[] = [foundation, catalog, members, sales, gifts, cartsAndShifts];

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { AppContext } from '../../../context.js';
+import { safeCell } from '../../../http/cells.js';
 import { priceInForce } from '../price-in-force.js';
 import { EXPORT_HEADER, fenToYuan } from './columns.js';
 
@@ -57,7 +58,7 @@ export async function catalogRows(ctx: AppContext): Promise<string[][]> {
 }
 
 export async function exportCatalog(ctx: AppContext, format: 'csv' | 'xlsx'): Promise<Buffer> {
-  const rows = await catalogRows(ctx);
+  const rows = (await catalogRows(ctx)).map((row) => row.map(safeCell));
   if (format === 'csv') return Buffer.from(`\uFEFF${stringify(rows)}`, 'utf8');
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('商品');

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { readCell } from '../../../http/cells.js';
 import { ApiError } from '../../../http/errors.js';
 
 export const CSV_TYPE = 'text/csv';
@@ -56,7 +57,12 @@ function split(records: { line: number; cells: string[] }[], format: Sheet['form
       file: `more than ${MAX_ROWS} rows`,
     });
   }
-  return { format, headerLine: first.line, header: first.cells.map((cell) => cell.trim()), rows };
+  return {
+    format,
+    headerLine: first.line,
+    header: first.cells.map((cell) => cell.trim()),
+    rows: rows.map((row) => ({ line: row.line, cells: row.cells.map(readCell) })),
+  };
 }
 
 function readCsv(file: Buffer): Sheet {

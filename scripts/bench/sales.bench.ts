@@ -1,0 +1,325 @@
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import pino from 'pino';
+import { v4 as uuidv4 } from 'uuid';
+import { boot } from '../../server/boot.js';
+import type { AppContext } from '../../server/context.js';
+import { createLogger } from '../../server/logging.js';
+import { serve } from '../../server/server.js';
+import { seedChain } from './catalog-seed.js';
+import type { Benchmark } from './harness.js';
+import { settingsFrom } from './harness.js';
+import { seed as seedMembers } from './members.bench.js';
+
+/** The issue's sizes by default; smaller ones through the environment for a quick run. */
+const MEMBERS = Number(process.env.BENCH_SALES_MEMBERS) || 1_000_000;
+const STYLES = Math.ceil((Number(process.env.BENCH_SALES_SKUS) || 300_000) / 15);
+const SALES = Number(process.env.BENCH_SALES_SALES) || 5_000_000;
+const LOWDB_MEMBERS = Number(process.env.BENCH_SALES_LOWDB_MEMBERS) || 200_000;
+const LOWDB_WRITES = Number(process.env.BENCH_SALES_LOWDB_WRITES) || 30;
+const THROUGHPUT_SALES = Number(process.env.BENCH_SALES_THROUGHPUT) || 4000;
+const CLIENTS = 8;
+const OWNER_PASSWORD = 'bench-owner-pass';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+const ms = (ns: number) => (ns / 1e6).toFixed(3);
+const seconds = (since: bigint) => (Number(process.hrtime.bigint() - since) / 1e9).toFixed(1);
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/**
+ * Past sales straight into the tables on a second connection, in SQL, one line and one
+ * payment each, spread over the days before the benchmark: the indexes a sale touches
+ * (number, member history, day) are chain-sized.
+ */
+function seedSales(file: string, ctx: AppContext, sales: number): void {
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('foreign_keys = OFF');
+  const members = (db.prepare('select max(rowid) as n from members').get() as { n: number }).n;
+  const skus = (db.prepare('select max(rowid) as n from skus').get() as { n: number }).n;
+  const staff = (db.prepare('select id from staff limit 1').get() as { id: string }).id;
+  const chunk = 250_000;
+  const insert = db.transaction((from: number, to: number) => {
+    const rows = `with recursive n(i) as (select ${from} union all select i + 1 from n where i < ${to - 1})`;
+    const saleId = `printf('00000000-%04x-7000-8000-%012x', i / 1000000000, i)`;
+    const day = `date('2016-01-01', '+' || (i / 2000) || ' days')`;
+    db.exec(`${rows}
+      insert into sales (id, store_id, number, business_day, at, staff_id, approver_id, device_id, member_id, training,
+        status, subtotal, discount_total, total, paid, change, rounding, points_earned, points_redeemed, request_hash,
+        result, receipt, exchange_of, voided_at, voided_by, void_approver_id, void_reason)
+      select ${saleId}, '${ctx.store.id}', printf('${ctx.store.code}-%s-%04d', replace(${day}, '-', ''), i % 2000 + 1),
+        ${day}, ${day} || 'T04:00:00.000Z', '${staff}', null, null,
+        (select id from members where rowid = 1 + (i * 7919) % ${members}), 0, 'completed', 19900, 0, 19900, 19900, 0, 0,
+        199, 0, 'seed', '{}', '{}', null, null, null, null, null
+      from n`);
+    db.exec(`${rows}
+      insert into sale_lines (id, store_id, sale_id, line_no, sku_id, style_id, category_id, barcode, name, color, size,
+        qty, list_price, unit_price, price_override, discount_total, total, returned_qty)
+      select ${saleId}, '${ctx.store.id}', ${saleId}, 0, k.id, k.style_id, null, k.barcode, 'seed', k.color, k.size,
+        1, 19900, 19900, null, 0, 19900, 0
+      from n join skus k on k.rowid = 1 + (i * 104729) % ${skus}`);
+    db.exec(`${rows}
+      insert into sale_payments (id, store_id, sale_id, seq, method, amount, reference, principal, bonus)
+      select ${saleId}, '${ctx.store.id}', ${saleId}, 0, 'cash', 19900, null, null, null from n`);
+  });
+  for (let from = 0; from < sales; from += chunk) insert(from, Math.min(sales, from + chunk));
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+/** JSON over one kept-alive connection per client. */
+function poster(base: string, token: string) {
+  const { hostname, port } = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    post: (path: string, body: unknown) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const payload = JSON.stringify(body);
+        const req = request(
+          {
+            agent,
+            hostname,
+            port,
+            path,
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              text += chunk;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      }),
+    close: () => agent.destroy(),
+  };
+}
+
+/** The naive design: every member in one lowdb JSON file, rewritten whole on each sale. */
+async function lowdbReference(dir: string): Promise<number[]> {
+  interface Data {
+    members: { id: string; phone: string; points: number; storedValue: number }[];
+    sales: unknown[];
+  }
+  const db = new Low<Data>(new JSONFile(join(dir, 'lowdb.json')), { members: [], sales: [] });
+  for (let i = 0; i < LOWDB_MEMBERS; i++) {
+    db.data.members.push({
+      id: `m${i}`,
+      phone: `138${String(i).padStart(8, '0')}`,
+      points: 200,
+      storedValue: 35000,
+    });
+  }
+  await db.write();
+  const samples: number[] = [];
+  for (let n = 0; n < LOWDB_WRITES; n++) {
+    const start = process.hrtime.bigint();
+    const member = db.data.members.find((m) => m.id === `m${(n * 7919) % LOWDB_MEMBERS}`);
+    if (!member) throw new Error('lowdb member missing');
+    member.points += 99;
+    member.storedValue -= 1000;
+    db.data.sales.push({ id: uuidv4(), memberId: member.id, lines: 5, total: 99000 });
+    await db.write();
+    samples.push(Number(process.hrtime.bigint() - start));
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+/**
+ * Checkout at chain size: a 5-line sale with a member, two promotions, points and stored
+ * value over HTTP (synchronous=FULL, the server's own settings), and its quote; against the
+ * disk's bare fsync (the floor). Once per run: throughput from 8 concurrent clients, and the
+ * same sale written to a lowdb JSON store of 200,000 members (the naive design).
+ */
+export const salesChain: Benchmark = {
+  name: 'sales/chain',
+  summary: `5-line member sale over HTTP on ${MEMBERS} members / ${STYLES * 15} SKUs / ${SALES} sales`,
+  async setup() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hanger-bench-sales-'));
+    const destination = pino.destination({ dest: '/dev/null', sync: true });
+    const { ctx } = await boot({
+      dataDir,
+      log: createLogger(destination, 'info'),
+      env: { HANGER_OWNER_PASSWORD: OWNER_PASSWORD },
+    });
+    const file = join(dataDir, 'hanger.db');
+    const fsyncFile = join(dataDir, 'fsync-probe');
+    const fd = openSync(fsyncFile, 'w');
+    let running: Awaited<ReturnType<typeof serve>> | null = null;
+    const clients: ReturnType<typeof poster>[] = [];
+    const cleanUp = async () => {
+      for (const client of clients) client.close();
+      closeSync(fd);
+      if (running) await running.close();
+      else await ctx.storage.close();
+      destination.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    try {
+      let start = process.hrtime.bigint();
+      await seedChain(ctx, STYLES, STYLES * 15);
+      print(`  seeded ${STYLES * 15} SKUs in ${seconds(start)} s`);
+      start = process.hrtime.bigint();
+      seedMembers(file, ctx, MEMBERS);
+      print(`  seeded ${MEMBERS} members (with ${MEMBERS * 10} ledger rows) in ${seconds(start)} s`);
+      start = process.hrtime.bigint();
+      seedSales(file, ctx, SALES);
+      print(`  seeded ${SALES} sales (with lines and payments) in ${seconds(start)} s`);
+
+      running = await serve(ctx, { port: 0, host: '127.0.0.1' });
+      const login = await fetch(`${running.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'owner', password: OWNER_PASSWORD }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      for (let i = 0; i < CLIENTS; i++) clients.push(poster(running.url, token));
+      const client = clients[0] as ReturnType<typeof poster>;
+
+      // Two promotions that both apply: 9折 on everything, then 满500减50.
+      for (const promotion of [
+        { kind: 'percent_off', label: '全场9折', offBp: 1000, priority: 10 },
+        { kind: 'spend_save', label: '满500减50', steps: [{ threshold: 50000, off: 5000 }], priority: 20 },
+      ]) {
+        const reply = await client.post('/api/promotions', promotion);
+        if (reply.status !== 201) throw new Error(`promotion: ${reply.body}`);
+      }
+      // Five SKUs of different styles, with stock enough for every sale of the run.
+      const raw = new BetterSqlite3(file);
+      const skuIds = (
+        raw
+          .prepare(
+            'select id from skus where rowid in (11, 2222, 33333, 144444, 255555) or rowid <= 5 limit 5',
+          )
+          .all() as {
+          id: string;
+        }[]
+      ).map((row) => row.id);
+      raw
+        .prepare(
+          `update stock_levels set on_hand = 100000000 where sku_id in (${skuIds.map(() => '?').join(',')})`,
+        )
+        .run(...skuIds);
+      const memberIds = (
+        raw.prepare('select id from members where rowid % 97 = 1 limit 20000').all() as { id: string }[]
+      ).map((r) => r.id);
+      raw.close();
+      const lines = skuIds.map((skuId) => ({ skuId, qty: 1 }));
+      let m = 0;
+      const nextMember = () => {
+        m = (m + 1) % memberIds.length;
+        return memberIds[m] as string;
+      };
+      const quoteBody = (memberId: string) => ({ memberId, lines, redeemPoints: 100 });
+      const quoted = await client.post('/api/sales/quote', quoteBody(memberIds[0] as string));
+      if (quoted.status !== 200) throw new Error(`quote: ${quoted.body}`);
+      const quote = JSON.parse(quoted.body) as { total: number; appliedPromotions: string[] };
+      if (quote.appliedPromotions.length !== 2)
+        throw new Error(`expected two promotions, got ${quoted.body}`);
+      const saleBody = (memberId: string) => ({
+        id: uuidv4(),
+        ...quoteBody(memberId),
+        payments: [
+          { method: 'stored_value', amount: 1000 },
+          // Cash: a member whose tier rose meanwhile pays less and gets change.
+          { method: 'cash', amount: quote.total - 1000 },
+        ],
+      });
+      const sell = async (via = client) => {
+        const reply = await via.post('/api/sales', saleBody(nextMember()));
+        if (reply.status !== 201) throw new Error(`sale: ${reply.status} ${reply.body}`);
+      };
+      const salesTimes: number[] = [];
+      const quoteTimes: number[] = [];
+      const timed = (into: number[], run: () => Promise<unknown>) => async () => {
+        const begin = process.hrtime.bigint();
+        await run();
+        into.push(Number(process.hrtime.bigint() - begin));
+      };
+      const probe = Buffer.from('hanger fsync probe\n');
+      return {
+        cases: [
+          {
+            name: 'bare fsync of a small write (the floor)',
+            reference: true,
+            run: async () => {
+              writeSync(fd, probe, 0, probe.length, 0);
+              fsyncSync(fd);
+            },
+          },
+          {
+            name: 'POST /api/sales (5 lines, member, 2 promotions, points, stored value)',
+            run: timed(salesTimes, () => sell()),
+          },
+          {
+            name: 'POST /api/sales/quote (same cart)',
+            run: timed(quoteTimes, async () => {
+              const reply = await client.post('/api/sales/quote', quoteBody(nextMember()));
+              if (reply.status !== 200) throw new Error(`quote: ${reply.body}`);
+            }),
+          },
+        ],
+        async close() {
+          try {
+            const { samples } = settingsFrom(process.argv.slice(2), process.env);
+            const sorted = (xs: number[]) => xs.slice(-samples).sort((a, b) => a - b);
+            const saleSorted = sorted(salesTimes);
+            const quoteSorted = sorted(quoteTimes);
+            const p50 = percentile(saleSorted, 0.5) / 1e6;
+            const p99 = percentile(saleSorted, 0.99) / 1e6;
+            const q99 = percentile(quoteSorted, 0.99) / 1e6;
+            const verdict = (ok: boolean) => (ok ? 'within goal' : 'above goal');
+            print(`  goal: sale p50 under 3 ms — measured ${p50.toFixed(3)} ms (${verdict(p50 < 3)})`);
+            print(`  goal: sale p99 under 15 ms — measured ${p99.toFixed(3)} ms (${verdict(p99 < 15)})`);
+            print(`  goal: quote p99 under 5 ms — measured ${q99.toFixed(3)} ms (${verdict(q99 < 5)})`);
+
+            let done = 0;
+            const begin = process.hrtime.bigint();
+            await Promise.all(
+              clients.map(async (via) => {
+                while (done < THROUGHPUT_SALES) {
+                  done++;
+                  await sell(via);
+                }
+              }),
+            );
+            const perSecond = done / (Number(process.hrtime.bigint() - begin) / 1e9);
+            print(
+              `  goal: at least 300 sales/s from ${CLIENTS} concurrent clients — measured ${perSecond.toFixed(0)} sales/s over ${done} sales (${verdict(perSecond >= 300)})`,
+            );
+
+            const lowdb = await lowdbReference(dataDir);
+            const lowMedian = percentile(lowdb, 0.5);
+            print(
+              `  reference: the same sale into a lowdb JSON store of ${LOWDB_MEMBERS} members (whole file rewritten) — median ${ms(lowMedian)} ms, p99 ${ms(percentile(lowdb, 0.99))} ms over ${lowdb.length} writes = ${(lowMedian / 1e6 / p50).toFixed(1)}× Hanger's median`,
+            );
+          } finally {
+            await cleanUp();
+          }
+        },
+      };
+    } catch (error) {
+      await cleanUp();
+      throw error;
+    }
+  },
+};

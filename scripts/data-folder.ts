@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../server/config/load.js';
+import { type Config, configSchema } from '../server/config/schema.js';
+
+/** The data folder (HANGER_DATA, default ./data), its checked config and its database file. */
+export async function dataFolder(): Promise<{ dataDir: string; config: Config; dbFile: string }> {
+  const dataDir = resolve(process.env.HANGER_DATA ?? './data');
+  // Without a config.json the defaults hold; a script never creates one.
+  const config = existsSync(join(dataDir, 'config.json'))
+    ? (await loadConfig(dataDir, {})).config
+    : configSchema.parse({});
+  return { dataDir, config, dbFile: join(dataDir, config.database.file) };
+}
+
+/** Runs a command-line script: a thrown error becomes its message on stderr and exit code 1. */
+export async function runScript(main: () => Promise<number | undefined>): Promise<void> {
+  try {
+    process.exitCode = (await main()) ?? 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, pairDevice, TestSocket } from '../../testing/client.js';
+import { member, memberState, onHand, openShop, type Shop } from '../sales/test-shop.js';
+
+let shop: Shop;
+let till: TestSocket;
+let display: TestSocket;
+let terminalId: string;
+let cashierToken: string;
+
+async function signIn(who: { username: string; pin: string }, terminalToken: string) {
+  const reply = await call(shop.store, 'POST', '/api/auth/pin', {
+    token: terminalToken,
+    body: { username: who.username, pin: who.pin },
+  });
+  return reply.body.token as string;
+}
+
+beforeEach(async () => {
+  shop = await openShop();
+  const terminal = await pairDevice(shop.store, shop.owner, 'checkout');
+  terminalId = terminal.id;
+  const screen = await pairDevice(shop.store, shop.owner, 'display', terminal.id);
+  cashierToken = await signIn(shop.cashier, terminal.token);
+  till = (await TestSocket.open(shop.store, cashierToken)).socket;
+  display = (await TestSocket.open(shop.store, screen.token)).socket;
+  expect((await display.request('subscribe', { topic: 'cart.changed' })).success).toBe(true);
+  expect((await display.request('subscribe', { topic: 'cart.completed' })).success).toBe(true);
+});
+afterEach(async () => {
+  till.close();
+  display.close();
+  await shop.store.close();
+});
+
+const ok = async (type: string, params: Record<string, unknown> = {}, socket = till) => {
+  const reply = await socket.request(type, params);
+  if (!reply.success) throw new Error(`${type}: ${JSON.stringify(reply.error)}`);
+  return reply.result;
+};
+const nextCart = () => display.waitFor((m) => m.type === 'event' && m.event.type === 'cart.changed');
+
+describe('the cart of a terminal', () => {
+  it('adds by barcode, merges the same SKU, prices, and mirrors every change on the display', async () => {
+    const [dressS] = shop.dress.skus;
+    const [shirtM] = shop.shirt.skus.slice(1);
+    await ok('cart/add', { barcode: dressS?.barcode });
+    await nextCart();
+    const cart = await ok('cart/add', { barcode: dressS?.barcode });
+    expect(cart.lines).toHaveLength(1);
+    expect(cart.lines[0].qty).toBe(2);
+    const withShirt = await ok('cart/add', { skuId: shirtM?.id, qty: 1 });
+    expect(withShirt.quote.total).toBe(70000);
+    let shown = await nextCart();
+    shown = await nextCart();
+    expect(shown.event.data.cart.quote.total).toBe(70000);
+    expect(shown.event.data.terminalId).toBe(terminalId);
+
+    const fewer = await ok('cart/set_qty', { lineId: cart.lines[0].lineId, qty: 1 });
+    expect(fewer.quote.total).toBe(40000);
+    const removed = await ok('cart/remove', { lineId: withShirt.lines[1].lineId });
+    expect(removed.quote.total).toBe(30000);
+    expect((await ok('cart/get', {}, display)).quote.total).toBe(30000);
+  });
+
+  it('says so for an unknown barcode and leaves the cart as it was', async () => {
+    await ok('cart/add', { barcode: shop.dress.skus[0]?.barcode });
+    const reply = await till.request('cart/add', { barcode: '2000000000000' });
+    expect(reply.success).toBe(false);
+    expect(Object.keys(reply.error.fields ?? {})[0]).toMatch(/barcode/);
+    expect((await ok('cart/get')).lines).toHaveLength(1);
+    const zero = await till.request('cart/add', { barcode: shop.dress.skus[0]?.barcode, qty: 0 });
+    expect(zero.error.fields).toHaveProperty('qty');
+  });
+
+  it('survives a terminal reload: a new connection finds the same cart', async () => {
+    await ok('cart/add', { barcode: shop.dress.skus[0]?.barcode });
+    const token = (
+      await call(shop.store, 'POST', '/api/auth/pin', {
+        token: (await pairDevice(shop.store, shop.owner, 'checkout')).token,
+        body: { username: shop.manager.username, pin: shop.manager.pin },
+      })
+    ).body.token;
+    // Another terminal has its own, empty cart…
+    const other = (await TestSocket.open(shop.store, token)).socket;
+    expect((await ok('cart/get', {}, other)).lines).toHaveLength(0);
+    other.close();
+    // …while this terminal, reconnecting, finds its goods.
+    till.close();
+    await till.closed;
+    till = (await TestSocket.open(shop.store, cashierToken)).socket;
+    const found = await ok('cart/get');
+    expect(found.lines).toHaveLength(1);
+    expect(found.quote.total).toBe(30000);
+  });
+
+  it('holds and recalls carts (挂单/取单)', async () => {
+    await ok('cart/add', { barcode: shop.dress.skus[0]?.barcode });
+    const fresh = await ok('cart/hold', { label: '试衣间 2' });
+    expect(fresh.lines).toHaveLength(0);
+    await ok('cart/add', { barcode: shop.shirt.skus[0]?.barcode });
+    const held = await ok('cart/held');
+    expect(held.items.map((c: { label: string }) => c.label)).toEqual(['试衣间 2']);
+    const back = await ok('cart/recall', { cartId: held.items[0].id });
+    expect(back.quote.total).toBe(30000);
+    const nowHeld = await ok('cart/held');
+    expect(nowHeld.items).toHaveLength(1);
+    expect(nowHeld.items[0].quote.total).toBe(10000);
+    expect((await till.request('cart/recall', { cartId: randomUUID() })).error.code).toBe('not_found');
+  });
+
+  it("needs a manager's approval for a price override, which then carries to checkout", async () => {
+    const cart = await ok('cart/add', { barcode: shop.dress.skus[0]?.barcode });
+    const lineId = cart.lines[0].lineId;
+    const alone = await till.request('cart/price', { lineId, priceOverride: 20000, discount: null });
+    expect(alone.error.code).toBe('forbidden');
+    const approved = await ok('cart/price', {
+      lineId,
+      priceOverride: 20000,
+      discount: null,
+      approval: { username: shop.manager.username, pin: shop.manager.pin },
+    });
+    expect(approved.quote.total).toBe(20000);
+    const paid = await ok('cart/checkout', {
+      saleId: randomUUID(),
+      payments: [{ method: 'cash', amount: 20000 }],
+    });
+    expect(paid.sale.total).toBe(20000);
+  });
+});
+
+describe('checkout from the cart', () => {
+  it('completes the sale once, shows points on the display, and starts an empty cart', async () => {
+    const memberId = await member(shop);
+    const dress = shop.dress.skus[0];
+    await ok('cart/add', { barcode: dress?.barcode });
+    await ok('cart/member', { memberId });
+    const before = await onHand(shop, dress?.id ?? '');
+    const saleId = randomUUID();
+    const paid = await ok('cart/checkout', { saleId, payments: [{ method: 'cash', amount: 50000 }] });
+    expect(paid.replayed).toBe(false);
+    expect(paid.sale).toMatchObject({ total: 30000, change: 20000 });
+    expect(paid.cart.lines).toHaveLength(0);
+    const done = await display.waitFor((m) => m.type === 'event' && m.event.type === 'cart.completed');
+    expect(done.event.data).toMatchObject({ saleId, total: 30000, change: 20000, member: { name: '王芳' } });
+    expect(done.event.data.pointsEarned).toBeGreaterThan(0);
+    expect(await onHand(shop, dress?.id ?? '')).toBe(before - 1);
+    expect((await memberState(shop, memberId)).points).toBe(done.event.data.pointsEarned);
+
+    const again = await ok('cart/checkout', { saleId, payments: [{ method: 'cash', amount: 50000 }] });
+    expect(again.replayed).toBe(true);
+    expect(again.sale.id).toBe(saleId);
+    expect(await onHand(shop, dress?.id ?? '')).toBe(before - 1);
+  });
+
+  it('refuses payments that do not cover the total and keeps the cart', async () => {
+    await ok('cart/add', { barcode: shop.dress.skus[0]?.barcode });
+    const reply = await till.request('cart/checkout', {
+      saleId: randomUUID(),
+      payments: [{ method: 'card', amount: 100 }],
+    });
+    expect(reply.success).toBe(false);
+    expect((await ok('cart/get')).lines).toHaveLength(1);
+    expect((await till.request('cart/clear')).result.lines).toHaveLength(0);
+    const empty = await till.request('cart/checkout', {
+      saleId: randomUUID(),
+      payments: [{ method: 'cash', amount: 100 }],
+    });
+    expect(empty.error.fields).toEqual({ lines: 'empty' });
+  });
+
+  it('in training mode prices and records the sale as training, moving no stock', async () => {
+    await ok('cart/training', { on: true });
+    const dress = shop.dress.skus[0];
+    await ok('cart/add', { barcode: dress?.barcode });
+    const before = await onHand(shop, dress?.id ?? '');
+    const paid = await ok('cart/checkout', {
+      saleId: randomUUID(),
+      payments: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(paid.sale.training).toBe(true);
+    expect(paid.cart.training).toBe(true);
+    expect(await onHand(shop, dress?.id ?? '')).toBe(before);
+  });
+
+  it('a display sees only its own terminal, and cannot change the cart', async () => {
+    const reply = await display.request('cart/add', { barcode: shop.dress.skus[0]?.barcode });
+    expect(reply.error.code).toBe('forbidden');
+  });
+});

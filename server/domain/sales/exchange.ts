@@ -1,0 +1,132 @@
+import type { AppContext } from '../../context.js';
+import { Outbox } from '../../events/outbox.js';
+import { notFound } from '../../http/errors.js';
+import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { PinProof } from '../loyalty/stored-value.js';
+import { verifyMemberPin } from '../members/pin.js';
+import type { Approval } from './approvals.js';
+import { checkSaleApprovals, logFailure, printReceipt, type SaleResult, writeSale } from './complete.js';
+import { requestHash, reusedId } from './idempotency.js';
+import { priceRequest } from './quote.js';
+import { checkReturnApproval, type ReturnResult, replayReturn, writeReturn } from './returns.js';
+import type { ExchangeInput } from './schemas.js';
+
+export interface ExchangeResult {
+  return: ReturnResult;
+  sale: SaleResult;
+  /** New goods − returned goods: positive, the customer paid it; negative, it went back to them. */
+  difference: number;
+}
+
+/**
+ * `POST /api/sales/:id/exchanges`: a return of goods of sale `:id` and a new sale for the
+ * member of that sale, in one transaction. The returned goods' value pays for the new goods;
+ * the customer pays the rest (`payments`) or gets the difference back (`refund`, by default to
+ * the original tenders). Idempotent by `id` (the return's); the new sale takes `saleId`.
+ */
+export async function exchangeSale(
+  ctx: AppContext,
+  staff: StaffPrincipal,
+  approval: Approval,
+  originalSaleId: string,
+  input: ExchangeInput,
+): Promise<{ replayed: boolean; result: ExchangeResult }> {
+  const { memberPin, ...rest } = input;
+  const hash = requestHash({ exchangeOf: originalSaleId, ...rest });
+  const replay = async (db: typeof ctx.storage.db) => {
+    const back = await replayReturn(db, ctx, input.id, hash);
+    if (!back) return null;
+    const row = await db
+      .selectFrom('sales')
+      .select('result')
+      .where('id', '=', input.saleId)
+      .executeTakeFirstOrThrow();
+    const sale = JSON.parse(row.result) as SaleResult;
+    return { return: back, sale, difference: sale.total - back.amount + back.keptBack };
+  };
+  const first = await replay(ctx.storage.db);
+  if (first) return { replayed: true, result: first };
+  const original = await ctx.storage.db
+    .selectFrom('sales')
+    .select(['member_id', 'training'])
+    .where('id', '=', originalSaleId)
+    .where('store_id', '=', ctx.store.id)
+    .executeTakeFirst();
+  if (!original) throw notFound('sale', originalSaleId);
+  const returnApprover = await checkReturnApproval(ctx, staff, approval, originalSaleId);
+  const approvals = await checkSaleApprovals(ctx, staff, returnApprover ?? approval, input.lines);
+  approvals.approver ??= returnApprover;
+  let pin: PinProof | null = null;
+  if (memberPin !== undefined && original.member_id)
+    pin = await verifyMemberPin(ctx, original.member_id, memberPin, staff.deviceId);
+  const saleInput = {
+    id: input.saleId,
+    ...(original.member_id && { memberId: original.member_id }),
+    lines: input.lines,
+    couponCodes: input.couponCodes,
+    redeemPoints: input.redeemPoints,
+    training: original.training === 1,
+    payments: input.payments,
+    ...(input.expectedTotal !== undefined && { expectedTotal: input.expectedTotal }),
+  };
+  const outbox = new Outbox();
+  let outcome: { replayed: boolean; result: ExchangeResult; receipts: Parameters<typeof printReceipt>[2][] };
+  try {
+    outcome = await ctx.storage.write(async (trx) => {
+      const again = await replay(trx);
+      if (again) return { replayed: true, result: again, receipts: [] };
+      const taken = await trx
+        .selectFrom('sales')
+        .select('id')
+        .where('id', '=', input.saleId)
+        .executeTakeFirst();
+      if (taken) throw reusedId('sale');
+      const { quote } = await priceRequest(trx, ctx, saleInput);
+      const back = await writeReturn(trx, ctx, outbox, {
+        returnId: input.id,
+        saleId: originalSaleId,
+        lines: input.returnLines,
+        refund: input.refund,
+        exchangeCredit: quote.total,
+        staff,
+        approverId: approvals.approver?.staffId ?? null,
+        hash,
+        reason: input.reason,
+        field: 'returnLines',
+      });
+      const credit = back.result.refund.find((r) => r.method === 'exchange')?.amount ?? 0;
+      const sold = await writeSale(trx, ctx, outbox, {
+        input: saleInput,
+        staff,
+        approvals,
+        pin,
+        hash,
+        credit: { amount: credit, returnId: input.id },
+      });
+      return {
+        replayed: false,
+        result: {
+          return: back.result,
+          sale: sold.sale,
+          difference: sold.sale.total - (back.result.amount - back.result.keptBack),
+        },
+        receipts: [back.receipt, sold.receipt],
+      };
+    });
+  } catch (error) {
+    await logFailure(ctx, staff, { type: 'sale', id: input.saleId }, error);
+    throw error;
+  }
+  outbox.publish(ctx.bus, ctx.store.id);
+  const [refundReceipt, saleReceipt] = outcome.receipts;
+  if (refundReceipt) printReceipt(ctx, staff.deviceId, refundReceipt, input.id, false);
+  if (saleReceipt)
+    printReceipt(
+      ctx,
+      staff.deviceId,
+      saleReceipt,
+      input.saleId,
+      input.payments.some((p) => p.method === 'cash'),
+    );
+  return { replayed: outcome.replayed, result: outcome.result };
+}

@@ -1,0 +1,401 @@
+import type { Kysely } from 'kysely';
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
+import { priceInForce } from '../catalog/price-in-force.js';
+import { loadSettings } from '../loyalty/settings.js';
+import { birthdayText } from '../members/view.js';
+import { priceCart } from '../pricing/engine.js';
+import type { CartLine, CouponOffer, Discount, PricingInput, PricingMember } from '../pricing/types.js';
+import { activePromotions } from './promotions.js';
+import type { SaleLineInput } from './schemas.js';
+import { salesSettings } from './settings.js';
+
+/** One SKU as the checkout sees it: price in force at the moment of pricing, category chain. */
+export interface SkuForSale {
+  id: string;
+  barcode: string;
+  styleId: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  categoryId: string | null;
+  price: number;
+  specialPrice: boolean;
+  memberPrices: Record<string, number>;
+  active: boolean;
+}
+
+export interface QuoteLine {
+  lineId: string;
+  skuId: string;
+  barcode: string;
+  styleId: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  categoryId: string | null;
+  qty: number;
+  /** The retail price in force for one unit. */
+  listPrice: number;
+  /** The unit price the line was priced from (an override replaces the list price). */
+  unitPrice: number;
+  priceOverride: number | null;
+  discounts: Discount[];
+  total: number;
+}
+
+export interface Quote {
+  lines: QuoteLine[];
+  subtotal: number;
+  discountTotal: number;
+  total: number;
+  /** Every discount of the sale summed over lines, in the order the engine applied them. */
+  discounts: Discount[];
+  appliedPromotions: string[];
+  coupons: PricedCouponSummary;
+  points: { requested: number; used: number; amount: number };
+  /** 抹零 taken off the total. */
+  rounding: number;
+  member: {
+    id: string;
+    name: string;
+    tier: { code: string; name: string };
+    points: number;
+    storedValue: number;
+  } | null;
+  training: boolean;
+}
+
+interface PricedCouponSummary {
+  applied: { code: string; amount: number }[];
+  rejected: { code: string; reason: string }[];
+}
+
+export interface CartRequest {
+  memberId?: string | undefined;
+  lines: readonly SaleLineInput[];
+  couponCodes: readonly string[];
+  redeemPoints: number;
+  training: boolean;
+}
+
+/** What the pricing needed besides the quote: the member row and coupon rows, for the sale. */
+export interface PricedCart {
+  quote: Quote;
+  member: (MemberRow & { tier: TierRow }) | null;
+  couponCodes: string[];
+}
+
+const SKU_COLUMNS = [
+  'k.id',
+  'k.barcode',
+  'k.color',
+  'k.size',
+  'k.active',
+  's.id as styleId',
+  's.style_code as styleCode',
+  's.name',
+  's.category_id as categoryId',
+  's.special_price as specialPrice',
+  's.member_prices as memberPrices',
+  's.active as styleActive',
+] as const;
+
+/** Finds the SKUs of the lines (by id or barcode) with their price in force now. */
+export async function skusForLines(
+  db: Kysely<Database>,
+  ctx: AppContext,
+  lines: readonly Pick<SaleLineInput, 'skuId' | 'barcode'>[],
+  field = 'lines',
+): Promise<SkuForSale[]> {
+  const at = ctx.now().toISOString();
+  const skuIds = [...new Set(lines.flatMap((line) => (line.skuId ? [line.skuId] : [])))];
+  const barcodes = [...new Set(lines.flatMap((line) => (line.barcode ? [line.barcode] : [])))];
+  const rows = await db
+    .selectFrom('skus as k')
+    .innerJoin('styles as s', 's.id', 'k.style_id')
+    .select([...SKU_COLUMNS, priceInForce(at).as('price')])
+    .where((eb) =>
+      eb.or([
+        ...(skuIds.length > 0 ? [eb('k.id', 'in', skuIds)] : []),
+        ...(barcodes.length > 0 ? [eb('k.barcode', 'in', barcodes)] : []),
+      ]),
+    )
+    .where('k.store_id', '=', ctx.store.id)
+    .execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byBarcode = new Map(rows.map((row) => [row.barcode, row]));
+  return lines.map((line, i) => {
+    const row = line.skuId ? byId.get(line.skuId) : byBarcode.get(line.barcode ?? '');
+    if (!row) {
+      throw line.skuId
+        ? new ApiError('not_found', `No SKU with id ${JSON.stringify(line.skuId)}.`, {
+            [`${field}.${i}.skuId`]: 'unknown SKU',
+          })
+        : new ApiError('not_found', `Barcode ${line.barcode} is not in the catalogue.`, {
+            [`${field}.${i}.barcode`]: 'unknown barcode',
+          });
+    }
+    return {
+      id: row.id,
+      barcode: row.barcode,
+      styleId: row.styleId,
+      styleCode: row.styleCode,
+      name: row.name,
+      color: row.color,
+      size: row.size,
+      categoryId: row.categoryId,
+      price: row.price,
+      specialPrice: row.specialPrice === 1,
+      memberPrices: JSON.parse(row.memberPrices) as Record<string, number>,
+      active: row.active === 1 && row.styleActive === 1,
+    };
+  });
+}
+
+/** Each category with its ancestors, so a rule on 女装 covers 女装 › 连衣裙. */
+async function categoryChains(
+  db: Kysely<Database>,
+  ctx: AppContext,
+  wanted: readonly (string | null)[],
+): Promise<Map<string, string[]>> {
+  const chains = new Map<string, string[]>();
+  if (!wanted.some((id) => id !== null)) return chains;
+  const rows = await db
+    .selectFrom('categories')
+    .select(['id', 'parent_id'])
+    .where('store_id', '=', ctx.store.id)
+    .execute();
+  const parent = new Map(rows.map((row) => [row.id, row.parent_id]));
+  for (const id of wanted) {
+    if (id === null || chains.has(id)) continue;
+    const chain: string[] = [];
+    for (let at: string | null | undefined = id; at && chain.length < 20; at = parent.get(at)) chain.push(at);
+    chains.set(id, chain);
+  }
+  return chains;
+}
+
+async function loadMember(db: Kysely<Database>, memberId: string) {
+  const row = await db.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirst();
+  if (!row)
+    throw new ApiError('not_found', `No member with id ${JSON.stringify(memberId)}.`, {
+      memberId: 'unknown member',
+    });
+  if (row.status !== 'active') {
+    throw new ApiError('business_rule', 'This member was merged or erased; use the member it became.', {
+      memberId: row.status,
+    });
+  }
+  const tier = await db
+    .selectFrom('tiers')
+    .selectAll()
+    .where('id', '=', row.tier_id)
+    .executeTakeFirstOrThrow();
+  return { ...row, tier };
+}
+
+function pricingMember(member: MemberRow & { tier: TierRow }): PricingMember {
+  return {
+    tierCode: member.tier.code,
+    tierName: member.tier.name,
+    offBp: 10_000 - member.tier.discount_regular_bp,
+    specialOffBp: 10_000 - member.tier.discount_special_bp,
+    birthday: birthdayText(member),
+    birthdayOffBp: member.tier.birthday_discount_bp === null ? 0 : 10_000 - member.tier.birthday_discount_bp,
+  };
+}
+
+/** The coupons asked for, checked as `redeemCoupon` will check them, as engine offers. */
+async function couponOffers(
+  db: Kysely<Database>,
+  ctx: AppContext,
+  codes: readonly string[],
+  memberId: string | null,
+): Promise<CouponOffer[]> {
+  const offers: CouponOffer[] = [];
+  const now = ctx.now().toISOString();
+  for (const [i, raw] of codes.entries()) {
+    const field = `couponCodes.${i}`;
+    const code = raw.toUpperCase();
+    if (codes.slice(0, i).some((earlier) => earlier.toUpperCase() === code)) {
+      throw new ApiError('validation_failed', `Coupon ${code} is given twice.`, { [field]: 'given twice' });
+    }
+    const row = await db.selectFrom('coupons').selectAll().where('code', '=', code).executeTakeFirst();
+    if (!row)
+      throw new ApiError('not_found', `No coupon with code ${JSON.stringify(raw)}.`, {
+        [field]: 'unknown code',
+      });
+    const refusal =
+      memberId === null
+        ? 'needs the member who holds it'
+        : row.status === 'redeemed'
+          ? 'already used'
+          : row.status === 'voided'
+            ? 'voided'
+            : row.member_id !== memberId
+              ? "another member's coupon"
+              : now < row.valid_from
+                ? 'not valid yet'
+                : now >= row.valid_to
+                  ? 'expired'
+                  : null;
+    if (refusal) {
+      throw new ApiError(
+        row.status === 'redeemed' ? 'conflict' : 'business_rule',
+        `Coupon ${code} cannot be used: ${refusal}.`,
+        {
+          [field]: refusal,
+        },
+      );
+    }
+    const template = await db
+      .selectFrom('coupon_templates')
+      .selectAll()
+      .where('id', '=', row.template_id)
+      .executeTakeFirstOrThrow();
+    const categories = JSON.parse(template.categories) as string[];
+    const styles = JSON.parse(template.styles) as string[];
+    offers.push({
+      code,
+      label: template.name,
+      kind: template.kind === 'percent' ? 'percent' : 'amount',
+      value: template.kind === 'percent' ? template.value * 100 : template.value,
+      minSpend: template.min_spend,
+      ...(categories.length > 0 && { includeCategories: categories }),
+      ...(styles.length > 0 && { includeStyles: styles }),
+    });
+  }
+  return offers;
+}
+
+/**
+ * Prices a cart with everything in force now: the SKUs' prices, the member's tier, the active
+ * promotions, the coupons and points asked for, the store's 抹零. Reads only; run it inside
+ * the sale's transaction so the sale is priced at commit.
+ */
+export async function priceRequest(
+  db: Kysely<Database>,
+  ctx: AppContext,
+  request: CartRequest,
+): Promise<PricedCart> {
+  const skus = await skusForLines(db, ctx, request.lines);
+  for (const [i, sku] of skus.entries()) {
+    if (!sku.active) {
+      throw new ApiError('business_rule', `${sku.styleCode} ${sku.color} ${sku.size} is not for sale.`, {
+        [`lines.${i}.${request.lines[i]?.skuId ? 'skuId' : 'barcode'}`]: 'not for sale',
+      });
+    }
+  }
+  const member = request.memberId ? await loadMember(db, request.memberId) : null;
+  if (!member && request.redeemPoints > 0) {
+    throw new ApiError('business_rule', 'Points can only be used with the member who holds them.', {
+      redeemPoints: 'needs a member',
+    });
+  }
+  if (member && request.redeemPoints > member.points) {
+    throw new ApiError(
+      'conflict',
+      `Not enough points: ${request.redeemPoints} wanted, ${member.points} held.`,
+      {
+        redeemPoints: `only ${member.points} points available`,
+      },
+    );
+  }
+  const [chains, promotions, coupons, settings, loyalty] = await Promise.all([
+    categoryChains(
+      db,
+      ctx,
+      skus.map((sku) => sku.categoryId),
+    ),
+    activePromotions(db, ctx),
+    couponOffers(db, ctx, request.couponCodes, member?.id ?? null),
+    salesSettings(db, ctx),
+    request.redeemPoints > 0 ? loadSettings(db) : Promise.resolve(null),
+  ]);
+  const cartLines: CartLine[] = request.lines.map((line, i) => {
+    const sku = skus[i] as SkuForSale;
+    return {
+      lineId: String(i).padStart(4, '0'),
+      skuId: sku.id,
+      styleId: sku.styleId,
+      categoryIds: sku.categoryId ? (chains.get(sku.categoryId) ?? [sku.categoryId]) : [],
+      qty: line.qty,
+      unitPrice: sku.price,
+      specialPrice: sku.specialPrice,
+      memberPrices: sku.memberPrices,
+      ...(line.priceOverride !== undefined && { priceOverride: line.priceOverride }),
+      ...(line.discount && { manualDiscount: line.discount }),
+    };
+  });
+  const input: PricingInput = {
+    lines: cartLines,
+    member: member ? pricingMember(member) : null,
+    promotions,
+    coupons,
+    points:
+      member && loyalty && request.redeemPoints > 0
+        ? {
+            requested: request.redeemPoints,
+            available: member.points,
+            rate: { points: loyalty.redeem.pointsPerYuan, fen: 100 },
+            maxShareBp: loyalty.redeem.maxShareBp,
+          }
+        : null,
+    rounding: settings.rounding,
+    storeId: ctx.store.id,
+    at: ctx.now(),
+    timeZone: ctx.store.timeZone,
+  };
+  const priced = priceCart(input);
+  const lines: QuoteLine[] = priced.lines.map((line, i) => {
+    const sku = skus[i] as SkuForSale;
+    return {
+      lineId: line.lineId,
+      skuId: sku.id,
+      barcode: sku.barcode,
+      styleId: sku.styleId,
+      styleCode: sku.styleCode,
+      name: sku.name,
+      color: sku.color,
+      size: sku.size,
+      categoryId: sku.categoryId,
+      qty: line.qty,
+      listPrice: sku.price,
+      unitPrice: line.unitPrice,
+      priceOverride: request.lines[i]?.priceOverride ?? null,
+      discounts: line.discounts,
+      total: line.total,
+    };
+  });
+  const quote: Quote = {
+    lines,
+    subtotal: priced.subtotal,
+    discountTotal: priced.discountTotal,
+    total: priced.total,
+    discounts: priced.discounts,
+    appliedPromotions: priced.appliedPromotions,
+    coupons: priced.coupons,
+    points: { requested: request.redeemPoints, used: priced.points.used, amount: priced.points.amount },
+    rounding: priced.discounts.filter((d) => d.source === 'rounding').reduce((sum, d) => sum + d.amount, 0),
+    member: member
+      ? {
+          id: member.id,
+          name: member.name,
+          tier: { code: member.tier.code, name: member.tier.name },
+          points: member.points,
+          storedValue: member.stored_principal + member.stored_bonus,
+        }
+      : null,
+    training: request.training,
+  };
+  return { quote, member, couponCodes: coupons.map((c) => c.code) };
+}
+
+/** `POST /api/sales/quote`: the priced sale, nothing stored. */
+export async function quoteSale(ctx: AppContext, request: CartRequest): Promise<Quote> {
+  return (await priceRequest(ctx.storage.db, ctx, request)).quote;
+}

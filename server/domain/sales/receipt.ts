@@ -1,0 +1,118 @@
+import type { AppContext } from '../../context.js';
+import {
+  RECEIPT_SCHEMA,
+  type ReceiptDiscount,
+  type ReceiptDocument,
+  type ReceiptLine,
+} from '../../protocol/receipt.js';
+import { maskPhone } from '../members/phone.js';
+import type { Discount } from '../pricing/types.js';
+
+/** Discounts printed under their line; the rest are whole-sale discounts printed under the subtotal. */
+const LINE_SOURCES = new Set<Discount['source']>(['member_price', 'promotion', 'manual', 'tier', 'birthday']);
+
+export const TRAINING_MARK = '练习 / TRAINING — not a sale';
+
+export interface ReceiptSource {
+  kind: 'sale' | 'refund';
+  id: string;
+  number: string;
+  at: string;
+  cashierName: string;
+  training: boolean;
+  lines: {
+    name: string;
+    styleCode: string;
+    color: string;
+    size: string;
+    barcode: string;
+    qty: number;
+    unitPrice: number;
+    discounts: readonly Discount[];
+    total: number;
+  }[];
+  total: number;
+  payments: { method: string; amount: number; reference?: string | null | undefined }[];
+  change: number;
+  member: {
+    name: string;
+    phone: string | null;
+    tier: string;
+    pointsEarned: number;
+    pointsBalance: number;
+    storedValueBalance: number;
+  } | null;
+  footer?: string[];
+}
+
+const text = (value: string, max: number) => value.replace(/\p{Cc}/gu, ' ').slice(0, max);
+
+/** The receipt document of a committed sale or return, stored with it for reprints. */
+export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDocument {
+  const sign = source.kind === 'refund' ? -1 : 1;
+  const orderDiscounts = new Map<string, number>();
+  const lines: ReceiptLine[] = source.lines.map((line) => {
+    const own: ReceiptDiscount[] = [];
+    let ownTotal = 0;
+    for (const discount of line.discounts) {
+      if (LINE_SOURCES.has(discount.source)) {
+        own.push({ label: text(discount.label, 40) || '折扣', amount: discount.amount });
+        ownTotal += discount.amount;
+      } else {
+        const label = text(discount.label, 40) || '优惠';
+        orderDiscounts.set(label, (orderDiscounts.get(label) ?? 0) + discount.amount);
+      }
+    }
+    return {
+      name: text(line.name, 80),
+      styleCode: text(line.styleCode, 32),
+      color: text(line.color, 20),
+      size: text(line.size, 20),
+      barcode: text(line.barcode, 32),
+      quantity: sign * line.qty,
+      unitPrice: line.unitPrice,
+      discounts: own.slice(0, 10),
+      total: sign * (line.qty * line.unitPrice - ownTotal),
+    };
+  });
+  const subtotal = lines.reduce((sum, line) => sum + line.total, 0);
+  const discounts = [...orderDiscounts.entries()].map(([label, amount]) => ({ label, amount }));
+  const footer = [...(source.training ? [TRAINING_MARK] : []), ...(source.footer ?? [])];
+  return {
+    schema: RECEIPT_SCHEMA,
+    kind: source.kind,
+    store: { code: ctx.store.code, name: text(ctx.store.name, 80) },
+    saleId: source.id,
+    saleNumber: source.number,
+    at: source.at,
+    timeZone: ctx.store.timeZone,
+    currency: ctx.store.currency,
+    cashier: { name: text(source.cashierName, 40) || '—' },
+    lines,
+    subtotal,
+    discounts: discounts.slice(0, 20),
+    total: sign * source.total,
+    payments: source.payments.map((payment) => ({
+      method: (['cash', 'card', 'wechat', 'alipay', 'stored_value'].includes(payment.method)
+        ? payment.method
+        : 'other') as ReceiptDocument['payments'][number]['method'],
+      ...(payment.method === 'exchange' && { label: '换货抵扣' }),
+      amount: sign * payment.amount,
+      ...(payment.reference && { reference: text(payment.reference, 40) }),
+    })),
+    change: source.change,
+    ...(source.member && {
+      member: {
+        name: text(source.member.name, 40),
+        phoneMasked: source.member.phone ? maskPhone(source.member.phone) : '',
+        tier: source.member.tier,
+        pointsEarned: source.member.pointsEarned,
+        pointsBalance: source.member.pointsBalance,
+        storedValueBalance: source.member.storedValueBalance,
+      },
+    }),
+    ...(footer.length > 0 && { footer }),
+    barcode: true,
+    qr: true,
+  };
+}

@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, login } from '../../testing/client.js';
+import { OWNER_PASSWORD } from '../../testing/harness.js';
+import {
+  counts,
+  coupon,
+  couponStatus,
+  member,
+  memberState,
+  onHand,
+  openShop,
+  type Shop,
+  sell,
+} from './test-shop.js';
+
+let shop: Shop;
+beforeEach(async () => {
+  shop = await openShop();
+});
+afterEach(() => shop.store.close());
+
+const approval = () => ({
+  'Hanger-Approval-User': shop.manager.username,
+  'Hanger-Approval-Pin': shop.manager.pin,
+});
+const giveReturn = (
+  saleId: string,
+  body: Record<string, unknown>,
+  token = shop.cashier.token,
+  headers?: Record<string, string>,
+) =>
+  call(shop.store, 'POST', `/api/sales/${saleId}/returns`, {
+    token,
+    body: { id: randomUUID(), ...body },
+    ...(headers && { headers }),
+  });
+
+async function everything(memberId: string, code: string | null) {
+  return {
+    member: await memberState(shop, memberId),
+    dress: await onHand(shop, shop.dress.skus[0]?.id as string),
+    shirt: await onHand(shop, shop.shirt.skus[0]?.id as string),
+    coupon: code ? await couponStatus(shop, code) : null,
+  };
+}
+
+async function advanceDays(days: number) {
+  shop.store.clock.advance(days * 86_400_000);
+  shop.cashier.token = await login(shop.store, shop.cashier.username, shop.cashier.password);
+  shop.manager.token = await login(shop.store, shop.manager.username, shop.manager.password);
+  shop.owner = await login(shop.store, 'owner', OWNER_PASSWORD);
+}
+
+describe('returns (API.md POST /api/sales/:id/returns)', () => {
+  it('a full return leaves stock, points, stored value and coupon exactly as before the sale', async () => {
+    const memberId = await member(shop, 100000);
+    await call(shop.store, 'POST', `/api/members/${memberId}/points/adjustments`, {
+      token: shop.owner,
+      body: { id: randomUUID(), delta: 1000, reason: 'welcome' },
+    });
+    const code = await coupon(shop, memberId, 3000, 30000);
+    const before = await everything(memberId, code);
+    const sale = await sell(shop, {
+      memberId,
+      couponCodes: [code],
+      redeemPoints: 1000,
+      lines: [
+        { skuId: shop.dress.skus[0]?.id, qty: 1 },
+        { skuId: shop.shirt.skus[0]?.id, qty: 2 },
+      ],
+      payments: [
+        { method: 'stored_value', amount: 20000 },
+        { method: 'cash', amount: 26000 },
+      ],
+    });
+    expect(sale.status).toBe(201);
+    expect(sale.body.total).toBe(50000 - 3000 - 1000);
+    const first = await giveReturn(sale.body.id, { lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }] });
+    expect(first.status).toBe(201);
+    const rest = await giveReturn(sale.body.id, {
+      lines: [
+        { skuId: shop.dress.skus[0]?.id, qty: 1 },
+        { skuId: shop.shirt.skus[0]?.id, qty: 1 },
+      ],
+    });
+    expect(rest.status).toBe(201);
+    expect(rest.body.couponsReleased).toEqual([code]);
+    expect(first.body.refundTotal + rest.body.refundTotal).toBe(46000);
+    expect(await everything(memberId, code)).toEqual(before);
+    // Nothing more can come back.
+    const more = await giveReturn(sale.body.id, { lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }] });
+    expect(more.status).toBe(422);
+    expect(more.body.error.fields).toEqual({ 'lines.0.qty': 'only 0 left to return' });
+    const view = await call(shop.store, 'GET', `/api/sales/${sale.body.id}`, { token: shop.cashier.token });
+    expect(view.body.returns).toHaveLength(2);
+  });
+
+  it('a partial return leaves stock, points, stored value and coupon as if only the kept goods had been sold', async () => {
+    const a = await member(shop, 50000);
+    const b = await member(shop, 50000);
+    const couponA = await coupon(shop, a, 10, 0, 'percent');
+    const couponB = await coupon(shop, b, 10, 0, 'percent');
+    const dress = shop.dress.skus[0]?.id as string;
+    const shirt = shop.shirt.skus[0]?.id as string;
+    const bought = await sell(shop, {
+      memberId: a,
+      couponCodes: [couponA],
+      lines: [
+        { skuId: dress, qty: 1 },
+        { skuId: shirt, qty: 1 },
+      ],
+      payments: [
+        { method: 'stored_value', amount: 20000 },
+        { method: 'cash', amount: 16000 },
+      ],
+    });
+    expect(bought.body.total).toBe(36000);
+    const back = await giveReturn(bought.body.id, { lines: [{ skuId: shirt, qty: 1 }] });
+    expect(back.body).toMatchObject({
+      amount: 9000,
+      refundTotal: 9000,
+      refund: [{ method: 'cash', amount: 9000 }],
+    });
+    const afterA = await everything(a, couponA);
+    const stockAfterA = { dress: afterA.dress, shirt: afterA.shirt };
+
+    // The same customer story without the shirt, for member b.
+    const only = await sell(shop, {
+      memberId: b,
+      couponCodes: [couponB],
+      lines: [{ skuId: dress, qty: 1 }],
+      payments: [
+        { method: 'stored_value', amount: 20000 },
+        { method: 'cash', amount: 7000 },
+      ],
+    });
+    expect(only.body.total).toBe(27000);
+    const afterB = await everything(b, couponB);
+    expect(afterA.member).toEqual(afterB.member);
+    expect(afterA.coupon).toEqual(afterB.coupon);
+    // Stock: the shirt is back (10), one dress out for each story.
+    expect(stockAfterA).toEqual({ dress: 9, shirt: 10 });
+    expect({ dress: afterB.dress, shirt: afterB.shirt }).toEqual({ dress: 8, shirt: 10 });
+  });
+
+  it('keeps back the value of earned points the member already spent; stored value goes back to the member', async () => {
+    const memberId = await member(shop, 50000);
+    const start = (await memberState(shop, memberId)).storedValue;
+    const sale = await sell(shop, {
+      memberId,
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'stored_value', amount: 30000 }],
+    });
+    expect(sale.body.pointsEarned).toBe(300);
+    const spend = await sell(shop, {
+      memberId,
+      redeemPoints: 300,
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'cash', amount: 9700 }],
+    });
+    expect(spend.status).toBe(201);
+    const held = (await memberState(shop, memberId)).points;
+    const back = await giveReturn(sale.body.id, { lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }] });
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({
+      pointsTakenBack: held,
+      pointsShortfall: 300 - held,
+      keptBack: 300 - held,
+      refundTotal: 30000 - (300 - held),
+    });
+    expect(back.body.refund).toEqual([{ method: 'stored_value', amount: 30000 - (300 - held) }]);
+    expect((await memberState(shop, memberId)).storedValue).toBe(start - (300 - held));
+  });
+
+  it('refunds as asked, never more by a tender than it paid; a late return needs a manager', async () => {
+    const sale = await sell(shop, {
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 2 }],
+      payments: [
+        { method: 'card', amount: 5000 },
+        { method: 'cash', amount: 15000 },
+      ],
+    });
+    const before = counts(shop);
+    const tooMuchCard = await giveReturn(sale.body.id, {
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      refund: [{ method: 'card', amount: 10000 }],
+    });
+    expect(tooMuchCard.status).toBe(422);
+    expect(tooMuchCard.body.error.fields).toEqual({ 'refund.0.amount': 'at most 5000 by card' });
+    const wrongSum = await giveReturn(sale.body.id, {
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      refund: [{ method: 'cash', amount: 9000 }],
+    });
+    expect(wrongSum.body.error.fields).toEqual({ refund: 'must come to 10000' });
+    const tooMany = await giveReturn(sale.body.id, { lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 3 }] });
+    expect(tooMany.body.error.fields).toEqual({ 'lines.0.qty': 'only 2 left to return' });
+    const notSold = await giveReturn(sale.body.id, { lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }] });
+    expect(notSold.body.error.fields).toEqual({ 'lines.0.skuId': 'not on this sale' });
+    expect(counts(shop)).toEqual(before);
+
+    await advanceDays(31);
+    const late = await giveReturn(sale.body.id, { lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }] });
+    expect(late.status).toBe(403);
+    const body = { id: randomUUID(), lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }] };
+    const approved = await call(shop.store, 'POST', `/api/sales/${sale.body.id}/returns`, {
+      token: shop.cashier.token,
+      body,
+      headers: approval(),
+    });
+    expect(approved.status).toBe(201);
+    expect(approved.body).toMatchObject({ approverId: shop.manager.id, number: 'S001-20261225-R0001' });
+    const again = await call(shop.store, 'POST', `/api/sales/${sale.body.id}/returns`, {
+      token: shop.cashier.token,
+      body,
+      headers: approval(),
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(approved.body);
+  });
+
+  it('a return without a receipt needs a manager', async () => {
+    const body = {
+      id: randomUUID(),
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      reason: '顾客无小票',
+    };
+    expect((await call(shop.store, 'POST', '/api/returns', { token: shop.cashier.token, body })).status).toBe(
+      403,
+    );
+    const done = await call(shop.store, 'POST', '/api/returns', {
+      token: shop.cashier.token,
+      body,
+      headers: approval(),
+    });
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({
+      kind: 'receiptless',
+      refundTotal: 10000,
+      refund: [{ method: 'cash', amount: 10000 }],
+    });
+    expect(await onHand(shop, shop.shirt.skus[0]?.id as string)).toBe(11);
+  });
+});
+
+describe('exchanges', () => {
+  it('returns and sells in one transaction, the difference paid or refunded', async () => {
+    const sale = await sell(shop, {
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'card', amount: 30000 }],
+    });
+    const dearer = await call(shop.store, 'POST', `/api/sales/${sale.body.id}/exchanges`, {
+      token: shop.cashier.token,
+      body: {
+        id: randomUUID(),
+        saleId: randomUUID(),
+        returnLines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+        lines: [
+          { skuId: shop.dress.skus[1]?.id, qty: 1 },
+          { skuId: shop.shirt.skus[0]?.id, qty: 1 },
+        ],
+        payments: [{ method: 'cash', amount: 10000 }],
+      },
+    });
+    expect(dearer.status).toBe(201);
+    expect(dearer.body.difference).toBe(10000);
+    expect(dearer.body.sale.payments).toEqual([
+      { method: 'exchange', amount: 30000, reference: dearer.body.return.id },
+      { method: 'cash', amount: 10000 },
+    ]);
+    expect(await onHand(shop, shop.dress.skus[0]?.id as string)).toBe(10);
+    expect(await onHand(shop, shop.dress.skus[1]?.id as string)).toBe(9);
+
+    const cheaper = await call(shop.store, 'POST', `/api/sales/${dearer.body.sale.id}/exchanges`, {
+      token: shop.cashier.token,
+      body: {
+        id: randomUUID(),
+        saleId: randomUUID(),
+        returnLines: [{ skuId: shop.dress.skus[1]?.id, qty: 1 }],
+        lines: [{ skuId: shop.shirt.skus[1]?.id, qty: 1 }],
+      },
+    });
+    expect(cheaper.status).toBe(201);
+    expect(cheaper.body.difference).toBe(-20000);
+    expect(cheaper.body.return.refund).toEqual([
+      { method: 'exchange', amount: 10000 },
+      { method: 'cash', amount: 20000 },
+    ]);
+  });
+});
+
+describe('void', () => {
+  it('a manager voids a sale of today: everything reversed; a cashier needs approval; not another day', async () => {
+    const memberId = await member(shop, 50000);
+    await call(shop.store, 'POST', `/api/members/${memberId}/points/adjustments`, {
+      token: shop.owner,
+      body: { id: randomUUID(), delta: 500, reason: 'welcome' },
+    });
+    const code = await coupon(shop, memberId, 1000);
+    const before = await everything(memberId, code);
+    const sale = await sell(shop, {
+      memberId,
+      couponCodes: [code],
+      redeemPoints: 500,
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      payments: [
+        { method: 'stored_value', amount: 10000 },
+        { method: 'cash', amount: 18500 },
+      ],
+    });
+    expect(sale.status).toBe(201);
+    const path = `/api/sales/${sale.body.id}/void`;
+    expect(
+      (await call(shop.store, 'POST', path, { token: shop.cashier.token, body: { reason: '收错' } })).status,
+    ).toBe(403);
+    const voided = await call(shop.store, 'POST', path, {
+      token: shop.cashier.token,
+      body: { reason: '收错' },
+      headers: approval(),
+    });
+    expect(voided.status).toBe(200);
+    expect(voided.body).toMatchObject({
+      status: 'voided',
+      voided: { approverId: shop.manager.id, reason: '收错' },
+    });
+    expect(await everything(memberId, code)).toEqual(before);
+    expect(
+      (await call(shop.store, 'POST', path, { token: shop.manager.token, body: { reason: 'again' } })).status,
+    ).toBe(409);
+
+    const other = await sell(shop, {
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'cash', amount: 10000 }],
+    });
+    await advanceDays(1);
+    const late = await call(shop.store, 'POST', `/api/sales/${other.body.id}/void`, {
+      token: shop.manager.token,
+      body: { reason: 'late' },
+    });
+    expect(late.status).toBe(422);
+  });
+});

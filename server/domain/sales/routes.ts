@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import { route } from '../../http/route.js';
+import { assertStaff } from '../staff/sessions.js';
+import { approvalOf } from './approvals.js';
+import { completeSale, PriceChangedError } from './complete.js';
+import { EXCEPTION_KINDS, listExceptions } from './exceptions.js';
+import { exchangeSale } from './exchange.js';
+import {
+  archivePromotion,
+  getPromotion,
+  listPromotions,
+  promotionBody,
+  savePromotion,
+} from './promotions.js';
+import { quoteSale } from './quote.js';
+import { receiptlessReturn, returnSale } from './returns.js';
+import {
+  exchangeBody,
+  id,
+  quoteBody,
+  receiptlessReturnBody,
+  returnBody,
+  saleBody,
+  voidBody,
+} from './schemas.js';
+import { salesSettings, salesSettingsBody, saveSalesSettings } from './settings.js';
+import { findSales, getReturn, getSale, saleReceipt } from './views.js';
+import { voidSale } from './void.js';
+
+const idParams = z.object({ id });
+
+export const salesRoutes = [
+  route({
+    method: 'post',
+    path: '/api/sales/quote',
+    permission: 'sale.create',
+    summary: 'Price a sale as it would be completed now; nothing is stored',
+    body: quoteBody,
+    handle: ({ ctx, body }) => quoteSale(ctx, body),
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales',
+    permission: 'sale.create',
+    summary:
+      'Complete a sale (API.md): idempotent by the terminal id; 409 with the new quote when expectedTotal is out of date',
+    status: 201,
+    body: saleBody,
+    handle: async ({ ctx, body, principal, req, res }) => {
+      assertStaff(principal);
+      try {
+        const done = await completeSale(ctx, principal, approvalOf(req), body);
+        if (done.replayed) {
+          res.status(200).json(done.sale);
+          return undefined;
+        }
+        return done.sale;
+      } catch (error) {
+        if (error instanceof PriceChangedError) {
+          res.status(409).json({ error: error.toBody(), quote: error.quote });
+          return undefined;
+        }
+        throw error;
+      }
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/sales/settings',
+    permission: 'sale.read',
+    summary: 'The return window, the cashier discount limit and 抹零',
+    handle: ({ ctx }) => salesSettings(ctx.storage.db, ctx),
+  }),
+  route({
+    method: 'put',
+    path: '/api/sales/settings',
+    permission: 'promotion.manage',
+    summary: 'Change the return window, the cashier discount limit and 抹零',
+    body: salesSettingsBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return saveSalesSettings(ctx, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/sales',
+    permission: 'sale.read',
+    summary: 'Find sales by receipt number (typed or scanned), by member (history) or by day',
+    query: z.strictObject({
+      number: z.string().trim().min(1).max(40).optional(),
+      memberId: id.optional(),
+      day: z.iso.date().optional(),
+      before: z.string().max(40).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    handle: ({ ctx, query }) => findSales(ctx, query),
+  }),
+  route({
+    method: 'get',
+    path: '/api/sales/:id',
+    permission: 'sale.read',
+    summary: 'One sale as first answered, with its status, what came back and its returns',
+    params: idParams,
+    handle: ({ ctx, params }) => getSale(ctx, params.id),
+  }),
+  route({
+    method: 'get',
+    path: '/api/sales/:id/receipt',
+    permission: 'sale.read',
+    summary: 'The receipt document stored with the sale (for a reprint)',
+    params: idParams,
+    handle: ({ ctx, params }) => saleReceipt(ctx, params.id),
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales/:id/returns',
+    permission: 'sale.create',
+    summary: 'Take goods of a sale back (API.md); after the return window a manager approves',
+    status: 201,
+    params: idParams,
+    body: returnBody,
+    handle: async ({ ctx, params, body, principal, req, res }) => {
+      assertStaff(principal);
+      const done = await returnSale(ctx, principal, approvalOf(req), params.id, body);
+      if (done.replayed) {
+        res.status(200).json(done.result);
+        return undefined;
+      }
+      return done.result;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales/:id/exchanges',
+    permission: 'sale.create',
+    summary:
+      'Exchange: a return of goods of this sale and a new sale in one transaction, the difference paid or refunded',
+    status: 201,
+    params: idParams,
+    body: exchangeBody,
+    handle: async ({ ctx, params, body, principal, req, res }) => {
+      assertStaff(principal);
+      try {
+        const done = await exchangeSale(ctx, principal, approvalOf(req), params.id, body);
+        if (done.replayed) {
+          res.status(200).json(done.result);
+          return undefined;
+        }
+        return done.result;
+      } catch (error) {
+        if (error instanceof PriceChangedError) {
+          res.status(409).json({ error: error.toBody(), quote: error.quote });
+          return undefined;
+        }
+        throw error;
+      }
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales/:id/void',
+    permission: 'sale.void',
+    summary: "Void a sale of today (manager, or a cashier with a manager's approval): everything reversed",
+    params: idParams,
+    body: voidBody,
+    handle: ({ ctx, params, body, principal, approver }) => {
+      assertStaff(principal);
+      return voidSale(ctx, principal, approver, params.id, body.reason);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/returns',
+    permission: 'sale.refund',
+    summary: "A return without a receipt (manager, or a cashier with a manager's approval)",
+    status: 201,
+    body: receiptlessReturnBody,
+    handle: async ({ ctx, body, principal, approver, res }) => {
+      assertStaff(principal);
+      const done = await receiptlessReturn(ctx, principal, approver, body);
+      if (done.replayed) {
+        res.status(200).json(done.result);
+        return undefined;
+      }
+      return done.result;
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/returns/:id',
+    permission: 'sale.read',
+    summary: 'One return as first answered',
+    params: idParams,
+    handle: ({ ctx, params }) => getReturn(ctx, params.id),
+  }),
+  route({
+    method: 'get',
+    path: '/api/promotions',
+    permission: 'sale.read',
+    summary: 'Promotions (active ones; ?all=true also the paused)',
+    query: z.strictObject({ all: z.enum(['true', 'false']).optional() }),
+    handle: async ({ ctx, query }) => ({ items: await listPromotions(ctx, query.all === 'true') }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/promotions',
+    permission: 'promotion.manage',
+    summary: 'Create a promotion: percent_off, member_day, fixed_price, nth_item, bundle or spend_save',
+    status: 201,
+    body: promotionBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return savePromotion(ctx, null, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/promotions/:id',
+    permission: 'sale.read',
+    summary: 'One promotion',
+    params: idParams,
+    handle: ({ ctx, params }) => getPromotion(ctx, params.id),
+  }),
+  route({
+    method: 'put',
+    path: '/api/promotions/:id',
+    permission: 'promotion.manage',
+    summary: 'Replace a promotion (active: false pauses it)',
+    params: idParams,
+    body: promotionBody,
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return savePromotion(ctx, params.id, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/promotions/:id',
+    permission: 'promotion.manage',
+    summary: 'End a promotion for good (sales keep its label)',
+    params: idParams,
+    handle: async ({ ctx, params, principal }) => {
+      assertStaff(principal);
+      await archivePromotion(ctx, params.id, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/exceptions',
+    permission: 'exception.read',
+    summary:
+      'The checkout exception log: negative stock, prices changed mid-sale, failed payments; newest first',
+    query: z.strictObject({
+      kind: z.enum(EXCEPTION_KINDS).optional(),
+      before: z.string().max(64).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    handle: ({ ctx, query }) => listExceptions(ctx, query),
+  }),
+];

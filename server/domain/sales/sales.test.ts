@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreEvent } from '../../protocol/events.js';
+import { call, login } from '../../testing/client.js';
+import { OWNER_PASSWORD } from '../../testing/harness.js';
+import {
+  counts,
+  coupon,
+  couponStatus,
+  member,
+  memberState,
+  onHand,
+  openShop,
+  type Shop,
+  sell,
+} from './test-shop.js';
+
+let shop: Shop;
+beforeEach(async () => {
+  shop = await openShop();
+});
+afterEach(() => shop.store.close());
+
+const approval = (shop: Shop) => ({
+  'Hanger-Approval-User': shop.manager.username,
+  'Hanger-Approval-Pin': shop.manager.pin,
+});
+
+describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
+  it('quotes without storing, then completes with exactly the contract fields', async () => {
+    const before = counts(shop);
+    const dress = shop.dress.skus[0]?.id as string;
+    const quote = await call(shop.store, 'POST', '/api/sales/quote', {
+      token: shop.cashier.token,
+      body: {
+        lines: [
+          { skuId: dress, qty: 1 },
+          { barcode: shop.shirt.skus[0]?.barcode, qty: 2 },
+        ],
+      },
+    });
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({ subtotal: 50000, discountTotal: 0, total: 50000 });
+    expect(counts(shop)).toEqual(before);
+
+    const id = randomUUID();
+    const body = {
+      id,
+      lines: [
+        { skuId: dress, qty: 1 },
+        { barcode: shop.shirt.skus[0]?.barcode, qty: 2 },
+      ],
+      payments: [
+        { method: 'wechat', amount: 20000, reference: 'WX-1' },
+        { method: 'cash', amount: 31000 },
+      ],
+    };
+    const sale = await call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body });
+    expect(sale.status).toBe(201);
+    expect(sale.body).toMatchObject({
+      id,
+      number: 'S001-20261124-0001',
+      subtotal: 50000,
+      discountTotal: 0,
+      total: 50000,
+      change: 1000,
+      pointsEarned: 0,
+      pointsRedeemed: 0,
+      member: null,
+      payments: [
+        { method: 'wechat', amount: 20000, reference: 'WX-1' },
+        { method: 'cash', amount: 31000 },
+      ],
+    });
+    expect(sale.body.at).toBe('2026-11-24T10:00:00.000Z');
+    expect(sale.body.lines[0]).toMatchObject({
+      skuId: dress,
+      qty: 1,
+      unitPrice: 30000,
+      discounts: [],
+      total: 30000,
+    });
+    expect(await onHand(shop, dress)).toBe(9);
+    expect(await onHand(shop, shop.shirt.skus[0]?.id as string)).toBe(8);
+
+    const got = await call(shop.store, 'GET', `/api/sales/${id}`, { token: shop.cashier.token });
+    expect(got.body).toMatchObject({ id, number: 'S001-20261124-0001', status: 'completed', total: 50000 });
+    const byNumber = await call(shop.store, 'GET', '/api/sales?number=S001-20261124-0001', {
+      token: shop.cashier.token,
+    });
+    expect(byNumber.body.items).toHaveLength(1);
+    const receipt = await call(shop.store, 'GET', `/api/sales/${id}/receipt`, { token: shop.cashier.token });
+    expect(receipt.body).toMatchObject({
+      kind: 'sale',
+      saleNumber: 'S001-20261124-0001',
+      total: 50000,
+      change: 1000,
+    });
+  });
+
+  it('is idempotent: a resend answers 200 with the first result, another body 409, ten at once make one sale', async () => {
+    const body = {
+      id: randomUUID(),
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'card', amount: 30000 }],
+    };
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(replies.map((r) => JSON.stringify(r.body))).size).toBe(1);
+    expect(counts(shop).sales).toBe(1);
+    expect(await onHand(shop, shop.dress.skus[0]?.id as string)).toBe(9);
+
+    const again = await call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(replies[0]?.body);
+
+    const other = await call(shop.store, 'POST', '/api/sales', {
+      token: shop.cashier.token,
+      body: {
+        ...body,
+        lines: [{ skuId: shop.dress.skus[0]?.id, qty: 2 }],
+        payments: [{ method: 'card', amount: 60000 }],
+      },
+    });
+    expect(other.status).toBe(409);
+    expect(other.body.error.fields).toEqual({ id: 'already used with another body' });
+    expect(counts(shop).sales).toBe(1);
+  });
+
+  it('numbers receipts per store and day without gaps, in the store time zone', async () => {
+    const pay = [{ method: 'cash', amount: 10000 }];
+    const line = [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }];
+    expect((await sell(shop, { lines: line, payments: pay })).body.number).toBe('S001-20261124-0001');
+    // A refused sale does not use a number.
+    expect((await sell(shop, { lines: line, payments: [{ method: 'cash', amount: 50 }] })).status).toBe(422);
+    expect((await sell(shop, { lines: line, payments: pay })).body.number).toBe('S001-20261124-0002');
+    // 16:30 UTC is 00:30 the next day in Shanghai.
+    shop.store.clock.advance(6.5 * 3_600_000);
+    shop.cashier.token = await login(shop.store, shop.cashier.username, shop.cashier.password);
+    expect((await sell(shop, { lines: line, payments: pay })).body.number).toBe('S001-20261125-0001');
+  });
+
+  it('one transaction: stock, points redeemed and earned, stored value, coupon, tier, audit, then sale.completed', async () => {
+    const memberId = await member(shop, 100000);
+    // Give the member 1,000 points to redeem (100 points = ¥1).
+    await call(shop.store, 'POST', `/api/members/${memberId}/points/adjustments`, {
+      token: shop.owner,
+      body: { id: randomUUID(), delta: 1000, reason: 'welcome' },
+    });
+    const code = await coupon(shop, memberId, 2000, 20000);
+    const events: StoreEvent[] = [];
+    const stop = shop.store.ctx.bus.listen((event) => events.push(event));
+    const before = await memberState(shop, memberId);
+    const sale = await sell(shop, {
+      memberId,
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      couponCodes: [code],
+      redeemPoints: 1000,
+      payments: [
+        { method: 'stored_value', amount: 20000 },
+        { method: 'cash', amount: 7000 },
+      ],
+    });
+    stop();
+    expect(sale.status).toBe(201);
+    // 30000 − 20 元 coupon − 10 元 points = 27000.
+    expect(sale.body).toMatchObject({ total: 27000, pointsRedeemed: 1000, coupons: [code] });
+    expect(sale.body.lines[0].discounts.map((d: { source: string }) => d.source)).toEqual([
+      'coupon',
+      'points',
+    ]);
+    // Points on what was paid with cash and stored-value principal: 270.
+    expect(sale.body.pointsEarned).toBe(270);
+    const after = await memberState(shop, memberId);
+    expect(after.points).toBe(before.points - 1000 + 270);
+    expect(after.storedValue).toBe(before.storedValue - 20000);
+    expect(sale.body.member).toMatchObject({
+      id: memberId,
+      points: after.points,
+      storedValue: after.storedValue,
+    });
+    expect(await couponStatus(shop, code)).toBe('redeemed');
+    expect(await onHand(shop, shop.dress.skus[0]?.id as string)).toBe(9);
+    const completed = events.filter((e) => e.type === 'sale.completed');
+    expect(completed).toHaveLength(1);
+    const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.completed', { token: shop.owner });
+    expect(audit.body.items[0]).toMatchObject({
+      staffId: shop.cashier.id,
+      subject: { type: 'sale', id: sale.body.id },
+    });
+  });
+
+  it('training sales are priced and stored as training and change no stock, points, balance or coupon', async () => {
+    const memberId = await member(shop, 50000);
+    const code = await coupon(shop, memberId, 1000);
+    const before = {
+      ...(await memberState(shop, memberId)),
+      stock: await onHand(shop, shop.dress.skus[0]?.id as string),
+    };
+    const sale = await sell(shop, {
+      memberId,
+      training: true,
+      couponCodes: [code],
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'stored_value', amount: 29000 }],
+    });
+    expect(sale.status).toBe(201);
+    expect(sale.body).toMatchObject({
+      training: true,
+      number: 'S001-20261124-T0001',
+      total: 29000,
+      pointsEarned: 0,
+    });
+    expect({
+      ...(await memberState(shop, memberId)),
+      stock: await onHand(shop, shop.dress.skus[0]?.id as string),
+    }).toEqual(before);
+    expect(await couponStatus(shop, code)).toBe('issued');
+    const receipt = await call(shop.store, 'GET', `/api/sales/${sale.body.id}/receipt`, {
+      token: shop.owner,
+    });
+    expect(receipt.body.footer[0]).toBe('练习 / TRAINING — not a sale');
+    // A real sale still starts at 0001.
+    const real = await sell(shop, {
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'cash', amount: 10000 }],
+    });
+    expect(real.body.number).toBe('S001-20261124-0001');
+  });
+});
+
+describe('bad input gets a clear error naming the field and changes nothing', () => {
+  it('unknown barcode, qty 0 or 10^9, payments short, stored value beyond the balance, expired coupon', async () => {
+    const memberId = await member(shop, 10000);
+    const expired = await coupon(shop, memberId, 1000, 0, 'amount', 1);
+    const before = counts(shop);
+    const line = { skuId: shop.dress.skus[0]?.id, qty: 1 };
+    const cases: [Record<string, unknown>, number, string][] = [
+      [
+        { lines: [{ barcode: '2000000000000', qty: 1 }], payments: [{ method: 'cash', amount: 100 }] },
+        404,
+        'lines.0.barcode',
+      ],
+      [{ lines: [{ ...line, qty: 0 }], payments: [] }, 400, 'body.lines.0.qty'],
+      [{ lines: [{ ...line, qty: 1e9 }], payments: [] }, 400, 'body.lines.0.qty'],
+      [{ lines: [line], payments: [{ method: 'cash', amount: 29999 }] }, 422, 'payments'],
+      [{ lines: [line], payments: [{ method: 'card', amount: 30001 }] }, 422, 'payments'],
+      [
+        {
+          memberId,
+          lines: [line],
+          payments: [
+            { method: 'stored_value', amount: 20000 },
+            { method: 'cash', amount: 10000 },
+          ],
+        },
+        409,
+        'payments.0.amount',
+      ],
+      [{ lines: [line], payments: [{ method: 'bitcoin', amount: 30000 }] }, 400, 'body.payments.0.method'],
+    ];
+    for (const [body, status, field] of cases) {
+      const reply = await sell(shop, body);
+      expect({ status: reply.status, field: Object.keys(reply.body.error.fields ?? {}) }).toEqual({
+        status,
+        field: [field],
+      });
+    }
+    shop.store.clock.advance(2 * 86_400_000);
+    shop.cashier.token = await login(shop.store, shop.cashier.username, shop.cashier.password);
+    shop.owner = await login(shop.store, 'owner', OWNER_PASSWORD);
+    shop.manager.token = await login(shop.store, shop.manager.username, shop.manager.password);
+    const late = await sell(shop, {
+      memberId,
+      couponCodes: [expired],
+      lines: [line],
+      payments: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(late.status).toBe(422);
+    expect(late.body.error.fields).toEqual({ 'couponCodes.0': 'expired' });
+    expect(counts(shop)).toEqual(before);
+    // The stored-value failure is in the exception log, readable by the owner only.
+    const log = await call(shop.store, 'GET', '/api/exceptions?kind=payment_failed', { token: shop.owner });
+    expect(log.body.items).toHaveLength(1);
+    expect((await call(shop.store, 'GET', '/api/exceptions', { token: shop.manager.token })).status).toBe(
+      403,
+    );
+  });
+});
+
+describe('overrides, price changes and exceptions', () => {
+  it('a price override needs price.override: a cashier alone 403, with a manager PIN 201 and audited', async () => {
+    const body = {
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1, priceOverride: 20000 }],
+      payments: [{ method: 'cash', amount: 20000 }],
+    };
+    const alone = await sell(shop, body);
+    expect(alone.status).toBe(403);
+    expect(alone.body.error.fields).toEqual({ approval: 'required for price.override' });
+    const approved = await sell(shop, body, shop.cashier.token, approval(shop));
+    expect(approved.status).toBe(201);
+    expect(approved.body.total).toBe(20000);
+    const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.price_overridden', {
+      token: shop.owner,
+    });
+    expect(audit.body.items[0]).toMatchObject({ staffId: shop.cashier.id, approverId: shop.manager.id });
+    // Within the cashier limit (10%) a discount needs nobody; beyond it, discount.beyond_limit.
+    const small = await sell(shop, {
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1, discount: { kind: 'percent', offBp: 1000 } }],
+      payments: [{ method: 'cash', amount: 27000 }],
+    });
+    expect(small.status).toBe(201);
+    const big = await sell(shop, {
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1, discount: { kind: 'amount', amount: 5000 } }],
+      payments: [{ method: 'cash', amount: 25000 }],
+    });
+    expect(big.status).toBe(403);
+  });
+
+  it('a price changed between quote and sale: the sale uses the new price; expectedTotal out of date → 409 with the new quote, logged', async () => {
+    const skuId = shop.dress.skus[0]?.id as string;
+    const quote = await call(shop.store, 'POST', '/api/sales/quote', {
+      token: shop.cashier.token,
+      body: { lines: [{ skuId, qty: 1 }] },
+    });
+    expect(quote.body.total).toBe(30000);
+    const change = await call(shop.store, 'POST', `/api/products/${shop.dress.styleId}/prices`, {
+      token: shop.owner,
+      body: { price: 25000 },
+    });
+    expect(change.status).toBe(201);
+    const refused = await sell(shop, {
+      lines: [{ skuId, qty: 1 }],
+      expectedTotal: 30000,
+      payments: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.quote.total).toBe(25000);
+    expect(refused.body.error.fields).toEqual({ expectedTotal: 'now 25000' });
+    const log = await call(shop.store, 'GET', '/api/exceptions?kind=price_changed', { token: shop.owner });
+    expect(log.body.items).toHaveLength(1);
+    const sold = await sell(shop, {
+      lines: [{ skuId, qty: 1 }],
+      payments: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(sold.body).toMatchObject({ total: 25000, change: 5000 });
+  });
+
+  it('selling beyond stock: allowed with a warning and an exception row; refused under the refuse policy', async () => {
+    const skuId = shop.dress.skus[1]?.id as string;
+    const sale = await sell(shop, {
+      lines: [{ skuId, qty: 12 }],
+      payments: [{ method: 'cash', amount: 360000 }],
+    });
+    expect(sale.status).toBe(201);
+    expect(sale.body.warnings).toEqual([{ line: 0, skuId, code: 'negative_stock', onHand: -2 }]);
+    const log = await call(shop.store, 'GET', '/api/exceptions?kind=negative_stock', { token: shop.owner });
+    expect(log.body.items[0].ref).toEqual({ type: 'sale', id: sale.body.id });
+    await call(shop.store, 'PUT', '/api/stock/settings', {
+      token: shop.owner,
+      body: { negativeStock: 'refuse' },
+    });
+    const before = counts(shop);
+    const refused = await sell(shop, {
+      lines: [{ skuId, qty: 1 }],
+      payments: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.fields).toEqual({ 'lines.0.qty': 'only -2 on hand' });
+    expect(counts(shop)).toEqual(before);
+  });
+
+  it('finds a member’s sales (history), newest first', async () => {
+    const memberId = await member(shop);
+    for (let i = 0; i < 2; i++) {
+      await sell(shop, {
+        memberId,
+        lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+        payments: [{ method: 'cash', amount: 10000 }],
+      });
+      shop.store.clock.advance(1000);
+    }
+    const history = await call(shop.store, 'GET', `/api/sales?memberId=${memberId}`, {
+      token: shop.cashier.token,
+    });
+    expect(history.body.items.map((s: { number: string }) => s.number)).toEqual([
+      'S001-20261124-0002',
+      'S001-20261124-0001',
+    ]);
+  });
+});

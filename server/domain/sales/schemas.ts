@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { MAX_LINE_QTY } from '../pricing/engine.js';
+
+export const id = z.string().min(1).max(64);
+const fen = z.number().int('whole fen').min(0).max(1_000_000_000);
+const positiveFen = z.number().int('whole fen').min(1).max(1_000_000_000);
+
+export const SALE_PAYMENT_METHODS = ['cash', 'card', 'wechat', 'alipay', 'stored_value'] as const;
+export type SalePaymentMethod = (typeof SALE_PAYMENT_METHODS)[number];
+
+export const saleLineInput = z
+  .strictObject({
+    skuId: id.optional(),
+    barcode: z.string().trim().min(1).max(64).optional(),
+    qty: z.number().int('a whole number').min(1, 'at least 1').max(MAX_LINE_QTY, `at most ${MAX_LINE_QTY}`),
+    /** A price for one unit the cashier sets: needs `price.override` (a manager's approval). */
+    priceOverride: fen.optional(),
+    /** A manual line discount: beyond the cashier limit it needs `discount.beyond_limit`. */
+    discount: z
+      .discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('percent'), offBp: z.number().int().min(1).max(10_000) }),
+        z.strictObject({ kind: z.literal('amount'), amount: positiveFen }),
+      ])
+      .optional(),
+  })
+  .refine((line) => (line.skuId === undefined) !== (line.barcode === undefined), {
+    message: 'give either skuId or barcode',
+    path: ['skuId'],
+  });
+export type SaleLineInput = z.output<typeof saleLineInput>;
+
+const cartFields = {
+  memberId: id.optional(),
+  lines: z.array(saleLineInput).min(1, 'at least one line').max(200),
+  couponCodes: z.array(z.string().trim().min(1).max(32)).max(5).default([]),
+  redeemPoints: z.number().int().min(0).max(100_000_000).default(0),
+  training: z.boolean().default(false),
+};
+
+export const quoteBody = z.strictObject({
+  ...cartFields,
+  /** Accepted (and ignored) so a terminal can quote the very body it will send. */
+  id: z.uuid().optional(),
+  expectedTotal: fen.optional(),
+  payments: z.array(z.unknown()).max(10).optional(),
+  memberPin: z.string().optional(),
+});
+export type QuoteInput = z.output<typeof quoteBody>;
+
+export const paymentInput = z.strictObject({
+  method: z.enum(SALE_PAYMENT_METHODS),
+  amount: positiveFen,
+  /** The card slip or payment reference number (no gateway: it is recorded, not checked). */
+  reference: z.string().trim().min(1).max(64).optional(),
+});
+export type PaymentInput = z.output<typeof paymentInput>;
+
+export const saleBody = z.strictObject({
+  ...cartFields,
+  /** The terminal's UUID for this sale, made before the first attempt: the idempotency key. */
+  id: z.uuid(),
+  payments: z.array(paymentInput).max(10).default([]),
+  /** The total the terminal showed; if the price in force differs at commit, 409 with the new quote. */
+  expectedTotal: fen.optional(),
+  /** The member's PIN for a stored-value payment above the PIN limit; never stored or compared. */
+  memberPin: z
+    .string()
+    .regex(/^\d{4,6}$/, '4–6 digits')
+    .optional(),
+});
+export type SaleInput = z.output<typeof saleBody>;
+
+export const refundInput = z.strictObject({
+  method: z.enum(SALE_PAYMENT_METHODS),
+  amount: positiveFen,
+  reference: z.string().trim().min(1).max(64).optional(),
+});
+export type RefundInput = z.output<typeof refundInput>;
+
+export const returnLineInput = z.strictObject({
+  skuId: id,
+  qty: z.number().int('a whole number').min(1, 'at least 1').max(MAX_LINE_QTY, `at most ${MAX_LINE_QTY}`),
+});
+
+export const returnBody = z.strictObject({
+  /** The terminal's UUID for this return: the idempotency key. */
+  id: z.uuid(),
+  lines: z.array(returnLineInput).min(1).max(200),
+  /** How the money goes back; by default to the sale's own tenders (stored value to the member). */
+  refund: z.array(refundInput).max(10).optional(),
+  reason: z.string().trim().min(1).max(200).optional(),
+});
+export type ReturnInput = z.output<typeof returnBody>;
+
+export const receiptlessReturnBody = z.strictObject({
+  id: z.uuid(),
+  lines: z
+    .array(
+      z.strictObject({
+        skuId: id,
+        qty: z.number().int().min(1).max(MAX_LINE_QTY),
+        /** What is refunded for one unit; the price in force when not given. */
+        unitAmount: fen.optional(),
+      }),
+    )
+    .min(1)
+    .max(200),
+  refund: z.array(refundInput).max(10).optional(),
+  reason: z.string().trim().min(1).max(200),
+});
+export type ReceiptlessReturnInput = z.output<typeof receiptlessReturnBody>;
+
+export const exchangeBody = z.strictObject({
+  /** The exchange's UUID: the return's id; the new sale's id is `saleId`. */
+  id: z.uuid(),
+  saleId: z.uuid(),
+  /** What comes back from the original sale. */
+  returnLines: z.array(returnLineInput).min(1).max(200),
+  /** What the customer takes instead. */
+  lines: z.array(saleLineInput).min(1).max(200),
+  couponCodes: z.array(z.string().trim().min(1).max(32)).max(5).default([]),
+  redeemPoints: z.number().int().min(0).max(100_000_000).default(0),
+  /** What the customer pays on top when the new goods cost more. */
+  payments: z.array(paymentInput).max(10).default([]),
+  /** Where the difference goes when the new goods cost less (default: the sale's own tenders). */
+  refund: z.array(refundInput).max(10).optional(),
+  expectedTotal: fen.optional(),
+  memberPin: z
+    .string()
+    .regex(/^\d{4,6}$/, '4–6 digits')
+    .optional(),
+  reason: z.string().trim().min(1).max(200).optional(),
+});
+export type ExchangeInput = z.output<typeof exchangeBody>;
+
+export const voidBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });

@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../storage/schema.js';
+import { recordAudit } from '../audit/service.js';
+
+/** The checkout rules a shop chooses. */
+export const salesSettingsBody = z.strictObject({
+  /** Days after the sale within which a cashier may take goods back; beyond that a manager approves. */
+  returnDays: z.number().int().min(0).max(3650),
+  /** The largest manual line discount a cashier may give alone, in basis points off (1000 = 10%). */
+  cashierDiscountLimitBp: z.number().int().min(0).max(10_000),
+  /** 抹零: round every bill down to the jiao or the yuan, or not at all. */
+  rounding: z.enum(['none', 'jiao', 'yuan']),
+});
+export type SalesSettings = z.output<typeof salesSettingsBody>;
+
+export const DEFAULT_SALES_SETTINGS: SalesSettings = {
+  returnDays: 30,
+  cashierDiscountLimitBp: 1000,
+  rounding: 'none',
+};
+
+export async function salesSettings(db: Kysely<Database>, ctx: AppContext): Promise<SalesSettings> {
+  const row = await db
+    .selectFrom('sales_settings')
+    .selectAll()
+    .where('store_id', '=', ctx.store.id)
+    .executeTakeFirst();
+  if (!row) return { ...DEFAULT_SALES_SETTINGS };
+  return {
+    returnDays: row.return_days,
+    cashierDiscountLimitBp: row.cashier_discount_limit_bp,
+    rounding: row.rounding as SalesSettings['rounding'],
+  };
+}
+
+export async function saveSalesSettings(
+  ctx: AppContext,
+  settings: SalesSettings,
+  staffId: string | null,
+): Promise<SalesSettings> {
+  await ctx.storage.write(async (trx) => {
+    const now = ctx.now().toISOString();
+    const values = {
+      return_days: settings.returnDays,
+      cashier_discount_limit_bp: settings.cashierDiscountLimitBp,
+      rounding: settings.rounding,
+      updated_at: now,
+    };
+    await trx
+      .insertInto('sales_settings')
+      .values({ store_id: ctx.store.id, ...values })
+      .onConflict((oc) => oc.column('store_id').doUpdateSet(values))
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'sale.settings_changed',
+      staffId,
+      subjectType: 'store',
+      subjectId: ctx.store.id,
+      detail: { ...settings },
+    });
+  });
+  return settings;
+}

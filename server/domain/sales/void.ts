@@ -1,0 +1,158 @@
+import type { AppContext } from '../../context.js';
+import { Outbox } from '../../events/outbox.js';
+import { ApiError, notFound } from '../../http/errors.js';
+import type { StaffPrincipal } from '../../protocol/roles.js';
+import { recordAudit } from '../audit/service.js';
+import { moveStock } from '../inventory/ledger.js';
+import { releaseCoupon } from '../loyalty/coupons.js';
+import { giveBackPoints, takeBackPoints } from '../loyalty/points.js';
+import { recordReturn } from '../loyalty/purchases.js';
+import { returnStoredValue } from '../loyalty/stored-value.js';
+import type { Approver } from '../staff/approval.js';
+import type { SaleResult } from './complete.js';
+import { businessDay } from './numbers.js';
+import { getSale, type SaleView } from './views.js';
+
+/**
+ * Voids a sale of the same store day (until shifts exist, the same local calendar day) with
+ * `sale.void` (a manager, or a manager's PIN): stock back, points earned taken back, points
+ * redeemed given back, stored value back, coupons back, spend taken off; audited. A sale with
+ * returns, or whose earned points the member already spent, takes a return instead.
+ */
+export async function voidSale(
+  ctx: AppContext,
+  staff: StaffPrincipal,
+  approver: Approver | null,
+  saleId: string,
+  reason: string,
+): Promise<SaleView> {
+  const outbox = new Outbox();
+  await ctx.storage.write(async (trx) => {
+    const sale = await trx
+      .selectFrom('sales')
+      .selectAll()
+      .where('id', '=', saleId)
+      .where('store_id', '=', ctx.store.id)
+      .executeTakeFirst();
+    if (!sale) throw notFound('sale', saleId);
+    if (sale.status === 'voided')
+      throw new ApiError('conflict', `Sale ${sale.number} is already voided.`, { saleId: 'already voided' });
+    if (sale.business_day !== businessDay(ctx, ctx.now())) {
+      throw new ApiError(
+        'business_rule',
+        `Sale ${sale.number} is from ${sale.business_day}; only today's sales can be voided. Take the goods back as a return.`,
+        {
+          saleId: 'not today',
+        },
+      );
+    }
+    const returned = await trx
+      .selectFrom('returns')
+      .select('id')
+      .where('sale_id', '=', saleId)
+      .executeTakeFirst();
+    if (returned)
+      throw new ApiError('conflict', `Goods of sale ${sale.number} came back already; it cannot be voided.`, {
+        saleId: 'has returns',
+      });
+    const ref = { type: 'void', id: saleId };
+    const saleRef = { type: 'sale', id: saleId };
+    if (sale.training === 0) {
+      const lines = await trx
+        .selectFrom('sale_lines')
+        .select(['sku_id', 'qty'])
+        .where('sale_id', '=', saleId)
+        .orderBy('line_no')
+        .execute();
+      for (const line of lines) {
+        await moveStock(
+          trx,
+          ctx,
+          {
+            skuId: line.sku_id,
+            delta: line.qty,
+            kind: 'return',
+            reason: 'void',
+            ref,
+            staffId: staff.staffId,
+          },
+          outbox,
+        );
+      }
+      if (sale.member_id) {
+        const result = JSON.parse(sale.result) as SaleResult;
+        if (sale.points_earned > 0) {
+          const back = await takeBackPoints(trx, ctx, outbox, {
+            memberId: sale.member_id,
+            points: sale.points_earned,
+            ref,
+            staffId: staff.staffId,
+          });
+          if (back.shortfall > 0) {
+            throw new ApiError(
+              'conflict',
+              'The member already spent points earned on this sale; take the goods back as a return instead.',
+              {
+                saleId: 'points already spent',
+              },
+            );
+          }
+        }
+        if (sale.points_redeemed > 0) {
+          await giveBackPoints(trx, ctx, outbox, {
+            memberId: sale.member_id,
+            points: sale.points_redeemed,
+            saleRef,
+            returnId: `void-${saleId}`,
+            staffId: staff.staffId,
+          });
+        }
+        const stored = await trx
+          .selectFrom('sale_payments')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('amount'))
+          .where('sale_id', '=', saleId)
+          .where('method', '=', 'stored_value')
+          .executeTakeFirstOrThrow();
+        if (Number(stored.amount) > 0) {
+          await returnStoredValue(trx, ctx, outbox, {
+            memberId: sale.member_id,
+            amount: Number(stored.amount),
+            saleRef,
+            ref,
+            actor: {
+              staffId: staff.staffId,
+              approverId: approver?.staffId ?? null,
+              deviceId: staff.deviceId,
+            },
+          });
+        }
+        for (const code of result.coupons) await releaseCoupon(trx, outbox, { code, ref: saleRef });
+        await recordReturn(trx, ctx, { memberId: sale.member_id, amount: sale.total, ref });
+      }
+    }
+    const at = ctx.now().toISOString();
+    await trx
+      .updateTable('sales')
+      .set({
+        status: 'voided',
+        voided_at: at,
+        voided_by: staff.staffId,
+        void_approver_id: approver?.staffId ?? null,
+        void_reason: reason,
+      })
+      .where('id', '=', saleId)
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'sale.voided',
+      staffId: staff.staffId,
+      approverId: approver?.staffId ?? null,
+      deviceId: staff.deviceId,
+      subjectType: 'sale',
+      subjectId: saleId,
+      detail: { number: sale.number, total: sale.total, reason },
+    });
+    outbox.add('sale.voided', { saleId, number: sale.number, terminalId: staff.deviceId });
+  });
+  outbox.publish(ctx.bus, ctx.store.id);
+  return getSale(ctx, saleId);
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, pairDevice } from '../../testing/client.js';
+import { openShop, type Shop } from '../sales/test-shop.js';
+
+let shop: Shop;
+let till: string;
+let terminalId: string;
+
+beforeEach(async () => {
+  shop = await openShop();
+  const terminal = await pairDevice(shop.store, shop.owner, 'checkout');
+  terminalId = terminal.id;
+  till = (
+    await call(shop.store, 'POST', '/api/auth/pin', {
+      token: terminal.token,
+      body: { username: shop.cashier.username, pin: shop.cashier.pin },
+    })
+  ).body.token;
+});
+afterEach(() => shop.store.close());
+
+const post = (path: string, body: unknown, token = till) => call(shop.store, 'POST', path, { token, body });
+
+describe('shifts', () => {
+  it('opens with a float, reports takings and expected cash, and closes with the variance', async () => {
+    const opened = await post('/api/shifts', { openingFloat: 20000 });
+    expect(opened.status).toBe(201);
+    expect((await post('/api/shifts', { openingFloat: 100 })).status).toBe(409);
+
+    const cash = await post('/api/sales', {
+      id: randomUUID(),
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'cash', amount: 40000 }],
+    });
+    expect(cash.body.change).toBe(10000);
+    await post('/api/sales', {
+      id: randomUUID(),
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'wechat', amount: 10000, reference: 'WX1' }],
+    });
+    const training = await post('/api/sales', {
+      id: randomUUID(),
+      lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+      payments: [{ method: 'cash', amount: 10000 }],
+      training: true,
+    });
+    expect(training.status).toBe(201);
+    expect(
+      (await post('/api/shifts/current/cash', { kind: 'paid_out', amount: 1500, reason: '快递费' })).status,
+    ).toBe(201);
+    expect(
+      (await post('/api/shifts/current/cash', { kind: 'cash_in', amount: 5000, reason: '换零钱' })).status,
+    ).toBe(201);
+
+    const x = await call(shop.store, 'GET', '/api/shifts/current', { token: till });
+    expect(x.body.takings.sales).toMatchObject({ count: 2, total: 40000 });
+    expect(x.body.takings.payments).toEqual({ cash: 30000, wechat: 10000 });
+    // 200 float + 300 cash sales − 15 paid out + 50 cash in, training ignored.
+    expect(x.body.cash.expected).toBe(20000 + 30000 - 1500 + 5000);
+
+    const closed = await post('/api/shifts/current/close', { countedCash: 53400, note: '少了一元' });
+    expect(closed.body).toMatchObject({
+      status: 'closed',
+      cash: { expected: 53500, counted: 53400, variance: -100 },
+    });
+    expect((await call(shop.store, 'GET', '/api/shifts/current', { token: till })).status).toBe(404);
+
+    const z = await call(shop.store, 'GET', '/api/reports/day', { token: shop.owner });
+    expect(z.body.store.sales).toMatchObject({ count: 2, total: 40000 });
+    expect(
+      z.body.terminals.find((t: { terminalId: string }) => t.terminalId === terminalId).takings.sales.count,
+    ).toBe(2);
+    expect(z.body.shifts).toEqual([expect.objectContaining({ variance: -100 })]);
+
+    const audit = await call(shop.store, 'GET', '/api/audit?kind=shift.closed', { token: shop.owner });
+    expect(audit.body.items[0].detail).toEqual({ expected: 53500, counted: 53400, variance: -100 });
+  });
+
+  it('refuses cash entries without an open shift, bad amounts, and a cashier reading the Z report', async () => {
+    expect(
+      (await post('/api/shifts/current/cash', { kind: 'paid_out', amount: 100, reason: 'x' })).status,
+    ).toBe(422);
+    expect((await post('/api/shifts', { openingFloat: -1 })).body.error.fields).toHaveProperty(
+      'body.openingFloat',
+    );
+    expect((await call(shop.store, 'GET', '/api/reports/day', { token: till })).status).toBe(403);
+    expect(
+      (await call(shop.store, 'GET', '/api/reports/day?date=2026-13-40', { token: shop.owner })).status,
+    ).toBe(400);
+  });
+
+  it('needs a terminal: the owner on the admin page cannot open a shift', async () => {
+    const reply = await post('/api/shifts', { openingFloat: 0 }, shop.owner);
+    expect(reply.status).toBe(422);
+  });
+});

@@ -1,0 +1,35 @@
+import { ApiError } from '../http/errors.js';
+
+/** SQLite result codes that mean "the storage cannot take this write now", not a bug. */
+const UNAVAILABLE: { match: RegExp; message: string }[] = [
+  {
+    match: /^SQLITE_FULL/,
+    message: 'The disk is full: nothing was saved. Free some space on the server, then try again.',
+  },
+  {
+    match: /^SQLITE_READONLY/,
+    message:
+      'The database is read-only (file or folder permissions, or a read-only disk): nothing was saved. Fix it on the server, then try again.',
+  },
+  {
+    match: /^SQLITE_(IOERR|CANTOPEN)/,
+    message: 'The server cannot write to its disk: nothing was saved. Check the disk, then try again.',
+  },
+  {
+    match: /^SQLITE_(BUSY|LOCKED)/,
+    message: 'The database is busy: nothing was saved. Try again in a moment.',
+  },
+];
+
+/**
+ * A storage fault as a 503 `storage_unavailable` with a message a shop owner can act on,
+ * or null when `error` is something else. The write transaction was rolled back as a whole.
+ */
+export function storageFault(error: unknown): ApiError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  const known = UNAVAILABLE.find((entry) => entry.match.test(code));
+  return known
+    ? new ApiError('storage_unavailable', known.message, undefined, { 'Retry-After': '30' })
+    : null;
+}
