@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ConnectionState } from '../data/health-controller.js';
+import type { ConnectionState } from '../connection/connection.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 
 /**
@@ -33,12 +33,14 @@ export class HgConnectionIndicator extends LitElement {
       background: #2da44e;
     }
     /* Lost contact must be seen from across the counter: the whole pill turns red. */
-    :host([state='offline']) {
+    :host([state='offline']),
+    :host([state='unauthorized']) {
       background: #c62828;
       color: #ffffff;
       font-weight: 700;
     }
-    :host([state='offline']) .dot {
+    :host([state='offline']) .dot,
+    :host([state='unauthorized']) .dot {
       background: #ffffff;
     }
     :host([state='connecting']) .dot {
@@ -58,7 +60,7 @@ export class HgConnectionIndicator extends LitElement {
 
   protected override render() {
     return html`<span class="dot" aria-hidden="true"></span>
-      <span title=${this._i18n.t('connection.indicator')}>${this._i18n.t(`connection.${this.state}`)}</span>`;
+      <span role="status" title=${this._i18n.t('connection.indicator')}>${this._i18n.t(`connection.${this.state}`)}</span>`;
   }
 }
 

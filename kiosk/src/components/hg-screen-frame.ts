@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ConnectionState } from '../data/health-controller.js';
+import type { ConnectionState } from '../connection/connection.js';
 import { secondLanguage } from '../i18n/index.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import './hg-connection-indicator.js';
@@ -12,6 +12,7 @@ import './hg-language-toggle.js';
  *
  * @slot - The screen's content.
  * @slot footer - A line under the content.
+ * @slot tools - Controls in the header before the connection indicator (e.g. who is signed in).
  * @cssprop --hg-frame-size - Base font size; the header and its controls scale with it.
  */
 @customElement('hg-screen-frame')
@@ -52,7 +53,8 @@ export class HgScreenFrame extends LitElement {
       font-size: 1.5em;
       font-weight: 700;
       line-height: 1.2;
-      white-space: nowrap;
+      /* A long English title wraps rather than running under the tools on a narrow screen. */
+      overflow-wrap: anywhere;
     }
     .second {
       opacity: 0.85;
@@ -101,6 +103,7 @@ export class HgScreenFrame extends LitElement {
           ${this.subheading ? html`<span class="second" lang=${secondLanguage()}>${this.subheading}</span>` : null}
         </div>
         <div class="tools">
+          <slot name="tools"></slot>
           <hg-connection-indicator .state=${this.connection}></hg-connection-indicator>
           <hg-language-toggle></hg-language-toggle>
         </div>

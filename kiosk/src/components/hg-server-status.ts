@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ConnectionState } from '../data/health-controller.js';
+import type { ConnectionState } from '../connection/connection.js';
 import { secondLanguage } from '../i18n/index.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 

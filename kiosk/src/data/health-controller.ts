@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ConnectionState } from '../connection/connection.js';
 import { fetchHealth } from './health.js';
 
-/** How the screen's link to the server stands. */
-export type ConnectionState = 'connecting' | 'online' | 'offline';
+export type { ConnectionState } from '../connection/connection.js';
 
 /** How long to wait between checks while the server answers. */
 export const RECHECK_ONLINE_MS = 30_000;

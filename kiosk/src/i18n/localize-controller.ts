@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type MessageKey, onLanguageChanged, secondLanguage, t } from './index.js';
+import { type MessageKey, type MessageOptions, onLanguageChanged, secondLanguage, t } from './index.js';
 
 /** A line in two languages: the current one first, the other one beside it. */
 export interface Bilingual {
@@ -26,9 +26,9 @@ export class LocalizeController implements ReactiveController {
     this.stop = undefined;
   }
 
-  /** The text for `key` in the current language. */
-  t(key: MessageKey): string {
-    return t(key);
+  /** The text for `key` in the current language, with its `{{placeholders}}` filled in. */
+  t(key: MessageKey, options?: MessageOptions): string {
+    return t(key, options);
   }
 
   /** The text for `key` in the current language and in the other one. */

@@ -1,12 +1,34 @@
-import { css, html, LitElement } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
+import { toString as qrSvg } from 'qrcode';
+import '../../components/hg-pairing.js';
 import '../../components/hg-screen-frame.js';
 import '../../components/hg-server-status.js';
+import { HangerConnection } from '../../connection/connection.js';
+import { ConnectionStateController, SubscriptionController } from '../../connection/controllers.js';
+import { RequestError } from '../../connection/errors.js';
+import type { CartCompleted, CartView } from '../../data/cart.js';
+import { count, money } from '../../data/format.js';
 import { HealthController } from '../../data/health-controller.js';
+import { deviceToken, storeDeviceToken } from '../../data/session.js';
 import { secondLanguage } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
-/** The customer-facing screen beside the till: 1920×1080, read from a step away. */
+/** How long the thank-you stays after payment, unless the next customer's first item comes sooner. */
+export const THANKS_MS = 20_000;
+
+/** Where a customer joins as a member from their phone: the join page of the shop's server. */
+function joinUrl(): string {
+  return `${globalThis.location.origin}/lookup#join`;
+}
+
+/**
+ * The customer-facing screen beside the till: 1920×1080, read from a step away. Paired on
+ * first use (kind `display`, bound by the owner to a checkout terminal), it mirrors that
+ * terminal's cart live (`cart/get`, then `cart.changed`), thanks the customer with the points
+ * earned and the change (`cart.completed`), and rests on the shop's name when the cart is empty.
+ */
 @customElement('hg-display-app')
 export class HgDisplayApp extends LitElement {
   static override styles = css`
@@ -20,13 +42,15 @@ export class HgDisplayApp extends LitElement {
       --hg-header-ink: #f5f2ed;
       --hg-muted: #b9b1a6;
       --hg-ink: #f5f2ed;
+      --hg-surface: #2b2724;
+      --hg-line: #4a443e;
       --hg-ok: #6fdd8b;
       --hg-danger: #ff8a80;
       --hg-touch: 56px;
       --hg-indicator-bg: rgb(255 255 255 / 0.1);
       --hg-indicator-ink: #f5f2ed;
     }
-    .welcome {
+    .center {
       flex: 1;
       display: flex;
       flex-direction: column;
@@ -41,35 +65,342 @@ export class HgDisplayApp extends LitElement {
       font-weight: 700;
       letter-spacing: 0.08em;
     }
-    .welcome .second {
+    .welcome .shop {
+      font-size: 2.2em;
+      color: #e8c58a;
       margin: 0;
-      font-size: 2em;
+    }
+    .second {
+      margin: 0;
+      font-size: 1.6em;
       color: var(--hg-muted);
+    }
+    .join {
+      display: flex;
+      align-items: center;
+      gap: 1em;
+      margin-top: 1.5em;
+      text-align: start;
+    }
+    .qr {
+      width: 7em;
+      height: 7em;
+      background: #fff;
+      border-radius: 8px;
+      padding: 0.25em;
+    }
+    .qr svg {
+      width: 100%;
+      height: 100%;
+    }
+    .url {
+      font-size: 0.8em;
+      color: var(--hg-muted);
+    }
+    .cart {
+      flex: 1;
+      display: grid;
+      grid-template-columns: 1fr 26em;
+      gap: 1.5em;
+      padding: 1em 1.5em;
+      min-height: 0;
+    }
+    .lines {
+      overflow: hidden;
+      display: flex;
+      flex-direction: column;
+      gap: 0.4em;
+    }
+    .line {
+      display: grid;
+      grid-template-columns: 1fr auto auto;
+      gap: 0.2em 1.5em;
+      padding: 0.5em 0.75em;
+      background: var(--hg-surface);
+      border-radius: 10px;
+      font-variant-numeric: tabular-nums;
+    }
+    .line .name {
+      font-weight: 700;
+    }
+    .line .variant,
+    .line .why {
+      grid-column: 1;
+      font-size: 0.8em;
+      color: var(--hg-muted);
+    }
+    .line .why {
+      color: #6fdd8b;
+    }
+    .line .qty {
+      color: var(--hg-muted);
+    }
+    .line .total {
+      font-weight: 700;
+      text-align: end;
+    }
+    .side {
+      display: flex;
+      flex-direction: column;
+      gap: 1em;
+    }
+    .sum {
+      padding: 1em 1.25em;
+      background: var(--hg-surface);
+      border-radius: 14px;
+      display: grid;
+      grid-template-columns: 1fr auto;
+      gap: 0.3em 1em;
+      font-variant-numeric: tabular-nums;
+    }
+    .sum .num {
+      text-align: end;
+    }
+    .sum .saving {
+      color: #6fdd8b;
+    }
+    .sum .total {
+      font-size: 2.4em;
+      font-weight: 800;
+    }
+    .hello {
+      font-size: 1.4em;
+      font-weight: 700;
+      color: #e8c58a;
+    }
+    .training {
+      background: repeating-linear-gradient(-45deg, #ffd600 0 24px, #1c1a18 24px 48px);
+      color: #1c1a18;
+      text-align: center;
+      font-weight: 800;
+      padding: 0.3em;
+    }
+    .training span {
+      background: #ffd600;
+      padding: 0 0.8em;
+    }
+    .thanks h2 {
+      margin: 0;
+      font-size: 4em;
+    }
+    .thanks .big {
+      font-size: 3em;
+      font-weight: 800;
+      font-variant-numeric: tabular-nums;
+    }
+    .thanks .points {
+      font-size: 1.8em;
+      color: #e8c58a;
+    }
+    .notice {
+      font-size: 1.3em;
+      color: var(--hg-muted);
+      max-width: 30em;
     }
     hg-server-status {
       font-size: 0.75em;
     }
   `;
 
+  @state() private _token: string | null = deviceToken('display');
+  @state() private _cart: CartView | null = null;
+  @state() private _completed: CartCompleted | null = null;
+  @state() private _unbound = false;
+  @state() private _shopName = '';
+  @state() private _qr = '';
+
   private readonly _i18n = new LocalizeController(this);
   private readonly _health = new HealthController(this);
+  private _connection: HangerConnection | null = null;
+  private _thanksTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly _link = new ConnectionStateController(this, (state) => {
+    if (state === 'unauthorized') this._unpaired();
+    if (state === 'online') void this._load();
+  });
+  private readonly _changes = new SubscriptionController(
+    this,
+    () => this._connection,
+    'cart.changed',
+    (event) => this._showCart(event.data.cart),
+  );
+  private readonly _done = new SubscriptionController(
+    this,
+    () => this._connection,
+    'cart.completed',
+    (event) => this._thank(event.data),
+  );
+
+  override connectedCallback(): void {
+    this._connect();
+    super.connectedCallback();
+    void qrSvg(joinUrl(), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then(
+      (svg) => (this._qr = svg),
+      () => (this._qr = ''),
+    );
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this._thanksTimer);
+    this._connection?.close();
+  }
 
   protected override render() {
     const title = this._i18n.both('screen.display');
-    const welcome = this._i18n.both('display.welcome');
+    const connection = this._token ? this._link.state : this._health.state;
     return html`
-      <hg-screen-frame .heading=${title.primary} .subheading=${title.secondary} .connection=${this._health.state}>
-        <section class="welcome">
-          <h2>${welcome.primary}</h2>
-          <p class="second" lang=${secondLanguage()}>${welcome.secondary}</p>
-        </section>
-        <hg-server-status
-          slot="footer"
-          .state=${this._health.state}
-          .version=${this._health.version}
-        ></hg-server-status>
+      <hg-screen-frame
+        .heading=${title.primary}
+        .subheading=${title.secondary}
+        .connection=${connection}
+        shop-name=${this._shopName}
+      >
+        ${this._cart?.training ? html`<div class="training" role="status"><span>${this._i18n.t('checkout.trainingBanner')}</span></div>` : nothing}
+        ${this._token ? this._body() : html`<div class="center"><hg-pairing kind="display"></hg-pairing></div>`}
+        ${
+          this._token
+            ? nothing
+            : html`<hg-server-status slot="footer" .state=${this._health.state} .version=${this._health.version}></hg-server-status>`
+        }
       </hg-screen-frame>
     `;
+  }
+
+  protected override firstUpdated(): void {
+    this.renderRoot.addEventListener('hg-paired', (event) => {
+      this._token = (event as CustomEvent<{ token: string }>).detail.token;
+      this._connect();
+    });
+  }
+
+  private _body() {
+    const t = this._i18n.t.bind(this._i18n);
+    if (this._unbound) {
+      return html`<div class="center"><p class="notice" role="status">${t('display.unbound')}</p></div>`;
+    }
+    if (this._completed) return this._thanks(this._completed);
+    const cart = this._cart;
+    if (!cart || cart.lines.length === 0) return this._idle();
+    const quote = cart.quote;
+    const member = quote?.member;
+    return html`<div class="cart" data-cart=${cart.id}>
+      <section class="lines" aria-label=${t('display.yourItems')}>
+        ${cart.lines.map((line, i) => {
+          // The quote prices the cart's lines in their order (its own line ids are positions).
+          const priced = quote?.lines[i];
+          return html`<div class="line" data-line=${line.lineId}>
+            <span class="name">${priced?.name ?? '…'}</span>
+            <span class="qty">× ${line.qty}</span>
+            <span class="total">${priced ? money(priced.total) : ''}</span>
+            <span class="variant">${priced ? `${priced.color} / ${priced.size} · ${money(priced.unitPrice)}` : ''}</span>
+            ${(priced?.discounts ?? []).map((d) => html`<span class="why">${d.label} −${money(d.amount)}</span>`)}
+          </div>`;
+        })}
+      </section>
+      <aside class="side">
+        ${member ? html`<div class="hello" data-member>${t('display.hello', { name: member.name })} · ${member.tier.name}</div>` : nothing}
+        <div class="sum">
+          <span>${t('checkout.subtotal')}</span><span class="num">${money(quote?.subtotal ?? 0)}</span>
+          ${
+            quote && quote.discountTotal > 0
+              ? html`<span class="saving">${t('display.youSave')}</span><span class="num saving" data-savings=${quote.discountTotal}>−${money(quote.discountTotal)}</span>`
+              : nothing
+          }
+          <span class="total">${t('checkout.total')}</span>
+          <span class="num total" data-total=${quote?.total ?? 0}>${money(quote?.total ?? 0)}</span>
+        </div>
+        ${member ? nothing : this._join()}
+      </aside>
+    </div>`;
+  }
+
+  private _idle() {
+    const welcome = this._i18n.both('display.welcome');
+    return html`<section class="center welcome" data-idle>
+      <p class="shop">${this._shopName || this._i18n.t('app.brand')}</p>
+      <h2>${welcome.primary}</h2>
+      <p class="second" lang=${secondLanguage()}>${welcome.secondary}</p>
+      ${this._join()}
+    </section>`;
+  }
+
+  private _join() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<div class="join">
+      ${this._qr ? html`<div class="qr" role="img" aria-label=${t('display.joinQr')}>${unsafeSVG(this._qr)}</div>` : nothing}
+      <div>
+        <div>${t('display.join')}</div>
+        <div class="url">${joinUrl()}</div>
+      </div>
+    </div>`;
+  }
+
+  private _thanks(done: CartCompleted) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="center thanks" data-completed=${done.number}>
+      <h2>${t('display.thanks')}</h2>
+      <p class="second">${t('display.paid')} ${money(done.total)}</p>
+      ${done.change > 0 ? html`<p class="big" data-change=${done.change}>${t('checkout.change')} ${money(done.change)}</p>` : nothing}
+      ${
+        done.member
+          ? html`<p class="points" data-points-earned=${done.pointsEarned}>
+            ${t('display.pointsEarned', { name: done.member.name, points: count(done.pointsEarned), balance: count(done.member.points) })}
+          </p>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  private _connect(): void {
+    this._connection?.close();
+    this._connection = null;
+    if (!this._token) {
+      this._link.attach(null);
+      return;
+    }
+    this._connection = new HangerConnection({ token: this._token });
+    this._link.attach(this._connection);
+    this._connection.connect();
+    for (const sub of [this._changes, this._done]) {
+      sub.hostDisconnected();
+      sub.hostConnected();
+    }
+  }
+
+  private async _load(): Promise<void> {
+    const connection = this._connection;
+    if (!connection) return;
+    connection.request<{ store?: { name: string } }>('session/info').then(
+      (info) => (this._shopName = info.store?.name ?? ''),
+      () => {},
+    );
+    try {
+      this._showCart(await connection.request<CartView>('cart/get'));
+      this._unbound = false;
+    } catch (error) {
+      if (error instanceof RequestError && error.code === 'business_rule') this._unbound = true;
+    }
+  }
+
+  private _showCart(cart: CartView): void {
+    this._cart = cart;
+    // The next customer's first item ends the thank-you.
+    if (cart.lines.length > 0 && this._completed) this._completed = null;
+  }
+
+  private _thank(done: CartCompleted): void {
+    this._completed = done;
+    clearTimeout(this._thanksTimer);
+    this._thanksTimer = setTimeout(() => (this._completed = null), THANKS_MS);
+  }
+
+  private _unpaired(): void {
+    storeDeviceToken('display', null);
+    this._connection?.close();
+    this._connection = null;
+    this._link.attach(null);
+    this._token = null;
+    this._cart = null;
   }
 }
 

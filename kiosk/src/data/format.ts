@@ -1,0 +1,58 @@
+import { currentLanguage } from '../i18n/index.js';
+
+/**
+ * The shop's time zone. The server knows it (`timeZone` in data/config.json) but does not tell
+ * the screens yet; until it does, the screens use the default of every Hanger shop.
+ */
+export const STORE_TIME_ZONE = 'Asia/Shanghai';
+
+const moneyFormat = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' });
+
+/** Integer fen → "¥1,299.00". Money is formatted only here, at the screen. */
+export function money(fen: number): string {
+  return moneyFormat.format(fen / 100);
+}
+
+/** "299", "299.5", "¥1,299.00" → fen, exactly (no floating point); null when it is not an amount. */
+export function parseYuan(text: string): number | null {
+  const clean = text.replace(/[¥￥,\s]/g, '');
+  const match = /^(\d{1,7})(?:\.(\d{0,2}))?$/.exec(clean);
+  if (!match) return null;
+  const yuan = Number(match[1]);
+  const fen = Number((match[2] ?? '').padEnd(2, '0'));
+  return yuan * 100 + fen;
+}
+
+/** Fen → "299.00" for an input field. */
+export function yuanText(fen: number): string {
+  return (fen / 100).toFixed(2);
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const language = currentLanguage();
+  const key = `${language}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { timeZone: STORE_TIME_ZONE, ...options });
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** An ISO time as the shop reads it: "2026/11/24 18:00". */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return dateFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** An ISO time's date in the shop's time zone: "2026年11月24日". */
+export function date(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return dateFormat({ dateStyle: 'medium' }).format(new Date(iso));
+}
+
+/** A whole number with the language's grouping: 12,345. */
+export function count(value: number): string {
+  return new Intl.NumberFormat(currentLanguage()).format(value);
+}

@@ -1,0 +1,112 @@
+import { type ApiAuth, call } from './http.js';
+
+export interface StockDocumentLine {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  delta: number;
+  unitCost: number | null;
+  onHandAfter: number;
+}
+
+export interface StockDocument {
+  id: string;
+  kind: string;
+  at: string;
+  supplier: string | null;
+  note: string | null;
+  lines: StockDocumentLine[];
+}
+
+export type AdjustmentReason = 'damaged' | 'lost' | 'found' | 'correction';
+export const ADJUSTMENT_REASONS: readonly AdjustmentReason[] = ['damaged', 'lost', 'found', 'correction'];
+
+export interface LowStockItem {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  onHand: number;
+  threshold: number;
+  soldRecently: number;
+  suggestedOrder: number;
+}
+
+export interface Stocktake {
+  id: string;
+  status: 'open' | 'committed' | 'cancelled';
+  categoryIds: string[];
+  note: string | null;
+  openedAt: string;
+  countedSkus: number;
+  countedUnits: number;
+}
+
+export interface VarianceLine {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  color: string;
+  size: string;
+  expected: number;
+  counted: number;
+  variance: number;
+  value: number;
+}
+
+export interface VarianceReport {
+  stocktakeId: string;
+  lines: VarianceLine[];
+  notCounted: unknown[];
+  totals: { variance: number; value: number };
+}
+
+export function receiveStock(
+  auth: ApiAuth,
+  receipt: { lines: { skuId: string; qty: number; unitCost?: number }[]; supplier?: string; note?: string },
+): Promise<StockDocument> {
+  return call<StockDocument>(auth, 'POST', '/api/stock/receipts', { body: receipt });
+}
+
+export function adjustStock(
+  auth: ApiAuth,
+  adjustment: { reason: AdjustmentReason; lines: { skuId: string; delta: number }[]; note?: string },
+): Promise<StockDocument> {
+  return call<StockDocument>(auth, 'POST', '/api/stock/adjustments', { body: adjustment });
+}
+
+export async function lowStock(auth: ApiAuth): Promise<LowStockItem[]> {
+  return (await call<{ items: LowStockItem[] }>(auth, 'GET', '/api/stock/low')).items;
+}
+
+export function openStocktake(
+  auth: ApiAuth,
+  input: { categoryIds?: string[]; note?: string },
+): Promise<Stocktake> {
+  return call<Stocktake>(auth, 'POST', '/api/stocktakes', { body: input });
+}
+
+export function getStocktake(auth: ApiAuth, id: string): Promise<Stocktake> {
+  return call<Stocktake>(auth, 'GET', `/api/stocktakes/${encodeURIComponent(id)}`);
+}
+
+export function scanForStocktake(auth: ApiAuth, id: string, barcode: string, qty?: number): Promise<unknown> {
+  return call(auth, 'POST', `/api/stocktakes/${encodeURIComponent(id)}/scans`, { body: { barcode, qty } });
+}
+
+export function stocktakeVariance(auth: ApiAuth, id: string): Promise<VarianceReport> {
+  return call<VarianceReport>(auth, 'GET', `/api/stocktakes/${encodeURIComponent(id)}/variance`);
+}
+
+export function commitStocktake(auth: ApiAuth, id: string, zeroUncounted: boolean): Promise<unknown> {
+  return call(auth, 'POST', `/api/stocktakes/${encodeURIComponent(id)}/commit`, { body: { zeroUncounted } });
+}
+
+export function cancelStocktake(auth: ApiAuth, id: string): Promise<unknown> {
+  return call(auth, 'POST', `/api/stocktakes/${encodeURIComponent(id)}/cancel`);
+}

@@ -1,0 +1,185 @@
+import { type ApiAuth, call, newRequestId, send } from './http.js';
+
+export interface Tier {
+  code: string;
+  name: string;
+  since?: string | null;
+}
+
+export interface Member {
+  id: string;
+  number: string;
+  code: string;
+  /** Masked (138****8000) unless the caller may see full numbers. */
+  phone: string | null;
+  phoneMasked: boolean;
+  name: string;
+  gender: 'female' | 'male' | 'other' | null;
+  birthday: string | null;
+  sizes: Record<string, string>;
+  tags: string[];
+  notes: string | null;
+  tier: Tier;
+  points: number;
+  storedValue: number;
+  storedPrincipal: number;
+  storedBonus: number;
+  hasPin: boolean;
+  status: 'active' | 'merged' | 'erased';
+  createdAt: string;
+}
+
+export interface NewMember {
+  phone: string;
+  name: string;
+  birthday?: string;
+  gender?: 'female' | 'male' | 'other';
+  consentMarketing?: boolean;
+  pin?: string;
+}
+
+export interface LedgerEntry {
+  at: string;
+  delta: number;
+  balance: number;
+  reason: string;
+  ref: string | null;
+}
+
+export type MemberFind = { phone: string } | { last4: string } | { code: string } | { q: string };
+
+/** Exactly one of phone, last four digits, member code or name/phone prefix. */
+export async function findMembers(auth: ApiAuth, find: MemberFind): Promise<Member[]> {
+  return (await call<{ items: Member[] }>(auth, 'GET', '/api/members', { query: { ...find } })).items;
+}
+
+/** Picks the search the text looks like: 11 digits a phone, 4 digits the last four, 16 a member code. */
+export function findFor(text: string): MemberFind {
+  const clean = text.trim().replace(/\s+/g, '');
+  if (/^\d{16}$/.test(clean)) return { code: clean };
+  if (/^\d{4}$/.test(clean)) return { last4: clean };
+  if (/^(\+\d{6,}|1\d{10})$/.test(clean)) return { phone: clean };
+  return { q: text.trim() };
+}
+
+export function getMember(auth: ApiAuth, id: string): Promise<Member> {
+  return call<Member>(auth, 'GET', `/api/members/${encodeURIComponent(id)}`);
+}
+
+export function registerMember(auth: ApiAuth, member: NewMember): Promise<Member> {
+  return call<Member>(auth, 'POST', '/api/members', { body: member });
+}
+
+export async function memberLedger(
+  auth: ApiAuth,
+  id: string,
+  kind: 'points' | 'stored_value',
+  limit = 50,
+): Promise<LedgerEntry[]> {
+  return (
+    await call<{ items: LedgerEntry[] }>(auth, 'GET', `/api/members/${encodeURIComponent(id)}/ledger`, {
+      query: { kind, limit },
+    })
+  ).items;
+}
+
+/** Adds (or with a negative delta removes) points, with the reason the audit log keeps. */
+export function adjustPoints(
+  auth: ApiAuth,
+  id: string,
+  delta: number,
+  reason: string,
+  requestId = newRequestId(),
+): Promise<{ id: string; delta: number; points: number }> {
+  return call(auth, 'POST', `/api/members/${encodeURIComponent(id)}/points/adjustments`, {
+    body: { id: requestId, delta, reason },
+  });
+}
+
+export type TopUpMethod = 'cash' | 'card' | 'wechat' | 'alipay';
+
+export function topUp(
+  auth: ApiAuth,
+  id: string,
+  amount: number,
+  method: TopUpMethod,
+  requestId = newRequestId(),
+): Promise<{ id: string; amount: number; bonus: number; storedValue: number }> {
+  return call(auth, 'POST', `/api/members/${encodeURIComponent(id)}/top-ups`, {
+    body: { id: requestId, amount, method },
+  });
+}
+
+/** Moves `sourceId` into `id`: points lots, stored value, history and coupons. */
+export function mergeMembers(auth: ApiAuth, id: string, sourceId: string): Promise<unknown> {
+  return call(auth, 'POST', `/api/members/${encodeURIComponent(id)}/merge`, { body: { sourceId } });
+}
+
+/** Everything held about one member, as JSON text to save. */
+export async function privacyExport(auth: ApiAuth, id: string): Promise<string> {
+  const response = await send(auth, 'GET', `/api/members/${encodeURIComponent(id)}/privacy-export`);
+  return response.text();
+}
+
+export function eraseMember(auth: ApiAuth, id: string, reason: string): Promise<Member> {
+  return call<Member>(auth, 'POST', `/api/members/${encodeURIComponent(id)}/erase`, { body: { reason } });
+}
+
+/** Every active member as a CSV or XLSX file. */
+export async function exportMembers(auth: ApiAuth, format: 'csv' | 'xlsx'): Promise<Blob> {
+  const response = await send(auth, 'GET', '/api/members/export', { query: { format } });
+  return response.blob();
+}
+
+/** What a member sees about themselves at the lookup kiosk. */
+export interface SelfView {
+  /** Shortened: 王芳 → 王*. */
+  name: string;
+  number: string;
+  phone: string | null;
+  tier: Tier;
+  progress: {
+    spend12m: number;
+    spendLifetime: number;
+    pointsEarned: number;
+    visits: number;
+    next: {
+      code: string;
+      name: string;
+      missing: {
+        spend12m: number | null;
+        spendLifetime: number | null;
+        pointsEarned: number | null;
+        visits: number | null;
+      };
+    } | null;
+  };
+  points: number;
+  expiringSoon: { points: number; expiresAt: string }[];
+  storedValue: number;
+  coupons: {
+    code: string;
+    name: string;
+    kind: string;
+    value: number;
+    minSpend: number;
+    validTo: string;
+  }[];
+  lastPurchases: { at: string; amount: number; kind: string }[];
+}
+
+/** The kiosk: a member finds themselves by member code, or phone plus PIN. */
+export function selfLookup(
+  device: ApiAuth,
+  input: { memberCode: string } | { phone: string; pin: string },
+): Promise<SelfView> {
+  return call<SelfView>(device, 'POST', '/api/self/lookup', { body: input });
+}
+
+/** The kiosk: join as a member, with the terms accepted. */
+export function selfSignUp(
+  device: ApiAuth,
+  input: { phone: string; name: string; pin?: string; consentMarketing?: boolean },
+): Promise<{ memberCode: string; member: SelfView }> {
+  return call(device, 'POST', '/api/self/sign-up', { body: { ...input, acceptTerms: true } });
+}

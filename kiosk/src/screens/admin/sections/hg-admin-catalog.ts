@@ -1,0 +1,507 @@
+import { css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import '../../../components/hg-error.js';
+import { controls } from '../../../components/styles.js';
+import { RequestError } from '../../../connection/errors.js';
+import {
+  changePrice,
+  changeStyle,
+  createStyle,
+  getStyle,
+  type ImportReport,
+  importCatalog,
+  listSizeGroups,
+  type NewStyle,
+  priceTagSvg,
+  type SizeGroup,
+  type Style,
+  type StyleChanges,
+  type StyleSummary,
+  searchStyles,
+} from '../../../data/catalog.js';
+import { money, parseYuan, yuanText } from '../../../data/format.js';
+import { type LoyaltyTier, loyaltySettings } from '../../../data/loyalty.js';
+import { AdminSection, formValues, sectionStyles } from '../context.js';
+
+type Tab = 'list' | 'editor' | 'import';
+
+/** "红 白, 黑" → ["红", "白", "黑"]: colours and sizes are typed as a list. */
+export function splitList(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/[\s,，、;；]+/)
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** Catalogue: search (pinyin too), the style editor with its colour × size grid, price tags, import. */
+@customElement('hg-admin-catalog')
+export class HgAdminCatalog extends AdminSection {
+  static override styles = [
+    controls,
+    sectionStyles,
+    css`
+      .search {
+        display: flex;
+        gap: 0.5em;
+      }
+      .search input {
+        flex: 1;
+      }
+      .matrix td,
+      .matrix th {
+        text-align: center;
+      }
+      .matrix th[scope='row'] {
+        text-align: start;
+      }
+      .matrix code {
+        font-size: 0.8em;
+        color: var(--hg-muted);
+      }
+      .tag {
+        display: flex;
+        gap: 1em;
+        align-items: flex-start;
+        flex-wrap: wrap;
+      }
+      .tag img {
+        border: 1px solid var(--hg-line);
+        background: #ffffff;
+        max-width: 320px;
+      }
+      .problems td:first-child {
+        font-variant-numeric: tabular-nums;
+      }
+    `,
+  ];
+
+  @state() private _tab: Tab = 'list';
+  @state() private _query = '';
+  @state() private _results: StyleSummary[] = [];
+  @state() private _style: Style | null = null;
+  @state() private _sizeGroups: SizeGroup[] = [];
+  @state() private _tiers: LoyaltyTier[] = [];
+  @state() private _sizes = '';
+  @state() private _tagSku = '';
+  @state() private _tagSvg: string | null = null;
+  @state() private _file: File | null = null;
+  @state() private _report: ImportReport | null = null;
+  @state() private _imported: ImportReport | null = null;
+
+  private _searchAbort: AbortController | undefined;
+  private _searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this._search('');
+    void listSizeGroups(this.ctx.auth).then(
+      (groups) => (this._sizeGroups = groups),
+      () => {},
+    );
+    void loyaltySettings(this.ctx.auth).then(
+      (loyalty) => (this._tiers = loyalty.tiers),
+      () => {},
+    );
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this._searchTimer);
+    this._searchAbort?.abort();
+  }
+
+  protected override render() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`
+      <h2>${t('admin.nav.catalog')}</h2>
+      <div class="tabs" role="group" aria-label=${t('admin.nav.catalog')}>
+        ${(['list', 'editor', 'import'] as const).map(
+          (
+            tab,
+          ) => html`<button type="button" aria-pressed=${this._tab === tab} @click=${() => this._open(tab)}>
+            ${t(`catalog.tab.${tab}`)}
+          </button>`,
+        )}
+        <button type="button" class="primary" @click=${this._newStyle}>${t('catalog.new')}</button>
+      </div>
+      <hg-error detailed .error=${this._error}></hg-error>
+      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._tab === 'list' ? this._list() : this._tab === 'editor' ? this._editor() : this._import()}
+    `;
+  }
+
+  private _open(tab: Tab): void {
+    this._tab = tab;
+    this._done = '';
+    this._error = null;
+  }
+
+  // ── the list ──────────────────────────────────────────────────────────
+
+  private _list() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="card">
+      <div class="search">
+        <label class="visually-hidden" for="q">${t('catalog.search')}</label>
+        <input id="q" type="search" placeholder=${t('catalog.searchHint')} .value=${this._query} @input=${this._typed} />
+      </div>
+      ${
+        this._results.length === 0
+          ? html`<p class="empty">${t('catalog.noResults')}</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>${t('catalog.styleCode')}</th>
+                  <th>${t('catalog.name')}</th>
+                  <th>${t('catalog.category')}</th>
+                  <th class="num">${t('catalog.price')}</th>
+                  <th class="num">${t('catalog.onHand')}</th>
+                  <th>${t('staff.status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${this._results.map(
+                  (style) => html`<tr>
+                    <td><button type="button" class="link" @click=${() => this._edit(style.id)}>${style.styleCode}</button></td>
+                    <td>${style.name}</td>
+                    <td>${style.category ?? '—'}</td>
+                    <td class="num">${money(style.price)}</td>
+                    <td class="num">${style.onHand}</td>
+                    <td>${style.active ? t('catalog.active') : html`<span class="badge bad">${t('catalog.inactive')}</span>`}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+    </section>`;
+  }
+
+  private _typed(event: Event): void {
+    this._query = (event.target as HTMLInputElement).value;
+    clearTimeout(this._searchTimer);
+    this._searchTimer = setTimeout(() => void this._search(this._query), 200);
+  }
+
+  private async _search(q: string): Promise<void> {
+    this._searchAbort?.abort();
+    const abort = new AbortController();
+    this._searchAbort = abort;
+    try {
+      const page = await searchStyles(this.ctx.auth, { q: q.trim() || undefined, limit: 50 }, abort.signal);
+      if (abort === this._searchAbort) this._results = page.items;
+    } catch (error) {
+      if (!(error instanceof DOMException)) this._error = error;
+    }
+  }
+
+  private async _edit(id: string): Promise<void> {
+    const style = await this._run(() => getStyle(this.ctx.auth, id));
+    if (!style) return;
+    this._style = style;
+    this._tagSku = style.skus[0]?.id ?? '';
+    this._tagSvg = null;
+    this._tab = 'editor';
+  }
+
+  private _newStyle(): void {
+    this._style = null;
+    this._sizes = '';
+    this._tagSvg = null;
+    this._open('editor');
+  }
+
+  // ── the editor ────────────────────────────────────────────────────────
+
+  private _editor() {
+    return this._style ? this._existing(this._style) : this._create();
+  }
+
+  private _create() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="card">
+      <h3>${t('catalog.new')}</h3>
+      <form class="grid" @submit=${this._submitNew} aria-label=${t('catalog.new')}>
+        <label>${t('catalog.styleCode')}<input name="styleCode" required maxlength="32" /></label>
+        <label>${t('catalog.name')}<input name="name" required maxlength="60" /></label>
+        <label>${t('catalog.category')}<input name="category" placeholder=${t('catalog.categoryHint')} /></label>
+        <label>${t('catalog.brand')}<input name="brand" maxlength="40" /></label>
+        <label>${t('catalog.season')}<input name="season" maxlength="20" /></label>
+        <label>${t('catalog.year')}<input name="year" type="number" min="2000" max="2100" /></label>
+        <label>${t('catalog.priceYuan')}<input name="price" required inputmode="decimal" /></label>
+        <label>${t('catalog.tagPriceYuan')}<input name="tagPrice" inputmode="decimal" /></label>
+        <label>${t('catalog.costYuan')}<input name="cost" inputmode="decimal" /></label>
+        ${this._tiers
+          .filter((tier) => tier.rank > 0)
+          .map(
+            (tier) => html`<label>
+              ${t('catalog.memberPriceOf', { tier: tier.name })}
+              <input name=${`member_${tier.code}`} inputmode="decimal" />
+            </label>`,
+          )}
+        <label>${t('catalog.lowStock')}<input name="lowStockThreshold" type="number" min="0" /></label>
+        <label>${t('catalog.colors')}<input name="colors" required placeholder=${t('catalog.listHint')} /></label>
+        <label>
+          ${t('catalog.sizeGroup')}
+          <select name="sizeGroup" @change=${this._pickGroup}>
+            <option value="">${t('catalog.ownSizes')}</option>
+            ${this._sizeGroups.map((group) => html`<option value=${group.code}>${group.name}</option>`)}
+          </select>
+        </label>
+        <label>
+          ${t('catalog.sizes')}
+          <input name="sizes" required .value=${this._sizes} @input=${(e: Event) => (this._sizes = (e.target as HTMLInputElement).value)}
+            placeholder=${t('catalog.listHint')} />
+        </label>
+        <label class="inline"><input type="checkbox" name="specialPrice" /> ${t('catalog.specialPrice')}</label>
+        <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('catalog.create')}</button></div>
+      </form>
+    </section>`;
+  }
+
+  private _pickGroup(event: Event): void {
+    const code = (event.target as HTMLSelectElement).value;
+    const group = this._sizeGroups.find((g) => g.code === code);
+    if (group) this._sizes = group.sizes.join(' ');
+  }
+
+  private _money(v: Record<string, string>, key: string): number | undefined | null {
+    const text = v[key];
+    if (!text) return undefined;
+    return parseYuan(text);
+  }
+
+  private async _submitNew(event: Event): Promise<void> {
+    event.preventDefault();
+    const v = formValues(event.target as HTMLFormElement);
+    const price = this._money(v, 'price');
+    const tagPrice = this._money(v, 'tagPrice');
+    const cost = this._money(v, 'cost');
+    const memberPrices: Record<string, number> = {};
+    for (const tier of this._tiers) {
+      const amount = this._money(v, `member_${tier.code}`);
+      if (typeof amount === 'number') memberPrices[tier.code] = amount;
+    }
+    if (price === null || price === undefined || tagPrice === null || cost === null) {
+      this._done = '';
+      this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+      return;
+    }
+    const style: NewStyle = {
+      styleCode: v.styleCode ?? '',
+      name: v.name ?? '',
+      price,
+      colors: splitList(v.colors ?? ''),
+      sizes: splitList(v.sizes ?? ''),
+      ...(v.category ? { category: v.category } : {}),
+      ...(v.brand ? { brand: v.brand } : {}),
+      ...(v.season ? { season: v.season } : {}),
+      ...(v.year ? { year: Number(v.year) } : {}),
+      ...(tagPrice !== undefined ? { tagPrice } : {}),
+      ...(cost !== undefined ? { cost } : {}),
+      ...(Object.keys(memberPrices).length > 0 ? { memberPrices } : {}),
+      ...(v.sizeGroup ? { sizeGroup: v.sizeGroup } : {}),
+      ...(v.lowStockThreshold ? { lowStockThreshold: Number(v.lowStockThreshold) } : {}),
+      ...(v.specialPrice ? { specialPrice: true } : {}),
+    };
+    const created = await this._run(() => createStyle(this.ctx.auth, style), this._i18n.t('catalog.created'));
+    if (created) {
+      this._style = created;
+      this._tagSku = created.skus[0]?.id ?? '';
+    }
+  }
+
+  private _existing(style: Style) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`
+      <section class="card">
+        <h3>${style.styleCode} · ${style.name}</h3>
+        <form class="grid" @submit=${(event: Event) => this._saveStyle(event, style)} aria-label=${t('catalog.edit')}>
+          <label>${t('catalog.name')}<input name="name" .value=${style.name} maxlength="60" /></label>
+          <label>${t('catalog.category')}<input name="category" .value=${style.category?.path ?? ''} /></label>
+          <label>${t('catalog.priceYuan')}<input name="price" inputmode="decimal" .value=${yuanText(style.price)} /></label>
+          <label>${t('catalog.tagPriceYuan')}<input name="tagPrice" inputmode="decimal" .value=${yuanText(style.tagPrice)} /></label>
+          ${this._tiers
+            .filter((tier) => tier.rank > 0)
+            .map(
+              (tier) => html`<label>
+                ${t('catalog.memberPriceOf', { tier: tier.name })}
+                <input name=${`member_${tier.code}`} inputmode="decimal"
+                  .value=${style.memberPrices[tier.code] === undefined ? '' : yuanText(style.memberPrices[tier.code] ?? 0)} />
+              </label>`,
+            )}
+          <label>${t('catalog.addColors')}<input name="addColors" placeholder=${t('catalog.listHint')} /></label>
+          <label>${t('catalog.addSizes')}<input name="addSizes" placeholder=${t('catalog.listHint')} /></label>
+          <label class="inline"><input type="checkbox" name="active" ?checked=${style.active} /> ${t('catalog.active')}</label>
+          <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
+        </form>
+      </section>
+      <section class="card">
+        <h3 id="matrix-title">${t('catalog.matrix')}</h3>
+        ${this._matrix(style)}
+      </section>
+      <section class="card">
+        <h3>${t('catalog.priceTag')}</h3>
+        <div class="row">
+          <label>
+            ${t('catalog.sku')}
+            <select @change=${(e: Event) => (this._tagSku = (e.target as HTMLSelectElement).value)}>
+              ${style.skus.map((sku) => html`<option value=${sku.id} ?selected=${sku.id === this._tagSku}>${sku.color} / ${sku.size} · ${sku.barcode}</option>`)}
+            </select>
+          </label>
+          <button type="button" @click=${this._previewTag}>${t('catalog.previewTag')}</button>
+        </div>
+        ${this._tagSvg ? html`<div class="tag"><img alt=${t('catalog.priceTag')} src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(this._tagSvg)}`} /></div>` : nothing}
+      </section>
+    `;
+  }
+
+  private _matrix(style: Style) {
+    const t = this._i18n.t.bind(this._i18n);
+    const cells = new Map(style.skus.map((sku) => [`${sku.color}\u0000${sku.size}`, sku]));
+    return html`<table class="matrix" aria-labelledby="matrix-title">
+      <thead>
+        <tr>
+          <th scope="col">${t('lookup.colorSize')}</th>
+          ${style.sizes.map((size) => html`<th scope="col">${size}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${style.colors.map(
+          (color) => html`<tr>
+            <th scope="row">${color}</th>
+            ${style.sizes.map((size) => {
+              const sku = cells.get(`${color}\u0000${size}`);
+              return sku
+                ? html`<td data-barcode=${sku.barcode}>
+                    <div><strong>${sku.onHand}</strong> ${sku.active ? nothing : html`<span class="badge bad">${t('catalog.inactive')}</span>`}</div>
+                    <code>${sku.barcode}</code>
+                  </td>`
+                : html`<td>—</td>`;
+            })}
+          </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  private async _saveStyle(event: Event, style: Style): Promise<void> {
+    event.preventDefault();
+    const v = formValues(event.target as HTMLFormElement);
+    const changes: StyleChanges = {};
+    if (v.name && v.name !== style.name) changes.name = v.name;
+    if ((v.category ?? '') !== (style.category?.path ?? '')) changes.category = v.category || null;
+    const tagPrice = this._money(v, 'tagPrice');
+    if (typeof tagPrice === 'number' && tagPrice !== style.tagPrice) changes.tagPrice = tagPrice;
+    const memberPrices: Record<string, number> = {};
+    for (const tier of this._tiers) {
+      const amount = this._money(v, `member_${tier.code}`);
+      if (typeof amount === 'number') memberPrices[tier.code] = amount;
+    }
+    if (JSON.stringify(memberPrices) !== JSON.stringify(style.memberPrices))
+      changes.memberPrices = memberPrices;
+    const addColors = splitList(v.addColors ?? '');
+    const addSizes = splitList(v.addSizes ?? '');
+    if (addColors.length > 0) changes.addColors = addColors;
+    if (addSizes.length > 0) changes.addSizes = addSizes;
+    if (Boolean(v.active) !== style.active) changes.active = Boolean(v.active);
+    const price = this._money(v, 'price');
+    const saved = await this._run(async () => {
+      if (typeof price === 'number' && price !== style.price)
+        await changePrice(this.ctx.auth, style.id, { price });
+      if (Object.keys(changes).length > 0) await changeStyle(this.ctx.auth, style.id, changes);
+      return getStyle(this.ctx.auth, style.id);
+    }, this._i18n.t('common.saved'));
+    if (saved) this._style = saved;
+  }
+
+  private async _previewTag(): Promise<void> {
+    const sku = this._tagSku;
+    if (!sku) return;
+    const svg = await this._run(() => priceTagSvg(this.ctx.auth, sku));
+    if (svg) this._tagSvg = svg;
+  }
+
+  // ── import ────────────────────────────────────────────────────────────
+
+  private _import() {
+    const t = this._i18n.t.bind(this._i18n);
+    const report = this._report;
+    return html`<section class="card">
+      <h3>${t('catalog.importTitle')}</h3>
+      <p class="muted">${t('catalog.importHint')}</p>
+      <div class="row">
+        <label>
+          ${t('catalog.file')}
+          <input type="file" accept=".csv,.xlsx,text/csv" @change=${this._picked} />
+        </label>
+        <button type="button" ?disabled=${!this._file || this._busy} @click=${() => this._check()}>${t('catalog.dryRun')}</button>
+        <button type="button" class="primary" ?disabled=${!report || report.problems.length > 0 || this._busy} @click=${() => this._doImport()}>
+          ${t('catalog.import')}
+        </button>
+      </div>
+      ${report ? this._reportView(report) : nothing}
+      ${this._imported ? html`<p class="done" role="status">${t('catalog.importDone', { styles: this._imported.newStyles, skus: this._imported.newSkus })}</p>` : nothing}
+    </section>`;
+  }
+
+  private _reportView(report: ImportReport) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`
+      <p role="status">
+        ${t('catalog.reportLine', {
+          rows: report.rows,
+          styles: report.newStyles,
+          extended: report.extendedStyles,
+          skus: report.newSkus,
+          unchanged: report.unchangedSkus,
+        })}
+      </p>
+      ${
+        report.problems.length > 0
+          ? html`<h4>${t('catalog.problems', { count: report.problems.length })}</h4>
+              <table class="problems">
+                <thead><tr><th>${t('catalog.line')}</th><th>${t('catalog.column')}</th><th>${t('catalog.reason')}</th></tr></thead>
+                <tbody>
+                  ${report.problems.map((p) => html`<tr><td>${p.line}</td><td>${p.column ?? '—'}</td><td>${p.reason}</td></tr>`)}
+                </tbody>
+              </table>
+              ${report.moreProblems ? html`<p class="muted">${t('catalog.moreProblems')}</p>` : nothing}`
+          : html`<p class="done">${t('catalog.noProblems')}</p>`
+      }
+    `;
+  }
+
+  private _picked(event: Event): void {
+    this._file = (event.target as HTMLInputElement).files?.[0] ?? null;
+    this._report = null;
+    this._imported = null;
+  }
+
+  private async _check(): Promise<void> {
+    const file = this._file;
+    if (!file) return;
+    const report = await this._run(() => importCatalog(this.ctx.auth, file, true));
+    if (report) this._report = report;
+  }
+
+  private async _doImport(): Promise<void> {
+    const file = this._file;
+    if (!file) return;
+    const imported = await this._run(() => importCatalog(this.ctx.auth, file, false));
+    if (imported) {
+      this._imported = imported;
+      this._report = null;
+      void this._search(this._query);
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hg-admin-catalog': HgAdminCatalog;
+  }
+}

@@ -1,0 +1,821 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import '../../components/hg-error.js';
+import '../../components/hg-scan-input.js';
+import { deepActiveElement, isEditable, type ScanEvent } from '../../components/hg-scan-input.js';
+import { controls } from '../../components/styles.js';
+import type { ConnectionState, HangerConnection } from '../../connection/connection.js';
+import { SubscriptionController } from '../../connection/controllers.js';
+import { RequestError } from '../../connection/errors.js';
+import type { SignIn } from '../../data/auth.js';
+import {
+  type CartView,
+  type CheckoutResult,
+  cart,
+  type LineDiscount,
+  type QuoteLine,
+} from '../../data/cart.js';
+import { dateTime, money, parseYuan, yuanText } from '../../data/format.js';
+import type { ApiAuth } from '../../data/http.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import './hg-checkout-approval.js';
+import type { Approval } from './hg-checkout-approval.js';
+import './hg-checkout-member.js';
+import type { HgCheckoutMember } from './hg-checkout-member.js';
+import './hg-checkout-pay.js';
+import './hg-checkout-return.js';
+import type { HgCheckoutReturn } from './hg-checkout-return.js';
+import './hg-checkout-shift.js';
+import { dialogStyles } from './styles.js';
+
+type Dialog = 'none' | 'pay' | 'held' | 'return' | 'shift' | 'line' | 'approval' | 'paid';
+
+/** The shortcuts, shown on their buttons. F5, F11 and F12 stay the browser's. */
+const KEYS = {
+  member: 'F2',
+  hold: 'F3',
+  recall: 'F4',
+  return: 'F6',
+  shift: 'F7',
+  training: 'F8',
+  clear: 'F9',
+  pay: 'F10',
+} as const;
+type Action = keyof typeof KEYS;
+
+/** The quote prices the cart's lines in their order (its own line ids are positions). */
+export function pricedLine(quote: CartView['quote'] | undefined, index: number): QuoteLine | undefined {
+  return quote?.lines[index];
+}
+
+/** A member code on a card is 16 digits; anything else scanned is a tag. */
+const MEMBER_CODE = /^\d{16}$/;
+
+/**
+ * The sale: the scan field keeps focus, every scan (wedge or bridge) adds to the cart, the cart
+ * is the server's (`cart/*` commands, `cart.changed` events), and every action sits on a button
+ * with its key.
+ */
+@customElement('hg-checkout-sale')
+export class HgCheckoutSale extends LitElement {
+  static override styles = [
+    controls,
+    dialogStyles,
+    css`
+      :host {
+        flex: 1;
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .banner {
+        padding: 0.5em 1.5em;
+        font-weight: 700;
+        text-align: center;
+      }
+      .training {
+        background: repeating-linear-gradient(-45deg, #ffd600 0 24px, #1c1a18 24px 48px);
+        color: #1c1a18;
+        font-size: 1.2em;
+        letter-spacing: 0.1em;
+      }
+      .training span {
+        background: #ffd600;
+        padding: 0.1em 0.8em;
+        border-radius: 4px;
+      }
+      .offline {
+        background: #b3261e;
+        color: #fff;
+      }
+      .sale {
+        flex: 1;
+        display: grid;
+        grid-template-columns: 1fr 22em;
+        gap: 1em;
+        padding: 0.75em 1em;
+        min-height: 0;
+      }
+      .lines {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        gap: 0.5em;
+      }
+      .table {
+        flex: 1;
+        overflow: auto;
+        min-height: 0;
+        background: var(--hg-surface);
+        border: 1px solid var(--hg-line);
+        border-radius: var(--hg-radius);
+      }
+      tr[aria-selected='true'] td {
+        background: color-mix(in srgb, var(--hg-accent) 10%, var(--hg-surface));
+      }
+      tr.line {
+        cursor: pointer;
+      }
+      .name {
+        font-weight: 600;
+      }
+      .variant,
+      .why {
+        font-size: 0.85em;
+        color: var(--hg-muted);
+      }
+      .why {
+        color: #0f5323;
+      }
+      .qty {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.3em;
+      }
+      .qty button {
+        min-width: 2.4em;
+        min-height: 2.4em;
+        padding: 0;
+      }
+      .qty output {
+        min-width: 1.6em;
+        text-align: center;
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+      }
+      .was {
+        text-decoration: line-through;
+        color: var(--hg-muted);
+        font-size: 0.85em;
+      }
+      .empty {
+        padding: 3em 1em;
+        text-align: center;
+        color: var(--hg-muted);
+        font-size: 1.2em;
+      }
+      .manual {
+        display: flex;
+        gap: 0.5em;
+      }
+      .manual input {
+        flex: 1;
+      }
+      .side {
+        display: flex;
+        flex-direction: column;
+        gap: 0.75em;
+        min-height: 0;
+      }
+      .totals {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 0.2em 1em;
+        font-variant-numeric: tabular-nums;
+      }
+      .totals .num {
+        text-align: end;
+      }
+      .totals .total {
+        font-size: 1.8em;
+        font-weight: 800;
+      }
+      .totals .saving {
+        color: #0f5323;
+      }
+      .keys {
+        display: grid;
+        grid-template-columns: repeat(4, 1fr);
+        gap: 0.5em;
+        padding: 0 1em 0.75em;
+      }
+      .keys button {
+        flex-direction: column;
+        gap: 0;
+        min-height: 3.4em;
+      }
+      .keys button.primary {
+        font-size: 1.15em;
+      }
+      kbd {
+        font: inherit;
+        font-size: 0.72em;
+        opacity: 0.75;
+      }
+      .notice {
+        padding: 0.5em 0.8em;
+        border-radius: calc(var(--hg-radius) * 0.75);
+        background: #fff4d6;
+        border: 1px solid #f0d48a;
+      }
+      .paid {
+        text-align: center;
+      }
+      .paid .big {
+        font-size: 3em;
+      }
+      .held td button {
+        min-height: 2.4em;
+      }
+    `,
+  ];
+
+  /** The staff member's WebSocket connection. */
+  @property({ attribute: false }) connection!: HangerConnection;
+  /** The staff session, for HTTP calls. */
+  @property({ attribute: false }) auth!: ApiAuth;
+  /** Who is signed in. */
+  @property({ attribute: false }) staff!: SignIn['staff'];
+  /** Where the link stands: a banner says so when it drops. */
+  @property() link: ConnectionState = 'connecting';
+
+  @state() private _cart: CartView | null = null;
+  @state() private _selected: string | null = null;
+  @state() private _dialog: Dialog = 'none';
+  @state() private _error: unknown = null;
+  @state() private _notice: string | null = null;
+  @state() private _held: CartView[] = [];
+  @state() private _paid: CheckoutResult | null = null;
+  @state() private _browserOffline = !navigator.onLine;
+  @state() private _manual = '';
+  @state() private _lineEdit: { lineId: string; price: string; percent: string } | null = null;
+
+  @query('hg-checkout-member') private _member!: HgCheckoutMember | null;
+  @query('hg-checkout-return') private _return!: HgCheckoutReturn | null;
+
+  private readonly _i18n = new LocalizeController(this);
+  private _wasOnline = false;
+  /** What to send again once a manager approved it, and the dialog to go back to. */
+  private _approvalRetry: { run: (approval: Approval) => Promise<void>; back: Dialog } | null = null;
+
+  protected readonly _changes = new SubscriptionController(
+    this,
+    () => this.connection,
+    'cart.changed',
+    (event) => this._show(event.data.cart),
+  );
+  /** A top-up or points change of the cart's member: price again, so that the balance shown is today's. */
+  protected readonly _members = new SubscriptionController(
+    this,
+    () => this.connection,
+    'member.changed',
+    (event) => {
+      if (event.data.memberId === this._cart?.memberId && this._dialog !== 'paid') void this._load();
+    },
+  );
+  protected readonly _scans = new SubscriptionController(
+    this,
+    () => this.connection,
+    'scanner.scan',
+    (event) => void this._scan(event.data.code),
+  );
+
+  private readonly _onKey = (event: KeyboardEvent): void => this._shortcut(event);
+  private readonly _onOnline = (): void => {
+    this._browserOffline = !navigator.onLine;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this._onKey);
+    window.addEventListener('online', this._onOnline);
+    window.addEventListener('offline', this._onOnline);
+    void this._load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this._onKey);
+    window.removeEventListener('online', this._onOnline);
+    window.removeEventListener('offline', this._onOnline);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('link')) {
+      // Back online after a drop: the cart on the server is the truth, whatever happened meanwhile.
+      if (this.link === 'online' && this._wasOnline) void this._load();
+      if (this.link === 'online') this._wasOnline = true;
+    }
+  }
+
+  protected override render() {
+    const t = this._i18n.t.bind(this._i18n);
+    const offline = this._browserOffline || (this._wasOnline && this.link !== 'online');
+    return html`
+      <hg-scan-input guard-fields @hg-scan=${this._scanned}></hg-scan-input>
+      ${
+        this._cart?.training
+          ? html`<div class="banner training" role="status" data-training><span>${t('checkout.trainingBanner')}</span></div>`
+          : nothing
+      }
+      ${
+        offline
+          ? html`<div class="banner offline" role="alert" data-offline>${t('checkout.offlineBanner')}</div>`
+          : nothing
+      }
+      <div class="sale">
+        <section class="lines" aria-label=${t('checkout.cart')}>
+          <form class="manual" @submit=${this._manualAdd}>
+            <input
+              name="barcode"
+              aria-label=${t('checkout.manualBarcode')}
+              placeholder=${t('checkout.manualBarcode')}
+              autocomplete="off"
+              .value=${this._manual}
+              @input=${(e: Event) => (this._manual = (e.target as HTMLInputElement).value)}
+            />
+            <button type="submit">${t('checkout.add')}</button>
+          </form>
+          ${this._notice ? html`<div class="notice" role="status">${this._notice}</div>` : nothing}
+          <hg-error .error=${this._error}></hg-error>
+          <div class="table">${this._table()}</div>
+        </section>
+        <aside class="side">
+          <hg-checkout-member
+            .cart=${this._cart}
+            .auth=${this.auth}
+            .connection=${this.connection}
+            .shortcut=${KEYS.member}
+            @hg-approval-needed=${this._approvalFromChild}
+          ></hg-checkout-member>
+          ${this._totals()}
+        </aside>
+      </div>
+      <div class="keys">
+        ${this._key('member', 'checkout.action.member')} ${this._key('hold', 'checkout.action.hold', this._empty)}
+        ${this._key('recall', 'checkout.action.recall')} ${this._key('return', 'checkout.action.return')}
+        ${this._key('shift', 'checkout.action.shift')}
+        ${this._key('training', this._cart?.training ? 'checkout.action.trainingOff' : 'checkout.action.trainingOn')}
+        ${this._key('clear', 'checkout.action.clear', this._empty)}
+        ${this._key('pay', 'checkout.action.pay', this._empty || Boolean(this._cart?.problem), 'primary')}
+      </div>
+      ${this._dialogs()}
+    `;
+  }
+
+  private get _empty(): boolean {
+    return !this._cart || this._cart.lines.length === 0;
+  }
+
+  private _key(action: Action, label: MessageKey, disabled = false, cls = '') {
+    return html`<button
+      type="button"
+      class=${cls}
+      data-action=${action}
+      aria-keyshortcuts=${KEYS[action]}
+      ?disabled=${disabled}
+      @click=${() => this._do(action)}
+    >
+      <span>${this._i18n.t(label)}</span><kbd>${KEYS[action]}</kbd>
+    </button>`;
+  }
+
+  private _table() {
+    const t = this._i18n.t.bind(this._i18n);
+    const quote = this._cart?.quote;
+    if (!this._cart || this._cart.lines.length === 0) {
+      return html`<p class="empty">${t('checkout.emptyCart')}</p>`;
+    }
+    return html`<table>
+      <thead>
+        <tr>
+          <th>${t('checkout.item')}</th>
+          <th>${t('checkout.qty')}</th>
+          <th class="num">${t('checkout.unitPrice')}</th>
+          <th class="num">${t('checkout.lineTotal')}</th>
+          <th><span class="visually-hidden">${t('common.actions')}</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${this._cart.lines.map((line, i) => this._row(line.lineId, line.qty, pricedLine(quote, i)))}
+      </tbody>
+    </table>`;
+  }
+
+  private _row(lineId: string, qty: number, priced: QuoteLine | undefined) {
+    const t = this._i18n.t.bind(this._i18n);
+    const selected = this._selected === lineId;
+    return html`<tr
+      class="line"
+      data-line=${lineId}
+      data-barcode=${priced?.barcode ?? ''}
+      data-qty=${qty}
+      aria-selected=${String(selected)}
+      @click=${() => (this._selected = lineId)}
+    >
+      <td>
+        <div class="name">${priced?.name ?? '…'}</div>
+        <div class="variant">${priced ? `${priced.styleCode} · ${priced.color} / ${priced.size}` : ''}</div>
+        ${(priced?.discounts ?? []).map(
+          (discount) =>
+            html`<div class="why" data-discount=${discount.source}>${discount.label} −${money(discount.amount)}</div>`,
+        )}
+      </td>
+      <td>
+        <span class="qty">
+          <button type="button" aria-label=${t('checkout.less')} @click=${() => this._setQty(lineId, qty - 1)}>−</button>
+          <output>${qty}</output>
+          <button type="button" aria-label=${t('checkout.more')} @click=${() => this._setQty(lineId, qty + 1)}>+</button>
+        </span>
+      </td>
+      <td class="num">
+        ${
+          priced && priced.unitPrice !== priced.listPrice
+            ? html`<div class="was">${money(priced.listPrice)}</div>`
+            : nothing
+        }
+        ${priced ? money(priced.unitPrice) : ''}
+      </td>
+      <td class="num"><strong>${priced ? money(priced.total) : ''}</strong></td>
+      <td class="nowrap">
+        <button type="button" class="link" @click=${() => this._editLine(lineId, priced)}>${t('checkout.changePrice')}</button>
+        <button type="button" class="link" aria-label=${t('checkout.remove')} @click=${() => this._remove(lineId)}>✕</button>
+      </td>
+    </tr>`;
+  }
+
+  private _totals() {
+    const t = this._i18n.t.bind(this._i18n);
+    const quote = this._cart?.quote;
+    const problem = this._cart?.problem;
+    const items = this._cart?.lines.reduce((sum, line) => sum + line.qty, 0) ?? 0;
+    return html`<section class="card totals" aria-label=${t('checkout.totals')}>
+      <span>${t('checkout.items')}</span><span class="num" data-items=${items}>${items}</span>
+      <span>${t('checkout.subtotal')}</span><span class="num">${money(quote?.subtotal ?? 0)}</span>
+      ${(quote?.discounts ?? []).map(
+        (discount) =>
+          html`<span class="saving">${discount.label}</span><span class="num saving">−${money(discount.amount)}</span>`,
+      )}
+      ${
+        quote && quote.discountTotal > 0
+          ? html`<span class="saving"><strong>${t('checkout.savings')}</strong></span>
+              <span class="num saving" data-savings=${quote.discountTotal}><strong>−${money(quote.discountTotal)}</strong></span>`
+          : nothing
+      }
+      <span class="total">${t('checkout.total')}</span>
+      <span class="num total" data-total=${quote?.total ?? 0}>${money(quote?.total ?? 0)}</span>
+      ${problem ? html`<span class="field-error wide" role="alert">${problem.message}</span>` : nothing}
+    </section>`;
+  }
+
+  private _dialogs() {
+    const t = this._i18n.t.bind(this._i18n);
+    switch (this._dialog) {
+      case 'pay':
+        return html`<hg-checkout-pay
+          .cart=${this._cart}
+          .connection=${this.connection}
+          @hg-paid=${this._onPaid}
+          @hg-close=${this._close}
+        ></hg-checkout-pay>`;
+      case 'return':
+        return html`<hg-checkout-return
+          .auth=${this.auth}
+          @hg-close=${this._close}
+          @hg-approval-needed=${this._approvalFromChild}
+        ></hg-checkout-return>`;
+      case 'shift':
+        return html`<hg-checkout-shift .connection=${this.connection} @hg-close=${this._close}></hg-checkout-shift>`;
+      case 'approval':
+        return html`<hg-checkout-approval @hg-approved=${this._approved} @hg-close=${this._approvalCancelled}></hg-checkout-approval>`;
+      case 'held':
+        return html`<div class="scrim" @keydown=${this._escape}>
+          <section class="sheet held" role="dialog" aria-modal="true" aria-label=${t('checkout.heldTitle')}>
+            <h2>${t('checkout.heldTitle')}</h2>
+            ${
+              this._held.length === 0
+                ? html`<p class="muted">${t('checkout.noneHeld')}</p>`
+                : html`<table>
+                  <tbody>
+                    ${this._held.map(
+                      (held) => html`<tr>
+                        <td>${held.label ?? dateTime(held.updatedAt)}</td>
+                        <td>${t('checkout.itemCount', { count: held.lines.reduce((s, l) => s + l.qty, 0) })}</td>
+                        <td class="num">${money(held.quote?.total ?? 0)}</td>
+                        <td><button type="button" class="primary" @click=${() => this._recall(held.id)}>${t('checkout.recallThis')}</button></td>
+                      </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+            }
+            <div class="actions"><button type="button" @click=${this._close}>${t('common.cancel')} <kbd>Esc</kbd></button></div>
+          </section>
+        </div>`;
+      case 'line':
+        return this._lineDialog();
+      case 'paid':
+        return this._paidDialog();
+      default:
+        return nothing;
+    }
+  }
+
+  private _lineDialog() {
+    const t = this._i18n.t.bind(this._i18n);
+    const edit = this._lineEdit;
+    if (!edit) return nothing;
+    return html`<div class="scrim" @keydown=${this._escape}>
+      <form class="sheet" role="dialog" aria-modal="true" aria-label=${t('checkout.changePrice')} @submit=${this._savePrice}>
+        <h2>${t('checkout.changePrice')}</h2>
+        <label>
+          ${t('checkout.priceOverride')}
+          <input name="price" inputmode="decimal" .value=${edit.price} @input=${(e: Event) => (edit.price = (e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          ${t('checkout.percentOff')}
+          <input name="percent" inputmode="decimal" .value=${edit.percent} @input=${(e: Event) => (edit.percent = (e.target as HTMLInputElement).value)} />
+        </label>
+        <hg-error .error=${this._error}></hg-error>
+        <div class="actions">
+          <button type="button" @click=${this._close}>${t('common.cancel')} <kbd>Esc</kbd></button>
+          <button type="submit" class="primary">${t('common.save')} <kbd>⏎</kbd></button>
+        </div>
+      </form>
+    </div>`;
+  }
+
+  private _paidDialog() {
+    const t = this._i18n.t.bind(this._i18n);
+    const paid = this._paid;
+    if (!paid) return nothing;
+    return html`<div class="scrim" @keydown=${this._escape}>
+      <section class="sheet paid" role="dialog" aria-modal="true" aria-label=${t('checkout.paidTitle')} data-paid=${paid.sale.number}>
+        <h2>${t('checkout.paidTitle')}</h2>
+        <p>${t('checkout.saleNumber')}: <strong>${paid.sale.number}</strong></p>
+        <p>${t('checkout.total')}: <strong>${money(paid.sale.total)}</strong></p>
+        <p>${t('checkout.change')}</p>
+        <p class="big" data-change=${paid.sale.change}>${money(paid.sale.change)}</p>
+        ${
+          paid.sale.member
+            ? html`<p>${t('checkout.pointsEarned', { points: paid.sale.pointsEarned, balance: paid.sale.member.points })}</p>`
+            : nothing
+        }
+        <div class="actions centered">
+          <button type="button" class="primary" autofocus @click=${this._close}>${t('checkout.nextCustomer')} <kbd>⏎</kbd></button>
+        </div>
+      </section>
+    </div>`;
+  }
+
+  // ——— data ———
+
+  private async _load(): Promise<void> {
+    try {
+      this._show(await cart.get(this.connection));
+    } catch (error) {
+      this._error = error;
+    }
+  }
+
+  private _show(view: CartView): void {
+    if (this._cart && view.id !== this._cart.id) this._selected = null;
+    if (this._cart && view.updatedAt < this._cart.updatedAt && view.id === this._cart.id) return;
+    this._cart = view;
+    if (this._selected && !view.lines.some((line) => line.lineId === this._selected)) this._selected = null;
+  }
+
+  /** Runs a cart command; its answer is the cart. A forbidden answer asks a manager in place. */
+  private async _run(
+    command: (approval?: Approval) => Promise<CartView>,
+    back: Dialog = 'none',
+  ): Promise<boolean> {
+    this._error = null;
+    try {
+      this._show(await command());
+      return true;
+    } catch (error) {
+      if (error instanceof RequestError && error.code === 'forbidden') {
+        this._askApproval(async (approval) => this._show(await command(approval)), back);
+        return false;
+      }
+      this._error = error;
+      return false;
+    }
+  }
+
+  private _askApproval(run: (approval: Approval) => Promise<void>, back: Dialog): void {
+    this._approvalRetry = { run, back };
+    this._dialog = 'approval';
+  }
+
+  private _approvalFromChild(event: CustomEvent<{ run: (approval: Approval) => Promise<void> }>): void {
+    this._askApproval(event.detail.run, this._dialog);
+  }
+
+  private async _approved(event: CustomEvent<Approval & { done: (error: unknown) => void }>): Promise<void> {
+    const retry = this._approvalRetry;
+    if (!retry) return;
+    try {
+      await retry.run({ username: event.detail.username, pin: event.detail.pin });
+      this._approvalRetry = null;
+      this._dialog = retry.back === 'line' ? 'none' : retry.back;
+      event.detail.done(null);
+    } catch (error) {
+      event.detail.done(error);
+    }
+  }
+
+  private _approvalCancelled(): void {
+    const back = this._approvalRetry?.back ?? 'none';
+    this._approvalRetry = null;
+    this._dialog = back;
+  }
+
+  private _scanned(event: ScanEvent): void {
+    void this._scan(event.detail.code);
+  }
+
+  private async _scan(code: string): Promise<void> {
+    if (this._dialog === 'return') {
+      await this._return?.find(code);
+      return;
+    }
+    if (MEMBER_CODE.test(code)) {
+      await this._member?.findByCode(code);
+      return;
+    }
+    if (this._dialog !== 'none' && this._dialog !== 'paid') return;
+    if (this._dialog === 'paid') this._close();
+    await this._add(code);
+  }
+
+  private async _add(code: string): Promise<void> {
+    this._notice = null;
+    this._error = null;
+    try {
+      const view = await cart.add(this.connection, code);
+      this._show(view);
+      const added = view.lines.at(-1);
+      if (added)
+        this._selected = view.lines.find((line) => line.lineId === this._selected)?.lineId ?? added.lineId;
+    } catch (error) {
+      if (error instanceof RequestError && error.code === 'not_found') {
+        this._notice = this._i18n.t('checkout.unknownBarcode', { code });
+      } else {
+        this._error = error;
+      }
+    }
+  }
+
+  private _manualAdd(event: Event): void {
+    event.preventDefault();
+    const code = this._manual.trim();
+    this._manual = '';
+    if (code) void this._scan(code);
+  }
+
+  private _setQty(lineId: string, qty: number): void {
+    this._selected = lineId;
+    if (qty <= 0) void this._remove(lineId);
+    else void this._run(() => cart.setQty(this.connection, lineId, qty));
+  }
+
+  private async _remove(lineId: string): Promise<void> {
+    await this._run(() => cart.remove(this.connection, lineId));
+  }
+
+  private _editLine(lineId: string, priced: QuoteLine | undefined): void {
+    const line = this._cart?.lines.find((l) => l.lineId === lineId);
+    this._selected = lineId;
+    this._error = null;
+    this._lineEdit = {
+      lineId,
+      price: line?.priceOverride !== undefined ? yuanText(line.priceOverride) : '',
+      percent: line?.discount?.kind === 'percent' ? String(line.discount.offBp / 100) : '',
+    };
+    void priced;
+    this._dialog = 'line';
+  }
+
+  private async _savePrice(event: Event): Promise<void> {
+    event.preventDefault();
+    const edit = this._lineEdit;
+    if (!edit) return;
+    const price = edit.price.trim() ? parseYuan(edit.price) : null;
+    const percent = edit.percent.trim() ? Number(edit.percent) : null;
+    if ((edit.price.trim() && price === null) || (percent !== null && !(percent > 0 && percent <= 100))) {
+      this._error = new RequestError('validation_failed', 'bad amount');
+      return;
+    }
+    const discount: LineDiscount | null =
+      percent === null ? null : { kind: 'percent', offBp: Math.round(percent * 100) };
+    const ok = await this._run(
+      (approval) => cart.price(this.connection, edit.lineId, price, discount, approval ? { approval } : {}),
+      'line',
+    );
+    if (ok) this._close();
+  }
+
+  private async _recall(cartId: string): Promise<void> {
+    const ok = await this._run(() => cart.recall(this.connection, cartId));
+    if (ok) this._close();
+  }
+
+  private _onPaid(event: CustomEvent<CheckoutResult>): void {
+    this._paid = event.detail;
+    this._show(event.detail.cart);
+    this._dialog = 'paid';
+  }
+
+  private _close(): void {
+    this._dialog = 'none';
+    this._lineEdit = null;
+    this._error = null;
+    this._paid = null;
+  }
+
+  private _escape(event: KeyboardEvent): void {
+    if (event.key === 'Escape') this._close();
+    if (event.key === 'Enter' && this._dialog === 'paid') {
+      event.preventDefault();
+      this._close();
+    }
+  }
+
+  private async _do(action: Action): Promise<void> {
+    this._notice = null;
+    switch (action) {
+      case 'member':
+        this._member?.focusSearch();
+        return;
+      case 'hold':
+        if (!this._empty) await this._run(() => cart.hold(this.connection));
+        return;
+      case 'recall':
+        try {
+          this._held = await cart.held(this.connection);
+          this._dialog = 'held';
+        } catch (error) {
+          this._error = error;
+        }
+        return;
+      case 'return':
+        this._dialog = 'return';
+        return;
+      case 'shift':
+        this._dialog = 'shift';
+        return;
+      case 'training':
+        await this._run(() => cart.training(this.connection, !this._cart?.training));
+        return;
+      case 'clear':
+        if (!this._empty) await this._run(() => cart.clear(this.connection));
+        return;
+      case 'pay':
+        if (!this._empty && !this._cart?.problem) this._dialog = 'pay';
+        return;
+    }
+  }
+
+  private _shortcut(event: KeyboardEvent): void {
+    const action = (Object.keys(KEYS) as Action[]).find((key) => KEYS[key] === event.key);
+    if (action) {
+      event.preventDefault();
+      if (this._dialog === 'none' || (this._dialog === 'paid' && action !== 'pay')) {
+        if (this._dialog === 'paid') this._close();
+        void this._do(action);
+      }
+      return;
+    }
+    if (this._dialog === 'paid' && event.key === 'Enter') {
+      event.preventDefault();
+      this._close();
+      return;
+    }
+    if (this._dialog !== 'none') {
+      if (event.key === 'Escape' && this._dialog !== 'approval') this._close();
+      return;
+    }
+    // Keys on the selected line, when no field is being typed into.
+    const active = deepActiveElement();
+    const scanField =
+      active?.getRootNode() instanceof ShadowRoot &&
+      (active.getRootNode() as ShadowRoot).host.localName === 'hg-scan-input';
+    if (isEditable(active) && !scanField) return;
+    const lines = this._cart?.lines ?? [];
+    const index = lines.findIndex((line) => line.lineId === this._selected);
+    const line = lines[index];
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const next =
+        lines[Math.max(0, Math.min(lines.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)))];
+      if (next) this._selected = next.lineId;
+      event.preventDefault();
+    } else if (line && (event.key === '+' || event.key === '=')) {
+      event.preventDefault();
+      this._setQty(line.lineId, line.qty + 1);
+    } else if (line && event.key === '-') {
+      event.preventDefault();
+      this._setQty(line.lineId, line.qty - 1);
+    } else if (line && event.key === 'Delete') {
+      event.preventDefault();
+      void this._remove(line.lineId);
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hg-checkout-sale': HgCheckoutSale;
+  }
+}

@@ -1,0 +1,229 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { controls } from '../../components/styles.js';
+import { photoUrl, type ScannedSku, type Style } from '../../data/catalog.js';
+import { money } from '../../data/format.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+
+/** Below this many pieces a size reads "only a few left". */
+const FEW = 3;
+
+/**
+ * What a scanned tag shows on the kiosk: the photo (when the style has one), name, price and
+ * member price, and every colour × size with the stock in this shop.
+ */
+@customElement('hg-lookup-product')
+export class HgLookupProduct extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 1em;
+      }
+      .top {
+        display: grid;
+        grid-template-columns: 13em 1fr;
+        gap: 1.25em;
+        align-items: start;
+      }
+      .photo {
+        width: 13em;
+        height: 16em;
+        border-radius: var(--hg-radius);
+        background: var(--hg-surface);
+        border: 1px solid var(--hg-line);
+        display: grid;
+        place-items: center;
+        overflow: hidden;
+        color: var(--hg-muted);
+        font-size: 0.8em;
+        text-align: center;
+      }
+      .photo img {
+        width: 100%;
+        height: 100%;
+        object-fit: cover;
+      }
+      .photo svg {
+        width: 40%;
+        color: var(--hg-line-strong, #8c8379);
+      }
+      h2 {
+        margin: 0 0 0.2em;
+        font-size: 1.6em;
+        line-height: 1.25;
+      }
+      .code {
+        color: var(--hg-muted);
+        margin: 0 0 0.8em;
+      }
+      .price {
+        font-size: 2.2em;
+        font-weight: 700;
+        color: var(--hg-accent);
+        font-variant-numeric: tabular-nums;
+      }
+      .was {
+        margin-left: 0.5em;
+        color: var(--hg-muted);
+        text-decoration: line-through;
+        font-size: 0.9em;
+      }
+      .member {
+        margin-top: 0.4em;
+        font-size: 1.2em;
+      }
+      .member strong {
+        color: var(--hg-ink);
+      }
+      .picked {
+        margin-top: 0.8em;
+        color: var(--hg-muted);
+      }
+      h3 {
+        margin: 0.2em 0 0.4em;
+        font-size: 1.1em;
+      }
+      .grid-wrap {
+        overflow-x: auto;
+      }
+      table {
+        background: var(--hg-surface);
+        border-radius: var(--hg-radius);
+        overflow: hidden;
+      }
+      th,
+      td {
+        text-align: center;
+        padding: 0.45em 0.3em;
+        font-size: 1.05em;
+      }
+      th[scope='row'] {
+        text-align: start;
+        color: var(--hg-ink);
+        padding-left: 0.8em;
+      }
+      td.none {
+        color: var(--hg-muted);
+      }
+      td.out {
+        color: var(--hg-danger);
+        font-size: 0.85em;
+      }
+      td.few {
+        color: var(--hg-warn);
+        font-weight: 700;
+      }
+      td.this {
+        outline: 3px solid var(--hg-accent);
+        outline-offset: -3px;
+        font-weight: 700;
+      }
+    `,
+  ];
+
+  /** The SKU that was scanned. */
+  @property({ attribute: false }) sku: ScannedSku | null = null;
+  /** Its style with the whole colour × size matrix, once loaded (null: show the SKU alone). */
+  @property({ attribute: false }) styleDetail: Style | null = null;
+
+  @state() private _photoFailed = false;
+
+  private readonly _i18n = new LocalizeController(this);
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('styleDetail')) this._photoFailed = false;
+  }
+
+  protected override render() {
+    const sku = this.sku;
+    if (!sku) return nothing;
+    const memberPrices = Object.values(sku.memberPrices);
+    const memberPrice = memberPrices.length > 0 ? Math.min(...memberPrices) : null;
+    return html`
+      <div class="top">
+        ${this._photo()}
+        <div>
+          <h2>${sku.name}</h2>
+          <p class="code">${this._i18n.t('lookup.styleCode')} ${sku.styleCode}</p>
+          <div>
+            <span class="visually-hidden">${this._i18n.t('lookup.price')}</span>
+            <span class="price" data-price=${sku.price}>${money(sku.price)}</span>
+            ${sku.tagPrice > sku.price ? html`<span class="was">${this._i18n.t('lookup.tagPrice')} ${money(sku.tagPrice)}</span>` : nothing}
+          </div>
+          ${
+            memberPrice !== null && memberPrice < sku.price
+              ? html`<div class="member">
+                  ${this._i18n.t(memberPrices.length > 1 ? 'lookup.memberPriceFrom' : 'lookup.memberPrice')}
+                  <strong>${money(memberPrice)}</strong>
+                </div>`
+              : html`<div class="member muted">${this._i18n.t('lookup.memberDiscount')}</div>`
+          }
+          <p class="picked">
+            ${this._i18n.t('lookup.thisTag', { color: sku.color, size: sku.size })} ·
+            ${sku.stock > 0 ? this._i18n.t('lookup.inStock', { count: sku.stock }) : this._i18n.t('lookup.outOfStock')}
+          </p>
+        </div>
+      </div>
+      ${this._grid()}
+    `;
+  }
+
+  private _photo() {
+    const style = this.styleDetail;
+    const first = style?.photos[0];
+    if (style && first && !this._photoFailed) {
+      return html`<div class="photo">
+        <img src=${photoUrl(style, first)} alt=${style.name} @error=${() => (this._photoFailed = true)} />
+      </div>`;
+    }
+    return html`<div class="photo" aria-hidden="true">
+      <div>
+        <svg viewBox="0 0 64 64"><path d="M32 10a6 6 0 1 1 6 6c-3 0-6 2-6 5v3L6 44c-3 2-2 6 2 6h48c4 0 5-4 2-6L32 24" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>
+        <div>${this._i18n.t('lookup.noPhoto')}</div>
+      </div>
+    </div>`;
+  }
+
+  private _grid() {
+    const style = this.styleDetail;
+    if (!style) return nothing;
+    const cells = new Map(style.skus.map((sku) => [`${sku.color}\u0000${sku.size}`, sku]));
+    return html`
+      <h3 id="grid-title">${this._i18n.t('lookup.stockHere')}</h3>
+      <div class="grid-wrap">
+        <table aria-labelledby="grid-title">
+          <thead>
+            <tr>
+              <th scope="col">${this._i18n.t('lookup.colorSize')}</th>
+              ${style.sizes.map((size) => html`<th scope="col">${size}</th>`)}
+            </tr>
+          </thead>
+          <tbody>
+            ${style.colors.map(
+              (color) => html`<tr>
+                <th scope="row">${color}</th>
+                ${style.sizes.map((size) => {
+                  const sku = cells.get(`${color}\u0000${size}`);
+                  const here = sku?.id === this.sku?.id ? ' this' : '';
+                  if (!sku?.active) return html`<td class="none${here}">—</td>`;
+                  if (sku.onHand <= 0)
+                    return html`<td class="out${here}" data-sku=${sku.id}>${this._i18n.t('lookup.none')}</td>`;
+                  return html`<td class=${`${sku.onHand < FEW ? 'few' : ''}${here}`} data-sku=${sku.id}>${sku.onHand}</td>`;
+                })}
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hg-lookup-product': HgLookupProduct;
+  }
+}
