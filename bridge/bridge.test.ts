@@ -136,7 +136,7 @@ describe('receipt printer on TCP 9100', () => {
     const printer = await fakePrinter();
     const admin = await watch(owner, ['print.status']);
     await startBridge([receiptPrinter(printer.port)]);
-    const job = queuePrint(store.ctx, terminal.id, {
+    const job = await queuePrint(store.ctx, terminal.id, {
       kind: 'receipt',
       document: sampleReceipt(),
       openDrawer: true,
@@ -166,7 +166,7 @@ describe('receipt printer on TCP 9100', () => {
     printer.state = 'paper_out';
     const admin = await watch(owner, ['print.status', 'device.status']);
     await startBridge([receiptPrinter(printer.port)]);
-    const job = queuePrint(store.ctx, terminal.id, {
+    const job = await queuePrint(store.ctx, terminal.id, {
       kind: 'receipt',
       document: sampleReceipt(),
       openDrawer: false,
@@ -186,7 +186,7 @@ describe('receipt printer on TCP 9100', () => {
     printer.state = 'silent';
     const admin = await watch(owner, ['print.status', 'device.status']);
     const bridge = await startBridge([receiptPrinter(printer.port)]);
-    const job = queuePrint(store.ctx, terminal.id, {
+    const job = await queuePrint(store.ctx, terminal.id, {
       kind: 'receipt',
       document: sampleReceipt(),
       openDrawer: false,
@@ -207,13 +207,16 @@ describe('receipt printer on TCP 9100', () => {
     printer.state = 'paper_out';
     const admin = await watch(owner, ['print.status']);
     const first = await startBridge([receiptPrinter(printer.port)]);
-    const jobs = [1, 2, 3].map((n) =>
-      queuePrint(store.ctx, terminal.id, {
-        kind: 'receipt',
-        document: sampleReceipt({ saleNumber: `S001-20261124-000${n}` }),
-        openDrawer: false,
-      }),
-    );
+    const jobs = [];
+    for (const n of [1, 2, 3]) {
+      jobs.push(
+        await queuePrint(store.ctx, terminal.id, {
+          kind: 'receipt',
+          document: sampleReceipt({ saleNumber: `S001-20261124-000${n}` }),
+          openDrawer: false,
+        }),
+      );
+    }
     for (const job of jobs)
       await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'queued');
     await first.stop();
@@ -236,7 +239,7 @@ describe('receipt printer on TCP 9100', () => {
     const printer = await fakePrinter();
     const admin = await watch(owner, ['print.status']);
     await startBridge([receiptPrinter(printer.port)]);
-    const job = queuePrint(store.ctx, terminal.id, {
+    const job = await queuePrint(store.ctx, terminal.id, {
       kind: 'receipt',
       document: sampleReceipt(),
       openDrawer: true,

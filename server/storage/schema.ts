@@ -53,6 +53,7 @@ export interface Database {
   carts: CartTable;
   shifts: ShiftTable;
   shift_cash_entries: ShiftCashEntryTable;
+  print_jobs: PrintJobTable;
 }
 
 export interface SchemaVersionTable {
@@ -782,4 +783,15 @@ export interface ShiftCashEntryTable {
   staff_id: string;
   approver_id: string | null;
   at: string;
+}
+
+export interface PrintJobTable {
+  /** The job id (a sale's receipt uses the sale id). */
+  id: string;
+  store_id: string;
+  terminal_id: string;
+  /** The whole job as JSON. */
+  job: string;
+  created_at: string;
+  collected_at: string | null;
 }

@@ -76,7 +76,9 @@ export const devicesCommands = [
     permission: 'device.status.report',
     summary: 'A bridge collects the print jobs it has not yet confirmed holding',
     params: z.strictObject({}),
-    handle: async ({ ctx, principal }) => ({ items: pendingPrintJobs(ctx, principal as DevicePrincipal) }),
+    handle: async ({ ctx, principal }) => ({
+      items: await pendingPrintJobs(ctx, principal as DevicePrincipal),
+    }),
   }),
   command({
     type: 'print/report',
@@ -88,7 +90,7 @@ export const devicesCommands = [
       reason: z.string().max(200).optional(),
     }),
     handle: async ({ ctx, principal, params }) => {
-      reportPrint(ctx, principal as DevicePrincipal, params.jobId, params.state, params.reason);
+      await reportPrint(ctx, principal as DevicePrincipal, params.jobId, params.state, params.reason);
       return null;
     },
   }),

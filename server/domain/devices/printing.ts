@@ -8,32 +8,21 @@ import { recordAudit } from '../audit/service.js';
 import type { Approver } from '../staff/approval.js';
 import { printJobSchema } from './print-schemas.js';
 
-/** Jobs a terminal's bridge has not yet confirmed it holds, oldest first, per terminal. */
-type Outbox = Map<string, PrintJob[]>;
 /** A bridge that stays away must not grow the server without bound. */
 export const MAX_PENDING_PER_TERMINAL = 200;
 
-const outboxes = new WeakMap<AppContext, Outbox>();
-function outboxOf(ctx: AppContext): Outbox {
-  let outbox = outboxes.get(ctx);
-  if (!outbox) {
-    outbox = new Map();
-    outboxes.set(ctx, outbox);
-  }
-  return outbox;
-}
-
 /**
- * Hands a print job to the bridge of a checkout terminal. The job waits here until the bridge
- * confirms it stored the job in its own queue (`print/report` queued), so a bridge that was
- * away collects it with `print/pending` when it reconnects. Checkout calls this after a sale.
+ * Hands a print job to the bridge of a checkout terminal. The job is kept in the database
+ * until the bridge reports it holds the job in its own queue (`print/report`), so a bridge
+ * that was away — or a server that restarted — still delivers it: the bridge collects it
+ * with `print/pending` when it connects. Checkout calls this after a sale.
  */
-export function queuePrint(
+export async function queuePrint(
   ctx: AppContext,
   terminalId: string,
   body: PrintJobBody,
   options: { jobId?: string } = {},
-): PrintJob {
+): Promise<PrintJob> {
   const checked = printJobSchema.safeParse({
     ...body,
     jobId: options.jobId ?? uuidv7(),
@@ -42,38 +31,87 @@ export function queuePrint(
   });
   if (!checked.success) throw validationError(checked.error, 'job');
   const job = checked.data;
-  const outbox = outboxOf(ctx);
-  const pending = outbox.get(terminalId) ?? [];
-  if (pending.some((waiting) => waiting.jobId === job.jobId)) return job;
-  pending.push(job);
-  if (pending.length > MAX_PENDING_PER_TERMINAL) {
-    const dropped = pending.shift();
-    ctx.log.warn({ terminalId, jobId: dropped?.jobId }, 'print outbox full: the oldest job was dropped');
-  }
-  outbox.set(terminalId, pending);
-  ctx.bus.publish('print.job', ctx.store.id, job);
+  const fresh = await ctx.storage.write(async (trx) => {
+    const seen = await trx
+      .selectFrom('print_jobs')
+      .select('id')
+      .where('id', '=', job.jobId)
+      .executeTakeFirst();
+    if (seen) return false;
+    const now = ctx.now().toISOString();
+    await trx
+      .insertInto('print_jobs')
+      .values({
+        id: job.jobId,
+        store_id: ctx.store.id,
+        terminal_id: terminalId,
+        job: JSON.stringify(job),
+        created_at: now,
+        collected_at: null,
+      })
+      .execute();
+    const waiting = await trx
+      .selectFrom('print_jobs')
+      .select('id')
+      .where('terminal_id', '=', terminalId)
+      .where('collected_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(MAX_PENDING_PER_TERMINAL)
+      .limit(1000)
+      .execute();
+    if (waiting.length > 0) {
+      await trx
+        .updateTable('print_jobs')
+        .set({ collected_at: now })
+        .where(
+          'id',
+          'in',
+          waiting.map((row) => row.id),
+        )
+        .execute();
+      ctx.log.warn(
+        { terminalId, dropped: waiting.length },
+        'print outbox full: the oldest jobs were dropped',
+      );
+    }
+    return true;
+  });
+  if (fresh) ctx.bus.publish('print.job', ctx.store.id, job);
   return job;
 }
 
-export function pendingPrintJobs(ctx: AppContext, bridge: DevicePrincipal): PrintJob[] {
+export async function pendingPrintJobs(ctx: AppContext, bridge: DevicePrincipal): Promise<PrintJob[]> {
   if (!bridge.terminalId) return [];
-  return [...(outboxOf(ctx).get(bridge.terminalId) ?? [])];
+  const rows = await ctx.storage.db
+    .selectFrom('print_jobs')
+    .select('job')
+    .where('terminal_id', '=', bridge.terminalId)
+    .where('collected_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => JSON.parse(row.job) as PrintJob);
 }
 
-/** A bridge says where a job is; once it holds the job, the server forgets it. */
-export function reportPrint(
+/** A bridge says where a job is; once it holds the job, the server stops offering it. */
+export async function reportPrint(
   ctx: AppContext,
   bridge: DevicePrincipal,
   jobId: string,
   state: PrintJobState,
   reason: string | undefined,
-): void {
+): Promise<void> {
   const terminalId = assertBound(bridge);
-  const pending = outboxOf(ctx).get(terminalId);
-  if (pending) {
-    const index = pending.findIndex((job) => job.jobId === jobId);
-    if (index >= 0) pending.splice(index, 1);
-  }
+  await ctx.storage.write((trx) =>
+    trx
+      .updateTable('print_jobs')
+      .set({ collected_at: ctx.now().toISOString() })
+      .where('id', '=', jobId)
+      .where('terminal_id', '=', terminalId)
+      .where('collected_at', 'is', null)
+      .execute(),
+  );
   ctx.bus.publish('print.status', ctx.store.id, {
     terminalId,
     deviceId: bridge.deviceId,

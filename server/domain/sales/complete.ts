@@ -611,16 +611,16 @@ export async function replaySale(
 }
 
 /** Hands the receipt to the terminal's bridge, after commit. A printing problem never undoes a sale. */
-export function printReceipt(
+export async function printReceipt(
   ctx: AppContext,
   terminalId: string | null,
   receipt: ReceiptDocument,
   jobId: string,
   openDrawer: boolean,
-): void {
+): Promise<void> {
   if (!terminalId) return;
   try {
-    queuePrint(ctx, terminalId, { kind: 'receipt', document: receipt, openDrawer }, { jobId });
+    await queuePrint(ctx, terminalId, { kind: 'receipt', document: receipt, openDrawer }, { jobId });
   } catch (error) {
     ctx.log.warn({ err: error, jobId }, 'the receipt could not be queued for printing');
   }
@@ -689,7 +689,7 @@ export async function completeSale(
   }
   outbox.publish(ctx.bus, ctx.store.id);
   if (outcome.receipt) {
-    printReceipt(
+    await printReceipt(
       ctx,
       staff.deviceId,
       outcome.receipt,

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { Outbox } from '../../events/outbox.js';
 import { notFound } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
 import type { Approval } from './approvals.js';
@@ -103,6 +104,19 @@ export async function exchangeSale(
         hash,
         credit: { amount: credit, returnId: input.id },
       });
+      await recordAudit(trx, ctx, {
+        kind: 'sale.exchanged',
+        staffId: staff.staffId,
+        approverId: approvals.approver?.staffId ?? null,
+        deviceId: staff.deviceId,
+        subjectType: 'sale',
+        subjectId: originalSaleId,
+        detail: {
+          returnId: input.id,
+          saleId: input.saleId,
+          difference: sold.sale.total - (back.result.amount - back.result.keptBack),
+        },
+      });
       return {
         replayed: false,
         result: {
@@ -119,9 +133,9 @@ export async function exchangeSale(
   }
   outbox.publish(ctx.bus, ctx.store.id);
   const [refundReceipt, saleReceipt] = outcome.receipts;
-  if (refundReceipt) printReceipt(ctx, staff.deviceId, refundReceipt, input.id, false);
+  if (refundReceipt) await printReceipt(ctx, staff.deviceId, refundReceipt, input.id, false);
   if (saleReceipt)
-    printReceipt(
+    await printReceipt(
       ctx,
       staff.deviceId,
       saleReceipt,

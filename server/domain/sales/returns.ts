@@ -560,7 +560,7 @@ export async function returnSale(
   });
   outbox.publish(ctx.bus, ctx.store.id);
   if (outcome.receipt)
-    printReceipt(
+    await printReceipt(
       ctx,
       staff.deviceId,
       outcome.receipt,
@@ -753,6 +753,6 @@ export async function receiptlessReturn(
     return { replayed: false, result, receipt };
   });
   outbox.publish(ctx.bus, ctx.store.id);
-  if (outcome.receipt) printReceipt(ctx, staff.deviceId, outcome.receipt, input.id, true);
+  if (outcome.receipt) await printReceipt(ctx, staff.deviceId, outcome.receipt, input.id, true);
   return { replayed: outcome.replayed, result: outcome.result };
 }

@@ -46,6 +46,34 @@ export async function voidSale(
         },
       );
     }
+    if (sale.exchange_of) {
+      throw new ApiError(
+        'business_rule',
+        `Sale ${sale.number} settled an exchange; take the goods back as a return.`,
+        {
+          saleId: 'part of an exchange',
+        },
+      );
+    }
+    if (sale.device_id) {
+      // A sale rung up during a shift can be voided only while that shift is still open.
+      const shift = await trx
+        .selectFrom('shifts')
+        .select(['status'])
+        .where('terminal_id', '=', sale.device_id)
+        .where('opened_at', '<=', sale.at)
+        .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', sale.at)]))
+        .executeTakeFirst();
+      if (shift?.status === 'closed') {
+        throw new ApiError(
+          'business_rule',
+          `The shift of sale ${sale.number} is closed; take the goods back as a return.`,
+          {
+            saleId: 'shift closed',
+          },
+        );
+      }
+    }
     const returned = await trx
       .selectFrom('returns')
       .select('id')

@@ -5,6 +5,15 @@ import { members } from './0003_members.js';
 import { sales } from './0004_sales.js';
 import { gifts } from './0005_gifts.js';
 import { cartsAndShifts } from './0006_carts_shifts.js';
+import { printJobs } from './0008_print_jobs.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [foundation, catalog, members, sales, gifts, cartsAndShifts];
+export const MIGRATIONS: readonly Migration[] = [
+  foundation,
+  catalog,
+  members,
+  sales,
+  gifts,
+  cartsAndShifts,
+  printJobs,
+];
