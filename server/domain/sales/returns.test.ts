@@ -287,7 +287,9 @@ describe('exchanges', () => {
       { method: 'cash', amount: 20000 },
     ]);
     const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.exchanged', { token: shop.owner });
-    expect(audit.body.items.map((row: { detail: { difference: number } }) => row.detail.difference)).toEqual([-20000, 10000]);
+    expect(audit.body.items.map((row: { detail: { difference: number } }) => row.detail.difference)).toEqual([
+      -20000, 10000,
+    ]);
     const voidExchange = await call(shop.store, 'POST', `/api/sales/${cheaper.body.sale.id}/void`, {
       token: shop.owner,
       body: { reason: '换错了' },

@@ -99,7 +99,10 @@ describe('shifts', () => {
 describe('voids and shifts', () => {
   it('voids a sale while its shift is open, and refuses once the shift is closed', async () => {
     await post('/api/shifts', { openingFloat: 0 });
-    const approval = { 'Hanger-Approval-User': shop.manager.username, 'Hanger-Approval-Pin': shop.manager.pin };
+    const approval = {
+      'Hanger-Approval-User': shop.manager.username,
+      'Hanger-Approval-Pin': shop.manager.pin,
+    };
     const sale = async () =>
       (
         await post('/api/sales', {
@@ -109,11 +112,19 @@ describe('voids and shifts', () => {
         })
       ).body.id as string;
     const first = await sale();
-    const voided = await call(shop.store, 'POST', `/api/sales/${first}/void`, { token: till, body: { reason: '收错款' }, headers: approval });
+    const voided = await call(shop.store, 'POST', `/api/sales/${first}/void`, {
+      token: till,
+      body: { reason: '收错款' },
+      headers: approval,
+    });
     expect(voided.status).toBe(200);
     const second = await sale();
     await post('/api/shifts/current/close', { countedCash: 10000 });
-    const late = await call(shop.store, 'POST', `/api/sales/${second}/void`, { token: till, body: { reason: '收错款' }, headers: approval });
+    const late = await call(shop.store, 'POST', `/api/sales/${second}/void`, {
+      token: till,
+      body: { reason: '收错款' },
+      headers: approval,
+    });
     expect(late.status).toBe(422);
     expect(late.body.error.fields).toEqual({ saleId: 'shift closed' });
   });
