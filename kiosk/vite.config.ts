@@ -27,7 +27,11 @@ export default defineConfig({
       // Lit, i18next, the catalogues and the shared elements: one chunk every screen loads.
       output: {
         codeSplitting: {
-          groups: [{ name: 'shared', test: /\/(node_modules|kiosk\/src\/(components|data|i18n|styles))\// }],
+          groups: [
+            // Chart.js only for the admin page's reports: kept out of what the kiosks load.
+            { name: 'charts', test: /\/node_modules\/(chart\.js|@kurkle)\//, priority: 1 },
+            { name: 'shared', test: /\/(node_modules|kiosk\/src\/(components|data|i18n|styles))\// },
+          ],
         },
       },
     },

@@ -8,9 +8,11 @@ import { devicesRoutes } from './domain/devices/routes.js';
 import { inventoryRoutes } from './domain/inventory/routes.js';
 import { loyaltyRoutes } from './domain/loyalty/routes.js';
 import { membersRoutes } from './domain/members/routes.js';
+import { reportsRoutes } from './domain/reports/routes.js';
 import { salesRoutes } from './domain/sales/routes.js';
 import { shiftsRoutes } from './domain/shifts/routes.js';
 import { staffRoutes } from './domain/staff/routes.js';
+import { backupRoutes } from './http/backup-route.js';
 import { BODY_LIMIT, errorHandler } from './http/error-handler.js';
 import { ApiError } from './http/errors.js';
 import { exportRoutes } from './http/export-route.js';
@@ -31,8 +33,10 @@ export const ROUTES: readonly RouteSpec[] = [
   ...membersRoutes,
   ...loyaltyRoutes,
   ...exportRoutes,
+  ...backupRoutes,
   ...salesRoutes,
   ...shiftsRoutes,
+  ...reportsRoutes,
 ];
 
 /** The four screens, each a page of the kiosk build. */

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { member, memberState, onHand, openShop, type Shop, sell } from './domain/sales/test-shop.js';
 import { call, ownerToken } from './testing/client.js';
 import { startTestStore, type TestStore } from './testing/harness.js';
 import { seedShop } from './testing/proofs.js';
@@ -71,5 +73,86 @@ describe('many terminals at once', () => {
     expect(tally(replies.map((r) => r.status))).toEqual({ 201: 10, 409: 90 });
     expect((await call(store, 'GET', `/api/skus/${skuId}/stock`, { token: owner })).body.onHand).toBe(0);
     expect((await call(store, 'GET', '/api/stock/check', { token: owner })).body.mismatches).toEqual([]);
+  });
+});
+
+describe('many terminals selling at once (POST /api/sales)', () => {
+  let shop: Shop;
+  beforeAll(async () => {
+    shop = await openShop();
+  });
+  afterAll(() => shop.store.close());
+
+  it('the last 10 units sold by 100 simultaneous sales when stock may not go negative: exactly 10', async () => {
+    const settings = await call(shop.store, 'PUT', '/api/stock/settings', {
+      token: shop.owner,
+      body: { negativeStock: 'refuse' },
+    });
+    expect(settings.status).toBe(200);
+    const skuId = shop.shirt.skus[0]?.id as string;
+    expect(await onHand(shop, skuId)).toBe(10);
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        sell(shop, { lines: [{ skuId, qty: 1 }], payments: [{ method: 'cash', amount: 10000 }] }),
+      ),
+    );
+    expect(tally(replies.map((r) => r.status))).toEqual({ 201: 10, 409: 90 });
+    expect(await onHand(shop, skuId)).toBe(0);
+    const check = await call(shop.store, 'GET', '/api/stock/check', { token: shop.owner });
+    expect(check.body.mismatches).toEqual([]);
+    await call(shop.store, 'PUT', '/api/stock/settings', {
+      token: shop.owner,
+      body: { negativeStock: 'allow' },
+    });
+  });
+
+  it('20 simultaneous resends of one sale (same id, same body): one sale, the same answer each time', async () => {
+    const skuId = shop.dress.skus[0]?.id as string;
+    const stock = await onHand(shop, skuId);
+    const body = {
+      id: randomUUID(),
+      lines: [{ skuId, qty: 1 }],
+      payments: [{ method: 'cash', amount: 30000 }],
+    };
+    const replies = await Promise.all(Array.from({ length: 20 }, () => sell(shop, body)));
+    expect(tally(replies.map((r) => r.status))).toEqual({ 200: 19, 201: 1 });
+    expect(new Set(replies.map((r) => r.body.id))).toEqual(new Set([body.id]));
+    expect(new Set(replies.map((r) => r.body.number)).size).toBe(1);
+    expect(await onHand(shop, skuId)).toBe(stock - 1);
+    const db = shop.store.ctx.storage.sqlite;
+    expect(db?.prepare('select count(*) from sales where id = ?').pluck().get(body.id)).toBe(1);
+    expect(db?.prepare('select count(*) from sale_lines where sale_id = ?').pluck().get(body.id)).toBe(1);
+  });
+
+  it('100 simultaneous sales paid with stored value on a balance that covers 40: exactly 40, balance 0', async () => {
+    const memberId = await member(shop, 400000);
+    const balance = (await memberState(shop, memberId)).storedValue;
+    expect(balance % 40).toBe(0);
+    const share = balance / 40;
+    const skuId = shop.dress.skus[1]?.id as string;
+    // The member's price of the dress, so each sale pays `share` from stored value and the rest in cash.
+    const quote = await call(shop.store, 'POST', '/api/sales/quote', {
+      token: shop.cashier.token,
+      body: { memberId, lines: [{ skuId, qty: 1 }] },
+    });
+    expect(quote.status).toBe(200);
+    const total = quote.body.total as number;
+    expect(total).toBeGreaterThanOrEqual(share);
+    const payments =
+      total === share
+        ? [{ method: 'stored_value', amount: share }]
+        : [
+            { method: 'stored_value', amount: share },
+            { method: 'cash', amount: total - share },
+          ];
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, () => sell(shop, { memberId, lines: [{ skuId, qty: 1 }], payments })),
+    );
+    expect(tally(replies.map((r) => r.status))).toEqual({ 201: 40, 409: 60 });
+    expect((await memberState(shop, memberId)).storedValue).toBe(0);
+    const ledger = await call(shop.store, 'GET', '/api/loyalty/ledger-check', { token: shop.owner });
+    expect(ledger.body.ok).toBe(true);
+    const stock = await call(shop.store, 'GET', '/api/stock/check', { token: shop.owner });
+    expect(stock.body.mismatches).toEqual([]);
   });
 });

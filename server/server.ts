@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp, KIOSK_DIST } from './app.js';
 import type { AppContext } from './context.js';
@@ -12,6 +13,7 @@ import { membersCommands } from './domain/members/commands.js';
 import { salesCommands } from './domain/sales/commands.js';
 import { shiftsCommands } from './domain/shifts/routes.js';
 import { staffCommands } from './domain/staff/commands.js';
+import { ensureCertificate } from './http/tls.js';
 import type { CommandSpec } from './ws/command.js';
 import { type HubOptions, WsHub } from './ws/hub.js';
 
@@ -45,7 +47,9 @@ export interface ServeOptions extends HubOptions {
 
 export async function serve(ctx: AppContext, options: ServeOptions): Promise<RunningServer> {
   const app = createApp(ctx, options.kioskDir ?? KIOSK_DIST);
-  const server = createServer(app);
+  // HTTPS for the LAN when config.json says so; the WebSocket upgrade rides on it (wss).
+  const tls = ctx.config.https.enabled ? ensureCertificate(ctx.dataDir) : null;
+  const server: Server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
   const hub = new WsHub(ctx, server, COMMANDS, options);
   await new Promise<void>((resolve, reject) => {
@@ -59,7 +63,7 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
     server,
     hub,
     port,
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`,
     close() {
       closing ??= (async () => {
         await hub.close();

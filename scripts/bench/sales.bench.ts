@@ -39,7 +39,7 @@ function percentile(sorted: readonly number[], p: number): number {
  * payment each, spread over the days before the benchmark: the indexes a sale touches
  * (number, member history, day) are chain-sized.
  */
-function seedSales(file: string, ctx: AppContext, sales: number): void {
+export function seedSales(file: string, ctx: AppContext, sales: number): void {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');

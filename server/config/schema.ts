@@ -129,6 +129,8 @@ export const configSchema = z
           .default(12),
       })
       .prefault({}),
+    /** HTTPS (and wss) with a self-signed certificate made on the first start in `<data>/tls/`. */
+    https: z.object({ enabled: z.boolean().default(false) }).prefault({}),
     /** Online backups into `<data>/backups` (HANGER_BACKUP_PASSPHRASE encrypts them). */
     backups: z
       .object({

@@ -54,6 +54,10 @@ export interface Database {
   shifts: ShiftTable;
   shift_cash_entries: ShiftCashEntryTable;
   print_jobs: PrintJobTable;
+  segments: SegmentTable;
+  marketing_channels: MarketingChannelTable;
+  campaigns: CampaignTable;
+  campaign_messages: CampaignMessageTable;
 }
 
 export interface SchemaVersionTable {
@@ -794,4 +798,44 @@ export interface PrintJobTable {
   job: string;
   created_at: string;
   collected_at: string | null;
+}
+
+export interface SegmentTable {
+  id: string;
+  store_id: string;
+  name: string;
+  definition: string;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+}
+
+export interface MarketingChannelTable {
+  store_id: string;
+  channel: string;
+  url: string;
+  token: string | null;
+  updated_at: string;
+}
+
+export interface CampaignTable {
+  id: string;
+  store_id: string;
+  name: string;
+  channel: string;
+  template: string;
+  definition: string;
+  coupon_template_id: string | null;
+  sent_at: string;
+  sent_by: string | null;
+}
+
+export interface CampaignMessageTable {
+  id: string;
+  campaign_id: string;
+  member_id: string;
+  body: string;
+  status: string;
+  error: string | null;
+  at: string;
 }

@@ -45,6 +45,7 @@ export const AUDIT_KINDS = [
   'member.imported',
   'member.exported',
   'data.exported',
+  'backup.made',
   'member.pin_locked',
   'stored_value.topped_up',
   'stored_value.paid',

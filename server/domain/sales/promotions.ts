@@ -86,6 +86,8 @@ export interface PromotionView {
   active: boolean;
   createdAt: string;
   updatedAt: string;
+  /** When it was ended for good (`DELETE`); null while it can still run. */
+  archivedAt: string | null;
   /** The whole definition, as written. */
   promotion: Promotion;
 }
@@ -104,6 +106,7 @@ function view(row: PromotionRow): PromotionView {
     active: row.active === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    archivedAt: row.archived_at,
     promotion: toPromotion(row),
   };
 }
@@ -125,13 +128,18 @@ export async function activePromotions(db: Kysely<Database>, ctx: AppContext): P
   return rows.map(toPromotion);
 }
 
-export async function listPromotions(ctx: AppContext, all: boolean): Promise<PromotionView[]> {
+/** Active ones; with `all` also the paused; with `archived` only the ended ones. */
+export async function listPromotions(
+  ctx: AppContext,
+  all: boolean,
+  archived = false,
+): Promise<PromotionView[]> {
   let query = ctx.storage.db
     .selectFrom('promotions')
     .selectAll()
     .where('store_id', '=', ctx.store.id)
-    .where('archived_at', 'is', null);
-  if (!all) query = query.where('active', '=', 1);
+    .where('archived_at', archived ? 'is not' : 'is', null);
+  if (!all && !archived) query = query.where('active', '=', 1);
   const rows = await query.orderBy('priority').orderBy('id').execute();
   return rows.map(view);
 }

@@ -6,7 +6,14 @@ import { priceInForce } from '../catalog/price-in-force.js';
 import { loadSettings } from '../loyalty/settings.js';
 import { birthdayText } from '../members/view.js';
 import { priceCart } from '../pricing/engine.js';
-import type { CartLine, CouponOffer, Discount, PricingInput, PricingMember } from '../pricing/types.js';
+import type {
+  CartLine,
+  CouponOffer,
+  Discount,
+  PricingInput,
+  PricingMember,
+  Promotion,
+} from '../pricing/types.js';
 import { activePromotions } from './promotions.js';
 import type { SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
@@ -281,6 +288,8 @@ export async function priceRequest(
   db: Kysely<Database>,
   ctx: AppContext,
   request: CartRequest,
+  /** Changes the promotions in force for this pricing only (a draft tried on a cart); nothing is stored. */
+  promotionsFor: (active: Promotion[]) => Promotion[] = (active) => active,
 ): Promise<PricedCart> {
   const skus = await skusForLines(db, ctx, request.lines);
   for (const [i, sku] of skus.entries()) {
@@ -311,7 +320,7 @@ export async function priceRequest(
       ctx,
       skus.map((sku) => sku.categoryId),
     ),
-    activePromotions(db, ctx),
+    activePromotions(db, ctx).then(promotionsFor),
     couponOffers(db, ctx, request.couponCodes, member?.id ?? null),
     salesSettings(db, ctx),
     request.redeemPoints > 0 ? loadSettings(db) : Promise.resolve(null),

@@ -5,6 +5,7 @@ import { approvalOf } from './approvals.js';
 import { completeSale, PriceChangedError } from './complete.js';
 import { EXCEPTION_KINDS, listExceptions } from './exceptions.js';
 import { exchangeSale } from './exchange.js';
+import { previewBody, previewPromotion } from './preview.js';
 import {
   archivePromotion,
   getPromotion,
@@ -198,9 +199,14 @@ export const salesRoutes = [
     method: 'get',
     path: '/api/promotions',
     permission: 'sale.read',
-    summary: 'Promotions (active ones; ?all=true also the paused)',
-    query: z.strictObject({ all: z.enum(['true', 'false']).optional() }),
-    handle: async ({ ctx, query }) => ({ items: await listPromotions(ctx, query.all === 'true') }),
+    summary: 'Promotions (active ones; ?all=true also the paused; ?archived=true the ended ones)',
+    query: z.strictObject({
+      all: z.enum(['true', 'false']).optional(),
+      archived: z.enum(['true', 'false']).optional(),
+    }),
+    handle: async ({ ctx, query }) => ({
+      items: await listPromotions(ctx, query.all === 'true', query.archived === 'true'),
+    }),
   }),
   route({
     method: 'post',
@@ -213,6 +219,14 @@ export const salesRoutes = [
       assertStaff(principal);
       return savePromotion(ctx, null, body, principal.staffId);
     },
+  }),
+  route({
+    method: 'post',
+    path: '/api/promotions/preview',
+    permission: 'promotion.manage',
+    summary: 'Try a draft promotion on a cart: the cart priced before and after it, nothing stored',
+    body: previewBody,
+    handle: ({ ctx, body }) => previewPromotion(ctx, body),
   }),
   route({
     method: 'get',

@@ -10,7 +10,12 @@ export const staffCommands = [
     // The store's name too: the customer display's idle screen shows it.
     handle: async ({ ctx, principal }) => ({
       principal,
-      store: { code: ctx.store.code, name: ctx.store.name },
+      store: {
+        code: ctx.store.code,
+        name: ctx.store.name,
+        timeZone: ctx.store.timeZone,
+        currency: ctx.store.currency,
+      },
     }),
   }),
 ];

@@ -69,6 +69,12 @@ export const PERMISSIONS = {
   'shift.read': ['owner', 'manager', 'cashier'],
   /** Day-end Z reports of the store. */
   'report.day': ['owner', 'manager'],
+  /** Sales, stock, member, promotion and coupon reports over a date range, with exports. */
+  'report.read': ['owner', 'manager'],
+  /** Save and delete member segments. */
+  'segment.manage': ['owner', 'manager'],
+  /** Campaign gateways, sending campaigns and their send logs (with phone numbers). */
+  'marketing.manage': ['owner'],
   /** Find sales by id, receipt number or member; read promotions and the sales settings. */
   'sale.read': ['owner', 'manager', 'cashier'],
   /** Promotions and the sales settings (return window, cashier discount limit, 抹零). */
@@ -80,6 +86,8 @@ export const PERMISSIONS = {
   'price.override': ['owner', 'manager'],
   'discount.beyond_limit': ['owner', 'manager'],
   'data.export': ['owner'],
+  /** List the database backups and make one now. */
+  'backup.manage': ['owner'],
   /** Open the cash drawer without a sale ("no sale"). */
   'drawer.open': ['owner', 'manager'],
 } as const satisfies Record<string, readonly Actor[]>;

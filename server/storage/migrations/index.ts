@@ -5,6 +5,7 @@ import { members } from './0003_members.js';
 import { sales } from './0004_sales.js';
 import { gifts } from './0005_gifts.js';
 import { cartsAndShifts } from './0006_carts_shifts.js';
+import { reports } from './0007_reports.js';
 import { printJobs } from './0008_print_jobs.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
@@ -15,5 +16,6 @@ export const MIGRATIONS: readonly Migration[] = [
   sales,
   gifts,
   cartsAndShifts,
+  reports,
   printJobs,
 ];

@@ -13,12 +13,16 @@ import type { MessageKey } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { AdminContext } from './context.js';
 import './sections/hg-admin-audit.js';
+import './sections/hg-admin-backups.js';
 import './sections/hg-admin-catalog.js';
 import './sections/hg-admin-dashboard.js';
 import './sections/hg-admin-devices.js';
 import './sections/hg-admin-inventory.js';
 import './sections/hg-admin-loyalty.js';
 import './sections/hg-admin-members.js';
+import './sections/hg-admin-promotions.js';
+import './sections/hg-admin-reports.js';
+import './sections/hg-admin-settings.js';
 import './sections/hg-admin-staff.js';
 
 /** The sections of the admin page, in the order of the left navigation. */
@@ -30,7 +34,11 @@ export const SECTIONS = [
   'inventory',
   'members',
   'loyalty',
+  'promotions',
+  'reports',
   'audit',
+  'backups',
+  'settings',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -235,8 +243,16 @@ export class HgAdminApp extends LitElement {
         return html`<hg-admin-members .ctx=${ctx}></hg-admin-members>`;
       case 'loyalty':
         return html`<hg-admin-loyalty .ctx=${ctx}></hg-admin-loyalty>`;
+      case 'reports':
+        return html`<hg-admin-reports .ctx=${ctx}></hg-admin-reports>`;
       case 'audit':
         return html`<hg-admin-audit .ctx=${ctx}></hg-admin-audit>`;
+      case 'promotions':
+        return html`<hg-admin-promotions .ctx=${ctx}></hg-admin-promotions>`;
+      case 'backups':
+        return html`<hg-admin-backups .ctx=${ctx}></hg-admin-backups>`;
+      case 'settings':
+        return html`<hg-admin-settings .ctx=${ctx}></hg-admin-settings>`;
       default:
         return html`<hg-admin-dashboard .ctx=${ctx}></hg-admin-dashboard>`;
     }

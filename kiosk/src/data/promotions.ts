@@ -1,0 +1,165 @@
+import type { Quote } from '../../../server/domain/sales/quote.js';
+import { type ApiAuth, call } from './http.js';
+
+export type { Quote };
+
+export type PromotionKind =
+  | 'percent_off'
+  | 'member_day'
+  | 'fixed_price'
+  | 'nth_item'
+  | 'bundle'
+  | 'spend_save';
+export const PROMOTION_KINDS: readonly PromotionKind[] = [
+  'percent_off',
+  'member_day',
+  'fixed_price',
+  'nth_item',
+  'bundle',
+  'spend_save',
+];
+
+/** When and to what a promotion applies; every condition given must hold. */
+export interface PromotionConditions {
+  from?: string;
+  to?: string;
+  /** 1 = Monday … 7 = Sunday. */
+  weekdays?: number[];
+  daysOfMonth?: number[];
+  hours?: { from: string; to: string };
+  tiers?: string[];
+  membersOnly?: boolean;
+  includeCategories?: string[];
+  excludeCategories?: string[];
+  includeStyles?: string[];
+  excludeStyles?: string[];
+  includeSpecialPrice?: boolean;
+  minQty?: number;
+}
+
+/** A promotion as the owner writes it (`POST /api/promotions`). Money in fen, rates in basis points off. */
+export interface PromotionDraft {
+  kind: PromotionKind;
+  label: string;
+  priority: number;
+  exclusiveGroup: string | null;
+  stacksWithTierDiscount: boolean;
+  conditions: PromotionConditions;
+  active: boolean;
+  offBp?: number;
+  price?: number;
+  n?: number;
+  qty?: number;
+  steps?: { threshold: number; off: number }[];
+  repeat?: boolean;
+  maxTimes?: number;
+}
+
+export interface PromotionView {
+  id: string;
+  kind: PromotionKind;
+  label: string;
+  priority: number;
+  exclusiveGroup: string | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  promotion: Omit<PromotionDraft, 'active'> & { id: string };
+}
+
+export interface PromotionPreview {
+  before: Quote;
+  after: Quote;
+  draftId: string;
+}
+
+export interface PreviewLine {
+  barcode: string;
+  qty: number;
+}
+
+/** Active and paused promotions, or (`archived`) the ended ones. */
+export async function listPromotions(auth: ApiAuth, archived = false): Promise<PromotionView[]> {
+  const query = archived ? { archived: true } : { all: true };
+  return (await call<{ items: PromotionView[] }>(auth, 'GET', '/api/promotions', { query })).items;
+}
+
+/** Creates (id null) or replaces a promotion. */
+export function savePromotion(
+  auth: ApiAuth,
+  id: string | null,
+  draft: PromotionDraft,
+): Promise<PromotionView> {
+  return id === null
+    ? call(auth, 'POST', '/api/promotions', { body: draft })
+    : call(auth, 'PUT', `/api/promotions/${encodeURIComponent(id)}`, { body: draft });
+}
+
+/** Ends a promotion for good. */
+export function archivePromotion(auth: ApiAuth, id: string): Promise<void> {
+  return call(auth, 'DELETE', `/api/promotions/${encodeURIComponent(id)}`);
+}
+
+/** The cart priced before and after the draft; nothing is stored. */
+export function previewPromotion(
+  auth: ApiAuth,
+  input: { id?: string; promotion: PromotionDraft; memberId?: string; lines: PreviewLine[] },
+): Promise<PromotionPreview> {
+  return call(auth, 'POST', '/api/promotions/preview', { body: input });
+}
+
+export type CouponTrigger = 'manual' | 'signup' | 'birthday' | 'tier_upgrade';
+
+export interface CouponTemplate {
+  id: string;
+  name: string;
+  kind: 'amount' | 'percent';
+  /** Fen off for `amount`, percent off for `percent`. */
+  value: number;
+  minSpend: number;
+  categories: string[];
+  styles: string[];
+  validFrom: string | null;
+  validTo: string | null;
+  validDays: number | null;
+  perMemberLimit: number | null;
+  trigger: CouponTrigger;
+  triggerTierCode: string | null;
+  active: boolean;
+}
+
+export interface NewCouponTemplate {
+  name: string;
+  kind: 'amount' | 'percent';
+  value: number;
+  minSpend: number;
+  validDays?: number;
+  validTo?: string;
+  perMemberLimit: number | null;
+  trigger: CouponTrigger;
+  triggerTierCode?: string;
+  active: boolean;
+}
+
+export async function listCouponTemplates(auth: ApiAuth): Promise<CouponTemplate[]> {
+  return (await call<{ items: CouponTemplate[] }>(auth, 'GET', '/api/coupon-templates')).items;
+}
+
+export function createCouponTemplate(auth: ApiAuth, template: NewCouponTemplate): Promise<CouponTemplate> {
+  return call(auth, 'POST', '/api/coupon-templates', { body: template });
+}
+
+export interface IssueResult {
+  issued: { memberId: string; code: string }[];
+  skipped: { memberId: string; why: string }[];
+}
+
+/** Issues a template's coupons to listed members or to a segment (tier and/or tag). */
+export function issueCoupons(
+  auth: ApiAuth,
+  templateId: string,
+  to: { memberIds: string[] } | { segment: { tierCode?: string; tag?: string } },
+): Promise<IssueResult> {
+  return call(auth, 'POST', '/api/coupons/issue', { body: { templateId, ...to } });
+}

@@ -1,0 +1,144 @@
+import { type ApiAuth, call, send, withQuery } from './http.js';
+
+/** How a column reads: money is integer fen. */
+export type ColumnKind = 'text' | 'int' | 'money' | 'percent';
+export interface ReportColumn {
+  key: string;
+  label: string;
+  kind: ColumnKind;
+}
+export type ReportCell = string | number | null;
+export type ReportRow = Record<string, ReportCell>;
+
+/** One report of `GET /api/reports/<name>`. */
+export interface Report {
+  name: string;
+  from: string;
+  to: string;
+  columns: ReportColumn[];
+  rows: ReportRow[];
+  totals?: ReportRow;
+  meta?: Record<string, ReportCell>;
+}
+
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+/** The reports the admin page lists as tables, in menu order. */
+export const TABLE_REPORTS = [
+  'sales-by-day',
+  'sales-by-hour',
+  'sales-by-weekday',
+  'sales-by-category',
+  'sales-by-style',
+  'sales-by-colour',
+  'size-curve',
+  'sales-by-staff',
+  'sales-by-payment',
+  'best-sellers',
+  'slow-sellers',
+  'gross-margin',
+  'discounts',
+  'promotions',
+  'coupons',
+  'returns',
+  'stock-value',
+  'members',
+  'rfm-segments',
+  'rfm',
+  'dormant',
+  'tiers',
+  'liabilities',
+] as const;
+export type ReportName = (typeof TABLE_REPORTS)[number];
+
+export function report(auth: ApiAuth, name: ReportName, range: DayRange): Promise<Report> {
+  return call<Report>(auth, 'GET', `/api/reports/${name}`, { query: { ...range } });
+}
+
+/** The report as a CSV or XLSX file, with the name the server gave it. */
+export async function reportFile(
+  auth: ApiAuth,
+  name: ReportName,
+  range: DayRange,
+  format: 'csv' | 'xlsx',
+): Promise<{ blob: Blob; fileName: string }> {
+  const response = await send(auth, 'GET', withQuery(`/api/reports/${name}`, { ...range, format }));
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `${name}.${format}`;
+  return { blob: await response.blob(), fileName };
+}
+
+/** Conditions of a member segment (all must hold; inside a list any value will do). */
+export interface SegmentDefinition {
+  tiers?: string[];
+  tags?: string[];
+  sizes?: string[];
+  categories?: string[];
+  rfmSegments?: string[];
+  birthdayMonths?: number[];
+  daysSinceLastVisit?: { min?: number; max?: number };
+  spend?: { min?: number; max?: number };
+}
+
+export interface SegmentMember {
+  memberId: string;
+  number: number;
+  name: string;
+  tier: string;
+  segment: string;
+  lastDay: string | null;
+  daysSince: number | null;
+  spend: number;
+}
+
+export interface SavedSegment {
+  id: string;
+  name: string;
+  definition: SegmentDefinition;
+  count: number;
+}
+
+export const RFM_SEGMENTS = [
+  'champions',
+  'loyal',
+  'new',
+  'potential',
+  'need_attention',
+  'at_risk',
+  'hibernating',
+  'lost',
+] as const;
+
+export function previewSegment(
+  auth: ApiAuth,
+  definition: SegmentDefinition,
+  signal?: AbortSignal,
+): Promise<{ count: number; members: SegmentMember[] }> {
+  return call(auth, 'POST', '/api/segments/preview', { body: { definition }, ...(signal && { signal }) });
+}
+
+export async function listSegments(auth: ApiAuth): Promise<SavedSegment[]> {
+  return (await call<{ items: SavedSegment[] }>(auth, 'GET', '/api/segments')).items;
+}
+
+export function saveSegment(
+  auth: ApiAuth,
+  name: string,
+  definition: SegmentDefinition,
+): Promise<SavedSegment> {
+  return call(auth, 'POST', '/api/segments', { body: { name, definition } });
+}
+
+export function deleteSegment(auth: ApiAuth, id: string): Promise<void> {
+  return call(auth, 'DELETE', `/api/segments/${id}`);
+}
+
+export async function segmentFile(auth: ApiAuth, id: string): Promise<{ blob: Blob; fileName: string }> {
+  const response = await send(auth, 'GET', `/api/segments/${id}/members?format=csv`);
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? 'segment.csv';
+  return { blob: await response.blob(), fileName };
+}

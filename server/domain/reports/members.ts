@@ -1,0 +1,380 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../storage/schema.js';
+import { pointsValue } from '../loyalty/points.js';
+import { loadSettings } from '../loyalty/settings.js';
+import { storedValueLiability } from '../loyalty/stored-value.js';
+import { addDays, type DayRange, daysBetween } from './range.js';
+import { int, money, pct, percent, type Report, type Row, text } from './table.js';
+
+/**
+ * Member analytics: what members bring, how many come back, RFM scores and segments, who has
+ * gone quiet, tiers, and what the shop owes members in points and stored value.
+ */
+type Db = Kysely<Database>;
+
+async function rows<T>(db: Db, query: RawBuilder<T>): Promise<T[]> {
+  return (await query.execute(db)).rows;
+}
+const n = (value: unknown): number => Number(value ?? 0);
+
+const counted = (ctx: AppContext) =>
+  sql`s.store_id = ${ctx.store.id} and s.training = 0 and s.status <> 'voided'`;
+
+/** Points and stored value owed to members at the end of the store day `at`, from the ledgers. */
+/** Chain-wide, like the ledgers (members belong to the chain). */
+export async function liabilitiesAt(db: Db, endAt: string) {
+  const [points] = await rows(
+    db,
+    sql<{
+      points: number;
+    }>`select coalesce(sum(delta), 0) as points from points_movements where at < ${endAt}`,
+  );
+  const settings = await loadSettings(db);
+  const lastInstant = new Date(Date.parse(endAt) - 1).toISOString();
+  const stored = await storedValueLiability(db, lastInstant);
+  const held = n(points?.points);
+  return { points: held, pointsValue: pointsValue(settings, held), stored };
+}
+
+export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
+  const [period] = await rows(
+    db,
+    sql<{ sales: number; total: number; memberSales: number; memberTotal: number; active: number }>`
+      select count(*) as sales, coalesce(sum(s.total), 0) as total,
+        coalesce(sum(case when s.member_id is not null then 1 else 0 end), 0) as memberSales,
+        coalesce(sum(case when s.member_id is not null then s.total else 0 end), 0) as memberTotal,
+        count(distinct s.member_id) as active
+      from sales s where ${counted(ctx)} and s.business_day >= ${r.from} and s.business_day <= ${r.to}`,
+  );
+  const [repeat] = await rows(
+    db,
+    sql<{ repeaters: number }>`
+      select count(*) as repeaters from (
+        select s.member_id from sales s
+        where ${counted(ctx)} and s.member_id is not null and s.business_day >= ${r.from} and s.business_day <= ${r.to}
+        group by s.member_id having count(*) >= 2) x`,
+  );
+  const [joined] = await rows(
+    db,
+    sql<{ joined: number }>`
+      select count(*) as joined from members m
+      where m.store_id = ${ctx.store.id} and m.created_at >= ${r.startAt} and m.created_at < ${r.endAt}`,
+  );
+  const [lifetime] = await rows(
+    db,
+    sql<{ buyers: number; spend: number }>`
+      select count(*) as buyers, coalesce(sum(x.spend), 0) as spend from (
+        select s.member_id, sum(s.total) as spend from sales s
+        where ${counted(ctx)} and s.member_id is not null and s.business_day <= ${r.to}
+        group by s.member_id) x`,
+  );
+  const [lifetimeBack] = await rows(
+    db,
+    sql<{ amount: number }>`
+      select coalesce(sum(r.amount), 0) as amount from returns r
+      where r.store_id = ${ctx.store.id} and r.training = 0 and r.member_id is not null and r.business_day <= ${r.to}`,
+  );
+  const sales = n(period?.sales);
+  const total = n(period?.total);
+  const memberSales = n(period?.memberSales);
+  const memberTotal = n(period?.memberTotal);
+  const active = n(period?.active);
+  const repeaters = n(repeat?.repeaters);
+  const buyers = n(lifetime?.buyers);
+  const lifetimeNet = n(lifetime?.spend) - n(lifetimeBack?.amount);
+  const avg = (sum: number, count: number) => (count > 0 ? Math.round(sum / count) : 0);
+  const row = (
+    metric: string,
+    count: number | null,
+    amount: number | null,
+    share: number | null = null,
+  ): Row => ({
+    metric,
+    count,
+    amount,
+    percent: share,
+  });
+  return {
+    name: 'members',
+    from: r.from,
+    to: r.to,
+    columns: [
+      text('metric', 'Metric'),
+      int('count', 'Count'),
+      money('amount', 'Amount'),
+      percent('percent', 'Percent'),
+    ],
+    rows: [
+      row('sales', sales, total),
+      row('member_sales', memberSales, memberTotal, pct(memberTotal, total)),
+      row('new_members', n(joined?.joined), null),
+      row('active_members', active, null),
+      row('repeat_members', repeaters, null, pct(repeaters, active)),
+      row('average_basket', sales, avg(total, sales)),
+      row('member_average_basket', memberSales, avg(memberTotal, memberSales)),
+      row('guest_average_basket', sales - memberSales, avg(total - memberTotal, sales - memberSales)),
+      row('lifetime_value', buyers, avg(lifetimeNet, buyers)),
+    ],
+  };
+}
+
+export const SEGMENTS = [
+  'champions',
+  'loyal',
+  'new',
+  'potential',
+  'need_attention',
+  'at_risk',
+  'hibernating',
+  'lost',
+] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+/**
+ * Quintile scores 1–5 by mid-rank percentile: p = (values below + half the equal ones) ÷ n,
+ * score = ⌊5p⌋ + 1. Equal values always score the same, a lone member scores 3 (not 1 or 5),
+ * and ten distinct values score 1,1,2,2,3,3,4,4,5,5.
+ */
+export function quintiles(values: readonly number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const below = new Map<number, number>();
+  const equal = new Map<number, number>();
+  sorted.forEach((value, index) => {
+    if (!below.has(value)) below.set(value, index);
+    equal.set(value, (equal.get(value) ?? 0) + 1);
+  });
+  return values.map((value) => {
+    const p = ((below.get(value) ?? 0) + (equal.get(value) ?? 0) / 2) / values.length;
+    return Math.min(5, Math.floor(p * 5) + 1);
+  });
+}
+
+/**
+ * The named segment of an R, F, M score (first rule that matches); FM is the mean of F and M.
+ * One purchase is never "loyal" or "champion", however large.
+ */
+export function segmentOf(r: number, f: number, m: number, purchases: number): Segment {
+  const fm = (f + m) / 2;
+  if (purchases === 1 && r >= 4) return 'new';
+  if (r >= 4 && fm >= 4 && purchases > 1) return 'champions';
+  if (r >= 3 && fm >= 3 && purchases > 1) return 'loyal';
+  if (r >= 4) return 'potential';
+  if (r === 3) return 'need_attention';
+  if (fm >= 3) return 'at_risk';
+  if (r === 2) return 'hibernating';
+  return 'lost';
+}
+
+export interface MemberRfm {
+  memberId: string;
+  number: number;
+  name: string;
+  tier: string;
+  lastDay: string;
+  recencyDays: number;
+  frequency: number;
+  monetary: number;
+  r: number;
+  f: number;
+  m: number;
+  segment: Segment;
+}
+
+/** RFM of every member who bought up to the store day `asOf` (all history, net of returns). */
+export async function rfm(db: Db, ctx: AppContext, asOf: string): Promise<MemberRfm[]> {
+  const bought = await rows(
+    db,
+    sql<{ member: string; last: string; purchases: number; spend: number }>`
+      select s.member_id as member, max(s.business_day) as last, count(*) as purchases, sum(s.total) as spend
+      from sales s where ${counted(ctx)} and s.member_id is not null and s.business_day <= ${asOf}
+      group by s.member_id`,
+  );
+  const back = await rows(
+    db,
+    sql<{ member: string; amount: number }>`
+      select r.member_id as member, sum(r.amount) as amount from returns r
+      where r.store_id = ${ctx.store.id} and r.training = 0 and r.member_id is not null and r.business_day <= ${asOf}
+      group by r.member_id`,
+  );
+  const returned = new Map(back.map((row) => [row.member, n(row.amount)]));
+  const people = new Map(
+    (
+      await db
+        .selectFrom('members')
+        .innerJoin('tiers', 'tiers.id', 'members.tier_id')
+        .select(['members.id', 'members.number', 'members.name', 'tiers.code as tier', 'members.status'])
+        .where('members.store_id', '=', ctx.store.id)
+        .execute()
+    ).map((m) => [m.id, m]),
+  );
+  const list = bought.filter((row) => people.get(row.member)?.status === 'active');
+  const recency = list.map((row) => daysBetween(row.last, asOf));
+  const frequency = list.map((row) => n(row.purchases));
+  const monetary = list.map((row) => n(row.spend) - (returned.get(row.member) ?? 0));
+  const rScores = quintiles(recency.map((days) => -days));
+  const fScores = quintiles(frequency);
+  const mScores = quintiles(monetary);
+  return list.map((row, i) => {
+    const person = people.get(row.member);
+    const r = rScores[i] ?? 1;
+    const f = fScores[i] ?? 1;
+    const m = mScores[i] ?? 1;
+    return {
+      memberId: row.member,
+      number: person?.number ?? 0,
+      name: person?.name ?? '',
+      tier: person?.tier ?? '',
+      lastDay: row.last,
+      recencyDays: recency[i] ?? 0,
+      frequency: frequency[i] ?? 0,
+      monetary: monetary[i] ?? 0,
+      r,
+      f,
+      m,
+      segment: segmentOf(r, f, m, frequency[i] ?? 0),
+    };
+  });
+}
+
+const RFM_COLUMNS = [
+  int('number', 'Member no.'),
+  text('name', 'Name'),
+  text('tier', 'Tier'),
+  text('lastDay', 'Last purchase'),
+  int('recencyDays', 'Days since'),
+  int('frequency', 'Purchases'),
+  money('monetary', 'Net spend'),
+  int('r', 'R'),
+  int('f', 'F'),
+  int('m', 'M'),
+  text('segment', 'Segment'),
+];
+
+export async function rfmReport(db: Db, ctx: AppContext, r: DayRange, segment?: Segment): Promise<Report> {
+  const all = await rfm(db, ctx, r.to);
+  const chosen = segment ? all.filter((row) => row.segment === segment) : all;
+  chosen.sort(
+    (a, b) => b.r + b.f + b.m - (a.r + a.f + a.m) || b.monetary - a.monetary || a.number - b.number,
+  );
+  return {
+    name: 'rfm',
+    from: r.from,
+    to: r.to,
+    columns: RFM_COLUMNS,
+    rows: chosen.map(({ memberId: _id, ...row }) => ({ ...row })),
+  };
+}
+
+export async function rfmSegments(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
+  const all = await rfm(db, ctx, r.to);
+  const out: Row[] = SEGMENTS.map((segment) => {
+    const mine = all.filter((row) => row.segment === segment);
+    const spend = mine.reduce((sum, row) => sum + row.monetary, 0);
+    return {
+      segment,
+      members: mine.length,
+      share: pct(mine.length, all.length),
+      monetary: spend,
+      average: mine.length > 0 ? Math.round(spend / mine.length) : 0,
+    };
+  });
+  return {
+    name: 'rfm-segments',
+    from: r.from,
+    to: r.to,
+    columns: [
+      text('segment', 'Segment'),
+      int('members', 'Members'),
+      percent('share', 'Share'),
+      money('monetary', 'Net spend'),
+      money('average', 'Average spend'),
+    ],
+    rows: out,
+    totals: { members: all.length, monetary: all.reduce((sum, row) => sum + row.monetary, 0) },
+  };
+}
+
+/** Members who bought before but not in the last `days` store days up to `to`. */
+export async function dormant(db: Db, ctx: AppContext, r: DayRange, days: number): Promise<Report> {
+  const cutoff = addDays(r.to, -days);
+  const all = (await rfm(db, ctx, r.to)).filter((row) => row.lastDay <= cutoff);
+  all.sort((a, b) => b.monetary - a.monetary || a.number - b.number);
+  return {
+    name: 'dormant',
+    from: r.from,
+    to: r.to,
+    columns: RFM_COLUMNS,
+    rows: all.map(({ memberId: _id, ...row }) => ({ ...row })),
+    meta: { days, lastPurchaseOnOrBefore: cutoff },
+  };
+}
+
+/** Members per tier now, and how many moved into and out of each tier in the range. */
+export async function tiers(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
+  const found = await rows(
+    db,
+    sql<{ id: string; code: string; name: string; rank: number; members: number }>`
+      select t.id as id, t.code as code, t.name as name, t.rank as rank,
+        (select count(*) from members m where m.tier_id = t.id and m.status = 'active' and m.store_id = ${ctx.store.id}) as members
+      from tiers t order by t.rank`,
+  );
+  const moves = await rows(
+    db,
+    sql<{ fromTier: string | null; toTier: string; moves: number }>`
+      select c.from_tier_id as fromTier, c.to_tier_id as toTier, count(*) as moves from tier_changes c
+      where c.store_id = ${ctx.store.id} and c.at >= ${r.startAt} and c.at < ${r.endAt}
+      group by c.from_tier_id, c.to_tier_id`,
+  );
+  const rank = new Map(found.map((t) => [t.id, n(t.rank)]));
+  const total = found.reduce((sum, t) => sum + n(t.members), 0);
+  const out: Row[] = found.map((t) => {
+    const into = moves.filter((m) => m.toTier === t.id);
+    const out = moves.filter((m) => m.fromTier === t.id);
+    const up = (m: (typeof moves)[number]) =>
+      m.fromTier === null || (rank.get(m.fromTier) ?? 0) < (rank.get(m.toTier) ?? 0);
+    return {
+      tier: t.code,
+      name: t.name,
+      members: n(t.members),
+      share: pct(n(t.members), total),
+      upgradedInto: into.filter(up).reduce((sum, m) => sum + n(m.moves), 0),
+      downgradedInto: into.filter((m) => !up(m)).reduce((sum, m) => sum + n(m.moves), 0),
+      left: out.reduce((sum, m) => sum + n(m.moves), 0),
+    };
+  });
+  return {
+    name: 'tiers',
+    from: r.from,
+    to: r.to,
+    columns: [
+      text('tier', 'Tier'),
+      text('name', 'Name'),
+      int('members', 'Members'),
+      percent('share', 'Share'),
+      int('upgradedInto', 'Upgraded into'),
+      int('downgradedInto', 'Downgraded into'),
+      int('left', 'Left'),
+    ],
+    rows: out,
+    totals: { members: total },
+  };
+}
+
+/** What the shop owes members at the end of the range's last day. */
+export async function liabilities(db: Db, r: DayRange): Promise<Report> {
+  const owed = await liabilitiesAt(db, r.endAt);
+  return {
+    name: 'liabilities',
+    from: r.from,
+    to: r.to,
+    columns: [text('kind', 'Liability'), int('points', 'Points'), money('amount', 'Amount')],
+    rows: [
+      { kind: 'points', points: owed.points, amount: owed.pointsValue },
+      { kind: 'stored_value_principal', points: null, amount: owed.stored.principal },
+      { kind: 'stored_value_bonus', points: null, amount: owed.stored.bonus },
+      { kind: 'stored_value', points: null, amount: owed.stored.total },
+    ],
+    meta: { at: owed.stored.at },
+  };
+}

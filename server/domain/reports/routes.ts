@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { route } from '../../http/route.js';
+import { campaignRoutes } from './campaign-routes.js';
+import { sendReport } from './export.js';
+import { dormant, liabilities, memberSummary, rfmReport, rfmSegments, SEGMENTS, tiers } from './members.js';
+import { couponResults, promotionResults } from './promotions.js';
+import { type DayRange, rangeQuery, resolveRange } from './range.js';
+import {
+  bestSellers,
+  discounts,
+  grossMargin,
+  returnsReport,
+  salesByCategory,
+  salesByColour,
+  salesByDay,
+  salesByHour,
+  salesByPayment,
+  salesByStaff,
+  salesByStyle,
+  salesByWeekday,
+  sizeCurve,
+  slowSellers,
+  stockValue,
+} from './sales.js';
+import { segmentRoutes } from './segment-routes.js';
+import type { Report } from './table.js';
+
+type Build = (ctx: AppContext, range: DayRange) => Promise<Report>;
+
+/** The reports that need nothing but a range: name → what it computes. */
+const PLAIN: Record<string, { summary: string; build: Build }> = {
+  'sales-by-day': {
+    summary: 'Sales, discounts, returns and net per store day',
+    build: (c, r) => salesByDay(c.storage.db, c, r),
+  },
+  'sales-by-hour': {
+    summary: 'Sales per hour of the day (store time)',
+    build: (c, r) => salesByHour(c.storage.db, c, r),
+  },
+  'sales-by-weekday': { summary: 'Sales per weekday', build: (c, r) => salesByWeekday(c.storage.db, c, r) },
+  'sales-by-category': {
+    summary: 'Units, sales, returns, cost and margin per category',
+    build: (c, r) => salesByCategory(c.storage.db, c, r),
+  },
+  'sales-by-style': {
+    summary: 'Units, sales, returns, cost and margin per style',
+    build: (c, r) => salesByStyle(c.storage.db, c, r),
+  },
+  'sales-by-colour': {
+    summary: 'Units and sales per colour',
+    build: (c, r) => salesByColour(c.storage.db, c, r),
+  },
+  'size-curve': {
+    summary: 'Per size: received, sold net of returns, share and sell-through',
+    build: (c, r) => sizeCurve(c.storage.db, c, r),
+  },
+  'sales-by-staff': {
+    summary: 'Sales, average basket and returns per staff member',
+    build: (c, r) => salesByStaff(c.storage.db, c, r),
+  },
+  'sales-by-payment': {
+    summary: 'Money taken and refunded per payment method',
+    build: (c, r) => salesByPayment(c.storage.db, c, r),
+  },
+  'best-sellers': {
+    summary: 'Styles that sold most (net units)',
+    build: (c, r) => bestSellers(c.storage.db, c, r),
+  },
+  'slow-sellers': {
+    summary: 'Styles in stock that sold least',
+    build: (c, r) => slowSellers(c.storage.db, c, r),
+  },
+  'gross-margin': {
+    summary: 'Net sales, cost (style cost × units) and margin per category',
+    build: (c, r) => grossMargin(c.storage.db, c, r),
+  },
+  discounts: {
+    summary: 'Discounts per promotion, coupon and source',
+    build: (c, r) => discounts(c.storage.db, c, r),
+  },
+  returns: { summary: 'Every return in the range', build: (c, r) => returnsReport(c.storage.db, c, r) },
+  'stock-value': {
+    summary: 'Stock on hand now at cost and at retail, per category',
+    build: (c, r) => stockValue(c.storage.db, c, r),
+  },
+  members: {
+    summary: 'Member share of sales, new, active and repeat members, baskets, lifetime value',
+    build: (c, r) => memberSummary(c.storage.db, c, r),
+  },
+  'rfm-segments': {
+    summary: 'Members per RFM segment as of the last day',
+    build: (c, r) => rfmSegments(c.storage.db, c, r),
+  },
+  tiers: {
+    summary: 'Members per tier and tier moves in the range',
+    build: (c, r) => tiers(c.storage.db, c, r),
+  },
+  liabilities: {
+    summary: 'Points and stored value owed to members at the end of `to`, from the ledgers',
+    build: (c, r) => liabilities(c.storage.db, r),
+  },
+  promotions: {
+    summary: 'Sales and discount cost per promotion',
+    build: (c, r) => promotionResults(c.storage.db, c, r),
+  },
+  coupons: {
+    summary: 'Coupons issued and redeemed per template, and their cost',
+    build: (c, r) => couponResults(c.storage.db, c, r),
+  },
+};
+
+export const REPORT_NAMES = [...Object.keys(PLAIN), 'rfm', 'dormant'] as const;
+
+export const reportsRoutes = [
+  ...segmentRoutes,
+  ...campaignRoutes,
+  ...Object.entries(PLAIN).map(([name, spec]) =>
+    route({
+      method: 'get',
+      path: `/api/reports/${name}`,
+      permission: 'report.read',
+      summary: `${spec.summary} (?from&to store days; ?format=csv|xlsx)`,
+      query: rangeQuery,
+      handle: async ({ ctx, query, res }) =>
+        sendReport(res, await spec.build(ctx, resolveRange(ctx, query)), query.format),
+    }),
+  ),
+  route({
+    method: 'get',
+    path: '/api/reports/rfm',
+    permission: 'report.read',
+    summary: 'RFM scores (quintiles) and segment of every buying member as of `to`; ?segment filters',
+    query: rangeQuery.extend({ segment: z.enum(SEGMENTS).optional() }),
+    handle: async ({ ctx, query, res }) =>
+      sendReport(
+        res,
+        await rfmReport(ctx.storage.db, ctx, resolveRange(ctx, query), query.segment),
+        query.format,
+      ),
+  }),
+  route({
+    method: 'get',
+    path: '/api/reports/dormant',
+    permission: 'report.read',
+    summary: 'Members with no purchase in the last `days` days before `to` (default 90)',
+    query: rangeQuery.extend({ days: z.coerce.number().int().min(1).max(3650).default(90) }),
+    handle: async ({ ctx, query, res }) =>
+      sendReport(res, await dormant(ctx.storage.db, ctx, resolveRange(ctx, query), query.days), query.format),
+  }),
+];

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { Promotion } from '../pricing/types.js';
+import { promotionBody } from './promotions.js';
+import { priceRequest, type Quote } from './quote.js';
+import { id, saleLineInput } from './schemas.js';
+
+/** `POST /api/promotions/preview`: a draft promotion tried on a cart, nothing stored. */
+export const previewBody = z.strictObject({
+  /** The promotion being edited, when it is saved already: the draft replaces it in `after`. */
+  id: id.optional(),
+  promotion: promotionBody,
+  memberId: id.optional(),
+  lines: z.array(saleLineInput).min(1, 'at least one line').max(50),
+});
+export type PreviewInput = z.output<typeof previewBody>;
+
+export interface PromotionPreview {
+  /** The cart priced with the promotions in force now, without the one edited. */
+  before: Quote;
+  /** The same cart with the draft in force too (paused or not) in place of its saved version. */
+  after: Quote;
+  /** The id the draft's discounts carry as `ref` in `after`. */
+  draftId: string;
+}
+
+export const DRAFT_ID = 'draft';
+
+/**
+ * Prices the cart twice with the same clock, member and settings: once with the promotions in
+ * force but without the one edited, once with the draft added. Reads only, so an owner can try a promotion before anyone
+ * at the till sees it.
+ */
+export async function previewPromotion(ctx: AppContext, input: PreviewInput): Promise<PromotionPreview> {
+  const { active: _active, ...definition } = input.promotion;
+  const draftId = input.id ?? DRAFT_ID;
+  const draft = { ...definition, id: draftId } as Promotion;
+  const request = {
+    memberId: input.memberId,
+    lines: input.lines,
+    couponCodes: [],
+    redeemPoints: 0,
+    training: false,
+  };
+  const db = ctx.storage.db;
+  const others = (active: Promotion[]) => active.filter((promotion) => promotion.id !== draftId);
+  const before = (await priceRequest(db, ctx, request, others)).quote;
+  const after = (await priceRequest(db, ctx, request, (active) => [...others(active), draft])).quote;
+  return { before, after, draftId };
+}
