@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestSocket } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
 
 /**
@@ -368,7 +369,7 @@ describe('checkout terminal and customer display', () => {
     }
   }, 120_000);
 
-  it('keeps the cart when the connection drops mid-sale, and says so', async () => {
+  it('keeps the cart when the connection drops mid-sale, says so, and shows its printer out of paper', async () => {
     const terminal = await pairDevice('checkout', '2 号收银台');
     const till = await openPage(TERMINAL, { device: { kind: 'checkout', token: terminal.token } });
     try {
@@ -405,6 +406,18 @@ describe('checkout terminal and customer display', () => {
       // And it sells on.
       await scan(c, barcodes[3] ?? '');
       await lines(c).first().and(c.locator('[data-qty="2"]')).waitFor();
+
+      // The terminal's bridge reports its printer out of paper: the cashier sees it until it is back.
+      const bridge = await pairDevice('bridge', '2 号收银台的桥', terminal.id);
+      const { socket } = await TestSocket.open(store, bridge.token);
+      await socket.request('devices/report_status', { hardwareId: 'printer-1', status: 'paper_out' });
+      await c
+        .locator('hg-checkout-sale [data-hardware="printer-1"]', { hasText: '缺纸' })
+        .waitFor({ timeout: 10_000 });
+      await shot(c, 'checkout-hardware');
+      await socket.request('devices/report_status', { hardwareId: 'printer-1', status: 'online' });
+      await c.locator('hg-checkout-sale [data-hardware]').waitFor({ state: 'detached', timeout: 10_000 });
+      socket.close();
       till.problems.length = 0;
     } finally {
       await till.context.close();

@@ -89,6 +89,10 @@ export class HgCheckoutSale extends LitElement {
         background: #b3261e;
         color: #fff;
       }
+      .hardware {
+        background: #fff4e5;
+        color: #7a3e00;
+      }
       .sale {
         flex: 1;
         display: grid;
@@ -264,6 +268,19 @@ export class HgCheckoutSale extends LitElement {
       if (event.data.memberId === this._cart?.memberId && this._dialog !== 'paid') void this._load();
     },
   );
+  /** The bridge's hardware that is not working, by its id in the bridge's configuration. */
+  @state() private _hardware: Record<string, { status: string; reason?: string }> = {};
+  protected readonly _devices = new SubscriptionController(
+    this,
+    () => this.connection,
+    'device.status',
+    (event) => {
+      const { hardwareId, status, reason } = event.data;
+      const { [hardwareId]: _was, ...others } = this._hardware;
+      this._hardware =
+        status === 'online' ? others : { ...others, [hardwareId]: { status, ...(reason && { reason }) } };
+    },
+  );
   protected readonly _scans = new SubscriptionController(
     this,
     () => this.connection,
@@ -314,6 +331,16 @@ export class HgCheckoutSale extends LitElement {
           ? html`<div class="banner offline" role="alert" data-offline>${t('checkout.offlineBanner')}</div>`
           : nothing
       }
+      ${Object.entries(this._hardware).map(
+        ([hardwareId, { status, reason }]) =>
+          html`<div class="banner hardware" role="alert" data-hardware=${hardwareId}>
+            ${t('checkout.hardwareProblem', {
+              device: hardwareId,
+              status: t(`checkout.hardwareStatus.${status}` as MessageKey),
+              reason: reason ?? '',
+            })}
+          </div>`,
+      )}
       <div class="sale">
         <section class="lines" aria-label=${t('checkout.cart')}>
           <form class="manual" @submit=${this._manualAdd}>
