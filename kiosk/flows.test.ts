@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, ownerToken } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
 
 /**
@@ -196,6 +197,46 @@ describe('admin page and lookup kiosk', () => {
       await a.getByText('已调整库存').first().waitFor();
       await product.locator('td[data-sku]').nth(3).filter({ hasText: '2' }).waitFor();
 
+      // A scarf sold together with the coat: scanned again, the coat suggests it, and a tap shows it.
+      const api = await ownerToken(store);
+      const scarf = await call(store, 'POST', '/api/products', {
+        token: api,
+        body: {
+          styleCode: 'A2402',
+          name: '真丝围巾',
+          category: '配饰/围巾',
+          price: 19900,
+          colors: ['米白'],
+          sizes: ['F'],
+        },
+      });
+      expect(scarf.status).toBe(201);
+      const scarfSku = scarf.body.skus[0].id as string;
+      await call(store, 'POST', '/api/stock/receipts', {
+        token: api,
+        body: { lines: [{ skuId: scarfSku, qty: 4 }] },
+      });
+      const coat = await call(store, 'GET', `/api/skus/by-barcode/${barcode}`, { token: api });
+      const lines = [
+        { skuId: coat.body.id, qty: 1 },
+        { skuId: scarfSku, qty: 1 },
+      ];
+      const quote = await call(store, 'POST', '/api/sales/quote', { token: api, body: { lines } });
+      const sold = await call(store, 'POST', '/api/sales', {
+        token: api,
+        body: { id: crypto.randomUUID(), lines, payments: [{ method: 'cash', amount: quote.body.total }] },
+      });
+      expect(sold.status).toBe(201);
+      await k.keyboard.type(barcode, { delay: 5 });
+      await k.keyboard.press('Enter');
+      await product.getByRole('heading', { name: '买了这件的顾客还买了' }).waitFor();
+      const also = product.locator(`.also button[data-style="${scarf.body.id}"]`);
+      await also.filter({ hasText: '¥199.00' }).waitFor();
+      await shot(k, 'lookup-product-also');
+      await also.click();
+      await product.locator('h2', { hasText: '真丝围巾' }).waitFor();
+      await product.locator('.also button', { hasText: '羊毛混纺大衣' }).waitFor();
+
       // The member finds themselves with phone and PIN on the keypad.
       await k.getByRole('button', { name: '会员中心' }).first().click();
       const corner = k.locator('hg-lookup-member');
@@ -213,6 +254,20 @@ describe('admin page and lookup kiosk', () => {
       await k.locator('hg-lookup-app .scan h2').waitFor();
       expect(await k.locator('hg-lookup-member').count()).toBe(0);
 
+      // Feedback: four stars and a comment, thanks, back to the start; the owner sees it.
+      await k.getByRole('button', { name: '评价' }).click();
+      const feedback = k.locator('hg-lookup-feedback');
+      await feedback.getByRole('button', { name: '4 星' }).click();
+      await feedback.getByLabel('留言（可选）').fill('试衣间很干净');
+      await shot(k, 'lookup-feedback');
+      await feedback.getByRole('button', { name: '提交评价' }).click();
+      await feedback.getByText('谢谢您的评价！').waitFor();
+      await k.locator('hg-lookup-app .scan h2').waitFor({ timeout: 10_000 });
+      const left = await call(store, 'GET', '/api/feedback', { token: api });
+      expect(left.body.items).toEqual([
+        expect.objectContaining({ stars: 4, comment: '试衣间很干净', device: '试衣间旁查询机' }),
+      ]);
+
       // The join form, and every admin section in Chinese.
       await k.getByRole('button', { name: '加入会员' }).first().click();
       await k.locator('hg-lookup-join h2', { hasText: '加入会员' }).waitFor();
@@ -223,6 +278,8 @@ describe('admin page and lookup kiosk', () => {
       for (const section of SECTIONS) {
         await a.goto(`/admin#/${section}`);
         await a.locator(`hg-admin-${section} h2`).first().waitFor();
+        if (section === 'dashboard')
+          await a.locator('hg-admin-dashboard tr[data-stars="4"]', { hasText: '试衣间很干净' }).waitFor();
         await a.waitForTimeout(150);
         await shot(a, `admin-${section}`, true);
       }

@@ -5,6 +5,7 @@ import type { AppContext } from './context.js';
 import { auditRoutes } from './domain/audit/routes.js';
 import { catalogRoutes } from './domain/catalog/routes.js';
 import { devicesRoutes } from './domain/devices/routes.js';
+import { feedbackRoutes } from './domain/feedback/routes.js';
 import { inventoryRoutes } from './domain/inventory/routes.js';
 import { loyaltyRoutes } from './domain/loyalty/routes.js';
 import { membersRoutes } from './domain/members/routes.js';
@@ -37,6 +38,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...salesRoutes,
   ...shiftsRoutes,
   ...reportsRoutes,
+  ...feedbackRoutes,
 ];
 
 /** The four screens, each a page of the kiosk build. */

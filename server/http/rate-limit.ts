@@ -58,6 +58,8 @@ export const SIGN_IN_LIMITS = {
   pairing: { burst: 30, perMinute: 30 },
   /** A device polls its claim every couple of seconds while the owner types the code. */
   claim: { burst: 60, perMinute: 60 },
+  /** Feedback at the lookup kiosk: a queue of customers, not a flood. */
+  feedback: { burst: 20, perMinute: 10 },
 } satisfies Record<string, BucketRule>;
 
 const DOORS: { method: string; path: RegExp; limit: keyof typeof SIGN_IN_LIMITS }[] = [
@@ -66,6 +68,7 @@ const DOORS: { method: string; path: RegExp; limit: keyof typeof SIGN_IN_LIMITS 
   { method: 'POST', path: /^\/api\/self\/lookup\/?$/, limit: 'memberPin' },
   { method: 'POST', path: /^\/api\/devices\/pairings\/?$/, limit: 'pairing' },
   { method: 'POST', path: /^\/api\/devices\/pairings\/[^/]+\/claim\/?$/, limit: 'claim' },
+  { method: 'POST', path: /^\/api\/self\/feedback\/?$/, limit: 'feedback' },
 ];
 
 /** The rate-limit middleware; `now` (milliseconds, monotonic) is for tests. */

@@ -58,6 +58,9 @@ export interface Database {
   marketing_channels: MarketingChannelTable;
   campaigns: CampaignTable;
   campaign_messages: CampaignMessageTable;
+  campaign_settings: CampaignSettingsTable;
+  campaign_outbox: CampaignOutboxTable;
+  feedback: FeedbackTable;
 }
 
 export interface SchemaVersionTable {
@@ -838,4 +841,38 @@ export interface CampaignMessageTable {
   status: string;
   error: string | null;
   at: string;
+}
+
+export interface CampaignSettingsTable {
+  store_id: string;
+  cap_count: number;
+  cap_days: number;
+  quiet_start: number;
+  quiet_end: number;
+  max_attempts: number;
+  updated_at: string;
+}
+
+export interface CampaignOutboxTable {
+  id: string;
+  store_id: string;
+  message_id: string | null;
+  channel: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface FeedbackTable {
+  id: string;
+  store_id: string;
+  at: string;
+  stars: number;
+  comment: string | null;
+  device_id: string | null;
+  member_id: string | null;
 }

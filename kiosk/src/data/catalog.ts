@@ -215,3 +215,29 @@ export function photoUrl(style: Pick<Style, 'id'>, photo: string): string {
   if (/^(https?:|\/|data:)/.test(photo)) return photo;
   return `/api/products/${encodeURIComponent(style.id)}/photos/${encodeURIComponent(photo)}`;
 }
+
+/** A style customers bought together with another one. */
+export interface BoughtWith {
+  id: string;
+  styleCode: string;
+  name: string;
+  price: number;
+  tagPrice: number;
+  /** The cover photo's address, if any. */
+  photo: string | null;
+  sales: number;
+}
+
+/** What customers bought in the same sales as this style over the last 90 days. */
+export async function boughtWith(auth: ApiAuth, styleId: string, limit = 4): Promise<BoughtWith[]> {
+  return (
+    await call<{ items: BoughtWith[] }>(
+      auth,
+      'GET',
+      `/api/products/${encodeURIComponent(styleId)}/bought-with`,
+      {
+        query: { limit },
+      },
+    )
+  ).items;
+}

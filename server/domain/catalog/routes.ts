@@ -3,6 +3,7 @@ import { route } from '../../http/route.js';
 import { actorOf, type Principal } from '../../protocol/roles.js';
 import { may } from '../staff/permissions.js';
 import { assertStaff } from '../staff/sessions.js';
+import { boughtWith } from './bought-with.js';
 import { createCategory, listCategories } from './categories.js';
 import { labelPreviewSvg, receiptLabels, skuLabels } from './labels.js';
 import { skuByBarcode } from './lookup.js';
@@ -295,4 +296,13 @@ export const catalogRoutes = [
     handle: ({ ctx, params }) => receiptLabels(ctx, params.id),
   }),
   ...transferRoutes,
+  route({
+    method: 'get',
+    path: '/api/products/:id/bought-with',
+    permission: 'catalog.read',
+    summary: 'Styles most often bought in the same sales as this one over the last 90 days',
+    params: idParams,
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(20).default(4) }),
+    handle: ({ ctx, params, query }) => boughtWith(ctx, params.id, query.limit),
+  }),
 ];

@@ -6,8 +6,13 @@ import {
   CAMPAIGN_CHANNELS,
   campaignMessages,
   campaignResults,
+  campaignSettings,
+  deliver,
+  outbox,
   sendCampaign,
+  setCampaignSettings,
   setChannel,
+  testSend,
 } from './campaigns.js';
 import { sendReport } from './export.js';
 import { getSegment, segmentDefinition } from './segments.js';
@@ -27,6 +32,58 @@ export const campaignRoutes = [
       token: z.string().min(1).max(500).optional(),
     }),
     handle: ({ ctx, params, body }) => setChannel(ctx, params.channel, body.url, body.token ?? null),
+  }),
+  route({
+    method: 'get',
+    path: '/api/marketing/settings',
+    permission: 'marketing.manage',
+    summary: 'The frequency cap, quiet hours (store-local) and delivery attempts',
+    handle: ({ ctx }) => campaignSettings(ctx),
+  }),
+  route({
+    method: 'put',
+    path: '/api/marketing/settings',
+    permission: 'marketing.manage',
+    summary: 'Change the frequency cap, quiet hours or delivery attempts (fields left out keep their value)',
+    body: z.strictObject({
+      capCount: z.number().int().min(1).max(100).optional(),
+      capDays: z.number().int().min(1).max(365).optional(),
+      quietStart: z.number().int().min(0).max(23).optional(),
+      quietEnd: z.number().int().min(0).max(23).optional(),
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+    }),
+    handle: ({ ctx, body }) => setCampaignSettings(ctx, body),
+  }),
+  route({
+    method: 'post',
+    path: '/api/marketing/outbox/deliver',
+    permission: 'marketing.manage',
+    summary: "Send the outbox's due messages now (nothing but test sends in quiet hours)",
+    handle: ({ ctx }) => deliver(ctx),
+  }),
+  route({
+    method: 'get',
+    path: '/api/marketing/outbox',
+    permission: 'marketing.manage',
+    summary: 'Outbox messages by status (queued, sent, failed) with attempts and the last error',
+    query: z.strictObject({
+      status: z.enum(['queued', 'sent', 'failed']).default('queued'),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    handle: ({ ctx, query }) => outbox(ctx, query.status, query.limit),
+  }),
+  route({
+    method: 'post',
+    path: '/api/marketing/test-send',
+    permission: 'marketing.manage',
+    summary: "Send a template, filled with sample values, to the owner's own phone or WeChat openid",
+    status: 201,
+    body: z.strictObject({
+      channel: z.enum(CAMPAIGN_CHANNELS),
+      to: z.string().trim().min(1).max(64),
+      template: z.string().trim().min(1).max(500),
+    }),
+    handle: ({ ctx, body }) => testSend(ctx, body.channel, body.to, body.template),
   }),
   route({
     method: 'post',

@@ -14,7 +14,9 @@ let shop: Shop;
 let gateway: Server;
 let gatewayUrl = '';
 const received: { to: string; text: string }[] = [];
-const ids = { a: '', b: '', c: '' };
+const ids = { a: '', b: '', c: '', d: '' };
+/** Numbers the fake gateway refuses once (503), then takes. */
+const flaky = new Set(['13700000004']);
 
 beforeAll(async () => {
   shop = await openShop();
@@ -28,6 +30,11 @@ beforeAll(async () => {
         res.end();
         return;
       }
+      if (flaky.delete(message.to)) {
+        res.statusCode = 503;
+        res.end();
+        return;
+      }
       received.push(message);
       res.end('{"ok":true}');
     });
@@ -38,10 +45,11 @@ beforeAll(async () => {
     ['a', '13700000001', { sms: true }],
     ['b', '13700000002', false],
     ['c', '13700000003', { sms: true, wechat: true }],
+    ['d', '13700000004', { sms: true }],
   ] as const) {
     const reply = await call(shop.store, 'POST', '/api/members', {
       token: shop.owner,
-      body: { phone, name: `会员${key}`, tags: ['春季'], consentMarketing: consent },
+      body: { phone, name: `会员${key}`, tags: [key === 'd' ? '夏季' : '春季'], consentMarketing: consent },
     });
     expect(reply.status, JSON.stringify(reply.body)).toBe(201);
     ids[key] = reply.body.id;
@@ -54,6 +62,24 @@ afterAll(async () => {
 
 const campaign = (body: Record<string, unknown>, token = shop.owner) =>
   call(shop.store, 'POST', '/api/campaigns', { token, body });
+const deliverNow = () =>
+  call(shop.store, 'POST', '/api/marketing/outbox/deliver', { token: shop.owner, body: {} });
+const statusOf = async (campaignId: string) =>
+  (
+    await call(shop.store, 'GET', `/api/campaigns/${campaignId}/messages`, { token: shop.owner })
+  ).body.rows.map((row: { name: string; status: string }) => [row.name, row.status]);
+/** Moves the test clock to the next time the store-local (Asia/Shanghai, UTC+8) clock shows `hour`:00. */
+async function advanceToLocalHour(hour: number) {
+  const now = shop.store.clock.now().getTime();
+  const day = 86_400_000;
+  let target = Math.floor(now / day) * day + ((hour - 8 + 24) % 24) * 3_600_000;
+  while (target <= now) target += day;
+  shop.store.clock.advance(target - now);
+  await relogin();
+}
+async function relogin() {
+  shop.owner = await login(shop.store, 'owner', OWNER_PASSWORD);
+}
 
 describe('campaigns (POST /api/campaigns)', () => {
   it('refuses an unknown placeholder by name, and SMTP', async () => {
@@ -110,8 +136,21 @@ describe('campaigns (POST /api/campaigns)', () => {
       template: '{{name}} 回店有礼',
       definition: { tags: ['春季'] },
     });
-    expect(sent.body).toMatchObject({ segmentSize: 3, withoutConsent: 1, sent: 1, failed: 1, exported: 0 });
+    // c's message failed once and waits for its retries (1 and 5 minutes later), then fails.
+    expect(sent.body).toMatchObject({
+      segmentSize: 3,
+      withoutConsent: 1,
+      sent: 1,
+      queued: 1,
+      failed: 0,
+      exported: 0,
+    });
     expect(received).toEqual([{ to: '13700000001', text: '会员a 回店有礼' }]);
+    expect((await deliverNow()).body).toMatchObject({ attempted: 0 });
+    shop.store.clock.advance(60_000);
+    expect((await deliverNow()).body).toMatchObject({ attempted: 1, retrying: 1 });
+    shop.store.clock.advance(5 * 60_000);
+    expect((await deliverNow()).body).toMatchObject({ attempted: 1, failed: 1 });
     const log = await call(shop.store, 'GET', `/api/campaigns/${sent.body.id}/messages`, {
       token: shop.owner,
     });
@@ -143,5 +182,107 @@ describe('campaigns (POST /api/campaigns)', () => {
       token: shop.owner,
     });
     expect(tooShort.body).toMatchObject({ cameBack: 0, revenue: 0 });
+  });
+});
+
+describe('campaign delivery: outbox, retries, frequency cap, quiet hours, test send', () => {
+  it('settings have defaults and refuse an hour out of range (403 for others: role-matrix)', async () => {
+    await relogin();
+    const got = await call(shop.store, 'GET', '/api/marketing/settings', { token: shop.owner });
+    expect(got.body).toEqual({ capCount: 2, capDays: 7, quietStart: 21, quietEnd: 9, maxAttempts: 3 });
+    const bad = await call(shop.store, 'PUT', '/api/marketing/settings', {
+      token: shop.owner,
+      body: { quietStart: 24 },
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('a message the gateway refuses once is retried a minute later and ends sent', async () => {
+    const sent = await campaign({
+      name: '夏季预告',
+      channel: 'sms',
+      template: '{{name}} 夏季新品',
+      definition: { tags: ['夏季'] },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(sent.body).toMatchObject({ segmentSize: 1, queued: 1, sent: 0, failed: 0 });
+    const waiting = await call(shop.store, 'GET', '/api/marketing/outbox?status=queued', {
+      token: shop.owner,
+    });
+    const mine = waiting.body.messages.find((m: { body: string }) => m.body === '会员d 夏季新品');
+    expect(mine).toMatchObject({ status: 'queued', attempts: 1, error: 'gateway answered 503' });
+    expect(Date.parse(mine.nextAttemptAt) - shop.store.clock.now().getTime()).toBe(60_000);
+    shop.store.clock.advance(60_000);
+    expect((await deliverNow()).body).toMatchObject({ quiet: false, attempted: 1, sent: 1 });
+    expect(await statusOf(sent.body.id)).toEqual([['会员d', 'sent']]);
+    expect(received).toContainEqual({ to: '13700000004', text: '会员d 夏季新品' });
+    const done = await call(shop.store, 'GET', '/api/marketing/outbox?status=sent', { token: shop.owner });
+    expect(done.body.messages.find((m: { body: string }) => m.body === '会员d 夏季新品')).toMatchObject({
+      attempts: 2,
+      error: null,
+    });
+  });
+
+  it('the frequency cap skips a member with 2 messages in 7 days, logged as capped, until the window passes', async () => {
+    // a got the CSV message and the sent one three days ago; c's failed message does not count.
+    const sent = await campaign({
+      name: '再次提醒',
+      channel: 'sms',
+      template: '{{name}} 提醒',
+      definition: { tags: ['春季'] },
+    });
+    expect(sent.body).toMatchObject({ segmentSize: 3, withoutConsent: 1, capped: 1 });
+    expect(await statusOf(sent.body.id)).toEqual([
+      ['会员a', 'capped'],
+      ['会员c', 'queued'],
+    ]);
+    expect(shop.store.logLines.some((line) => line.msg === 'campaign.capped' && line.capped === 1)).toBe(
+      true,
+    );
+    expect(received.filter((m) => m.to === '13700000001')).toHaveLength(1);
+
+    shop.store.clock.advance(5 * 86_400_000);
+    await relogin();
+    const later = await campaign({
+      name: '周末',
+      channel: 'sms',
+      template: '{{name}} 周末见',
+      definition: { tags: ['春季'] },
+    });
+    expect(later.body).toMatchObject({ capped: 0, sent: 1 });
+    expect(received).toContainEqual({ to: '13700000001', text: '会员a 周末见' });
+  });
+
+  it('in quiet hours messages stay queued until 09:00 store time; a test send to the owner goes at once', async () => {
+    await advanceToLocalHour(22);
+    const sent = await campaign({
+      name: '夜间',
+      channel: 'sms',
+      template: '{{name}} 早安',
+      definition: { tags: ['夏季'] },
+    });
+    expect(sent.body).toMatchObject({ queued: 1, sent: 0 });
+    expect((await deliverNow()).body).toMatchObject({ quiet: true, attempted: 0 });
+    expect(received).not.toContainEqual({ to: '13700000004', text: '会员d 早安' });
+
+    const test = await call(shop.store, 'POST', '/api/marketing/test-send', {
+      token: shop.owner,
+      body: { channel: 'sms', to: '13900000000', template: '{{name}}，您有 {{points}} 积分' },
+    });
+    expect(test.status, JSON.stringify(test.body)).toBe(201);
+    expect(test.body).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(received).toContainEqual({ to: '13900000000', text: '店主，您有 100 积分' });
+    const unknown = await call(shop.store, 'POST', '/api/marketing/test-send', {
+      token: shop.owner,
+      body: { channel: 'sms', to: '13900000000', template: '{{nmae}}' },
+    });
+    expect(unknown.status).toBe(400);
+
+    await advanceToLocalHour(8);
+    expect((await deliverNow()).body).toMatchObject({ quiet: true, attempted: 0 });
+    await advanceToLocalHour(9);
+    expect((await deliverNow()).body).toMatchObject({ quiet: false });
+    expect(await statusOf(sent.body.id)).toEqual([['会员d', 'sent']]);
+    expect(received).toContainEqual({ to: '13700000004', text: '会员d 早安' });
   });
 });

@@ -34,6 +34,10 @@ export const PERMISSIONS = {
   'member.self_lookup': ['lookup'],
   /** Self sign-up at the lookup kiosk, with consent. */
   'member.self_signup': ['lookup'],
+  /** Leave stars and a comment at the lookup kiosk. */
+  'feedback.leave': ['lookup'],
+  /** Read the customers' feedback. */
+  'feedback.read': ['owner', 'manager'],
   'member.phone.unmask': ['owner', 'manager'],
   /** Find members, see one member's profile, ledgers and coupons (phones masked without unmask). */
   'member.read': ['owner', 'manager', 'cashier'],

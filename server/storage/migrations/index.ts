@@ -7,6 +7,8 @@ import { gifts } from './0005_gifts.js';
 import { cartsAndShifts } from './0006_carts_shifts.js';
 import { reports } from './0007_reports.js';
 import { printJobs } from './0008_print_jobs.js';
+import { campaignOutbox } from './0009_campaign_outbox.js';
+import { feedback } from './0010_feedback.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +20,6 @@ export const MIGRATIONS: readonly Migration[] = [
   cartsAndShifts,
   reports,
   printJobs,
+  campaignOutbox,
+  feedback,
 ];

@@ -9,12 +9,14 @@ import { controls } from '../../components/styles.js';
 import { HangerConnection } from '../../connection/connection.js';
 import { ConnectionStateController, SubscriptionController } from '../../connection/controllers.js';
 import { RequestError } from '../../connection/errors.js';
-import { getStyle, type ScannedSku, type Style } from '../../data/catalog.js';
+import { type BoughtWith, boughtWith, getStyle, type ScannedSku, type Style } from '../../data/catalog.js';
 import { HealthController } from '../../data/health-controller.js';
 import type { ApiAuth } from '../../data/http.js';
 import { deviceToken, storeDeviceToken } from '../../data/session.js';
 import { secondLanguage } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import './hg-lookup-feedback.js';
+import type { HgLookupFeedback } from './hg-lookup-feedback.js';
 import './hg-lookup-join.js';
 import type { HgLookupJoin } from './hg-lookup-join.js';
 import './hg-lookup-member.js';
@@ -27,7 +29,7 @@ export const IDLE_MS = 60_000;
 /** A member code is 16 digits; anything else the scanner reads is a tag. */
 const MEMBER_CODE = /^\d{16}$/;
 
-type View = 'start' | 'product' | 'member' | 'join';
+type View = 'start' | 'product' | 'member' | 'join' | 'feedback';
 
 /** A tag's barcode, drawn so that the prompt reads at a glance. */
 const barcode = svg`<svg class="barcode" viewBox="0 0 120 72" aria-hidden="true">
@@ -101,6 +103,10 @@ export class HgLookupApp extends LitElement {
         font-size: 1.15em;
         font-weight: 700;
       }
+      .corner button.wide {
+        grid-column: 1 / -1;
+        min-height: calc(var(--hg-touch) * 1.2);
+      }
       .corner button span {
         font-size: 0.7em;
         font-weight: 400;
@@ -136,11 +142,13 @@ export class HgLookupApp extends LitElement {
   @state() private _view: View = 'start';
   @state() private _sku: ScannedSku | null = null;
   @state() private _style: Style | null = null;
+  @state() private _also: BoughtWith[] = [];
   @state() private _scanError: unknown = null;
   @state() private _busy = false;
 
   @query('hg-lookup-member') private _memberCorner!: HgLookupMember | null;
   @query('hg-lookup-join') private _join!: HgLookupJoin | null;
+  @query('hg-lookup-feedback') private _feedback!: HgLookupFeedback | null;
 
   private readonly _i18n = new LocalizeController(this);
   private _connection: HangerConnection | null = null;
@@ -198,7 +206,16 @@ export class HgLookupApp extends LitElement {
     switch (this._view) {
       case 'product':
         return html`
-          ${this._scanError ? this._notice() : html`<hg-lookup-product .sku=${this._sku} .styleDetail=${this._style}></hg-lookup-product>`}
+          ${
+            this._scanError
+              ? this._notice()
+              : html`<hg-lookup-product
+                  .sku=${this._sku}
+                  .styleDetail=${this._style}
+                  .boughtWith=${this._also}
+                  @hg-pick=${this._picked}
+                ></hg-lookup-product>`
+          }
           <div class="spacer"></div>
           <p class="again">${this._i18n.t('lookup.scanAnother')}</p>
           ${this._nav()}
@@ -209,6 +226,10 @@ export class HgLookupApp extends LitElement {
           ${this._nav()}`;
       case 'join':
         return html`<hg-lookup-join .auth=${this._auth} @hg-done=${this._home}></hg-lookup-join>
+          <div class="spacer"></div>
+          ${this._nav()}`;
+      case 'feedback':
+        return html`<hg-lookup-feedback .auth=${this._auth} @hg-done=${this._home}></hg-lookup-feedback>
           <div class="spacer"></div>
           ${this._nav()}`;
       default:
@@ -232,6 +253,9 @@ export class HgLookupApp extends LitElement {
         </button>
         <button type="button" @click=${() => this._go('join')}>
           ${this._i18n.t('join.title')}<span>${this._i18n.t('join.cornerHint')}</span>
+        </button>
+        <button type="button" class="wide" @click=${() => this._go('feedback')}>
+          ${this._i18n.t('feedback.title')}<span>${this._i18n.t('feedback.cornerHint')}</span>
         </button>
       </div>
       <div class="spacer"></div>
@@ -297,9 +321,11 @@ export class HgLookupApp extends LitElement {
     this._view = 'start';
     this._sku = null;
     this._style = null;
+    this._also = [];
     this._scanError = null;
     this._memberCorner?.reset();
     this._join?.reset();
+    this._feedback?.reset();
   }
 
   private _touch(): void {
@@ -326,6 +352,7 @@ export class HgLookupApp extends LitElement {
       const sku = await connection.request<ScannedSku>('catalog/lookup_barcode', { barcode: code });
       this._sku = sku;
       this._style = null;
+      this._also = [];
       this._scanError = null;
       this._view = 'product';
       try {
@@ -333,11 +360,59 @@ export class HgLookupApp extends LitElement {
       } catch {
         // The tag alone still says name, price and stock of this size.
       }
+      await this._loadAlso(sku.styleId);
     } catch (error) {
       this._sku = null;
       this._style = null;
+      this._also = [];
       this._scanError = error;
       this._view = 'product';
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  /** What others bought with this style: a nicety, so a failure only hides the row. */
+  private async _loadAlso(styleId: string): Promise<void> {
+    try {
+      const items = await boughtWith(this._auth, styleId);
+      if (this._sku?.styleId === styleId) this._also = items;
+    } catch {
+      this._also = [];
+    }
+  }
+
+  /** A tapped "also bought" card: that style, shown as if its first size in stock were scanned. */
+  private async _picked(event: CustomEvent<{ styleId: string }>): Promise<void> {
+    this._touch();
+    this._busy = true;
+    try {
+      const style = await getStyle(this._auth, event.detail.styleId);
+      const active = style.skus.filter((sku) => sku.active);
+      const first = active.find((sku) => sku.onHand > 0) ?? active[0] ?? style.skus[0];
+      if (!first) return;
+      this._style = style;
+      this._also = [];
+      this._scanError = null;
+      this._sku = {
+        id: first.id,
+        barcode: first.barcode,
+        styleId: style.id,
+        styleCode: style.styleCode,
+        name: style.name,
+        color: first.color,
+        size: first.size,
+        price: style.price,
+        tagPrice: style.tagPrice,
+        specialPrice: style.specialPrice,
+        memberPrices: style.memberPrices,
+        stock: first.onHand,
+        active: first.active && style.active,
+      };
+      this._view = 'product';
+      await this._loadAlso(style.id);
+    } catch (error) {
+      this._scanError = error;
     } finally {
       this._busy = false;
     }

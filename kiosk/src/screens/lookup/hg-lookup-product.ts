@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { controls } from '../../components/styles.js';
-import { photoUrl, type ScannedSku, type Style } from '../../data/catalog.js';
+import { type BoughtWith, photoUrl, type ScannedSku, type Style } from '../../data/catalog.js';
 import { money } from '../../data/format.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
@@ -121,6 +121,40 @@ export class HgLookupProduct extends LitElement {
         outline-offset: -3px;
         font-weight: 700;
       }
+      .also {
+        display: grid;
+        grid-template-columns: repeat(4, minmax(0, 1fr));
+        gap: 0.75em;
+      }
+      .also button {
+        flex-direction: column;
+        align-items: stretch;
+        justify-content: flex-start;
+        gap: 0.3em;
+        padding: 0.6em;
+        text-align: start;
+      }
+      .also img,
+      .also .blank {
+        width: 100%;
+        aspect-ratio: 4 / 5;
+        object-fit: cover;
+        border-radius: calc(var(--hg-radius) * 0.5);
+        background: var(--hg-page);
+      }
+      .also .name {
+        font-weight: 600;
+        line-height: 1.25;
+      }
+      .also .code {
+        margin: 0;
+        font-size: 0.85em;
+      }
+      .also .amount {
+        color: var(--hg-accent);
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+      }
     `,
   ];
 
@@ -128,6 +162,9 @@ export class HgLookupProduct extends LitElement {
   @property({ attribute: false }) sku: ScannedSku | null = null;
   /** Its style with the whole colour × size matrix, once loaded (null: show the SKU alone). */
   @property({ attribute: false }) styleDetail: Style | null = null;
+
+  /** Styles customers bought together with this one; tapping one sends `hg-pick` with its id. */
+  @property({ attribute: false }) boughtWith: BoughtWith[] = [];
 
   @state() private _photoFailed = false;
 
@@ -168,7 +205,33 @@ export class HgLookupProduct extends LitElement {
         </div>
       </div>
       ${this._grid()}
+      ${this._also()}
     `;
+  }
+
+  private _also() {
+    if (this.boughtWith.length === 0) return nothing;
+    return html`
+      <h3 id="also-title">${this._i18n.t('lookup.boughtWith')}</h3>
+      <div class="also" role="group" aria-labelledby="also-title">
+        ${this.boughtWith.map(
+          (item) => html`<button
+            type="button"
+            data-style=${item.id}
+            @click=${() => this._pick(item.id)}
+          >
+            ${item.photo ? html`<img src=${item.photo} alt="" />` : html`<div class="blank" aria-hidden="true"></div>`}
+            <span class="name">${item.name}</span>
+            <p class="code">${this._i18n.t('lookup.styleCode')} ${item.styleCode}</p>
+            <span class="amount">${money(item.price)}</span>
+          </button>`,
+        )}
+      </div>
+    `;
+  }
+
+  private _pick(styleId: string): void {
+    this.dispatchEvent(new CustomEvent('hg-pick', { detail: { styleId }, bubbles: true, composed: true }));
   }
 
   private _photo() {

@@ -4,6 +4,7 @@ import { controls } from '../../../components/styles.js';
 import { SubscriptionController } from '../../../connection/controllers.js';
 import { type DayReport, dayReport } from '../../../data/cart.js';
 import { type Device, listDevices } from '../../../data/devices.js';
+import { type Feedback, listFeedback } from '../../../data/feedback.js';
 import { count, dateTime, money } from '../../../data/format.js';
 import { type LowStockItem, lowStock } from '../../../data/inventory.js';
 import { ledgerCheck } from '../../../data/loyalty.js';
@@ -32,6 +33,11 @@ export class HgAdminDashboard extends AdminSection {
         font-size: 2em;
         font-variant-numeric: tabular-nums;
       }
+      .stars {
+        color: var(--hg-accent);
+        letter-spacing: 0.1em;
+        white-space: nowrap;
+      }
       .later {
         border-style: dashed;
         color: var(--hg-muted);
@@ -43,6 +49,8 @@ export class HgAdminDashboard extends AdminSection {
   @state() private _devices: Device[] | null = null;
   @state() private _members: number | null = null;
   @state() private _day: DayReport | null = null;
+  @state() private _feedback: Feedback[] | null = null;
+  @state() private _feedbackNext: string | null = null;
 
   protected readonly _status = new SubscriptionController(
     this,
@@ -72,6 +80,7 @@ export class HgAdminDashboard extends AdminSection {
     super.connectedCallback();
     void this._loadLow();
     void this._loadDay();
+    void this._loadFeedback();
     void listDevices(this.ctx.auth).then(
       (devices) => (this._devices = devices),
       (error) => (this._error = error),
@@ -141,7 +150,47 @@ export class HgAdminDashboard extends AdminSection {
             : html`<p class="muted">${t('devices.noReportYet')}</p>`
         }
       </section>
+      ${this._feedbackCard()}
     `;
+  }
+
+  private _feedbackCard() {
+    const items = this._feedback;
+    if (items === null) return nothing;
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="card" aria-labelledby="feedback-title">
+      <h3 id="feedback-title">${t('feedback.list')}</h3>
+      ${
+        items.length === 0
+          ? html`<p class="empty">${t('feedback.empty')}</p>`
+          : html`<table>
+              <tbody>
+                ${items.map(
+                  (item) => html`<tr data-feedback=${item.id} data-stars=${item.stars}>
+                    <td class="stars" aria-label=${t('feedback.stars', { count: item.stars })}>
+                      ${'★'.repeat(item.stars)}${'☆'.repeat(5 - item.stars)}
+                    </td>
+                    <td>${item.comment ?? html`<span class="muted">${t('feedback.noComment')}</span>`}</td>
+                    <td class="muted">${item.device ?? ''}</td>
+                    <td class="muted">${dateTime(item.at)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+      ${this._feedbackNext ? html`<button type="button" @click=${() => void this._loadFeedback(this._feedbackNext ?? undefined)}>${t('feedback.more')}</button>` : nothing}
+    </section>`;
+  }
+
+  /** The newest feedback, a page at a time; hidden for those who may not read it. */
+  private async _loadFeedback(before?: string): Promise<void> {
+    try {
+      const page = await listFeedback(this.ctx.auth, { limit: 10, ...(before && { before }) });
+      this._feedback = before ? [...(this._feedback ?? []), ...page.items] : page.items;
+      this._feedbackNext = page.next;
+    } catch {
+      // Not the owner's or a manager's: the card stays away.
+    }
   }
 
   private async _loadDay(): Promise<void> {
