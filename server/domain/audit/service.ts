@@ -1,76 +1,10 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { AUDIT_KINDS, type AuditKind } from '../../protocol/audit.js';
 import type { Database } from '../../storage/schema.js';
 
-/** Every kind of row the audit log holds. */
-export const AUDIT_KINDS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.locked',
-  'auth.logout',
-  'drawer.opened',
-  'shift.opened',
-  'shift.cash_entry',
-  'shift.closed',
-  'receipt.reprinted',
-  'staff.created',
-  'staff.updated',
-  'device.paired',
-  'device.revoked',
-  'catalog.style_created',
-  'catalog.style_updated',
-  'catalog.imported',
-  'catalog.photo_added',
-  'catalog.photo_deleted',
-  'catalog.photos_reordered',
-  'catalog.color_added',
-  'catalog.size_group_saved',
-  'price.changed',
-  'price.change_cancelled',
-  'price.markdown',
-  'stock.received',
-  'stock.adjusted',
-  'stock.transferred',
-  'stock.settings_changed',
-  'stocktake.opened',
-  'stocktake.committed',
-  'stocktake.cancelled',
-  'member.created',
-  'member.updated',
-  'member.merged',
-  'member.erased',
-  'member.privacy_exported',
-  'member.phone_unmasked',
-  'member.imported',
-  'member.exported',
-  'data.exported',
-  'backup.made',
-  'member.pin_locked',
-  'stored_value.topped_up',
-  'stored_value.paid',
-  'stored_value.refunded',
-  'points.adjusted',
-  'gift.saved',
-  'gift.restocked',
-  'gift.redeemed',
-  'gift.returned',
-  'loyalty.settings_changed',
-  'loyalty.job_run',
-  'coupon.template_saved',
-  'coupon.issued',
-  'coupon.voided',
-  'sale.completed',
-  'sale.price_overridden',
-  'sale.discount_given',
-  'sale.returned',
-  'sale.exchanged',
-  'sale.voided',
-  'sale.settings_changed',
-  'promotion.saved',
-  'promotion.archived',
-] as const;
-export type AuditKind = (typeof AUDIT_KINDS)[number];
+export { AUDIT_KINDS, type AuditKind };
 
 export interface AuditEntry {
   kind: AuditKind;

@@ -1,75 +1,11 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
+import { AUDIT_KINDS } from '../../../../../server/protocol/audit.js';
 import { type AuditEntry, type AuditQuery, queryAudit } from '../../../data/audit.js';
 import { dateTime } from '../../../data/format.js';
 import { listStaff, type StaffMember } from '../../../data/staff.js';
 import { AdminSection, formValues } from '../context.js';
-
-/** The kinds the server records (server/domain/audit/service.ts), for the filter. */
-const KINDS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.locked',
-  'auth.logout',
-  'drawer.opened',
-  'receipt.reprinted',
-  'staff.created',
-  'staff.updated',
-  'device.paired',
-  'device.revoked',
-  'catalog.style_created',
-  'catalog.style_updated',
-  'catalog.imported',
-  'catalog.photo_added',
-  'catalog.photo_deleted',
-  'catalog.photos_reordered',
-  'catalog.color_added',
-  'catalog.size_group_saved',
-  'price.changed',
-  'price.change_cancelled',
-  'price.markdown',
-  'stock.received',
-  'stock.adjusted',
-  'stock.transferred',
-  'stock.settings_changed',
-  'stocktake.opened',
-  'stocktake.committed',
-  'stocktake.cancelled',
-  'member.created',
-  'member.updated',
-  'member.merged',
-  'member.erased',
-  'member.privacy_exported',
-  'member.phone_unmasked',
-  'member.imported',
-  'member.exported',
-  'data.exported',
-  'backup.made',
-  'member.pin_locked',
-  'stored_value.topped_up',
-  'stored_value.paid',
-  'stored_value.refunded',
-  'points.adjusted',
-  'gift.saved',
-  'gift.restocked',
-  'gift.redeemed',
-  'gift.returned',
-  'loyalty.settings_changed',
-  'loyalty.job_run',
-  'coupon.template_saved',
-  'coupon.issued',
-  'coupon.voided',
-  'sale.completed',
-  'sale.price_overridden',
-  'sale.discount_given',
-  'sale.returned',
-  'sale.exchanged',
-  'sale.voided',
-  'sale.settings_changed',
-  'promotion.saved',
-  'promotion.archived',
-] as const;
 
 /** A `datetime-local` value (the browser's clock, which is the shop's) as ISO 8601 UTC. */
 function iso(local: string | undefined): string | undefined {
@@ -112,7 +48,7 @@ export class HgAdminAudit extends AdminSection {
           <label>${t('audit.kind')}
             <select name="kind">
               <option value="">${t('audit.anyKind')}</option>
-              ${KINDS.map((kind) => html`<option value=${kind}>${kind}</option>`)}
+              ${AUDIT_KINDS.map((kind) => html`<option value=${kind}>${kind}</option>`)}
             </select>
           </label>
           <div class="actions"><button type="submit" class="primary">${t('audit.apply')}</button></div>
