@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { AUDIT_KINDS, type AuditKind } from '../../protocol/audit.js';
+import { newestFirstPage } from '../../storage/paging.js';
 import type { Database } from '../../storage/schema.js';
 
 export { AUDIT_KINDS, type AuditKind };
@@ -75,18 +76,14 @@ export async function queryAudit(
     .orderBy('id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  const page = rows.slice(0, filter.limit);
-  return {
-    items: page.map((row) => ({
-      id: row.id,
-      at: row.at,
-      kind: row.kind as AuditKind,
-      staffId: row.staff_id,
-      approverId: row.approver_id,
-      deviceId: row.device_id,
-      subject: row.subject_type && row.subject_id ? { type: row.subject_type, id: row.subject_id } : null,
-      detail: JSON.parse(row.detail) as Record<string, unknown>,
-    })),
-    nextBefore: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return newestFirstPage(rows, filter.limit, (row) => ({
+    id: row.id,
+    at: row.at,
+    kind: row.kind as AuditKind,
+    staffId: row.staff_id,
+    approverId: row.approver_id,
+    deviceId: row.device_id,
+    subject: row.subject_type && row.subject_id ? { type: row.subject_type, id: row.subject_id } : null,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  }));
 }

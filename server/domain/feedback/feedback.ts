@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
+import { newestFirstPage } from '../../storage/paging.js';
 
 export interface FeedbackView {
   id: string;
@@ -82,7 +83,7 @@ export async function listFeedback(
     .orderBy('f.id', 'desc')
     .limit(options.limit + 1)
     .execute();
-  const items = rows.slice(0, options.limit).map((row) => ({
+  const { items, nextBefore } = newestFirstPage(rows, options.limit, (row) => ({
     id: row.id,
     at: row.at,
     stars: row.stars,
@@ -90,5 +91,5 @@ export async function listFeedback(
     memberCode: row.memberCode ?? null,
     device: row.device ?? null,
   }));
-  return { items, next: rows.length > options.limit ? (items.at(-1)?.id ?? null) : null };
+  return { items, next: nextBefore };
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
+import { newestFirstPage } from '../../storage/paging.js';
 import type { StockKind } from './ledger.js';
 
 export interface MovementView {
@@ -36,22 +37,18 @@ export async function listMovements(
     .orderBy('id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  const page = rows.slice(0, filter.limit);
-  return {
-    items: page.map((row) => ({
-      id: row.id,
-      at: row.at,
-      skuId: row.sku_id,
-      delta: row.delta,
-      onHandAfter: row.on_hand_after,
-      kind: row.kind as StockKind,
-      reason: row.reason,
-      ref: { type: row.ref_type, id: row.ref_id },
-      unitCost: row.unit_cost,
-      staffId: row.staff_id,
-    })),
-    nextBefore: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return newestFirstPage(rows, filter.limit, (row) => ({
+    id: row.id,
+    at: row.at,
+    skuId: row.sku_id,
+    delta: row.delta,
+    onHandAfter: row.on_hand_after,
+    kind: row.kind as StockKind,
+    reason: row.reason,
+    ref: { type: row.ref_type, id: row.ref_id },
+    unitCost: row.unit_cost,
+    staffId: row.staff_id,
+  }));
 }
 
 /** `GET /api/skus/:id/stock`: this store's on-hand of one SKU. */

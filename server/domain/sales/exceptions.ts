@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { Outbox } from '../../events/outbox.js';
+import { newestFirstPage } from '../../storage/paging.js';
 import type { Database } from '../../storage/schema.js';
 
 /** What the exception log records. */
@@ -93,18 +94,14 @@ export async function listExceptions(
     .orderBy('id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  const page = rows.slice(0, filter.limit);
-  return {
-    items: page.map((row) => ({
-      id: row.id,
-      at: row.at,
-      kind: row.kind as ExceptionKind,
-      message: row.message,
-      staffId: row.staff_id,
-      deviceId: row.device_id,
-      ref: row.ref_type && row.ref_id ? { type: row.ref_type, id: row.ref_id } : null,
-      detail: JSON.parse(row.detail) as Record<string, unknown>,
-    })),
-    nextBefore: rows.length > filter.limit ? (page.at(-1)?.id ?? null) : null,
-  };
+  return newestFirstPage(rows, filter.limit, (row) => ({
+    id: row.id,
+    at: row.at,
+    kind: row.kind as ExceptionKind,
+    message: row.message,
+    staffId: row.staff_id,
+    deviceId: row.device_id,
+    ref: row.ref_type && row.ref_id ? { type: row.ref_type, id: row.ref_id } : null,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  }));
 }
