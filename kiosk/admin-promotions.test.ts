@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { testEngine } from '../server/testing/test-database.js';
 
 /**
  * The admin page's promotions, backups and settings sections against a real server: a 满300减50
@@ -131,14 +132,20 @@ describe('admin promotions, backups and settings', () => {
 
       await page.getByRole('link', { name: '备份' }).click();
       await page.locator('hg-admin-backups h2', { hasText: '备份' }).waitFor();
-      await page.locator('hg-admin-backups').getByText('还没有备份').waitFor();
-      await page.getByRole('button', { name: '立即备份' }).click();
-      await page.locator('hg-admin-backups table[data-backups] tbody tr').first().waitFor();
-      const made = page.locator('hg-admin-backups .done');
-      await made.waitFor();
-      const file = (await made.textContent())?.replace(/^.*：/, '').trim() ?? '';
-      expect(file).toMatch(/^hanger-\d{8}T\d{9}Z\.db$/);
-      expect(existsSync(join(store.dataDir, 'backups', file))).toBe(true);
+      if (testEngine === 'postgres') {
+        // Chain mode: head office backs the database up; the page says so and offers nothing here.
+        await page.locator('hg-admin-backups [data-postgres]', { hasText: '由总部备份' }).waitFor();
+        expect(await page.getByRole('button', { name: '立即备份' }).count()).toBe(0);
+      } else {
+        await page.locator('hg-admin-backups').getByText('还没有备份').waitFor();
+        await page.getByRole('button', { name: '立即备份' }).click();
+        await page.locator('hg-admin-backups table[data-backups] tbody tr').first().waitFor();
+        const made = page.locator('hg-admin-backups .done');
+        await made.waitFor();
+        const file = (await made.textContent())?.replace(/^.*：/, '').trim() ?? '';
+        expect(file).toMatch(/^hanger-\d{8}T\d{9}Z\.db$/);
+        expect(existsSync(join(store.dataDir, 'backups', file))).toBe(true);
+      }
       await shot(page, 'admin-backups');
 
       await page.getByRole('link', { name: '设置' }).click();
@@ -154,7 +161,14 @@ describe('admin promotions, backups and settings', () => {
       await page.locator('hg-admin-settings h2', { hasText: 'Settings' }).waitFor();
       await shot(page, 'admin-settings-en');
       await page.getByRole('link', { name: 'Backups' }).click();
-      await page.locator('hg-admin-backups table[data-backups] tbody tr').first().waitFor();
+      await page
+        .locator(
+          testEngine === 'postgres'
+            ? 'hg-admin-backups [data-postgres]'
+            : 'hg-admin-backups table[data-backups] tbody tr',
+        )
+        .first()
+        .waitFor();
       await shot(page, 'admin-backups-en');
       await page.getByRole('link', { name: 'Promotions', exact: true }).click();
       await page.locator('hg-admin-promotions tbody tr', { hasText: '满300减50' }).waitFor();

@@ -1,25 +1,18 @@
 /**
  * `npm run check-ledgers`: rebuilds every member's points and stored-value balances from the
- * ledgers in the database under HANGER_DATA (default ./data) and lists each disagreement.
+ * ledgers in the database under HANGER_DATA (default ./data), or HANGER_DATABASE_URL's PostgreSQL, and lists each disagreement.
  * Exit code 0 when all agree, 1 when not, 2 when the database cannot be read.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { checkLedgers } from '../server/domain/loyalty/check.js';
 import { checkGiftStock } from '../server/domain/loyalty/gifts.js';
-import { openSqlite } from '../server/storage/database.js';
+import { openStoreDatabase } from './data-folder.js';
 
-const dataDir = resolve(process.env.HANGER_DATA ?? './data');
-const configFile = join(dataDir, 'config.json');
-const config = existsSync(configFile)
-  ? (JSON.parse(readFileSync(configFile, 'utf8')) as { database?: { file?: string } })
-  : {};
-const file = join(dataDir, config.database?.file ?? 'hanger.db');
-if (!existsSync(file)) {
-  console.error(`No database at ${file}. Set HANGER_DATA to the data folder.`);
-  process.exit(2);
-}
-const storage = openSqlite(file);
+const opened = await openStoreDatabase().catch((error: Error) => {
+  console.error(error.message);
+  return null;
+});
+if (!opened) process.exit(2);
+const { storage } = opened;
 const started = performance.now();
 const result = await checkLedgers(storage.db, new Date());
 // A database from before the gift catalogue (migration 5) has no gift stock to check.

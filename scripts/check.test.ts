@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ownerToken } from '../server/testing/client.js';
 import { startTestStore } from '../server/testing/harness.js';
 import { seedShop } from '../server/testing/proofs.js';
+import { databaseEnvFor, openTestDatabase, testEngine } from '../server/testing/test-database.js';
 
-const check = (dataDir: string) =>
+const check = async (dataDir: string) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts'], {
-    env: { ...process.env, HANGER_DATA: dataDir },
+    env: { ...process.env, HANGER_DATA: dataDir, ...(await databaseEnvFor(dataDir)) },
     encoding: 'utf8',
   });
 
@@ -21,20 +22,19 @@ describe('npm run check', () => {
     const dataDir = store.dataDir;
     await store.running.close();
 
-    const sound = check(dataDir);
+    const sound = await check(dataDir);
     expect(sound.status, sound.stdout + sound.stderr).toBe(0);
     expect(sound.stdout).toMatch(/Checked 1 members .* and 4 on-hand figures/);
     expect(sound.stdout).toContain('Every balance and on-hand figure equals the sum of its ledger.');
 
     // Break one cached figure of each kind on purpose (the ledgers themselves are append-only).
-    const db = new BetterSqlite3(`${dataDir}/hanger.db`);
-    db.prepare(
-      'update members set points = points + 7, stored_principal = stored_principal - 100 where id = ?',
-    ).run(memberId);
-    db.prepare('update stock_levels set on_hand = on_hand - 2 where sku_id = ?').run(skuIds[0]);
-    db.close();
+    const storage = await openTestDatabase(dataDir);
+    await sql`update members set points = points + 7, stored_principal = stored_principal - 100
+      where id = ${memberId}`.execute(storage.db);
+    await sql`update stock_levels set on_hand = on_hand - 2 where sku_id = ${skuIds[0]}`.execute(storage.db);
+    await storage.close();
 
-    const broken = check(dataDir);
+    const broken = await check(dataDir);
     expect(broken.status).toBe(1);
     expect(broken.stdout).toContain(`DIFFERS points member ${memberId}: cached 507, ledger 500`);
     expect(broken.stdout).toContain(`DIFFERS stored_principal member ${memberId}: cached 9900, ledger 10000`);
@@ -45,8 +45,11 @@ describe('npm run check', () => {
     await store.close();
   });
 
-  it('exits 2 without a database', () => {
-    const result = check(join(tmpdir(), 'hanger-no-such-folder'));
+  it.skipIf(testEngine === 'postgres')('exits 2 without a database', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts'], {
+      env: { ...process.env, HANGER_DATA: join(tmpdir(), 'hanger-no-such-folder') },
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(2);
   });
 });

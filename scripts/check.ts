@@ -1,29 +1,19 @@
 /**
  * `npm run check`: rebuilds every cached figure from its ledger in the database under
- * HANGER_DATA (default ./data) — members' points (total and per lot) and stored value
+ * HANGER_DATA (default ./data), or HANGER_DATABASE_URL's PostgreSQL, — members' points (total and per lot) and stored value
  * (principal and bonus), and every SKU's on-hand in every store — and prints each
  * difference. Exit code 0 when all agree, 1 when any differs, 2 when the database cannot be read.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { checkStockLedger } from '../server/domain/inventory/check.js';
 import { checkLedgers } from '../server/domain/loyalty/check.js';
-import { openSqlite } from '../server/storage/database.js';
-import { dataFolder } from './data-folder.js';
+import { openStoreDatabase } from './data-folder.js';
 
-const dataDir = resolve(process.env.HANGER_DATA ?? './data');
-let file = join(dataDir, 'hanger.db');
-try {
-  file = (await dataFolder()).dbFile;
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(2);
-}
-if (!existsSync(file)) {
-  console.error(`No database at ${file}. Set HANGER_DATA to the data folder.`);
-  process.exit(2);
-}
-const storage = openSqlite(file);
+const opened = await openStoreDatabase().catch((error: Error) => {
+  console.error(error.message);
+  return null;
+});
+if (!opened) process.exit(2);
+const { storage } = opened;
 const started = performance.now();
 const members = await checkLedgers(storage.db, new Date());
 const stock = await checkStockLedger(storage.db);

@@ -7,12 +7,12 @@
  * on-hand figure equals its ledger.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { checkStockLedger } from '../server/domain/inventory/check.js';
 import { checkLedgers } from '../server/domain/loyalty/check.js';
-import { openSqlite } from '../server/storage/database.js';
+import type { Storage } from '../server/storage/database.js';
 import { type ServerProcess, startServerProcess } from '../server/testing/process.js';
+import { openTestDatabase } from '../server/testing/test-database.js';
 
 const PASSWORD = 'crash-Owner-2468';
 
@@ -154,30 +154,29 @@ function randomSale(goods: Goods): SaleRequest {
   };
 }
 
-/** Checks in the database file itself that every sale is whole. */
-export function halfSales(dbFile: string): { sales: number; problems: string[] } {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const problems: string[] = [];
-    const list = (label: string, query: string) => {
-      for (const row of db.prepare(query).all() as Record<string, unknown>[]) {
-        problems.push(`${label}: ${JSON.stringify(row)}`);
-      }
-    };
-    list(
+/** Checks in the database itself that every sale is whole. */
+export async function halfSales(storage: Storage): Promise<{ sales: number; problems: string[] }> {
+  const problems: string[] = [];
+  const list = async (label: string, query: string) => {
+    for (const row of (await sql.raw<Record<string, unknown>>(query).execute(storage.db)).rows) {
+      problems.push(`${label}: ${JSON.stringify(row)}`);
+    }
+  };
+  {
+    await list(
       'sale without lines',
       'select id from sales s where not exists (select 1 from sale_lines l where l.sale_id = s.id)',
     );
-    list(
+    await list(
       'sale whose payments do not add up to what it says was paid',
       `select s.id, s.paid, coalesce((select sum(amount) from sale_payments p where p.sale_id = s.id), 0) as payments
          from sales s where s.paid <> coalesce((select sum(amount) from sale_payments p where p.sale_id = s.id), 0)`,
     );
-    list(
+    await list(
       'sale paid less than its total',
       'select id, paid, total, change from sales where paid - change <> total',
     );
-    list(
+    await list(
       'sale line without its stock movement',
       `select l.sale_id, l.sku_id, sum(l.qty) as sold,
               coalesce((select -sum(m.delta) from stock_movements m
@@ -185,14 +184,15 @@ export function halfSales(dbFile: string): { sales: number; problems: string[] }
          from sale_lines l join sales s on s.id = l.sale_id
         where s.training = 0
         group by l.sale_id, l.sku_id
-       having sold <> moved`,
+       having sum(l.qty) <> coalesce((select -sum(m.delta) from stock_movements m
+                         where m.ref_type = 'sale' and m.ref_id = l.sale_id and m.sku_id = l.sku_id), 0)`,
     );
-    list(
+    await list(
       'stock movement of a sale that does not exist',
       `select m.id, m.ref_id from stock_movements m
         where m.ref_type = 'sale' and not exists (select 1 from sales s where s.id = m.ref_id)`,
     );
-    list(
+    await list(
       'stored-value payment without its ledger entry',
       `select p.sale_id, p.amount,
               coalesce((select -sum(e.principal_delta + e.bonus_delta) from stored_value_entries e
@@ -202,21 +202,19 @@ export function halfSales(dbFile: string): { sales: number; problems: string[] }
           and p.amount <> coalesce((select -sum(e.principal_delta + e.bonus_delta) from stored_value_entries e
                                      where e.ref_type = 'sale' and e.ref_id = p.sale_id), 0)`,
     );
-    list(
+    await list(
       'stored-value entry of a sale that does not exist',
       `select e.id, e.ref_id from stored_value_entries e
         where e.ref_type = 'sale' and not exists (select 1 from sales s where s.id = e.ref_id)`,
     );
-    list(
+    await list(
       'sale line or payment without its sale',
       `select 'line' as what, id from sale_lines l where not exists (select 1 from sales s where s.id = l.sale_id)
        union all
        select 'payment', id from sale_payments p where not exists (select 1 from sales s where s.id = p.sale_id)`,
     );
-    const sales = db.prepare('select count(*) from sales').pluck().get() as number;
-    return { sales, problems };
-  } finally {
-    db.close();
+    const counted = await sql<{ n: number }>`select count(*) as n from sales`.execute(storage.db);
+    return { sales: Number(counted.rows[0]?.n), problems };
   }
 }
 
@@ -305,11 +303,12 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
     await server.exited;
   }
 
-  const dbFile = join(options.dataDir, 'hanger.db');
-  const whole = halfSales(dbFile);
-  problems.push(...whole.problems);
-  const storage = openSqlite(dbFile);
+  const storage = await openTestDatabase(options.dataDir);
+  let salesInDatabase: number;
   try {
+    const whole = await halfSales(storage);
+    salesInDatabase = whole.sales;
+    problems.push(...whole.problems);
     const members = await checkLedgers(storage.db, new Date());
     for (const p of members.problems) {
       problems.push(`ledger: ${p.what} member ${p.memberId}: cached ${p.cached}, ledger ${p.ledger}`);
@@ -327,7 +326,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
     found,
     resent,
     resentAlreadyStored,
-    salesInDatabase: whole.sales,
+    salesInDatabase,
     problems,
   };
 }

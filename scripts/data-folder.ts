@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../server/config/load.js';
 import { type Config, configSchema } from '../server/config/schema.js';
+import { openPostgres, openSqlite, redactUrl, type Storage } from '../server/storage/database.js';
 
 /** The data folder (HANGER_DATA, default ./data), its checked config and its database file. */
 export async function dataFolder(): Promise<{ dataDir: string; config: Config; dbFile: string }> {
@@ -11,6 +12,21 @@ export async function dataFolder(): Promise<{ dataDir: string; config: Config; d
     ? (await loadConfig(dataDir, {})).config
     : configSchema.parse({});
   return { dataDir, config, dbFile: join(dataDir, config.database.file) };
+}
+
+/**
+ * The store's database for a checking script: PostgreSQL when HANGER_DATABASE_URL is set,
+ * else the SQLite file of the data folder. Null (after saying why) when there is none.
+ */
+export async function openStoreDatabase(): Promise<{ storage: Storage; where: string } | null> {
+  const url = process.env.HANGER_DATABASE_URL;
+  if (url) return { storage: await openPostgres(url), where: redactUrl(url) };
+  const { dbFile } = await dataFolder();
+  if (!existsSync(dbFile)) {
+    console.error(`No database at ${dbFile}. Set HANGER_DATA to the data folder (or HANGER_DATABASE_URL).`);
+    return null;
+  }
+  return { storage: openSqlite(dbFile), where: dbFile };
 }
 
 /** Runs a command-line script: a thrown error becomes its message on stderr and exit code 1. */

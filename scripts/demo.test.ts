@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, login } from '../server/testing/client.js';
 import { startTestStore } from '../server/testing/harness.js';
+import { databaseEnvFor } from '../server/testing/test-database.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hanger-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -12,16 +13,21 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const dressId = (items: { id: string; styleCode: string }[]) =>
   items.find((item) => item.styleCode === 'W2601')?.id;
 
-const demo = () =>
+const demo = async () =>
   spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
-    env: { ...process.env, HANGER_DATA: dataDir, HANGER_OWNER_PASSWORD: 'owner-secret-1' },
+    env: {
+      ...process.env,
+      HANGER_DATA: dataDir,
+      HANGER_OWNER_PASSWORD: 'owner-secret-1',
+      ...(await databaseEnvFor(dataDir)),
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
 
 describe('npm run demo', () => {
   it('fills an empty shop that then sells, and leaves a shop with goods alone', async () => {
-    const first = demo();
+    const first = await demo();
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('Demo shop ready');
@@ -56,7 +62,7 @@ describe('npm run demo', () => {
       await store.close();
     }
 
-    const again = demo();
+    const again = await demo();
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('already has goods');
   });

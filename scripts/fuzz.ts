@@ -19,11 +19,11 @@ const store = await startTestStore();
 try {
   const owner = await ownerToken(store);
   await seedShop(store, owner);
-  const before = stateOf(store);
+  const before = await stateOf(store);
   const started = performance.now();
   const http = await fuzzHttp(store, ROUTES, [owner, null], runs, seed);
   const ws = await fuzzWs(store, COMMANDS, owner, Math.ceil(runs / 2), seed);
-  const after = stateOf(store);
+  const after = await stateOf(store);
   const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

@@ -119,9 +119,19 @@ describe('many terminals selling at once (POST /api/sales)', () => {
     expect(new Set(replies.map((r) => r.body.id))).toEqual(new Set([body.id]));
     expect(new Set(replies.map((r) => r.body.number)).size).toBe(1);
     expect(await onHand(shop, skuId)).toBe(stock - 1);
-    const db = shop.store.ctx.storage.sqlite;
-    expect(db?.prepare('select count(*) from sales where id = ?').pluck().get(body.id)).toBe(1);
-    expect(db?.prepare('select count(*) from sale_lines where sale_id = ?').pluck().get(body.id)).toBe(1);
+    const db = shop.store.ctx.storage.db;
+    const sales = await db
+      .selectFrom('sales')
+      .select(db.fn.countAll().as('n'))
+      .where('id', '=', body.id)
+      .execute();
+    expect(Number(sales[0]?.n)).toBe(1);
+    const lines = await db
+      .selectFrom('sale_lines')
+      .select(db.fn.countAll().as('n'))
+      .where('sale_id', '=', body.id)
+      .execute();
+    expect(Number(lines[0]?.n)).toBe(1);
   });
 
   it('100 simultaneous sales paid with stored value on a balance that covers 40: exactly 40, balance 0', async () => {

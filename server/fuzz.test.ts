@@ -22,17 +22,17 @@ afterAll(() => store.close());
 
 describe('fuzzing with malformed, oversized and wrongly-typed input', () => {
   it(`HTTP: ${HTTP_RUNS} requests over every route, with the owner's token and with none: no 5xx, no change`, async () => {
-    const before = stateOf(store);
+    const before = await stateOf(store);
     const findings = await fuzzHttp(store, ROUTES, [owner, null], HTTP_RUNS, SEED);
     expect(findings).toEqual([]);
-    expect(stateOf(store)).toEqual(before);
+    expect(await stateOf(store)).toEqual(before);
     expect((await fetch(`${store.url}/api/health`)).status).toBe(200);
   }, 60_000);
 
   it(`WebSocket: ${WS_RUNS} frames over every command: error results only, never internal, still answering`, async () => {
-    const before = stateOf(store);
+    const before = await stateOf(store);
     const findings = await fuzzWs(store, COMMANDS, owner, WS_RUNS, SEED);
     expect(findings).toEqual([]);
-    expect(stateOf(store)).toEqual(before);
+    expect(await stateOf(store)).toEqual(before);
   }, 60_000);
 });

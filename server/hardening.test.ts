@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ServerProcess, startServerProcess } from './testing/process.js';
+import { testEngine } from './testing/test-database.js';
 
 const PASSWORD = 'owner-Secret-4711';
 let dataDir: string;
@@ -48,38 +49,42 @@ describe('one server per data folder', () => {
     expect(existsSync(join(dataDir, 'hanger.lock'))).toBe(false);
   });
 
-  it('a read-only data folder or database stops the start with a clear message', async () => {
-    fresh();
-    const server = await start();
-    server.child.kill('SIGTERM');
-    await server.exited;
-    // Root ignores file modes, so the read-only start runs as nobody.
-    const asNobody =
-      process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const run = () => {
-      const [command = process.execPath, ...args] = [
-        ...asNobody,
-        process.execPath,
-        '--import',
-        'tsx',
-        'server/index.ts',
-      ];
-      return spawnSync(command, args, {
-        env: { ...process.env, HANGER_DATA: dataDir, PORT: '0', HOME: tmpdir() },
-        encoding: 'utf8',
-        timeout: 15_000,
-      });
-    };
-    chmodSync(join(dataDir, 'hanger.db'), 0o444);
-    chmodSync(dataDir, 0o555);
-    const folder = run();
-    expect(folder.status).toBe(1);
-    expect(folder.stderr).toMatch(/cannot write in the data folder .*read-only/);
-    chmodSync(dataDir, 0o777);
-    const file = run();
-    expect(file.status).toBe(1);
-    expect(file.stderr).toMatch(/The database is read-only/);
-  });
+  // The database file in the data folder is SQLite's.
+  it.skipIf(testEngine === 'postgres')(
+    'a read-only data folder or database stops the start with a clear message',
+    async () => {
+      fresh();
+      const server = await start();
+      server.child.kill('SIGTERM');
+      await server.exited;
+      // Root ignores file modes, so the read-only start runs as nobody.
+      const asNobody =
+        process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+      const run = () => {
+        const [command = process.execPath, ...args] = [
+          ...asNobody,
+          process.execPath,
+          '--import',
+          'tsx',
+          'server/index.ts',
+        ];
+        return spawnSync(command, args, {
+          env: { ...process.env, HANGER_DATA: dataDir, PORT: '0', HOME: tmpdir() },
+          encoding: 'utf8',
+          timeout: 15_000,
+        });
+      };
+      chmodSync(join(dataDir, 'hanger.db'), 0o444);
+      chmodSync(dataDir, 0o555);
+      const folder = run();
+      expect(folder.status).toBe(1);
+      expect(folder.stderr).toMatch(/cannot write in the data folder .*read-only/);
+      chmodSync(dataDir, 0o777);
+      const file = run();
+      expect(file.status).toBe(1);
+      expect(file.stderr).toMatch(/The database is read-only/);
+    },
+  );
 });
 
 describe('logs of a realistic run', () => {

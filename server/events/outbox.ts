@@ -1,4 +1,5 @@
 import type { EventPayloads, EventType } from '../protocol/events.js';
+import { onRollback } from '../storage/database.js';
 import type { EventBus } from './bus.js';
 
 interface Pending {
@@ -15,7 +16,13 @@ export class Outbox {
   private readonly pending: Pending[] = [];
 
   add<T extends EventType>(type: T, data: EventPayloads[T]): void {
-    this.pending.push({ type, data });
+    const entry = { type, data };
+    this.pending.push(entry);
+    // A transaction that rolls back (or runs again after a conflict) takes its events back.
+    onRollback(() => {
+      const at = this.pending.indexOf(entry);
+      if (at >= 0) this.pending.splice(at, 1);
+    });
   }
 
   /** Publishes everything gathered, in order, and empties the outbox. */

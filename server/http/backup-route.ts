@@ -7,6 +7,10 @@ import { backupDatabase, listBackups } from '../storage/backup.js';
 import { ApiError } from './errors.js';
 import { route } from './route.js';
 
+/** What the owner is told when the store runs on PostgreSQL (README, "Chain mode"). */
+export const POSTGRES_BACKUPS =
+  'This store keeps its data in PostgreSQL: head office backs it up there (pg_dump, a standby replica), not here.';
+
 /** One file in `<data>/backups`. */
 export interface BackupFile {
   name: string;
@@ -24,6 +28,8 @@ export interface BackupList {
   encrypting: boolean;
   /** The folder, relative to the data folder. */
   folder: string;
+  /** `postgres`: the store's data is in the chain's PostgreSQL, backed up there; nothing here. */
+  engine: 'sqlite' | 'postgres';
 }
 
 const STAMP = /^hanger-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?\d*Z\.db/;
@@ -38,18 +44,18 @@ const backupDir = (ctx: AppContext) => join(ctx.dataDir, 'backups');
 const passphrase = () => process.env.HANGER_BACKUP_PASSPHRASE || undefined;
 
 export function backupList(ctx: AppContext): BackupList {
-  const items = listBackups(backupDir(ctx))
-    .reverse()
-    .map((file) => {
-      const name = basename(file);
-      return { name, bytes: statSync(file).size, at: madeAt(name), encrypted: name.endsWith('.enc') };
-    });
+  const engine = ctx.storage.engine;
+  const items = (engine === 'sqlite' ? listBackups(backupDir(ctx)) : []).reverse().map((file) => {
+    const name = basename(file);
+    return { name, bytes: statSync(file).size, at: madeAt(name), encrypted: name.endsWith('.enc') };
+  });
   const { enabled, everyHours, keep } = ctx.config.backups;
   return {
     items,
-    schedule: { enabled, everyHours, keep },
+    schedule: { enabled: enabled && engine === 'sqlite', everyHours, keep },
     encrypting: passphrase() !== undefined,
     folder: 'backups',
+    engine,
   };
 }
 
@@ -71,7 +77,7 @@ export const backupRoutes = [
     handle: async ({ ctx, principal }) => {
       assertStaff(principal);
       const handle = ctx.storage.sqlite;
-      if (!handle) throw new ApiError('not_found', 'Backups are made of SQLite databases only.');
+      if (!handle) throw new ApiError('business_rule', POSTGRES_BACKUPS);
       const made = await backupDatabase(handle, backupDir(ctx), {
         keep: ctx.config.backups.keep,
         passphrase: passphrase(),

@@ -25,7 +25,12 @@ export const exportRoutes = [
     handle: async ({ ctx, query, principal, res }) => {
       assertStaff(principal);
       const handle = ctx.storage.sqlite;
-      if (!handle) throw new ApiError('not_found', 'The full export reads SQLite databases only.');
+      if (!handle) {
+        throw new ApiError(
+          'business_rule',
+          'This store keeps its data in PostgreSQL: head office exports it there (pg_dump), not here.',
+        );
+      }
       await withSnapshot(handle.name, async (db) => {
         const tables = exportTables(db);
         const table = query.table ? tables.find((t) => t.name === query.table) : undefined;

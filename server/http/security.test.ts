@@ -268,7 +268,7 @@ describe('paths from requests', () => {
   });
 
   it('cannot reach a file through any route parameter (photos, exports, labels…)', async () => {
-    const before = tableCounts(store.ctx);
+    const before = await tableCounts(store.ctx);
     const withParams = ROUTES.filter((route) => route.path.includes(':') && route.method === 'get');
     expect(withParams.length).toBeGreaterThan(5);
     for (const route of withParams) {
@@ -279,7 +279,7 @@ describe('paths from requests', () => {
         for (const secret of secrets()) expect(reply.body, path).not.toContain(secret);
       }
     }
-    const after = tableCounts(store.ctx);
+    const after = await tableCounts(store.ctx);
     delete before.audit_log;
     delete after.audit_log;
     expect(after).toEqual(before);

@@ -1,4 +1,12 @@
-import { type Kysely, sql } from 'kysely';
+import {
+  DataTypeNode,
+  type Kysely,
+  type KyselyPlugin,
+  OperationNodeTransformer,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  sql,
+} from 'kysely';
 import type { Engine, Storage } from './database.js';
 import type { Database } from './schema.js';
 
@@ -22,6 +30,26 @@ export async function migrate(
   migrations: readonly Migration[],
   now: () => Date,
 ): Promise<number[]> {
+  if (!storage.pool) return migrateNow(storage, migrations, now);
+  // The store servers of a chain may start together: one migrates, the others then find it done.
+  const lock = await storage.pool.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await migrateNow(storage, migrations, now);
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    lock.release();
+  }
+}
+
+/** PostgreSQL advisory lock key held while migrating ("HANGER" in ASCII, shortened). */
+const MIGRATION_LOCK = 0x48414e47;
+
+async function migrateNow(
+  storage: Storage,
+  migrations: readonly Migration[],
+  now: () => Date,
+): Promise<number[]> {
   await sql`create table if not exists schema_version (
     version integer primary key, name text not null, applied_at text not null)`.execute(storage.db);
   const applied = await storage.db.selectFrom('schema_version').select('version').execute();
@@ -38,7 +66,8 @@ export async function migrate(
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
     await storage.write(async (trx) => {
-      await migration.up(trx as unknown as Kysely<unknown>, storage.engine);
+      const db = storage.engine === 'postgres' ? trx.withPlugin(integersAsBigint) : trx;
+      await migration.up(db as unknown as Kysely<unknown>, storage.engine);
       await (trx as Kysely<Database>)
         .insertInto('schema_version')
         .values({ version: migration.version, name: migration.name, applied_at: now().toISOString() })
@@ -48,3 +77,19 @@ export async function migrate(
   }
   return ran;
 }
+
+/**
+ * SQLite's `integer` holds 64 bits, PostgreSQL's only 32 (¥21,474,836.47 in fen): on
+ * PostgreSQL every `integer` column a migration creates is a `bigint`, so a chain's lifetime
+ * figures fit as they do in a shop's file.
+ */
+class IntegerAsBigint extends OperationNodeTransformer {
+  protected override transformDataType(node: DataTypeNode): DataTypeNode {
+    return node.dataType === 'integer' ? DataTypeNode.create('bigint') : node;
+  }
+}
+
+const integersAsBigint: KyselyPlugin = {
+  transformQuery: (args: PluginTransformQueryArgs) => new IntegerAsBigint().transformNode(args.node),
+  transformResult: async (args: PluginTransformResultArgs) => args.result,
+};

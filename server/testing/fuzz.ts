@@ -406,6 +406,6 @@ export async function fuzzWs(
 }
 
 /** Row counts without the tables a refused request may legitimately touch (none so far). */
-export function stateOf(store: TestStore): Record<string, number> {
+export function stateOf(store: TestStore): Promise<Record<string, number>> {
   return tableCounts(store.ctx);
 }

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { createLogger } from '../logging.js';
 import { type RunningServer, serve } from '../server.js';
 import type { HubOptions } from '../ws/hub.js';
+import { databaseEnvFor, dropDatabaseFor } from './test-database.js';
 
 export const OWNER_PASSWORD = 'owner-secret-1';
 
@@ -54,7 +55,7 @@ export async function startTestStore(
     dataDir,
     log,
     now: clock.now,
-    env: { HANGER_OWNER_PASSWORD: OWNER_PASSWORD, ...options.env },
+    env: { HANGER_OWNER_PASSWORD: OWNER_PASSWORD, ...(await databaseEnvFor(dataDir)), ...options.env },
   });
   const running = await serve(ctx, { port: 0, host: '127.0.0.1', ...options });
   return {
@@ -66,7 +67,10 @@ export async function startTestStore(
     logLines,
     async close() {
       await running.close();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await dropDatabaseFor(dataDir);
+      }
     },
   };
 }

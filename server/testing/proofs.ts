@@ -1,18 +1,18 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { call } from './client.js';
 import type { TestStore } from './harness.js';
 
 /** Row counts of every table: two equal snapshots mean nothing was written in between. */
-export function tableCounts(ctx: AppContext): Record<string, number> {
-  const handle = ctx.storage.sqlite;
-  if (!handle) throw new Error('SQLite only');
-  const names = handle
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(
-    names.map((name) => [name, handle.prepare(`select count(*) from "${name}"`).pluck().get() as number]),
-  );
+export async function tableCounts(ctx: AppContext): Promise<Record<string, number>> {
+  const db = ctx.storage.db;
+  const tables = await db.introspection.getTables();
+  const counts: Record<string, number> = {};
+  for (const { name } of tables.sort((a, b) => a.name.localeCompare(b.name))) {
+    const row = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(db);
+    counts[name] = Number(row.rows[0]?.n);
+  }
+  return counts;
 }
 
 export interface Seeded {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { likeEscape } from '../../storage/sql-text.js';
 import { withDescendants } from './categories.js';
 import { priceInForce } from './price-in-force.js';
 import type { SearchQuery } from './schemas.js';
@@ -19,8 +20,6 @@ export interface StyleHit {
   onHand: number;
 }
 
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * Search-as-you-type over styles. Every word of `q` must occur somewhere in the style's
  * precomputed search text (style code, name, pinyin initials, full pinyin); a `q` that is a
@@ -35,7 +34,7 @@ export async function searchStyles(
   const db = ctx.storage.db;
   const now = ctx.now().toISOString();
   const text = query.q?.toLowerCase() ?? '';
-  let ids = db.selectFrom('styles as s').select('s.id').where('s.store_id', '=', ctx.store.id);
+  let ids = db.selectFrom('styles as s').select('s.id').where('s.store_id', '=', ctx.store.catalogId);
   if (text) {
     const scanned = /^[0-9A-Za-z.-]{4,32}$/.test(query.q ?? '')
       ? await db

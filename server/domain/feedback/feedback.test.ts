@@ -18,8 +18,11 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const leave = (body: unknown, token = kiosk) => call(store, 'POST', '/api/self/feedback', { token, body });
-const stored = () =>
-  store.ctx.storage.sqlite?.prepare('select count(*) as n from feedback').get() as { n: number };
+const stored = async () => {
+  const db = store.ctx.storage.db;
+  const row = await db.selectFrom('feedback').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return { n: Number(row.n) };
+};
 
 describe('feedback from the lookup kiosk', () => {
   it('refuses bad stars and a long comment, naming the field, storing nothing', async () => {
@@ -36,7 +39,7 @@ describe('feedback from the lookup kiosk', () => {
     expect(Object.keys(long.body.error.fields ?? {})).toContain('body.comment');
     const code = await leave({ stars: 5, memberCode: '0000000000000000' });
     expect(code.status).toBe(404);
-    expect(stored().n).toBe(0);
+    expect((await stored()).n).toBe(0);
   });
 
   it('stores stars and a comment, and the owner and manager read them newest first', async () => {

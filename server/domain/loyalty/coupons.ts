@@ -1,11 +1,12 @@
 import { TZDate } from '@date-fns/tz';
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { Outbox } from '../../events/outbox.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import type { CouponRow, CouponTemplateRow, Database } from '../../storage/schema.js';
+import { jsonArrayHas } from '../../storage/sql-text.js';
 import { recordAudit } from '../audit/service.js';
 import { COUPON_TRIGGERS, type IssueOutcome, issueCoupon } from './coupon-issue.js';
 import type { Actor, LedgerRef } from './ledger-ref.js';
@@ -219,9 +220,7 @@ export async function issueCoupons(ctx: AppContext, input: z.output<typeof issue
       }
       if (segment.tag) {
         const tag = segment.tag;
-        query = query.where(
-          sql<SqlBool>`exists (select 1 from json_each(members.tags) where value = ${tag})`,
-        );
+        query = query.where(jsonArrayHas('members.tags', tag));
       }
       memberIds = (await query.execute()).map((row) => row.id);
     }

@@ -181,7 +181,7 @@ describe('returns (API.md POST /api/sales/:id/returns)', () => {
         { method: 'cash', amount: 15000 },
       ],
     });
-    const before = counts(shop);
+    const before = await counts(shop);
     const tooMuchCard = await giveReturn(sale.body.id, {
       lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
       refund: [{ method: 'card', amount: 10000 }],
@@ -197,7 +197,7 @@ describe('returns (API.md POST /api/sales/:id/returns)', () => {
     expect(tooMany.body.error.fields).toEqual({ 'lines.0.qty': 'only 2 left to return' });
     const notSold = await giveReturn(sale.body.id, { lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }] });
     expect(notSold.body.error.fields).toEqual({ 'lines.0.skuId': 'not on this sale' });
-    expect(counts(shop)).toEqual(before);
+    expect(await counts(shop)).toEqual(before);
 
     await advanceDays(31);
     const late = await giveReturn(sale.body.id, { lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }] });

@@ -28,7 +28,7 @@ const approval = (shop: Shop) => ({
 
 describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
   it('quotes without storing, then completes with exactly the contract fields', async () => {
-    const before = counts(shop);
+    const before = await counts(shop);
     const dress = shop.dress.skus[0]?.id as string;
     const quote = await call(shop.store, 'POST', '/api/sales/quote', {
       token: shop.cashier.token,
@@ -41,7 +41,7 @@ describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
     });
     expect(quote.status).toBe(200);
     expect(quote.body).toMatchObject({ subtotal: 50000, discountTotal: 0, total: 50000 });
-    expect(counts(shop)).toEqual(before);
+    expect(await counts(shop)).toEqual(before);
 
     const id = randomUUID();
     const body = {
@@ -111,7 +111,7 @@ describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
     );
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(replies.map((r) => JSON.stringify(r.body))).size).toBe(1);
-    expect(counts(shop).sales).toBe(1);
+    expect((await counts(shop)).sales).toBe(1);
     expect(await onHand(shop, shop.dress.skus[0]?.id as string)).toBe(9);
 
     const again = await call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body });
@@ -128,7 +128,7 @@ describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
     });
     expect(other.status).toBe(409);
     expect(other.body.error.fields).toEqual({ id: 'already used with another body' });
-    expect(counts(shop).sales).toBe(1);
+    expect((await counts(shop)).sales).toBe(1);
   });
 
   it('numbers receipts per store and day without gaps, in the store time zone', async () => {
@@ -237,7 +237,7 @@ describe('bad input gets a clear error naming the field and changes nothing', ()
   it('unknown barcode, qty 0 or 10^9, payments short, stored value beyond the balance, expired coupon', async () => {
     const memberId = await member(shop, 10000);
     const expired = await coupon(shop, memberId, 1000, 0, 'amount', 1);
-    const before = counts(shop);
+    const before = await counts(shop);
     const line = { skuId: shop.dress.skus[0]?.id, qty: 1 };
     const cases: [Record<string, unknown>, number, string][] = [
       [
@@ -282,7 +282,7 @@ describe('bad input gets a clear error naming the field and changes nothing', ()
     });
     expect(late.status).toBe(422);
     expect(late.body.error.fields).toEqual({ 'couponCodes.0': 'expired' });
-    expect(counts(shop)).toEqual(before);
+    expect(await counts(shop)).toEqual(before);
     // The stored-value failure is in the exception log, readable by the owner only.
     const log = await call(shop.store, 'GET', '/api/exceptions?kind=payment_failed', { token: shop.owner });
     expect(log.body.items).toHaveLength(1);
@@ -364,14 +364,14 @@ describe('overrides, price changes and exceptions', () => {
       token: shop.owner,
       body: { negativeStock: 'refuse' },
     });
-    const before = counts(shop);
+    const before = await counts(shop);
     const refused = await sell(shop, {
       lines: [{ skuId, qty: 1 }],
       payments: [{ method: 'cash', amount: 30000 }],
     });
     expect(refused.status).toBe(409);
     expect(refused.body.error.fields).toEqual({ 'lines.0.qty': 'only -2 on hand' });
-    expect(counts(shop)).toEqual(before);
+    expect(await counts(shop)).toEqual(before);
   });
 
   it('finds a member’s sales (history), newest first', async () => {

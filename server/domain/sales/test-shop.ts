@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type RawBuilder, sql } from 'kysely';
 import { addStaff, call, ownerToken, type TestStaff } from '../../testing/client.js';
 import { startTestStore, type TestStore } from '../../testing/harness.js';
 
@@ -132,9 +133,8 @@ export function sell(
 }
 
 /** Row counts of every table a sale or return writes, to prove a refusal changed nothing. */
-export function counts(shop: Shop): Record<string, number> {
-  const db = shop.store.ctx.storage.sqlite;
-  if (!db) throw new Error('sqlite only');
+export async function counts(shop: Shop): Promise<Record<string, number>> {
+  const db = shop.store.ctx.storage.db;
   const tables = [
     'sales',
     'sale_lines',
@@ -148,21 +148,12 @@ export function counts(shop: Shop): Record<string, number> {
     'member_activity',
     'receipt_counters',
   ];
+  const one = async (query: RawBuilder<{ n: number }>) => Number((await query.execute(db)).rows[0]?.n);
   const result: Record<string, number> = {};
-  for (const table of tables) {
-    result[table] = (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  }
-  result.redeemedCoupons = (
-    db.prepare("select count(*) as n from coupons where status = 'redeemed'").get() as { n: number }
-  ).n;
-  result.onHandSum = (
-    db.prepare('select coalesce(sum(on_hand), 0) as n from stock_levels').get() as { n: number }
-  ).n;
-  result.points = (db.prepare('select coalesce(sum(points), 0) as n from members').get() as { n: number }).n;
-  result.stored = (
-    db.prepare('select coalesce(sum(stored_principal + stored_bonus), 0) as n from members').get() as {
-      n: number;
-    }
-  ).n;
+  for (const table of tables) result[table] = await one(sql`select count(*) as n from ${sql.table(table)}`);
+  result.redeemedCoupons = await one(sql`select count(*) as n from coupons where status = 'redeemed'`);
+  result.onHandSum = await one(sql`select coalesce(sum(on_hand), 0) as n from stock_levels`);
+  result.points = await one(sql`select coalesce(sum(points), 0) as n from members`);
+  result.stored = await one(sql`select coalesce(sum(stored_principal + stored_bonus), 0) as n from members`);
   return result;
 }

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { makeAppendOnly } from '../append-only.js';
+import { makeAppendOnly, refuseOnPostgres } from '../append-only.js';
 import type { Migration } from '../migrator.js';
 
 /** Ledgers: rows are only ever added. `points_lots.remaining` is the one cached column that may change. */
@@ -280,6 +280,21 @@ export const members: Migration = {
         begin select raise(abort, 'points_lots is append-only except remaining'); end`.execute(db);
       await sql`create trigger points_lots_no_delete before delete on points_lots
         begin select raise(abort, 'points_lots is append-only except remaining'); end`.execute(db);
+    } else {
+      await refuseOnPostgres(db, 'points_lots', 'points_lots is append-only except remaining', {
+        update: [
+          'id',
+          'store_id',
+          'member_id',
+          'source',
+          'points',
+          'earned_at',
+          'expires_at',
+          'ref_type',
+          'ref_id',
+        ],
+        remove: true,
+      });
     }
   },
 };

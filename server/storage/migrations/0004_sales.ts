@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { makeAppendOnly } from '../append-only.js';
+import { makeAppendOnly, refuseOnPostgres } from '../append-only.js';
 import type { Migration } from '../migrator.js';
 
 /** Ledgers of checkout: rows are only ever added. */
@@ -256,6 +256,24 @@ export const sales: Migration = {
         begin select raise(abort, 'sale_lines is append-only except returned_qty'); end`.execute(db);
       await sql`create trigger sales_no_delete before delete on sales
         begin select raise(abort, 'sales are never deleted'); end`.execute(db);
+    } else {
+      await refuseOnPostgres(db, 'sale_lines', 'sale_lines is append-only except returned_qty', {
+        update: [
+          ...['id', 'store_id', 'sale_id', 'line_no', 'sku_id', 'style_id', 'category_id', 'barcode', 'name'],
+          ...[
+            'color',
+            'size',
+            'qty',
+            'list_price',
+            'unit_price',
+            'price_override',
+            'discount_total',
+            'total',
+          ],
+        ],
+        remove: true,
+      });
+      await refuseOnPostgres(db, 'sales', 'sales are never deleted', { remove: true });
     }
   },
 };

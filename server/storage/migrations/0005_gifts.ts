@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { makeAppendOnly } from '../append-only.js';
+import { makeAppendOnly, refuseOnPostgres } from '../append-only.js';
 import type { Migration } from '../migrator.js';
 
 /**
@@ -98,6 +98,22 @@ export const gifts: Migration = {
         begin select raise(abort, 'gift_redemptions is append-only except its return'); end`.execute(db);
       await sql`create trigger gift_redemptions_no_delete before delete on gift_redemptions
         begin select raise(abort, 'gift_redemptions is append-only except its return'); end`.execute(db);
+    } else {
+      await refuseOnPostgres(db, 'gift_redemptions', 'gift_redemptions is append-only except its return', {
+        update: [
+          'id',
+          'store_id',
+          'member_id',
+          'gift_id',
+          'qty',
+          'points',
+          'at',
+          'staff_id',
+          'approver_id',
+          'device_id',
+        ],
+        remove: true,
+      });
     }
   },
 };

@@ -26,6 +26,15 @@ export class HgAdminBackups extends AdminSection {
   protected override render() {
     const t = this._i18n.t.bind(this._i18n);
     const list = this._list;
+    if (list?.engine === 'postgres') {
+      return html`
+        <h2>${t('admin.nav.backups')}</h2>
+        <section class="card" data-postgres>
+          <h3>${t('backup.chainTitle')}</h3>
+          <p>${t('backup.chain')}</p>
+        </section>
+      `;
+    }
     return html`
       <h2>${t('admin.nav.backups')}</h2>
       <hg-error detailed .error=${this._error}></hg-error>

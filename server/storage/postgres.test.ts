@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Outbox } from '../events/outbox.js';
+import { dropDatabaseFor, openTestDatabase, testEngine } from '../testing/test-database.js';
+import { onRollback, type Storage } from './database.js';
+
+/** What `storage.write` promises on PostgreSQL, where transactions really run side by side. */
+describe.runIf(testEngine === 'postgres')('PostgreSQL write transactions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hanger-pg-storage-'));
+  let storage: Storage;
+  beforeAll(async () => {
+    storage = await openTestDatabase(dir);
+    await sql`create table counter (id integer primary key, n integer not null)`.execute(storage.db);
+    await sql`insert into counter values (1, 0)`.execute(storage.db);
+  });
+  afterAll(async () => {
+    await storage.close();
+    await dropDatabaseFor(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs an action again after a serialisation conflict, taking back what it did in memory', async () => {
+    let runs = 0;
+    let undone = 0;
+    const outbox = new Outbox();
+    const bump = () =>
+      storage.write(async (trx) => {
+        runs += 1;
+        onRollback(() => {
+          undone += 1;
+        });
+        outbox.add('staff.changed', { staffId: `run-${runs}`, active: true });
+        const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(trx);
+        // Both read the same value before either writes: one of them must lose and run again.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sql`update counter set n = ${Number(rows[0]?.n) + 1} where id = 1`.execute(trx);
+      });
+    await Promise.all([bump(), bump()]);
+    const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(storage.db);
+    expect(Number(rows[0]?.n)).toBe(2);
+    expect(runs).toBeGreaterThan(2);
+    expect(undone).toBe(runs - 2);
+    // Only the two committed runs' events are left to publish.
+    const published: unknown[] = [];
+    outbox.publish(
+      { publish: (_type: string, _store: string, data: unknown) => published.push(data) } as never,
+      's',
+    );
+    expect(published).toHaveLength(2);
+  });
+
+  it('gives every one of 30 conflicting writes its turn', async () => {
+    await Promise.all(
+      Array.from({ length: 30 }, () =>
+        storage.write(async (trx) => {
+          const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(trx);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await sql`update counter set n = ${Number(rows[0]?.n) + 1} where id = 1`.execute(trx);
+        }),
+      ),
+    );
+    const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(storage.db);
+    expect(Number(rows[0]?.n)).toBe(32);
+  });
+});
