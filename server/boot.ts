@@ -6,7 +6,7 @@ import type { AppContext, Store } from './context.js';
 import { ensureOwner } from './domain/staff/service.js';
 import { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
-import { openSqlite, type Storage } from './storage/database.js';
+import { openPostgres, openSqlite, type Storage } from './storage/database.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
 import { migrate } from './storage/migrator.js';
 import { VERSION } from './version.js';
@@ -38,11 +38,15 @@ export async function boot(options: BootOptions): Promise<Booted> {
   if (ownerPassword !== undefined && (ownerPassword.length < 8 || ownerPassword.length > 128)) {
     throw new StartupError('HANGER_OWNER_PASSWORD must be 8 to 128 characters long.');
   }
-  const storage = openSqlite(join(dataDir, config.database.file));
+  const databaseUrl = env.HANGER_DATABASE_URL;
+  const storage = databaseUrl
+    ? await openPostgres(databaseUrl)
+    : openSqlite(join(dataDir, config.database.file));
   try {
     const applied = await migrate(storage, MIGRATIONS, now);
     if (applied.length > 0) options.log.info({ applied }, 'database migrated');
     const store = await ensureStore(storage, config, now);
+    storage.serializeWritesOf(store.id);
     const ctx: AppContext = {
       storage,
       config,
@@ -61,21 +65,32 @@ export async function boot(options: BootOptions): Promise<Booted> {
   }
 }
 
+/**
+ * Finds this server's store by the code in config.json, or records it. A single shop's SQLite
+ * database holds one store; a chain's PostgreSQL database holds every store, and a new store
+ * server joins the chain by starting with a code of its own.
+ */
 async function ensureStore(storage: Storage, config: Config, now: () => Date): Promise<Store> {
-  const stores = await storage.db.selectFrom('stores').selectAll().execute();
+  const stores = await storage.db
+    .selectFrom('stores')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   const mine = stores.find((store) => store.code === config.store.code);
-  if (!mine && stores.length > 0) {
+  if (!mine && stores.length > 0 && storage.engine === 'sqlite') {
     throw new StartupError(
       `config.json names store ${config.store.code}, but this database holds store(s) ${stores.map((s) => s.code).join(', ')}. ` +
         'Put the right store code back in config.json.',
     );
   }
   const id = mine?.id ?? uuidv7();
+  const address = config.store.address ?? mine?.address ?? null;
   await storage.write(async (trx) => {
     if (mine) {
       await trx
         .updateTable('stores')
-        .set({ name: config.store.name, currency: config.currency, time_zone: config.timeZone })
+        .set({ name: config.store.name, currency: config.currency, time_zone: config.timeZone, address })
         .where('id', '=', id)
         .execute();
     } else {
@@ -87,6 +102,7 @@ async function ensureStore(storage: Storage, config: Config, now: () => Date): P
           name: config.store.name,
           currency: config.currency,
           time_zone: config.timeZone,
+          address,
           created_at: now().toISOString(),
         })
         .execute();
@@ -98,5 +114,8 @@ async function ensureStore(storage: Storage, config: Config, now: () => Date): P
     name: config.store.name,
     currency: config.currency,
     timeZone: config.timeZone,
+    address,
+    // Head office, the chain's first store, keeps the one catalogue every store sells from.
+    catalogId: stores[0]?.id ?? id,
   };
 }

@@ -10,6 +10,12 @@ export interface Store {
   name: string;
   currency: string;
   timeZone: string;
+  address: string | null;
+  /**
+   * The store whose id the chain's catalogue (styles, SKUs, categories, colours, sizes,
+   * prices) is kept under: the chain's first store, head office. A single shop: itself.
+   */
+  catalogId: string;
 }
 
 /** Everything a domain service needs, made once at start-up and handed down. */

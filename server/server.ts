@@ -10,9 +10,11 @@ import { devicesCommands } from './domain/devices/commands.js';
 import { inventoryCommands } from './domain/inventory/commands.js';
 import { startLoyaltyTimer } from './domain/loyalty/jobs.js';
 import { membersCommands } from './domain/members/commands.js';
+import { startMarketingWorker } from './domain/reports/marketing-worker.js';
 import { salesCommands } from './domain/sales/commands.js';
 import { shiftsCommands } from './domain/shifts/routes.js';
 import { staffCommands } from './domain/staff/commands.js';
+import { startEventRelay } from './events/relay.js';
 import { ensureCertificate } from './http/tls.js';
 import type { CommandSpec } from './ws/command.js';
 import { type HubOptions, WsHub } from './ws/hub.js';
@@ -58,6 +60,8 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
   });
   const { port } = server.address() as AddressInfo;
   const stopLoyaltyJobs = startLoyaltyTimer(ctx);
+  const stopMarketing = startMarketingWorker(ctx);
+  const stopRelay = startEventRelay(ctx);
   let closing: Promise<void> | null = null;
   return {
     server,
@@ -73,6 +77,8 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
         await drained;
         clearTimeout(force);
         await stopLoyaltyJobs();
+        await stopMarketing();
+        await stopRelay();
         await ctx.storage.close();
       })();
       return closing;

@@ -111,6 +111,8 @@ export const configSchema = z
           .regex(/^[A-Z0-9-]{1,16}$/, 'capital letters, digits and dashes, at most 16')
           .default('S001'),
         name: z.string().trim().min(1).max(80).default('我的服装店'),
+        /** Shown on receipts and to head office in a chain. */
+        address: z.string().trim().min(1).max(200).optional(),
       })
       .prefault({}),
     currency: z

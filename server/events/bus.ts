@@ -20,6 +20,11 @@ export class EventBus {
     return event;
   }
 
+  /** Hands an event that happened elsewhere (another store server of the chain) to the listeners as it is. */
+  deliver(event: StoreEvent): void {
+    this.emitter.emit('event', event);
+  }
+
   /** Returns the function that stops listening. */
   listen(listener: Listener): () => void {
     this.emitter.on('event', listener);

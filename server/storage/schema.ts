@@ -60,6 +60,9 @@ export interface Database {
   campaign_messages: CampaignMessageTable;
   campaign_settings: CampaignSettingsTable;
   campaign_outbox: CampaignOutboxTable;
+  campaign_triggers: CampaignTriggerTable;
+  campaign_trigger_sends: CampaignTriggerSendTable;
+  member_emails: MemberEmailTable;
   feedback: FeedbackTable;
 }
 
@@ -76,6 +79,8 @@ export interface StoreTable {
   currency: string;
   time_zone: string;
   created_at: string;
+  /** Since migration 12. */
+  address: string | null;
 }
 
 export interface StaffTable {
@@ -91,6 +96,8 @@ export interface StaffTable {
   locked_until: string | null;
   created_at: string;
   updated_at: string;
+  /** 1: works for the whole chain (head office), signs in at every store; 0: at its own store only. */
+  chain_wide: Generated<number>;
 }
 
 /** A staff row as read back. */
@@ -819,6 +826,8 @@ export interface MarketingChannelTable {
   url: string;
   token: string | null;
   updated_at: string;
+  /** Non-secret settings as JSON (migration 11). */
+  settings: string | null;
 }
 
 export interface CampaignTable {
@@ -831,6 +840,8 @@ export interface CampaignTable {
   coupon_template_id: string | null;
   sent_at: string;
   sent_by: string | null;
+  /** Set on the campaigns an automatic trigger made (migration 11). */
+  trigger_kind: string | null;
 }
 
 export interface CampaignMessageTable {
@@ -865,6 +876,35 @@ export interface CampaignOutboxTable {
   error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+export interface CampaignTriggerTable {
+  store_id: string;
+  kind: string;
+  enabled: number;
+  days: number | null;
+  channel: string;
+  template: string;
+  coupon_template_id: string | null;
+  updated_at: string;
+}
+
+export interface CampaignTriggerSendTable {
+  id: string;
+  store_id: string;
+  kind: string;
+  member_id: string;
+  occasion: string;
+  message_id: string;
+  coupon_code: string | null;
+  at: string;
+}
+
+export interface MemberEmailTable {
+  member_id: string;
+  store_id: string;
+  email: string;
+  updated_at: string;
 }
 
 export interface FeedbackTable {

@@ -1,4 +1,5 @@
 import { may, type Permission } from '../domain/staff/permissions.js';
+import { CHAIN_EVENTS } from '../events/relay.js';
 import type { EventType, StoreEvent } from '../protocol/events.js';
 import { actorOf, type Principal } from '../protocol/roles.js';
 
@@ -73,6 +74,8 @@ export function isTopic(value: unknown): value is EventType {
 
 export function receives(principal: Principal, event: StoreEvent): boolean {
   const topic = TOPICS[event.type];
-  if (event.storeId !== principal.storeId || !may(actorOf(principal), topic.permission)) return false;
+  // Members, tiers and the stock a kiosk shows for every store belong to the whole chain.
+  const mine = event.storeId === principal.storeId || CHAIN_EVENTS.has(event.type);
+  if (!mine || !may(actorOf(principal), topic.permission)) return false;
   return topic.sees ? topic.sees(principal, event) : true;
 }

@@ -9,7 +9,21 @@ export interface Sku {
   price: number;
   active: boolean;
   onHand: number;
+  /** A chain's other stores with this SKU on hand (empty for a single shop). */
+  elsewhere: { store: string; name: string; onHand: number }[];
   lowStockThreshold: number | null;
+}
+
+/** One photo of a style as the server lists it. */
+export interface Photo {
+  id: string;
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  bytes: number;
+  /** Where the image is: an API path fetched with a token that may read the catalogue (see `fetchPhoto`). */
+  url: string;
+  uploadedAt: string;
+  /** Shown among the shop's pictures on the customer display's idle screen. */
+  showcase: boolean;
 }
 
 export interface Style {
@@ -30,8 +44,8 @@ export interface Style {
   sizeGroup: string | null;
   colors: string[];
   sizes: string[];
-  /** Photo addresses (or file names) in the order the shop put them. */
-  photos: string[];
+  /** The photos in the order the shop put them; the first is the cover. */
+  photos: Photo[];
   lowStockThreshold: number | null;
   active: boolean;
   createdAt: string;
@@ -208,12 +222,89 @@ export function importCatalog(auth: ApiAuth, file: File, dryRun: boolean): Promi
 }
 
 /**
- * Where a style's photo is. The photo route is still being added on the server: an entry that
- * is already an address is used as it is, a bare file name is looked for under the style.
+ * A photo's image from the server. The photo routes want a Bearer token like every API route,
+ * which a plain `<img src>` cannot send: the screens fetch the bytes and show them through a
+ * blob URL (`hg-photo` does both and revokes the URL when done).
  */
-export function photoUrl(style: Pick<Style, 'id'>, photo: string): string {
-  if (/^(https?:|\/|data:)/.test(photo)) return photo;
-  return `/api/products/${encodeURIComponent(style.id)}/photos/${encodeURIComponent(photo)}`;
+export async function fetchPhoto(auth: ApiAuth, url: string, signal?: AbortSignal): Promise<Blob> {
+  if (!url.startsWith('/api/')) throw new TypeError(`not a photo path of this server: ${url}`);
+  const response = await send(auth, 'GET', url, { signal });
+  return response.blob();
+}
+
+/** Adds a photo (JPEG, PNG or WebP, at most 5 MB) to a style; answers the style's photos. */
+export async function addPhoto(auth: ApiAuth, styleId: string, file: Blob): Promise<Photo[]> {
+  const answer = await call<{ photos: Photo[] }>(
+    auth,
+    'POST',
+    `/api/products/${encodeURIComponent(styleId)}/photos`,
+    {
+      raw: file,
+      contentType: file.type,
+    },
+  );
+  return answer.photos;
+}
+
+export async function deletePhoto(auth: ApiAuth, styleId: string, photoId: string): Promise<Photo[]> {
+  const path = `/api/products/${encodeURIComponent(styleId)}/photos/${encodeURIComponent(photoId)}`;
+  return (await call<{ photos: Photo[] }>(auth, 'DELETE', path)).photos;
+}
+
+/** Puts the photos in this order; the first becomes the cover. */
+export async function reorderPhotos(auth: ApiAuth, styleId: string, photoIds: string[]): Promise<Photo[]> {
+  const path = `/api/products/${encodeURIComponent(styleId)}/photos/order`;
+  return (await call<{ photos: Photo[] }>(auth, 'PUT', path, { body: { photoIds } })).photos;
+}
+
+/** Shows a photo on the customer display's idle screen, or stops showing it. */
+export async function showPhotoOnDisplay(
+  auth: ApiAuth,
+  styleId: string,
+  photoId: string,
+  showcase: boolean,
+): Promise<Photo[]> {
+  const path = `/api/products/${encodeURIComponent(styleId)}/photos/${encodeURIComponent(photoId)}`;
+  return (await call<{ photos: Photo[] }>(auth, 'PATCH', path, { body: { showcase } })).photos;
+}
+
+/** How long a style's cover stays remembered on a screen before it is asked again. */
+const COVER_TTL_MS = 10 * 60_000;
+const covers = new Map<string, { at: number; url: Promise<string | null> }>();
+
+/**
+ * The cover photo's path of a style (null without photos), remembered for a while: the till
+ * shows a thumbnail on every line and should not fetch the style again for each scan.
+ */
+export function coverPhoto(auth: ApiAuth, styleId: string): Promise<string | null> {
+  const known = covers.get(styleId);
+  if (known && Date.now() - known.at < COVER_TTL_MS) return known.url;
+  const url = getStyle(auth, styleId).then(
+    (style) => style.photos[0]?.url ?? null,
+    (error: unknown) => {
+      covers.delete(styleId);
+      throw error;
+    },
+  );
+  covers.set(styleId, { at: Date.now(), url });
+  return url;
+}
+
+/** A picture the customer display shows while its till has no cart. */
+export interface ShowcasePicture {
+  styleId: string;
+  photoId: string;
+  styleCode: string;
+  name: string;
+  /** The retail price in force now, fen. */
+  price: number;
+  /** Fetched with the display's token (`fetchPhoto`). */
+  url: string;
+}
+
+/** The shop's pictures for the customer display: photos the owner chose, of styles on sale. */
+export async function showcase(auth: ApiAuth): Promise<ShowcasePicture[]> {
+  return (await call<{ items: ShowcasePicture[] }>(auth, 'GET', '/api/showcase')).items;
 }
 
 /** A style customers bought together with another one. */
@@ -223,7 +314,7 @@ export interface BoughtWith {
   name: string;
   price: number;
   tagPrice: number;
-  /** The cover photo's address, if any. */
+  /** The cover photo's path, if any (fetched with the token: `fetchPhoto`). */
   photo: string | null;
   sales: number;
 }

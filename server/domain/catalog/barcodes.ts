@@ -59,7 +59,7 @@ export async function generateBarcodes(
   const row = await trx
     .selectFrom('catalog_counters')
     .select('value')
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .where('name', '=', COUNTER)
     .executeTakeFirst();
   let next = (row?.value ?? 0) + 1;
@@ -83,13 +83,13 @@ export async function generateBarcodes(
     await trx
       .updateTable('catalog_counters')
       .set({ value: last })
-      .where('store_id', '=', ctx.store.id)
+      .where('store_id', '=', ctx.store.catalogId)
       .where('name', '=', COUNTER)
       .execute();
   } else {
     await trx
       .insertInto('catalog_counters')
-      .values({ store_id: ctx.store.id, name: COUNTER, value: last })
+      .values({ store_id: ctx.store.catalogId, name: COUNTER, value: last })
       .execute();
   }
   return codes;

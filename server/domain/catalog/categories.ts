@@ -37,7 +37,7 @@ export async function ensureCategory(
     const row = await trx
       .selectFrom('categories')
       .select(['id', 'parent_id', 'name', 'path'])
-      .where('store_id', '=', ctx.store.id)
+      .where('store_id', '=', ctx.store.catalogId)
       .where('path', '=', full)
       .executeTakeFirst();
     if (row) {
@@ -48,7 +48,7 @@ export async function ensureCategory(
         .insertInto('categories')
         .values({
           id: found.id,
-          store_id: ctx.store.id,
+          store_id: ctx.store.catalogId,
           parent_id: parentId,
           name,
           path: full,
@@ -70,7 +70,7 @@ export async function listCategories(ctx: AppContext): Promise<CategoryView[]> {
   const rows = await ctx.storage.db
     .selectFrom('categories')
     .select(['id', 'parent_id', 'name', 'path'])
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .orderBy('path')
     .execute();
   return rows.map((row) => ({ id: row.id, parentId: row.parent_id, name: row.name, path: row.path }));
@@ -86,7 +86,7 @@ export async function withDescendants(
   const rows = await db
     .selectFrom('categories')
     .select(['id', 'parent_id'])
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .execute();
   const known = new Set(rows.map((row) => row.id));
   const missing = ids.find((wanted) => !known.has(wanted));

@@ -62,7 +62,7 @@ export async function listColors(db: Kysely<Database>, ctx: AppContext): Promise
   const rows = await db
     .selectFrom('colors')
     .select('name')
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
@@ -84,7 +84,7 @@ export async function ensureColors(
   for (const name of new Set(fresh)) {
     await trx
       .insertInto('colors')
-      .values({ id: uuidv7(), store_id: ctx.store.id, name, created_at: now })
+      .values({ id: uuidv7(), store_id: ctx.store.catalogId, name, created_at: now })
       .onConflict((oc) => oc.columns(['store_id', 'name']).doNothing())
       .execute();
   }
@@ -110,7 +110,7 @@ export async function listSizeGroups(db: Kysely<Database>, ctx: AppContext): Pro
   const rows = await db
     .selectFrom('size_groups')
     .select(['code', 'name', 'sizes'])
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .orderBy('code')
     .execute();
   const stored = new Map(
@@ -136,7 +136,7 @@ export async function saveSizeGroup(
       .insertInto('size_groups')
       .values({
         id: uuidv7(),
-        store_id: ctx.store.id,
+        store_id: ctx.store.catalogId,
         code: group.code,
         name: group.name,
         sizes: JSON.stringify(group.sizes),

@@ -74,7 +74,7 @@ async function insertChange(
     .insertInto('price_changes')
     .values({
       id: uuidv7(),
-      store_id: ctx.store.id,
+      store_id: ctx.store.catalogId,
       style_id: change.styleId,
       price: change.price,
       starts_at: change.startsAt,
@@ -99,7 +99,7 @@ export async function changePrice(
       .selectFrom('styles as s')
       .select(['s.id', 's.style_code', priceInForce(startsAt).as('price')])
       .where('s.id', '=', styleId)
-      .where('s.store_id', '=', ctx.store.id)
+      .where('s.store_id', '=', ctx.store.catalogId)
       .executeTakeFirst();
     if (!style) throw notFound('style', styleId);
     await insertChange(trx, ctx, {
@@ -128,7 +128,7 @@ export async function priceHistory(ctx: AppContext, styleId: string): Promise<Pr
     .selectFrom('styles as s')
     .select(['s.id', 's.base_price', priceInForce(now).as('price')])
     .where('s.id', '=', styleId)
-    .where('s.store_id', '=', ctx.store.id)
+    .where('s.store_id', '=', ctx.store.catalogId)
     .executeTakeFirst();
   if (!style) throw notFound('style', styleId);
   const rows = await db
@@ -190,7 +190,7 @@ export async function cancelPriceChange(
       .select(['pc.id', 'pc.price', 'pc.starts_at', 'pc.markdown_id', 's.style_code', 'x.at as cancelled_at'])
       .where('pc.id', '=', changeId)
       .where('pc.style_id', '=', styleId)
-      .where('pc.store_id', '=', ctx.store.id)
+      .where('pc.store_id', '=', ctx.store.catalogId)
       .executeTakeFirst();
     if (!change) throw notFound('price change of this style', changeId);
     if (change.cancelled_at !== null) {
@@ -209,7 +209,7 @@ export async function cancelPriceChange(
       .insertInto('price_change_cancellations')
       .values({
         change_id: changeId,
-        store_id: ctx.store.id,
+        store_id: ctx.store.catalogId,
         style_id: styleId,
         reason: reason ?? 'cancelled',
         staff_id: actor.staffId,
@@ -272,7 +272,7 @@ export async function markdown(
     let query = trx
       .selectFrom('styles as s')
       .select(['s.id', priceInForce(startsAt).as('price')])
-      .where('s.store_id', '=', ctx.store.id)
+      .where('s.store_id', '=', ctx.store.catalogId)
       .where('s.active', '=', 1);
     if (input.categoryId)
       query = query.where('s.category_id', 'in', await withDescendants(trx, ctx, [input.categoryId]));

@@ -129,7 +129,7 @@ async function makeSkus(
     const own = supplied.get(variantKey(color, size));
     return {
       id: uuidv7(),
-      store_id: ctx.store.id,
+      store_id: ctx.store.catalogId,
       style_id: styleId,
       color,
       size,
@@ -152,7 +152,7 @@ export async function createStyle(
     const taken = await trx
       .selectFrom('styles')
       .select('id')
-      .where('store_id', '=', ctx.store.id)
+      .where('store_id', '=', ctx.store.catalogId)
       .where('style_code', '=', input.styleCode)
       .executeTakeFirst();
     if (taken) {
@@ -179,7 +179,7 @@ export async function createStyle(
       .insertInto('styles')
       .values({
         id: styleId,
-        store_id: ctx.store.id,
+        store_id: ctx.store.catalogId,
         style_code: input.styleCode,
         name: input.name,
         search_text: searchText(input.styleCode, input.name),
@@ -224,7 +224,7 @@ async function findStyle(trx: Kysely<Database>, ctx: AppContext, id: string): Pr
     .selectFrom('styles')
     .selectAll()
     .where('id', '=', id)
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .executeTakeFirst();
   if (!row) throw notFound('style', id);
   return row;
@@ -413,7 +413,7 @@ export async function updateSku(
       .selectFrom('skus')
       .select(['id', 'style_id', 'barcode'])
       .where('id', '=', id)
-      .where('store_id', '=', ctx.store.id)
+      .where('store_id', '=', ctx.store.catalogId)
       .executeTakeFirst();
     if (!sku) throw notFound('SKU', id);
     await trx

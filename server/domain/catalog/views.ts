@@ -14,6 +14,8 @@ export interface SkuView {
   price: number;
   active: boolean;
   onHand: number;
+  /** The other stores of a chain with this SKU on hand (none for a single shop). */
+  elsewhere: { store: string; name: string; onHand: number }[];
   lowStockThreshold: number | null;
 }
 
@@ -66,6 +68,27 @@ export async function loadStyle(
     .select(['k.id', 'k.barcode', 'k.color', 'k.size', 'k.active', 'k.low_stock_threshold', 'l.on_hand'])
     .where('k.style_id', '=', id)
     .execute();
+  const elsewhere = new Map<string, SkuView['elsewhere']>();
+  if (skus.length > 0) {
+    const others = await db
+      .selectFrom('stock_levels as l')
+      .innerJoin('stores as st', 'st.id', 'l.store_id')
+      .select(['l.sku_id', 'st.code', 'st.name', 'l.on_hand'])
+      .where(
+        'l.sku_id',
+        'in',
+        skus.map((sku) => sku.id),
+      )
+      .where('l.store_id', '<>', ctx.store.id)
+      .where('l.on_hand', '>', 0)
+      .orderBy('st.code')
+      .execute();
+    for (const other of others) {
+      const list = elsewhere.get(other.sku_id) ?? [];
+      list.push({ store: other.code, name: other.name, onHand: other.on_hand });
+      elsewhere.set(other.sku_id, list);
+    }
+  }
   const colors = JSON.parse(row.colors) as string[];
   const sizes = JSON.parse(row.sizes) as string[];
   const order = (color: string, size: string) => colors.indexOf(color) * 1000 + sizes.indexOf(size);
@@ -99,6 +122,7 @@ export async function loadStyle(
       price: row.price,
       active: sku.active === 1,
       onHand: sku.on_hand ?? 0,
+      elsewhere: elsewhere.get(sku.id) ?? [],
       lowStockThreshold: sku.low_stock_threshold,
     })),
   };

@@ -257,7 +257,8 @@ const deviceByToken = hotQuery((db) =>
 
 export async function resolveDeviceToken(ctx: AppContext, token: string): Promise<DevicePrincipal | null> {
   const row = await deviceByToken(ctx.storage.db, [tokenHash(token)]);
-  if (!row || row.revoked_at) return null;
+  // A device belongs to the store that paired it, even where stores share one database.
+  if (!row || row.revoked_at || row.store_id !== ctx.store.id) return null;
   return {
     kind: 'device',
     deviceId: row.id,

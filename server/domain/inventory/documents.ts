@@ -191,8 +191,12 @@ export interface TransferInput {
   note?: string | undefined;
 }
 
-/** Stock sent to or received from another store of the chain. */
-export function transferStock(
+/**
+ * Stock sent to or received from another store. Where the stores share one database (chain
+ * mode: it holds several stores), the other store must be one of the chain's, and a transfer
+ * received must be one that store sent here: between the two it is in transit.
+ */
+export async function transferStock(
   ctx: AppContext,
   input: TransferInput,
   staffId: string | null,
@@ -202,6 +206,7 @@ export function transferStock(
       'body.store': 'this store',
     });
   }
+  if (await inChain(ctx)) await checkChainTransfer(ctx, input);
   const out = input.direction === 'out';
   return record(
     ctx,
@@ -213,6 +218,84 @@ export function transferStock(
       lines: input.lines.map((line) => ({ skuId: line.skuId, delta: out ? -line.qty : line.qty })),
     },
     staffId,
+  );
+}
+
+/** Whether this database holds a chain's stores (a single shop's other stores are not in it). */
+async function inChain(ctx: AppContext): Promise<boolean> {
+  const row = await ctx.storage.db
+    .selectFrom('stores')
+    .select(ctx.storage.db.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n) > 1;
+}
+
+async function checkChainTransfer(ctx: AppContext, input: TransferInput): Promise<void> {
+  const db = ctx.storage.db;
+  const other = await db.selectFrom('stores').select('id').where('code', '=', input.store).executeTakeFirst();
+  if (!other) {
+    throw new ApiError('business_rule', `There is no store ${input.store} in this chain.`, {
+      'body.store': 'not a store of the chain',
+    });
+  }
+  if (input.direction === 'out') return;
+  const sent = input.transferId
+    ? await db
+        .selectFrom('stock_documents')
+        .select('id')
+        .where('id', '=', input.transferId)
+        .where('store_id', '=', other.id)
+        .where('kind', '=', 'transfer_out')
+        .where('counterpart', '=', ctx.store.code)
+        .executeTakeFirst()
+    : undefined;
+  if (!sent) {
+    throw new ApiError('business_rule', `Store ${input.store} sent no such transfer to this store.`, {
+      'body.transferId': 'not a transfer sent here by that store',
+    });
+  }
+}
+
+/** A transfer another store of the chain sent here that this store has not received yet. */
+export interface TransferInTransit {
+  transferId: string;
+  from: string;
+  at: string;
+  note: string | null;
+  lines: DocumentLine[];
+}
+
+/** Chain mode: what the other stores sent here and is still on its way (nothing for a single shop). */
+export async function transfersInTransit(ctx: AppContext): Promise<TransferInTransit[]> {
+  const db = ctx.storage.db;
+  const sent = await db
+    .selectFrom('stock_documents as d')
+    .innerJoin('stores as st', 'st.id', 'd.store_id')
+    .select(['d.id', 'st.code', 'd.at', 'd.note'])
+    .where('d.kind', '=', 'transfer_out')
+    .where('d.counterpart', '=', ctx.store.code)
+    .where('d.store_id', '<>', ctx.store.id)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('stock_documents as r')
+            .select('r.id')
+            .where('r.store_id', '=', ctx.store.id)
+            .where('r.kind', '=', 'transfer_in')
+            .whereRef('r.external_ref', '=', 'd.id'),
+        ),
+      ),
+    )
+    .orderBy('d.at')
+    .execute();
+  return Promise.all(
+    sent.map(async (doc) => ({
+      transferId: doc.id,
+      from: doc.code,
+      at: doc.at,
+      note: doc.note,
+      lines: await documentLines(db, doc.id),
+    })),
   );
 }
 

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { route } from '../../http/route.js';
 import { assertStaff } from '../staff/sessions.js';
 import { checkStockLedger } from './check.js';
-import { adjustStock, getStockDocument, receiveStock, transferStock } from './documents.js';
+import {
+  adjustStock,
+  getStockDocument,
+  receiveStock,
+  transferStock,
+  transfersInTransit,
+} from './documents.js';
 import { listLowStock } from './low-stock.js';
 import { listMovements, skuStock } from './movements.js';
 import { inventorySettings, saveInventorySettings } from './policy.js';
@@ -65,6 +71,13 @@ export const inventoryRoutes = [
       assertStaff(principal);
       return transferStock(ctx, body, principal.staffId);
     },
+  }),
+  route({
+    method: 'get',
+    path: '/api/stock/transfers/in-transit',
+    permission: 'stock.read',
+    summary: 'Chain mode: transfers the other stores sent here and this store has not received yet',
+    handle: async ({ ctx }) => ({ items: await transfersInTransit(ctx) }),
   }),
   route({
     method: 'get',

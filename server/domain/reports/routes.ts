@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { route } from '../../http/route.js';
+import type { Principal } from '../../protocol/roles.js';
 import { campaignRoutes } from './campaign-routes.js';
 import { sendReport } from './export.js';
-import { dormant, liabilities, memberSummary, rfmReport, rfmSegments, SEGMENTS, tiers } from './members.js';
+import {
+  dormant,
+  liabilities,
+  MEMBER_LIST_ROWS,
+  memberSummary,
+  rfmReport,
+  rfmSegments,
+  SEGMENTS,
+  tiers,
+} from './members.js';
 import { couponResults, promotionResults } from './promotions.js';
 import { type DayRange, rangeQuery, resolveRange } from './range.js';
 import {
@@ -23,6 +33,7 @@ import {
   slowSellers,
   stockValue,
 } from './sales.js';
+import { reportStore, salesByStore } from './scope.js';
 import { segmentRoutes } from './segment-routes.js';
 import type { Report } from './table.js';
 
@@ -110,7 +121,20 @@ const PLAIN: Record<string, { summary: string; build: Build }> = {
   },
 };
 
-export const REPORT_NAMES = [...Object.keys(PLAIN), 'rfm', 'dormant'] as const;
+/** Member lists: JSON answers the first `limit` rows (1000 unless given); CSV and XLSX carry all unless given. */
+const memberListLimit = z.coerce.number().int().min(1).max(1_000_000).optional();
+const rowsFor = (query: { format: string; limit?: number | undefined }) =>
+  query.limit ?? (query.format === 'json' ? MEMBER_LIST_ROWS : undefined);
+
+export const REPORT_NAMES = [...Object.keys(PLAIN), 'rfm', 'dormant', 'sales-by-store'] as const;
+
+/** A store's reports: this store's unless head office names another store of the chain. */
+const reportQuery = rangeQuery.extend({
+  store: z
+    .string()
+    .regex(/^[A-Z0-9-]{1,16}$/, 'a store code')
+    .optional(),
+});
 
 export const reportsRoutes = [
   ...segmentRoutes,
@@ -121,31 +145,65 @@ export const reportsRoutes = [
       path: `/api/reports/${name}`,
       permission: 'report.read',
       summary: `${spec.summary} (?from&to store days; ?format=csv|xlsx)`,
-      query: rangeQuery,
-      handle: async ({ ctx, query, res }) =>
-        sendReport(res, await spec.build(ctx, resolveRange(ctx, query)), query.format),
+      query: reportQuery,
+      handle: async ({ ctx, query, res, principal }) => {
+        const scoped = await reportStore(ctx, principal as Principal, query.store);
+        return sendReport(res, await spec.build(scoped, resolveRange(scoped, query)), query.format);
+      },
     }),
   ),
   route({
     method: 'get',
-    path: '/api/reports/rfm',
+    path: '/api/reports/sales-by-store',
     permission: 'report.read',
-    summary: 'RFM scores (quintiles) and segment of every buying member as of `to`; ?segment filters',
-    query: rangeQuery.extend({ segment: z.enum(SEGMENTS).optional() }),
-    handle: async ({ ctx, query, res }) =>
+    summary: 'Sales, returns and net per store of the chain (head office: every store; others: their own)',
+    query: rangeQuery,
+    handle: async ({ ctx, query, res, principal }) =>
       sendReport(
         res,
-        await rfmReport(ctx.storage.db, ctx, resolveRange(ctx, query), query.segment),
+        await salesByStore(ctx, principal as Principal, resolveRange(ctx, query)),
         query.format,
       ),
   }),
   route({
     method: 'get',
+    path: '/api/reports/rfm',
+    permission: 'report.read',
+    summary:
+      'RFM scores (quintiles) and segment of every buying member as of `to`; ?segment filters; JSON: the first `limit` (1000)',
+    query: reportQuery.extend({ segment: z.enum(SEGMENTS).optional(), limit: memberListLimit }),
+    handle: async ({ ctx, query, res, principal }) => {
+      const scoped = await reportStore(ctx, principal as Principal, query.store);
+      return sendReport(
+        res,
+        await rfmReport(
+          scoped.storage.db,
+          scoped,
+          resolveRange(scoped, query),
+          query.segment,
+          rowsFor(query),
+        ),
+        query.format,
+      );
+    },
+  }),
+  route({
+    method: 'get',
     path: '/api/reports/dormant',
     permission: 'report.read',
-    summary: 'Members with no purchase in the last `days` days before `to` (default 90)',
-    query: rangeQuery.extend({ days: z.coerce.number().int().min(1).max(3650).default(90) }),
-    handle: async ({ ctx, query, res }) =>
-      sendReport(res, await dormant(ctx.storage.db, ctx, resolveRange(ctx, query), query.days), query.format),
+    summary:
+      'Members with no purchase in the last `days` days before `to` (default 90); JSON: the first `limit` (1000)',
+    query: reportQuery.extend({
+      days: z.coerce.number().int().min(1).max(3650).default(90),
+      limit: memberListLimit,
+    }),
+    handle: async ({ ctx, query, res, principal }) => {
+      const scoped = await reportStore(ctx, principal as Principal, query.store);
+      return sendReport(
+        res,
+        await dormant(scoped.storage.db, scoped, resolveRange(scoped, query), query.days, rowsFor(query)),
+        query.format,
+      );
+    },
   }),
 ];

@@ -131,7 +131,7 @@ export async function skusForLines(
         ...(barcodes.length > 0 ? [eb('k.barcode', 'in', barcodes)] : []),
       ]),
     )
-    .where('k.store_id', '=', ctx.store.id)
+    .where('k.store_id', '=', ctx.store.catalogId)
     .execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   const byBarcode = new Map(rows.map((row) => [row.barcode, row]));
@@ -174,7 +174,7 @@ async function categoryChains(
   const rows = await db
     .selectFrom('categories')
     .select(['id', 'parent_id'])
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .execute();
   const parent = new Map(rows.map((row) => [row.id, row.parent_id]));
   for (const id of wanted) {

@@ -48,6 +48,12 @@ export async function checkCredential(
     throw lockedError(staff.locked_until, now);
 
   if (await verifySecret(secret, hash)) {
+    if (staff.store_id !== ctx.store.id && !staff.chain_wide) {
+      throw new ApiError(
+        'forbidden',
+        `${staff.name} works at another store of the chain; only head-office staff sign in at every store.`,
+      );
+    }
     if (staff.failed_attempts > 0 || staff.locked_until) {
       await ctx.storage.write((trx) =>
         trx

@@ -31,6 +31,10 @@ export const PERMISSIONS = {
   'stock.adjust': ['owner', 'manager'],
   /** Scan and correct counts in an open stocktake. */
   'stocktake.count': ['owner', 'manager', 'cashier'],
+  /** The shop's pictures (photos chosen for it) on the customer display's idle screen. */
+  'showcase.read': ['owner', 'manager', 'display'],
+  /** A join ticket for the customer display's QR code (members join from their own phone). */
+  'member.join_ticket': ['display'],
   'member.self_lookup': ['lookup'],
   /** Self sign-up at the lookup kiosk, with consent. */
   'member.self_signup': ['lookup'],

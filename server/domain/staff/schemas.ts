@@ -20,6 +20,7 @@ export const newStaffBody = z.strictObject({
   role: z.enum(STAFF_ROLES),
   password,
   pin: pin.optional(),
+  chainWide: z.boolean().optional(),
 });
 export const staffChangesBody = z
   .strictObject({

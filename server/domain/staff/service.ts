@@ -17,6 +17,8 @@ export interface StaffView {
   active: boolean;
   hasPin: boolean;
   lockedUntil: string | null;
+  /** Head office: signs in at every store of the chain. */
+  chainWide: boolean;
   createdAt: string;
 }
 
@@ -26,6 +28,8 @@ export interface NewStaff {
   role: StaffRole;
   password: string;
   pin?: string | undefined;
+  /** Head-office staff: signs in at every store of the chain (owners always do). */
+  chainWide?: boolean | undefined;
 }
 
 export interface StaffChanges {
@@ -46,12 +50,19 @@ function view(row: StaffRow, now: Date): StaffView {
     active: row.active === 1,
     hasPin: row.pin_hash !== null,
     lockedUntil: row.locked_until && row.locked_until > now.toISOString() ? row.locked_until : null,
+    chainWide: row.chain_wide === 1,
     createdAt: row.created_at,
   };
 }
 
 export async function listStaff(ctx: AppContext): Promise<StaffView[]> {
-  const rows = await ctx.storage.db.selectFrom('staff').selectAll().orderBy('created_at').execute();
+  // This store's staff and head office's (other stores of a chain keep their own).
+  const rows = await ctx.storage.db
+    .selectFrom('staff')
+    .selectAll()
+    .where((eb) => eb.or([eb('store_id', '=', ctx.store.id), eb('chain_wide', '=', 1)]))
+    .orderBy('created_at')
+    .execute();
   return rows.map((row) => view(row, ctx.now()));
 }
 
@@ -91,6 +102,7 @@ export async function createStaff(
         username: input.username,
         name: input.name,
         role: input.role,
+        chain_wide: input.role === 'owner' || input.chainWide ? 1 : 0,
         password_hash: passwordHash,
         pin_hash: pinHash,
         active: 1,

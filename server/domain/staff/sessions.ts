@@ -104,7 +104,7 @@ const sessionByToken = hotQuery((db) =>
       's.device_id as deviceId',
       'd.revoked_at as deviceRevokedAt',
       'st.id as staffId',
-      'st.store_id as storeId',
+      's.store_id as storeId',
       'st.name as name',
       'st.role as role',
       'st.active as active',
@@ -115,6 +115,8 @@ const sessionByToken = hotQuery((db) =>
 export async function resolveStaffToken(ctx: AppContext, token: string): Promise<StaffPrincipal | null> {
   const row = await sessionByToken(ctx.storage.db, [tokenHash(token)]);
   if (!row || row.revokedAt || !row.active || row.deviceRevokedAt) return null;
+  // A sign-in is at one store: another store of the chain asks for its own.
+  if (row.storeId !== ctx.store.id) return null;
   if (row.expiresAt <= ctx.now().toISOString()) return null;
   return {
     kind: 'staff',

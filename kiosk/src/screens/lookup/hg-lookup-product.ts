@@ -1,8 +1,10 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
+import '../../components/hg-photo.js';
 import { controls } from '../../components/styles.js';
-import { type BoughtWith, photoUrl, type ScannedSku, type Style } from '../../data/catalog.js';
+import type { BoughtWith, ScannedSku, Sku, Style } from '../../data/catalog.js';
 import { money } from '../../data/format.js';
+import type { ApiAuth } from '../../data/http.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
 /** Below this many pieces a size reads "only a few left". */
@@ -41,10 +43,11 @@ export class HgLookupProduct extends LitElement {
         font-size: 0.8em;
         text-align: center;
       }
-      .photo img {
+      .photo hg-photo {
         width: 100%;
         height: 100%;
-        object-fit: cover;
+        display: grid;
+        place-items: center;
       }
       .photo svg {
         width: 40%;
@@ -134,7 +137,7 @@ export class HgLookupProduct extends LitElement {
         padding: 0.6em;
         text-align: start;
       }
-      .also img,
+      .also hg-photo,
       .also .blank {
         width: 100%;
         aspect-ratio: 4 / 5;
@@ -158,6 +161,8 @@ export class HgLookupProduct extends LitElement {
     `,
   ];
 
+  /** The kiosk's device token: the photos are fetched with it. */
+  @property({ attribute: false }) auth: ApiAuth | null = null;
   /** The SKU that was scanned. */
   @property({ attribute: false }) sku: ScannedSku | null = null;
   /** Its style with the whole colour × size matrix, once loaded (null: show the SKU alone). */
@@ -166,13 +171,7 @@ export class HgLookupProduct extends LitElement {
   /** Styles customers bought together with this one; tapping one sends `hg-pick` with its id. */
   @property({ attribute: false }) boughtWith: BoughtWith[] = [];
 
-  @state() private _photoFailed = false;
-
   private readonly _i18n = new LocalizeController(this);
-
-  protected override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('styleDetail')) this._photoFailed = false;
-  }
 
   protected override render() {
     const sku = this.sku;
@@ -220,7 +219,11 @@ export class HgLookupProduct extends LitElement {
             data-style=${item.id}
             @click=${() => this._pick(item.id)}
           >
-            ${item.photo ? html`<img src=${item.photo} alt="" />` : html`<div class="blank" aria-hidden="true"></div>`}
+            ${
+              item.photo
+                ? html`<hg-photo .auth=${this.auth} src=${item.photo}><div slot="fallback" class="blank"></div></hg-photo>`
+                : html`<div class="blank" aria-hidden="true"></div>`
+            }
             <span class="name">${item.name}</span>
             <p class="code">${this._i18n.t('lookup.styleCode')} ${item.styleCode}</p>
             <span class="amount">${money(item.price)}</span>
@@ -234,19 +237,16 @@ export class HgLookupProduct extends LitElement {
     this.dispatchEvent(new CustomEvent('hg-pick', { detail: { styleId }, bubbles: true, composed: true }));
   }
 
+  /** The cover photo, fetched with the kiosk's token; a drawn hanger while there is none to show. */
   private _photo() {
     const style = this.styleDetail;
-    const first = style?.photos[0];
-    if (style && first && !this._photoFailed) {
-      return html`<div class="photo">
-        <img src=${photoUrl(style, first)} alt=${style.name} @error=${() => (this._photoFailed = true)} />
-      </div>`;
-    }
-    return html`<div class="photo" aria-hidden="true">
-      <div>
-        <svg viewBox="0 0 64 64"><path d="M32 10a6 6 0 1 1 6 6c-3 0-6 2-6 5v3L6 44c-3 2-2 6 2 6h48c4 0 5-4 2-6L32 24" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>
-        <div>${this._i18n.t('lookup.noPhoto')}</div>
-      </div>
+    const cover = style?.photos[0];
+    const none = html`<div slot="fallback" aria-hidden="true">
+      <svg viewBox="0 0 64 64"><path d="M32 10a6 6 0 1 1 6 6c-3 0-6 2-6 5v3L6 44c-3 2-2 6 2 6h48c4 0 5-4 2-6L32 24" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>
+      <div>${this._i18n.t('lookup.noPhoto')}</div>
+    </div>`;
+    return html`<div class="photo">
+      <hg-photo .auth=${this.auth} src=${cover?.url ?? ''} alt=${style?.name ?? ''}>${none}</hg-photo>
     </div>`;
   }
 
@@ -281,7 +281,20 @@ export class HgLookupProduct extends LitElement {
           </tbody>
         </table>
       </div>
+      ${this._elsewhere(style.skus.find((sku) => sku.id === this.sku?.id))}
     `;
+  }
+
+  /** In a chain: which other stores have the scanned size and colour, and how many. */
+  private _elsewhere(sku: Sku | undefined) {
+    if (!sku || sku.elsewhere.length === 0) return nothing;
+    return html`<p class="elsewhere" data-elsewhere>
+      ${this._i18n.t('lookup.elsewhere', {
+        stores: sku.elsewhere
+          .map((other) => this._i18n.t('lookup.elsewhereStore', { name: other.name, count: other.onHand }))
+          .join(this._i18n.t('lookup.listSeparator')),
+      })}
+    </p>`;
   }
 }
 

@@ -33,7 +33,7 @@ export async function catalogRows(ctx: AppContext): Promise<string[][]> {
       's.year',
       'l.on_hand',
     ])
-    .where('s.store_id', '=', ctx.store.id)
+    .where('s.store_id', '=', ctx.store.catalogId)
     .orderBy('s.style_code')
     .orderBy('k.id')
     .execute();

@@ -139,7 +139,7 @@ async function writePlan(
     if (style.existingId === null) {
       styleRows.push({
         id: styleId,
-        store_id: ctx.store.id,
+        store_id: ctx.store.catalogId,
         style_code: style.styleCode,
         name: style.name,
         search_text: searchText(style.styleCode, style.name),
@@ -171,7 +171,7 @@ async function writePlan(
     for (const variant of style.variants) {
       skuRows.push({
         id: uuidv7(),
-        store_id: ctx.store.id,
+        store_id: ctx.store.catalogId,
         style_id: styleId,
         color: variant.color,
         size: variant.size,

@@ -226,7 +226,7 @@ export async function planImport(db: Kysely<Database>, ctx: AppContext, sheet: S
     const found = await db
       .selectFrom('styles')
       .select(['id', 'style_code', 'colors', 'sizes'])
-      .where('store_id', '=', ctx.store.id)
+      .where('store_id', '=', ctx.store.catalogId)
       .where('style_code', 'in', codes.slice(i, i + CHUNK))
       .execute();
     for (const row of found) {

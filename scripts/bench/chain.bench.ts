@@ -1,0 +1,236 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { v4 as uuidv4 } from 'uuid';
+import { type Cluster, startCluster } from '../../server/testing/postgres-cluster.js';
+import { type ServerProcess, startServerProcess } from '../../server/testing/process.js';
+import type { Benchmark } from './harness.js';
+
+/** Sizes: modest by default (the shop is made through the API); larger through the environment. */
+const MEMBERS = Number(process.env.BENCH_CHAIN_MEMBERS) || 400;
+const STYLES = Number(process.env.BENCH_CHAIN_STYLES) || 20;
+const THROUGHPUT_SALES = Number(process.env.BENCH_CHAIN_THROUGHPUT) || 2000;
+const CLIENTS = 8;
+const PASSWORD = 'bench-owner-pass';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+interface Shop {
+  server: ServerProcess;
+  token: string;
+  skuIds: string[];
+  memberIds: string[];
+  dir: string;
+}
+
+async function api(base: string, token: string | null, method: string, path: string, body?: unknown) {
+  const response = await fetch(base + path, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function must(base: string, token: string | null, method: string, path: string, body?: unknown) {
+  const reply = await api(base, token, method, path, body);
+  if (reply.status >= 300)
+    throw new Error(`${method} ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** A store server process with its own folder; `env` chooses the engine. */
+async function startStore(
+  code: string,
+  env: Record<string, string>,
+): Promise<{ server: ServerProcess; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `hanger-bench-chain-${code}-`));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ store: { code, name: code } }));
+  const server = await startServerProcess(dir, {
+    HANGER_OWNER_PASSWORD: PASSWORD,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  return { server, dir };
+}
+
+/** The catalogue (made once per database), stock for this store, and the members (made once). */
+async function stock(base: string, token: string, catalogue: boolean): Promise<{ skuIds: string[] }> {
+  if (catalogue) {
+    for (let s = 0; s < STYLES; s++) {
+      await must(base, token, 'POST', '/api/products', {
+        styleCode: `BC${String(s).padStart(4, '0')}`,
+        name: `基准款${s}`,
+        category: '女装/上衣',
+        price: 19900,
+        colors: ['黑', '白', '灰'],
+        sizes: ['S', 'M', 'L', 'XL', 'XXL'],
+      });
+    }
+  }
+  const skuIds: string[] = [];
+  let offset = 0;
+  for (;;) {
+    const page = await must(base, token, 'GET', `/api/products?limit=100&offset=${offset}`);
+    for (const item of page.items as { id: string }[]) {
+      const style = await must(base, token, 'GET', `/api/products/${item.id}`);
+      skuIds.push(...(style.skus as { id: string }[]).map((sku) => sku.id));
+    }
+    if (page.nextOffset === null) break;
+    offset = page.nextOffset;
+  }
+  await must(base, token, 'POST', '/api/stock/receipts', {
+    lines: skuIds.map((skuId) => ({ skuId, qty: 100_000 })),
+  });
+  return { skuIds };
+}
+
+async function members(base: string, token: string, prefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < MEMBERS; i++) {
+    const member = await must(base, token, 'POST', '/api/members', {
+      phone: `13${prefix}${String(i).padStart(8, '0')}`,
+      name: `会员${i}`,
+    });
+    await must(base, token, 'POST', `/api/members/${member.id}/top-ups`, {
+      id: `bench-topup-${prefix}-${i}`,
+      amount: 10_000_000,
+      method: 'cash',
+    });
+    ids.push(member.id);
+  }
+  return ids;
+}
+
+async function open(code: string, env: Record<string, string>, shared?: Shop): Promise<Shop> {
+  const { server, dir } = await startStore(code, env);
+  const { token } = await must(server.url, null, 'POST', '/api/auth/login', {
+    username: 'owner',
+    password: PASSWORD,
+  });
+  const { skuIds } = await stock(server.url, token, !shared);
+  const memberIds = shared?.memberIds ?? (await members(server.url, token, code === 'SQ01' ? '1' : '2'));
+  return { server, token, skuIds, memberIds, dir };
+}
+
+/** One 5-line member sale paid part with stored value: what a till sends. */
+function saleBody(shop: Shop, n: number) {
+  const lines = Array.from({ length: 5 }, (_, i) => ({
+    skuId: shop.skuIds[(n * 7 + i * 13) % shop.skuIds.length] as string,
+    qty: 1,
+  }));
+  return {
+    id: uuidv4(),
+    memberId: shop.memberIds[(n * 7919) % shop.memberIds.length],
+    lines,
+    // Part stored value, the rest in cash with change (a member's tier, and so the price, may rise meanwhile).
+    payments: [
+      { method: 'stored_value', amount: 50_000 },
+      { method: 'cash', amount: 5 * 19900 - 50_000 },
+    ],
+  };
+}
+
+let counter = 0;
+async function sell(shop: Shop): Promise<void> {
+  const reply = await api(shop.server.url, shop.token, 'POST', '/api/sales', saleBody(shop, counter++));
+  if (reply.status !== 201) {
+    const logged = shop.server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"level":50'))
+      .slice(-2);
+    throw new Error(`sale: ${reply.status} ${JSON.stringify(reply.body)}\n${logged.join('\n')}`);
+  }
+}
+
+/** Sales per second from CLIENTS concurrent clients spread over `shops`. */
+async function throughput(shops: Shop[]): Promise<number> {
+  let done = 0;
+  const begin = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      const shop = shops[c % shops.length] as Shop;
+      while (done < THROUGHPUT_SALES) {
+        done++;
+        await sell(shop);
+      }
+    }),
+  );
+  return done / (Number(process.hrtime.bigint() - begin) / 1e9);
+}
+
+async function stop(shop: Shop | undefined): Promise<void> {
+  if (!shop) return;
+  shop.server.child.kill('SIGTERM');
+  await shop.server.exited;
+  rmSync(shop.dir, { recursive: true, force: true });
+}
+
+/**
+ * Checkout on PostgreSQL beside SQLite: the same 5-line member sale over HTTP to a store
+ * server process on each engine (SQLite the baseline), then, once, sales per second from 8
+ * concurrent clients on SQLite, on one PostgreSQL store server, and on two store servers of
+ * one chain sharing the members (aggregate). PostgreSQL runs on this machine, with fsync off
+ * (a throwaway server), so the ratio shows the engine and driver, not a network or a disk.
+ */
+export const chainCheckout: Benchmark = {
+  name: 'postgres/checkout',
+  summary: `5-line member sale over HTTP, SQLite vs PostgreSQL store servers (${MEMBERS} members, ${STYLES * 15} SKUs)`,
+  async setup() {
+    let cluster: Cluster | null = null;
+    const shops: Shop[] = [];
+    const cleanUp = async () => {
+      for (const shop of shops) await stop(shop);
+      await cluster?.stop();
+    };
+    try {
+      const begin = process.hrtime.bigint();
+      cluster = await startCluster();
+      const admin = new pg.Client({ connectionString: `${cluster.url}/postgres` });
+      await admin.connect();
+      await admin.query('create database hanger_bench_chain');
+      await admin.end();
+      const url = `${cluster.url}/hanger_bench_chain`;
+      const sqlite = await open('SQ01', {});
+      shops.push(sqlite);
+      const hq = await open('HQ01', { HANGER_DATABASE_URL: url });
+      shops.push(hq);
+      const branch = await open('BR02', { HANGER_DATABASE_URL: url }, hq);
+      shops.push(branch);
+      print(`  set up 3 store servers in ${(Number(process.hrtime.bigint() - begin) / 1e9).toFixed(1)} s`);
+      return {
+        cases: [
+          { name: 'POST /api/sales on SQLite (store server process)', run: () => sell(sqlite) },
+          { name: 'POST /api/sales on PostgreSQL (store server process)', run: () => sell(hq) },
+        ],
+        async close() {
+          try {
+            const one = await throughput([sqlite]);
+            print(
+              `  ${CLIENTS} clients, ${THROUGHPUT_SALES} sales, SQLite store server: ${one.toFixed(0)} sales/s`,
+            );
+            const pgOne = await throughput([hq]);
+            print(
+              `  ${CLIENTS} clients, ${THROUGHPUT_SALES} sales, one PostgreSQL store server: ${pgOne.toFixed(0)} sales/s`,
+            );
+            const pgTwo = await throughput([hq, branch]);
+            print(
+              `  ${CLIENTS} clients, ${THROUGHPUT_SALES} sales, two PostgreSQL store servers of one chain (shared members): ${pgTwo.toFixed(0)} sales/s aggregate (${(pgTwo / pgOne).toFixed(2)}× one server)`,
+            );
+          } finally {
+            await cleanUp();
+          }
+        },
+      };
+    } catch (error) {
+      await cleanUp();
+      throw error;
+    }
+  },
+};
