@@ -8,30 +8,74 @@ import {
   campaignResults,
   campaignSettings,
   deliver,
+  listCampaigns,
   outbox,
+  PLACEHOLDERS,
   sendCampaign,
   setCampaignSettings,
-  setChannel,
   testSend,
 } from './campaigns.js';
+import { listChannels, removeChannel, setGateway, setSmtp, smtpSettings } from './channels.js';
 import { sendReport } from './export.js';
+import { setMemberEmail } from './member-emails.js';
 import { getSegment, segmentDefinition } from './segments.js';
+import {
+  listTriggers,
+  runTriggers,
+  setTrigger,
+  TRIGGER_DAYS,
+  TRIGGER_KINDS,
+  triggerInput,
+} from './triggers.js';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+const secret = z.string().min(1).max(500).nullable().optional();
 
-/** Campaigns: a template sent to a segment's consenting members, the send log and the results. */
+/** Campaigns: channels, delivery settings, the outbox, automatic triggers, sends and their results. */
 export const campaignRoutes = [
+  route({
+    method: 'get',
+    path: '/api/marketing/channels',
+    permission: 'marketing.manage',
+    summary: 'Every channel, configured or not; tokens and passwords are never given back',
+    handle: ({ ctx }) => listChannels(ctx),
+  }),
+  route({
+    method: 'put',
+    path: '/api/marketing/channels/email',
+    permission: 'marketing.manage',
+    summary: 'Configure e-mail over SMTP (password left out: kept; null: removed)',
+    body: smtpSettings.extend({ password: secret }),
+    handle: ({ ctx, body }) => {
+      const { password, ...settings } = body;
+      return setSmtp(ctx, settings, password);
+    },
+  }),
   route({
     method: 'put',
     path: '/api/marketing/channels/:channel',
     permission: 'marketing.manage',
-    summary: "Configure a channel's HTTP gateway (sms, wechat); e-mail over SMTP is not supported",
+    summary: "Configure an SMS or WeChat channel's HTTP gateway (token left out: kept; null: removed)",
+    params: z.strictObject({ channel: z.enum(['sms', 'wechat']) }),
+    body: z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: secret }),
+    handle: ({ ctx, params, body }) => setGateway(ctx, params.channel, body.url, body.token),
+  }),
+  route({
+    method: 'delete',
+    path: '/api/marketing/channels/:channel',
+    permission: 'marketing.manage',
+    summary: "Remove a channel's configuration; its messages go to the CSV again",
     params: z.strictObject({ channel: z.enum(CAMPAIGN_CHANNELS) }),
-    body: z.strictObject({
-      url: z.url({ protocol: /^https?$/ }),
-      token: z.string().min(1).max(500).optional(),
-    }),
-    handle: ({ ctx, params, body }) => setChannel(ctx, params.channel, body.url, body.token ?? null),
+    handle: ({ ctx, params }) => removeChannel(ctx, params.channel),
+  }),
+  route({
+    method: 'put',
+    path: '/api/marketing/members/:id/email',
+    permission: 'marketing.manage',
+    summary: "A member's e-mail address for e-mail campaigns (null removes it)",
+    params: idParams,
+    body: z.strictObject({ email: z.email().max(254).nullable() }),
+    handle: ({ ctx, params, body }) => setMemberEmail(ctx, params.id, body.email),
   }),
   route({
     method: 'get',
@@ -55,17 +99,45 @@ export const campaignRoutes = [
     handle: ({ ctx, body }) => setCampaignSettings(ctx, body),
   }),
   route({
+    method: 'get',
+    path: '/api/marketing/triggers',
+    permission: 'marketing.manage',
+    summary: 'The automatic triggers with their settings, what their days mean and the placeholders',
+    handle: async ({ ctx }) => ({
+      items: await listTriggers(ctx),
+      days: TRIGGER_DAYS,
+      placeholders: PLACEHOLDERS,
+    }),
+  }),
+  route({
+    method: 'put',
+    path: '/api/marketing/triggers/:kind',
+    permission: 'marketing.manage',
+    summary: 'Switch a trigger on or off with its days, channel, template and coupon template',
+    params: z.strictObject({ kind: z.enum(TRIGGER_KINDS) }),
+    body: triggerInput,
+    handle: ({ ctx, params, body }) => setTrigger(ctx, params.kind, body),
+  }),
+  route({
+    method: 'post',
+    path: '/api/marketing/triggers/run',
+    permission: 'marketing.manage',
+    summary: 'Evaluate the switched-on triggers now (the server does it every hour)',
+    handle: ({ ctx }) => runTriggers(ctx),
+  }),
+  route({
     method: 'post',
     path: '/api/marketing/outbox/deliver',
     permission: 'marketing.manage',
-    summary: "Send the outbox's due messages now (nothing but test sends in quiet hours)",
+    summary:
+      "Send the outbox's due messages now (the server also does on its own; only test sends in quiet hours)",
     handle: ({ ctx }) => deliver(ctx),
   }),
   route({
     method: 'get',
     path: '/api/marketing/outbox',
     permission: 'marketing.manage',
-    summary: 'Outbox messages by status (queued, sent, failed) with attempts and the last error',
+    summary: 'Outbox messages by status (queued, sent, failed) with attempts, the last error and counts',
     query: z.strictObject({
       status: z.enum(['queued', 'sent', 'failed']).default('queued'),
       limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -76,20 +148,28 @@ export const campaignRoutes = [
     method: 'post',
     path: '/api/marketing/test-send',
     permission: 'marketing.manage',
-    summary: "Send a template, filled with sample values, to the owner's own phone or WeChat openid",
+    summary: "Send a template, filled with sample values, to the owner's own phone, WeChat openid or e-mail",
     status: 201,
     body: z.strictObject({
       channel: z.enum(CAMPAIGN_CHANNELS),
-      to: z.string().trim().min(1).max(64),
+      to: z.string().trim().min(1).max(254),
       template: z.string().trim().min(1).max(500),
     }),
     handle: ({ ctx, body }) => testSend(ctx, body.channel, body.to, body.template),
   }),
   route({
+    method: 'get',
+    path: '/api/campaigns',
+    permission: 'marketing.manage',
+    summary: 'The newest campaigns, by hand or by a trigger, with their messages per status',
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    handle: ({ ctx, query }) => listCampaigns(ctx, query.limit),
+  }),
+  route({
     method: 'post',
     path: '/api/campaigns',
     permission: 'marketing.manage',
-    summary: 'Send a message template to the consenting members of a segment (gateway, or CSV)',
+    summary: 'Queue a message template for the consenting members of a segment (channel, or CSV)',
     status: 201,
     body: z
       .strictObject({

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login } from '../../testing/client.js';
 import { OWNER_PASSWORD } from '../../testing/harness.js';
 import { openShop, type Shop, sell } from '../sales/test-shop.js';
+import { marketingWorker } from './marketing-worker.js';
 
 /**
  * Three members tagged 春季: a and c consented to SMS, b did not. A fake SMS gateway refuses
@@ -20,6 +21,9 @@ const flaky = new Set(['13700000004']);
 
 beforeAll(async () => {
   shop = await openShop();
+  // These tests deliver by hand (POST /api/marketing/outbox/deliver) to see each attempt;
+  // marketing-worker.test.ts shows the server delivering on its own.
+  await marketingWorker(shop.store.ctx)?.stop();
   gateway = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -82,7 +86,7 @@ async function relogin() {
 }
 
 describe('campaigns (POST /api/campaigns)', () => {
-  it('refuses an unknown placeholder by name, and SMTP', async () => {
+  it('refuses an unknown placeholder by name, and an SMTP server without its settings', async () => {
     const bad = await campaign({
       name: 'x',
       channel: 'sms',
@@ -93,9 +97,10 @@ describe('campaigns (POST /api/campaigns)', () => {
     expect(bad.body.error.fields['body.template']).toContain('{{nmae}}');
     const smtp = await call(shop.store, 'PUT', '/api/marketing/channels/email', {
       token: shop.owner,
-      body: { url: 'http://127.0.0.1:1/x' },
+      body: { host: 'mail.example.com', port: 587, security: 'starttls', from: 'not-an-address' },
     });
     expect(smtp.status).toBe(400);
+    expect(Object.keys(smtp.body.error.fields)).toEqual(['body.from']);
     expect(
       (await campaign({ name: 'x', channel: 'sms', template: 'hi', definition: {} }, shop.manager.token))
         .status,
@@ -136,15 +141,16 @@ describe('campaigns (POST /api/campaigns)', () => {
       template: '{{name}} 回店有礼',
       definition: { tags: ['春季'] },
     });
-    // c's message failed once and waits for its retries (1 and 5 minutes later), then fails.
+    // Queued for the outbox; c's message fails once and waits for its retries (1 and 5 minutes later), then fails.
     expect(sent.body).toMatchObject({
       segmentSize: 3,
       withoutConsent: 1,
-      sent: 1,
-      queued: 1,
+      sent: 0,
+      queued: 2,
       failed: 0,
       exported: 0,
     });
+    expect((await deliverNow()).body).toMatchObject({ attempted: 2, sent: 1, retrying: 1 });
     expect(received).toEqual([{ to: '13700000001', text: '会员a 回店有礼' }]);
     expect((await deliverNow()).body).toMatchObject({ attempted: 0 });
     shop.store.clock.advance(60_000);
@@ -206,6 +212,7 @@ describe('campaign delivery: outbox, retries, frequency cap, quiet hours, test s
     });
     expect(sent.status, JSON.stringify(sent.body)).toBe(201);
     expect(sent.body).toMatchObject({ segmentSize: 1, queued: 1, sent: 0, failed: 0 });
+    expect((await deliverNow()).body).toMatchObject({ attempted: 1, retrying: 1 });
     const waiting = await call(shop.store, 'GET', '/api/marketing/outbox?status=queued', {
       token: shop.owner,
     });
@@ -236,6 +243,7 @@ describe('campaign delivery: outbox, retries, frequency cap, quiet hours, test s
       ['会员a', 'capped'],
       ['会员c', 'queued'],
     ]);
+    await deliverNow();
     expect(shop.store.logLines.some((line) => line.msg === 'campaign.capped' && line.capped === 1)).toBe(
       true,
     );
@@ -249,7 +257,8 @@ describe('campaign delivery: outbox, retries, frequency cap, quiet hours, test s
       template: '{{name}} 周末见',
       definition: { tags: ['春季'] },
     });
-    expect(later.body).toMatchObject({ capped: 0, sent: 1 });
+    expect(later.body).toMatchObject({ capped: 0, queued: 2 });
+    await deliverNow();
     expect(received).toContainEqual({ to: '13700000001', text: '会员a 周末见' });
   });
 

@@ -1,15 +1,17 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../http/errors.js';
+import type { Database } from '../../storage/schema.js';
+import { type CampaignChannel, channelConfig, channelConfigs, dispatch, payloadFor } from './channels.js';
 import { localHour } from './range.js';
 import { type SegmentDefinition, segmentMembers } from './segments.js';
 import { int, type Report, text } from './table.js';
 
-/** Channels a campaign can use. E-mail over SMTP is not built in: its messages go to the CSV. */
-export const CAMPAIGN_CHANNELS = ['sms', 'wechat', 'email'] as const;
-export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
-export const PLACEHOLDERS = ['name', 'points', 'expiringPoints', 'couponCode'] as const;
+export { CAMPAIGN_CHANNELS, type CampaignChannel } from './channels.js';
+
+export const PLACEHOLDERS = ['name', 'points', 'expiringPoints', 'couponCode', 'tier'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 const PLACEHOLDER = /\{\{\s*([^}\s]*)\s*\}\}/g;
 
@@ -20,48 +22,18 @@ export function unknownPlaceholders(template: string): string[] {
     .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
 }
 
-export function render(template: string, values: Record<(typeof PLACEHOLDERS)[number], string>): string {
-  return template.replace(PLACEHOLDER, (_all, name: keyof typeof values) => values[name] ?? '');
+export function render(template: string, values: Record<Placeholder, string>): string {
+  return template.replace(PLACEHOLDER, (_all, name: Placeholder) => values[name] ?? '');
 }
 
-const smtpUnsupported = () =>
-  new ApiError('validation_failed', 'E-mail over SMTP is not supported; e-mail campaigns export a CSV.', {
-    'params.channel': 'sms or wechat',
-  });
-
-function checkTemplate(template: string) {
+/** Refuses a template with a placeholder Hanger does not know, naming it and the field. */
+export function checkTemplate(template: string, field = 'body.template') {
   const unknown = unknownPlaceholders(template);
   if (unknown.length > 0) {
     throw new ApiError('validation_failed', 'The template has a placeholder Hanger does not know.', {
-      'body.template': `unknown placeholder ${unknown.map((name) => `{{${name}}}`).join(', ')}; known: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+      [field]: `unknown placeholder ${unknown.map((name) => `{{${name}}}`).join(', ')}; known: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
     });
   }
-}
-
-export async function setChannel(
-  ctx: AppContext,
-  channel: CampaignChannel,
-  url: string,
-  token: string | null,
-) {
-  if (channel === 'email') throw smtpUnsupported();
-  const at = ctx.now().toISOString();
-  await ctx.storage.write((trx) =>
-    trx
-      .insertInto('marketing_channels')
-      .values({ store_id: ctx.store.id, channel, url, token, updated_at: at })
-      .onConflict((oc) => oc.columns(['store_id', 'channel']).doUpdateSet({ url, token, updated_at: at }))
-      .execute(),
-  );
-  return { channel, url, configured: true };
-}
-
-interface Recipient {
-  memberId: string;
-  name: string;
-  phone: string | null;
-  code: string;
-  body: string;
 }
 
 /** What the owner may change about delivery; these apply until they do. */
@@ -125,128 +97,148 @@ export function isQuiet(at: Date, timeZone: string, settings: CampaignSettings):
   return start < end ? hour >= start && hour < end : hour >= start || hour < end;
 }
 
-/** One message through the channel's HTTP gateway; resolves with an error text or null. */
-async function post(gateway: { url: string; token: string | null }, payload: string): Promise<string | null> {
-  try {
-    const reply = await fetch(gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(gateway.token && { authorization: `Bearer ${gateway.token}` }),
-      },
-      body: payload,
-      signal: AbortSignal.timeout(5000),
-    });
-    return reply.ok ? null : `gateway answered ${reply.status}`;
-  } catch (error) {
-    return error instanceof Error ? error.message : 'gateway unreachable';
-  }
-}
-
-function payloadFor(
-  channel: CampaignChannel,
-  to: { phone: string | null; code: string; name: string },
-  body: string,
-) {
-  return JSON.stringify(
-    channel === 'sms' ? { to: to.phone, text: body } : { touser: to.code, text: body, memberName: to.name },
-  );
-}
-
 /** One delivery run at a time per store, so no message is posted twice. */
 const running = new WeakMap<AppContext, Promise<unknown>>();
+/** The background worker's wake-up, called when messages were queued (see marketing-worker.ts). */
+const wakers = new WeakMap<AppContext, () => void>();
+
+export function onQueued(ctx: AppContext, wake: (() => void) | null): void {
+  if (wake) wakers.set(ctx, wake);
+  else wakers.delete(ctx);
+}
+/** Tells the delivery worker (if it runs) that messages are waiting. */
+export function wakeDelivery(ctx: AppContext): void {
+  wakers.get(ctx)?.();
+}
+
+export interface DeliveryResult {
+  quiet: boolean;
+  attempted: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+  /** Due messages were left for the next run (a batch limit, or a stop). */
+  more: boolean;
+}
+
+const DELIVERY_BATCH = 200;
 
 /**
  * Sends the outbox's due messages: outside quiet hours (test sends ignore them), each queued
- * message whose next attempt is due goes to its channel's gateway; a failure is retried after
- * 1, 5, 25, … minutes until `maxAttempts`, then it is `failed`. The send log follows.
+ * message whose next attempt is due goes to its channel; a failure is retried after 1, 5,
+ * 25, … minutes until `maxAttempts`, then it is `failed`. The send log follows. `batches`
+ * bounds the work of one run (the worker's); `shouldStop` ends it between two messages.
  */
-export function deliver(ctx: AppContext) {
+export function deliver(
+  ctx: AppContext,
+  options: { batches?: number; shouldStop?: () => boolean } = {},
+): Promise<DeliveryResult> {
   const previous = running.get(ctx) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => deliverNow(ctx));
+  const run = previous.catch(() => undefined).then(() => deliverNow(ctx, options));
   running.set(ctx, run);
   return run;
 }
 
-async function deliverNow(ctx: AppContext) {
+async function deliverNow(
+  ctx: AppContext,
+  {
+    batches = Number.POSITIVE_INFINITY,
+    shouldStop = () => false,
+  }: { batches?: number; shouldStop?: () => boolean },
+): Promise<DeliveryResult> {
   const db = ctx.storage.db;
-  const now = ctx.now();
   const settings = await campaignSettings(ctx);
-  const quiet = isQuiet(now, ctx.store.timeZone, settings);
-  let query = db
-    .selectFrom('campaign_outbox')
-    .selectAll()
-    .where('store_id', '=', ctx.store.id)
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '<=', now.toISOString())
-    .orderBy('next_attempt_at')
-    .orderBy('id');
-  if (quiet) query = query.where('message_id', 'is', null);
-  const due = await query.execute();
-  const gateways = await db
-    .selectFrom('marketing_channels')
-    .select(['channel', 'url', 'token'])
-    .where('store_id', '=', ctx.store.id)
-    .execute();
-  const result = { quiet, attempted: due.length, sent: 0, retrying: 0, failed: 0 };
-  for (const message of due) {
-    const gateway = gateways.find((g) => g.channel === message.channel);
-    const error = gateway ? await post(gateway, message.payload) : 'no gateway configured for the channel';
-    const attempts = message.attempts + 1;
-    const at = ctx.now();
-    const status = !error ? 'sent' : attempts >= settings.maxAttempts ? 'failed' : 'queued';
-    result[status === 'queued' ? 'retrying' : status] += 1;
-    await ctx.storage.write(async (trx) => {
-      await trx
-        .updateTable('campaign_outbox')
-        .set({
-          status,
-          attempts,
-          error,
-          sent_at: error ? null : at.toISOString(),
-          next_attempt_at:
-            status === 'queued'
-              ? new Date(at.getTime() + retryDelayMs(attempts)).toISOString()
-              : message.next_attempt_at,
-        })
-        .where('id', '=', message.id)
-        .execute();
-      if (message.message_id) {
-        await trx
-          .updateTable('campaign_messages')
-          .set({ status, error })
-          .where('id', '=', message.message_id)
-          .execute();
+  const configs = await channelConfigs(ctx);
+  const result: DeliveryResult = { quiet: false, attempted: 0, sent: 0, retrying: 0, failed: 0, more: false };
+  for (let batch = 0; ; batch++) {
+    const now = ctx.now();
+    result.quiet = isQuiet(now, ctx.store.timeZone, settings);
+    let query = db
+      .selectFrom('campaign_outbox')
+      .selectAll()
+      .where('store_id', '=', ctx.store.id)
+      .where('status', '=', 'queued')
+      .where('next_attempt_at', '<=', now.toISOString())
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(DELIVERY_BATCH);
+    if (result.quiet) query = query.where('message_id', 'is', null);
+    const due = await query.execute();
+    if (due.length === 0) return result;
+    if (batch >= batches) {
+      result.more = true;
+      return result;
+    }
+    for (const message of due) {
+      if (shouldStop()) {
+        result.more = true;
+        return result;
       }
-    });
+      const config = configs.find((c) => c.channel === message.channel);
+      const error = await dispatch(ctx, config, message.payload);
+      const attempts = message.attempts + 1;
+      const at = ctx.now();
+      const status = !error ? 'sent' : attempts >= settings.maxAttempts ? 'failed' : 'queued';
+      result.attempted += 1;
+      result[status === 'queued' ? 'retrying' : status] += 1;
+      await ctx.storage.write(async (trx) => {
+        await trx
+          .updateTable('campaign_outbox')
+          .set({
+            status,
+            attempts,
+            error,
+            sent_at: error ? null : at.toISOString(),
+            next_attempt_at:
+              status === 'queued'
+                ? new Date(at.getTime() + retryDelayMs(attempts)).toISOString()
+                : message.next_attempt_at,
+          })
+          .where('id', '=', message.id)
+          .execute();
+        if (message.message_id) {
+          await trx
+            .updateTable('campaign_messages')
+            .set({ status, error })
+            .where('id', '=', message.message_id)
+            .execute();
+        }
+      });
+    }
+    if (due.length < DELIVERY_BATCH) return result;
   }
-  return result;
 }
 
+/** When the next queued message is due (quiet hours aside), or null when none waits. */
+export async function nextDueAt(ctx: AppContext): Promise<Date | null> {
+  const row = await ctx.storage.db
+    .selectFrom('campaign_outbox')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('store_id', '=', ctx.store.id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return row?.at ? new Date(String(row.at)) : null;
+}
+
+const SAMPLE = { name: '店主', points: '100', expiringPoints: '20', couponCode: 'TEST-CODE', tier: '金卡' };
+
 /**
- * A test send to the owner's own phone (sms) or WeChat openid: through the outbox like a
- * campaign message, now even in quiet hours, never counted against a member's cap.
+ * A test send to the owner's own phone (sms), WeChat openid or e-mail address: through the
+ * outbox like a campaign message, now even in quiet hours, never counted against a member's cap.
  */
 export async function testSend(ctx: AppContext, channel: CampaignChannel, to: string, template: string) {
   checkTemplate(template);
-  if (channel === 'email') throw smtpUnsupported();
-  const gateway = await ctx.storage.db
-    .selectFrom('marketing_channels')
-    .select('url')
-    .where('store_id', '=', ctx.store.id)
-    .where('channel', '=', channel)
-    .executeTakeFirst();
-  if (!gateway) {
+  if (channel === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) {
+    throw new ApiError('validation_failed', 'An e-mail test goes to an e-mail address.', {
+      'body.to': 'an e-mail address',
+    });
+  }
+  if (!(await channelConfig(ctx, channel))) {
     throw new ApiError('validation_failed', 'The channel has no gateway; configure it first.', {
       'body.channel': `no gateway configured for ${channel}`,
     });
   }
-  const body = render(template, {
-    name: '店主',
-    points: '100',
-    expiringPoints: '20',
-    couponCode: 'TEST-CODE',
-  });
+  const body = render(template, SAMPLE);
   const id = uuidv7();
   const at = ctx.now().toISOString();
   await ctx.storage.write((trx) =>
@@ -257,7 +249,12 @@ export async function testSend(ctx: AppContext, channel: CampaignChannel, to: st
         store_id: ctx.store.id,
         message_id: null,
         channel,
-        payload: payloadFor(channel, { phone: to, code: to, name: '店主' }, body),
+        payload: payloadFor(
+          channel,
+          { phone: to, code: to, name: SAMPLE.name, email: to },
+          body,
+          `${ctx.store.name} · 测试 test`,
+        ),
         status: 'queued',
         attempts: 0,
         next_attempt_at: at,
@@ -268,40 +265,296 @@ export async function testSend(ctx: AppContext, channel: CampaignChannel, to: st
       .execute(),
   );
   await deliver(ctx);
-  return outboxEntry(ctx, id);
+  const [entry] = (await outboxRows(ctx, (q) => q.where('o.id', '=', id))).map(outboxView);
+  return entry;
 }
 
-async function outboxEntry(ctx: AppContext, id: string) {
-  const row = await ctx.storage.db
-    .selectFrom('campaign_outbox')
-    .selectAll()
-    .where('id', '=', id)
-    .where('store_id', '=', ctx.store.id)
-    .executeTakeFirstOrThrow();
+type OutboxQuery = ReturnType<typeof outboxBase>;
+function outboxBase(ctx: AppContext) {
+  return ctx.storage.db
+    .selectFrom('campaign_outbox as o')
+    .leftJoin('campaign_messages as m', 'm.id', 'o.message_id')
+    .leftJoin('campaigns as c', 'c.id', 'm.campaign_id')
+    .leftJoin('members as p', 'p.id', 'm.member_id')
+    .select([
+      'o.id',
+      'o.channel',
+      'o.payload',
+      'o.status',
+      'o.attempts',
+      'o.error',
+      'o.next_attempt_at',
+      'o.created_at',
+      'o.sent_at',
+      'c.id as campaignId',
+      'c.name as campaign',
+      'c.trigger_kind as trigger',
+      'p.number as memberNumber',
+      'p.name as memberName',
+    ])
+    .where('o.store_id', '=', ctx.store.id);
+}
+async function outboxRows(ctx: AppContext, where: (query: OutboxQuery) => OutboxQuery) {
+  return where(outboxBase(ctx)).execute();
+}
+function outboxView(row: Awaited<ReturnType<typeof outboxRows>>[number]) {
+  const payload = JSON.parse(row.payload) as {
+    text: string;
+    to?: string | null;
+    touser?: string;
+    subject?: string;
+  };
   return {
     id: row.id,
     channel: row.channel,
-    body: (JSON.parse(row.payload) as { text: string }).text,
+    to: payload.to ?? payload.touser ?? null,
+    body: payload.text,
+    campaignId: row.campaignId,
+    campaign: row.campaign,
+    trigger: row.trigger,
+    member: row.memberNumber === null ? null : { number: row.memberNumber, name: row.memberName },
     status: row.status,
     attempts: row.attempts,
     error: row.error,
+    createdAt: row.created_at,
     nextAttemptAt: row.status === 'queued' ? row.next_attempt_at : null,
     sentAt: row.sent_at,
   };
 }
 
-/** The outbox's messages by status (`queued` by default), oldest first. */
+/** The outbox's messages by status (`queued` by default; queued oldest first, the others newest first) and counts. */
 export async function outbox(ctx: AppContext, status: 'queued' | 'sent' | 'failed', limit: number) {
-  const rows = await ctx.storage.db
+  const rows = await outboxRows(ctx, (q) => {
+    const mine = q.where('o.status', '=', status);
+    return (
+      status === 'queued'
+        ? mine.orderBy('o.created_at').orderBy('o.id')
+        : mine.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc')
+    ).limit(limit);
+  });
+  const counts = await ctx.storage.db
     .selectFrom('campaign_outbox')
-    .select('id')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
     .where('store_id', '=', ctx.store.id)
-    .where('status', '=', status)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
+    .groupBy('status')
     .execute();
-  return { status, messages: await Promise.all(rows.map((row) => outboxEntry(ctx, row.id))) };
+  const count = (name: string) => Number(counts.find((c) => c.status === name)?.n ?? 0);
+  return {
+    status,
+    counts: { queued: count('queued'), sent: count('sent'), failed: count('failed') },
+    nextDueAt: (await nextDueAt(ctx))?.toISOString() ?? null,
+    messages: rows.map(outboxView),
+  };
+}
+
+/** A member a message can go to on a channel: consented, active, with an address there. */
+export interface Reachable {
+  memberId: string;
+  name: string;
+  phone: string | null;
+  code: string;
+  email: string | null;
+  points: number;
+  tier: string;
+}
+
+const CHUNK = 500;
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Splits members into those who can get a message on the channel and those who cannot
+ * (no consent to it; or, for SMS and e-mail, no phone or address).
+ */
+export async function reachable(ctx: AppContext, ids: readonly string[], channel: CampaignChannel) {
+  const reached: Reachable[] = [];
+  let withoutConsent = 0;
+  let withoutAddress = 0;
+  for (const part of chunks(ids)) {
+    const rows = await ctx.storage.db
+      .selectFrom('members')
+      .innerJoin('tiers', 'tiers.id', 'members.tier_id')
+      .leftJoin('member_emails', 'member_emails.member_id', 'members.id')
+      .select([
+        'members.id',
+        'members.name',
+        'members.phone',
+        'members.code',
+        'members.points',
+        'members.consents',
+        'tiers.name as tier',
+        'member_emails.email',
+        'members.store_id',
+        'members.status',
+      ])
+      // Only the ids here: with the store and status too, a planner without statistics may
+      // walk an index of every member once per chunk instead of looking 500 up.
+      .where('members.id', 'in', part)
+      .execute();
+    for (const row of rows) {
+      if (row.store_id !== ctx.store.id || row.status !== 'active') continue;
+      const consents = JSON.parse(row.consents) as Record<string, { given?: boolean } | undefined>;
+      if (consents[channel]?.given !== true) {
+        withoutConsent += 1;
+        continue;
+      }
+      if ((channel === 'sms' && !row.phone) || (channel === 'email' && !row.email)) {
+        withoutAddress += 1;
+        continue;
+      }
+      reached.push({
+        memberId: row.id,
+        name: row.name,
+        phone: row.phone,
+        code: row.code,
+        email: row.email ?? null,
+        points: row.points,
+        tier: row.tier,
+      });
+    }
+  }
+  return { reached, withoutConsent, withoutAddress };
+}
+
+/** Points expiring within `days` days and the newest usable coupon of a template, per member. */
+export async function memberFigures(
+  ctx: AppContext,
+  ids: readonly string[],
+  couponTemplateId: string | null | undefined,
+  days = 30,
+) {
+  const now = ctx.now();
+  const soon = new Date(now.getTime() + days * 86_400_000).toISOString();
+  const expiring = new Map<string, number>();
+  const coupons = new Map<string, string>();
+  for (const part of chunks(ids)) {
+    // By member and expiry (points_lots_member); `remaining > 0` is left to the loop, or the
+    // partial index of open lots could be walked whole once per chunk around a clearing date.
+    const lots = await ctx.storage.db
+      .selectFrom('points_lots')
+      .select(['member_id', 'remaining'])
+      .where('member_id', 'in', part)
+      .where('expires_at', '>', now.toISOString())
+      .where('expires_at', '<=', soon)
+      .execute();
+    for (const lot of lots) {
+      if (lot.remaining > 0) expiring.set(lot.member_id, (expiring.get(lot.member_id) ?? 0) + lot.remaining);
+    }
+    if (!couponTemplateId) continue;
+    const held = await ctx.storage.db
+      .selectFrom('coupons')
+      .select(['member_id', 'code'])
+      .where('template_id', '=', couponTemplateId)
+      .where('status', '=', 'issued')
+      .where('valid_to', '>', now.toISOString())
+      .where('member_id', 'in', part)
+      .orderBy('issued_at', 'desc')
+      .execute();
+    for (const coupon of held)
+      if (coupon.member_id && !coupons.has(coupon.member_id)) coupons.set(coupon.member_id, coupon.code);
+  }
+  return { expiring, coupons };
+}
+
+export function valuesFor(
+  member: Reachable,
+  figures: { expiring: Map<string, number>; coupons: Map<string, string> },
+  couponCode?: string,
+): Record<Placeholder, string> {
+  return {
+    name: member.name,
+    points: String(member.points),
+    expiringPoints: String(figures.expiring.get(member.memberId) ?? 0),
+    couponCode: couponCode ?? figures.coupons.get(member.memberId) ?? '',
+    tier: member.tier,
+  };
+}
+
+/** Campaign messages per member on the channel within the cap window (queued, sent or exported). */
+export async function capCounts(
+  ctx: AppContext,
+  channel: CampaignChannel,
+  settings: CampaignSettings,
+  ids?: readonly string[],
+): Promise<Map<string, number>> {
+  const windowStart = new Date(ctx.now().getTime() - settings.capDays * 86_400_000).toISOString();
+  const query = (part?: readonly string[]) => {
+    let q = ctx.storage.db
+      .selectFrom('campaign_messages')
+      .innerJoin('campaigns', 'campaigns.id', 'campaign_messages.campaign_id')
+      .select(['campaign_messages.member_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('campaigns.store_id', '=', ctx.store.id)
+      .where('campaigns.channel', '=', channel)
+      .where('campaign_messages.status', 'in', ['queued', 'sent', 'exported'])
+      .where('campaign_messages.at', '>', windowStart)
+      .groupBy('campaign_messages.member_id');
+    if (part) q = q.where('campaign_messages.member_id', 'in', part);
+    return q.execute();
+  };
+  const found = ids ? (await Promise.all(chunks(ids).map((part) => query(part)))).flat() : await query();
+  return new Map(found.map((r) => [r.member_id, Number(r.n)]));
+}
+
+export type MessageStatus = 'queued' | 'exported' | 'capped';
+
+export interface Outgoing {
+  messageId: string;
+  member: Reachable;
+  body: string;
+  status: MessageStatus;
+}
+
+/** Writes the send log and, for `queued` messages, the outbox (inside the caller's transaction). */
+export async function writeMessages(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  input: {
+    campaignId: string;
+    channel: CampaignChannel;
+    subject: string;
+    at: string;
+    messages: readonly Outgoing[];
+  },
+): Promise<void> {
+  for (const batch of chunks(input.messages)) {
+    await trx
+      .insertInto('campaign_messages')
+      .values(
+        batch.map((o) => ({
+          id: o.messageId,
+          campaign_id: input.campaignId,
+          member_id: o.member.memberId,
+          body: o.body,
+          status: o.status,
+          error: null,
+          at: input.at,
+        })),
+      )
+      .execute();
+    const queued = batch.filter((o) => o.status === 'queued');
+    if (queued.length === 0) continue;
+    await trx
+      .insertInto('campaign_outbox')
+      .values(
+        queued.map((o) => ({
+          id: uuidv7(),
+          store_id: ctx.store.id,
+          message_id: o.messageId,
+          channel: input.channel,
+          payload: payloadFor(input.channel, o.member, o.body, input.subject),
+          status: 'queued',
+          attempts: 0,
+          next_attempt_at: input.at,
+          error: null,
+          created_at: input.at,
+          sent_at: null,
+        })),
+      )
+      .execute();
+  }
 }
 
 export interface CampaignInput {
@@ -312,94 +565,37 @@ export interface CampaignInput {
   couponTemplateId?: string | undefined;
 }
 
+/** Whether a definition needs RFM scores (recency, spend, segments) to pick its members. */
+const needsScores = (def: SegmentDefinition) =>
+  def.rfmSegments !== undefined || def.daysSinceLastVisit !== undefined || def.spend !== undefined;
+
 /**
- * Sends a campaign now: the segment's members who consented to the channel each get the
- * template filled in; through the channel's gateway when one is configured, else into the
- * CSV for the owner to send. Every message is logged with its status.
+ * Queues a campaign now: the segment's members who consented to the channel each get the
+ * template filled in; into the outbox when the channel is configured (the delivery worker
+ * sends them), else into the CSV for the owner to send. Every message is logged with its status.
  */
 export async function sendCampaign(ctx: AppContext, input: CampaignInput, staffId: string) {
   checkTemplate(input.template);
-  const db = ctx.storage.db;
   const now = ctx.now();
-  const members = await segmentMembers(ctx, input.definition);
+  const members = await segmentMembers(ctx, input.definition, { scores: needsScores(input.definition) });
   const ids = members.map((m) => m.memberId);
-  const rows = ids.length
-    ? await db
-        .selectFrom('members')
-        .select(['id', 'name', 'phone', 'code', 'points', 'consents'])
-        .where('id', 'in', ids)
-        .execute()
-    : [];
-  const soon = new Date(now.getTime() + 30 * 86_400_000).toISOString();
-  const expiring = ids.length
-    ? await db
-        .selectFrom('points_lots')
-        .select(['member_id', (eb) => eb.fn.sum<number>('remaining').as('points')])
-        .where('member_id', 'in', ids)
-        .where('remaining', '>', 0)
-        .where('expires_at', '>', now.toISOString())
-        .where('expires_at', '<=', soon)
-        .groupBy('member_id')
-        .execute()
-    : [];
-  const coupons =
-    input.couponTemplateId && ids.length
-      ? await db
-          .selectFrom('coupons')
-          .select(['member_id', 'code'])
-          .where('template_id', '=', input.couponTemplateId)
-          .where('status', '=', 'active')
-          .where('member_id', 'in', ids)
-          .orderBy('issued_at', 'desc')
-          .execute()
-      : [];
-  const recipients: Recipient[] = [];
-  for (const row of rows) {
-    const consents = JSON.parse(row.consents) as Record<string, { given: boolean } | undefined>;
-    if (consents[input.channel]?.given !== true) continue;
-    recipients.push({
-      memberId: row.id,
-      name: row.name,
-      phone: row.phone,
-      code: row.code,
-      body: render(input.template, {
-        name: row.name,
-        points: String(row.points),
-        expiringPoints: String(Number(expiring.find((e) => e.member_id === row.id)?.points ?? 0)),
-        couponCode: coupons.find((c) => c.member_id === row.id)?.code ?? '',
-      }),
-    });
-  }
-  const gateway =
-    input.channel === 'email'
-      ? undefined
-      : await db
-          .selectFrom('marketing_channels')
-          .select(['url', 'token'])
-          .where('store_id', '=', ctx.store.id)
-          .where('channel', '=', input.channel)
-          .executeTakeFirst();
+  const { reached, withoutConsent, withoutAddress } = await reachable(ctx, ids, input.channel);
+  const figures = await memberFigures(
+    ctx,
+    reached.map((m) => m.memberId),
+    input.couponTemplateId,
+  );
+  const configured = (await channelConfig(ctx, input.channel)) !== undefined;
   const settings = await campaignSettings(ctx);
-  const windowStart = new Date(now.getTime() - settings.capDays * 86_400_000).toISOString();
-  const recent = await db
-    .selectFrom('campaign_messages')
-    .innerJoin('campaigns', 'campaigns.id', 'campaign_messages.campaign_id')
-    .select(['campaign_messages.member_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('campaigns.store_id', '=', ctx.store.id)
-    .where('campaigns.channel', '=', input.channel)
-    .where('campaign_messages.status', 'in', ['queued', 'sent', 'exported'])
-    .where('campaign_messages.at', '>', windowStart)
-    .groupBy('campaign_messages.member_id')
-    .execute();
-  const counts = new Map(recent.map((r) => [r.member_id, Number(r.n)]));
-  const status = (recipient: Recipient) =>
-    (counts.get(recipient.memberId) ?? 0) >= settings.capCount ? 'capped' : gateway ? 'queued' : 'exported';
+  const counts = await capCounts(ctx, input.channel, settings);
   const id = uuidv7();
   const at = now.toISOString();
-  const outcomes = recipients.map((recipient) => ({
-    recipient,
-    status: status(recipient),
+  const messages: Outgoing[] = reached.map((member) => ({
     messageId: uuidv7(),
+    member,
+    body: render(input.template, valuesFor(member, figures)),
+    status:
+      (counts.get(member.memberId) ?? 0) >= settings.capCount ? 'capped' : configured ? 'queued' : 'exported',
   }));
   await ctx.storage.write(async (trx) => {
     await trx
@@ -414,74 +610,79 @@ export async function sendCampaign(ctx: AppContext, input: CampaignInput, staffI
         coupon_template_id: input.couponTemplateId ?? null,
         sent_at: at,
         sent_by: staffId,
+        trigger_kind: null,
       })
       .execute();
-    for (let i = 0; i < outcomes.length; i += 500) {
-      const batch = outcomes.slice(i, i + 500);
-      await trx
-        .insertInto('campaign_messages')
-        .values(
-          batch.map((o) => ({
-            id: o.messageId,
-            campaign_id: id,
-            member_id: o.recipient.memberId,
-            body: o.recipient.body,
-            status: o.status,
-            error: null,
-            at,
-          })),
-        )
-        .execute();
-      const queued = batch.filter((o) => o.status === 'queued');
-      if (queued.length === 0) continue;
-      await trx
-        .insertInto('campaign_outbox')
-        .values(
-          queued.map((o) => ({
-            id: uuidv7(),
-            store_id: ctx.store.id,
-            message_id: o.messageId,
-            channel: input.channel,
-            payload: payloadFor(input.channel, o.recipient, o.recipient.body),
-            status: 'queued',
-            attempts: 0,
-            next_attempt_at: at,
-            error: null,
-            created_at: at,
-            sent_at: null,
-          })),
-        )
-        .execute();
-    }
+    await writeMessages(trx, ctx, {
+      campaignId: id,
+      channel: input.channel,
+      subject: input.name,
+      at,
+      messages,
+    });
   });
-  const capped = outcomes.filter((o) => o.status === 'capped').length;
+  const count = (status: MessageStatus) => messages.filter((m) => m.status === status).length;
+  const capped = count('capped');
   if (capped > 0)
     ctx.log.info(
       { campaignId: id, capped, capCount: settings.capCount, capDays: settings.capDays },
       'campaign.capped',
     );
-  if (gateway) await deliver(ctx);
-  const statuses = outcomes.length
-    ? await db
-        .selectFrom('campaign_messages')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('campaign_id', '=', id)
-        .groupBy('status')
-        .execute()
-    : [];
-  const count = (name: string) => Number(statuses.find((s) => s.status === name)?.n ?? 0);
+  if (count('queued') > 0) wakeDelivery(ctx);
   return {
     id,
     name: input.name,
     channel: input.channel,
     sentAt: at,
     segmentSize: members.length,
-    withoutConsent: members.length - recipients.length,
-    capped: count('capped'),
+    withoutConsent,
+    withoutAddress,
+    capped,
     queued: count('queued'),
-    sent: count('sent'),
-    failed: count('failed'),
+    sent: 0,
+    failed: 0,
     exported: count('exported'),
+  };
+}
+
+/** The newest campaigns (sent by hand or by a trigger) with their messages per status. */
+export async function listCampaigns(ctx: AppContext, limit: number) {
+  const rows = await ctx.storage.db
+    .selectFrom('campaigns')
+    .select(['id', 'name', 'channel', 'sent_at', 'trigger_kind'])
+    .where('store_id', '=', ctx.store.id)
+    .orderBy('sent_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  const ids = rows.map((row) => row.id);
+  const statuses = ids.length
+    ? await ctx.storage.db
+        .selectFrom('campaign_messages')
+        .select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('campaign_id', 'in', ids)
+        .groupBy(['campaign_id', 'status'])
+        .execute()
+    : [];
+  return {
+    items: rows.map((row) => {
+      const mine = statuses.filter((s) => s.campaign_id === row.id);
+      const n = (status: string) => Number(mine.find((s) => s.status === status)?.n ?? 0);
+      return {
+        id: row.id,
+        name: row.name,
+        channel: row.channel,
+        sentAt: row.sent_at,
+        trigger: row.trigger_kind,
+        messages: {
+          queued: n('queued'),
+          sent: n('sent'),
+          failed: n('failed'),
+          exported: n('exported'),
+          capped: n('capped'),
+        },
+      };
+    }),
   };
 }
 
@@ -502,10 +703,12 @@ export async function campaignMessages(ctx: AppContext, id: string): Promise<Rep
   const rows = await ctx.storage.db
     .selectFrom('campaign_messages')
     .innerJoin('members', 'members.id', 'campaign_messages.member_id')
+    .leftJoin('member_emails', 'member_emails.member_id', 'campaign_messages.member_id')
     .select([
       'members.number',
       'members.name',
       'members.phone',
+      'member_emails.email',
       'campaign_messages.body',
       'campaign_messages.status',
       'campaign_messages.error',
@@ -514,6 +717,7 @@ export async function campaignMessages(ctx: AppContext, id: string): Promise<Rep
     .orderBy('members.number')
     .execute();
   const day = campaign.sent_at.slice(0, 10);
+  const email = campaign.channel === 'email';
   return {
     name: `campaign-${campaign.id}`,
     from: day,
@@ -521,12 +725,16 @@ export async function campaignMessages(ctx: AppContext, id: string): Promise<Rep
     columns: [
       int('number', 'Member no.'),
       text('name', 'Name'),
-      text('phone', 'Phone'),
+      email ? text('email', 'E-mail') : text('phone', 'Phone'),
       text('body', 'Message'),
       text('status', 'Status'),
       text('error', 'Error'),
     ],
-    rows: rows.map((row) => ({ ...row, phone: row.phone ?? '', error: row.error ?? '' })),
+    rows: rows.map(({ email: address, phone, ...row }) => ({
+      ...row,
+      ...(email ? { email: address ?? '' } : { phone: phone ?? '' }),
+      error: row.error ?? '',
+    })),
   };
 }
 

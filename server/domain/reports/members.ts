@@ -3,7 +3,6 @@ import type { AppContext } from '../../context.js';
 import type { Database } from '../../storage/schema.js';
 import { pointsValue } from '../loyalty/points.js';
 import { loadSettings } from '../loyalty/settings.js';
-import { storedValueLiability } from '../loyalty/stored-value.js';
 import { addDays, type DayRange, daysBetween } from './range.js';
 import { int, money, pct, percent, type Report, type Row, text } from './table.js';
 
@@ -21,20 +20,127 @@ const n = (value: unknown): number => Number(value ?? 0);
 const counted = (ctx: AppContext) =>
   sql`s.store_id = ${ctx.store.id} and s.training = 0 and s.status <> 'voided'`;
 
-/** Points and stored value owed to members at the end of the store day `at`, from the ledgers. */
-/** Chain-wide, like the ledgers (members belong to the chain). */
+/**
+ * Points and stored value owed to members at the instant `endAt` (chain-wide, like the
+ * ledgers: members belong to the chain): the ledger rows before it, or — when `endAt` is
+ * nearer the end of the ledger, as it is for "now" — the balances cached on every member
+ * (changed in the same transaction as each ledger row, checked against the ledgers by
+ * `npm run check`) less the rows since. Either way it reads indexes only, never a whole ledger.
+ */
 export async function liabilitiesAt(db: Db, endAt: string) {
-  const [points] = await rows(
-    db,
-    sql<{
-      points: number;
-    }>`select coalesce(sum(delta), 0) as points from points_movements where at < ${endAt}`,
-  );
-  const settings = await loadSettings(db);
+  const nearerEnd = async (table: 'points_movements' | 'stored_value_entries') => {
+    // Two queries: each of min() and max() alone is one step down the index.
+    const [first] = await rows(db, sql<{ at: string | null }>`select min(at) as at from ${sql.table(table)}`);
+    const [last] = await rows(db, sql<{ at: string | null }>`select max(at) as at from ${sql.table(table)}`);
+    if (!first?.at || !last?.at) return true;
+    const at = Date.parse(endAt);
+    return at - Date.parse(first.at) > Date.parse(last.at) - at;
+  };
+  let balances: Promise<{ points: number; principal: number; bonus: number } | undefined> | null = null;
+  const cachedBalances = () => {
+    balances ??= rows(
+      db,
+      sql<{ points: number; principal: number; bonus: number }>`
+        select coalesce(sum(points), 0) as points, coalesce(sum(stored_principal), 0) as principal,
+          coalesce(sum(stored_bonus), 0) as bonus from members`,
+    ).then((found) => found[0]);
+    return balances;
+  };
+  let held: number;
+  if (await nearerEnd('points_movements')) {
+    const [later] = await rows(
+      db,
+      sql<{
+        points: number;
+      }>`select coalesce(sum(delta), 0) as points from points_movements where at >= ${endAt}`,
+    );
+    held = n((await cachedBalances())?.points) - n(later?.points);
+  } else {
+    const [before] = await rows(
+      db,
+      sql<{
+        points: number;
+      }>`select coalesce(sum(delta), 0) as points from points_movements where at < ${endAt}`,
+    );
+    held = n(before?.points);
+  }
   const lastInstant = new Date(Date.parse(endAt) - 1).toISOString();
-  const stored = await storedValueLiability(db, lastInstant);
-  const held = n(points?.points);
-  return { points: held, pointsValue: pointsValue(settings, held), stored };
+  let principal: number;
+  let bonus: number;
+  if (await nearerEnd('stored_value_entries')) {
+    const [later] = await rows(
+      db,
+      sql<{ principal: number; bonus: number }>`
+        select coalesce(sum(principal_delta), 0) as principal, coalesce(sum(bonus_delta), 0) as bonus
+        from stored_value_entries where at > ${lastInstant}`,
+    );
+    const cached = await cachedBalances();
+    principal = n(cached?.principal) - n(later?.principal);
+    bonus = n(cached?.bonus) - n(later?.bonus);
+  } else {
+    const [before] = await rows(
+      db,
+      sql<{ principal: number; bonus: number }>`
+        select coalesce(sum(principal_delta), 0) as principal, coalesce(sum(bonus_delta), 0) as bonus
+        from stored_value_entries where at <= ${lastInstant}`,
+    );
+    principal = n(before?.principal);
+    bonus = n(before?.bonus);
+  }
+  const settings = await loadSettings(db);
+  return {
+    points: held,
+    pointsValue: pointsValue(settings, held),
+    stored: { at: lastInstant, principal, bonus, total: principal + bonus },
+  };
+}
+
+/**
+ * Lifetime value at the instant `endAt`: the members of this store with at least one
+ * purchase by then, and their net spend (all stores, returns taken off). It reads each
+ * member's spend and visits, cached on the member in the sale's own transaction, and takes
+ * off the purchase ledger (`member_activity`) recorded since `endAt` — nothing when the range
+ * ends today — so it never reads every sale. A voided sale's visit stays counted (its amount
+ * is taken off), as the tier rules count it.
+ */
+export async function lifetimeValue(db: Db, ctx: AppContext, endAt: string) {
+  const [cached] = await rows(
+    db,
+    sql<{ buyers: number; spend: number }>`
+      select count(*) as buyers, coalesce(sum(m.spend_lifetime), 0) as spend from members m
+      where m.store_id = ${ctx.store.id} and m.status = 'active' and m.visits > 0`,
+  );
+  // The ledger since `endAt` alone first (its own index); the members it names after, by id —
+  // joined in one query, a planner without statistics may walk every member instead.
+  const since = await rows(
+    db,
+    sql<{ member: string; amount: number; visits: number }>`
+      select a.member_id as member, sum(a.amount) as amount, sum(a.visit) as visits
+      from member_activity a where a.at >= ${endAt} group by a.member_id`,
+  );
+  let buyers = n(cached?.buyers);
+  let spend = n(cached?.spend);
+  for (let i = 0; i < since.length; i += 500) {
+    const part = since.slice(i, i + 500);
+    const found = await db
+      .selectFrom('members')
+      .select(['id', 'store_id', 'status', 'visits'])
+      .where(
+        'id',
+        'in',
+        part.map((row) => row.member),
+      )
+      .execute();
+    const now = new Map(found.map((m) => [m.id, m]));
+    for (const row of part) {
+      const member = now.get(row.member);
+      if (!member || member.store_id !== ctx.store.id || member.status !== 'active' || member.visits <= 0)
+        continue;
+      spend -= n(row.amount);
+      if (member.visits - n(row.visits) <= 0) buyers -= 1;
+    }
+  }
+  return { buyers, spend };
 }
 
 export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
@@ -42,8 +148,8 @@ export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promi
     db,
     sql<{ sales: number; total: number; memberSales: number; memberTotal: number; active: number }>`
       select count(*) as sales, coalesce(sum(s.total), 0) as total,
-        coalesce(sum(case when s.member_id is not null then 1 else 0 end), 0) as memberSales,
-        coalesce(sum(case when s.member_id is not null then s.total else 0 end), 0) as memberTotal,
+        coalesce(sum(case when s.member_id is not null then 1 else 0 end), 0) as "memberSales",
+        coalesce(sum(case when s.member_id is not null then s.total else 0 end), 0) as "memberTotal",
         count(distinct s.member_id) as active
       from sales s where ${counted(ctx)} and s.business_day >= ${r.from} and s.business_day <= ${r.to}`,
   );
@@ -61,28 +167,14 @@ export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promi
       select count(*) as joined from members m
       where m.store_id = ${ctx.store.id} and m.created_at >= ${r.startAt} and m.created_at < ${r.endAt}`,
   );
-  const [lifetime] = await rows(
-    db,
-    sql<{ buyers: number; spend: number }>`
-      select count(*) as buyers, coalesce(sum(x.spend), 0) as spend from (
-        select s.member_id, sum(s.total) as spend from sales s
-        where ${counted(ctx)} and s.member_id is not null and s.business_day <= ${r.to}
-        group by s.member_id) x`,
-  );
-  const [lifetimeBack] = await rows(
-    db,
-    sql<{ amount: number }>`
-      select coalesce(sum(r.amount), 0) as amount from returns r
-      where r.store_id = ${ctx.store.id} and r.training = 0 and r.member_id is not null and r.business_day <= ${r.to}`,
-  );
+  const lifetime = await lifetimeValue(db, ctx, r.endAt);
   const sales = n(period?.sales);
   const total = n(period?.total);
   const memberSales = n(period?.memberSales);
   const memberTotal = n(period?.memberTotal);
   const active = n(period?.active);
   const repeaters = n(repeat?.repeaters);
-  const buyers = n(lifetime?.buyers);
-  const lifetimeNet = n(lifetime?.spend) - n(lifetimeBack?.amount);
+  const { buyers, spend: lifetimeNet } = lifetime;
   const avg = (sum: number, count: number) => (count > 0 ? Math.round(sum / count) : 0);
   const row = (
     metric: string,
@@ -137,16 +229,24 @@ export type Segment = (typeof SEGMENTS)[number];
  * and ten distinct values score 1,1,2,2,3,3,4,4,5,5.
  */
 export function quintiles(values: readonly number[]): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const below = new Map<number, number>();
-  const equal = new Map<number, number>();
-  sorted.forEach((value, index) => {
-    if (!below.has(value)) below.set(value, index);
-    equal.set(value, (equal.get(value) ?? 0) + 1);
-  });
+  // A typed array sorts numbers natively; each value's rank comes from two binary searches.
+  const sorted = Float64Array.from(values).sort();
+  const count = values.length;
+  const search = (value: number, after: boolean) => {
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = sorted[mid] as number;
+      if (at < value || (after && at === value)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   return values.map((value) => {
-    const p = ((below.get(value) ?? 0) + (equal.get(value) ?? 0) / 2) / values.length;
-    return Math.min(5, Math.floor(p * 5) + 1);
+    const below = search(value, false);
+    const equal = search(value, true) - below;
+    return Math.min(5, Math.floor(((below + equal / 2) / count) * 5) + 1);
   });
 }
 
@@ -166,11 +266,9 @@ export function segmentOf(r: number, f: number, m: number, purchases: number): S
   return 'lost';
 }
 
-export interface MemberRfm {
+/** A buying member's RFM figures and scores. */
+export interface RfmScore {
   memberId: string;
-  number: number;
-  name: string;
-  tier: string;
   lastDay: string;
   recencyDays: number;
   frequency: number;
@@ -181,8 +279,19 @@ export interface MemberRfm {
   segment: Segment;
 }
 
-/** RFM of every member who bought up to the store day `asOf` (all history, net of returns). */
-export async function rfm(db: Db, ctx: AppContext, asOf: string): Promise<MemberRfm[]> {
+/** The same with who the member is, for tables. */
+export interface MemberRfm extends RfmScore {
+  number: number;
+  name: string;
+  tier: string;
+}
+
+/**
+ * RFM of every active member who bought up to the store day `asOf` (all history, net of
+ * returns): one pass over the member-ordered sales index, nothing read about the members but
+ * the few who are not active. Names and tiers are added by `withMembers` to the rows shown.
+ */
+export async function rfmScores(db: Db, ctx: AppContext, asOf: string): Promise<RfmScore[]> {
   const bought = await rows(
     db,
     sql<{ member: string; last: string; purchases: number; spend: number }>`
@@ -198,33 +307,38 @@ export async function rfm(db: Db, ctx: AppContext, asOf: string): Promise<Member
       group by r.member_id`,
   );
   const returned = new Map(back.map((row) => [row.member, n(row.amount)]));
-  const people = new Map(
+  // Merged and erased members keep their sales but are no one's customer any more.
+  const gone = new Set(
     (
-      await db
-        .selectFrom('members')
-        .innerJoin('tiers', 'tiers.id', 'members.tier_id')
-        .select(['members.id', 'members.number', 'members.name', 'tiers.code as tier', 'members.status'])
-        .where('members.store_id', '=', ctx.store.id)
-        .execute()
-    ).map((m) => [m.id, m]),
+      await rows(
+        db,
+        sql<{
+          id: string;
+        }>`select m.id as id from members m where m.store_id = ${ctx.store.id} and m.status <> 'active'`,
+      )
+    ).map((row) => row.id),
   );
-  const list = bought.filter((row) => people.get(row.member)?.status === 'active');
-  const recency = list.map((row) => daysBetween(row.last, asOf));
+  const list = gone.size > 0 ? bought.filter((row) => !gone.has(row.member)) : bought;
+  const daysBefore = new Map<string, number>();
+  const recency = list.map((row) => {
+    let days = daysBefore.get(row.last);
+    if (days === undefined) {
+      days = daysBetween(row.last, asOf);
+      daysBefore.set(row.last, days);
+    }
+    return days;
+  });
   const frequency = list.map((row) => n(row.purchases));
   const monetary = list.map((row) => n(row.spend) - (returned.get(row.member) ?? 0));
   const rScores = quintiles(recency.map((days) => -days));
   const fScores = quintiles(frequency);
   const mScores = quintiles(monetary);
   return list.map((row, i) => {
-    const person = people.get(row.member);
     const r = rScores[i] ?? 1;
     const f = fScores[i] ?? 1;
     const m = mScores[i] ?? 1;
     return {
       memberId: row.member,
-      number: person?.number ?? 0,
-      name: person?.name ?? '',
-      tier: person?.tier ?? '',
       lastDay: row.last,
       recencyDays: recency[i] ?? 0,
       frequency: frequency[i] ?? 0,
@@ -235,6 +349,37 @@ export async function rfm(db: Db, ctx: AppContext, asOf: string): Promise<Member
       segment: segmentOf(r, f, m, frequency[i] ?? 0),
     };
   });
+}
+
+/** Adds each member's number, name and tier (by id, 500 at a time; in one pass when most are wanted). */
+export async function withMembers(
+  db: Db,
+  ctx: AppContext,
+  scores: readonly RfmScore[],
+): Promise<MemberRfm[]> {
+  const people = new Map<string, { number: number; name: string; tier: string }>();
+  const base = () =>
+    db
+      .selectFrom('members')
+      .innerJoin('tiers', 'tiers.id', 'members.tier_id')
+      .select(['members.id', 'members.number', 'members.name', 'tiers.code as tier']);
+  if (scores.length > 20_000) {
+    for (const p of await base().where('members.store_id', '=', ctx.store.id).execute()) people.set(p.id, p);
+  } else {
+    for (let i = 0; i < scores.length; i += 500) {
+      const part = scores.slice(i, i + 500).map((s) => s.memberId);
+      for (const p of await base().where('members.id', 'in', part).execute()) people.set(p.id, p);
+    }
+  }
+  return scores.map((score) => {
+    const person = people.get(score.memberId);
+    return { ...score, number: person?.number ?? 0, name: person?.name ?? '', tier: person?.tier ?? '' };
+  });
+}
+
+/** RFM with who each member is, for every buying member. */
+export async function rfm(db: Db, ctx: AppContext, asOf: string): Promise<MemberRfm[]> {
+  return withMembers(db, ctx, await rfmScores(db, ctx, asOf));
 }
 
 const RFM_COLUMNS = [
@@ -251,23 +396,38 @@ const RFM_COLUMNS = [
   text('segment', 'Segment'),
 ];
 
-export async function rfmReport(db: Db, ctx: AppContext, r: DayRange, segment?: Segment): Promise<Report> {
-  const all = await rfm(db, ctx, r.to);
-  const chosen = segment ? all.filter((row) => row.segment === segment) : all;
-  chosen.sort(
-    (a, b) => b.r + b.f + b.m - (a.r + a.f + a.m) || b.monetary - a.monetary || a.number - b.number,
-  );
+/** Member lists answer this many rows as JSON unless `limit` says otherwise; files carry them all. */
+export const MEMBER_LIST_ROWS = 1000;
+
+/** Member ids are UUIDv7, so they sort in the order members joined: the last tie-break. */
+const byId = (a: RfmScore, b: RfmScore) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
+
+/**
+ * Every buying member's RFM row, best scores first (then spend, then who joined first); the
+ * first `limit` rows are named (all of them when no limit), `meta.members` counts them all.
+ */
+export async function rfmReport(
+  db: Db,
+  ctx: AppContext,
+  r: DayRange,
+  segment?: Segment,
+  limit?: number,
+): Promise<Report> {
+  const all = (await rfmScores(db, ctx, r.to)).filter((row) => !segment || row.segment === segment);
+  all.sort((a, b) => b.r + b.f + b.m - (a.r + a.f + a.m) || b.monetary - a.monetary || byId(a, b));
+  const chosen = await withMembers(db, ctx, limit === undefined ? all : all.slice(0, limit));
   return {
     name: 'rfm',
     from: r.from,
     to: r.to,
     columns: RFM_COLUMNS,
     rows: chosen.map(({ memberId: _id, ...row }) => ({ ...row })),
+    meta: { members: all.length, shown: chosen.length },
   };
 }
 
 export async function rfmSegments(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
-  const all = await rfm(db, ctx, r.to);
+  const all = await rfmScores(db, ctx, r.to);
   const out: Row[] = SEGMENTS.map((segment) => {
     const mine = all.filter((row) => row.segment === segment);
     const spend = mine.reduce((sum, row) => sum + row.monetary, 0);
@@ -295,18 +455,25 @@ export async function rfmSegments(db: Db, ctx: AppContext, r: DayRange): Promise
   };
 }
 
-/** Members who bought before but not in the last `days` store days up to `to`. */
-export async function dormant(db: Db, ctx: AppContext, r: DayRange, days: number): Promise<Report> {
+/** Members who bought before but not in the last `days` store days up to `to`, biggest spenders first. */
+export async function dormant(
+  db: Db,
+  ctx: AppContext,
+  r: DayRange,
+  days: number,
+  limit?: number,
+): Promise<Report> {
   const cutoff = addDays(r.to, -days);
-  const all = (await rfm(db, ctx, r.to)).filter((row) => row.lastDay <= cutoff);
-  all.sort((a, b) => b.monetary - a.monetary || a.number - b.number);
+  const all = (await rfmScores(db, ctx, r.to)).filter((row) => row.lastDay <= cutoff);
+  all.sort((a, b) => b.monetary - a.monetary || byId(a, b));
+  const chosen = await withMembers(db, ctx, limit === undefined ? all : all.slice(0, limit));
   return {
     name: 'dormant',
     from: r.from,
     to: r.to,
     columns: RFM_COLUMNS,
-    rows: all.map(({ memberId: _id, ...row }) => ({ ...row })),
-    meta: { days, lastPurchaseOnOrBefore: cutoff },
+    rows: chosen.map(({ memberId: _id, ...row }) => ({ ...row })),
+    meta: { days, lastPurchaseOnOrBefore: cutoff, members: all.length, shown: chosen.length },
   };
 }
 
@@ -322,7 +489,7 @@ export async function tiers(db: Db, ctx: AppContext, r: DayRange): Promise<Repor
   const moves = await rows(
     db,
     sql<{ fromTier: string | null; toTier: string; moves: number }>`
-      select c.from_tier_id as fromTier, c.to_tier_id as toTier, count(*) as moves from tier_changes c
+      select c.from_tier_id as "fromTier", c.to_tier_id as "toTier", count(*) as moves from tier_changes c
       where c.store_id = ${ctx.store.id} and c.at >= ${r.startAt} and c.at < ${r.endAt}
       group by c.from_tier_id, c.to_tier_id`,
   );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login } from '../../testing/client.js';
 import { OWNER_PASSWORD } from '../../testing/harness.js';
@@ -336,14 +337,10 @@ describe('sales reports (GET /api/reports/<name>?from&to)', () => {
     const day = await get('sales-by-day');
     const category = await get('sales-by-category');
     const payment = await get('sales-by-payment');
-    const db = shop.store.ctx.storage.sqlite;
-    if (!db) throw new Error('sqlite only');
-    const ledger = db
-      .prepare(
-        `select (select sum(total) from sales where training = 0 and status <> 'voided')
-          - (select sum(amount) from returns where training = 0) as net`,
-      )
-      .get() as { net: number };
+    const { rows } = await sql<{ net: number }>`
+      select (select sum(total) from sales where training = 0 and status <> 'voided')
+        - (select sum(amount) from returns where training = 0) as net`.execute(shop.store.ctx.storage.db);
+    const ledger = { net: Number(rows[0]?.net) };
     expect(day.totals.net).toBe(ledger.net);
     expect(category.totals.net).toBe(ledger.net);
     expect(payment.totals.net).toBe(ledger.net);
@@ -367,7 +364,7 @@ describe('member analytics', () => {
 
   it('liabilities equal the ledgers and the loyalty liability route', async () => {
     const owed = await get('liabilities');
-    const ledger = counts(shop);
+    const ledger = await counts(shop);
     const stored = await call(shop.store, 'GET', '/api/loyalty/stored-value/liability', {
       token: shop.owner,
     });

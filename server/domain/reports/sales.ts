@@ -269,7 +269,11 @@ export async function salesByCategory(db: Db, ctx: AppContext, r: DayRange): Pro
   const figures = await lineFigures(db, ctx, r, 'category');
   const names = new Map(
     (
-      await db.selectFrom('categories').select(['id', 'path']).where('store_id', '=', ctx.store.id).execute()
+      await db
+        .selectFrom('categories')
+        .select(['id', 'path'])
+        .where('store_id', '=', ctx.store.catalogId)
+        .execute()
     ).map((c) => [c.id, c.path]),
   );
   const out = [...figures].map(([id, f]) => ({ category: names.get(id) ?? '', ...figureRow(f) }));
@@ -286,7 +290,7 @@ async function styleNames(db: Db, ctx: AppContext) {
   const styles = await db
     .selectFrom('styles')
     .select(['id', 'style_code', 'name', 'base_price', 'cost'])
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .execute();
   return new Map(styles.map((s) => [s.id, s]));
 }
@@ -571,7 +575,11 @@ export async function grossMargin(db: Db, ctx: AppContext, r: DayRange): Promise
   const figures = await lineFigures(db, ctx, r, 'category');
   const names = new Map(
     (
-      await db.selectFrom('categories').select(['id', 'path']).where('store_id', '=', ctx.store.id).execute()
+      await db
+        .selectFrom('categories')
+        .select(['id', 'path'])
+        .where('store_id', '=', ctx.store.catalogId)
+        .execute()
     ).map((c) => [c.id, c.path]),
   );
   const missing = await rows(
@@ -670,7 +678,7 @@ export async function returnsReport(db: Db, ctx: AppContext, r: DayRange): Promi
       refund: number;
       reason: string | null;
     }>`
-      select r.number as number, r.business_day as day, r.kind as kind, s.number as saleNumber,
+      select r.number as number, r.business_day as day, r.kind as kind, s.number as "saleNumber",
         (select coalesce(sum(rl.qty), 0) from return_lines rl where rl.return_id = r.id) as items,
         r.amount as amount, r.refund_total as refund, r.reason as reason
       from returns r left join sales s on s.id = r.sale_id
@@ -717,7 +725,7 @@ export async function stockValue(db: Db, ctx: AppContext, r: DayRange): Promise<
     }>`
       select c.path as category, count(distinct st.id) as styles, sum(sl.on_hand) as units,
         sum(sl.on_hand * coalesce(st.cost, 0)) as cost, sum(sl.on_hand * st.base_price) as retail,
-        sum(case when st.cost is null then sl.on_hand else 0 end) as noCost
+        sum(case when st.cost is null then sl.on_hand else 0 end) as "noCost"
       from stock_levels sl join skus k on k.id = sl.sku_id join styles st on st.id = k.style_id
         left join categories c on c.id = st.category_id
       where sl.store_id = ${ctx.store.id} and sl.on_hand > 0

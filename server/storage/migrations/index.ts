@@ -9,6 +9,8 @@ import { reports } from './0007_reports.js';
 import { printJobs } from './0008_print_jobs.js';
 import { campaignOutbox } from './0009_campaign_outbox.js';
 import { feedback } from './0010_feedback.js';
+import { campaignTriggers } from './0011_campaign_triggers.js';
+import { chain } from './0012_chain.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   printJobs,
   campaignOutbox,
   feedback,
+  campaignTriggers,
+  chain,
 ];

@@ -15,6 +15,7 @@ import {
 } from '../../../data/reports.js';
 import type { MessageKey } from '../../../i18n/index.js';
 import { AdminSection, download, sectionStyles } from '../context.js';
+import './hg-admin-campaigns.js';
 import './hg-admin-segments.js';
 import { CHART_COLOURS } from '../hg-chart.js';
 
@@ -152,6 +153,12 @@ export class HgAdminReports extends AdminSection {
       <div class="charts">${this._charts()}</div>
       ${this._tableCard()}
       <hg-admin-segments .ctx=${this.ctx}></hg-admin-segments>
+      ${
+        // Marketing is the owner's alone (permission marketing.manage); a manager reads reports only.
+        this.ctx.session.staff.role === 'owner'
+          ? html`<hg-admin-campaigns .ctx=${this.ctx}></hg-admin-campaigns>`
+          : nothing
+      }
     `;
   }
 

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import { SMTP_SECURITY, type SmtpSettings, sendMail } from './smtp.js';
+
+/**
+ * Channel adapters: where a channel's messages go once the owner configured it. SMS and
+ * WeChat post JSON to an HTTP gateway; e-mail goes to an SMTP server. Secrets (the gateway's
+ * token, the SMTP password) are stored but never given back.
+ */
+export const CAMPAIGN_CHANNELS = ['sms', 'wechat', 'email'] as const;
+export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
+
+export const smtpSettings = z.strictObject({
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or address'),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(SMTP_SECURITY),
+  username: z.string().trim().min(1).max(200).optional(),
+  from: z.email().max(254),
+  fromName: z.string().trim().min(1).max(60).optional(),
+  /** A certificate (PEM) to trust besides the system's, for a mail server on the LAN with its own. */
+  ca: z.string().trim().max(20_000).startsWith('-----BEGIN CERTIFICATE-----').optional(),
+});
+
+/** A channel as the owner configured it, with the secret. */
+export interface ChannelConfig {
+  channel: CampaignChannel;
+  url: string;
+  token: string | null;
+  smtp: (SmtpSettings & { ca?: string | undefined }) | null;
+  updatedAt: string;
+}
+
+/** What a message for a channel carries: the JSON stored in the outbox. */
+export type Payload = { to: string | null; text: string; subject?: string } | WechatPayload;
+interface WechatPayload {
+  touser: string;
+  text: string;
+  memberName: string;
+}
+
+export async function channelConfigs(ctx: AppContext): Promise<ChannelConfig[]> {
+  const rows = await ctx.storage.db
+    .selectFrom('marketing_channels')
+    .selectAll()
+    .where('store_id', '=', ctx.store.id)
+    .execute();
+  return rows
+    .filter((row) => (CAMPAIGN_CHANNELS as readonly string[]).includes(row.channel))
+    .map((row) => ({
+      channel: row.channel as CampaignChannel,
+      url: row.url,
+      token: row.token,
+      smtp: row.channel === 'email' && row.settings ? smtpSettings.parse(JSON.parse(row.settings)) : null,
+      updatedAt: row.updated_at,
+    }));
+}
+
+export async function channelConfig(ctx: AppContext, channel: CampaignChannel) {
+  return (await channelConfigs(ctx)).find((c) => c.channel === channel);
+}
+
+/** A gateway address as shown back: no user or password, query values hidden. */
+function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, '***');
+    return parsed.toString();
+  } catch {
+    return '';
+  }
+}
+
+/** Every channel for the admin page: configured or not, never a secret. */
+export async function listChannels(ctx: AppContext) {
+  const found = await channelConfigs(ctx);
+  return {
+    items: CAMPAIGN_CHANNELS.map((channel) => {
+      const config = found.find((c) => c.channel === channel);
+      if (!config) return { channel, configured: false };
+      return channel === 'email'
+        ? {
+            channel,
+            configured: true,
+            smtp: config.smtp,
+            hasPassword: config.token !== null,
+            updatedAt: config.updatedAt,
+          }
+        : {
+            channel,
+            configured: true,
+            url: shownUrl(config.url),
+            hasToken: config.token !== null,
+            updatedAt: config.updatedAt,
+          };
+    }),
+  };
+}
+
+async function store(
+  ctx: AppContext,
+  channel: CampaignChannel,
+  url: string,
+  token: string | null | undefined,
+  settings: string | null,
+) {
+  const at = ctx.now().toISOString();
+  await ctx.storage.write(async (trx) => {
+    const before = await trx
+      .selectFrom('marketing_channels')
+      .select('token')
+      .where('store_id', '=', ctx.store.id)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+    // Left out: keep the secret the owner gave before; null: remove it.
+    const secret = token === undefined ? (before?.token ?? null) : token;
+    await trx
+      .insertInto('marketing_channels')
+      .values({ store_id: ctx.store.id, channel, url, token: secret, settings, updated_at: at })
+      .onConflict((oc) =>
+        oc.columns(['store_id', 'channel']).doUpdateSet({ url, token: secret, settings, updated_at: at }),
+      )
+      .execute();
+  });
+  return (await listChannels(ctx)).items.find((item) => item.channel === channel);
+}
+
+/** SMS or WeChat: the gateway's URL and an optional bearer token (left out: kept; null: removed). */
+export async function setGateway(
+  ctx: AppContext,
+  channel: Exclude<CampaignChannel, 'email'>,
+  url: string,
+  token: string | null | undefined,
+) {
+  const parsed = new URL(url);
+  if (parsed.username || parsed.password) {
+    throw new ApiError('validation_failed', 'Put the secret in token, not in the address.', {
+      'body.url': 'no user or password in the address',
+    });
+  }
+  return store(ctx, channel, url, token, null);
+}
+
+/** E-mail: the SMTP server, sender and sign-in (the password left out: kept; null: removed). */
+export async function setSmtp(
+  ctx: AppContext,
+  settings: z.output<typeof smtpSettings>,
+  password: string | null | undefined,
+) {
+  if (settings.username && settings.security === 'none') {
+    throw new ApiError('validation_failed', 'A password is sent only over TLS.', {
+      'body.security': 'starttls or tls when signing in',
+    });
+  }
+  const scheme = settings.security === 'tls' ? 'smtps' : 'smtp';
+  return store(
+    ctx,
+    'email',
+    `${scheme}://${settings.host}:${settings.port}`,
+    password,
+    JSON.stringify(settings),
+  );
+}
+
+export async function removeChannel(ctx: AppContext, channel: CampaignChannel) {
+  await ctx.storage.write((trx) =>
+    trx
+      .deleteFrom('marketing_channels')
+      .where('store_id', '=', ctx.store.id)
+      .where('channel', '=', channel)
+      .execute(),
+  );
+  return { channel, configured: false };
+}
+
+/** The JSON a channel's message carries in the outbox. */
+export function payloadFor(
+  channel: CampaignChannel,
+  to: { phone: string | null; code: string; name: string; email?: string | null },
+  body: string,
+  subject: string,
+): string {
+  if (channel === 'sms') return JSON.stringify({ to: to.phone, text: body });
+  if (channel === 'email') return JSON.stringify({ to: to.email ?? null, subject, text: body });
+  return JSON.stringify({ touser: to.code, text: body, memberName: to.name });
+}
+
+async function post(config: ChannelConfig, payload: string): Promise<string | null> {
+  try {
+    const reply = await fetch(config.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(config.token && { authorization: `Bearer ${config.token}` }),
+      },
+      body: payload,
+      signal: AbortSignal.timeout(5000),
+    });
+    return reply.ok ? null : `gateway answered ${reply.status}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'gateway unreachable';
+  }
+}
+
+/** Hands one outbox message to its channel; resolves with the error text, or null when it was taken. */
+export async function dispatch(
+  ctx: AppContext,
+  config: ChannelConfig | undefined,
+  payload: string,
+): Promise<string | null> {
+  if (!config) return 'no gateway configured for the channel';
+  if (config.channel !== 'email') return post(config, payload);
+  if (!config.smtp) return 'the e-mail channel has no SMTP settings';
+  const mail = JSON.parse(payload) as { to: string | null; subject?: string; text: string };
+  if (!mail.to) return 'no e-mail address';
+  try {
+    await sendMail(
+      { ...config.smtp, fromName: config.smtp.fromName ?? ctx.store.name },
+      config.token,
+      { to: mail.to, subject: mail.subject ?? ctx.store.name, text: mail.text },
+      { timeoutMs: 15_000, ca: config.smtp.ca },
+      ctx.now(),
+    );
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'mail server unreachable';
+  }
+}
