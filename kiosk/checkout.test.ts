@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page, type WebSocketR
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestSocket } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { scan, scanByKeyboard } from './wedge-scanner.js';
 
 /**
  * The checkout terminal and the customer display end to end, against a real server with a
@@ -24,6 +25,7 @@ let store: TestStore;
 let browser: Browser;
 let ownerToken = '';
 let barcodes: string[] = [];
+let skuIds: string[] = [];
 
 async function api<T>(method: string, path: string, body?: unknown, token = ownerToken): Promise<T> {
   const response = await fetch(`${store.url}${path}`, {
@@ -116,6 +118,7 @@ beforeAll(async () => {
   );
   await api('POST', '/api/stock/receipts', { lines: style.skus.map((sku) => ({ skuId: sku.id, qty: 20 })) });
   barcodes = style.skus.map((sku) => sku.barcode);
+  skuIds = style.skus.map((sku) => sku.id);
   await api('POST', '/api/promotions', { kind: 'percent_off', offBp: 1000, label: '秋季九折' });
 });
 
@@ -159,12 +162,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
-/** A keyboard-wedge scanner: the digits fast, then Enter. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
-
 async function signIn(page: Page, username: string, pin: string): Promise<void> {
   const form = page.locator('hg-checkout-signin');
   await form.locator('input[name="username"]').fill(username);
@@ -174,6 +171,19 @@ async function signIn(page: Page, username: string, pin: string): Promise<void> 
   await page.locator('hg-checkout-sale').waitFor();
   await page.locator('hg-checkout-app hg-connection-indicator[state="online"]').waitFor();
 }
+
+/** The hour of the day on the test store's clock, in its time zone. */
+const shopHour = () =>
+  Number(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: store.ctx.store.timeZone,
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).format(store.clock.now()),
+  );
+/** Fen as the screens show money: "¥1,299.00". */
+const yuan = (fen: number) =>
+  new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' }).format(fen / 100);
 
 const lines = (page: Page) => page.locator('hg-checkout-sale tr.line');
 const total = async (page: Page, app: string) =>
@@ -240,10 +250,11 @@ describe('checkout terminal and customer display', () => {
       expect(await c.locator('hg-checkout-sale .why', { hasText: '秋季九折' }).count()).toBe(3);
       expect(await lines(c).first().locator('.variant').textContent()).toContain('黑色 / S');
 
-      // A scan while the cashier is typing into another field still goes to the cart.
+      // A scan while the cashier is typing into another field still goes to the cart: real
+      // keystrokes, the scanner's typing into the field and taken back out of it.
       await c.locator('hg-checkout-member input[name="memberQuery"]').click();
       await c.keyboard.type('138', { delay: 120 });
-      await scan(c, barcodes[0] ?? '');
+      await scanByKeyboard(c, barcodes[0] ?? '');
       await lines(c).first().and(c.locator('[data-qty="2"]')).waitFor();
       expect(await c.locator('hg-checkout-member input[name="memberQuery"]').inputValue()).toBe('138');
       await lines(c).first().locator('button[aria-label="减少一件"]').click();
@@ -326,22 +337,74 @@ describe('checkout terminal and customer display', () => {
         await look.context.close();
       }
 
-      // The admin dashboard counts the sale in today's takings.
+      // The admin dashboard counts the sale: today's takings, the member's share of them, the
+      // new member, the hour it was paid in and the style it sold — in both languages.
       const session = await api(
         'POST',
         '/api/auth/login',
         { username: 'owner', password: OWNER_PASSWORD },
         '',
       );
-      const admin = await openPage({ width: 1440, height: 900 }, { admin: session });
-      try {
-        await admin.page.goto('/admin');
-        await admin.page.locator('hg-admin-dashboard [data-sales-count="1"]').waitFor();
-        await admin.page.locator(`hg-admin-dashboard [data-takings="${due}"]`).waitFor();
-        await shot(admin.page, 'admin-dashboard-after-sale');
-        expect(admin.problems).toEqual([]);
-      } finally {
-        await admin.context.close();
+      for (const language of [undefined, 'en'] as const) {
+        const admin = await openPage({ width: 1440, height: 900 }, { admin: session, language });
+        try {
+          await admin.page.goto('/admin');
+          const dash = admin.page.locator('hg-admin-dashboard');
+          await dash.locator('[data-sales-count="1"]').waitFor();
+          await dash.locator(`[data-takings="${due}"]`).waitFor();
+          // All of it was the member's, and the member joined today.
+          await dash.locator('[data-member-share="100"]', { hasText: '100%' }).waitFor();
+          const memberSales = dash.locator('[data-member-sales]');
+          expect(await memberSales.getAttribute('data-member-sales')).toBe(String(due));
+          expect(await memberSales.getAttribute('data-member-sales-count')).toBe('1');
+          expect(await memberSales.textContent()).toContain(yuan(due));
+          await dash.locator('[data-new-members="1"]', { hasText: '1' }).waitFor();
+          await dash
+            .getByRole('region', { name: language === 'en' ? 'New members today' : '今日新会员' })
+            .waitFor();
+          // Sales by hour: one hour has a sale, the one it was paid in (the store's clock stands
+          // still in tests), with its amount; drawn.
+          const byHour = dash.locator('[data-chart="by-hour"]');
+          await byHour.locator('hg-chart canvas').waitFor();
+          const hours = byHour.locator('tr[data-hour]');
+          expect(await hours.count()).toBe(1);
+          expect(await hours.getAttribute('data-hour')).toBe(String(shopHour()));
+          expect(await hours.getAttribute('data-sales')).toBe('1');
+          expect(await hours.getAttribute('data-total')).toBe(String(due));
+          // Top styles: the three shirts, all of the one style, for the whole amount.
+          const top = dash.locator('[data-top-styles] tr[data-style]');
+          expect(await top.count()).toBe(1);
+          expect(await top.getAttribute('data-style')).toBe('T2501');
+          expect(await top.getAttribute('data-net-qty')).toBe('3');
+          expect(await top.getAttribute('data-net')).toBe(String(due));
+          expect(await top.textContent()).toContain(yuan(due));
+          await shot(
+            admin.page,
+            language ? `admin-dashboard-after-sale-${language}` : 'admin-dashboard-after-sale',
+          );
+          if (language === 'en') {
+            // A second sale, to a walk-in customer, while the dashboard is open: it follows.
+            const walkIn = [{ skuId: skuIds[1] ?? '', qty: 1 }];
+            const quote = await api<{ total: number }>('POST', '/api/sales/quote', { lines: walkIn });
+            await api('POST', '/api/sales', {
+              id: crypto.randomUUID(),
+              lines: walkIn,
+              payments: [{ method: 'cash', amount: quote.total }],
+            });
+            const both = due + quote.total;
+            await dash.locator('[data-sales-count="2"]').waitFor();
+            await dash.locator(`[data-takings="${both}"]`).waitFor();
+            const share = Math.round((due * 10_000) / both) / 100;
+            await dash.locator(`[data-member-share="${share}"]`).waitFor();
+            expect(await memberSales.getAttribute('data-member-sales')).toBe(String(due));
+            expect(await hours.getAttribute('data-total')).toBe(String(both));
+            expect(await top.getAttribute('data-net-qty')).toBe('4');
+            expect(await top.getAttribute('data-net')).toBe(String(both));
+          }
+          expect(admin.problems).toEqual([]);
+        } finally {
+          await admin.context.close();
+        }
       }
 
       // Next customer: Enter closes the receipt; the till is empty and the display rests.

@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { scan } from './wedge-scanner.js';
 
 /**
  * The admin page and the lookup kiosk end to end, against a real server with a fresh database:
@@ -175,8 +176,7 @@ describe('admin page and lookup kiosk', () => {
       await shot(a, 'admin-members-profile', true);
 
       // The kiosk: a scanner types the barcode fast and ends with Enter.
-      await k.keyboard.type(barcode, { delay: 5 });
-      await k.keyboard.press('Enter');
+      await scan(k, barcode);
       const product = k.locator('hg-lookup-product');
       await product.locator('h2', { hasText: '羊毛混纺大衣' }).waitFor();
       await product.locator('.price', { hasText: '¥899.00' }).waitFor();
@@ -227,8 +227,7 @@ describe('admin page and lookup kiosk', () => {
         body: { id: crypto.randomUUID(), lines, payments: [{ method: 'cash', amount: quote.body.total }] },
       });
       expect(sold.status).toBe(201);
-      await k.keyboard.type(barcode, { delay: 5 });
-      await k.keyboard.press('Enter');
+      await scan(k, barcode);
       await product.getByRole('heading', { name: '买了这件的顾客还买了' }).waitFor();
       const also = product.locator(`.also button[data-style="${scarf.body.id}"]`);
       await also.filter({ hasText: '¥199.00' }).waitFor();
@@ -287,8 +286,7 @@ describe('admin page and lookup kiosk', () => {
       // English.
       await switchLanguage(k, 'hg-lookup-app', 'Self-service lookup');
       await shot(k, 'lookup-start-en');
-      await k.keyboard.type(barcode, { delay: 5 });
-      await k.keyboard.press('Enter');
+      await scan(k, barcode);
       await product.locator('.member, .price').first().waitFor();
       await k.getByText('Out of stock here').or(k.getByText('in stock here')).first().waitFor();
       await shot(k, 'lookup-product-en');

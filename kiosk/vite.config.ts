@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** One page per screen; the server serves `dist/<screen>/index.html` at `/<screen>`. */
-const SCREENS = ['checkout', 'display', 'lookup', 'admin'] as const;
+const SCREENS = ['checkout', 'display', 'lookup', 'admin', 'join'] as const;
 
 export default defineConfig({
   root,

@@ -4,10 +4,12 @@ import express, { type Express } from 'express';
 import type { AppContext } from './context.js';
 import { auditRoutes } from './domain/audit/routes.js';
 import { catalogRoutes } from './domain/catalog/routes.js';
+import { showcaseRoutes } from './domain/catalog/showcase.js';
 import { devicesRoutes } from './domain/devices/routes.js';
 import { feedbackRoutes } from './domain/feedback/routes.js';
 import { inventoryRoutes } from './domain/inventory/routes.js';
 import { loyaltyRoutes } from './domain/loyalty/routes.js';
+import { phoneJoinRoutes } from './domain/members/phone-join.js';
 import { membersRoutes } from './domain/members/routes.js';
 import { reportsRoutes } from './domain/reports/routes.js';
 import { salesRoutes } from './domain/sales/routes.js';
@@ -39,10 +41,12 @@ export const ROUTES: readonly RouteSpec[] = [
   ...shiftsRoutes,
   ...reportsRoutes,
   ...feedbackRoutes,
+  ...showcaseRoutes,
+  ...phoneJoinRoutes,
 ];
 
-/** The four screens, each a page of the kiosk build. */
-export const SCREENS = ['checkout', 'display', 'lookup', 'admin'] as const;
+/** The screens, each a page of the kiosk build (`join`: a customer's own phone, from the display's QR code). */
+export const SCREENS = ['checkout', 'display', 'lookup', 'admin', 'join'] as const;
 
 export const KIOSK_DIST = resolve(import.meta.dirname, '../kiosk/dist');
 

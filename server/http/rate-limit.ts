@@ -60,6 +60,8 @@ export const SIGN_IN_LIMITS = {
   claim: { burst: 60, perMinute: 60 },
   /** Feedback at the lookup kiosk: a queue of customers, not a flood. */
   feedback: { burst: 20, perMinute: 10 },
+  /** Joining from one's own phone (public, with the display's ticket): as the kiosk's member lookup. */
+  join: { burst: 20, perMinute: 20 },
 } satisfies Record<string, BucketRule>;
 
 const DOORS: { method: string; path: RegExp; limit: keyof typeof SIGN_IN_LIMITS }[] = [
@@ -69,6 +71,7 @@ const DOORS: { method: string; path: RegExp; limit: keyof typeof SIGN_IN_LIMITS 
   { method: 'POST', path: /^\/api\/devices\/pairings\/?$/, limit: 'pairing' },
   { method: 'POST', path: /^\/api\/devices\/pairings\/[^/]+\/claim\/?$/, limit: 'claim' },
   { method: 'POST', path: /^\/api\/self\/feedback\/?$/, limit: 'feedback' },
+  { method: 'POST', path: /^\/api\/join\/?$/, limit: 'join' },
 ];
 
 /** The rate-limit middleware; `now` (milliseconds, monotonic) is for tests. */

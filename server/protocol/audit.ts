@@ -19,6 +19,7 @@ export const AUDIT_KINDS = [
   'catalog.photo_added',
   'catalog.photo_deleted',
   'catalog.photos_reordered',
+  'catalog.photo_showcased',
   'catalog.color_added',
   'catalog.size_group_saved',
   'price.changed',

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 
 /** Fired with the code a keyboard-wedge scanner typed (or, with `accept-typed`, a person). */
@@ -27,6 +27,8 @@ export function isEditable(element: Element | null): boolean {
  * Enter. It holds focus in a hidden field (taken back after every tap that does not land in a
  * field), so the scanner never types into anything else, and listens on the whole page so a scan
  * still counts when a button has keyboard focus. Keys typed into another field are left alone.
+ * A keyboard user who reaches the field with Tab sees it, with its label and focus ring, so that
+ * no Tab stop is invisible; focused by script (after a tap, at start) it stays out of sight.
  *
  * @fires hg-scan - `{code, source}` for each scan.
  */
@@ -40,8 +42,44 @@ export class HgScanInput extends LitElement {
       overflow: hidden;
       clip-path: inset(50%);
     }
+    :host([shown]) {
+      position: fixed;
+      z-index: 20;
+      top: 0.75em;
+      left: 50%;
+      transform: translateX(-50%);
+      width: auto;
+      height: auto;
+      overflow: visible;
+      clip-path: none;
+      display: flex;
+      align-items: center;
+      gap: 0.6em;
+      padding: 0.5em 0.8em;
+      border-radius: 10px;
+      background: var(--hg-surface, #fff);
+      color: var(--hg-ink, #1f2328);
+      box-shadow: 0 6px 24px rgb(0 0 0 / 0.25);
+    }
+    .caption {
+      display: none;
+      font-weight: 600;
+    }
+    :host([shown]) .caption {
+      display: inline;
+    }
     input {
       font-size: 16px;
+    }
+    :host([shown]) input {
+      min-height: 2.4em;
+      padding: 0 0.6em;
+      border: 1px solid var(--hg-line-strong, #8c8379);
+      border-radius: 6px;
+    }
+    input:focus-visible {
+      outline: 3px solid var(--hg-focus-color, #0b57d0);
+      outline-offset: 2px;
     }
   `;
 
@@ -60,6 +98,10 @@ export class HgScanInput extends LitElement {
   @property({ type: Boolean, attribute: 'guard-fields' }) guardFields = false;
 
   @query('input') private _input!: HTMLInputElement;
+  /** Reached with Tab: shown with its label (reflected as the `shown` attribute). */
+  @state() private _shown = false;
+  /** When Tab was last pressed: a focus that follows it came from the keyboard. */
+  private _tabAt = Number.NEGATIVE_INFINITY;
 
   private readonly _i18n = new LocalizeController(this);
   private _buffer = '';
@@ -93,14 +135,23 @@ export class HgScanInput extends LitElement {
   }
 
   protected override render() {
-    return html`<input
+    return html`<span class="caption" aria-hidden="true">${this._i18n.t('scan.label')}</span><input
       type="text"
       inputmode="none"
       autocomplete="off"
       spellcheck="false"
       aria-label=${this._i18n.t('scan.label')}
+      @focus=${this._focused}
       @blur=${this._blurred}
     />`;
+  }
+
+  protected override updated(): void {
+    this.toggleAttribute('shown', this._shown);
+  }
+
+  private _focused(): void {
+    this._shown = performance.now() - this._tabAt < 1_000;
   }
 
   protected override firstUpdated(): void {
@@ -117,12 +168,14 @@ export class HgScanInput extends LitElement {
   }
 
   private _blurred(): void {
+    this._shown = false;
     setTimeout(() => {
       if (deepActiveElement() === null || deepActiveElement() === document.body) this.reclaimFocus();
     }, 0);
   }
 
   private _key(event: KeyboardEvent): void {
+    if (event.key === 'Tab') this._tabAt = performance.now();
     if (!this.active || event.isComposing) return;
     const target = deepActiveElement();
     const ours = target === this._input;

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { ConnectionState } from '../connection/connection.js';
 import { secondLanguage } from '../i18n/index.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
+import { installModalFocusTrap } from './focus-trap.js';
 import './hg-connection-indicator.js';
 import './hg-language-toggle.js';
 
@@ -65,6 +66,26 @@ export class HgScreenFrame extends LitElement {
       align-items: center;
       gap: 1.25em;
     }
+    /* A phone (the join page): the title goes under the shop's name and the tools. */
+    @media (max-width: 600px) {
+      header {
+        flex-wrap: wrap;
+        gap: 0.5em 1em;
+        padding: 0.6em 1em;
+      }
+      .shop {
+        flex: 1;
+      }
+      .title {
+        order: 3;
+        flex-basis: 100%;
+        padding-left: 0;
+        border-left: none;
+      }
+      .tools {
+        gap: 0.6em;
+      }
+    }
     main {
       flex: 1;
       display: flex;
@@ -93,6 +114,12 @@ export class HgScreenFrame extends LitElement {
   @state() private _hasFooter = false;
 
   private readonly _i18n = new LocalizeController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Every screen sits in a frame: Tab stays inside an open dialog on all of them.
+    installModalFocusTrap();
+  }
 
   protected override render() {
     return html`

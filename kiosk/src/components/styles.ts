@@ -50,7 +50,11 @@ export const controls = css`
     opacity: 0.55;
     cursor: not-allowed;
   }
-  :focus-visible {
+  :focus-visible,
+  /* A date field's focus sits in its day, month or year part: the field itself shows it. */
+  input:focus,
+  select:focus,
+  textarea:focus {
     outline: var(--hg-focus);
     outline-offset: 2px;
   }

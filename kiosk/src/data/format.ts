@@ -56,3 +56,10 @@ export function date(iso: string | null | undefined): string {
 export function count(value: number): string {
   return new Intl.NumberFormat(currentLanguage()).format(value);
 }
+
+/** A percentage as the reports give it (66.67 for two thirds) in the language's way: "66.7%". */
+export function percent(value: number): string {
+  return new Intl.NumberFormat(currentLanguage(), { style: 'percent', maximumFractionDigits: 1 }).format(
+    value / 100,
+  );
+}

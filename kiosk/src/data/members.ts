@@ -62,6 +62,11 @@ export function findFor(text: string): MemberFind {
   return { q: text.trim() };
 }
 
+/** How many active members the shop has: one count, cheap with a million members. */
+export async function countMembers(auth: ApiAuth): Promise<number> {
+  return (await call<{ active: number }>(auth, 'GET', '/api/members/count')).active;
+}
+
 export function getMember(auth: ApiAuth, id: string): Promise<Member> {
   return call<Member>(auth, 'GET', `/api/members/${encodeURIComponent(id)}`);
 }
@@ -182,4 +187,17 @@ export function selfSignUp(
   input: { phone: string; name: string; pin?: string; consentMarketing?: boolean },
 ): Promise<{ memberCode: string; member: SelfView }> {
   return call(device, 'POST', '/api/self/sign-up', { body: { ...input, acceptTerms: true } });
+}
+
+/** A join ticket for the customer display's QR code (the display's token); valid two hours. */
+export function joinTicket(display: ApiAuth): Promise<{ ticket: string; expiresAt: string }> {
+  return call(display, 'POST', '/api/join/tickets');
+}
+
+/** Joins as a member from one's own phone, with the ticket the display's QR code carried (no token). */
+export function joinFromPhone(
+  ticket: string,
+  input: { phone: string; name: string; pin?: string; consentMarketing?: boolean },
+): Promise<{ memberCode: string; member: SelfView }> {
+  return call(null, 'POST', '/api/join', { body: { ...input, ticket, acceptTerms: true } });
 }

@@ -30,6 +30,8 @@ interface StoredPhoto {
   bytes: number;
   uploadedAt: string;
   uploadedBy: string | null;
+  /** Shown among the shop's pictures on the customer display (absent on photos from before). */
+  showcase?: boolean;
 }
 
 export interface PhotoView {
@@ -39,6 +41,8 @@ export interface PhotoView {
   /** Where to fetch it (with a token that may read the catalogue). */
   url: string;
   uploadedAt: string;
+  /** Shown among the shop's pictures on the customer display's idle screen. */
+  showcase: boolean;
 }
 
 /** What the file's first bytes say it is, whatever the request claimed. */
@@ -73,6 +77,7 @@ export function photoViews(styleId: string, json: string): PhotoView[] {
     bytes: photo.bytes,
     url: `/api/products/${styleId}/photos/${photo.id}`,
     uploadedAt: photo.uploadedAt,
+    showcase: photo.showcase === true,
   }));
 }
 
@@ -100,7 +105,7 @@ async function styleRow(db: Kysely<Database>, ctx: AppContext, styleId: string) 
     .selectFrom('styles')
     .select(['id', 'style_code', 'photos'])
     .where('id', '=', styleId)
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', '=', ctx.store.catalogId)
     .executeTakeFirst();
   if (!row) throw notFound('style', styleId);
   return row;
@@ -232,6 +237,35 @@ export async function readPhoto(
   const style = await styleRow(ctx.storage.db, ctx, styleId);
   const photo = storedPhotos(style.photos).find((p) => p.id === photoId);
   if (!photo) throw notFound('photo', photoId);
+  return photoBytes(ctx, styleId, photo);
+}
+
+/**
+ * One of the shop's pictures for the customer display: only a photo the owner chose to show, of
+ * a style on sale; any other photo is a 404 to the display, as if it did not exist.
+ */
+export async function readShowcasePhoto(
+  ctx: AppContext,
+  styleId: string,
+  photoId: string,
+): Promise<{ contentType: PhotoType; bytes: Buffer }> {
+  const style = await ctx.storage.db
+    .selectFrom('styles')
+    .select(['photos', 'active'])
+    .where('id', '=', styleId)
+    .where('store_id', '=', ctx.store.catalogId)
+    .executeTakeFirst();
+  const photo = style?.active ? storedPhotos(style.photos).find((p) => p.id === photoId) : undefined;
+  if (!photo?.showcase) throw notFound('photo', photoId);
+  return photoBytes(ctx, styleId, photo);
+}
+
+async function photoBytes(
+  ctx: AppContext,
+  styleId: string,
+  photo: StoredPhoto,
+): Promise<{ contentType: PhotoType; bytes: Buffer }> {
+  const photoId = photo.id;
   try {
     return { contentType: photo.type, bytes: await readFile(photoFile(ctx, styleId, photo)) };
   } catch (error) {
@@ -311,6 +345,36 @@ export async function reorderPhotos(
       subjectType: 'style',
       subjectId: styleId,
       detail: { styleCode: style.style_code, photoIds: order },
+    });
+    return next;
+  });
+  return photoViews(styleId, photos);
+}
+
+/** Shows a photo on the customer display's idle screen, or stops showing it (audited). */
+export async function setPhotoShowcase(
+  ctx: AppContext,
+  styleId: string,
+  photoId: string,
+  showcase: boolean,
+  staffId: string | null,
+): Promise<PhotoView[]> {
+  const photos = await ctx.storage.write(async (trx) => {
+    const style = await styleRow(trx, ctx, styleId);
+    const current = storedPhotos(style.photos);
+    if (!current.some((p) => p.id === photoId)) throw notFound('photo', photoId);
+    const next = JSON.stringify(current.map((p) => (p.id === photoId ? { ...p, showcase } : p)));
+    await trx
+      .updateTable('styles')
+      .set({ photos: next, updated_at: ctx.now().toISOString() })
+      .where('id', '=', styleId)
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'catalog.photo_showcased',
+      staffId,
+      subjectType: 'style',
+      subjectId: styleId,
+      detail: { styleCode: style.style_code, photoId, showcase },
     });
     return next;
   });

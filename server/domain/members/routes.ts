@@ -88,6 +88,20 @@ export const membersRoutes = [
   }),
   route({
     method: 'get',
+    path: '/api/members/count',
+    permission: 'member.read',
+    summary: 'How many active members the shop has (the admin dashboard), without reading any of them',
+    handle: async ({ ctx }) => {
+      const row = await ctx.storage.db
+        .selectFrom('members')
+        .select((eb) => eb.fn.countAll<number | string>().as('active'))
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      return { active: Number(row?.active ?? 0) };
+    },
+  }),
+  route({
+    method: 'get',
     path: '/api/members/:id',
     permission: 'member.read',
     summary: 'One member with points, stored value, tier and benefits',

@@ -1,7 +1,9 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '../../components/hg-error.js';
+import '../../components/hg-photo.js';
 import '../../components/hg-scan-input.js';
+import { focusFirst } from '../../components/focus-trap.js';
 import { deepActiveElement, isEditable, type ScanEvent } from '../../components/hg-scan-input.js';
 import { controls } from '../../components/styles.js';
 import type { ConnectionState, HangerConnection } from '../../connection/connection.js';
@@ -15,6 +17,7 @@ import {
   type LineDiscount,
   type QuoteLine,
 } from '../../data/cart.js';
+import { coverPhoto } from '../../data/catalog.js';
 import { dateTime, money, parseYuan, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -120,6 +123,18 @@ export class HgCheckoutSale extends LitElement {
       }
       tr.line {
         cursor: pointer;
+      }
+      .item {
+        display: flex;
+        gap: 0.6em;
+        align-items: flex-start;
+      }
+      .thumb {
+        flex: none;
+        width: 2.6em;
+        height: 3.2em;
+        border-radius: calc(var(--hg-radius) * 0.4);
+        background: var(--hg-page);
       }
       .name {
         font-weight: 600;
@@ -244,6 +259,8 @@ export class HgCheckoutSale extends LitElement {
   @state() private _browserOffline = !navigator.onLine;
   @state() private _manual = '';
   @state() private _lineEdit: { lineId: string; price: string; percent: string } | null = null;
+  /** Each style's cover photo path (null: none) for the lines' thumbnails. */
+  @state() private _covers: Record<string, string | null> = {};
 
   @query('hg-checkout-member') private _member!: HgCheckoutMember | null;
   @query('hg-checkout-return') private _return!: HgCheckoutReturn | null;
@@ -313,6 +330,14 @@ export class HgCheckoutSale extends LitElement {
       // Back online after a drop: the cart on the server is the truth, whatever happened meanwhile.
       if (this.link === 'online' && this._wasOnline) void this._load();
       if (this.link === 'online') this._wasOnline = true;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // A dialog of this element that just opened takes the focus (the others focus their own field).
+    const dialog = changed.has('_dialog' as keyof HgCheckoutSale) ? this._dialog : 'none';
+    if (dialog === 'held' || dialog === 'line' || dialog === 'paid') {
+      focusFirst(this.renderRoot.querySelector(dialog === 'paid' ? '.paid .actions' : '[aria-modal="true"]'));
     }
   }
 
@@ -432,12 +457,17 @@ export class HgCheckoutSale extends LitElement {
       @click=${() => (this._selected = lineId)}
     >
       <td>
-        <div class="name">${priced?.name ?? '…'}</div>
-        <div class="variant">${priced ? `${priced.styleCode} · ${priced.color} / ${priced.size}` : ''}</div>
-        ${(priced?.discounts ?? []).map(
-          (discount) =>
-            html`<div class="why" data-discount=${discount.source}>${discount.label} −${money(discount.amount)}</div>`,
-        )}
+        <div class="item">
+          <hg-photo class="thumb" .auth=${this.auth} src=${(priced && this._covers[priced.styleId]) || ''}></hg-photo>
+          <div>
+            <div class="name">${priced?.name ?? '…'}</div>
+            <div class="variant">${priced ? `${priced.styleCode} · ${priced.color} / ${priced.size}` : ''}</div>
+            ${(priced?.discounts ?? []).map(
+              (discount) =>
+                html`<div class="why" data-discount=${discount.source}>${discount.label} −${money(discount.amount)}</div>`,
+            )}
+          </div>
+        </div>
       </td>
       <td>
         <span class="qty">
@@ -596,10 +626,30 @@ export class HgCheckoutSale extends LitElement {
   }
 
   private _show(view: CartView): void {
-    if (this._cart && view.id !== this._cart.id) this._selected = null;
+    if (this._cart && view.id !== this._cart.id) {
+      this._selected = null;
+      // A new customer: covers are asked again (from a cache that renews every few minutes).
+      this._covers = {};
+    }
     if (this._cart && view.updatedAt < this._cart.updatedAt && view.id === this._cart.id) return;
     this._cart = view;
     if (this._selected && !view.lines.some((line) => line.lineId === this._selected)) this._selected = null;
+    this._loadCovers(view);
+  }
+
+  /** The cover photos of the cart's styles, for the thumbnails: a nicety, so a failure shows none. */
+  private _loadCovers(view: CartView): void {
+    for (const line of view.quote?.lines ?? []) {
+      const styleId = line.styleId;
+      if (styleId in this._covers) continue;
+      this._covers = { ...this._covers, [styleId]: null };
+      coverPhoto(this.auth, styleId).then(
+        (url) => {
+          if (url) this._covers = { ...this._covers, [styleId]: url };
+        },
+        () => {},
+      );
+    }
   }
 
   /** Runs a cart command; its answer is the cart. A forbidden answer asks a manager in place. */

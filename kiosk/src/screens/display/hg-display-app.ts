@@ -1,16 +1,20 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing, svg } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { unsafeSVG } from 'lit/directives/unsafe-svg.js';
 import { toString as qrSvg } from 'qrcode';
 import '../../components/hg-pairing.js';
+import '../../components/hg-photo.js';
 import '../../components/hg-screen-frame.js';
 import '../../components/hg-server-status.js';
 import { HangerConnection } from '../../connection/connection.js';
 import { ConnectionStateController, SubscriptionController } from '../../connection/controllers.js';
 import { RequestError } from '../../connection/errors.js';
 import type { CartCompleted, CartView } from '../../data/cart.js';
+import { type ShowcasePicture, showcase } from '../../data/catalog.js';
 import { count, money } from '../../data/format.js';
 import { HealthController } from '../../data/health-controller.js';
+import type { ApiAuth } from '../../data/http.js';
+import { joinTicket } from '../../data/members.js';
 import { deviceToken, storeDeviceToken } from '../../data/session.js';
 import { secondLanguage } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
@@ -18,16 +22,33 @@ import { LocalizeController } from '../../i18n/localize-controller.js';
 /** How long the thank-you stays after payment, unless the next customer's first item comes sooner. */
 export const THANKS_MS = 20_000;
 
-/** Where a customer joins as a member from their phone: the join page of the shop's server. */
-function joinUrl(): string {
-  return `${globalThis.location.origin}/lookup#join`;
+/** How long each of the shop's pictures stays on the idle screen. */
+export const SLIDE_MS = 8_000;
+/** How often the display asks again for the shop's pictures and a fresh join ticket (valid two hours). */
+export const REFRESH_MS = 30 * 60_000;
+
+/**
+ * Where a customer joins as a member from their own phone: the join page of the shop's server,
+ * with the display's ticket after `#` (a phone has no device token; the ticket lets it join).
+ */
+function joinUrl(ticket: string): string {
+  return `${globalThis.location.origin}/join#${ticket}`;
 }
+
+/** The hanger of the logo, for the idle screen of a shop without pictures. */
+const logo = svg`<svg class="logo" viewBox="0 0 64 64" aria-hidden="true">
+  <rect width="64" height="64" rx="14" fill="#9c4221" />
+  <path d="M32 14a6 6 0 1 1 6 6c-3 0-6 2-6 5v3L12 44a3 3 0 0 0 2 5h36a3 3 0 0 0 2-5L32 28" fill="none" stroke="#fff"
+    stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
+</svg>`;
 
 /**
  * The customer-facing screen beside the till: 1920×1080, read from a step away. Paired on
  * first use (kind `display`, bound by the owner to a checkout terminal), it mirrors that
  * terminal's cart live (`cart/get`, then `cart.changed`), thanks the customer with the points
- * earned and the change (`cart.completed`), and rests on the shop's name when the cart is empty.
+ * earned and the change (`cart.completed`). While the till has no cart it shows the shop's
+ * pictures (photos the owner chose for the display, one after another) beside the welcome and
+ * the QR code to join from one's phone; without pictures, the shop's name and logo.
  */
 @customElement('hg-display-app')
 export class HgDisplayApp extends LitElement {
@@ -93,9 +114,78 @@ export class HgDisplayApp extends LitElement {
       width: 100%;
       height: 100%;
     }
-    .url {
+    .how {
       font-size: 0.8em;
       color: var(--hg-muted);
+    }
+    .logo {
+      width: 4.5em;
+      height: 4.5em;
+      margin-bottom: 0.5em;
+    }
+    .showcase {
+      flex: 1;
+      display: grid;
+      grid-template-columns: minmax(0, 1.5fr) minmax(0, 1fr);
+      gap: 1.5em;
+      padding: 1em 1.5em;
+      min-height: 0;
+    }
+    .slides {
+      position: relative;
+      min-height: 0;
+      border-radius: 18px;
+      overflow: hidden;
+      background: #2b2724;
+    }
+    .slide {
+      position: absolute;
+      inset: 0;
+      margin: 0;
+      opacity: 0;
+      transition: opacity 1s ease-in-out;
+    }
+    .slide.current {
+      opacity: 1;
+    }
+    .slide hg-photo {
+      width: 100%;
+      height: 100%;
+      --hg-photo-fit: contain;
+    }
+    .slide figcaption {
+      position: absolute;
+      left: 0;
+      right: 0;
+      bottom: 0;
+      display: flex;
+      justify-content: space-between;
+      gap: 1em;
+      padding: 0.8em 1em;
+      background: linear-gradient(transparent, rgb(0 0 0 / 0.75));
+      font-size: 1.3em;
+      font-weight: 700;
+    }
+    .slide figcaption .price {
+      color: #e8c58a;
+      font-variant-numeric: tabular-nums;
+    }
+    .showcase .center h2 {
+      font-size: 3.2em;
+    }
+    .dots {
+      display: flex;
+      gap: 0.4em;
+      margin-top: 1em;
+    }
+    .dots span {
+      width: 0.5em;
+      height: 0.5em;
+      border-radius: 50%;
+      background: var(--hg-line);
+    }
+    .dots span.on {
+      background: #e8c58a;
     }
     .cart {
       flex: 1;
@@ -208,11 +298,17 @@ export class HgDisplayApp extends LitElement {
   @state() private _unbound = false;
   @state() private _shopName = '';
   @state() private _qr = '';
+  /** What the QR code says: the join page with this display's ticket. */
+  @state() private _joinUrl = '';
+  @state() private _pictures: ShowcasePicture[] = [];
+  @state() private _slide = 0;
 
   private readonly _i18n = new LocalizeController(this);
   private readonly _health = new HealthController(this);
   private _connection: HangerConnection | null = null;
   private _thanksTimer: ReturnType<typeof setTimeout> | undefined;
+  private _slideTimer: ReturnType<typeof setInterval> | undefined;
+  private _refreshTimer: ReturnType<typeof setInterval> | undefined;
   private readonly _link = new ConnectionStateController(this, (state) => {
     if (state === 'unauthorized') this._unpaired();
     if (state === 'online') void this._load();
@@ -230,18 +326,22 @@ export class HgDisplayApp extends LitElement {
     (event) => this._thank(event.data),
   );
 
+  private get _auth(): ApiAuth {
+    return { token: this._token, onUnauthorized: () => this._unpaired() };
+  }
+
   override connectedCallback(): void {
     this._connect();
     super.connectedCallback();
-    void qrSvg(joinUrl(), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }).then(
-      (svg) => (this._qr = svg),
-      () => (this._qr = ''),
-    );
+    this._slideTimer = setInterval(() => this._nextSlide(), SLIDE_MS);
+    this._refreshTimer = setInterval(() => void this._loadIdle(), REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this._thanksTimer);
+    clearInterval(this._slideTimer);
+    clearInterval(this._refreshTimer);
     this._connection?.close();
   }
 
@@ -316,21 +416,49 @@ export class HgDisplayApp extends LitElement {
 
   private _idle() {
     const welcome = this._i18n.both('display.welcome');
-    return html`<section class="center welcome" data-idle>
-      <p class="shop">${this._shopName || this._i18n.t('app.brand')}</p>
+    const pictures = this._pictures;
+    const greeting = html`<p class="shop">${this._shopName || this._i18n.t('app.brand')}</p>
       <h2>${welcome.primary}</h2>
       <p class="second" lang=${secondLanguage()}>${welcome.secondary}</p>
-      ${this._join()}
+      ${this._join()}`;
+    if (pictures.length === 0) {
+      return html`<section class="center welcome" data-idle data-pictures="0">${logo}${greeting}</section>`;
+    }
+    const current = this._slide % pictures.length;
+    return html`<section class="showcase" data-idle data-pictures=${pictures.length}>
+      <div class="slides" role="group" aria-label=${this._i18n.t('display.pictures')}>
+        ${pictures.map(
+          (picture, i) => html`<figure
+            class=${i === current ? 'slide current' : 'slide'}
+            data-slide=${picture.photoId}
+            aria-hidden=${i === current ? 'false' : 'true'}
+          >
+            <hg-photo .auth=${this._auth} src=${picture.url} alt=${picture.name}></hg-photo>
+            <figcaption><span>${picture.name}</span><span class="price">${money(picture.price)}</span></figcaption>
+          </figure>`,
+        )}
+      </div>
+      <div class="center welcome">
+        ${greeting}
+        ${
+          pictures.length > 1
+            ? html`<div class="dots" aria-hidden="true">
+                ${pictures.map((_, i) => html`<span class=${i === current ? 'on' : ''}></span>`)}
+              </div>`
+            : nothing
+        }
+      </div>
     </section>`;
   }
 
   private _join() {
+    if (!this._qr) return nothing;
     const t = this._i18n.t.bind(this._i18n);
     return html`<div class="join">
-      ${this._qr ? html`<div class="qr" role="img" aria-label=${t('display.joinQr')}>${unsafeSVG(this._qr)}</div>` : nothing}
+      <div class="qr" role="img" aria-label=${t('display.joinQr')} data-join-url=${this._joinUrl}>${unsafeSVG(this._qr)}</div>
       <div>
         <div>${t('display.join')}</div>
-        <div class="url">${joinUrl()}</div>
+        <div class="how">${t('display.joinHow')}</div>
       </div>
     </div>`;
   }
@@ -374,11 +502,42 @@ export class HgDisplayApp extends LitElement {
       (info) => (this._shopName = info.store?.name ?? ''),
       () => {},
     );
+    void this._loadIdle();
     try {
       this._showCart(await connection.request<CartView>('cart/get'));
       this._unbound = false;
     } catch (error) {
       if (error instanceof RequestError && error.code === 'business_rule') this._unbound = true;
+    }
+  }
+
+  /** The shop's pictures and a fresh join ticket for the QR code; either may fail alone. */
+  private async _loadIdle(): Promise<void> {
+    if (!this._token) return;
+    const auth = this._auth;
+    const [pictures, ticket] = await Promise.allSettled([showcase(auth), joinTicket(auth)]);
+    if (pictures.status === 'fulfilled') {
+      const before = this._pictures.map((p) => p.url).join();
+      if (pictures.value.map((p) => p.url).join() !== before) {
+        this._pictures = pictures.value;
+        this._slide = 0;
+      }
+    }
+    if (ticket.status === 'fulfilled') {
+      const url = joinUrl(ticket.value.ticket);
+      try {
+        this._qr = await qrSvg(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+        this._joinUrl = url;
+      } catch {
+        this._qr = '';
+      }
+    }
+  }
+
+  /** The next of the shop's pictures, while they are on screen. */
+  private _nextSlide(): void {
+    if (this._pictures.length > 1 && !this._completed && !(this._cart && this._cart.lines.length > 0)) {
+      this._slide = (this._slide + 1) % this._pictures.length;
     }
   }
 
@@ -401,6 +560,8 @@ export class HgDisplayApp extends LitElement {
     this._link.attach(null);
     this._token = null;
     this._cart = null;
+    this._pictures = [];
+    this._qr = '';
   }
 }
 

@@ -159,7 +159,11 @@ export class HgLookupApp extends LitElement {
     this,
     () => this._connection,
     'stock.changed',
-    (event) => this._stockChanged(event.data.skuId, event.data.onHand),
+    (event) => {
+      // In a chain, other stores' stock moves arrive too: they change only what is shown for them.
+      if (event.storeId === this._connection?.principal?.storeId)
+        this._stockChanged(event.data.skuId, event.data.onHand);
+    },
   );
   /** Before pairing there is no socket: the header follows the health check instead. */
   private readonly _health = new HealthController(this);
@@ -210,6 +214,7 @@ export class HgLookupApp extends LitElement {
             this._scanError
               ? this._notice()
               : html`<hg-lookup-product
+                  .auth=${this._auth}
                   .sku=${this._sku}
                   .styleDetail=${this._style}
                   .boughtWith=${this._also}

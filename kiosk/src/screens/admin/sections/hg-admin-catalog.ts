@@ -1,23 +1,29 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
+import '../../../components/hg-photo.js';
 import { controls } from '../../../components/styles.js';
 import { RequestError } from '../../../connection/errors.js';
 import {
+  addPhoto,
   changePrice,
   changeStyle,
   createStyle,
+  deletePhoto,
   getStyle,
   type ImportReport,
   importCatalog,
   listSizeGroups,
   type NewStyle,
+  type Photo,
   priceTagSvg,
+  reorderPhotos,
   type SizeGroup,
   type Style,
   type StyleChanges,
   type StyleSummary,
   searchStyles,
+  showPhotoOnDisplay,
 } from '../../../data/catalog.js';
 import { money, parseYuan, yuanText } from '../../../data/format.js';
 import { type LoyaltyTier, loyaltySettings } from '../../../data/loyalty.js';
@@ -72,6 +78,44 @@ export class HgAdminCatalog extends AdminSection {
         border: 1px solid var(--hg-line);
         background: #ffffff;
         max-width: 320px;
+      }
+      .photos {
+        list-style: none;
+        margin: 0 0 1em;
+        padding: 0;
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(11em, 1fr));
+        gap: 1em;
+      }
+      .photos li {
+        display: flex;
+        flex-direction: column;
+        gap: 0.4em;
+        align-items: flex-start;
+      }
+      .photos .photo-actions {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.4em;
+        width: 100%;
+        min-height: var(--hg-touch);
+      }
+      .upload {
+        display: inline-flex;
+        flex-direction: row;
+        font-weight: 400;
+      }
+      .upload:focus-within {
+        outline: var(--hg-focus);
+        outline-offset: 2px;
+      }
+      .photos hg-photo {
+        width: 100%;
+        aspect-ratio: 4 / 5;
+        border: 1px solid var(--hg-line);
+        border-radius: calc(var(--hg-radius) * 0.5);
+        background: var(--hg-page);
       }
       .problems td:first-child {
         font-variant-numeric: tabular-nums;
@@ -343,6 +387,7 @@ export class HgAdminCatalog extends AdminSection {
         <h3 id="matrix-title">${t('catalog.matrix')}</h3>
         ${this._matrix(style)}
       </section>
+      ${this._photos(style)}
       <section class="card">
         <h3>${t('catalog.priceTag')}</h3>
         <div class="row">
@@ -357,6 +402,101 @@ export class HgAdminCatalog extends AdminSection {
         ${this._tagSvg ? html`<div class="tag"><img alt=${t('catalog.priceTag')} src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(this._tagSvg)}`} /></div>` : nothing}
       </section>
     `;
+  }
+
+  /** The style's photos: upload, cover, delete, and which show on the customer display. */
+  private _photos(style: Style) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="card" aria-labelledby="photos-title">
+      <h3 id="photos-title">${t('catalog.photos')}</h3>
+      ${
+        style.photos.length === 0
+          ? html`<p class="empty">${t('catalog.noPhotos')}</p>`
+          : html`<ul class="photos">
+              ${style.photos.map(
+                (photo, i) => html`<li data-photo=${photo.id}>
+                  <hg-photo .auth=${this.ctx.auth} src=${photo.url} alt=${t('catalog.photoOf', { name: style.name, n: i + 1 })}></hg-photo>
+                  <div class="photo-actions">
+                    ${
+                      i === 0
+                        ? html`<span class="badge good">${t('catalog.cover')}</span>`
+                        : html`<button type="button" ?disabled=${this._busy} @click=${() => this._makeCover(style, photo.id)}>
+                            ${t('catalog.makeCover')}
+                          </button>`
+                    }
+                    <button type="button" class="link" ?disabled=${this._busy} @click=${() => this._deletePhoto(style, photo.id)}>
+                      ${t('catalog.deletePhoto')}
+                    </button>
+                  </div>
+                  <label class="inline">
+                    <input
+                      type="checkbox"
+                      name="showcase"
+                      .checked=${photo.showcase}
+                      ?disabled=${this._busy}
+                      @change=${(event: Event) => this._showcase(style, photo, (event.target as HTMLInputElement).checked)}
+                    />
+                    ${t('catalog.showOnDisplay')}
+                  </label>
+                </li>`,
+              )}
+            </ul>`
+      }
+      <!-- The browser's own file button speaks the browser's language: a button of ours instead. -->
+      <label class="button upload">
+        ${t('catalog.addPhoto')}
+        <input
+          type="file"
+          name="photo"
+          class="visually-hidden"
+          accept="image/jpeg,image/png,image/webp"
+          ?disabled=${this._busy}
+          @change=${(event: Event) => this._upload(style, event)}
+        />
+      </label>
+      <p class="muted">${t('catalog.photoHint')}</p>
+    </section>`;
+  }
+
+  private async _upload(style: Style, event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    const photos = await this._run(
+      () => addPhoto(this.ctx.auth, style.id, file),
+      this._i18n.t('catalog.photoAdded'),
+    );
+    input.value = '';
+    if (photos) this._photosChanged(style, photos);
+  }
+
+  private async _makeCover(style: Style, photoId: string): Promise<void> {
+    const order = [photoId, ...style.photos.map((photo) => photo.id).filter((id) => id !== photoId)];
+    const photos = await this._run(
+      () => reorderPhotos(this.ctx.auth, style.id, order),
+      this._i18n.t('common.saved'),
+    );
+    if (photos) this._photosChanged(style, photos);
+  }
+
+  private async _deletePhoto(style: Style, photoId: string): Promise<void> {
+    const photos = await this._run(
+      () => deletePhoto(this.ctx.auth, style.id, photoId),
+      this._i18n.t('catalog.photoDeleted'),
+    );
+    if (photos) this._photosChanged(style, photos);
+  }
+
+  private async _showcase(style: Style, photo: Photo, on: boolean): Promise<void> {
+    const photos = await this._run(
+      () => showPhotoOnDisplay(this.ctx.auth, style.id, photo.id, on),
+      this._i18n.t('catalog.showcaseSaved'),
+    );
+    if (photos) this._photosChanged(style, photos);
+  }
+
+  private _photosChanged(style: Style, photos: Photo[]): void {
+    if (this._style?.id === style.id) this._style = { ...this._style, photos };
   }
 
   private _matrix(style: Style) {

@@ -1,0 +1,1 @@
+import './hg-join-app.js';
