@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
-const SCREENS = ['checkout', 'display', 'lookup', 'admin'] as const;
+const SCREENS = ['checkout', 'display', 'lookup', 'admin', 'join'] as const;
 const GOAL_KB = { checkout: 150 } as Partial<Record<(typeof SCREENS)[number], number>>;
 const CONFIG = resolve(import.meta.dirname, '../../kiosk/vite.config.ts');
 
