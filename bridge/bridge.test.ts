@@ -217,8 +217,12 @@ describe('receipt printer on TCP 9100', () => {
         }),
       );
     }
+    // Each job is in the bridge's queue: waiting, or held because the printer is out of paper.
     for (const job of jobs)
-      await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'queued');
+      await admin.waitFor(
+        'print.status',
+        (d) => d.jobId === job.jobId && ['queued', 'held'].includes(d.state),
+      );
     await first.stop();
     cleanups.pop();
 

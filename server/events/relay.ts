@@ -68,8 +68,10 @@ export function startEventRelay(ctx: AppContext): () => Promise<void> {
         ctx.bus.deliver(notice.event);
       });
       client.on('error', () => {
+        // A broken connection may report more than one error; it goes back to the pool once.
+        if (listener !== client) return;
+        listener = null;
         client.release(true);
-        if (listener === client) listener = null;
         if (!stopped) retry = setTimeout(() => void listen(), 1000);
       });
       await client.query(`listen ${CHANNEL}`);
@@ -85,10 +87,11 @@ export function startEventRelay(ctx: AppContext): () => Promise<void> {
     clearTimeout(retry);
     stopSending();
     await started;
-    if (listener) {
-      await listener.query(`unlisten ${CHANNEL}`).catch(() => undefined);
-      listener.release();
+    const client = listener;
+    if (client) {
       listener = null;
+      await client.query(`unlisten ${CHANNEL}`).catch(() => undefined);
+      client.release();
     }
   };
 }
