@@ -77,6 +77,11 @@ export function startEventRelay(ctx: AppContext): () => Promise<void> {
       await client.query(`listen ${CHANNEL}`);
     } catch (error) {
       ctx.log.warn({ err: (error as Error).message }, 'cannot listen for the other stores’ events; retrying');
+      const failed = listener;
+      if (failed) {
+        listener = null;
+        failed.release(true);
+      }
       if (!stopped) retry = setTimeout(() => void listen(), 1000);
     }
   };
