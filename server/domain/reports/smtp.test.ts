@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../testing/client.js';
+import { FakeSmtpServer } from '../../testing/fake-smtp.js';
 import { openShop, type Shop } from '../sales/test-shop.js';
-import { FakeSmtpServer } from './fake-smtp.js';
 import { marketingWorker } from './marketing-worker.js';
 import { formatMessage, SmtpError, sendMail } from './smtp.js';
 

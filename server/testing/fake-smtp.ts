@@ -3,7 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
-import { ensureCertificate } from '../../http/tls.js';
+import { ensureCertificate } from '../http/tls.js';
 
 /** A message the fake mail server accepted, decoded. */
 export interface ReceivedMail {
