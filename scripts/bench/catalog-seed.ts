@@ -158,10 +158,9 @@ export async function seedChain(
       from numbered join n on n.i <= ${perSku} or (n.i = ${perSku + 1} and numbered.r <= ${extra})`.execute(
       trx,
     );
-    await sql`insert into stock_levels (store_id, sku_id, on_hand, updated_at)
-      select store_id, sku_id, sum(delta), ${now} from stock_movements group by store_id, sku_id`.execute(
-      trx,
-    );
+    await sql`insert into stock_levels (store_id, sku_id, style_id, size, on_hand, updated_at)
+      select m.store_id, m.sku_id, k.style_id, k.size, sum(m.delta), ${now}
+      from stock_movements m join skus k on k.id = m.sku_id group by m.store_id, m.sku_id`.execute(trx);
   });
   return { barcodes };
 }

@@ -93,10 +93,10 @@ export function seedSalesUntilToday(file: string, ctx: AppContext, sales: number
       from n`);
     db.exec(`${rows}
       insert into sale_lines (id, store_id, sale_id, line_no, sku_id, style_id, category_id, barcode, name, color, size,
-        qty, list_price, unit_price, price_override, discount_total, total, returned_qty)
-      select ${saleId}, '${ctx.store.id}', ${saleId}, 0, k.id, k.style_id, null, k.barcode, 'seed', k.color, k.size,
-        1, 19900, 19900, null, 0, 19900, 0
-      from n join skus k on k.rowid = 1 + (i * 104729) % ${skus}`);
+        qty, list_price, unit_price, price_override, discount_total, total, unit_cost, returned_qty)
+      select ${saleId}, '${ctx.store.id}', ${saleId}, 0, k.id, k.style_id, st.category_id, k.barcode, 'seed', k.color,
+        k.size, 1, 19900, 19900, null, 0, 19900, st.cost, 0
+      from n join skus k on k.rowid = 1 + (i * 104729) % ${skus} join styles st on st.id = k.style_id`);
     db.exec(`${rows}
       insert into sale_payments (id, store_id, sale_id, seq, method, amount, reference, principal, bonus)
       select ${saleId}, '${ctx.store.id}', ${saleId}, 0, case when i % 2 = 0 then 'cash' else 'wechat' end, 19900,

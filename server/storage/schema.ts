@@ -247,6 +247,9 @@ export interface PriceChangeTable {
 export interface StockLevelTable {
   store_id: string;
   sku_id: string;
+  /** The SKU's style and size (they never change), for stock per style and per size. */
+  style_id: string;
+  size: string;
   on_hand: number;
   updated_at: string;
 }
@@ -632,6 +635,8 @@ export interface SaleLineTable {
   price_override: number | null;
   discount_total: number;
   total: number;
+  /** The style's cost for one unit when the line was sold; null when it had none. */
+  unit_cost: number | null;
   returned_qty: Generated<number>;
 }
 

@@ -69,6 +69,8 @@ export async function moveStock(
     )
     .select([
       'k.barcode',
+      'k.style_id as styleId',
+      'k.size',
       'k.low_stock_threshold as skuThreshold',
       's.low_stock_threshold as styleThreshold',
       's.style_code as styleCode',
@@ -103,7 +105,14 @@ export async function moveStock(
   if (sku.onHand === null) {
     await trx
       .insertInto('stock_levels')
-      .values({ store_id: ctx.store.id, sku_id: move.skuId, on_hand: after, updated_at: at })
+      .values({
+        store_id: ctx.store.id,
+        sku_id: move.skuId,
+        style_id: sku.styleId,
+        size: sku.size,
+        on_hand: after,
+        updated_at: at,
+      })
       .execute();
   } else {
     await trx

@@ -333,6 +333,25 @@ describe('sales reports (GET /api/reports/<name>?from&to)', () => {
     });
   });
 
+  it("a style's cost changed after its sales leaves their margin as it was; stock is valued at today's cost", async () => {
+    const setCost = async (cost: number) => {
+      const reply = await call(shop.store, 'PATCH', `/api/products/${shop.dress.styleId}`, {
+        token: shop.owner,
+        body: { cost },
+      });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    };
+    await setCost(15000);
+    try {
+      const margin = await get('gross-margin');
+      expect(margin.totals).toEqual({ net: 86000, cost: 36000, margin: 50000, marginPct: 58.14 });
+      const stock = await get('stock-value');
+      expect(stock.totals.cost).toBe(18 * 15000 + 17 * 4000);
+    } finally {
+      await setCost(12000);
+    }
+  });
+
   it('money reconciles: sales-by-day net = category net = payment net = sales less returns, to the fen', async () => {
     const day = await get('sales-by-day');
     const category = await get('sales-by-category');

@@ -83,7 +83,7 @@ const PLAIN: Record<string, { summary: string; build: Build }> = {
     build: (c, r) => slowSellers(c.storage.db, c, r),
   },
   'gross-margin': {
-    summary: 'Net sales, cost (style cost × units) and margin per category',
+    summary: 'Net sales, cost (style cost when sold × units) and margin per category',
     build: (c, r) => grossMargin(c.storage.db, c, r),
   },
   discounts: {

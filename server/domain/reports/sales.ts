@@ -161,7 +161,10 @@ interface Figures {
   returnedCost: number;
 }
 
-/** Sold and returned quantities, money and cost per key of a dimension. */
+/**
+ * Sold and returned quantities, money and cost per key of a dimension. Cost is the style's cost
+ * when the line was sold; goods returned without a receipt take the style's cost of today.
+ */
 async function lineFigures(db: Db, ctx: AppContext, r: DayRange, dimension: Dimension) {
   const saleKey = {
     category: sql`l.category_id`,
@@ -179,17 +182,18 @@ async function lineFigures(db: Db, ctx: AppContext, r: DayRange, dimension: Dime
     db,
     sql<{ key: string | null; qty: number; amount: number; cost: number }>`
       select ${saleKey} as key, sum(l.qty) as qty, sum(l.total) as amount,
-        sum(l.qty * coalesce(st.cost, 0)) as cost
-      from sale_lines l join sales s on s.id = l.sale_id left join styles st on st.id = l.style_id
+        sum(l.qty * coalesce(l.unit_cost, 0)) as cost
+      from sale_lines l join sales s on s.id = l.sale_id
       where ${salesIn(ctx, r)} group by ${saleKey}`,
   );
   const back = await rows(
     db,
     sql<{ key: string | null; qty: number; amount: number; cost: number }>`
       select ${returnKey} as key, sum(rl.qty) as qty, sum(rl.amount) as amount,
-        sum(rl.qty * coalesce(st.cost, 0)) as cost
+        sum(rl.qty * case when rl.sale_line_id is null then coalesce(st.cost, 0)
+          else coalesce(sl.unit_cost, 0) end) as cost
       from return_lines rl join returns r on r.id = rl.return_id join skus k on k.id = rl.sku_id
-        left join styles st on st.id = k.style_id
+        left join styles st on st.id = k.style_id left join sale_lines sl on sl.id = rl.sale_line_id
       where ${returnsIn(ctx, r)} group by ${returnKey}`,
   );
   const figures = new Map<string, Figures>();
@@ -289,7 +293,7 @@ export async function salesByCategory(db: Db, ctx: AppContext, r: DayRange): Pro
 async function styleNames(db: Db, ctx: AppContext) {
   const styles = await db
     .selectFrom('styles')
-    .select(['id', 'style_code', 'name', 'base_price', 'cost'])
+    .select(['id', 'style_code', 'name'])
     .where('store_id', '=', ctx.store.catalogId)
     .execute();
   return new Map(styles.map((s) => [s.id, s]));
@@ -359,9 +363,7 @@ export async function sizeCurve(db: Db, ctx: AppContext, r: DayRange): Promise<R
   const onHand = await rows(
     db,
     sql<{ size: string; qty: number }>`
-      select k.size as size, sum(sl.on_hand) as qty
-      from stock_levels sl join skus k on k.id = sl.sku_id
-      where sl.store_id = ${ctx.store.id} group by k.size`,
+      select size, sum(on_hand) as qty from stock_levels where store_id = ${ctx.store.id} group by size`,
   );
   const receivedBy = new Map(received.map((row) => [row.size, n(row.qty)]));
   const onHandBy = new Map(onHand.map((row) => [row.size, n(row.qty)]));
@@ -513,34 +515,83 @@ export async function salesByPayment(db: Db, ctx: AppContext, r: DayRange): Prom
   };
 }
 
-/** Styles by net units sold, best first, with stock on hand and sell-through. */
-async function styleSellers(db: Db, ctx: AppContext, r: DayRange) {
-  const figures = await lineFigures(db, ctx, r, 'style');
-  const styles = await styleNames(db, ctx);
-  const stock = await rows(
-    db,
-    sql<{ style: string; qty: number }>`
-      select k.style_id as style, sum(sl.on_hand) as qty
-      from stock_levels sl join skus k on k.id = sl.sku_id
-      where sl.store_id = ${ctx.store.id} group by k.style_id`,
-  );
-  const onHand = new Map(stock.map((row) => [row.style, n(row.qty)]));
-  const ids = new Set([...figures.keys(), ...onHand.keys()]);
-  return [...ids]
-    .filter((id) => styles.has(id))
-    .map((id) => {
-      const f = figures.get(id);
-      const netQty = (f?.soldQty ?? 0) - (f?.returnedQty ?? 0);
-      const stockNow = onHand.get(id) ?? 0;
-      return {
-        styleCode: styles.get(id)?.style_code ?? '',
-        name: styles.get(id)?.name ?? '',
-        netQty,
-        net: (f?.sold ?? 0) - (f?.returned ?? 0),
-        onHand: stockNow,
-        sellThrough: pct(netQty, netQty + stockNow),
-      };
-    });
+interface Seller {
+  styleId: string;
+  netQty: number;
+  net: number;
+  onHand: number;
+  sellThrough: number | null;
+}
+
+/** This store's units on hand per style (all styles, or only `styleIds`), from the stock index. */
+async function stockByStyle(db: Db, ctx: AppContext, styleIds?: readonly string[]) {
+  const onHand = new Map<string, number>();
+  const read = async (only: readonly string[] | null) => {
+    const found = await db
+      .selectFrom('stock_levels')
+      .select(['style_id', (eb) => eb.fn.sum<number>('on_hand').as('qty')])
+      .where('store_id', '=', ctx.store.id)
+      .$if(only !== null, (q) => q.where('style_id', 'in', only ?? []))
+      .groupBy('style_id')
+      .execute();
+    for (const row of found) onHand.set(row.style_id, n(row.qty));
+  };
+  if (!styleIds) await read(null);
+  else for (let i = 0; i < styleIds.length; i += 500) await read(styleIds.slice(i, i + 500));
+  return onHand;
+}
+
+/** The first `limit` of `items` in `order`, and any tied with the last of those. */
+function leaders<T>(items: T[], order: (a: T, b: T) => number, limit: number): T[] {
+  items.sort(order);
+  const last = items[limit - 1];
+  let end = Math.min(limit, items.length);
+  while (last !== undefined && end < items.length && order(items[end] as T, last) === 0) end++;
+  return items.slice(0, end);
+}
+
+/** The first `limit` of `sellers` as report rows: named, in `order`, style code breaking ties. */
+async function named(
+  db: Db,
+  sellers: readonly Seller[],
+  order: (a: Seller, b: Seller) => number,
+  limit: number,
+): Promise<Row[]> {
+  const styles = new Map<string, { style_code: string; name: string }>();
+  for (let i = 0; i < sellers.length; i += 500) {
+    const ids = sellers.slice(i, i + 500).map((seller) => seller.styleId);
+    for (const style of await db
+      .selectFrom('styles')
+      .select(['id', 'style_code', 'name'])
+      .where('id', 'in', ids)
+      .execute()) {
+      styles.set(style.id, style);
+    }
+  }
+  const code = (seller: Seller) => styles.get(seller.styleId)?.style_code ?? '';
+  return sellers
+    .filter((seller) => styles.has(seller.styleId))
+    .sort((a, b) => order(a, b) || code(a).localeCompare(code(b)))
+    .slice(0, limit)
+    .map((seller) => ({
+      styleCode: code(seller),
+      name: styles.get(seller.styleId)?.name ?? '',
+      netQty: seller.netQty,
+      net: seller.net,
+      onHand: seller.onHand,
+      sellThrough: seller.sellThrough,
+    }));
+}
+
+function seller(styleId: string, f: Figures | undefined, onHand: number): Seller {
+  const netQty = (f?.soldQty ?? 0) - (f?.returnedQty ?? 0);
+  return {
+    styleId,
+    netQty,
+    net: (f?.sold ?? 0) - (f?.returned ?? 0),
+    onHand,
+    sellThrough: pct(netQty, netQty + onHand),
+  };
 }
 
 const SELLER_COLUMNS = [
@@ -552,25 +603,42 @@ const SELLER_COLUMNS = [
   percent('sellThrough', 'Sell-through'),
 ];
 
+/** Styles by net units sold in the range, best first, with stock on hand and sell-through. */
 export async function bestSellers(db: Db, ctx: AppContext, r: DayRange, limit = 20): Promise<Report> {
-  const all = (await styleSellers(db, ctx, r)).filter((row) => row.netQty > 0);
-  all.sort((a, b) => b.netQty - a.netQty || b.net - a.net || a.styleCode.localeCompare(b.styleCode));
-  return { ...base('best-sellers', r), columns: SELLER_COLUMNS, rows: all.slice(0, limit) };
+  const figures = await lineFigures(db, ctx, r, 'style');
+  const order = (a: Seller, b: Seller) => b.netQty - a.netQty || b.net - a.net;
+  const sold = [...figures].map(([id, f]) => seller(id, f, 0)).filter((row) => row.netQty > 0);
+  // Stock does not change the order: it is read only for the styles that make the list.
+  const top = leaders(sold, order, limit);
+  const onHand = await stockByStyle(
+    db,
+    ctx,
+    top.map((row) => row.styleId),
+  );
+  const rows = await named(
+    db,
+    top.map((row) => seller(row.styleId, figures.get(row.styleId), onHand.get(row.styleId) ?? 0)),
+    order,
+    limit,
+  );
+  return { ...base('best-sellers', r), columns: SELLER_COLUMNS, rows };
 }
 
 /** Styles with stock on hand that sold least (none first), slowest sell-through first. */
 export async function slowSellers(db: Db, ctx: AppContext, r: DayRange, limit = 20): Promise<Report> {
-  const all = (await styleSellers(db, ctx, r)).filter((row) => row.onHand > 0);
-  all.sort(
-    (a, b) =>
-      (a.sellThrough ?? 0) - (b.sellThrough ?? 0) ||
-      b.onHand - a.onHand ||
-      a.styleCode.localeCompare(b.styleCode),
-  );
-  return { ...base('slow-sellers', r), columns: SELLER_COLUMNS, rows: all.slice(0, limit) };
+  const figures = await lineFigures(db, ctx, r, 'style');
+  const order = (a: Seller, b: Seller) => (a.sellThrough ?? 0) - (b.sellThrough ?? 0) || b.onHand - a.onHand;
+  const stocked = [...(await stockByStyle(db, ctx))]
+    .filter(([, onHand]) => onHand > 0)
+    .map(([id, onHand]) => seller(id, figures.get(id), onHand));
+  const rows = await named(db, leaders(stocked, order, limit), order, limit);
+  return { ...base('slow-sellers', r), columns: SELLER_COLUMNS, rows };
 }
 
-/** Gross margin per day: net sales less the cost (style cost × net units) of what sold. */
+/**
+ * Gross margin per category: net sales less the cost of what sold (each line's cost when it
+ * was sold × net units); `unitsWithoutCost` counts units sold while their style had no cost.
+ */
 export async function grossMargin(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
   const figures = await lineFigures(db, ctx, r, 'category');
   const names = new Map(
@@ -586,8 +654,7 @@ export async function grossMargin(db: Db, ctx: AppContext, r: DayRange): Promise
     db,
     sql<{ qty: number }>`
       select coalesce(sum(l.qty), 0) as qty from sale_lines l join sales s on s.id = l.sale_id
-        join styles st on st.id = l.style_id
-      where ${salesIn(ctx, r)} and st.cost is null`,
+      where ${salesIn(ctx, r)} and l.unit_cost is null`,
   );
   const out = [...figures].map(([id, f]) => {
     const row = figureRow(f);
@@ -723,12 +790,12 @@ export async function stockValue(db: Db, ctx: AppContext, r: DayRange): Promise<
       retail: number;
       noCost: number;
     }>`
-      select c.path as category, count(distinct st.id) as styles, sum(sl.on_hand) as units,
-        sum(sl.on_hand * coalesce(st.cost, 0)) as cost, sum(sl.on_hand * st.base_price) as retail,
-        sum(case when st.cost is null then sl.on_hand else 0 end) as "noCost"
-      from stock_levels sl join skus k on k.id = sl.sku_id join styles st on st.id = k.style_id
-        left join categories c on c.id = st.category_id
-      where sl.store_id = ${ctx.store.id} and sl.on_hand > 0
+      select c.path as category, count(*) as styles, sum(sl.units) as units,
+        sum(sl.units * coalesce(st.cost, 0)) as cost, sum(sl.units * st.base_price) as retail,
+        sum(case when st.cost is null then sl.units else 0 end) as "noCost"
+      from (select style_id, sum(on_hand) as units from stock_levels
+            where store_id = ${ctx.store.id} and on_hand > 0 group by style_id) sl
+        join styles st on st.id = sl.style_id left join categories c on c.id = st.category_id
       group by c.path`,
   );
   const out: Row[] = found.map((row) => ({

@@ -488,6 +488,16 @@ export async function writeSale(
     })
     .execute();
   const lineIds = quote.lines.map(() => uuidv7());
+  // Each line keeps its style's cost of now, so the margin of this sale never moves later.
+  const costs = new Map(
+    (
+      await trx
+        .selectFrom('styles')
+        .select(['id', 'cost'])
+        .where('id', 'in', [...new Set(quote.lines.map((line) => line.styleId))])
+        .execute()
+    ).map((style) => [style.id, style.cost]),
+  );
   await trx
     .insertInto('sale_lines')
     .values(
@@ -509,6 +519,7 @@ export async function writeSale(
         price_override: line.priceOverride,
         discount_total: line.qty * line.unitPrice - line.total,
         total: line.total,
+        unit_cost: costs.get(line.styleId) ?? null,
       })),
     )
     .execute();

@@ -11,6 +11,7 @@ import { campaignOutbox } from './0009_campaign_outbox.js';
 import { feedback } from './0010_feedback.js';
 import { campaignTriggers } from './0011_campaign_triggers.js';
 import { chain } from './0012_chain.js';
+import { reportColumns } from './0013_report_columns.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   feedback,
   campaignTriggers,
   chain,
+  reportColumns,
 ];
