@@ -7,8 +7,20 @@
  * `npx tsx scripts/bench/reports.bench.ts` or `npm run bench -- --filter reports`; sizes
  * through the environment: BENCH_REPORTS_SALES (5,000,000), BENCH_REPORTS_MEMBERS (1,000,000),
  * BENCH_REPORTS_SKUS (300,000), BENCH_REPORTS_RUNS (5), BENCH_REPORTS_RECIPIENTS (100,000).
+ *
+ * Seeding the full set takes about ten minutes. BENCH_REPORTS_DATA=<folder> keeps a copy of
+ * the seeded shop there and, on later runs with the same sizes, starts from a copy of it
+ * instead of seeding again (the campaign writes to the copy, never to the kept shop).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,9 +37,18 @@ import { seedSales } from './sales.bench.js';
 const SALES = Number(process.env.BENCH_REPORTS_SALES) || 5_000_000;
 const MEMBERS = Number(process.env.BENCH_REPORTS_MEMBERS) || 1_000_000;
 const STYLES = Math.ceil((Number(process.env.BENCH_REPORTS_SKUS) || 300_000) / 15);
+const LINES = 3;
 const RUNS = Number(process.env.BENCH_REPORTS_RUNS) || 5;
 const RECIPIENTS = Math.min(MEMBERS, Number(process.env.BENCH_REPORTS_RECIPIENTS) || 100_000);
 const OWNER_PASSWORD = 'bench-owner-pass';
+const KEEP = process.env.BENCH_REPORTS_DATA ? resolve(process.env.BENCH_REPORTS_DATA) : null;
+const SIZES = JSON.stringify({
+  sales: SALES,
+  lines: LINES,
+  members: MEMBERS,
+  styles: STYLES,
+  recipients: RECIPIENTS,
+});
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const seconds = (since: bigint) => (Number(process.hrtime.bigint() - since) / 1e9).toFixed(1);
@@ -63,8 +84,30 @@ function seedMemberFigures(file: string, recipients: number): void {
   db.close();
 }
 
+/** True when `KEEP` holds a shop seeded with these sizes (copied into `dataDir`). */
+function reuseKept(dataDir: string): boolean {
+  if (!KEEP || !existsSync(join(KEEP, 'sizes.json'))) return false;
+  if (readFileSync(join(KEEP, 'sizes.json'), 'utf8') !== SIZES) return false;
+  for (const name of ['hanger.db', 'config.json']) copyFileSync(join(KEEP, name), join(dataDir, name));
+  return true;
+}
+
+/** A consistent copy of the seeded shop (and its config) in `KEEP`, for the next run. */
+function keep(dataDir: string): void {
+  if (!KEEP) return;
+  mkdirSync(KEEP, { recursive: true });
+  rmSync(join(KEEP, 'sizes.json'), { force: true });
+  rmSync(join(KEEP, 'hanger.db'), { force: true });
+  const db = new BetterSqlite3(join(dataDir, 'hanger.db'));
+  db.prepare('vacuum into ?').run(join(KEEP, 'hanger.db'));
+  db.close();
+  copyFileSync(join(dataDir, 'config.json'), join(KEEP, 'config.json'));
+  writeFileSync(join(KEEP, 'sizes.json'), SIZES);
+}
+
 export async function printReportsBench(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hanger-bench-reports-'));
+  const reused = reuseKept(dataDir);
   const destination = pino.destination({ dest: '/dev/null', sync: true });
   const { ctx } = await boot({
     dataDir,
@@ -74,21 +117,26 @@ export async function printReportsBench(): Promise<void> {
   let running: Awaited<ReturnType<typeof serve>> | null = null;
   let closed = false;
   try {
-    const file = join(dataDir, 'hanger.db');
-    let start = process.hrtime.bigint();
-    await seedChain(ctx, STYLES, STYLES * 15);
-    print(`seeded ${STYLES * 15} SKUs in ${seconds(start)} s`);
-    start = process.hrtime.bigint();
-    seedMembers(file, ctx, MEMBERS);
-    print(`seeded ${MEMBERS} members in ${seconds(start)} s`);
-    start = process.hrtime.bigint();
-    seedSales(file, ctx, SALES);
-    print(`seeded ${SALES} sales (one line and one payment each) in ${seconds(start)} s`);
-    start = process.hrtime.bigint();
-    seedMemberFigures(file, RECIPIENTS);
-    print(
-      `members' spend and visits from the sales, ${RECIPIENTS} tagged for the campaign, in ${seconds(start)} s`,
-    );
+    if (reused) {
+      print(`the shop seeded with these sizes, copied from ${KEEP}`);
+    } else {
+      const file = join(dataDir, 'hanger.db');
+      let start = process.hrtime.bigint();
+      await seedChain(ctx, STYLES, STYLES * 15);
+      print(`seeded ${STYLES * 15} SKUs in ${seconds(start)} s`);
+      start = process.hrtime.bigint();
+      seedMembers(file, ctx, MEMBERS);
+      print(`seeded ${MEMBERS} members in ${seconds(start)} s`);
+      start = process.hrtime.bigint();
+      seedSales(file, ctx, SALES, LINES);
+      print(`seeded ${SALES} sales (${SALES * LINES} lines, ${SALES / 100} returns) in ${seconds(start)} s`);
+      start = process.hrtime.bigint();
+      seedMemberFigures(file, RECIPIENTS);
+      print(
+        `members' spend and visits from the sales, ${RECIPIENTS} tagged for the campaign, in ${seconds(start)} s`,
+      );
+      keep(dataDir);
+    }
 
     running = await serve(ctx, { port: 0, host: '127.0.0.1' });
     const login = await fetch(`${running.url}/api/auth/login`, {
@@ -100,7 +148,7 @@ export async function printReportsBench(): Promise<void> {
     const to = lastDay(SALES);
     const month = `from=${before(to, 29)}&to=${to}`;
     const cases: [string, string, number][] = [
-      ['dashboard: day report (Z)', `/api/reports/day?date=${to}`, 1000],
+      ['dashboard: day report (Z)', `/api/reports/day?date=${to}`, 500],
       ['sales-by-day, 30 days', `/api/reports/sales-by-day?${month}`, 500],
       ['sales-by-hour, 30 days', `/api/reports/sales-by-hour?${month}`, 500],
       ['sales-by-weekday, 30 days', `/api/reports/sales-by-weekday?${month}`, 500],

@@ -35,11 +35,15 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
- * Past sales straight into the tables on a second connection, in SQL, one line and one
- * payment each, spread over the days before the benchmark: the indexes a sale touches
- * (number, member history, day) are chain-sized.
+ * Past sales straight into the tables on a second connection, in SQL, spread over the days
+ * before the benchmark (2,000 a day from 2016-01-01) so that the indexes a sale or a report
+ * touches (number, member history, day) are chain-sized. Each sale has `lines` lines of
+ * different SKUs (category from the style) at 199.00; seven in ten have a member; the hour
+ * runs from 10:00 to 20:00 store time; cash, WeChat, Alipay and card take turns; every fourth
+ * sale has a 20.00 promotion discount on its first line, and one sale in a hundred had that
+ * line returned and refunded in cash the same day.
  */
-export function seedSales(file: string, ctx: AppContext, sales: number): void {
+export function seedSales(file: string, ctx: AppContext, sales: number, lines = 1): void {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -47,29 +51,61 @@ export function seedSales(file: string, ctx: AppContext, sales: number): void {
   const members = (db.prepare('select max(rowid) as n from members').get() as { n: number }).n;
   const skus = (db.prepare('select max(rowid) as n from skus').get() as { n: number }).n;
   const staff = (db.prepare('select id from staff limit 1').get() as { id: string }).id;
+  const store = `'${ctx.store.id}'`;
   const chunk = 250_000;
+  const id = (kind: string, line = '0') =>
+    `printf('00000000-%04x-7${kind}-8%03x-%012x', i / 1000000000, ${line}, i)`;
+  const day = `date('2016-01-01', '+' || (i / 2000) || ' days')`;
+  const at = `${day} || printf('T%02d:%02d:00.000Z', 2 + i % 11, i % 60)`;
+  const off = 'case when i % 4 = 0 then 2000 else 0 end';
+  const total = `(${lines} * 19900 - ${off})`;
+  const returned = 'i % 100 = 50';
   const insert = db.transaction((from: number, to: number) => {
     const rows = `with recursive n(i) as (select ${from} union all select i + 1 from n where i < ${to - 1})`;
-    const saleId = `printf('00000000-%04x-7000-8000-%012x', i / 1000000000, i)`;
-    const day = `date('2016-01-01', '+' || (i / 2000) || ' days')`;
+    const lineNos = `line_nos(j) as (select 0 union all select j + 1 from line_nos where j < ${lines - 1})`;
     db.exec(`${rows}
       insert into sales (id, store_id, number, business_day, at, staff_id, approver_id, device_id, member_id, training,
         status, subtotal, discount_total, total, paid, change, rounding, points_earned, points_redeemed, request_hash,
         result, receipt, exchange_of, voided_at, voided_by, void_approver_id, void_reason)
-      select ${saleId}, '${ctx.store.id}', printf('${ctx.store.code}-%s-%04d', replace(${day}, '-', ''), i % 2000 + 1),
-        ${day}, ${day} || 'T04:00:00.000Z', '${staff}', null, null,
-        (select id from members where rowid = 1 + (i * 7919) % ${members}), 0, 'completed', 19900, 0, 19900, 19900, 0, 0,
-        199, 0, 'seed', '{}', '{}', null, null, null, null, null
+      select ${id('000')}, ${store}, printf('${ctx.store.code}-%s-%04d', replace(${day}, '-', ''), i % 2000 + 1),
+        ${day}, ${at}, '${staff}', null, null,
+        case when i % 10 < 7 then (select id from members where rowid = 1 + (i * 7919) % ${members}) end,
+        0, 'completed', ${lines} * 19900, ${off}, ${total}, ${total}, 0, 0,
+        case when i % 10 < 7 then ${total} / 100 else 0 end, 0, 'seed', '{}', '{}', null, null, null, null, null
       from n`);
-    db.exec(`${rows}
+    db.exec(`${rows}, ${lineNos}
       insert into sale_lines (id, store_id, sale_id, line_no, sku_id, style_id, category_id, barcode, name, color, size,
-        qty, list_price, unit_price, price_override, discount_total, total, returned_qty)
-      select ${saleId}, '${ctx.store.id}', ${saleId}, 0, k.id, k.style_id, null, k.barcode, 'seed', k.color, k.size,
-        1, 19900, 19900, null, 0, 19900, 0
-      from n join skus k on k.rowid = 1 + (i * 104729) % ${skus}`);
+        qty, list_price, unit_price, price_override, discount_total, total, unit_cost, returned_qty)
+      select ${id('001', 'j')}, ${store}, ${id('000')}, j, k.id, k.style_id, st.category_id, k.barcode, 'seed', k.color,
+        k.size, 1, 19900, 19900, null, case when j = 0 then ${off} else 0 end,
+        19900 - case when j = 0 then ${off} else 0 end, st.cost, case when j = 0 and ${returned} then 1 else 0 end
+      from n cross join line_nos join skus k on k.rowid = 1 + ((i * ${lines} + j) * 104729) % ${skus}
+        join styles st on st.id = k.style_id`);
+    db.exec(`${rows}
+      insert into sale_line_discounts (id, store_id, sale_id, line_id, seq, source, ref, label, amount)
+      select ${id('002')}, ${store}, ${id('000')}, ${id('001')}, 0, 'promotion', 'bench-promotion', '满199减20', 2000
+      from n where i % 4 = 0`);
     db.exec(`${rows}
       insert into sale_payments (id, store_id, sale_id, seq, method, amount, reference, principal, bonus)
-      select ${saleId}, '${ctx.store.id}', ${saleId}, 0, 'cash', 19900, null, null, null from n`);
+      select ${id('003')}, ${store}, ${id('000')}, 0,
+        case i % 5 when 0 then 'cash' when 2 then 'alipay' when 4 then 'card' else 'wechat' end,
+        ${total}, null, null, null from n`);
+    const refund = `19900 - ${off}`;
+    db.exec(`${rows}
+      insert into returns (id, store_id, sale_id, number, business_day, at, kind, staff_id, approver_id, device_id,
+        member_id, training, amount, points_taken, points_shortfall, kept_back, points_given_back, refund_total,
+        reason, request_hash, result, receipt)
+      select ${id('004')}, ${store}, ${id('000')}, printf('${ctx.store.code}-R%09d', i), ${day},
+        ${day} || 'T12:30:00.000Z', 'return', '${staff}', null, null, null, 0, ${refund}, 0, 0, 0, 0, ${refund},
+        '尺码不合适', 'seed', '{}', '{}'
+      from n where ${returned}`);
+    db.exec(`${rows}
+      insert into return_lines (id, store_id, return_id, sale_line_id, sku_id, qty, amount, points_discount)
+      select ${id('005')}, ${store}, ${id('004')}, ${id('001')}, l.sku_id, 1, ${refund}, 0
+      from n join sale_lines l on l.id = ${id('001')} where ${returned}`);
+    db.exec(`${rows}
+      insert into refunds (id, store_id, return_id, seq, method, amount, reference)
+      select ${id('006')}, ${store}, ${id('004')}, 0, 'cash', ${refund}, null from n where ${returned}`);
   });
   for (let from = 0; from < sales; from += chunk) insert(from, Math.min(sales, from + chunk));
   db.pragma('wal_checkpoint(TRUNCATE)');
