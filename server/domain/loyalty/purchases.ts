@@ -19,12 +19,7 @@ export async function recordPurchase(
   outbox: Outbox,
   input: { memberId: string; amount: number; ref: LedgerRef },
 ): Promise<{ tierChanged: boolean; tier: { code: string; name: string } }> {
-  if (!Number.isSafeInteger(input.amount) || input.amount < 0) {
-    throw new ApiError('validation_failed', 'The amount must be whole fen, not negative.', {
-      amount: 'invalid',
-    });
-  }
-  await activeMemberRow(trx, input.memberId);
+  await checkedMember(trx, input);
   await appendActivity(trx, ctx, input.memberId, 'purchase', input.amount, 1, input.ref);
   const outcome = await evaluateTierUpgrade(trx, ctx, outbox, input.memberId, input.ref);
   return { tierChanged: outcome.changed, tier: outcome.tier };
@@ -39,13 +34,30 @@ export async function recordReturn(
   ctx: AppContext,
   input: { memberId: string; amount: number; ref: LedgerRef },
 ): Promise<void> {
+  await checkedMember(trx, input);
+  await appendActivity(trx, ctx, input.memberId, 'return', -input.amount, 0, input.ref);
+}
+
+/**
+ * A voided sale: its amount comes off the member's spend and its visit off their visits, as if
+ * it had never been. A tier is never lowered here either.
+ */
+export async function recordVoid(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  input: { memberId: string; amount: number; ref: LedgerRef },
+): Promise<void> {
+  await checkedMember(trx, input);
+  await appendActivity(trx, ctx, input.memberId, 'void', -input.amount, -1, input.ref);
+}
+
+async function checkedMember(trx: Kysely<Database>, input: { memberId: string; amount: number }) {
   if (!Number.isSafeInteger(input.amount) || input.amount < 0) {
     throw new ApiError('validation_failed', 'The amount must be whole fen, not negative.', {
       amount: 'invalid',
     });
   }
   await activeMemberRow(trx, input.memberId);
-  await appendActivity(trx, ctx, input.memberId, 'return', -input.amount, 0, input.ref);
 }
 
 async function appendActivity(
@@ -54,7 +66,7 @@ async function appendActivity(
   memberId: string,
   kind: string,
   amount: number,
-  visit: 0 | 1,
+  visit: -1 | 0 | 1,
   ref: LedgerRef | null,
   at = ctx.now().toISOString(),
 ): Promise<void> {

@@ -307,6 +307,13 @@ describe('void', () => {
     });
     const code = await coupon(shop, memberId, 1000);
     const before = await everything(memberId, code);
+    const history = () =>
+      shop.store.ctx.storage.db
+        .selectFrom('members')
+        .select(['visits', 'spend_lifetime'])
+        .where('id', '=', memberId)
+        .executeTakeFirstOrThrow();
+    const historyBefore = await history();
     const sale = await sell(shop, {
       memberId,
       couponCodes: [code],
@@ -333,6 +340,7 @@ describe('void', () => {
       voided: { approverId: shop.manager.id, reason: '收错' },
     });
     expect(await everything(memberId, code)).toEqual(before);
+    expect(await history()).toEqual(historyBefore);
     expect(
       (await call(shop.store, 'POST', path, { token: shop.manager.token, body: { reason: 'again' } })).status,
     ).toBe(409);

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/service.js';
 import { moveStock } from '../inventory/ledger.js';
 import { releaseCoupon } from '../loyalty/coupons.js';
 import { giveBackPoints, takeBackPoints } from '../loyalty/points.js';
-import { recordReturn } from '../loyalty/purchases.js';
+import { recordVoid } from '../loyalty/purchases.js';
 import { returnStoredValue } from '../loyalty/stored-value.js';
 import type { Approver } from '../staff/approval.js';
 import type { SaleResult } from './complete.js';
@@ -16,7 +16,7 @@ import { getSale, type SaleView } from './views.js';
 /**
  * Voids a sale of the same store day (until shifts exist, the same local calendar day) with
  * `sale.void` (a manager, or a manager's PIN): stock back, points earned taken back, points
- * redeemed given back, stored value back, coupons back, spend taken off; audited. A sale with
+ * redeemed given back, stored value back, coupons back, spend and the visit taken off; audited. A sale with
  * returns, or whose earned points the member already spent, takes a return instead.
  */
 export async function voidSale(
@@ -155,7 +155,7 @@ export async function voidSale(
           });
         }
         for (const code of result.coupons) await releaseCoupon(trx, outbox, { code, ref: saleRef });
-        await recordReturn(trx, ctx, { memberId: sale.member_id, amount: sale.total, ref });
+        await recordVoid(trx, ctx, { memberId: sale.member_id, amount: sale.total, ref });
       }
     }
     const at = ctx.now().toISOString();
