@@ -5,10 +5,11 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
 import { PointsBook } from '../loyalty/points-book.js';
+import { forgetMember, marketingDataOf } from '../reports/member-marketing.js';
 import { memberRow } from './rows.js';
 import { newMemberCode, recordChange, viewOf } from './service.js';
 
-/** Everything held about one member (an access request): profile, history, ledgers, coupons. */
+/** Everything held about one member (an access request): profile, history, ledgers, coupons, messages. */
 export async function exportMemberData(ctx: AppContext, id: string, actor: Actor) {
   const db = ctx.storage.db;
   const row = await memberRow(db, id);
@@ -36,6 +37,7 @@ export async function exportMemberData(ctx: AppContext, id: string, actor: Actor
       .selectAll()
       .where('member_id', '=', id)
       .execute(),
+    marketing: await marketingDataOf(db, id),
   };
   await ctx.storage.write((trx) =>
     recordAudit(trx, ctx, {
@@ -52,7 +54,8 @@ export async function exportMemberData(ctx: AppContext, id: string, actor: Actor
 
 /**
  * Erases a member on request: name, phone, birthday, sizes, preferences, notes, consents,
- * PIN and change history are removed and a new member code is drawn. The row stays as an
+ * PIN, change history, e-mail address and the text of messages sent to them are removed
+ * (messages not yet sent never go) and a new member code is drawn. The row stays as an
  * anonymous member so sales and ledgers still add up for the books. Stored value still owed
  * must be refunded first (422); remaining points lapse (`erase` ledger rows); unused coupons are voided.
  */
@@ -84,6 +87,7 @@ export async function eraseMember(ctx: AppContext, id: string, reason: string, a
       .where('status', '=', 'issued')
       .execute();
     await trx.deleteFrom('member_changes').where('member_id', '=', id).execute();
+    await forgetMember(trx, id);
     await trx
       .updateTable('members')
       .set({

@@ -17,7 +17,7 @@ import {
 } from './campaigns.js';
 import { listChannels, removeChannel, setGateway, setSmtp, smtpSettings } from './channels.js';
 import { sendReport } from './export.js';
-import { setMemberEmail } from './member-emails.js';
+import { setMemberEmail } from './member-marketing.js';
 import { getSegment, segmentDefinition } from './segments.js';
 import {
   listTriggers,

@@ -174,8 +174,15 @@ async function deliverNow(
         result.more = true;
         return result;
       }
+      // Read again just before sending: erasing the member may have withdrawn it meanwhile.
+      const current = await db
+        .selectFrom('campaign_outbox')
+        .select(['status', 'payload'])
+        .where('id', '=', message.id)
+        .executeTakeFirst();
+      if (current?.status !== 'queued') continue;
       const config = configs.find((c) => c.channel === message.channel);
-      const error = await dispatch(ctx, config, message.payload);
+      const error = await dispatch(ctx, config, current.payload);
       const attempts = message.attempts + 1;
       const at = ctx.now();
       const status = !error ? 'sent' : attempts >= settings.maxAttempts ? 'failed' : 'queued';
@@ -195,12 +202,14 @@ async function deliverNow(
                 : message.next_attempt_at,
           })
           .where('id', '=', message.id)
+          .where('status', '=', 'queued')
           .execute();
         if (message.message_id) {
           await trx
             .updateTable('campaign_messages')
             .set({ status, error })
             .where('id', '=', message.message_id)
+            .where('status', '=', 'queued')
             .execute();
         }
       });

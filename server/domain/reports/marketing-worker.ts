@@ -143,15 +143,6 @@ export class MarketingWorker {
     } else if (event.type === 'sale.completed') {
       const { memberId, training } = (event as StoreEvent<'sale.completed'>).data;
       if (memberId && !training) void this.enqueue(() => fireForMember(this.ctx, 'first_purchase', memberId));
-    } else if (event.type === 'member.changed') {
-      const { memberId, reason } = (event as StoreEvent<'member.changed'>).data;
-      // An erased member's e-mail address goes with the rest of their personal data.
-      if (reason === 'erased')
-        void this.enqueue(() =>
-          this.ctx.storage.write((trx) =>
-            trx.deleteFrom('member_emails').where('member_id', '=', memberId).execute(),
-          ),
-        );
     }
   }
 

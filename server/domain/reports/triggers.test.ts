@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, login } from '../../testing/client.js';
 import { OWNER_PASSWORD } from '../../testing/harness.js';
 import { openShop, type Shop, sell } from '../sales/test-shop.js';
@@ -278,23 +278,69 @@ describe('automatic triggers', () => {
 });
 
 describe('erasure', () => {
-  it("an erased member's e-mail address is deleted with the rest of their personal data", async () => {
+  it("erasing a member deletes their address and messages' text, withdraws what was not sent, and the access request shows it before", async () => {
     const set = await call(shop.store, 'PUT', `/api/marketing/members/${ids.b3}/email`, {
       token: owner(),
       body: { email: 'b3@example.com' },
     });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
+    // 23:00 in Shanghai: quiet hours hold the campaign's message in the outbox until 09:00.
+    await advanceTo(23);
+    const campaign = await call(shop.store, 'POST', '/api/campaigns', {
+      token: owner(),
+      body: {
+        name: '圣诞预告',
+        channel: 'sms',
+        template: '{{name}}，圣诞新品到店',
+        definition: { birthdayMonths: [12] },
+      },
+    });
+    expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
+    expect(campaign.body.queued).toBe(1);
+    const before = await call(shop.store, 'GET', `/api/members/${ids.b3}/privacy-export`, { token: owner() });
+    expect(before.body.marketing.email).toBe('b3@example.com');
+    expect(before.body.marketing.messages).toContainEqual(
+      expect.objectContaining({
+        campaign: '圣诞预告',
+        channel: 'sms',
+        body: '会员b3，圣诞新品到店',
+        status: 'queued',
+      }),
+    );
+
     const erase = await call(shop.store, 'POST', `/api/members/${ids.b3}/erase`, {
       token: owner(),
       body: { reason: '会员要求注销' },
     });
     expect(erase.status, JSON.stringify(erase.body)).toBe(200);
-    await marketingWorker(shop.store.ctx)?.idle();
-    const left = await db()
-      .selectFrom('member_emails')
-      .select('email')
-      .where('member_id', '=', ids.b3 ?? '')
+    const after = await call(shop.store, 'GET', `/api/members/${ids.b3}/privacy-export`, { token: owner() });
+    expect(after.body.marketing.email).toBeNull();
+    for (const message of after.body.marketing.messages) expect(message.body).toBe('');
+    expect(after.body.marketing.messages).toContainEqual(
+      expect.objectContaining({ campaign: '圣诞预告', status: 'failed', error: 'member erased' }),
+    );
+    const outbox = await db()
+      .selectFrom('campaign_outbox as o')
+      .innerJoin('campaign_messages as m', 'm.id', 'o.message_id')
+      .select(['o.status', 'o.error', 'o.payload'])
+      .where('m.member_id', '=', ids.b3 ?? '')
       .execute();
-    expect(left).toEqual([]);
+    expect(outbox.length).toBeGreaterThan(0);
+    for (const row of outbox) expect(row.payload).toBe('{"text":""}');
+    expect(outbox).toContainEqual({ status: 'failed', error: 'member erased', payload: '{"text":""}' });
+
+    // Morning comes and the worker sends what is due: nothing goes to the erased member.
+    const sentBefore = received.length;
+    await advanceTo(10);
+    await vi.waitFor(async () => {
+      const due = await db()
+        .selectFrom('campaign_outbox')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where('next_attempt_at', '<=', shop.store.clock.now().toISOString())
+        .execute();
+      expect(due).toEqual([]);
+    });
+    expect(received.slice(sentBefore).filter((m) => m.text.includes('圣诞新品'))).toEqual([]);
   });
 });
