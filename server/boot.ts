@@ -45,6 +45,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   try {
     const applied = await migrate(storage, MIGRATIONS, now);
     if (applied.length > 0) options.log.info({ applied }, 'database migrated');
+    storage.optimize(true);
     const store = await ensureStore(storage, config, now);
     storage.serializeWritesOf(store.id);
     const ctx: AppContext = {

@@ -143,6 +143,21 @@ export class Storage {
     );
   }
 
+  /**
+   * Keeps SQLite's query planner statistics current, as SQLite advises for a long-lived
+   * connection: at open (`first`) it analyses the tables that never were or have changed much,
+   * later only what changed; both look at a sample, so they stay quick on a big file.
+   * PostgreSQL's autovacuum does this by itself. Statistics only make queries faster, so a
+   * database that cannot be written just now (read-only, disk full) keeps the ones it has.
+   */
+  optimize(first = false): void {
+    try {
+      this.sqlite?.pragma(first ? 'optimize = 0x10002' : 'optimize');
+    } catch {
+      // The next try, an hour later or at the next start, brings them up to date.
+    }
+  }
+
   close(): Promise<void> {
     return this.closeHandle();
   }

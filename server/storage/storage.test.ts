@@ -69,6 +69,29 @@ describe('migrations', () => {
     expect(readFileSync(join(dataDir, 'config.json'), 'utf8')).toBe(config);
   });
 
+  it("keeps the query planner's statistics: a start analyses the tables that have grown", async () => {
+    const first = await boot({ dataDir, log: quiet, env });
+    const sqlite = first.ctx.storage.sqlite;
+    if (!sqlite) throw new Error('SQLite expected');
+    const store = first.ctx.store.id;
+    sqlite.exec(`with recursive n(i) as (select 1 union all select i + 1 from n where i < 5000)
+      insert into audit_log (id, store_id, at, kind, detail)
+      select 'bulk-' || i, '${store}', printf('2026-11-%02dT10:00:00.000Z', 1 + i % 28), 'test.bulk', '{}' from n`);
+    const rowsFor = (storage: typeof sqlite) => {
+      const row = storage
+        .prepare("select stat from sqlite_stat1 where tbl = 'audit_log' and idx = 'audit_log_store_at'")
+        .get() as { stat: string } | undefined;
+      return row ? Number(row.stat.split(' ')[0]) : 0;
+    };
+    expect(rowsFor(sqlite)).toBeLessThan(100);
+    await first.ctx.storage.close();
+
+    const second = await boot({ dataDir, log: quiet, env });
+    const analysed = rowsFor(second.ctx.storage.sqlite as typeof sqlite);
+    await second.ctx.storage.close();
+    expect(analysed).toBeGreaterThan(4000);
+  });
+
   it('refuses a database from a newer Hanger', async () => {
     const storage = openSqlite(join(dataDir, 'hanger.db'));
     await migrate(storage, MIGRATIONS, () => new Date());
