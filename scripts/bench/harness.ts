@@ -203,10 +203,6 @@ export async function runBenchmarks(
     (b) => !settings.filter || b.name.toLowerCase().includes(settings.filter),
   );
   print(environment(settings));
-  if (selected.length === 0) {
-    print(`No benchmark matches "${settings.filter}". Known: ${benchmarks.map((b) => b.name).join(', ')}`);
-    return;
-  }
   for (const benchmark of selected) {
     const fixture = await benchmark.setup();
     try {
