@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pino from 'pino';
@@ -176,7 +176,10 @@ export async function printReportsBench(): Promise<void> {
       ['rfm CSV, every member', `/api/reports/rfm?${month}&format=csv`, 10_000],
     ];
     print(
-      `\nreports — ${SALES} sales, ${MEMBERS} members, ${STYLES * 15} SKUs; range ${before(to, 29)}..${to}`,
+      `\nreports — ${SALES} sales, ${MEMBERS} members, ${STYLES * 15} SKUs; range ${before(to, 29)}..${to}; ` +
+        `load ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
     );
     print(
       `${'case'.padEnd(32)} ${'first ms'.padStart(9)} ${'median ms'.padStart(10)} ${'goal ms'.padStart(8)}  verdict`,
