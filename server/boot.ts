@@ -45,7 +45,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
   try {
     const applied = await migrate(storage, MIGRATIONS, now);
     if (applied.length > 0) options.log.info({ applied }, 'database migrated');
+    const analysing = Date.now();
     storage.optimize(true);
+    if (Date.now() - analysing > 1000)
+      options.log.info({ ms: Date.now() - analysing }, 'database statistics brought up to date');
     const store = await ensureStore(storage, config, now);
     storage.serializeWritesOf(store.id);
     const ctx: AppContext = {

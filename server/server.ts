@@ -62,8 +62,6 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
   const stopLoyaltyJobs = startLoyaltyTimer(ctx);
   const stopMarketing = startMarketingWorker(ctx);
   const stopRelay = startEventRelay(ctx);
-  const plannerUpkeep = setInterval(() => ctx.storage.optimize(), 3_600_000);
-  plannerUpkeep.unref();
   let closing: Promise<void> | null = null;
   return {
     server,
@@ -81,7 +79,6 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
         await stopLoyaltyJobs();
         await stopMarketing();
         await stopRelay();
-        clearInterval(plannerUpkeep);
         ctx.storage.optimize();
         await ctx.storage.close();
       })();
