@@ -279,17 +279,10 @@ export interface RfmScore {
   segment: Segment;
 }
 
-/** The same with who the member is, for tables. */
-export interface MemberRfm extends RfmScore {
-  number: number;
-  name: string;
-  tier: string;
-}
-
 /**
  * RFM of every active member who bought up to the store day `asOf` (all history, net of
  * returns): one pass over the member-ordered sales index, nothing read about the members but
- * the few who are not active. Names and tiers are added by `withMembers` to the rows shown.
+ * the few who are not active. Names and tiers are added by `rfmRows` to the rows shown.
  */
 export async function rfmScores(db: Db, ctx: AppContext, asOf: string): Promise<RfmScore[]> {
   const bought = await rows(
@@ -351,12 +344,11 @@ export async function rfmScores(db: Db, ctx: AppContext, asOf: string): Promise<
   });
 }
 
-/** Adds each member's number, name and tier (by id, 500 at a time; in one pass when most are wanted). */
-export async function withMembers(
-  db: Db,
-  ctx: AppContext,
-  scores: readonly RfmScore[],
-): Promise<MemberRfm[]> {
+/**
+ * The report rows of `scores`: each member's number, name and tier (read by id, 500 at a time;
+ * in one pass when most are wanted) with their RFM.
+ */
+async function rfmRows(db: Db, ctx: AppContext, scores: readonly RfmScore[]): Promise<Row[]> {
   const people = new Map<string, { number: number; name: string; tier: string }>();
   const base = () =>
     db
@@ -371,15 +363,23 @@ export async function withMembers(
       for (const p of await base().where('members.id', 'in', part).execute()) people.set(p.id, p);
     }
   }
+  // Built field by field: spreading each score took seven times as long at 700,000 members.
   return scores.map((score) => {
     const person = people.get(score.memberId);
-    return { ...score, number: person?.number ?? 0, name: person?.name ?? '', tier: person?.tier ?? '' };
+    return {
+      lastDay: score.lastDay,
+      recencyDays: score.recencyDays,
+      frequency: score.frequency,
+      monetary: score.monetary,
+      r: score.r,
+      f: score.f,
+      m: score.m,
+      segment: score.segment,
+      number: person?.number ?? 0,
+      name: person?.name ?? '',
+      tier: person?.tier ?? '',
+    };
   });
-}
-
-/** RFM with who each member is, for every buying member. */
-export async function rfm(db: Db, ctx: AppContext, asOf: string): Promise<MemberRfm[]> {
-  return withMembers(db, ctx, await rfmScores(db, ctx, asOf));
 }
 
 const RFM_COLUMNS = [
@@ -415,13 +415,13 @@ export async function rfmReport(
 ): Promise<Report> {
   const all = (await rfmScores(db, ctx, r.to)).filter((row) => !segment || row.segment === segment);
   all.sort((a, b) => b.r + b.f + b.m - (a.r + a.f + a.m) || b.monetary - a.monetary || byId(a, b));
-  const chosen = await withMembers(db, ctx, limit === undefined ? all : all.slice(0, limit));
+  const chosen = await rfmRows(db, ctx, limit === undefined ? all : all.slice(0, limit));
   return {
     name: 'rfm',
     from: r.from,
     to: r.to,
     columns: RFM_COLUMNS,
-    rows: chosen.map(({ memberId: _id, ...row }) => ({ ...row })),
+    rows: chosen,
     meta: { members: all.length, shown: chosen.length },
   };
 }
@@ -466,13 +466,13 @@ export async function dormant(
   const cutoff = addDays(r.to, -days);
   const all = (await rfmScores(db, ctx, r.to)).filter((row) => row.lastDay <= cutoff);
   all.sort((a, b) => b.monetary - a.monetary || byId(a, b));
-  const chosen = await withMembers(db, ctx, limit === undefined ? all : all.slice(0, limit));
+  const chosen = await rfmRows(db, ctx, limit === undefined ? all : all.slice(0, limit));
   return {
     name: 'dormant',
     from: r.from,
     to: r.to,
     columns: RFM_COLUMNS,
-    rows: chosen.map(({ memberId: _id, ...row }) => ({ ...row })),
+    rows: chosen,
     meta: { days, lastPurchaseOnOrBefore: cutoff, members: all.length, shown: chosen.length },
   };
 }
