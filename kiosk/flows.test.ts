@@ -170,10 +170,34 @@ describe('admin page and lookup kiosk', () => {
       await memberForm.getByLabel('手机号').fill('13800138000');
       await memberForm.getByLabel('姓名').fill('王芳');
       await memberForm.getByLabel('会员密码').fill('2468');
+      await memberForm.getByLabel('邮箱').fill('wangfang@example.com');
       await memberForm.getByRole('button', { name: '保存' }).click();
       await a.getByText('会员已登记').waitFor();
-      await a.locator('hg-admin-members section[aria-label="会员资料"] h3', { hasText: '王芳' }).waitFor();
+      const profile = a.locator('hg-admin-members section[aria-label="会员资料"]');
+      await profile.locator('h3', { hasText: '王芳' }).waitFor();
+      await profile.locator('dd', { hasText: 'wangfang@example.com' }).waitFor();
       await shot(a, 'admin-members-profile', true);
+
+      // Corrects the member's e-mail address and birthday; only what changed is sent.
+      await profile.getByRole('button', { name: '编辑资料' }).click();
+      const edit = profile.locator('form[aria-label="编辑资料"]');
+      expect(await edit.getByLabel('手机号').inputValue()).toBe('13800138000');
+      await edit.getByLabel('邮箱').fill('fang@example.com');
+      await edit.getByLabel('生日').fill('1990-05-12');
+      await edit.getByRole('button', { name: '保存' }).click();
+      await a.getByText('资料已保存').waitFor();
+      await profile.locator('dd', { hasText: /^fang@example\.com$/ }).waitFor();
+      await profile.locator('dd', { hasText: '1990-05-12' }).waitFor();
+      await shot(a, 'admin-members-edit', true);
+      const owner = await ownerToken(store);
+      const found = await call(store, 'GET', '/api/members?phone=13800138000', { token: owner });
+      const changes = await call(store, 'GET', `/api/members/${found.body.items[0].id}/history`, {
+        token: owner,
+      });
+      expect(changes.body.items[0].changes).toEqual({
+        email: { from: 'wangfang@example.com', to: 'fang@example.com' },
+        birthday: { from: null, to: '1990-05-12' },
+      });
 
       // The kiosk: a scanner types the barcode fast and ends with Enter.
       await scan(k, barcode);

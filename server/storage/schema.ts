@@ -62,7 +62,6 @@ export interface Database {
   campaign_outbox: CampaignOutboxTable;
   campaign_triggers: CampaignTriggerTable;
   campaign_trigger_sends: CampaignTriggerSendTable;
-  member_emails: MemberEmailTable;
   feedback: FeedbackTable;
 }
 
@@ -351,6 +350,8 @@ export interface MemberTable {
   /** Null once the member was erased or merged into another. */
   phone: string | null;
   phone_last4: string | null;
+  /** Where e-mail campaigns go (migration 14); null when not given. */
+  email: string | null;
   name: string;
   gender: string | null;
   birth_year: number | null;
@@ -903,13 +904,6 @@ export interface CampaignTriggerSendTable {
   message_id: string;
   coupon_code: string | null;
   at: string;
-}
-
-export interface MemberEmailTable {
-  member_id: string;
-  store_id: string;
-  email: string;
-  updated_at: string;
 }
 
 export interface FeedbackTable {

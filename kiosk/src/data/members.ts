@@ -13,6 +13,8 @@ export interface Member {
   /** Masked (138****8000) unless the caller may see full numbers. */
   phone: string | null;
   phoneMasked: boolean;
+  /** Where e-mail campaigns go; masked (w***@example.com) like the phone. */
+  email: string | null;
   name: string;
   gender: 'female' | 'male' | 'other' | null;
   birthday: string | null;
@@ -32,6 +34,7 @@ export interface Member {
 export interface NewMember {
   phone: string;
   name: string;
+  email?: string;
   birthday?: string;
   gender?: 'female' | 'male' | 'other';
   consentMarketing?: boolean;
@@ -73,6 +76,19 @@ export function getMember(auth: ApiAuth, id: string): Promise<Member> {
 
 export function registerMember(auth: ApiAuth, member: NewMember): Promise<Member> {
   return call<Member>(auth, 'POST', '/api/members', { body: member });
+}
+
+/** What an edit of the profile sends: only the fields that changed; null clears one. */
+export interface MemberChanges {
+  phone?: string;
+  name?: string;
+  email?: string | null;
+  birthday?: string | null;
+  gender?: 'female' | 'male' | 'other' | null;
+}
+
+export function updateMember(auth: ApiAuth, id: string, changes: MemberChanges): Promise<Member> {
+  return call<Member>(auth, 'PATCH', `/api/members/${encodeURIComponent(id)}`, { body: changes });
 }
 
 export async function memberLedger(

@@ -11,6 +11,7 @@ import { birthdayText } from './view.js';
 const HEADERS = [
   'number',
   'phone',
+  'email',
   'name',
   'gender',
   'birthday',
@@ -64,6 +65,7 @@ export async function exportMembers(
       [
         row.number,
         row.phone ?? '',
+        row.email ?? '',
         row.name,
         row.gender ?? '',
         birthdayText(row) ?? '',

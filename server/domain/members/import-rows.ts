@@ -7,6 +7,7 @@ import { decodeText } from './upload.js';
 /** The columns an import file may have; each accepts its English or Chinese header. */
 export const IMPORT_COLUMNS = {
   phone: ['phone', '手机号', '手机'],
+  email: ['email', '邮箱', '电子邮箱'],
   name: ['name', '姓名'],
   gender: ['gender', '性别'],
   birthday: ['birthday', '生日'],

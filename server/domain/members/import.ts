@@ -16,7 +16,7 @@ import { loadSettings } from '../loyalty/settings.js';
 import { entryTier, loadTiers } from '../loyalty/tiers.js';
 import { type ImportColumn, type RawFile, readImportFile } from './import-rows.js';
 import { lastFour, maskPhone } from './phone.js';
-import { birthday as birthdaySchema, phone as phoneSchema } from './schemas.js';
+import { birthday as birthdaySchema, memberEmail, phone as phoneSchema } from './schemas.js';
 import { newMemberCode, nextMemberNumber } from './service.js';
 
 export interface ImportError {
@@ -37,6 +37,7 @@ export interface ImportReport {
 
 interface GoodRow {
   phone: string;
+  email: string | null;
   name: string;
   gender: string | null;
   birthday: { year: number | null; month: number; day: number } | null;
@@ -81,6 +82,12 @@ async function validate(ctx: AppContext, file: RawFile) {
     const phone = phoneSchema.safeParse(values.phone ?? '');
     if (!phone.success) fail('phone', values.phone ? 'not a valid phone number' : 'missing');
     else if (firstLine.has(phone.data)) fail('phone', `duplicate of line ${firstLine.get(phone.data)}`);
+    let email: string | null = null;
+    if (values.email !== undefined) {
+      const parsed = memberEmail.safeParse(values.email);
+      if (parsed.success) email = parsed.data;
+      else fail('email', 'not a valid e-mail address');
+    }
     const name = values.name ?? '';
     if (name === '') fail('name', 'missing');
     else if ([...name].length > 40) fail('name', 'longer than 40 characters');
@@ -127,7 +134,19 @@ async function validate(ctx: AppContext, file: RawFile) {
       errors.push(...rowErrors);
       continue;
     }
-    good.push({ phone: phone.data, name, gender, birthday, tierId, points, principal, bonus, tags, notes });
+    good.push({
+      phone: phone.data,
+      email,
+      name,
+      gender,
+      birthday,
+      tierId,
+      points,
+      principal,
+      bonus,
+      tags,
+      notes,
+    });
   }
   // Phones already registered, looked up in chunks through the unique index.
   const taken = new Set<string>();
@@ -207,6 +226,7 @@ export async function importMembers(
           code: newMemberCode(),
           phone: row.phone,
           phone_last4: lastFour(row.phone),
+          email: row.email,
           name: row.name,
           gender: row.gender,
           birth_year: row.birthday?.year ?? null,

@@ -97,21 +97,26 @@ describe('registering and finding members (API.md)', () => {
     expect(one.body).toMatchObject({ id: a.id, points: 0, storedValue: 0, tier: { code: 'normal' } });
   });
 
-  it('masks phones for cashiers unless a manager approves, and audits the approval', async () => {
-    const m = await register({ phone: '13800138000', name: '王芳' }, cashier.token);
-    expect(m.phone).toBe('138****8000');
-    expect((await call(store, 'GET', `/api/members/${m.id}`, { token: manager.token })).body.phone).toBe(
-      '13800138000',
+  it('masks phones and e-mail addresses for cashiers unless a manager approves, and audits the approval', async () => {
+    const m = await register(
+      { phone: '13800138000', name: '王芳', email: 'wangfang@example.com' },
+      cashier.token,
     );
+    expect(m).toMatchObject({ phone: '138****8000', email: 'w*******@example.com' });
+    expect((await call(store, 'GET', `/api/members/${m.id}`, { token: manager.token })).body).toMatchObject({
+      phone: '13800138000',
+      email: 'wangfang@example.com',
+    });
     expect((await call(store, 'GET', `/api/members/${m.id}`, { token: cashier.token })).body).toMatchObject({
       phone: '138****8000',
       phoneMasked: true,
+      email: 'w*******@example.com',
     });
     const approved = await call(store, 'GET', `/api/members/${m.id}`, {
       token: cashier.token,
       headers: { 'Hanger-Approval-User': manager.username, 'Hanger-Approval-Pin': manager.pin },
     });
-    expect(approved.body.phone).toBe('13800138000');
+    expect(approved.body).toMatchObject({ phone: '13800138000', email: 'wangfang@example.com' });
     const wrongPin = await call(store, 'GET', `/api/members/${m.id}`, {
       token: cashier.token,
       headers: { 'Hanger-Approval-User': manager.username, 'Hanger-Approval-Pin': '0000' },
@@ -122,13 +127,19 @@ describe('registering and finding members (API.md)', () => {
     expect(audit.body.items[0]).toMatchObject({ staffId: cashier.id, approverId: manager.id });
     const logged = JSON.stringify(store.logLines);
     expect(logged).not.toContain('13800138000');
+    expect(logged).not.toContain('wangfang@example.com');
   });
 
   it('keeps a change history per member', async () => {
     const m = await register({ phone: '13800138000', name: '王芳' });
     const changed = await call(store, 'PATCH', `/api/members/${m.id}`, {
       token: cashier.token,
-      body: { name: '王芳芳', sizes: { top: 'M', bottom: '27', shoes: '37' }, phone: '13800138001' },
+      body: {
+        name: '王芳芳',
+        sizes: { top: 'M', bottom: '27', shoes: '37' },
+        phone: '13800138001',
+        email: 'fang@example.com',
+      },
     });
     expect(changed.status).toBe(200);
     expect(changed.body.sizes).toEqual({ top: 'M', bottom: '27', shoes: '37' });
@@ -136,8 +147,20 @@ describe('registering and finding members (API.md)', () => {
     expect(history.body.items[0].changes).toMatchObject({
       name: { from: '王芳', to: '王芳芳' },
       phone: { from: '138****8000', to: '138****8001' },
+      email: { from: null, to: 'f***@example.com' },
     });
-    expect(history.body.items.map((h: { kind: string }) => h.kind)).toEqual(['updated', 'created']);
+    const full = await call(store, 'GET', `/api/members/${m.id}/history`, { token: owner });
+    expect(full.body.items[0].changes.email).toEqual({ from: null, to: 'fang@example.com' });
+    const cleared = await call(store, 'PATCH', `/api/members/${m.id}`, {
+      token: cashier.token,
+      body: { email: null },
+    });
+    expect(cleared.body.email).toBeNull();
+    expect(
+      (await call(store, 'GET', `/api/members/${m.id}/history`, { token: owner })).body.items.map(
+        (h: { kind: string }) => h.kind,
+      ),
+    ).toEqual(['updated', 'updated', 'created']);
   });
 });
 
@@ -149,6 +172,12 @@ describe('bad input gets a clear error naming the field and changes nothing', ()
     ['birthday 13-01', { phone: '13800138000', name: '王芳', birthday: '13-01' }, 'body.birthday'],
     ['an over-long name', { phone: '13800138000', name: '长'.repeat(41) }, 'body.name'],
     ['over-long notes', { phone: '13800138000', name: '王芳', notes: 'x'.repeat(501) }, 'body.notes'],
+    ['a malformed e-mail address', { phone: '13800138000', name: '王芳', email: 'wang@' }, 'body.email'],
+    [
+      'an over-long e-mail address',
+      { phone: '13800138000', name: '王芳', email: `${'w'.repeat(250)}@qq.com` },
+      'body.email',
+    ],
     ['an unknown field', { phone: '13800138000', name: '王芳', vip: true }, 'body.vip'],
   ])('%s', async (_case, body, field) => {
     const before = await counts();
@@ -549,9 +578,9 @@ describe('import and export', () => {
     }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
   const good = [
-    '手机号,姓名,性别,生日,等级,积分,储值本金,赠送金额,标签',
-    '13800138001,王芳,女,1990-05-12,银卡,1200,500.50,50,VIP;老客',
-    '13800138002,李雷,男,,普通,0,0,0,',
+    '手机号,姓名,性别,生日,等级,积分,储值本金,赠送金额,标签,邮箱',
+    '13800138001,王芳,女,1990-05-12,银卡,1200,500.50,50,VIP;老客,wangfang@example.com',
+    '13800138002,李雷,男,,普通,0,0,0,,',
   ];
 
   it('reports every bad row in a dry run, refuses a real run with any, and changes nothing', async () => {
@@ -564,11 +593,12 @@ describe('import and export', () => {
       '13800138005,日期错,,1990-02-30,,,,,',
       '13800138006,等级错,,,白金,,,,',
       '13800138007,钱错,,,,-5,12.345,,',
+      '13800138008,邮箱错,,,,,,,,wang@',
     ].join('\n');
     const before = await counts();
     const dry = await upload(bad, true);
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ dryRun: true, rows: 8, valid: 2, imported: 0 });
+    expect(dry.body).toMatchObject({ dryRun: true, rows: 9, valid: 2, imported: 0 });
     expect(dry.body.errors).toEqual([
       { line: 4, column: '手机号', reason: 'not a valid phone number' },
       { line: 5, column: '手机号', reason: 'already a member (138****8000)' },
@@ -577,6 +607,7 @@ describe('import and export', () => {
       { line: 8, column: '等级', reason: 'unknown tier (one of 普通, 银卡, 金卡, 钻石)' },
       { line: 9, column: '积分', reason: 'not a whole number of points' },
       { line: 9, column: '储值本金', reason: 'not an amount in yuan (e.g. 100 or 99.50)' },
+      { line: 10, column: '邮箱', reason: 'not a valid e-mail address' },
     ]);
     const real = await upload(bad, false);
     expect(real.status).toBe(422);
@@ -598,6 +629,7 @@ describe('import and export', () => {
       storedPrincipal: 50050,
       storedBonus: 5000,
       tags: ['VIP', '老客'],
+      email: 'wangfang@example.com',
     });
     const points = await call(store, 'GET', `/api/members/${wang.id}/ledger?kind=points`, { token: owner });
     expect(points.body.items).toEqual([
@@ -618,9 +650,11 @@ describe('import and export', () => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = raw.subarray(3).toString('utf8');
     expect(text.split('\n')[0]).toBe(
-      'number,phone,name,gender,birthday,tier,points,principal,bonus,tags,notes,createdAt',
+      'number,phone,email,name,gender,birthday,tier,points,principal,bonus,tags,notes,createdAt',
     );
-    expect(text).toContain('13800138001,王芳,female,1990-05-12,silver,1200,500.50,50.00,VIP;老客');
+    expect(text).toContain(
+      '13800138001,wangfang@example.com,王芳,female,1990-05-12,silver,1200,500.50,50.00,VIP;老客',
+    );
     const xlsx = await fetch(`${store.url}/api/members/export?format=xlsx`, {
       headers: { authorization: `Bearer ${owner}` },
     });

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
 import { PointsBook } from '../loyalty/points-book.js';
-import { forgetMember, marketingDataOf } from '../reports/member-marketing.js';
+import { forgetMessagesTo, messagesTo } from '../reports/member-messages.js';
 import { memberRow } from './rows.js';
 import { newMemberCode, recordChange, viewOf } from './service.js';
 
@@ -37,7 +37,7 @@ export async function exportMemberData(ctx: AppContext, id: string, actor: Actor
       .selectAll()
       .where('member_id', '=', id)
       .execute(),
-    marketing: await marketingDataOf(db, id),
+    messages: await messagesTo(db, id),
   };
   await ctx.storage.write((trx) =>
     recordAudit(trx, ctx, {
@@ -87,13 +87,14 @@ export async function eraseMember(ctx: AppContext, id: string, reason: string, a
       .where('status', '=', 'issued')
       .execute();
     await trx.deleteFrom('member_changes').where('member_id', '=', id).execute();
-    await forgetMember(trx, id);
+    await forgetMessagesTo(trx, id);
     await trx
       .updateTable('members')
       .set({
         code: newMemberCode(),
         phone: null,
         phone_last4: null,
+        email: null,
         name: '已注销会员',
         gender: null,
         birth_year: null,

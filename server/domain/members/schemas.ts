@@ -64,9 +64,11 @@ export const consentInput = z.union([
 ]);
 export type ConsentInput = z.output<typeof consentInput>;
 export const memberPin = z.string().regex(/^\d{4,6}$/, '4–6 digits');
+export const memberEmail = z.email('not a valid e-mail address').max(254, 'at most 254 characters');
 
 export const newMemberBody = z.strictObject({
   phone,
+  email: memberEmail.optional(),
   name: memberName,
   birthday: birthday.optional(),
   gender: z.enum(GENDERS).optional(),
@@ -83,6 +85,7 @@ export type NewMember = z.output<typeof newMemberBody>;
 export const memberChangesBody = z
   .strictObject({
     phone: phone.optional(),
+    email: memberEmail.nullable().optional(),
     name: memberName.optional(),
     birthday: birthday.nullable().optional(),
     gender: z.enum(GENDERS).nullable().optional(),

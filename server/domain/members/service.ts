@@ -14,7 +14,14 @@ import { hashSecret } from '../staff/secrets.js';
 import { lastFour, maskPhone } from './phone.js';
 import { memberRow } from './rows.js';
 import { CHANNELS, type ConsentInput, type MemberChanges, type NewMember } from './schemas.js';
-import { birthdayText, type Consents, type MemberView, memberView, type ViewOptions } from './view.js';
+import {
+  birthdayText,
+  type Consents,
+  type MemberView,
+  maskEmail,
+  memberView,
+  type ViewOptions,
+} from './view.js';
 
 /** A member code for cards and phones (barcode / QR): 16 random digits, hard to guess. */
 export function newMemberCode(): string {
@@ -97,6 +104,7 @@ export async function createMember(ctx: AppContext, input: NewMember, actor: Act
         code: newMemberCode(),
         phone: input.phone,
         phone_last4: lastFour(input.phone),
+        email: input.email ?? null,
         name: input.name,
         gender: input.gender ?? null,
         birth_year: input.birthday?.year ?? null,
@@ -202,6 +210,7 @@ export async function updateMember(
       after.phone = input.phone;
       after.phone_last4 = lastFour(input.phone);
     }
+    if (input.email !== undefined) after.email = input.email;
     if (input.name !== undefined) after.name = input.name;
     if (input.birthday !== undefined) {
       after.birth_year = input.birthday?.year ?? null;
@@ -264,7 +273,7 @@ export async function updateMember(
   return memberRow(ctx.storage.db, id);
 }
 
-/** The change history, newest first; phone values masked unless the caller may see them. */
+/** The change history, newest first; phones and e-mail addresses masked unless the caller may see them. */
 export async function memberHistory(ctx: AppContext, id: string, unmasked: boolean) {
   await memberRow(ctx.storage.db, id);
   const rows = await ctx.storage.db
@@ -275,9 +284,14 @@ export async function memberHistory(ctx: AppContext, id: string, unmasked: boole
     .execute();
   return rows.map((row) => {
     const changes = JSON.parse(row.changes) as Record<string, { from: unknown; to: unknown }>;
-    if (!unmasked && changes.phone) {
-      const mask = (value: unknown) => (typeof value === 'string' ? maskPhone(value) : value);
-      changes.phone = { from: mask(changes.phone.from), to: mask(changes.phone.to) };
+    for (const [field, mask] of [
+      ['phone', maskPhone],
+      ['email', maskEmail],
+    ] as const) {
+      const change = changes[field];
+      if (unmasked || !change) continue;
+      const hide = (value: unknown) => (typeof value === 'string' ? mask(value) : value);
+      changes[field] = { from: hide(change.from), to: hide(change.to) };
     }
     return { at: row.at, kind: row.kind, staffId: row.staff_id, deviceId: row.device_id, changes };
   });

@@ -20,6 +20,13 @@ export function birthdayText(
   return row.birth_year === null ? md : `${row.birth_year}-${md}`;
 }
 
+/** "wangfang@example.com" → "w*******@example.com": enough to recognise, not to write to. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '*'.repeat(email.length);
+  return email[0] + '*'.repeat(Math.max(1, at - 1)) + email.slice(at);
+}
+
 export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions) {
   const birthdayMonth =
     row.status === 'active' && isBirthdayMonth(options.now, row.birth_month, options.timeZone);
@@ -29,6 +36,7 @@ export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions) 
     code: row.code,
     phone: row.phone === null ? null : options.unmasked ? row.phone : maskPhone(row.phone),
     phoneMasked: row.phone !== null && !options.unmasked,
+    email: row.email === null ? null : options.unmasked ? row.email : maskEmail(row.email),
     name: row.name,
     gender: row.gender,
     birthday: birthdayText(row),

@@ -17,7 +17,6 @@ import {
 } from './campaigns.js';
 import { listChannels, removeChannel, setGateway, setSmtp, smtpSettings } from './channels.js';
 import { sendReport } from './export.js';
-import { setMemberEmail } from './member-marketing.js';
 import { getSegment, segmentDefinition } from './segments.js';
 import {
   listTriggers,
@@ -67,15 +66,6 @@ export const campaignRoutes = [
     summary: "Remove a channel's configuration; its messages go to the CSV again",
     params: z.strictObject({ channel: z.enum(CAMPAIGN_CHANNELS) }),
     handle: ({ ctx, params }) => removeChannel(ctx, params.channel),
-  }),
-  route({
-    method: 'put',
-    path: '/api/marketing/members/:id/email',
-    permission: 'marketing.manage',
-    summary: "A member's e-mail address for e-mail campaigns (null removes it)",
-    params: idParams,
-    body: z.strictObject({ email: z.email().max(254).nullable() }),
-    handle: ({ ctx, params, body }) => setMemberEmail(ctx, params.id, body.email),
   }),
   route({
     method: 'get',

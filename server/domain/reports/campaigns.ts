@@ -386,7 +386,6 @@ export async function reachable(ctx: AppContext, ids: readonly string[], channel
     const rows = await ctx.storage.db
       .selectFrom('members')
       .innerJoin('tiers', 'tiers.id', 'members.tier_id')
-      .leftJoin('member_emails', 'member_emails.member_id', 'members.id')
       .select([
         'members.id',
         'members.name',
@@ -395,7 +394,7 @@ export async function reachable(ctx: AppContext, ids: readonly string[], channel
         'members.points',
         'members.consents',
         'tiers.name as tier',
-        'member_emails.email',
+        'members.email',
         'members.store_id',
         'members.status',
       ])
@@ -712,12 +711,11 @@ export async function campaignMessages(ctx: AppContext, id: string): Promise<Rep
   const rows = await ctx.storage.db
     .selectFrom('campaign_messages')
     .innerJoin('members', 'members.id', 'campaign_messages.member_id')
-    .leftJoin('member_emails', 'member_emails.member_id', 'campaign_messages.member_id')
     .select([
       'members.number',
       'members.name',
       'members.phone',
-      'member_emails.email',
+      'members.email',
       'campaign_messages.body',
       'campaign_messages.status',
       'campaign_messages.error',

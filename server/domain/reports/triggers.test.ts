@@ -279,7 +279,7 @@ describe('automatic triggers', () => {
 
 describe('erasure', () => {
   it("erasing a member deletes their address and messages' text, withdraws what was not sent, and the access request shows it before", async () => {
-    const set = await call(shop.store, 'PUT', `/api/marketing/members/${ids.b3}/email`, {
+    const set = await call(shop.store, 'PATCH', `/api/members/${ids.b3}`, {
       token: owner(),
       body: { email: 'b3@example.com' },
     });
@@ -298,8 +298,8 @@ describe('erasure', () => {
     expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
     expect(campaign.body.queued).toBe(1);
     const before = await call(shop.store, 'GET', `/api/members/${ids.b3}/privacy-export`, { token: owner() });
-    expect(before.body.marketing.email).toBe('b3@example.com');
-    expect(before.body.marketing.messages).toContainEqual(
+    expect(before.body.profile.email).toBe('b3@example.com');
+    expect(before.body.messages).toContainEqual(
       expect.objectContaining({
         campaign: '圣诞预告',
         channel: 'sms',
@@ -314,9 +314,9 @@ describe('erasure', () => {
     });
     expect(erase.status, JSON.stringify(erase.body)).toBe(200);
     const after = await call(shop.store, 'GET', `/api/members/${ids.b3}/privacy-export`, { token: owner() });
-    expect(after.body.marketing.email).toBeNull();
-    for (const message of after.body.marketing.messages) expect(message.body).toBe('');
-    expect(after.body.marketing.messages).toContainEqual(
+    expect(after.body.profile.email).toBeNull();
+    for (const message of after.body.messages) expect(message.body).toBe('');
+    expect(after.body.messages).toContainEqual(
       expect.objectContaining({ campaign: '圣诞预告', status: 'failed', error: 'member erased' }),
     );
     const outbox = await db()

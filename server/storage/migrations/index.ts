@@ -12,6 +12,7 @@ import { feedback } from './0010_feedback.js';
 import { campaignTriggers } from './0011_campaign_triggers.js';
 import { chain } from './0012_chain.js';
 import { reportColumns } from './0013_report_columns.js';
+import { memberEmail } from './0014_member_email.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   campaignTriggers,
   chain,
   reportColumns,
+  memberEmail,
 ];

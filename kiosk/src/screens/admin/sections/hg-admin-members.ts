@@ -13,17 +13,19 @@ import {
   getMember,
   type LedgerEntry,
   type Member,
+  type MemberChanges,
   memberLedger,
   mergeMembers,
   privacyExport,
   registerMember,
   type TopUpMethod,
   topUp,
+  updateMember,
 } from '../../../data/members.js';
 import { AdminSection, download, formValues, sectionStyles } from '../context.js';
 
 const METHODS: TopUpMethod[] = ['cash', 'wechat', 'alipay', 'card'];
-type Panel = 'points' | 'stored_value' | 'adjust' | 'topup' | 'merge' | 'privacy';
+type Panel = 'points' | 'stored_value' | 'edit' | 'adjust' | 'topup' | 'merge' | 'privacy';
 
 /** Members: search, register, profile, ledgers, points adjustment, top-up, merge, export, erase. */
 @customElement('hg-admin-members')
@@ -104,6 +106,7 @@ export class HgAdminMembers extends AdminSection {
       <form class="grid" @submit=${this._register} aria-label=${t('members.register')}>
         <label>${t('member.phone')}<input name="phone" required inputmode="tel" maxlength="20" /></label>
         <label>${t('members.name')}<input name="name" required maxlength="40" /></label>
+        <label>${t('members.email')}<input name="email" type="email" maxlength="254" /></label>
         <label>${t('members.birthday')}<input name="birthday" placeholder="YYYY-MM-DD" /></label>
         <label>${t('members.gender')}
           <select name="gender">
@@ -151,6 +154,7 @@ export class HgAdminMembers extends AdminSection {
       </div>
       <dl>
         <dt>${t('member.phone')}</dt><dd>${member.phone ?? '—'}</dd>
+        <dt>${t('members.email')}</dt><dd>${member.email ?? '—'}</dd>
         <dt>${t('members.number')}</dt><dd>${member.number}</dd>
         <dt>${t('member.code')}</dt><dd><code>${member.code}</code></dd>
         <dt>${t('members.birthday')}</dt><dd>${member.birthday ?? '—'}</dd>
@@ -158,7 +162,7 @@ export class HgAdminMembers extends AdminSection {
         <dt>${t('members.since')}</dt><dd>${date(member.createdAt)}</dd>
       </dl>
       <div class="tabs spaced" role="group" aria-label=${t('members.profile')}>
-        ${(['points', 'stored_value', 'adjust', 'topup', 'merge', 'privacy'] as const).map(
+        ${(['points', 'stored_value', 'edit', 'adjust', 'topup', 'merge', 'privacy'] as const).map(
           (panel) =>
             html`<button type="button" aria-pressed=${this._panel === panel} @click=${() => this._show(panel)}>${t(`members.panel.${panel}`)}</button>`,
         )}
@@ -170,6 +174,22 @@ export class HgAdminMembers extends AdminSection {
   private _panelView(member: Member) {
     const t = this._i18n.t.bind(this._i18n);
     switch (this._panel) {
+      case 'edit':
+        return html`<form class="grid" @submit=${(e: Event) => this._edit(e, member)} aria-label=${t('members.panel.edit')}>
+          <label>${t('member.phone')}<input name="phone" required inputmode="tel" maxlength="20" .value=${member.phone ?? ''} /></label>
+          <label>${t('members.name')}<input name="name" required maxlength="40" .value=${member.name} /></label>
+          <label>${t('members.email')}<input name="email" type="email" maxlength="254" .value=${member.email ?? ''} /></label>
+          <label>${t('members.birthday')}<input name="birthday" placeholder="YYYY-MM-DD" .value=${member.birthday ?? ''} /></label>
+          <label>${t('members.gender')}
+            <select name="gender" .value=${member.gender ?? ''}>
+              <option value="">—</option>
+              <option value="female" ?selected=${member.gender === 'female'}>${t('members.female')}</option>
+              <option value="male" ?selected=${member.gender === 'male'}>${t('members.male')}</option>
+              <option value="other" ?selected=${member.gender === 'other'}>${t('members.other')}</option>
+            </select>
+          </label>
+          <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
+        </form>`;
       case 'adjust':
         return html`<form class="grid" @submit=${(e: Event) => this._adjust(e, member)} aria-label=${t('members.panel.adjust')}>
           <label>${t('members.delta')}<input name="delta" type="number" required step="1" /></label>
@@ -273,6 +293,7 @@ export class HgAdminMembers extends AdminSection {
         registerMember(this.ctx.auth, {
           phone: v.phone ?? '',
           name: v.name ?? '',
+          ...(v.email ? { email: v.email } : {}),
           ...(v.birthday ? { birthday: v.birthday } : {}),
           ...(v.gender ? { gender: v.gender as 'female' | 'male' | 'other' } : {}),
           ...(v.pin ? { pin: v.pin } : {}),
@@ -287,6 +308,28 @@ export class HgAdminMembers extends AdminSection {
       this._searched = true;
       await this._refresh(member);
     }
+  }
+
+  /** Sends only what the form changed; a cleared e-mail, birthday or gender is removed. */
+  private async _edit(event: Event, member: Member): Promise<void> {
+    event.preventDefault();
+    const v = formValues(event.target as HTMLFormElement);
+    const changes: MemberChanges = {};
+    if ((v.phone ?? '') !== (member.phone ?? '')) changes.phone = v.phone ?? '';
+    if ((v.name ?? '') !== member.name) changes.name = v.name ?? '';
+    if ((v.email ?? '') !== (member.email ?? '')) changes.email = v.email || null;
+    if ((v.birthday ?? '') !== (member.birthday ?? '')) changes.birthday = v.birthday || null;
+    if ((v.gender ?? '') !== (member.gender ?? ''))
+      changes.gender = (v.gender || null) as MemberChanges['gender'];
+    if (Object.keys(changes).length === 0) {
+      this._done = this._i18n.t('members.unchanged');
+      return;
+    }
+    const saved = await this._run(
+      () => updateMember(this.ctx.auth, member.id, changes),
+      this._i18n.t('members.updated'),
+    );
+    if (saved) this._member = saved;
   }
 
   private async _adjust(event: Event, member: Member): Promise<void> {
