@@ -149,6 +149,13 @@ export async function printReportsBench(): Promise<void> {
     const month = `from=${before(to, 29)}&to=${to}`;
     const cases: [string, string, number][] = [
       ['dashboard: day report (Z)', `/api/reports/day?date=${to}`, 500],
+      ['dashboard: members of the day', `/api/reports/members?from=${to}&to=${to}`, 500],
+      ['dashboard: the day by hour', `/api/reports/sales-by-hour?from=${to}&to=${to}`, 500],
+      ['dashboard: the day by style', `/api/reports/sales-by-style?from=${to}&to=${to}`, 500],
+      ['dashboard: member count', '/api/members/count', 500],
+      ['dashboard: low stock', '/api/stock/low', 500],
+      ['dashboard: feedback', '/api/feedback?limit=10', 500],
+      ['dashboard: devices', '/api/devices', 500],
       ['sales-by-day, 30 days', `/api/reports/sales-by-day?${month}`, 500],
       ['sales-by-hour, 30 days', `/api/reports/sales-by-hour?${month}`, 500],
       ['sales-by-weekday, 30 days', `/api/reports/sales-by-weekday?${month}`, 500],
