@@ -1,9 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { EventType, StoreEvent } from '../../../server/protocol/events.js';
+import { useStoreZone } from '../data/format.js';
 import type { ConnectionState, HangerConnection } from './connection.js';
 import type { RequestError } from './errors.js';
 
-/** Re-renders its element whenever the connection's state changes, while the element is on the page. */
+/**
+ * Re-renders its element whenever the connection's state changes, while the element is on the
+ * page. Each time the connection comes online it asks who the store is, so that every date and
+ * time on the screen shows in the store's time zone (elements redraw through their LocalizeController).
+ */
 export class ConnectionStateController implements ReactiveController {
   private readonly host: ReactiveControllerHost;
   private connection: HangerConnection | null = null;
@@ -40,10 +45,21 @@ export class ConnectionStateController implements ReactiveController {
   }
 
   private listen(): void {
-    this.stop = this.connection?.onStateChange((state) => {
+    const connection = this.connection;
+    this.stop = connection?.onStateChange((state) => {
       this.host.requestUpdate();
       this.onChange?.(state);
+      if (state === 'online') void this.learnStoreZone(connection);
     });
+  }
+
+  private async learnStoreZone(connection: HangerConnection): Promise<void> {
+    try {
+      const { store } = await connection.request<{ store: { timeZone?: string } }>('session/info');
+      if (store.timeZone) useStoreZone(store.timeZone);
+    } catch {
+      // The next time the connection comes online it asks again; until then, the default zone.
+    }
   }
 }
 

@@ -1,10 +1,35 @@
 import { currentLanguage } from '../i18n/index.js';
 
 /**
- * The shop's time zone. The server knows it (`timeZone` in data/config.json) but does not tell
- * the screens yet; until it does, the screens use the default of every Hanger shop.
+ * The shop's time zone (`timeZone` in the server's data/config.json): every screen learns it
+ * when its connection comes online (`session/info`); until then, the default of every Hanger shop.
  */
-export const STORE_TIME_ZONE = 'Asia/Shanghai';
+let storeTimeZone = 'Asia/Shanghai';
+
+export function storeZone(): string {
+  return storeTimeZone;
+}
+
+const zoneListeners = new Set<() => void>();
+
+/** Calls `listener` whenever the store's time zone changes; returns how to stop. */
+export function onStoreZoneChanged(listener: () => void): () => void {
+  zoneListeners.add(listener);
+  return () => zoneListeners.delete(listener);
+}
+
+/** Shows dates and times in `zone` from now on; a name the browser does not know is ignored. */
+export function useStoreZone(zone: string): void {
+  if (zone === storeTimeZone) return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    return;
+  }
+  storeTimeZone = zone;
+  formats.clear();
+  for (const listener of zoneListeners) listener();
+}
 
 const moneyFormat = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY' });
 
@@ -34,7 +59,7 @@ function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${language}|${JSON.stringify(options)}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(language, { timeZone: STORE_TIME_ZONE, ...options });
+    format = new Intl.DateTimeFormat(language, { timeZone: storeTimeZone, ...options });
     formats.set(key, format);
   }
   return format;

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { onStoreZoneChanged } from '../data/format.js';
 import { type MessageKey, type MessageOptions, onLanguageChanged, secondLanguage, t } from './index.js';
 
 /** A line in two languages: the current one first, the other one beside it. */
@@ -7,10 +8,13 @@ export interface Bilingual {
   secondary: string;
 }
 
-/** Re-renders its element whenever the language is switched. */
+/**
+ * Re-renders its element whenever the language is switched, or the store's time zone (in which
+ * every date and time is shown) becomes known.
+ */
 export class LocalizeController implements ReactiveController {
   private readonly host: ReactiveControllerHost;
-  private stop: (() => void) | undefined;
+  private stop: (() => void)[] = [];
 
   constructor(host: ReactiveControllerHost) {
     this.host = host;
@@ -18,12 +22,13 @@ export class LocalizeController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.stop = onLanguageChanged(() => this.host.requestUpdate());
+    const update = () => this.host.requestUpdate();
+    this.stop = [onLanguageChanged(update), onStoreZoneChanged(update)];
   }
 
   hostDisconnected(): void {
-    this.stop?.();
-    this.stop = undefined;
+    for (const stop of this.stop) stop();
+    this.stop = [];
   }
 
   /** The text for `key` in the current language, with its `{{placeholders}}` filled in. */

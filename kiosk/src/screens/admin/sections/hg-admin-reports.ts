@@ -2,7 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
-import { count, money, STORE_TIME_ZONE } from '../../../data/format.js';
+import { count, money, storeZone } from '../../../data/format.js';
 import {
   type DayRange,
   type Report,
@@ -21,7 +21,7 @@ import { CHART_COLOURS } from '../hg-chart.js';
 
 /** Today in the shop's zone, `YYYY-MM-DD`. */
 function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: STORE_TIME_ZONE }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: storeZone() }).format(new Date());
 }
 
 function daysBefore(day: string, days: number): string {

@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { dropDatabaseFor } from '../server/testing/test-database.js';
+
+/**
+ * A shop whose server is set to another time zone than the screens' default (Shanghai): once
+ * the admin page is connected, its times are the shop's. The test clock starts at 10:00 UTC,
+ * 16:00 in Urumqi (and 18:00 in Shanghai); signing in is in the audit log at that time.
+ */
+const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
+
+let dataDir: string;
+let store: TestStore;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(KIOSK_DIST, 'admin', 'index.html'))) {
+    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'hanger-zone-'));
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ timeZone: 'Asia/Urumqi' }));
+  store = await startTestStore({ dataDir, kioskDir: KIOSK_DIST });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await store?.close();
+  // A store started in a folder of the test's own leaves it (and its database) to the test.
+  rmSync(dataDir, { recursive: true, force: true });
+  await dropDatabaseFor(dataDir);
+});
+
+describe("the screens show times in the shop's time zone", () => {
+  it('the audit log of a shop in Urumqi says 16:00, not Shanghai time', async () => {
+    const context = await browser.newContext({ baseURL: store.url, timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    try {
+      await page.goto('/admin');
+      await page.getByLabel('用户名').fill('owner');
+      await page.getByLabel('密码').fill(OWNER_PASSWORD);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.locator('hg-admin-dashboard h2').waitFor();
+      await page.getByRole('link', { name: '操作日志' }).click();
+      const signedIn = page.locator('hg-admin-audit tr[data-kind="auth.login"] td').first();
+      await signedIn.filter({ hasText: '16:00' }).waitFor();
+      expect(await page.locator('hg-admin-audit td', { hasText: '18:00' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
