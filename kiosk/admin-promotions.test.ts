@@ -1,28 +1,24 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
 import { testEngine } from '../server/testing/test-database.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
 
 /**
  * The admin page's promotions, backups and settings sections against a real server: a 满300减50
  * written in the editor, tried on a cart (its label on the priced lines), saved; a backup made
  * from the page. Screenshots of the three sections in zh-CN and English go to artifacts/screens/.
  */
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
-const SHOTS = resolve(import.meta.dirname, '../artifacts/screens');
 
 let store: TestStore;
 let browser: Browser;
 let dressBarcode = '';
 
 beforeAll(async () => {
-  if (!existsSync(join(KIOSK_DIST, 'admin', 'index.html'))) {
-    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  readyForBrowserTests('admin');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
   const token = await ownerToken(store);
   const product = await call(store, 'POST', '/api/products', {
@@ -43,16 +39,7 @@ beforeAll(async () => {
     body: { phone: '13900000009', name: '李娜' },
   });
   if (member.status !== 201) throw new Error(JSON.stringify(member.body));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
 
 /**
  * The admin page's marketing screens against a real server and a fake SMS gateway: the owner
@@ -13,8 +13,6 @@ import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testin
  * trigger on with a coupon, checks now, watches the outbox (sent and failed with the error)
  * and sends a test to their own phone. Screenshots in zh-CN and English go to artifacts/screens/.
  */
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
-const SHOTS = resolve(import.meta.dirname, '../artifacts/screens');
 const GATEWAY_TOKEN = 'sms-gateway-secret-77';
 
 let store: TestStore;
@@ -24,10 +22,7 @@ let gatewayUrl = '';
 const received: { to: string; text: string }[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(KIOSK_DIST, 'admin', 'index.html'))) {
-    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  readyForBrowserTests('admin');
   gateway = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -73,16 +68,7 @@ beforeAll(async () => {
     });
     if (member.status !== 201) throw new Error(JSON.stringify(member.body));
   }
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestSocket } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
 import { scan, scanByKeyboard } from './wedge-scanner.js';
 
 /**
@@ -15,9 +15,6 @@ import { scan, scanByKeyboard } from './wedge-scanner.js';
  * both screens in both languages (artifacts/screens/).
  */
 
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
-const SHOTS = resolve(import.meta.dirname, '../artifacts/screens');
-const CHROMIUM = '/usr/bin/chromium';
 const TERMINAL = { width: 1024, height: 768 };
 const DISPLAY = { width: 1920, height: 1080 };
 
@@ -67,21 +64,9 @@ async function pairDevice(
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(KIOSK_DIST, 'checkout', 'index.html'))) {
-    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  readyForBrowserTests('checkout');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   ownerToken = (
     await api<{ token: string }>(
       'POST',

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
 import { scan } from './wedge-scanner.js';
 
 /**
@@ -13,9 +13,6 @@ import { scan } from './wedge-scanner.js';
  * Screenshots of every screen and admin section, in both languages, go to artifacts/screens/.
  */
 
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
-const SHOTS = resolve(import.meta.dirname, '../artifacts/screens');
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = { width: 1440, height: 900 };
 const KIOSK = { width: 1080, height: 1920 };
 const SECTIONS = ['dashboard', 'staff', 'devices', 'catalog', 'inventory', 'members', 'loyalty', 'audit'];
@@ -24,21 +21,9 @@ let store: TestStore;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(join(KIOSK_DIST, 'admin', 'index.html'))) {
-    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  readyForBrowserTests('admin');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
 import { scanByKeyboard } from './wedge-scanner.js';
 
 /**
@@ -14,9 +14,6 @@ import { scanByKeyboard } from './wedge-scanner.js';
  * and inside a dialog Tab must stay in the dialog.
  */
 
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
-const SHOTS = resolve(import.meta.dirname, '../artifacts/screens');
-const CHROMIUM = '/usr/bin/chromium';
 const TERMINAL = { width: 1024, height: 768 };
 const ADMIN = { width: 1440, height: 900 };
 const KIOSK = { width: 1080, height: 1920 };
@@ -28,21 +25,9 @@ let barcode = '';
 const MEMBER_PHONE = '13600136000';
 
 beforeAll(async () => {
-  if (!existsSync(join(KIOSK_DIST, 'checkout', 'index.html'))) {
-    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  readyForBrowserTests('checkout');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   owner = await ownerToken(store);
   await call(store, 'POST', '/api/staff', {
     token: owner,

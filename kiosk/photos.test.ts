@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { toString as qrSvg } from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
 import { scan } from './wedge-scanner.js';
 
 /**
@@ -15,9 +15,6 @@ import { scan } from './wedge-scanner.js';
  * name and price; its QR code carries a join ticket, and a phone opening that address joins.
  */
 
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
-const SHOTS = resolve(import.meta.dirname, '../artifacts/screens');
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = { width: 1440, height: 900 };
 const KIOSK = { width: 1080, height: 1920 };
 const TERMINAL = { width: 1024, height: 768 };
@@ -34,21 +31,9 @@ let display: { id: string; token: string };
 let kiosk: { id: string; token: string };
 
 beforeAll(async () => {
-  if (!existsSync(join(KIOSK_DIST, 'join', 'index.html'))) {
-    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  readyForBrowserTests('join');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   owner = await ownerToken(store);
   const login = await call(store, 'POST', '/api/auth/login', {
     body: { username: 'owner', password: 'owner-secret-1' },

@@ -1,13 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { RECHECK_OFFLINE_MS } from './src/data/health-controller.js';
-
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
-const SHOTS = resolve(import.meta.dirname, '../artifacts/screens');
-const CHROMIUM = '/usr/bin/chromium';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
 
 interface ScreenCase {
   screen: 'checkout' | 'display' | 'lookup' | 'admin';
@@ -67,32 +63,9 @@ let store: TestStore;
 let browser: Browser;
 
 beforeAll(async () => {
-  const missing = SCREENS.map(({ screen }) => join(KIOSK_DIST, screen, 'index.html')).filter(
-    (page) => !existsSync(page),
-  );
-  if (missing.length > 0) {
-    throw new Error(
-      `The kiosk is not built (missing ${missing.join(', ')}): run \`npm run build\` before these tests.`,
-    );
-  }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium and fonts-noto-cjk packages.`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  readyForBrowserTests(...SCREENS.map(({ screen }) => screen));
   store = await startTestStore({ kioskDir: KIOSK_DIST });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,39 +1,28 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
 import { dropDatabaseFor } from '../server/testing/test-database.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests } from './testing/browser.js';
 
 /**
  * A shop whose server is set to another time zone than the screens' default (Shanghai): once
  * the admin page is connected, its times are the shop's. The test clock starts at 10:00 UTC,
  * 16:00 in Urumqi (and 18:00 in Shanghai); signing in is in the audit log at that time.
  */
-const KIOSK_DIST = resolve(import.meta.dirname, 'dist');
 
 let dataDir: string;
 let store: TestStore;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(join(KIOSK_DIST, 'admin', 'index.html'))) {
-    throw new Error('The kiosk is not built: run `npm run build` before these tests.');
-  }
+  readyForBrowserTests('admin');
   dataDir = mkdtempSync(join(tmpdir(), 'hanger-zone-'));
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ timeZone: 'Asia/Urumqi' }));
   store = await startTestStore({ dataDir, kioskDir: KIOSK_DIST });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,0 +1,45 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+
+/** The built screens a test server serves (`npm run build`). */
+export const KIOSK_DIST = resolve(import.meta.dirname, '..', 'dist');
+/** Where browser tests leave their screenshots (git-ignored). */
+export const SHOTS = resolve(import.meta.dirname, '../../artifacts/screens');
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Before a browser test: the screens it opens are built, Debian's Chromium is installed, and
+ * the screenshot folder exists — each missing piece said plainly rather than as a timeout.
+ */
+export function readyForBrowserTests(...screens: readonly string[]): void {
+  const missing = screens
+    .map((screen) => join(KIOSK_DIST, screen, 'index.html'))
+    .filter((page) => !existsSync(page));
+  if (missing.length > 0) {
+    throw new Error(
+      `The kiosk is not built (missing ${missing.join(', ')}): run \`npm run build\` before these tests.`,
+    );
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium and fonts-noto-cjk packages.`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+/** Debian's Chromium, headless, without the background traffic that makes timings wander. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}
