@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
-import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { testEngine } from '../server/testing/test-database.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS, signInToAdmin } from './testing/browser.js';
 
 /**
  * The admin page's promotions, backups and settings sections against a real server: a 满300减50
@@ -79,11 +79,7 @@ describe('admin promotions, backups and settings', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     try {
-      await page.goto('/admin');
-      await page.getByLabel('用户名').fill('owner');
-      await page.getByLabel('密码').fill(OWNER_PASSWORD);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.locator('hg-admin-dashboard h2').waitFor();
+      await signInToAdmin(page);
 
       await page.getByRole('link', { name: '促销与优惠券' }).click();
       await page.locator('hg-admin-promotions h2', { hasText: '促销与优惠券' }).waitFor();

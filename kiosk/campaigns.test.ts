@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
-import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS, signInToAdmin } from './testing/browser.js';
 
 /**
  * The admin page's marketing screens against a real server and a fake SMS gateway: the owner
@@ -93,11 +93,7 @@ describe('admin marketing screens', () => {
         problems.push(message.text());
     });
     try {
-      await page.goto('/admin');
-      await page.getByLabel('用户名').fill('owner');
-      await page.getByLabel('密码').fill(OWNER_PASSWORD);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.locator('hg-admin-dashboard h2').waitFor();
+      await signInToAdmin(page);
       await page.getByRole('link', { name: '报表' }).click();
       const section = page.locator('hg-admin-campaigns');
       await section.locator('[data-card="channels"] h3', { hasText: '发送渠道' }).waitFor();

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { dropDatabaseFor } from '../server/testing/test-database.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests } from './testing/browser.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, signInToAdmin } from './testing/browser.js';
 
 /**
  * A shop whose server is set to another time zone than the screens' default (Shanghai): once
@@ -38,11 +38,7 @@ describe("the screens show times in the shop's time zone", () => {
     const context = await browser.newContext({ baseURL: store.url, timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     try {
-      await page.goto('/admin');
-      await page.getByLabel('用户名').fill('owner');
-      await page.getByLabel('密码').fill(OWNER_PASSWORD);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.locator('hg-admin-dashboard h2').waitFor();
+      await signInToAdmin(page);
       await page.getByRole('link', { name: '操作日志' }).click();
       const signedIn = page.locator('hg-admin-audit tr[data-kind="auth.login"] td').first();
       await signedIn.filter({ hasText: '16:00' }).waitFor();

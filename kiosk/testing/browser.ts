@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { OWNER_PASSWORD } from '../../server/testing/harness.js';
 
 /** The built screens a test server serves (`npm run build`). */
 export const KIOSK_DIST = resolve(import.meta.dirname, '..', 'dist');
@@ -42,4 +43,13 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Opens the admin page and signs in as the owner (in Chinese, the default), to the dashboard. */
+export async function signInToAdmin(page: Page): Promise<void> {
+  await page.goto('/admin');
+  await page.getByLabel('用户名').fill('owner');
+  await page.getByLabel('密码').fill(OWNER_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.locator('hg-admin-dashboard h2').waitFor();
 }
