@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { testEngine } from '../server/testing/test-database.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS, signInToAdmin } from './testing/browser.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, shot, signInToAdmin } from './testing/browser.js';
 
 /**
  * The admin page's promotions, backups and settings sections against a real server: a 满300减50
@@ -46,12 +46,6 @@ afterAll(async () => {
   await browser?.close();
   await store?.close();
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(100);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Puts the dress in the try-on cart with the member and prices it. */
 async function tryOnCart(page: Page, addLabel: string, tryLabel: string, searchLabel: string): Promise<void> {
@@ -94,7 +88,7 @@ describe('admin promotions, backups and settings', () => {
       expect(await after.locator('[data-total]').textContent()).toContain('250.00');
       expect(await editor.locator('[data-quote="before"] [data-total]').textContent()).toContain('300.00');
       await editor.getByText('这个促销为这单省 ¥50.00').waitFor();
-      await shot(page, 'admin-promotions');
+      await shot(page, 'admin-promotions', true);
 
       await editor.getByRole('button', { name: '保存', exact: true }).click();
       await page.locator('hg-admin-promotions tbody tr', { hasText: '满300减50' }).waitFor();
@@ -111,7 +105,7 @@ describe('admin promotions, backups and settings', () => {
 
       await page.getByRole('button', { name: '优惠券', exact: true }).click();
       await page.locator('hg-admin-coupons h3', { hasText: '优惠券模板' }).waitFor();
-      await shot(page, 'admin-coupons');
+      await shot(page, 'admin-coupons', true);
 
       await page.getByRole('link', { name: '备份' }).click();
       await page.locator('hg-admin-backups h2', { hasText: '备份' }).waitFor();
@@ -129,7 +123,7 @@ describe('admin promotions, backups and settings', () => {
         expect(file).toMatch(/^hanger-\d{8}T\d{9}Z\.db$/);
         expect(existsSync(join(store.dataDir, 'backups', file))).toBe(true);
       }
-      await shot(page, 'admin-backups');
+      await shot(page, 'admin-backups', true);
 
       await page.getByRole('link', { name: '设置' }).click();
       await page.locator('hg-admin-settings [data-store-name]').waitFor();
@@ -138,11 +132,11 @@ describe('admin promotions, backups and settings', () => {
       await page.locator('hg-admin-settings .done').waitFor();
       const settings = await call(store, 'GET', '/api/sales/settings', { token: await ownerToken(store) });
       expect(settings.body.rounding).toBe('jiao');
-      await shot(page, 'admin-settings');
+      await shot(page, 'admin-settings', true);
 
       await page.locator('hg-admin-app hg-language-toggle button').click();
       await page.locator('hg-admin-settings h2', { hasText: 'Settings' }).waitFor();
-      await shot(page, 'admin-settings-en');
+      await shot(page, 'admin-settings-en', true);
       await page.getByRole('link', { name: 'Backups' }).click();
       await page
         .locator(
@@ -152,7 +146,7 @@ describe('admin promotions, backups and settings', () => {
         )
         .first()
         .waitFor();
-      await shot(page, 'admin-backups-en');
+      await shot(page, 'admin-backups-en', true);
       await page.getByRole('link', { name: 'Promotions', exact: true }).click();
       await page.locator('hg-admin-promotions tbody tr', { hasText: '满300减50' }).waitFor();
       await page.locator('hg-admin-promotions tbody tr').getByRole('button', { name: 'Edit' }).click();
@@ -160,7 +154,7 @@ describe('admin promotions, backups and settings', () => {
       await editor.locator('[data-quote="after"] .label.draft', { hasText: '满300减50' }).waitFor();
       // Editing a saved promotion: "before" is the cart without it, so the saving still shows.
       await editor.getByText('This promotion saves this cart ¥50.00').waitFor();
-      await shot(page, 'admin-promotions-en');
+      await shot(page, 'admin-promotions-en', true);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -1,9 +1,14 @@
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestSocket } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
+import {
+  collectProblems,
+  KIOSK_DIST,
+  launchChromium,
+  readyForBrowserTests,
+  shot,
+} from './testing/browser.js';
 import { scan, scanByKeyboard } from './wedge-scanner.js';
 
 /**
@@ -112,18 +117,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-function collectProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return problems;
-}
-
 async function openPage(
   viewport: { width: number; height: number },
   init: { language?: 'en'; device?: { kind: string; token: string }; admin?: unknown } = {},
@@ -139,12 +132,6 @@ async function openPage(
   );
   const page = await context.newPage();
   return { context, page, problems: collectProblems(page) };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(100);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
 async function signIn(page: Page, username: string, pin: string): Promise<void> {

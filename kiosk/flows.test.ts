@@ -1,9 +1,14 @@
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
+import {
+  collectProblems,
+  KIOSK_DIST,
+  launchChromium,
+  readyForBrowserTests,
+  shot,
+} from './testing/browser.js';
 import { scan } from './wedge-scanner.js';
 
 /**
@@ -31,18 +36,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-function collectProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return problems;
-}
-
 async function openPage(viewport: {
   width: number;
   height: number;
@@ -50,12 +43,6 @@ async function openPage(viewport: {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, baseURL: store.url });
   const page = await context.newPage();
   return { context, page, problems: collectProblems(page) };
-}
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  // Let fonts and the last render settle so that the picture is what a person would see.
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 async function switchLanguage(page: Page, app: string, expectHeading: string): Promise<void> {

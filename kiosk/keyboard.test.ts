@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, shot } from './testing/browser.js';
 import { scanByKeyboard } from './wedge-scanner.js';
 
 /**
@@ -187,11 +186,6 @@ async function openPage(
     );
   });
   return { context, page, problems };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
 describe('keyboard alone', () => {

@@ -1,10 +1,15 @@
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { toString as qrSvg } from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
-import { KIOSK_DIST, launchChromium, readyForBrowserTests, SHOTS } from './testing/browser.js';
+import {
+  collectProblems,
+  KIOSK_DIST,
+  launchChromium,
+  readyForBrowserTests,
+  shot,
+} from './testing/browser.js';
 import { scan } from './wedge-scanner.js';
 
 /**
@@ -62,18 +67,6 @@ afterAll(async () => {
   await store?.close();
 });
 
-function collectProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return problems;
-}
-
 async function openPage(
   viewport: { width: number; height: number },
   init: {
@@ -92,12 +85,6 @@ async function openPage(
   }, init);
   const page = await context.newPage();
   return { context, page, problems: collectProblems(page) };
-}
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(100);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 /** A product photo drawn in the browser (a jumper on a coloured ground), as PNG bytes. */

@@ -53,3 +53,23 @@ export async function signInToAdmin(page: Page): Promise<void> {
   await page.getByRole('button', { name: '登录' }).click();
   await page.locator('hg-admin-dashboard h2').waitFor();
 }
+
+/** Console errors, page errors and HTTP errors on `page` from now on: a test expects none. */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  return problems;
+}
+
+/** A screenshot into SHOTS once fonts and the last render have settled: what a person would see. */
+export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+}

@@ -70,6 +70,18 @@ function storedPhotos(json: string): StoredPhoto[] {
     : [];
 }
 
+/** Writes a style's photo list (inside the caller's transaction); answers the JSON written. */
+async function savePhotos(
+  trx: Kysely<Database>,
+  styleId: string,
+  photos: readonly (StoredPhoto | undefined)[],
+  at: string,
+): Promise<string> {
+  const json = JSON.stringify(photos);
+  await trx.updateTable('styles').set({ photos: json, updated_at: at }).where('id', '=', styleId).execute();
+  return json;
+}
+
 export function photoViews(styleId: string, json: string): PhotoView[] {
   return storedPhotos(json).map((photo) => ({
     id: photo.id,
@@ -199,12 +211,7 @@ export async function addPhoto(
     const photos = await ctx.storage.write(async (trx) => {
       const current = storedPhotos((await styleRow(trx, ctx, styleId)).photos);
       if (current.length >= MAX_PHOTOS) throw tooMany();
-      const next = [...current, photo];
-      await trx
-        .updateTable('styles')
-        .set({ photos: JSON.stringify(next), updated_at: photo.uploadedAt })
-        .where('id', '=', styleId)
-        .execute();
+      const saved = await savePhotos(trx, styleId, [...current, photo], photo.uploadedAt);
       await recordAudit(trx, ctx, {
         kind: 'catalog.photo_added',
         staffId,
@@ -212,7 +219,7 @@ export async function addPhoto(
         subjectId: styleId,
         detail: { styleCode: style.style_code, photoId: photo.id, contentType: type, bytes: photo.bytes },
       });
-      return JSON.stringify(next);
+      return saved;
     });
     return photoViews(styleId, photos);
   } catch (error) {
@@ -289,12 +296,12 @@ export async function deletePhoto(
     const current = storedPhotos(style.photos);
     const found = current.find((p) => p.id === photoId);
     if (!found) throw notFound('photo', photoId);
-    const next = JSON.stringify(current.filter((p) => p.id !== photoId));
-    await trx
-      .updateTable('styles')
-      .set({ photos: next, updated_at: ctx.now().toISOString() })
-      .where('id', '=', styleId)
-      .execute();
+    const saved = await savePhotos(
+      trx,
+      styleId,
+      current.filter((p) => p.id !== photoId),
+      ctx.now().toISOString(),
+    );
     await recordAudit(trx, ctx, {
       kind: 'catalog.photo_deleted',
       staffId,
@@ -302,7 +309,7 @@ export async function deletePhoto(
       subjectId: styleId,
       detail: { styleCode: style.style_code, photoId, contentType: found.type, bytes: found.bytes },
     });
-    return { photo: found, photos: next };
+    return { photo: found, photos: saved };
   });
   // After the commit: a file left behind by a crash here is harmless, a listed photo without one is not.
   await unlink(photoFile(ctx, styleId, photo)).catch((error: NodeJS.ErrnoException) => {
@@ -333,12 +340,12 @@ export async function reorderPhotos(
         'body.photoIds': `every one of the ${current.length} photos exactly once`,
       });
     }
-    const next = JSON.stringify(order.map((id) => byId.get(id)));
-    await trx
-      .updateTable('styles')
-      .set({ photos: next, updated_at: ctx.now().toISOString() })
-      .where('id', '=', styleId)
-      .execute();
+    const saved = await savePhotos(
+      trx,
+      styleId,
+      order.map((id) => byId.get(id)),
+      ctx.now().toISOString(),
+    );
     await recordAudit(trx, ctx, {
       kind: 'catalog.photos_reordered',
       staffId,
@@ -346,7 +353,7 @@ export async function reorderPhotos(
       subjectId: styleId,
       detail: { styleCode: style.style_code, photoIds: order },
     });
-    return next;
+    return saved;
   });
   return photoViews(styleId, photos);
 }
@@ -363,12 +370,12 @@ export async function setPhotoShowcase(
     const style = await styleRow(trx, ctx, styleId);
     const current = storedPhotos(style.photos);
     if (!current.some((p) => p.id === photoId)) throw notFound('photo', photoId);
-    const next = JSON.stringify(current.map((p) => (p.id === photoId ? { ...p, showcase } : p)));
-    await trx
-      .updateTable('styles')
-      .set({ photos: next, updated_at: ctx.now().toISOString() })
-      .where('id', '=', styleId)
-      .execute();
+    const saved = await savePhotos(
+      trx,
+      styleId,
+      current.map((p) => (p.id === photoId ? { ...p, showcase } : p)),
+      ctx.now().toISOString(),
+    );
     await recordAudit(trx, ctx, {
       kind: 'catalog.photo_showcased',
       staffId,
@@ -376,7 +383,7 @@ export async function setPhotoShowcase(
       subjectId: styleId,
       detail: { styleCode: style.style_code, photoId, showcase },
     });
-    return next;
+    return saved;
   });
   return photoViews(styleId, photos);
 }

@@ -488,16 +488,6 @@ export async function writeSale(
     })
     .execute();
   const lineIds = quote.lines.map(() => uuidv7());
-  // Each line keeps its style's cost of now, so the margin of this sale never moves later.
-  const costs = new Map(
-    (
-      await trx
-        .selectFrom('styles')
-        .select(['id', 'cost'])
-        .where('id', 'in', [...new Set(quote.lines.map((line) => line.styleId))])
-        .execute()
-    ).map((style) => [style.id, style.cost]),
-  );
   await trx
     .insertInto('sale_lines')
     .values(
@@ -519,7 +509,8 @@ export async function writeSale(
         price_override: line.priceOverride,
         discount_total: line.qty * line.unitPrice - line.total,
         total: line.total,
-        unit_cost: costs.get(line.styleId) ?? null,
+        // The style's cost of now stays with the line: this sale's margin never moves later.
+        unit_cost: priced.unitCosts[i] ?? null,
       })),
     )
     .execute();

@@ -32,6 +32,8 @@ export interface SkuForSale {
   specialPrice: boolean;
   memberPrices: Record<string, number>;
   active: boolean;
+  /** The style's cost for one unit now (for the sale's line); never shown at the till. */
+  cost: number | null;
 }
 
 export interface QuoteLine {
@@ -92,6 +94,8 @@ export interface CartRequest {
 /** What the pricing needed besides the quote: the member row and coupon rows, for the sale. */
 export interface PricedCart {
   quote: Quote;
+  /** Each line's style cost now, kept on the sale's lines; not part of the quote. */
+  unitCosts: (number | null)[];
   member: (MemberRow & { tier: TierRow }) | null;
   couponCodes: string[];
 }
@@ -109,6 +113,7 @@ const SKU_COLUMNS = [
   's.special_price as specialPrice',
   's.member_prices as memberPrices',
   's.active as styleActive',
+  's.cost',
 ] as const;
 
 /** Finds the SKUs of the lines (by id or barcode) with their price in force now. */
@@ -159,6 +164,7 @@ export async function skusForLines(
       specialPrice: row.specialPrice === 1,
       memberPrices: JSON.parse(row.memberPrices) as Record<string, number>,
       active: row.active === 1 && row.styleActive === 1,
+      cost: row.cost,
     };
   });
 }
@@ -401,7 +407,7 @@ export async function priceRequest(
       : null,
     training: request.training,
   };
-  return { quote, member, couponCodes: coupons.map((c) => c.code) };
+  return { quote, unitCosts: skus.map((sku) => sku.cost), member, couponCodes: coupons.map((c) => c.code) };
 }
 
 /** `POST /api/sales/quote`: the priced sale, nothing stored. */
