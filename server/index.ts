@@ -3,7 +3,7 @@ import { boot } from './boot.js';
 import { createLogger } from './logging.js';
 import { serve } from './server.js';
 import { scheduleBackups } from './storage/backup-schedule.js';
-import { storageFault } from './storage/faults.js';
+import { storageFaultMessage } from './storage/faults.js';
 import { lockDataFolder } from './storage/lock.js';
 
 const log = createLogger();
@@ -40,7 +40,7 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'));
 } catch (error) {
   // A database that cannot be written (read-only, disk full) says so in the shop's words.
-  const message = storageFault(error)?.message ?? (error instanceof Error ? error.message : String(error));
+  const message = storageFaultMessage(error) ?? (error instanceof Error ? error.message : String(error));
   console.error(`\nHanger could not start:\n${message}\n`);
   process.exit(1);
 }

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
 import { resolveDeviceToken } from '../domain/devices/service.js';
 import { resolveStaffToken } from '../domain/staff/sessions.js';
+import { ApiError } from '../errors.js';
 import type { Principal } from '../protocol/roles.js';
-import { ApiError } from './errors.js';
 
 /** Resolves a bearer token (staff `hgs_…` or device `hgd_…`) to its principal, or throws 401. */
 export async function authenticate(ctx: AppContext, header: string | undefined): Promise<Principal> {

@@ -3,8 +3,8 @@ import { basename, join } from 'node:path';
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../domain/audit/service.js';
 import { assertStaff } from '../domain/staff/sessions.js';
+import { ApiError } from '../errors.js';
 import { backupDatabase, listBackups } from '../storage/backup.js';
-import { ApiError } from './errors.js';
 import { route } from './route.js';
 
 /** What the owner is told when the store runs on PostgreSQL (README, "Chain mode"). */

@@ -1,7 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
+import { ApiError, toApiError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { storageFault } from '../storage/faults.js';
-import { ApiError } from './errors.js';
 
 export const BODY_LIMIT = '256kb';
 
@@ -13,15 +12,16 @@ interface BodyParserError {
 /** Maps every error to API.md's `{error}` shape; only a real fault is a 500, and it is logged. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
-    const apiError = toApiError(error);
+    const apiError = bodyParserError(error) ?? toApiError(error);
     if (apiError.status >= 500) log.error({ err: error }, 'request failed');
     if (apiError.headers) res.set(apiError.headers);
     res.status(apiError.status).json({ error: apiError.toBody() });
   };
 }
 
-function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
+/** express.json()'s own failures: the body could not be read, so it is the caller's fault. */
+function bodyParserError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return null;
   const { type, status } = (error ?? {}) as BodyParserError;
   if (type === 'entity.parse.failed') {
     return new ApiError('validation_failed', 'The body is not valid JSON.', { body: 'not valid JSON' });
@@ -39,7 +39,5 @@ function toApiError(error: unknown): ApiError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new ApiError('validation_failed', 'The request could not be read.', { body: 'unreadable' });
   }
-  const fault = storageFault(error);
-  if (fault) return fault;
-  return new ApiError('internal', 'Something went wrong on the server; nothing was changed.');
+  return null;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { recordAudit } from '../domain/audit/service.js';
 import { assertStaff } from '../domain/staff/sessions.js';
+import { ApiError } from '../errors.js';
 import { exportTables, withSnapshot, writeCsvExport, writeJsonExport } from '../storage/export.js';
-import { ApiError } from './errors.js';
 import { route } from './route.js';
 
 export const exportQuery = z.strictObject({

@@ -4,9 +4,9 @@ import type { AppContext } from '../context.js';
 import type { Approver } from '../domain/staff/approval.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
 import type { Permission } from '../domain/staff/permissions.js';
+import { ApiError, validationError } from '../errors.js';
 import type { Principal } from '../protocol/roles.js';
 import { authenticate } from './auth.js';
-import { ApiError, validationError } from './errors.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 

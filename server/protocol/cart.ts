@@ -1,5 +1,5 @@
-import type { Quote } from '../domain/sales/quote.js';
 import type { ErrorBody } from './errors.js';
+import type { Quote } from './quote.js';
 
 /** A terminal's cart as the terminal and its customer display see it. */
 export interface CartView {

@@ -1,3 +1,5 @@
+import type { Quote } from './quote.js';
+
 /** Every error the server can answer with, over HTTP and over WebSocket alike. */
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -21,6 +23,13 @@ export interface ErrorBody {
   message: string;
   /** Field path (dotted) → what is wrong with it. */
   fields?: Record<string, string>;
+  /** What the caller needs to recover, where there is something: the same over HTTP and WS. */
+  details?: ErrorDetails;
+}
+
+export interface ErrorDetails {
+  /** The cart priced again when its total changed mid-sale (`conflict`): show it and resend. */
+  quote?: Quote;
 }
 
 /** The body of every HTTP error response. */

@@ -1,5 +1,3 @@
-import { ApiError } from '../http/errors.js';
-
 /** SQLite result codes that mean "the storage cannot take this write now", not a bug. */
 const UNAVAILABLE: { match: RegExp; message: string }[] = [
   {
@@ -22,14 +20,11 @@ const UNAVAILABLE: { match: RegExp; message: string }[] = [
 ];
 
 /**
- * A storage fault as a 503 `storage_unavailable` with a message a shop owner can act on,
- * or null when `error` is something else. The write transaction was rolled back as a whole.
+ * What a shop owner can do about a storage fault, or null when `error` is something else.
+ * The write transaction was rolled back as a whole.
  */
-export function storageFault(error: unknown): ApiError | null {
+export function storageFaultMessage(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
-  const known = UNAVAILABLE.find((entry) => entry.match.test(code));
-  return known
-    ? new ApiError('storage_unavailable', known.message, undefined, { 'Retry-After': '30' })
-    : null;
+  return UNAVAILABLE.find((entry) => entry.match.test(code))?.message ?? null;
 }

@@ -4,13 +4,12 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { markSeen } from '../domain/devices/service.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
+import { ApiError, toApiError, validationError } from '../errors.js';
 import { resolveToken } from '../http/auth.js';
-import { ApiError, validationError } from '../http/errors.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { EventType, StoreEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/roles.js';
 import { CLOSE, MAX_SCHEMA, MIN_SCHEMA, type ServerMessage } from '../protocol/ws.js';
-import { storageFault } from '../storage/faults.js';
 import type { CommandSpec } from './command.js';
 import { isTopic, receives, TOPICS } from './topics.js';
 
@@ -188,17 +187,9 @@ export class WsHub {
       if (type === 'ping') connection.send({ id, type: 'pong' });
       else connection.send({ id, type: 'result', success: true, result });
     } catch (error) {
-      const fault = error instanceof ApiError ? error : storageFault(error);
-      if (fault) {
-        if (fault.status >= 500) this.ctx.log.error({ err: error, type }, 'websocket command failed');
-        connection.fail(id, fault.toBody());
-      } else {
-        this.ctx.log.error({ err: error, type }, 'websocket command failed');
-        connection.fail(id, {
-          code: 'internal',
-          message: 'Something went wrong on the server; nothing was changed.',
-        });
-      }
+      const fault = toApiError(error);
+      if (fault.status >= 500) this.ctx.log.error({ err: error, type }, 'websocket command failed');
+      connection.fail(id, fault.toBody());
     }
   }
 

@@ -1,5 +1,5 @@
-import type { Quote, QuoteLine } from '../../../server/domain/sales/quote.js';
 import type { CartCompleted, CartView } from '../../../server/protocol/cart.js';
+import type { Quote, QuoteLine } from '../../../server/protocol/quote.js';
 import type { HangerConnection, RequestOptions } from '../connection/connection.js';
 import { type ApiAuth, call, newRequestId } from './http.js';
 

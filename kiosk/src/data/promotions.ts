@@ -1,4 +1,4 @@
-import type { Quote } from '../../../server/domain/sales/quote.js';
+import type { Quote } from '../../../server/protocol/quote.js';
 import { type ApiAuth, call } from './http.js';
 
 export type { Quote };

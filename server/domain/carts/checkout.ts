@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { CartView } from '../../protocol/cart.js';
 import type { StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import type { Approval } from '../sales/approvals.js';

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { Principal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { checkSaleApprovals } from '../sales/complete.js';

@@ -1,6 +1,6 @@
 import bwipjs from 'bwip-js';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { LabelDocument, PriceLabel } from '../../protocol/printing.js';
 import { isValidGtin } from './barcodes.js';
 import { priceInForce } from './price-in-force.js';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { priceInForce } from './price-in-force.js';
 
 /** What a scan at the till or the lookup kiosk shows. Never the cost. */

@@ -4,7 +4,7 @@ import { join, resolve, sep } from 'node:path';
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 

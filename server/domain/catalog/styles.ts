@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { Database, SkuTable, StyleRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { generateBarcodes, supplierBarcodeProblem } from './barcodes.js';

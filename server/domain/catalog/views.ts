@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { notFound } from '../../http/errors.js';
+import { notFound } from '../../errors.js';
 import type { Database } from '../../storage/schema.js';
 import { type PhotoView, photoViews } from './photos.js';
 import { priceInForce } from './price-in-force.js';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import type { Approver } from '../staff/approval.js';

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError, validationError } from '../../http/errors.js';
+import { ApiError, validationError } from '../../errors.js';
 import type { PoleView } from '../../protocol/pole.js';
 import type { PrintJob, PrintJobBody, PrintJobState } from '../../protocol/printing.js';
 import type { DevicePrincipal, StaffPrincipal } from '../../protocol/roles.js';

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { DeviceKind, DevicePrincipal } from '../../protocol/roles.js';
 import { hotQuery } from '../../storage/database.js';
 import type { DeviceTable } from '../../storage/schema.js';

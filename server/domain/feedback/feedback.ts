@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { newestFirstPage } from '../../storage/paging.js';
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
-import { ApiError } from '../../http/errors.js';
 import type { Database } from '../../storage/schema.js';
 import { inventorySettings } from './policy.js';
 

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { notFound } from '../../http/errors.js';
+import { notFound } from '../../errors.js';
 import { newestFirstPage } from '../../storage/paging.js';
 import type { StockKind } from './ledger.js';
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { ApiError, notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
-import { ApiError, notFound } from '../../http/errors.js';
 import type { Database, GiftRedemptionRow, GiftRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { memberRow } from '../members/rows.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
-import { ApiError } from '../../http/errors.js';
 import type { Database } from '../../storage/schema.js';
 import { expiryFor, isMemberDay } from './calendar.js';
 import type { Actor, LedgerRef } from './ledger-ref.js';

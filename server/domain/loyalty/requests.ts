@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { Database } from '../../storage/schema.js';
 
 /** A JSON text with keys sorted, so the same body always compares equal. */

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
-import { ApiError } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { verifyMemberPin } from '../members/pin.js';
 import { memberRow } from '../members/rows.js';

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { loadTiers } from './tiers.js';

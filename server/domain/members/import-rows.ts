@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { ApiError } from '../../errors.js';
 import { readCell } from '../../http/cells.js';
-import { ApiError } from '../../http/errors.js';
 import { decodeText } from './upload.js';
 
 /** The columns an import file may have; each accepts its English or Chinese header. */

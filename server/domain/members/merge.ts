@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
-import { ApiError } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';

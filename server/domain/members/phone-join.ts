@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { route } from '../../http/route.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { newMemberBody } from './schemas.js';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { recordAudit } from '../audit/service.js';
 import { issuePinProof, type PinProof } from '../loyalty/stored-value.js';
 import { ABSENT_ACCOUNT_HASH, hashSecret, verifySecret } from '../staff/secrets.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { Database, MemberRow } from '../../storage/schema.js';
 
 /** A member row by id; 404 when there is none. */

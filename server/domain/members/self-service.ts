@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { memberCoupons } from '../loyalty/coupons.js';
 import { pointsExpiringSoon } from '../loyalty/points.js';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 
 /** The largest import file accepted: ample for 100,000 members in CSV or XLSX. */
 export const UPLOAD_LIMIT = 32 * 1024 * 1024;

@@ -1,3 +1,5 @@
+import type { Discount } from '../../protocol/quote.js';
+
 /**
  * The pricing engine's own vocabulary. It is pure: the caller (the checkout) turns catalogue,
  * member and promotion rows into these shapes, and the kiosk may import the engine to preview.
@@ -134,26 +136,6 @@ export interface PricingInput {
   storeId: string;
   at: Date;
   timeZone: string;
-}
-
-export type DiscountSource =
-  | 'member_price'
-  | 'promotion'
-  | 'manual'
-  | 'tier'
-  | 'birthday'
-  | 'order_promotion'
-  | 'coupon'
-  | 'points'
-  | 'rounding';
-
-export interface Discount {
-  source: DiscountSource;
-  /** The promotion id or coupon code, where there is one. */
-  ref?: string;
-  label: string;
-  /** Fen, always positive. */
-  amount: number;
 }
 
 export interface PricedLine {

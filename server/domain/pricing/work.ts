@@ -1,5 +1,6 @@
+import type { Discount } from '../../protocol/quote.js';
 import { allocate } from './allocate.js';
-import type { CartLine, Discount } from './types.js';
+import type { CartLine } from './types.js';
 
 /** A line while the engine prices it: running amount per unit, discounts so far. */
 export class WorkLine {

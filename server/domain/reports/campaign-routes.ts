@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { route } from '../../http/route.js';
 import { assertStaff } from '../staff/sessions.js';
 import {

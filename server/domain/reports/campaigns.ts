@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { Database } from '../../storage/schema.js';
 import { type CampaignChannel, channelConfig, channelConfigs, dispatch, payloadFor } from './channels.js';
 import { localHour } from './range.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { SMTP_SECURITY, type SmtpSettings, sendMail } from './smtp.js';
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext, Store } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { Principal } from '../../protocol/roles.js';
 import type { DayRange } from './range.js';
 import { int, money, type Report, type Row, sumRows, text } from './table.js';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { type RfmScore, rfmScores, SEGMENTS } from './members.js';
 import { daysBetween } from './range.js';

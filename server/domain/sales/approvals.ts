@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { type ApprovalRequest, type Approver, verifyApproval } from '../staff/approval.js';
 import { may, type Permission } from '../staff/permissions.js';

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
-import { ApiError } from '../../http/errors.js';
+import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Database } from '../../storage/schema.js';
@@ -20,7 +21,7 @@ import { type Approval, approvalFor } from './approvals.js';
 import { recordException, recordExceptionApart } from './exceptions.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
-import { type PricedCart, priceRequest, type Quote, skusForLines } from './quote.js';
+import { type PricedCart, priceRequest, skusForLines } from './quote.js';
 import { buildReceipt } from './receipt.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
@@ -82,9 +83,9 @@ export class PriceChangedError extends ApiError {
     super(
       'conflict',
       `The price changed: the sale now comes to ${quote.total} fen. Show the new total and send again.`,
-      {
-        expectedTotal: `now ${quote.total}`,
-      },
+      { expectedTotal: `now ${quote.total}` },
+      undefined,
+      { quote },
     );
   }
 }

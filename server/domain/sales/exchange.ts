@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
+import { notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
-import { notFound } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';

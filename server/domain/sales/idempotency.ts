@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 
 /** A JSON text with keys sorted, so the same body always hashes the same. */
 function canonical(value: unknown): string {

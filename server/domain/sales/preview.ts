@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import type { Quote } from '../../protocol/quote.js';
 import type { Promotion } from '../pricing/types.js';
 import { promotionBody } from './promotions.js';
-import { priceRequest, type Quote } from './quote.js';
+import { priceRequest } from './quote.js';
 import { id, saleLineInput } from './schemas.js';
 
 /** `POST /api/promotions/preview`: a draft promotion tried on a cart, nothing stored. */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { notFound } from '../../http/errors.js';
+import { notFound } from '../../errors.js';
 import type { Database, PromotionRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Promotion } from '../pricing/types.js';

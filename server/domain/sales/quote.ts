@@ -1,19 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
+import type { Quote, QuoteLine } from '../../protocol/quote.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { priceInForce } from '../catalog/price-in-force.js';
 import { loadSettings } from '../loyalty/settings.js';
 import { birthdayText } from '../members/view.js';
 import { priceCart } from '../pricing/engine.js';
-import type {
-  CartLine,
-  CouponOffer,
-  Discount,
-  PricingInput,
-  PricingMember,
-  Promotion,
-} from '../pricing/types.js';
+import type { CartLine, CouponOffer, PricingInput, PricingMember, Promotion } from '../pricing/types.js';
 import { activePromotions } from './promotions.js';
 import type { SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
@@ -34,53 +28,6 @@ export interface SkuForSale {
   active: boolean;
   /** The style's cost for one unit now (for the sale's line); never shown at the till. */
   cost: number | null;
-}
-
-export interface QuoteLine {
-  lineId: string;
-  skuId: string;
-  barcode: string;
-  styleId: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  categoryId: string | null;
-  qty: number;
-  /** The retail price in force for one unit. */
-  listPrice: number;
-  /** The unit price the line was priced from (an override replaces the list price). */
-  unitPrice: number;
-  priceOverride: number | null;
-  discounts: Discount[];
-  total: number;
-}
-
-export interface Quote {
-  lines: QuoteLine[];
-  subtotal: number;
-  discountTotal: number;
-  total: number;
-  /** Every discount of the sale summed over lines, in the order the engine applied them. */
-  discounts: Discount[];
-  appliedPromotions: string[];
-  coupons: PricedCouponSummary;
-  points: { requested: number; used: number; amount: number };
-  /** 抹零 taken off the total. */
-  rounding: number;
-  member: {
-    id: string;
-    name: string;
-    tier: { code: string; name: string };
-    points: number;
-    storedValue: number;
-  } | null;
-  training: boolean;
-}
-
-interface PricedCouponSummary {
-  applied: { code: string; amount: number }[];
-  rejected: { code: string; reason: string }[];
 }
 
 export interface CartRequest {

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import type { Discount } from '../../protocol/quote.js';
 import {
   RECEIPT_SCHEMA,
   type ReceiptDiscount,
@@ -6,7 +7,6 @@ import {
   type ReceiptLine,
 } from '../../protocol/receipt.js';
 import { maskPhone } from '../members/phone.js';
-import type { Discount } from '../pricing/types.js';
 
 /** Discounts printed under their line; the rest are whole-sale discounts printed under the subtotal. */
 const LINE_SOURCES = new Set<Discount['source']>(['member_price', 'promotion', 'manual', 'tier', 'birthday']);

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { SaleResult } from './complete.js';
 import type { ReturnResult } from './returns.js';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
+import { ApiError, notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
-import { ApiError, notFound } from '../../http/errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import { moveStock } from '../inventory/ledger.js';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { StaffRole } from '../../protocol/roles.js';
 import { checkCredential } from './credentials.js';
 import { may, type Permission } from './permissions.js';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { actorOf, type Principal } from '../../protocol/roles.js';
 import { type ApprovalRequest, type Approver, verifyApproval } from './approval.js';
 import { may, type Permission } from './permissions.js';

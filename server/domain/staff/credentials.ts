@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { StaffRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { ABSENT_ACCOUNT_HASH, verifySecret } from './secrets.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { StaffRole } from '../../protocol/roles.js';
 import type { StaffRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';

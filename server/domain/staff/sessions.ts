@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { DevicePrincipal, StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import { hotQuery } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { ApiError } from '../../../http/errors.js';
+import { ApiError } from '../../../errors.js';
 
 /**
  * Reads a raw upload from the request body, refusing it with a 400 as soon as it passes
