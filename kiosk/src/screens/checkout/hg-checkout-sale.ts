@@ -524,6 +524,7 @@ export class HgCheckoutSale extends LitElement {
           .cart=${this._cart}
           .connection=${this.connection}
           @hg-paid=${this._onPaid}
+          @hg-repriced=${this._onRepriced}
           @hg-close=${this._close}
         ></hg-checkout-pay>`;
       case 'return':
@@ -793,6 +794,11 @@ export class HgCheckoutSale extends LitElement {
     this._paid = event.detail;
     this._show(event.detail.cart);
     this._dialog = 'paid';
+  }
+
+  /** The pay dialog learnt the cart's new price: the sale shows the same total. */
+  private _onRepriced(event: CustomEvent<CartView>): void {
+    this._show(event.detail);
   }
 
   private _close(): void {
