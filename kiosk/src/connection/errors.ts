@@ -1,8 +1,8 @@
-import type { ErrorBody, ErrorCode } from '../../../server/protocol/errors.js';
+import type { ErrorBody, ErrorCode, ErrorDetails } from '../../../server/protocol/errors.js';
 
 /**
  * What the server (or the way to it) said no with, in the API's own shape
- * `{code, message, fields}`. HTTP and WebSocket calls both reject with it.
+ * `{code, message, fields, details}`. HTTP and WebSocket calls both reject with it.
  */
 export class RequestError extends Error {
   override name = 'RequestError';
@@ -12,21 +12,25 @@ export class RequestError extends Error {
   readonly fields: Record<string, string>;
   /** The HTTP status, when there was one. */
   readonly status: number | null;
+  /** What the server gave to recover with, e.g. the cart priced now when its total changed. */
+  readonly details: ErrorDetails;
 
   constructor(
     code: RequestError['code'],
     message: string,
     fields: Record<string, string> = {},
     status: number | null = null,
+    details: ErrorDetails = {},
   ) {
     super(message);
     this.code = code;
     this.fields = fields;
     this.status = status;
+    this.details = details;
   }
 
   static fromBody(body: ErrorBody, status: number | null = null): RequestError {
-    return new RequestError(body.code, body.message, body.fields ?? {}, status);
+    return new RequestError(body.code, body.message, body.fields ?? {}, status, body.details ?? {});
   }
 
   /** The problem with `field`, looked up by its last part too (`body.phone` or `phone`). */

@@ -124,7 +124,7 @@ export const en: Catalogue = {
     addTender: 'Add this payment',
     memberPin: 'Member PIN',
     memberPinNeeded: 'A large stored-value payment: the customer enters their member PIN',
-    priceChanged: 'The price just changed: take payment for the new total',
+    priceChanged: 'The price just changed: the total is now {{total}}. Take payment for the new total',
     paidSoFar: 'Paid',
     remaining: 'Still to pay',
     completePay: 'Complete payment',

@@ -124,7 +124,7 @@ export const zhCN = {
     addTender: '加入这笔付款',
     memberPin: '会员密码',
     memberPinNeeded: '储值支付金额较大，请顾客输入会员密码',
-    priceChanged: '价格刚刚变了，请按新的合计重新收款',
+    priceChanged: '价格刚刚变了，现在应收 {{total}}，请按新的合计重新收款',
     paidSoFar: '已付',
     remaining: '还需收',
     completePay: '完成收款',

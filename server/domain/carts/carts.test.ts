@@ -170,6 +170,35 @@ describe('checkout from the cart', () => {
     expect(empty.error.fields).toEqual({ lines: 'empty' });
   });
 
+  it('answers a price changed since the till showed it with 409 and the cart priced now, over WS', async () => {
+    await ok('cart/add', { barcode: shop.dress.skus[0]?.barcode });
+    const shown = await ok('cart/get');
+    expect(shown.quote.total).toBe(30000);
+    const changed = await call(shop.store, 'POST', `/api/products/${shop.dress.styleId}/prices`, {
+      token: shop.owner,
+      body: { price: 25000 },
+    });
+    expect(changed.status).toBe(201);
+    const saleId = randomUUID();
+    const stale = await till.request('cart/checkout', {
+      saleId,
+      payments: [{ method: 'cash', amount: 30000 }],
+      expectedTotal: 30000,
+    });
+    expect(stale.success).toBe(false);
+    expect(stale.error).toMatchObject({ code: 'conflict', fields: { expectedTotal: 'now 25000' } });
+    expect(stale.error.details.quote.total).toBe(25000);
+    expect(stale.error.details.quote.lines).toHaveLength(1);
+    expect((await ok('cart/get')).lines).toHaveLength(1);
+    // The same sale id goes through at the total it was told.
+    const paid = await ok('cart/checkout', {
+      saleId,
+      payments: [{ method: 'cash', amount: 25000 }],
+      expectedTotal: stale.error.details.quote.total,
+    });
+    expect(paid.sale).toMatchObject({ id: saleId, total: 25000, change: 0 });
+  });
+
   it('in training mode prices and records the sale as training, moving no stock', async () => {
     await ok('cart/training', { on: true });
     const dress = shop.dress.skus[0];

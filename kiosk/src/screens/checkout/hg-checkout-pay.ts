@@ -33,6 +33,7 @@ const METHODS: { method: PaymentMethod; key: string }[] = [
  * sends the same id and gets the same sale.
  *
  * @fires hg-paid - the checkout's answer.
+ * @fires hg-repriced - the cart priced again after a price changed mid-payment (the new total is due).
  * @fires hg-close - cancelled.
  */
 @customElement('hg-checkout-pay')
@@ -324,16 +325,27 @@ export class HgCheckoutPay extends LitElement {
         void this.updateComplete.then(() =>
           this.renderRoot.querySelector<HTMLInputElement>('input[name="memberPin"]')?.focus(),
         );
-      } else if (error instanceof RequestError && error.field('expectedTotal') !== undefined) {
-        this._notice = this._i18n.t('checkout.priceChanged');
-        this._tenders = [];
-        this._amount = yuanText(this._remaining);
+      } else if (error instanceof RequestError && error.details.quote && this.cart) {
+        this._repriced({ ...this.cart, quote: error.details.quote });
       } else {
         this._error = error;
       }
     } finally {
       this._busy = false;
     }
+  }
+
+  /**
+   * A price changed since the cart was shown (the server refused the stale total and priced the
+   * cart again): the tenders counted for the old total go, the new total is due, and the sale
+   * screen is told so that it shows the same cart. The same sale id goes again.
+   */
+  private _repriced(view: CartView): void {
+    this.cart = view;
+    this._notice = this._i18n.t('checkout.priceChanged', { total: money(view.quote?.total ?? 0) });
+    this._tenders = [];
+    this._amount = yuanText(this._remaining);
+    this.dispatchEvent(new CustomEvent('hg-repriced', { detail: view, bubbles: true, composed: true }));
   }
 
   /** Cash last: the server gives change only from cash. */

@@ -1,51 +1,35 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '../../components/hg-error.js';
 import '../../components/hg-photo.js';
 import '../../components/hg-scan-input.js';
-import { focusFirst } from '../../components/focus-trap.js';
-import { deepActiveElement, isEditable, type ScanEvent } from '../../components/hg-scan-input.js';
+import type { ScanEvent } from '../../components/hg-scan-input.js';
 import { controls } from '../../components/styles.js';
 import type { ConnectionState, HangerConnection } from '../../connection/connection.js';
 import { SubscriptionController } from '../../connection/controllers.js';
 import { RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
-import {
-  type CartView,
-  type CheckoutResult,
-  cart,
-  type LineDiscount,
-  type QuoteLine,
-} from '../../data/cart.js';
+import { type CartView, type CheckoutResult, cart, type QuoteLine } from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
-import { dateTime, money, parseYuan, yuanText } from '../../data/format.js';
+import { money, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { ApprovalRetryController } from './approval-retry.js';
 import './hg-checkout-approval.js';
 import type { Approval } from './hg-checkout-approval.js';
+import './hg-checkout-held.js';
 import './hg-checkout-member.js';
 import type { HgCheckoutMember } from './hg-checkout-member.js';
+import './hg-checkout-paid.js';
 import './hg-checkout-pay.js';
+import './hg-checkout-price.js';
+import { type PriceDraft, priceChange } from './hg-checkout-price.js';
 import './hg-checkout-return.js';
 import type { HgCheckoutReturn } from './hg-checkout-return.js';
 import './hg-checkout-shift.js';
-import { dialogStyles } from './styles.js';
-
-type Dialog = 'none' | 'pay' | 'held' | 'return' | 'shift' | 'line' | 'approval' | 'paid';
-
-/** The shortcuts, shown on their buttons. F5, F11 and F12 stay the browser's. */
-const KEYS = {
-  member: 'F2',
-  hold: 'F3',
-  recall: 'F4',
-  return: 'F6',
-  shift: 'F7',
-  training: 'F8',
-  clear: 'F9',
-  pay: 'F10',
-} as const;
-type Action = keyof typeof KEYS;
+import { type Action, KEYS, type SaleDialog, SaleKeysController } from './sale-keys.js';
+import { dialogStyles, saleKeyStyles, saleStyles } from './styles.js';
 
 /** The quote prices the cart's lines in their order (its own line ids are positions). */
 export function pricedLine(quote: CartView['quote'] | undefined, index: number): QuoteLine | undefined {
@@ -62,183 +46,7 @@ const MEMBER_CODE = /^\d{16}$/;
  */
 @customElement('hg-checkout-sale')
 export class HgCheckoutSale extends LitElement {
-  static override styles = [
-    controls,
-    dialogStyles,
-    css`
-      :host {
-        flex: 1;
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-      }
-      .banner {
-        padding: 0.5em 1.5em;
-        font-weight: 700;
-        text-align: center;
-      }
-      .training {
-        background: repeating-linear-gradient(-45deg, #ffd600 0 24px, #1c1a18 24px 48px);
-        color: #1c1a18;
-        font-size: 1.2em;
-        letter-spacing: 0.1em;
-      }
-      .training span {
-        background: #ffd600;
-        padding: 0.1em 0.8em;
-        border-radius: 4px;
-      }
-      .offline {
-        background: #b3261e;
-        color: #fff;
-      }
-      .hardware {
-        background: #fff4e5;
-        color: #7a3e00;
-      }
-      .sale {
-        flex: 1;
-        display: grid;
-        grid-template-columns: 1fr 22em;
-        gap: 1em;
-        padding: 0.75em 1em;
-        min-height: 0;
-      }
-      .lines {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        gap: 0.5em;
-      }
-      .table {
-        flex: 1;
-        overflow: auto;
-        min-height: 0;
-        background: var(--hg-surface);
-        border: 1px solid var(--hg-line);
-        border-radius: var(--hg-radius);
-      }
-      tr[aria-selected='true'] td {
-        background: color-mix(in srgb, var(--hg-accent) 10%, var(--hg-surface));
-      }
-      tr.line {
-        cursor: pointer;
-      }
-      .item {
-        display: flex;
-        gap: 0.6em;
-        align-items: flex-start;
-      }
-      .thumb {
-        flex: none;
-        width: 2.6em;
-        height: 3.2em;
-        border-radius: calc(var(--hg-radius) * 0.4);
-        background: var(--hg-page);
-      }
-      .name {
-        font-weight: 600;
-      }
-      .variant,
-      .why {
-        font-size: 0.85em;
-        color: var(--hg-muted);
-      }
-      .why {
-        color: #0f5323;
-      }
-      .qty {
-        display: inline-flex;
-        align-items: center;
-        gap: 0.3em;
-      }
-      .qty button {
-        min-width: 2.4em;
-        min-height: 2.4em;
-        padding: 0;
-      }
-      .qty output {
-        min-width: 1.6em;
-        text-align: center;
-        font-weight: 700;
-        font-variant-numeric: tabular-nums;
-      }
-      .was {
-        text-decoration: line-through;
-        color: var(--hg-muted);
-        font-size: 0.85em;
-      }
-      .empty {
-        padding: 3em 1em;
-        text-align: center;
-        color: var(--hg-muted);
-        font-size: 1.2em;
-      }
-      .manual {
-        display: flex;
-        gap: 0.5em;
-      }
-      .manual input {
-        flex: 1;
-      }
-      .side {
-        display: flex;
-        flex-direction: column;
-        gap: 0.75em;
-        min-height: 0;
-      }
-      .totals {
-        display: grid;
-        grid-template-columns: 1fr auto;
-        gap: 0.2em 1em;
-        font-variant-numeric: tabular-nums;
-      }
-      .totals .num {
-        text-align: end;
-      }
-      .totals .total {
-        font-size: 1.8em;
-        font-weight: 800;
-      }
-      .totals .saving {
-        color: #0f5323;
-      }
-      .keys {
-        display: grid;
-        grid-template-columns: repeat(4, 1fr);
-        gap: 0.5em;
-        padding: 0 1em 0.75em;
-      }
-      .keys button {
-        flex-direction: column;
-        gap: 0;
-        min-height: 3.4em;
-      }
-      .keys button.primary {
-        font-size: 1.15em;
-      }
-      kbd {
-        font: inherit;
-        font-size: 0.72em;
-        opacity: 0.75;
-      }
-      .notice {
-        padding: 0.5em 0.8em;
-        border-radius: calc(var(--hg-radius) * 0.75);
-        background: #fff4d6;
-        border: 1px solid #f0d48a;
-      }
-      .paid {
-        text-align: center;
-      }
-      .paid .big {
-        font-size: 3em;
-      }
-      .held td button {
-        min-height: 2.4em;
-      }
-    `,
-  ];
+  static override styles = [controls, dialogStyles, saleStyles, saleKeyStyles];
 
   /** The staff member's WebSocket connection. */
   @property({ attribute: false }) connection!: HangerConnection;
@@ -251,14 +59,15 @@ export class HgCheckoutSale extends LitElement {
 
   @state() private _cart: CartView | null = null;
   @state() private _selected: string | null = null;
-  @state() private _dialog: Dialog = 'none';
+  @state() private _dialog: SaleDialog = 'none';
   @state() private _error: unknown = null;
   @state() private _notice: string | null = null;
   @state() private _held: CartView[] = [];
   @state() private _paid: CheckoutResult | null = null;
   @state() private _browserOffline = !navigator.onLine;
   @state() private _manual = '';
-  @state() private _lineEdit: { lineId: string; price: string; percent: string } | null = null;
+  /** The line price being typed, kept while a manager approves it. */
+  @state() private _lineEdit: PriceDraft | null = null;
   /** Each style's cover photo path (null: none) for the lines' thumbnails. */
   @state() private _covers: Record<string, string | null> = {};
 
@@ -267,8 +76,25 @@ export class HgCheckoutSale extends LitElement {
 
   private readonly _i18n = new LocalizeController(this);
   private _wasOnline = false;
-  /** What to send again once a manager approved it, and the dialog to go back to. */
-  private _approvalRetry: { run: (approval: Approval) => Promise<void>; back: Dialog } | null = null;
+
+  private readonly _approval = new ApprovalRetryController(this, {
+    current: () => this._dialog,
+    open: (dialog) => {
+      this._dialog = dialog;
+    },
+  });
+  protected readonly _keys = new SaleKeysController(this, {
+    dialog: () => this._dialog,
+    lines: () => this._cart?.lines ?? [],
+    selected: () => this._selected,
+    select: (lineId) => {
+      this._selected = lineId;
+    },
+    setQty: (lineId, qty) => this._setQty(lineId, qty),
+    remove: (lineId) => void this._remove(lineId),
+    act: (action) => void this._do(action),
+    close: () => this._close(),
+  });
 
   protected readonly _changes = new SubscriptionController(
     this,
@@ -305,14 +131,12 @@ export class HgCheckoutSale extends LitElement {
     (event) => void this._scan(event.data.code),
   );
 
-  private readonly _onKey = (event: KeyboardEvent): void => this._shortcut(event);
   private readonly _onOnline = (): void => {
     this._browserOffline = !navigator.onLine;
   };
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('keydown', this._onKey);
     window.addEventListener('online', this._onOnline);
     window.addEventListener('offline', this._onOnline);
     void this._load();
@@ -320,7 +144,6 @@ export class HgCheckoutSale extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('keydown', this._onKey);
     window.removeEventListener('online', this._onOnline);
     window.removeEventListener('offline', this._onOnline);
   }
@@ -330,14 +153,6 @@ export class HgCheckoutSale extends LitElement {
       // Back online after a drop: the cart on the server is the truth, whatever happened meanwhile.
       if (this.link === 'online' && this._wasOnline) void this._load();
       if (this.link === 'online') this._wasOnline = true;
-    }
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    // A dialog of this element that just opened takes the focus (the others focus their own field).
-    const dialog = changed.has('_dialog' as keyof HgCheckoutSale) ? this._dialog : 'none';
-    if (dialog === 'held' || dialog === 'line' || dialog === 'paid') {
-      focusFirst(this.renderRoot.querySelector(dialog === 'paid' ? '.paid .actions' : '[aria-modal="true"]'));
     }
   }
 
@@ -389,7 +204,7 @@ export class HgCheckoutSale extends LitElement {
             .auth=${this.auth}
             .connection=${this.connection}
             .shortcut=${KEYS.member}
-            @hg-approval-needed=${this._approvalFromChild}
+            @hg-approval-needed=${this._approval.needed}
           ></hg-checkout-member>
           ${this._totals()}
         </aside>
@@ -486,7 +301,7 @@ export class HgCheckoutSale extends LitElement {
       </td>
       <td class="num"><strong>${priced ? money(priced.total) : ''}</strong></td>
       <td class="nowrap">
-        <button type="button" class="link" @click=${() => this._editLine(lineId, priced)}>${t('checkout.changePrice')}</button>
+        <button type="button" class="link" @click=${() => this._editLine(lineId)}>${t('checkout.changePrice')}</button>
         <button type="button" class="link" aria-label=${t('checkout.remove')} @click=${() => this._remove(lineId)}>✕</button>
       </td>
     </tr>`;
@@ -517,102 +332,42 @@ export class HgCheckoutSale extends LitElement {
   }
 
   private _dialogs() {
-    const t = this._i18n.t.bind(this._i18n);
     switch (this._dialog) {
       case 'pay':
         return html`<hg-checkout-pay
           .cart=${this._cart}
           .connection=${this.connection}
           @hg-paid=${this._onPaid}
+          @hg-repriced=${this._onRepriced}
           @hg-close=${this._close}
         ></hg-checkout-pay>`;
       case 'return':
         return html`<hg-checkout-return
           .auth=${this.auth}
           @hg-close=${this._close}
-          @hg-approval-needed=${this._approvalFromChild}
+          @hg-approval-needed=${this._approval.needed}
         ></hg-checkout-return>`;
       case 'shift':
         return html`<hg-checkout-shift .connection=${this.connection} @hg-close=${this._close}></hg-checkout-shift>`;
       case 'approval':
-        return html`<hg-checkout-approval @hg-approved=${this._approved} @hg-close=${this._approvalCancelled}></hg-checkout-approval>`;
+        return html`<hg-checkout-approval
+          @hg-approved=${this._approval.approved}
+          @hg-close=${this._approval.cancelled}
+        ></hg-checkout-approval>`;
       case 'held':
-        return html`<div class="scrim" @keydown=${this._escape}>
-          <section class="sheet held" role="dialog" aria-modal="true" aria-label=${t('checkout.heldTitle')}>
-            <h2>${t('checkout.heldTitle')}</h2>
-            ${
-              this._held.length === 0
-                ? html`<p class="muted">${t('checkout.noneHeld')}</p>`
-                : html`<table>
-                  <tbody>
-                    ${this._held.map(
-                      (held) => html`<tr>
-                        <td>${held.label ?? dateTime(held.updatedAt)}</td>
-                        <td>${t('checkout.itemCount', { count: held.lines.reduce((s, l) => s + l.qty, 0) })}</td>
-                        <td class="num">${money(held.quote?.total ?? 0)}</td>
-                        <td><button type="button" class="primary" @click=${() => this._recall(held.id)}>${t('checkout.recallThis')}</button></td>
-                      </tr>`,
-                    )}
-                  </tbody>
-                </table>`
-            }
-            <div class="actions"><button type="button" @click=${this._close}>${t('common.cancel')} <kbd>Esc</kbd></button></div>
-          </section>
-        </div>`;
+        return html`<hg-checkout-held .held=${this._held} @hg-recall=${this._recall} @hg-close=${this._close}></hg-checkout-held>`;
       case 'line':
-        return this._lineDialog();
+        return html`<hg-checkout-price
+          .draft=${this._lineEdit}
+          .error=${this._error}
+          @hg-save=${this._savePrice}
+          @hg-close=${this._close}
+        ></hg-checkout-price>`;
       case 'paid':
-        return this._paidDialog();
+        return html`<hg-checkout-paid .paid=${this._paid} @hg-close=${this._close}></hg-checkout-paid>`;
       default:
         return nothing;
     }
-  }
-
-  private _lineDialog() {
-    const t = this._i18n.t.bind(this._i18n);
-    const edit = this._lineEdit;
-    if (!edit) return nothing;
-    return html`<div class="scrim" @keydown=${this._escape}>
-      <form class="sheet" role="dialog" aria-modal="true" aria-label=${t('checkout.changePrice')} @submit=${this._savePrice}>
-        <h2>${t('checkout.changePrice')}</h2>
-        <label>
-          ${t('checkout.priceOverride')}
-          <input name="price" inputmode="decimal" .value=${edit.price} @input=${(e: Event) => (edit.price = (e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          ${t('checkout.percentOff')}
-          <input name="percent" inputmode="decimal" .value=${edit.percent} @input=${(e: Event) => (edit.percent = (e.target as HTMLInputElement).value)} />
-        </label>
-        <hg-error .error=${this._error}></hg-error>
-        <div class="actions">
-          <button type="button" @click=${this._close}>${t('common.cancel')} <kbd>Esc</kbd></button>
-          <button type="submit" class="primary">${t('common.save')} <kbd>⏎</kbd></button>
-        </div>
-      </form>
-    </div>`;
-  }
-
-  private _paidDialog() {
-    const t = this._i18n.t.bind(this._i18n);
-    const paid = this._paid;
-    if (!paid) return nothing;
-    return html`<div class="scrim" @keydown=${this._escape}>
-      <section class="sheet paid" role="dialog" aria-modal="true" aria-label=${t('checkout.paidTitle')} data-paid=${paid.sale.number}>
-        <h2>${t('checkout.paidTitle')}</h2>
-        <p>${t('checkout.saleNumber')}: <strong>${paid.sale.number}</strong></p>
-        <p>${t('checkout.total')}: <strong>${money(paid.sale.total)}</strong></p>
-        <p>${t('checkout.change')}</p>
-        <p class="big" data-change=${paid.sale.change}>${money(paid.sale.change)}</p>
-        ${
-          paid.sale.member
-            ? html`<p>${t('checkout.pointsEarned', { points: paid.sale.pointsEarned, balance: paid.sale.member.points })}</p>`
-            : nothing
-        }
-        <div class="actions centered">
-          <button type="button" class="primary" autofocus @click=${this._close}>${t('checkout.nextCustomer')} <kbd>⏎</kbd></button>
-        </div>
-      </section>
-    </div>`;
   }
 
   // ——— data ———
@@ -652,51 +407,22 @@ export class HgCheckoutSale extends LitElement {
     }
   }
 
-  /** Runs a cart command; its answer is the cart. A forbidden answer asks a manager in place. */
+  /**
+   * Runs a cart command; its answer is the cart. A forbidden answer asks a manager in place
+   * (`back`: the dialog to return to if the manager does not approve; `done`: once they do).
+   */
   private async _run(
     command: (approval?: Approval) => Promise<CartView>,
-    back: Dialog = 'none',
+    back: SaleDialog = 'none',
+    done: SaleDialog = back,
   ): Promise<boolean> {
     this._error = null;
     try {
-      this._show(await command());
-      return true;
+      return await this._approval.run(command, (view) => this._show(view), back, done);
     } catch (error) {
-      if (error instanceof RequestError && error.code === 'forbidden') {
-        this._askApproval(async (approval) => this._show(await command(approval)), back);
-        return false;
-      }
       this._error = error;
       return false;
     }
-  }
-
-  private _askApproval(run: (approval: Approval) => Promise<void>, back: Dialog): void {
-    this._approvalRetry = { run, back };
-    this._dialog = 'approval';
-  }
-
-  private _approvalFromChild(event: CustomEvent<{ run: (approval: Approval) => Promise<void> }>): void {
-    this._askApproval(event.detail.run, this._dialog);
-  }
-
-  private async _approved(event: CustomEvent<Approval & { done: (error: unknown) => void }>): Promise<void> {
-    const retry = this._approvalRetry;
-    if (!retry) return;
-    try {
-      await retry.run({ username: event.detail.username, pin: event.detail.pin });
-      this._approvalRetry = null;
-      this._dialog = retry.back === 'line' ? 'none' : retry.back;
-      event.detail.done(null);
-    } catch (error) {
-      event.detail.done(error);
-    }
-  }
-
-  private _approvalCancelled(): void {
-    const back = this._approvalRetry?.back ?? 'none';
-    this._approvalRetry = null;
-    this._dialog = back;
   }
 
   private _scanned(event: ScanEvent): void {
@@ -752,7 +478,7 @@ export class HgCheckoutSale extends LitElement {
     await this._run(() => cart.remove(this.connection, lineId));
   }
 
-  private _editLine(lineId: string, priced: QuoteLine | undefined): void {
+  private _editLine(lineId: string): void {
     const line = this._cart?.lines.find((l) => l.lineId === lineId);
     this._selected = lineId;
     this._error = null;
@@ -761,31 +487,35 @@ export class HgCheckoutSale extends LitElement {
       price: line?.priceOverride !== undefined ? yuanText(line.priceOverride) : '',
       percent: line?.discount?.kind === 'percent' ? String(line.discount.offBp / 100) : '',
     };
-    void priced;
     this._dialog = 'line';
   }
 
-  private async _savePrice(event: Event): Promise<void> {
-    event.preventDefault();
+  private async _savePrice(): Promise<void> {
     const edit = this._lineEdit;
     if (!edit) return;
-    const price = edit.price.trim() ? parseYuan(edit.price) : null;
-    const percent = edit.percent.trim() ? Number(edit.percent) : null;
-    if ((edit.price.trim() && price === null) || (percent !== null && !(percent > 0 && percent <= 100))) {
+    const change = priceChange(edit);
+    if (!change) {
       this._error = new RequestError('validation_failed', 'bad amount');
       return;
     }
-    const discount: LineDiscount | null =
-      percent === null ? null : { kind: 'percent', offBp: Math.round(percent * 100) };
+    // Approved by a manager, the price is done: the sale comes back, not the dialog.
     const ok = await this._run(
-      (approval) => cart.price(this.connection, edit.lineId, price, discount, approval ? { approval } : {}),
+      (approval) =>
+        cart.price(
+          this.connection,
+          edit.lineId,
+          change.priceOverride,
+          change.discount,
+          approval ? { approval } : {},
+        ),
       'line',
+      'none',
     );
     if (ok) this._close();
   }
 
-  private async _recall(cartId: string): Promise<void> {
-    const ok = await this._run(() => cart.recall(this.connection, cartId));
+  private async _recall(event: CustomEvent<string>): Promise<void> {
+    const ok = await this._run(() => cart.recall(this.connection, event.detail));
     if (ok) this._close();
   }
 
@@ -795,19 +525,16 @@ export class HgCheckoutSale extends LitElement {
     this._dialog = 'paid';
   }
 
+  /** The pay dialog learnt the cart's new price: the sale shows the same total. */
+  private _onRepriced(event: CustomEvent<CartView>): void {
+    this._show(event.detail);
+  }
+
   private _close(): void {
     this._dialog = 'none';
     this._lineEdit = null;
     this._error = null;
     this._paid = null;
-  }
-
-  private _escape(event: KeyboardEvent): void {
-    if (event.key === 'Escape') this._close();
-    if (event.key === 'Enter' && this._dialog === 'paid') {
-      event.preventDefault();
-      this._close();
-    }
   }
 
   private async _do(action: Action): Promise<void> {
@@ -842,51 +569,6 @@ export class HgCheckoutSale extends LitElement {
       case 'pay':
         if (!this._empty && !this._cart?.problem) this._dialog = 'pay';
         return;
-    }
-  }
-
-  private _shortcut(event: KeyboardEvent): void {
-    const action = (Object.keys(KEYS) as Action[]).find((key) => KEYS[key] === event.key);
-    if (action) {
-      event.preventDefault();
-      if (this._dialog === 'none' || (this._dialog === 'paid' && action !== 'pay')) {
-        if (this._dialog === 'paid') this._close();
-        void this._do(action);
-      }
-      return;
-    }
-    if (this._dialog === 'paid' && event.key === 'Enter') {
-      event.preventDefault();
-      this._close();
-      return;
-    }
-    if (this._dialog !== 'none') {
-      if (event.key === 'Escape' && this._dialog !== 'approval') this._close();
-      return;
-    }
-    // Keys on the selected line, when no field is being typed into.
-    const active = deepActiveElement();
-    const scanField =
-      active?.getRootNode() instanceof ShadowRoot &&
-      (active.getRootNode() as ShadowRoot).host.localName === 'hg-scan-input';
-    if (isEditable(active) && !scanField) return;
-    const lines = this._cart?.lines ?? [];
-    const index = lines.findIndex((line) => line.lineId === this._selected);
-    const line = lines[index];
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const next =
-        lines[Math.max(0, Math.min(lines.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)))];
-      if (next) this._selected = next.lineId;
-      event.preventDefault();
-    } else if (line && (event.key === '+' || event.key === '=')) {
-      event.preventDefault();
-      this._setQty(line.lineId, line.qty + 1);
-    } else if (line && event.key === '-') {
-      event.preventDefault();
-      this._setQty(line.lineId, line.qty - 1);
-    } else if (line && event.key === 'Delete') {
-      event.preventDefault();
-      void this._remove(line.lineId);
     }
   }
 }

@@ -65,3 +65,176 @@ export const dialogStyles = css`
     opacity: 0.75;
   }
 `;
+
+/** The keys on the sale's buttons and its own dialogs: lighter than a dialog's boxed ones. */
+export const saleKeyStyles = css`
+  kbd {
+    font: inherit;
+    font-size: 0.72em;
+    opacity: 0.75;
+  }
+`;
+
+/**
+ * The sale: banners on top, the cart's lines beside the member and the totals, the action keys
+ * along the bottom; only the lines scroll, the page never does.
+ */
+export const saleStyles = css`
+  :host {
+    flex: 1;
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+  }
+  .banner {
+    padding: 0.5em 1.5em;
+    font-weight: 700;
+    text-align: center;
+  }
+  .training {
+    background: repeating-linear-gradient(-45deg, #ffd600 0 24px, #1c1a18 24px 48px);
+    color: #1c1a18;
+    font-size: 1.2em;
+    letter-spacing: 0.1em;
+  }
+  .training span {
+    background: #ffd600;
+    padding: 0.1em 0.8em;
+    border-radius: 4px;
+  }
+  .offline {
+    background: #b3261e;
+    color: #fff;
+  }
+  .hardware {
+    background: #fff4e5;
+    color: #7a3e00;
+  }
+  .sale {
+    flex: 1;
+    display: grid;
+    grid-template-columns: 1fr 22em;
+    gap: 1em;
+    padding: 0.75em 1em;
+    min-height: 0;
+  }
+  .lines {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    gap: 0.5em;
+  }
+  .table {
+    flex: 1;
+    overflow: auto;
+    min-height: 0;
+    background: var(--hg-surface);
+    border: 1px solid var(--hg-line);
+    border-radius: var(--hg-radius);
+  }
+  tr[aria-selected='true'] td {
+    background: color-mix(in srgb, var(--hg-accent) 10%, var(--hg-surface));
+  }
+  tr.line {
+    cursor: pointer;
+  }
+  .item {
+    display: flex;
+    gap: 0.6em;
+    align-items: flex-start;
+  }
+  .thumb {
+    flex: none;
+    width: 2.6em;
+    height: 3.2em;
+    border-radius: calc(var(--hg-radius) * 0.4);
+    background: var(--hg-page);
+  }
+  .name {
+    font-weight: 600;
+  }
+  .variant,
+  .why {
+    font-size: 0.85em;
+    color: var(--hg-muted);
+  }
+  .why {
+    color: #0f5323;
+  }
+  .qty {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3em;
+  }
+  .qty button {
+    min-width: 2.4em;
+    min-height: 2.4em;
+    padding: 0;
+  }
+  .qty output {
+    min-width: 1.6em;
+    text-align: center;
+    font-weight: 700;
+    font-variant-numeric: tabular-nums;
+  }
+  .was {
+    text-decoration: line-through;
+    color: var(--hg-muted);
+    font-size: 0.85em;
+  }
+  .empty {
+    padding: 3em 1em;
+    text-align: center;
+    color: var(--hg-muted);
+    font-size: 1.2em;
+  }
+  .manual {
+    display: flex;
+    gap: 0.5em;
+  }
+  .manual input {
+    flex: 1;
+  }
+  .side {
+    display: flex;
+    flex-direction: column;
+    gap: 0.75em;
+    min-height: 0;
+  }
+  .totals {
+    display: grid;
+    grid-template-columns: 1fr auto;
+    gap: 0.2em 1em;
+    font-variant-numeric: tabular-nums;
+  }
+  .totals .num {
+    text-align: end;
+  }
+  .totals .total {
+    font-size: 1.8em;
+    font-weight: 800;
+  }
+  .totals .saving {
+    color: #0f5323;
+  }
+  .keys {
+    display: grid;
+    grid-template-columns: repeat(4, 1fr);
+    gap: 0.5em;
+    padding: 0 1em 0.75em;
+  }
+  .keys button {
+    flex-direction: column;
+    gap: 0;
+    min-height: 3.4em;
+  }
+  .keys button.primary {
+    font-size: 1.15em;
+  }
+  .notice {
+    padding: 0.5em 0.8em;
+    border-radius: calc(var(--hg-radius) * 0.75);
+    background: #fff4d6;
+    border: 1px solid #f0d48a;
+  }
+`;
