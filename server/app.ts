@@ -9,6 +9,8 @@ import { devicesRoutes } from './domain/devices/routes.js';
 import { feedbackRoutes } from './domain/feedback/routes.js';
 import { inventoryRoutes } from './domain/inventory/routes.js';
 import { loyaltyRoutes } from './domain/loyalty/routes.js';
+import { campaignRoutes } from './domain/marketing/campaign-routes.js';
+import { segmentRoutes } from './domain/marketing/segment-routes.js';
 import { phoneJoinRoutes } from './domain/members/phone-join.js';
 import { membersRoutes } from './domain/members/routes.js';
 import { reportsRoutes } from './domain/reports/routes.js';
@@ -39,6 +41,8 @@ export const ROUTES: readonly RouteSpec[] = [
   ...backupRoutes,
   ...salesRoutes,
   ...shiftsRoutes,
+  ...segmentRoutes,
+  ...campaignRoutes,
   ...reportsRoutes,
   ...feedbackRoutes,
   ...showcaseRoutes,
