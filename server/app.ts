@@ -2,19 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type Express } from 'express';
 import type { AppContext } from './context.js';
-import { auditRoutes } from './domain/audit/routes.js';
-import { catalogRoutes } from './domain/catalog/routes.js';
-import { showcaseRoutes } from './domain/catalog/showcase.js';
-import { devicesRoutes } from './domain/devices/routes.js';
-import { feedbackRoutes } from './domain/feedback/routes.js';
-import { inventoryRoutes } from './domain/inventory/routes.js';
-import { loyaltyRoutes } from './domain/loyalty/routes.js';
-import { phoneJoinRoutes } from './domain/members/phone-join.js';
-import { membersRoutes } from './domain/members/routes.js';
-import { reportsRoutes } from './domain/reports/routes.js';
-import { salesRoutes } from './domain/sales/routes.js';
-import { shiftsRoutes } from './domain/shifts/routes.js';
-import { staffRoutes } from './domain/staff/routes.js';
+import { FEATURES } from './domain/features.js';
 import { ApiError } from './errors.js';
 import { backupRoutes } from './http/backup-route.js';
 import { BODY_LIMIT, errorHandler } from './http/error-handler.js';
@@ -25,24 +13,15 @@ import { requestLog } from './http/request-log.js';
 import { mount, type RouteSpec } from './http/route.js';
 import { securityHeaders } from './http/security-headers.js';
 
-/** Every HTTP route of the server; the role-matrix test walks this list. */
+/**
+ * Every HTTP route of the server: its own (health, export, backups) and each domain's from
+ * `FEATURES`. The role-matrix test walks this list.
+ */
 export const ROUTES: readonly RouteSpec[] = [
   ...healthRoutes,
-  ...staffRoutes,
-  ...devicesRoutes,
-  ...auditRoutes,
-  ...catalogRoutes,
-  ...inventoryRoutes,
-  ...membersRoutes,
-  ...loyaltyRoutes,
+  ...FEATURES.flatMap((feature) => feature.routes),
   ...exportRoutes,
   ...backupRoutes,
-  ...salesRoutes,
-  ...shiftsRoutes,
-  ...reportsRoutes,
-  ...feedbackRoutes,
-  ...showcaseRoutes,
-  ...phoneJoinRoutes,
 ];
 
 /** The screens, each a page of the kiosk build (`join`: a customer's own phone, from the display's QR code). */

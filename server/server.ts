@@ -3,34 +3,14 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp, KIOSK_DIST } from './app.js';
 import type { AppContext } from './context.js';
-import { auditCommands } from './domain/audit/commands.js';
-import { cartsCommands } from './domain/carts/commands.js';
-import { catalogCommands } from './domain/catalog/commands.js';
-import { devicesCommands } from './domain/devices/commands.js';
-import { inventoryCommands } from './domain/inventory/commands.js';
-import { startLoyaltyTimer } from './domain/loyalty/jobs.js';
-import { membersCommands } from './domain/members/commands.js';
-import { startMarketingWorker } from './domain/reports/marketing-worker.js';
-import { salesCommands } from './domain/sales/commands.js';
-import { shiftsCommands } from './domain/shifts/routes.js';
-import { staffCommands } from './domain/staff/commands.js';
+import { FEATURES } from './domain/features.js';
 import { startEventRelay } from './events/relay.js';
 import { ensureCertificate } from './http/tls.js';
 import type { CommandSpec } from './ws/command.js';
 import { type HubOptions, WsHub } from './ws/hub.js';
 
-/** Every WebSocket command; the role-matrix test walks this list. */
-export const COMMANDS: readonly CommandSpec[] = [
-  ...staffCommands,
-  ...devicesCommands,
-  ...auditCommands,
-  ...catalogCommands,
-  ...inventoryCommands,
-  ...membersCommands,
-  ...salesCommands,
-  ...cartsCommands,
-  ...shiftsCommands,
-];
+/** Every WebSocket command: each domain's from `FEATURES`. The role-matrix test walks this list. */
+export const COMMANDS: readonly CommandSpec[] = FEATURES.flatMap((feature) => feature.commands);
 
 export interface RunningServer {
   server: Server;
@@ -59,9 +39,10 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const stopLoyaltyJobs = startLoyaltyTimer(ctx);
-  const stopMarketing = startMarketingWorker(ctx);
+  // The relay starts first and stops last, so what the workers publish reaches the other stores.
   const stopRelay = startEventRelay(ctx);
+  const workers = FEATURES.flatMap((feature) => (feature.worker ? [feature.worker(ctx)] : []));
+  for (const worker of workers) worker.start();
   let closing: Promise<void> | null = null;
   return {
     server,
@@ -76,8 +57,7 @@ export async function serve(ctx: AppContext, options: ServeOptions): Promise<Run
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         await drained;
         clearTimeout(force);
-        await stopLoyaltyJobs();
-        await stopMarketing();
+        for (const worker of workers.toReversed()) await worker.stop();
         await stopRelay();
         ctx.storage.optimize();
         await ctx.storage.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONFIG_VERSION } from './migrations.js';
 
 function isTimeZone(value: string): boolean {
   try {
@@ -103,6 +104,8 @@ export const bridgeDeviceSchema = z
 /** `data/config.json`: this machine's own settings. */
 export const configSchema = z
   .object({
+    /** The file's shape; `load.ts` upgrades an older file before this schema sees it. */
+    version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
     port: z.number().int().min(0).max(65535).default(8080),
     store: z
       .object({

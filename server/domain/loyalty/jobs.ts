@@ -248,22 +248,35 @@ async function runDueJobs(ctx: AppContext): Promise<void> {
 }
 
 /**
- * Runs the due loyalty jobs every `everyMs` (an hour by default) while the server runs. The
- * returned function stops the timer and waits for a run in progress, before the database closes.
+ * Runs the due loyalty jobs every `everyMs` (an hour by default) while the server runs. Making
+ * it does no work; `stop()` clears the timer and waits for a run in progress, before the
+ * database closes.
  */
-export function startLoyaltyTimer(ctx: AppContext, everyMs = 3_600_000): () => Promise<void> {
-  let current: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (current) return;
-    current = runDueJobs(ctx)
-      .catch((error: unknown) => ctx.log.error({ err: error }, 'loyalty jobs failed'))
-      .finally(() => {
-        current = null;
-      });
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await current;
-  };
+export class LoyaltyTimer {
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly everyMs = 3_600_000,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.current) return;
+      this.current = runDueJobs(this.ctx)
+        .catch((error: unknown) => this.ctx.log.error({ err: error }, 'loyalty jobs failed'))
+        .finally(() => {
+          this.current = null;
+        });
+    }, this.everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.current;
+  }
 }

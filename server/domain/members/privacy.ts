@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
 import { PointsBook } from '../loyalty/points-book.js';
-import { forgetMessagesTo, messagesTo } from '../reports/member-messages.js';
+import { forgetMessagesTo, messagesTo } from '../marketing/member-messages.js';
 import { memberRow } from './rows.js';
 import { newMemberCode, recordChange, viewOf } from './service.js';
 

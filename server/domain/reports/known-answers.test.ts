@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, login } from '../../testing/client.js';
 import { OWNER_PASSWORD } from '../../testing/harness.js';
+import { marketingWorker } from '../marketing/marketing-worker.js';
 import { openShop, product, receive, type Shop, sell } from '../sales/test-shop.js';
-import { marketingWorker } from './marketing-worker.js';
 
 /**
  * Reports over a generated data set (a seeded random shop, told through the API), checked

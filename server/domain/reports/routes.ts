@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { route } from '../../http/route.js';
 import type { Principal } from '../../protocol/roles.js';
-import { campaignRoutes } from './campaign-routes.js';
 import { sendReport } from './export.js';
 import {
   dormant,
@@ -34,7 +33,6 @@ import {
   stockValue,
 } from './sales.js';
 import { reportStore, salesByStore } from './scope.js';
-import { segmentRoutes } from './segment-routes.js';
 import type { Report } from './table.js';
 
 type Build = (ctx: AppContext, range: DayRange) => Promise<Report>;
@@ -137,8 +135,6 @@ const reportQuery = rangeQuery.extend({
 });
 
 export const reportsRoutes = [
-  ...segmentRoutes,
-  ...campaignRoutes,
   ...Object.entries(PLAIN).map(([name, spec]) =>
     route({
       method: 'get',

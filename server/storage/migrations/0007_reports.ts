@@ -11,7 +11,7 @@ export const reports: Migration = {
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('store_id', 'text', (c) => c.notNull().references('stores.id'))
       .addColumn('name', 'text', (c) => c.notNull())
-      /** The builder's conditions as JSON (`segmentDefinition` in domain/reports/segments.ts). */
+      /** The builder's conditions as JSON (`segmentDefinition` in domain/marketing/segments.ts). */
       .addColumn('definition', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('created_by', 'text', (c) => c.references('staff.id'))

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { storeDate } from '../loyalty/calendar.js';
-import { type RfmScore, rfmScores, SEGMENTS } from './members.js';
-import { daysBetween } from './range.js';
-import { int, money, type Report, text } from './table.js';
+import { type RfmScore, rfmScores, SEGMENTS } from '../reports/members.js';
+import { daysBetween } from '../reports/range.js';
+import { int, money, type Report, text } from '../reports/table.js';
 
 const bounds = (what: string) =>
   z

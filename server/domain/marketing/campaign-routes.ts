@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { route } from '../../http/route.js';
+import { sendReport } from '../reports/export.js';
 import { assertStaff } from '../staff/sessions.js';
 import {
   CAMPAIGN_CHANNELS,
@@ -16,7 +17,6 @@ import {
   testSend,
 } from './campaigns.js';
 import { listChannels, removeChannel, setGateway, setSmtp, smtpSettings } from './channels.js';
-import { sendReport } from './export.js';
 import { getSegment, segmentDefinition } from './segments.js';
 import {
   listTriggers,

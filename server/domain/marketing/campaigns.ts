@@ -3,10 +3,10 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { Database } from '../../storage/schema.js';
+import { localHour } from '../reports/range.js';
+import { int, type Report, text } from '../reports/table.js';
 import { type CampaignChannel, channelConfig, channelConfigs, dispatch, payloadFor } from './channels.js';
-import { localHour } from './range.js';
 import { type SegmentDefinition, segmentMembers } from './segments.js';
-import { int, type Report, text } from './table.js';
 
 export { CAMPAIGN_CHANNELS, type CampaignChannel } from './channels.js';
 

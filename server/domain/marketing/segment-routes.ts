@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { route } from '../../http/route.js';
 import { storeDate } from '../loyalty/calendar.js';
+import { sendReport } from '../reports/export.js';
 import { assertStaff } from '../staff/sessions.js';
-import { sendReport } from './export.js';
 import {
   deleteSegment,
   getSegment,

@@ -13,6 +13,9 @@ export interface MarketingWorkerOptions {
   firstTriggersMs?: number;
 }
 
+/** The running worker of each store: tests reach the server's own to wait on it or stop it. */
+const workers = new WeakMap<AppContext, MarketingWorker>();
+
 const DEFAULTS: Required<MarketingWorkerOptions> = {
   pollMs: 30_000,
   maxBackoffMs: 600_000,
@@ -49,6 +52,7 @@ export class MarketingWorker {
   start(): void {
     if (this.started || this.stopping) return;
     this.started = true;
+    workers.set(this.ctx, this);
     onQueued(this.ctx, () => this.nudge());
     this.unlisten = this.ctx.bus.listen((event) => this.onEvent(event));
     this.scheduleDelivery(0);
@@ -72,6 +76,7 @@ export class MarketingWorker {
     onQueued(this.ctx, null);
     await this.delivering;
     await this.work;
+    if (workers.get(this.ctx) === this) workers.delete(this.ctx);
   }
 
   private scheduleDelivery(ms: number): void {
@@ -152,20 +157,14 @@ export class MarketingWorker {
   }
 }
 
-const workers = new WeakMap<AppContext, MarketingWorker>();
-
-/** Starts the store's marketing worker; the returned function stops it (before the database closes). */
+/** Starts a marketing worker for the store (tests choose its timings); the returned function stops it. */
 export function startMarketingWorker(
   ctx: AppContext,
   options: MarketingWorkerOptions = {},
 ): () => Promise<void> {
   const worker = new MarketingWorker(ctx, options);
-  workers.set(ctx, worker);
   worker.start();
-  return async () => {
-    await worker.stop();
-    if (workers.get(ctx) === worker) workers.delete(ctx);
-  };
+  return () => worker.stop();
 }
 
 /** The running worker of a store, if any. */

@@ -8,6 +8,7 @@ import { Outbox } from '../../events/outbox.js';
 import type { Database } from '../../storage/schema.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { issueCoupon } from '../loyalty/coupon-issue.js';
+import { addDays, dayStart } from '../reports/range.js';
 import {
   CAMPAIGN_CHANNELS,
   type CampaignChannel,
@@ -23,7 +24,6 @@ import {
   writeMessages,
 } from './campaigns.js';
 import { channelConfig } from './channels.js';
-import { addDays, dayStart } from './range.js';
 
 /**
  * Automatic campaigns: the owner switches a trigger on with a template, a channel and

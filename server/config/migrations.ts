@@ -1,0 +1,42 @@
+/**
+ * config.json's versions. A file without `version` is version 1, the shape before versions.
+ * Step n (at index n - 1) turns a version-n file into version n + 1: a small pure function of
+ * the file's JSON that changes only what that version changed; the runner stamps the version.
+ * To change the file's shape, add a step here and change `schema.ts` to the new shape.
+ */
+type ConfigFile = Record<string, unknown>;
+type Step = (file: ConfigFile) => ConfigFile;
+
+export const CONFIG_STEPS: readonly Step[] = [
+  // 1 → 2: the shape is unchanged; from now on the file says its version.
+  (file) => file,
+];
+
+/** The version this Hanger reads and writes. */
+export const CONFIG_VERSION = CONFIG_STEPS.length + 1;
+
+export type Upgrade =
+  | { kind: 'current' }
+  | { kind: 'upgraded'; from: number; file: ConfigFile }
+  | { kind: 'newer'; version: number }
+  | { kind: 'bad-version'; version: unknown };
+
+/** What a file read from disk needs before the schema checks it; pure, touches no file. */
+export function upgradeConfig(data: unknown, steps: readonly Step[] = CONFIG_STEPS): Upgrade {
+  // Not an object: nothing to upgrade, and the schema says what is wrong with it.
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { kind: 'current' };
+  const file = data as ConfigFile;
+  const version = 'version' in file ? file.version : 1;
+  const latest = steps.length + 1;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    return { kind: 'bad-version', version };
+  }
+  if (version > latest) return { kind: 'newer', version };
+  if (version === latest) return { kind: 'current' };
+  let upgraded = file;
+  for (let at = version; at < latest; at++) {
+    const { version: _old, ...rest } = (steps[at - 1] as Step)(upgraded);
+    upgraded = { version: at + 1, ...rest };
+  }
+  return { kind: 'upgraded', from: version, file: upgraded };
+}
