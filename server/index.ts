@@ -5,13 +5,16 @@ import { serve } from './server.js';
 import { scheduleBackups } from './storage/backup-schedule.js';
 import { storageFaultMessage } from './storage/faults.js';
 import { lockDataFolder } from './storage/lock.js';
+import { closeDataFolder, writePrivately } from './storage/private-files.js';
 
+writePrivately();
 const log = createLogger();
 const dataDir = process.env.HANGER_DATA ?? './data';
 
 try {
-  // One server per data folder: a second one stops here with a clear message.
   mkdirSync(dataDir, { recursive: true });
+  closeDataFolder(dataDir);
+  // One server per data folder: a second one stops here with a clear message.
   const unlock = lockDataFolder(dataDir);
   process.on('exit', unlock);
   const { ctx, generatedOwnerPassword } = await boot({ dataDir, log });

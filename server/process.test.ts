@@ -1,5 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,4 +107,47 @@ describe('the server process', () => {
     // A cleanly closed SQLite database in WAL mode leaves no -wal file behind.
     expect(existsSync(join(dataDir, 'hanger.db-wal'))).toBe(false);
   });
+
+  it("keeps its data folder, database, WAL, backups, config and exports to the server's user alone", async () => {
+    // A folder left open by an older version, with a backup readable by everyone.
+    chmodSync(dataDir, 0o755);
+    mkdirSync(join(dataDir, 'backups'), { mode: 0o755 });
+    const old = join(dataDir, 'backups', 'hanger-20261101T000000000Z.db');
+    writeFileSync(old, 'old', { mode: 0o644 });
+    utimesSync(old, new Date('2026-11-01'), new Date('2026-11-01'));
+    const server = await startServer({ HANGER_OWNER_PASSWORD: 'owner-secret-1' });
+    await expect.poll(() => server.output(), { timeout: 15_000 }).toContain('"msg":"backup written"');
+    const modes = (folder: string): Record<string, string> =>
+      Object.fromEntries(
+        [
+          folder,
+          ...readdirSync(folder, { recursive: true, encoding: 'utf8' }).map((name) => join(folder, name)),
+        ]
+          .filter((path) => !path.endsWith('hanger.lock'))
+          .map((path) => [path, (statSync(path).mode & 0o777).toString(8)]),
+      );
+    const open = (folder: string) =>
+      Object.entries(modes(folder)).filter(([, mode]) => !['600', '700'].includes(mode));
+    const running = modes(dataDir);
+    for (const name of ['hanger.db', 'hanger.db-wal', 'hanger.db-shm', 'config.json', 'backups'])
+      expect(running).toHaveProperty(join(dataDir, name));
+    expect(open(dataDir)).toEqual([]);
+    child?.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    const exports = mkdtempSync(join(tmpdir(), 'hanger-export-'));
+    try {
+      chmodSync(exports, 0o755);
+      const exported = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export.ts', exports], {
+        env: { ...process.env, HANGER_DATA: dataDir },
+        encoding: 'utf8',
+      });
+      expect(exported.status, exported.stderr).toBe(0);
+      const [folder] = readdirSync(exports);
+      expect(folder).toMatch(/^hanger-export-/);
+      expect(open(join(exports, folder ?? ''))).toEqual([]);
+    } finally {
+      rmSync(exports, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
