@@ -10,6 +10,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -150,4 +151,37 @@ describe('the server process', () => {
       rmSync(exports, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('stops on SIGTERM when the reader of its standard output goes away meanwhile', async () => {
+    const server = await startServer({ HANGER_OWNER_PASSWORD: 'owner-secret-1' });
+    // As `… | head` would: the reader leaves on the line it waited for, the server logs on.
+    child?.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('shutting down')) child?.stdout?.destroy();
+    });
+    child?.kill('SIGTERM');
+    expect(await within(server.exited, 20_000)).toBe(0);
+  }, 60_000);
+
+  it('stops at once on a second signal, whatever holds the first', async () => {
+    const server = await startServer({ HANGER_OWNER_PASSWORD: 'owner-secret-1' });
+    // A client that sends half a request holds the shutdown for seconds.
+    const client = connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => client.once('connect', resolve));
+    client.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
+    child?.kill('SIGTERM');
+    await expect.poll(() => server.output(), { timeout: 10_000 }).toContain('shutting down');
+    child?.kill('SIGINT');
+    expect(await within(server.exited, 3_000)).toBe(130);
+    client.destroy();
+  }, 60_000);
 });
+
+/** What `exited` resolves to, or 'still running' after `ms`. */
+function within(exited: Promise<number | null>, ms: number): Promise<number | null | string> {
+  return Promise.race([
+    exited,
+    new Promise<string>((resolve) => setTimeout(() => resolve('still running'), ms)),
+  ]);
+}
