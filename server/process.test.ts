@@ -57,7 +57,8 @@ async function startServer(env: Record<string, string>) {
   return { port, exited, output: () => stdout + stderr };
 }
 
-describe('the server process', () => {
+// Each test starts the real server: on a busy machine one start alone takes seconds.
+describe('the server process', { timeout: 60_000 }, () => {
   it('prints a generated owner password once, then serves it', async () => {
     const server = await startServer({});
     const password = /密码 password: (\S+)/.exec(server.output())?.[1];
