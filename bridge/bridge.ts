@@ -277,7 +277,9 @@ export class Bridge {
       if (error instanceof NotConnectedError) return undefined;
       const level = error instanceof CommandError ? 'warn' : 'error';
       this.log[level]({ type, err: (error as Error).message }, 'the server did not take a message');
-      return undefined;
+      // The server knows no such job (another till's, or made before a restore): sending the
+      // same report again would never help, so it counts as delivered.
+      return error instanceof CommandError && error.code === 'not_found' ? null : undefined;
     }
   }
 }

@@ -3,9 +3,14 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../server/config/load.js';
 import { type Config, configSchema } from '../server/config/schema.js';
 import { openPostgres, openSqlite, redactUrl, type Storage } from '../server/storage/database.js';
+import { writePrivately } from '../server/storage/private-files.js';
 
-/** The data folder (HANGER_DATA, default ./data), its checked config and its database file. */
+/**
+ * The data folder (HANGER_DATA, default ./data), its checked config and its database file.
+ * What a script writes from here on (a backup, an export, a restored database) is private.
+ */
 export async function dataFolder(): Promise<{ dataDir: string; config: Config; dbFile: string }> {
+  writePrivately();
   const dataDir = resolve(process.env.HANGER_DATA ?? './data');
   // Without a config.json the defaults hold; a script never creates one.
   const config = existsSync(join(dataDir, 'config.json'))

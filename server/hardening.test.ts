@@ -27,6 +27,7 @@ const start = async (env: Record<string, string> = {}) => {
   return server;
 };
 
+// Each test starts real server processes: on a busy machine one start alone takes seconds.
 describe('one server per data folder', () => {
   it('refuses a second server with a clear message, and takes over the lock of a killed one', async () => {
     fresh();
@@ -47,7 +48,7 @@ describe('one server per data folder', () => {
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
     expect(existsSync(join(dataDir, 'hanger.lock'))).toBe(false);
-  });
+  }, 90_000);
 
   // The database file in the data folder is SQLite's.
   it.skipIf(testEngine === 'postgres')(
@@ -57,12 +58,13 @@ describe('one server per data folder', () => {
       const server = await start();
       server.child.kill('SIGTERM');
       await server.exited;
-      // Root ignores file modes, so the read-only start runs as nobody.
-      const asNobody =
-        process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+      // Root ignores file modes through two capabilities; without them it is bound like any
+      // owner. It stays root, so it still reads the code wherever it lies (even under /root).
+      const boundByModes =
+        process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search'] : [];
       const run = () => {
         const [command = process.execPath, ...args] = [
-          ...asNobody,
+          ...boundByModes,
           process.execPath,
           '--import',
           'tsx',
@@ -71,19 +73,21 @@ describe('one server per data folder', () => {
         return spawnSync(command, args, {
           env: { ...process.env, HANGER_DATA: dataDir, PORT: '0', HOME: tmpdir() },
           encoding: 'utf8',
-          timeout: 15_000,
+          timeout: 40_000,
         });
       };
       chmodSync(join(dataDir, 'hanger.db'), 0o444);
       chmodSync(dataDir, 0o555);
       const folder = run();
-      expect(folder.status).toBe(1);
+      expect(folder.status, folder.stderr).toBe(1);
       expect(folder.stderr).toMatch(/cannot write in the data folder .*read-only/);
       chmodSync(dataDir, 0o777);
       const file = run();
-      expect(file.status).toBe(1);
+      expect(file.status, file.stderr).toBe(1);
       expect(file.stderr).toMatch(/The database is read-only/);
     },
+    // Two starts of a real process, each up to 40 s on a busy machine.
+    90_000,
   );
 });
 
@@ -209,5 +213,5 @@ describe('logs of a realistic run', () => {
         : new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       expect(logs, `log leaks ${secret.slice(0, 6)}…`).not.toMatch(pattern);
     }
-  });
+  }, 90_000);
 });

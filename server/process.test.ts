@@ -1,5 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,7 +57,8 @@ async function startServer(env: Record<string, string>) {
   return { port, exited, output: () => stdout + stderr };
 }
 
-describe('the server process', () => {
+// Each test starts the real server: on a busy machine one start alone takes seconds.
+describe('the server process', { timeout: 60_000 }, () => {
   it('prints a generated owner password once, then serves it', async () => {
     const server = await startServer({});
     const password = /密码 password: (\S+)/.exec(server.output())?.[1];
@@ -97,4 +109,80 @@ describe('the server process', () => {
     // A cleanly closed SQLite database in WAL mode leaves no -wal file behind.
     expect(existsSync(join(dataDir, 'hanger.db-wal'))).toBe(false);
   });
+
+  it("keeps its data folder, database, WAL, backups, config and exports to the server's user alone", async () => {
+    // A folder left open by an older version, with a backup readable by everyone.
+    chmodSync(dataDir, 0o755);
+    mkdirSync(join(dataDir, 'backups'), { mode: 0o755 });
+    const old = join(dataDir, 'backups', 'hanger-20261101T000000000Z.db');
+    writeFileSync(old, 'old', { mode: 0o644 });
+    utimesSync(old, new Date('2026-11-01'), new Date('2026-11-01'));
+    const server = await startServer({ HANGER_OWNER_PASSWORD: 'owner-secret-1' });
+    await expect.poll(() => server.output(), { timeout: 15_000 }).toContain('"msg":"backup written"');
+    const modes = (folder: string): Record<string, string> =>
+      Object.fromEntries(
+        [
+          folder,
+          ...readdirSync(folder, { recursive: true, encoding: 'utf8' }).map((name) => join(folder, name)),
+        ]
+          .filter((path) => !path.endsWith('hanger.lock'))
+          .map((path) => [path, (statSync(path).mode & 0o777).toString(8)]),
+      );
+    const open = (folder: string) =>
+      Object.entries(modes(folder)).filter(([, mode]) => !['600', '700'].includes(mode));
+    const running = modes(dataDir);
+    for (const name of ['hanger.db', 'hanger.db-wal', 'hanger.db-shm', 'config.json', 'backups'])
+      expect(running).toHaveProperty(join(dataDir, name));
+    expect(open(dataDir)).toEqual([]);
+    child?.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    const exports = mkdtempSync(join(tmpdir(), 'hanger-export-'));
+    try {
+      chmodSync(exports, 0o755);
+      const exported = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export.ts', exports], {
+        env: { ...process.env, HANGER_DATA: dataDir },
+        encoding: 'utf8',
+      });
+      expect(exported.status, exported.stderr).toBe(0);
+      const [folder] = readdirSync(exports);
+      expect(folder).toMatch(/^hanger-export-/);
+      expect(open(join(exports, folder ?? ''))).toEqual([]);
+    } finally {
+      rmSync(exports, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('stops on SIGTERM when the reader of its standard output goes away meanwhile', async () => {
+    const server = await startServer({ HANGER_OWNER_PASSWORD: 'owner-secret-1' });
+    // As `… | head` would: the reader leaves on the line it waited for, the server logs on.
+    child?.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('shutting down')) child?.stdout?.destroy();
+    });
+    child?.kill('SIGTERM');
+    expect(await within(server.exited, 20_000)).toBe(0);
+  }, 60_000);
+
+  it('stops at once on a second signal, whatever holds the first', async () => {
+    const server = await startServer({ HANGER_OWNER_PASSWORD: 'owner-secret-1' });
+    // A client that sends half a request holds the shutdown for seconds.
+    const client = connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => client.once('connect', resolve));
+    client.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
+    child?.kill('SIGTERM');
+    await expect.poll(() => server.output(), { timeout: 10_000 }).toContain('shutting down');
+    child?.kill('SIGINT');
+    expect(await within(server.exited, 3_000)).toBe(130);
+    client.destroy();
+  }, 60_000);
 });
+
+/** What `exited` resolves to, or 'still running' after `ms`. */
+function within(exited: Promise<number | null>, ms: number): Promise<number | null | string> {
+  return Promise.race([
+    exited,
+    new Promise<string>((resolve) => setTimeout(() => resolve('still running'), ms)),
+  ]);
+}

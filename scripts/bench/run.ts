@@ -1,10 +1,10 @@
 import { bridgeScan, receiptRender } from './bridge.bench.js';
 import { catalogChain } from './catalog.bench.js';
-import { chainCheckout } from './chain.bench.js';
 import { printDashboard } from './dashboard.js';
 import { type Benchmark, runBenchmarks, settingsFrom } from './harness.js';
 import { printKioskSize } from './kiosk-size.js';
 import { membersChain } from './members.bench.js';
+import { postgresCheckout } from './postgres.bench.js';
 import { printReportsBench } from './reports.bench.js';
 import { httpRoundtrip, wsRoundtrip } from './roundtrip.bench.js';
 import { salesChain } from './sales.bench.js';
@@ -19,7 +19,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   bridgeScan,
   receiptRender,
   salesChain,
-  chainCheckout,
+  postgresCheckout,
 ];
 
 /**

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { instant } from '../../dates.js';
 import { route } from '../../http/route.js';
 import { AUDIT_KINDS, queryAudit } from './service.js';
 
 /** Any offset accepted; compared in UTC as stored. */
-const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+const isoTime = instant().transform((value) => new Date(value).toISOString());
 
 export const auditQuery = z.strictObject({
   from: isoTime.optional(),

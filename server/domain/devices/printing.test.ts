@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleReceipt } from '../../../bridge/testing/fixtures.js';
-import { login, ownerToken, pairDevice, TestSocket } from '../../testing/client.js';
+import { call, login, ownerToken, pairDevice, TestSocket } from '../../testing/client.js';
 import { OWNER_PASSWORD, startTestStore } from '../../testing/harness.js';
 import { queuePrint } from './printing.js';
 
@@ -44,6 +44,84 @@ describe('print jobs waiting for a bridge', () => {
       socket.close();
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('print jobs another till made, or nobody made', () => {
+  it('are a 404 to reprint or report, and leave no audit row', async () => {
+    const store = await startTestStore();
+    try {
+      const owner = await ownerToken(store);
+      const [tillA, tillB] = [
+        await pairDevice(store, owner, 'checkout'),
+        await pairDevice(store, owner, 'checkout'),
+      ];
+      const bridgeB = await pairDevice(store, owner, 'bridge', tillB.id);
+      const jobA = await queuePrint(store.ctx, tillA.id, {
+        kind: 'receipt',
+        document: sampleReceipt(),
+        openDrawer: false,
+      });
+      const jobB = await queuePrint(store.ctx, tillB.id, {
+        kind: 'receipt',
+        document: sampleReceipt(),
+        openDrawer: false,
+      });
+      const staff = await call(store, 'POST', '/api/staff', {
+        token: owner,
+        body: { username: 'mgr', name: '经理', role: 'manager', password: 'manager-pass-1', pin: '4321' },
+      });
+      expect(staff.status).toBe(201);
+      const atTillB = await call(store, 'POST', '/api/auth/pin', {
+        token: tillB.token,
+        body: { username: 'mgr', pin: '4321' },
+      });
+      const reprinted = async () =>
+        (
+          await store.ctx.storage.db
+            .selectFrom('audit_log')
+            .select('subject_id')
+            .where('kind', '=', 'receipt.reprinted')
+            .execute()
+        ).map((row) => row.subject_id);
+
+      for (const jobId of [jobA.jobId, 'no-such-job']) {
+        const reply = await call(store, 'POST', `/api/print/jobs/${jobId}/reprint`, {
+          token: atTillB.body.token,
+        });
+        expect({ jobId, status: reply.status, code: reply.body.error?.code }).toEqual({
+          jobId,
+          status: 404,
+          code: 'not_found',
+        });
+      }
+      const { socket } = await TestSocket.open(store, bridgeB.token);
+      for (const jobId of [jobA.jobId, 'no-such-job']) {
+        const reply = await socket.request('print/report', { jobId, state: 'printed' });
+        expect({ jobId, code: reply.error?.code }).toEqual({ jobId, code: 'not_found' });
+      }
+      // Till A's job is still waiting for till A's bridge.
+      const waiting = await store.ctx.storage.db
+        .selectFrom('print_jobs')
+        .select('collected_at')
+        .where('id', '=', jobA.jobId)
+        .executeTakeFirstOrThrow();
+      expect(waiting.collected_at).toBeNull();
+      expect(await reprinted()).toEqual([]);
+
+      // Its own till's job: reported and reprinted, one audit row.
+      expect((await socket.request('print/report', { jobId: jobB.jobId, state: 'printed' })).success).toBe(
+        true,
+      );
+      const own = await call(store, 'POST', `/api/print/jobs/${jobB.jobId}/reprint`, {
+        token: atTillB.body.token,
+      });
+      expect(own.status).toBe(200);
+      expect(await reprinted()).toEqual([jobB.jobId]);
+      socket.close();
+    } finally {
+      await store.close();
     }
   });
 });

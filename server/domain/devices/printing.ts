@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError, validationError } from '../../errors.js';
+import { ApiError, notFound, validationError } from '../../errors.js';
 import type { PoleView } from '../../protocol/pole.js';
 import type { PrintJob, PrintJobBody, PrintJobState } from '../../protocol/printing.js';
 import type { DevicePrincipal, StaffPrincipal } from '../../protocol/roles.js';
+import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Approver } from '../staff/approval.js';
 import { printJobSchema } from './print-schemas.js';
@@ -94,6 +96,17 @@ export async function pendingPrintJobs(ctx: AppContext, bridge: DevicePrincipal)
   return rows.map((row) => JSON.parse(row.job) as PrintJob);
 }
 
+/** A job of this terminal's, or a 404: another till's job is as unknown as one never made. */
+async function assertJobOf(trx: Kysely<Database>, terminalId: string, jobId: string): Promise<void> {
+  const row = await trx
+    .selectFrom('print_jobs')
+    .select('id')
+    .where('id', '=', jobId)
+    .where('terminal_id', '=', terminalId)
+    .executeTakeFirst();
+  if (!row) throw notFound('print job', jobId);
+}
+
 /** A bridge says where a job is; once it holds the job, the server stops offering it. */
 export async function reportPrint(
   ctx: AppContext,
@@ -103,15 +116,16 @@ export async function reportPrint(
   reason: string | undefined,
 ): Promise<void> {
   const terminalId = assertBound(bridge);
-  await ctx.storage.write((trx) =>
-    trx
+  await ctx.storage.write(async (trx) => {
+    await assertJobOf(trx, terminalId, jobId);
+    await trx
       .updateTable('print_jobs')
       .set({ collected_at: ctx.now().toISOString() })
       .where('id', '=', jobId)
       .where('terminal_id', '=', terminalId)
       .where('collected_at', 'is', null)
-      .execute(),
-  );
+      .execute();
+  });
   ctx.bus.publish('print.status', ctx.store.id, {
     terminalId,
     deviceId: bridge.deviceId,
@@ -135,8 +149,9 @@ export async function reprintJob(
       'Sign in with your PIN on a checkout terminal to reprint its receipts.',
     );
   }
-  await ctx.storage.write((trx) =>
-    recordAudit(trx, ctx, {
+  await ctx.storage.write(async (trx) => {
+    await assertJobOf(trx, terminalId, jobId);
+    await recordAudit(trx, ctx, {
       kind: 'receipt.reprinted',
       staffId: staff.staffId,
       approverId: approver?.staffId ?? null,
@@ -144,8 +159,8 @@ export async function reprintJob(
       subjectType: 'print_job',
       subjectId: jobId,
       detail: {},
-    }),
-  );
+    });
+  });
   ctx.bus.publish('print.reprint', ctx.store.id, { terminalId, jobId });
   return { terminalId, jobId };
 }

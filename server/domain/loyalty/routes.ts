@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../../dates.js';
 import { route } from '../../http/route.js';
 import { assertStaff } from '../staff/sessions.js';
 import { actorOf } from './actor.js';
@@ -101,7 +102,7 @@ export const loyaltyRoutes = [
     path: '/api/loyalty/stored-value/liability',
     permission: 'loyalty.report',
     summary: 'Stored value still owed to members (principal and bonus) at a date, from the ledger',
-    query: z.strictObject({ at: z.iso.datetime({ offset: true }).optional() }),
+    query: z.strictObject({ at: instant().optional() }),
     handle: ({ ctx, query }) =>
       storedValueLiability(
         ctx.storage.db,

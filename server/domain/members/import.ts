@@ -10,13 +10,13 @@ import type {
   TierChangeTable,
 } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
-import { expiryFor } from '../loyalty/calendar.js';
+import { expiryFor, storeDate } from '../loyalty/calendar.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { loadSettings } from '../loyalty/settings.js';
 import { entryTier, loadTiers } from '../loyalty/tiers.js';
 import { type ImportColumn, type RawFile, readImportFile } from './import-rows.js';
 import { lastFour, maskPhone } from './phone.js';
-import { birthday as birthdaySchema, memberEmail, phone as phoneSchema } from './schemas.js';
+import { birthday as birthdaySchema, bornAfter, memberEmail, phone as phoneSchema } from './schemas.js';
 import { newMemberCode, nextMemberNumber } from './service.js';
 
 export interface ImportError {
@@ -70,6 +70,7 @@ function yuanToFen(text: string): number | null {
 
 async function validate(ctx: AppContext, file: RawFile) {
   const tiers = await loadTiers(ctx.storage.db);
+  const today = storeDate(ctx.now(), ctx.store.timeZone);
   const errors: ImportError[] = [];
   const good: GoodRow[] = [];
   const header = (column: ImportColumn) => file.headers[column] ?? column;
@@ -97,8 +98,9 @@ async function validate(ctx: AppContext, file: RawFile) {
     let birthday: GoodRow['birthday'] = null;
     if (values.birthday !== undefined) {
       const parsed = birthdaySchema.safeParse(values.birthday.replace(/\//g, '-'));
-      if (parsed.success) birthday = parsed.data;
-      else fail('birthday', 'not a date (YYYY-MM-DD or MM-DD)');
+      if (!parsed.success) fail('birthday', 'not a date (YYYY-MM-DD or MM-DD)');
+      else if (bornAfter(parsed.data, today)) fail('birthday', 'in the future');
+      else birthday = parsed.data;
     }
     let tierId: string | null = null;
     if (values.tier !== undefined) {

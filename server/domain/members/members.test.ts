@@ -170,6 +170,8 @@ describe('bad input gets a clear error naming the field and changes nothing', ()
     ['a landline without +', { phone: '02112345678', name: '王芳' }, 'body.phone'],
     ['birthday 02-30', { phone: '13800138000', name: '王芳', birthday: '1990-02-30' }, 'body.birthday'],
     ['birthday 13-01', { phone: '13800138000', name: '王芳', birthday: '13-01' }, 'body.birthday'],
+    // The test clock's store day is 2026-11-24.
+    ['a birthday tomorrow', { phone: '13800138000', name: '王芳', birthday: '2026-11-25' }, 'body.birthday'],
     ['an over-long name', { phone: '13800138000', name: '长'.repeat(41) }, 'body.name'],
     ['over-long notes', { phone: '13800138000', name: '王芳', notes: 'x'.repeat(501) }, 'body.notes'],
     ['a malformed e-mail address', { phone: '13800138000', name: '王芳', email: 'wang@' }, 'body.email'],
@@ -185,6 +187,21 @@ describe('bad input gets a clear error naming the field and changes nothing', ()
     expect(reply.status).toBe(400);
     expect(Object.keys(reply.body.error.fields)).toContain(field);
     expect(await counts()).toEqual(before);
+  });
+
+  it('a birthday in the future is refused on a change too; today is a birthday', async () => {
+    const m = await register({ phone: '13800138000', name: '王芳' });
+    const later = await call(store, 'PATCH', `/api/members/${m.id}`, {
+      token: cashier.token,
+      body: { birthday: '2099-01-01' },
+    });
+    expect(later.status).toBe(400);
+    expect(Object.keys(later.body.error.fields)).toEqual(['body.birthday']);
+    const today = await call(store, 'PATCH', `/api/members/${m.id}`, {
+      token: cashier.token,
+      body: { birthday: '2026-11-24' },
+    });
+    expect(today.status).toBe(200);
   });
 
   it('a negative, fractional or absurd top-up is refused and nothing moves', async () => {
@@ -594,11 +611,12 @@ describe('import and export', () => {
       '13800138006,等级错,,,白金,,,,',
       '13800138007,钱错,,,,-5,12.345,,',
       '13800138008,邮箱错,,,,,,,,wang@',
+      '13800138009,未出生,,2030-01-01,,,,,',
     ].join('\n');
     const before = await counts();
     const dry = await upload(bad, true);
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ dryRun: true, rows: 9, valid: 2, imported: 0 });
+    expect(dry.body).toMatchObject({ dryRun: true, rows: 10, valid: 2, imported: 0 });
     expect(dry.body.errors).toEqual([
       { line: 4, column: '手机号', reason: 'not a valid phone number' },
       { line: 5, column: '手机号', reason: 'already a member (138****8000)' },
@@ -608,6 +626,7 @@ describe('import and export', () => {
       { line: 9, column: '积分', reason: 'not a whole number of points' },
       { line: 9, column: '储值本金', reason: 'not an amount in yuan (e.g. 100 or 99.50)' },
       { line: 10, column: '邮箱', reason: 'not a valid e-mail address' },
+      { line: 11, column: '生日', reason: 'in the future' },
     ]);
     const real = await upload(bad, false);
     expect(real.status).toBe(422);

@@ -40,6 +40,13 @@ export const birthday = z
   });
 export type Birthday = z.output<typeof birthday>;
 
+/** A birthday with its year after `today` (`YYYY-MM-DD`, the store's date) is a typo, not a member. */
+export function bornAfter(value: Birthday, today: string): boolean {
+  if (value.year === null) return false;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${value.year}-${pad(value.month)}-${pad(value.day)}` > today;
+}
+
 export const GENDERS = ['female', 'male', 'other'] as const;
 export const CHANNELS = ['sms', 'wechat', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];

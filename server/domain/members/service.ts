@@ -6,6 +6,7 @@ import { ApiError } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
+import { storeDate } from '../loyalty/calendar.js';
 import { issueTriggeredCoupons } from '../loyalty/coupon-issue.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
@@ -13,7 +14,14 @@ import { entryTier, loadTiers } from '../loyalty/tiers.js';
 import { hashSecret } from '../staff/secrets.js';
 import { lastFour, maskPhone } from './phone.js';
 import { memberRow } from './rows.js';
-import { CHANNELS, type ConsentInput, type MemberChanges, type NewMember } from './schemas.js';
+import {
+  type Birthday,
+  bornAfter,
+  CHANNELS,
+  type ConsentInput,
+  type MemberChanges,
+  type NewMember,
+} from './schemas.js';
 import {
   birthdayText,
   type Consents,
@@ -84,8 +92,17 @@ export async function nextMemberNumber(trx: Kysely<Database>): Promise<number> {
   return (row.n ?? 100000) + 1;
 }
 
+function assertBorn(ctx: AppContext, value: Birthday | null | undefined): void {
+  if (value && bornAfter(value, storeDate(ctx.now(), ctx.store.timeZone))) {
+    throw new ApiError('validation_failed', 'The birthday is in the future.', {
+      'body.birthday': 'in the future',
+    });
+  }
+}
+
 /** Registers a member: at the counter (staff) or at the lookup kiosk (self sign-up). One transaction. */
 export async function createMember(ctx: AppContext, input: NewMember, actor: Actor): Promise<MemberRow> {
+  assertBorn(ctx, input.birthday);
   const pinHash = input.pin ? await hashSecret(input.pin) : null;
   const outbox = new Outbox();
   const at = ctx.now().toISOString();
@@ -195,6 +212,7 @@ export async function updateMember(
   input: MemberChanges,
   actor: Actor,
 ): Promise<MemberRow> {
+  assertBorn(ctx, input.birthday);
   const outbox = new Outbox();
   await ctx.storage.write(async (trx) => {
     const before = await memberRow(trx, id);

@@ -1,10 +1,11 @@
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { storeDay } from '../../dates.js';
 import { ApiError } from '../../errors.js';
 import { storeDate } from '../loyalty/calendar.js';
 
-const day = z.iso.date();
+const day = storeDay();
 
 /** The longest range one report covers: a little over a year, so a year-on-year view fits. */
 export const MAX_DAYS = 400;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storeDay } from '../../dates.js';
 import { route } from '../../http/route.js';
 import { assertStaff } from '../staff/sessions.js';
 import { approvalOf } from './approvals.js';
@@ -91,7 +92,7 @@ export const salesRoutes = [
     query: z.strictObject({
       number: z.string().trim().min(1).max(40).optional(),
       memberId: id.optional(),
-      day: z.iso.date().optional(),
+      day: storeDay().optional(),
       before: z.string().max(40).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storeDay } from '../../dates.js';
 import { route } from '../../http/route.js';
 import { command } from '../../ws/command.js';
 import { assertStaff } from '../staff/sessions.js';
@@ -15,7 +16,7 @@ const closeBody = z.strictObject({
   countedCash: fen,
   note: z.string().trim().max(200, 'at most 200 characters').optional(),
 });
-const day = z.iso.date('a date, YYYY-MM-DD');
+const day = storeDay();
 
 export const shiftsRoutes = [
   route({

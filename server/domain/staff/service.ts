@@ -154,6 +154,8 @@ export async function updateStaff(
     const signOut = changes.active === false || passwordHash !== undefined || changes.role !== undefined;
     if (signOut)
       await revokeSessionsOf(trx, ctx, id, changes.active === false ? 'disabled' : 'credentials_changed');
+    // A new (or no) PIN ends what the old PIN opened: a till left signed in with it, too.
+    else if (pinHash !== undefined) await revokeSessionsOf(trx, ctx, id, 'credentials_changed', 'pin');
     await recordAudit(trx, ctx, {
       kind: 'staff.updated',
       staffId: byStaffId,

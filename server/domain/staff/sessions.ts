@@ -130,14 +130,24 @@ export async function resolveStaffToken(ctx: AppContext, token: string): Promise
   };
 }
 
-/** Signs a staff member out everywhere (disabled, password changed). Run inside the caller's transaction. */
-export function revokeSessionsOf(trx: Kysely<Database>, ctx: AppContext, staffId: string, reason: string) {
-  return trx
+/**
+ * Signs a staff member out everywhere (disabled, password changed), or only where they signed
+ * in with one `method` (their PIN changed). Run inside the caller's transaction.
+ */
+export function revokeSessionsOf(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  staffId: string,
+  reason: string,
+  method?: 'password' | 'pin',
+) {
+  let query = trx
     .updateTable('staff_sessions')
     .set({ revoked_at: ctx.now().toISOString(), revoked_reason: reason })
     .where('staff_id', '=', staffId)
-    .where('revoked_at', 'is', null)
-    .execute();
+    .where('revoked_at', 'is', null);
+  if (method) query = query.where('method', '=', method);
+  return query.execute();
 }
 
 export function assertStaff(principal: unknown): asserts principal is StaffPrincipal {

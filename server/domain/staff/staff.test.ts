@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addStaff, call, login, ownerToken } from '../../testing/client.js';
+import { addStaff, call, login, ownerToken, pairDevice } from '../../testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../../testing/harness.js';
 
 let store: TestStore;
@@ -127,6 +127,27 @@ describe('sessions end', () => {
     });
     expect((await call(store, 'GET', '/api/auth/me', { token: cashier.token })).status).toBe(401);
     expect(await login(store, cashier.username, 'a-new-password')).toMatch(/^hgs_/);
+  });
+
+  it('made with the PIN when the PIN changes or is cleared, and the new PIN works', async () => {
+    const owner = await ownerToken(store);
+    const cashier = await addStaff(store, owner, 'cashier');
+    const till = await pairDevice(store, owner, 'checkout');
+    const pinLogin = async (pin: string) =>
+      call(store, 'POST', '/api/auth/pin', { token: till.token, body: { username: cashier.username, pin } });
+    const atTill = (await pinLogin(cashier.pin)).body.token as string;
+    expect((await call(store, 'GET', '/api/auth/me', { token: atTill })).status).toBe(200);
+
+    await call(store, 'PATCH', `/api/staff/${cashier.id}`, { token: owner, body: { pin: '8642' } });
+    expect((await call(store, 'GET', '/api/auth/me', { token: atTill })).status).toBe(401);
+    expect((await pinLogin(cashier.pin)).status).toBe(401);
+    const withNewPin = (await pinLogin('8642')).body.token as string;
+    expect((await call(store, 'GET', '/api/auth/me', { token: withNewPin })).status).toBe(200);
+    // The password session in the back office is not the PIN's: it stays.
+    expect((await call(store, 'GET', '/api/auth/me', { token: cashier.token })).status).toBe(200);
+
+    await call(store, 'PATCH', `/api/staff/${cashier.id}`, { token: owner, body: { pin: null } });
+    expect((await call(store, 'GET', '/api/auth/me', { token: withNewPin })).status).toBe(401);
   });
 });
 

@@ -179,7 +179,7 @@ async function stop(shop: Shop | undefined): Promise<void> {
  * one chain sharing the members (aggregate). PostgreSQL runs on this machine, with fsync off
  * (a throwaway server), so the ratio shows the engine and driver, not a network or a disk.
  */
-export const chainCheckout: Benchmark = {
+export const postgresCheckout: Benchmark = {
   name: 'postgres/checkout',
   summary: `5-line member sale over HTTP, SQLite vs PostgreSQL store servers (${MEMBERS} members, ${STYLES * 15} SKUs)`,
   async setup() {
