@@ -7,7 +7,7 @@ import {
   type PluginTransformResultArgs,
   sql,
 } from 'kysely';
-import type { Engine, Storage } from './database.js';
+import { type Engine, type Storage, withoutTimeLimits } from './database.js';
 import type { Database } from './schema.js';
 
 export interface Migration {
@@ -32,12 +32,15 @@ export async function migrate(
 ): Promise<number[]> {
   if (!storage.pool) return migrateNow(storage, migrations, now);
   // The store servers of a chain may start together: one migrates, the others then find it done.
+  // Migrating a big chain's tables, and waiting for another server that does, takes as long as it takes.
   const lock = await storage.pool.connect();
   try {
+    await lock.query('set lock_timeout = 0');
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    return await migrateNow(storage, migrations, now);
+    return await withoutTimeLimits(() => migrateNow(storage, migrations, now));
   } finally {
     await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.query('reset lock_timeout').catch(() => undefined);
     lock.release();
   }
 }
@@ -66,6 +69,10 @@ async function migrateNow(
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
     await storage.write(async (trx) => {
+      if (storage.engine === 'postgres') {
+        await sql`set local statement_timeout = 0`.execute(trx);
+        await sql`set local lock_timeout = 0`.execute(trx);
+      }
       const db = storage.engine === 'postgres' ? trx.withPlugin(integersAsBigint) : trx;
       await migration.up(db as unknown as Kysely<unknown>, storage.engine);
       await (trx as Kysely<Database>)
