@@ -53,8 +53,12 @@ async function migrateNow(
   migrations: readonly Migration[],
   now: () => Date,
 ): Promise<number[]> {
-  await sql`create table if not exists schema_version (
-    version integer primary key, name text not null, applied_at text not null)`.execute(storage.db);
+  // A store's own PostgreSQL user may not create tables (see the README's per-store users):
+  // it finds the table the owner made, and creates nothing when nothing is pending.
+  if (!(await hasSchemaVersion(storage))) {
+    await sql`create table if not exists schema_version (
+      version integer primary key, name text not null, applied_at text not null)`.execute(storage.db);
+  }
   const applied = await storage.db.selectFrom('schema_version').select('version').execute();
   const done = new Set(applied.map((row) => row.version));
   const newest = migrations.at(-1)?.version ?? 0;
@@ -63,6 +67,13 @@ async function migrateNow(
     throw new MigrationError(
       `The database has schema version ${Math.max(...unknown)}, newer than this Hanger knows (${newest}). ` +
         'Run the newer Hanger, or restore a backup made by this version.',
+    );
+  }
+  const pending = migrations.filter((migration) => !done.has(migration.version));
+  if (pending.length > 0 && storage.engine === 'postgres' && !(await mayCreate(storage))) {
+    throw new MigrationError(
+      `The database needs ${pending.length} migration(s) up to version ${newest}, and this database user may not change the schema. ` +
+        "Start head office's server (or any server) once with the chain's owner user, then start this store again.",
     );
   }
   const ran: number[] = [];
@@ -100,3 +111,22 @@ const integersAsBigint: KyselyPlugin = {
   transformQuery: (args: PluginTransformQueryArgs) => new IntegerAsBigint().transformNode(args.node),
   transformResult: async (args: PluginTransformResultArgs) => args.result,
 };
+
+async function hasSchemaVersion(storage: Storage): Promise<boolean> {
+  const query =
+    storage.engine === 'postgres'
+      ? sql<{ found: unknown }>`select to_regclass('schema_version') as found`
+      : sql<{
+          found: unknown;
+        }>`select name as found from sqlite_master where type = 'table' and name = 'schema_version'`;
+  const { rows } = await query.execute(storage.db);
+  return rows[0]?.found != null;
+}
+
+/** Whether this PostgreSQL user may create tables in the schema Hanger's tables live in. */
+async function mayCreate(storage: Storage): Promise<boolean> {
+  const { rows } = await sql<{
+    allowed: boolean;
+  }>`select has_schema_privilege(current_schema(), 'create') as allowed`.execute(storage.db);
+  return rows[0]?.allowed === true;
+}
