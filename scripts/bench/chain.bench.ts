@@ -253,13 +253,28 @@ export const chainCheckout: Benchmark = {
             print(
               `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, SQLite store server: ${one.toFixed(0)} sales/s`,
             );
+            const rollbacks = async () => {
+              const client = new pg.Client({ connectionString: url });
+              await client.connect();
+              const { rows } = await client.query(
+                'select xact_rollback as n from pg_stat_database where datname = current_database()',
+              );
+              await client.end();
+              return Number(rows[0]?.n);
+            };
+            let rolledBack = await rollbacks();
             const pgOne = await throughput([hq]);
             print(
               `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, one PostgreSQL store: ${pgOne.toFixed(0)} sales/s`,
             );
+            const oneRollbacks = (await rollbacks()) - rolledBack;
+            rolledBack = await rollbacks();
             const pgThree = await throughput(stores);
             print(
               `  ${CLIENTS_PER_STORE} clients at each of 3 PostgreSQL stores, ${THROUGHPUT_SALES} sales to the same members: ${pgThree.toFixed(0)} sales/s together`,
+            );
+            print(
+              `  transactions rolled back (serialisation retries, refusals): one store ${oneRollbacks}, three stores ${(await rollbacks()) - rolledBack}`,
             );
             ratio(
               'three stores together ÷ one store, sales/s',
