@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, login } from '../server/testing/client.js';
 import { startTestStore } from '../server/testing/harness.js';
-import { databaseEnvFor } from '../server/testing/test-database.js';
+import { databaseEnvFor, dropDatabaseFor } from '../server/testing/test-database.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hanger-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -13,13 +13,13 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const dressId = (items: { id: string; styleCode: string }[]) =>
   items.find((item) => item.styleCode === 'W2601')?.id;
 
-const demo = async () =>
+const demo = async (folder = dataDir) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
     env: {
       ...process.env,
-      HANGER_DATA: dataDir,
+      HANGER_DATA: folder,
       HANGER_OWNER_PASSWORD: 'owner-secret-1',
-      ...(await databaseEnvFor(dataDir)),
+      ...(await databaseEnvFor(folder)),
     },
     encoding: 'utf8',
     timeout: 60_000,
@@ -66,4 +66,23 @@ describe('npm run demo', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('already has goods');
   });
+
+  it('fills a shop whose config.json has no bridge section (the server accepts one)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hanger-demo-nobridge-'));
+    try {
+      writeFileSync(
+        join(folder, 'config.json'),
+        JSON.stringify({ store: { code: 'S001', name: '我的服装店' } }),
+      );
+      const run = await demo(folder);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const written = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
+      expect(written.store).toEqual({ code: 'S001', name: '我的服装店' });
+      expect(written.bridge.devices.map((d: { id: string }) => d.id)).toContain('printer-1');
+    } finally {
+      await dropDatabaseFor(folder);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

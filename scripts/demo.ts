@@ -123,7 +123,8 @@ async function listVirtualHardware(): Promise<boolean> {
   if (config.bridge.devices.length > 0) return false;
   const low = new Low<Config>(new JSONFile<Config>(file), config);
   await low.read();
-  low.data.bridge.devices = VIRTUAL_DEVICES;
+  // The file as written, not as loaded: a config.json without a bridge section is valid.
+  low.data.bridge = { ...low.data.bridge, devices: VIRTUAL_DEVICES };
   await low.write();
   return true;
 }

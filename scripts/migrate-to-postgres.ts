@@ -172,7 +172,7 @@ async function move(url: string, batchRows: number, dbFile: string, started: num
       `Moving store ${stores.map((s) => `${s.code} ${s.name}`).join(', ') || '(none)'} from ${dbFile} (schema ${version}) into ${where}`,
     );
 
-    const target = await openPostgres(url, 2);
+    const target = await openPostgres(url, { poolSize: 2 });
     try {
       const applied = await migrate(target, MIGRATIONS, () => now);
       if (applied.length > 0) console.log(`  PostgreSQL schema: applied migration(s) ${applied.join(', ')}`);

@@ -6,7 +6,7 @@ import type { AppContext, Store } from './context.js';
 import { ensureOwner } from './domain/staff/service.js';
 import { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
-import { openPostgres, openSqlite, type Storage } from './storage/database.js';
+import { openPostgres, openSqlite, STORE_LIMITS, type Storage } from './storage/database.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
 import { migrate } from './storage/migrator.js';
 import { VERSION } from './version.js';
@@ -40,7 +40,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   }
   const databaseUrl = env.HANGER_DATABASE_URL;
   const storage = databaseUrl
-    ? await openPostgres(databaseUrl)
+    ? await openPostgres(databaseUrl, { limits: STORE_LIMITS })
     : openSqlite(join(dataDir, config.database.file));
   try {
     const applied = await migrate(storage, MIGRATIONS, now);
@@ -50,7 +50,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     if (Date.now() - analysing > 1000)
       options.log.info({ ms: Date.now() - analysing }, 'database statistics brought up to date');
     const store = await ensureStore(storage, config, now);
-    storage.serializeWritesOf(store.id);
+    storage.serializeWrites();
     const ctx: AppContext = {
       storage,
       config,

@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { v4 as uuidv4 } from 'uuid';
+import { STORE_LIMITS } from '../../server/storage/database.js';
 import { type Cluster, startCluster } from '../../server/testing/postgres-cluster.js';
 import { type ServerProcess, startServerProcess } from '../../server/testing/process.js';
+import { StallingLink } from '../../server/testing/stalling-link.js';
 import type { Benchmark } from './harness.js';
 
 /** Sizes: modest by default (the shop is made through the API); larger through the environment. */
 const MEMBERS = Number(process.env.BENCH_CHAIN_MEMBERS) || 400;
 const STYLES = Number(process.env.BENCH_CHAIN_STYLES) || 20;
 const THROUGHPUT_SALES = Number(process.env.BENCH_CHAIN_THROUGHPUT) || 2000;
-const CLIENTS = 8;
+/** Concurrent clients (tills) per store in the throughput runs: enough to keep a store's writes busy. */
+const CLIENTS_PER_STORE = 4;
 const PASSWORD = 'bench-owner-pass';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -149,12 +152,12 @@ async function sell(shop: Shop): Promise<void> {
   }
 }
 
-/** Sales per second from CLIENTS concurrent clients spread over `shops`. */
+/** Sales per second from CLIENTS_PER_STORE concurrent clients at each of `shops`, together. */
 async function throughput(shops: Shop[]): Promise<number> {
   let done = 0;
   const begin = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CLIENTS }, async (_, c) => {
+    Array.from({ length: CLIENTS_PER_STORE * shops.length }, async (_, c) => {
       const shop = shops[c % shops.length] as Shop;
       while (done < THROUGHPUT_SALES) {
         done++;
@@ -165,63 +168,127 @@ async function throughput(shops: Shop[]): Promise<number> {
   return done / (Number(process.hrtime.bigint() - begin) / 1e9);
 }
 
+/**
+ * How long a store whose link to PostgreSQL stalls in the middle of a sale (its commit held,
+ * the connection open) delays another store's sale to the same member: that sale waits for the
+ * member's row until the lock timeout, then answers 503 (a till retries) or sells.
+ */
+async function stallDelay(stalled: Shop, link: StallingLink, other: Shop): Promise<number> {
+  const body = saleBody(stalled, counter++);
+  link.arm();
+  const held = api(stalled.server.url, stalled.token, 'POST', '/api/sales', body);
+  held.catch(() => undefined);
+  for (let i = 0; i < 200 && !link.stalled; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  if (!link.stalled) throw new Error('the link did not stall');
+  const begin = process.hrtime.bigint();
+  const reply = await api(other.server.url, other.token, 'POST', '/api/sales', { ...body, id: uuidv4() });
+  const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
+  print(`  the other store's sale to the same member answered ${reply.status} after ${seconds.toFixed(2)} s`);
+  return seconds;
+}
+
 async function stop(shop: Shop | undefined): Promise<void> {
   if (!shop) return;
-  shop.server.child.kill('SIGTERM');
+  shop.server.child.kill('SIGKILL');
   await shop.server.exited;
   rmSync(shop.dir, { recursive: true, force: true });
 }
 
+const ratio = (name: string, value: number, goal: string, met: boolean) =>
+  print(`  ${name}: ${value.toFixed(2)}× (goal ${goal}: ${met ? 'met' : 'not met'})`);
+
 /**
- * Checkout on PostgreSQL beside SQLite: the same 5-line member sale over HTTP to a store
- * server process on each engine (SQLite the baseline), then, once, sales per second from 8
- * concurrent clients on SQLite, on one PostgreSQL store server, and on two store servers of
- * one chain sharing the members (aggregate). PostgreSQL runs on this machine, with fsync off
- * (a throwaway server), so the ratio shows the engine and driver, not a network or a disk.
+ * Checkout of a chain on PostgreSQL beside a shop on SQLite, PostgreSQL durable (fsync on) on
+ * this machine: the same 5-line member sale over HTTP to a store server process on each engine
+ * (SQLite the baseline, goal: within 2×); then, once, sales per second of one PostgreSQL store
+ * and of three stores of the chain together selling to the same members (goal: at least 2.5×),
+ * and the delay a store whose link stalls mid-sale causes another store's sale to the same
+ * member (goal: at most the lock timeout).
  */
 export const postgresCheckout: Benchmark = {
   name: 'postgres/checkout',
-  summary: `5-line member sale over HTTP, SQLite vs PostgreSQL store servers (${MEMBERS} members, ${STYLES * 15} SKUs)`,
+  summary: `5-line member sale over HTTP, SQLite vs PostgreSQL (fsync on) store servers (${MEMBERS} members, ${STYLES * 15} SKUs)`,
+  goal: { maxRatio: 2, text: "one store's sale p50 on PostgreSQL within 2× SQLite's" },
   async setup() {
     let cluster: Cluster | null = null;
+    let link: StallingLink | null = null;
     const shops: Shop[] = [];
     const cleanUp = async () => {
       for (const shop of shops) await stop(shop);
+      link?.stop();
       await cluster?.stop();
     };
     try {
       const begin = process.hrtime.bigint();
-      cluster = await startCluster();
+      cluster = await startCluster({ durable: true });
       const admin = new pg.Client({ connectionString: `${cluster.url}/postgres` });
       await admin.connect();
       await admin.query('create database hanger_bench_chain');
       await admin.end();
       const url = `${cluster.url}/hanger_bench_chain`;
+      link = new StallingLink(Number(new URL(cluster.url).port));
+      await link.start();
       const sqlite = await open('SQ01', {});
       shops.push(sqlite);
       const hq = await open('HQ01', { HANGER_DATABASE_URL: url });
       shops.push(hq);
-      const branch = await open('BR02', { HANGER_DATABASE_URL: url }, hq);
-      shops.push(branch);
-      print(`  set up 3 store servers in ${(Number(process.hrtime.bigint() - begin) / 1e9).toFixed(1)} s`);
+      const stores = [hq];
+      for (const code of ['BR02', 'BR03']) {
+        const store = await open(code, { HANGER_DATABASE_URL: url }, hq);
+        shops.push(store);
+        stores.push(store);
+      }
+      const linked = `postgres://postgres@127.0.0.1:${link.port}/hanger_bench_chain`;
+      const stalled = await open('ST04', { HANGER_DATABASE_URL: linked }, hq);
+      shops.push(stalled);
+      print(`  set up 5 store servers in ${(Number(process.hrtime.bigint() - begin) / 1e9).toFixed(1)} s`);
       return {
         cases: [
           { name: 'POST /api/sales on SQLite (store server process)', run: () => sell(sqlite) },
-          { name: 'POST /api/sales on PostgreSQL (store server process)', run: () => sell(hq) },
+          { name: 'POST /api/sales on PostgreSQL, fsync on (store server process)', run: () => sell(hq) },
         ],
         async close() {
           try {
             const one = await throughput([sqlite]);
             print(
-              `  ${CLIENTS} clients, ${THROUGHPUT_SALES} sales, SQLite store server: ${one.toFixed(0)} sales/s`,
+              `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, SQLite store server: ${one.toFixed(0)} sales/s`,
             );
+            const rollbacks = async () => {
+              const client = new pg.Client({ connectionString: url });
+              await client.connect();
+              const { rows } = await client.query(
+                'select xact_rollback as n from pg_stat_database where datname = current_database()',
+              );
+              await client.end();
+              return Number(rows[0]?.n);
+            };
+            let rolledBack = await rollbacks();
             const pgOne = await throughput([hq]);
             print(
-              `  ${CLIENTS} clients, ${THROUGHPUT_SALES} sales, one PostgreSQL store server: ${pgOne.toFixed(0)} sales/s`,
+              `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, one PostgreSQL store: ${pgOne.toFixed(0)} sales/s`,
             );
-            const pgTwo = await throughput([hq, branch]);
+            const oneRollbacks = (await rollbacks()) - rolledBack;
+            rolledBack = await rollbacks();
+            const pgThree = await throughput(stores);
             print(
-              `  ${CLIENTS} clients, ${THROUGHPUT_SALES} sales, two PostgreSQL store servers of one chain (shared members): ${pgTwo.toFixed(0)} sales/s aggregate (${(pgTwo / pgOne).toFixed(2)}× one server)`,
+              `  ${CLIENTS_PER_STORE} clients at each of 3 PostgreSQL stores, ${THROUGHPUT_SALES} sales to the same members: ${pgThree.toFixed(0)} sales/s together`,
+            );
+            print(
+              `  transactions rolled back (serialisation retries, refusals): one store ${oneRollbacks}, three stores ${(await rollbacks()) - rolledBack}`,
+            );
+            ratio(
+              'three stores together ÷ one store, sales/s',
+              pgThree / pgOne,
+              '≥ 2.5×',
+              pgThree / pgOne >= 2.5,
+            );
+            const delay = await stallDelay(stalled, link as StallingLink, hq);
+            const limit = STORE_LIMITS.lockTimeout / 1000;
+            ratio(
+              `a stalled store's delay of another store's sale ÷ the lock timeout (${limit} s)`,
+              delay / limit,
+              '≤ 1× (plus the sale itself)',
+              delay <= limit + 1,
             );
           } finally {
             await cleanUp();

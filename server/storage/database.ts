@@ -1,16 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   type Compilable,
   type CompiledQuery,
   Kysely,
   PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
   type SqliteDatabase,
   SqliteDialect,
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -34,12 +36,6 @@ export function onRollback(undo: () => void): void {
 /** PostgreSQL SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 30;
-/** Tries after which a write waits to run alone in the chain (see `attempt`). */
-const ALONE_AFTER = 3;
-/** The chain's write lock, held shared by every write and exclusively by one that must run alone. */
-const CHAIN_LOCK = 0x4847434c;
-/** The first key of the stores' write locks ("HGWR"). */
-const WRITE_LOCK_CLASS = 0x48475752;
 
 /**
  * The store's database. `db` is for reads; every business action goes through `write`,
@@ -57,31 +53,33 @@ export class Storage {
   ) {}
 
   /**
-   * PostgreSQL: the advisory lock that one store's writes take in turn (set once the store
-   * is known). Its sales number receipts and move its stock on the same rows, so they would
-   * only fail each other as serialisation conflicts; waiting is cheaper. Stores still write
-   * side by side, and what they share (members) stays safe by SERIALIZABLE.
+   * PostgreSQL: this store's writes take turns here, in the server (set once the store is
+   * known; one server serves one store). Its sales number receipts on its own counter row and
+   * move its own stock rows, so side by side they would only fail each other as serialisation
+   * conflicts; waiting in the process is cheaper and holds no database session, so the wait
+   * needs no lock timeout however long the store's queue. Nothing is locked for the whole
+   * chain: what stores share (a member's balances, a coupon) is locked by the rows the action
+   * writes, bounded by `lock_timeout`, and kept right by SERIALIZABLE.
    */
-  private writeLock: number | null = null;
+  private turns: Promise<void> | null = null;
 
-  /** Takes `storeId`'s write lock (PostgreSQL) around each of this server's write transactions. */
-  serializeWritesOf(storeId: string): void {
-    if (this.engine === 'postgres')
-      this.writeLock = createHash('sha1').update(storeId).digest().readInt32BE(0);
+  /** Makes this server's write transactions take turns (PostgreSQL; SQLite's BEGIN IMMEDIATE already does). */
+  serializeWrites(): void {
+    if (this.engine === 'postgres') this.turns ??= Promise.resolve();
   }
 
   /**
    * Runs `action` in one write transaction. SQLite: BEGIN IMMEDIATE, so the write lock is
    * taken up front and two writers never deadlock. PostgreSQL: SERIALIZABLE, and on a
    * serialisation failure or deadlock the whole action runs again (after a short random
-   * wait; from the fourth try alone in the chain), so `action` must do nothing outside `trx`
-   * that it cannot repeat — use `onRollback` for in-memory changes. Use only `trx` inside: the connection is held until
-   * the transaction ends.
+   * wait), so `action` must do nothing outside `trx` that it cannot repeat — use `onRollback`
+   * for in-memory changes. Use only `trx` inside: the connection is held until the
+   * transaction ends. Every wait is bounded by the connection's limits (`STORE_LIMITS`).
    */
   async write<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(action, attempt > ALONE_AFTER);
+        return await this.attempt(action);
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
         if (this.engine !== 'postgres' || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
@@ -91,53 +89,39 @@ export class Storage {
     }
   }
 
-  /**
-   * One try. On PostgreSQL every write holds the chain's write lock shared, and its store's
-   * lock; `alone` takes the chain's lock exclusively instead — it waits for the writes under
-   * way anywhere in the chain and runs by itself, so a transaction that keeps losing
-   * serialisation conflicts (to the other stores) gets through.
-   */
-  private attempt<T>(action: (trx: Kysely<Database>) => Promise<T>, alone: boolean): Promise<T> {
-    const postgres = this.engine === 'postgres';
-    const begin = postgres ? sql`begin isolation level serializable` : sql`begin immediate`;
+  /** One try; on PostgreSQL in its store's turn when the store is known. */
+  private async attempt<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.turns === null) return this.transaction(action);
+    const before = this.turns;
+    let done = () => {};
+    this.turns = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await before;
+    try {
+      return await this.transaction(action);
+    } finally {
+      done();
+    }
+  }
+
+  private transaction<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const begin = this.engine === 'postgres' ? sql`begin isolation level serializable` : sql`begin immediate`;
     const undo: (() => void)[] = [];
-    const store = this.writeLock;
     return this.db.connection().execute((trx) =>
       attempts.run(undo, async () => {
-        // Before BEGIN, so that the transaction's snapshot is taken once the locks are held.
-        if (store !== null) await sql`select pg_advisory_lock(${WRITE_LOCK_CLASS}, ${store})`.execute(trx);
-        if (postgres) {
-          await (alone
-            ? sql`select pg_advisory_lock(${CHAIN_LOCK})`
-            : sql`select pg_advisory_lock_shared(${CHAIN_LOCK})`
-          ).execute(trx);
-        }
+        await begin.execute(trx);
         try {
-          await begin.execute(trx);
-          try {
-            const result = await action(trx);
-            await sql`commit`.execute(trx);
-            return result;
-          } catch (error) {
-            // After some faults (disk full, I/O error) SQLite has rolled back already; the
-            // caller must still see the fault itself, not "no transaction is active".
-            await sql`rollback`.execute(trx).catch(() => undefined);
-            for (const step of undo.reverse()) step();
-            throw error;
-          }
-        } finally {
-          if (postgres) {
-            await (alone
-              ? sql`select pg_advisory_unlock(${CHAIN_LOCK})`
-              : sql`select pg_advisory_unlock_shared(${CHAIN_LOCK})`
-            )
-              .execute(trx)
-              .catch(() => undefined);
-          }
-          if (store !== null)
-            await sql`select pg_advisory_unlock(${WRITE_LOCK_CLASS}, ${store})`
-              .execute(trx)
-              .catch(() => undefined);
+          const result = await action(trx);
+          await sql`commit`.execute(trx);
+          return result;
+        } catch (error) {
+          // After some faults (disk full, I/O error) SQLite has rolled back already; the
+          // caller must still see the fault itself, not "no transaction is active". A
+          // PostgreSQL connection that broke is thrown away with its session (and its locks).
+          await sql`rollback`.execute(trx).catch(() => undefined);
+          for (const step of undo.reverse()) step();
+          throw error;
         }
       }),
     );
@@ -188,14 +172,71 @@ export function openSqlite(file: string): Storage {
 const INT8 = 20;
 const NUMERIC = 1700;
 
+/** How long a store server lets PostgreSQL keep it waiting, in milliseconds (0: no limit). */
+export interface PostgresLimits {
+  /** A row or advisory lock another session holds (another store's action, or a stalled one). */
+  lockTimeout: number;
+  /**
+   * A session that began a transaction and went quiet — its store's link stalled — is ended by
+   * PostgreSQL after this, and the locks it held go with it.
+   */
+  idleInTransaction: number;
+  /** One statement. */
+  statement: number;
+  /**
+   * An answer, measured here: a link that stalls without breaking (TCP keeps a silent peer for
+   * hours) fails the request and throws the connection away instead of holding it forever.
+   */
+  answer: number;
+}
+
+/**
+ * The store servers' limits. A stalled store delays another store's action on the same rows by
+ * at most `lockTimeout` (that action then answers 503 and the till retries); PostgreSQL frees
+ * the rows after `idleInTransaction`.
+ */
+export const STORE_LIMITS: PostgresLimits = {
+  lockTimeout: 5_000,
+  idleInTransaction: 10_000,
+  statement: 30_000,
+  answer: 40_000,
+};
+
+/** No limits: command-line tools (migration into PostgreSQL, checks, exports) that may run long. */
+export const NO_LIMITS: PostgresLimits = { lockTimeout: 0, idleInTransaction: 0, statement: 0, answer: 0 };
+
+/** Set inside `withoutTimeLimits`: the queries run there may take as long as they need. */
+const unlimited = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` without the server's statement, lock and answer limits, for what may rightly take
+ * long — migrations of a big chain's tables, waiting for another server to finish migrating.
+ * Its SQL must also lift PostgreSQL's own (`set local statement_timeout = 0`).
+ */
+export function withoutTimeLimits<T>(work: () => Promise<T>): Promise<T> {
+  return unlimited.run(true, work);
+}
+
 /**
  * Connects to the PostgreSQL database at `url` (postgres://user:password@host:port/database).
- * Counts and sums come back as numbers, as on SQLite.
+ * Counts and sums come back as numbers, as on SQLite. Every connection has an error listener
+ * (PostgreSQL ending a busy session must fail its request, not the process), TCP keepalives,
+ * and the waits of `limits`; a connection that broke is thrown away, and new ones are made as
+ * requests come, so the server reconnects by itself when the database is back.
  */
-export async function openPostgres(url: string, poolSize = 10): Promise<Storage> {
+export async function openPostgres(
+  url: string,
+  { poolSize = 10, limits = NO_LIMITS }: { poolSize?: number; limits?: PostgresLimits } = {},
+): Promise<Storage> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(limits.answer > 0 && { connectionTimeoutMillis: limits.answer }),
+    ...(limits.lockTimeout > 0 && { lock_timeout: limits.lockTimeout }),
+    ...(limits.idleInTransaction > 0 && { idle_in_transaction_session_timeout: limits.idleInTransaction }),
+    ...(limits.statement > 0 && { statement_timeout: limits.statement }),
     types: {
       getTypeParser: ((id: number, format?: string) =>
         id === INT8 || id === NUMERIC
@@ -203,8 +244,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Storage>
           : pg.types.getTypeParser(id, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle connection the server dropped must not bring the whole process down.
+  // pg-pool listens for errors of idle connections only: a busy one that the server ends
+  // (pg_terminate_backend, a restart) would raise an unhandled 'error' and end the process.
+  // Its query fails with the same error, and that is what the request answers.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     client.release();
@@ -215,8 +259,53 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Storage>
         'Check HANGER_DATABASE_URL, that the server runs and that it accepts this user.',
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: guardedPool(pool, limits.answer) }),
+  });
   return new Storage('postgres', db, () => db.destroy(), null, pool);
+}
+
+/**
+ * The pool as Kysely sees it: errors marked as the database's (see `storageFaultMessage`), an
+ * answer awaited at most `answerMs`, and a connection whose link broke or stalled destroyed on
+ * release instead of going back to the pool (it may hold a transaction nobody will finish).
+ */
+function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
+  return {
+    end: () => pool.end(),
+    async connect() {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw fromDatabase(error);
+      });
+      let broken = false;
+      const query = async (text: string, parameters: readonly unknown[]) => {
+        if (broken) throw fromDatabase(new Error('Connection closed after an earlier fault'));
+        const answer = client.query(text, [...parameters]);
+        answer.catch(() => undefined);
+        const limit = unlimited.getStore() ? 0 : answerMs;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          if (limit === 0) return await answer;
+          const silence = new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () => reject(new AnswerTimeoutError(`PostgreSQL did not answer within ${limit / 1000} s`)),
+              limit,
+            );
+          });
+          return await Promise.race([answer, silence]);
+        } catch (error) {
+          if (isConnectionLost(fromDatabase(error))) broken = true;
+          throw error;
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      return {
+        query: query as unknown as PostgresPoolClient['query'],
+        release: () => client.release(broken),
+      };
+    },
+  };
 }
 
 /** The URL with its password hidden, for messages and logs. */

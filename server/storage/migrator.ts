@@ -7,7 +7,7 @@ import {
   type PluginTransformResultArgs,
   sql,
 } from 'kysely';
-import type { Engine, Storage } from './database.js';
+import { type Engine, type Storage, withoutTimeLimits } from './database.js';
 import type { Database } from './schema.js';
 
 export interface Migration {
@@ -32,12 +32,15 @@ export async function migrate(
 ): Promise<number[]> {
   if (!storage.pool) return migrateNow(storage, migrations, now);
   // The store servers of a chain may start together: one migrates, the others then find it done.
+  // Migrating a big chain's tables, and waiting for another server that does, takes as long as it takes.
   const lock = await storage.pool.connect();
   try {
+    await lock.query('set lock_timeout = 0');
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    return await migrateNow(storage, migrations, now);
+    return await withoutTimeLimits(() => migrateNow(storage, migrations, now));
   } finally {
     await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.query('reset lock_timeout').catch(() => undefined);
     lock.release();
   }
 }
@@ -50,8 +53,12 @@ async function migrateNow(
   migrations: readonly Migration[],
   now: () => Date,
 ): Promise<number[]> {
-  await sql`create table if not exists schema_version (
-    version integer primary key, name text not null, applied_at text not null)`.execute(storage.db);
+  // A store's own PostgreSQL user may not create tables (see the README's per-store users):
+  // it finds the table the owner made, and creates nothing when nothing is pending.
+  if (!(await hasSchemaVersion(storage))) {
+    await sql`create table if not exists schema_version (
+      version integer primary key, name text not null, applied_at text not null)`.execute(storage.db);
+  }
   const applied = await storage.db.selectFrom('schema_version').select('version').execute();
   const done = new Set(applied.map((row) => row.version));
   const newest = migrations.at(-1)?.version ?? 0;
@@ -62,10 +69,21 @@ async function migrateNow(
         'Run the newer Hanger, or restore a backup made by this version.',
     );
   }
+  const pending = migrations.filter((migration) => !done.has(migration.version));
+  if (pending.length > 0 && storage.engine === 'postgres' && !(await mayCreate(storage))) {
+    throw new MigrationError(
+      `The database needs ${pending.length} migration(s) up to version ${newest}, and this database user may not change the schema. ` +
+        "Start head office's server (or any server) once with the chain's owner user, then start this store again.",
+    );
+  }
   const ran: number[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
     await storage.write(async (trx) => {
+      if (storage.engine === 'postgres') {
+        await sql`set local statement_timeout = 0`.execute(trx);
+        await sql`set local lock_timeout = 0`.execute(trx);
+      }
       const db = storage.engine === 'postgres' ? trx.withPlugin(integersAsBigint) : trx;
       await migration.up(db as unknown as Kysely<unknown>, storage.engine);
       await (trx as Kysely<Database>)
@@ -93,3 +111,22 @@ const integersAsBigint: KyselyPlugin = {
   transformQuery: (args: PluginTransformQueryArgs) => new IntegerAsBigint().transformNode(args.node),
   transformResult: async (args: PluginTransformResultArgs) => args.result,
 };
+
+async function hasSchemaVersion(storage: Storage): Promise<boolean> {
+  const query =
+    storage.engine === 'postgres'
+      ? sql<{ found: unknown }>`select to_regclass('schema_version') as found`
+      : sql<{
+          found: unknown;
+        }>`select name as found from sqlite_master where type = 'table' and name = 'schema_version'`;
+  const { rows } = await query.execute(storage.db);
+  return rows[0]?.found != null;
+}
+
+/** Whether this PostgreSQL user may create tables in the schema Hanger's tables live in. */
+async function mayCreate(storage: Storage): Promise<boolean> {
+  const { rows } = await sql<{
+    allowed: boolean;
+  }>`select has_schema_privilege(current_schema(), 'create') as allowed`.execute(storage.db);
+  return rows[0]?.allowed === true;
+}

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,15 @@ import pg from 'pg';
 /**
  * A throwaway PostgreSQL server of Debian's packaged binaries, in a temporary folder, for
  * tests and benchmarks: nothing of the machine's own clusters is touched. Durability is off
- * (fsync) because the folder is deleted afterwards.
+ * (fsync) because the folder is deleted afterwards, unless a benchmark asks for it.
  */
 export interface Cluster {
   /** `postgres://postgres@127.0.0.1:<port>` — add `/<database>`. */
   url: string;
+  /** Stops the server as a power cut would (`pg_ctl stop -m immediate`): no checkpoint, sessions cut. */
+  crash(): Promise<void>;
+  /** Starts it again on the same folder and port (after `crash`), recovering from its WAL. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +53,7 @@ function serverUser(): { uid: number; gid: number } | undefined {
   };
 }
 
-export async function startCluster(): Promise<Cluster> {
+export async function startCluster({ durable = false }: { durable?: boolean } = {}): Promise<Cluster> {
   const bin = binaries();
   const dir = mkdtempSync(join(tmpdir(), 'hanger-pg-'));
   const user = serverUser();
@@ -61,59 +65,60 @@ export async function startCluster(): Promise<Cluster> {
     { stdio: 'pipe', ...user },
   );
   const port = await freePort();
-  const child = spawn(
-    join(bin, 'postgres'),
-    [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      `unix_socket_directories=${dir}`,
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=400',
-      '-c',
-      'shared_buffers=256MB',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], ...user },
-  );
-  let log = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000);
-  });
+  const settings = [
+    'listen_addresses=127.0.0.1',
+    `unix_socket_directories=${dir}`,
+    ...(durable ? [] : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+    'max_connections=400',
+    'shared_buffers=256MB',
+  ];
   const url = `postgres://postgres@127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const client = new pg.Client({ connectionString: `${url}/postgres` });
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${log}`);
+  let child: ChildProcess;
+  const run = async () => {
+    const server = spawn(
+      join(bin, 'postgres'),
+      ['-D', data, '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        ...user,
+      },
+    );
+    child = server;
+    let log = '';
+    server.stderr.on('data', (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-4000);
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const client = new pg.Client({ connectionString: `${url}/postgres` });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.end();
+        return;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        if (server.exitCode !== null || Date.now() > deadline) {
+          server.kill('SIGKILL');
+          throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${log}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }
+  };
+  const halt = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  await run();
   return {
     url,
+    crash: () => halt('SIGQUIT'), // immediate shutdown
+    restart: run,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGINT'); // fast shutdown
-        await exited;
-      }
+      await halt('SIGINT'); // fast shutdown
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -17,6 +17,7 @@ const KNOWN = new Set([
   'network',
   'timeout',
   'disconnected',
+  'storage_unavailable',
 ]);
 
 /** The catalogue key that says what went wrong, in the shop's words. */

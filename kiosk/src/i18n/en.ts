@@ -195,6 +195,8 @@ export const en: Catalogue = {
     network: 'Cannot reach the server; try again shortly',
     timeout: 'The server did not answer in time; try again',
     disconnected: 'The connection dropped; try again',
+    storage_unavailable:
+      'The server cannot reach its database just now; try again shortly (a sale being paid keeps its number, so it is never taken twice)',
   },
   device: {
     checkout: 'Checkout terminal',

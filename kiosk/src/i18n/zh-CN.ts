@@ -195,6 +195,7 @@ export const zhCN = {
     network: '无法连接服务器，请稍后再试',
     timeout: '服务器没有及时回应，请再试一次',
     disconnected: '连接中断，请再试一次',
+    storage_unavailable: '服务器暂时连不上数据库，请稍后再试（正在结账的这一单保留原单号，不会重复收款）',
   },
   device: {
     checkout: '收银台',

@@ -318,7 +318,8 @@ export class HgCheckoutPay extends LitElement {
       this.dispatchEvent(new CustomEvent('hg-paid', { detail: result, bubbles: true, composed: true }));
     } catch (error) {
       this._retrying =
-        error instanceof RequestError && ['timeout', 'disconnected', 'network'].includes(error.code);
+        error instanceof RequestError &&
+        ['timeout', 'disconnected', 'network', 'storage_unavailable'].includes(error.code);
       if (error instanceof RequestError && error.field('memberPin') !== undefined) {
         this._pinNeeded = true;
         this._notice = this._i18n.t('checkout.memberPinNeeded');
