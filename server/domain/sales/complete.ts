@@ -2,13 +2,13 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runRequest } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
-import { queuePrint } from '../devices/printing.js';
 import { moveStock } from '../inventory/ledger.js';
 import { redeemCoupon } from '../loyalty/coupons.js';
 import { earnPoints, redeemPoints } from '../loyalty/points.js';
@@ -23,6 +23,7 @@ import { requestHash, reusedId } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
 import { type PricedCart, priceRequest, skusForLines } from './quote.js';
 import { buildReceipt } from './receipt.js';
+import { paysCash, queueReceipt } from './receipt-print.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 
@@ -613,22 +614,6 @@ export async function replaySale(
   return JSON.parse(seen.result) as SaleResult;
 }
 
-/** Hands the receipt to the terminal's bridge, after commit. A printing problem never undoes a sale. */
-export async function printReceipt(
-  ctx: AppContext,
-  terminalId: string | null,
-  receipt: ReceiptDocument,
-  jobId: string,
-  openDrawer: boolean,
-): Promise<void> {
-  if (!terminalId) return;
-  try {
-    await queuePrint(ctx, terminalId, { kind: 'receipt', document: receipt, openDrawer }, { jobId });
-  } catch (error) {
-    ctx.log.warn({ err: error, jobId }, 'the receipt could not be queued for printing');
-  }
-}
-
 /** After a failed sale: price changes and failed payments go to the exception log. */
 export async function logFailure(
   ctx: AppContext,
@@ -658,9 +643,29 @@ export async function logFailure(
 }
 
 /**
+ * The checks a sale makes before its transaction (they write apart: a PIN's failed tries, an
+ * approver's audit): the approvals its overrides need and the member's PIN.
+ */
+export async function prepareSale(
+  ctx: AppContext,
+  staff: StaffPrincipal,
+  approval: Approval,
+  input: SaleInput,
+  hash: string,
+): Promise<SaleWork> {
+  const approvals = await checkSaleApprovals(ctx, staff, approval, input.lines);
+  let pin: PinProof | null = null;
+  if (input.memberPin !== undefined && input.memberId !== undefined) {
+    pin = await verifyMemberPin(ctx, input.memberId, input.memberPin, staff.deviceId);
+  }
+  const { memberPin: _pin, ...rest } = input;
+  return { input: rest, staff, approvals, pin, hash };
+}
+
+/**
  * Completes a sale (API.md `POST /api/sales`): idempotent by the terminal's id; priced at
- * commit; one transaction; `sale.completed` after commit; the receipt to the terminal's bridge.
- * `approval` is a manager's username and PIN (or an approver already checked) for overrides.
+ * commit; one transaction with its receipt queued for the terminal's bridge; `sale.completed`
+ * after commit. `approval` is a manager's username and PIN (or an approver already checked).
  */
 export async function completeSale(
   ctx: AppContext,
@@ -671,34 +676,25 @@ export async function completeSale(
   const hash = saleHash(input);
   const first = await replaySale(ctx.storage.db, ctx, input.id, hash);
   if (first) return { replayed: true, sale: first };
-  const approvals = await checkSaleApprovals(ctx, staff, approval, input.lines);
-  let pin: PinProof | null = null;
-  if (input.memberPin !== undefined && input.memberId !== undefined) {
-    pin = await verifyMemberPin(ctx, input.memberId, input.memberPin, staff.deviceId);
-  }
-  const { memberPin: _pin, ...rest } = input;
-  const outbox = new Outbox();
-  let outcome: { replayed: boolean; sale: SaleResult; receipt: ReceiptDocument | null };
+  const work = await prepareSale(ctx, staff, approval, input, hash);
   try {
-    outcome = await ctx.storage.write(async (trx) => {
-      const again = await replaySale(trx, ctx, input.id, hash);
-      if (again) return { replayed: true, sale: again, receipt: null };
-      const written = await writeSale(trx, ctx, outbox, { input: rest, staff, approvals, pin, hash });
-      return { replayed: false, sale: written.sale, receipt: written.receipt };
-    });
+    const { replayed, result } = await runRequest(
+      ctx,
+      (trx) => replaySale(trx, ctx, input.id, hash),
+      async (trx, outbox) => {
+        const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
+        await queueReceipt(trx, ctx, outbox, {
+          terminalId: staff.deviceId,
+          document: receipt,
+          jobId: sale.id,
+          openDrawer: paysCash(input.payments),
+        });
+        return sale;
+      },
+    );
+    return { replayed, sale: result };
   } catch (error) {
     await logFailure(ctx, staff, saleRefOf(input.id), error);
     throw error;
   }
-  outbox.publish(ctx.bus, ctx.store.id);
-  if (outcome.receipt) {
-    await printReceipt(
-      ctx,
-      staff.deviceId,
-      outcome.receipt,
-      input.id,
-      input.payments.some((p) => p.method === 'cash'),
-    );
-  }
-  return { replayed: outcome.replayed, sale: outcome.sale };
 }

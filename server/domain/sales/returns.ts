@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runRequest } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Database } from '../../storage/schema.js';
@@ -14,11 +15,12 @@ import { recordReturn } from '../loyalty/purchases.js';
 import { returnStoredValue } from '../loyalty/stored-value.js';
 import type { Approver } from '../staff/approval.js';
 import { type Approval, approvalFor } from './approvals.js';
-import { printReceipt, renameFields, type SaleResult } from './complete.js';
+import { renameFields, type SaleResult } from './complete.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
 import { type SkuForSale, skusForLines } from './quote.js';
 import { buildReceipt } from './receipt.js';
+import { paysCash, queueReceipt } from './receipt-print.js';
 import type { ReceiptlessReturnInput, RefundInput, ReturnInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 
@@ -542,32 +544,29 @@ export async function returnSale(
   const first = await replayReturn(ctx.storage.db, ctx, input.id, hash);
   if (first) return { replayed: true, result: first };
   const approver = await checkReturnApproval(ctx, staff, approval, saleId);
-  const outbox = new Outbox();
-  const outcome = await ctx.storage.write(async (trx) => {
-    const again = await replayReturn(trx, ctx, input.id, hash);
-    if (again) return { replayed: true, result: again, receipt: null };
-    const written = await writeReturn(trx, ctx, outbox, {
-      returnId: input.id,
-      saleId,
-      lines: input.lines,
-      refund: input.refund,
-      staff,
-      approverId: approver?.staffId ?? null,
-      hash,
-      reason: input.reason,
-    });
-    return { replayed: false, ...written };
-  });
-  outbox.publish(ctx.bus, ctx.store.id);
-  if (outcome.receipt)
-    await printReceipt(
-      ctx,
-      staff.deviceId,
-      outcome.receipt,
-      input.id,
-      outcome.result.refund.some((r) => r.method === 'cash'),
-    );
-  return { replayed: outcome.replayed, result: outcome.result };
+  return runRequest(
+    ctx,
+    (trx) => replayReturn(trx, ctx, input.id, hash),
+    async (trx, outbox) => {
+      const { result, receipt } = await writeReturn(trx, ctx, outbox, {
+        returnId: input.id,
+        saleId,
+        lines: input.lines,
+        refund: input.refund,
+        staff,
+        approverId: approver?.staffId ?? null,
+        hash,
+        reason: input.reason,
+      });
+      await queueReceipt(trx, ctx, outbox, {
+        terminalId: staff.deviceId,
+        document: receipt,
+        jobId: input.id,
+        openDrawer: paysCash(result.refund),
+      });
+      return result;
+    },
+  );
 }
 
 /**
@@ -583,176 +582,188 @@ export async function receiptlessReturn(
   const hash = requestHash({ receiptless: true, ...input });
   const first = await replayReturn(ctx.storage.db, ctx, input.id, hash);
   if (first) return { replayed: true, result: first };
-  const outbox = new Outbox();
-  const outcome = await ctx.storage.write(async (trx) => {
-    const again = await replayReturn(trx, ctx, input.id, hash);
-    if (again) return { replayed: true, result: again, receipt: null };
-    const skus = await skusForLines(trx, ctx, input.lines);
-    const lines = input.lines.map((line, i) => {
-      const sku = skus[i] as SkuForSale;
-      const unit = line.unitAmount ?? sku.price;
-      return { sku, qty: line.qty, unit, amount: unit * line.qty };
-    });
-    const amount = lines.reduce((sum, line) => sum + line.amount, 0);
-    const refunds = (input.refund ?? (amount > 0 ? [{ method: 'cash' as const, amount }] : [])).map((r) => ({
-      method: r.method as string,
-      amount: r.amount,
-      reference: ('reference' in r && r.reference) || null,
-    }));
-    const sum = refunds.reduce((s, r) => s + r.amount, 0);
-    if (sum !== amount) {
-      throw new ApiError(
-        'business_rule',
-        `The refund must come to ${amount} fen; the tenders given come to ${sum}.`,
-        { refund: `must come to ${amount}` },
+  return runRequest(
+    ctx,
+    (trx) => replayReturn(trx, ctx, input.id, hash),
+    async (trx, outbox) => {
+      const skus = await skusForLines(trx, ctx, input.lines);
+      const lines = input.lines.map((line, i) => {
+        const sku = skus[i] as SkuForSale;
+        const unit = line.unitAmount ?? sku.price;
+        return { sku, qty: line.qty, unit, amount: unit * line.qty };
+      });
+      const amount = lines.reduce((sum, line) => sum + line.amount, 0);
+      const refunds = (input.refund ?? (amount > 0 ? [{ method: 'cash' as const, amount }] : [])).map(
+        (r) => ({
+          method: r.method as string,
+          amount: r.amount,
+          reference: ('reference' in r && r.reference) || null,
+        }),
       );
-    }
-    const storedValue = refunds.findIndex((r) => r.method === 'stored_value');
-    if (storedValue >= 0) {
-      throw new ApiError(
-        'business_rule',
-        'Without a receipt there is no member to give stored value back to.',
-        {
-          [`refund.${storedValue}.method`]: 'not without a receipt',
-        },
-      );
-    }
-    const ref = { type: 'return', id: input.id };
-    for (const [i, line] of lines.entries()) {
-      await moveStock(
-        trx,
-        ctx,
-        {
-          skuId: line.sku.id,
-          delta: line.qty,
-          kind: 'return',
-          reason: 'no receipt',
-          ref,
-          staffId: staff.staffId,
-        },
-        outbox,
-        `lines.${i}.qty`,
-      );
-    }
-    const at = ctx.now().toISOString();
-    const day = businessDay(ctx, ctx.now());
-    const number = await nextNumber(trx, ctx, 'return', day);
-    const result: ReturnResult = {
-      id: input.id,
-      saleId: null,
-      number,
-      at,
-      kind: 'receiptless',
-      training: false,
-      lines: lines.map((line) => ({ skuId: line.sku.id, qty: line.qty, amount: line.amount })),
-      amount,
-      keptBack: 0,
-      pointsTakenBack: 0,
-      pointsShortfall: 0,
-      pointsGivenBack: 0,
-      couponsReleased: [],
-      refund: refunds.map((r) => ({
-        method: r.method,
-        amount: r.amount,
-        ...(r.reference !== null && { reference: r.reference }),
-      })),
-      refundTotal: amount,
-      member: null,
-      approverId: approver?.staffId ?? null,
-    };
-    const receipt = buildReceipt(ctx, {
-      kind: 'refund',
-      id: input.id,
-      number,
-      at,
-      cashierName: staff.name,
-      training: false,
-      lines: lines.map((line) => ({
-        name: line.sku.name,
-        styleCode: line.sku.styleCode,
-        color: line.sku.color,
-        size: line.sku.size,
-        barcode: line.sku.barcode,
-        qty: line.qty,
-        unitPrice: line.unit,
-        discounts: [],
-        total: line.amount,
-      })),
-      total: amount,
-      payments: refunds,
-      change: 0,
-      member: null,
-      footer: ['无小票退货'],
-    });
-    await trx
-      .insertInto('returns')
-      .values({
+      const sum = refunds.reduce((s, r) => s + r.amount, 0);
+      if (sum !== amount) {
+        throw new ApiError(
+          'business_rule',
+          `The refund must come to ${amount} fen; the tenders given come to ${sum}.`,
+          { refund: `must come to ${amount}` },
+        );
+      }
+      const storedValue = refunds.findIndex((r) => r.method === 'stored_value');
+      if (storedValue >= 0) {
+        throw new ApiError(
+          'business_rule',
+          'Without a receipt there is no member to give stored value back to.',
+          {
+            [`refund.${storedValue}.method`]: 'not without a receipt',
+          },
+        );
+      }
+      const ref = { type: 'return', id: input.id };
+      for (const [i, line] of lines.entries()) {
+        await moveStock(
+          trx,
+          ctx,
+          {
+            skuId: line.sku.id,
+            delta: line.qty,
+            kind: 'return',
+            reason: 'no receipt',
+            ref,
+            staffId: staff.staffId,
+          },
+          outbox,
+          `lines.${i}.qty`,
+        );
+      }
+      const at = ctx.now().toISOString();
+      const day = businessDay(ctx, ctx.now());
+      const number = await nextNumber(trx, ctx, 'return', day);
+      const result: ReturnResult = {
         id: input.id,
-        store_id: ctx.store.id,
-        sale_id: null,
+        saleId: null,
         number,
-        business_day: day,
         at,
         kind: 'receiptless',
-        staff_id: staff.staffId,
-        approver_id: approver?.staffId ?? null,
-        device_id: staff.deviceId,
-        member_id: null,
-        training: 0,
+        training: false,
+        lines: lines.map((line) => ({ skuId: line.sku.id, qty: line.qty, amount: line.amount })),
         amount,
-        points_taken: 0,
-        points_shortfall: 0,
-        kept_back: 0,
-        points_given_back: 0,
-        refund_total: amount,
-        reason: input.reason,
-        request_hash: hash,
-        result: JSON.stringify(result),
-        receipt: JSON.stringify(receipt),
-      })
-      .execute();
-    await trx
-      .insertInto('return_lines')
-      .values(
-        lines.map((line) => ({
-          id: uuidv7(),
-          store_id: ctx.store.id,
-          return_id: input.id,
-          sale_line_id: null,
-          sku_id: line.sku.id,
-          qty: line.qty,
-          amount: line.amount,
-          points_discount: 0,
+        keptBack: 0,
+        pointsTakenBack: 0,
+        pointsShortfall: 0,
+        pointsGivenBack: 0,
+        couponsReleased: [],
+        refund: refunds.map((r) => ({
+          method: r.method,
+          amount: r.amount,
+          ...(r.reference !== null && { reference: r.reference }),
         })),
-      )
-      .execute();
-    if (refunds.length > 0) {
+        refundTotal: amount,
+        member: null,
+        approverId: approver?.staffId ?? null,
+      };
+      const receipt = buildReceipt(ctx, {
+        kind: 'refund',
+        id: input.id,
+        number,
+        at,
+        cashierName: staff.name,
+        training: false,
+        lines: lines.map((line) => ({
+          name: line.sku.name,
+          styleCode: line.sku.styleCode,
+          color: line.sku.color,
+          size: line.sku.size,
+          barcode: line.sku.barcode,
+          qty: line.qty,
+          unitPrice: line.unit,
+          discounts: [],
+          total: line.amount,
+        })),
+        total: amount,
+        payments: refunds,
+        change: 0,
+        member: null,
+        footer: ['无小票退货'],
+      });
       await trx
-        .insertInto('refunds')
+        .insertInto('returns')
+        .values({
+          id: input.id,
+          store_id: ctx.store.id,
+          sale_id: null,
+          number,
+          business_day: day,
+          at,
+          kind: 'receiptless',
+          staff_id: staff.staffId,
+          approver_id: approver?.staffId ?? null,
+          device_id: staff.deviceId,
+          member_id: null,
+          training: 0,
+          amount,
+          points_taken: 0,
+          points_shortfall: 0,
+          kept_back: 0,
+          points_given_back: 0,
+          refund_total: amount,
+          reason: input.reason,
+          request_hash: hash,
+          result: JSON.stringify(result),
+          receipt: JSON.stringify(receipt),
+        })
+        .execute();
+      await trx
+        .insertInto('return_lines')
         .values(
-          refunds.map((r, seq) => ({ id: uuidv7(), store_id: ctx.store.id, return_id: input.id, seq, ...r })),
+          lines.map((line) => ({
+            id: uuidv7(),
+            store_id: ctx.store.id,
+            return_id: input.id,
+            sale_line_id: null,
+            sku_id: line.sku.id,
+            qty: line.qty,
+            amount: line.amount,
+            points_discount: 0,
+          })),
         )
         .execute();
-    }
-    await recordAudit(trx, ctx, {
-      kind: 'sale.returned',
-      staffId: staff.staffId,
-      approverId: approver?.staffId ?? null,
-      deviceId: staff.deviceId,
-      subjectType: 'return',
-      subjectId: input.id,
-      detail: { number, amount, receiptless: true, reason: input.reason },
-    });
-    outbox.add('sale.returned', {
-      returnId: input.id,
-      saleId: null,
-      number,
-      terminalId: staff.deviceId,
-      refundTotal: amount,
-    });
-    return { replayed: false, result, receipt };
-  });
-  outbox.publish(ctx.bus, ctx.store.id);
-  if (outcome.receipt) await printReceipt(ctx, staff.deviceId, outcome.receipt, input.id, true);
-  return { replayed: outcome.replayed, result: outcome.result };
+      if (refunds.length > 0) {
+        await trx
+          .insertInto('refunds')
+          .values(
+            refunds.map((r, seq) => ({
+              id: uuidv7(),
+              store_id: ctx.store.id,
+              return_id: input.id,
+              seq,
+              ...r,
+            })),
+          )
+          .execute();
+      }
+      await recordAudit(trx, ctx, {
+        kind: 'sale.returned',
+        staffId: staff.staffId,
+        approverId: approver?.staffId ?? null,
+        deviceId: staff.deviceId,
+        subjectType: 'return',
+        subjectId: input.id,
+        detail: { number, amount, receiptless: true, reason: input.reason },
+      });
+      outbox.add('sale.returned', {
+        returnId: input.id,
+        saleId: null,
+        number,
+        terminalId: staff.deviceId,
+        refundTotal: amount,
+      });
+      await queueReceipt(trx, ctx, outbox, {
+        terminalId: staff.deviceId,
+        document: receipt,
+        jobId: input.id,
+        openDrawer: true,
+      });
+      return result;
+    },
+  );
 }
