@@ -8,15 +8,9 @@ import type { EventPayloads } from '../../protocol/events.js';
 import type { StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import type { Database } from '../../storage/schema.js';
 import type { Approval } from '../sales/approvals.js';
-import {
-  logFailure,
-  prepareSale,
-  replaySale,
-  type SaleResult,
-  saleHash,
-  writeSale,
-} from '../sales/complete.js';
+import { logFailure, prepareSale, replaySale, saleHash, writeSale } from '../sales/complete.js';
 import { paysCash, queueReceipt } from '../sales/receipt-print.js';
+import type { SaleResult } from '../sales/results.js';
 import type { PaymentInput, SaleInput } from '../sales/schemas.js';
 import { getSale } from '../sales/views.js';
 import {

@@ -6,11 +6,12 @@ import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
 import type { Approval } from './approvals.js';
-import { checkSaleApprovals, logFailure, type SaleResult, writeSale } from './complete.js';
+import { checkSaleApprovals, logFailure, writeSale } from './complete.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { priceRequest } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
-import { checkReturnApproval, type ReturnResult, replayReturn, writeReturn } from './returns.js';
+import type { ReturnResult, SaleResult } from './results.js';
+import { checkReturnApproval, replayReturn, writeReturn } from './returns.js';
 import type { ExchangeInput } from './schemas.js';
 
 export interface ExchangeResult {
