@@ -109,21 +109,21 @@ export async function reportPrint(
   reason: string | undefined,
 ): Promise<void> {
   const terminalId = assertBound(bridge);
-  await ctx.storage.write((trx) =>
-    trx
+  await runAction(ctx, async (trx, outbox) => {
+    await trx
       .updateTable('print_jobs')
       .set({ collected_at: ctx.now().toISOString() })
       .where('id', '=', jobId)
       .where('terminal_id', '=', terminalId)
       .where('collected_at', 'is', null)
-      .execute(),
-  );
-  ctx.bus.publish('print.status', ctx.store.id, {
-    terminalId,
-    deviceId: bridge.deviceId,
-    jobId,
-    state,
-    ...(reason !== undefined && { reason }),
+      .execute();
+    outbox.add('print.status', {
+      terminalId,
+      deviceId: bridge.deviceId,
+      jobId,
+      state,
+      ...(reason !== undefined && { reason }),
+    });
   });
 }
 
@@ -141,8 +141,8 @@ export async function reprintJob(
       'Sign in with your PIN on a checkout terminal to reprint its receipts.',
     );
   }
-  await ctx.storage.write((trx) =>
-    recordAudit(trx, ctx, {
+  await runAction(ctx, async (trx, outbox) => {
+    await recordAudit(trx, ctx, {
       kind: 'receipt.reprinted',
       staffId: staff.staffId,
       approverId: approver?.staffId ?? null,
@@ -150,9 +150,9 @@ export async function reprintJob(
       subjectType: 'print_job',
       subjectId: jobId,
       detail: {},
-    }),
-  );
-  ctx.bus.publish('print.reprint', ctx.store.id, { terminalId, jobId });
+    });
+    outbox.add('print.reprint', { terminalId, jobId });
+  });
   return { terminalId, jobId };
 }
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { issueTriggeredCoupons } from '../loyalty/coupon-issue.js';
@@ -87,10 +87,9 @@ export async function nextMemberNumber(trx: Kysely<Database>): Promise<number> {
 /** Registers a member: at the counter (staff) or at the lookup kiosk (self sign-up). One transaction. */
 export async function createMember(ctx: AppContext, input: NewMember, actor: Actor): Promise<MemberRow> {
   const pinHash = input.pin ? await hashSecret(input.pin) : null;
-  const outbox = new Outbox();
   const at = ctx.now().toISOString();
   const id = uuidv7();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     await phoneTaken(trx, input.phone, null);
     await checkReferrer(trx, input.referrerId);
     const tier = entryTier(await loadTiers(trx));
@@ -161,7 +160,6 @@ export async function createMember(ctx: AppContext, input: NewMember, actor: Act
     });
     await noteMemberChanged(trx, outbox, id, 'created');
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return memberRow(ctx.storage.db, id);
 }
 
@@ -195,8 +193,7 @@ export async function updateMember(
   input: MemberChanges,
   actor: Actor,
 ): Promise<MemberRow> {
-  const outbox = new Outbox();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     const before = await memberRow(trx, id);
     if (before.status !== 'active') {
       throw new ApiError('business_rule', `This member is ${before.status}; it cannot be changed.`, {
@@ -269,7 +266,6 @@ export async function updateMember(
     });
     await noteMemberChanged(trx, outbox, id, 'profile');
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return memberRow(ctx.storage.db, id);
 }
 
