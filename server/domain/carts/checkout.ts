@@ -87,8 +87,11 @@ export async function checkoutCart(
       async (trx, outbox) => {
         // The same sale sent before through `POST /api/sales`: this cart is what it sold.
         const seen = await replaySale(trx, ctx, input.saleId, hash);
-        if (seen)
-          return { replayed: true, sale: seen, next: await closeCart(trx, ctx, staff, cart.id, seen.id) };
+        if (seen) {
+          const next = await closeCart(trx, ctx, staff, cart.id, seen.id);
+          outbox.add('cart.completed', await completedEvent(trx, terminalId, seen));
+          return { replayed: true, sale: seen, next };
+        }
         await assertCartAsRead(trx, cart);
         const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
         faultPoint('checkout.sale-written');
