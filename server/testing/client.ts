@@ -2,6 +2,9 @@ import { WebSocket } from 'ws';
 import type { DeviceKind, StaffRole } from '../protocol/roles.js';
 import { OWNER_PASSWORD, type TestStore } from './harness.js';
 
+/** A store the client can reach: a test store in this process, or a server process started apart. */
+export type Reachable = Pick<TestStore, 'url'>;
+
 export interface Reply {
   status: number;
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the server answered
@@ -19,7 +22,7 @@ export interface CallOptions {
 
 /** One HTTP request to the test store. */
 export async function call(
-  store: TestStore,
+  store: Reachable,
   method: string,
   path: string,
   options: CallOptions = {},
@@ -41,14 +44,14 @@ export async function call(
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
-export async function login(store: TestStore, username: string, password: string): Promise<string> {
+export async function login(store: Reachable, username: string, password: string): Promise<string> {
   const reply = await call(store, 'POST', '/api/auth/login', { body: { username, password } });
   if (reply.status !== 200)
     throw new Error(`login ${username}: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body.token as string;
 }
 
-export const ownerToken = (store: TestStore): Promise<string> => login(store, 'owner', OWNER_PASSWORD);
+export const ownerToken = (store: Reachable): Promise<string> => login(store, 'owner', OWNER_PASSWORD);
 
 export interface TestStaff {
   id: string;
@@ -61,7 +64,7 @@ export interface TestStaff {
 let staffCounter = 0;
 
 /** Adds a staff member of this role (with password and PIN) and signs them in. */
-export async function addStaff(store: TestStore, owner: string, role: StaffRole): Promise<TestStaff> {
+export async function addStaff(store: Reachable, owner: string, role: StaffRole): Promise<TestStaff> {
   staffCounter += 1;
   const username = `${role}${staffCounter}`;
   const password = `pass-${username}`;
@@ -76,7 +79,7 @@ export async function addStaff(store: TestStore, owner: string, role: StaffRole)
 
 /** Runs the whole pairing dance for a device and returns its token. */
 export async function pairDevice(
-  store: TestStore,
+  store: Reachable,
   owner: string,
   kind: DeviceKind,
   terminalId?: string,
@@ -105,7 +108,7 @@ export class TestSocket {
   readonly closed: Promise<{ code: number; reason: string }>;
   private nextId = 1;
 
-  constructor(store: TestStore, options: { autoPong?: boolean } = {}) {
+  constructor(store: Reachable, options: { autoPong?: boolean } = {}) {
     this.socket = new WebSocket(`${store.url.replace('http', 'ws')}/ws`, {
       autoPong: options.autoPong ?? true,
     });
@@ -161,7 +164,7 @@ export class TestSocket {
 
   /** Connects, reads the hello, authenticates; returns the auth answer. */
   // biome-ignore lint/suspicious/noExplicitAny: server messages of any shape
-  static async open(store: TestStore, token: string): Promise<{ socket: TestSocket; hello: any; auth: any }> {
+  static async open(store: Reachable, token: string): Promise<{ socket: TestSocket; hello: any; auth: any }> {
     const socket = new TestSocket(store);
     const hello = await socket.next();
     socket.send({ type: 'auth', token });

@@ -1,12 +1,26 @@
+import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { runAction } from '../../events/action.js';
+import { faultPoint } from '../../fault-point.js';
 import type { CartView } from '../../protocol/cart.js';
+import type { EventPayloads } from '../../protocol/events.js';
 import type { StaffPrincipal, StaffRole } from '../../protocol/roles.js';
+import type { Database } from '../../storage/schema.js';
 import type { Approval } from '../sales/approvals.js';
-import { completeSale, type SaleResult } from '../sales/complete.js';
-import type { PaymentInput } from '../sales/schemas.js';
+import { logFailure, prepareSale, replaySale, saleHash, writeSale } from '../sales/complete.js';
+import { paysCash, queueReceipt } from '../sales/receipt-print.js';
+import type { SaleResult } from '../sales/results.js';
+import type { PaymentInput, SaleInput } from '../sales/schemas.js';
 import { getSale } from '../sales/views.js';
-import { activeCart, cartOfSale, closeCart, terminalOf } from './service.js';
+import {
+  activeCart,
+  assertCartAsRead,
+  type CartRecord,
+  cartOfSale,
+  closeCart,
+  terminalOf,
+} from './service.js';
 import { publishCart } from './view.js';
 
 export interface CheckoutInput {
@@ -26,8 +40,9 @@ export interface CheckedOut {
 
 /**
  * Pays the terminal's cart: it becomes `POST /api/sales` with the cart's lines, member,
- * coupons and points, and the approver who allowed its overrides. Idempotent by `saleId`:
- * a retry after the cart was already paid answers with that sale.
+ * coupons and points, and the approver who allowed its overrides. One transaction: the sale,
+ * the cart closed (an empty one takes over), the receipt queued; the events after commit.
+ * Idempotent by `saleId`: a retry after the cart was already paid answers with that sale.
  */
 export async function checkoutCart(
   ctx: AppContext,
@@ -46,7 +61,7 @@ export async function checkoutCart(
   if (body.lines.length === 0) {
     throw new ApiError('business_rule', 'The cart is empty.', { lines: 'empty' });
   }
-  const completed = await completeSale(ctx, staff, approval ?? (await cartApprover(ctx, cart.approverId)), {
+  const saleInput: SaleInput = {
     id: input.saleId,
     memberId: body.memberId ?? undefined,
     lines: body.lines.map(({ lineId: _lineId, ...line }) => line),
@@ -56,10 +71,61 @@ export async function checkoutCart(
     payments: input.payments,
     expectedTotal: input.expectedTotal,
     memberPin: input.memberPin,
-  });
-  const next = await closeCart(ctx, staff, cart.id, completed.sale.id);
-  const { sale } = completed;
-  ctx.bus.publish('cart.completed', ctx.store.id, {
+  };
+  const hash = saleHash(saleInput);
+  const work = await prepareSale(
+    ctx,
+    staff,
+    approval ?? (await cartApprover(ctx, cart.approverId)),
+    saleInput,
+    hash,
+  );
+  let outcome: { replayed: boolean; sale: SaleResult; next: CartRecord };
+  try {
+    outcome = await runAction(
+      ctx,
+      async (trx, outbox) => {
+        // The same sale sent before through `POST /api/sales`: this cart is what it sold.
+        const seen = await replaySale(trx, ctx, input.saleId, hash);
+        if (seen) {
+          const next = await closeCart(trx, ctx, staff, cart.id, seen.id);
+          outbox.add('cart.completed', await completedEvent(trx, terminalId, seen));
+          return { replayed: true, sale: seen, next };
+        }
+        await assertCartAsRead(trx, cart);
+        const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
+        faultPoint('checkout.sale-written');
+        const next = await closeCart(trx, ctx, staff, cart.id, sale.id);
+        faultPoint('checkout.cart-closed');
+        await queueReceipt(trx, ctx, outbox, {
+          terminalId,
+          document: receipt,
+          jobId: sale.id,
+          openDrawer: paysCash(input.payments),
+        });
+        faultPoint('checkout.print-queued');
+        outbox.add('cart.completed', await completedEvent(trx, terminalId, sale));
+        return { replayed: false, sale, next };
+      },
+      { name: 'checkout' },
+    );
+  } catch (error) {
+    await logFailure(ctx, staff, { type: 'sale', id: input.saleId }, error);
+    throw error;
+  }
+  return { replayed: outcome.replayed, sale: outcome.sale, cart: await publishCart(ctx, outcome.next) };
+}
+
+/** What the display shows once the cart is paid: the total, the change, the member's points. */
+async function completedEvent(
+  trx: Kysely<Database>,
+  terminalId: string,
+  sale: SaleResult,
+): Promise<EventPayloads['cart.completed']> {
+  const member = sale.member
+    ? await trx.selectFrom('members').select('name').where('id', '=', sale.member.id).executeTakeFirst()
+    : undefined;
+  return {
     terminalId,
     saleId: sale.id,
     number: sale.number,
@@ -67,15 +133,10 @@ export async function checkoutCart(
     change: sale.change,
     pointsEarned: sale.pointsEarned,
     member: sale.member
-      ? {
-          name: await memberName(ctx, sale.member.id),
-          points: sale.member.points,
-          tier: sale.member.tier.name,
-        }
+      ? { name: member?.name ?? '', points: sale.member.points, tier: sale.member.tier.name }
       : null,
     training: sale.training,
-  });
-  return { replayed: completed.replayed, sale, cart: await publishCart(ctx, next) };
+  };
 }
 
 /** The colleague who approved this cart's overrides, as an approver the sale accepts. */
@@ -87,13 +148,4 @@ async function cartApprover(ctx: AppContext, approverId: string | null): Promise
     .where('id', '=', approverId)
     .executeTakeFirst();
   return row?.active ? { staffId: row.id, name: row.name, role: row.role as StaffRole } : null;
-}
-
-async function memberName(ctx: AppContext, memberId: string): Promise<string> {
-  const row = await ctx.storage.db
-    .selectFrom('members')
-    .select('name')
-    .where('id', '=', memberId)
-    .executeTakeFirst();
-  return row?.name ?? '';
 }

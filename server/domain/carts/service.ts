@@ -248,28 +248,42 @@ export function clearCart(ctx: AppContext, staff: StaffPrincipal): Promise<CartR
   return changeCart(ctx, staff, (body) => ({ ...EMPTY, training: body.training }));
 }
 
-/** After checkout: the cart is kept as completed with its sale, and an empty one takes over. */
+/** Inside checkout's transaction: 409 when the cart was changed (or paid) since it was priced. */
+export async function assertCartAsRead(trx: Kysely<Database>, cart: CartRecord): Promise<void> {
+  const row = await trx
+    .selectFrom('carts')
+    .select(['status', 'body'])
+    .where('id', '=', cart.id)
+    .executeTakeFirst();
+  if (row?.status !== 'active' || row.body !== JSON.stringify(cart.body)) {
+    throw new ApiError('conflict', 'The cart changed while it was being paid; check it and pay again.', {
+      cart: 'changed',
+    });
+  }
+}
+
+/**
+ * Inside checkout's transaction: the cart is kept as completed with its sale, and an empty one
+ * takes over (the one already there, if the cart was closed before).
+ */
 export async function closeCart(
+  trx: Kysely<Database>,
   ctx: AppContext,
   staff: StaffPrincipal,
   cartId: string,
   saleId: string,
 ): Promise<CartRecord> {
   const terminalId = terminalOf(staff);
-  return ctx.storage.write(async (trx) => {
-    const row = await trx.selectFrom('carts').selectAll().where('id', '=', cartId).executeTakeFirstOrThrow();
-    const training = (JSON.parse(row.body) as CartBody).training;
-    const closed = await trx
-      .updateTable('carts')
-      .set({ status: 'completed', sale_id: saleId, updated_at: ctx.now().toISOString() })
-      .where('id', '=', cartId)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    const current = closed.numUpdatedRows > 0n ? undefined : await activeRow(trx, terminalId);
-    return record(
-      current ?? (await insertActive(trx, ctx, terminalId, staff.staffId, { ...EMPTY, training })),
-    );
-  });
+  const row = await trx.selectFrom('carts').selectAll().where('id', '=', cartId).executeTakeFirstOrThrow();
+  const training = (JSON.parse(row.body) as CartBody).training;
+  const closed = await trx
+    .updateTable('carts')
+    .set({ status: 'completed', sale_id: saleId, updated_at: ctx.now().toISOString() })
+    .where('id', '=', cartId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  const current = closed.numUpdatedRows > 0n ? undefined : await activeRow(trx, terminalId);
+  return record(current ?? (await insertActive(trx, ctx, terminalId, staff.staffId, { ...EMPTY, training })));
 }
 
 /** The cart that a sale came from, if it was checked out from a cart. */

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound, validationError } from '../../errors.js';
+import { runAction } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { PoleView } from '../../protocol/pole.js';
 import type { PrintJob, PrintJobBody, PrintJobState } from '../../protocol/printing.js';
 import type { DevicePrincipal, StaffPrincipal } from '../../protocol/roles.js';
@@ -13,73 +15,75 @@ import { printJobSchema } from './print-schemas.js';
 /** A bridge that stays away must not grow the server without bound. */
 export const MAX_PENDING_PER_TERMINAL = 200;
 
+/** A print job for a checkout terminal's bridge, checked against the job schema (422 naming `job`). */
+export function printJobFor(terminalId: string, body: PrintJobBody, jobId: string = uuidv7()): PrintJob {
+  const checked = printJobSchema.safeParse({ ...body, jobId, terminalId, reprint: false });
+  if (!checked.success) throw validationError(checked.error, 'job');
+  return checked.data;
+}
+
 /**
- * Hands a print job to the bridge of a checkout terminal. The job is kept in the database
- * until the bridge reports it holds the job in its own queue (`print/report`), so a bridge
- * that was away — or a server that restarted — still delivers it: the bridge collects it
- * with `print/pending` when it connects. Checkout calls this after a sale.
+ * Keeps a print job inside the caller's transaction, for the bridge of its terminal. The job
+ * stays in the database until the bridge reports it holds the job in its own queue
+ * (`print/report`), so a bridge that was away — or a server that restarted — still delivers
+ * it: the bridge collects it with `print/pending` when it connects. A job id already kept is
+ * not kept twice. `print.job` goes out with the transaction's other events.
  */
+export async function keepPrintJob(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  outbox: Outbox,
+  job: PrintJob,
+): Promise<void> {
+  const terminalId = job.terminalId;
+  const seen = await trx.selectFrom('print_jobs').select('id').where('id', '=', job.jobId).executeTakeFirst();
+  if (seen) return;
+  const now = ctx.now().toISOString();
+  await trx
+    .insertInto('print_jobs')
+    .values({
+      id: job.jobId,
+      store_id: ctx.store.id,
+      terminal_id: terminalId,
+      job: JSON.stringify(job),
+      created_at: now,
+      collected_at: null,
+    })
+    .execute();
+  const waiting = await trx
+    .selectFrom('print_jobs')
+    .select('id')
+    .where('terminal_id', '=', terminalId)
+    .where('collected_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(MAX_PENDING_PER_TERMINAL)
+    .limit(1000)
+    .execute();
+  if (waiting.length > 0) {
+    await trx
+      .updateTable('print_jobs')
+      .set({ collected_at: now })
+      .where(
+        'id',
+        'in',
+        waiting.map((row) => row.id),
+      )
+      .execute();
+    ctx.log.warn({ terminalId, dropped: waiting.length }, 'print outbox full: the oldest jobs were dropped');
+  }
+  outbox.add('print.job', job);
+}
+
+/** Hands a print job to the bridge of a checkout terminal, as an action of its own. */
 export async function queuePrint(
   ctx: AppContext,
   terminalId: string,
   body: PrintJobBody,
   options: { jobId?: string } = {},
 ): Promise<PrintJob> {
-  const checked = printJobSchema.safeParse({
-    ...body,
-    jobId: options.jobId ?? uuidv7(),
-    terminalId,
-    reprint: false,
-  });
-  if (!checked.success) throw validationError(checked.error, 'job');
-  const job = checked.data;
-  const fresh = await ctx.storage.write(async (trx) => {
-    const seen = await trx
-      .selectFrom('print_jobs')
-      .select('id')
-      .where('id', '=', job.jobId)
-      .executeTakeFirst();
-    if (seen) return false;
-    const now = ctx.now().toISOString();
-    await trx
-      .insertInto('print_jobs')
-      .values({
-        id: job.jobId,
-        store_id: ctx.store.id,
-        terminal_id: terminalId,
-        job: JSON.stringify(job),
-        created_at: now,
-        collected_at: null,
-      })
-      .execute();
-    const waiting = await trx
-      .selectFrom('print_jobs')
-      .select('id')
-      .where('terminal_id', '=', terminalId)
-      .where('collected_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .offset(MAX_PENDING_PER_TERMINAL)
-      .limit(1000)
-      .execute();
-    if (waiting.length > 0) {
-      await trx
-        .updateTable('print_jobs')
-        .set({ collected_at: now })
-        .where(
-          'id',
-          'in',
-          waiting.map((row) => row.id),
-        )
-        .execute();
-      ctx.log.warn(
-        { terminalId, dropped: waiting.length },
-        'print outbox full: the oldest jobs were dropped',
-      );
-    }
-    return true;
-  });
-  if (fresh) ctx.bus.publish('print.job', ctx.store.id, job);
+  const job = printJobFor(terminalId, body, options.jobId);
+  await runAction(ctx, (trx, outbox) => keepPrintJob(trx, ctx, outbox, job));
   return job;
 }
 
@@ -116,7 +120,7 @@ export async function reportPrint(
   reason: string | undefined,
 ): Promise<void> {
   const terminalId = assertBound(bridge);
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     await assertJobOf(trx, terminalId, jobId);
     await trx
       .updateTable('print_jobs')
@@ -125,13 +129,13 @@ export async function reportPrint(
       .where('terminal_id', '=', terminalId)
       .where('collected_at', 'is', null)
       .execute();
-  });
-  ctx.bus.publish('print.status', ctx.store.id, {
-    terminalId,
-    deviceId: bridge.deviceId,
-    jobId,
-    state,
-    ...(reason !== undefined && { reason }),
+    outbox.add('print.status', {
+      terminalId,
+      deviceId: bridge.deviceId,
+      jobId,
+      state,
+      ...(reason !== undefined && { reason }),
+    });
   });
 }
 
@@ -149,7 +153,7 @@ export async function reprintJob(
       'Sign in with your PIN on a checkout terminal to reprint its receipts.',
     );
   }
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     await assertJobOf(trx, terminalId, jobId);
     await recordAudit(trx, ctx, {
       kind: 'receipt.reprinted',
@@ -160,8 +164,8 @@ export async function reprintJob(
       subjectId: jobId,
       detail: {},
     });
+    outbox.add('print.reprint', { terminalId, jobId });
   });
-  ctx.bus.publish('print.reprint', ctx.store.id, { terminalId, jobId });
   return { terminalId, jobId };
 }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import type { Database } from '../../storage/schema.js';
 import { type AuditKind, recordAudit } from '../audit/service.js';
 import { moveStock, type StockKind } from './ledger.js';
@@ -57,9 +57,8 @@ const AUDIT: Record<DocumentKind, AuditKind> = {
 
 /** One stock document and its movements, in one transaction; events go out after commit. */
 async function record(ctx: AppContext, input: DocumentInput, staffId: string | null): Promise<StockDocument> {
-  const outbox = new Outbox();
   const id = uuidv7();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     if (input.externalRef) {
       const seen = await trx
         .selectFrom('stock_documents')
@@ -120,7 +119,6 @@ async function record(ctx: AppContext, input: DocumentInput, staffId: string | n
       },
     });
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return getStockDocument(ctx, id);
 }
 

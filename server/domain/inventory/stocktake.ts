@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import type { Database, StocktakeTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { withDescendants } from '../catalog/categories.js';
@@ -318,8 +318,7 @@ export async function commitStocktake(
   options: { zeroUncounted: boolean },
   staffId: string | null,
 ): Promise<VarianceReport & { stocktake: StocktakeView }> {
-  const outbox = new Outbox();
-  const report = await ctx.storage.write(async (trx) => {
+  const report = await runAction(ctx, async (trx, outbox) => {
     const row = await findStocktake(trx, ctx, id);
     mustBeOpen(row);
     const variance = await varianceOf(trx, ctx, row);
@@ -358,7 +357,6 @@ export async function commitStocktake(
     });
     return variance;
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return { ...report, stocktake: await getStocktake(ctx, id) };
 }
 

@@ -4,7 +4,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { CouponRow, CouponTemplateRow, Database } from '../../storage/schema.js';
 import { jsonArrayHas } from '../../storage/sql-text.js';
 import { recordAudit } from '../audit/service.js';
@@ -182,8 +183,7 @@ export const issueBody = z
   });
 
 export async function issueCoupons(ctx: AppContext, input: z.output<typeof issueBody>, actor: Actor) {
-  const outbox = new Outbox();
-  const outcome = await ctx.storage.write(async (trx) => {
+  const outcome = await runAction(ctx, async (trx, outbox) => {
     const template = await trx
       .selectFrom('coupon_templates')
       .selectAll()
@@ -247,7 +247,6 @@ export async function issueCoupons(ctx: AppContext, input: z.output<typeof issue
     });
     return { issued, skipped };
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return outcome;
 }
 
@@ -387,8 +386,7 @@ export async function voidCoupon(
   reason: string,
   actor: Actor,
 ): Promise<CouponView> {
-  const outbox = new Outbox();
-  const view = await ctx.storage.write(async (trx) => {
+  const view = await runAction(ctx, async (trx, outbox) => {
     const { row, template } = await couponByCode(trx, code);
     if (row.status !== 'issued') {
       throw new ApiError(
@@ -419,6 +417,5 @@ export async function voidCoupon(
       template,
     );
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return view;
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import type { Database, GiftRedemptionRow, GiftRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { memberRow } from '../members/rows.js';
@@ -330,14 +330,13 @@ export async function redeemGift(
   body: { id: string; giftId: string; qty: number },
   actor: Actor,
 ): Promise<Idempotent<GiftRedeemResult>> {
-  const outbox = new Outbox();
   const key = {
     id: body.id,
     kind: 'gift_redemption',
     memberId,
     body: { giftId: body.giftId, qty: body.qty },
   };
-  const outcome = await ctx.storage.write(async (trx) => {
+  const outcome = await runAction(ctx, async (trx, outbox) => {
     const first = await replayed<GiftRedeemResult>(trx, key);
     if (first) return { replayed: true, result: first };
     const gift = await giftRow(trx, ctx, body.giftId, 'body.giftId');
@@ -403,7 +402,6 @@ export async function redeemGift(
     });
     return { replayed: false, result };
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return outcome;
 }
 
@@ -432,8 +430,7 @@ export async function returnGiftRedemption(
   reason: string,
   actor: Actor,
 ): Promise<GiftRedemptionView & { pointsBalance: number; giftStock: number }> {
-  const outbox = new Outbox();
-  const result = await ctx.storage.write(async (trx) => {
+  const result = await runAction(ctx, async (trx, outbox) => {
     const row = await trx
       .selectFrom('gift_redemptions')
       .selectAll()
@@ -517,7 +514,6 @@ export async function returnGiftRedemption(
       giftStock,
     };
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return result;
 }
 

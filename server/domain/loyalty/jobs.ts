@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { inStoreZone } from './calendar.js';
@@ -43,8 +44,7 @@ export async function runPointsExpiry(ctx: AppContext, staffId: string | null = 
   let members = 0;
   let points = 0;
   for (;;) {
-    const outbox = new Outbox();
-    const done = await ctx.storage.write(async (trx) => {
+    const done = await runAction(ctx, async (trx, outbox) => {
       const due = await trx
         .selectFrom('points_lots')
         .select('member_id')
@@ -61,7 +61,6 @@ export async function runPointsExpiry(ctx: AppContext, staffId: string | null = 
       members += due.length;
       return due.length < BATCH;
     });
-    outbox.publish(ctx.bus, ctx.store.id);
     if (done) break;
   }
   const result = { members, points };
@@ -82,8 +81,7 @@ export async function runTierReview(ctx: AppContext, staffId: string | null = nu
   let marked = 0;
   let downgraded = 0;
   for (;;) {
-    const outbox = new Outbox();
-    const count = await ctx.storage.write(async (trx) => {
+    const count = await runAction(ctx, async (trx, outbox) => {
       const tiers = await loadTiers(trx);
       const now = ctx.now();
       const members = await trx
@@ -135,7 +133,6 @@ export async function runTierReview(ctx: AppContext, staffId: string | null = nu
       }
       return members.length;
     });
-    outbox.publish(ctx.bus, ctx.store.id);
     reviewed += count;
     if (count < BATCH) break;
   }
@@ -152,8 +149,7 @@ export async function runBirthdayCoupons(ctx: AppContext, staffId: string | null
   let after = '';
   let issued = 0;
   for (;;) {
-    const outbox = new Outbox();
-    const count = await ctx.storage.write(async (trx) => {
+    const count = await runAction(ctx, async (trx, outbox) => {
       const members = await trx
         .selectFrom('members')
         .innerJoin('tiers', 'tiers.id', 'members.tier_id')
@@ -184,7 +180,6 @@ export async function runBirthdayCoupons(ctx: AppContext, staffId: string | null
       }
       return members.length;
     });
-    outbox.publish(ctx.bus, ctx.store.id);
     if (count < BATCH) break;
   }
   const result = { month, issued };

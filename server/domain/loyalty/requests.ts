@@ -1,18 +1,8 @@
 import type { Kysely } from 'kysely';
+import { canonicalJson } from '../../canonical-json.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Database } from '../../storage/schema.js';
-
-/** A JSON text with keys sorted, so the same body always compares equal. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
-}
 
 export interface RequestKey {
   /** The client's idempotency key. */
@@ -33,12 +23,20 @@ export async function replayed<T>(trx: Kysely<Database>, key: RequestKey): Promi
     .where('id', '=', key.id)
     .executeTakeFirst();
   if (!seen) return null;
-  if (seen.kind !== key.kind || seen.member_id !== key.memberId || seen.body !== canonical(key.body)) {
+  if (seen.kind !== key.kind || seen.member_id !== key.memberId || !sameBody(seen.body, key.body)) {
     throw new ApiError('conflict', 'This id was already used for a different request.', {
       'body.id': 'already used with another body',
     });
   }
   return JSON.parse(seen.result) as T;
+}
+
+/**
+ * Bodies kept before there was one canonical JSON are in a locale's key order: the kept text
+ * is put in today's order before comparing, so their replays still answer.
+ */
+function sameBody(kept: string, body: unknown): boolean {
+  return canonicalJson(JSON.parse(kept)) === canonicalJson(body);
 }
 
 export async function remember(
@@ -54,7 +52,7 @@ export async function remember(
       store_id: ctx.store.id,
       kind: key.kind,
       member_id: key.memberId,
-      body: canonical(key.body),
+      body: canonicalJson(key.body),
       result: JSON.stringify(result),
       at: ctx.now().toISOString(),
     })

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import { recordAudit } from '../audit/service.js';
 import { verifyMemberPin } from '../members/pin.js';
 import { memberRow } from '../members/rows.js';
@@ -30,9 +30,8 @@ export async function topUp(
   body: { id: string; amount: number; method: string },
   actor: Actor,
 ): Promise<Idempotent<TopUpResult>> {
-  const outbox = new Outbox();
   const key = { id: body.id, kind: 'topup', memberId, body };
-  const outcome = await ctx.storage.write(async (trx) => {
+  const outcome = await runAction(ctx, async (trx, outbox) => {
     const first = await replayed<TopUpResult>(trx, key);
     if (first) return { replayed: true, result: first };
     const settings = await loadSettings(trx);
@@ -57,7 +56,6 @@ export async function topUp(
     await noteMemberChanged(trx, outbox, memberId, 'stored_value_topped_up');
     return { replayed: false, result };
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return outcome;
 }
 
@@ -79,7 +77,6 @@ export async function payFromStoredValue(
   await memberRow(ctx.storage.db, memberId);
   let proof: PinProof | null = null;
   if (body.pin !== undefined) proof = await verifyMemberPin(ctx, memberId, body.pin, actor.deviceId ?? null);
-  const outbox = new Outbox();
   // The PIN itself is never part of what is compared on a repeat.
   const key = {
     id: body.id,
@@ -87,7 +84,7 @@ export async function payFromStoredValue(
     memberId,
     body: { amount: body.amount, note: body.note ?? null },
   };
-  const outcome = await ctx.storage.write(async (trx) => {
+  const outcome = await runAction(ctx, async (trx, outbox) => {
     const first = await replayed<PaymentResult>(trx, key);
     if (first) return { replayed: true, result: first };
     const paid = await spendStoredValue(trx, ctx, outbox, {
@@ -117,7 +114,6 @@ export async function payFromStoredValue(
     });
     return { replayed: false, result };
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return outcome;
 }
 
@@ -138,9 +134,8 @@ export async function refundPrincipal(
   body: { id: string; amount: number; method: string; reason: string },
   actor: Actor,
 ): Promise<Idempotent<RefundResult>> {
-  const outbox = new Outbox();
   const key = { id: body.id, kind: 'refund', memberId, body };
-  const outcome = await ctx.storage.write(async (trx) => {
+  const outcome = await runAction(ctx, async (trx, outbox) => {
     const first = await replayed<RefundResult>(trx, key);
     if (first) return { replayed: true, result: first };
     const book = await StoredValueBook.open(trx, ctx, memberId);
@@ -176,6 +171,5 @@ export async function refundPrincipal(
     await noteMemberChanged(trx, outbox, memberId, 'stored_value_refunded');
     return { replayed: false, result };
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return outcome;
 }

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import type { Database } from '../../storage/schema.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { issueCoupon } from '../loyalty/coupon-issue.js';
@@ -444,8 +444,7 @@ async function fire(
     : undefined;
   for (let i = 0; i < reached.length; i += 200) {
     const batch = reached.slice(i, i + 200);
-    const events = new Outbox();
-    await ctx.storage.write(async (trx) => {
+    await runAction(ctx, async (trx, events) => {
       const at = ctx.now().toISOString();
       const campaignId = await todaysCampaign(trx, ctx, trigger, at);
       const messages: Outgoing[] = [];
@@ -512,7 +511,6 @@ async function fire(
         messages,
       });
     });
-    events.publish(ctx.bus, ctx.store.id);
   }
   if (result.queued > 0) wakeDelivery(ctx);
   if (result.capped > 0) ctx.log.info({ trigger: trigger.kind, capped: result.capped }, 'campaign.capped');

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
@@ -24,8 +24,7 @@ export async function mergeMembers(ctx: AppContext, targetId: string, sourceId: 
       'body.sourceId': 'same member',
     });
   }
-  const outbox = new Outbox();
-  const moved = await ctx.storage.write(async (trx) => {
+  const moved = await runAction(ctx, async (trx, outbox) => {
     const target = await activeMemberRow(trx, targetId);
     const source = await activeMemberRow(trx, sourceId);
     const refIn = { type: 'merge', id: sourceId };
@@ -139,6 +138,5 @@ export async function mergeMembers(ctx: AppContext, targetId: string, sourceId: 
     await noteMemberChanged(trx, outbox, sourceId, 'merged_out');
     return summary;
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return moved;
 }

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
@@ -60,8 +60,7 @@ export async function exportMemberData(ctx: AppContext, id: string, actor: Actor
  * must be refunded first (422); remaining points lapse (`erase` ledger rows); unused coupons are voided.
  */
 export async function eraseMember(ctx: AppContext, id: string, reason: string, actor: Actor) {
-  const outbox = new Outbox();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     const row = await memberRow(trx, id);
     if (row.status !== 'active') {
       throw new ApiError('business_rule', `This member is already ${row.status}.`, { id: row.status });
@@ -124,6 +123,5 @@ export async function eraseMember(ctx: AppContext, id: string, reason: string, a
     });
     await noteMemberChanged(trx, outbox, id, 'erased');
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return memberRow(ctx.storage.db, id);
 }

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import { route } from '../../http/route.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
@@ -242,9 +242,8 @@ export const membersRoutes = [
     }),
     handle: async ({ ctx, params, body, principal, approver, res }) => {
       const actor = actorOf(principal, approver);
-      const outbox = new Outbox();
       const key = { id: body.id, kind: 'points_adjustment', memberId: params.id, body };
-      const outcome = await ctx.storage.write(async (trx) => {
+      const outcome = await runAction(ctx, async (trx, outbox) => {
         const first = await replayed<{ id: string; delta: number; points: number }>(trx, key);
         if (first) return { replayed: true, result: first };
         const done = await adjustPoints(trx, ctx, outbox, {
@@ -267,7 +266,6 @@ export const membersRoutes = [
         });
         return { replayed: false, result };
       });
-      outbox.publish(ctx.bus, ctx.store.id);
       return answer(res, outcome);
     },
   }),

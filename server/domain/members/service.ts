@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { storeDate } from '../loyalty/calendar.js';
@@ -104,10 +104,9 @@ function assertBorn(ctx: AppContext, value: Birthday | null | undefined): void {
 export async function createMember(ctx: AppContext, input: NewMember, actor: Actor): Promise<MemberRow> {
   assertBorn(ctx, input.birthday);
   const pinHash = input.pin ? await hashSecret(input.pin) : null;
-  const outbox = new Outbox();
   const at = ctx.now().toISOString();
   const id = uuidv7();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     await phoneTaken(trx, input.phone, null);
     await checkReferrer(trx, input.referrerId);
     const tier = entryTier(await loadTiers(trx));
@@ -178,7 +177,6 @@ export async function createMember(ctx: AppContext, input: NewMember, actor: Act
     });
     await noteMemberChanged(trx, outbox, id, 'created');
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return memberRow(ctx.storage.db, id);
 }
 
@@ -213,8 +211,7 @@ export async function updateMember(
   actor: Actor,
 ): Promise<MemberRow> {
   assertBorn(ctx, input.birthday);
-  const outbox = new Outbox();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     const before = await memberRow(trx, id);
     if (before.status !== 'active') {
       throw new ApiError('business_rule', `This member is ${before.status}; it cannot be changed.`, {
@@ -287,7 +284,6 @@ export async function updateMember(
     });
     await noteMemberChanged(trx, outbox, id, 'profile');
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return memberRow(ctx.storage.db, id);
 }
 

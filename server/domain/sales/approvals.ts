@@ -45,3 +45,10 @@ export async function approvalFor(
   }
   return verifyApproval(ctx, approval, permission, staff.deviceId);
 }
+
+/** What a sale needs approved before its transaction: overrides and discounts beyond the limit. */
+export interface SaleApprovals {
+  approver: Approver | null;
+  overrides: number[];
+  bigDiscounts: number[];
+}

@@ -1,75 +1,27 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runRequest } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Database } from '../../storage/schema.js';
-import { recordAudit } from '../audit/service.js';
-import { queuePrint } from '../devices/printing.js';
-import { moveStock } from '../inventory/ledger.js';
-import { redeemCoupon } from '../loyalty/coupons.js';
-import { earnPoints, redeemPoints } from '../loyalty/points.js';
-import { recordPurchase } from '../loyalty/purchases.js';
-import type { Tender } from '../loyalty/settings.js';
-import { type PinProof, spendStoredValue } from '../loyalty/stored-value.js';
+import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
 import type { Approver } from '../staff/approval.js';
-import { type Approval, approvalFor } from './approvals.js';
-import { recordException, recordExceptionApart } from './exceptions.js';
+import { type Approval, approvalFor, type SaleApprovals } from './approvals.js';
+import { recordExceptionApart } from './exceptions.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
+import { isPaymentFailure, postPayments, postSaleLoyalty, postSoldGoods } from './postings.js';
 import { type PricedCart, priceRequest, skusForLines } from './quote.js';
-import { buildReceipt } from './receipt.js';
+import { paysCash, queueReceipt } from './receipt-print.js';
+import { keepSale } from './records.js';
+import { memberNow, type SaleFacts, type SaleResult, saleReceiptOf, saleResultOf } from './results.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
-
-export interface SaleDiscount {
-  source: string;
-  ref?: string;
-  label: string;
-  amount: number;
-}
-
-export interface SaleLineResult {
-  lineId: string;
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  qty: number;
-  unitPrice: number;
-  discounts: SaleDiscount[];
-  total: number;
-}
-
-/** The answer to `POST /api/sales` (API.md), stored with the sale and returned as is to a repeat. */
-export interface SaleResult {
-  id: string;
-  number: string;
-  at: string;
-  training: boolean;
-  lines: SaleLineResult[];
-  subtotal: number;
-  discountTotal: number;
-  total: number;
-  rounding: number;
-  payments: { method: string; amount: number; reference?: string }[];
-  change: number;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  coupons: string[];
-  member: { id: string; points: number; storedValue: number; tier: { code: string; name: string } } | null;
-  /** Lines sold below zero under the `allow` policy (also in the exception log). */
-  warnings: { line: number; skuId: string; code: 'negative_stock'; onHand: number }[];
-  staffId: string;
-  terminalId: string | null;
-  exchangeOf?: string;
-}
+import { settle } from './tenders.js';
 
 export interface Completed {
   /** True when this id and body came before: the first answer, nothing written (HTTP 200). */
@@ -88,40 +40,6 @@ export class PriceChangedError extends ApiError {
       { quote },
     );
   }
-}
-
-/** Errors of a payment step: the sale rolled back and the exception log says so. */
-const paymentFailures = new WeakSet<Error>();
-
-function asPaymentFailure(error: unknown, field: string): unknown {
-  if (error instanceof ApiError) {
-    const fields = error.fields
-      ? Object.fromEntries(Object.values(error.fields).map((why) => [field, why]))
-      : { [field]: 'refused' };
-    const renamed = new ApiError(error.code, error.message, fields, error.headers);
-    paymentFailures.add(renamed);
-    return renamed;
-  }
-  return error;
-}
-
-export function renameFields(error: unknown, field: string): unknown {
-  if (error instanceof ApiError && error.fields) {
-    return new ApiError(
-      error.code,
-      error.message,
-      Object.fromEntries(Object.values(error.fields).map((why) => [field, why])),
-      error.headers,
-    );
-  }
-  return error;
-}
-
-/** What a sale needs approved before its transaction: overrides and discounts beyond the limit. */
-export interface SaleApprovals {
-  approver: Approver | null;
-  overrides: number[];
-  bigDiscounts: number[];
 }
 
 export async function checkSaleApprovals(
@@ -223,368 +141,55 @@ export async function writeSale(
 
   // Payments: non-cash tenders and the exchange credit never exceed the total; cash may (change).
   const credit = Math.min(work.credit?.amount ?? 0, quote.total);
-  let cash = 0;
-  let nonCash = credit;
-  for (const payment of input.payments) {
-    if (payment.method === 'cash') cash += payment.amount;
-    else nonCash += payment.amount;
-  }
-  if (nonCash > quote.total) {
-    throw new ApiError(
-      'business_rule',
-      `Payments other than cash come to ${nonCash} fen, more than the total ${quote.total}.`,
-      {
-        payments: `non-cash over the total by ${nonCash - quote.total}`,
-      },
-    );
-  }
-  const paid = cash + nonCash;
-  if (paid < quote.total) {
-    throw new ApiError('business_rule', `The payments come to ${paid} fen; the sale is ${quote.total}.`, {
-      payments: `short by ${quote.total - paid}`,
-    });
-  }
-  const change = paid - quote.total;
+  const { paid, change } = settle(quote.total, credit, input.payments);
 
   const at = ctx.now().toISOString();
   const day = businessDay(ctx, ctx.now());
-  const warnings: SaleResult['warnings'] = [];
-  const tenders: { method: Tender; amount: number }[] = [];
-  const paymentRows: {
-    method: string;
-    amount: number;
-    reference: string | null;
-    principal: number | null;
-    bonus: number | null;
-  }[] = [];
-  if (credit > 0) {
-    tenders.push({ method: 'cash', amount: credit });
-    paymentRows.push({
-      method: 'exchange',
-      amount: credit,
-      reference: work.credit?.returnId ?? null,
-      principal: null,
-      bonus: null,
-    });
-  }
-  for (const [i, payment] of input.payments.entries()) {
-    let principal: number | null = null;
-    let bonus: number | null = null;
-    if (payment.method === 'stored_value') {
-      if (!member) {
-        throw new ApiError('business_rule', 'Stored value pays only with the member who holds it.', {
-          [`payments.${i}.method`]: 'needs a member',
-        });
-      }
-      if (!training) {
-        try {
-          const spent = await spendStoredValue(trx, ctx, outbox, {
-            memberId: member.id,
-            amount: payment.amount,
-            ref,
-            actor: { staffId: staff.staffId, approverId: null, deviceId: staff.deviceId },
-            pin: work.pin,
-          });
-          principal = spent.principal;
-          bonus = spent.bonus;
-        } catch (error) {
-          throw asPaymentFailure(
-            error,
-            error instanceof ApiError && error.fields?.pin ? 'memberPin' : `payments.${i}.amount`,
-          );
-        }
-        if (principal > 0) tenders.push({ method: 'stored_value_principal', amount: principal });
-        if (bonus > 0) tenders.push({ method: 'stored_value_bonus', amount: bonus });
-      }
-    } else if (payment.method === 'cash') {
-      const net = payment.amount - Math.min(change, payment.amount);
-      if (net > 0) tenders.push({ method: 'cash', amount: net });
-    } else {
-      tenders.push({ method: payment.method, amount: payment.amount });
-    }
-    paymentRows.push({
-      method: payment.method,
-      amount: payment.amount,
-      reference: payment.reference ?? null,
-      principal,
-      bonus,
-    });
-  }
-
+  const { tenders, paymentRows } = await postPayments(trx, ctx, outbox, {
+    priced,
+    payments: input.payments,
+    change,
+    credit: { amount: credit, returnId: work.credit?.returnId ?? null },
+    training,
+    ref,
+    staff,
+    pin: work.pin,
+  });
+  let warnings: SaleResult['warnings'] = [];
   let pointsEarned = 0;
   if (!training) {
-    for (const [i, line] of quote.lines.entries()) {
-      const moved = await moveStock(
-        trx,
-        ctx,
-        { skuId: line.skuId, delta: -line.qty, kind: 'sale', ref, staffId: staff.staffId },
-        outbox,
-        `lines.${i}.qty`,
-      );
-      if (moved.warning === 'negative_stock') {
-        warnings.push({ line: i, skuId: line.skuId, code: 'negative_stock', onHand: moved.onHand });
-        await recordException(trx, ctx, outbox, {
-          kind: 'negative_stock',
-          message: `${line.styleCode} ${line.color} ${line.size} sold below zero: ${moved.onHand} on hand now.`,
-          staffId: staff.staffId,
-          deviceId: staff.deviceId,
-          ref,
-          detail: { skuId: line.skuId, barcode: line.barcode, qty: line.qty, onHand: moved.onHand },
-        });
-      }
-    }
-    if (member) {
-      if (quote.points.used > 0) {
-        try {
-          await redeemPoints(trx, ctx, outbox, {
-            memberId: member.id,
-            points: quote.points.used,
-            ref,
-            staffId: staff.staffId,
-          });
-        } catch (error) {
-          throw asPaymentFailure(error, 'redeemPoints');
-        }
-      }
-      for (const [i, code] of priced.couponCodes.entries()) {
-        try {
-          await redeemCoupon(trx, ctx, outbox, { code, memberId: member.id, ref });
-        } catch (error) {
-          throw asPaymentFailure(error, `couponCodes.${i}`);
-        }
-      }
-      const earned = await earnPoints(trx, ctx, outbox, {
-        memberId: member.id,
-        ref,
-        lines: quote.lines.map((line) => ({ amount: line.total, category: line.categoryId })),
-        tenders,
-        staffId: staff.staffId,
-      });
-      pointsEarned = earned.points;
-      await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
-    }
+    warnings = await postSoldGoods(trx, ctx, outbox, { priced, ref, staff });
+    pointsEarned = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, ref, staff });
   }
 
   const number = await nextNumber(trx, ctx, training ? 'training' : 'sale', day);
-  let memberSummary: SaleResult['member'] = null;
-  let memberPhone: string | null = null;
-  if (member) {
-    const now = await trx
-      .selectFrom('members')
-      .innerJoin('tiers', 'tiers.id', 'members.tier_id')
-      .select([
-        'members.points',
-        'members.stored_principal',
-        'members.stored_bonus',
-        'members.phone',
-        'tiers.code',
-        'tiers.name',
-      ])
-      .where('members.id', '=', member.id)
-      .executeTakeFirstOrThrow();
-    memberPhone = now.phone;
-    memberSummary = {
-      id: member.id,
-      points: now.points,
-      storedValue: now.stored_principal + now.stored_bonus,
-      tier: { code: now.code, name: now.name },
-    };
-  }
-  const sale: SaleResult = {
+  const facts: SaleFacts = {
     id: saleId,
     number,
     at,
     training,
-    lines: quote.lines.map((line) => ({
-      lineId: line.lineId,
-      skuId: line.skuId,
-      barcode: line.barcode,
-      styleCode: line.styleCode,
-      name: line.name,
-      color: line.color,
-      size: line.size,
-      qty: line.qty,
-      unitPrice: line.unitPrice,
-      discounts: line.discounts.map((d) => ({
-        source: d.source,
-        ...(d.ref !== undefined && { ref: d.ref }),
-        label: d.label,
-        amount: d.amount,
-      })),
-      total: line.total,
-    })),
-    subtotal: quote.subtotal,
-    discountTotal: quote.discountTotal,
-    total: quote.total,
-    rounding: quote.rounding,
-    payments: paymentRows.map((p) => ({
-      method: p.method,
-      amount: p.amount,
-      ...(p.reference !== null && { reference: p.reference }),
-    })),
-    change,
-    pointsEarned,
-    pointsRedeemed: training ? 0 : quote.points.used,
-    coupons: training ? [] : priced.couponCodes,
-    member: memberSummary,
-    warnings,
-    staffId: staff.staffId,
-    terminalId: staff.deviceId,
-    ...(work.credit && { exchangeOf: work.credit.returnId }),
-  };
-  const receipt = buildReceipt(ctx, {
-    kind: 'sale',
-    id: saleId,
-    number,
-    at,
-    cashierName: staff.name,
-    training,
-    lines: quote.lines.map((line) => ({ ...line })),
-    total: quote.total,
+    priced,
     payments: paymentRows,
     change,
-    member:
-      member && memberSummary
-        ? {
-            name: member.name,
-            phone: memberPhone,
-            tier: memberSummary.tier.name,
-            pointsEarned,
-            pointsBalance: memberSummary.points,
-            storedValueBalance: memberSummary.storedValue,
-          }
-        : null,
-  });
-
-  await trx
-    .insertInto('sales')
-    .values({
-      id: saleId,
-      store_id: ctx.store.id,
-      number,
-      business_day: day,
-      at,
-      staff_id: staff.staffId,
-      approver_id: work.approvals.approver?.staffId ?? null,
-      device_id: staff.deviceId,
-      member_id: member?.id ?? null,
-      training: training ? 1 : 0,
-      status: 'completed',
-      subtotal: quote.subtotal,
-      discount_total: quote.discountTotal,
-      total: quote.total,
-      paid,
-      change,
-      rounding: quote.rounding,
-      points_earned: sale.pointsEarned,
-      points_redeemed: sale.pointsRedeemed,
-      request_hash: work.hash,
-      result: JSON.stringify(sale),
-      receipt: JSON.stringify(receipt),
-      exchange_of: work.credit?.returnId ?? null,
-      voided_at: null,
-      voided_by: null,
-      void_approver_id: null,
-      void_reason: null,
-    })
-    .execute();
-  const lineIds = quote.lines.map(() => uuidv7());
-  await trx
-    .insertInto('sale_lines')
-    .values(
-      quote.lines.map((line, i) => ({
-        id: lineIds[i] as string,
-        store_id: ctx.store.id,
-        sale_id: saleId,
-        line_no: i,
-        sku_id: line.skuId,
-        style_id: line.styleId,
-        category_id: line.categoryId,
-        barcode: line.barcode,
-        name: line.name,
-        color: line.color,
-        size: line.size,
-        qty: line.qty,
-        list_price: line.listPrice,
-        unit_price: line.unitPrice,
-        price_override: line.priceOverride,
-        discount_total: line.qty * line.unitPrice - line.total,
-        total: line.total,
-        // The style's cost of now stays with the line: this sale's margin never moves later.
-        unit_cost: priced.unitCosts[i] ?? null,
-      })),
-    )
-    .execute();
-  const discountRows = quote.lines.flatMap((line, i) =>
-    line.discounts.map((discount, seq) => ({
-      id: uuidv7(),
-      store_id: ctx.store.id,
-      sale_id: saleId,
-      line_id: lineIds[i] as string,
-      seq,
-      source: discount.source,
-      ref: discount.ref ?? null,
-      label: discount.label,
-      amount: discount.amount,
-    })),
-  );
-  if (discountRows.length > 0) await trx.insertInto('sale_line_discounts').values(discountRows).execute();
-  if (paymentRows.length > 0) {
-    await trx
-      .insertInto('sale_payments')
-      .values(
-        paymentRows.map((p, seq) => ({ id: uuidv7(), store_id: ctx.store.id, sale_id: saleId, seq, ...p })),
-      )
-      .execute();
-  }
-
-  const approverId = work.approvals.approver?.staffId ?? null;
-  await recordAudit(trx, ctx, {
-    kind: 'sale.completed',
-    staffId: staff.staffId,
-    approverId,
-    deviceId: staff.deviceId,
-    subjectType: 'sale',
-    subjectId: saleId,
-    detail: { number, total: quote.total, training, memberId: member?.id ?? null },
-  });
-  for (const i of work.approvals.overrides) {
-    const line = quote.lines[i];
-    await recordAudit(trx, ctx, {
-      kind: 'sale.price_overridden',
-      staffId: staff.staffId,
-      approverId,
-      deviceId: staff.deviceId,
-      subjectType: 'sale',
-      subjectId: saleId,
-      detail: { line: i, skuId: line?.skuId, listPrice: line?.listPrice, price: line?.priceOverride },
-    });
-  }
-  for (const [i, line] of input.lines.entries()) {
-    if (!line.discount) continue;
-    await recordAudit(trx, ctx, {
-      kind: 'sale.discount_given',
-      staffId: staff.staffId,
-      approverId: work.approvals.bigDiscounts.includes(i) ? approverId : null,
-      deviceId: staff.deviceId,
-      subjectType: 'sale',
-      subjectId: saleId,
-      detail: {
-        line: i,
-        skuId: quote.lines[i]?.skuId,
-        discount: line.discount,
-        beyondLimit: work.approvals.bigDiscounts.includes(i),
-      },
-    });
-  }
-  outbox.add('sale.completed', {
-    saleId,
-    number,
-    terminalId: staff.deviceId,
-    staffId: staff.staffId,
-    memberId: member?.id ?? null,
-    total: quote.total,
-    training,
+    pointsEarned,
+    warnings,
+    member: member ? await memberNow(trx, member.id) : null,
+    staff,
+    exchangeOf: work.credit?.returnId,
+  };
+  const sale = saleResultOf(facts);
+  const receipt = saleReceiptOf(ctx, facts);
+  await keepSale(trx, ctx, outbox, {
+    sale,
+    receipt,
+    priced,
+    day,
+    paid,
+    paymentRows,
+    staff,
+    approvals: work.approvals,
+    asked: input.lines,
+    hash: work.hash,
   });
   return { sale, receipt, priced };
 }
@@ -613,22 +218,6 @@ export async function replaySale(
   return JSON.parse(seen.result) as SaleResult;
 }
 
-/** Hands the receipt to the terminal's bridge, after commit. A printing problem never undoes a sale. */
-export async function printReceipt(
-  ctx: AppContext,
-  terminalId: string | null,
-  receipt: ReceiptDocument,
-  jobId: string,
-  openDrawer: boolean,
-): Promise<void> {
-  if (!terminalId) return;
-  try {
-    await queuePrint(ctx, terminalId, { kind: 'receipt', document: receipt, openDrawer }, { jobId });
-  } catch (error) {
-    ctx.log.warn({ err: error, jobId }, 'the receipt could not be queued for printing');
-  }
-}
-
 /** After a failed sale: price changes and failed payments go to the exception log. */
 export async function logFailure(
   ctx: AppContext,
@@ -645,7 +234,7 @@ export async function logFailure(
       ref,
       detail: { total: error.quote.total },
     });
-  } else if (error instanceof ApiError && paymentFailures.has(error)) {
+  } else if (error instanceof ApiError && isPaymentFailure(error)) {
     await recordExceptionApart(ctx, {
       kind: 'payment_failed',
       message: `A payment failed and the sale was not kept: ${error.message}`,
@@ -658,9 +247,29 @@ export async function logFailure(
 }
 
 /**
+ * The checks a sale makes before its transaction (they write apart: a PIN's failed tries, an
+ * approver's audit): the approvals its overrides need and the member's PIN.
+ */
+export async function prepareSale(
+  ctx: AppContext,
+  staff: StaffPrincipal,
+  approval: Approval,
+  input: SaleInput,
+  hash: string,
+): Promise<SaleWork> {
+  const approvals = await checkSaleApprovals(ctx, staff, approval, input.lines);
+  let pin: PinProof | null = null;
+  if (input.memberPin !== undefined && input.memberId !== undefined) {
+    pin = await verifyMemberPin(ctx, input.memberId, input.memberPin, staff.deviceId);
+  }
+  const { memberPin: _pin, ...rest } = input;
+  return { input: rest, staff, approvals, pin, hash };
+}
+
+/**
  * Completes a sale (API.md `POST /api/sales`): idempotent by the terminal's id; priced at
- * commit; one transaction; `sale.completed` after commit; the receipt to the terminal's bridge.
- * `approval` is a manager's username and PIN (or an approver already checked) for overrides.
+ * commit; one transaction with its receipt queued for the terminal's bridge; `sale.completed`
+ * after commit. `approval` is a manager's username and PIN (or an approver already checked).
  */
 export async function completeSale(
   ctx: AppContext,
@@ -671,34 +280,25 @@ export async function completeSale(
   const hash = saleHash(input);
   const first = await replaySale(ctx.storage.db, ctx, input.id, hash);
   if (first) return { replayed: true, sale: first };
-  const approvals = await checkSaleApprovals(ctx, staff, approval, input.lines);
-  let pin: PinProof | null = null;
-  if (input.memberPin !== undefined && input.memberId !== undefined) {
-    pin = await verifyMemberPin(ctx, input.memberId, input.memberPin, staff.deviceId);
-  }
-  const { memberPin: _pin, ...rest } = input;
-  const outbox = new Outbox();
-  let outcome: { replayed: boolean; sale: SaleResult; receipt: ReceiptDocument | null };
+  const work = await prepareSale(ctx, staff, approval, input, hash);
   try {
-    outcome = await ctx.storage.write(async (trx) => {
-      const again = await replaySale(trx, ctx, input.id, hash);
-      if (again) return { replayed: true, sale: again, receipt: null };
-      const written = await writeSale(trx, ctx, outbox, { input: rest, staff, approvals, pin, hash });
-      return { replayed: false, sale: written.sale, receipt: written.receipt };
-    });
+    const { replayed, result } = await runRequest(
+      ctx,
+      (trx) => replaySale(trx, ctx, input.id, hash),
+      async (trx, outbox) => {
+        const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
+        await queueReceipt(trx, ctx, outbox, {
+          terminalId: staff.deviceId,
+          document: receipt,
+          jobId: sale.id,
+          openDrawer: paysCash(input.payments),
+        });
+        return sale;
+      },
+    );
+    return { replayed, sale: result };
   } catch (error) {
     await logFailure(ctx, staff, saleRefOf(input.id), error);
     throw error;
   }
-  outbox.publish(ctx.bus, ctx.store.id);
-  if (outcome.receipt) {
-    await printReceipt(
-      ctx,
-      staff.deviceId,
-      outcome.receipt,
-      input.id,
-      input.payments.some((p) => p.method === 'cash'),
-    );
-  }
-  return { replayed: outcome.replayed, sale: outcome.sale };
 }

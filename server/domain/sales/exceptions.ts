@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import { newestFirstPage } from '../../storage/paging.js';
 import type { Database } from '../../storage/schema.js';
 
@@ -62,10 +63,8 @@ export async function recordException(
  * failed one. Never throws (a log that cannot be written must not hide the real error).
  */
 export async function recordExceptionApart(ctx: AppContext, entry: ExceptionEntry): Promise<void> {
-  const outbox = new Outbox();
   try {
-    await ctx.storage.write((trx) => recordException(trx, ctx, outbox, entry));
-    outbox.publish(ctx.bus, ctx.store.id);
+    await runAction(ctx, (trx, outbox) => recordException(trx, ctx, outbox, entry));
   } catch (error) {
     ctx.log.error({ err: error, kind: entry.kind }, 'could not write the exception log');
   }

@@ -1,15 +1,17 @@
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runRequest } from '../../events/action.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
 import type { Approval } from './approvals.js';
-import { checkSaleApprovals, logFailure, printReceipt, type SaleResult, writeSale } from './complete.js';
+import { checkSaleApprovals, logFailure, writeSale } from './complete.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { priceRequest } from './quote.js';
-import { checkReturnApproval, type ReturnResult, replayReturn, writeReturn } from './returns.js';
+import { paysCash, queueReceipt } from './receipt-print.js';
+import type { ReturnResult, SaleResult } from './results.js';
+import { checkReturnApproval, replayReturn, writeReturn } from './returns.js';
 import type { ExchangeInput } from './schemas.js';
 
 export interface ExchangeResult {
@@ -70,12 +72,8 @@ export async function exchangeSale(
     payments: input.payments,
     ...(input.expectedTotal !== undefined && { expectedTotal: input.expectedTotal }),
   };
-  const outbox = new Outbox();
-  let outcome: { replayed: boolean; result: ExchangeResult; receipts: Parameters<typeof printReceipt>[2][] };
   try {
-    outcome = await ctx.storage.write(async (trx) => {
-      const again = await replay(trx);
-      if (again) return { replayed: true, result: again, receipts: [] };
+    return await runRequest(ctx, replay, async (trx, outbox) => {
       const taken = await trx
         .selectFrom('sales')
         .select('id')
@@ -117,30 +115,26 @@ export async function exchangeSale(
           difference: sold.sale.total - (back.result.amount - back.result.keptBack),
         },
       });
+      await queueReceipt(trx, ctx, outbox, {
+        terminalId: staff.deviceId,
+        document: back.receipt,
+        jobId: input.id,
+        openDrawer: false,
+      });
+      await queueReceipt(trx, ctx, outbox, {
+        terminalId: staff.deviceId,
+        document: sold.receipt,
+        jobId: input.saleId,
+        openDrawer: paysCash(input.payments),
+      });
       return {
-        replayed: false,
-        result: {
-          return: back.result,
-          sale: sold.sale,
-          difference: sold.sale.total - (back.result.amount - back.result.keptBack),
-        },
-        receipts: [back.receipt, sold.receipt],
+        return: back.result,
+        sale: sold.sale,
+        difference: sold.sale.total - (back.result.amount - back.result.keptBack),
       };
     });
   } catch (error) {
     await logFailure(ctx, staff, { type: 'sale', id: input.saleId }, error);
     throw error;
   }
-  outbox.publish(ctx.bus, ctx.store.id);
-  const [refundReceipt, saleReceipt] = outcome.receipts;
-  if (refundReceipt) await printReceipt(ctx, staff.deviceId, refundReceipt, input.id, false);
-  if (saleReceipt)
-    await printReceipt(
-      ctx,
-      staff.deviceId,
-      saleReceipt,
-      input.saleId,
-      input.payments.some((p) => p.method === 'cash'),
-    );
-  return { replayed: outcome.replayed, result: outcome.result };
 }

@@ -1,8 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
-import type { SaleResult } from './complete.js';
-import type { ReturnResult } from './returns.js';
+import type { ReturnResult, SaleResult } from './results.js';
 
 export interface SaleView extends SaleResult {
   status: 'completed' | 'voided';

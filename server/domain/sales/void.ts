@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import { Outbox } from '../../events/outbox.js';
+import { runAction } from '../../events/action.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import { moveStock } from '../inventory/ledger.js';
@@ -9,8 +9,8 @@ import { giveBackPoints, takeBackPoints } from '../loyalty/points.js';
 import { recordVoid } from '../loyalty/purchases.js';
 import { returnStoredValue } from '../loyalty/stored-value.js';
 import type { Approver } from '../staff/approval.js';
-import type { SaleResult } from './complete.js';
 import { businessDay } from './numbers.js';
+import type { SaleResult } from './results.js';
 import { getSale, type SaleView } from './views.js';
 
 /**
@@ -26,8 +26,7 @@ export async function voidSale(
   saleId: string,
   reason: string,
 ): Promise<SaleView> {
-  const outbox = new Outbox();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     const sale = await trx
       .selectFrom('sales')
       .selectAll()
@@ -181,6 +180,5 @@ export async function voidSale(
     });
     outbox.add('sale.voided', { saleId, number: sale.number, terminalId: staff.deviceId });
   });
-  outbox.publish(ctx.bus, ctx.store.id);
   return getSale(ctx, saleId);
 }
