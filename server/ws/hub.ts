@@ -1,11 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { asClientAt } from '../client-address.js';
 import type { AppContext } from '../context.js';
 import { markSeen } from '../domain/devices/service.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
 import { ApiError, toApiError, validationError } from '../errors.js';
 import { resolveToken } from '../http/auth.js';
+import type { RateLimits } from '../http/rate-limit.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { EventType, StoreEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/roles.js';
@@ -35,13 +37,20 @@ const envelope = z.looseObject({
 
 class Connection {
   principal: Principal | null = null;
+  /** The client's IP: its sign-in attempts and rate limits are counted under it. */
+  readonly address: string;
   token = '';
   alive = true;
   readonly subscriptions = new Map<number, EventType>();
   /** Messages of one connection are handled in order. */
   queue: Promise<void> = Promise.resolve();
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    request: IncomingMessage,
+  ) {
+    this.address = request.socket.remoteAddress ?? 'unknown';
+  }
 
   send(message: ServerMessage): void {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
@@ -72,6 +81,7 @@ export class WsHub {
     private readonly ctx: AppContext,
     server: Server,
     commands: readonly CommandSpec[],
+    private readonly limits: RateLimits,
     private readonly options: HubOptions = {},
   ) {
     this.commands = new Map(commands.map((spec) => [spec.type, spec]));
@@ -101,8 +111,8 @@ export class WsHub {
     return this.connections.size;
   }
 
-  private accept(socket: WebSocket, _request: IncomingMessage): void {
-    const connection = new Connection(socket);
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    const connection = new Connection(socket, request);
     this.connections.add(connection);
     const authTimer = setTimeout(() => {
       if (!connection.principal) connection.close(CLOSE.authTimeout, 'no auth in time');
@@ -119,7 +129,9 @@ export class WsHub {
       const text = isBinary ? null : data.toString();
       connection.queue = connection.queue
         .then(() =>
-          connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
+          asClientAt(connection.address, () =>
+            connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
+          ),
         )
         .catch((error: unknown) => this.ctx.log.error({ err: error }, 'websocket handler failed'));
     });
@@ -224,6 +236,7 @@ export class WsHub {
     }
     const spec = this.commands.get(type);
     if (!spec) throw new ApiError('not_found', `Unknown command ${type}.`, { type: 'unknown command' });
+    if (approval) this.limits.take('approval', connection.address);
     const approver = await authorizeAction(this.ctx, principal, spec.permission, approval);
     const checked = spec.params.safeParse(params);
     if (!checked.success) throw validationError(checked.error);

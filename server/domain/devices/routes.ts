@@ -14,6 +14,7 @@ export const devicesRoutes = [
   route({
     method: 'post',
     path: '/api/devices/pairings',
+    limit: 'pairing',
     permission: 'public',
     summary: 'A device asks to be paired and gets a code to show',
     status: 201,
@@ -23,6 +24,7 @@ export const devicesRoutes = [
   route({
     method: 'post',
     path: '/api/devices/pairings/:id/claim',
+    limit: 'claim',
     permission: 'public',
     summary: 'The device polls with its secret; once approved it receives its token, once',
     params: z.object({ id }),

@@ -44,8 +44,10 @@ export function wrongPin(): ApiError {
 }
 
 /**
- * Checks a member's PIN. Five wrong PINs in a row lock it for 15 minutes (423 with
- * Retry-After), even against the right one. A member without a PIN never matches.
+ * Checks a member's PIN. Each attempt is counted before the PIN is checked, in one write, so
+ * that a parallel burst is counted one by one: five wrong PINs in a row lock it for 15 minutes
+ * (423 with Retry-After), and once the fifth is counted nothing more is checked, not even the
+ * right one. A member without a PIN never matches.
  */
 export async function verifyMemberPin(
   ctx: AppContext,
@@ -56,7 +58,7 @@ export async function verifyMemberPin(
   const member = memberId
     ? await ctx.storage.db
         .selectFrom('members')
-        .select(['id', 'pin_hash', 'pin_locked_until', 'status'])
+        .select(['id', 'pin_hash', 'status'])
         .where('id', '=', memberId)
         .executeTakeFirst()
     : undefined;
@@ -65,26 +67,23 @@ export async function verifyMemberPin(
     throw wrongPin();
   }
   const now = ctx.now();
-  if (member.pin_locked_until && member.pin_locked_until > now.toISOString())
-    throw locked(member.pin_locked_until, now);
-  if (await verifySecret(pin, member.pin_hash)) {
-    await ctx.storage.write((trx) =>
-      trx
-        .updateTable('members')
-        .set({ pin_failed_attempts: 0, pin_locked_until: null })
-        .where('id', '=', member.id)
-        .execute(),
-    );
-    return issuePinProof(member.id, now);
-  }
-  const until = await ctx.storage.write(async (trx) => {
+  const attempt = await ctx.storage.write(async (trx) => {
     const row = await trx
-      .updateTable('members')
-      .set((eb) => ({ pin_failed_attempts: eb('pin_failed_attempts', '+', 1) }))
+      .selectFrom('members')
+      .select(['pin_failed_attempts', 'pin_locked_until'])
       .where('id', '=', member.id)
-      .returning('pin_failed_attempts')
       .executeTakeFirstOrThrow();
-    if (row.pin_failed_attempts < MEMBER_PIN_ATTEMPTS) return null;
+    if (row.pin_locked_until && row.pin_locked_until > now.toISOString())
+      return { granted: false, lockedUntil: row.pin_locked_until } as const;
+    const failures = row.pin_failed_attempts + 1;
+    if (failures < MEMBER_PIN_ATTEMPTS) {
+      await trx
+        .updateTable('members')
+        .set({ pin_failed_attempts: failures, pin_locked_until: null })
+        .where('id', '=', member.id)
+        .execute();
+      return { granted: true, lockedUntil: null } as const;
+    }
     const lockedUntil = new Date(now.getTime() + MEMBER_PIN_LOCK_MINUTES * 60_000).toISOString();
     await trx
       .updateTable('members')
@@ -98,9 +97,20 @@ export async function verifyMemberPin(
       subjectId: member.id,
       detail: { until: lockedUntil },
     });
-    return lockedUntil;
+    return { granted: true, lockedUntil } as const;
   });
-  if (until) throw locked(until, now);
+  if (!attempt.granted) throw locked(attempt.lockedUntil, now);
+  if (await verifySecret(pin, member.pin_hash)) {
+    await ctx.storage.write((trx) =>
+      trx
+        .updateTable('members')
+        .set({ pin_failed_attempts: 0, pin_locked_until: null })
+        .where('id', '=', member.id)
+        .execute(),
+    );
+    return issuePinProof(member.id, now);
+  }
+  if (attempt.lockedUntil) throw locked(attempt.lockedUntil, now);
   throw wrongPin();
 }
 

@@ -340,6 +340,7 @@ export const membersRoutes = [
   route({
     method: 'post',
     path: '/api/self/lookup',
+    limit: 'memberPin',
     permission: 'member.self_lookup',
     summary: 'Lookup kiosk: a member finds themselves by member code, or phone + PIN',
     body: z.union([
