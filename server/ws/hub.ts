@@ -20,9 +20,17 @@ export interface HubOptions {
   heartbeatMs?: number;
   /** How long a new connection may take to authenticate. */
   authTimeoutMs?: number;
+  /** Bytes a client may leave unread before it is dropped (tests lower it). */
+  maxBufferedBytes?: number;
 }
 
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Subscriptions one socket may hold: a screen has a handful, a socket with more is an attack. */
+export const MAX_SUBSCRIPTIONS = 64;
+/** Unread bytes after which a client that does not read is dropped rather than buffered for. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Frames a socket may send: a burst, then this many per second; a flood closes it (1008). */
+export const MESSAGES = { burst: 200, perSecond: 50 } as const;
 
 const authMessage = z.object({
   type: z.literal('auth'),
@@ -44,16 +52,43 @@ class Connection {
   readonly subscriptions = new Map<number, EventType>();
   /** Messages of one connection are handled in order. */
   queue: Promise<void> = Promise.resolve();
+  /** The frames this socket may still send now (a token bucket, see MESSAGES). */
+  private allowance: number = MESSAGES.burst;
+  private allowanceAt = performance.now();
 
   constructor(
     readonly socket: WebSocket,
     request: IncomingMessage,
+    private readonly maxBufferedBytes: number,
   ) {
     this.address = request.socket.remoteAddress ?? 'unknown';
   }
 
+  /**
+   * Sends unless the client has stopped reading: then it is dropped, so one stalled socket
+   * neither holds the server's memory nor the time of every event sent after.
+   */
   send(message: ServerMessage): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.principal = null;
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
+  }
+
+  /** Takes one frame of the socket's allowance; false once it is flooding. */
+  takeFrame(): boolean {
+    const now = performance.now();
+    this.allowance = Math.min(
+      MESSAGES.burst,
+      this.allowance + ((now - this.allowanceAt) / 1000) * MESSAGES.perSecond,
+    );
+    this.allowanceAt = now;
+    if (this.allowance < 1) return false;
+    this.allowance -= 1;
+    return true;
   }
 
   fail(id: number | null, error: ErrorBody): void {
@@ -112,7 +147,7 @@ export class WsHub {
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
-    const connection = new Connection(socket, request);
+    const connection = new Connection(socket, request, this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES);
     this.connections.add(connection);
     const authTimer = setTimeout(() => {
       if (!connection.principal) connection.close(CLOSE.authTimeout, 'no auth in time');
@@ -126,6 +161,12 @@ export class WsHub {
     });
     socket.on('error', (error) => this.ctx.log.warn({ err: error.message }, 'websocket error'));
     socket.on('message', (data, isBinary) => {
+      if (!connection.takeFrame()) {
+        // Answering a flood frame by frame is what would slow every other till.
+        if (socket.readyState === WebSocket.OPEN)
+          connection.close(CLOSE.policyViolation, 'too many messages');
+        return;
+      }
       const text = isBinary ? null : data.toString();
       connection.queue = connection.queue
         .then(() =>
@@ -222,6 +263,13 @@ export class WsHub {
         });
       }
       await authorizeAction(this.ctx, principal, TOPICS[topic].permission, null);
+      if (connection.subscriptions.size >= MAX_SUBSCRIPTIONS) {
+        throw new ApiError(
+          'too_many_requests',
+          `A connection holds at most ${MAX_SUBSCRIPTIONS} subscriptions; unsubscribe first.`,
+          { topic: 'too many subscriptions' },
+        );
+      }
       connection.subscriptions.set(id, topic);
       return null;
     }

@@ -38,7 +38,7 @@ function tally(replies: Reply[]): Record<number, number> {
   return counts;
 }
 
-describe('lockouts hold under a parallel burst', () => {
+describe('lockouts hold under a parallel burst', { timeout: 120_000 }, () => {
   it('sign-in: after the fifth wrong password nothing more is checked, not even the right one', async () => {
     const cashier = await addStaff(store, owner, 'cashier');
     const replies = await burst((right, i) =>
