@@ -148,6 +148,8 @@ export interface DevicePairingTable {
   device_id: string | null;
   created_at: string;
   expires_at: string;
+  /** The IP the request came from: a few waiting pairings per address. */
+  address: string | null;
 }
 
 export interface AuditLogTable {

@@ -5,7 +5,14 @@ import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
 import { jobIdSchema } from './print-schemas.js';
 import { reprintJob } from './printing.js';
-import { approvePairing, listDevices, pollPairing, revokeDevice, startPairing } from './service.js';
+import {
+  approvePairing,
+  clearPendingPairings,
+  listDevices,
+  pollPairing,
+  revokeDevice,
+  startPairing,
+} from './service.js';
 
 const deviceName = z.string().trim().min(1, 'required').max(40, 'at most 40 characters');
 const id = z.string().min(1).max(64);
@@ -20,6 +27,16 @@ export const devicesRoutes = [
     status: 201,
     body: z.strictObject({ kind: z.enum(DEVICE_KINDS), name: deviceName }),
     handle: ({ ctx, body }) => startPairing(ctx, body.kind, body.name),
+  }),
+  route({
+    method: 'delete',
+    path: '/api/devices/pairings',
+    permission: 'device.manage',
+    summary: 'Clear every pairing still waiting (a flood of requests); their devices start again',
+    handle: ({ ctx, principal }) => {
+      assertStaff(principal);
+      return clearPendingPairings(ctx, principal.staffId);
+    },
   }),
   route({
     method: 'post',

@@ -150,3 +150,46 @@ describe('a lock is not a tool for strangers', () => {
     expect(fresh.status).toBe(423);
   });
 });
+
+describe('pairing requests from strangers', () => {
+  const ask = (address: string) =>
+    callFrom(address, store, 'POST', '/api/devices/pairings', { body: { kind: 'lookup', name: '自助机' } });
+
+  it('one address cannot fill the waiting list, and the owner can clear it', async () => {
+    const stranger = [];
+    for (let i = 0; i < 10; i++) stranger.push((await ask('127.0.0.2')).status);
+    expect(stranger.filter((status) => status === 201)).toHaveLength(3);
+    expect((await ask('127.0.0.3')).status).toBe(201);
+
+    // Strangers at many addresses can still fill it: the owner clears it and pairs at once.
+    for (let i = 0; i < 30; i++) await ask(`127.0.1.${10 + i}`);
+    expect((await ask('127.0.0.4')).status).toBe(409);
+    const cleared = await call(store, 'DELETE', '/api/devices/pairings', { token: owner });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.cleared).toBe(20);
+    const started = await ask('127.0.0.4');
+    expect(started.status).toBe(201);
+    const approved = await call(store, 'POST', '/api/devices', {
+      token: owner,
+      body: { code: started.body.code },
+    });
+    expect(approved.status).toBe(201);
+    const audit = await call(store, 'GET', '/api/audit?kind=device.pairings_cleared', { token: owner });
+    expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('a cleared pairing tells its device to start again', async () => {
+    const started = await ask('127.0.0.2');
+    await call(store, 'DELETE', '/api/devices/pairings', { token: owner });
+    const poll = await callFrom(
+      '127.0.0.2',
+      store,
+      'POST',
+      `/api/devices/pairings/${started.body.pairingId}/claim`,
+      {
+        body: { secret: started.body.secret },
+      },
+    );
+    expect(poll.body).toEqual({ status: 'expired' });
+  });
+});

@@ -4,11 +4,12 @@ import type { Migration } from '../migrator.js';
 /**
  * Wrong sign-ins are counted per staff member *and* address, so that a stranger's guesses lock
  * the stranger's address, not the owner at the counter; address '*' is the account-wide count
- * that still caps guesses from many addresses. The counts on `staff` move here.
+ * that still caps guesses from many addresses. The counts on `staff` move here. Likewise a
+ * pairing request keeps the address it came from, so one address cannot fill the waiting list.
  */
 export const signInLocks: Migration = {
   version: 15,
-  name: 'sign-in locks',
+  name: 'sign-in locks and pairing addresses',
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('sign_in_locks')
@@ -21,5 +22,6 @@ export const signInLocks: Migration = {
       .execute();
     await db.schema.alterTable('staff').dropColumn('failed_attempts').execute();
     await db.schema.alterTable('staff').dropColumn('locked_until').execute();
+    await db.schema.alterTable('device_pairings').addColumn('address', 'text').execute();
   },
 };
