@@ -54,7 +54,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   return result.data;
 }
 
-function approvalFrom(req: Request): { username: string; pin: string } | null {
+/** The approval headers of a request (Hanger-Approval-User and -Pin), unchecked; null without them. */
+export function approvalFrom(req: Request): { username: string; pin: string } | null {
   const username = req.get('hanger-approval-user');
   const pin = req.get('hanger-approval-pin');
   if (username === undefined && pin === undefined) return null;

@@ -1,8 +1,8 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Outbox } from '../../events/outbox.js';
-import { route } from '../../http/route.js';
-import type { DevicePrincipal } from '../../protocol/roles.js';
+import { approvalFrom, route } from '../../http/route.js';
+import type { DevicePrincipal, Principal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import { actorOf } from '../loyalty/actor.js';
 import { memberCoupons } from '../loyalty/coupons.js';
@@ -299,11 +299,14 @@ export const membersRoutes = [
     method: 'put',
     path: '/api/members/:id/pin',
     permission: 'member.manage',
-    summary: "Set or (pin: null) remove the member's PIN for stored-value payments and the kiosk",
+    summary: "Set or (pin: null) remove the member's PIN; replacing one needs oldPin or a manager's approval",
     params: memberParams,
-    body: z.strictObject({ pin: memberPin.nullable() }),
-    handle: ({ ctx, params, body, principal }) =>
-      setMemberPin(ctx, params.id, body.pin, actorOf(principal).staffId),
+    body: z.strictObject({ pin: memberPin.nullable(), oldPin: memberPin.optional() }),
+    handle: ({ ctx, params, body, principal, req }) =>
+      setMemberPin(ctx, params.id, body, {
+        principal: principal as Principal,
+        approval: approvalFrom(req),
+      }),
   }),
   route({
     method: 'post',
