@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../protocol/ws.js';
 import { ownerToken, pairDevice, TestSocket } from '../testing/client.js';
 import { startTestStore, type TestStore } from '../testing/harness.js';
-import { MAX_SUBSCRIPTIONS, MESSAGES } from './hub.js';
+import { MAX_SUBSCRIPTIONS, MAX_WAITING_FRAMES } from './hub.js';
 
 let store: TestStore;
 let owner: string;
@@ -57,9 +57,16 @@ describe('one socket cannot amplify what the server sends or handles', () => {
     const { socket: flood } = await TestSocket.open(store, owner);
     const { socket: till } = await TestSocket.open(store, owner);
     const ping = JSON.stringify({ id: 1, type: 'ping' });
-    for (let i = 0; i < MESSAGES.burst * 20; i++) flood.socket.send(ping);
+    for (let i = 0; i < MAX_WAITING_FRAMES * 50; i++) flood.socket.send(ping);
     expect((await flood.closed).code).toBe(CLOSE.policyViolation);
     expect(await till.request('ping')).toMatchObject({ type: 'pong' });
     till.close();
+  });
+
+  it('answers a client that waits for its answers however fast it asks', async () => {
+    const { socket } = await TestSocket.open(store, owner);
+    for (let i = 0; i < MAX_WAITING_FRAMES * 10; i++)
+      expect(await socket.request('ping')).toMatchObject({ type: 'pong' });
+    socket.close();
   });
 });

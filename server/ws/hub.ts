@@ -29,8 +29,12 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_SUBSCRIPTIONS = 64;
 /** Unread bytes after which a client that does not read is dropped rather than buffered for. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/** Frames a socket may send: a burst, then this many per second; a flood closes it (1008). */
-export const MESSAGES = { burst: 200, perSecond: 50 } as const;
+/**
+ * Frames of one socket received but not yet answered. A screen waits for its answers and has
+ * a few out at once; a flood has thousands, and is closed (1008) before it queues work that
+ * would hold every other till up.
+ */
+export const MAX_WAITING_FRAMES = 64;
 
 const authMessage = z.object({
   type: z.literal('auth'),
@@ -52,9 +56,8 @@ class Connection {
   readonly subscriptions = new Map<number, EventType>();
   /** Messages of one connection are handled in order. */
   queue: Promise<void> = Promise.resolve();
-  /** The frames this socket may still send now (a token bucket, see MESSAGES). */
-  private allowance: number = MESSAGES.burst;
-  private allowanceAt = performance.now();
+  /** Frames received and not yet handled (see MAX_WAITING_FRAMES). */
+  waiting = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -76,19 +79,6 @@ class Connection {
       return;
     }
     this.socket.send(JSON.stringify(message));
-  }
-
-  /** Takes one frame of the socket's allowance; false once it is flooding. */
-  takeFrame(): boolean {
-    const now = performance.now();
-    this.allowance = Math.min(
-      MESSAGES.burst,
-      this.allowance + ((now - this.allowanceAt) / 1000) * MESSAGES.perSecond,
-    );
-    this.allowanceAt = now;
-    if (this.allowance < 1) return false;
-    this.allowance -= 1;
-    return true;
   }
 
   fail(id: number | null, error: ErrorBody): void {
@@ -161,12 +151,13 @@ export class WsHub {
     });
     socket.on('error', (error) => this.ctx.log.warn({ err: error.message }, 'websocket error'));
     socket.on('message', (data, isBinary) => {
-      if (!connection.takeFrame()) {
+      if (connection.waiting >= MAX_WAITING_FRAMES) {
         // Answering a flood frame by frame is what would slow every other till.
         if (socket.readyState === WebSocket.OPEN)
           connection.close(CLOSE.policyViolation, 'too many messages');
         return;
       }
+      connection.waiting += 1;
       const text = isBinary ? null : data.toString();
       connection.queue = connection.queue
         .then(() =>
@@ -174,7 +165,10 @@ export class WsHub {
             connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
           ),
         )
-        .catch((error: unknown) => this.ctx.log.error({ err: error }, 'websocket handler failed'));
+        .catch((error: unknown) => this.ctx.log.error({ err: error }, 'websocket handler failed'))
+        .finally(() => {
+          connection.waiting -= 1;
+        });
     });
     connection.send({
       type: 'hello',
