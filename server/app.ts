@@ -8,7 +8,7 @@ import { backupRoutes } from './http/backup-route.js';
 import { BODY_LIMIT, errorHandler } from './http/error-handler.js';
 import { exportRoutes } from './http/export-route.js';
 import { healthRoutes } from './http/health.js';
-import { signInRateLimits } from './http/rate-limit.js';
+import { RateLimits } from './http/rate-limit.js';
 import { requestLog } from './http/request-log.js';
 import { mount, type RouteSpec } from './http/route.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -29,17 +29,16 @@ export const SCREENS = ['checkout', 'display', 'lookup', 'admin', 'join'] as con
 
 export const KIOSK_DIST = resolve(import.meta.dirname, '../kiosk/dist');
 
-export function createApp(ctx: AppContext, kioskDir = KIOSK_DIST): Express {
+export function createApp(ctx: AppContext, kioskDir = KIOSK_DIST, limits = new RateLimits()): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(ctx.log));
   app.use(securityHeaders());
-  app.use(signInRateLimits());
   app.use('/api', express.json({ limit: BODY_LIMIT }));
 
   const api = express.Router();
-  mount(api, ctx, ROUTES);
+  mount(api, ctx, ROUTES, limits);
   app.use(api);
   app.use('/api', () => {
     throw new ApiError('not_found', 'No such API path.');

@@ -5,6 +5,7 @@ import { createApp, KIOSK_DIST } from './app.js';
 import type { AppContext } from './context.js';
 import { FEATURES } from './domain/features.js';
 import { startEventRelay } from './events/relay.js';
+import { type BucketRule, type Door, RateLimits } from './http/rate-limit.js';
 import { ensureCertificate } from './http/tls.js';
 import type { CommandSpec } from './ws/command.js';
 import { type HubOptions, WsHub } from './ws/hub.js';
@@ -25,15 +26,18 @@ export interface ServeOptions extends HubOptions {
   port: number;
   host?: string;
   kioskDir?: string;
+  /** The per-address limits of the doors (tests raise them to reach the lockouts behind). */
+  signInLimits?: Record<Door, BucketRule>;
 }
 
 export async function serve(ctx: AppContext, options: ServeOptions): Promise<RunningServer> {
-  const app = createApp(ctx, options.kioskDir ?? KIOSK_DIST);
+  const limits = new RateLimits(options.signInLimits);
+  const app = createApp(ctx, options.kioskDir ?? KIOSK_DIST, limits);
   // HTTPS for the LAN when config.json says so; the WebSocket upgrade rides on it (wss).
   const tls = ctx.config.https.enabled ? ensureCertificate(ctx.dataDir) : null;
   const server: Server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, app) : createServer(app);
   server.keepAliveTimeout = 65_000;
-  const hub = new WsHub(ctx, server, COMMANDS, options);
+  const hub = new WsHub(ctx, server, COMMANDS, limits, options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

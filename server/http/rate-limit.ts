@@ -1,4 +1,3 @@
-import type { RequestHandler } from 'express';
 import { ApiError } from '../errors.js';
 
 export interface BucketRule {
@@ -46,14 +45,16 @@ export class TokenBuckets {
 }
 
 /**
- * Per-IP limits on the doors a guesser would knock on: password and PIN sign-in, the
- * member PIN at the lookup kiosk, and device pairing. They come on top of the per-account
- * lockouts (five wrong in a row). Generous enough for a busy counter, far too slow to
- * guess a PIN.
+ * Per-IP limits on the doors a guesser would knock on: password and PIN sign-in, a
+ * manager's PIN brought as an approval, the member PIN at the lookup kiosk, and device
+ * pairing. They come on top of the lockouts (five wrong from an address). Generous enough
+ * for a busy counter, far too slow to guess a PIN.
  */
 export const SIGN_IN_LIMITS = {
   login: { burst: 20, perMinute: 20 },
   pin: { burst: 20, perMinute: 20 },
+  /** `Hanger-Approval-Pin` (HTTP) and `approval` (WS): a PIN guessed as surely as at sign-in. */
+  approval: { burst: 20, perMinute: 20 },
   memberPin: { burst: 20, perMinute: 20 },
   pairing: { burst: 30, perMinute: 30 },
   /** A device polls its claim every couple of seconds while the owner types the code. */
@@ -64,36 +65,32 @@ export const SIGN_IN_LIMITS = {
   join: { burst: 20, perMinute: 20 },
 } satisfies Record<string, BucketRule>;
 
-const DOORS: { method: string; path: RegExp; limit: keyof typeof SIGN_IN_LIMITS }[] = [
-  { method: 'POST', path: /^\/api\/auth\/login\/?$/, limit: 'login' },
-  { method: 'POST', path: /^\/api\/auth\/pin\/?$/, limit: 'pin' },
-  { method: 'POST', path: /^\/api\/self\/lookup\/?$/, limit: 'memberPin' },
-  { method: 'POST', path: /^\/api\/devices\/pairings\/?$/, limit: 'pairing' },
-  { method: 'POST', path: /^\/api\/devices\/pairings\/[^/]+\/claim\/?$/, limit: 'claim' },
-  { method: 'POST', path: /^\/api\/self\/feedback\/?$/, limit: 'feedback' },
-  { method: 'POST', path: /^\/api\/join\/?$/, limit: 'join' },
-];
+export type Door = keyof typeof SIGN_IN_LIMITS;
 
-/** The rate-limit middleware; `now` (milliseconds, monotonic) is for tests. */
-export function signInRateLimits(
-  limits: Record<keyof typeof SIGN_IN_LIMITS, BucketRule> = SIGN_IN_LIMITS,
-  now?: () => number,
-): RequestHandler {
-  const buckets = Object.fromEntries(
-    Object.entries(limits).map(([name, rule]) => [name, new TokenBuckets(rule, now)]),
-  ) as Record<keyof typeof SIGN_IN_LIMITS, TokenBuckets>;
-  return (req, _res, next) => {
-    const door = DOORS.find((d) => d.method === req.method && d.path.test(req.path));
-    if (!door) return next();
-    const wait = buckets[door.limit].take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    if (wait === 0) return next();
-    next(
-      new ApiError(
-        'too_many_requests',
-        `Too many attempts from this address; try again in ${wait} s.`,
-        undefined,
-        { 'Retry-After': String(wait) },
-      ),
+/**
+ * The server's buckets, one set per door, shared by HTTP and WebSocket. A route names its
+ * door in its spec (`limit`), so the limit follows the route Express matched, whatever the
+ * letter case or trailing slash of the path.
+ */
+export class RateLimits {
+  private readonly buckets: Record<Door, TokenBuckets>;
+
+  /** `now` (milliseconds, monotonic) is for tests. */
+  constructor(limits: Record<Door, BucketRule> = SIGN_IN_LIMITS, now?: () => number) {
+    this.buckets = Object.fromEntries(
+      Object.entries(limits).map(([name, rule]) => [name, new TokenBuckets(rule, now)]),
+    ) as Record<Door, TokenBuckets>;
+  }
+
+  /** Takes a token for `address` at `door`, or throws 429 with Retry-After. */
+  take(door: Door, address: string): void {
+    const wait = this.buckets[door].take(address);
+    if (wait === 0) return;
+    throw new ApiError(
+      'too_many_requests',
+      `Too many attempts from this address; try again in ${wait} s.`,
+      undefined,
+      { 'Retry-After': String(wait) },
     );
-  };
+  }
 }

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { asClientAt, clientAddress } from '../client-address.js';
 import type { AppContext } from '../context.js';
 import type { Approver } from '../domain/staff/approval.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
@@ -7,6 +8,7 @@ import type { Permission } from '../domain/staff/permissions.js';
 import { ApiError, validationError } from '../errors.js';
 import type { Principal } from '../protocol/roles.js';
 import { authenticate } from './auth.js';
+import type { Door, RateLimits } from './rate-limit.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -29,6 +31,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   path: string;
   /** 'public' routes need no token; every other route needs this permission. */
   permission: Permission | 'public';
+  /** A door a guesser would knock on: each address gets this door's rate limit (`rate-limit.ts`). */
+  limit?: Door;
   summary: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
@@ -50,7 +54,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   return result.data;
 }
 
-function approvalFrom(req: Request): { username: string; pin: string } | null {
+/** The approval headers of a request (Hanger-Approval-User and -Pin), unchecked; null without them. */
+export function approvalFrom(req: Request): { username: string; pin: string } | null {
   const username = req.get('hanger-approval-user');
   const pin = req.get('hanger-approval-pin');
   if (username === undefined && pin === undefined) return null;
@@ -62,30 +67,43 @@ function approvalFrom(req: Request): { username: string; pin: string } | null {
   return { username, pin };
 }
 
-/** Checks who is asking and whether they may (or bring an approval that may). */
-export async function authorize(
+/**
+ * Checks who is asking and whether they may (or bring an approval that may). An approval is
+ * a PIN guess like any other, so it takes a token of the address's approval limit.
+ */
+async function authorize(
   ctx: AppContext,
+  limits: RateLimits,
   req: Request,
   permission: Permission | 'public',
 ): Promise<{ principal: Principal | null; approver: Approver | null }> {
   if (permission === 'public') return { principal: null, approver: null };
   const principal = await authenticate(ctx, req.get('authorization'));
-  const approver = await authorizeAction(ctx, principal, permission, approvalFrom(req));
+  const approval = approvalFrom(req);
+  if (approval) limits.take('approval', clientAddress());
+  const approver = await authorizeAction(ctx, principal, permission, approval);
   return { principal, approver };
 }
 
-export function mount(router: Router, ctx: AppContext, routes: readonly RouteSpec[]): void {
+export function mount(
+  router: Router,
+  ctx: AppContext,
+  routes: readonly RouteSpec[],
+  limits: RateLimits,
+): void {
   for (const spec of routes) {
-    const handler: RequestHandler = async (req, res) => {
-      const { principal, approver } = await authorize(ctx, req, spec.permission);
-      const params = parse(spec.params, req.params, 'params');
-      const query = parse(spec.query, req.query, 'query');
-      const body = parse(spec.body, req.body, 'body');
-      const result = await spec.handle({ body, query, params, principal, approver, ctx, req, res });
-      if (res.headersSent) return;
-      if (result === undefined) res.status(spec.status ?? 204).end();
-      else res.status(spec.status ?? 200).json(result);
-    };
+    const handler: RequestHandler = (req, res) =>
+      asClientAt(req.ip ?? req.socket.remoteAddress, async () => {
+        if (spec.limit) limits.take(spec.limit, clientAddress());
+        const { principal, approver } = await authorize(ctx, limits, req, spec.permission);
+        const params = parse(spec.params, req.params, 'params');
+        const query = parse(spec.query, req.query, 'query');
+        const body = parse(spec.body, req.body, 'body');
+        const result = await spec.handle({ body, query, params, principal, approver, ctx, req, res });
+        if (res.headersSent) return;
+        if (result === undefined) res.status(spec.status ?? 204).end();
+        else res.status(spec.status ?? 200).json(result);
+      });
     router[spec.method](spec.path, handler);
   }
 }

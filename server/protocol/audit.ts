@@ -13,6 +13,7 @@ export const AUDIT_KINDS = [
   'staff.updated',
   'device.paired',
   'device.revoked',
+  'device.pairings_cleared',
   'catalog.style_created',
   'catalog.style_updated',
   'catalog.imported',

@@ -15,6 +15,8 @@ export const CLOSE = {
   /** No auth message in time. */
   authTimeout: 4408,
   goingAway: 1001,
+  /** The client sent frames faster than any screen does. */
+  policyViolation: 1008,
 } as const;
 
 export interface HelloMessage {

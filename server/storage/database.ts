@@ -156,6 +156,8 @@ export function openSqlite(file: string): Storage {
     handle.pragma('journal_mode = WAL');
     handle.pragma('synchronous = FULL');
     handle.pragma('foreign_keys = ON');
+    // Deleted and overwritten cells are zeroed, so an erased member's name leaves the file too.
+    handle.pragma('secure_delete = ON');
     handle.pragma('busy_timeout = 5000');
     handle.prepare('select count(*) from sqlite_master').get();
   } catch (error) {

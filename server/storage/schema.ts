@@ -6,6 +6,7 @@ export interface Database {
   stores: StoreTable;
   staff: StaffTable;
   staff_sessions: StaffSessionTable;
+  sign_in_locks: SignInLockTable;
   devices: DeviceTable;
   device_pairings: DevicePairingTable;
   audit_log: AuditLogTable;
@@ -91,8 +92,6 @@ export interface StaffTable {
   password_hash: string | null;
   pin_hash: string | null;
   active: number;
-  failed_attempts: Generated<number>;
-  locked_until: string | null;
   created_at: string;
   updated_at: string;
   /** 1: works for the whole chain (head office), signs in at every store; 0: at its own store only. */
@@ -101,6 +100,14 @@ export interface StaffTable {
 
 /** A staff row as read back. */
 export type StaffRow = Selectable<StaffTable>;
+
+/** Sign-in attempts of one staff member from one address ('*': from all of them). */
+export interface SignInLockTable {
+  staff_id: string;
+  address: string;
+  failures: Generated<number>;
+  locked_until: string | null;
+}
 
 export interface StaffSessionTable {
   id: string;
@@ -141,6 +148,8 @@ export interface DevicePairingTable {
   device_id: string | null;
   created_at: string;
   expires_at: string;
+  /** The IP the request came from: a few waiting pairings per address. */
+  address: string | null;
 }
 
 export interface AuditLogTable {

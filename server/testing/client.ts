@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { WebSocket } from 'ws';
 import type { DeviceKind, StaffRole } from '../protocol/roles.js';
 import { OWNER_PASSWORD, type TestStore } from './harness.js';
@@ -42,6 +43,42 @@ export async function call(
     // Not JSON: keep the text.
   }
   return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/**
+ * One HTTP request from another loopback address (127.0.0.2 …): the server sees a different
+ * client, as it would a second PC of the shop or a stranger's phone on the Wi-Fi.
+ */
+export function callFrom(
+  address: string,
+  store: Reachable,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(store.url + path, { method, headers, localAddress: address }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers))
+          if (typeof value === 'string') replyHeaders.set(name, value);
+        resolve({
+          status: response.statusCode ?? 0,
+          body: text ? JSON.parse(text) : undefined,
+          headers: replyHeaders,
+        });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 export async function login(store: Reachable, username: string, password: string): Promise<string> {

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { boot } from '../boot.js';
 import type { AppContext } from '../context.js';
 import { createLogger } from '../logging.js';
-import { type RunningServer, serve } from '../server.js';
+import { type RunningServer, type ServeOptions, serve } from '../server.js';
 import type { HubOptions } from '../ws/hub.js';
 import { databaseEnvFor, dropDatabaseFor } from './test-database.js';
 
@@ -39,7 +39,12 @@ export interface TestStore {
  * password is OWNER_PASSWORD and a clock the test controls.
  */
 export async function startTestStore(
-  options: HubOptions & { dataDir?: string; kioskDir?: string; env?: NodeJS.ProcessEnv } = {},
+  options: HubOptions & {
+    dataDir?: string;
+    kioskDir?: string;
+    env?: NodeJS.ProcessEnv;
+    signInLimits?: ServeOptions['signInLimits'];
+  } = {},
 ): Promise<TestStore> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hanger-test-'));
   const clock = new TestClock();

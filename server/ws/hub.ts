@@ -1,11 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
+import { asClientAt } from '../client-address.js';
 import type { AppContext } from '../context.js';
 import { markSeen } from '../domain/devices/service.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
 import { ApiError, toApiError, validationError } from '../errors.js';
 import { resolveToken } from '../http/auth.js';
+import type { RateLimits } from '../http/rate-limit.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { EventType, StoreEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/roles.js';
@@ -18,9 +20,21 @@ export interface HubOptions {
   heartbeatMs?: number;
   /** How long a new connection may take to authenticate. */
   authTimeoutMs?: number;
+  /** Bytes a client may leave unread before it is dropped (tests lower it). */
+  maxBufferedBytes?: number;
 }
 
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Subscriptions one socket may hold: a screen has a handful, a socket with more is an attack. */
+export const MAX_SUBSCRIPTIONS = 64;
+/** Unread bytes after which a client that does not read is dropped rather than buffered for. */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * Frames of one socket received but not yet answered. A screen waits for its answers and has
+ * a few out at once; a flood has thousands, and is closed (1008) before it queues work that
+ * would hold every other till up.
+ */
+export const MAX_WAITING_FRAMES = 64;
 
 const authMessage = z.object({
   type: z.literal('auth'),
@@ -35,16 +49,36 @@ const envelope = z.looseObject({
 
 class Connection {
   principal: Principal | null = null;
+  /** The client's IP: its sign-in attempts and rate limits are counted under it. */
+  readonly address: string;
   token = '';
   alive = true;
   readonly subscriptions = new Map<number, EventType>();
   /** Messages of one connection are handled in order. */
   queue: Promise<void> = Promise.resolve();
+  /** Frames received and not yet handled (see MAX_WAITING_FRAMES). */
+  waiting = 0;
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    request: IncomingMessage,
+    private readonly maxBufferedBytes: number,
+  ) {
+    this.address = request.socket.remoteAddress ?? 'unknown';
+  }
 
+  /**
+   * Sends unless the client has stopped reading: then it is dropped, so one stalled socket
+   * neither holds the server's memory nor the time of every event sent after.
+   */
   send(message: ServerMessage): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.principal = null;
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
   }
 
   fail(id: number | null, error: ErrorBody): void {
@@ -72,6 +106,7 @@ export class WsHub {
     private readonly ctx: AppContext,
     server: Server,
     commands: readonly CommandSpec[],
+    private readonly limits: RateLimits,
     private readonly options: HubOptions = {},
   ) {
     this.commands = new Map(commands.map((spec) => [spec.type, spec]));
@@ -101,8 +136,8 @@ export class WsHub {
     return this.connections.size;
   }
 
-  private accept(socket: WebSocket, _request: IncomingMessage): void {
-    const connection = new Connection(socket);
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    const connection = new Connection(socket, request, this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES);
     this.connections.add(connection);
     const authTimer = setTimeout(() => {
       if (!connection.principal) connection.close(CLOSE.authTimeout, 'no auth in time');
@@ -116,12 +151,24 @@ export class WsHub {
     });
     socket.on('error', (error) => this.ctx.log.warn({ err: error.message }, 'websocket error'));
     socket.on('message', (data, isBinary) => {
+      if (connection.waiting >= MAX_WAITING_FRAMES) {
+        // Answering a flood frame by frame is what would slow every other till.
+        if (socket.readyState === WebSocket.OPEN)
+          connection.close(CLOSE.policyViolation, 'too many messages');
+        return;
+      }
+      connection.waiting += 1;
       const text = isBinary ? null : data.toString();
       connection.queue = connection.queue
         .then(() =>
-          connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
+          asClientAt(connection.address, () =>
+            connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
+          ),
         )
-        .catch((error: unknown) => this.ctx.log.error({ err: error }, 'websocket handler failed'));
+        .catch((error: unknown) => this.ctx.log.error({ err: error }, 'websocket handler failed'))
+        .finally(() => {
+          connection.waiting -= 1;
+        });
     });
     connection.send({
       type: 'hello',
@@ -210,6 +257,13 @@ export class WsHub {
         });
       }
       await authorizeAction(this.ctx, principal, TOPICS[topic].permission, null);
+      if (connection.subscriptions.size >= MAX_SUBSCRIPTIONS) {
+        throw new ApiError(
+          'too_many_requests',
+          `A connection holds at most ${MAX_SUBSCRIPTIONS} subscriptions; unsubscribe first.`,
+          { topic: 'too many subscriptions' },
+        );
+      }
       connection.subscriptions.set(id, topic);
       return null;
     }
@@ -224,6 +278,7 @@ export class WsHub {
     }
     const spec = this.commands.get(type);
     if (!spec) throw new ApiError('not_found', `Unknown command ${type}.`, { type: 'unknown command' });
+    if (approval) this.limits.take('approval', connection.address);
     const approver = await authorizeAction(this.ctx, principal, spec.permission, approval);
     const checked = spec.params.safeParse(params);
     if (!checked.success) throw validationError(checked.error);

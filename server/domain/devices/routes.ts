@@ -5,7 +5,14 @@ import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
 import { jobIdSchema } from './print-schemas.js';
 import { reprintJob } from './printing.js';
-import { approvePairing, listDevices, pollPairing, revokeDevice, startPairing } from './service.js';
+import {
+  approvePairing,
+  clearPendingPairings,
+  listDevices,
+  pollPairing,
+  revokeDevice,
+  startPairing,
+} from './service.js';
 
 const deviceName = z.string().trim().min(1, 'required').max(40, 'at most 40 characters');
 const id = z.string().min(1).max(64);
@@ -14,6 +21,7 @@ export const devicesRoutes = [
   route({
     method: 'post',
     path: '/api/devices/pairings',
+    limit: 'pairing',
     permission: 'public',
     summary: 'A device asks to be paired and gets a code to show',
     status: 201,
@@ -21,8 +29,19 @@ export const devicesRoutes = [
     handle: ({ ctx, body }) => startPairing(ctx, body.kind, body.name),
   }),
   route({
+    method: 'delete',
+    path: '/api/devices/pairings',
+    permission: 'device.manage',
+    summary: 'Clear every pairing still waiting (a flood of requests); their devices start again',
+    handle: ({ ctx, principal }) => {
+      assertStaff(principal);
+      return clearPendingPairings(ctx, principal.staffId);
+    },
+  }),
+  route({
     method: 'post',
     path: '/api/devices/pairings/:id/claim',
+    limit: 'claim',
     permission: 'public',
     summary: 'The device polls with its secret; once approved it receives its token, once',
     params: z.object({ id }),

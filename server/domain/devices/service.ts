@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { clientAddress } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { DeviceKind, DevicePrincipal } from '../../protocol/roles.js';
@@ -11,6 +12,8 @@ import { newToken, tokenHash } from '../staff/secrets.js';
 export const PAIRING_MINUTES = 10;
 /** A flood of pairing requests from the LAN must not fill the database. */
 export const MAX_PENDING_PAIRINGS = 20;
+/** Waiting pairings one address may hold: a stranger cannot fill the list for everyone. */
+export const MAX_PENDING_PER_ADDRESS = 3;
 
 export interface DeviceView {
   id: string;
@@ -55,17 +58,24 @@ export async function startPairing(ctx: AppContext, kind: DeviceKind, name: stri
   const now = ctx.now().toISOString();
   const secret = newToken('hgp');
   const expiresAt = new Date(ctx.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
+  const address = clientAddress();
   return ctx.storage.write(async (trx) => {
     const pending = await trx
       .selectFrom('device_pairings')
-      .select('code')
+      .select(['code', 'address'])
       .where('status', '=', 'pending')
       .where('expires_at', '>', now)
       .execute();
+    if (pending.filter((row) => row.address === address).length >= MAX_PENDING_PER_ADDRESS) {
+      throw new ApiError(
+        'conflict',
+        `${MAX_PENDING_PER_ADDRESS} devices at this address are waiting to be paired already; pair them or let them expire first.`,
+      );
+    }
     if (pending.length >= MAX_PENDING_PAIRINGS) {
       throw new ApiError(
         'conflict',
-        'Too many devices are waiting to be paired; pair or let them expire first.',
+        'Too many devices are waiting to be paired; pair them, or the owner clears the waiting list.',
       );
     }
     const taken = new Set(pending.map((row) => row.code));
@@ -86,9 +96,33 @@ export async function startPairing(ctx: AppContext, kind: DeviceKind, name: stri
         device_id: null,
         created_at: now,
         expires_at: expiresAt,
+        address,
       })
       .execute();
     return { pairingId, code, secret, expiresAt };
+  });
+}
+
+/**
+ * The owner clears every pairing still waiting (a flood of requests from strangers): their
+ * devices are told the pairing expired and start again. Answers how many were cleared.
+ */
+export async function clearPendingPairings(ctx: AppContext, byStaffId: string): Promise<{ cleared: number }> {
+  const now = ctx.now().toISOString();
+  return ctx.storage.write(async (trx) => {
+    const cleared = await trx
+      .updateTable('device_pairings')
+      .set({ status: 'cancelled' })
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', now)
+      .returning('id')
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'device.pairings_cleared',
+      staffId: byStaffId,
+      detail: { cleared: cleared.length },
+    });
+    return { cleared: cleared.length };
   });
 }
 
@@ -184,6 +218,7 @@ export async function pollPairing(ctx: AppContext, pairingId: string, secret: st
     if (!pairing || pairing.secret_hash !== tokenHash(secret)) {
       throw new ApiError('not_found', 'No such pairing, or the secret does not match.');
     }
+    if (pairing.status === 'cancelled') return { status: 'expired' } as const;
     if (pairing.status === 'pending') {
       return pairing.expires_at > now
         ? ({ status: 'pending', expiresAt: pairing.expires_at } as const)

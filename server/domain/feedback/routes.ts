@@ -10,6 +10,7 @@ export const feedbackRoutes = [
   route({
     method: 'post',
     path: '/api/self/feedback',
+    limit: 'feedback',
     permission: 'feedback.leave',
     summary: 'Lookup kiosk: a customer leaves 1–5 stars and an optional comment',
     status: 201,

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { ApiError } from '../../errors.js';
 import { readCell } from '../../http/cells.js';
+import { checkXlsx } from '../../http/xlsx-guard.js';
 import { decodeText } from './upload.js';
 
 /** The columns an import file may have; each accepts its English or Chinese header. */
@@ -97,7 +98,11 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
+/** Rows one member import may hold: twice the 100,000 members the upload limit is sized for. */
+export const MAX_IMPORT_ROWS = 200_000;
+
 async function readXlsx(bytes: Buffer): Promise<RawFile> {
+  await checkXlsx(bytes, MAX_IMPORT_ROWS);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);

@@ -85,6 +85,7 @@ export const phoneJoinRoutes = [
   route({
     method: 'post',
     path: '/api/join',
+    limit: 'join',
     permission: 'public',
     summary: "Join as a member from one's own phone, with a ticket from the customer display's QR code",
     status: 201,

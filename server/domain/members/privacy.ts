@@ -6,6 +6,7 @@ import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
 import { PointsBook } from '../loyalty/points-book.js';
 import { forgetMessagesTo, messagesTo } from '../marketing/member-messages.js';
+import { eraseReceiptCopies } from './erase-copies.js';
 import { memberRow } from './rows.js';
 import { newMemberCode, recordChange, viewOf } from './service.js';
 
@@ -55,7 +56,8 @@ export async function exportMemberData(ctx: AppContext, id: string, actor: Actor
 /**
  * Erases a member on request: name, phone, birthday, sizes, preferences, notes, consents,
  * PIN, change history, e-mail address and the text of messages sent to them are removed
- * (messages not yet sent never go) and a new member code is drawn. The row stays as an
+ * (messages not yet sent never go), their name and masked phone leave the stored receipts and
+ * the print queue, and a new member code is drawn. The row stays as an
  * anonymous member so sales and ledgers still add up for the books. Stored value still owed
  * must be refunded first (422); remaining points lapse (`erase` ledger rows); unused coupons are voided.
  */
@@ -87,6 +89,7 @@ export async function eraseMember(ctx: AppContext, id: string, reason: string, a
       .execute();
     await trx.deleteFrom('member_changes').where('member_id', '=', id).execute();
     await forgetMessagesTo(trx, id);
+    await eraseReceiptCopies(trx, id);
     await trx
       .updateTable('members')
       .set({

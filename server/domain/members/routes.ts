@@ -1,8 +1,8 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { runAction } from '../../events/action.js';
-import { route } from '../../http/route.js';
-import type { DevicePrincipal } from '../../protocol/roles.js';
+import { approvalFrom, route } from '../../http/route.js';
+import type { DevicePrincipal, Principal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import { actorOf } from '../loyalty/actor.js';
 import { memberCoupons } from '../loyalty/coupons.js';
@@ -297,11 +297,14 @@ export const membersRoutes = [
     method: 'put',
     path: '/api/members/:id/pin',
     permission: 'member.manage',
-    summary: "Set or (pin: null) remove the member's PIN for stored-value payments and the kiosk",
+    summary: "Set or (pin: null) remove the member's PIN; replacing one needs oldPin or a manager's approval",
     params: memberParams,
-    body: z.strictObject({ pin: memberPin.nullable() }),
-    handle: ({ ctx, params, body, principal }) =>
-      setMemberPin(ctx, params.id, body.pin, actorOf(principal).staffId),
+    body: z.strictObject({ pin: memberPin.nullable(), oldPin: memberPin.optional() }),
+    handle: ({ ctx, params, body, principal, req }) =>
+      setMemberPin(ctx, params.id, body, {
+        principal: principal as Principal,
+        approval: approvalFrom(req),
+      }),
   }),
   route({
     method: 'post',
@@ -338,6 +341,7 @@ export const membersRoutes = [
   route({
     method: 'post',
     path: '/api/self/lookup',
+    limit: 'memberPin',
     permission: 'member.self_lookup',
     summary: 'Lookup kiosk: a member finds themselves by member code, or phone + PIN',
     body: z.union([

@@ -168,7 +168,8 @@ export async function createMember(ctx: AppContext, input: NewMember, actor: Act
       deviceId: actor.deviceId ?? null,
       subjectType: 'member',
       subjectId: id,
-      detail: { number, phone: maskPhone(input.phone), selfSignUp: actor.staffId === null },
+      // No phone, not even masked: the audit log is append-only, and an erasure must reach every copy.
+      detail: { number, selfSignUp: actor.staffId === null },
     });
     await issueTriggeredCoupons(trx, ctx, outbox, {
       trigger: 'signup',

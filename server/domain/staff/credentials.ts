@@ -1,19 +1,20 @@
+import { clientAddress } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { StaffRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { ABSENT_ACCOUNT_HASH, verifySecret } from './secrets.js';
-
-export const MAX_FAILED_ATTEMPTS = 5;
-export const LOCK_MINUTES = 5;
+import { forgetAttempts, reserveAttempt } from './sign-in-locks.js';
 
 export type CredentialKind = 'password' | 'pin';
 /** Why the credential is checked, recorded on failures. */
 export type CredentialPurpose = 'login' | 'pin_login' | 'approval';
 
 /**
- * Checks a staff member's password or PIN. Wrong answers count towards the lockout
- * (5 in a row lock the account for 5 minutes) and are audited; the row comes back on success.
+ * Checks a staff member's password or PIN. Every attempt is counted before it is checked
+ * (`reserveAttempt`): 5 wrong from one address lock the account for that address for 5
+ * minutes, 20 from all addresses lock it everywhere; failures are audited with the address.
+ * The row comes back on success.
  */
 export async function checkCredential(
   ctx: AppContext,
@@ -44,8 +45,22 @@ export async function checkCredential(
   }
 
   const now = ctx.now();
-  if (staff.locked_until && staff.locked_until > now.toISOString())
-    throw lockedError(staff.locked_until, now);
+  const address = clientAddress();
+  const reservation = await ctx.storage.write(async (trx) => {
+    const counted = await reserveAttempt(trx, staff.id, address, now);
+    if (counted.granted && counted.lockedUntil) {
+      await recordAudit(trx, ctx, {
+        kind: 'auth.locked',
+        staffId: staff.id,
+        deviceId,
+        subjectType: 'staff',
+        subjectId: staff.id,
+        detail: { until: counted.lockedUntil, purpose, address },
+      });
+    }
+    return counted;
+  });
+  if (!reservation.granted) throw lockedError(reservation.lockedUntil, now);
 
   if (await verifySecret(secret, hash)) {
     if (staff.store_id !== ctx.store.id && !staff.chain_wide) {
@@ -54,49 +69,19 @@ export async function checkCredential(
         `${staff.name} works at another store of the chain; only head-office staff sign in at every store.`,
       );
     }
-    if (staff.failed_attempts > 0 || staff.locked_until) {
-      await ctx.storage.write((trx) =>
-        trx
-          .updateTable('staff')
-          .set({ failed_attempts: 0, locked_until: null })
-          .where('id', '=', staff.id)
-          .execute(),
-      );
-    }
+    await ctx.storage.write((trx) => forgetAttempts(trx, staff.id, address));
     return staff;
   }
 
-  const lockedUntil = await ctx.storage.write(async (trx) => {
-    const row = await trx
-      .updateTable('staff')
-      .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-      .where('id', '=', staff.id)
-      .returning('failed_attempts')
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx, {
+  await ctx.storage.write((trx) =>
+    recordAudit(trx, ctx, {
       kind: 'auth.login_failed',
       staffId: staff.id,
       deviceId,
-      detail: { username, method: kind, purpose, attempt: row.failed_attempts },
-    });
-    if (row.failed_attempts < MAX_FAILED_ATTEMPTS) return null;
-    const until = new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString();
-    await trx
-      .updateTable('staff')
-      .set({ failed_attempts: 0, locked_until: until })
-      .where('id', '=', staff.id)
-      .execute();
-    await recordAudit(trx, ctx, {
-      kind: 'auth.locked',
-      staffId: staff.id,
-      deviceId,
-      subjectType: 'staff',
-      subjectId: staff.id,
-      detail: { until, purpose },
-    });
-    return until;
-  });
-  if (lockedUntil) throw lockedError(lockedUntil, now);
+      detail: { username, method: kind, purpose, address },
+    }),
+  );
+  if (reservation.lockedUntil) throw lockedError(reservation.lockedUntil, now);
   throw new ApiError('unauthorized', wrong);
 }
 

@@ -45,8 +45,10 @@ export const PERMISSIONS = {
   'member.phone.unmask': ['owner', 'manager'],
   /** Find members, see one member's profile, ledgers and coupons (phones masked without unmask). */
   'member.read': ['owner', 'manager', 'cashier'],
-  /** Register members, change profiles, set a member's PIN. */
+  /** Register members, change profiles, set a member's first PIN (or change it with the old one). */
   'member.manage': ['owner', 'manager', 'cashier'],
+  /** Change or remove a member's PIN without the old one (a cashier brings a manager's approval). */
+  'member.pin.reset': ['owner', 'manager'],
   'member.topup': ['owner', 'manager', 'cashier'],
   /** Pay from a member's stored value outside a sale. */
   'stored_value.spend': ['owner', 'manager', 'cashier'],

@@ -9,6 +9,7 @@ export const staffRoutes = [
     method: 'post',
     path: '/api/auth/login',
     permission: 'public',
+    limit: 'login',
     summary: 'Sign in with username and password',
     body: loginBody,
     handle: ({ ctx, body }) => login(ctx, body.username, body.password),
@@ -17,6 +18,7 @@ export const staffRoutes = [
     method: 'post',
     path: '/api/auth/pin',
     permission: 'session.pin_login',
+    limit: 'pin',
     summary: 'Sign a staff member in with a PIN on this paired checkout terminal',
     body: pinLoginBody,
     handle: ({ ctx, body, principal }) =>

@@ -7,6 +7,7 @@ import type { StaffRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { hashSecret } from './secrets.js';
 import { revokeSessionsOf } from './sessions.js';
+import { liftLocks, locksOf } from './sign-in-locks.js';
 
 /** A staff member as the admin page sees them; never a hash. */
 export interface StaffView {
@@ -41,7 +42,7 @@ export interface StaffChanges {
   pin?: string | null | undefined;
 }
 
-function view(row: StaffRow, now: Date): StaffView {
+function view(row: StaffRow, lockedUntil: string | null): StaffView {
   return {
     id: row.id,
     username: row.username,
@@ -49,7 +50,7 @@ function view(row: StaffRow, now: Date): StaffView {
     role: row.role as StaffRole,
     active: row.active === 1,
     hasPin: row.pin_hash !== null,
-    lockedUntil: row.locked_until && row.locked_until > now.toISOString() ? row.locked_until : null,
+    lockedUntil,
     chainWide: row.chain_wide === 1,
     createdAt: row.created_at,
   };
@@ -63,13 +64,24 @@ export async function listStaff(ctx: AppContext): Promise<StaffView[]> {
     .where((eb) => eb.or([eb('store_id', '=', ctx.store.id), eb('chain_wide', '=', 1)]))
     .orderBy('created_at')
     .execute();
-  return rows.map((row) => view(row, ctx.now()));
+  const locks = await locksOf(
+    ctx.storage.db,
+    rows.map((row) => row.id),
+    ctx.now(),
+  );
+  return rows.map((row) => view(row, locks.get(row.id) ?? null));
 }
 
 async function findRow(ctx: AppContext, id: string): Promise<StaffRow> {
   const row = await ctx.storage.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('staff member', id);
   return row;
+}
+
+async function viewOf(ctx: AppContext, id: string): Promise<StaffView> {
+  const row = await findRow(ctx, id);
+  const locks = await locksOf(ctx.storage.db, [id], ctx.now());
+  return view(row, locks.get(id) ?? null);
 }
 
 export async function createStaff(
@@ -106,7 +118,6 @@ export async function createStaff(
         password_hash: passwordHash,
         pin_hash: pinHash,
         active: 1,
-        locked_until: null,
         created_at: now,
         updated_at: now,
       })
@@ -119,7 +130,7 @@ export async function createStaff(
       detail: { username: input.username, role: input.role },
     });
   });
-  return view(await findRow(ctx, id), ctx.now());
+  return viewOf(ctx, id);
 }
 
 export async function updateStaff(
@@ -170,17 +181,13 @@ export async function updateStaff(
   });
   if (changes.active !== undefined)
     ctx.bus.publish('staff.changed', ctx.store.id, { staffId: id, active: changes.active });
-  return view(await findRow(ctx, id), ctx.now());
+  return viewOf(ctx, id);
 }
 
 export async function unlockStaff(ctx: AppContext, id: string, byStaffId: string): Promise<StaffView> {
   await findRow(ctx, id);
   await ctx.storage.write(async (trx) => {
-    await trx
-      .updateTable('staff')
-      .set({ failed_attempts: 0, locked_until: null })
-      .where('id', '=', id)
-      .execute();
+    await liftLocks(trx, id);
     await recordAudit(trx, ctx, {
       kind: 'staff.updated',
       staffId: byStaffId,
@@ -189,7 +196,7 @@ export async function unlockStaff(ctx: AppContext, id: string, byStaffId: string
       detail: { changed: ['unlocked'] },
     });
   });
-  return view(await findRow(ctx, id), ctx.now());
+  return viewOf(ctx, id);
 }
 
 /**

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { ApiError } from '../../../errors.js';
 import { readCell } from '../../../http/cells.js';
+import { checkXlsx } from '../../../http/xlsx-guard.js';
 
 export const CSV_TYPE = 'text/csv';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -110,6 +111,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function readXlsx(file: Buffer): Promise<Sheet> {
+  await checkXlsx(file, MAX_ROWS);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(file as unknown as ExcelJS.Buffer);
