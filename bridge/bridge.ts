@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BridgeDevice } from '../server/config/schema.js';
-import { printJobSchema } from '../server/domain/devices/print-schemas.js';
 import type { EventType, HardwareStatus, StoreEvent } from '../server/protocol/events.js';
+import { printJobSchema } from '../server/protocol/print-schemas.js';
 import type { PrintJob, PrintJobState } from '../server/protocol/printing.js';
 import { BridgeBus } from './bus.js';
 import { CommandError, NotConnectedError, ServerConnection } from './connection.js';
@@ -162,7 +162,7 @@ export class Bridge {
   private onEvent(event: StoreEvent): void {
     switch (event.type) {
       case 'drawer.open': {
-        const { reason } = (event as StoreEvent<'drawer.open'>).data;
+        const { reason } = event.data;
         void this.openDrawer(reason);
         break;
       }
@@ -170,7 +170,7 @@ export class Bridge {
         this.accept(event.data);
         break;
       case 'print.reprint': {
-        const { jobId } = (event as StoreEvent<'print.reprint'>).data;
+        const { jobId } = event.data;
         if (!this.spooler?.reprint(jobId)) {
           this.unsentStates.set(jobId, {
             jobId,
@@ -182,7 +182,7 @@ export class Bridge {
         break;
       }
       case 'pole.show': {
-        const { view } = (event as StoreEvent<'pole.show'>).data;
+        const { view } = event.data;
         for (const display of this.hardware?.displays ?? []) void display.show(view);
         break;
       }

@@ -67,3 +67,14 @@ export const AUDIT_KINDS = [
   'promotion.archived',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  kind: AuditKind;
+  staffId: string | null;
+  approverId: string | null;
+  deviceId: string | null;
+  subject: { type: string; id: string } | null;
+  detail: Record<string, unknown>;
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import type { AuditRow } from '../../protocol/audit.js';
 import { AUDIT_KINDS, type AuditKind } from '../../protocol/audit.js';
 import { newestFirstPage } from '../../storage/paging.js';
 import type { Database } from '../../storage/schema.js';
@@ -16,17 +17,6 @@ export interface AuditEntry {
   subjectType?: string;
   subjectId?: string;
   detail?: Record<string, unknown>;
-}
-
-export interface AuditRow {
-  id: string;
-  at: string;
-  kind: AuditKind;
-  staffId: string | null;
-  approverId: string | null;
-  deviceId: string | null;
-  subject: { type: string; id: string } | null;
-  detail: Record<string, unknown>;
 }
 
 /** Appends one audit row inside the caller's transaction, so it commits with the action. */

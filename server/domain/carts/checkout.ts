@@ -1,9 +1,9 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import type { CartView } from '../../protocol/cart.js';
+import type { CheckedOut } from '../../protocol/cart.js';
 import type { StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import type { Approval } from '../sales/approvals.js';
-import { completeSale, type SaleResult } from '../sales/complete.js';
+import { completeSale } from '../sales/complete.js';
 import type { PaymentInput } from '../sales/schemas.js';
 import { getSale } from '../sales/views.js';
 import { activeCart, cartOfSale, closeCart, terminalOf } from './service.js';
@@ -15,13 +15,6 @@ export interface CheckoutInput {
   payments: PaymentInput[];
   expectedTotal?: number | undefined;
   memberPin?: string | undefined;
-}
-
-export interface CheckedOut {
-  replayed: boolean;
-  sale: SaleResult;
-  /** The empty cart that took over. */
-  cart: CartView;
 }
 
 /**

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
+import type { CountResult } from '../../protocol/inventory.js';
 import type { Database, StocktakeTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { withDescendants } from '../catalog/categories.js';
@@ -145,15 +146,6 @@ export async function getStocktake(ctx: AppContext, id: string): Promise<Stockta
     countedSkus: Number(counted.skus),
     countedUnits: Number(counted.units ?? 0),
   };
-}
-
-export interface CountResult {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  color: string;
-  size: string;
-  counted: number;
 }
 
 /**

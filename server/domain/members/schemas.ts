@@ -41,8 +41,6 @@ export const birthday = z
 export type Birthday = z.output<typeof birthday>;
 
 export const GENDERS = ['female', 'male', 'other'] as const;
-export const CHANNELS = ['sms', 'wechat', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
 
 const shortText = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
 

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
+import { CHANNELS, type Consents, type MemberView } from '../../protocol/members.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { issueTriggeredCoupons } from '../loyalty/coupon-issue.js';
@@ -13,15 +14,8 @@ import { entryTier, loadTiers } from '../loyalty/tiers.js';
 import { hashSecret } from '../staff/secrets.js';
 import { lastFour, maskPhone } from './phone.js';
 import { memberRow } from './rows.js';
-import { CHANNELS, type ConsentInput, type MemberChanges, type NewMember } from './schemas.js';
-import {
-  birthdayText,
-  type Consents,
-  type MemberView,
-  maskEmail,
-  memberView,
-  type ViewOptions,
-} from './view.js';
+import type { ConsentInput, MemberChanges, NewMember } from './schemas.js';
+import { birthdayText, maskEmail, memberView, type ViewOptions } from './view.js';
 
 /** A member code for cards and phones (barcode / QR): 16 random digits, hard to guess. */
 export function newMemberCode(): string {

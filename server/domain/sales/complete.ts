@@ -6,6 +6,7 @@ import { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { Completed, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { queuePrint } from '../devices/printing.js';
@@ -25,57 +26,6 @@ import { type PricedCart, priceRequest, skusForLines } from './quote.js';
 import { buildReceipt } from './receipt.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
-
-export interface SaleDiscount {
-  source: string;
-  ref?: string;
-  label: string;
-  amount: number;
-}
-
-export interface SaleLineResult {
-  lineId: string;
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  qty: number;
-  unitPrice: number;
-  discounts: SaleDiscount[];
-  total: number;
-}
-
-/** The answer to `POST /api/sales` (API.md), stored with the sale and returned as is to a repeat. */
-export interface SaleResult {
-  id: string;
-  number: string;
-  at: string;
-  training: boolean;
-  lines: SaleLineResult[];
-  subtotal: number;
-  discountTotal: number;
-  total: number;
-  rounding: number;
-  payments: { method: string; amount: number; reference?: string }[];
-  change: number;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  coupons: string[];
-  member: { id: string; points: number; storedValue: number; tier: { code: string; name: string } } | null;
-  /** Lines sold below zero under the `allow` policy (also in the exception log). */
-  warnings: { line: number; skuId: string; code: 'negative_stock'; onHand: number }[];
-  staffId: string;
-  terminalId: string | null;
-  exchangeOf?: string;
-}
-
-export interface Completed {
-  /** True when this id and body came before: the first answer, nothing written (HTTP 200). */
-  replayed: boolean;
-  sale: SaleResult;
-}
 
 /** 409 when the terminal's `expectedTotal` is not the total at commit; carries the new quote. */
 export class PriceChangedError extends ApiError {

@@ -1,16 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
-import type { SaleResult } from './complete.js';
+import type { SaleResult, SaleView } from '../../protocol/sales.js';
 import type { ReturnResult } from './returns.js';
-
-export interface SaleView extends SaleResult {
-  status: 'completed' | 'voided';
-  voided: { at: string; by: string | null; approverId: string | null; reason: string | null } | null;
-  /** Per line of `lines`, in order: how many units came back so far. */
-  returned: { lineId: string; skuId: string; qty: number; returnedQty: number }[];
-  returns: { id: string; number: string; at: string; kind: string; amount: number; refundTotal: number }[];
-}
 
 /** `GET /api/sales/:id`: the sale as first answered, with its status and what came back. */
 export async function getSale(ctx: AppContext, id: string): Promise<SaleView> {

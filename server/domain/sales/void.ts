@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { SaleResult, SaleView } from '../../protocol/sales.js';
 import { recordAudit } from '../audit/service.js';
 import { moveStock } from '../inventory/ledger.js';
 import { releaseCoupon } from '../loyalty/coupons.js';
@@ -9,9 +10,8 @@ import { giveBackPoints, takeBackPoints } from '../loyalty/points.js';
 import { recordVoid } from '../loyalty/purchases.js';
 import { returnStoredValue } from '../loyalty/stored-value.js';
 import type { Approver } from '../staff/approval.js';
-import type { SaleResult } from './complete.js';
 import { businessDay } from './numbers.js';
-import { getSale, type SaleView } from './views.js';
+import { getSale } from './views.js';
 
 /**
  * Voids a sale of the same store day (until shifts exist, the same local calendar day) with

@@ -1,0 +1,10 @@
+/** Stock as the till, the stockroom and the admin page see it. */
+
+export interface CountResult {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  color: string;
+  size: string;
+  counted: number;
+}
