@@ -78,3 +78,18 @@ export interface AuditRow {
   subject: { type: string; id: string } | null;
   detail: Record<string, unknown>;
 }
+
+/** `GET /api/audit` and `audit/query`: newest first; `before` is the `nextBefore` of the page before. */
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  staffId?: string;
+  kind?: AuditKind;
+  before?: string;
+  limit?: number;
+}
+
+export interface AuditPage {
+  items: AuditRow[];
+  nextBefore: string | null;
+}

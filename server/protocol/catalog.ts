@@ -33,3 +33,23 @@ export interface StyleHit {
   /** Units on hand in this store over all the style's SKUs. */
   onHand: number;
 }
+
+/** `GET /api/styles` and `catalog/search`: search as you type, with filters, a page at a time. */
+export interface StyleSearch {
+  q?: string;
+  category?: string;
+  season?: string;
+  year?: number;
+  /** Fen. */
+  minPrice?: number;
+  maxPrice?: number;
+  inStock?: boolean;
+  active?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface StyleHits {
+  items: StyleHit[];
+  nextOffset: number | null;
+}

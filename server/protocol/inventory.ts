@@ -8,3 +8,9 @@ export interface CountResult {
   size: string;
   counted: number;
 }
+
+/** This store's on-hand of one SKU. */
+export interface SkuStock {
+  skuId: string;
+  onHand: number;
+}

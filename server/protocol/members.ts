@@ -53,3 +53,6 @@ export interface TopUpResult {
   bonus: number;
   storedValue: number;
 }
+
+/** How a member tops up stored value. */
+export type TopUpMethod = 'cash' | 'card' | 'wechat' | 'alipay';

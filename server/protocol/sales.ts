@@ -1,5 +1,51 @@
 /** Sales as the till and an integration see them. Money in fen. */
 
+/** The tenders a sale takes. */
+export const SALE_PAYMENT_METHODS = ['cash', 'card', 'wechat', 'alipay', 'stored_value'] as const;
+export type SalePaymentMethod = (typeof SALE_PAYMENT_METHODS)[number];
+
+/** A tender as a terminal sends it. */
+export interface PaymentRequest {
+  method: SalePaymentMethod;
+  amount: number;
+  /** The card slip or payment reference number. */
+  reference?: string;
+}
+
+/** A manual line discount: a percentage off (basis points) or an amount off one line. */
+export type LineDiscount = { kind: 'percent'; offBp: number } | { kind: 'amount'; amount: number };
+
+/** A line as a terminal sends it: a SKU by id or by barcode. */
+export interface SaleLineRequest {
+  skuId?: string;
+  barcode?: string;
+  qty: number;
+  /** A price for one unit the cashier sets (a manager's approval beyond the limit). */
+  priceOverride?: number;
+  discount?: LineDiscount;
+}
+
+/** `POST /api/sales` and `sale/complete`: the terminal's UUID for the sale is its idempotency key. */
+export interface SaleRequest {
+  id: string;
+  memberId?: string;
+  lines: SaleLineRequest[];
+  couponCodes?: string[];
+  redeemPoints?: number;
+  training?: boolean;
+  payments?: PaymentRequest[];
+  /** The total the terminal showed; a different total at commit answers 409 with the new quote. */
+  expectedTotal?: number;
+  /** The member's PIN for a stored-value payment above the PIN limit. */
+  memberPin?: string;
+}
+
+/** `POST /api/sales/quote` and `sale/quote`: the very body of a sale, priced; `id` and `payments` are ignored. */
+export interface QuoteRequest extends Omit<SaleRequest, 'id' | 'payments'> {
+  id?: string;
+  payments?: unknown[];
+}
+
 export interface SaleDiscount {
   source: string;
   ref?: string;
@@ -57,4 +103,39 @@ export interface SaleView extends SaleResult {
   /** Per line of `lines`, in order: how many units came back so far. */
   returned: { lineId: string; skuId: string; qty: number; returnedQty: number }[];
   returns: { id: string; number: string; at: string; kind: string; amount: number; refundTotal: number }[];
+}
+
+/** The answer to `POST /api/sales/:id/returns`, stored with the return and returned to a repeat. */
+export interface ReturnResult {
+  id: string;
+  saleId: string | null;
+  number: string;
+  at: string;
+  kind: 'return' | 'exchange' | 'receiptless';
+  training: boolean;
+  lines: { skuId: string; qty: number; amount: number }[];
+  /** What the returned goods were worth: their share of the sale after every discount. */
+  amount: number;
+  /** The value of earned points the member had already spent, kept back from the refund. */
+  keptBack: number;
+  pointsTakenBack: number;
+  pointsShortfall: number;
+  pointsGivenBack: number;
+  couponsReleased: string[];
+  refund: { method: string; amount: number; reference?: string }[];
+  refundTotal: number;
+  member: { id: string; points: number; storedValue: number } | null;
+  approverId: string | null;
+}
+
+export interface SaleSummary {
+  id: string;
+  number: string;
+  at: string;
+  status: string;
+  training: boolean;
+  total: number;
+  memberId: string | null;
+  staffId: string | null;
+  terminalId: string | null;
 }

@@ -47,3 +47,16 @@ export interface ShiftReport {
   };
   entries: CashEntry[];
 }
+
+export interface DayReport {
+  day: string;
+  store: TakingsReport;
+  terminals: { terminalId: string; name: string; takings: TakingsReport }[];
+  shifts: {
+    id: string;
+    terminalId: string;
+    openedAt: string;
+    closedAt: string | null;
+    variance: number | null;
+  }[];
+}

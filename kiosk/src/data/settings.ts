@@ -42,5 +42,5 @@ export interface StoreIdentity {
 
 /** The store's identity, as `session/info` tells it. */
 export async function storeIdentity(connection: HangerConnection): Promise<StoreIdentity> {
-  return (await connection.request<{ store: StoreIdentity }>('session/info')).store;
+  return (await connection.request('session/info')).store;
 }

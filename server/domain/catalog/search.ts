@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { StyleHit } from '../../protocol/catalog.js';
+import type { StyleHits } from '../../protocol/catalog.js';
 import { likeEscape } from '../../storage/sql-text.js';
 import { withDescendants } from './categories.js';
 import { priceInForce } from './price-in-force.js';
@@ -13,10 +13,7 @@ import type { SearchQuery } from './schemas.js';
  * name prefix, then the rest by style code. A first query picks the page of ids; a second
  * fills in prices and stock for that page only.
  */
-export async function searchStyles(
-  ctx: AppContext,
-  query: SearchQuery,
-): Promise<{ items: StyleHit[]; nextOffset: number | null }> {
+export async function searchStyles(ctx: AppContext, query: SearchQuery): Promise<StyleHits> {
   const db = ctx.storage.db;
   const now = ctx.now().toISOString();
   const text = query.q?.toLowerCase() ?? '';

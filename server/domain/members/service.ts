@@ -42,6 +42,12 @@ export async function viewOf(ctx: AppContext, rows: MemberRow[], unmasked: boole
   return rows.map((row) => memberView(row, tierOf(tiers, row), options));
 }
 
+/** One member as shown. */
+export async function viewOne(ctx: AppContext, row: MemberRow, unmasked: boolean): Promise<MemberView> {
+  const tiers = await loadTiers(ctx.storage.db);
+  return memberView(row, tierOf(tiers, row), { unmasked, now: ctx.now(), timeZone: ctx.store.timeZone });
+}
+
 export function tierOf(tiers: readonly TierRow[], row: MemberRow): TierRow {
   return tiers.find((tier) => tier.id === row.tier_id) ?? entryTier(tiers);
 }

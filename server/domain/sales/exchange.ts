@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
-import type { SaleResult } from '../../protocol/sales.js';
+import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
@@ -10,7 +10,7 @@ import type { Approval } from './approvals.js';
 import { checkSaleApprovals, logFailure, printReceipt, writeSale } from './complete.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { priceRequest } from './quote.js';
-import { checkReturnApproval, type ReturnResult, replayReturn, writeReturn } from './returns.js';
+import { checkReturnApproval, replayReturn, writeReturn } from './returns.js';
 import type { ExchangeInput } from './schemas.js';
 
 export interface ExchangeResult {

@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
-import type { SaleResult } from '../../protocol/sales.js';
+import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { moveStock } from '../inventory/ledger.js';
@@ -22,29 +22,6 @@ import { type SkuForSale, skusForLines } from './quote.js';
 import { buildReceipt } from './receipt.js';
 import type { ReceiptlessReturnInput, RefundInput, ReturnInput } from './schemas.js';
 import { salesSettings } from './settings.js';
-
-/** The answer to `POST /api/sales/:id/returns`, stored with the return and returned to a repeat. */
-export interface ReturnResult {
-  id: string;
-  saleId: string | null;
-  number: string;
-  at: string;
-  kind: 'return' | 'exchange' | 'receiptless';
-  training: boolean;
-  lines: { skuId: string; qty: number; amount: number }[];
-  /** What the returned goods were worth: their share of the sale after every discount. */
-  amount: number;
-  /** The value of earned points the member had already spent, kept back from the refund. */
-  keptBack: number;
-  pointsTakenBack: number;
-  pointsShortfall: number;
-  pointsGivenBack: number;
-  couponsReleased: string[];
-  refund: { method: string; amount: number; reference?: string }[];
-  refundTotal: number;
-  member: { id: string; points: number; storedValue: number } | null;
-  approverId: string | null;
-}
 
 export interface ReturnWork {
   returnId: string;

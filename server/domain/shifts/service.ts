@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
-import type { CashEntryKind, ShiftReport, TakingsReport } from '../../protocol/shifts.js';
+import type { CashEntryKind, DayReport, ShiftReport } from '../../protocol/shifts.js';
 import type { Database, ShiftTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { terminalOf } from '../carts/service.js';
@@ -221,19 +221,6 @@ export async function closeShift(
   });
   ctx.bus.publish('shift.changed', ctx.store.id, { terminalId, shiftId: open.id, status: 'closed' });
   return shiftReport(ctx, open.id);
-}
-
-export interface DayReport {
-  day: string;
-  store: TakingsReport;
-  terminals: { terminalId: string; name: string; takings: TakingsReport }[];
-  shifts: {
-    id: string;
-    terminalId: string;
-    openedAt: string;
-    closedAt: string | null;
-    variance: number | null;
-  }[];
 }
 
 /** The Z report of a store day (local calendar day), per terminal and for the store. */
