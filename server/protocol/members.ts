@@ -4,6 +4,9 @@
 export const CHANNELS = ['sms', 'wechat', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/** A merged member points to the one it became; an erased one keeps no personal data. */
+export type MemberStatus = 'active' | 'merged' | 'erased';
+
 export type Consents = Partial<Record<Channel, { given: boolean; at: string }>>;
 
 /** A member as shown; `phone` and `email` masked unless the caller may see them (or brought an approval). */
@@ -41,7 +44,7 @@ export interface MemberView {
   storedPrincipal: number;
   storedBonus: number;
   hasPin: boolean;
-  status: string;
+  status: MemberStatus;
   mergedInto: string | null;
   createdAt: string;
   updatedAt: string;

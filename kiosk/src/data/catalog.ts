@@ -1,4 +1,7 @@
+import type { ScannedSku } from '../../../server/protocol/catalog.js';
 import { type ApiAuth, call, send } from './http.js';
+
+export type { ScannedSku };
 
 export interface Sku {
   id: string;
@@ -65,23 +68,6 @@ export interface StyleSummary {
   specialPrice: boolean;
   active: boolean;
   onHand: number;
-}
-
-/** What a scan shows: one SKU with its style's prices and this store's stock. */
-export interface ScannedSku {
-  id: string;
-  barcode: string;
-  styleId: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  price: number;
-  tagPrice: number;
-  specialPrice: boolean;
-  memberPrices: Record<string, number>;
-  stock: number;
-  active: boolean;
 }
 
 export interface NewStyle {

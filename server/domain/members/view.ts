@@ -1,4 +1,4 @@
-import type { Consents, MemberView } from '../../protocol/members.js';
+import type { Consents, MemberStatus, MemberView } from '../../protocol/members.js';
 import type { MemberRow, TierRow } from '../../storage/schema.js';
 import { isBirthdayMonth } from '../loyalty/calendar.js';
 import { maskPhone } from './phone.js';
@@ -60,7 +60,7 @@ export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions):
     storedPrincipal: row.stored_principal,
     storedBonus: row.stored_bonus,
     hasPin: row.pin_hash !== null,
-    status: row.status,
+    status: row.status as MemberStatus,
     mergedInto: row.merged_into,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
