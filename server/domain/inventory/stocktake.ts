@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { Outbox } from '../../events/outbox.js';
-import type { CountResult, StocktakeView, VarianceLine, VarianceReport } from '../../protocol/inventory.js';
+import type { CountResult, StocktakeView, VarianceReport } from '../../protocol/inventory.js';
 import type { Database, StocktakeTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { withDescendants } from '../catalog/categories.js';
