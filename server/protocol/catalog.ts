@@ -53,3 +53,57 @@ export interface StyleHits {
   items: StyleHit[];
   nextOffset: number | null;
 }
+
+/** The image formats a style's photo may have. */
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export interface PhotoView {
+  id: string;
+  contentType: PhotoType;
+  bytes: number;
+  /** Where to fetch it (with a token that may read the catalogue). */
+  url: string;
+  uploadedAt: string;
+  /** Shown among the shop's pictures on the customer display's idle screen. */
+  showcase: boolean;
+}
+
+export interface SkuView {
+  id: string;
+  barcode: string;
+  color: string;
+  size: string;
+  /** The retail price in force now, fen. */
+  price: number;
+  active: boolean;
+  onHand: number;
+  /** The other stores of a chain with this SKU on hand (none for a single shop). */
+  elsewhere: { store: string; name: string; onHand: number }[];
+  lowStockThreshold: number | null;
+}
+
+export interface StyleView {
+  id: string;
+  styleCode: string;
+  name: string;
+  category: { id: string; path: string } | null;
+  brand: string | null;
+  season: string | null;
+  year: number | null;
+  tagPrice: number;
+  price: number;
+  /** Only for those who manage the catalogue; null otherwise or when unknown. */
+  cost: number | null;
+  specialPrice: boolean;
+  memberPrices: Record<string, number>;
+  sizeGroup: string | null;
+  colors: string[];
+  sizes: string[];
+  /** In display order: the first is the cover. */
+  photos: PhotoView[];
+  lowStockThreshold: number | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+  skus: SkuView[];
+}
