@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BridgeDevice } from '../server/config/schema.js';
-import { printJobSchema } from '../server/domain/devices/print-schemas.js';
+import type { CommandParams, CommandResult, CommandType } from '../server/protocol/commands.js';
 import type { EventType, HardwareStatus, StoreEvent } from '../server/protocol/events.js';
+import { printJobSchema } from '../server/protocol/print-schemas.js';
 import type { PrintJob, PrintJobState } from '../server/protocol/printing.js';
 import { BridgeBus } from './bus.js';
 import { CommandError, NotConnectedError, ServerConnection } from './connection.js';
@@ -162,7 +163,7 @@ export class Bridge {
   private onEvent(event: StoreEvent): void {
     switch (event.type) {
       case 'drawer.open': {
-        const { reason } = (event as StoreEvent<'drawer.open'>).data;
+        const { reason } = event.data;
         void this.openDrawer(reason);
         break;
       }
@@ -170,7 +171,7 @@ export class Bridge {
         this.accept(event.data);
         break;
       case 'print.reprint': {
-        const { jobId } = (event as StoreEvent<'print.reprint'>).data;
+        const { jobId } = event.data;
         if (!this.spooler?.reprint(jobId)) {
           this.unsentStates.set(jobId, {
             jobId,
@@ -182,7 +183,7 @@ export class Bridge {
         break;
       }
       case 'pole.show': {
-        const { view } = (event as StoreEvent<'pole.show'>).data;
+        const { view } = event.data;
         for (const display of this.hardware?.displays ?? []) void display.show(view);
         break;
       }
@@ -235,7 +236,7 @@ export class Bridge {
   private async onConnected(): Promise<void> {
     for (const status of this.statuses.values()) await this.send('devices/report_status', { ...status });
     await this.flushStates();
-    const pending = (await this.send('print/pending', {})) as { items?: unknown[] } | null;
+    const pending = await this.send('print/pending', {});
     for (const job of pending?.items ?? []) this.accept(job);
   }
 
@@ -269,7 +270,10 @@ export class Bridge {
   }
 
   /** Sends a command; undefined when it could not be sent or the server refused it (logged). */
-  private async send(type: string, params: Record<string, unknown>): Promise<unknown> {
+  private async send<K extends CommandType>(
+    type: K,
+    params: CommandParams<K>,
+  ): Promise<CommandResult<K> | null | undefined> {
     if (!this.connection?.connected) return undefined;
     try {
       return (await this.connection.request(type, params)) ?? null;

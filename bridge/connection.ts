@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
+import type { CommandParams, CommandResult, CommandType } from '../server/protocol/commands.js';
 import type { EventType, StoreEvent } from '../server/protocol/events.js';
 import type { DevicePrincipal } from '../server/protocol/roles.js';
 import { CLOSE, MAX_SCHEMA, type ServerMessage } from '../server/protocol/ws.js';
@@ -86,22 +87,22 @@ export class ServerConnection {
   }
 
   /** Sends a command and waits for its result. */
-  request(type: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  request<K extends CommandType>(type: K, params: CommandParams<K>): Promise<CommandResult<K>> {
     if (!this.ready || !this.socket)
       return Promise.reject(new NotConnectedError('not connected to the server'));
     return this.send(type, params);
   }
 
-  private send(type: string, params: Record<string, unknown>): Promise<unknown> {
+  private send<K extends CommandType>(type: K, params: CommandParams<K>): Promise<CommandResult<K>> {
     const socket = this.socket;
     if (!socket) return Promise.reject(new NotConnectedError('not connected to the server'));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<CommandResult<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         reject(new Error(`${type}: no answer from the server`));
       }, this.options.requestTimeoutMs ?? 10_000);
-      this.waiting.set(id, { resolve, reject, timer });
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       socket.send(JSON.stringify({ id, type, ...params }));
     });
   }

@@ -1,5 +1,9 @@
 import { WebSocket } from 'ws';
-import type { EventType, StoreEvent } from '../../server/protocol/events.js';
+import type { EventOf, EventType, StoreEvent } from '../../server/protocol/events.js';
+
+function isOf<T extends EventType>(event: EventOf<EventType>, type: T): event is EventOf<T> {
+  return event.type === type;
+}
 
 /** A WebSocket client that signs in, subscribes and collects events, with generous waits. */
 export class EventWatcher {
@@ -45,10 +49,7 @@ export class EventWatcher {
   ): Promise<StoreEvent<T>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.events.find(
-        (event) => event.type === type && match(event.data as StoreEvent<T>['data']),
-      );
-      if (found) return found as StoreEvent<T>;
+      for (const event of this.events) if (isOf(event, type) && match(event.data)) return event;
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new Error(

@@ -4,33 +4,13 @@ import type { AppContext } from '../context.js';
 import { recordAudit } from '../domain/audit/service.js';
 import { assertStaff } from '../domain/staff/sessions.js';
 import { ApiError } from '../errors.js';
+import type { BackupList, BackupMade } from '../protocol/backups.js';
 import { backupDatabase, listBackups } from '../storage/backup.js';
 import { route } from './route.js';
 
 /** What the owner is told when the store runs on PostgreSQL (README, "Chain mode"). */
 export const POSTGRES_BACKUPS =
   'This store keeps its data in PostgreSQL: head office backs it up there (pg_dump, a standby replica), not here.';
-
-/** One file in `<data>/backups`. */
-export interface BackupFile {
-  name: string;
-  bytes: number;
-  /** When it was made, from its name (UTC). */
-  at: string;
-  encrypted: boolean;
-}
-
-export interface BackupList {
-  items: BackupFile[];
-  /** `backups` of data/config.json: the server makes one when the newest is older than `everyHours`. */
-  schedule: { enabled: boolean; everyHours: number; keep: number };
-  /** Whether HANGER_BACKUP_PASSPHRASE is set, so new backups are encrypted. */
-  encrypting: boolean;
-  /** The folder, relative to the data folder. */
-  folder: string;
-  /** `postgres`: the store's data is in the chain's PostgreSQL, backed up there; nothing here. */
-  engine: 'sqlite' | 'postgres';
-}
 
 const STAMP = /^hanger-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?\d*Z\.db/;
 
@@ -74,7 +54,7 @@ export const backupRoutes = [
     permission: 'backup.manage',
     summary: 'Make a backup now (online: the shop keeps selling); older ones beyond backups.keep are removed',
     status: 201,
-    handle: async ({ ctx, principal }) => {
+    handle: async ({ ctx, principal }): Promise<BackupMade> => {
       assertStaff(principal);
       const handle = ctx.storage.sqlite;
       if (!handle) throw new ApiError('business_rule', POSTGRES_BACKUPS);

@@ -68,3 +68,29 @@ export const AUDIT_KINDS = [
   'promotion.archived',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  kind: AuditKind;
+  staffId: string | null;
+  approverId: string | null;
+  deviceId: string | null;
+  subject: { type: string; id: string } | null;
+  detail: Record<string, unknown>;
+}
+
+/** `GET /api/audit` and `audit/query`: newest first; `before` is the `nextBefore` of the page before. */
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  staffId?: string;
+  kind?: AuditKind;
+  before?: string;
+  limit?: number;
+}
+
+export interface AuditPage {
+  items: AuditRow[];
+  nextBefore: string | null;
+}

@@ -1,5 +1,6 @@
 import type { ErrorBody } from './errors.js';
 import type { Quote } from './quote.js';
+import type { SaleResult } from './sales.js';
 
 /** A terminal's cart as the terminal and its customer display see it. */
 export interface CartView {
@@ -35,4 +36,11 @@ export interface CartCompleted {
   pointsEarned: number;
   member: { name: string; points: number; tier: string } | null;
   training: boolean;
+}
+
+export interface CheckedOut {
+  replayed: boolean;
+  sale: SaleResult;
+  /** The empty cart that took over. */
+  cart: CartView;
 }

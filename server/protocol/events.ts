@@ -99,9 +99,16 @@ export interface EventPayloads {
 
 export type EventType = keyof EventPayloads;
 
-export interface StoreEvent<T extends EventType = EventType> {
+/** One event of the type T, as the bus publishes it and a subscriber receives it. */
+export interface EventOf<T extends EventType> {
   type: T;
   storeId: string;
   at: string;
   data: EventPayloads[T];
 }
+
+/**
+ * An event of one of the types T (any type by default): a union, so that checking `type`
+ * tells the compiler what `data` holds, with no cast.
+ */
+export type StoreEvent<T extends EventType = EventType> = { [K in T]: EventOf<K> }[T];

@@ -288,11 +288,11 @@ export class WsHub {
   private deliver(event: StoreEvent): void {
     if (event.type === 'device.revoked') {
       // The device itself, and staff signed in on it.
-      const { deviceId } = (event as StoreEvent<'device.revoked'>).data;
+      const { deviceId } = event.data;
       this.dropWhere((principal) => principal.deviceId === deviceId);
     }
     if (event.type === 'staff.changed') {
-      const { staffId, active } = (event as StoreEvent<'staff.changed'>).data;
+      const { staffId, active } = event.data;
       if (!active) this.dropWhere((p) => p.kind === 'staff' && p.staffId === staffId);
     }
     for (const connection of this.connections) {

@@ -1,13 +1,13 @@
 import { may, type Permission } from '../domain/staff/permissions.js';
 import { CHAIN_EVENTS } from '../events/relay.js';
-import type { EventType, StoreEvent } from '../protocol/events.js';
+import type { EventOf, EventType, StoreEvent } from '../protocol/events.js';
 import { actorOf, type Principal } from '../protocol/roles.js';
 
-interface Topic {
+interface Topic<K extends EventType> {
   /** Needed to subscribe at all. */
   permission: Permission;
   /** Narrows which events of the topic this principal receives. */
-  sees?: (principal: Principal, event: StoreEvent) => boolean;
+  sees?: (principal: Principal, event: EventOf<K>) => boolean;
 }
 
 /** The terminal a principal works at: a checkout device itself, or a staff member signed in on one. */
@@ -22,7 +22,7 @@ function atTerminal(principal: Principal, event: StoreEvent): boolean {
 }
 
 /** Who may subscribe to which event, and which of its events they see. */
-export const TOPICS: Record<EventType, Topic> = {
+export const TOPICS: { [K in EventType]: Topic<K> } = {
   'cart.changed': { permission: 'cart.view', sees: atTerminal },
   'cart.completed': { permission: 'cart.view', sees: atTerminal },
   'shift.changed': {
@@ -34,13 +34,11 @@ export const TOPICS: Record<EventType, Topic> = {
   'device.status': {
     permission: 'device.status.read',
     sees: (principal, event) =>
-      actorOf(principal) !== 'cashier' ||
-      terminalOf(principal) === (event as StoreEvent<'device.status'>).data.terminalId,
+      actorOf(principal) !== 'cashier' || terminalOf(principal) === event.data.terminalId,
   },
   'drawer.open': {
     permission: 'device.status.report',
-    sees: (principal, event) =>
-      terminalOf(principal) === (event as StoreEvent<'drawer.open'>).data.terminalId,
+    sees: (principal, event) => terminalOf(principal) === event.data.terminalId,
   },
   'staff.changed': { permission: 'staff.read' },
   'scanner.scan': { permission: 'scan.receive', sees: atTerminal },
@@ -72,7 +70,7 @@ export function isTopic(value: unknown): value is EventType {
   return typeof value === 'string' && Object.hasOwn(TOPICS, value);
 }
 
-export function receives(principal: Principal, event: StoreEvent): boolean {
+export function receives<K extends EventType>(principal: Principal, event: EventOf<K>): boolean {
   const topic = TOPICS[event.type];
   // Members, tiers and the stock a kiosk shows for every store belong to the whole chain.
   const mine = event.storeId === principal.storeId || CHAIN_EVENTS.has(event.type);

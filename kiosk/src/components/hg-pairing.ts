@@ -134,7 +134,7 @@ export class HgPairing extends LitElement {
         storeDeviceToken(this.kind, claim.token);
         this.dispatchEvent(
           new CustomEvent('hg-paired', {
-            detail: { token: claim.token, deviceId: claim.deviceId },
+            detail: { token: claim.token, deviceId: claim.device.id },
             bubbles: true,
             composed: true,
           }),

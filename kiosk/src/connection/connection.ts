@@ -1,3 +1,4 @@
+import type { CommandParams, CommandResult, CommandType } from '../../../server/protocol/commands.js';
 import type { EventType, StoreEvent } from '../../../server/protocol/events.js';
 import type { Principal } from '../../../server/protocol/roles.js';
 import type { ServerMessage } from '../../../server/protocol/ws.js';
@@ -30,6 +31,12 @@ export interface RequestOptions {
   /** A colleague's PIN approving what the signed-in staff member may not do alone. */
   approval?: { username: string; pin: string };
 }
+
+/** A command's params, which may be left out when it needs none, then the request's options. */
+export type RequestArgs<K extends CommandType> =
+  Record<never, never> extends CommandParams<K>
+    ? [params?: CommandParams<K>, options?: RequestOptions]
+    : [params: CommandParams<K>, options?: RequestOptions];
 
 interface Pending {
   resolve(value: unknown): void;
@@ -116,11 +123,14 @@ export class HangerConnection {
    * Sends `{id, type, ...params}` and resolves with the result, or rejects with a RequestError
    * (the server's error, `timeout`, `disconnected`). While offline the request waits for the link.
    */
-  request<T>(type: string, params: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
+  request<K extends CommandType>(
+    type: K,
+    ...[params, options = {}]: RequestArgs<K>
+  ): Promise<CommandResult<K>> {
     const id = this.nextId++;
     const frame: Record<string, unknown> = { ...params, id, type };
     if (options.approval) frame.approval = options.approval;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<CommandResult<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new RequestError('timeout', `No answer to ${type} in time.`));

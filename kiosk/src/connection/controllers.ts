@@ -55,7 +55,7 @@ export class ConnectionStateController implements ReactiveController {
 
   private async learnStoreZone(connection: HangerConnection): Promise<void> {
     try {
-      const { store } = await connection.request<{ store: { timeZone?: string } }>('session/info');
+      const { store } = await connection.request('session/info');
       if (store.timeZone) useStoreZone(store.timeZone);
     } catch {
       // The next time the connection comes online it asks again; until then, the default zone.

@@ -1,13 +1,13 @@
-import type { BackupFile, BackupList } from '../../../server/http/backup-route.js';
+import type { BackupList, BackupMade } from '../../../server/protocol/backups.js';
 import { type ApiAuth, call } from './http.js';
 
-export type { BackupFile, BackupList };
+export type { BackupFile, BackupList } from '../../../server/protocol/backups.js';
 
 export function listBackups(auth: ApiAuth): Promise<BackupList> {
   return call(auth, 'GET', '/api/backups');
 }
 
 /** Makes a backup now, as `npm run backup` does. */
-export function makeBackup(auth: ApiAuth): Promise<{ backup: BackupFile; removed: string[] }> {
+export function makeBackup(auth: ApiAuth): Promise<BackupMade> {
   return call(auth, 'POST', '/api/backups');
 }

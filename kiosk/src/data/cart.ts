@@ -1,151 +1,63 @@
-import type { CartCompleted, CartView } from '../../../server/protocol/cart.js';
-import type { Quote, QuoteLine } from '../../../server/protocol/quote.js';
+import type { CommandParams } from '../../../server/protocol/commands.js';
+import type { LineDiscount, ReturnResult, SaleSummary, SaleView } from '../../../server/protocol/sales.js';
+import type { DayReport } from '../../../server/protocol/shifts.js';
 import type { HangerConnection, RequestOptions } from '../connection/connection.js';
 import { type ApiAuth, call, newRequestId } from './http.js';
 
-export type { CartCompleted, CartView, Quote, QuoteLine };
-
-/** A tender as the terminal sends it to `cart/checkout`. */
-export type PaymentMethod = 'cash' | 'card' | 'wechat' | 'alipay' | 'stored_value';
-export interface Payment {
-  method: PaymentMethod;
-  amount: number;
-  reference?: string;
-}
-
-export interface CheckoutResult {
-  replayed: boolean;
-  sale: {
-    id: string;
-    number: string;
-    total: number;
-    change: number;
-    pointsEarned: number;
-    training: boolean;
-    member: { id: string; points: number; storedValue: number; tier: { code: string; name: string } } | null;
-  };
-  cart: CartView;
-}
-
-export type LineDiscount = { kind: 'percent'; offBp: number } | { kind: 'amount'; amount: number };
+export type { CartCompleted, CartView, CheckedOut as CheckoutResult } from '../../../server/protocol/cart.js';
+export type { Quote, QuoteLine } from '../../../server/protocol/quote.js';
+export type {
+  LineDiscount,
+  PaymentRequest as Payment,
+  ReturnResult,
+  SalePaymentMethod as PaymentMethod,
+  SaleView as SaleDetail,
+} from '../../../server/protocol/sales.js';
+export type { DayReport, ShiftReport } from '../../../server/protocol/shifts.js';
 
 /**
  * The terminal's cart over the WebSocket. Every change answers with the priced cart; the server
  * also publishes it as `cart.changed` to the terminal and its display.
  */
 export const cart = {
-  get: (c: HangerConnection) => c.request<CartView>('cart/get'),
-  add: (c: HangerConnection, barcode: string) => c.request<CartView>('cart/add', { barcode }),
-  setQty: (c: HangerConnection, lineId: string, qty: number) =>
-    c.request<CartView>('cart/set_qty', { lineId, qty }),
-  remove: (c: HangerConnection, lineId: string) => c.request<CartView>('cart/remove', { lineId }),
+  get: (c: HangerConnection) => c.request('cart/get'),
+  add: (c: HangerConnection, barcode: string) => c.request('cart/add', { barcode }),
+  setQty: (c: HangerConnection, lineId: string, qty: number) => c.request('cart/set_qty', { lineId, qty }),
+  remove: (c: HangerConnection, lineId: string) => c.request('cart/remove', { lineId }),
   price: (
     c: HangerConnection,
     lineId: string,
     priceOverride: number | null,
     discount: LineDiscount | null,
     options?: RequestOptions,
-  ) => c.request<CartView>('cart/price', { lineId, priceOverride, discount }, options),
-  member: (c: HangerConnection, memberId: string | null) => c.request<CartView>('cart/member', { memberId }),
-  coupons: (c: HangerConnection, couponCodes: string[]) =>
-    c.request<CartView>('cart/coupons', { couponCodes }),
-  points: (c: HangerConnection, redeemPoints: number) => c.request<CartView>('cart/points', { redeemPoints }),
-  training: (c: HangerConnection, on: boolean) => c.request<CartView>('cart/training', { on }),
-  clear: (c: HangerConnection) => c.request<CartView>('cart/clear'),
-  hold: (c: HangerConnection, label?: string) => c.request<CartView>('cart/hold', label ? { label } : {}),
-  held: async (c: HangerConnection) => (await c.request<{ items: CartView[] }>('cart/held')).items,
-  recall: (c: HangerConnection, cartId: string) => c.request<CartView>('cart/recall', { cartId }),
-  checkout: (
-    c: HangerConnection,
-    input: { saleId: string; payments: Payment[]; expectedTotal?: number; memberPin?: string },
-    options?: RequestOptions,
-  ) => c.request<CheckoutResult>('cart/checkout', { ...input }, options),
+  ) => c.request('cart/price', { lineId, priceOverride, discount }, options),
+  member: (c: HangerConnection, memberId: string | null) => c.request('cart/member', { memberId }),
+  coupons: (c: HangerConnection, couponCodes: string[]) => c.request('cart/coupons', { couponCodes }),
+  points: (c: HangerConnection, redeemPoints: number) => c.request('cart/points', { redeemPoints }),
+  training: (c: HangerConnection, on: boolean) => c.request('cart/training', { on }),
+  clear: (c: HangerConnection) => c.request('cart/clear'),
+  hold: (c: HangerConnection, label?: string) => c.request('cart/hold', label ? { label } : {}),
+  held: async (c: HangerConnection) => (await c.request('cart/held')).items,
+  recall: (c: HangerConnection, cartId: string) => c.request('cart/recall', { cartId }),
+  checkout: (c: HangerConnection, input: CommandParams<'cart/checkout'>, options?: RequestOptions) =>
+    c.request('cart/checkout', { ...input }, options),
 };
-
-/** A shift's X report, as `GET /api/shifts/current` answers. */
-export interface ShiftReport {
-  id: string;
-  status: 'open' | 'closed';
-  openedAt: string;
-  openingFloat: number;
-  closedAt: string | null;
-  takings: {
-    sales: { count: number; subtotal: number; discounts: number; total: number };
-    voids: { count: number; total: number };
-    returns: { count: number; refunds: number };
-    payments: Record<string, number>;
-    refunds: Record<string, number>;
-    netCash: number;
-  };
-  cash: {
-    float: number;
-    netCash: number;
-    cashIn: number;
-    paidOut: number;
-    expected: number;
-    counted: number | null;
-    variance: number | null;
-  };
-}
 
 export const shift = {
-  current: (c: HangerConnection) => c.request<ShiftReport>('shift/current'),
-  open: (c: HangerConnection, openingFloat: number) => c.request<ShiftReport>('shift/open', { openingFloat }),
-  close: (c: HangerConnection, countedCash: number) => c.request<ShiftReport>('shift/close', { countedCash }),
+  current: (c: HangerConnection) => c.request('shift/current'),
+  open: (c: HangerConnection, openingFloat: number) => c.request('shift/open', { openingFloat }),
+  close: (c: HangerConnection, countedCash: number) => c.request('shift/close', { countedCash }),
 };
-
-/** The day's Z report (owner, manager). */
-export interface DayReport {
-  day: string;
-  store: ShiftReport['takings'];
-  terminals: { terminalId: string; name: string; takings: ShiftReport['takings'] }[];
-}
 
 export function dayReport(auth: ApiAuth, date?: string): Promise<DayReport> {
   return call<DayReport>(auth, 'GET', '/api/reports/day', { query: { date } });
 }
 
-export interface SaleSummary {
-  id: string;
-  number: string;
-  at: string;
-  status: string;
-  training: boolean;
-  total: number;
-}
-
-export interface SaleDetail {
-  id: string;
-  number: string;
-  at: string;
-  status: 'completed' | 'voided';
-  total: number;
-  lines: {
-    lineId: string;
-    skuId: string;
-    name: string;
-    color: string;
-    size: string;
-    qty: number;
-    total: number;
-  }[];
-  payments: { method: string; amount: number }[];
-  returned: { lineId: string; skuId: string; qty: number; returnedQty: number }[];
-}
-
-export interface ReturnResult {
-  id: string;
-  number: string;
-  amount: number;
-  refundTotal: number;
-  refund: { method: string; amount: number }[];
-}
-
 /** A sale by the number on its receipt (typed or scanned), with its lines and what came back. */
-export async function saleByNumber(auth: ApiAuth, number: string): Promise<SaleDetail | null> {
+export async function saleByNumber(auth: ApiAuth, number: string): Promise<SaleView | null> {
   const found = await call<{ items: SaleSummary[] }>(auth, 'GET', '/api/sales', { query: { number } });
   const first = found.items[0];
-  return first ? call<SaleDetail>(auth, 'GET', `/api/sales/${encodeURIComponent(first.id)}`) : null;
+  return first ? call<SaleView>(auth, 'GET', `/api/sales/${encodeURIComponent(first.id)}`) : null;
 }
 
 /** Returns lines of a sale; the money goes back to the sale's own tenders. */

@@ -1,88 +1,13 @@
+import type {
+  PhotoView as Photo,
+  ScannedSku,
+  StyleView as Style,
+  StyleHit as StyleSummary,
+} from '../../../server/protocol/catalog.js';
 import { type ApiAuth, call, send } from './http.js';
 
-export interface Sku {
-  id: string;
-  barcode: string;
-  color: string;
-  size: string;
-  /** The retail price in force now, fen. */
-  price: number;
-  active: boolean;
-  onHand: number;
-  /** A chain's other stores with this SKU on hand (empty for a single shop). */
-  elsewhere: { store: string; name: string; onHand: number }[];
-  lowStockThreshold: number | null;
-}
-
-/** One photo of a style as the server lists it. */
-export interface Photo {
-  id: string;
-  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
-  bytes: number;
-  /** Where the image is: an API path fetched with a token that may read the catalogue (see `fetchPhoto`). */
-  url: string;
-  uploadedAt: string;
-  /** Shown among the shop's pictures on the customer display's idle screen. */
-  showcase: boolean;
-}
-
-export interface Style {
-  id: string;
-  styleCode: string;
-  name: string;
-  category: { id: string; path: string } | null;
-  brand: string | null;
-  season: string | null;
-  year: number | null;
-  tagPrice: number;
-  price: number;
-  /** Only for owner and manager. */
-  cost: number | null;
-  specialPrice: boolean;
-  /** Tier code → member price in fen. */
-  memberPrices: Record<string, number>;
-  sizeGroup: string | null;
-  colors: string[];
-  sizes: string[];
-  /** The photos in the order the shop put them; the first is the cover. */
-  photos: Photo[];
-  lowStockThreshold: number | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-  skus: Sku[];
-}
-
-export interface StyleSummary {
-  id: string;
-  styleCode: string;
-  name: string;
-  category: string | null;
-  season: string | null;
-  year: number | null;
-  price: number;
-  tagPrice: number;
-  specialPrice: boolean;
-  active: boolean;
-  onHand: number;
-}
-
-/** What a scan shows: one SKU with its style's prices and this store's stock. */
-export interface ScannedSku {
-  id: string;
-  barcode: string;
-  styleId: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  price: number;
-  tagPrice: number;
-  specialPrice: boolean;
-  memberPrices: Record<string, number>;
-  stock: number;
-  active: boolean;
-}
+export type { SkuView as Sku } from '../../../server/protocol/catalog.js';
+export type { Photo, ScannedSku, Style, StyleSummary };
 
 export interface NewStyle {
   styleCode: string;

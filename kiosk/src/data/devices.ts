@@ -1,29 +1,12 @@
+import type {
+  DeviceView as Device,
+  PairingStarted as Pairing,
+  PairingState as PairingClaim,
+} from '../../../server/protocol/devices.js';
 import type { DeviceKind } from '../../../server/protocol/roles.js';
 import { type ApiAuth, call } from './http.js';
 
-export interface Device {
-  id: string;
-  kind: DeviceKind;
-  name: string;
-  terminalId: string | null;
-  pairedAt: string;
-  pairedBy: string | null;
-  revokedAt: string | null;
-  lastSeenAt: string | null;
-}
-
-/** What a device shows while it waits for the owner: the code, and the secret it claims with. */
-export interface Pairing {
-  pairingId: string;
-  code: string;
-  secret: string;
-  expiresAt: string;
-}
-
-export type PairingClaim =
-  | { status: 'pending'; expiresAt: string }
-  | { status: 'paired'; token: string; deviceId: string }
-  | { status: 'expired' };
+export type { Device, Pairing, PairingClaim };
 
 /** The device asks to be paired (no token needed). */
 export function startPairing(kind: DeviceKind, name: string): Promise<Pairing> {

@@ -1,70 +1,22 @@
+import type {
+  LowStockItem,
+  StockDocument,
+  StocktakeView as Stocktake,
+  VarianceReport,
+} from '../../../server/protocol/inventory.js';
 import { type ApiAuth, call } from './http.js';
 
-export interface StockDocumentLine {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  delta: number;
-  unitCost: number | null;
-  onHandAfter: number;
-}
-
-export interface StockDocument {
-  id: string;
-  kind: string;
-  at: string;
-  supplier: string | null;
-  note: string | null;
-  lines: StockDocumentLine[];
-}
+export type {
+  DocumentLine as StockDocumentLine,
+  LowStockItem,
+  StockDocument,
+  StocktakeView as Stocktake,
+  VarianceLine,
+  VarianceReport,
+} from '../../../server/protocol/inventory.js';
 
 export type AdjustmentReason = 'damaged' | 'lost' | 'found' | 'correction';
 export const ADJUSTMENT_REASONS: readonly AdjustmentReason[] = ['damaged', 'lost', 'found', 'correction'];
-
-export interface LowStockItem {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  onHand: number;
-  threshold: number;
-  soldRecently: number;
-  suggestedOrder: number;
-}
-
-export interface Stocktake {
-  id: string;
-  status: 'open' | 'committed' | 'cancelled';
-  categoryIds: string[];
-  note: string | null;
-  openedAt: string;
-  countedSkus: number;
-  countedUnits: number;
-}
-
-export interface VarianceLine {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  color: string;
-  size: string;
-  expected: number;
-  counted: number;
-  variance: number;
-  value: number;
-}
-
-export interface VarianceReport {
-  stocktakeId: string;
-  lines: VarianceLine[];
-  notCounted: unknown[];
-  totals: { variance: number; value: number };
-}
 
 export function receiveStock(
   auth: ApiAuth,

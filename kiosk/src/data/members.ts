@@ -1,35 +1,9 @@
+import type { MemberView as Member } from '../../../server/protocol/members.js';
 import { type ApiAuth, call, newRequestId, send } from './http.js';
 
-export interface Tier {
-  code: string;
-  name: string;
-  since?: string | null;
-}
-
-export interface Member {
-  id: string;
-  number: string;
-  code: string;
-  /** Masked (138****8000) unless the caller may see full numbers. */
-  phone: string | null;
-  phoneMasked: boolean;
-  /** Where e-mail campaigns go; masked (w***@example.com) like the phone. */
-  email: string | null;
-  name: string;
-  gender: 'female' | 'male' | 'other' | null;
-  birthday: string | null;
-  sizes: Record<string, string>;
-  tags: string[];
-  notes: string | null;
-  tier: Tier;
-  points: number;
-  storedValue: number;
-  storedPrincipal: number;
-  storedBonus: number;
-  hasPin: boolean;
-  status: 'active' | 'merged' | 'erased';
-  createdAt: string;
-}
+export type { Member };
+/** A member's tier as shown with the member. */
+export type Tier = Member['tier'];
 
 export interface NewMember {
   phone: string;

@@ -1,3 +1,4 @@
+import type { SessionInfo } from '../../../server/protocol/session.js';
 import type { HangerConnection } from '../connection/connection.js';
 import { type ApiAuth, call } from './http.js';
 
@@ -33,14 +34,9 @@ export function saveStockSettings(
 }
 
 /** The store this server runs (data/config.json; read-only on screen). */
-export interface StoreIdentity {
-  code: string;
-  name: string;
-  timeZone?: string;
-  currency?: string;
-}
+export type StoreIdentity = SessionInfo['store'];
 
 /** The store's identity, as `session/info` tells it. */
 export async function storeIdentity(connection: HangerConnection): Promise<StoreIdentity> {
-  return (await connection.request<{ store: StoreIdentity }>('session/info')).store;
+  return (await connection.request('session/info')).store;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import type { AuditPage } from '../../protocol/audit.js';
 import { AUDIT_KINDS, type AuditKind } from '../../protocol/audit.js';
 import { newestFirstPage } from '../../storage/paging.js';
 import type { Database } from '../../storage/schema.js';
@@ -16,17 +17,6 @@ export interface AuditEntry {
   subjectType?: string;
   subjectId?: string;
   detail?: Record<string, unknown>;
-}
-
-export interface AuditRow {
-  id: string;
-  at: string;
-  kind: AuditKind;
-  staffId: string | null;
-  approverId: string | null;
-  deviceId: string | null;
-  subject: { type: string; id: string } | null;
-  detail: Record<string, unknown>;
 }
 
 /** Appends one audit row inside the caller's transaction, so it commits with the action. */
@@ -59,10 +49,7 @@ export interface AuditFilter {
 }
 
 /** Newest first; `nextBefore` pages on. */
-export async function queryAudit(
-  ctx: AppContext,
-  filter: AuditFilter,
-): Promise<{ items: AuditRow[]; nextBefore: string | null }> {
+export async function queryAudit(ctx: AppContext, filter: AuditFilter): Promise<AuditPage> {
   let query = ctx.storage.db.selectFrom('audit_log').selectAll().where('store_id', '=', ctx.store.id);
   if (filter.from) query = query.where('at', '>=', filter.from);
   if (filter.to) query = query.where('at', '<', filter.to);

@@ -3,14 +3,14 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import { faultPoint } from '../../fault-point.js';
-import type { CartView } from '../../protocol/cart.js';
+import type { CartView, CheckedOut } from '../../protocol/cart.js';
 import type { EventPayloads } from '../../protocol/events.js';
 import type { StaffPrincipal, StaffRole } from '../../protocol/roles.js';
+import type { SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import type { Approval } from '../sales/approvals.js';
 import { logFailure, prepareSale, replaySale, saleHash, writeSale } from '../sales/complete.js';
 import { paysCash, queueReceipt } from '../sales/receipt-print.js';
-import type { SaleResult } from '../sales/results.js';
 import type { PaymentInput, SaleInput } from '../sales/schemas.js';
 import { getSale } from '../sales/views.js';
 import {
@@ -29,13 +29,6 @@ export interface CheckoutInput {
   payments: PaymentInput[];
   expectedTotal?: number | undefined;
   memberPin?: string | undefined;
-}
-
-export interface CheckedOut {
-  replayed: boolean;
-  sale: SaleResult;
-  /** The empty cart that took over. */
-  cart: CartView;
 }
 
 /**

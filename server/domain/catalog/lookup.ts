@@ -1,25 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import type { ScannedSku } from '../../protocol/catalog.js';
 import { priceInForce } from './price-in-force.js';
-
-/** What a scan at the till or the lookup kiosk shows. Never the cost. */
-export interface ScannedSku {
-  id: string;
-  barcode: string;
-  styleId: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  /** The retail price in force now, fen. */
-  price: number;
-  tagPrice: number;
-  specialPrice: boolean;
-  memberPrices: Record<string, number>;
-  /** This store's on-hand. */
-  stock: number;
-  active: boolean;
-}
 
 /** `GET /api/skus/by-barcode/:barcode`: one unique-index lookup; an unknown code is a 404 saying so. */
 export async function skuByBarcode(ctx: AppContext, barcode: string): Promise<ScannedSku> {

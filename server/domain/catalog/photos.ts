@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { PhotoType, PhotoView } from '../../protocol/catalog.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 
@@ -20,8 +21,7 @@ const FORMATS = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
   'image/webp': 'webp',
-} as const;
-export type PhotoType = keyof typeof FORMATS;
+} as const satisfies Record<PhotoType, string>;
 
 /** One photo as kept in `styles.photos` (a JSON array, the first is the cover). */
 interface StoredPhoto {
@@ -32,17 +32,6 @@ interface StoredPhoto {
   uploadedBy: string | null;
   /** Shown among the shop's pictures on the customer display (absent on photos from before). */
   showcase?: boolean;
-}
-
-export interface PhotoView {
-  id: string;
-  contentType: PhotoType;
-  bytes: number;
-  /** Where to fetch it (with a token that may read the catalogue). */
-  url: string;
-  uploadedAt: string;
-  /** Shown among the shop's pictures on the customer display's idle screen. */
-  showcase: boolean;
 }
 
 /** What the file's first bytes say it is, whatever the request claimed. */

@@ -1,24 +1,10 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { StyleHits } from '../../protocol/catalog.js';
 import { likeEscape } from '../../storage/sql-text.js';
 import { withDescendants } from './categories.js';
 import { priceInForce } from './price-in-force.js';
 import type { SearchQuery } from './schemas.js';
-
-export interface StyleHit {
-  id: string;
-  styleCode: string;
-  name: string;
-  category: string | null;
-  season: string | null;
-  year: number | null;
-  price: number;
-  tagPrice: number;
-  specialPrice: boolean;
-  active: boolean;
-  /** Units on hand in this store over all the style's SKUs. */
-  onHand: number;
-}
 
 /**
  * Search-as-you-type over styles. Every word of `q` must occur somewhere in the style's
@@ -27,10 +13,7 @@ export interface StyleHit {
  * name prefix, then the rest by style code. A first query picks the page of ids; a second
  * fills in prices and stock for that page only.
  */
-export async function searchStyles(
-  ctx: AppContext,
-  query: SearchQuery,
-): Promise<{ items: StyleHit[]; nextOffset: number | null }> {
+export async function searchStyles(ctx: AppContext, query: SearchQuery): Promise<StyleHits> {
   const db = ctx.storage.db;
   const now = ctx.now().toISOString();
   const text = query.q?.toLowerCase() ?? '';

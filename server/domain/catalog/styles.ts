@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { StyleView } from '../../protocol/catalog.js';
 import type { Database, SkuTable, StyleRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { generateBarcodes, supplierBarcodeProblem } from './barcodes.js';
@@ -9,7 +10,7 @@ import { ensureCategory } from './categories.js';
 import { ensureColors, listSizeGroups } from './palette.js';
 import { searchText } from './pinyin.js';
 import type { NewStyle, StyleChanges } from './schemas.js';
-import { loadStyle, type StyleView } from './views.js';
+import { loadStyle } from './views.js';
 import { insertChunked } from './write.js';
 
 interface BarcodeLine {

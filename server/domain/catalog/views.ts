@@ -1,49 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
+import type { SkuView, StyleView } from '../../protocol/catalog.js';
 import type { Database } from '../../storage/schema.js';
-import { type PhotoView, photoViews } from './photos.js';
+import { photoViews } from './photos.js';
 import { priceInForce } from './price-in-force.js';
-
-export interface SkuView {
-  id: string;
-  barcode: string;
-  color: string;
-  size: string;
-  /** The retail price in force now, fen. */
-  price: number;
-  active: boolean;
-  onHand: number;
-  /** The other stores of a chain with this SKU on hand (none for a single shop). */
-  elsewhere: { store: string; name: string; onHand: number }[];
-  lowStockThreshold: number | null;
-}
-
-export interface StyleView {
-  id: string;
-  styleCode: string;
-  name: string;
-  category: { id: string; path: string } | null;
-  brand: string | null;
-  season: string | null;
-  year: number | null;
-  tagPrice: number;
-  price: number;
-  /** Only for those who manage the catalogue; null otherwise or when unknown. */
-  cost: number | null;
-  specialPrice: boolean;
-  memberPrices: Record<string, number>;
-  sizeGroup: string | null;
-  colors: string[];
-  sizes: string[];
-  /** In display order: the first is the cover. */
-  photos: PhotoView[];
-  lowStockThreshold: number | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-  skus: SkuView[];
-}
 
 /** The style with its SKU matrix (in colour × size order) and this store's on-hand of each. */
 export async function loadStyle(

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { jobIdSchema } from '../../protocol/print-schemas.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
-import { jobIdSchema } from './print-schemas.js';
 import { pendingPrintJobs, relayScan, reportPrint, reprintJob } from './printing.js';
 import { listDevices } from './service.js';
 

@@ -5,12 +5,12 @@ import { ApiError, notFound, validationError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { PoleView } from '../../protocol/pole.js';
+import { printJobSchema } from '../../protocol/print-schemas.js';
 import type { PrintJob, PrintJobBody, PrintJobState } from '../../protocol/printing.js';
 import type { DevicePrincipal, StaffPrincipal } from '../../protocol/roles.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Approver } from '../staff/approval.js';
-import { printJobSchema } from './print-schemas.js';
 
 /** A bridge that stays away must not grow the server without bound. */
 export const MAX_PENDING_PER_TERMINAL = 200;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { route } from '../../http/route.js';
+import { jobIdSchema } from '../../protocol/print-schemas.js';
 import { DEVICE_KINDS } from '../../protocol/roles.js';
 import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
-import { jobIdSchema } from './print-schemas.js';
 import { reprintJob } from './printing.js';
 import {
   approvePairing,

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { clientAddress } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { DeviceView, PairingStarted, PairingState } from '../../protocol/devices.js';
 import type { DeviceKind, DevicePrincipal } from '../../protocol/roles.js';
 import { hotQuery } from '../../storage/database.js';
 import type { DeviceTable } from '../../storage/schema.js';
@@ -14,31 +15,6 @@ export const PAIRING_MINUTES = 10;
 export const MAX_PENDING_PAIRINGS = 20;
 /** Waiting pairings one address may hold: a stranger cannot fill the list for everyone. */
 export const MAX_PENDING_PER_ADDRESS = 3;
-
-export interface DeviceView {
-  id: string;
-  kind: DeviceKind;
-  name: string;
-  terminalId: string | null;
-  pairedAt: string;
-  pairedBy: string;
-  revokedAt: string | null;
-  lastSeenAt: string | null;
-}
-
-export interface PairingStarted {
-  pairingId: string;
-  /** Six digits the device shows; the owner types them on the admin page. */
-  code: string;
-  /** The device proves with this that it started the pairing when it collects its token. */
-  secret: string;
-  expiresAt: string;
-}
-
-export type PairingState =
-  | { status: 'pending'; expiresAt: string }
-  | { status: 'paired'; token: string; device: DeviceView }
-  | { status: 'expired' };
 
 function view(row: DeviceTable): DeviceView {
   return {

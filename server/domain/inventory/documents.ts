@@ -3,40 +3,13 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import type { DocumentKind, DocumentLine, StockDocument } from '../../protocol/inventory.js';
 import type { Database } from '../../storage/schema.js';
 import { type AuditKind, recordAudit } from '../audit/service.js';
 import { moveStock, type StockKind } from './ledger.js';
 
 export const ADJUSTMENT_REASONS = ['damaged', 'lost', 'found', 'correction'] as const;
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
-
-export type DocumentKind = 'receipt' | 'adjustment' | 'transfer_out' | 'transfer_in';
-
-export interface DocumentLine {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  delta: number;
-  unitCost: number | null;
-  onHandAfter: number;
-}
-
-export interface StockDocument {
-  id: string;
-  kind: DocumentKind;
-  at: string;
-  reason: string | null;
-  supplier: string | null;
-  /** The other store's code, for a transfer. */
-  store: string | null;
-  transferId: string | null;
-  note: string | null;
-  staffId: string | null;
-  lines: DocumentLine[];
-}
 
 interface DocumentInput {
   kind: DocumentKind;

@@ -1,27 +1,9 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { LowStockItem } from '../../protocol/inventory.js';
 
 /** Recent sales the reorder suggestion covers. */
 export const REORDER_WINDOW_DAYS = 28;
-
-export interface LowStockItem {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  onHand: number;
-  /** The SKU's own threshold, else its style's. */
-  threshold: number;
-  /** Units sold in the last 28 days, returns taken off. */
-  soldRecently: number;
-  /**
-   * Enough to sell for another 28 days at the recent pace and still be at the threshold:
-   * max(0, soldRecently + threshold − onHand).
-   */
-  suggestedOrder: number;
-}
 
 /** Active SKUs at or below their low-stock threshold in this store, with a reorder suggestion. */
 export async function listLowStock(ctx: AppContext): Promise<LowStockItem[]> {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
+import type { SkuStock } from '../../protocol/inventory.js';
 import { newestFirstPage } from '../../storage/paging.js';
 import type { StockKind } from './ledger.js';
 
@@ -52,7 +53,7 @@ export async function listMovements(
 }
 
 /** `GET /api/skus/:id/stock`: this store's on-hand of one SKU. */
-export async function skuStock(ctx: AppContext, skuId: string): Promise<{ skuId: string; onHand: number }> {
+export async function skuStock(ctx: AppContext, skuId: string): Promise<SkuStock> {
   const row = await ctx.storage.db
     .selectFrom('skus as k')
     .leftJoin('stock_levels as l', (join) =>

@@ -3,59 +3,18 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import type { CountResult, StocktakeView, VarianceReport } from '../../protocol/inventory.js';
 import type { Database, StocktakeTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { withDescendants } from '../catalog/categories.js';
 import { moveStock, onHand } from './ledger.js';
 
-/**
+/*
  * A stocktake (盘点). Each SKU's count is compared with the on-hand at the moment it was
  * first counted, not at commit: a garment sold after it was counted left the shelf after
  * the count, so the sale is not mistaken for a loss. Commit moves each SKU by
  * counted − expected-at-first-count, on top of whatever sold meanwhile.
  */
-export interface StocktakeView {
-  id: string;
-  status: 'open' | 'committed' | 'cancelled';
-  categoryIds: string[];
-  note: string | null;
-  openedAt: string;
-  openedBy: string | null;
-  closedAt: string | null;
-  closedBy: string | null;
-  countedSkus: number;
-  countedUnits: number;
-}
-
-export interface VarianceLine {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  /** On-hand when first counted. */
-  expected: number;
-  counted: number;
-  variance: number;
-  /** variance × the style's cost (fen); 0 when the cost is unknown. */
-  value: number;
-}
-
-export interface VarianceReport {
-  stocktakeId: string;
-  lines: VarianceLine[];
-  /** In-scope SKUs with stock on hand that nobody counted. */
-  notCounted: {
-    skuId: string;
-    barcode: string;
-    styleCode: string;
-    color: string;
-    size: string;
-    onHand: number;
-  }[];
-  totals: { variance: number; value: number };
-}
 
 async function findStocktake(db: Kysely<Database>, ctx: AppContext, id: string): Promise<StocktakeTable> {
   const row = await db
@@ -145,15 +104,6 @@ export async function getStocktake(ctx: AppContext, id: string): Promise<Stockta
     countedSkus: Number(counted.skus),
     countedUnits: Number(counted.units ?? 0),
   };
-}
-
-export interface CountResult {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  color: string;
-  size: string;
-  counted: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import type { TopUpResult } from '../../protocol/members.js';
 import { recordAudit } from '../audit/service.js';
 import { verifyMemberPin } from '../members/pin.js';
 import { memberRow } from '../members/rows.js';
@@ -14,13 +15,6 @@ import { type PinProof, StoredValueBook, spendStoredValue } from './stored-value
 export interface Idempotent<T> {
   replayed: boolean;
   result: T;
-}
-
-export interface TopUpResult {
-  id: string;
-  amount: number;
-  bonus: number;
-  storedValue: number;
 }
 
 /** A top-up: principal `amount` plus the bonus the top-up rules give (充500送50), one transaction. */

@@ -143,10 +143,10 @@ export class MarketingWorker {
   private onEvent(event: StoreEvent): void {
     if (event.storeId !== this.ctx.store.id || this.stopping) return;
     if (event.type === 'tier.changed') {
-      const { memberId, reason } = (event as StoreEvent<'tier.changed'>).data;
+      const { memberId, reason } = event.data;
       if (reason === 'upgrade') void this.enqueue(() => fireForMember(this.ctx, 'tier_upgrade', memberId));
     } else if (event.type === 'sale.completed') {
-      const { memberId, training } = (event as StoreEvent<'sale.completed'>).data;
+      const { memberId, training } = event.data;
       if (memberId && !training) void this.enqueue(() => fireForMember(this.ctx, 'first_purchase', memberId));
     }
   }

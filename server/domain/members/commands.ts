@@ -5,7 +5,7 @@ import { topUp } from '../loyalty/stored-value-actions.js';
 import { findMembers } from './find.js';
 import { memberRow } from './rows.js';
 import { findQuery, memberParams } from './schemas.js';
-import { viewOf } from './service.js';
+import { viewOf, viewOne } from './service.js';
 import { phonesVisibleWith } from './visibility.js';
 
 /**
@@ -32,12 +32,7 @@ export const membersCommands = [
     params: z.strictObject({ memberId: memberParams.shape.id }),
     handle: async ({ ctx, principal, approval, params }) => {
       const row = await memberRow(ctx.storage.db, params.memberId);
-      const [view] = await viewOf(
-        ctx,
-        [row],
-        await phonesVisibleWith(ctx, principal, approval, () => [row.id]),
-      );
-      return view;
+      return viewOne(ctx, row, await phonesVisibleWith(ctx, principal, approval, () => [row.id]));
     },
   }),
   command({

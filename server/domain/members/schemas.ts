@@ -48,8 +48,6 @@ export function bornAfter(value: Birthday, today: string): boolean {
 }
 
 export const GENDERS = ['female', 'male', 'other'] as const;
-export const CHANNELS = ['sms', 'wechat', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
 
 const shortText = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
 

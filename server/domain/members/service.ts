@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { CHANNELS, type Consents, type MemberView } from '../../protocol/members.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { storeDate } from '../loyalty/calendar.js';
@@ -17,19 +18,11 @@ import { memberRow } from './rows.js';
 import {
   type Birthday,
   bornAfter,
-  CHANNELS,
   type ConsentInput,
   type MemberChanges,
   type NewMember,
 } from './schemas.js';
-import {
-  birthdayText,
-  type Consents,
-  type MemberView,
-  maskEmail,
-  memberView,
-  type ViewOptions,
-} from './view.js';
+import { birthdayText, maskEmail, memberView, type ViewOptions } from './view.js';
 
 /** A member code for cards and phones (barcode / QR): 16 random digits, hard to guess. */
 export function newMemberCode(): string {
@@ -54,6 +47,12 @@ export async function viewOf(ctx: AppContext, rows: MemberRow[], unmasked: boole
   const tiers = await loadTiers(ctx.storage.db);
   const options: ViewOptions = { unmasked, now: ctx.now(), timeZone: ctx.store.timeZone };
   return rows.map((row) => memberView(row, tierOf(tiers, row), options));
+}
+
+/** One member as shown. */
+export async function viewOne(ctx: AppContext, row: MemberRow, unmasked: boolean): Promise<MemberView> {
+  const tiers = await loadTiers(ctx.storage.db);
+  return memberView(row, tierOf(tiers, row), { unmasked, now: ctx.now(), timeZone: ctx.store.timeZone });
 }
 
 export function tierOf(tiers: readonly TierRow[], row: MemberRow): TierRow {

@@ -1,9 +1,7 @@
+import type { Consents, MemberStatus, MemberView } from '../../protocol/members.js';
 import type { MemberRow, TierRow } from '../../storage/schema.js';
 import { isBirthdayMonth } from '../loyalty/calendar.js';
 import { maskPhone } from './phone.js';
-import type { Channel } from './schemas.js';
-
-export type Consents = Partial<Record<Channel, { given: boolean; at: string }>>;
 
 /** How a member is shown; `unmasked` only for roles that may see full phones (or with approval). */
 export interface ViewOptions {
@@ -27,7 +25,7 @@ export function maskEmail(email: string): string {
   return email[0] + '*'.repeat(Math.max(1, at - 1)) + email.slice(at);
 }
 
-export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions) {
+export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions): MemberView {
   const birthdayMonth =
     row.status === 'active' && isBirthdayMonth(options.now, row.birth_month, options.timeZone);
   return {
@@ -50,7 +48,6 @@ export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions) 
     registeredDeviceId: row.registered_device_id,
     referrerId: row.referrer_id,
     tier: { code: tier.code, name: tier.name, since: row.tier_since },
-    /** What the cashier should apply and say: the tier's benefits, and whether it is the birthday month. */
     benefits: {
       discountRegularBp: tier.discount_regular_bp,
       discountSpecialBp: tier.discount_special_bp,
@@ -63,11 +60,9 @@ export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions) 
     storedPrincipal: row.stored_principal,
     storedBonus: row.stored_bonus,
     hasPin: row.pin_hash !== null,
-    status: row.status,
+    status: row.status as MemberStatus,
     mergedInto: row.merged_into,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
-
-export type MemberView = ReturnType<typeof memberView>;

@@ -6,6 +6,7 @@ import type { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { Completed, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
@@ -18,16 +19,10 @@ import { isPaymentFailure, postPayments, postSaleLoyalty, postSoldGoods } from '
 import { type PricedCart, priceRequest, skusForLines } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
 import { keepSale } from './records.js';
-import { memberNow, type SaleFacts, type SaleResult, saleReceiptOf, saleResultOf } from './results.js';
+import { memberNow, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 import { settle } from './tenders.js';
-
-export interface Completed {
-  /** True when this id and body came before: the first answer, nothing written (HTTP 200). */
-  replayed: boolean;
-  sale: SaleResult;
-}
 
 /** 409 when the terminal's `expectedTotal` is not the total at commit; carries the new quote. */
 export class PriceChangedError extends ApiError {

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { runRequest } from '../../events/action.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
@@ -10,7 +11,6 @@ import { checkSaleApprovals, logFailure, writeSale } from './complete.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { priceRequest } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
-import type { ReturnResult, SaleResult } from './results.js';
 import { checkReturnApproval, replayReturn, writeReturn } from './returns.js';
 import type { ExchangeInput } from './schemas.js';
 

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import { moveStock } from '../inventory/ledger.js';
 import { redeemCoupon, releaseCoupon } from '../loyalty/coupons.js';
@@ -13,7 +14,6 @@ import { type PinProof, returnStoredValue, spendStoredValue } from '../loyalty/s
 import { recordException } from './exceptions.js';
 import type { PricedCart } from './quote.js';
 import type { SalePaymentRow } from './records.js';
-import type { SaleResult } from './results.js';
 import type { PaymentInput } from './schemas.js';
 import { cashKept, type RefundTender, share } from './tenders.js';
 

@@ -4,11 +4,11 @@ import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { SaleApprovals } from './approvals.js';
 import type { PricedCart } from './quote.js';
-import type { ReturnResult, SaleResult } from './results.js';
 import type { SaleLineInput } from './schemas.js';
 import type { RefundTender } from './tenders.js';
 

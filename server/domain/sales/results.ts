@@ -2,83 +2,11 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import type { PricedCart } from './quote.js';
 import { buildReceipt } from './receipt.js';
 import type { RefundTender } from './tenders.js';
-
-/**
- * What a sale or a return answers (stored with it and returned as is to a repeat) and the
- * receipt printed for it, made from what the action posted.
- */
-
-export interface SaleDiscount {
-  source: string;
-  ref?: string;
-  label: string;
-  amount: number;
-}
-
-export interface SaleLineResult {
-  lineId: string;
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
-  qty: number;
-  unitPrice: number;
-  discounts: SaleDiscount[];
-  total: number;
-}
-
-/** The answer to `POST /api/sales` (API.md), stored with the sale and returned as is to a repeat. */
-export interface SaleResult {
-  id: string;
-  number: string;
-  at: string;
-  training: boolean;
-  lines: SaleLineResult[];
-  subtotal: number;
-  discountTotal: number;
-  total: number;
-  rounding: number;
-  payments: { method: string; amount: number; reference?: string }[];
-  change: number;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  coupons: string[];
-  member: { id: string; points: number; storedValue: number; tier: { code: string; name: string } } | null;
-  /** Lines sold below zero under the `allow` policy (also in the exception log). */
-  warnings: { line: number; skuId: string; code: 'negative_stock'; onHand: number }[];
-  staffId: string;
-  terminalId: string | null;
-  exchangeOf?: string;
-}
-
-/** The answer to `POST /api/sales/:id/returns`, stored with the return and returned to a repeat. */
-export interface ReturnResult {
-  id: string;
-  saleId: string | null;
-  number: string;
-  at: string;
-  kind: 'return' | 'exchange' | 'receiptless';
-  training: boolean;
-  lines: { skuId: string; qty: number; amount: number }[];
-  /** What the returned goods were worth: their share of the sale after every discount. */
-  amount: number;
-  /** The value of earned points the member had already spent, kept back from the refund. */
-  keptBack: number;
-  pointsTakenBack: number;
-  pointsShortfall: number;
-  pointsGivenBack: number;
-  couponsReleased: string[];
-  refund: { method: string; amount: number; reference?: string }[];
-  refundTotal: number;
-  member: { id: string; points: number; storedValue: number } | null;
-  approverId: string | null;
-}
 
 /** A member's balances and tier as the action leaves them, for the answer and the receipt. */
 export interface MemberNow {

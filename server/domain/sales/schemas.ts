@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { SALE_PAYMENT_METHODS } from '../../protocol/sales.js';
 import { MAX_LINE_QTY } from '../pricing/engine.js';
 
 export const id = z.string().min(1).max(64);
 const fen = z.number().int('whole fen').min(0).max(1_000_000_000);
 const positiveFen = z.number().int('whole fen').min(1).max(1_000_000_000);
-
-export const SALE_PAYMENT_METHODS = ['cash', 'card', 'wechat', 'alipay', 'stored_value'] as const;
-export type SalePaymentMethod = (typeof SALE_PAYMENT_METHODS)[number];
 
 export const saleLineInput = z
   .strictObject({

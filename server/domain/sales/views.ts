@@ -1,15 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
-import type { ReturnResult, SaleResult } from './results.js';
-
-export interface SaleView extends SaleResult {
-  status: 'completed' | 'voided';
-  voided: { at: string; by: string | null; approverId: string | null; reason: string | null } | null;
-  /** Per line of `lines`, in order: how many units came back so far. */
-  returned: { lineId: string; skuId: string; qty: number; returnedQty: number }[];
-  returns: { id: string; number: string; at: string; kind: string; amount: number; refundTotal: number }[];
-}
+import type { ReturnResult, SaleResult, SaleSummary, SaleView } from '../../protocol/sales.js';
 
 /** `GET /api/sales/:id`: the sale as first answered, with its status and what came back. */
 export async function getSale(ctx: AppContext, id: string): Promise<SaleView> {
@@ -67,18 +59,6 @@ export async function saleReceipt(ctx: AppContext, id: string): Promise<ReceiptD
     .executeTakeFirst();
   if (!row) throw notFound('sale', id);
   return JSON.parse(row.receipt) as ReceiptDocument;
-}
-
-export interface SaleSummary {
-  id: string;
-  number: string;
-  at: string;
-  status: string;
-  training: boolean;
-  total: number;
-  memberId: string | null;
-  staffId: string | null;
-  terminalId: string | null;
 }
 
 /**

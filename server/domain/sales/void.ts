@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { SaleResult, SaleView } from '../../protocol/sales.js';
 import { recordAudit } from '../audit/service.js';
 import { moveStock } from '../inventory/ledger.js';
 import { releaseCoupon } from '../loyalty/coupons.js';
@@ -10,8 +11,7 @@ import { recordVoid } from '../loyalty/purchases.js';
 import { returnStoredValue } from '../loyalty/stored-value.js';
 import type { Approver } from '../staff/approval.js';
 import { businessDay } from './numbers.js';
-import type { SaleResult } from './results.js';
-import { getSale, type SaleView } from './views.js';
+import { getSale } from './views.js';
 
 /**
  * Voids a sale of the same store day (until shifts exist, the same local calendar day) with

@@ -1,23 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { TakingsReport } from '../../protocol/shifts.js';
 import type { Database } from '../../storage/schema.js';
 
 /** Which sales and returns a report covers: a terminal's shift window, or a store day. */
 export type ReportScope =
   | { kind: 'window'; terminalId: string; from: string; to: string | null }
   | { kind: 'day'; day: string; terminalId?: string };
-
-export interface TakingsReport {
-  sales: { count: number; subtotal: number; discounts: number; total: number };
-  voids: { count: number; total: number };
-  returns: { count: number; refunds: number };
-  /** Money taken per tender, net of cash change. */
-  payments: Record<string, number>;
-  /** Money given back per tender on returns. */
-  refunds: Record<string, number>;
-  /** Cash into the drawer from sales less cash refunds. */
-  netCash: number;
-}
 
 /** Takings of non-training sales and returns in the scope (voided sales counted apart, no money). */
 export async function takings(

@@ -3,47 +3,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
+import type { CashEntryKind, DayReport, ShiftReport } from '../../protocol/shifts.js';
 import type { Database, ShiftTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { terminalOf } from '../carts/service.js';
 import { businessDay } from '../sales/numbers.js';
-import { type TakingsReport, takings } from './report.js';
-
-export type CashEntryKind = 'cash_in' | 'paid_out';
-
-export interface CashEntry {
-  id: string;
-  kind: CashEntryKind;
-  amount: number;
-  reason: string;
-  staffId: string;
-  at: string;
-}
-
-/** A shift with its X report: what the drawer should hold now (or held at the close). */
-export interface ShiftReport {
-  id: string;
-  terminalId: string;
-  status: 'open' | 'closed';
-  openedBy: string;
-  openedAt: string;
-  openingFloat: number;
-  closedBy: string | null;
-  closedAt: string | null;
-  takings: TakingsReport;
-  cash: {
-    float: number;
-    netCash: number;
-    cashIn: number;
-    paidOut: number;
-    /** float + cash from sales − cash refunds + cash in − paid out. */
-    expected: number;
-    counted: number | null;
-    /** counted − expected: negative is a shortage. */
-    variance: number | null;
-  };
-  entries: CashEntry[];
-}
+import { takings } from './report.js';
 
 async function openShiftRow(ctx: AppContext, terminalId: string): Promise<ShiftTable | undefined> {
   return ctx.storage.db
@@ -256,19 +221,6 @@ export async function closeShift(
   });
   ctx.bus.publish('shift.changed', ctx.store.id, { terminalId, shiftId: open.id, status: 'closed' });
   return shiftReport(ctx, open.id);
-}
-
-export interface DayReport {
-  day: string;
-  store: TakingsReport;
-  terminals: { terminalId: string; name: string; takings: TakingsReport }[];
-  shifts: {
-    id: string;
-    terminalId: string;
-    openedAt: string;
-    closedAt: string | null;
-    variance: number | null;
-  }[];
 }
 
 /** The Z report of a store day (local calendar day), per terminal and for the store. */

@@ -498,13 +498,13 @@ export class HgDisplayApp extends LitElement {
   private async _load(): Promise<void> {
     const connection = this._connection;
     if (!connection) return;
-    connection.request<{ store?: { name: string } }>('session/info').then(
+    connection.request('session/info').then(
       (info) => (this._shopName = info.store?.name ?? ''),
       () => {},
     );
     void this._loadIdle();
     try {
-      this._showCart(await connection.request<CartView>('cart/get'));
+      this._showCart(await connection.request('cart/get'));
       this._unbound = false;
     } catch (error) {
       if (error instanceof RequestError && error.code === 'business_rule') this._unbound = true;

@@ -354,7 +354,7 @@ export class HgLookupApp extends LitElement {
     }
     this._busy = true;
     try {
-      const sku = await connection.request<ScannedSku>('catalog/lookup_barcode', { barcode: code });
+      const sku = await connection.request('catalog/lookup_barcode', { barcode: code });
       this._sku = sku;
       this._style = null;
       this._also = [];

@@ -87,12 +87,13 @@ export class HgAdminAudit extends AdminSection {
   private async _filter(event: Event): Promise<void> {
     event.preventDefault();
     const v = formValues(event.target as HTMLFormElement);
+    const kind = AUDIT_KINDS.find((known) => known === v.kind);
     this._query = {
       limit: 50,
       ...(iso(v.from) ? { from: iso(v.from) } : {}),
       ...(iso(v.to) ? { to: iso(v.to) } : {}),
       ...(v.staffId ? { staffId: v.staffId } : {}),
-      ...(v.kind ? { kind: v.kind } : {}),
+      ...(kind ? { kind } : {}),
     };
     await this._load(false);
   }

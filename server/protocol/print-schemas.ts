@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { LabelDocument, PrintJob } from '../../protocol/printing.js';
-import { RECEIPT_SCHEMA, type ReceiptDocument } from '../../protocol/receipt.js';
+import type { LabelDocument, PrintJob } from './printing.js';
+import { RECEIPT_SCHEMA, type ReceiptDocument } from './receipt.js';
 
 /** Text printed on paper: one line, no control characters. */
 const text = (max: number) =>

@@ -1,0 +1,109 @@
+/** What the till and the admin page are told about a scanned SKU and a style search. Money in fen. */
+
+/** What a scan at the till or the lookup kiosk shows. Never the cost. */
+export interface ScannedSku {
+  id: string;
+  barcode: string;
+  styleId: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  /** The retail price in force now, fen. */
+  price: number;
+  tagPrice: number;
+  specialPrice: boolean;
+  memberPrices: Record<string, number>;
+  /** This store's on-hand. */
+  stock: number;
+  active: boolean;
+}
+
+export interface StyleHit {
+  id: string;
+  styleCode: string;
+  name: string;
+  category: string | null;
+  season: string | null;
+  year: number | null;
+  price: number;
+  tagPrice: number;
+  specialPrice: boolean;
+  active: boolean;
+  /** Units on hand in this store over all the style's SKUs. */
+  onHand: number;
+}
+
+/** `GET /api/styles` and `catalog/search`: search as you type, with filters, a page at a time. */
+export interface StyleSearch {
+  q?: string;
+  category?: string;
+  season?: string;
+  year?: number;
+  /** Fen. */
+  minPrice?: number;
+  maxPrice?: number;
+  inStock?: boolean;
+  active?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface StyleHits {
+  items: StyleHit[];
+  nextOffset: number | null;
+}
+
+/** The image formats a style's photo may have. */
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+export interface PhotoView {
+  id: string;
+  contentType: PhotoType;
+  bytes: number;
+  /** Where to fetch it (with a token that may read the catalogue). */
+  url: string;
+  uploadedAt: string;
+  /** Shown among the shop's pictures on the customer display's idle screen. */
+  showcase: boolean;
+}
+
+export interface SkuView {
+  id: string;
+  barcode: string;
+  color: string;
+  size: string;
+  /** The retail price in force now, fen. */
+  price: number;
+  active: boolean;
+  onHand: number;
+  /** The other stores of a chain with this SKU on hand (none for a single shop). */
+  elsewhere: { store: string; name: string; onHand: number }[];
+  lowStockThreshold: number | null;
+}
+
+export interface StyleView {
+  id: string;
+  styleCode: string;
+  name: string;
+  category: { id: string; path: string } | null;
+  brand: string | null;
+  season: string | null;
+  year: number | null;
+  tagPrice: number;
+  price: number;
+  /** Only for those who manage the catalogue; null otherwise or when unknown. */
+  cost: number | null;
+  specialPrice: boolean;
+  memberPrices: Record<string, number>;
+  sizeGroup: string | null;
+  colors: string[];
+  sizes: string[];
+  /** In display order: the first is the cover. */
+  photos: PhotoView[];
+  lowStockThreshold: number | null;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+  skus: SkuView[];
+}

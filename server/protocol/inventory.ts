@@ -1,0 +1,107 @@
+/** Stock as the till, the stockroom and the admin page see it. */
+
+export interface CountResult {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  color: string;
+  size: string;
+  counted: number;
+}
+
+/** This store's on-hand of one SKU. */
+export interface SkuStock {
+  skuId: string;
+  onHand: number;
+}
+
+export interface LowStockItem {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  onHand: number;
+  /** The SKU's own threshold, else its style's. */
+  threshold: number;
+  /** Units sold in the last 28 days, returns taken off. */
+  soldRecently: number;
+  /**
+   * Enough to sell for another 28 days at the recent pace and still be at the threshold:
+   * max(0, soldRecently + threshold − onHand).
+   */
+  suggestedOrder: number;
+}
+
+export interface VarianceLine {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  /** On-hand when first counted. */
+  expected: number;
+  counted: number;
+  variance: number;
+  /** variance × the style's cost (fen); 0 when the cost is unknown. */
+  value: number;
+}
+
+export interface VarianceReport {
+  stocktakeId: string;
+  lines: VarianceLine[];
+  /** In-scope SKUs with stock on hand that nobody counted. */
+  notCounted: {
+    skuId: string;
+    barcode: string;
+    styleCode: string;
+    color: string;
+    size: string;
+    onHand: number;
+  }[];
+  totals: { variance: number; value: number };
+}
+
+export type DocumentKind = 'receipt' | 'adjustment' | 'transfer_out' | 'transfer_in';
+
+export interface DocumentLine {
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  delta: number;
+  unitCost: number | null;
+  onHandAfter: number;
+}
+
+export interface StockDocument {
+  id: string;
+  kind: DocumentKind;
+  at: string;
+  reason: string | null;
+  supplier: string | null;
+  /** The other store's code, for a transfer. */
+  store: string | null;
+  transferId: string | null;
+  note: string | null;
+  staffId: string | null;
+  lines: DocumentLine[];
+}
+
+/** A stocktake (盘点) and how far its count has come. */
+export interface StocktakeView {
+  id: string;
+  status: 'open' | 'committed' | 'cancelled';
+  categoryIds: string[];
+  note: string | null;
+  openedAt: string;
+  openedBy: string | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  countedSkus: number;
+  countedUnits: number;
+}

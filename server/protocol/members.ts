@@ -1,0 +1,61 @@
+/** Members as the till and the admin page see them. Money in fen. */
+
+/** The ways a member may agree to be written to. */
+export const CHANNELS = ['sms', 'wechat', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** A merged member points to the one it became; an erased one keeps no personal data. */
+export type MemberStatus = 'active' | 'merged' | 'erased';
+
+export type Consents = Partial<Record<Channel, { given: boolean; at: string }>>;
+
+/** A member as shown; `phone` and `email` masked unless the caller may see them (or brought an approval). */
+export interface MemberView {
+  id: string;
+  number: number;
+  code: string;
+  phone: string | null;
+  phoneMasked: boolean;
+  email: string | null;
+  name: string;
+  gender: string | null;
+  /** `MM-DD` or `YYYY-MM-DD`. */
+  birthday: string | null;
+  sizes: Record<string, string>;
+  styles: string[];
+  tags: string[];
+  notes: string;
+  consents: Consents;
+  storeId: string;
+  registeredBy: string | null;
+  registeredDeviceId: string | null;
+  referrerId: string | null;
+  tier: { code: string; name: string; since: string };
+  /** What the cashier should apply and say: the tier's benefits, and whether it is the birthday month. */
+  benefits: {
+    discountRegularBp: number;
+    discountSpecialBp: number;
+    pointsMultiplierPct: number;
+    birthdayMonth: boolean;
+    birthdayDiscountBp: number | null;
+  };
+  points: number;
+  storedValue: number;
+  storedPrincipal: number;
+  storedBonus: number;
+  hasPin: boolean;
+  status: MemberStatus;
+  mergedInto: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TopUpResult {
+  id: string;
+  amount: number;
+  bonus: number;
+  storedValue: number;
+}
+
+/** How a member tops up stored value. */
+export type TopUpMethod = 'cash' | 'card' | 'wechat' | 'alipay';

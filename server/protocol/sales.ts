@@ -1,0 +1,141 @@
+/** Sales as the till and an integration see them. Money in fen. */
+
+/** The tenders a sale takes. */
+export const SALE_PAYMENT_METHODS = ['cash', 'card', 'wechat', 'alipay', 'stored_value'] as const;
+export type SalePaymentMethod = (typeof SALE_PAYMENT_METHODS)[number];
+
+/** A tender as a terminal sends it. */
+export interface PaymentRequest {
+  method: SalePaymentMethod;
+  amount: number;
+  /** The card slip or payment reference number. */
+  reference?: string;
+}
+
+/** A manual line discount: a percentage off (basis points) or an amount off one line. */
+export type LineDiscount = { kind: 'percent'; offBp: number } | { kind: 'amount'; amount: number };
+
+/** A line as a terminal sends it: a SKU by id or by barcode. */
+export interface SaleLineRequest {
+  skuId?: string;
+  barcode?: string;
+  qty: number;
+  /** A price for one unit the cashier sets (a manager's approval beyond the limit). */
+  priceOverride?: number;
+  discount?: LineDiscount;
+}
+
+/** `POST /api/sales` and `sale/complete`: the terminal's UUID for the sale is its idempotency key. */
+export interface SaleRequest {
+  id: string;
+  memberId?: string;
+  lines: SaleLineRequest[];
+  couponCodes?: string[];
+  redeemPoints?: number;
+  training?: boolean;
+  payments?: PaymentRequest[];
+  /** The total the terminal showed; a different total at commit answers 409 with the new quote. */
+  expectedTotal?: number;
+  /** The member's PIN for a stored-value payment above the PIN limit. */
+  memberPin?: string;
+}
+
+/** `POST /api/sales/quote` and `sale/quote`: the very body of a sale, priced; `id` and `payments` are ignored. */
+export interface QuoteRequest extends Omit<SaleRequest, 'id' | 'payments'> {
+  id?: string;
+  payments?: unknown[];
+}
+
+export interface SaleDiscount {
+  source: string;
+  ref?: string;
+  label: string;
+  amount: number;
+}
+
+export interface SaleLineResult {
+  lineId: string;
+  skuId: string;
+  barcode: string;
+  styleCode: string;
+  name: string;
+  color: string;
+  size: string;
+  qty: number;
+  unitPrice: number;
+  discounts: SaleDiscount[];
+  total: number;
+}
+
+/** The answer to `POST /api/sales` (API.md), stored with the sale and returned as is to a repeat. */
+export interface SaleResult {
+  id: string;
+  number: string;
+  at: string;
+  training: boolean;
+  lines: SaleLineResult[];
+  subtotal: number;
+  discountTotal: number;
+  total: number;
+  rounding: number;
+  payments: { method: string; amount: number; reference?: string }[];
+  change: number;
+  pointsEarned: number;
+  pointsRedeemed: number;
+  coupons: string[];
+  member: { id: string; points: number; storedValue: number; tier: { code: string; name: string } } | null;
+  /** Lines sold below zero under the `allow` policy (also in the exception log). */
+  warnings: { line: number; skuId: string; code: 'negative_stock'; onHand: number }[];
+  staffId: string;
+  terminalId: string | null;
+  exchangeOf?: string;
+}
+
+export interface Completed {
+  /** True when this id and body came before: the first answer, nothing written (HTTP 200). */
+  replayed: boolean;
+  sale: SaleResult;
+}
+
+export interface SaleView extends SaleResult {
+  status: 'completed' | 'voided';
+  voided: { at: string; by: string | null; approverId: string | null; reason: string | null } | null;
+  /** Per line of `lines`, in order: how many units came back so far. */
+  returned: { lineId: string; skuId: string; qty: number; returnedQty: number }[];
+  returns: { id: string; number: string; at: string; kind: string; amount: number; refundTotal: number }[];
+}
+
+/** The answer to `POST /api/sales/:id/returns`, stored with the return and returned to a repeat. */
+export interface ReturnResult {
+  id: string;
+  saleId: string | null;
+  number: string;
+  at: string;
+  kind: 'return' | 'exchange' | 'receiptless';
+  training: boolean;
+  lines: { skuId: string; qty: number; amount: number }[];
+  /** What the returned goods were worth: their share of the sale after every discount. */
+  amount: number;
+  /** The value of earned points the member had already spent, kept back from the refund. */
+  keptBack: number;
+  pointsTakenBack: number;
+  pointsShortfall: number;
+  pointsGivenBack: number;
+  couponsReleased: string[];
+  refund: { method: string; amount: number; reference?: string }[];
+  refundTotal: number;
+  member: { id: string; points: number; storedValue: number } | null;
+  approverId: string | null;
+}
+
+export interface SaleSummary {
+  id: string;
+  number: string;
+  at: string;
+  status: string;
+  training: boolean;
+  total: number;
+  memberId: string | null;
+  staffId: string | null;
+  terminalId: string | null;
+}
