@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import { faultPoint } from '../../fault-point.js';
-import type { CartView, CheckedOut } from '../../protocol/cart.js';
+import type { CheckedOut } from '../../protocol/cart.js';
 import type { EventPayloads } from '../../protocol/events.js';
 import type { StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import type { SaleResult } from '../../protocol/sales.js';
