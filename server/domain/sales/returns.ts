@@ -68,7 +68,6 @@ export async function checkReturnApproval(
     .selectFrom('sales')
     .select(['at'])
     .where('id', '=', saleId)
-    .where('store_id', '=', ctx.store.id)
     .executeTakeFirst();
   if (!sale) throw notFound('sale', saleId);
   const { returnDays } = await salesSettings(ctx.storage.db, ctx);
@@ -96,11 +95,14 @@ export async function writeReturn(
   work: ReturnWork,
 ): Promise<{ result: ReturnResult; receipt: ReceiptDocument }> {
   const field = work.field ?? 'lines';
+  // Any store of a chain takes back any store's sale. On PostgreSQL the sale's row is locked
+  // first, so two stores returning the same line at once take turns and the second sees what
+  // the first took back (SQLite's one writer already does this).
   const sale = await trx
     .selectFrom('sales')
     .selectAll()
     .where('id', '=', work.saleId)
-    .where('store_id', '=', ctx.store.id)
+    .$if(ctx.storage.engine === 'postgres', (query) => query.forUpdate())
     .executeTakeFirst();
   if (!sale) throw notFound('sale', work.saleId);
   if (sale.status === 'voided')
