@@ -171,4 +171,104 @@ describe.runIf(testEngine === 'postgres')('a chain: returns and transfers across
       await storage.close();
     }
   }, 60_000);
+
+  it('a transfer is received against what was sent: never more, in parts, closed short with the difference shown', async () => {
+    const [shirtS, shirtM] = skuIds as [string, string];
+    const sent = await call(hq, 'POST', '/api/stock/transfers', {
+      token: hqOwner,
+      body: {
+        direction: 'out',
+        store: 'BR02',
+        lines: [
+          { skuId: shirtM, qty: 5 },
+          { skuId: shirtS, qty: 2 },
+        ],
+      },
+    });
+    expect(sent.status).toBe(201);
+    const transferId = sent.body.id as string;
+    expect(sent.body.transfer).toMatchObject({ from: 'HQ01', to: 'BR02', status: 'in_transit' });
+    const receive = (lines: { skuId: string; qty: number }[], close?: boolean) =>
+      call(branch, 'POST', '/api/stock/transfers', {
+        token: branchOwner,
+        body: { direction: 'in', store: 'HQ01', transferId, lines, ...(close !== undefined && { close }) },
+      });
+    const before = await onHand(branch, branchOwner, shirtM);
+
+    // Five sent, seven booked in: refused, nothing booked.
+    const tooMany = await receive([{ skuId: shirtM, qty: 7 }]);
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.fields).toEqual({ 'body.lines.0.qty': 'only 5 still to come' });
+    expect(await onHand(branch, branchOwner, shirtM)).toBe(before);
+    const notSent = await receive([{ skuId: randomUUID(), qty: 1 }]);
+    expect(notSent.status).toBe(422);
+    expect(notSent.body.error.fields).toHaveProperty(['body.lines.0.skuId']);
+
+    // A partial receipt leaves the rest in transit.
+    const first = await receive([{ skuId: shirtM, qty: 3 }]);
+    expect(first.status).toBe(201);
+    expect(first.body.transfer).toMatchObject({
+      status: 'in_transit',
+      lines: [
+        { skuId: shirtM, sent: 5, received: 3, missing: 2 },
+        { skuId: shirtS, sent: 2, received: 0, missing: 2 },
+      ],
+    });
+    const transit = await call(branch, 'GET', '/api/stock/transfers/in-transit', { token: branchOwner });
+    expect(transit.body.items).toMatchObject([
+      {
+        transferId,
+        received: [
+          { skuId: shirtM, missing: 2 },
+          { skuId: shirtS, missing: 2 },
+        ],
+      },
+    ]);
+    expect((await receive([{ skuId: shirtM, qty: 3 }])).status).toBe(422);
+
+    // The receiver closes it with one unit short: the difference is on the document at both stores.
+    const last = await receive(
+      [
+        { skuId: shirtM, qty: 1 },
+        { skuId: shirtS, qty: 2 },
+      ],
+      true,
+    );
+    expect(last.status).toBe(201);
+    const missing = [
+      { skuId: shirtM, sent: 5, received: 4, missing: 1 },
+      { skuId: shirtS, sent: 2, received: 2, missing: 0 },
+    ];
+    expect(last.body.transfer).toMatchObject({ status: 'closed_short', lines: missing });
+    expect(last.body.transfer.receipts).toEqual([first.body.id, last.body.id]);
+    const atSender = await call(hq, 'GET', `/api/stock/documents/${transferId}`, { token: hqOwner });
+    expect(atSender.body.transfer).toMatchObject({ status: 'closed_short', lines: missing });
+    expect(await onHand(branch, branchOwner, shirtM)).toBe(before + 4);
+    expect((await receive([{ skuId: shirtM, qty: 1 }])).status).toBe(409);
+    const after = await call(branch, 'GET', '/api/stock/transfers/in-transit', { token: branchOwner });
+    expect(after.body.items).toEqual([]);
+
+    // Everything came in one receipt: received, and done.
+    const whole = await call(hq, 'POST', '/api/stock/transfers', {
+      token: hqOwner,
+      body: { direction: 'out', store: 'BR02', lines: [{ skuId: shirtS, qty: 2 }] },
+    });
+    const booked = await call(branch, 'POST', '/api/stock/transfers', {
+      token: branchOwner,
+      body: { direction: 'in', store: 'HQ01', transferId: whole.body.id, lines: [{ skuId: shirtS, qty: 2 }] },
+    });
+    expect(booked.body.transfer).toMatchObject({
+      status: 'received',
+      lines: [{ sent: 2, received: 2, missing: 0 }],
+    });
+    expect(
+      (await call(branch, 'GET', '/api/stock/transfers/in-transit', { token: branchOwner })).body.items,
+    ).toEqual([]);
+    const storage = await openPostgres(url);
+    try {
+      expect((await checkStockLedger(storage.db)).mismatches).toEqual([]);
+    } finally {
+      await storage.close();
+    }
+  });
 });

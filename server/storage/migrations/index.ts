@@ -13,6 +13,7 @@ import { campaignTriggers } from './0011_campaign_triggers.js';
 import { chain } from './0012_chain.js';
 import { reportColumns } from './0013_report_columns.js';
 import { memberEmail } from './0014_member_email.js';
+import { transferReceipts } from './0015_transfer_receipts.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   chain,
   reportColumns,
   memberEmail,
+  transferReceipts,
 ];
