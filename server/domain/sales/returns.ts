@@ -95,15 +95,10 @@ export async function writeReturn(
   work: ReturnWork,
 ): Promise<{ result: ReturnResult; receipt: ReceiptDocument }> {
   const field = work.field ?? 'lines';
-  // Any store of a chain takes back any store's sale. On PostgreSQL the sale's row is locked
-  // first, so two stores returning the same line at once take turns and the second sees what
-  // the first took back (SQLite's one writer already does this).
-  const sale = await trx
-    .selectFrom('sales')
-    .selectAll()
-    .where('id', '=', work.saleId)
-    .$if(ctx.storage.engine === 'postgres', (query) => query.forUpdate())
-    .executeTakeFirst();
+  // Any store of a chain takes back any store's sale. Two stores returning the same line at
+  // once both write its `returned_qty`: PostgreSQL fails the second as a serialisation
+  // conflict, and the action, run again, sees what the first took back.
+  const sale = await trx.selectFrom('sales').selectAll().where('id', '=', work.saleId).executeTakeFirst();
   if (!sale) throw notFound('sale', work.saleId);
   if (sale.status === 'voided')
     throw new ApiError('conflict', `Sale ${sale.number} was voided; nothing can come back.`, {
