@@ -90,6 +90,28 @@ export interface StockDocument {
   note: string | null;
   staffId: string | null;
   lines: DocumentLine[];
+  /** A transfer within the chain: what was sent, what came, what is missing. */
+  transfer: TransferState | null;
+}
+
+export interface TransferLineState {
+  skuId: string;
+  sent: number;
+  received: number;
+  /** Sent but not (yet) booked in: once the transfer is closed, the discrepancy. */
+  missing: number;
+}
+
+/** A chain transfer: what the sender sent, what the receiver booked in against it so far. */
+export interface TransferState {
+  id: string;
+  from: string;
+  to: string;
+  /** `received`: everything came; `closed_short`: the receiver closed it with units missing. */
+  status: 'in_transit' | 'received' | 'closed_short';
+  lines: TransferLineState[];
+  /** The receiver's transfer-in documents, oldest first. */
+  receipts: string[];
 }
 
 /** A stocktake (盘点) and how far its count has come. */

@@ -3,15 +3,16 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
-import type { DocumentKind, DocumentLine, StockDocument } from '../../protocol/inventory.js';
+import type { DocumentKind, DocumentLine, StockDocument, TransferState } from '../../protocol/inventory.js';
 import type { Database } from '../../storage/schema.js';
 import { type AuditKind, recordAudit } from '../audit/service.js';
 import { moveStock, type StockKind } from './ledger.js';
+import { transferState } from './transfer-state.js';
 
 export const ADJUSTMENT_REASONS = ['damaged', 'lost', 'found', 'correction'] as const;
 export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 
-interface DocumentInput {
+export interface DocumentInput {
   kind: DocumentKind;
   reason?: string | null;
   supplier?: string | null;
@@ -28,24 +29,20 @@ const AUDIT: Record<DocumentKind, AuditKind> = {
   transfer_in: 'stock.transferred',
 };
 
-/** One stock document and its movements, in one transaction; events go out after commit. */
-async function record(ctx: AppContext, input: DocumentInput, staffId: string | null): Promise<StockDocument> {
+/**
+ * One stock document and its movements, in one transaction; events go out after commit.
+ * `check` runs first inside that transaction (what it reads cannot change before the write)
+ * and may settle the document's reason.
+ */
+export async function record(
+  ctx: AppContext,
+  given: DocumentInput,
+  staffId: string | null,
+  check?: (trx: Kysely<Database>) => Promise<{ reason: string | null } | undefined>,
+): Promise<StockDocument> {
   const id = uuidv7();
   await runAction(ctx, async (trx, outbox) => {
-    if (input.externalRef) {
-      const seen = await trx
-        .selectFrom('stock_documents')
-        .select('id')
-        .where('store_id', '=', ctx.store.id)
-        .where('kind', '=', input.kind)
-        .where('external_ref', '=', input.externalRef)
-        .executeTakeFirst();
-      if (seen) {
-        throw new ApiError('conflict', `Transfer ${input.externalRef} was received already (${seen.id}).`, {
-          'body.transferId': 'received already',
-        });
-      }
-    }
+    const input = { ...given, ...(await check?.(trx)) };
     await trx
       .insertInto('stock_documents')
       .values({
@@ -152,124 +149,6 @@ export function adjustStock(
   );
 }
 
-export interface TransferInput {
-  direction: 'out' | 'in';
-  /** The other store's code. */
-  store: string;
-  /** For a transfer in: the sending store's transfer id, so it is received once. */
-  transferId?: string | undefined;
-  lines: { skuId: string; qty: number }[];
-  note?: string | undefined;
-}
-
-/**
- * Stock sent to or received from another store. Where the stores share one database (chain
- * mode: it holds several stores), the other store must be one of the chain's, and a transfer
- * received must be one that store sent here: between the two it is in transit.
- */
-export async function transferStock(
-  ctx: AppContext,
-  input: TransferInput,
-  staffId: string | null,
-): Promise<StockDocument> {
-  if (input.store === ctx.store.code) {
-    throw new ApiError('validation_failed', 'A transfer goes to or comes from another store.', {
-      'body.store': 'this store',
-    });
-  }
-  if (await inChain(ctx)) await checkChainTransfer(ctx, input);
-  const out = input.direction === 'out';
-  return record(
-    ctx,
-    {
-      kind: out ? 'transfer_out' : 'transfer_in',
-      counterpart: input.store,
-      externalRef: out ? null : (input.transferId ?? null),
-      note: input.note ?? null,
-      lines: input.lines.map((line) => ({ skuId: line.skuId, delta: out ? -line.qty : line.qty })),
-    },
-    staffId,
-  );
-}
-
-/** Whether this database holds a chain's stores (a single shop's other stores are not in it). */
-async function inChain(ctx: AppContext): Promise<boolean> {
-  const row = await ctx.storage.db
-    .selectFrom('stores')
-    .select(ctx.storage.db.fn.countAll().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n) > 1;
-}
-
-async function checkChainTransfer(ctx: AppContext, input: TransferInput): Promise<void> {
-  const db = ctx.storage.db;
-  const other = await db.selectFrom('stores').select('id').where('code', '=', input.store).executeTakeFirst();
-  if (!other) {
-    throw new ApiError('business_rule', `There is no store ${input.store} in this chain.`, {
-      'body.store': 'not a store of the chain',
-    });
-  }
-  if (input.direction === 'out') return;
-  const sent = input.transferId
-    ? await db
-        .selectFrom('stock_documents')
-        .select('id')
-        .where('id', '=', input.transferId)
-        .where('store_id', '=', other.id)
-        .where('kind', '=', 'transfer_out')
-        .where('counterpart', '=', ctx.store.code)
-        .executeTakeFirst()
-    : undefined;
-  if (!sent) {
-    throw new ApiError('business_rule', `Store ${input.store} sent no such transfer to this store.`, {
-      'body.transferId': 'not a transfer sent here by that store',
-    });
-  }
-}
-
-/** A transfer another store of the chain sent here that this store has not received yet. */
-export interface TransferInTransit {
-  transferId: string;
-  from: string;
-  at: string;
-  note: string | null;
-  lines: DocumentLine[];
-}
-
-/** Chain mode: what the other stores sent here and is still on its way (nothing for a single shop). */
-export async function transfersInTransit(ctx: AppContext): Promise<TransferInTransit[]> {
-  const db = ctx.storage.db;
-  const sent = await db
-    .selectFrom('stock_documents as d')
-    .innerJoin('stores as st', 'st.id', 'd.store_id')
-    .select(['d.id', 'st.code', 'd.at', 'd.note'])
-    .where('d.kind', '=', 'transfer_out')
-    .where('d.counterpart', '=', ctx.store.code)
-    .where('d.store_id', '<>', ctx.store.id)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('stock_documents as r')
-            .select('r.id')
-            .where('r.store_id', '=', ctx.store.id)
-            .where('r.kind', '=', 'transfer_in')
-            .whereRef('r.external_ref', '=', 'd.id'),
-        ),
-      ),
-    )
-    .orderBy('d.at')
-    .execute();
-  return Promise.all(
-    sent.map(async (doc) => ({
-      transferId: doc.id,
-      from: doc.code,
-      at: doc.at,
-      note: doc.note,
-      lines: await documentLines(db, doc.id),
-    })),
-  );
-}
-
 export async function getStockDocument(ctx: AppContext, id: string): Promise<StockDocument> {
   const db = ctx.storage.db;
   const doc = await db
@@ -290,7 +169,17 @@ export async function getStockDocument(ctx: AppContext, id: string): Promise<Sto
     note: doc.note,
     staffId: doc.staff_id,
     lines: await documentLines(db, id),
+    transfer: await documentTransfer(db, doc),
   };
+}
+
+function documentTransfer(
+  db: Kysely<Database>,
+  doc: { id: string; kind: string; external_ref: string | null },
+): Promise<TransferState | null> | null {
+  if (doc.kind === 'transfer_out') return transferState(db, doc.id);
+  if (doc.kind === 'transfer_in' && doc.external_ref) return transferState(db, doc.external_ref);
+  return null;
 }
 
 export async function documentLines(db: Kysely<Database>, refId: string): Promise<DocumentLine[]> {

@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { route } from '../../http/route.js';
 import { assertStaff } from '../staff/sessions.js';
 import { checkStockLedger } from './check.js';
-import {
-  adjustStock,
-  getStockDocument,
-  receiveStock,
-  transferStock,
-  transfersInTransit,
-} from './documents.js';
+import { adjustStock, getStockDocument, receiveStock } from './documents.js';
 import { listLowStock } from './low-stock.js';
 import { listMovements, skuStock } from './movements.js';
 import { inventorySettings, saveInventorySettings } from './policy.js';
@@ -32,6 +26,7 @@ import {
   recordCount,
   stocktakeVariance,
 } from './stocktake.js';
+import { transferStock, transfersInTransit } from './transfers.js';
 
 const idParams = z.object({ id });
 
@@ -76,7 +71,7 @@ export const inventoryRoutes = [
     method: 'get',
     path: '/api/stock/transfers/in-transit',
     permission: 'stock.read',
-    summary: 'Chain mode: transfers the other stores sent here and this store has not received yet',
+    summary: 'Chain mode: transfers the other stores sent here and this store has not received in full yet',
     handle: async ({ ctx }) => ({ items: await transfersInTransit(ctx) }),
   }),
   route({

@@ -42,13 +42,24 @@ export const adjustmentBody = z.strictObject({
   note: note.optional(),
 });
 
-export const transferBody = z.strictObject({
-  direction: z.enum(['out', 'in']),
-  store: z.string().regex(/^[A-Z0-9-]{1,16}$/, 'a store code'),
-  transferId: id.optional(),
-  lines: lines(z.strictObject({ skuId: id, qty })),
-  note: note.optional(),
-});
+export const transferBody = z
+  .strictObject({
+    direction: z.enum(['out', 'in']),
+    store: z.string().regex(/^[A-Z0-9-]{1,16}$/, 'a store code'),
+    transferId: id.optional(),
+    // Closing a transfer in which nothing more came needs no lines.
+    lines: z.array(z.strictObject({ skuId: id, qty })).max(1000, 'at most 1000 lines'),
+    close: z.boolean().optional(),
+    note: note.optional(),
+  })
+  .superRefine((body, issues) => {
+    if (body.lines.length === 0 && !(body.direction === 'in' && body.close)) {
+      issues.addIssue({ code: 'custom', path: ['lines'], message: 'at least one line' });
+    }
+    if (body.close && body.direction === 'out') {
+      issues.addIssue({ code: 'custom', path: ['close'], message: 'only when receiving' });
+    }
+  });
 
 export const movementsQuery = z.strictObject({
   skuId: id.optional(),

@@ -53,7 +53,6 @@ export async function exchangeSale(
     .selectFrom('sales')
     .select(['member_id', 'training'])
     .where('id', '=', originalSaleId)
-    .where('store_id', '=', ctx.store.id)
     .executeTakeFirst();
   if (!original) throw notFound('sale', originalSaleId);
   const returnApprover = await checkReturnApproval(ctx, staff, approval, originalSaleId);

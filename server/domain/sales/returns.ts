@@ -69,7 +69,6 @@ export async function checkReturnApproval(
     .selectFrom('sales')
     .select(['at'])
     .where('id', '=', saleId)
-    .where('store_id', '=', ctx.store.id)
     .executeTakeFirst();
   if (!sale) throw notFound('sale', saleId);
   const { returnDays } = await salesSettings(ctx.storage.db, ctx);
@@ -97,12 +96,10 @@ export async function writeReturn(
   work: ReturnWork,
 ): Promise<{ result: ReturnResult; receipt: ReceiptDocument }> {
   const field = work.field ?? 'lines';
-  const sale = await trx
-    .selectFrom('sales')
-    .selectAll()
-    .where('id', '=', work.saleId)
-    .where('store_id', '=', ctx.store.id)
-    .executeTakeFirst();
+  // Any store of a chain takes back any store's sale. Two stores returning the same line at
+  // once both write its `returned_qty`: PostgreSQL fails the second as a serialisation
+  // conflict, and the action, run again, sees what the first took back.
+  const sale = await trx.selectFrom('sales').selectAll().where('id', '=', work.saleId).executeTakeFirst();
   if (!sale) throw notFound('sale', work.saleId);
   if (sale.status === 'voided')
     throw new ApiError('conflict', `Sale ${sale.number} was voided; nothing can come back.`, {

@@ -3,15 +3,14 @@ import { ApiError, notFound } from '../../errors.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { ReturnResult, SaleResult, SaleSummary, SaleView } from '../../protocol/sales.js';
 
-/** `GET /api/sales/:id`: the sale as first answered, with its status and what came back. */
+/**
+ * `GET /api/sales/:id`: the sale as first answered, with its status and what came back. Any
+ * store's sale: in a chain a customer may bring it back to any store (a single shop's database
+ * holds only its own).
+ */
 export async function getSale(ctx: AppContext, id: string): Promise<SaleView> {
   const db = ctx.storage.db;
-  const row = await db
-    .selectFrom('sales')
-    .selectAll()
-    .where('id', '=', id)
-    .where('store_id', '=', ctx.store.id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('sales').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('sale', id);
   const lines = await db
     .selectFrom('sale_lines')
@@ -49,13 +48,12 @@ export async function getSale(ctx: AppContext, id: string): Promise<SaleView> {
   };
 }
 
-/** The stored receipt document, for a reprint. */
+/** The stored receipt document, for a reprint (any store's, as `getSale`). */
 export async function saleReceipt(ctx: AppContext, id: string): Promise<ReceiptDocument> {
   const row = await ctx.storage.db
     .selectFrom('sales')
     .select('receipt')
     .where('id', '=', id)
-    .where('store_id', '=', ctx.store.id)
     .executeTakeFirst();
   if (!row) throw notFound('sale', id);
   return JSON.parse(row.receipt) as ReceiptDocument;
@@ -63,7 +61,9 @@ export async function saleReceipt(ctx: AppContext, id: string): Promise<ReceiptD
 
 /**
  * `GET /api/sales?number=` (the receipt number as printed or scanned from the receipt's
- * barcode), `?memberId=` (the member's history, newest first), or `?day=YYYY-MM-DD`.
+ * barcode), `?memberId=` (the member's history, newest first), or `?day=YYYY-MM-DD`. A receipt
+ * number and a member's history are the chain's (numbers carry their store's code); a day is
+ * this store's.
  */
 export async function findSales(
   ctx: AppContext,
@@ -82,8 +82,8 @@ export async function findSales(
   }
   let query = ctx.storage.db
     .selectFrom('sales')
-    .select(['id', 'number', 'at', 'status', 'training', 'total', 'member_id', 'staff_id', 'device_id'])
-    .where('store_id', '=', ctx.store.id);
+    .select(['id', 'number', 'at', 'status', 'training', 'total', 'member_id', 'staff_id', 'device_id']);
+  if (filter.day) query = query.where('store_id', '=', ctx.store.id);
   if (filter.number) query = query.where('number', '=', filter.number.trim().toUpperCase());
   if (filter.memberId) query = query.where('member_id', '=', filter.memberId);
   if (filter.day) query = query.where('business_day', '=', filter.day);

@@ -14,6 +14,7 @@ import { chain } from './0012_chain.js';
 import { reportColumns } from './0013_report_columns.js';
 import { memberEmail } from './0014_member_email.js';
 import { signInLocks } from './0015_sign_in_locks.js';
+import { transferReceipts } from './0016_transfer_receipts.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reportColumns,
   memberEmail,
   signInLocks,
+  transferReceipts,
 ];
