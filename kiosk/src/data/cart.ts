@@ -5,6 +5,11 @@ import { type ApiAuth, call, newRequestId } from './http.js';
 
 export type { CartCompleted, CartView, Quote, QuoteLine };
 
+/** The quote's price of one cart line: the quote names each line by the cart line's id. */
+export function pricedLine(quote: CartView['quote'] | undefined, lineId: string): QuoteLine | undefined {
+  return quote?.lines.find((line) => line.lineId === lineId);
+}
+
 /** A tender as the terminal sends it to `cart/checkout`. */
 export type PaymentMethod = 'cash' | 'card' | 'wechat' | 'alipay' | 'stored_value';
 export interface Payment {
