@@ -34,29 +34,30 @@ export const saleLineInput = z
   });
 export type SaleLineInput = z.output<typeof saleLineInput>;
 
-/** The lines of one sale: a line id names one line only. */
-const saleLines = z
-  .array(saleLineInput)
-  .min(1, 'at least one line')
-  .max(200)
-  .superRefine((lines, check) => {
-    const seen = new Set<string>();
-    for (const [i, line] of lines.entries()) {
-      if (line.lineId === undefined) continue;
-      if (seen.has(line.lineId)) {
-        check.addIssue({
-          code: 'custom',
-          message: 'given to another line of this sale',
-          path: [i, 'lineId'],
-        });
+/** The lines of one sale (or of a cart tried on a draft): a line id names one line only. */
+export const saleLines = (max: number) =>
+  z
+    .array(saleLineInput)
+    .min(1, 'at least one line')
+    .max(max)
+    .superRefine((lines, check) => {
+      const seen = new Set<string>();
+      for (const [i, line] of lines.entries()) {
+        if (line.lineId === undefined) continue;
+        if (seen.has(line.lineId)) {
+          check.addIssue({
+            code: 'custom',
+            message: 'given to another line of this sale',
+            path: [i, 'lineId'],
+          });
+        }
+        seen.add(line.lineId);
       }
-      seen.add(line.lineId);
-    }
-  });
+    });
 
 const cartFields = {
   memberId: id.optional(),
-  lines: saleLines,
+  lines: saleLines(200),
   couponCodes: z.array(z.string().trim().min(1).max(32)).max(5).default([]),
   redeemPoints: z.number().int().min(0).max(100_000_000).default(0),
   training: z.boolean().default(false),
