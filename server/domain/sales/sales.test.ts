@@ -316,6 +316,42 @@ describe('line ids (one id from the request to the receipt)', () => {
     expect(again.body).toEqual(sold.body);
   });
 
+  it('names the lines of a sale kept before line ids (positions in its answer) by their stored ids', async () => {
+    const dress = shop.dress.skus[0]?.id;
+    const sold = await sell(shop, {
+      lines: [
+        { skuId: dress, qty: 1 },
+        { skuId: shop.shirt.skus[0]?.id, qty: 1 },
+      ],
+      payments: [{ method: 'cash', amount: 100000 }],
+    });
+    const saleId = sold.body.id as string;
+    const db = shop.store.ctx.storage.db;
+    const old = {
+      ...sold.body,
+      lines: sold.body.lines.map((line: object, i: number) => ({
+        ...line,
+        lineId: String(i).padStart(4, '0'),
+      })),
+    };
+    await db
+      .updateTable('sales')
+      .set({ result: JSON.stringify(old) })
+      .where('id', '=', saleId)
+      .execute();
+    const stored = (await saleLines(saleId)).map((row) => row.id);
+    const view = await call(shop.store, 'GET', `/api/sales/${saleId}`, { token: shop.cashier.token });
+    expect(ids(view.body.lines)).toEqual(stored);
+    expect(ids(view.body.returned)).toEqual(stored);
+    const back = await call(shop.store, 'POST', `/api/sales/${saleId}/returns`, {
+      token: shop.cashier.token,
+      body: { id: randomUUID(), lines: [{ skuId: dress, qty: 1 }] },
+    });
+    expect(back.status).toBe(201);
+    const after = await call(shop.store, 'GET', `/api/sales/${saleId}`, { token: shop.cashier.token });
+    expect(after.body.returned.map((line: { returnedQty: number }) => line.returnedQty)).toEqual([1, 0]);
+  });
+
   it('refuses a line id that is not a UUID or is given to two lines, naming the field', async () => {
     const line = { skuId: shop.dress.skus[0]?.id, qty: 1 };
     const lineId = randomUUID();
