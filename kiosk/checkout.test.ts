@@ -459,6 +459,62 @@ describe('checkout terminal and customer display', () => {
     }
   }, 60_000);
 
+  it("shows each line's own price when two lines of one SKU differ, in whatever order the quote lists them", async () => {
+    const terminal = await pairDevice('checkout', '3 号收银台');
+    const till = await openPage(TERMINAL, {
+      language: 'en',
+      device: { kind: 'checkout', token: terminal.token },
+    });
+    try {
+      const c = till.page;
+      // The quote names its lines by id; the screen must not count on their order. Every quote
+      // the server sends lists its lines backwards here.
+      const backwards = (value: unknown): void => {
+        if (Array.isArray(value)) for (const item of value) backwards(item);
+        else if (value && typeof value === 'object') {
+          const quote = (value as { quote?: { lines?: unknown[] } }).quote;
+          if (Array.isArray(quote?.lines)) quote.lines.reverse();
+          for (const item of Object.values(value)) backwards(item);
+        }
+      };
+      await c.routeWebSocket('**/ws', (ws) => {
+        const server = ws.connectToServer();
+        server.onMessage((message) => {
+          if (typeof message !== 'string') return ws.send(message);
+          const parsed = JSON.parse(message) as unknown;
+          backwards(parsed);
+          ws.send(JSON.stringify(parsed));
+        });
+      });
+      await c.goto('/checkout');
+      await signIn(c, 'lina', '1357');
+      await scan(c, barcodes[5] ?? '');
+      await lines(c).first().waitFor();
+      await lines(c).first().getByRole('button', { name: 'Price' }).click();
+      await c.locator('hg-checkout-sale input[name="percent"]').fill('30');
+      await c.keyboard.press('Enter');
+      const approval = c.locator('hg-checkout-approval');
+      await approval.locator('input[name="approver"]').fill('wang');
+      await approval.locator('input[name="approverPin"]').fill('2468');
+      await c.keyboard.press('Enter');
+      await c.locator('hg-checkout-sale .why[data-discount="manual"]').waitFor();
+      // The discounted line keeps its discount; the same tag scanned again is a line of its own.
+      await scan(c, barcodes[5] ?? '');
+      await lines(c).nth(1).waitFor();
+      const cut = lines(c).first();
+      const plain = lines(c).nth(1);
+      expect(await cut.locator('.why[data-discount="manual"]').count()).toBe(1);
+      expect(await plain.locator('.why[data-discount="manual"]').count()).toBe(0);
+      const lineTotal = async (row: typeof cut) => (await row.locator('td.num strong').textContent())?.trim();
+      // 299.00 less the 10% promotion, then 30% off by hand on the first line only.
+      expect(await lineTotal(cut)).toBe(yuan(18837));
+      expect(await lineTotal(plain)).toBe(yuan(26910));
+      expect(till.problems).toEqual([]);
+    } finally {
+      await till.context.close();
+    }
+  }, 60_000);
+
   it('in English: sign-in, the sale, manager approval, payment, shift, training, and the display', async () => {
     const terminal = await pairDevice('checkout', '3 号收银台');
     const display = await pairDevice('display', '3 号顾客屏', terminal.id);

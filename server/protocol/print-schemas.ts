@@ -32,6 +32,7 @@ export const receiptDocumentSchema: z.ZodType<ReceiptDocument> = z.strictObject(
   lines: z
     .array(
       z.strictObject({
+        lineId: z.uuid().optional(),
         name: text(80).min(1),
         styleCode: text(32).optional(),
         color: text(20).optional(),

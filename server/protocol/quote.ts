@@ -21,6 +21,7 @@ export interface Discount {
 }
 
 export interface QuoteLine {
+  /** The line's UUID: the cart line's, and the sale line's once sold (match lines by it, not by position). */
   lineId: string;
   skuId: string;
   barcode: string;

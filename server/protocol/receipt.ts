@@ -18,6 +18,8 @@ export interface ReceiptDiscount {
 }
 
 export interface ReceiptLine {
+  /** The sale line's UUID (the cart line's and the quote line's): not printed. Absent on receipts kept before line ids. */
+  lineId?: string;
   /** Style name, e.g. "羊毛混纺大衣". */
   name: string;
   styleCode?: string;

@@ -1,4 +1,6 @@
+import type { CartView } from '../../../server/protocol/cart.js';
 import type { CommandParams } from '../../../server/protocol/commands.js';
+import type { QuoteLine } from '../../../server/protocol/quote.js';
 import type { LineDiscount, ReturnResult, SaleSummary, SaleView } from '../../../server/protocol/sales.js';
 import type { DayReport } from '../../../server/protocol/shifts.js';
 import type { HangerConnection, RequestOptions } from '../connection/connection.js';
@@ -14,6 +16,11 @@ export type {
   SaleView as SaleDetail,
 } from '../../../server/protocol/sales.js';
 export type { DayReport, ShiftReport } from '../../../server/protocol/shifts.js';
+
+/** The quote's price of one cart line: the quote names each line by the cart line's id. */
+export function pricedLine(quote: CartView['quote'] | undefined, lineId: string): QuoteLine | undefined {
+  return quote?.lines.find((line) => line.lineId === lineId);
+}
 
 /**
  * The terminal's cart over the WebSocket. Every change answers with the priced cart; the server

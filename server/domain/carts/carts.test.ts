@@ -154,6 +154,52 @@ describe('checkout from the cart', () => {
     expect(await onHand(shop, dress?.id ?? '')).toBe(before - 1);
   });
 
+  it("keeps each cart line's id through the quote, the sale's lines and the receipt", async () => {
+    const dress = shop.dress.skus[0];
+    await ok('cart/add', { barcode: dress?.barcode });
+    const first = (await ok('cart/add', { barcode: shop.shirt.skus[0]?.barcode })).lines[0].lineId;
+    // A discounted line no longer merges: the same SKU scanned again is a line of its own.
+    await ok('cart/price', { lineId: first, discount: { kind: 'percent', offBp: 1000 } });
+    const cart = await ok('cart/add', { barcode: dress?.barcode });
+    const ids = cart.lines.map((line: { lineId: string }) => line.lineId);
+    expect(ids).toHaveLength(3);
+    expect(cart.lines[2].skuId).toBe(dress?.id);
+    expect(cart.quote.lines.map((line: { lineId: string }) => line.lineId)).toEqual(ids);
+    const manual = (line: { discounts: { source: string; amount: number }[] }) =>
+      line.discounts.filter((d) => d.source === 'manual').reduce((sum, d) => sum + d.amount, 0);
+    expect(manual(cart.quote.lines[0])).toBe(3000);
+    expect(manual(cart.quote.lines[2])).toBe(0);
+
+    const saleId = randomUUID();
+    const paid = await ok('cart/checkout', { saleId, payments: [{ method: 'cash', amount: 100000 }] });
+    expect(paid.sale.lines.map((line: { lineId: string }) => line.lineId)).toEqual(ids);
+    const db = shop.store.ctx.storage.db;
+    const rows = await db
+      .selectFrom('sale_lines')
+      .select(['id', 'discount_total'])
+      .where('sale_id', '=', saleId)
+      .orderBy('line_no')
+      .execute();
+    expect(rows.map((row) => row.id)).toEqual(ids);
+    expect(rows.map((row) => row.discount_total)).toEqual([3000, 0, 0]);
+    const discounted = await db
+      .selectFrom('sale_line_discounts')
+      .select('line_id')
+      .where('sale_id', '=', saleId)
+      .execute();
+    expect(new Set(discounted.map((row) => row.line_id))).toEqual(new Set([ids[0]]));
+    const job = await db
+      .selectFrom('print_jobs')
+      .select('job')
+      .where('id', '=', saleId)
+      .executeTakeFirstOrThrow();
+    const receipt = JSON.parse(job.job).document;
+    expect(receipt.lines.map((line: { lineId: string }) => line.lineId)).toEqual(ids);
+    const view = await call(shop.store, 'GET', `/api/sales/${saleId}`, { token: shop.cashier.token });
+    expect(view.body.lines.map((line: { lineId: string }) => line.lineId)).toEqual(ids);
+    expect(view.body.returned.map((line: { lineId: string }) => line.lineId)).toEqual(ids);
+  });
+
   it('refuses payments that do not cover the total and keeps the cart', async () => {
     await ok('cart/add', { barcode: shop.dress.skus[0]?.barcode });
     const reply = await till.request('cart/checkout', {

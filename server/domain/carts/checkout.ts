@@ -57,7 +57,7 @@ export async function checkoutCart(
   const saleInput: SaleInput = {
     id: input.saleId,
     memberId: body.memberId ?? undefined,
-    lines: body.lines.map(({ lineId: _lineId, ...line }) => line),
+    lines: body.lines,
     couponCodes: body.couponCodes,
     redeemPoints: body.redeemPoints,
     training: body.training,

@@ -13,7 +13,7 @@ export async function viewCart(ctx: AppContext, cart: CartRecord): Promise<CartV
     try {
       quote = await quoteSale(ctx, {
         memberId: body.memberId ?? undefined,
-        lines: body.lines.map(({ lineId: _lineId, ...line }) => line),
+        lines: body.lines,
         couponCodes: body.couponCodes,
         redeemPoints: body.redeemPoints,
         training: body.training,

@@ -189,10 +189,14 @@ export async function writeSale(
   return { sale, receipt, priced };
 }
 
-/** The hash a sale request is compared by: the body without the member's PIN. */
+/**
+ * The hash a sale request is compared by: the body without the member's PIN or the line ids.
+ * Line ids name the lines, they do not change what is sold: a cart's checkout replays the same
+ * sale sent before without them, and sales kept before lines had ids still replay.
+ */
 export function saleHash(input: SaleInput): string {
-  const { memberPin: _pin, ...rest } = input;
-  return requestHash(rest);
+  const { memberPin: _pin, lines, ...rest } = input;
+  return requestHash({ ...rest, lines: lines.map(({ lineId: _lineId, ...line }) => line) });
 }
 
 /** A repeat of an id already stored: the first answer for the same body, 409 for another. */

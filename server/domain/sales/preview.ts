@@ -4,7 +4,7 @@ import type { Quote } from '../../protocol/quote.js';
 import type { Promotion } from '../pricing/types.js';
 import { promotionBody } from './promotions.js';
 import { priceRequest } from './quote.js';
-import { id, saleLineInput } from './schemas.js';
+import { id, saleLines } from './schemas.js';
 
 /** `POST /api/promotions/preview`: a draft promotion tried on a cart, nothing stored. */
 export const previewBody = z.strictObject({
@@ -12,7 +12,7 @@ export const previewBody = z.strictObject({
   id: id.optional(),
   promotion: promotionBody,
   memberId: id.optional(),
-  lines: z.array(saleLineInput).min(1, 'at least one line').max(50),
+  lines: saleLines(50),
 });
 export type PreviewInput = z.output<typeof previewBody>;
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Quote, QuoteLine } from '../../protocol/quote.js';
@@ -281,7 +282,9 @@ export async function priceRequest(
   const cartLines: CartLine[] = request.lines.map((line, i) => {
     const sku = skus[i] as SkuForSale;
     return {
-      lineId: String(i).padStart(4, '0'),
+      // One id follows the line from the cart to the receipt; a line sent without one gets it
+      // here, in line order (v7 ids sort as made, so ties in pricing fall as they always did).
+      lineId: line.lineId ?? uuidv7(),
       skuId: sku.id,
       styleId: sku.styleId,
       categoryIds: sku.categoryId ? (chains.get(sku.categoryId) ?? [sku.categoryId]) : [],

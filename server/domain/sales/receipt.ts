@@ -21,6 +21,8 @@ export interface ReceiptSource {
   cashierName: string;
   training: boolean;
   lines: {
+    /** The sale line's id; a refund's line names the sale line it came back from, if any. */
+    lineId?: string | null | undefined;
     name: string;
     styleCode: string;
     color: string;
@@ -64,6 +66,7 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
       }
     }
     return {
+      ...(line.lineId && { lineId: line.lineId }),
       name: text(line.name, 80),
       styleCode: text(line.styleCode, 32),
       color: text(line.color, 20),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
@@ -39,6 +40,28 @@ export interface SaleRecord {
   hash: string;
 }
 
+/**
+ * A line id is a sale line's id for good: one already sold (a cart's line sent before under
+ * another sale id, a terminal reusing its ids) is refused before the insert would fail.
+ */
+async function assertLineIdsFree(trx: Kysely<Database>, lines: readonly { lineId: string }[]): Promise<void> {
+  const taken = await trx
+    .selectFrom('sale_lines')
+    .select('id')
+    .where(
+      'id',
+      'in',
+      lines.map((line) => line.lineId),
+    )
+    .execute();
+  if (taken.length === 0) return;
+  const ids = new Set(taken.map((row) => row.id));
+  const fields: Record<string, string> = {};
+  for (const [i, line] of lines.entries())
+    if (ids.has(line.lineId)) fields[`lines.${i}.lineId`] = 'already sold';
+  throw new ApiError('conflict', 'A line id was already used on another sale.', fields);
+}
+
 /** Keeps a sale: its row, lines, discounts and payments; the audit of it and of its overrides. */
 export async function keepSale(
   trx: Kysely<Database>,
@@ -50,6 +73,7 @@ export async function keepSale(
   const { quote, member } = priced;
   const saleId = sale.id;
   const approverId = approvals.approver?.staffId ?? null;
+  await assertLineIdsFree(trx, quote.lines);
   await trx
     .insertInto('sales')
     .values({
@@ -82,12 +106,11 @@ export async function keepSale(
       void_reason: null,
     })
     .execute();
-  const lineIds = quote.lines.map(() => uuidv7());
   await trx
     .insertInto('sale_lines')
     .values(
       quote.lines.map((line, i) => ({
-        id: lineIds[i] as string,
+        id: line.lineId,
         store_id: ctx.store.id,
         sale_id: saleId,
         line_no: i,
@@ -109,12 +132,12 @@ export async function keepSale(
       })),
     )
     .execute();
-  const discountRows = quote.lines.flatMap((line, i) =>
+  const discountRows = quote.lines.flatMap((line) =>
     line.discounts.map((discount, seq) => ({
       id: uuidv7(),
       store_id: ctx.store.id,
       sale_id: saleId,
-      line_id: lineIds[i] as string,
+      line_id: line.lineId,
       seq,
       source: discount.source,
       ref: discount.ref ?? null,

@@ -292,6 +292,7 @@ export async function writeReturn(
       const unitPrice = line?.unitPrice ?? 0;
       const off = t.qty * unitPrice - t.amount;
       return {
+        lineId: t.lineId,
         name: line?.name ?? t.skuId,
         styleCode: line?.styleCode ?? '',
         color: line?.color ?? '',

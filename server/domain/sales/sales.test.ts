@@ -233,6 +233,148 @@ describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
   });
 });
 
+describe('line ids (one id from the request to the receipt)', () => {
+  const ids = (lines: { lineId: string }[]) => lines.map((line) => line.lineId);
+  const saleLines = (saleId: string) =>
+    shop.store.ctx.storage.db
+      .selectFrom('sale_lines')
+      .select(['id', 'discount_total'])
+      .where('sale_id', '=', saleId)
+      .orderBy('line_no')
+      .execute();
+
+  it("keeps the lines' own ids: two lines of one SKU keep their ids and their own discounts", async () => {
+    const dress = shop.dress.skus[0]?.id;
+    const [plain, off] = [randomUUID(), randomUUID()];
+    const body = {
+      id: randomUUID(),
+      lines: [
+        { lineId: plain, skuId: dress, qty: 1 },
+        { lineId: off, skuId: dress, qty: 1, discount: { kind: 'percent', offBp: 1000 } },
+      ],
+      payments: [{ method: 'cash', amount: 60000 }],
+    };
+    const quote = await call(shop.store, 'POST', '/api/sales/quote', { token: shop.cashier.token, body });
+    expect(ids(quote.body.lines)).toEqual([plain, off]);
+    const sold = await call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body });
+    expect(sold.status).toBe(201);
+    expect(ids(sold.body.lines)).toEqual([plain, off]);
+    expect(sold.body.lines.map((line: { total: number }) => line.total)).toEqual([30000, 27000]);
+    expect(await saleLines(body.id)).toEqual([
+      { id: plain, discount_total: 0 },
+      { id: off, discount_total: 3000 },
+    ]);
+    const receipt = await call(shop.store, 'GET', `/api/sales/${body.id}/receipt`, {
+      token: shop.cashier.token,
+    });
+    expect(ids(receipt.body.lines)).toEqual([plain, off]);
+
+    // The same body replays; ids name lines, so the body without them is the same sale too.
+    const again = await call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(sold.body);
+    const bare = body.lines.map(({ lineId: _lineId, ...line }) => line);
+    const without = await call(shop.store, 'POST', '/api/sales', {
+      token: shop.cashier.token,
+      body: { ...body, lines: bare },
+    });
+    expect(without.status).toBe(200);
+    expect(ids(without.body.lines)).toEqual([plain, off]);
+
+    // A line id is a sale line's for good: another sale may not take it.
+    const before = await counts(shop);
+    const reused = await sell(shop, {
+      lines: [{ lineId: off, skuId: dress, qty: 1 }],
+      payments: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.fields).toEqual({ 'lines.0.lineId': 'already sold' });
+    expect(await counts(shop)).toEqual(before);
+  });
+
+  it('makes an id once for a line sent without one, kept on the lines, the receipt and through a replay', async () => {
+    const dress = shop.dress.skus[0]?.id;
+    const body = {
+      id: randomUUID(),
+      lines: [
+        { skuId: dress, qty: 1 },
+        { skuId: dress, qty: 1, discount: { kind: 'amount', amount: 500 } },
+      ],
+      payments: [{ method: 'cash', amount: 60000 }],
+    };
+    const sold = await call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body });
+    expect(sold.status).toBe(201);
+    const made = ids(sold.body.lines);
+    expect(made).toHaveLength(2);
+    for (const id of made) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect((await saleLines(body.id)).map((row) => row.id)).toEqual(made);
+    const view = await call(shop.store, 'GET', `/api/sales/${body.id}`, { token: shop.cashier.token });
+    expect(ids(view.body.lines)).toEqual(made);
+    expect(ids(view.body.returned)).toEqual(made);
+    const again = await call(shop.store, 'POST', '/api/sales', { token: shop.cashier.token, body });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(sold.body);
+  });
+
+  it('names the lines of a sale kept before line ids (positions in its answer) by their stored ids', async () => {
+    const dress = shop.dress.skus[0]?.id;
+    const sold = await sell(shop, {
+      lines: [
+        { skuId: dress, qty: 1 },
+        { skuId: shop.shirt.skus[0]?.id, qty: 1 },
+      ],
+      payments: [{ method: 'cash', amount: 100000 }],
+    });
+    const saleId = sold.body.id as string;
+    const db = shop.store.ctx.storage.db;
+    const old = {
+      ...sold.body,
+      lines: sold.body.lines.map((line: object, i: number) => ({
+        ...line,
+        lineId: String(i).padStart(4, '0'),
+      })),
+    };
+    await db
+      .updateTable('sales')
+      .set({ result: JSON.stringify(old) })
+      .where('id', '=', saleId)
+      .execute();
+    const stored = (await saleLines(saleId)).map((row) => row.id);
+    const view = await call(shop.store, 'GET', `/api/sales/${saleId}`, { token: shop.cashier.token });
+    expect(ids(view.body.lines)).toEqual(stored);
+    expect(ids(view.body.returned)).toEqual(stored);
+    const back = await call(shop.store, 'POST', `/api/sales/${saleId}/returns`, {
+      token: shop.cashier.token,
+      body: { id: randomUUID(), lines: [{ skuId: dress, qty: 1 }] },
+    });
+    expect(back.status).toBe(201);
+    const after = await call(shop.store, 'GET', `/api/sales/${saleId}`, { token: shop.cashier.token });
+    expect(after.body.returned.map((line: { returnedQty: number }) => line.returnedQty)).toEqual([1, 0]);
+  });
+
+  it('refuses a line id that is not a UUID or is given to two lines, naming the field', async () => {
+    const line = { skuId: shop.dress.skus[0]?.id, qty: 1 };
+    const lineId = randomUUID();
+    const before = await counts(shop);
+    const notUuid = await sell(shop, {
+      lines: [{ ...line, lineId: '0000' }],
+      payments: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(notUuid.status).toBe(400);
+    expect(Object.keys(notUuid.body.error.fields)).toEqual(['body.lines.0.lineId']);
+    const twice = await sell(shop, {
+      lines: [
+        { ...line, lineId },
+        { ...line, lineId },
+      ],
+      payments: [{ method: 'cash', amount: 60000 }],
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.fields).toEqual({ 'body.lines.1.lineId': 'given to another line of this sale' });
+    expect(await counts(shop)).toEqual(before);
+  });
+});
+
 describe('bad input gets a clear error naming the field and changes nothing', () => {
   it('unknown barcode, qty 0 or 10^9, payments short, stored value beyond the balance, expired coupon', async () => {
     const memberId = await member(shop, 10000);

@@ -8,6 +8,11 @@ const positiveFen = z.number().int('whole fen').min(1).max(1_000_000_000);
 
 export const saleLineInput = z
   .strictObject({
+    /**
+     * The line's id, kept as the sale line's id and on its receipt line; a cart's lines bring
+     * their own. Without it the server makes one when it prices the line.
+     */
+    lineId: z.uuid().optional(),
     skuId: id.optional(),
     barcode: z.string().trim().min(1).max(64).optional(),
     qty: z.number().int('a whole number').min(1, 'at least 1').max(MAX_LINE_QTY, `at most ${MAX_LINE_QTY}`),
@@ -27,9 +32,30 @@ export const saleLineInput = z
   });
 export type SaleLineInput = z.output<typeof saleLineInput>;
 
+/** The lines of one sale (or of a cart tried on a draft): a line id names one line only. */
+export const saleLines = (max: number) =>
+  z
+    .array(saleLineInput)
+    .min(1, 'at least one line')
+    .max(max)
+    .superRefine((lines, check) => {
+      const seen = new Set<string>();
+      for (const [i, line] of lines.entries()) {
+        if (line.lineId === undefined) continue;
+        if (seen.has(line.lineId)) {
+          check.addIssue({
+            code: 'custom',
+            message: 'given to another line of this sale',
+            path: [i, 'lineId'],
+          });
+        }
+        seen.add(line.lineId);
+      }
+    });
+
 const cartFields = {
   memberId: id.optional(),
-  lines: z.array(saleLineInput).min(1, 'at least one line').max(200),
+  lines: saleLines(200),
   couponCodes: z.array(z.string().trim().min(1).max(32)).max(5).default([]),
   redeemPoints: z.number().int().min(0).max(100_000_000).default(0),
   training: z.boolean().default(false),

@@ -14,7 +14,7 @@ export async function getSale(ctx: AppContext, id: string): Promise<SaleView> {
   if (!row) throw notFound('sale', id);
   const lines = await db
     .selectFrom('sale_lines')
-    .select(['line_no', 'sku_id', 'qty', 'returned_qty'])
+    .select(['id', 'line_no', 'sku_id', 'qty', 'returned_qty'])
     .where('sale_id', '=', id)
     .orderBy('line_no')
     .execute();
@@ -25,14 +25,18 @@ export async function getSale(ctx: AppContext, id: string): Promise<SaleView> {
     .orderBy('at')
     .execute();
   const result = JSON.parse(row.result) as SaleResult;
+  // A sale kept before lines had one id answered with positions ("0000"); its lines' ids are
+  // the stored ones, so the view names every sale's lines as its returns and receipts do.
+  const ids = new Map(lines.map((line) => [line.line_no, line.id]));
   return {
     ...result,
+    lines: result.lines.map((line, i) => ({ ...line, lineId: ids.get(i) ?? line.lineId })),
     status: row.status as SaleView['status'],
     voided: row.voided_at
       ? { at: row.voided_at, by: row.voided_by, approverId: row.void_approver_id, reason: row.void_reason }
       : null,
     returned: lines.map((line) => ({
-      lineId: String(line.line_no).padStart(4, '0'),
+      lineId: line.id,
       skuId: line.sku_id,
       qty: line.qty,
       returnedQty: line.returned_qty,

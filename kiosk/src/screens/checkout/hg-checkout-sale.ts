@@ -9,7 +9,7 @@ import type { ConnectionState, HangerConnection } from '../../connection/connect
 import { SubscriptionController } from '../../connection/controllers.js';
 import { RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
-import { type CartView, type CheckoutResult, cart, type QuoteLine } from '../../data/cart.js';
+import { type CartView, type CheckoutResult, cart, pricedLine, type QuoteLine } from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
 import { money, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
@@ -30,11 +30,6 @@ import type { HgCheckoutReturn } from './hg-checkout-return.js';
 import './hg-checkout-shift.js';
 import { type Action, KEYS, type SaleDialog, SaleKeysController } from './sale-keys.js';
 import { dialogStyles, saleKeyStyles, saleStyles } from './styles.js';
-
-/** The quote prices the cart's lines in their order (its own line ids are positions). */
-export function pricedLine(quote: CartView['quote'] | undefined, index: number): QuoteLine | undefined {
-  return quote?.lines[index];
-}
 
 /** A member code on a card is 16 digits; anything else scanned is a tag. */
 const MEMBER_CODE = /^\d{16}$/;
@@ -255,7 +250,7 @@ export class HgCheckoutSale extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${this._cart.lines.map((line, i) => this._row(line.lineId, line.qty, pricedLine(quote, i)))}
+        ${this._cart.lines.map((line) => this._row(line.lineId, line.qty, pricedLine(quote, line.lineId)))}
       </tbody>
     </table>`;
   }

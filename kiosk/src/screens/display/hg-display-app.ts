@@ -9,7 +9,7 @@ import '../../components/hg-server-status.js';
 import { HangerConnection } from '../../connection/connection.js';
 import { ConnectionStateController, SubscriptionController } from '../../connection/controllers.js';
 import { RequestError } from '../../connection/errors.js';
-import type { CartCompleted, CartView } from '../../data/cart.js';
+import { type CartCompleted, type CartView, pricedLine } from '../../data/cart.js';
 import { type ShowcasePicture, showcase } from '../../data/catalog.js';
 import { count, money } from '../../data/format.js';
 import { HealthController } from '../../data/health-controller.js';
@@ -385,9 +385,8 @@ export class HgDisplayApp extends LitElement {
     const member = quote?.member;
     return html`<div class="cart" data-cart=${cart.id}>
       <section class="lines" aria-label=${t('display.yourItems')}>
-        ${cart.lines.map((line, i) => {
-          // The quote prices the cart's lines in their order (its own line ids are positions).
-          const priced = quote?.lines[i];
+        ${cart.lines.map((line) => {
+          const priced = pricedLine(quote, line.lineId);
           return html`<div class="line" data-line=${line.lineId}>
             <span class="name">${priced?.name ?? '…'}</span>
             <span class="qty">× ${line.qty}</span>
