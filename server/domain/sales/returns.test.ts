@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, login } from '../../testing/client.js';
 import { OWNER_PASSWORD } from '../../testing/harness.js';
@@ -499,4 +500,84 @@ describe('refunds go back where the money came from (issue 16)', () => {
       ],
     ]);
   });
+
+  it('random partial returns never give a tender more than it paid and, all back, restore stock and balances (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 0, max: 9999 }),
+        fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }),
+        async (dresses, shirts, storedPercent, cardPercent, change, steps) => {
+          const memberId = await member(shop, 50000);
+          const before = {
+            ...(await memberState(shop, memberId)),
+            wallet: await wallet(memberId),
+            dress: await onHand(shop, dress()),
+            shirt: await onHand(shop, shirt()),
+          };
+          const total = dresses * 30000 + shirts * 10000;
+          // Three tenders: stored value (at most the 55000 held), card, and cash with change.
+          const stored = Math.min(55000, Math.floor((total * storedPercent) / 100));
+          const card = Math.floor(((total - stored) * cardPercent) / 100);
+          const cash = total - stored - card + change;
+          const payments = [
+            { method: 'stored_value', amount: stored },
+            { method: 'card', amount: card },
+            { method: 'cash', amount: cash },
+          ];
+          const sale = await sell(shop, {
+            memberId,
+            lines: [
+              { skuId: dress(), qty: dresses },
+              { skuId: shirt(), qty: shirts },
+            ],
+            payments,
+          });
+          expect(sale.status).toBe(201);
+          const paid = new Map([
+            ['stored_value', stored],
+            ['card', card],
+            ['cash', cash - sale.body.change],
+          ]);
+          const back = new Map<string, number>();
+          let left = { dress: dresses, shirt: shirts };
+          // A few units at a time, dresses and shirts in turn, then all that is left.
+          for (const [i, step] of [...steps, 0].entries()) {
+            const all = step === 0;
+            const lines = [
+              { skuId: dress(), qty: Math.min(left.dress, all ? 99 : i % 2 === 0 ? step : 0) },
+              { skuId: shirt(), qty: Math.min(left.shirt, all ? 99 : i % 2 === 1 ? step : 0) },
+            ].filter((l) => l.qty > 0);
+            if (lines.length === 0) continue;
+            const reply = await giveReturn(sale.body.id, { lines });
+            expect(reply.status).toBe(201);
+            for (const r of reply.body.refund as { method: string; amount: number }[]) {
+              back.set(r.method, (back.get(r.method) ?? 0) + r.amount);
+              expect(back.get(r.method)).toBeLessThanOrEqual(paid.get(r.method) ?? 0);
+            }
+            // Each tender within 2 fen of its share of all refunded so far.
+            const sofar = [...back.values()].reduce((sum, n) => sum + n, 0);
+            for (const [method, amount] of paid) {
+              expect(Math.abs((back.get(method) ?? 0) - (amount * sofar) / total)).toBeLessThanOrEqual(2);
+            }
+            left = {
+              dress: left.dress - (lines.find((l) => l.skuId === dress())?.qty ?? 0),
+              shirt: left.shirt - (lines.find((l) => l.skuId === shirt())?.qty ?? 0),
+            };
+          }
+          for (const [method, amount] of paid) expect(back.get(method) ?? 0).toBe(amount);
+          expect({
+            ...(await memberState(shop, memberId)),
+            wallet: await wallet(memberId),
+            dress: await onHand(shop, dress()),
+            shirt: await onHand(shop, shirt()),
+          }).toEqual(before);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  }, 120_000);
 });

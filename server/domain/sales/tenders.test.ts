@@ -177,11 +177,17 @@ describe('the tenders of a refund', () => {
               done.set(r.method, (done.get(r.method) ?? 0) + r.amount);
               expect(done.get(r.method)).toBeLessThanOrEqual(paid.get(r.method) ?? 0);
             }
+            // Proportional: each tender within 2 fen of its exact share of all refunded so far.
+            for (const [m, p] of paid) {
+              if (total > 0)
+                expect(Math.abs((done.get(m) ?? 0) - (p * given) / total)).toBeLessThanOrEqual(2);
+            }
           }
           // All back: every tender got back exactly what it paid.
           for (const [m, p] of paid) expect(done.get(m) ?? 0).toBe(Math.max(0, p));
         },
       ),
+      { numRuns: 2000 },
     );
   });
 });
