@@ -501,6 +501,27 @@ describe('refunds go back where the money came from (issue 16)', () => {
     ]);
   });
 
+  it('without a receipt no tender is known: cash unless said, never stored value, always a manager', async () => {
+    const receiptless = (refund?: unknown[], headers: Record<string, string> = approval()) =>
+      call(shop.store, 'POST', '/api/returns', {
+        token: shop.cashier.token,
+        body: {
+          id: randomUUID(),
+          lines: [{ skuId: shirt(), qty: 1 }],
+          reason: '顾客无小票',
+          ...(refund && { refund }),
+        },
+        headers,
+      });
+    expect((await receiptless(undefined, {})).status).toBe(403);
+    expect((await receiptless()).body.refund).toEqual([{ method: 'cash', amount: 10000 }]);
+    const stored = await receiptless([{ method: 'stored_value', amount: 10000 }]);
+    expect(stored.body.error.fields).toEqual({ 'refund.0.method': 'not without a receipt' });
+    expect((await receiptless([{ method: 'card', amount: 10000 }])).body.refund).toEqual([
+      { method: 'card', amount: 10000 },
+    ]);
+  });
+
   it('random partial returns never give a tender more than it paid and, all back, restore stock and balances (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
