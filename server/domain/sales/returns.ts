@@ -380,9 +380,9 @@ function checkCashException(work: ReturnWork, beyond: number): void {
 
 /**
  * Who may refund in cash beyond what a sale took in cash: the staff member alone with
- * `sale.refund`, else the approver sent along (checked now, before the transaction; `checked`
- * is an approver a late return already checked). Undefined when there is none: a refund that
- * needs it is then refused inside the transaction, where it is known.
+ * `sale.refund`, else the approver sent along: checked now, before the transaction (or one a
+ * late return already checked, not checked twice). Undefined when there is none: a refund that
+ * needs it is then refused inside the transaction, where the amount is known.
  */
 export async function cashExceptionFor(
   ctx: AppContext,
