@@ -74,9 +74,11 @@ export function returnSale(
   lines: { skuId: string; qty: number }[],
   requestId = newRequestId(),
   approval?: { username: string; pin: string },
+  /** Why; the server needs it when money goes back in cash rather than how it was paid. */
+  reason?: string,
 ): Promise<ReturnResult> {
   return call<ReturnResult>(auth, 'POST', `/api/sales/${encodeURIComponent(saleId)}/returns`, {
-    body: { id: requestId, lines },
+    body: { id: requestId, lines, ...(reason && { reason }) },
     ...(approval && { approval }),
   });
 }

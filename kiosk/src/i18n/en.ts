@@ -136,6 +136,7 @@ export const en: Catalogue = {
     done: 'Done',
     returnConfirm: 'Confirm return',
     returnable: 'Returnable',
+    returnReason: 'Reason (needed to refund in cash what was not paid in cash)',
     returnQty: 'Qty to return',
     shiftTitle: 'Shift',
     noShift: 'No shift is open on this terminal. Enter the float to open one.',

@@ -136,6 +136,7 @@ export const zhCN = {
     done: '完成',
     returnConfirm: '确认退货',
     returnable: '可退',
+    returnReason: '原因（未用现金支付的部分退现金时必填）',
     returnQty: '退货数量',
     shiftTitle: '班次',
     noShift: '本机还没有开班。请输入备用金开班。',

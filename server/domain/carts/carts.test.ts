@@ -138,17 +138,17 @@ describe('checkout from the cart', () => {
     await ok('cart/member', { memberId });
     const before = await onHand(shop, dress?.id ?? '');
     const saleId = randomUUID();
-    const paid = await ok('cart/checkout', { saleId, payments: [{ method: 'cash', amount: 50000 }] });
+    const paid = await ok('cart/checkout', { saleId, payments: [{ method: 'cash', amount: 35000 }] });
     expect(paid.replayed).toBe(false);
-    expect(paid.sale).toMatchObject({ total: 30000, change: 20000 });
+    expect(paid.sale).toMatchObject({ total: 30000, change: 5000 });
     expect(paid.cart.lines).toHaveLength(0);
     const done = await display.waitFor((m) => m.type === 'event' && m.event.type === 'cart.completed');
-    expect(done.event.data).toMatchObject({ saleId, total: 30000, change: 20000, member: { name: '王芳' } });
+    expect(done.event.data).toMatchObject({ saleId, total: 30000, change: 5000, member: { name: '王芳' } });
     expect(done.event.data.pointsEarned).toBeGreaterThan(0);
     expect(await onHand(shop, dress?.id ?? '')).toBe(before - 1);
     expect((await memberState(shop, memberId)).points).toBe(done.event.data.pointsEarned);
 
-    const again = await ok('cart/checkout', { saleId, payments: [{ method: 'cash', amount: 50000 }] });
+    const again = await ok('cart/checkout', { saleId, payments: [{ method: 'cash', amount: 35000 }] });
     expect(again.replayed).toBe(true);
     expect(again.sale.id).toBe(saleId);
     expect(await onHand(shop, dress?.id ?? '')).toBe(before - 1);

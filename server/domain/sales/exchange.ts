@@ -11,7 +11,7 @@ import { checkSaleApprovals, logFailure, writeSale } from './complete.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { priceRequest } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
-import { checkReturnApproval, replayReturn, writeReturn } from './returns.js';
+import { cashExceptionFor, checkReturnApproval, replayReturn, writeReturn } from './returns.js';
 import type { ExchangeInput } from './schemas.js';
 
 export interface ExchangeResult {
@@ -58,6 +58,7 @@ export async function exchangeSale(
   const returnApprover = await checkReturnApproval(ctx, staff, approval, originalSaleId);
   const approvals = await checkSaleApprovals(ctx, staff, returnApprover ?? approval, input.lines);
   approvals.approver ??= returnApprover;
+  const cashException = await cashExceptionFor(ctx, staff, approvals.approver ?? approval);
   let pin: PinProof | null = null;
   if (memberPin !== undefined && original.member_id)
     pin = await verifyMemberPin(ctx, original.member_id, memberPin, staff.deviceId);
@@ -85,6 +86,7 @@ export async function exchangeSale(
         saleId: originalSaleId,
         lines: input.returnLines,
         refund: input.refund,
+        cashException,
         exchangeCredit: quote.total,
         staff,
         approverId: approvals.approver?.staffId ?? null,

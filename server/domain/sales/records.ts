@@ -221,6 +221,8 @@ export interface ReturnRecord {
   lines: { saleLineId: string | null; skuId: string; qty: number; amount: number; pointsDiscount: number }[];
   refunds: RefundTender[];
   reason: string | null;
+  /** Cash refunded beyond what the sale's tenders could give back: a manager's exception. */
+  cashBeyondTenders: number;
   hash: string;
 }
 
@@ -313,6 +315,7 @@ export async function keepReturn(
             keptBack: result.keptBack,
             training: result.training,
             reason: record.reason,
+            ...(record.cashBeyondTenders > 0 && { cashBeyondTenders: record.cashBeyondTenders }),
           },
         }
       : {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, login } from '../../testing/client.js';
 import { OWNER_PASSWORD } from '../../testing/harness.js';
@@ -117,10 +118,14 @@ describe('returns (API.md POST /api/sales/:id/returns)', () => {
     });
     expect(bought.body.total).toBe(36000);
     const back = await giveReturn(bought.body.id, { lines: [{ skuId: shirt, qty: 1 }] });
+    // Each tender its share: 20000/36000 of 9000 to stored value, 16000/36000 in cash.
     expect(back.body).toMatchObject({
       amount: 9000,
       refundTotal: 9000,
-      refund: [{ method: 'cash', amount: 9000 }],
+      refund: [
+        { method: 'stored_value', amount: 5000 },
+        { method: 'cash', amount: 4000 },
+      ],
     });
     const afterA = await everything(a, couponA);
     const stockAfterA = { dress: afterA.dress, shirt: afterA.shirt };
@@ -131,8 +136,8 @@ describe('returns (API.md POST /api/sales/:id/returns)', () => {
       couponCodes: [couponB],
       lines: [{ skuId: dress, qty: 1 }],
       payments: [
-        { method: 'stored_value', amount: 20000 },
-        { method: 'cash', amount: 7000 },
+        { method: 'stored_value', amount: 15000 },
+        { method: 'cash', amount: 12000 },
       ],
     });
     expect(only.body.total).toBe(27000);
@@ -271,16 +276,25 @@ describe('exchanges', () => {
     expect(await onHand(shop, shop.dress.skus[0]?.id as string)).toBe(10);
     expect(await onHand(shop, shop.dress.skus[1]?.id as string)).toBe(9);
 
+    const cheaperBody = {
+      saleId: randomUUID(),
+      returnLines: [{ skuId: shop.dress.skus[1]?.id, qty: 1 }],
+      lines: [{ skuId: shop.shirt.skus[1]?.id, qty: 1 }],
+    };
+    // 10000 of the difference was paid by the exchange credit (card money): cash for it is an exception.
+    const alone = await call(shop.store, 'POST', `/api/sales/${dearer.body.sale.id}/exchanges`, {
+      token: shop.cashier.token,
+      body: { id: randomUUID(), ...cheaperBody },
+    });
+    expect(alone.status).toBe(403);
+    expect(alone.body.error.fields).toEqual({ approval: 'required for sale.refund' });
     const cheaper = await call(shop.store, 'POST', `/api/sales/${dearer.body.sale.id}/exchanges`, {
       token: shop.cashier.token,
-      body: {
-        id: randomUUID(),
-        saleId: randomUUID(),
-        returnLines: [{ skuId: shop.dress.skus[1]?.id, qty: 1 }],
-        lines: [{ skuId: shop.shirt.skus[1]?.id, qty: 1 }],
-      },
+      body: { id: randomUUID(), ...cheaperBody, reason: '原卡已注销' },
+      headers: approval(),
     });
     expect(cheaper.status).toBe(201);
+    expect(cheaper.body.return.approverId).toBe(shop.manager.id);
     expect(cheaper.body.difference).toBe(-20000);
     expect(cheaper.body.return.refund).toEqual([
       { method: 'exchange', amount: 10000 },
@@ -356,4 +370,235 @@ describe('void', () => {
     });
     expect(late.status).toBe(422);
   });
+});
+
+describe('refunds go back where the money came from (issue 16)', () => {
+  const dress = () => shop.dress.skus[0]?.id as string;
+  const shirt = () => shop.shirt.skus[0]?.id as string;
+  async function wallet(memberId: string) {
+    const row = await shop.store.ctx.storage.db
+      .selectFrom('members')
+      .select(['stored_principal', 'stored_bonus'])
+      .where('id', '=', memberId)
+      .executeTakeFirstOrThrow();
+    return { principal: Number(row.stored_principal), bonus: Number(row.stored_bonus) };
+  }
+
+  it('a cashier cannot turn stored value (bonus included) into cash; by default it goes back to principal and bonus', async () => {
+    const memberId = await member(shop, 50000);
+    expect(await wallet(memberId)).toEqual({ principal: 50000, bonus: 5000 });
+    const sale = await sell(shop, {
+      memberId,
+      lines: [{ skuId: dress(), qty: 2 }],
+      payments: [
+        { method: 'stored_value', amount: 55000 },
+        { method: 'cash', amount: 5000 },
+      ],
+    });
+    expect(sale.status).toBe(201);
+    const before = await counts(shop);
+    const attack = await giveReturn(sale.body.id, {
+      lines: [{ skuId: dress(), qty: 1 }],
+      refund: [{ method: 'cash', amount: 30000 }],
+    });
+    expect(attack.status).toBe(403);
+    expect(attack.body.error.fields).toEqual({ approval: 'required for sale.refund' });
+    expect(await counts(shop)).toEqual(before);
+    // Stored value cannot be asked for beyond what it paid either.
+    const tooMuch = await giveReturn(sale.body.id, {
+      lines: [{ skuId: dress(), qty: 2 }],
+      refund: [{ method: 'stored_value', amount: 60000 }],
+    });
+    expect(tooMuch.body.error.fields).toEqual({ 'refund.0.amount': 'at most 55000 by stored_value' });
+
+    const first = await giveReturn(sale.body.id, { lines: [{ skuId: dress(), qty: 1 }] });
+    expect(first.status).toBe(201);
+    expect(first.body.refund).toEqual([
+      { method: 'stored_value', amount: 27500 },
+      { method: 'cash', amount: 2500 },
+    ]);
+    expect(await wallet(memberId)).toEqual({ principal: 25000, bonus: 2500 });
+    const rest = await giveReturn(sale.body.id, { lines: [{ skuId: dress(), qty: 1 }] });
+    expect(rest.body.refund).toEqual([
+      { method: 'stored_value', amount: 27500 },
+      { method: 'cash', amount: 2500 },
+    ]);
+    expect(await wallet(memberId)).toEqual({ principal: 50000, bonus: 5000 });
+  });
+
+  it('cash for a card payment is an exception: a manager approves it with a reason, and it is audited', async () => {
+    const sale = await sell(shop, {
+      lines: [{ skuId: shirt(), qty: 2 }],
+      payments: [
+        { method: 'card', amount: 5000, reference: 'POS-1' },
+        { method: 'cash', amount: 15000 },
+      ],
+    });
+    const asked = { lines: [{ skuId: shirt(), qty: 1 }], refund: [{ method: 'cash', amount: 10000 }] };
+    // Cash up to what cash paid is where the money came from: no approval.
+    const ok = await giveReturn(sale.body.id, asked);
+    expect(ok.status).toBe(201);
+    expect(ok.body.refund).toEqual([{ method: 'cash', amount: 10000 }]);
+    // Cash has 5000 left; the other 5000 came from the card.
+    const denied = await giveReturn(sale.body.id, asked);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.fields).toEqual({ approval: 'required for sale.refund' });
+    const noReason = await giveReturn(sale.body.id, asked, shop.cashier.token, approval());
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.error.fields).toEqual({
+      reason: 'required for a refund in cash beyond the cash paid',
+    });
+    const approved = await giveReturn(
+      sale.body.id,
+      { ...asked, reason: '银行卡已注销' },
+      shop.cashier.token,
+      approval(),
+    );
+    expect(approved.status).toBe(201);
+    expect(approved.body).toMatchObject({
+      approverId: shop.manager.id,
+      refund: [{ method: 'cash', amount: 10000 }],
+    });
+    const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.returned', { token: shop.owner });
+    expect(audit.body.items[0]).toMatchObject({
+      approverId: shop.manager.id,
+      detail: { returnId: approved.body.id, reason: '银行卡已注销', cashBeyondTenders: 5000 },
+    });
+  });
+
+  it('a partial return refunds each tender its share of what it paid; the last return gets the rest', async () => {
+    const sale = await sell(shop, {
+      lines: [{ skuId: shirt(), qty: 3 }],
+      payments: [
+        { method: 'card', amount: 10000 },
+        { method: 'wechat', amount: 10000 },
+        { method: 'cash', amount: 12000 },
+      ],
+    });
+    expect(sale.body.change).toBe(2000);
+    const refunds = [];
+    for (let i = 0; i < 3; i++) {
+      const back = await giveReturn(sale.body.id, { lines: [{ skuId: shirt(), qty: 1 }] });
+      expect(back.status).toBe(201);
+      refunds.push(back.body.refund);
+    }
+    expect(refunds).toEqual([
+      [
+        { method: 'card', amount: 3334 },
+        { method: 'wechat', amount: 3333 },
+        { method: 'cash', amount: 3333 },
+      ],
+      [
+        { method: 'card', amount: 3333 },
+        { method: 'wechat', amount: 3334 },
+        { method: 'cash', amount: 3333 },
+      ],
+      [
+        { method: 'card', amount: 3333 },
+        { method: 'wechat', amount: 3333 },
+        { method: 'cash', amount: 3334 },
+      ],
+    ]);
+  });
+
+  it('without a receipt no tender is known: cash unless said, never stored value, always a manager', async () => {
+    const receiptless = (refund?: unknown[], headers: Record<string, string> = approval()) =>
+      call(shop.store, 'POST', '/api/returns', {
+        token: shop.cashier.token,
+        body: {
+          id: randomUUID(),
+          lines: [{ skuId: shirt(), qty: 1 }],
+          reason: '顾客无小票',
+          ...(refund && { refund }),
+        },
+        headers,
+      });
+    expect((await receiptless(undefined, {})).status).toBe(403);
+    expect((await receiptless()).body.refund).toEqual([{ method: 'cash', amount: 10000 }]);
+    const stored = await receiptless([{ method: 'stored_value', amount: 10000 }]);
+    expect(stored.body.error.fields).toEqual({ 'refund.0.method': 'not without a receipt' });
+    expect((await receiptless([{ method: 'card', amount: 10000 }])).body.refund).toEqual([
+      { method: 'card', amount: 10000 },
+    ]);
+  });
+
+  it('random partial returns never give a tender more than it paid and, all back, restore stock and balances (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 0, max: 9999 }),
+        fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }),
+        async (dresses, shirts, storedPercent, cardPercent, change, steps) => {
+          const memberId = await member(shop, 50000);
+          const before = {
+            ...(await memberState(shop, memberId)),
+            wallet: await wallet(memberId),
+            dress: await onHand(shop, dress()),
+            shirt: await onHand(shop, shirt()),
+          };
+          const total = dresses * 30000 + shirts * 10000;
+          // Three tenders: stored value (at most the 55000 held), card, and cash with change.
+          const stored = Math.min(55000, Math.floor((total * storedPercent) / 100));
+          const card = Math.floor(((total - stored) * cardPercent) / 100);
+          const cash = total - stored - card + change;
+          const payments = [
+            { method: 'stored_value', amount: stored },
+            { method: 'card', amount: card },
+            { method: 'cash', amount: cash },
+          ];
+          const sale = await sell(shop, {
+            memberId,
+            lines: [
+              { skuId: dress(), qty: dresses },
+              { skuId: shirt(), qty: shirts },
+            ],
+            payments,
+          });
+          expect(sale.status).toBe(201);
+          const paid = new Map([
+            ['stored_value', stored],
+            ['card', card],
+            ['cash', cash - sale.body.change],
+          ]);
+          const back = new Map<string, number>();
+          let left = { dress: dresses, shirt: shirts };
+          // A few units at a time, dresses and shirts in turn, then all that is left.
+          for (const [i, step] of [...steps, 0].entries()) {
+            const all = step === 0;
+            const lines = [
+              { skuId: dress(), qty: Math.min(left.dress, all ? 99 : i % 2 === 0 ? step : 0) },
+              { skuId: shirt(), qty: Math.min(left.shirt, all ? 99 : i % 2 === 1 ? step : 0) },
+            ].filter((l) => l.qty > 0);
+            if (lines.length === 0) continue;
+            const reply = await giveReturn(sale.body.id, { lines });
+            expect(reply.status).toBe(201);
+            for (const r of reply.body.refund as { method: string; amount: number }[]) {
+              back.set(r.method, (back.get(r.method) ?? 0) + r.amount);
+              expect(back.get(r.method)).toBeLessThanOrEqual(paid.get(r.method) ?? 0);
+            }
+            // Each tender within 2 fen of its share of all refunded so far.
+            const sofar = [...back.values()].reduce((sum, n) => sum + n, 0);
+            for (const [method, amount] of paid) {
+              expect(Math.abs((back.get(method) ?? 0) - (amount * sofar) / total)).toBeLessThanOrEqual(2);
+            }
+            left = {
+              dress: left.dress - (lines.find((l) => l.skuId === dress())?.qty ?? 0),
+              shirt: left.shirt - (lines.find((l) => l.skuId === shirt())?.qty ?? 0),
+            };
+          }
+          for (const [method, amount] of paid) expect(back.get(method) ?? 0).toBe(amount);
+          expect({
+            ...(await memberState(shop, memberId)),
+            wallet: await wallet(memberId),
+            dress: await onHand(shop, dress()),
+            shirt: await onHand(shop, shirt()),
+          }).toEqual(before);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  }, 120_000);
 });

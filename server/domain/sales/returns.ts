@@ -8,6 +8,7 @@ import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import type { Approver } from '../staff/approval.js';
+import { may } from '../staff/permissions.js';
 import { type Approval, approvalFor } from './approvals.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
@@ -19,14 +20,26 @@ import { keepReturn } from './records.js';
 import { memberNow, refundAnswer } from './results.js';
 import type { ReceiptlessReturnInput, RefundInput, ReturnInput } from './schemas.js';
 import { salesSettings } from './settings.js';
-import { type RefundTender, refundAsAsked, refundable, refundByTenders, share } from './tenders.js';
+import {
+  type RefundTender,
+  refundAsAsked,
+  refundByTenders,
+  refundedBy,
+  share,
+  tendersPaid,
+} from './tenders.js';
 
 export interface ReturnWork {
   returnId: string;
   saleId: string;
   lines: readonly { skuId: string; qty: number }[];
-  /** Explicit refund tenders; by default the sale's own tenders, last paid first. */
+  /** Explicit refund tenders; by default the sale's own tenders, each its share of what it paid. */
   refund?: readonly RefundInput[] | undefined;
+  /**
+   * Who allowed cash beyond what the sale's tenders can give back (null: the staff member may
+   * alone), or undefined when nobody did: then such a refund is refused.
+   */
+  cashException?: { approverId: string | null } | undefined;
   /** An exchange: up to this much of the refund pays for the new goods instead. */
   exchangeCredit?: number;
   staff: StaffPrincipal;
@@ -223,19 +236,23 @@ export async function writeReturn(
     .select(['refunds.method', 'refunds.amount'])
     .where('returns.sale_id', '=', sale.id)
     .execute();
-  const canGiveBack = refundable(payments, sale.change, refundedBefore);
-  refunds.push(
-    ...(work.refund
-      ? refundAsAsked(toRefund, work.refund, canGiveBack)
-      : refundByTenders(toRefund, payments, canGiveBack)),
-  );
+  const paid = tendersPaid(payments, sale.change);
+  const done = refundedBy(refundedBefore);
+  const plan = work.refund
+    ? refundAsAsked(toRefund, work.refund, paid, done)
+    : refundByTenders(toRefund, paid, done);
+  refunds.push(...plan.refunds);
+  const { beyondTenders } = plan;
+  if (beyondTenders > 0) checkCashException(work, beyondTenders);
+  const approverId =
+    beyondTenders > 0 ? (work.cashException?.approverId ?? work.approverId) : work.approverId;
   if (!training) {
     await postRefunds(trx, ctx, outbox, {
       refunds,
       memberId: sale.member_id,
       saleId: sale.id,
       returnId: work.returnId,
-      actor: { staffId: work.staff.staffId, approverId: work.approverId, deviceId: work.staff.deviceId },
+      actor: { staffId: work.staff.staffId, approverId, deviceId: work.staff.deviceId },
     });
     await postReturnedGoods(trx, ctx, outbox, {
       goods: taken,
@@ -277,7 +294,7 @@ export async function writeReturn(
       sale.member_id && member
         ? { id: sale.member_id, points: member.points, storedValue: member.storedValue }
         : null,
-    approverId: work.approverId,
+    approverId,
   };
   const saleLines = new Map(saleResult.lines.map((line, i) => [lines[i]?.id, line]));
   const receipt = buildReceipt(ctx, {
@@ -335,9 +352,52 @@ export async function writeReturn(
     })),
     refunds,
     reason: work.reason ?? null,
+    cashBeyondTenders: beyondTenders,
     hash: work.hash,
   });
   return { result, receipt };
+}
+
+/**
+ * Cash beyond what the sale's tenders can give back turns card, mobile or stored-value money
+ * (or an exchange credit) into cash: only with `sale.refund` and a reason, both audited.
+ */
+function checkCashException(work: ReturnWork, beyond: number): void {
+  if (!work.cashException) {
+    throw new ApiError(
+      'forbidden',
+      `${beyond} fen would go back in cash that the sale was not paid in cash; that needs a manager's approval (sale.refund).`,
+      { approval: 'required for sale.refund' },
+    );
+  }
+  if (!work.reason) {
+    throw new ApiError('business_rule', 'Say why the refund goes back in cash rather than how it was paid.', {
+      reason: 'required for a refund in cash beyond the cash paid',
+    });
+  }
+}
+
+/**
+ * Who may refund in cash beyond what a sale took in cash: the staff member alone with
+ * `sale.refund`, else the approver sent along: checked now, before the transaction (or one a
+ * late return already checked, not checked twice). Undefined when there is none: a refund that
+ * needs it is then refused inside the transaction, where the amount is known.
+ */
+export async function cashExceptionFor(
+  ctx: AppContext,
+  staff: StaffPrincipal,
+  approval: Approval,
+): Promise<{ approverId: string | null } | undefined> {
+  if (may(staff.role, 'sale.refund')) return { approverId: null };
+  if (!approval) return undefined;
+  const approver = await approvalFor(
+    ctx,
+    staff,
+    'sale.refund',
+    approval,
+    'A refund in cash beyond the cash paid',
+  );
+  return { approverId: approver?.staffId ?? null };
 }
 
 /** `POST /api/sales/:id/returns`: idempotent by the return's id; one transaction. */
@@ -352,6 +412,7 @@ export async function returnSale(
   const first = await replayReturn(ctx.storage.db, ctx, input.id, hash);
   if (first) return { replayed: true, result: first };
   const approver = await checkReturnApproval(ctx, staff, approval, saleId);
+  const cashException = await cashExceptionFor(ctx, staff, approver ?? approval);
   return runRequest(
     ctx,
     (trx) => replayReturn(trx, ctx, input.id, hash),
@@ -361,6 +422,7 @@ export async function returnSale(
         saleId,
         lines: input.lines,
         refund: input.refund,
+        cashException,
         staff,
         approverId: approver?.staffId ?? null,
         hash,
@@ -494,6 +556,7 @@ export async function receiptlessReturn(
         })),
         refunds,
         reason: input.reason,
+        cashBeyondTenders: 0,
         hash,
       });
       await queueReceipt(trx, ctx, outbox, {

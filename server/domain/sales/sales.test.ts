@@ -535,3 +535,32 @@ describe('overrides, price changes and exceptions', () => {
     ]);
   });
 });
+
+describe('change is bounded (issue 16)', () => {
+  it('refuses cash that would still cover the total without a ¥100 note, training sales too', async () => {
+    const shirt = shop.shirt.skus[0]?.id;
+    const before = await counts(shop);
+    for (const training of [false, true]) {
+      const over = await sell(shop, {
+        training,
+        lines: [{ skuId: shirt, qty: 1 }],
+        payments: [{ method: 'cash', amount: 20000 }],
+      });
+      expect(over.status).toBe(422);
+      expect(over.body.error.fields).toEqual({ payments: 'over-tendered: 10000 of change at most 9999' });
+    }
+    const huge = await sell(shop, {
+      training: true,
+      lines: [{ skuId: shirt, qty: 1 }],
+      payments: [{ method: 'cash', amount: 1_000_000_000 }],
+    });
+    expect(huge.status).toBe(422);
+    expect(await counts(shop)).toEqual(before);
+    const most = await sell(shop, {
+      lines: [{ skuId: shirt, qty: 1 }],
+      payments: [{ method: 'cash', amount: 19999 }],
+    });
+    expect(most.status).toBe(201);
+    expect(most.body.change).toBe(9999);
+  });
+});

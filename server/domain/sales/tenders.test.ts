@@ -1,5 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cashKept, refundAsAsked, refundable, refundByTenders, settle, share } from './tenders.js';
+import {
+  cashKept,
+  MAX_CHANGE,
+  refundAsAsked,
+  refundByTenders,
+  refundedBy,
+  settle,
+  share,
+  tendersPaid,
+} from './tenders.js';
 
 describe('settling a sale', () => {
   it('gives change only out of cash', () => {
@@ -12,6 +22,12 @@ describe('settling a sale', () => {
       /more than the total 10000/,
     );
     expect(() => settle(10000, 0, [{ method: 'cash', amount: 9999 }])).toThrow(/come to 9999 fen/);
+  });
+
+  it('refuses change of a ¥100 note or more: the payment was over-tendered', () => {
+    expect(settle(10000, 0, [{ method: 'cash', amount: 10000 + MAX_CHANGE }]).change).toBe(9999);
+    expect(() => settle(10000, 0, [{ method: 'cash', amount: 20000 }])).toThrow(/without a ¥100 note/);
+    expect(() => settle(1, 0, [{ method: 'cash', amount: 1_000_000_000 }])).toThrow(/over-tendered|¥100/);
   });
 
   it('keeps in the drawer the cash less the change it gave', () => {
@@ -36,28 +52,57 @@ describe('the tenders of a refund', () => {
     { method: 'cash', amount: 10000 },
   ];
 
-  it('knows what each tender can still give back: cash less change, less earlier refunds', () => {
-    const left = refundable(payments, 1000, [{ method: 'cash', amount: 2000 }]);
-    expect(Object.fromEntries(left)).toEqual({ stored_value: 3000, cash: 7000 });
+  it('knows what each tender paid in: cash less the change, not the exchange credit', () => {
+    expect(Object.fromEntries(tendersPaid([{ method: 'exchange', amount: 500 }, ...payments], 1000))).toEqual(
+      {
+        stored_value: 3000,
+        cash: 9000,
+      },
+    );
+    expect(Object.fromEntries(refundedBy([...payments, { method: 'cash', amount: 1 }]))).toEqual({
+      stored_value: 3000,
+      cash: 10001,
+    });
   });
 
-  it('goes back by the last tender paid first, then the earlier ones, and the rest in cash', () => {
-    expect(refundByTenders(8000, payments, refundable(payments, 1000, []))).toEqual([
-      { method: 'cash', amount: 8000, reference: null },
+  it('by default gives each tender its share of what it paid; the fen the floors leave go in the order paid', () => {
+    const paid = tendersPaid(payments, 1000);
+    expect(refundByTenders(6000, paid, new Map())).toEqual({
+      refunds: [
+        { method: 'stored_value', amount: 1500, reference: null },
+        { method: 'cash', amount: 4500, reference: null },
+      ],
+      beyondTenders: 0,
+    });
+    expect(refundByTenders(1, paid, new Map()).refunds).toEqual([
+      { method: 'stored_value', amount: 1, reference: null },
     ]);
-    expect(refundByTenders(11000, payments, refundable(payments, 1000, []))).toEqual([
-      { method: 'cash', amount: 9000, reference: null },
-      { method: 'stored_value', amount: 2000, reference: null },
-    ]);
-    const spent = refundable([{ method: 'card', amount: 500 }], 0, []);
-    expect(refundByTenders(800, [{ method: 'exchange' }, { method: 'card' }], spent)).toEqual([
-      { method: 'card', amount: 500, reference: null },
-      { method: 'cash', amount: 300, reference: null },
+    // After an asked-for refund all in cash, the rest goes where the money is left.
+    expect(refundByTenders(4000, paid, new Map([['cash', 8000]])).refunds).toEqual([
+      { method: 'stored_value', amount: 3000, reference: null },
+      { method: 'cash', amount: 1000, reference: null },
     ]);
   });
 
-  it('takes the tenders asked for when they add up and none but cash gives back more than it can', () => {
-    const left = refundable(payments, 0, []);
+  it('gives what no tender has left (an exchange credit paid for it) in cash beyond the tenders', () => {
+    const paid = tendersPaid(
+      [
+        { method: 'exchange', amount: 500 },
+        { method: 'card', amount: 500 },
+      ],
+      0,
+    );
+    expect(refundByTenders(800, paid, new Map())).toEqual({
+      refunds: [
+        { method: 'card', amount: 500, reference: null },
+        { method: 'cash', amount: 300, reference: null },
+      ],
+      beyondTenders: 300,
+    });
+  });
+
+  it('takes the tenders asked for when they add up; none gives back more than it paid, but cash beyond is an exception', () => {
+    const paid = tendersPaid(payments, 0);
     expect(
       refundAsAsked(
         4000,
@@ -65,21 +110,84 @@ describe('the tenders of a refund', () => {
           { method: 'stored_value', amount: 3000 },
           { method: 'cash', amount: 1000, reference: 'r' },
         ],
-        left,
+        paid,
+        new Map(),
       ),
-    ).toEqual([
-      { method: 'stored_value', amount: 3000, reference: null },
-      { method: 'cash', amount: 1000, reference: 'r' },
-    ]);
-    expect(left.get('stored_value')).toBe(0);
-    expect(() =>
-      refundAsAsked(4000, [{ method: 'cash', amount: 3000 }], refundable(payments, 0, [])),
-    ).toThrow(/must come to 4000 fen/);
-    expect(() =>
-      refundAsAsked(4000, [{ method: 'stored_value', amount: 4000 }], refundable(payments, 0, [])),
-    ).toThrow(/At most 3000 fen can go back by stored_value/);
+    ).toEqual({
+      refunds: [
+        { method: 'stored_value', amount: 3000, reference: null },
+        { method: 'cash', amount: 1000, reference: 'r' },
+      ],
+      beyondTenders: 0,
+    });
+    expect(() => refundAsAsked(4000, [{ method: 'cash', amount: 3000 }], paid, new Map())).toThrow(
+      /must come to 4000 fen/,
+    );
+    expect(() => refundAsAsked(4000, [{ method: 'stored_value', amount: 4000 }], paid, new Map())).toThrow(
+      /At most 3000 fen can go back by stored_value/,
+    );
+    expect(() => refundAsAsked(100, [{ method: 'card', amount: 100 }], paid, new Map())).toThrow(
+      /At most 0 fen can go back by card/,
+    );
+    expect(refundAsAsked(13000, [{ method: 'cash', amount: 13000 }], paid, new Map()).beyondTenders).toBe(
+      3000,
+    );
     expect(
-      refundAsAsked(20000, [{ method: 'cash', amount: 20000 }], refundable(payments, 0, [])),
-    ).toHaveLength(1);
+      refundAsAsked(
+        2000,
+        [
+          { method: 'cash', amount: 1000 },
+          { method: 'cash', amount: 1000 },
+        ],
+        paid,
+        new Map([['cash', 9000]]),
+      ).beyondTenders,
+    ).toBe(1000);
+  });
+
+  it('never gives a tender more than it paid over any sequence of partial returns (property)', () => {
+    const method = fc.constantFrom('cash', 'card', 'wechat', 'alipay', 'stored_value');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ method, amount: fc.integer({ min: 1, max: 50000 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.integer({ min: 0, max: 9999 }),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 8 }),
+        (payments, changeWanted, parts) => {
+          const cashIn = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amount, 0);
+          const change = Math.min(changeWanted, cashIn);
+          const paid = tendersPaid(payments, change);
+          const total = [...paid.values()].reduce((s, n) => s + n, 0);
+          // The returns split the total in the given proportions, the last taking the rest.
+          const weight = parts.reduce((s, n) => s + n, 0);
+          const done = new Map<string, number>();
+          let given = 0;
+          let sofar = 0;
+          for (const part of parts) {
+            sofar += part;
+            const amount = Math.floor((total * sofar) / weight) - given;
+            given += amount;
+            const plan = refundByTenders(amount, paid, done);
+            expect(plan.beyondTenders).toBe(0);
+            expect(plan.refunds.reduce((s, r) => s + r.amount, 0)).toBe(amount);
+            for (const r of plan.refunds) {
+              expect(r.amount).toBeGreaterThan(0);
+              done.set(r.method, (done.get(r.method) ?? 0) + r.amount);
+              expect(done.get(r.method)).toBeLessThanOrEqual(paid.get(r.method) ?? 0);
+            }
+            // Proportional: each tender within 2 fen of its exact share of all refunded so far.
+            for (const [m, p] of paid) {
+              if (total > 0)
+                expect(Math.abs((done.get(m) ?? 0) - (p * given) / total)).toBeLessThanOrEqual(2);
+            }
+          }
+          // All back: every tender got back exactly what it paid.
+          for (const [m, p] of paid) expect(done.get(m) ?? 0).toBe(Math.max(0, p));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

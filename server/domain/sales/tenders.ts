@@ -12,8 +12,15 @@ export interface Settled {
 }
 
 /**
+ * The most change a cash payment can need: one fen less than the largest note (¥100). A payment
+ * that would still cover the total with a ¥100 note taken away is over-tendered — a slip of the
+ * keypad, or a training sale "giving" ¥10,000,000 of change.
+ */
+export const MAX_CHANGE = 10000 - 1;
+
+/**
  * Checks a sale's payments against its total: tenders other than cash, with the exchange
- * `credit`, never exceed the total; cash may, and what is over is the change.
+ * `credit`, never exceed the total; cash may, and what is over is the change, below a ¥100 note.
  */
 export function settle(
   total: number,
@@ -39,7 +46,15 @@ export function settle(
       payments: `short by ${total - paid}`,
     });
   }
-  return { paid, change: paid - total };
+  const change = paid - total;
+  if (change > MAX_CHANGE) {
+    throw new ApiError(
+      'business_rule',
+      `${change} fen of change: without a ¥100 note the payment would still cover the total.`,
+      { payments: `over-tendered: ${change} of change at most ${MAX_CHANGE}` },
+    );
+  }
+  return { paid, change };
 }
 
 /** The cash a payment leaves in the drawer once the change went back out of it. */
@@ -63,30 +78,105 @@ export interface RefundTender {
 }
 
 /**
- * What each tender of a sale can still give back: what it paid (cash less the change), less
- * what earlier returns refunded by it.
+ * A refund's tenders, and `beyondTenders`: the part of it paid in cash that no tender of the
+ * sale has left to give back (cash for a card or stored-value payment, or for goods an exchange
+ * credit paid for). That part is an exception: a manager approves it and says why.
  */
-export function refundable(
+export interface RefundPlan {
+  refunds: RefundTender[];
+  beyondTenders: number;
+}
+
+/** What each tender of a sale paid in, in the order paid: cash less the change; not the exchange credit. */
+export function tendersPaid(
   payments: readonly { method: string; amount: number }[],
   change: number,
-  refundedBefore: readonly { method: string; amount: number }[],
 ): Map<string, number> {
-  const left = new Map<string, number>();
-  for (const p of payments) left.set(p.method, (left.get(p.method) ?? 0) + p.amount);
-  if (left.has('cash')) left.set('cash', (left.get('cash') ?? 0) - change);
-  for (const r of refundedBefore) left.set(r.method, (left.get(r.method) ?? 0) - r.amount);
-  return left;
+  const paid = new Map<string, number>();
+  for (const p of payments) {
+    if (p.method === 'exchange') continue;
+    paid.set(p.method, (paid.get(p.method) ?? 0) + p.amount);
+  }
+  if (paid.has('cash')) paid.set('cash', (paid.get('cash') ?? 0) - change);
+  return paid;
+}
+
+/** What each tender has refunded so far, from the refunds of the sale's earlier returns. */
+export function refundedBy(refunds: readonly { method: string; amount: number }[]): Map<string, number> {
+  const done = new Map<string, number>();
+  for (const r of refunds) done.set(r.method, (done.get(r.method) ?? 0) + r.amount);
+  return done;
+}
+
+function leftOf(paid: Map<string, number>, done: Map<string, number>, method: string): number {
+  return Math.max(0, (paid.get(method) ?? 0) - (done.get(method) ?? 0));
+}
+
+function addTo(refunds: RefundTender[], method: string, amount: number): void {
+  if (amount <= 0) return;
+  const same = refunds.find((r) => r.method === method);
+  if (same) same.amount += amount;
+  else refunds.push({ method, amount, reference: null });
 }
 
 /**
- * The tenders a refund was asked by: they must come to `amount`, and none but cash may give
- * back more than it still can (`left`, which this takes them from).
+ * The refund by default, each tender in proportion to what it paid. With `T` what the tenders
+ * paid and `C` what they will have refunded after this return (earlier refunds plus this one,
+ * at most `T`), a tender that paid `p` is due `floor(p × C / T)` in all; now it gets that less
+ * what it already refunded, never below 0 nor above what it has left. The fen the floors leave
+ * go one each to the tenders in the order they were paid; after an exception (cash asked
+ * beyond its share earlier) what the shares miss goes where money is left, in the same order. When every
+ * tender has given back all it paid, what is still owed (goods an exchange credit paid for)
+ * goes back in cash beyond the tenders.
+ */
+export function refundByTenders(
+  amount: number,
+  paid: Map<string, number>,
+  done: Map<string, number>,
+): RefundPlan {
+  const total = [...paid.values()].reduce((s, n) => s + n, 0);
+  const before = [...paid.keys()].reduce((s, m) => s + Math.min(paid.get(m) ?? 0, done.get(m) ?? 0), 0);
+  const after = Math.min(total, before + amount);
+  const refunds: RefundTender[] = [];
+  let rest = amount;
+  for (const [method, p] of paid) {
+    if (total === 0) break;
+    const due = Math.floor((p * after) / total) - (done.get(method) ?? 0);
+    const now = Math.min(Math.max(0, due), leftOf(paid, done, method), rest);
+    addTo(refunds, method, now);
+    rest -= now;
+  }
+  const room = (method: string) =>
+    leftOf(paid, done, method) - (refunds.find((r) => r.method === method)?.amount ?? 0);
+  // The fen the floors leave (fewer than the tenders): one each, in the order paid.
+  for (const method of paid.keys()) {
+    if (rest === 0) break;
+    if (room(method) <= 0) continue;
+    addTo(refunds, method, 1);
+    rest -= 1;
+  }
+  // After an exception the shares fall short: the rest where money is left, in the order paid.
+  for (const method of paid.keys()) {
+    if (rest === 0) break;
+    const now = Math.min(room(method), rest);
+    addTo(refunds, method, now);
+    rest -= now;
+  }
+  addTo(refunds, 'cash', rest);
+  return { refunds, beyondTenders: rest };
+}
+
+/**
+ * The tenders a refund was asked by: they must come to `amount`; each gives back at most what
+ * it still has of what it paid. Only cash may go beyond (the exception, in `beyondTenders`):
+ * money never goes back to a card, a wallet or stored value that did not pay it.
  */
 export function refundAsAsked(
   amount: number,
   asked: readonly { method: string; amount: number; reference?: string | undefined }[],
-  left: Map<string, number>,
-): RefundTender[] {
+  paid: Map<string, number>,
+  done: Map<string, number>,
+): RefundPlan {
   const sum = asked.reduce((s, r) => s + r.amount, 0);
   if (sum !== amount) {
     throw new ApiError(
@@ -95,45 +185,20 @@ export function refundAsAsked(
       { refund: `must come to ${amount}` },
     );
   }
-  return asked.map((r, i) => {
-    const can = Math.max(0, left.get(r.method) ?? 0);
-    if (r.method !== 'cash' && r.amount > (left.get(r.method) ?? 0)) {
-      throw new ApiError('business_rule', `At most ${can} fen can go back by ${r.method}.`, {
-        [`refund.${i}.amount`]: `at most ${can} by ${r.method}`,
-      });
+  const taken = new Map(done);
+  let beyondTenders = 0;
+  const refunds = asked.map((r, i) => {
+    const can = leftOf(paid, taken, r.method);
+    if (r.amount > can) {
+      if (r.method !== 'cash') {
+        throw new ApiError('business_rule', `At most ${can} fen can go back by ${r.method}.`, {
+          [`refund.${i}.amount`]: `at most ${can} by ${r.method}`,
+        });
+      }
+      beyondTenders += r.amount - can;
     }
-    left.set(r.method, (left.get(r.method) ?? 0) - r.amount);
+    taken.set(r.method, (taken.get(r.method) ?? 0) + r.amount);
     return { method: r.method, amount: r.amount, reference: r.reference ?? null };
   });
-}
-
-/**
- * The refund by default: back by the sale's own tenders, the last paid first, each at most what
- * it can still give back (`left`); what none can take goes back in cash. An exchange credit
- * is not a tender to give back by.
- */
-export function refundByTenders(
-  amount: number,
-  payments: readonly { method: string }[],
-  left: Map<string, number>,
-): RefundTender[] {
-  const refunds: RefundTender[] = [];
-  let rest = amount;
-  for (const p of [...payments].reverse()) {
-    if (rest === 0) break;
-    if (p.method === 'exchange') continue;
-    const can = Math.max(0, Math.min(rest, left.get(p.method) ?? 0));
-    if (can === 0) continue;
-    left.set(p.method, (left.get(p.method) ?? 0) - can);
-    const same = refunds.find((r) => r.method === p.method);
-    if (same) same.amount += can;
-    else refunds.push({ method: p.method, amount: can, reference: null });
-    rest -= can;
-  }
-  if (rest > 0) {
-    const cash = refunds.find((r) => r.method === 'cash');
-    if (cash) cash.amount += rest;
-    else refunds.push({ method: 'cash', amount: rest, reference: null });
-  }
-  return refunds;
+  return { refunds, beyondTenders };
 }

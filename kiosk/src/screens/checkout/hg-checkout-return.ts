@@ -12,8 +12,10 @@ import { dialogStyles } from './styles.js';
 
 /**
  * A return by receipt number (typed, or the receipt's barcode scanned): find the sale, choose
- * lines and quantities, and the money goes back to the sale's own tenders. A return after the
- * shop's return period asks a manager in place.
+ * lines and quantities, and the money goes back to the sale's own tenders, each its share. A
+ * return after the shop's return period, or one whose money would go back in cash rather than
+ * how it was paid (goods an exchange credit paid for), asks a manager in place; the latter also
+ * needs the reason typed here.
  *
  * @fires hg-approval-needed - `{run(approval)}` when the server answers forbidden.
  * @fires hg-close - done or cancelled.
@@ -47,6 +49,7 @@ export class HgCheckoutReturn extends LitElement {
   @state() private _error: unknown = null;
   @state() private _notFound = false;
   @state() private _busy = false;
+  @state() private _reason = '';
 
   private readonly _i18n = new LocalizeController(this);
   /** One id per return, made before the first attempt. */
@@ -64,6 +67,7 @@ export class HgCheckoutReturn extends LitElement {
       this._sale = await saleByNumber(this.auth, this._number);
       this._notFound = this._sale === null;
       this._qty = {};
+      this._reason = '';
       this._returnId = newRequestId();
     } catch (error) {
       this._error = error;
@@ -90,6 +94,19 @@ export class HgCheckoutReturn extends LitElement {
         </form>
         ${this._notFound ? html`<p role="status">${t('checkout.saleNotFound')}</p>` : nothing}
         ${this._sale ? this._lines(this._sale) : nothing}
+        ${
+          this._sale && !this._result
+            ? html`<input
+                name="reason"
+                maxlength="200"
+                autocomplete="off"
+                aria-label=${t('checkout.returnReason')}
+                placeholder=${t('checkout.returnReason')}
+                .value=${this._reason}
+                @input=${(e: Event) => (this._reason = (e.target as HTMLInputElement).value)}
+              />`
+            : nothing
+        }
         ${
           this._result
             ? html`<p role="status" data-refund=${this._result.refundTotal}>
@@ -182,7 +199,14 @@ export class HgCheckoutReturn extends LitElement {
     this._busy = true;
     this._error = null;
     try {
-      this._result = await returnSale(this.auth, sale.id, this._chosen(), this._returnId, approval);
+      this._result = await returnSale(
+        this.auth,
+        sale.id,
+        this._chosen(),
+        this._returnId,
+        approval,
+        this._reason.trim() || undefined,
+      );
     } catch (error) {
       if (error instanceof RequestError && error.code === 'forbidden' && !approval) {
         this.dispatchEvent(
