@@ -65,7 +65,7 @@ describe('npm run demo', () => {
     const again = await demo();
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('already has goods');
-  });
+  }, 90_000);
 
   it('fills a shop whose config.json has no bridge section (the server accepts one)', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'hanger-demo-nobridge-'));
