@@ -126,32 +126,28 @@ async function seed(url: string, token: string): Promise<Goods> {
   return { skus, members };
 }
 
-/** A random sale: one to three lines, cash, or for a member part stored value and the rest cash. */
-function randomSale(goods: Goods): SaleRequest {
+/**
+ * A random sale of one to three lines, paid as a till pays it: the quoted total in cash, or for
+ * a member part in stored value and the rest in cash (change is bounded, so no over-tendering).
+ */
+async function randomSale(goods: Goods, url: string, token: string): Promise<SaleRequest> {
   const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)] as T;
   const lines = Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => ({
     skuId: pick(goods.skus).id,
     qty: 1 + Math.floor(Math.random() * 2),
   }));
-  // Enough cash for the list price: the rest is change.
-  const list = lines.reduce(
-    (sum, l) => sum + (goods.skus.find((s) => s.id === l.skuId)?.price ?? 0) * l.qty,
-    0,
-  );
+  const memberId = Math.random() < 0.5 ? null : pick(goods.members);
+  const priced = { lines, ...(memberId && { memberId }) };
+  const quote = await api(url, 'POST', '/api/sales/quote', priced, token);
+  if (quote.status !== 200) throw new Error(`quote: ${quote.status} ${JSON.stringify(quote.body)}`);
+  const total = quote.body.total as number;
+  const stored = memberId ? Math.min(total, 500 + Math.floor(Math.random() * 1000)) : 0;
+  const payments = [
+    ...(stored > 0 ? [{ method: 'stored_value', amount: stored }] : []),
+    ...(total > stored ? [{ method: 'cash', amount: total - stored }] : []),
+  ];
   const id = randomUUID();
-  if (Math.random() < 0.5) return { id, body: { id, lines, payments: [{ method: 'cash', amount: list }] } };
-  return {
-    id,
-    body: {
-      id,
-      memberId: pick(goods.members),
-      lines,
-      payments: [
-        { method: 'stored_value', amount: 500 + Math.floor(Math.random() * 1000) },
-        { method: 'cash', amount: list },
-      ],
-    },
-  };
+  return { id, body: { id, ...priced, payments } };
 }
 
 /** Checks in the database itself that every sale is whole. */
@@ -255,7 +251,14 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashSummary>
     let killed = false;
     const client = async () => {
       while (!killed) {
-        const request = randomSale(goods);
+        let request: SaleRequest;
+        try {
+          request = await randomSale(goods, url, token);
+        } catch (error) {
+          // fetch's TypeError: the server died while quoting, and nothing was sent for this sale.
+          if (!(error instanceof TypeError)) problems.push(String(error));
+          return;
+        }
         sent += 1;
         unanswered.set(request.id, request);
         try {

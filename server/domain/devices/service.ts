@@ -36,18 +36,31 @@ export async function startPairing(ctx: AppContext, kind: DeviceKind, name: stri
   const expiresAt = new Date(ctx.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
   const address = clientAddress();
   return ctx.storage.write(async (trx) => {
-    const pending = await trx
+    const waiting = await trx
       .selectFrom('device_pairings')
-      .select(['code', 'address'])
+      .select(['id', 'code', 'address'])
       .where('status', '=', 'pending')
       .where('expires_at', '>', now)
+      .orderBy('created_at')
+      .orderBy('id')
       .execute();
-    if (pending.filter((row) => row.address === address).length >= MAX_PENDING_PER_ADDRESS) {
-      throw new ApiError(
-        'conflict',
-        `${MAX_PENDING_PER_ADDRESS} devices at this address are waiting to be paired already; pair them or let them expire first.`,
-      );
+    // One address holds at most a few places on the waiting list: its newest request takes the
+    // place of its oldest (a screen reloaded while waiting starts again; that one is told so),
+    // so a stranger cannot fill the list from one address and a shop's own device never sticks.
+    const ours = waiting.filter((row) => row.address === address);
+    const replaced = ours.slice(0, Math.max(0, ours.length - MAX_PENDING_PER_ADDRESS + 1));
+    if (replaced.length > 0) {
+      await trx
+        .updateTable('device_pairings')
+        .set({ status: 'cancelled' })
+        .where(
+          'id',
+          'in',
+          replaced.map((row) => row.id),
+        )
+        .execute();
     }
+    const pending = waiting.filter((row) => !replaced.includes(row));
     if (pending.length >= MAX_PENDING_PAIRINGS) {
       throw new ApiError(
         'conflict',

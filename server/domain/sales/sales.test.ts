@@ -323,7 +323,7 @@ describe('line ids (one id from the request to the receipt)', () => {
         { skuId: dress, qty: 1 },
         { skuId: shop.shirt.skus[0]?.id, qty: 1 },
       ],
-      payments: [{ method: 'cash', amount: 100000 }],
+      payments: [{ method: 'cash', amount: 40000 }],
     });
     const saleId = sold.body.id as string;
     const db = shop.store.ctx.storage.db;
