@@ -1,25 +1,12 @@
+import type { Report } from '../../../server/protocol/reports.js';
 import { type ApiAuth, call, send, withQuery } from './http.js';
 
-/** How a column reads: money is integer fen. */
-export type ColumnKind = 'text' | 'int' | 'money' | 'percent';
-export interface ReportColumn {
-  key: string;
-  label: string;
-  kind: ColumnKind;
-}
-export type ReportCell = string | number | null;
-export type ReportRow = Record<string, ReportCell>;
-
-/** One report of `GET /api/reports/<name>`. */
-export interface Report {
-  name: string;
-  from: string;
-  to: string;
-  columns: ReportColumn[];
-  rows: ReportRow[];
-  totals?: ReportRow;
-  meta?: Record<string, ReportCell>;
-}
+export type {
+  Report,
+  ReportCell,
+  ReportColumn,
+  ReportRow,
+} from '../../../server/protocol/reports.js';
 
 export interface DayRange {
   from: string;

@@ -3,10 +3,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { Report } from '../../protocol/reports.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { type RfmScore, rfmScores, SEGMENTS } from '../reports/members.js';
 import { daysBetween } from '../reports/range.js';
-import { int, money, type Report, text } from '../reports/table.js';
+import { int, money, text } from '../reports/table.js';
 
 const bounds = (what: string) =>
   z

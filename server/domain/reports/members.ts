@@ -1,10 +1,11 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Report, ReportRow } from '../../protocol/reports.js';
 import type { Database } from '../../storage/schema.js';
 import { pointsValue } from '../loyalty/points.js';
 import { loadSettings } from '../loyalty/settings.js';
 import { addDays, type DayRange, daysBetween } from './range.js';
-import { int, money, pct, percent, type Report, type Row, text } from './table.js';
+import { int, money, pct, percent, text } from './table.js';
 
 /**
  * Member analytics: what members bring, how many come back, RFM scores and segments, who has
@@ -181,7 +182,7 @@ export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promi
     count: number | null,
     amount: number | null,
     share: number | null = null,
-  ): Row => ({
+  ): ReportRow => ({
     metric,
     count,
     amount,
@@ -348,7 +349,7 @@ export async function rfmScores(db: Db, ctx: AppContext, asOf: string): Promise<
  * The report rows of `scores`: each member's number, name and tier (read by id, 500 at a time;
  * in one pass when most are wanted) with their RFM.
  */
-async function rfmRows(db: Db, ctx: AppContext, scores: readonly RfmScore[]): Promise<Row[]> {
+async function rfmRows(db: Db, ctx: AppContext, scores: readonly RfmScore[]): Promise<ReportRow[]> {
   const people = new Map<string, { number: number; name: string; tier: string }>();
   const base = () =>
     db
@@ -428,7 +429,7 @@ export async function rfmReport(
 
 export async function rfmSegments(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
   const all = await rfmScores(db, ctx, r.to);
-  const out: Row[] = SEGMENTS.map((segment) => {
+  const out: ReportRow[] = SEGMENTS.map((segment) => {
     const mine = all.filter((row) => row.segment === segment);
     const spend = mine.reduce((sum, row) => sum + row.monetary, 0);
     return {
@@ -495,7 +496,7 @@ export async function tiers(db: Db, ctx: AppContext, r: DayRange): Promise<Repor
   );
   const rank = new Map(found.map((t) => [t.id, n(t.rank)]));
   const total = found.reduce((sum, t) => sum + n(t.members), 0);
-  const out: Row[] = found.map((t) => {
+  const out: ReportRow[] = found.map((t) => {
     const into = moves.filter((m) => m.toTier === t.id);
     const out = moves.filter((m) => m.fromTier === t.id);
     const up = (m: (typeof moves)[number]) =>

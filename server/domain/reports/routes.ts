@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { route } from '../../http/route.js';
+import type { Report } from '../../protocol/reports.js';
 import type { Principal } from '../../protocol/roles.js';
 import { sendReport } from './export.js';
 import {
@@ -33,7 +34,6 @@ import {
   stockValue,
 } from './sales.js';
 import { reportStore, salesByStore } from './scope.js';
-import type { Report } from './table.js';
 
 type Build = (ctx: AppContext, range: DayRange) => Promise<Report>;
 
