@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Report, ReportRow } from '../../protocol/reports.js';
+import { RFM_SEGMENTS, type RfmSegment } from '../../protocol/segments.js';
 import type { Database } from '../../storage/schema.js';
 import { pointsValue } from '../loyalty/points.js';
 import { loadSettings } from '../loyalty/settings.js';
@@ -212,18 +213,6 @@ export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promi
   };
 }
 
-export const SEGMENTS = [
-  'champions',
-  'loyal',
-  'new',
-  'potential',
-  'need_attention',
-  'at_risk',
-  'hibernating',
-  'lost',
-] as const;
-export type Segment = (typeof SEGMENTS)[number];
-
 /**
  * Quintile scores 1–5 by mid-rank percentile: p = (values below + half the equal ones) ÷ n,
  * score = ⌊5p⌋ + 1. Equal values always score the same, a lone member scores 3 (not 1 or 5),
@@ -255,7 +244,7 @@ export function quintiles(values: readonly number[]): number[] {
  * The named segment of an R, F, M score (first rule that matches); FM is the mean of F and M.
  * One purchase is never "loyal" or "champion", however large.
  */
-export function segmentOf(r: number, f: number, m: number, purchases: number): Segment {
+export function segmentOf(r: number, f: number, m: number, purchases: number): RfmSegment {
   const fm = (f + m) / 2;
   if (purchases === 1 && r >= 4) return 'new';
   if (r >= 4 && fm >= 4 && purchases > 1) return 'champions';
@@ -277,7 +266,7 @@ export interface RfmScore {
   r: number;
   f: number;
   m: number;
-  segment: Segment;
+  segment: RfmSegment;
 }
 
 /**
@@ -411,7 +400,7 @@ export async function rfmReport(
   db: Db,
   ctx: AppContext,
   r: DayRange,
-  segment?: Segment,
+  segment?: RfmSegment,
   limit?: number,
 ): Promise<Report> {
   const all = (await rfmScores(db, ctx, r.to)).filter((row) => !segment || row.segment === segment);
@@ -429,7 +418,7 @@ export async function rfmReport(
 
 export async function rfmSegments(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
   const all = await rfmScores(db, ctx, r.to);
-  const out: ReportRow[] = SEGMENTS.map((segment) => {
+  const out: ReportRow[] = RFM_SEGMENTS.map((segment) => {
     const mine = all.filter((row) => row.segment === segment);
     const spend = mine.reduce((sum, row) => sum + row.monetary, 0);
     return {

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { route } from '../../http/route.js';
 import type { Report } from '../../protocol/reports.js';
 import type { Principal } from '../../protocol/roles.js';
+import { RFM_SEGMENTS } from '../../protocol/segments.js';
 import { sendReport } from './export.js';
 import {
   dormant,
@@ -11,7 +12,6 @@ import {
   memberSummary,
   rfmReport,
   rfmSegments,
-  SEGMENTS,
   tiers,
 } from './members.js';
 import { couponResults, promotionResults } from './promotions.js';
@@ -167,7 +167,7 @@ export const reportsRoutes = [
     permission: 'report.read',
     summary:
       'RFM scores (quintiles) and segment of every buying member as of `to`; ?segment filters; JSON: the first `limit` (1000)',
-    query: reportQuery.extend({ segment: z.enum(SEGMENTS).optional(), limit: memberListLimit }),
+    query: reportQuery.extend({ segment: z.enum(RFM_SEGMENTS).optional(), limit: memberListLimit }),
     handle: async ({ ctx, query, res, principal }) => {
       const scoped = await reportStore(ctx, principal as Principal, query.store);
       return sendReport(
