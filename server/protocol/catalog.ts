@@ -107,3 +107,39 @@ export interface StyleView {
   updatedAt: string;
   skus: SkuView[];
 }
+
+/** A picture the customer display shows while its till has no cart. */
+export interface ShowcasePicture {
+  styleId: string;
+  photoId: string;
+  styleCode: string;
+  name: string;
+  /** The retail price in force now, fen. */
+  price: number;
+  /** The image, for those who may read the showcase (the display among them). */
+  url: string;
+}
+
+/** `GET /api/showcase`. */
+export interface Showcase {
+  items: ShowcasePicture[];
+}
+
+/** A style customers bought in the same sale as another one. Never the cost. */
+export interface BoughtWithView {
+  id: string;
+  styleCode: string;
+  name: string;
+  /** The retail price in force now, fen. */
+  price: number;
+  tagPrice: number;
+  /** Where to fetch the cover photo, if the style has one. */
+  photo: string | null;
+  /** In how many of the period's sales it came together with the asked-for style. */
+  sales: number;
+}
+
+/** `GET /api/products/:id/bought-with`. */
+export interface BoughtWithList {
+  items: BoughtWithView[];
+}

@@ -1,12 +1,20 @@
 import type {
+  BoughtWithView as BoughtWith,
+  BoughtWithList,
   PhotoView as Photo,
   ScannedSku,
+  Showcase,
+  ShowcasePicture,
   StyleView as Style,
   StyleHit as StyleSummary,
 } from '../../../server/protocol/catalog.js';
 import { type ApiAuth, call, send } from './http.js';
 
-export type { SkuView as Sku } from '../../../server/protocol/catalog.js';
+export type {
+  BoughtWithView as BoughtWith,
+  ShowcasePicture,
+  SkuView as Sku,
+} from '../../../server/protocol/catalog.js';
 export type { Photo, ScannedSku, Style, StyleSummary };
 
 export interface NewStyle {
@@ -215,45 +223,16 @@ export function coverPhoto(auth: ApiAuth, styleId: string): Promise<string | nul
   return url;
 }
 
-/** A picture the customer display shows while its till has no cart. */
-export interface ShowcasePicture {
-  styleId: string;
-  photoId: string;
-  styleCode: string;
-  name: string;
-  /** The retail price in force now, fen. */
-  price: number;
-  /** Fetched with the display's token (`fetchPhoto`). */
-  url: string;
-}
-
 /** The shop's pictures for the customer display: photos the owner chose, of styles on sale. */
 export async function showcase(auth: ApiAuth): Promise<ShowcasePicture[]> {
-  return (await call<{ items: ShowcasePicture[] }>(auth, 'GET', '/api/showcase')).items;
-}
-
-/** A style customers bought together with another one. */
-export interface BoughtWith {
-  id: string;
-  styleCode: string;
-  name: string;
-  price: number;
-  tagPrice: number;
-  /** The cover photo's path, if any (fetched with the token: `fetchPhoto`). */
-  photo: string | null;
-  sales: number;
+  return (await call<Showcase>(auth, 'GET', '/api/showcase')).items;
 }
 
 /** What customers bought in the same sales as this style over the last 90 days. */
 export async function boughtWith(auth: ApiAuth, styleId: string, limit = 4): Promise<BoughtWith[]> {
   return (
-    await call<{ items: BoughtWith[] }>(
-      auth,
-      'GET',
-      `/api/products/${encodeURIComponent(styleId)}/bought-with`,
-      {
-        query: { limit },
-      },
-    )
+    await call<BoughtWithList>(auth, 'GET', `/api/products/${encodeURIComponent(styleId)}/bought-with`, {
+      query: { limit },
+    })
   ).items;
 }

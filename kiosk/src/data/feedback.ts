@@ -1,21 +1,8 @@
+import type { FeedbackView as Feedback, FeedbackPage } from '../../../server/protocol/feedback.js';
 import { type ApiAuth, call } from './http.js';
 
-/** The longest comment the server takes. */
-export const MAX_FEEDBACK_COMMENT = 500;
-
-export interface Feedback {
-  id: string;
-  at: string;
-  stars: number;
-  comment: string | null;
-  memberCode: string | null;
-  device: string | null;
-}
-
-export interface FeedbackPage {
-  items: Feedback[];
-  next: string | null;
-}
+export type { FeedbackPage, FeedbackView as Feedback } from '../../../server/protocol/feedback.js';
+export { MAX_FEEDBACK_COMMENT } from '../../../server/protocol/feedback.js';
 
 /** The lookup kiosk: one customer's stars and optional comment. */
 export function leaveFeedback(

@@ -1,41 +1,15 @@
+import type {
+  LedgerCheck,
+  LoyaltySettings,
+  LoyaltySettingsView,
+  LoyaltyTier,
+  SettingKey,
+} from '../../../server/protocol/loyalty.js';
 import { type ApiAuth, call } from './http.js';
 
-export interface LoyaltyTier {
-  code: string;
-  name: string;
-  rank: number;
-  /** Each line in fen (spend), points or visits; null: this line does not count. */
-  minSpend12m: number | null;
-  minSpendLifetime: number | null;
-  minPointsEarned: number | null;
-  minVisits: number | null;
-  /** What the member pays, in basis points of the price: 9500 = 5% off (95折). */
-  discountRegularBp: number;
-  discountSpecialBp: number;
-  pointsMultiplierPct: number;
-  birthdayDiscountBp: number | null;
-  birthdayCouponTemplateId: string | null;
-}
+export type { LoyaltySettings, LoyaltyTier, SettingKey } from '../../../server/protocol/loyalty.js';
 
-export interface LoyaltySettings {
-  earn: {
-    pointsPerYuan: number;
-    tenders: string[];
-    categoryMultipliers: Record<string, number>;
-    memberDays: { weekdays: number[]; multiplierPct: number };
-  };
-  expiry:
-    | { mode: 'months'; months: number }
-    | { mode: 'clearing'; month: number; day: number; yearsAfter: number };
-  redeem: { pointsPerYuan: number; maxShareBp: number };
-  topUpBonus: { minAmount: number; bonus: number }[];
-  storedValue: { pinAbove: number };
-  tierReview: { everyDays: number; graceDays: number };
-}
-
-export type SettingKey = keyof LoyaltySettings;
-
-export function loyaltySettings(auth: ApiAuth): Promise<{ settings: LoyaltySettings; tiers: LoyaltyTier[] }> {
+export function loyaltySettings(auth: ApiAuth): Promise<LoyaltySettingsView> {
   return call(auth, 'GET', '/api/loyalty/settings');
 }
 
@@ -53,8 +27,6 @@ export function saveTier(auth: ApiAuth, tier: LoyaltyTier): Promise<unknown> {
 }
 
 /** Runs the ledger check; the dashboard reads the member count from it. */
-export function ledgerCheck(
-  auth: ApiAuth,
-): Promise<{ ok: boolean; counts: { members: number }; problemCount: number }> {
+export function ledgerCheck(auth: ApiAuth): Promise<LedgerCheck> {
   return call(auth, 'GET', '/api/loyalty/ledger-check');
 }

@@ -1,25 +1,27 @@
+import type { Report } from '../../../server/protocol/reports.js';
+import type {
+  CountedSegment,
+  SavedSegment,
+  SegmentDefinition,
+  SegmentList,
+  SegmentPreview,
+} from '../../../server/protocol/segments.js';
 import { type ApiAuth, call, send, withQuery } from './http.js';
 
-/** How a column reads: money is integer fen. */
-export type ColumnKind = 'text' | 'int' | 'money' | 'percent';
-export interface ReportColumn {
-  key: string;
-  label: string;
-  kind: ColumnKind;
-}
-export type ReportCell = string | number | null;
-export type ReportRow = Record<string, ReportCell>;
-
-/** One report of `GET /api/reports/<name>`. */
-export interface Report {
-  name: string;
-  from: string;
-  to: string;
-  columns: ReportColumn[];
-  rows: ReportRow[];
-  totals?: ReportRow;
-  meta?: Record<string, ReportCell>;
-}
+export type {
+  Report,
+  ReportCell,
+  ReportColumn,
+  ReportRow,
+} from '../../../server/protocol/reports.js';
+export type {
+  CountedSegment,
+  RfmSegment,
+  SavedSegment,
+  SegmentDefinition,
+  SegmentMember,
+} from '../../../server/protocol/segments.js';
+export { RFM_SEGMENTS } from '../../../server/protocol/segments.js';
 
 export interface DayRange {
   from: string;
@@ -71,57 +73,16 @@ export async function reportFile(
   return { blob: await response.blob(), fileName };
 }
 
-/** Conditions of a member segment (all must hold; inside a list any value will do). */
-export interface SegmentDefinition {
-  tiers?: string[];
-  tags?: string[];
-  sizes?: string[];
-  categories?: string[];
-  rfmSegments?: string[];
-  birthdayMonths?: number[];
-  daysSinceLastVisit?: { min?: number; max?: number };
-  spend?: { min?: number; max?: number };
-}
-
-export interface SegmentMember {
-  memberId: string;
-  number: number;
-  name: string;
-  tier: string;
-  segment: string;
-  lastDay: string | null;
-  daysSince: number | null;
-  spend: number;
-}
-
-export interface SavedSegment {
-  id: string;
-  name: string;
-  definition: SegmentDefinition;
-  count: number;
-}
-
-export const RFM_SEGMENTS = [
-  'champions',
-  'loyal',
-  'new',
-  'potential',
-  'need_attention',
-  'at_risk',
-  'hibernating',
-  'lost',
-] as const;
-
 export function previewSegment(
   auth: ApiAuth,
   definition: SegmentDefinition,
   signal?: AbortSignal,
-): Promise<{ count: number; members: SegmentMember[] }> {
+): Promise<SegmentPreview> {
   return call(auth, 'POST', '/api/segments/preview', { body: { definition }, ...(signal && { signal }) });
 }
 
-export async function listSegments(auth: ApiAuth): Promise<SavedSegment[]> {
-  return (await call<{ items: SavedSegment[] }>(auth, 'GET', '/api/segments')).items;
+export async function listSegments(auth: ApiAuth): Promise<CountedSegment[]> {
+  return (await call<SegmentList>(auth, 'GET', '/api/segments')).items;
 }
 
 export function saveSegment(

@@ -1,36 +1,15 @@
-import type { StaffRole } from '../../../server/protocol/roles.js';
+import type {
+  NewStaff,
+  StaffChanges,
+  StaffList,
+  StaffView as StaffMember,
+} from '../../../server/protocol/staff.js';
 import { type ApiAuth, call } from './http.js';
 
-export interface StaffMember {
-  id: string;
-  username: string;
-  name: string;
-  role: StaffRole;
-  active: boolean;
-  hasPin: boolean;
-  lockedUntil: string | null;
-  createdAt: string;
-}
-
-export interface NewStaff {
-  username: string;
-  name: string;
-  role: StaffRole;
-  password: string;
-  pin?: string;
-}
-
-export interface StaffChanges {
-  name?: string;
-  role?: StaffRole;
-  active?: boolean;
-  password?: string;
-  /** null removes the PIN. */
-  pin?: string | null;
-}
+export type { NewStaff, StaffChanges, StaffView as StaffMember } from '../../../server/protocol/staff.js';
 
 export async function listStaff(auth: ApiAuth): Promise<StaffMember[]> {
-  return (await call<{ items: StaffMember[] }>(auth, 'GET', '/api/staff')).items;
+  return (await call<StaffList>(auth, 'GET', '/api/staff')).items;
 }
 
 export function addStaff(auth: ApiAuth, staff: NewStaff): Promise<StaffMember> {

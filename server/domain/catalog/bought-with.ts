@@ -1,35 +1,18 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
+import type { BoughtWithList } from '../../protocol/catalog.js';
 import { photoViews } from './photos.js';
 import { priceInForce } from './price-in-force.js';
 
 /** How far back "bought together" looks. */
 export const BOUGHT_WITH_DAYS = 90;
 
-/** A style customers bought in the same sale as another one. Never the cost. */
-export interface BoughtWithView {
-  id: string;
-  styleCode: string;
-  name: string;
-  /** The retail price in force now, fen. */
-  price: number;
-  tagPrice: number;
-  /** Where to fetch the cover photo, if the style has one. */
-  photo: string | null;
-  /** In how many of the period's sales it came together with the asked-for style. */
-  sales: number;
-}
-
 /**
  * `GET /api/products/:id/bought-with`: the active styles most often in the same completed,
  * non-training sales as this one over the last 90 days (most shared sales first, then name).
  */
-export async function boughtWith(
-  ctx: AppContext,
-  styleId: string,
-  limit: number,
-): Promise<{ items: BoughtWithView[] }> {
+export async function boughtWith(ctx: AppContext, styleId: string, limit: number): Promise<BoughtWithList> {
   const db = ctx.storage.db;
   const style = await db.selectFrom('styles').select('id').where('id', '=', styleId).executeTakeFirst();
   if (!style) throw notFound('style', styleId);

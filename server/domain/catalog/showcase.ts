@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { route } from '../../http/route.js';
+import type { Showcase, ShowcasePicture } from '../../protocol/catalog.js';
 import { assertStaff } from '../staff/sessions.js';
 import { photoViews, readShowcasePhoto, setPhotoShowcase, UUID_PATTERN } from './photos.js';
 import { priceInForce } from './price-in-force.js';
@@ -8,23 +9,11 @@ import { priceInForce } from './price-in-force.js';
 /** Enough pictures for a few minutes of the idle screen, few enough to fetch in a moment. */
 export const SHOWCASE_LIMIT = 30;
 
-/** A picture the customer display shows while its till has no cart. */
-export interface ShowcasePicture {
-  styleId: string;
-  photoId: string;
-  styleCode: string;
-  name: string;
-  /** The retail price in force now, fen. */
-  price: number;
-  /** The image, for those who may read the showcase (the display among them). */
-  url: string;
-}
-
 /**
  * The shop's pictures: every photo the owner marked "show on the customer display", of styles
  * on sale, the most recently changed styles first, each style's photos in the shop's order.
  */
-export async function listShowcase(ctx: AppContext): Promise<{ items: ShowcasePicture[] }> {
+export async function listShowcase(ctx: AppContext): Promise<Showcase> {
   const now = ctx.now().toISOString();
   const rows = await ctx.storage.db
     .selectFrom('styles as s')

@@ -1,19 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import type { FeedbackPage, FeedbackView } from '../../protocol/feedback.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { newestFirstPage } from '../../storage/paging.js';
-
-export interface FeedbackView {
-  id: string;
-  at: string;
-  stars: number;
-  comment: string | null;
-  /** The member's code when they gave it. */
-  memberCode: string | null;
-  /** The kiosk's name. */
-  device: string | null;
-}
 
 export interface NewFeedback {
   stars: number;
@@ -71,7 +61,7 @@ export async function leaveFeedback(
 export async function listFeedback(
   ctx: AppContext,
   options: { limit: number; before?: string | undefined },
-): Promise<{ items: FeedbackView[]; next: string | null }> {
+): Promise<FeedbackPage> {
   let query = ctx.storage.db
     .selectFrom('feedback as f')
     .leftJoin('members as m', 'm.id', 'f.member_id')

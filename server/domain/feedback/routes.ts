@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { route } from '../../http/route.js';
+import { MAX_FEEDBACK_COMMENT } from '../../protocol/feedback.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { leaveFeedback, listFeedback } from './feedback.js';
-
-/** Longest comment a customer may leave. */
-export const MAX_COMMENT = 500;
 
 export const feedbackRoutes = [
   route({
@@ -16,7 +14,7 @@ export const feedbackRoutes = [
     status: 201,
     body: z.strictObject({
       stars: z.number().int('a whole number of stars').min(1, '1 to 5 stars').max(5, '1 to 5 stars'),
-      comment: z.string().max(MAX_COMMENT, `at most ${MAX_COMMENT} characters`).optional(),
+      comment: z.string().max(MAX_FEEDBACK_COMMENT, `at most ${MAX_FEEDBACK_COMMENT} characters`).optional(),
       memberCode: z
         .string()
         .regex(/^\d{16}$/, '16 digits')

@@ -1,23 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { LedgerCheck, LedgerProblem } from '../../protocol/loyalty.js';
 import type { Database } from '../../storage/schema.js';
-
-/** A cached balance that disagrees with the sum of its ledger. */
-export interface LedgerProblem {
-  what: 'points' | 'points_lots' | 'lot_remaining' | 'stored_principal' | 'stored_bonus';
-  memberId: string;
-  lotId?: string;
-  cached: number;
-  ledger: number;
-}
-
-export interface LedgerCheck {
-  ok: boolean;
-  checkedAt: string;
-  counts: { members: number; pointsLots: number; pointsMovements: number; storedValueEntries: number };
-  problemCount: number;
-  /** The first 100 problems. */
-  problems: LedgerProblem[];
-}
 
 const SHOWN = 100;
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../events/outbox.js';
+import type { Tender } from '../../protocol/loyalty.js';
 import type { Database } from '../../storage/schema.js';
 import { addStaff, call, login, ownerToken, type TestStaff } from '../../testing/client.js';
 import { startTestStore, type TestStore } from '../../testing/harness.js';
@@ -11,7 +12,6 @@ import { checkLedgers } from './check.js';
 import { redeemCoupon, releaseCoupon } from './coupons.js';
 import { earnPoints, giveBackPoints, redeemPoints, takeBackPoints } from './points.js';
 import { recordPurchase } from './purchases.js';
-import type { Tender } from './settings.js';
 import { returnStoredValue, spendStoredValue } from './stored-value.js';
 
 let store: TestStore;

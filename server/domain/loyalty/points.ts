@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
+import type { LoyaltySettings, Tender } from '../../protocol/loyalty.js';
 import type { Database } from '../../storage/schema.js';
 import { expiryFor, isMemberDay } from './calendar.js';
 import type { Actor, LedgerRef } from './ledger-ref.js';
 import { noteMemberChanged } from './member-events.js';
 import { type LotShare, PointsBook } from './points-book.js';
-import { type LoyaltySettings, loadSettings, type Tender } from './settings.js';
+import { loadSettings } from './settings.js';
 
 export interface EarnInput {
   memberId: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instant } from '../../dates.js';
 import { route } from '../../http/route.js';
+import type { LoyaltySettingsView } from '../../protocol/loyalty.js';
 import { assertStaff } from '../staff/sessions.js';
 import { actorOf } from './actor.js';
 import { checkLedgers } from './check.js';
@@ -28,7 +29,7 @@ export const loyaltyRoutes = [
     path: '/api/loyalty/settings',
     permission: 'member.read',
     summary: 'Tiers with their benefits, earn, expiry, redemption, top-up bonus and review rules',
-    handle: async ({ ctx }) => ({
+    handle: async ({ ctx }): Promise<LoyaltySettingsView> => ({
       settings: await loadSettings(ctx.storage.db),
       tiers: (await loadTiers(ctx.storage.db)).map(tierView),
     }),

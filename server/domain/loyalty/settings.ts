@@ -2,24 +2,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { type LoyaltySettings, type SettingKey, TENDERS } from '../../protocol/loyalty.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
-
-/**
- * How a sale was paid, as the points rules see it. Stored value is split into principal and
- * bonus because bonus money (送的钱) usually earns no points.
- */
-export const TENDERS = [
-  'cash',
-  'card',
-  'wechat',
-  'alipay',
-  'stored_value_principal',
-  'stored_value_bonus',
-  'points',
-  'coupon',
-] as const;
-export type Tender = (typeof TENDERS)[number];
 
 const pct = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -91,10 +76,10 @@ export const SETTING_SCHEMAS = {
   tierReview: tierReviewSchema,
 } as const;
 
-export type SettingKey = keyof typeof SETTING_SCHEMAS;
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
 
-export type LoyaltySettings = { [K in SettingKey]: z.infer<(typeof SETTING_SCHEMAS)[K]> };
+/** What the schemas parse to; loadSettings has the compiler check it is the protocol's LoyaltySettings. */
+type ParsedSettings = { [K in keyof typeof SETTING_SCHEMAS]: z.infer<(typeof SETTING_SCHEMAS)[K]> };
 export type ExpiryPolicy = LoyaltySettings['expiry'];
 export type EarnRules = LoyaltySettings['earn'];
 export type TopUpBonusRule = LoyaltySettings['topUpBonus'][number];
@@ -109,7 +94,7 @@ export async function loadSettings(db: Kysely<Database>): Promise<LoyaltySetting
     if (!parsed.success) throw new Error(`loyalty setting ${key} in the database is unreadable`);
     settings[key] = parsed.data;
   }
-  return settings as LoyaltySettings;
+  return settings as ParsedSettings satisfies LoyaltySettings;
 }
 
 /** Replaces one setting; the value was validated against its schema by the caller's route. */

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import type { LoyaltyTier } from '../../protocol/loyalty.js';
 import type { TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { loadTiers } from './tiers.js';
@@ -26,7 +27,7 @@ export const tierCode = z.object({
   code: z.string().regex(/^[a-z0-9_-]{1,20}$/, '1–20 lowercase letters, digits, - or _'),
 });
 
-export function tierView(row: TierRow) {
+export function tierView(row: TierRow): LoyaltyTier {
   return {
     code: row.code,
     name: row.name,

@@ -2,11 +2,13 @@ import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { Report } from '../../protocol/reports.js';
+import type { SegmentDefinition } from '../../protocol/segments.js';
 import type { Database } from '../../storage/schema.js';
 import { localHour } from '../reports/range.js';
-import { int, type Report, text } from '../reports/table.js';
+import { int, text } from '../reports/table.js';
 import { type CampaignChannel, channelConfig, channelConfigs, dispatch, payloadFor } from './channels.js';
-import { type SegmentDefinition, segmentMembers } from './segments.js';
+import { segmentMembers } from './segments.js';
 
 export { CAMPAIGN_CHANNELS, type CampaignChannel } from './channels.js';
 

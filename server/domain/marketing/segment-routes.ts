@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { route } from '../../http/route.js';
+import type { CountedSegment, SegmentList, SegmentPreview } from '../../protocol/segments.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { sendReport } from '../reports/export.js';
 import { assertStaff } from '../staff/sessions.js';
@@ -24,7 +25,7 @@ export const segmentRoutes = [
     permission: 'report.read',
     summary: 'How many members a segment definition picks now, with the first 50',
     body: z.strictObject({ definition: segmentDefinition }),
-    handle: async ({ ctx, body }) => {
+    handle: async ({ ctx, body }): Promise<SegmentPreview> => {
       const members = await segmentMembers(ctx, body.definition);
       return { count: members.length, members: members.slice(0, SAMPLE) };
     },
@@ -34,9 +35,9 @@ export const segmentRoutes = [
     path: '/api/segments',
     permission: 'report.read',
     summary: 'Saved segments with their member count now',
-    handle: async ({ ctx }) => {
+    handle: async ({ ctx }): Promise<SegmentList> => {
       const items = await listSegments(ctx);
-      const counted = [];
+      const counted: CountedSegment[] = [];
       for (const item of items)
         counted.push({ ...item, count: (await segmentMembers(ctx, item.definition)).length });
       return { items: counted };

@@ -3,10 +3,17 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { Report } from '../../protocol/reports.js';
+import {
+  RFM_SEGMENTS,
+  type SavedSegment,
+  type SegmentDefinition,
+  type SegmentMember,
+} from '../../protocol/segments.js';
 import { storeDate } from '../loyalty/calendar.js';
-import { type RfmScore, rfmScores, SEGMENTS } from '../reports/members.js';
+import { type RfmScore, rfmScores } from '../reports/members.js';
 import { daysBetween } from '../reports/range.js';
-import { int, money, type Report, text } from '../reports/table.js';
+import { int, money, text } from '../reports/table.js';
 
 const bounds = (what: string) =>
   z
@@ -23,7 +30,7 @@ const names = (max: number) => z.array(z.string().trim().min(1).max(max)).min(1)
  * A member segment: every condition given must hold (AND); inside a list any value will do
  * (OR). An unknown condition is refused by name.
  */
-export const segmentDefinition = z.strictObject({
+export const segmentDefinition: z.ZodType<SegmentDefinition> = z.strictObject({
   /** Tier codes. */
   tiers: names(40).optional(),
   /** Profile tags. */
@@ -33,7 +40,7 @@ export const segmentDefinition = z.strictObject({
   /** Category ids: bought something in the category or below it. */
   categories: names(64).optional(),
   /** RFM segments as of today. */
-  rfmSegments: z.array(z.enum(SEGMENTS)).min(1).optional(),
+  rfmSegments: z.array(z.enum(RFM_SEGMENTS)).min(1).optional(),
   /** Birth months, 1–12. */
   birthdayMonths: z.array(z.number().int().min(1).max(12)).min(1).optional(),
   /** Days since the last purchase (members who never bought have none and do not match). */
@@ -43,19 +50,6 @@ export const segmentDefinition = z.strictObject({
   /** The store the member belongs to (chain mode); this store only for now. */
   storeId: z.string().min(1).max(64).optional(),
 });
-export type SegmentDefinition = z.output<typeof segmentDefinition>;
-
-export interface SegmentMember {
-  memberId: string;
-  number: number;
-  name: string;
-  tier: string;
-  segment: string;
-  lastDay: string | null;
-  daysSince: number | null;
-  spend: number;
-}
-
 const inRange = (value: number | null, b?: { min?: number | undefined; max?: number | undefined }) =>
   !b ||
   (value !== null && (b.min === undefined || value >= b.min) && (b.max === undefined || value <= b.max));
@@ -193,14 +187,6 @@ export function segmentReport(name: string, today: string, members: readonly Seg
     ],
     rows: members.map(({ memberId: _id, ...row }) => ({ ...row })),
   };
-}
-
-export interface SavedSegment {
-  id: string;
-  name: string;
-  definition: SegmentDefinition;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export async function listSegments(ctx: AppContext): Promise<SavedSegment[]> {

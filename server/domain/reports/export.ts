@@ -2,30 +2,30 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { safeCell } from '../../http/cells.js';
-import type { Cell, Column, Report, Row } from './table.js';
+import type { Report, ReportCell, ReportColumn, ReportRow } from '../../protocol/reports.js';
 
 export type ReportFormat = 'json' | 'csv' | 'xlsx';
 
 /** A money cell in yuan for a spreadsheet (fen on the wire, yuan where people read it). */
-function yuan(fen: Cell): Cell {
+function yuan(fen: ReportCell): ReportCell {
   return typeof fen === 'number' ? fen / 100 : fen;
 }
 
-function header(column: Column): string {
+function header(column: ReportColumn): string {
   if (column.kind === 'money') return `${column.label} (yuan)`;
   if (column.kind === 'percent') return `${column.label} (%)`;
   return column.label;
 }
 
 /** One row of cells as written to a file: money in yuan, every text neutralised. */
-export function exportCells(columns: readonly Column[], row: Row): Cell[] {
+export function exportCells(columns: readonly ReportColumn[], row: ReportRow): ReportCell[] {
   return columns.map((column) => {
     const value = row[column.key] ?? null;
-    return column.kind === 'money' ? yuan(value) : (safeCell(value) as Cell);
+    return column.kind === 'money' ? yuan(value) : (safeCell(value) as ReportCell);
   });
 }
 
-function allRows(report: Report): Cell[][] {
+function allRows(report: Report): ReportCell[][] {
   const rows = report.rows.map((row) => exportCells(report.columns, row));
   if (report.totals) {
     const first = report.columns[0]?.key ?? '';

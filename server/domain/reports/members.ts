@@ -1,10 +1,12 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Report, ReportRow } from '../../protocol/reports.js';
+import { RFM_SEGMENTS, type RfmSegment } from '../../protocol/segments.js';
 import type { Database } from '../../storage/schema.js';
 import { pointsValue } from '../loyalty/points.js';
 import { loadSettings } from '../loyalty/settings.js';
 import { addDays, type DayRange, daysBetween } from './range.js';
-import { int, money, pct, percent, type Report, type Row, text } from './table.js';
+import { int, money, pct, percent, text } from './table.js';
 
 /**
  * Member analytics: what members bring, how many come back, RFM scores and segments, who has
@@ -181,7 +183,7 @@ export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promi
     count: number | null,
     amount: number | null,
     share: number | null = null,
-  ): Row => ({
+  ): ReportRow => ({
     metric,
     count,
     amount,
@@ -210,18 +212,6 @@ export async function memberSummary(db: Db, ctx: AppContext, r: DayRange): Promi
     ],
   };
 }
-
-export const SEGMENTS = [
-  'champions',
-  'loyal',
-  'new',
-  'potential',
-  'need_attention',
-  'at_risk',
-  'hibernating',
-  'lost',
-] as const;
-export type Segment = (typeof SEGMENTS)[number];
 
 /**
  * Quintile scores 1–5 by mid-rank percentile: p = (values below + half the equal ones) ÷ n,
@@ -254,7 +244,7 @@ export function quintiles(values: readonly number[]): number[] {
  * The named segment of an R, F, M score (first rule that matches); FM is the mean of F and M.
  * One purchase is never "loyal" or "champion", however large.
  */
-export function segmentOf(r: number, f: number, m: number, purchases: number): Segment {
+export function segmentOf(r: number, f: number, m: number, purchases: number): RfmSegment {
   const fm = (f + m) / 2;
   if (purchases === 1 && r >= 4) return 'new';
   if (r >= 4 && fm >= 4 && purchases > 1) return 'champions';
@@ -276,7 +266,7 @@ export interface RfmScore {
   r: number;
   f: number;
   m: number;
-  segment: Segment;
+  segment: RfmSegment;
 }
 
 /**
@@ -348,7 +338,7 @@ export async function rfmScores(db: Db, ctx: AppContext, asOf: string): Promise<
  * The report rows of `scores`: each member's number, name and tier (read by id, 500 at a time;
  * in one pass when most are wanted) with their RFM.
  */
-async function rfmRows(db: Db, ctx: AppContext, scores: readonly RfmScore[]): Promise<Row[]> {
+async function rfmRows(db: Db, ctx: AppContext, scores: readonly RfmScore[]): Promise<ReportRow[]> {
   const people = new Map<string, { number: number; name: string; tier: string }>();
   const base = () =>
     db
@@ -410,7 +400,7 @@ export async function rfmReport(
   db: Db,
   ctx: AppContext,
   r: DayRange,
-  segment?: Segment,
+  segment?: RfmSegment,
   limit?: number,
 ): Promise<Report> {
   const all = (await rfmScores(db, ctx, r.to)).filter((row) => !segment || row.segment === segment);
@@ -428,7 +418,7 @@ export async function rfmReport(
 
 export async function rfmSegments(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
   const all = await rfmScores(db, ctx, r.to);
-  const out: Row[] = SEGMENTS.map((segment) => {
+  const out: ReportRow[] = RFM_SEGMENTS.map((segment) => {
     const mine = all.filter((row) => row.segment === segment);
     const spend = mine.reduce((sum, row) => sum + row.monetary, 0);
     return {
@@ -495,7 +485,7 @@ export async function tiers(db: Db, ctx: AppContext, r: DayRange): Promise<Repor
   );
   const rank = new Map(found.map((t) => [t.id, n(t.rank)]));
   const total = found.reduce((sum, t) => sum + n(t.members), 0);
-  const out: Row[] = found.map((t) => {
+  const out: ReportRow[] = found.map((t) => {
     const into = moves.filter((m) => m.toTier === t.id);
     const out = moves.filter((m) => m.fromTier === t.id);
     const up = (m: (typeof moves)[number]) =>

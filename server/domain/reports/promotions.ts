@@ -1,9 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Report, ReportRow } from '../../protocol/reports.js';
 import type { Database } from '../../storage/schema.js';
 import type { DayRange } from './range.js';
 import { discounts } from './sales.js';
-import { int, money, pct, percent, type Report, type Row, sumRows, text } from './table.js';
+import { int, money, pct, percent, sumRows, text } from './table.js';
 
 type Db = Kysely<Database>;
 const n = (value: unknown): number => Number(value ?? 0);
@@ -20,7 +21,7 @@ export async function promotionResults(db: Db, ctx: AppContext, r: DayRange): Pr
         .execute()
     ).map((p) => [p.id, p]),
   );
-  const out: Row[] = all.rows
+  const out: ReportRow[] = all.rows
     .filter((row) => row.source === 'promotion' || row.source === 'order_promotion')
     .map((row) => {
       const promo = promos.get(String(row.ref));
@@ -79,7 +80,7 @@ export async function couponResults(db: Db, ctx: AppContext, r: DayRange): Promi
     .selectFrom('coupon_templates')
     .select(['id', 'name', 'kind', 'value', 'trigger'])
     .execute();
-  const out: Row[] = templates
+  const out: ReportRow[] = templates
     .map((t) => {
       const i = issued.find((row) => row.template === t.id);
       const u = used.find((row) => row.template === t.id);

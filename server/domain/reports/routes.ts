@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { route } from '../../http/route.js';
+import type { Report } from '../../protocol/reports.js';
 import type { Principal } from '../../protocol/roles.js';
+import { RFM_SEGMENTS } from '../../protocol/segments.js';
 import { sendReport } from './export.js';
 import {
   dormant,
@@ -10,7 +12,6 @@ import {
   memberSummary,
   rfmReport,
   rfmSegments,
-  SEGMENTS,
   tiers,
 } from './members.js';
 import { couponResults, promotionResults } from './promotions.js';
@@ -33,7 +34,6 @@ import {
   stockValue,
 } from './sales.js';
 import { reportStore, salesByStore } from './scope.js';
-import type { Report } from './table.js';
 
 type Build = (ctx: AppContext, range: DayRange) => Promise<Report>;
 
@@ -167,7 +167,7 @@ export const reportsRoutes = [
     permission: 'report.read',
     summary:
       'RFM scores (quintiles) and segment of every buying member as of `to`; ?segment filters; JSON: the first `limit` (1000)',
-    query: reportQuery.extend({ segment: z.enum(SEGMENTS).optional(), limit: memberListLimit }),
+    query: reportQuery.extend({ segment: z.enum(RFM_SEGMENTS).optional(), limit: memberListLimit }),
     handle: async ({ ctx, query, res, principal }) => {
       const scoped = await reportStore(ctx, principal as Principal, query.store);
       return sendReport(

@@ -1,8 +1,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Report, ReportRow } from '../../protocol/reports.js';
 import type { Database } from '../../storage/schema.js';
 import { type DayRange, eachDay, localHour, weekday } from './range.js';
-import { int, money, pct, percent, type Report, type Row, sumRows, text } from './table.js';
+import { int, money, pct, percent, sumRows, text } from './table.js';
 
 /**
  * Sales reports over a range of store days. Every query keeps `store_id` (chain mode adds
@@ -54,7 +55,7 @@ export async function salesByDay(db: Db, ctx: AppContext, r: DayRange): Promise<
   const byDay = new Map(sold.map((row) => [row.day, row]));
   const itemsByDay = new Map(items.map((row) => [row.day, n(row.items)]));
   const backByDay = new Map(back.map((row) => [row.day, row]));
-  const out: Row[] = eachDay(r).map((day) => {
+  const out: ReportRow[] = eachDay(r).map((day) => {
     const s = byDay.get(day);
     const b = backByDay.get(day);
     const total = n(s?.total);
@@ -106,7 +107,7 @@ export async function salesByDay(db: Db, ctx: AppContext, r: DayRange): Promise<
 
 export async function salesByWeekday(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
   const days = await salesByDay(db, ctx, r);
-  const out: Row[] = [1, 2, 3, 4, 5, 6, 7].map((wd) => {
+  const out: ReportRow[] = [1, 2, 3, 4, 5, 6, 7].map((wd) => {
     const mine = days.rows.filter((row) => row.weekday === wd);
     const sums = sumRows(mine, ['sales', 'total', 'returned', 'net']);
     return { weekday: wd, days: mine.length, ...sums };
@@ -135,10 +136,10 @@ export async function salesByHour(db: Db, ctx: AppContext, r: DayRange): Promise
       select substr(s.at, 1, 13) as hour, count(*) as sales, sum(s.total) as total
       from sales s where ${salesIn(ctx, r)} group by substr(s.at, 1, 13)`,
   );
-  const out: Row[] = Array.from({ length: 24 }, (_, hour) => ({ hour, sales: 0, total: 0 }));
+  const out: ReportRow[] = Array.from({ length: 24 }, (_, hour) => ({ hour, sales: 0, total: 0 }));
   for (const row of sold) {
     const hour = localHour(new Date(`${row.hour}:00:00Z`), ctx.store.timeZone);
-    const target = out[hour] as Row;
+    const target = out[hour] as ReportRow;
     target.sales = n(target.sales) + n(row.sales);
     target.total = n(target.total) + n(row.total);
   }
@@ -263,7 +264,7 @@ const FIGURE_COLUMNS = [
 ];
 const FIGURE_SUMS = ['soldQty', 'sold', 'returnedQty', 'returned', 'netQty', 'net', 'cost', 'margin'];
 
-function withTotals(out: readonly Row[]): Row {
+function withTotals(out: readonly ReportRow[]): ReportRow {
   const totals = sumRows(out, FIGURE_SUMS);
   totals.marginPct = pct(n(totals.margin), n(totals.net));
   return totals;
@@ -369,7 +370,7 @@ export async function sizeCurve(db: Db, ctx: AppContext, r: DayRange): Promise<R
   const onHandBy = new Map(onHand.map((row) => [row.size, n(row.qty)]));
   const sizes = new Set([...figures.keys(), ...receivedBy.keys()]);
   const totalNet = [...figures.values()].reduce((sum, f) => sum + f.soldQty - f.returnedQty, 0);
-  const out: Row[] = [...sizes].sort(compareSizes).map((size) => {
+  const out: ReportRow[] = [...sizes].sort(compareSizes).map((size) => {
     const f = figures.get(size);
     const netQty = (f?.soldQty ?? 0) - (f?.returnedQty ?? 0);
     const got = receivedBy.get(size) ?? 0;
@@ -427,7 +428,7 @@ export async function salesByStaff(db: Db, ctx: AppContext, r: DayRange): Promis
     ).map((s) => [s.id, s]),
   );
   const ids = new Set([...sold.map((row) => row.staff ?? ''), ...back.map((row) => row.staff ?? '')]);
-  const out: Row[] = [...ids].map((id) => {
+  const out: ReportRow[] = [...ids].map((id) => {
     const s = sold.find((row) => (row.staff ?? '') === id);
     const b = back.find((row) => (row.staff ?? '') === id);
     const total = n(s?.total);
@@ -483,7 +484,7 @@ export async function salesByPayment(db: Db, ctx: AppContext, r: DayRange): Prom
       where ${returnsIn(ctx, r)} group by f.method`,
   );
   const methods = new Set([...taken.map((row) => row.method), ...given.map((row) => row.method)]);
-  const out: Row[] = [...methods].sort().map((method) => {
+  const out: ReportRow[] = [...methods].sort().map((method) => {
     const t = taken.find((row) => row.method === method);
     const g = given.find((row) => row.method === method);
     const amount = n(t?.amount) - (method === 'cash' ? n(change[0]?.change) : 0);
@@ -556,7 +557,7 @@ async function named(
   sellers: readonly Seller[],
   order: (a: Seller, b: Seller) => number,
   limit: number,
-): Promise<Row[]> {
+): Promise<ReportRow[]> {
   const styles = new Map<string, { style_code: string; name: string }>();
   for (let i = 0; i < sellers.length; i += 500) {
     const ids = sellers.slice(i, i + 500).map((seller) => seller.styleId);
@@ -705,7 +706,7 @@ export async function discounts(db: Db, ctx: AppContext, r: DayRange): Promise<R
             where ${salesIn(ctx, r)}) x
       join sale_lines l on l.id = x.line_id group by x.source, x.ref`,
   );
-  const out: Row[] = found.map((row) => ({
+  const out: ReportRow[] = found.map((row) => ({
     source: row.source,
     ref: row.ref ?? '',
     label: row.ref ? row.label : row.source === 'points' ? 'points' : row.label,
@@ -751,7 +752,7 @@ export async function returnsReport(db: Db, ctx: AppContext, r: DayRange): Promi
       from returns r left join sales s on s.id = r.sale_id
       where ${returnsIn(ctx, r)} order by r.at`,
   );
-  const out: Row[] = found.map((row) => ({
+  const out: ReportRow[] = found.map((row) => ({
     number: row.number,
     day: row.day,
     kind: row.kind,
@@ -798,7 +799,7 @@ export async function stockValue(db: Db, ctx: AppContext, r: DayRange): Promise<
         join styles st on st.id = sl.style_id left join categories c on c.id = st.category_id
       group by c.path`,
   );
-  const out: Row[] = found.map((row) => ({
+  const out: ReportRow[] = found.map((row) => ({
     category: row.category ?? '',
     styles: n(row.styles),
     units: n(row.units),

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { AppContext, Store } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import type { Report, ReportRow } from '../../protocol/reports.js';
 import type { Principal } from '../../protocol/roles.js';
 import type { DayRange } from './range.js';
-import { int, money, type Report, type Row, sumRows, text } from './table.js';
+import { int, money, sumRows, text } from './table.js';
 
 /**
  * The store a report is about: this server's, or — for head office in a chain — another
@@ -73,7 +74,7 @@ export async function salesByStore(ctx: AppContext, principal: Principal, r: Day
     group by r.store_id`.execute(ctx.storage.db);
   const soldBy = new Map(sold.rows.map((row) => [row.store, row]));
   const backBy = new Map(back.rows.map((row) => [row.store, row]));
-  const rows: Row[] = stores.map((store) => {
+  const rows: ReportRow[] = stores.map((store) => {
     const s = soldBy.get(store.id);
     const b = backBy.get(store.id);
     const total = Number(s?.total ?? 0);

@@ -1,5 +1,6 @@
 import { route } from '../../http/route.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
+import type { StaffList } from '../../protocol/staff.js';
 import { loginBody, newStaffBody, pinLoginBody, staffChangesBody, staffParams } from './schemas.js';
 import { createStaff, listStaff, unlockStaff, updateStaff } from './service.js';
 import { assertStaff, login, logout, pinLogin } from './sessions.js';
@@ -46,7 +47,7 @@ export const staffRoutes = [
     path: '/api/staff',
     permission: 'staff.read',
     summary: 'List staff',
-    handle: async ({ ctx }) => ({ items: await listStaff(ctx) }),
+    handle: async ({ ctx }): Promise<StaffList> => ({ items: await listStaff(ctx) }),
   }),
   route({
     method: 'post',

@@ -3,44 +3,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { StaffRole } from '../../protocol/roles.js';
+import type { NewStaff, StaffChanges, StaffView } from '../../protocol/staff.js';
 import type { StaffRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { hashSecret } from './secrets.js';
 import { revokeSessionsOf } from './sessions.js';
 import { liftLocks, locksOf } from './sign-in-locks.js';
-
-/** A staff member as the admin page sees them; never a hash. */
-export interface StaffView {
-  id: string;
-  username: string;
-  name: string;
-  role: StaffRole;
-  active: boolean;
-  hasPin: boolean;
-  lockedUntil: string | null;
-  /** Head office: signs in at every store of the chain. */
-  chainWide: boolean;
-  createdAt: string;
-}
-
-export interface NewStaff {
-  username: string;
-  name: string;
-  role: StaffRole;
-  password: string;
-  pin?: string | undefined;
-  /** Head-office staff: signs in at every store of the chain (owners always do). */
-  chainWide?: boolean | undefined;
-}
-
-export interface StaffChanges {
-  name?: string | undefined;
-  role?: StaffRole | undefined;
-  active?: boolean | undefined;
-  password?: string | undefined;
-  /** A new PIN, or null to remove it. */
-  pin?: string | null | undefined;
-}
 
 function view(row: StaffRow, lockedUntil: string | null): StaffView {
   return {

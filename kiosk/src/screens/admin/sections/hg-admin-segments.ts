@@ -3,11 +3,12 @@ import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
 import { count, money, parseYuan } from '../../../data/format.js';
 import {
+  type CountedSegment,
   deleteSegment,
   listSegments,
   previewSegment,
   RFM_SEGMENTS,
-  type SavedSegment,
+  type RfmSegment,
   type SegmentDefinition,
   type SegmentMember,
   saveSegment,
@@ -31,7 +32,10 @@ const bounds = (min: number | undefined, max: number | undefined) =>
     : { ...(min !== undefined && { min }), ...(max !== undefined && { max }) };
 
 /** The builder's fields → a segment definition; empty fields are no condition. */
-export function definitionFrom(values: Record<string, string>, rfm: readonly string[]): SegmentDefinition {
+export function definitionFrom(
+  values: Record<string, string>,
+  rfm: readonly RfmSegment[],
+): SegmentDefinition {
   const yuan = (text: string | undefined) => (text ? (parseYuan(text) ?? undefined) : undefined);
   const definition: SegmentDefinition = {};
   const tiers = list(values.tiers);
@@ -83,10 +87,10 @@ export class HgAdminSegments extends AdminSection {
     `,
   ];
 
-  @state() private _rfm: string[] = [];
+  @state() private _rfm: RfmSegment[] = [];
   @state() private _count: number | null = null;
   @state() private _sample: SegmentMember[] = [];
-  @state() private _saved: SavedSegment[] = [];
+  @state() private _saved: CountedSegment[] = [];
   private _definition: SegmentDefinition = {};
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _abort: AbortController | null = null;
@@ -186,7 +190,8 @@ export class HgAdminSegments extends AdminSection {
   private _changed(event: Event): void {
     const form = event.currentTarget as HTMLFormElement;
     this._rfm = [...form.querySelectorAll<HTMLInputElement>('input[name="rfm"]:checked')].map(
-      (box) => box.value,
+      // The boxes are drawn from RFM_SEGMENTS, so their values are its names.
+      (box) => box.value as RfmSegment,
     );
     this._definition = definitionFrom(formValues(form), this._rfm);
     clearTimeout(this._timer);
@@ -222,12 +227,12 @@ export class HgAdminSegments extends AdminSection {
     if (saved) await this._loadSaved();
   }
 
-  private async _download(segment: SavedSegment): Promise<void> {
+  private async _download(segment: CountedSegment): Promise<void> {
     const file = await this._run(() => segmentFile(this.ctx.auth, segment.id));
     if (file) download(file.blob, file.fileName);
   }
 
-  private async _delete(segment: SavedSegment): Promise<void> {
+  private async _delete(segment: CountedSegment): Promise<void> {
     await this._run(() => deleteSegment(this.ctx.auth, segment.id));
     await this._loadSaved();
   }

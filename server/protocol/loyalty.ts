@@ -1,0 +1,87 @@
+/** Loyalty settings, tiers and the ledger check as the admin page sees them. Money in fen. */
+
+/**
+ * How a sale was paid, as the points rules see it. Stored value is split into principal and
+ * bonus because bonus money (送的钱) usually earns no points.
+ */
+export const TENDERS = [
+  'cash',
+  'card',
+  'wechat',
+  'alipay',
+  'stored_value_principal',
+  'stored_value_bonus',
+  'points',
+  'coupon',
+] as const;
+export type Tender = (typeof TENDERS)[number];
+
+/** The chain's loyalty settings; the server's zod schemas parse to exactly this. */
+export interface LoyaltySettings {
+  earn: {
+    /** Points per yuan actually paid with an earning tender, before multipliers. */
+    pointsPerYuan: number;
+    tenders: Tender[];
+    /** Category id or name → multiplier in percent (200 = ×2); categories not listed earn ×1. */
+    categoryMultipliers: Record<string, number>;
+    memberDays: { weekdays: number[]; multiplierPct: number };
+  };
+  expiry:
+    | { mode: 'months'; months: number }
+    | { mode: 'clearing'; month: number; day: number; yearsAfter: number };
+  redeem: {
+    /** How many points make one yuan off at checkout. */
+    pointsPerYuan: number;
+    /** The most of a bill points may pay, in basis points (5000 = half). */
+    maxShareBp: number;
+  };
+  topUpBonus: { minAmount: number; bonus: number }[];
+  /** Payments above `pinAbove` fen need the member's PIN, when the member has set one. */
+  storedValue: { pinAbove: number };
+  /** The review runs every `everyDays`; a member below their tier's line keeps it `graceDays`. */
+  tierReview: { everyDays: number; graceDays: number };
+}
+
+export type SettingKey = keyof LoyaltySettings;
+
+export interface LoyaltyTier {
+  code: string;
+  name: string;
+  rank: number;
+  /** Each line in fen (spend), points or visits; null: this line does not count. */
+  minSpend12m: number | null;
+  minSpendLifetime: number | null;
+  minPointsEarned: number | null;
+  minVisits: number | null;
+  /** What the member pays, in basis points of the price: 9500 = 5% off (95折). */
+  discountRegularBp: number;
+  discountSpecialBp: number;
+  pointsMultiplierPct: number;
+  birthdayDiscountBp: number | null;
+  birthdayCouponTemplateId: string | null;
+}
+
+/** `GET /api/loyalty/settings`. */
+export interface LoyaltySettingsView {
+  settings: LoyaltySettings;
+  tiers: LoyaltyTier[];
+}
+
+/** A cached balance that disagrees with the sum of its ledger. */
+export interface LedgerProblem {
+  what: 'points' | 'points_lots' | 'lot_remaining' | 'stored_principal' | 'stored_bonus';
+  memberId: string;
+  lotId?: string;
+  cached: number;
+  ledger: number;
+}
+
+/** `GET /api/loyalty/ledger-check`. */
+export interface LedgerCheck {
+  ok: boolean;
+  checkedAt: string;
+  counts: { members: number; pointsLots: number; pointsMovements: number; storedValueEntries: number };
+  problemCount: number;
+  /** The first 100 problems. */
+  problems: LedgerProblem[];
+}
