@@ -45,12 +45,12 @@ describe('dates in queries', () => {
   });
 
   it.each(dateFields.map((field) => [`${field.path} ${field.key}`, field] as const))(
-    '%s: a far-future or far-past date is a 400 naming the field',
+    '%s: a far-future, far-past or unreadable date is a 400 naming the field',
     async (_name, { path, key, format }) => {
       const values =
         format === 'date'
-          ? ['9999-12-31', '0001-01-01']
-          : ['9999-12-31T23:59:59-14:00', '0001-01-01T00:00:00+14:00'];
+          ? ['9999-12-31', '0001-01-01', '[0']
+          : ['9999-12-31T23:59:59-14:00', '0001-01-01T00:00:00+14:00', '[0', '2026-13-45'];
       for (const value of values) {
         const reply = await call(store, 'GET', `${path}?${key}=${encodeURIComponent(value)}`, {
           token: owner,
