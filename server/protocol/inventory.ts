@@ -64,6 +64,10 @@ export interface VarianceReport {
   totals: { variance: number; value: number };
 }
 
+/** Why stock was adjusted by hand: damaged and lost take stock out, found puts it back, a correction goes either way. */
+export const ADJUSTMENT_REASONS = ['damaged', 'lost', 'found', 'correction'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
 export type DocumentKind = 'receipt' | 'adjustment' | 'transfer_out' | 'transfer_in';
 
 export interface DocumentLine {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADJUSTMENT_REASONS } from './documents.js';
+import { ADJUSTMENT_REASONS } from '../../protocol/inventory.js';
 import { STOCK_KINDS } from './ledger.js';
 import { NEGATIVE_STOCK_POLICIES } from './policy.js';
 
