@@ -85,3 +85,27 @@ export interface LedgerCheck {
   /** The first 100 problems. */
   problems: LedgerProblem[];
 }
+
+/** A member's coupon: `GET /api/members/:id/coupons` lists them; checkout and the admin page see one. */
+export interface CouponView {
+  code: string;
+  memberId: string;
+  templateId: string;
+  name: string;
+  /** The template's kind: 'amount' (fen off) or 'percent'. */
+  kind: string;
+  /** Fen off, or the percent off for a percent coupon. */
+  value: number;
+  minSpend: number;
+  categories: string[];
+  styles: string[];
+  validFrom: string;
+  validTo: string;
+  status: string;
+  issueReason: string;
+  issuedAt: string;
+  redeemedAt: string | null;
+  /** `sale:<id>` and the like. */
+  redeemedRef: string | null;
+  voidedAt: string | null;
+}

@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
+import type { CouponView } from '../../protocol/loyalty.js';
 import type { CouponRow, CouponTemplateRow, Database } from '../../storage/schema.js';
 import { jsonArrayHas } from '../../storage/sql-text.js';
 import { recordAudit } from '../audit/service.js';
@@ -70,9 +71,7 @@ export function templateView(row: CouponTemplateRow) {
   };
 }
 
-export type CouponView = ReturnType<typeof couponView>;
-
-export function couponView(row: CouponRow, template: CouponTemplateRow) {
+export function couponView(row: CouponRow, template: CouponTemplateRow): CouponView {
   return {
     code: row.code,
     memberId: row.member_id,
