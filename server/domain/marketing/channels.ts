@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { SMTP_SECURITY, type SmtpSettings, sendMail } from './smtp.js';
+import { SMTP_SECURITY, type SmtpSettings } from '../../protocol/campaigns.js';
+import { sendMail } from './smtp.js';
 
 /**
  * Channel adapters: where a channel's messages go once the owner configured it. SMS and
