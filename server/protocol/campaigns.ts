@@ -66,3 +66,57 @@ export interface TriggersRun {
   at: string;
   results: Partial<Record<TriggerKind, FireResult>>;
 }
+
+/** A channel as the admin page sees it: never a token or password, only whether one is kept. */
+export interface ChannelView {
+  channel: Channel;
+  configured: boolean;
+  /** SMS and WeChat: the gateway's address, query values hidden. */
+  url?: string;
+  hasToken?: boolean;
+  /** E-mail: the SMTP server, with the certificate (PEM) trusted besides the system's. */
+  smtp?: (SmtpSettings & { ca?: string | undefined }) | null;
+  hasPassword?: boolean;
+  updatedAt?: string;
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'failed';
+
+/** One message in the outbox: a campaign's, a trigger's or a test send. */
+export interface OutboxMessage {
+  id: string;
+  channel: string;
+  to: string | null;
+  body: string;
+  campaignId: string | null;
+  campaign: string | null;
+  /** The trigger kind when a trigger made the campaign. */
+  trigger: string | null;
+  member: { number: number; name: string | null } | null;
+  status: OutboxStatus;
+  attempts: number;
+  error: string | null;
+  createdAt: string;
+  /** Only while queued. */
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+}
+
+/** `GET /api/marketing/outbox`: one status's messages, with every status's count. */
+export interface OutboxPage {
+  status: OutboxStatus;
+  counts: Record<OutboxStatus, number>;
+  nextDueAt: string | null;
+  messages: OutboxMessage[];
+}
+
+/** `POST /api/marketing/outbox/deliver`: what one delivery run did. */
+export interface DeliveryResult {
+  quiet: boolean;
+  attempted: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+  /** Due messages were left for the next run (a batch limit, or a stop). */
+  more: boolean;
+}

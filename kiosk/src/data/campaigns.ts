@@ -1,4 +1,9 @@
 import type {
+  ChannelView,
+  DeliveryResult,
+  OutboxMessage,
+  OutboxPage,
+  OutboxStatus,
   SmtpSettings,
   TriggerConfig as Trigger,
   TriggerKind,
@@ -9,7 +14,11 @@ import type { Channel } from '../../../server/protocol/members.js';
 import { type ApiAuth, call } from './http.js';
 
 export type {
+  ChannelView,
   FireResult,
+  OutboxMessage,
+  OutboxPage,
+  OutboxStatus,
   SmtpSecurity,
   SmtpSettings,
   TriggerConfig as Trigger,
@@ -20,17 +29,6 @@ export type {
 export { SMTP_SECURITY, TRIGGER_KINDS } from '../../../server/protocol/campaigns.js';
 export type { Channel } from '../../../server/protocol/members.js';
 export { CHANNELS } from '../../../server/protocol/members.js';
-
-/** A channel as the server shows it: never a token or password, only whether one is kept. */
-export interface ChannelView {
-  channel: Channel;
-  configured: boolean;
-  url?: string;
-  hasToken?: boolean;
-  smtp?: SmtpSettings | null;
-  hasPassword?: boolean;
-  updatedAt?: string;
-}
 
 export async function listChannels(auth: ApiAuth): Promise<ChannelView[]> {
   return (await call<{ items: ChannelView[] }>(auth, 'GET', '/api/marketing/channels')).items;
@@ -74,39 +72,11 @@ export function runTriggers(auth: ApiAuth): Promise<TriggersRun> {
   return call(auth, 'POST', '/api/marketing/triggers/run', { body: {} });
 }
 
-export type OutboxStatus = 'queued' | 'sent' | 'failed';
-
-export interface OutboxMessage {
-  id: string;
-  channel: Channel;
-  to: string | null;
-  body: string;
-  campaignId: string | null;
-  campaign: string | null;
-  trigger: TriggerKind | null;
-  member: { number: number; name: string } | null;
-  status: OutboxStatus;
-  attempts: number;
-  error: string | null;
-  createdAt: string;
-  nextAttemptAt: string | null;
-  sentAt: string | null;
-}
-
-export interface OutboxPage {
-  status: OutboxStatus;
-  counts: Record<OutboxStatus, number>;
-  nextDueAt: string | null;
-  messages: OutboxMessage[];
-}
-
 export function outbox(auth: ApiAuth, status: OutboxStatus, limit = 100): Promise<OutboxPage> {
   return call(auth, 'GET', '/api/marketing/outbox', { query: { status, limit } });
 }
 
-export function deliverNow(
-  auth: ApiAuth,
-): Promise<{ quiet: boolean; attempted: number; sent: number; retrying: number; failed: number }> {
+export function deliverNow(auth: ApiAuth): Promise<DeliveryResult> {
   return call(auth, 'POST', '/api/marketing/outbox/deliver', { body: {} });
 }
 
