@@ -109,3 +109,32 @@ export interface CouponView {
   redeemedRef: string | null;
   voidedAt: string | null;
 }
+
+/** When coupons of a template are given out by themselves; `manual` ones are issued by staff. */
+export const COUPON_TRIGGERS = ['manual', 'signup', 'birthday', 'tier_upgrade'] as const;
+export type CouponTrigger = (typeof COUPON_TRIGGERS)[number];
+
+/** A coupon template (`/api/coupon-templates`): what its coupons are worth and when they are given. */
+export interface CouponTemplateView {
+  id: string;
+  name: string;
+  kind: 'amount' | 'percent';
+  /** Fen off for `amount`, percent off for `percent`. */
+  value: number;
+  minSpend: number;
+  categories: string[];
+  styles: string[];
+  validFrom: string | null;
+  validTo: string | null;
+  validDays: number | null;
+  perMemberLimit: number | null;
+  trigger: CouponTrigger;
+  triggerTierCode: string | null;
+  active: boolean;
+}
+
+/** `POST /api/coupons/issue`: who got a coupon, and who did not and why. */
+export interface CouponsIssued {
+  issued: { memberId: string; code: string }[];
+  skipped: { memberId: string; why: string }[];
+}
