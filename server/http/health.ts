@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Health } from '../protocol/health.js';
 import { storageFaultMessage } from '../storage/faults.js';
 import { route } from './route.js';
 
@@ -8,7 +9,7 @@ export const healthRoutes = [
     path: '/api/health',
     permission: 'public',
     summary: 'Is the server up and its database answering',
-    handle: async ({ ctx, res }) => {
+    handle: async ({ ctx, res }): Promise<Health | undefined> => {
       try {
         await sql`select 1`.execute(ctx.storage.db);
       } catch (error) {

@@ -143,3 +143,35 @@ export interface BoughtWithView {
 export interface BoughtWithList {
   items: BoughtWithView[];
 }
+
+/** `GET /api/size-groups`: a named run of sizes a new style can take. */
+export interface SizeGroup {
+  code: string;
+  name: string;
+  sizes: string[];
+  /** True while the shop has not changed the built-in group. */
+  builtIn: boolean;
+}
+
+/** One bad cell of an import file: the file's line, the column (letter and header) and what is wrong. */
+export interface ImportProblem {
+  line: number;
+  column: string;
+  reason: string;
+}
+
+/** `POST /api/catalog/imports`: what a dry run would do, or what the import did. */
+export interface CatalogImportReport {
+  importId: string;
+  dryRun: boolean;
+  format: 'csv' | 'xlsx';
+  rows: number;
+  /** Styles created, and existing styles that get new SKUs. */
+  newStyles: number;
+  extendedStyles: number;
+  newSkus: number;
+  unchangedSkus: number;
+  problems: ImportProblem[];
+  /** How many problems the list leaves out. */
+  moreProblems: number;
+}

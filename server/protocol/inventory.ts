@@ -64,6 +64,23 @@ export interface VarianceReport {
   totals: { variance: number; value: number };
 }
 
+/** Why stock was adjusted by hand: damaged and lost take stock out, found puts it back, a correction goes either way. */
+export const ADJUSTMENT_REASONS = ['damaged', 'lost', 'found', 'correction'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+/**
+ * What a sale does when it would take a SKU below zero: `allow` sells it and answers with a
+ * warning (the garment is in the customer's hands, the books were wrong), `refuse` stops the
+ * sale with a 409. A shop that has not chosen gets `allow`.
+ */
+export const NEGATIVE_STOCK_POLICIES = ['allow', 'refuse'] as const;
+export type NegativeStockPolicy = (typeof NEGATIVE_STOCK_POLICIES)[number];
+
+/** `GET`/`PUT /api/stock/settings`. */
+export interface InventorySettings {
+  negativeStock: NegativeStockPolicy;
+}
+
 export type DocumentKind = 'receipt' | 'adjustment' | 'transfer_out' | 'transfer_in';
 
 export interface DocumentLine {

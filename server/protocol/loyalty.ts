@@ -85,3 +85,56 @@ export interface LedgerCheck {
   /** The first 100 problems. */
   problems: LedgerProblem[];
 }
+
+/** A member's coupon: `GET /api/members/:id/coupons` lists them; checkout and the admin page see one. */
+export interface CouponView {
+  code: string;
+  memberId: string;
+  templateId: string;
+  name: string;
+  /** The template's kind: 'amount' (fen off) or 'percent'. */
+  kind: string;
+  /** Fen off, or the percent off for a percent coupon. */
+  value: number;
+  minSpend: number;
+  categories: string[];
+  styles: string[];
+  validFrom: string;
+  validTo: string;
+  status: string;
+  issueReason: string;
+  issuedAt: string;
+  redeemedAt: string | null;
+  /** `sale:<id>` and the like. */
+  redeemedRef: string | null;
+  voidedAt: string | null;
+}
+
+/** When coupons of a template are given out by themselves; `manual` ones are issued by staff. */
+export const COUPON_TRIGGERS = ['manual', 'signup', 'birthday', 'tier_upgrade'] as const;
+export type CouponTrigger = (typeof COUPON_TRIGGERS)[number];
+
+/** A coupon template (`/api/coupon-templates`): what its coupons are worth and when they are given. */
+export interface CouponTemplateView {
+  id: string;
+  name: string;
+  kind: 'amount' | 'percent';
+  /** Fen off for `amount`, percent off for `percent`. */
+  value: number;
+  minSpend: number;
+  categories: string[];
+  styles: string[];
+  validFrom: string | null;
+  validTo: string | null;
+  validDays: number | null;
+  perMemberLimit: number | null;
+  trigger: CouponTrigger;
+  triggerTierCode: string | null;
+  active: boolean;
+}
+
+/** `POST /api/coupons/issue`: who got a coupon, and who did not and why. */
+export interface CouponsIssued {
+  issued: { memberId: string; code: string }[];
+  skipped: { memberId: string; why: string }[];
+}

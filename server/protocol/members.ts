@@ -59,3 +59,51 @@ export interface TopUpResult {
 
 /** How a member tops up stored value. */
 export type TopUpMethod = 'cash' | 'card' | 'wechat' | 'alipay';
+
+/** One row of a member's points or stored-value ledger (`GET /api/members/:id/ledger`), newest first. */
+export interface LedgerItem {
+  at: string;
+  delta: number;
+  balance: number;
+  reason: string;
+  ref: string | null;
+}
+
+/** What a member sees about themselves at the lookup kiosk: never anyone else, never a list. */
+export interface SelfView {
+  /** Shortened: 王芳 → 王*. */
+  name: string;
+  number: number;
+  /** Masked. */
+  phone: string | null;
+  tier: MemberView['tier'];
+  progress: {
+    spend12m: number;
+    spendLifetime: number;
+    pointsEarned: number;
+    visits: number;
+    /** How far to the next tier on each of its lines (null: the tier has no such line); null at the top. */
+    next: {
+      code: string;
+      name: string;
+      missing: {
+        spend12m: number | null;
+        spendLifetime: number | null;
+        pointsEarned: number | null;
+        visits: number | null;
+      };
+    } | null;
+  };
+  points: number;
+  expiringSoon: { points: number; expiresAt: string }[];
+  storedValue: number;
+  coupons: { code: string; name: string; kind: string; value: number; minSpend: number; validTo: string }[];
+  /** The last five. */
+  lastPurchases: { at: string; amount: number; kind: string }[];
+}
+
+/** `POST /api/self/sign-up` and `/api/join`: the new member's code and what they see about themselves. */
+export interface SelfJoined {
+  memberCode: string;
+  member: SelfView;
+}

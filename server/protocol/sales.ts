@@ -139,3 +139,15 @@ export interface SaleSummary {
   staffId: string | null;
   terminalId: string | null;
 }
+
+/** 抹零: every bill rounded down to the jiao or the yuan, or not at all. */
+export type SaleRounding = 'none' | 'jiao' | 'yuan';
+
+/** `GET`/`PUT /api/sales/settings`: the checkout rules a shop chooses. */
+export interface SalesSettings {
+  /** Days after the sale within which a cashier may take goods back; beyond that a manager approves. */
+  returnDays: number;
+  /** The largest manual line discount a cashier may give alone, in basis points off (1000 = 10%). */
+  cashierDiscountLimitBp: number;
+  rounding: SaleRounding;
+}

@@ -1,11 +1,8 @@
-import type { Principal, StaffRole } from '../../../server/protocol/roles.js';
+import type { Principal } from '../../../server/protocol/roles.js';
+import type { SignedIn as SignIn } from '../../../server/protocol/session.js';
 import { type ApiAuth, call } from './http.js';
 
-export interface SignIn {
-  token: string;
-  expiresAt: string;
-  staff: { id: string; name: string; role: StaffRole };
-}
+export type { SignedIn as SignIn } from '../../../server/protocol/session.js';
 
 /** Password sign-in (the admin page). */
 export function login(username: string, password: string): Promise<SignIn> {

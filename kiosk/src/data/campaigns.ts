@@ -1,31 +1,34 @@
+import type {
+  ChannelView,
+  DeliveryResult,
+  OutboxMessage,
+  OutboxPage,
+  OutboxStatus,
+  SmtpSettings,
+  TriggerConfig as Trigger,
+  TriggerKind,
+  TriggerList,
+  TriggersRun,
+} from '../../../server/protocol/campaigns.js';
+import type { Channel } from '../../../server/protocol/members.js';
 import { type ApiAuth, call } from './http.js';
 
+export type {
+  ChannelView,
+  FireResult,
+  OutboxMessage,
+  OutboxPage,
+  OutboxStatus,
+  SmtpSecurity,
+  SmtpSettings,
+  TriggerConfig as Trigger,
+  TriggerKind,
+  TriggerList,
+} from '../../../server/protocol/campaigns.js';
 /** Campaign channels, delivery, automatic triggers and the outbox (`/api/marketing/*`). */
-export const CHANNELS = ['sms', 'wechat', 'email'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const;
-export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
-
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  security: SmtpSecurity;
-  username?: string;
-  from: string;
-  fromName?: string;
-  ca?: string;
-}
-
-/** A channel as the server shows it: never a token or password, only whether one is kept. */
-export interface ChannelView {
-  channel: Channel;
-  configured: boolean;
-  url?: string;
-  hasToken?: boolean;
-  smtp?: SmtpSettings | null;
-  hasPassword?: boolean;
-  updatedAt?: string;
-}
+export { SMTP_SECURITY, TRIGGER_KINDS } from '../../../server/protocol/campaigns.js';
+export type { Channel } from '../../../server/protocol/members.js';
+export { CHANNELS } from '../../../server/protocol/members.js';
 
 export async function listChannels(auth: ApiAuth): Promise<ChannelView[]> {
   return (await call<{ items: ChannelView[] }>(auth, 'GET', '/api/marketing/channels')).items;
@@ -50,31 +53,6 @@ export function saveSmtp(auth: ApiAuth, settings: SmtpSettings, password?: strin
   });
 }
 
-export const TRIGGER_KINDS = [
-  'birthday',
-  'dormant',
-  'points_expiring',
-  'tier_upgrade',
-  'first_purchase',
-] as const;
-export type TriggerKind = (typeof TRIGGER_KINDS)[number];
-
-export interface Trigger {
-  kind: TriggerKind;
-  enabled: boolean;
-  days: number | null;
-  channel: Channel;
-  template: string;
-  couponTemplateId: string | null;
-  updatedAt: string | null;
-}
-
-export interface TriggerList {
-  items: Trigger[];
-  days: Record<TriggerKind, { default: number; min: number; max: number } | null>;
-  placeholders: string[];
-}
-
 export function listTriggers(auth: ApiAuth): Promise<TriggerList> {
   return call(auth, 'GET', '/api/marketing/triggers');
 }
@@ -90,55 +68,15 @@ export function saveTrigger(
   });
 }
 
-export interface FireResult {
-  candidates: number;
-  already: number;
-  withoutConsent: number;
-  queued: number;
-  exported: number;
-  capped: number;
-  coupons: number;
-}
-
-export function runTriggers(
-  auth: ApiAuth,
-): Promise<{ at: string; results: Partial<Record<TriggerKind, FireResult>> }> {
+export function runTriggers(auth: ApiAuth): Promise<TriggersRun> {
   return call(auth, 'POST', '/api/marketing/triggers/run', { body: {} });
-}
-
-export type OutboxStatus = 'queued' | 'sent' | 'failed';
-
-export interface OutboxMessage {
-  id: string;
-  channel: Channel;
-  to: string | null;
-  body: string;
-  campaignId: string | null;
-  campaign: string | null;
-  trigger: TriggerKind | null;
-  member: { number: number; name: string } | null;
-  status: OutboxStatus;
-  attempts: number;
-  error: string | null;
-  createdAt: string;
-  nextAttemptAt: string | null;
-  sentAt: string | null;
-}
-
-export interface OutboxPage {
-  status: OutboxStatus;
-  counts: Record<OutboxStatus, number>;
-  nextDueAt: string | null;
-  messages: OutboxMessage[];
 }
 
 export function outbox(auth: ApiAuth, status: OutboxStatus, limit = 100): Promise<OutboxPage> {
   return call(auth, 'GET', '/api/marketing/outbox', { query: { status, limit } });
 }
 
-export function deliverNow(
-  auth: ApiAuth,
-): Promise<{ quiet: boolean; attempted: number; sent: number; retrying: number; failed: number }> {
+export function deliverNow(auth: ApiAuth): Promise<DeliveryResult> {
   return call(auth, 'POST', '/api/marketing/outbox/deliver', { body: {} });
 }
 

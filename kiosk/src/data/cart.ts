@@ -1,5 +1,6 @@
 import type { CartView } from '../../../server/protocol/cart.js';
 import type { CommandParams } from '../../../server/protocol/commands.js';
+import type { CouponView as MemberCoupon } from '../../../server/protocol/loyalty.js';
 import type { QuoteLine } from '../../../server/protocol/quote.js';
 import type { LineDiscount, ReturnResult, SaleSummary, SaleView } from '../../../server/protocol/sales.js';
 import type { DayReport } from '../../../server/protocol/shifts.js';
@@ -7,6 +8,7 @@ import type { HangerConnection, RequestOptions } from '../connection/connection.
 import { type ApiAuth, call, newRequestId } from './http.js';
 
 export type { CartCompleted, CartView, CheckedOut as CheckoutResult } from '../../../server/protocol/cart.js';
+export type { CouponView as MemberCoupon } from '../../../server/protocol/loyalty.js';
 export type { Quote, QuoteLine } from '../../../server/protocol/quote.js';
 export type {
   LineDiscount,
@@ -81,15 +83,6 @@ export function returnSale(
     body: { id: requestId, lines, ...(reason && { reason }) },
     ...(approval && { approval }),
   });
-}
-
-export interface MemberCoupon {
-  code: string;
-  name: string;
-  value: number;
-  kind: string;
-  minSpend: number;
-  validTo: string;
 }
 
 export async function memberCoupons(auth: ApiAuth, memberId: string): Promise<MemberCoupon[]> {

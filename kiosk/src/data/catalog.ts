@@ -1,10 +1,12 @@
 import type {
   BoughtWithView as BoughtWith,
   BoughtWithList,
+  CatalogImportReport as ImportReport,
   PhotoView as Photo,
   ScannedSku,
   Showcase,
   ShowcasePicture,
+  SizeGroup,
   StyleView as Style,
   StyleHit as StyleSummary,
 } from '../../../server/protocol/catalog.js';
@@ -12,7 +14,9 @@ import { type ApiAuth, call, send } from './http.js';
 
 export type {
   BoughtWithView as BoughtWith,
+  CatalogImportReport as ImportReport,
   ShowcasePicture,
+  SizeGroup,
   SkuView as Sku,
 } from '../../../server/protocol/catalog.js';
 export type { Photo, ScannedSku, Style, StyleSummary };
@@ -63,25 +67,6 @@ export interface SearchQuery {
   active?: boolean;
   limit?: number;
   offset?: number;
-}
-
-export interface ImportReport {
-  importId: string;
-  dryRun: boolean;
-  format: string;
-  rows: number;
-  newStyles: number;
-  extendedStyles: number;
-  newSkus: number;
-  unchangedSkus: number;
-  problems: { line: number; column: string | null; reason: string }[];
-  moreProblems: number | boolean;
-}
-
-export interface SizeGroup {
-  code: string;
-  name: string;
-  sizes: string[];
 }
 
 /** Search as you type: style code, name, pinyin initials or full pinyin, or a barcode. */

@@ -1,8 +1,6 @@
-/** What `GET /api/health` answers when the server and its database are up. */
-export interface Health {
-  status: 'ok';
-  version: string;
-}
+import type { Health } from '../../../server/protocol/health.js';
+
+export type { Health } from '../../../server/protocol/health.js';
 
 /** The health check failed: no answer, an error status, or a body that is not a health report. */
 export class HealthError extends Error {

@@ -1,4 +1,5 @@
 import type {
+  AdjustmentReason,
   LowStockItem,
   StockDocument,
   StocktakeView as Stocktake,
@@ -7,6 +8,7 @@ import type {
 import { type ApiAuth, call } from './http.js';
 
 export type {
+  AdjustmentReason,
   DocumentLine as StockDocumentLine,
   LowStockItem,
   StockDocument,
@@ -15,8 +17,7 @@ export type {
   VarianceReport,
 } from '../../../server/protocol/inventory.js';
 
-export type AdjustmentReason = 'damaged' | 'lost' | 'found' | 'correction';
-export const ADJUSTMENT_REASONS: readonly AdjustmentReason[] = ['damaged', 'lost', 'found', 'correction'];
+export { ADJUSTMENT_REASONS } from '../../../server/protocol/inventory.js';
 
 export function receiveStock(
   auth: ApiAuth,

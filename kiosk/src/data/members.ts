@@ -1,6 +1,18 @@
-import type { MemberView as Member } from '../../../server/protocol/members.js';
+import type {
+  LedgerItem as LedgerEntry,
+  MemberView as Member,
+  SelfJoined,
+  SelfView,
+  TopUpMethod,
+  TopUpResult,
+} from '../../../server/protocol/members.js';
 import { type ApiAuth, call, newRequestId, send } from './http.js';
 
+export type {
+  LedgerItem as LedgerEntry,
+  SelfView,
+  TopUpMethod,
+} from '../../../server/protocol/members.js';
 export type { Member };
 /** A member's tier as shown with the member. */
 export type Tier = Member['tier'];
@@ -13,14 +25,6 @@ export interface NewMember {
   gender?: 'female' | 'male' | 'other';
   consentMarketing?: boolean;
   pin?: string;
-}
-
-export interface LedgerEntry {
-  at: string;
-  delta: number;
-  balance: number;
-  reason: string;
-  ref: string | null;
 }
 
 export type MemberFind = { phone: string } | { last4: string } | { code: string } | { q: string };
@@ -91,15 +95,13 @@ export function adjustPoints(
   });
 }
 
-export type TopUpMethod = 'cash' | 'card' | 'wechat' | 'alipay';
-
 export function topUp(
   auth: ApiAuth,
   id: string,
   amount: number,
   method: TopUpMethod,
   requestId = newRequestId(),
-): Promise<{ id: string; amount: number; bonus: number; storedValue: number }> {
+): Promise<TopUpResult> {
   return call(auth, 'POST', `/api/members/${encodeURIComponent(id)}/top-ups`, {
     body: { id: requestId, amount, method },
   });
@@ -126,43 +128,6 @@ export async function exportMembers(auth: ApiAuth, format: 'csv' | 'xlsx'): Prom
   return response.blob();
 }
 
-/** What a member sees about themselves at the lookup kiosk. */
-export interface SelfView {
-  /** Shortened: 王芳 → 王*. */
-  name: string;
-  number: string;
-  phone: string | null;
-  tier: Tier;
-  progress: {
-    spend12m: number;
-    spendLifetime: number;
-    pointsEarned: number;
-    visits: number;
-    next: {
-      code: string;
-      name: string;
-      missing: {
-        spend12m: number | null;
-        spendLifetime: number | null;
-        pointsEarned: number | null;
-        visits: number | null;
-      };
-    } | null;
-  };
-  points: number;
-  expiringSoon: { points: number; expiresAt: string }[];
-  storedValue: number;
-  coupons: {
-    code: string;
-    name: string;
-    kind: string;
-    value: number;
-    minSpend: number;
-    validTo: string;
-  }[];
-  lastPurchases: { at: string; amount: number; kind: string }[];
-}
-
 /** The kiosk: a member finds themselves by member code, or phone plus PIN. */
 export function selfLookup(
   device: ApiAuth,
@@ -175,7 +140,7 @@ export function selfLookup(
 export function selfSignUp(
   device: ApiAuth,
   input: { phone: string; name: string; pin?: string; consentMarketing?: boolean },
-): Promise<{ memberCode: string; member: SelfView }> {
+): Promise<SelfJoined> {
   return call(device, 'POST', '/api/self/sign-up', { body: { ...input, acceptTerms: true } });
 }
 
@@ -188,6 +153,6 @@ export function joinTicket(display: ApiAuth): Promise<{ ticket: string; expiresA
 export function joinFromPhone(
   ticket: string,
   input: { phone: string; name: string; pin?: string; consentMarketing?: boolean },
-): Promise<{ memberCode: string; member: SelfView }> {
+): Promise<SelfJoined> {
   return call(null, 'POST', '/api/join', { body: { ...input, ticket, acceptTerms: true } });
 }

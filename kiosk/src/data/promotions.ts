@@ -1,6 +1,16 @@
+import type {
+  CouponTemplateView as CouponTemplate,
+  CouponTrigger,
+  CouponsIssued as IssueResult,
+} from '../../../server/protocol/loyalty.js';
 import type { Quote } from '../../../server/protocol/quote.js';
 import { type ApiAuth, call } from './http.js';
 
+export type {
+  CouponsIssued as IssueResult,
+  CouponTemplateView as CouponTemplate,
+  CouponTrigger,
+} from '../../../server/protocol/loyalty.js';
 export type { Quote };
 
 export type PromotionKind =
@@ -109,26 +119,6 @@ export function previewPromotion(
   return call(auth, 'POST', '/api/promotions/preview', { body: input });
 }
 
-export type CouponTrigger = 'manual' | 'signup' | 'birthday' | 'tier_upgrade';
-
-export interface CouponTemplate {
-  id: string;
-  name: string;
-  kind: 'amount' | 'percent';
-  /** Fen off for `amount`, percent off for `percent`. */
-  value: number;
-  minSpend: number;
-  categories: string[];
-  styles: string[];
-  validFrom: string | null;
-  validTo: string | null;
-  validDays: number | null;
-  perMemberLimit: number | null;
-  trigger: CouponTrigger;
-  triggerTierCode: string | null;
-  active: boolean;
-}
-
 export interface NewCouponTemplate {
   name: string;
   kind: 'amount' | 'percent';
@@ -148,11 +138,6 @@ export async function listCouponTemplates(auth: ApiAuth): Promise<CouponTemplate
 
 export function createCouponTemplate(auth: ApiAuth, template: NewCouponTemplate): Promise<CouponTemplate> {
   return call(auth, 'POST', '/api/coupon-templates', { body: template });
-}
-
-export interface IssueResult {
-  issued: { memberId: string; code: string }[];
-  skipped: { memberId: string; why: string }[];
 }
 
 /** Issues a template's coupons to listed members or to a segment (tier and/or tag). */

@@ -1,3 +1,5 @@
+import type { SignedIn as AdminSession } from '../../../server/protocol/session.js';
+
 /**
  * Where the screens keep their tokens. A paired device keeps its device token in localStorage
  * (it survives restarts until the owner revokes it); a staff sign-in on the admin page lives in
@@ -31,11 +33,8 @@ export function storeDeviceToken(kind: string, token: string | null): void {
   write(globalThis.localStorage, DEVICE_KEY(kind), token);
 }
 
-export interface AdminSession {
-  token: string;
-  expiresAt: string;
-  staff: { id: string; name: string; role: string };
-}
+/** The admin page keeps its sign-in answer as it came. */
+export type { SignedIn as AdminSession } from '../../../server/protocol/session.js';
 
 export function adminSession(): AdminSession | null {
   const text = read(globalThis.sessionStorage, ADMIN_KEY);

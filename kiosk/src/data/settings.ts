@@ -1,18 +1,14 @@
+import type {
+  InventorySettings,
+  NegativeStockPolicy as NegativeStock,
+} from '../../../server/protocol/inventory.js';
+import type { SalesSettings } from '../../../server/protocol/sales.js';
 import type { SessionInfo } from '../../../server/protocol/session.js';
 import type { HangerConnection } from '../connection/connection.js';
 import { type ApiAuth, call } from './http.js';
 
-export type Rounding = 'none' | 'jiao' | 'yuan';
-
-export interface SalesSettings {
-  returnDays: number;
-  /** The largest manual discount a cashier gives alone, basis points off (1000 = 10%). */
-  cashierDiscountLimitBp: number;
-  /** 抹零. */
-  rounding: Rounding;
-}
-
-export type NegativeStock = 'allow' | 'refuse';
+export type { NegativeStockPolicy as NegativeStock } from '../../../server/protocol/inventory.js';
+export type { SaleRounding as Rounding, SalesSettings } from '../../../server/protocol/sales.js';
 
 export function salesSettings(auth: ApiAuth): Promise<SalesSettings> {
   return call(auth, 'GET', '/api/sales/settings');
@@ -22,14 +18,11 @@ export function saveSalesSettings(auth: ApiAuth, settings: SalesSettings): Promi
   return call(auth, 'PUT', '/api/sales/settings', { body: settings });
 }
 
-export function stockSettings(auth: ApiAuth): Promise<{ negativeStock: NegativeStock }> {
+export function stockSettings(auth: ApiAuth): Promise<InventorySettings> {
   return call(auth, 'GET', '/api/stock/settings');
 }
 
-export function saveStockSettings(
-  auth: ApiAuth,
-  negativeStock: NegativeStock,
-): Promise<{ negativeStock: NegativeStock }> {
+export function saveStockSettings(auth: ApiAuth, negativeStock: NegativeStock): Promise<InventorySettings> {
   return call(auth, 'PUT', '/api/stock/settings', { body: { negativeStock } });
 }
 

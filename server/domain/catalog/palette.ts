@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import type { SizeGroup } from '../../protocol/catalog.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 
@@ -26,14 +27,6 @@ export const DEFAULT_COLORS = [
   '紫',
   '花色',
 ] as const;
-
-export interface SizeGroup {
-  code: string;
-  name: string;
-  sizes: string[];
-  /** True while the shop has not changed the built-in group. */
-  builtIn: boolean;
-}
 
 /** Sensible defaults; the shop may change them or add its own groups. */
 export const DEFAULT_SIZE_GROUPS: readonly SizeGroup[] = [

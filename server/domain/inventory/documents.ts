@@ -3,14 +3,17 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
-import type { DocumentKind, DocumentLine, StockDocument, TransferState } from '../../protocol/inventory.js';
+import type {
+  AdjustmentReason,
+  DocumentKind,
+  DocumentLine,
+  StockDocument,
+  TransferState,
+} from '../../protocol/inventory.js';
 import type { Database } from '../../storage/schema.js';
 import { type AuditKind, recordAudit } from '../audit/service.js';
 import { moveStock, type StockKind } from './ledger.js';
 import { transferState } from './transfer-state.js';
-
-export const ADJUSTMENT_REASONS = ['damaged', 'lost', 'found', 'correction'] as const;
-export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
 
 export interface DocumentInput {
   kind: DocumentKind;

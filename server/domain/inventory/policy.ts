@@ -1,20 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { InventorySettings, NegativeStockPolicy } from '../../protocol/inventory.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 
-/**
- * What a sale does when it would take a SKU below zero: `allow` sells it and answers with a
- * warning (the garment is in the customer's hands, the books were wrong), `refuse` stops the
- * sale with a 409. A shop that has not chosen gets `allow`.
- */
-export const NEGATIVE_STOCK_POLICIES = ['allow', 'refuse'] as const;
-export type NegativeStockPolicy = (typeof NEGATIVE_STOCK_POLICIES)[number];
+/** A shop that has not chosen sells below zero with a warning. */
 export const DEFAULT_NEGATIVE_STOCK: NegativeStockPolicy = 'allow';
-
-export interface InventorySettings {
-  negativeStock: NegativeStockPolicy;
-}
 
 export async function inventorySettings(db: Kysely<Database>, ctx: AppContext): Promise<InventorySettings> {
   const row = await db

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { ADJUSTMENT_REASONS } from './documents.js';
+import { ADJUSTMENT_REASONS, NEGATIVE_STOCK_POLICIES } from '../../protocol/inventory.js';
 import { STOCK_KINDS } from './ledger.js';
-import { NEGATIVE_STOCK_POLICIES } from './policy.js';
 
 export const id = z.string().min(1).max(64);
 /** Units in one line of a stock document. */

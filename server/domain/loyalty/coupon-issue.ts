@@ -3,13 +3,12 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
+import type { CouponTrigger } from '../../protocol/loyalty.js';
 import type { CouponRow, CouponTemplateRow, Database } from '../../storage/schema.js';
 import { storeDaysLater } from './calendar.js';
 import { noteMemberChanged } from './member-events.js';
 
 /** How a coupon came to the member. */
-export const COUPON_TRIGGERS = ['manual', 'signup', 'birthday', 'tier_upgrade'] as const;
-export type CouponTrigger = (typeof COUPON_TRIGGERS)[number];
 export type IssueReason = CouponTrigger | 'segment';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

@@ -6,10 +6,17 @@ import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
+import {
+  COUPON_TRIGGERS,
+  type CouponsIssued,
+  type CouponTemplateView,
+  type CouponTrigger,
+  type CouponView,
+} from '../../protocol/loyalty.js';
 import type { CouponRow, CouponTemplateRow, Database } from '../../storage/schema.js';
 import { jsonArrayHas } from '../../storage/sql-text.js';
 import { recordAudit } from '../audit/service.js';
-import { COUPON_TRIGGERS, type IssueOutcome, issueCoupon } from './coupon-issue.js';
+import { type IssueOutcome, issueCoupon } from './coupon-issue.js';
 import type { Actor, LedgerRef } from './ledger-ref.js';
 import { noteMemberChanged } from './member-events.js';
 
@@ -51,11 +58,12 @@ function dayInstant(date: string, timeZone: string, end: boolean): string {
   ).toISOString();
 }
 
-export function templateView(row: CouponTemplateRow) {
+export function templateView(row: CouponTemplateRow): CouponTemplateView {
   return {
     id: row.id,
     name: row.name,
-    kind: row.kind,
+    // Written only through the template body's enums.
+    kind: row.kind as CouponTemplateView['kind'],
     value: row.value,
     minSpend: row.min_spend,
     categories: JSON.parse(row.categories) as string[],
@@ -64,15 +72,13 @@ export function templateView(row: CouponTemplateRow) {
     validTo: row.valid_to,
     validDays: row.valid_days,
     perMemberLimit: row.per_member_limit,
-    trigger: row.trigger,
+    trigger: row.trigger as CouponTrigger,
     triggerTierCode: row.trigger_tier_code,
     active: row.active === 1,
   };
 }
 
-export type CouponView = ReturnType<typeof couponView>;
-
-export function couponView(row: CouponRow, template: CouponTemplateRow) {
+export function couponView(row: CouponRow, template: CouponTemplateRow): CouponView {
   return {
     code: row.code,
     memberId: row.member_id,
@@ -159,7 +165,7 @@ export async function saveCouponTemplate(
   return templateView(row);
 }
 
-export async function listCouponTemplates(db: Kysely<Database>) {
+export async function listCouponTemplates(db: Kysely<Database>): Promise<CouponTemplateView[]> {
   const rows = await db.selectFrom('coupon_templates').selectAll().orderBy('created_at').execute();
   return rows.map(templateView);
 }
@@ -182,7 +188,11 @@ export const issueBody = z
     path: ['memberIds'],
   });
 
-export async function issueCoupons(ctx: AppContext, input: z.output<typeof issueBody>, actor: Actor) {
+export async function issueCoupons(
+  ctx: AppContext,
+  input: z.output<typeof issueBody>,
+  actor: Actor,
+): Promise<CouponsIssued> {
   const outcome = await runAction(ctx, async (trx, outbox) => {
     const template = await trx
       .selectFrom('coupon_templates')

@@ -1,15 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { LedgerItem } from '../../protocol/members.js';
 import type { Database } from '../../storage/schema.js';
 import { refText } from './ledger-ref.js';
-
-/** One ledger row on the wire (API.md's member ledger). */
-export interface LedgerItem {
-  at: string;
-  delta: number;
-  balance: number;
-  reason: string;
-  ref: string | null;
-}
 
 /**
  * A member's points or stored-value ledger, newest first. A stored-value row's delta and

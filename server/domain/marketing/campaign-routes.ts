@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { route } from '../../http/route.js';
+import { TRIGGER_KINDS, type TriggerList } from '../../protocol/campaigns.js';
 import { sendReport } from '../reports/export.js';
 import { assertStaff } from '../staff/sessions.js';
 import {
@@ -18,14 +19,7 @@ import {
 } from './campaigns.js';
 import { listChannels, removeChannel, setGateway, setSmtp, smtpSettings } from './channels.js';
 import { getSegment, segmentDefinition } from './segments.js';
-import {
-  listTriggers,
-  runTriggers,
-  setTrigger,
-  TRIGGER_DAYS,
-  TRIGGER_KINDS,
-  triggerInput,
-} from './triggers.js';
+import { listTriggers, runTriggers, setTrigger, TRIGGER_DAYS, triggerInput } from './triggers.js';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 const secret = z.string().min(1).max(500).nullable().optional();
@@ -93,7 +87,7 @@ export const campaignRoutes = [
     path: '/api/marketing/triggers',
     permission: 'marketing.manage',
     summary: 'The automatic triggers with their settings, what their days mean and the placeholders',
-    handle: async ({ ctx }) => ({
+    handle: async ({ ctx }): Promise<TriggerList> => ({
       items: await listTriggers(ctx),
       days: TRIGGER_DAYS,
       placeholders: PLACEHOLDERS,

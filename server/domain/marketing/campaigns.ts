@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { DeliveryResult, OutboxMessage, OutboxPage, OutboxStatus } from '../../protocol/campaigns.js';
 import type { Report } from '../../protocol/reports.js';
 import type { SegmentDefinition } from '../../protocol/segments.js';
 import type { Database } from '../../storage/schema.js';
@@ -111,16 +112,6 @@ export function onQueued(ctx: AppContext, wake: (() => void) | null): void {
 /** Tells the delivery worker (if it runs) that messages are waiting. */
 export function wakeDelivery(ctx: AppContext): void {
   wakers.get(ctx)?.();
-}
-
-export interface DeliveryResult {
-  quiet: boolean;
-  attempted: number;
-  sent: number;
-  retrying: number;
-  failed: number;
-  /** Due messages were left for the next run (a batch limit, or a stop). */
-  more: boolean;
 }
 
 const DELIVERY_BATCH = 200;
@@ -308,7 +299,7 @@ function outboxBase(ctx: AppContext) {
 async function outboxRows(ctx: AppContext, where: (query: OutboxQuery) => OutboxQuery) {
   return where(outboxBase(ctx)).execute();
 }
-function outboxView(row: Awaited<ReturnType<typeof outboxRows>>[number]) {
+function outboxView(row: Awaited<ReturnType<typeof outboxRows>>[number]): OutboxMessage {
   const payload = JSON.parse(row.payload) as {
     text: string;
     to?: string | null;
@@ -324,7 +315,8 @@ function outboxView(row: Awaited<ReturnType<typeof outboxRows>>[number]) {
     campaign: row.campaign,
     trigger: row.trigger,
     member: row.memberNumber === null ? null : { number: row.memberNumber, name: row.memberName },
-    status: row.status,
+    // The outbox holds only these three (delivery writes sent or failed over queued).
+    status: row.status as OutboxStatus,
     attempts: row.attempts,
     error: row.error,
     createdAt: row.created_at,
@@ -334,7 +326,7 @@ function outboxView(row: Awaited<ReturnType<typeof outboxRows>>[number]) {
 }
 
 /** The outbox's messages by status (`queued` by default; queued oldest first, the others newest first) and counts. */
-export async function outbox(ctx: AppContext, status: 'queued' | 'sent' | 'failed', limit: number) {
+export async function outbox(ctx: AppContext, status: OutboxStatus, limit: number): Promise<OutboxPage> {
   const rows = await outboxRows(ctx, (q) => {
     const mine = q.where('o.status', '=', status);
     return (

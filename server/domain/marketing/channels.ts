@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { SMTP_SECURITY, type SmtpSettings, sendMail } from './smtp.js';
+import { type ChannelView, SMTP_SECURITY, type SmtpSettings } from '../../protocol/campaigns.js';
+import { sendMail } from './smtp.js';
 
 /**
  * Channel adapters: where a channel's messages go once the owner configured it. SMS and
@@ -79,7 +80,7 @@ function shownUrl(url: string): string {
 }
 
 /** Every channel for the admin page: configured or not, never a secret. */
-export async function listChannels(ctx: AppContext) {
+export async function listChannels(ctx: AppContext): Promise<{ items: ChannelView[] }> {
   const found = await channelConfigs(ctx);
   return {
     items: CAMPAIGN_CHANNELS.map((channel) => {

@@ -2,26 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { connect as connectTls, type TLSSocket } from 'node:tls';
+import type { SmtpSettings } from '../../protocol/campaigns.js';
 
 /**
  * A small SMTP client (RFC 5321) for the e-mail channel: EHLO, STARTTLS or implicit TLS,
  * AUTH PLAIN/LOGIN (only over TLS), MAIL, RCPT, DATA, QUIT. One plain-text UTF-8 message per
  * connection, body in base64 so no line ever needs dot-stuffing. Certificates are checked.
  */
-export const SMTP_SECURITY = ['starttls', 'tls', 'none'] as const;
-export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
-
-export interface SmtpSettings {
-  host: string;
-  port: number;
-  /** `starttls` (587, upgrade required), `tls` (465, TLS from the start) or `none` (a LAN relay, no password). */
-  security: SmtpSecurity;
-  username?: string | undefined;
-  /** The sender's address, e.g. `shop@example.com`. */
-  from: string;
-  /** The sender's display name (the store's name). */
-  fromName?: string | undefined;
-}
 
 export interface MailMessage {
   to: string;

@@ -5,6 +5,14 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import {
+  type FireResult,
+  TRIGGER_KINDS,
+  type TriggerConfig,
+  type TriggerDays,
+  type TriggerKind,
+  type TriggersRun,
+} from '../../protocol/campaigns.js';
 import type { Database } from '../../storage/schema.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { issueCoupon } from '../loyalty/coupon-issue.js';
@@ -32,17 +40,7 @@ import { channelConfig } from './channels.js';
  * occasion — the unique key of `campaign_trigger_sends` holds that in the database. Consent,
  * the frequency cap and quiet hours apply as for campaigns.
  */
-export const TRIGGER_KINDS = [
-  'birthday',
-  'dormant',
-  'points_expiring',
-  'tier_upgrade',
-  'first_purchase',
-] as const;
-export type TriggerKind = (typeof TRIGGER_KINDS)[number];
-
-/** What N means per trigger, with its default and bounds; null where the trigger takes none. */
-export const TRIGGER_DAYS: Record<TriggerKind, { default: number; min: number; max: number } | null> = {
+export const TRIGGER_DAYS: TriggerDays = {
   /** Days before the birthday. */
   birthday: { default: 7, min: 0, max: 60 },
   /** Days without a purchase. */
@@ -74,16 +72,6 @@ const CAMPAIGN_NAMES: Record<TriggerKind, string> = {
 const DORMANT_CATCH_UP_DAYS = 30;
 /** Tier upgrades and first purchases the events missed (a restart) are caught up this far back. */
 const CATCH_UP_DAYS = 2;
-
-export interface TriggerConfig {
-  kind: TriggerKind;
-  enabled: boolean;
-  days: number | null;
-  channel: CampaignChannel;
-  template: string;
-  couponTemplateId: string | null;
-  updatedAt: string | null;
-}
 
 export const triggerInput = z.strictObject({
   enabled: z.boolean(),
@@ -334,18 +322,6 @@ function candidates(ctx: AppContext, trigger: TriggerConfig, memberId?: string):
   }
 }
 
-export interface FireResult {
-  /** Members the trigger applied to now (before consent and the once-per-occasion rule). */
-  candidates: number;
-  /** Already had this occasion's message. */
-  already: number;
-  withoutConsent: number;
-  queued: number;
-  exported: number;
-  capped: number;
-  coupons: number;
-}
-
 /** The campaign a trigger's messages of today go into (made at the first one). */
 async function todaysCampaign(trx: Kysely<Database>, ctx: AppContext, trigger: TriggerConfig, at: string) {
   const today = storeDate(ctx.now(), ctx.store.timeZone);
@@ -518,7 +494,7 @@ async function fire(
 }
 
 /** Evaluates every switched-on trigger now (the worker does this every hour). */
-export async function runTriggers(ctx: AppContext) {
+export async function runTriggers(ctx: AppContext): Promise<TriggersRun> {
   const results: Partial<Record<TriggerKind, FireResult>> = {};
   for (const trigger of await listTriggers(ctx)) {
     if (!trigger.enabled) continue;

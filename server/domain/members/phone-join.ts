@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { route } from '../../http/route.js';
+import type { SelfJoined } from '../../protocol/members.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { newMemberBody } from './schemas.js';
 import { selfView } from './self-service.js';
@@ -90,7 +91,7 @@ export const phoneJoinRoutes = [
     summary: "Join as a member from one's own phone, with a ticket from the customer display's QR code",
     status: 201,
     body: joinBody,
-    handle: async ({ ctx, body }) => {
+    handle: async ({ ctx, body }): Promise<SelfJoined> => {
       const { acceptTerms: _accepted, ticket, ...member } = body;
       const deviceId = await checkJoinTicket(ctx, ticket);
       const row = await createMember(ctx, member, { staffId: null, deviceId });

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import type { SelfJoined, SelfView } from '../../protocol/members.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { memberCoupons } from '../loyalty/coupons.js';
 import { pointsExpiringSoon } from '../loyalty/points.js';
@@ -21,7 +22,7 @@ function shortName(name: string): string {
 }
 
 /** What a member sees about themselves at the lookup kiosk: never anyone else, never a list. */
-export async function selfView(ctx: AppContext, memberId: string) {
+export async function selfView(ctx: AppContext, memberId: string): Promise<SelfView> {
   const db = ctx.storage.db;
   const row = await memberRow(db, memberId);
   const tiers = await loadTiers(db);
@@ -60,7 +61,7 @@ export async function selfLookup(
   ctx: AppContext,
   device: DevicePrincipal,
   input: { memberCode: string } | { phone: string; pin: string },
-) {
+): Promise<SelfView> {
   if ('memberCode' in input) {
     const row = await ctx.storage.db
       .selectFrom('members')
@@ -91,7 +92,7 @@ export async function selfSignUp(
   ctx: AppContext,
   device: DevicePrincipal,
   input: Omit<NewMember, 'referrerId' | 'notes' | 'tags' | 'styles'>,
-) {
+): Promise<SelfJoined> {
   const row = await createMember(ctx, input, { staffId: null, deviceId: device.deviceId });
   return { memberCode: row.code, member: await selfView(ctx, row.id) };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import type { SalesSettings } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 
@@ -13,7 +14,6 @@ export const salesSettingsBody = z.strictObject({
   /** 抹零: round every bill down to the jiao or the yuan, or not at all. */
   rounding: z.enum(['none', 'jiao', 'yuan']),
 });
-export type SalesSettings = z.output<typeof salesSettingsBody>;
 
 export const DEFAULT_SALES_SETTINGS: SalesSettings = {
   returnDays: 30,

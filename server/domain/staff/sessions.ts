@@ -3,17 +3,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { DevicePrincipal, StaffPrincipal, StaffRole } from '../../protocol/roles.js';
+import type { SignedIn } from '../../protocol/session.js';
 import { hotQuery } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { checkCredential } from './credentials.js';
 import { newToken, tokenHash } from './secrets.js';
-
-export interface SignedIn {
-  token: string;
-  expiresAt: string;
-  staff: { id: string; name: string; role: StaffRole };
-}
 
 async function openSession(
   ctx: AppContext,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../../context.js';
 import { ApiError } from '../../../errors.js';
+import type { CatalogImportReport } from '../../../protocol/catalog.js';
 import type { Database, SkuTable, StyleTable } from '../../../storage/schema.js';
 import { recordAudit } from '../../audit/service.js';
 import { generateBarcodes } from '../barcodes.js';
@@ -9,28 +10,19 @@ import { ensureCategory } from '../categories.js';
 import { ensureColors } from '../palette.js';
 import { searchText } from '../pinyin.js';
 import { insertChunked } from '../write.js';
-import { type ImportPlan, type PlannedStyle, type Problem, planImport } from './plan.js';
+import { type ImportPlan, type PlannedStyle, planImport } from './plan.js';
 import { readSheet } from './sheet.js';
 
 /** A response lists this many problems at most; `moreProblems` counts the rest. */
 export const PROBLEMS_SHOWN = 1000;
 const PROGRESS_EVERY = 2000;
 
-export interface ImportReport {
-  importId: string;
-  dryRun: boolean;
-  format: 'csv' | 'xlsx';
-  rows: number;
-  /** Styles created, and existing styles that get new SKUs. */
-  newStyles: number;
-  extendedStyles: number;
-  newSkus: number;
-  unchangedSkus: number;
-  problems: Problem[];
-  moreProblems: number;
-}
-
-function report(importId: string, dryRun: boolean, format: 'csv' | 'xlsx', plan: ImportPlan): ImportReport {
+function report(
+  importId: string,
+  dryRun: boolean,
+  format: 'csv' | 'xlsx',
+  plan: ImportPlan,
+): CatalogImportReport {
   return {
     importId,
     dryRun,
@@ -58,7 +50,7 @@ export async function importCatalog(
   contentType: string,
   options: { dryRun: boolean; importId?: string | undefined },
   staffId: string | null,
-): Promise<ImportReport> {
+): Promise<CatalogImportReport> {
   const importId = options.importId ?? uuidv7();
   const progress = (
     phase: 'reading' | 'checking' | 'writing' | 'done' | 'failed',

@@ -1,18 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { AppContext } from '../../../context.js';
+import type { ImportProblem } from '../../../protocol/catalog.js';
 import type { Database } from '../../../storage/schema.js';
 import { supplierBarcodeProblem } from '../barcodes.js';
 import { categoryPath, season, shortText, styleCode, styleName, variantLabel } from '../schemas.js';
 import { type Column, columnLetter, mapHeader, REQUIRED, yuanToFen } from './columns.js';
 import type { Sheet } from './sheet.js';
-
-/** One bad cell: the file's line, the column (letter and header) and what is wrong. */
-export interface Problem {
-  line: number;
-  column: string;
-  reason: string;
-}
 
 export interface PlannedVariant {
   color: string;
@@ -44,7 +38,7 @@ export interface ImportPlan {
   styles: PlannedStyle[];
   /** SKU rows of the file that exist already with the same barcode (or none given). */
   unchanged: number;
-  problems: Problem[];
+  problems: ImportProblem[];
 }
 
 /** A list cell: "黑|白", "S,M,L" or "S，M" make one SKU per colour × size. */
@@ -77,7 +71,7 @@ interface Row {
  * between check and write.
  */
 export async function planImport(db: Kysely<Database>, ctx: AppContext, sheet: Sheet): Promise<ImportPlan> {
-  const problems: Problem[] = [];
+  const problems: ImportProblem[] = [];
   const { index, unknown } = mapHeader(sheet.header);
   const label = (column: Column) => {
     const i = index.get(column) ?? 0;
