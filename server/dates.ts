@@ -14,11 +14,9 @@ export const storeDay = (message = 'a date, YYYY-MM-DD') =>
 
 /** An instant with any offset, within the calendar once in UTC. */
 export const instant = () =>
-  z.iso
-    .datetime({ offset: true })
-    .refine((value) => {
-      // zod runs a refinement even on a string its date-time pattern refused ("[0"): Date cannot
-      // read those, and toISOString would throw, a 500 for bad input.
-      const at = new Date(value);
-      return !Number.isNaN(at.getTime()) && inCalendar(at.toISOString().slice(0, 10));
-    }, `a date-time from ${FIRST_DAY} to ${LAST_DAY}`);
+  z.iso.datetime({ offset: true }).refine((value) => {
+    // zod runs a refinement even on a string its date-time pattern refused ("[0"): Date cannot
+    // read those, and toISOString would throw, a 500 for bad input.
+    const at = new Date(value);
+    return !Number.isNaN(at.getTime()) && inCalendar(at.toISOString().slice(0, 10));
+  }, `a date-time from ${FIRST_DAY} to ${LAST_DAY}`);
