@@ -1,3 +1,5 @@
+import type { SkuLabel } from './sku.js';
+
 /** Stock as the till, the stockroom and the admin page see it. */
 
 export interface CountResult {
@@ -15,13 +17,7 @@ export interface SkuStock {
   onHand: number;
 }
 
-export interface LowStockItem {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
+export interface LowStockItem extends SkuLabel {
   onHand: number;
   /** The SKU's own threshold, else its style's. */
   threshold: number;
@@ -34,13 +30,7 @@ export interface LowStockItem {
   suggestedOrder: number;
 }
 
-export interface VarianceLine {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
+export interface VarianceLine extends SkuLabel {
   /** On-hand when first counted. */
   expected: number;
   counted: number;
@@ -83,13 +73,7 @@ export interface InventorySettings {
 
 export type DocumentKind = 'receipt' | 'adjustment' | 'transfer_out' | 'transfer_in';
 
-export interface DocumentLine {
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
+export interface DocumentLine extends SkuLabel {
   delta: number;
   unitCost: number | null;
   onHandAfter: number;

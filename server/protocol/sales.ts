@@ -1,3 +1,5 @@
+import type { SkuLabel } from './sku.js';
+
 /** Sales as the till and an integration see them. Money in fen. */
 
 /** The tenders a sale takes. */
@@ -53,14 +55,8 @@ export interface SaleDiscount {
   amount: number;
 }
 
-export interface SaleLineResult {
+export interface SaleLineResult extends SkuLabel {
   lineId: string;
-  skuId: string;
-  barcode: string;
-  styleCode: string;
-  name: string;
-  color: string;
-  size: string;
   qty: number;
   unitPrice: number;
   discounts: SaleDiscount[];
