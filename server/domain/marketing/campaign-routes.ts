@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { ApiError } from '../../errors.js';
 import { route } from '../../http/route.js';
 import { TRIGGER_KINDS, type TriggerList } from '../../protocol/campaigns.js';
+import { CHANNELS } from '../../protocol/members.js';
 import { sendReport } from '../reports/export.js';
 import { assertStaff } from '../staff/sessions.js';
 import {
-  CAMPAIGN_CHANNELS,
   campaignMessages,
   campaignResults,
   campaignSettings,
@@ -58,7 +58,7 @@ export const campaignRoutes = [
     path: '/api/marketing/channels/:channel',
     permission: 'marketing.manage',
     summary: "Remove a channel's configuration; its messages go to the CSV again",
-    params: z.strictObject({ channel: z.enum(CAMPAIGN_CHANNELS) }),
+    params: z.strictObject({ channel: z.enum(CHANNELS) }),
     handle: ({ ctx, params }) => removeChannel(ctx, params.channel),
   }),
   route({
@@ -135,7 +135,7 @@ export const campaignRoutes = [
     summary: "Send a template, filled with sample values, to the owner's own phone, WeChat openid or e-mail",
     status: 201,
     body: z.strictObject({
-      channel: z.enum(CAMPAIGN_CHANNELS),
+      channel: z.enum(CHANNELS),
       to: z.string().trim().min(1).max(254),
       template: z.string().trim().min(1).max(500),
     }),
@@ -158,7 +158,7 @@ export const campaignRoutes = [
     body: z
       .strictObject({
         name: z.string().trim().min(1).max(60),
-        channel: z.enum(CAMPAIGN_CHANNELS),
+        channel: z.enum(CHANNELS),
         template: z.string().trim().min(1).max(500),
         segmentId: z.string().min(1).max(64).optional(),
         definition: segmentDefinition.optional(),

@@ -3,15 +3,14 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { DeliveryResult, OutboxMessage, OutboxPage, OutboxStatus } from '../../protocol/campaigns.js';
+import type { Channel } from '../../protocol/members.js';
 import type { Report } from '../../protocol/reports.js';
 import type { SegmentDefinition } from '../../protocol/segments.js';
 import type { Database } from '../../storage/schema.js';
 import { localHour } from '../reports/range.js';
 import { int, text } from '../reports/table.js';
-import { type CampaignChannel, channelConfig, channelConfigs, dispatch, payloadFor } from './channels.js';
+import { channelConfig, channelConfigs, dispatch, payloadFor } from './channels.js';
 import { segmentMembers } from './segments.js';
-
-export { CAMPAIGN_CHANNELS, type CampaignChannel } from './channels.js';
 
 export const PLACEHOLDERS = ['name', 'points', 'expiringPoints', 'couponCode', 'tier'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -228,7 +227,7 @@ const SAMPLE = { name: '店主', points: '100', expiringPoints: '20', couponCode
  * A test send to the owner's own phone (sms), WeChat openid or e-mail address: through the
  * outbox like a campaign message, now even in quiet hours, never counted against a member's cap.
  */
-export async function testSend(ctx: AppContext, channel: CampaignChannel, to: string, template: string) {
+export async function testSend(ctx: AppContext, channel: Channel, to: string, template: string) {
   checkTemplate(template);
   if (channel === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) {
     throw new ApiError('validation_failed', 'An e-mail test goes to an e-mail address.', {
@@ -372,7 +371,7 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
  * Splits members into those who can get a message on the channel and those who cannot
  * (no consent to it; or, for SMS and e-mail, no phone or address).
  */
-export async function reachable(ctx: AppContext, ids: readonly string[], channel: CampaignChannel) {
+export async function reachable(ctx: AppContext, ids: readonly string[], channel: Channel) {
   const reached: Reachable[] = [];
   let withoutConsent = 0;
   let withoutAddress = 0;
@@ -478,7 +477,7 @@ export function valuesFor(
 /** Campaign messages per member on the channel within the cap window (queued, sent or exported). */
 export async function capCounts(
   ctx: AppContext,
-  channel: CampaignChannel,
+  channel: Channel,
   settings: CampaignSettings,
   ids?: readonly string[],
 ): Promise<Map<string, number>> {
@@ -515,7 +514,7 @@ export async function writeMessages(
   ctx: AppContext,
   input: {
     campaignId: string;
-    channel: CampaignChannel;
+    channel: Channel;
     subject: string;
     at: string;
     messages: readonly Outgoing[];
@@ -561,7 +560,7 @@ export async function writeMessages(
 
 export interface CampaignInput {
   name: string;
-  channel: CampaignChannel;
+  channel: Channel;
   template: string;
   definition: SegmentDefinition;
   couponTemplateId?: string | undefined;

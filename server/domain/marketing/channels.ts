@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { type ChannelView, SMTP_SECURITY, type SmtpSettings } from '../../protocol/campaigns.js';
+import { CHANNELS, type Channel } from '../../protocol/members.js';
 import { sendMail } from './smtp.js';
 
 /**
@@ -9,8 +10,6 @@ import { sendMail } from './smtp.js';
  * WeChat post JSON to an HTTP gateway; e-mail goes to an SMTP server. Secrets (the gateway's
  * token, the SMTP password) are stored but never given back.
  */
-export const CAMPAIGN_CHANNELS = ['sms', 'wechat', 'email'] as const;
-export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
 
 export const smtpSettings = z.strictObject({
   host: z
@@ -30,7 +29,7 @@ export const smtpSettings = z.strictObject({
 
 /** A channel as the owner configured it, with the secret. */
 export interface ChannelConfig {
-  channel: CampaignChannel;
+  channel: Channel;
   url: string;
   token: string | null;
   smtp: (SmtpSettings & { ca?: string | undefined }) | null;
@@ -52,9 +51,9 @@ export async function channelConfigs(ctx: AppContext): Promise<ChannelConfig[]> 
     .where('store_id', '=', ctx.store.id)
     .execute();
   return rows
-    .filter((row) => (CAMPAIGN_CHANNELS as readonly string[]).includes(row.channel))
+    .filter((row) => (CHANNELS as readonly string[]).includes(row.channel))
     .map((row) => ({
-      channel: row.channel as CampaignChannel,
+      channel: row.channel as Channel,
       url: row.url,
       token: row.token,
       smtp: row.channel === 'email' && row.settings ? smtpSettings.parse(JSON.parse(row.settings)) : null,
@@ -62,7 +61,7 @@ export async function channelConfigs(ctx: AppContext): Promise<ChannelConfig[]> 
     }));
 }
 
-export async function channelConfig(ctx: AppContext, channel: CampaignChannel) {
+export async function channelConfig(ctx: AppContext, channel: Channel) {
   return (await channelConfigs(ctx)).find((c) => c.channel === channel);
 }
 
@@ -83,7 +82,7 @@ function shownUrl(url: string): string {
 export async function listChannels(ctx: AppContext): Promise<{ items: ChannelView[] }> {
   const found = await channelConfigs(ctx);
   return {
-    items: CAMPAIGN_CHANNELS.map((channel) => {
+    items: CHANNELS.map((channel) => {
       const config = found.find((c) => c.channel === channel);
       if (!config) return { channel, configured: false };
       return channel === 'email'
@@ -107,7 +106,7 @@ export async function listChannels(ctx: AppContext): Promise<{ items: ChannelVie
 
 async function store(
   ctx: AppContext,
-  channel: CampaignChannel,
+  channel: Channel,
   url: string,
   token: string | null | undefined,
   settings: string | null,
@@ -136,7 +135,7 @@ async function store(
 /** SMS or WeChat: the gateway's URL and an optional bearer token (left out: kept; null: removed). */
 export async function setGateway(
   ctx: AppContext,
-  channel: Exclude<CampaignChannel, 'email'>,
+  channel: Exclude<Channel, 'email'>,
   url: string,
   token: string | null | undefined,
 ) {
@@ -170,7 +169,7 @@ export async function setSmtp(
   );
 }
 
-export async function removeChannel(ctx: AppContext, channel: CampaignChannel) {
+export async function removeChannel(ctx: AppContext, channel: Channel) {
   await ctx.storage.write((trx) =>
     trx
       .deleteFrom('marketing_channels')
@@ -183,7 +182,7 @@ export async function removeChannel(ctx: AppContext, channel: CampaignChannel) {
 
 /** The JSON a channel's message carries in the outbox. */
 export function payloadFor(
-  channel: CampaignChannel,
+  channel: Channel,
   to: { phone: string | null; code: string; name: string; email?: string | null },
   body: string,
   subject: string,

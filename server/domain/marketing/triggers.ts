@@ -13,13 +13,12 @@ import {
   type TriggerKind,
   type TriggersRun,
 } from '../../protocol/campaigns.js';
+import { CHANNELS, type Channel } from '../../protocol/members.js';
 import type { Database } from '../../storage/schema.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { issueCoupon } from '../loyalty/coupon-issue.js';
 import { addDays, dayStart } from '../reports/range.js';
 import {
-  CAMPAIGN_CHANNELS,
-  type CampaignChannel,
   campaignSettings,
   capCounts,
   checkTemplate,
@@ -76,7 +75,7 @@ const CATCH_UP_DAYS = 2;
 export const triggerInput = z.strictObject({
   enabled: z.boolean(),
   days: z.number().int().min(0).max(3650).nullable().optional(),
-  channel: z.enum(CAMPAIGN_CHANNELS),
+  channel: z.enum(CHANNELS),
   template: z.string().trim().min(1).max(500),
   couponTemplateId: z.string().min(1).max(64).nullable().optional(),
 });
@@ -107,7 +106,7 @@ async function loadTriggers(ctx: AppContext): Promise<TriggerConfig[]> {
       kind,
       enabled: row.enabled === 1,
       days: row.days,
-      channel: row.channel as CampaignChannel,
+      channel: row.channel as Channel,
       template: row.template,
       couponTemplateId: row.coupon_template_id,
       updatedAt: row.updated_at,
