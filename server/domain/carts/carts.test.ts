@@ -238,6 +238,11 @@ describe('checkout from the cart', () => {
     expect(stale.error).toMatchObject({ code: 'conflict', fields: { expectedTotal: 'now 25000' } });
     expect(stale.error.details.quote.total).toBe(25000);
     expect(stale.error.details.quote.lines).toHaveLength(1);
+    // The customer display is told the new total too, not left showing the old one.
+    const repriced = await display.waitFor(
+      (m) => m.type === 'event' && m.event.type === 'cart.changed' && m.event.data.cart.quote.total === 25000,
+    );
+    expect(repriced.event.data.terminalId).toBe(terminalId);
     expect((await ok('cart/get')).lines).toHaveLength(1);
     // The same sale id goes through at the total it was told.
     const paid = await ok('cart/checkout', {

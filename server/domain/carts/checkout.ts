@@ -9,7 +9,14 @@ import type { StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import type { SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import type { Approval } from '../sales/approvals.js';
-import { logFailure, prepareSale, replaySale, saleHash, writeSale } from '../sales/complete.js';
+import {
+  logFailure,
+  PriceChangedError,
+  prepareSale,
+  replaySale,
+  saleHash,
+  writeSale,
+} from '../sales/complete.js';
 import { paysCash, queueReceipt } from '../sales/receipt-print.js';
 import type { PaymentInput, SaleInput } from '../sales/schemas.js';
 import { getSale } from '../sales/views.js';
@@ -104,6 +111,8 @@ export async function checkoutCart(
     );
   } catch (error) {
     await logFailure(ctx, staff, { type: 'sale', id: input.saleId }, error);
+    // The customer display still shows the old total: show it the cart priced now.
+    if (error instanceof PriceChangedError) await publishCart(ctx, cart);
     throw error;
   }
   return { replayed: outcome.replayed, sale: outcome.sale, cart: await publishCart(ctx, outcome.next) };
