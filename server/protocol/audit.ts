@@ -25,6 +25,8 @@ export const AUDIT_KINDS = [
   'catalog.size_group_saved',
   'price.changed',
   'price.change_cancelled',
+  'price.store_set',
+  'price.store_cleared',
   'price.markdown',
   'stock.received',
   'stock.adjusted',

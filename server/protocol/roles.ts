@@ -15,6 +15,12 @@ export interface StaffPrincipal {
   storeId: string;
   name: string;
   role: StaffRole;
+  /**
+   * Head office: staff of the chain's first store or chain-wide staff (owners always). In a
+   * chain only they manage the catalogue, list prices, chain promotions and tiers. In a shop on
+   * its own everyone is.
+   */
+  headOffice: boolean;
   sessionId: string;
   /** The terminal the staff member signed in on with a PIN, if any. */
   deviceId: string | null;

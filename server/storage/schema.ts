@@ -51,6 +51,7 @@ export interface Database {
   gift_stock_movements: GiftStockMovementTable;
   gift_redemptions: GiftRedemptionTable;
   price_change_cancellations: PriceChangeCancellationTable;
+  store_prices: StorePriceTable;
   carts: CartTable;
   shifts: ShiftTable;
   shift_cash_entries: ShiftCashEntryTable;
@@ -591,6 +592,15 @@ export interface PriceChangeCancellationTable {
   staff_id: string | null;
   approver_id: string | null;
   at: string;
+}
+
+/** A chain store's own price of a style (migration 0017). */
+export interface StorePriceTable {
+  store_id: string;
+  style_id: string;
+  price: number;
+  staff_id: string | null;
+  set_at: string;
 }
 
 // Checkout (migration 0004).

@@ -45,7 +45,7 @@ export async function boughtWith(ctx: AppContext, styleId: string, limit: number
       's.name',
       's.tag_price as tagPrice',
       's.photos',
-      priceInForce(now.toISOString()).as('price'),
+      priceInForce(now.toISOString(), ctx.store).as('price'),
       sql<number>`count(distinct other.sale_id)`.as('sales'),
     ])
     .orderBy('sales', 'desc')

@@ -32,7 +32,7 @@ async function labelSkus(ctx: AppContext, ids: readonly string[]): Promise<Map<s
       's.style_code as styleCode',
       's.name',
       's.tag_price as tagPrice',
-      priceInForce(ctx.now().toISOString()).as('price'),
+      priceInForce(ctx.now().toISOString(), ctx.store).as('price'),
     ])
     .where('k.id', 'in', [...new Set(ids)])
     .execute();

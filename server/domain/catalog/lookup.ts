@@ -25,7 +25,7 @@ export async function skuByBarcode(ctx: AppContext, barcode: string): Promise<Sc
       's.member_prices as memberPrices',
       's.active as styleActive',
       'l.on_hand as onHand',
-      priceInForce(ctx.now().toISOString()).as('price'),
+      priceInForce(ctx.now().toISOString(), ctx.store).as('price'),
     ])
     .where('k.barcode', '=', barcode)
     .executeTakeFirst();

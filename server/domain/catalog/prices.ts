@@ -36,10 +36,21 @@ export interface PriceChangeView {
   cancellation: { at: string; reason: string; staffId: string | null } | null;
 }
 
+/** A chain store's own price of a style. */
+export interface StorePriceView {
+  price: number;
+  setAt: string;
+  staffId: string | null;
+}
+
 export interface PriceHistory {
   styleId: string;
-  /** In force now. */
+  /** In force now at this store: its store price when it has one, else the list price. */
   price: number;
+  /** The chain's list price in force now (the same as `price` without a store price). */
+  listPrice: number;
+  /** This store's own price, when a branch of a chain set one. */
+  storePrice: StorePriceView | null;
   /** The price the style was created with. */
   basePrice: number;
   /** Newest start first. */
@@ -126,7 +137,18 @@ export async function priceHistory(ctx: AppContext, styleId: string): Promise<Pr
   const now = ctx.now().toISOString();
   const style = await db
     .selectFrom('styles as s')
-    .select(['s.id', 's.base_price', priceInForce(now).as('price')])
+    .leftJoin('store_prices as sp', (join) =>
+      join.onRef('sp.style_id', '=', 's.id').on('sp.store_id', '=', ctx.store.id),
+    )
+    .select([
+      's.id',
+      's.base_price',
+      priceInForce(now, ctx.store).as('price'),
+      priceInForce(now).as('list_price'),
+      'sp.price as store_price',
+      'sp.set_at as store_price_set_at',
+      'sp.staff_id as store_price_staff_id',
+    ])
     .where('s.id', '=', styleId)
     .where('s.store_id', '=', ctx.store.catalogId)
     .executeTakeFirst();
@@ -144,6 +166,11 @@ export async function priceHistory(ctx: AppContext, styleId: string): Promise<Pr
   return {
     styleId,
     price: style.price,
+    listPrice: style.list_price,
+    storePrice:
+      style.store_price !== null && style.store_price_set_at !== null
+        ? { price: style.store_price, setAt: style.store_price_set_at, staffId: style.store_price_staff_id }
+        : null,
     basePrice: style.base_price,
     changes: rows.map((row) => ({
       id: row.id,
@@ -231,6 +258,86 @@ export async function cancelPriceChange(
         ...(change.markdown_id && { markdownId: change.markdown_id }),
         ...(reason && { reason }),
       },
+    });
+  });
+  return priceHistory(ctx, styleId);
+}
+
+/** Head office (and a shop on its own) sells at the list price: a store price is a branch's. */
+function assertBranch(ctx: AppContext): void {
+  if (ctx.store.id === ctx.store.catalogId) {
+    throw new ApiError(
+      'business_rule',
+      'Head office sells at the list price: change the list price instead.',
+      {
+        'body.price': 'head office has no store price',
+      },
+    );
+  }
+}
+
+/** Sets this branch's own price of a style (replacing the one it had). Audited. */
+export async function setStorePrice(
+  ctx: AppContext,
+  styleId: string,
+  price: number,
+  staffId: string | null,
+): Promise<PriceHistory> {
+  assertBranch(ctx);
+  await ctx.storage.write(async (trx) => {
+    const now = ctx.now().toISOString();
+    const style = await trx
+      .selectFrom('styles as s')
+      .select(['s.id', 's.style_code', priceInForce(now, ctx.store).as('price')])
+      .where('s.id', '=', styleId)
+      .where('s.store_id', '=', ctx.store.catalogId)
+      .executeTakeFirst();
+    if (!style) throw notFound('style', styleId);
+    await trx
+      .insertInto('store_prices')
+      .values({ store_id: ctx.store.id, style_id: styleId, price, staff_id: staffId, set_at: now })
+      .onConflict((conflict) =>
+        conflict.columns(['store_id', 'style_id']).doUpdateSet({ price, staff_id: staffId, set_at: now }),
+      )
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'price.store_set',
+      staffId,
+      subjectType: 'style',
+      subjectId: styleId,
+      detail: { styleCode: style.style_code, from: style.price, to: price },
+    });
+  });
+  return priceHistory(ctx, styleId);
+}
+
+/** This branch goes back to the chain's list price for a style. Audited. */
+export async function clearStorePrice(
+  ctx: AppContext,
+  styleId: string,
+  staffId: string | null,
+): Promise<PriceHistory> {
+  assertBranch(ctx);
+  await ctx.storage.write(async (trx) => {
+    const row = await trx
+      .selectFrom('store_prices as sp')
+      .innerJoin('styles as s', 's.id', 'sp.style_id')
+      .select(['sp.price', 's.style_code'])
+      .where('sp.store_id', '=', ctx.store.id)
+      .where('sp.style_id', '=', styleId)
+      .executeTakeFirst();
+    if (!row) throw notFound('store price of style', styleId);
+    await trx
+      .deleteFrom('store_prices')
+      .where('store_id', '=', ctx.store.id)
+      .where('style_id', '=', styleId)
+      .execute();
+    await recordAudit(trx, ctx, {
+      kind: 'price.store_cleared',
+      staffId,
+      subjectType: 'style',
+      subjectId: styleId,
+      detail: { styleCode: row.style_code, was: row.price },
     });
   });
   return priceHistory(ctx, styleId);

@@ -9,10 +9,18 @@ import { labelPreviewSvg, receiptLabels, skuLabels } from './labels.js';
 import { skuByBarcode } from './lookup.js';
 import { addColor, listColors, listSizeGroups, saveSizeGroup } from './palette.js';
 import { addPhoto, deletePhoto, readPhoto, readPhotoBody, reorderPhotos, UUID_PATTERN } from './photos.js';
-import { cancelPriceChange, changePrice, markdown, priceHistory } from './prices.js';
+import {
+  cancelPriceChange,
+  changePrice,
+  clearStorePrice,
+  markdown,
+  priceHistory,
+  setStorePrice,
+} from './prices.js';
 import {
   barcode,
   categoryPath,
+  fen,
   id,
   markdownBody,
   newStyleBody,
@@ -99,6 +107,29 @@ export const catalogRoutes = [
     handle: ({ ctx, params, body, principal }) => {
       assertStaff(principal);
       return changePrice(ctx, params.id, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/api/products/:id/store-price',
+    permission: 'price.store',
+    summary: "A chain branch's own price of a style, instead of the list price (head office: 422)",
+    params: idParams,
+    body: z.strictObject({ price: fen }),
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return setStorePrice(ctx, params.id, body.price, principal.staffId);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/products/:id/store-price',
+    permission: 'price.store',
+    summary: 'The branch goes back to the list price of a style',
+    params: idParams,
+    handle: ({ ctx, params, principal }) => {
+      assertStaff(principal);
+      return clearStorePrice(ctx, params.id, principal.staffId);
     },
   }),
   route({

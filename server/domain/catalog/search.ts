@@ -41,7 +41,7 @@ export async function searchStyles(ctx: AppContext, query: SearchQuery): Promise
   if (query.minPrice !== undefined || query.maxPrice !== undefined) {
     // One evaluation of the price in force per style, both bounds at once.
     ids = ids.where(
-      sql<boolean>`${priceInForce(now)} between ${query.minPrice ?? 0} and ${query.maxPrice ?? Number.MAX_SAFE_INTEGER}`,
+      sql<boolean>`${priceInForce(now, ctx.store)} between ${query.minPrice ?? 0} and ${query.maxPrice ?? Number.MAX_SAFE_INTEGER}`,
     );
   }
   if (query.inStock) {
@@ -81,7 +81,7 @@ export async function searchStyles(ctx: AppContext, query: SearchQuery): Promise
       'c.path as category',
       's.season',
       's.year',
-      priceInForce(now).as('price'),
+      priceInForce(now, ctx.store).as('price'),
       's.tag_price as tagPrice',
       's.special_price as specialPrice',
       's.active',

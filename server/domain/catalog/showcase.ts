@@ -17,7 +17,7 @@ export async function listShowcase(ctx: AppContext): Promise<Showcase> {
   const now = ctx.now().toISOString();
   const rows = await ctx.storage.db
     .selectFrom('styles as s')
-    .select(['s.id', 's.style_code', 's.name', 's.photos', priceInForce(now).as('price')])
+    .select(['s.id', 's.style_code', 's.name', 's.photos', priceInForce(now, ctx.store).as('price')])
     .where('s.store_id', '=', ctx.store.catalogId)
     .where('s.active', '=', 1)
     // The photos are a JSON array written by photos.ts (no spaces): a cheap first filter that

@@ -17,7 +17,7 @@ export async function loadStyle(
     .selectFrom('styles as s')
     .leftJoin('categories as c', 'c.id', 's.category_id')
     .selectAll('s')
-    .select(['c.path as category_path', priceInForce(ctx.now().toISOString()).as('price')])
+    .select(['c.path as category_path', priceInForce(ctx.now().toISOString(), ctx.store).as('price')])
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('style', id);

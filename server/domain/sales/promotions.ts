@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { notFound } from '../../errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { Database, PromotionRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { Promotion } from '../pricing/types.js';
@@ -88,15 +88,28 @@ export interface PromotionView {
   updatedAt: string;
   /** When it was ended for good (`DELETE`); null while it can still run. */
   archivedAt: string | null;
+  /**
+   * `chain`: head office's, run at every store its conditions name (all when none);
+   * `store`: this branch's own. A shop on its own has only `chain` ones.
+   */
+  scope: PromotionScope;
   /** The whole definition, as written. */
   promotion: Promotion;
+}
+
+export type PromotionScope = 'chain' | 'store';
+
+/** Who writes a promotion: head office writes the chain's, a branch's staff the branch's own. */
+export interface PromotionAuthor {
+  staffId: string | null;
+  headOffice: boolean;
 }
 
 function toPromotion(row: PromotionRow): Promotion {
   return { ...(JSON.parse(row.definition) as Omit<Promotion, 'id'>), id: row.id } as Promotion;
 }
 
-function view(row: PromotionRow): PromotionView {
+function view(ctx: AppContext, row: PromotionRow): PromotionView {
   return {
     id: row.id,
     kind: row.kind as Promotion['kind'],
@@ -107,6 +120,7 @@ function view(row: PromotionRow): PromotionView {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     archivedAt: row.archived_at,
+    scope: row.store_id === ctx.store.catalogId ? 'chain' : 'store',
     promotion: toPromotion(row),
   };
 }
@@ -116,12 +130,28 @@ function definitionOf(input: PromotionInput): string {
   return JSON.stringify(definition);
 }
 
-/** The promotions a quote or a sale considers: active, not archived, this store's. */
+/** Where a store finds its promotions: the chain's (head office's) and its own. */
+function owners(ctx: AppContext): string[] {
+  return [...new Set([ctx.store.catalogId, ctx.store.id])];
+}
+
+/**
+ * Where an author's promotions live: head office's are the chain's (kept under head office's
+ * id); a branch's staff keep their branch's own.
+ */
+function ownerFor(ctx: AppContext, author: PromotionAuthor): string {
+  return author.headOffice ? ctx.store.catalogId : ctx.store.id;
+}
+
+/**
+ * The promotions a quote or a sale considers: active, not archived, the chain's and this
+ * store's own (the pricing engine then checks each one's `conditions.stores`).
+ */
 export async function activePromotions(db: Kysely<Database>, ctx: AppContext): Promise<Promotion[]> {
   const rows = await db
     .selectFrom('promotions')
     .selectAll()
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', 'in', owners(ctx))
     .where('active', '=', 1)
     .where('archived_at', 'is', null)
     .execute();
@@ -137,11 +167,11 @@ export async function listPromotions(
   let query = ctx.storage.db
     .selectFrom('promotions')
     .selectAll()
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', 'in', owners(ctx))
     .where('archived_at', archived ? 'is not' : 'is', null);
   if (!all && !archived) query = query.where('active', '=', 1);
   const rows = await query.orderBy('priority').orderBy('id').execute();
-  return rows.map(view);
+  return rows.map((row) => view(ctx, row));
 }
 
 export async function getPromotion(ctx: AppContext, id: string): Promise<PromotionView> {
@@ -149,10 +179,41 @@ export async function getPromotion(ctx: AppContext, id: string): Promise<Promoti
     .selectFrom('promotions')
     .selectAll()
     .where('id', '=', id)
-    .where('store_id', '=', ctx.store.id)
+    .where('store_id', 'in', owners(ctx))
     .executeTakeFirst();
   if (!row) throw notFound('promotion', id);
-  return view(row);
+  return view(ctx, row);
+}
+
+/**
+ * A branch's own promotion runs at that branch alone; naming other stores is head office's.
+ * Changing or ending a chain promotion is head office's too.
+ */
+async function assertMayWrite(
+  db: Kysely<Database>,
+  ctx: AppContext,
+  author: PromotionAuthor,
+  id: string | null,
+  input: PromotionInput | null,
+): Promise<void> {
+  if (author.headOffice) return;
+  const stores = input?.conditions.stores;
+  if (stores && stores.some((store) => store !== ctx.store.id)) {
+    throw new ApiError(
+      'forbidden',
+      "A store's own promotion runs at that store only; head office names other stores.",
+      {
+        'body.conditions.stores': 'this store only',
+      },
+    );
+  }
+  if (id === null) return;
+  const row = await db.selectFrom('promotions').select('store_id').where('id', '=', id).executeTakeFirst();
+  if (row && row.store_id === ctx.store.catalogId) {
+    throw new ApiError('forbidden', 'This is a chain promotion: head office changes it.', {
+      'params.id': 'chain promotion',
+    });
+  }
 }
 
 /** Creates (id null) or replaces a promotion. Audited. */
@@ -160,9 +221,12 @@ export async function savePromotion(
   ctx: AppContext,
   id: string | null,
   input: PromotionInput,
-  staffId: string | null,
+  author: PromotionAuthor,
 ): Promise<PromotionView> {
+  const { staffId } = author;
+  const owner = ownerFor(ctx, author);
   return ctx.storage.write(async (trx) => {
+    await assertMayWrite(trx, ctx, author, id, input);
     const now = ctx.now().toISOString();
     const values = {
       kind: input.kind,
@@ -180,7 +244,7 @@ export async function savePromotion(
         .insertInto('promotions')
         .values({
           id: promotionId,
-          store_id: ctx.store.id,
+          store_id: owner,
           ...values,
           created_at: now,
           created_by: staffId,
@@ -192,7 +256,7 @@ export async function savePromotion(
         .updateTable('promotions')
         .set(values)
         .where('id', '=', promotionId)
-        .where('store_id', '=', ctx.store.id)
+        .where('store_id', 'in', owners(ctx))
         .where('archived_at', 'is', null)
         .executeTakeFirst();
       if (updated.numUpdatedRows === 0n) throw notFound('promotion', promotionId);
@@ -209,19 +273,21 @@ export async function savePromotion(
       .selectAll()
       .where('id', '=', promotionId)
       .executeTakeFirstOrThrow();
-    return view(row);
+    return view(ctx, row);
   });
 }
 
 /** Ends a promotion for good; sales that used it keep its label and id on their lines. */
-export async function archivePromotion(ctx: AppContext, id: string, staffId: string | null): Promise<void> {
+export async function archivePromotion(ctx: AppContext, id: string, author: PromotionAuthor): Promise<void> {
+  const { staffId } = author;
   await ctx.storage.write(async (trx) => {
+    await assertMayWrite(trx, ctx, author, id, null);
     const now = ctx.now().toISOString();
     const updated = await trx
       .updateTable('promotions')
       .set({ archived_at: now, active: 0, updated_at: now })
       .where('id', '=', id)
-      .where('store_id', '=', ctx.store.id)
+      .where('store_id', 'in', owners(ctx))
       .where('archived_at', 'is', null)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) throw notFound('promotion', id);

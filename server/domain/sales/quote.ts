@@ -77,7 +77,7 @@ export async function skusForLines(
   const rows = await db
     .selectFrom('skus as k')
     .innerJoin('styles as s', 's.id', 'k.style_id')
-    .select([...SKU_COLUMNS, priceInForce(at).as('price')])
+    .select([...SKU_COLUMNS, priceInForce(at, ctx.store).as('price')])
     .where((eb) =>
       eb.or([
         ...(skuIds.length > 0 ? [eb('k.id', 'in', skuIds)] : []),

@@ -218,7 +218,7 @@ export const salesRoutes = [
     body: promotionBody,
     handle: ({ ctx, body, principal }) => {
       assertStaff(principal);
-      return savePromotion(ctx, null, body, principal.staffId);
+      return savePromotion(ctx, null, body, principal);
     },
   }),
   route({
@@ -246,7 +246,7 @@ export const salesRoutes = [
     body: promotionBody,
     handle: ({ ctx, params, body, principal }) => {
       assertStaff(principal);
-      return savePromotion(ctx, params.id, body, principal.staffId);
+      return savePromotion(ctx, params.id, body, principal);
     },
   }),
   route({
@@ -257,7 +257,7 @@ export const salesRoutes = [
     params: idParams,
     handle: async ({ ctx, params, principal }) => {
       assertStaff(principal);
-      await archivePromotion(ctx, params.id, principal.staffId);
+      await archivePromotion(ctx, params.id, principal);
     },
   }),
   route({

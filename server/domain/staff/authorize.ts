@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { actorOf, type Principal } from '../../protocol/roles.js';
 import { type ApprovalRequest, type Approver, verifyApproval } from './approval.js';
-import { may, type Permission } from './permissions.js';
+import { HEAD_OFFICE_PERMISSIONS, may, type Permission } from './permissions.js';
 
 /**
  * May this principal do this? If not, a signed-in staff member may bring the PIN of a
@@ -14,6 +14,11 @@ export async function authorizeAction(
   permission: Permission,
   approval: ApprovalRequest | null,
 ): Promise<Approver | null> {
+  if (principal.kind === 'staff' && !principal.headOffice && HEAD_OFFICE_PERMISSIONS.has(permission)) {
+    throw new ApiError('forbidden', `Head office manages this for the whole chain (${permission}).`, {
+      permission: 'head office only',
+    });
+  }
   if (may(actorOf(principal), permission)) return null;
   if (principal.kind !== 'staff' || !approval) {
     throw new ApiError('forbidden', `Your role (${actorOf(principal)}) may not do this (${permission}).`);

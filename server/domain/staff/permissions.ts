@@ -22,8 +22,10 @@ export const PERMISSIONS = {
   'catalog.read': ['owner', 'manager', 'cashier', 'lookup'],
   /** Styles, SKUs, categories, colours, size groups, import, price tags. */
   'catalog.manage': ['owner', 'manager'],
-  /** Immediate and scheduled price changes, markdowns. */
+  /** Immediate and scheduled price changes, markdowns: the list price (head office's in a chain). */
   'price.change': ['owner', 'manager'],
+  /** A chain store's own price of a style, and going back to the list price. */
+  'price.store': ['owner', 'manager'],
   /** Stock movements, low-stock list, stocktakes. */
   'stock.read': ['owner', 'manager', 'cashier'],
   'stock.receive': ['owner', 'manager'],
@@ -103,6 +105,17 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly Actor[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * What head office alone does in a chain, whatever the role at a store: the one catalogue every
+ * store sells from, its list prices and the tiers. (Chain promotions are head office's too;
+ * a store manager keeps the store's own promotions, see `sales/promotions.ts`.)
+ */
+export const HEAD_OFFICE_PERMISSIONS: ReadonlySet<Permission> = new Set([
+  'catalog.manage',
+  'price.change',
+  'loyalty.settings',
+]);
 
 export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);

@@ -103,6 +103,8 @@ const sessionByToken = hotQuery((db) =>
       'st.name as name',
       'st.role as role',
       'st.active as active',
+      'st.store_id as homeStoreId',
+      'st.chain_wide as chainWide',
     ])
     .where('s.token_hash', '=', ''),
 );
@@ -119,6 +121,7 @@ export async function resolveStaffToken(ctx: AppContext, token: string): Promise
     storeId: row.storeId,
     name: row.name,
     role: row.role as StaffRole,
+    headOffice: row.chainWide === 1 || row.homeStoreId === ctx.store.catalogId,
     sessionId: row.sessionId,
     deviceId: row.deviceId,
     expiresAt: row.expiresAt,
