@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,5 +192,46 @@ describe.runIf(testEngine === 'postgres')('a chain: head office and the stores',
     expect(
       (await call(branch, 'DELETE', `/api/promotions/${own.body.id}`, { token: branchManager.token })).status,
     ).toBe(204);
+  });
+  it("a store adjusts a member's points and refunds stored value only up to head office's limits", async () => {
+    const member = await call(hq, 'POST', '/api/members', {
+      token: hqOwner,
+      body: { phone: '13900139011', name: '限额会员' },
+    });
+    expect(member.status).toBe(201);
+    const adjust = (server: ServerProcess, token: string, delta: number) =>
+      call(server, 'POST', `/api/members/${member.body.id}/points/adjustments`, {
+        token,
+        body: { id: randomUUID(), delta, reason: '补录' },
+      });
+    const beyond = await adjust(branch, branchManager.token, 2001);
+    expect(beyond.status).toBe(403);
+    expect(beyond.body.error.fields).toEqual({
+      'body.delta': "at most 2000 at a store; more is head office's",
+    });
+    expect((await adjust(branch, branchManager.token, 2000)).status).toBe(201);
+    // Head office may, at any store; and it sets the limit (a store may not).
+    expect((await adjust(branch, branchOwner, 5000)).status).toBe(201);
+    const limits = { pointsAdjust: 10_000, storedValueRefund: 50_000 };
+    const byBranch = await call(branch, 'PUT', '/api/loyalty/settings/storeLimits', {
+      token: branchManager.token,
+      body: limits,
+    });
+    expect(byBranch.status).toBe(403);
+    expect(
+      (await call(hq, 'PUT', '/api/loyalty/settings/storeLimits', { token: hqOwner, body: limits })).status,
+    ).toBe(200);
+    const within = await adjust(branch, branchManager.token, -6000);
+    expect(within.body).toMatchObject({ delta: -6000 });
+    const refund = await call(branch, 'POST', `/api/members/${member.body.id}/stored-value/refunds`, {
+      token: branchManager.token,
+      body: { id: randomUUID(), amount: 50_001, method: 'cash', reason: '退卡' },
+    });
+    expect(refund.status).toBe(403);
+    expect(refund.body.error.fields).toEqual({ 'body.amount': "at most 50000 at a store; more is head office's" });
+    const member2 = await call(branch, 'GET', `/api/members/${member.body.id}`, {
+      token: branchManager.token,
+    });
+    expect(member2.body.points).toBe(1000);
   });
 });

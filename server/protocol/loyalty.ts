@@ -40,6 +40,12 @@ export interface LoyaltySettings {
   storedValue: { pinAbove: number };
   /** The review runs every `everyDays`; a member below their tier's line keeps it `graceDays`. */
   tierReview: { everyDays: number; graceDays: number };
+  /**
+   * In a chain, what a store's staff may do to a member's balances without head office: a
+   * manual points adjustment of at most `pointsAdjust` points, a stored-value refund of at most
+   * `storedValueRefund` fen. Beyond, head office does it.
+   */
+  storeLimits: { pointsAdjust: number; storedValueRefund: number };
 }
 
 export type SettingKey = keyof LoyaltySettings;

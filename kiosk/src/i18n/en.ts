@@ -661,6 +661,12 @@ export const en: Catalogue = {
     review: 'Tier review',
     everyDays: 'Review every (days)',
     graceDays: 'Grace before moving down (days)',
+    // Chain roles: what a store does to balances without head office.
+    storeLimits: 'Store limits (chain)',
+    storeLimitsHint:
+      "The most a store's staff may adjust a member's points or refund stored value by; beyond, head office does it. A shop on its own has no limit.",
+    pointsAdjustLimit: 'Points adjustment at a store, at most',
+    storedValueRefundLimit: 'Stored-value refund at a store, at most (¥)',
   },
   promo: {
     tab: { promotions: 'Promotions', coupons: 'Coupons' },

@@ -655,6 +655,11 @@ export const zhCN = {
     review: '等级复核',
     everyDays: '每隔多少天复核',
     graceDays: '降级宽限天数',
+    // Chain roles: what a store does to balances without head office.
+    storeLimits: '门店限额（连锁）',
+    storeLimitsHint: '连锁各门店员工手工调整积分、退还储值的上限；超出须由总部办理。单店不受限。',
+    pointsAdjustLimit: '门店调整积分上限（分）',
+    storedValueRefundLimit: '门店退储值上限（元）',
   },
   promo: {
     tab: { promotions: '促销活动', coupons: '优惠券' },

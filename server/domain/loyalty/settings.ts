@@ -67,6 +67,14 @@ const tierReviewSchema = z.strictObject({
   graceDays: pct(0, 366),
 });
 
+const storeLimitsSchema = z
+  .strictObject({
+    pointsAdjust: z.number().int().min(0).max(10_000_000),
+    storedValueRefund: z.number().int().min(0).max(100_000_000),
+  })
+  // A database from before the setting: 2,000 points, ¥500.
+  .default({ pointsAdjust: 2000, storedValueRefund: 50_000 });
+
 export const SETTING_SCHEMAS = {
   earn: earnSchema,
   expiry: expirySchema,
@@ -74,6 +82,7 @@ export const SETTING_SCHEMAS = {
   topUpBonus: topUpBonusSchema,
   storedValue: storedValueSchema,
   tierReview: tierReviewSchema,
+  storeLimits: storeLimitsSchema,
 } as const;
 
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];
@@ -113,10 +122,12 @@ export async function saveSetting(
     throw new ApiError('validation_failed', `Invalid ${key} setting.`, fields);
   }
   await ctx.storage.write(async (trx) => {
+    const row = { value: JSON.stringify(parsed.data), updated_at: ctx.now().toISOString(), updated_by: staffId };
+    // A setting newer than the database (its default until now) gets its row on the first save.
     await trx
-      .updateTable('loyalty_settings')
-      .set({ value: JSON.stringify(parsed.data), updated_at: ctx.now().toISOString(), updated_by: staffId })
-      .where('key', '=', key)
+      .insertInto('loyalty_settings')
+      .values({ key, ...row })
+      .onConflict((conflict) => conflict.column('key').doUpdateSet(row))
       .execute();
     await recordAudit(trx, ctx, {
       kind: 'loyalty.settings_changed',

@@ -9,6 +9,7 @@ import { memberCoupons } from '../loyalty/coupons.js';
 import { memberLedger } from '../loyalty/ledger.js';
 import { adjustPoints, pointsExpiringSoon } from '../loyalty/points.js';
 import { remember, replayed } from '../loyalty/requests.js';
+import { assertWithinStoreLimit } from '../loyalty/store-limits.js';
 import {
   type Idempotent,
   payFromStoredValue,
@@ -221,8 +222,16 @@ export const membersRoutes = [
       method: z.enum(['cash', 'card', 'wechat', 'alipay']),
       reason,
     }),
-    handle: async ({ ctx, params, body, principal, approver, res }) =>
-      answer(res, await refundPrincipal(ctx, params.id, body, actorOf(principal, approver))),
+    handle: async ({ ctx, params, body, principal, approver, res }) => {
+      await assertWithinStoreLimit(
+        ctx.storage.db,
+        principal,
+        'storedValueRefund',
+        body.amount,
+        'body.amount',
+      );
+      return answer(res, await refundPrincipal(ctx, params.id, body, actorOf(principal, approver)));
+    },
   }),
   route({
     method: 'post',
@@ -242,6 +251,7 @@ export const membersRoutes = [
     }),
     handle: async ({ ctx, params, body, principal, approver, res }) => {
       const actor = actorOf(principal, approver);
+      await assertWithinStoreLimit(ctx.storage.db, principal, 'pointsAdjust', body.delta, 'body.delta');
       const key = { id: body.id, kind: 'points_adjustment', memberId: params.id, body };
       const outcome = await runAction(ctx, async (trx, outbox) => {
         const first = await replayed<{ id: string; delta: number; points: number }>(trx, key);

@@ -148,6 +148,15 @@ export class HgAdminLoyalty extends AdminSection {
           <div class="actions"><button type="submit" class="primary">${t('common.save')}</button></div>
         </form>
       </section>
+      <section class="card">
+        <h3>${t('loyalty.storeLimits')}</h3>
+        <p class="muted">${t('loyalty.storeLimitsHint')}</p>
+        <form class="grid" @submit=${this._saveStoreLimits} aria-label=${t('loyalty.storeLimits')}>
+          <label>${t('loyalty.pointsAdjustLimit')}<input name="pointsAdjust" type="number" min="0" .value=${String(settings.storeLimits.pointsAdjust)} /></label>
+          <label>${t('loyalty.storedValueRefundLimit')}<input name="storedValueRefund" inputmode="decimal" .value=${yuanText(settings.storeLimits.storedValueRefund)} /></label>
+          <div class="actions"><button type="submit" class="primary">${t('common.save')}</button></div>
+        </form>
+      </section>
     `;
   }
 
@@ -248,6 +257,15 @@ export class HgAdminLoyalty extends AdminSection {
     if (pinAbove === null) return this._bad();
     await this._save('topUpBonus', rules);
     if (!this._error) await this._save('storedValue', { pinAbove });
+  }
+
+  private async _saveStoreLimits(event: Event): Promise<void> {
+    event.preventDefault();
+    const v = formValues(event.target as HTMLFormElement);
+    const pointsAdjust = Number(v.pointsAdjust);
+    const storedValueRefund = parseYuan(v.storedValueRefund ?? '');
+    if (!Number.isInteger(pointsAdjust) || pointsAdjust < 0 || storedValueRefund === null) return this._bad();
+    await this._save('storeLimits', { pointsAdjust, storedValueRefund });
   }
 
   private async _saveReview(event: Event): Promise<void> {
