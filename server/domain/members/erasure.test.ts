@@ -37,6 +37,8 @@ describe('erasing a member reaches every copy the store holds', () => {
       token: terminal.token,
       body: { username: shop.cashier.username, pin: shop.cashier.pin },
     });
+    // The till sells only with a shift open on it.
+    await call(store, 'POST', '/api/shifts', { token: signedIn.body.token, body: { openingFloat: 0 } });
     const member = await call(store, 'POST', '/api/members', {
       token: owner,
       body: { phone: PHONE, name: NAME },

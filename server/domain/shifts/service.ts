@@ -2,13 +2,17 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { runAction } from '../../events/action.js';
+import type { PrintJob } from '../../protocol/printing.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { CashEntryKind, DayReport, ShiftReport } from '../../protocol/shifts.js';
 import type { Database, ShiftTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { terminalOf } from '../carts/service.js';
+import { keepPrintJob, printJobFor } from '../devices/printing.js';
 import { businessDay } from '../sales/numbers.js';
 import { takings } from './report.js';
+import { shiftCloseSlip } from './slip.js';
 
 async function openShiftRow(ctx: AppContext, terminalId: string): Promise<ShiftTable | undefined> {
   return ctx.storage.db
@@ -191,7 +195,7 @@ export async function closeShift(
   const open = await openShiftRow(ctx, terminalId);
   if (!open) throw new ApiError('business_rule', 'No shift is open on this terminal.');
   const closedAt = ctx.now().toISOString();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     // Figures as of the close, inside the write lock so no sale slips between count and close.
     const live = await report(ctx, { ...open, closed_at: closedAt }, trx);
     const expected = live.cash.expected;
@@ -218,6 +222,27 @@ export async function closeShift(
       subjectId: open.id,
       detail: { expected, counted: countedCash, variance: countedCash - expected },
     });
+    // The 交班单 prints with the close, on this till's printer, or not at all.
+    const terminal = await trx
+      .selectFrom('devices')
+      .select('name')
+      .where('id', '=', terminalId)
+      .executeTakeFirst();
+    const slip = shiftCloseSlip(ctx, live, {
+      at: closedAt,
+      cashier: staff.name,
+      terminalName: terminal?.name ?? null,
+      counted: countedCash,
+      note,
+    });
+    let job: PrintJob | null = null;
+    try {
+      job = printJobFor(terminalId, { kind: 'slip', document: slip });
+    } catch (error) {
+      // A slip the print schema refuses is logged and left out: paper never undoes a close.
+      ctx.log.warn({ err: error, shiftId: open.id }, 'the shift close slip could not be queued for printing');
+    }
+    if (job) await keepPrintJob(trx, ctx, outbox, job);
   });
   ctx.bus.publish('shift.changed', ctx.store.id, { terminalId, shiftId: open.id, status: 'closed' });
   return shiftReport(ctx, open.id);
