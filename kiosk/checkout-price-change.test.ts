@@ -9,6 +9,7 @@ import {
   readyForBrowserTests,
   shot,
 } from './testing/browser.js';
+import { openShift } from './testing/shift.js';
 import { scan } from './wedge-scanner.js';
 
 /**
@@ -82,6 +83,7 @@ describe('a price changed while the cashier takes payment', () => {
       await page.locator('hg-checkout-app hg-connection-indicator[state="online"]').waitFor();
       const sale = page.locator('hg-checkout-sale');
       await sale.locator('.empty').waitFor();
+      await openShift(page);
       for (const [i, code] of barcodes.entries()) {
         await scan(page, code);
         await sale.locator('tr.line').nth(i).waitFor();

@@ -9,6 +9,7 @@ import {
   readyForBrowserTests,
   shot,
 } from './testing/browser.js';
+import { openShift } from './testing/shift.js';
 import { scan, scanByKeyboard } from './wedge-scanner.js';
 
 /**
@@ -208,6 +209,7 @@ describe('checkout terminal and customer display', () => {
       await form.locator('input[name="pin"]').fill('');
       await shot(c, 'checkout-signin');
       await signIn(c, 'lina', '1357');
+      await openShift(c);
       await c.locator('hg-checkout-sale .empty').waitFor();
       await shot(c, 'checkout-idle');
 
@@ -422,6 +424,7 @@ describe('checkout terminal and customer display', () => {
       });
       await c.goto('/checkout');
       await signIn(c, 'lina', '1357');
+      await openShift(c);
       await scan(c, barcodes[3] ?? '');
       await scan(c, barcodes[4] ?? '');
       await lines(c).nth(1).waitFor();
@@ -488,6 +491,7 @@ describe('checkout terminal and customer display', () => {
       });
       await c.goto('/checkout');
       await signIn(c, 'lina', '1357');
+      await openShift(c);
       await scan(c, barcodes[5] ?? '');
       await lines(c).first().waitFor();
       await lines(c).first().getByRole('button', { name: 'Price' }).click();
@@ -536,6 +540,7 @@ describe('checkout terminal and customer display', () => {
       await c.locator('hg-checkout-signin').waitFor();
       await shot(c, 'checkout-signin-en');
       await signIn(c, 'lina', '1357');
+      await openShift(c);
       await shot(c, 'checkout-idle-en');
       await scan(c, barcodes[0] ?? '');
       await scan(c, barcodes[1] ?? '');
