@@ -41,7 +41,7 @@ const slip = (variance: number): SlipDocument => ({
 const job = (document: SlipDocument): PrintJob =>
   printJobSchema.parse({ jobId: 'slip-1', terminalId: 't1', reprint: false, kind: 'slip', document });
 
-describe('the 交班单', () => {
+describe('counter slips', () => {
   it('prints the figures, each tender, and a short drawer as 短款 with a positive amount', () => {
     const { text } = renderJob(job(slip(-100)), profile(), 2);
     expect(text).toContain('交班单');
@@ -59,6 +59,50 @@ describe('the 交班单', () => {
     const ascii = renderJob(job(slip(500)), profile({ charset: 'ascii', paperWidth: 58 }), null).text;
     expect(ascii).toContain('SHIFT CLOSE');
     expect(ascii).toMatch(/Variance \(Over\) +5\.00/);
+  });
+
+  it('prints a 充值单 with the member masked and a 取款单 with its reason', () => {
+    const head = {
+      store: slip(0).store,
+      ref: 'r1',
+      at: slip(0).at,
+      timeZone: 'Asia/Shanghai',
+      cashier: { name: '李娜' },
+    };
+    const topUp = renderJob(
+      job({
+        ...head,
+        kind: 'top_up',
+        member: { name: '陈静', phoneMasked: '138****8000' },
+        method: 'wechat',
+        figures: [
+          { item: 'amount', value: 50_000 },
+          { item: 'bonus', value: 5_000 },
+          { item: 'balance', value: 55_000 },
+        ],
+        payments: [],
+      }),
+      profile(),
+      null,
+    ).text;
+    expect(topUp).toContain('充值单');
+    expect(topUp).toMatch(/会员: 陈静 +138\*\*\*\*8000/);
+    expect(topUp).toMatch(/赠送 +50\.00/);
+    expect(topUp).toMatch(/付款方式 +微信支付/);
+    const paidOut = renderJob(
+      job({
+        ...head,
+        kind: 'paid_out',
+        figures: [{ item: 'amount', value: 1_500 }],
+        payments: [],
+        note: '快递费',
+      }),
+      profile(),
+      null,
+    ).text;
+    expect(paidOut).toContain('取款单');
+    expect(paidOut).toMatch(/金额 +15\.00/);
+    expect(paidOut).toContain('备注: 快递费');
   });
 
   it('is refused by the print schema with a figure it does not know', () => {

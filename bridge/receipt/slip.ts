@@ -14,12 +14,18 @@ export interface SlipLayout {
 type Words = typeof ZH;
 const ZH = {
   shift_close: '交班单',
+  top_up: '充值单',
+  cash_in: '存款单',
+  paid_out: '取款单',
   reprint: '** 重印 REPRINT **',
+  member: '会员',
+  method: '付款方式',
   since: '开班',
   at: '交班',
   cashier: '收银员',
   terminal: '收银台',
   note: '备注',
+  time: '时间',
   over: '长款',
   short: '短款',
   balanced: '无差异',
@@ -33,6 +39,9 @@ const ZH = {
     expected: '应有现金',
     counted: '实点现金',
     variance: '差额',
+    amount: '金额',
+    bonus: '赠送',
+    balance: '储值余额',
   } as Record<SlipItem, string>,
   methods: {
     cash: '现金',
@@ -47,12 +56,18 @@ const ZH = {
 /** A printer without Chinese fonts gets English words. */
 const EN: Words = {
   shift_close: 'SHIFT CLOSE',
+  top_up: 'TOP-UP',
+  cash_in: 'CASH IN',
+  paid_out: 'PAID OUT',
   reprint: '** REPRINT **',
+  member: 'Member',
+  method: 'Paid with',
   since: 'Opened',
   at: 'Closed',
   cashier: 'Cashier',
   terminal: 'Till',
   note: 'Note',
+  time: 'Time',
   over: 'Over',
   short: 'Short',
   balanced: 'Balanced',
@@ -66,6 +81,9 @@ const EN: Words = {
     expected: 'Expected cash',
     counted: 'Counted cash',
     variance: 'Variance',
+    amount: 'Amount',
+    bonus: 'Bonus',
+    balance: 'Stored value',
   },
   methods: {
     cash: 'Cash',
@@ -84,7 +102,7 @@ const COUNTS: ReadonlySet<SlipItem> = new Set(['salesCount']);
 /**
  * A counter slip on the receipt printer: the 交班单 with the shift's figures, each tender's
  * takings, and the variance said as 长款 (more cash than expected) or 短款 (less), never as a
- * bare negative number a tired cashier misreads.
+ * bare negative number a tired cashier misreads; the 充值单 and 存款单 / 取款单 likewise.
  */
 export function layoutSlip(doc: SlipDocument, layout: SlipLayout): Block[] {
   const { columns, charset } = layout;
@@ -102,8 +120,9 @@ export function layoutSlip(doc: SlipDocument, layout: SlipLayout): Block[] {
   if (layout.reprint) text(w.reprint, { align: 'center', bold: true });
   blocks.push({ type: 'rule', char: '=' });
   if (doc.since) text(`${w.since}: ${formatTime(doc.since, doc.timeZone)}`);
-  text(`${w.at}: ${formatTime(doc.at, doc.timeZone)}`);
+  text(`${doc.kind === 'shift_close' ? w.at : w.time}: ${formatTime(doc.at, doc.timeZone)}`);
   text(`${w.cashier}: ${doc.cashier.name}${doc.terminalName ? `  ${w.terminal}: ${doc.terminalName}` : ''}`);
+  if (doc.member) row(`${w.member}: ${doc.member.name ?? ''}`.trimEnd(), doc.member.phoneMasked);
   blocks.push({ type: 'rule', char: '-' });
   for (const { item, value } of doc.figures) {
     if (item === 'variance') {
@@ -116,6 +135,7 @@ export function layoutSlip(doc: SlipDocument, layout: SlipLayout): Block[] {
       for (const payment of doc.payments) row(`  ${w.methods[payment.method]}`, money(payment.amount));
     }
   }
+  if (doc.method) row(w.method, w.methods[doc.method]);
   if (doc.note) {
     blocks.push({ type: 'rule', char: '-' });
     text(`${w.note}: ${doc.note}`);

@@ -95,7 +95,7 @@ export const labelDocumentSchema: z.ZodType<LabelDocument> = z.strictObject({
 const paymentMethod = z.enum(['cash', 'wechat', 'alipay', 'card', 'stored_value', 'coupon', 'other']);
 
 export const slipDocumentSchema: z.ZodType<SlipDocument> = z.strictObject({
-  kind: z.literal('shift_close'),
+  kind: z.enum(['shift_close', 'top_up', 'cash_in', 'paid_out']),
   store: z.strictObject({ code: text(16).min(1), name: text(80).min(1) }),
   ref: z.string().min(1).max(64),
   at: z.iso.datetime({ offset: true }),
@@ -116,12 +116,22 @@ export const slipDocumentSchema: z.ZodType<SlipDocument> = z.strictObject({
           'expected',
           'counted',
           'variance',
+          'amount',
+          'bonus',
+          'balance',
         ]),
         value: fen,
       }),
     )
     .max(20),
   payments: z.array(z.strictObject({ method: paymentMethod, amount: fen })).max(10),
+  member: z
+    .strictObject({
+      name: text(40).optional(),
+      phoneMasked: z.string().regex(/^[0-9+]{0,4}\*{2,}[0-9]{0,4}$|^$/, 'a masked phone such as 138****8000'),
+    })
+    .optional(),
+  method: paymentMethod.optional(),
   note: text(120).optional(),
 });
 

@@ -30,14 +30,18 @@ export type SlipItem =
   | 'paidOut'
   | 'expected'
   | 'counted'
-  | 'variance';
+  | 'variance'
+  | 'amount'
+  | 'bonus'
+  | 'balance';
 
 /**
- * A slip of the counter's other tasks: the 交班单 at a shift's close. Money in fen, counts as
- * they are; the bridge puts the words (a variance reads 长款 or 短款).
+ * A slip of the counter's other tasks: the 交班单 at a shift's close, the 充值单 of a top-up,
+ * the 存款单 / 取款单 of cash put in or paid out. Money in fen, counts as they are; the bridge
+ * puts the words (a variance reads 长款 or 短款).
  */
 export interface SlipDocument {
-  kind: 'shift_close';
+  kind: 'shift_close' | 'top_up' | 'cash_in' | 'paid_out';
   store: { code: string; name: string };
   /** What it is about (the shift's id), for tracing a paper back. */
   ref: string;
@@ -51,7 +55,11 @@ export interface SlipDocument {
   figures: { item: SlipItem; value: number }[];
   /** What each tender took (cash net of change). */
   payments: { method: PaymentMethod; amount: number }[];
-  /** Free text the staff typed (a note at the close). */
+  /** The member topped up: masked phone only, as on a receipt. */
+  member?: { name?: string; phoneMasked: string };
+  /** How a top-up was paid. */
+  method?: PaymentMethod;
+  /** Free text the staff typed (a note at the close, the reason for cash in or out). */
   note?: string;
 }
 

@@ -65,14 +65,22 @@ describe('shifts', () => {
       cash: { expected: 53500, counted: 53400, variance: -100 },
     });
     // The 交班单 waits for this till's printer, with the figures the cashier signs for.
-    const slips = await shop.store.ctx.storage.db
-      .selectFrom('print_jobs')
-      .select(['terminal_id', 'job'])
-      .where('job', 'like', '%"kind":"slip"%')
-      .execute();
-    expect(slips).toHaveLength(1);
-    expect(slips[0]?.terminal_id).toBe(terminalId);
-    const slip = JSON.parse(slips[0]?.job ?? '{}').document;
+    const slips = (
+      await shop.store.ctx.storage.db
+        .selectFrom('print_jobs')
+        .select(['terminal_id', 'job'])
+        .where('job', 'like', '%"kind":"slip"%')
+        .orderBy('created_at')
+        .execute()
+    ).map((row) => ({ terminalId: row.terminal_id, ...JSON.parse(row.job).document }));
+    // 取款单 and 存款单 with their reasons, then the 交班单, all for this till.
+    expect(slips.map((s) => [s.kind, s.terminalId, s.note])).toEqual([
+      ['paid_out', terminalId, '快递费'],
+      ['cash_in', terminalId, '换零钱'],
+      ['shift_close', terminalId, '少了一元'],
+    ]);
+    expect(slips[0].figures).toEqual([{ item: 'amount', value: 1500 }]);
+    const slip = slips[2];
     expect(slip).toMatchObject({ kind: 'shift_close', ref: closed.body.id, note: '少了一元' });
     expect(slip.figures).toEqual(
       expect.arrayContaining([
@@ -176,7 +184,11 @@ describe('selling needs an open shift', () => {
     expect((await sell({}, shop.owner)).status).toBe(201);
 
     await post('/api/shifts', { openingFloat: 0 });
-    expect((await sell()).status).toBe(201);
+    const sold = await sell();
+    expect(sold.status).toBe(201);
+    // 查单 at the till asks for today by the server's clock, not its own.
+    const today = await call(shop.store, 'GET', '/api/sales?day=today', { token: till });
+    expect(today.body.items.map((s: { id: string }) => s.id)).toContain(sold.body.id);
     await post('/api/shifts/current/close', { countedCash: 10000 });
     const after = await sell();
     expect(after.status).toBe(422);

@@ -1,26 +1,18 @@
-import type { AppContext } from '../../context.js';
 import type { SlipDocument } from '../../protocol/printing.js';
 import type { PaymentMethod } from '../../protocol/receipt.js';
 import type { ShiftReport } from '../../protocol/shifts.js';
+import { slipText } from '../devices/slips.js';
 
 const METHODS: ReadonlySet<string> = new Set(['cash', 'wechat', 'alipay', 'card', 'stored_value', 'coupon']);
-
-/** Text as the print schema takes it: one line, no control characters, at most `max`. */
-function line(text: string, max: number): string {
-  return text
-    .replace(/\p{Cc}/gu, ' ')
-    .trim()
-    .slice(0, max);
-}
 
 /**
  * The 交班单 of a shift closed with its counted cash: the figures the cashier signs for, each
  * tender's takings, and the variance (the bridge says it as 长款 or 短款).
  */
 export function shiftCloseSlip(
-  ctx: AppContext,
+  head: Pick<SlipDocument, 'store' | 'at' | 'timeZone' | 'cashier' | 'terminalName'>,
   report: ShiftReport,
-  closing: { at: string; cashier: string; terminalName: string | null; counted: number; note: string | null },
+  closing: { counted: number; note: string | null },
 ): SlipDocument {
   const { takings, cash } = report;
   const payments = new Map<PaymentMethod, number>();
@@ -29,17 +21,12 @@ export function shiftCloseSlip(
     const key = (METHODS.has(method) ? method : 'other') as PaymentMethod;
     payments.set(key, (payments.get(key) ?? 0) + amount);
   }
-  const terminalName = closing.terminalName ? line(closing.terminalName, 40) : '';
-  const note = closing.note ? line(closing.note, 120) : '';
+  const note = closing.note ? slipText(closing.note, 120) : '';
   return {
     kind: 'shift_close',
-    store: { code: ctx.store.code, name: line(ctx.store.name, 80) },
+    ...head,
     ref: report.id,
-    at: closing.at,
     since: report.openedAt,
-    timeZone: ctx.store.timeZone,
-    cashier: { name: line(closing.cashier, 40) || '—' },
-    ...(terminalName && { terminalName }),
     figures: [
       { item: 'salesCount', value: takings.sales.count },
       { item: 'salesTotal', value: takings.sales.total },
@@ -52,6 +39,22 @@ export function shiftCloseSlip(
       { item: 'variance', value: closing.counted - cash.expected },
     ],
     payments: [...payments].map(([method, amount]) => ({ method, amount })),
+    ...(note && { note }),
+  };
+}
+
+/** The 存款单 / 取款单 of cash put into or paid out of the drawer, with its reason. */
+export function cashEntrySlip(
+  head: Pick<SlipDocument, 'store' | 'at' | 'timeZone' | 'cashier' | 'terminalName'>,
+  entry: { id: string; kind: 'cash_in' | 'paid_out'; amount: number; reason: string },
+): SlipDocument {
+  const note = slipText(entry.reason, 120);
+  return {
+    kind: entry.kind,
+    ...head,
+    ref: entry.id,
+    figures: [{ item: 'amount', value: entry.amount }],
+    payments: [],
     ...(note && { note }),
   };
 }
