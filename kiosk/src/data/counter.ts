@@ -6,14 +6,9 @@ export type { SaleSummary } from '../../../server/protocol/sales.js';
 
 type Approval = { username: string; pin: string };
 
-/** Today as the till's calendar reads it: the till stands in the shop, so its day is the store's. */
-export function today(now = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-/** The store's sales of one day, newest first, every page of them (a shop's day is a few hundred). */
-export async function salesOfDay(auth: ApiAuth, day: string): Promise<SaleSummary[]> {
+/** The store's sales of today (by the server's clock), newest first, every page of them. */
+export async function salesOfToday(auth: ApiAuth): Promise<SaleSummary[]> {
+  const day = 'today';
   const items: SaleSummary[] = [];
   let before: string | undefined;
   for (let page = 0; page < 20; page++) {

@@ -10,9 +10,8 @@ import {
   type SaleSummary,
   saleById,
   salesBy,
-  salesOfDay,
+  salesOfToday,
   thisTerminal,
-  today,
   voidSale,
 } from '../../data/counter.js';
 import { dateTime, money, parseYuan } from '../../data/format.js';
@@ -242,7 +241,7 @@ export class HgCheckoutFind extends LitElement {
   /** Today's sales of this till, or of the store. */
   private async _today(): Promise<SaleSummary[]> {
     this._terminalId ??= await thisTerminal(this.connection);
-    const sales = await salesOfDay(this.auth, today());
+    const sales = await salesOfToday(this.auth);
     return this._scope === 'till' ? sales.filter((sale) => sale.terminalId === this._terminalId) : sales;
   }
 

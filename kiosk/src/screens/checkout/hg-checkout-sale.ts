@@ -11,7 +11,7 @@ import { RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
 import { type CartView, type CheckoutResult, cart, pricedLine, type QuoteLine } from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
-import { reprint, salesOfDay, thisTerminal, today } from '../../data/counter.js';
+import { reprint, salesOfToday, thisTerminal } from '../../data/counter.js';
 import { money, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -633,9 +633,8 @@ export class HgCheckoutSale extends LitElement {
       if (!last) {
         const terminalId = await thisTerminal(this.connection);
         last =
-          (await salesOfDay(this.auth, today())).find(
-            (sale) => sale.terminalId === terminalId && !sale.training,
-          ) ?? null;
+          (await salesOfToday(this.auth)).find((sale) => sale.terminalId === terminalId && !sale.training) ??
+          null;
       }
       if (!last) {
         this._notice = this._i18n.t('counter.nothingToReprint');
