@@ -16,7 +16,8 @@ import { scan, scanByKeyboard } from './wedge-scanner.js';
  * against a real server: a sale refused before 开班, a mobile number keyed fast into the scan
  * field finding the member, Enter alone paying exact cash, 补打 of the last receipt, 查单 by
  * amount opening into 作废 with a manager's approval, 充值 showing 充500送50 before paying,
- * 存款 and 开钱箱 (approved), and 交班 with the variance said as 长款/短款. Screenshots under
+ * 存款 and 开钱箱 (approved), 交班 with the variance said as 长款/短款, and a return without a
+ * receipt (approved). Screenshots under
  * artifacts/screens/counter-*.png.
  */
 
@@ -231,6 +232,25 @@ describe('every counter task at the till', () => {
       await expect.poll(() => shift.locator('[data-variance-label]').textContent()).toBe('长款');
       expect(await shift.locator('[data-variance]').getAttribute('data-variance')).toBe('1000');
       await shot(page, 'counter-shift-closed');
+      await shift.locator('input, button').first().press('Escape');
+      await shift.waitFor({ state: 'detached' });
+
+      // 无小票退货 from the return dialog: the tag, a reason, the manager; today's price back in cash.
+      await page.keyboard.press('F6');
+      await page.locator('hg-checkout-return button[data-do="receiptless"]').click();
+      const receiptless = page.locator('hg-checkout-receiptless');
+      await receiptless.locator('input[name="returnTag"]').fill(barcode);
+      await receiptless.locator('input[name="returnTag"]').press('Enter');
+      await receiptless.locator(`tr[data-return-sku="${barcode}"]`).waitFor();
+      await receiptless.locator('input[name="receiptlessReason"]').fill('吊牌完好，顾客没带小票');
+      await shot(page, 'counter-receiptless');
+      await receiptless.locator('button[data-do="receiptless"]').click();
+      await page.locator('hg-checkout-approval input[name="approver"]').waitFor();
+      await approve(page);
+      expect(problems.every((problem) => problem.includes('403'))).toBe(true);
+      problems.length = 0;
+      await sale(page).locator('.notice').getByText('退款 ¥299.00').waitFor();
+      await shot(page, 'counter-receiptless-done');
 
       expect(problems).toEqual([]);
     } finally {

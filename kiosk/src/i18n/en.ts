@@ -1127,6 +1127,9 @@ export const en: Catalogue = {
   },
   // Counter tasks at the till (find, reprint, void, top-up, cash in/out, drawer, shifts) — issue 18
   counter: {
+    receiptlessTitle: 'Return without receipt',
+    receiptlessWhy: "Scan the returned goods' tags; today's price goes back in cash; a manager approves",
+    receiptlessRefund: 'Cash back {{amount}}',
     requireShift: 'Tills sell only while a shift is open',
     shiftRequired: 'Open a shift first: press F7, then take payment',
     action: {

@@ -1112,6 +1112,9 @@ export const zhCN = {
   },
   // 收银台日常业务（查单、补打、作废、充值、存取款、开钱箱、班次）— issue 18 counter tasks
   counter: {
+    receiptlessTitle: '无小票退货',
+    receiptlessWhy: '扫描退回的商品吊牌，按现价退现金；需要店长授权',
+    receiptlessRefund: '应退现金 {{amount}}',
     requireShift: '收银台开班后才能收款',
     shiftRequired: '请先开班：按 F7 开班后再收款',
     action: {

@@ -289,8 +289,10 @@ export class HgCheckoutPay extends LitElement {
     }
     // Only cash may be more than what is left: the rest is change.
     const take = this._method === 'cash' ? amount : Math.min(amount, this._remaining);
-    // Enter alone on the suggested amount is "exact cash": paid, with nothing more to press.
-    const exactCash = this._tenders.length === 0 && this._method === 'cash' && take === this._due;
+    // Enter alone, on the amount the dialog suggested, is "exact cash": paid, nothing more to
+    // press. An amount the cashier typed is counted in first, as before.
+    const exactCash =
+      this._tenders.length === 0 && this._method === 'cash' && this._amount === yuanText(this._due);
     const tender: Payment = { method: this._method, amount: take };
     if (this._reference.trim()) tender.reference = this._reference.trim();
     this._tenders = [...this._tenders, tender];

@@ -9,7 +9,14 @@ import type { ConnectionState, HangerConnection } from '../../connection/connect
 import { SubscriptionController } from '../../connection/controllers.js';
 import { RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
-import { type CartView, type CheckoutResult, cart, pricedLine, type QuoteLine } from '../../data/cart.js';
+import {
+  type CartView,
+  type CheckoutResult,
+  cart,
+  pricedLine,
+  type QuoteLine,
+  type ReturnResult,
+} from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
 import { reprint, salesOfToday, thisTerminal } from '../../data/counter.js';
 import { money, yuanText } from '../../data/format.js';
@@ -29,7 +36,9 @@ import type { HgCheckoutMember } from './hg-checkout-member.js';
 import './hg-checkout-paid.js';
 import './hg-checkout-pay.js';
 import './hg-checkout-price.js';
+import './hg-checkout-receiptless.js';
 import { type PriceDraft, priceChange } from './hg-checkout-price.js';
+import type { HgCheckoutReceiptless } from './hg-checkout-receiptless.js';
 import './hg-checkout-return.js';
 import type { HgCheckoutReturn } from './hg-checkout-return.js';
 import './hg-checkout-shift.js';
@@ -73,6 +82,7 @@ export class HgCheckoutSale extends LitElement {
   @query('hg-checkout-member') private _member!: HgCheckoutMember | null;
   @query('hg-checkout-return') private _return!: HgCheckoutReturn | null;
   @query('hg-checkout-find') private _find!: HgCheckoutFind | null;
+  @query('hg-checkout-receiptless') private _receiptless!: HgCheckoutReceiptless | null;
   /** Which cash task the cash dialog does. */
   @state() private _cashTask: CashTask = 'cash_in';
   /** The last sale paid at this till since the screen opened, for 补打. */
@@ -351,9 +361,22 @@ export class HgCheckoutSale extends LitElement {
       case 'return':
         return html`<hg-checkout-return
           .auth=${this.auth}
+          @hg-receiptless=${() => (this._dialog = 'receiptless')}
           @hg-close=${this._close}
           @hg-approval-needed=${this._approval.needed}
         ></hg-checkout-return>`;
+      case 'receiptless':
+        return html`<hg-checkout-receiptless
+          .auth=${this.auth}
+          .returned=${(result: ReturnResult) => {
+            this._notice = this._i18n.t('checkout.refunded', {
+              number: result.number,
+              amount: money(result.refundTotal),
+            });
+          }}
+          @hg-close=${this._close}
+          @hg-approval-needed=${this._approval.needed}
+        ></hg-checkout-receiptless>`;
       case 'find':
         return html`<hg-checkout-find
           .auth=${this.auth}
@@ -466,6 +489,10 @@ export class HgCheckoutSale extends LitElement {
     }
     if (this._dialog === 'find') {
       await this._find?.find(code);
+      return;
+    }
+    if (this._dialog === 'receiptless') {
+      await this._receiptless?.find(code);
       return;
     }
     const kind = scanKind(code, fromBridge);

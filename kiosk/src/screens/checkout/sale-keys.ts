@@ -34,7 +34,8 @@ export type SaleDialog =
   | 'paid'
   | 'find'
   | 'topUp'
-  | 'cash';
+  | 'cash'
+  | 'receiptless';
 
 /** The key as `KEYS` names it: `F7`, or `Alt+P` for Alt and the P key. */
 export function keyName(event: KeyboardEvent): string {
