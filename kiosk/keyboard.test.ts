@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
 import { KIOSK_DIST, launchChromium, readyForBrowserTests, shot } from './testing/browser.js';
+import { openShift } from './testing/shift.js';
 import { scanByKeyboard } from './wedge-scanner.js';
 
 /**
@@ -203,6 +204,7 @@ describe('keyboard alone', () => {
       await shot(page, 'keyboard-checkout-signin');
       await page.keyboard.press('Enter');
       await page.locator('hg-checkout-sale .empty').waitFor();
+      await openShift(page);
 
       // A scanner is a keyboard: the tag's digits fast, then Enter — real keystrokes, each
       // stamped 5 ms after the last however slowly the machine delivers them.

@@ -196,6 +196,8 @@ async function terminal(http: ReturnType<typeof client>, url: string, shop: Shop
     )
   ).token as string;
   const socket = await Socket.open(url, token);
+  // A till sells only with a shift open on it.
+  await socket.request('shift/open', { openingFloat: 0 });
   const approval = { 'Hanger-Approval-User': MANAGER.username, 'Hanger-Approval-Pin': MANAGER.pin };
   return async (until: number) => {
     for (let loop = 0; loop < MAX_LOOPS && Date.now() < until; loop++) {

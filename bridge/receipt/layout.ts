@@ -78,7 +78,7 @@ const EN: Words = {
 };
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function formatTime(iso: string, timeZone: string): string {
+export function formatTime(iso: string, timeZone: string): string {
   let format = timeFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('sv-SE', {

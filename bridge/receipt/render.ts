@@ -3,6 +3,7 @@ import type { Block } from './blocks.js';
 import { encodeEscPos } from './escpos.js';
 import { encodeTspl, type LabelSize, layoutLabelsOnReceipt } from './labels.js';
 import { layoutReceipt, renderText } from './layout.js';
+import { layoutSlip } from './slip.js';
 import type { Charset } from './text-width.js';
 
 /** How one printer prints: what the bridge's config says about it, with defaults applied. */
@@ -39,6 +40,13 @@ export function renderJob(job: PrintJob, profile: PrinterProfile, drawerPin: 2 |
   }
   let blocks: Block[];
   if (job.kind === 'labels') blocks = layoutLabelsOnReceipt(job.document, columns, profile.charset);
+  else if (job.kind === 'slip')
+    blocks = layoutSlip(job.document, {
+      columns,
+      charset: profile.charset,
+      reprint: job.reprint,
+      cut: profile.cut,
+    });
   else
     blocks = layoutReceipt(job.document, {
       columns,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LabelDocument, PrintJob } from './printing.js';
+import type { LabelDocument, PrintJob, SlipDocument } from './printing.js';
 import { RECEIPT_SCHEMA, type ReceiptDocument } from './receipt.js';
 
 /** Text printed on paper: one line, no control characters. */
@@ -92,6 +92,49 @@ export const labelDocumentSchema: z.ZodType<LabelDocument> = z.strictObject({
     .max(500),
 });
 
+const paymentMethod = z.enum(['cash', 'wechat', 'alipay', 'card', 'stored_value', 'coupon', 'other']);
+
+export const slipDocumentSchema: z.ZodType<SlipDocument> = z.strictObject({
+  kind: z.enum(['shift_close', 'top_up', 'cash_in', 'paid_out']),
+  store: z.strictObject({ code: text(16).min(1), name: text(80).min(1) }),
+  ref: z.string().min(1).max(64),
+  at: z.iso.datetime({ offset: true }),
+  since: z.iso.datetime({ offset: true }).optional(),
+  timeZone: z.string().min(1).max(64),
+  cashier: z.strictObject({ name: text(40).min(1) }),
+  terminalName: text(40).optional(),
+  figures: z
+    .array(
+      z.strictObject({
+        item: z.enum([
+          'float',
+          'salesCount',
+          'salesTotal',
+          'refunds',
+          'cashIn',
+          'paidOut',
+          'expected',
+          'counted',
+          'variance',
+          'amount',
+          'bonus',
+          'balance',
+        ]),
+        value: fen,
+      }),
+    )
+    .max(20),
+  payments: z.array(z.strictObject({ method: paymentMethod, amount: fen })).max(10),
+  member: z
+    .strictObject({
+      name: text(40).optional(),
+      phoneMasked: z.string().regex(/^[0-9+]{0,4}\*{2,}[0-9]{0,4}$|^$/, 'a masked phone such as 138****8000'),
+    })
+    .optional(),
+  method: paymentMethod.optional(),
+  note: text(120).optional(),
+});
+
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _, at most 64');
 
 /** A print job as it travels to a bridge; the bridge checks it again before it touches paper. */
@@ -110,5 +153,12 @@ export const printJobSchema: z.ZodType<PrintJob> = z.union([
     reprint: z.boolean(),
     kind: z.literal('labels'),
     document: labelDocumentSchema,
+  }),
+  z.strictObject({
+    jobId: jobIdSchema,
+    terminalId: z.string().min(1).max(64),
+    reprint: z.boolean(),
+    kind: z.literal('slip'),
+    document: slipDocumentSchema,
   }),
 ]);

@@ -1,4 +1,4 @@
-import type { ReceiptDocument } from './receipt.js';
+import type { PaymentMethod, ReceiptDocument } from './receipt.js';
 
 /**
  * One price tag. The catalogue's label document did not exist yet when the bridge was
@@ -20,6 +20,49 @@ export interface LabelDocument {
   labels: PriceLabel[];
 }
 
+/** What a counter slip's figure is: the bridge words it in the printer's language. */
+export type SlipItem =
+  | 'float'
+  | 'salesCount'
+  | 'salesTotal'
+  | 'refunds'
+  | 'cashIn'
+  | 'paidOut'
+  | 'expected'
+  | 'counted'
+  | 'variance'
+  | 'amount'
+  | 'bonus'
+  | 'balance';
+
+/**
+ * A slip of the counter's other tasks: the 交班单 at a shift's close, the 充值单 of a top-up,
+ * the 存款单 / 取款单 of cash put in or paid out. Money in fen, counts as they are; the bridge
+ * puts the words (a variance reads 长款 or 短款).
+ */
+export interface SlipDocument {
+  kind: 'shift_close' | 'top_up' | 'cash_in' | 'paid_out';
+  store: { code: string; name: string };
+  /** What it is about (the shift's id), for tracing a paper back. */
+  ref: string;
+  /** When it happened, ISO 8601 UTC; `since` when the shift began. */
+  at: string;
+  since?: string;
+  timeZone: string;
+  cashier: { name: string };
+  terminalName?: string;
+  /** The figures, in the order printed. */
+  figures: { item: SlipItem; value: number }[];
+  /** What each tender took (cash net of change). */
+  payments: { method: PaymentMethod; amount: number }[];
+  /** The member topped up: masked phone only, as on a receipt. */
+  member?: { name?: string; phoneMasked: string };
+  /** How a top-up was paid. */
+  method?: PaymentMethod;
+  /** Free text the staff typed (a note at the close, the reason for cash in or out). */
+  note?: string;
+}
+
 /** What the server hands a bridge to print. */
 export type PrintJobBody =
   | {
@@ -28,7 +71,8 @@ export type PrintJobBody =
       /** Kick the cash drawer once the receipt printed (cash sales). */
       openDrawer: boolean;
     }
-  | { kind: 'labels'; document: LabelDocument };
+  | { kind: 'labels'; document: LabelDocument }
+  | { kind: 'slip'; document: SlipDocument };
 
 export type PrintJob = PrintJobBody & {
   /** Chosen by the server; a bridge prints a job id once unless asked to reprint it. */

@@ -146,4 +146,6 @@ export interface SalesSettings {
   /** The largest manual line discount a cashier may give alone, in basis points off (1000 = 10%). */
   cashierDiscountLimitBp: number;
   rounding: SaleRounding;
+  /** A till sells only while a shift is open on it (else 422 with `fields.shift`). */
+  requireShift: boolean;
 }

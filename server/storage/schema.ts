@@ -761,6 +761,8 @@ export interface SalesSettingsTable {
   return_days: number;
   cashier_discount_limit_bp: number;
   rounding: string;
+  /** 1: a till sells only while a shift is open on it. */
+  require_shift: number;
   updated_at: string;
 }
 

@@ -22,6 +22,8 @@ const KNOWN = new Set([
 
 /** The catalogue key that says what went wrong, in the shop's words. */
 export function errorKey(error: unknown): MessageKey {
+  // The till sold with no shift open: what to do, not what went wrong.
+  if (error instanceof RequestError && error.field('shift') === 'required') return 'counter.shiftRequired';
   const code = error instanceof RequestError ? error.code : 'internal';
   return (KNOWN.has(code) ? `error.${code}` : 'error.internal') as MessageKey;
 }

@@ -24,6 +24,8 @@ beforeEach(async () => {
   const screen = await pairDevice(shop.store, shop.owner, 'display', terminal.id);
   cashierToken = await signIn(shop.cashier, terminal.token);
   till = (await TestSocket.open(shop.store, cashierToken)).socket;
+  // The till sells only with a shift open on it.
+  expect((await till.request('shift/open', { openingFloat: 0 })).success).toBe(true);
   display = (await TestSocket.open(shop.store, screen.token)).socket;
   expect((await display.request('subscribe', { topic: 'cart.changed' })).success).toBe(true);
   expect((await display.request('subscribe', { topic: 'cart.completed' })).success).toBe(true);

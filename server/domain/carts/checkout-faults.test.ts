@@ -141,6 +141,12 @@ beforeAll(async () => {
     await must(server, 'POST', '/api/stock/receipts', owner, { lines: [{ skuId: sku.id, qty: 100 }] });
     cashier = await addStaff(server, owner, 'cashier');
     terminal = await pairDevice(server, owner, 'checkout');
+    // The till sells only with a shift open on it.
+    const signed = await call(server, 'POST', '/api/auth/pin', {
+      token: terminal.token,
+      body: { username: cashier.username, pin: cashier.pin },
+    });
+    await must(server, 'POST', '/api/shifts', signed.body.token, { openingFloat: 0 });
   } finally {
     await stop(server);
   }

@@ -3,6 +3,7 @@ import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import type { TopUpResult } from '../../protocol/members.js';
 import { recordAudit } from '../audit/service.js';
+import { queueSlip, slipHead } from '../devices/slips.js';
 import { verifyMemberPin } from '../members/pin.js';
 import { memberRow } from '../members/rows.js';
 import type { Actor } from './ledger-ref.js';
@@ -10,6 +11,7 @@ import { noteMemberChanged } from './member-events.js';
 import { remember, replayed } from './requests.js';
 import { loadSettings, topUpBonus } from './settings.js';
 import { type PinProof, StoredValueBook, spendStoredValue } from './stored-value.js';
+import { topUpSlip } from './top-up-slip.js';
 
 /** An idempotent action's answer: `replayed` when the same id and body came before (HTTP 200). */
 export interface Idempotent<T> {
@@ -48,6 +50,21 @@ export async function topUp(
       detail: { topUpId: body.id, amount: body.amount, bonus, method: body.method },
     });
     await noteMemberChanged(trx, outbox, memberId, 'stored_value_topped_up');
+    if (actor.deviceId) {
+      // At a till, the 充值单 prints there with the top-up.
+      const member = await memberRow(trx, memberId);
+      const head = await slipHead(trx, ctx, {
+        staffId: actor.staffId,
+        terminalId: actor.deviceId,
+        at: ctx.now().toISOString(),
+      });
+      const slip = topUpSlip(
+        head,
+        { id: body.id, amount: body.amount, bonus, balance: result.storedValue, method: body.method },
+        member,
+      );
+      await queueSlip(trx, ctx, outbox, actor.deviceId, slip);
+    }
     return { replayed: false, result };
   });
   return outcome;

@@ -6,7 +6,7 @@ import type { Database } from '../../storage/schema.js';
 /**
  * The copies of an erased member's name and masked phone that the store made when it printed
  * their receipts: the receipt kept with each sale and return (served again to cashiers for
- * reprints and returns) and the jobs in the print queue. The receipts keep their points and
+ * reprints and returns) and the jobs in the print queue (receipts and 充值单). The receipts keep their points and
  * balances for the books; only who the member was goes. Runs in the erasure's transaction.
  */
 export async function eraseReceiptCopies(trx: Kysely<Database>, memberId: string): Promise<void> {
@@ -31,7 +31,18 @@ export async function eraseReceiptCopies(trx: Kysely<Database>, memberId: string
   }
 
   const documents = new Set([...sales.map((s) => s.id), ...returns.flatMap((r) => [r.id, r.sale_id ?? ''])]);
-  if (documents.size === 0) return;
+  // The 充值单 of the member's top-ups name them too.
+  const topUps = new Set(
+    (
+      await trx
+        .selectFrom('stored_value_entries')
+        .select('ref_id')
+        .where('member_id', '=', memberId)
+        .where('ref_type', '=', 'topup')
+        .execute()
+    ).map((entry) => entry.ref_id),
+  );
+  if (documents.size === 0 && topUps.size === 0) return;
   const jobs = await trx
     .selectFrom('print_jobs')
     .select(['id', 'job'])
@@ -39,8 +50,13 @@ export async function eraseReceiptCopies(trx: Kysely<Database>, memberId: string
     .execute();
   for (const row of jobs) {
     const job = JSON.parse(row.job) as PrintJob;
-    if (job.kind !== 'receipt' || !documents.has(job.document.saleId) || !job.document.member) continue;
-    job.document = withoutMember(job.document);
+    if (job.kind === 'slip' && job.document.member && topUps.has(job.document.ref)) {
+      job.document = { ...job.document, member: { phoneMasked: '' } };
+    } else if (job.kind === 'receipt' && documents.has(job.document.saleId) && job.document.member) {
+      job.document = withoutMember(job.document);
+    } else {
+      continue;
+    }
     await trx
       .updateTable('print_jobs')
       .set({ job: JSON.stringify(job) })

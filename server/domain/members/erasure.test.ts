@@ -37,6 +37,8 @@ describe('erasing a member reaches every copy the store holds', () => {
       token: terminal.token,
       body: { username: shop.cashier.username, pin: shop.cashier.pin },
     });
+    // The till sells only with a shift open on it.
+    await call(store, 'POST', '/api/shifts', { token: signedIn.body.token, body: { openingFloat: 0 } });
     const member = await call(store, 'POST', '/api/members', {
       token: owner,
       body: { phone: PHONE, name: NAME },
@@ -51,6 +53,18 @@ describe('erasing a member reaches every copy the store holds', () => {
       },
     });
     expect(sale.status).toBe(201);
+    // A top-up at the till: its 充值单 in the print queue names the member too.
+    const topUp = await call(store, 'POST', `/api/members/${member.body.id}/top-ups`, {
+      token: signedIn.body.token,
+      body: { id: crypto.randomUUID(), amount: 10000, method: 'cash' },
+    });
+    expect(topUp.status).toBe(201);
+    // Erasure waits for the stored value to be paid back.
+    const refund = await call(store, 'POST', `/api/members/${member.body.id}/stored-value/refunds`, {
+      token: owner,
+      body: { id: crypto.randomUUID(), amount: 10000, method: 'cash', reason: '注销前退还储值' },
+    });
+    expect(refund.status).toBe(201);
     // The copies the attack found: the sale's receipt and the queued print job.
     expect(await tablesHolding([NAME, MASKED])).toEqual(
       expect.arrayContaining([`sales: ${NAME}`, `print_jobs: ${NAME}`]),

@@ -22,6 +22,7 @@ import { keepSale } from './records.js';
 import { memberNow, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
+import { assertShiftOpen } from './shift-rule.js';
 import { settle } from './tenders.js';
 
 /** 409 when the terminal's `expectedTotal` is not the total at commit; carries the new quote. */
@@ -117,6 +118,7 @@ export async function writeSale(
   const saleId = input.id;
   const ref = saleRefOf(saleId);
   const training = input.training;
+  await assertShiftOpen(trx, ctx, staff, training);
   const priced = await priceRequest(trx, ctx, input);
   const { quote, member } = priced;
   if (input.expectedTotal !== undefined && input.expectedTotal !== quote.total)

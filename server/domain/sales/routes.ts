@@ -6,6 +6,7 @@ import { approvalOf } from './approvals.js';
 import { completeSale, PriceChangedError } from './complete.js';
 import { EXCEPTION_KINDS, listExceptions } from './exceptions.js';
 import { exchangeSale } from './exchange.js';
+import { businessDay } from './numbers.js';
 import { previewBody, previewPromotion } from './preview.js';
 import {
   archivePromotion,
@@ -92,11 +93,13 @@ export const salesRoutes = [
     query: z.strictObject({
       number: z.string().trim().min(1).max(40).optional(),
       memberId: id.optional(),
-      day: storeDay().optional(),
+      /** `today`: the store's day now, as the server's clock reads it (a till's clock may be off). */
+      day: z.union([z.literal('today'), storeDay()]).optional(),
       before: z.string().max(40).optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
-    handle: ({ ctx, query }) => findSales(ctx, query),
+    handle: ({ ctx, query }) =>
+      findSales(ctx, { ...query, day: query.day === 'today' ? businessDay(ctx, ctx.now()) : query.day }),
   }),
   route({
     method: 'get',

@@ -13,12 +13,15 @@ export const salesSettingsBody = z.strictObject({
   cashierDiscountLimitBp: z.number().int().min(0).max(10_000),
   /** 抹零: round every bill down to the jiao or the yuan, or not at all. */
   rounding: z.enum(['none', 'jiao', 'yuan']),
+  /** Selling needs an open shift on the till; left out, it stays as it was. */
+  requireShift: z.boolean().optional(),
 });
 
 export const DEFAULT_SALES_SETTINGS: SalesSettings = {
   returnDays: 30,
   cashierDiscountLimitBp: 1000,
   rounding: 'none',
+  requireShift: true,
 };
 
 export async function salesSettings(db: Kysely<Database>, ctx: AppContext): Promise<SalesSettings> {
@@ -32,20 +35,26 @@ export async function salesSettings(db: Kysely<Database>, ctx: AppContext): Prom
     returnDays: row.return_days,
     cashierDiscountLimitBp: row.cashier_discount_limit_bp,
     rounding: row.rounding as SalesSettings['rounding'],
+    requireShift: row.require_shift === 1,
   };
 }
 
 export async function saveSalesSettings(
   ctx: AppContext,
-  settings: SalesSettings,
+  body: z.infer<typeof salesSettingsBody>,
   staffId: string | null,
 ): Promise<SalesSettings> {
-  await ctx.storage.write(async (trx) => {
+  return ctx.storage.write(async (trx) => {
     const now = ctx.now().toISOString();
+    const settings: SalesSettings = {
+      ...body,
+      requireShift: body.requireShift ?? (await salesSettings(trx, ctx)).requireShift,
+    };
     const values = {
       return_days: settings.returnDays,
       cashier_discount_limit_bp: settings.cashierDiscountLimitBp,
       rounding: settings.rounding,
+      require_shift: settings.requireShift ? 1 : 0,
       updated_at: now,
     };
     await trx
@@ -60,6 +69,6 @@ export async function saveSalesSettings(
       subjectId: ctx.store.id,
       detail: { ...settings },
     });
+    return settings;
   });
-  return settings;
 }

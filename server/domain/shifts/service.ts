@@ -2,13 +2,16 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { runAction } from '../../events/action.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { CashEntryKind, DayReport, ShiftReport } from '../../protocol/shifts.js';
 import type { Database, ShiftTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { terminalOf } from '../carts/service.js';
+import { queueSlip, slipHead } from '../devices/slips.js';
 import { businessDay } from '../sales/numbers.js';
 import { takings } from './report.js';
+import { cashEntrySlip, shiftCloseSlip } from './slip.js';
 
 async function openShiftRow(ctx: AppContext, terminalId: string): Promise<ShiftTable | undefined> {
   return ctx.storage.db
@@ -143,7 +146,7 @@ export async function addCashEntry(
   entry: { kind: CashEntryKind; amount: number; reason: string },
 ): Promise<ShiftReport> {
   const terminalId = terminalOf(staff);
-  const shiftId = await ctx.storage.write(async (trx) => {
+  const shiftId = await runAction(ctx, async (trx, outbox) => {
     const open = await trx
       .selectFrom('shifts')
       .select('id')
@@ -152,6 +155,7 @@ export async function addCashEntry(
       .executeTakeFirst();
     if (!open) throw new ApiError('business_rule', 'Open a shift first.');
     const id = uuidv7();
+    const at = ctx.now().toISOString();
     await trx
       .insertInto('shift_cash_entries')
       .values({
@@ -163,7 +167,7 @@ export async function addCashEntry(
         reason: entry.reason,
         staff_id: staff.staffId,
         approver_id: null,
-        at: ctx.now().toISOString(),
+        at,
       })
       .execute();
     await recordAudit(trx, ctx, {
@@ -174,6 +178,9 @@ export async function addCashEntry(
       subjectId: open.id,
       detail: entry,
     });
+    // The 存款单 / 取款单 goes in the drawer with the cash or the receipt it paid.
+    const head = await slipHead(trx, ctx, { staffId: staff.staffId, terminalId, at });
+    await queueSlip(trx, ctx, outbox, terminalId, cashEntrySlip(head, { id, ...entry }));
     return open.id;
   });
   ctx.bus.publish('shift.changed', ctx.store.id, { terminalId, shiftId, status: 'open' });
@@ -191,7 +198,7 @@ export async function closeShift(
   const open = await openShiftRow(ctx, terminalId);
   if (!open) throw new ApiError('business_rule', 'No shift is open on this terminal.');
   const closedAt = ctx.now().toISOString();
-  await ctx.storage.write(async (trx) => {
+  await runAction(ctx, async (trx, outbox) => {
     // Figures as of the close, inside the write lock so no sale slips between count and close.
     const live = await report(ctx, { ...open, closed_at: closedAt }, trx);
     const expected = live.cash.expected;
@@ -218,6 +225,9 @@ export async function closeShift(
       subjectId: open.id,
       detail: { expected, counted: countedCash, variance: countedCash - expected },
     });
+    // The 交班单 prints with the close, on this till's printer.
+    const head = await slipHead(trx, ctx, { staffId: staff.staffId, terminalId, at: closedAt });
+    await queueSlip(trx, ctx, outbox, terminalId, shiftCloseSlip(head, live, { counted: countedCash, note }));
   });
   ctx.bus.publish('shift.changed', ctx.store.id, { terminalId, shiftId: open.id, status: 'closed' });
   return shiftReport(ctx, open.id);

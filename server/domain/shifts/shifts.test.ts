@@ -64,6 +64,38 @@ describe('shifts', () => {
       status: 'closed',
       cash: { expected: 53500, counted: 53400, variance: -100 },
     });
+    // The 交班单 waits for this till's printer, with the figures the cashier signs for.
+    const slips = (
+      await shop.store.ctx.storage.db
+        .selectFrom('print_jobs')
+        .select(['terminal_id', 'job'])
+        .where('job', 'like', '%"kind":"slip"%')
+        .orderBy('created_at')
+        .execute()
+    ).map((row) => ({ terminalId: row.terminal_id, ...JSON.parse(row.job).document }));
+    // 取款单 and 存款单 with their reasons, then the 交班单, all for this till.
+    expect(slips.map((s) => [s.kind, s.terminalId, s.note])).toEqual([
+      ['paid_out', terminalId, '快递费'],
+      ['cash_in', terminalId, '换零钱'],
+      ['shift_close', terminalId, '少了一元'],
+    ]);
+    expect(slips[0].figures).toEqual([{ item: 'amount', value: 1500 }]);
+    const slip = slips[2];
+    expect(slip).toMatchObject({ kind: 'shift_close', ref: closed.body.id, note: '少了一元' });
+    expect(slip.figures).toEqual(
+      expect.arrayContaining([
+        { item: 'salesCount', value: 2 },
+        { item: 'expected', value: 53500 },
+        { item: 'counted', value: 53400 },
+        { item: 'variance', value: -100 },
+      ]),
+    );
+    expect(slip.payments).toEqual(
+      expect.arrayContaining([
+        { method: 'cash', amount: 30000 },
+        { method: 'wechat', amount: 10000 },
+      ]),
+    );
     expect((await call(shop.store, 'GET', '/api/shifts/current', { token: till })).status).toBe(404);
 
     const z = await call(shop.store, 'GET', '/api/reports/day', { token: shop.owner });
@@ -127,5 +159,56 @@ describe('voids and shifts', () => {
     });
     expect(late.status).toBe(422);
     expect(late.body.error.fields).toEqual({ saleId: 'shift closed' });
+  });
+});
+
+describe('selling needs an open shift', () => {
+  const sell = (body: Record<string, unknown> = {}, token = till) =>
+    post(
+      '/api/sales',
+      {
+        id: randomUUID(),
+        lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
+        payments: [{ method: 'cash', amount: 10000 }],
+        ...body,
+      },
+      token,
+    );
+
+  it('refuses a sale on a till before 开班 and after 交班, with the field the till names', async () => {
+    const before = await sell();
+    expect(before.status).toBe(422);
+    expect(before.body.error.fields).toEqual({ shift: 'required' });
+    // Training needs no drawer count, and the owner's back office is no till.
+    expect((await sell({ training: true })).status).toBe(201);
+    expect((await sell({}, shop.owner)).status).toBe(201);
+
+    await post('/api/shifts', { openingFloat: 0 });
+    const sold = await sell();
+    expect(sold.status).toBe(201);
+    // 查单 at the till asks for today by the server's clock, not its own.
+    const today = await call(shop.store, 'GET', '/api/sales?day=today', { token: till });
+    expect(today.body.items.map((s: { id: string }) => s.id)).toContain(sold.body.id);
+    await post('/api/shifts/current/close', { countedCash: 10000 });
+    const after = await sell();
+    expect(after.status).toBe(422);
+    expect(after.body.error.fields).toEqual({ shift: 'required' });
+  });
+
+  it('is a setting, on by default, that a manager may turn off', async () => {
+    const settings = await call(shop.store, 'GET', '/api/sales/settings', { token: till });
+    expect(settings.body.requireShift).toBe(true);
+    const off = await call(shop.store, 'PUT', '/api/sales/settings', {
+      token: shop.manager.token,
+      body: { returnDays: 30, cashierDiscountLimitBp: 1000, rounding: 'none', requireShift: false },
+    });
+    expect(off.body.requireShift).toBe(false);
+    // Left out of a later save, it stays as it was.
+    const kept = await call(shop.store, 'PUT', '/api/sales/settings', {
+      token: shop.manager.token,
+      body: { returnDays: 15, cashierDiscountLimitBp: 1000, rounding: 'none' },
+    });
+    expect(kept.body.requireShift).toBe(false);
+    expect((await sell()).status).toBe(201);
   });
 });

@@ -16,6 +16,7 @@ import { memberEmail } from './0014_member_email.js';
 import { signInLocks } from './0015_sign_in_locks.js';
 import { transferReceipts } from './0016_transfer_receipts.js';
 import { storePrices } from './0017_store_prices.js';
+import { shiftRequired } from './0018_shift_required.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   signInLocks,
   transferReceipts,
   storePrices,
+  shiftRequired,
 ];

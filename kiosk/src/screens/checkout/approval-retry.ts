@@ -6,8 +6,11 @@ import type { SaleDialog } from './sale-keys.js';
 /** Sends a command again, this time with a manager's approval. */
 export type ApprovedRun = (approval: Approval) => Promise<void>;
 
-/** `hg-approval-needed` from a dialog whose command was refused: what to send again. */
-export type ApprovalNeededEvent = CustomEvent<{ run: ApprovedRun }>;
+/**
+ * `hg-approval-needed` from a dialog whose command was refused: what to send again, and
+ * whether that command finishes what the dialog was for (then the sale comes back, not it).
+ */
+export type ApprovalNeededEvent = CustomEvent<{ run: ApprovedRun; finishes?: boolean }>;
 /** `hg-approved` from the approval dialog: the manager's sign-off, and where to say how it went. */
 export type ApprovedEvent = CustomEvent<Approval & { done: (error: unknown) => void }>;
 
@@ -58,10 +61,10 @@ export class ApprovalRetryController implements ReactiveController {
     }
   }
 
-  /** A dialog's own command needs approval: its dialog comes back either way. */
+  /** A dialog's own command needs approval: its dialog comes back, unless the command finishes it. */
   readonly needed = (event: ApprovalNeededEvent): void => {
     const here = this.dialogs.current();
-    this.ask(event.detail.run, here, here);
+    this.ask(event.detail.run, here, event.detail.finishes ? 'none' : here);
   };
 
   readonly approved = async (event: ApprovedEvent): Promise<void> => {

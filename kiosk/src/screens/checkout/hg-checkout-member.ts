@@ -150,6 +150,12 @@ export class HgCheckoutMember extends LitElement {
     );
   }
 
+  /** A mobile number keyed into the scan field: the member with that phone, attached. */
+  async findByPhone(phone: string): Promise<void> {
+    this._query = phone;
+    await this._find({ phone });
+  }
+
   /** A scanned member card: find the member and attach them. */
   async findByCode(code: string): Promise<void> {
     this._query = '';

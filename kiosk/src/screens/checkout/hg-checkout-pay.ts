@@ -289,6 +289,10 @@ export class HgCheckoutPay extends LitElement {
     }
     // Only cash may be more than what is left: the rest is change.
     const take = this._method === 'cash' ? amount : Math.min(amount, this._remaining);
+    // Enter alone, on the amount the dialog suggested, is "exact cash": paid, nothing more to
+    // press. An amount the cashier typed is counted in first, as before.
+    const exactCash =
+      this._tenders.length === 0 && this._method === 'cash' && this._amount === yuanText(this._due);
     const tender: Payment = { method: this._method, amount: take };
     if (this._reference.trim()) tender.reference = this._reference.trim();
     this._tenders = [...this._tenders, tender];
@@ -296,6 +300,7 @@ export class HgCheckoutPay extends LitElement {
     this._reference = '';
     if (this._paid < this._due) this._choose('cash');
     else this._amount = '';
+    if (exactCash) void this._complete();
   }
 
   private _removeTender(index: number): void {

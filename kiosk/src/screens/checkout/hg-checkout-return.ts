@@ -18,6 +18,7 @@ import { dialogStyles } from './styles.js';
  * needs the reason typed here.
  *
  * @fires hg-approval-needed - `{run(approval)}` when the server answers forbidden.
+ * @fires hg-receiptless - the customer has no receipt.
  * @fires hg-close - done or cancelled.
  */
 @customElement('hg-checkout-return')
@@ -118,6 +119,11 @@ export class HgCheckoutReturn extends LitElement {
         <hg-error .error=${this._error}></hg-error>
         <div class="actions">
           <button type="button" @click=${this._close}>${this._result ? t('checkout.done') : t('common.cancel')} <kbd>Esc</kbd></button>
+          ${
+            this._sale
+              ? nothing
+              : html`<button type="button" data-do="receiptless" @click=${this._receiptless}>${t('counter.receiptlessTitle')}</button>`
+          }
           ${
             this._sale && !this._result
               ? html`<button type="button" class="primary" ?disabled=${this._busy || this._chosen().length === 0} @click=${() => this._submit()}>
@@ -227,6 +233,11 @@ export class HgCheckoutReturn extends LitElement {
 
   private async _submitOrThrow(approval: Approval): Promise<void> {
     await this._submit(approval);
+  }
+
+  /** The customer has no receipt: goods back by their tags, with a manager's approval. */
+  private _receiptless(): void {
+    this.dispatchEvent(new CustomEvent('hg-receiptless', { bubbles: true, composed: true }));
   }
 
   private _close(): void {

@@ -9,8 +9,16 @@ import type { ConnectionState, HangerConnection } from '../../connection/connect
 import { SubscriptionController } from '../../connection/controllers.js';
 import { RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
-import { type CartView, type CheckoutResult, cart, pricedLine, type QuoteLine } from '../../data/cart.js';
+import {
+  type CartView,
+  type CheckoutResult,
+  cart,
+  pricedLine,
+  type QuoteLine,
+  type ReturnResult,
+} from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
+import { reprint, salesOfToday, thisTerminal } from '../../data/counter.js';
 import { money, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -18,21 +26,26 @@ import { LocalizeController } from '../../i18n/localize-controller.js';
 import { ApprovalRetryController } from './approval-retry.js';
 import './hg-checkout-approval.js';
 import type { Approval } from './hg-checkout-approval.js';
+import './hg-checkout-cash.js';
+import type { CashTask } from './hg-checkout-cash.js';
+import './hg-checkout-find.js';
+import type { HgCheckoutFind } from './hg-checkout-find.js';
 import './hg-checkout-held.js';
 import './hg-checkout-member.js';
 import type { HgCheckoutMember } from './hg-checkout-member.js';
 import './hg-checkout-paid.js';
 import './hg-checkout-pay.js';
 import './hg-checkout-price.js';
+import './hg-checkout-receiptless.js';
 import { type PriceDraft, priceChange } from './hg-checkout-price.js';
+import type { HgCheckoutReceiptless } from './hg-checkout-receiptless.js';
 import './hg-checkout-return.js';
 import type { HgCheckoutReturn } from './hg-checkout-return.js';
 import './hg-checkout-shift.js';
+import './hg-checkout-topup.js';
 import { type Action, KEYS, type SaleDialog, SaleKeysController } from './sale-keys.js';
+import { scanKind } from './scan-shape.js';
 import { dialogStyles, saleKeyStyles, saleStyles } from './styles.js';
-
-/** A member code on a card is 16 digits; anything else scanned is a tag. */
-const MEMBER_CODE = /^\d{16}$/;
 
 /**
  * The sale: the scan field keeps focus, every scan (wedge or bridge) adds to the cart, the cart
@@ -68,6 +81,12 @@ export class HgCheckoutSale extends LitElement {
 
   @query('hg-checkout-member') private _member!: HgCheckoutMember | null;
   @query('hg-checkout-return') private _return!: HgCheckoutReturn | null;
+  @query('hg-checkout-find') private _find!: HgCheckoutFind | null;
+  @query('hg-checkout-receiptless') private _receiptless!: HgCheckoutReceiptless | null;
+  /** Which cash task the cash dialog does. */
+  @state() private _cashTask: CashTask = 'cash_in';
+  /** The last sale paid at this till since the screen opened, for 补打. */
+  private _lastSale: { id: string; number: string } | null = null;
 
   private readonly _i18n = new LocalizeController(this);
   private _wasOnline = false;
@@ -123,7 +142,7 @@ export class HgCheckoutSale extends LitElement {
     this,
     () => this.connection,
     'scanner.scan',
-    (event) => void this._scan(event.data.code),
+    (event) => void this._scan(event.data.code, true),
   );
 
   private readonly _onOnline = (): void => {
@@ -211,6 +230,9 @@ export class HgCheckoutSale extends LitElement {
         ${this._key('training', this._cart?.training ? 'checkout.action.trainingOff' : 'checkout.action.trainingOn')}
         ${this._key('clear', 'checkout.action.clear', this._empty)}
         ${this._key('pay', 'checkout.action.pay', this._empty || Boolean(this._cart?.problem), 'primary')}
+        ${this._key('find', 'counter.action.find')} ${this._key('reprint', 'counter.action.reprint')}
+        ${this._key('topUp', 'counter.action.topUp')} ${this._key('cash', 'counter.action.cash')}
+        ${this._key('drawer', 'counter.action.drawer')}
       </div>
       ${this._dialogs()}
     `;
@@ -339,9 +361,44 @@ export class HgCheckoutSale extends LitElement {
       case 'return':
         return html`<hg-checkout-return
           .auth=${this.auth}
+          @hg-receiptless=${() => (this._dialog = 'receiptless')}
           @hg-close=${this._close}
           @hg-approval-needed=${this._approval.needed}
         ></hg-checkout-return>`;
+      case 'receiptless':
+        return html`<hg-checkout-receiptless
+          .auth=${this.auth}
+          .returned=${(result: ReturnResult) => {
+            this._notice = this._i18n.t('checkout.refunded', {
+              number: result.number,
+              amount: money(result.refundTotal),
+            });
+          }}
+          @hg-close=${this._close}
+          @hg-approval-needed=${this._approval.needed}
+        ></hg-checkout-receiptless>`;
+      case 'find':
+        return html`<hg-checkout-find
+          .auth=${this.auth}
+          .connection=${this.connection}
+          @hg-return=${this._returnOf}
+          @hg-close=${this._close}
+          @hg-approval-needed=${this._approval.needed}
+        ></hg-checkout-find>`;
+      case 'topUp':
+        return html`<hg-checkout-topup
+          .auth=${this.auth}
+          .connection=${this.connection}
+          .memberId=${this._cart?.memberId ?? null}
+          @hg-close=${this._close}
+        ></hg-checkout-topup>`;
+      case 'cash':
+        return html`<hg-checkout-cash
+          .connection=${this.connection}
+          .task=${this._cashTask}
+          @hg-close=${this._close}
+          @hg-approval-needed=${this._approval.needed}
+        ></hg-checkout-cash>`;
       case 'shift':
         return html`<hg-checkout-shift .connection=${this.connection} @hg-close=${this._close}></hg-checkout-shift>`;
       case 'approval':
@@ -421,16 +478,31 @@ export class HgCheckoutSale extends LitElement {
   }
 
   private _scanned(event: ScanEvent): void {
-    void this._scan(event.detail.code);
+    void this._scan(event.detail.code, false);
   }
 
-  private async _scan(code: string): Promise<void> {
+  /** A code from the wedge field (`fromBridge` false) or the bridge's scanner. */
+  private async _scan(code: string, fromBridge: boolean): Promise<void> {
     if (this._dialog === 'return') {
       await this._return?.find(code);
       return;
     }
-    if (MEMBER_CODE.test(code)) {
+    if (this._dialog === 'find') {
+      await this._find?.find(code);
+      return;
+    }
+    if (this._dialog === 'receiptless') {
+      await this._receiptless?.find(code);
+      return;
+    }
+    const kind = scanKind(code, fromBridge);
+    if (kind === 'member_card') {
       await this._member?.findByCode(code);
+      return;
+    }
+    if (kind === 'phone' && (this._dialog === 'none' || this._dialog === 'paid')) {
+      if (this._dialog === 'paid') this._close();
+      await this._member?.findByPhone(code);
       return;
     }
     if (this._dialog !== 'none' && this._dialog !== 'paid') return;
@@ -460,7 +532,7 @@ export class HgCheckoutSale extends LitElement {
     event.preventDefault();
     const code = this._manual.trim();
     this._manual = '';
-    if (code) void this._scan(code);
+    if (code) void this._scan(code, false);
   }
 
   private _setQty(lineId: string, qty: number): void {
@@ -516,6 +588,7 @@ export class HgCheckoutSale extends LitElement {
 
   private _onPaid(event: CustomEvent<CheckoutResult>): void {
     this._paid = event.detail;
+    this._lastSale = { id: event.detail.sale.id, number: event.detail.sale.number };
     this._show(event.detail.cart);
     this._dialog = 'paid';
   }
@@ -564,7 +637,48 @@ export class HgCheckoutSale extends LitElement {
       case 'pay':
         if (!this._empty && !this._cart?.problem) this._dialog = 'pay';
         return;
+      case 'find':
+      case 'topUp':
+        this._dialog = action;
+        return;
+      case 'cash':
+      case 'drawer':
+        this._cashTask = action === 'drawer' ? 'drawer' : 'cash_in';
+        this._dialog = 'cash';
+        return;
+      case 'reprint':
+        await this._reprintLast();
+        return;
     }
+  }
+
+  /** 补打 the last receipt of this till: the sale paid here last, or today's newest of this till. */
+  private async _reprintLast(): Promise<void> {
+    this._error = null;
+    try {
+      let last = this._lastSale;
+      if (!last) {
+        const terminalId = await thisTerminal(this.connection);
+        last =
+          (await salesOfToday(this.auth)).find((sale) => sale.terminalId === terminalId && !sale.training) ??
+          null;
+      }
+      if (!last) {
+        this._notice = this._i18n.t('counter.nothingToReprint');
+        return;
+      }
+      await reprint(this.connection, last.id);
+      this._notice = this._i18n.t('counter.reprinted', { number: last.number });
+    } catch (error) {
+      this._error = error;
+    }
+  }
+
+  /** 退货 of a sale found in 查单: the return dialog opens on it. */
+  private async _returnOf(event: CustomEvent<{ number: string }>): Promise<void> {
+    this._dialog = 'return';
+    await this.updateComplete;
+    await this._return?.find(event.detail.number);
   }
 }
 

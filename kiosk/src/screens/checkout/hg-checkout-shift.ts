@@ -115,14 +115,23 @@ export class HgCheckoutShift extends LitElement {
             html`<dt>${t(`checkout.tender.${method as 'cash'}`)}</dt><dd>${money(amount)}</dd>`,
         )}
         <dt>${t('checkout.openingFloat')}</dt><dd>${money(cash.float)}</dd>
-        <dt><strong>${t('checkout.expectedCash')}</strong></dt><dd><strong>${money(cash.expected)}</strong></dd>
+        <dt><strong>${t('checkout.expectedCash')}</strong></dt><dd data-expected=${cash.expected}><strong>${money(cash.expected)}</strong></dd>
         ${
           cash.counted !== null
             ? html`<dt>${t('checkout.countedCash')}</dt><dd>${money(cash.counted)}</dd>
-              <dt>${t('checkout.variance')}</dt><dd class=${(cash.variance ?? 0) < 0 ? 'short' : ''}>${money(cash.variance ?? 0)}</dd>`
+              ${this._variance(cash.variance ?? 0)}`
             : nothing
         }
       </dl>`;
+  }
+
+  /** The difference as the shop says it: 长款 more cash than expected, 短款 less. */
+  private _variance(variance: number) {
+    const t = this._i18n.t.bind(this._i18n);
+    const label =
+      variance > 0 ? t('counter.over') : variance < 0 ? t('counter.short') : t('counter.balanced');
+    return html`<dt>${t('checkout.variance')} · <span data-variance-label>${label}</span></dt>
+      <dd class=${variance < 0 ? 'short' : ''} data-variance=${variance}>${money(Math.abs(variance))}</dd>`;
   }
 
   private async _load(): Promise<void> {

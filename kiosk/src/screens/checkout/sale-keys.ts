@@ -1,8 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { deepActiveElement, isEditable } from '../../components/hg-scan-input.js';
 
-/** The shortcuts, shown on their buttons. F5, F11 and F12 stay the browser's. */
+/**
+ * The shortcuts, shown on their buttons. F5, F11 and F12 stay the browser's. The counter's
+ * other tasks take Alt and a letter, by the key's place (so an input method does not matter).
+ */
 export const KEYS = {
+  find: 'F1',
   member: 'F2',
   hold: 'F3',
   recall: 'F4',
@@ -11,11 +15,32 @@ export const KEYS = {
   training: 'F8',
   clear: 'F9',
   pay: 'F10',
+  reprint: 'Alt+P',
+  topUp: 'Alt+C',
+  cash: 'Alt+M',
+  drawer: 'Alt+D',
 } as const;
 export type Action = keyof typeof KEYS;
 
 /** What can be open over the sale. */
-export type SaleDialog = 'none' | 'pay' | 'held' | 'return' | 'shift' | 'line' | 'approval' | 'paid';
+export type SaleDialog =
+  | 'none'
+  | 'pay'
+  | 'held'
+  | 'return'
+  | 'shift'
+  | 'line'
+  | 'approval'
+  | 'paid'
+  | 'find'
+  | 'topUp'
+  | 'cash'
+  | 'receiptless';
+
+/** The key as `KEYS` names it: `F7`, or `Alt+P` for Alt and the P key. */
+export function keyName(event: KeyboardEvent): string {
+  return event.altKey && /^Key[A-Z]$/.test(event.code) ? `Alt+${event.code.slice(3)}` : event.key;
+}
 
 /** What the keys act on: the sale element answers for its dialog, its lines and its actions. */
 export interface SaleKeysTarget {
@@ -57,7 +82,8 @@ export class SaleKeysController implements ReactiveController {
   private key(event: KeyboardEvent): void {
     const target = this.target;
     const dialog = target.dialog();
-    const action = (Object.keys(KEYS) as Action[]).find((key) => KEYS[key] === event.key);
+    const name = keyName(event);
+    const action = (Object.keys(KEYS) as Action[]).find((key) => KEYS[key] === name);
     if (action) {
       event.preventDefault();
       if (dialog === 'none' || (dialog === 'paid' && action !== 'pay')) {

@@ -86,6 +86,7 @@ export class HgAdminSettings extends AdminSection {
             <select name="rounding">${ROUNDINGS.map((r) => html`<option value=${r} ?selected=${sales.rounding === r}>${t(`settings.roundings.${r}`)}</option>`)}</select>
           </label>
           <label>${t('settings.returnDays')}<input name="returnDays" type="number" min="0" max="3650" required .value=${String(sales.returnDays)} /></label>
+          <label><input name="requireShift" type="checkbox" .checked=${sales.requireShift} /> ${t('counter.requireShift')}</label>
           <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
         </form>
         <ul class="muted">
@@ -146,6 +147,7 @@ export class HgAdminSettings extends AdminSection {
         cashierDiscountLimitBp: Math.round(limit * 100),
         rounding: (v.rounding ?? 'none') as Rounding,
         returnDays,
+        requireShift: v.requireShift === 'on',
       }),
     );
     this._saved = saved !== undefined;
