@@ -46,7 +46,7 @@ export async function takePayment(
   const provider = providerOf(input.authCode);
   if (!provider) {
     throw new ApiError('validation_failed', 'This is neither a WeChat nor an Alipay payment code.', {
-      authCode: 'not a WeChat (18 digits, 10–15…) or Alipay (16–24 digits, 25–30…) payment code',
+      'body.authCode': 'not a WeChat (18 digits, 10–15…) or Alipay (16–24 digits, 25–30…) payment code',
     });
   }
   await gatewaysOf(ctx);

@@ -182,7 +182,8 @@ export class PaymentSimulator {
     if (seen) return { ok: true, repeated: true, refundId: seen.refundId, state: seen.state, trade };
     const refunded = this.records.refundsOf(provider, outTradeNo).reduce((s, r) => s + r.amount, 0);
     if (amount <= 0 || refunded + amount > trade.amount) return { ok: false, why: 'too_much' };
-    const refundId = provider === 'wechat' ? `5030${digits(25)}` : outRefundNo;
+    // Alipay has no refund number: the trade number and the request number name a refund.
+    const refundId = provider === 'wechat' ? `5030${digits(25)}` : `${trade.transactionId}/${outRefundNo}`;
     const state = provider === 'wechat' ? 'PROCESSING' : 'SUCCESS';
     this.records.putRefund({
       provider,
