@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { faultPoint } from '../../fault-point.js';
 import type { MobilePaymentView } from '../../protocol/payments.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { requestHash, reusedId } from '../sales/idempotency.js';
@@ -93,6 +94,7 @@ export async function takePayment(
       authCode: input.authCode,
       description: `${ctx.store.name} 服装`,
     });
+    faultPoint('payment.answered');
     // SYSTEMERROR or no answer: the money may have been taken; ask before deciding anything.
     if (trade.state === 'unknown') trade = await gateway.query(row.out_trade_no);
     return record(ctx, row.id, outcomeOf(trade));

@@ -14,8 +14,14 @@ import { followUpPayments } from './worker.js';
 let keysDir: string | null = null;
 
 /** Writes a data folder's config.json with the provider simulator on, and the shared keys. */
-export function payDataDir(dataDir = mkdtempSync(join(tmpdir(), 'hanger-pay-'))): string {
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ payments: { provider: 'simulator' } }));
+export function payDataDir(
+  dataDir = mkdtempSync(join(tmpdir(), 'hanger-pay-')),
+  settings: Record<string, unknown> = {},
+): string {
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({ payments: { provider: 'simulator', ...settings } }),
+  );
   if (!keysDir) {
     keysDir = mkdtempSync(join(tmpdir(), 'hanger-pay-keys-'));
     simulatorKeys(keysDir);
