@@ -56,7 +56,7 @@ export function paymentsOn(ctx: AppContext): boolean {
 export function gatewaysOf(ctx: AppContext): Promise<Gateways> {
   if (!paymentsOn(ctx)) {
     throw new ApiError('business_rule', 'Mobile payment is not set up on this server.', {
-      authCode: 'mobile payment is off (config payments.provider)',
+      'body.authCode': 'mobile payment is off (config payments.provider)',
     });
   }
   let gateways = running.get(ctx);
