@@ -134,7 +134,7 @@ async function usePaymentSimulator(): Promise<boolean> {
   const { file, config } = await loadConfig(dataDir, {});
   const low = new Low<Config>(new JSONFile<Config>(file), config);
   await low.read();
-  if ('payments' in low.data) return false;
+  if (Object.hasOwn(low.data, 'payments')) return false;
   low.data.payments = { ...config.payments, provider: 'simulator' };
   await low.write();
   return true;
