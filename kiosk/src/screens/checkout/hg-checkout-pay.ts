@@ -340,6 +340,8 @@ export class HgCheckoutPay extends LitElement {
     this._mobileAmount = null;
     if (this._paid < this._due) this._choose('cash');
     else this._amount = '';
+    // The mobile dialog had the focus: it comes back here, so Enter and F10 reach this dialog.
+    this._focusAmount();
   }
 
   private _closeMobile(event: Event): void {
