@@ -110,7 +110,7 @@ describe('mobile payment at the till', () => {
             store.clock.advance(4000);
             return pay.locator('tr[data-tender="wechat"]').count();
           },
-          { timeout: 40_000, intervals: [1500] },
+          { timeout: 40_000, interval: 1500 },
         )
         .toBe(1);
       await pay.locator('[data-remaining="0"]').waitFor();
