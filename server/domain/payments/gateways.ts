@@ -2,10 +2,8 @@ import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { PaymentProvider } from '../../protocol/payments.js';
-import { AlipayGateway } from './alipay.js';
 import type { Gateway } from './provider.js';
-import { PaymentSimulator } from './simulator/server.js';
-import { WechatGateway } from './wechat.js';
+import type { PaymentSimulator } from './simulator/server.js';
 
 /** The gateways of one running server, and the simulator behind them when configured so. */
 export interface Gateways {
@@ -20,28 +18,12 @@ export function simulatorDir(ctx: AppContext): string {
   return join(ctx.dataDir, 'payment-simulator');
 }
 
-/** Gateways talking to a simulator: the server holds the merchant's halves of its keys. */
-export function simulatedGateways(simulator: PaymentSimulator): Record<PaymentProvider, Gateway> {
-  const { wechat, alipay } = simulator.keys;
-  return {
-    wechat: new WechatGateway({
-      mchid: wechat.mchid,
-      appid: wechat.appid,
-      serial: wechat.merchantSerial,
-      privateKey: wechat.merchant.privateKey,
-      platformKeys: { [wechat.platformSerial]: wechat.platform.publicKey },
-      baseURL: `${simulator.url}/`,
-    }),
-    alipay: new AlipayGateway({
-      appId: alipay.appId,
-      privateKey: alipay.app.privateKey,
-      alipayPublicKey: alipay.alipay.publicKey,
-      gateway: `${simulator.url}/gateway.do`,
-    }),
-  };
-}
-
+/**
+ * Loaded on first use: the providers' SDKs (and axios under WeChat's) weigh on every start,
+ * and a shop without mobile payment never needs them.
+ */
 async function open(ctx: AppContext): Promise<Gateways> {
+  const { PaymentSimulator, simulatedGateways } = await import('./simulated.js');
   const simulator = new PaymentSimulator(simulatorDir(ctx));
   await simulator.start();
   return { byProvider: simulatedGateways(simulator), simulator };
