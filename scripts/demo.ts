@@ -129,8 +129,20 @@ async function listVirtualHardware(): Promise<boolean> {
   return true;
 }
 
+/** The demo takes WeChat and Alipay codes through the provider simulator, unless config.json says otherwise. */
+async function usePaymentSimulator(): Promise<boolean> {
+  const { file, config } = await loadConfig(dataDir, {});
+  const low = new Low<Config>(new JSONFile<Config>(file), config);
+  await low.read();
+  if (Object.hasOwn(low.data, 'payments')) return false;
+  low.data.payments = { ...config.payments, provider: 'simulator' };
+  await low.write();
+  return true;
+}
+
 async function main(): Promise<void> {
   const hardware = await listVirtualHardware();
+  const simulated = await usePaymentSimulator();
   const log = createLogger(undefined, 'warn');
   const { ctx } = await boot({
     dataDir,
@@ -219,6 +231,7 @@ async function main(): Promise<void> {
   ${STYLES.length} styles (${skus} SKUs) in stock, ${MEMBERS.length} members (some with stored value and a 满200减20 coupon),
   promotions 满300减50 and 第二件半价.
   Sign in:  owner / ${OWNER_PASSWORD} (admin page)   wang / manager-demo-1, PIN 2468   mei / cashier-demo-1, PIN 1357
+  ${simulated ? 'Mobile payment goes to the provider simulator (config.json payments.provider); a code ending in 1 pays at once, 2 after the customer confirms, 4 is refused.' : 'The payments section of config.json was left as it was.'}
   ${hardware ? `Virtual hardware listed for the bridge: a printer writing to ${dataDir}/virtual/printer-1.bin(.txt), its drawer, a pole display, a scanner on stdin.` : 'The bridge devices in config.json were left as they were.'}
   Next: npm start, open http://localhost:${ctx.config.port}/checkout and pair it on /admin; npm run bridge for the virtual printer.`);
   } finally {

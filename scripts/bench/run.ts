@@ -4,6 +4,7 @@ import { printDashboard } from './dashboard.js';
 import { type Benchmark, runBenchmarks, settingsFrom } from './harness.js';
 import { printKioskSize } from './kiosk-size.js';
 import { membersChain } from './members.bench.js';
+import { printPaymentsBench } from './payments.bench.js';
 import { postgresCheckout } from './postgres.bench.js';
 import { printReportsBench } from './reports.bench.js';
 import { httpRoundtrip, wsRoundtrip } from './roundtrip.bench.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: readonly Benchmark[] = [
 const FIGURES: readonly [string, () => Promise<void>][] = [
   ['kiosk-size', printKioskSize],
   ['reports', printReportsBench],
+  ['payments', printPaymentsBench],
   ['scan-to-line', printScanToLine],
   ['dashboard', printDashboard],
 ];

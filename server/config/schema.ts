@@ -168,6 +168,20 @@ export const configSchema = z
         });
       })
       .prefault({}),
+    /**
+     * Mobile payment (付款码). `off`: WeChat and Alipay stay tender labels the cashier ticks.
+     * `simulator`: a local provider simulator (records in `<data>/payment-simulator/`), for
+     * tests, demos and trying the till before a merchant contract.
+     */
+    payments: z
+      .object({
+        provider: z.enum(['off', 'simulator']).default('off'),
+        /** How long a customer may take to confirm before the payment is cancelled. */
+        confirmSeconds: z.number().int().min(10).max(300).default(30),
+        /** How often a pending payment is queried. */
+        queryEverySeconds: z.number().int().min(1).max(60).default(3),
+      })
+      .prefault({}),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { inventoryFeature } from './inventory/feature.js';
 import { loyaltyFeature } from './loyalty/feature.js';
 import { marketingFeature } from './marketing/feature.js';
 import { membersFeature } from './members/feature.js';
+import { paymentsFeature } from './payments/feature.js';
 import { reportsFeature } from './reports/feature.js';
 import { salesFeature } from './sales/feature.js';
 import { shiftsFeature } from './shifts/feature.js';
@@ -27,6 +28,7 @@ export const FEATURES: readonly Feature[] = [
   inventoryFeature,
   membersFeature,
   loyaltyFeature,
+  paymentsFeature,
   salesFeature,
   cartsFeature,
   shiftsFeature,

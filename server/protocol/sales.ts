@@ -1,3 +1,4 @@
+import type { PaymentRefundView } from './payments.js';
 import type { SkuLabel } from './sku.js';
 
 /** Sales as the till and an integration see them. Money in fen. */
@@ -12,6 +13,8 @@ export interface PaymentRequest {
   amount: number;
   /** The card slip or payment reference number. */
   reference?: string;
+  /** A succeeded mobile payment (`POST /api/payments`) this tender is; its amount must match. */
+  paymentId?: string;
 }
 
 /** A manual line discount: a percentage off (basis points) or an amount off one line. */
@@ -122,6 +125,8 @@ export interface ReturnResult {
   refundTotal: number;
   member: { id: string; points: number; storedValue: number } | null;
   approverId: string | null;
+  /** Mobile tenders given back through their provider (not stored: their state now). */
+  providerRefunds?: PaymentRefundView[];
 }
 
 export interface SaleSummary {

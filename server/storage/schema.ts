@@ -65,6 +65,8 @@ export interface Database {
   campaign_triggers: CampaignTriggerTable;
   campaign_trigger_sends: CampaignTriggerSendTable;
   feedback: FeedbackTable;
+  payments: PaymentTable;
+  payment_refunds: PaymentRefundTable;
 }
 
 export interface SchemaVersionTable {
@@ -935,4 +937,41 @@ export interface FeedbackTable {
   comment: string | null;
   device_id: string | null;
   member_id: string | null;
+}
+
+/** Since migration 19: a mobile payment (付款码), written before the provider is called. */
+export interface PaymentTable {
+  id: string;
+  store_id: string;
+  provider: string;
+  out_trade_no: string;
+  amount: number;
+  request_hash: string;
+  status: string;
+  unsettled: number;
+  transaction_id: string | null;
+  failure: string | null;
+  cancel_asked: Generated<number>;
+  refunded_on_cancel: Generated<number>;
+  sale_id: string | null;
+  member_id: string | null;
+  staff_id: string | null;
+  device_id: string | null;
+  created_at: string;
+  updated_at: string;
+  deadline_at: string;
+}
+
+/** Since migration 19: a refund asked of a payment's provider, written before it is sent. */
+export interface PaymentRefundTable {
+  id: string;
+  store_id: string;
+  payment_id: string;
+  return_id: string | null;
+  amount: number;
+  status: string;
+  refund_id: string | null;
+  failure: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -173,6 +173,21 @@ export const en: Catalogue = {
       exchange: 'Exchange',
     },
   },
+  // Mobile payment (issue 20): the customer's 付款码 scanned at the till.
+  mobilePay: {
+    title: 'Scan to pay',
+    open: 'Scan payment code',
+    scan: "Scan the customer's payment code",
+    take: 'Take payment',
+    waiting: 'Waiting for the customer to enter their password…',
+    failure: {
+      insufficient_balance: 'Not enough balance: ask for another way to pay',
+      code_expired: 'The payment code has expired: ask the customer to refresh it',
+      refused: 'The payment did not go through: ask the customer to show the code again',
+      not_confirmed: 'The customer did not confirm in time: the payment was reversed',
+      cancelled_by_cashier: 'The payment was cancelled',
+    },
+  },
   common: {
     save: 'Save',
     saved: 'Saved',

@@ -173,6 +173,21 @@ export const zhCN = {
       exchange: '换货',
     },
   },
+  // Mobile payment (issue 20): the customer's 付款码 scanned at the till.
+  mobilePay: {
+    title: '扫码收款',
+    open: '扫付款码',
+    scan: '扫描顾客的付款码',
+    take: '收款',
+    waiting: '等待顾客输入密码…',
+    failure: {
+      insufficient_balance: '顾客余额不足，请换一种付款方式',
+      code_expired: '付款码已失效，请顾客刷新后重新出示',
+      refused: '支付未成功，请顾客重新出示付款码',
+      not_confirmed: '顾客未及时确认，已撤销这笔付款',
+      cancelled_by_cashier: '已取消这笔付款',
+    },
+  },
   common: {
     save: '保存',
     saved: '已保存',

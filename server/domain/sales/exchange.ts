@@ -6,6 +6,7 @@ import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
+import { withProviderRefunds } from '../payments/refunds.js';
 import type { Approval } from './approvals.js';
 import { checkSaleApprovals, logFailure, writeSale } from './complete.js';
 import { requestHash, reusedId } from './idempotency.js';
@@ -73,7 +74,7 @@ export async function exchangeSale(
     ...(input.expectedTotal !== undefined && { expectedTotal: input.expectedTotal }),
   };
   try {
-    return await runRequest(ctx, replay, async (trx, outbox) => {
+    const done = await runRequest(ctx, replay, async (trx, outbox) => {
       const taken = await trx
         .selectFrom('sales')
         .select('id')
@@ -134,6 +135,10 @@ export async function exchangeSale(
         difference: sold.sale.total - (back.result.amount - back.result.keptBack),
       };
     });
+    return {
+      ...done,
+      result: { ...done.result, return: await withProviderRefunds(ctx, done.result.return) },
+    };
   } catch (error) {
     await logFailure(ctx, staff, { type: 'sale', id: input.saleId }, error);
     throw error;

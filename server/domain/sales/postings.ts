@@ -11,6 +11,8 @@ import { redeemCoupon, releaseCoupon } from '../loyalty/coupons.js';
 import { earnPoints, giveBackPoints, redeemPoints, takeBackPoints } from '../loyalty/points.js';
 import { recordPurchase, recordReturn } from '../loyalty/purchases.js';
 import { type PinProof, returnStoredValue, spendStoredValue } from '../loyalty/stored-value.js';
+import { queueProviderRefunds } from '../payments/refunds.js';
+import { takeMobileTender } from '../payments/tender.js';
 import { recordException } from './exceptions.js';
 import type { PricedCart } from './quote.js';
 import type { SalePaymentRow } from './records.js';
@@ -126,10 +128,22 @@ export async function postPayments(
     } else {
       tenders.push({ method: payment.method, amount: payment.amount });
     }
+    // A mobile payment as tender: its provider's transaction number is the reference.
+    const reference =
+      payment.paymentId === undefined
+        ? payment.reference
+        : await takeMobileTender(trx, ctx, {
+            paymentId: payment.paymentId,
+            method: payment.method,
+            amount: payment.amount,
+            saleId: posting.ref.id,
+            training: posting.training,
+            field: `payments.${i}`,
+          });
     paymentRows.push({
       method: payment.method,
       amount: payment.amount,
-      reference: payment.reference ?? null,
+      reference: reference ?? null,
       principal,
       bonus,
     });
@@ -308,6 +322,15 @@ export async function postRefunds(
   },
 ): Promise<void> {
   for (const [i, r] of posting.refunds.entries()) {
+    if (r.method === 'wechat' || r.method === 'alipay') {
+      await queueProviderRefunds(trx, ctx, {
+        saleId: posting.saleId,
+        refundNo: posting.returnId,
+        returnId: posting.returnId,
+        method: r.method,
+        amount: r.amount,
+      });
+    }
     if (r.method !== 'stored_value') continue;
     if (!posting.memberId) {
       throw new ApiError('business_rule', 'Stored value goes back only to the member who paid with it.', {

@@ -7,6 +7,7 @@ import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
+import { withProviderRefunds } from '../payments/refunds.js';
 import type { Approver } from '../staff/approval.js';
 import { may } from '../staff/permissions.js';
 import { type Approval, approvalFor } from './approvals.js';
@@ -413,7 +414,7 @@ export async function returnSale(
   if (first) return { replayed: true, result: first };
   const approver = await checkReturnApproval(ctx, staff, approval, saleId);
   const cashException = await cashExceptionFor(ctx, staff, approver ?? approval);
-  return runRequest(
+  const done = await runRequest(
     ctx,
     (trx) => replayReturn(trx, ctx, input.id, hash),
     async (trx, outbox) => {
@@ -437,6 +438,7 @@ export async function returnSale(
       return result;
     },
   );
+  return { ...done, result: await withProviderRefunds(ctx, done.result) };
 }
 
 /**

@@ -76,6 +76,8 @@ export const paymentInput = z.strictObject({
   amount: positiveFen,
   /** The card slip or payment reference number (no gateway: it is recorded, not checked). */
   reference: z.string().trim().min(1).max(64).optional(),
+  /** A mobile payment (`POST /api/payments`) that succeeded: this tender is that money. */
+  paymentId: z.string().trim().min(1).max(64).optional(),
 });
 export type PaymentInput = z.output<typeof paymentInput>;
 

@@ -43,8 +43,8 @@ export async function receive(store: TestStore, owner: string, skuId: string, qt
   if (reply.status !== 201) throw new Error(JSON.stringify(reply.body));
 }
 
-export async function openShop(): Promise<Shop> {
-  const store = await startTestStore();
+export async function openShop(options: Parameters<typeof startTestStore>[0] = {}): Promise<Shop> {
+  const store = await startTestStore(options);
   const owner = await ownerToken(store);
   const manager = await addStaff(store, owner, 'manager');
   const cashier = await addStaff(store, owner, 'cashier');

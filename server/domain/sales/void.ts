@@ -9,6 +9,7 @@ import { releaseCoupon } from '../loyalty/coupons.js';
 import { giveBackPoints, takeBackPoints } from '../loyalty/points.js';
 import { recordVoid } from '../loyalty/purchases.js';
 import { returnStoredValue } from '../loyalty/stored-value.js';
+import { queueVoidRefunds, sendRefundsOf, voidRefundNo } from '../payments/refunds.js';
 import type { Approver } from '../staff/approval.js';
 import { businessDay } from './numbers.js';
 import { getSale } from './views.js';
@@ -157,6 +158,7 @@ export async function voidSale(
         await recordVoid(trx, ctx, { memberId: sale.member_id, amount: sale.total, ref });
       }
     }
+    if (sale.training === 0) await queueVoidRefunds(trx, ctx, saleId);
     const at = ctx.now().toISOString();
     await trx
       .updateTable('sales')
@@ -180,5 +182,7 @@ export async function voidSale(
     });
     outbox.add('sale.voided', { saleId, number: sale.number, terminalId: staff.deviceId });
   });
+  // Mobile payments go back through their providers after commit (a crash: the follow-up sends them).
+  await sendRefundsOf(ctx, voidRefundNo(saleId));
   return getSale(ctx, saleId);
 }

@@ -17,6 +17,7 @@ import { signInLocks } from './0015_sign_in_locks.js';
 import { transferReceipts } from './0016_transfer_receipts.js';
 import { storePrices } from './0017_store_prices.js';
 import { shiftRequired } from './0018_shift_required.js';
+import { payments } from './0019_payments.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   transferReceipts,
   storePrices,
   shiftRequired,
+  payments,
 ];

@@ -14,8 +14,11 @@ import {
   type PaymentMethod,
 } from '../../data/cart.js';
 import { money, parseYuan, yuanText } from '../../data/format.js';
-import { newRequestId } from '../../data/http.js';
+import { type ApiAuth, newRequestId } from '../../data/http.js';
+import { cancelPayment } from '../../data/payments.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import './hg-checkout-mobile-pay.js';
+import type { MobilePaid } from './hg-checkout-mobile-pay.js';
 import { dialogStyles } from './styles.js';
 
 const METHODS: { method: PaymentMethod; key: string }[] = [
@@ -83,6 +86,8 @@ export class HgCheckoutPay extends LitElement {
   @property({ attribute: false }) cart: CartView | null = null;
   /** The staff member's connection. */
   @property({ attribute: false }) connection!: HangerConnection;
+  /** The staff member's API access: mobile payments go over HTTP. */
+  @property({ attribute: false }) auth: ApiAuth | null = null;
 
   @state() private _tenders: Payment[] = [];
   @state() private _method: PaymentMethod = 'cash';
@@ -93,6 +98,8 @@ export class HgCheckoutPay extends LitElement {
   @state() private _error: unknown = null;
   @state() private _notice: string | null = null;
   @state() private _busy = false;
+  /** The amount the mobile-payment dialog is taking, while it is open. */
+  @state() private _mobileAmount: number | null = null;
 
   private readonly _i18n = new LocalizeController(this);
   /** Made once, before the first attempt: every retry of this payment sends the same id. */
@@ -173,6 +180,13 @@ export class HgCheckoutPay extends LitElement {
                 : nothing
             }
             ${
+              (this._method === 'wechat' || this._method === 'alipay') && this.auth
+                ? html`<button type="button" data-mobile-pay ?disabled=${covered || typed <= 0} @click=${this._openMobile}>
+                  ${t('mobilePay.open')}
+                </button>`
+                : nothing
+            }
+            ${
               this._method === 'stored_value' && member
                 ? html`<p class="muted">${t('checkout.balance')}: ${money(member.storedValue)}</p>`
                 : nothing
@@ -213,6 +227,16 @@ export class HgCheckoutPay extends LitElement {
         </div>
         ${this._notice ? html`<p role="status">${this._notice}</p>` : nothing}
         <hg-error .error=${this._error}></hg-error>
+        ${
+          this._mobileAmount !== null && this.auth
+            ? html`<hg-checkout-mobile-pay
+              .auth=${this.auth}
+              .amount=${this._mobileAmount}
+              @hg-mobile-paid=${this._mobilePaid}
+              @hg-close=${this._closeMobile}
+            ></hg-checkout-mobile-pay>`
+            : nothing
+        }
         <div class="actions">
           <button type="button" @click=${this._cancel}>${t('common.cancel')} <kbd>Esc</kbd></button>
           <button type="button" class="primary" data-complete ?disabled=${!covered || this._busy} @click=${this._complete}>
@@ -303,7 +327,47 @@ export class HgCheckoutPay extends LitElement {
     if (exactCash) void this._complete();
   }
 
+  /** WeChat/Alipay for real: the customer's code is scanned for the amount typed (at most what is left). */
+  private _openMobile(): void {
+    const amount = parseYuan(this._amount);
+    if (amount === null || amount <= 0) return;
+    this._mobileAmount = Math.min(amount, this._remaining);
+  }
+
+  /** The payment went through: it is a tender of this sale, its transaction number the reference. */
+  private _mobilePaid(event: CustomEvent<MobilePaid>): void {
+    event.stopPropagation();
+    const paid = event.detail;
+    this._tenders = [
+      ...this._tenders,
+      { method: paid.method, amount: paid.amount, paymentId: paid.paymentId, reference: paid.transactionId },
+    ];
+    this._mobileAmount = null;
+    if (this._paid < this._due) this._choose('cash');
+    else this._amount = '';
+    // The mobile dialog had the focus: it comes back here, so Enter and F10 reach this dialog.
+    this._focusAmount();
+  }
+
+  private _closeMobile(event: Event): void {
+    event.stopPropagation();
+    this._mobileAmount = null;
+    this._focusAmount();
+  }
+
+  /**
+   * Mobile tenders that will not pay this sale are given back (reversed or refunded by their
+   * provider); one that cannot be now stays on the till's list of unfinished payments.
+   */
+  private _giveBack(tenders: readonly Payment[]): void {
+    for (const tender of tenders) {
+      if (tender.paymentId && this.auth)
+        void cancelPayment(this.auth, tender.paymentId).catch(() => undefined);
+    }
+  }
+
   private _removeTender(index: number): void {
+    this._giveBack(this._tenders.filter((_, i) => i === index));
     this._tenders = this._tenders.filter((_, i) => i !== index);
     this._amount = yuanText(this._remaining);
   }
@@ -349,6 +413,7 @@ export class HgCheckoutPay extends LitElement {
   private _repriced(view: CartView): void {
     this.cart = view;
     this._notice = this._i18n.t('checkout.priceChanged', { total: money(view.quote?.total ?? 0) });
+    this._giveBack(this._tenders);
     this._tenders = [];
     this._amount = yuanText(this._remaining);
     this.dispatchEvent(new CustomEvent('hg-repriced', { detail: view, bubbles: true, composed: true }));
@@ -363,6 +428,7 @@ export class HgCheckoutPay extends LitElement {
   }
 
   private _cancel(): void {
+    this._giveBack(this._tenders);
     this.dispatchEvent(new CustomEvent('hg-close', { bubbles: true, composed: true }));
   }
 }

@@ -354,6 +354,7 @@ export class HgCheckoutSale extends LitElement {
         return html`<hg-checkout-pay
           .cart=${this._cart}
           .connection=${this.connection}
+          .auth=${this.auth}
           @hg-paid=${this._onPaid}
           @hg-repriced=${this._onRepriced}
           @hg-close=${this._close}

@@ -1,0 +1,64 @@
+import type { PaymentFailure, PaymentProvider } from '../../protocol/payments.js';
+
+/**
+ * What every provider (WeChat Pay, Alipay, an aggregator) answers, in the store's words. The
+ * providers' own states map onto these in their adapters, as their documents say:
+ * - `paid`: the money is taken (SUCCESS / TRADE_SUCCESS).
+ * - `waiting`: the customer is confirming (USERPAYING / 10003 / WAIT_BUYER_PAY): query again.
+ * - `refused`: final, nothing taken (NOTENOUGH, AUTH_CODE_EXPIRE, TRADE_CLOSED…).
+ * - `unknown`: SYSTEMERROR / 20000 / no answer at all: nothing may be decided before a query.
+ * - `absent`: a query finds no such order.
+ */
+export type TradeState =
+  | { state: 'paid'; transactionId: string }
+  | { state: 'waiting' }
+  | { state: 'refused'; failure: PaymentFailure }
+  | { state: 'unknown'; why: string }
+  /** The provider never heard of this out_trade_no (a crash before the call went out). */
+  | { state: 'absent' };
+
+/**
+ * A cancel (WeChat reverse, Alipay cancel): `cancelled` when nothing was taken, `refunded` when
+ * the money had been taken and went back, `again` when the provider asks to be asked again
+ * (`recall`, or no answer).
+ */
+export type CancelState = { state: 'cancelled' } | { state: 'refunded' } | { state: 'again'; why: string };
+
+export type RefundState =
+  | { state: 'succeeded'; refundId: string }
+  | { state: 'processing'; refundId?: string }
+  | { state: 'failed'; why: string }
+  | { state: 'unknown'; why: string };
+
+export interface TradeOrder {
+  outTradeNo: string;
+  amount: number;
+  authCode: string;
+  /** Shown to the customer in their wallet. */
+  description: string;
+}
+
+export interface RefundOrder {
+  outTradeNo: string;
+  outRefundNo: string;
+  amount: number;
+  /** What the payment was for: WeChat checks it. */
+  total: number;
+}
+
+/** One provider behind the same five calls; its adapter speaks the provider's wire format. */
+export interface Gateway {
+  readonly provider: PaymentProvider;
+  pay(order: TradeOrder): Promise<TradeState>;
+  query(outTradeNo: string): Promise<TradeState>;
+  cancel(outTradeNo: string): Promise<CancelState>;
+  refund(order: RefundOrder): Promise<RefundState>;
+  queryRefund(order: RefundOrder): Promise<RefundState>;
+}
+
+/** The provider a customer's payment code belongs to, by its length and first two digits. */
+export function providerOf(authCode: string): PaymentProvider | null {
+  if (/^1[0-5]\d{16}$/.test(authCode)) return 'wechat';
+  if (/^(2[5-9]|30)\d{14,22}$/.test(authCode)) return 'alipay';
+  return null;
+}

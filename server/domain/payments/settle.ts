@@ -1,0 +1,135 @@
+import type { AppContext } from '../../context.js';
+import { runAction } from '../../events/action.js';
+import type { PaymentFailure } from '../../protocol/payments.js';
+import { gatewaysOf } from './gateways.js';
+import type { Gateway, TradeState } from './provider.js';
+import { type PaymentRow, paymentRow } from './views.js';
+
+/**
+ * Settling a payment with its provider: one provider conversation at a time per payment in this
+ * server (the till's request, the cashier's cancel and the follow-up worker take turns), each
+ * outcome written only while the payment is still unsettled, so nothing decided is undone.
+ */
+
+const turns = new WeakMap<AppContext, Map<string, Promise<unknown>>>();
+
+/** Runs `work` once every earlier conversation about this payment has ended. */
+export function inTurn<T>(ctx: AppContext, paymentId: string, work: () => Promise<T>): Promise<T> {
+  let queue = turns.get(ctx);
+  if (!queue) {
+    queue = new Map();
+    turns.set(ctx, queue);
+  }
+  const before = queue.get(paymentId) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  const tail = mine.catch(() => undefined);
+  queue.set(paymentId, tail);
+  void tail.then(() => {
+    if (queue.get(paymentId) === tail) queue.delete(paymentId);
+  });
+  return mine;
+}
+
+export async function gatewayFor(ctx: AppContext, row: PaymentRow): Promise<Gateway> {
+  const gateways = await gatewaysOf(ctx);
+  return gateways.byProvider[row.provider as 'wechat' | 'alipay'];
+}
+
+type Outcome =
+  | { status: 'succeeded'; transactionId: string }
+  | { status: 'failed'; failure: PaymentFailure }
+  | { status: 'cancelled'; failure: PaymentFailure; refunded: boolean }
+  | { status: 'pending' };
+
+/** Writes what the provider said, if the payment is still unsettled; the row as it is now. */
+export async function record(ctx: AppContext, id: string, outcome: Outcome): Promise<PaymentRow> {
+  return runAction(ctx, async (trx) => {
+    const at = ctx.now().toISOString();
+    const base = trx
+      .updateTable('payments')
+      .where('id', '=', id)
+      .where('store_id', '=', ctx.store.id)
+      .where('unsettled', '=', 1);
+    switch (outcome.status) {
+      case 'succeeded':
+        await base
+          .set({ status: 'succeeded', unsettled: 0, transaction_id: outcome.transactionId, updated_at: at })
+          .execute();
+        break;
+      case 'failed':
+        await base
+          .set({ status: 'failed', unsettled: 0, failure: outcome.failure, updated_at: at })
+          .execute();
+        break;
+      case 'cancelled':
+        await base
+          .set({
+            status: 'cancelled',
+            unsettled: 0,
+            failure: outcome.failure,
+            refunded_on_cancel: outcome.refunded ? 1 : 0,
+            updated_at: at,
+          })
+          .execute();
+        break;
+      case 'pending':
+        await base.set({ updated_at: at }).execute();
+        break;
+    }
+    return (await paymentRow(trx, ctx, id)) as PaymentRow;
+  });
+}
+
+/** A provider's answer about a trade as the payment's outcome; `absent` and `unknown` decide nothing. */
+export function outcomeOf(trade: TradeState): Outcome {
+  switch (trade.state) {
+    case 'paid':
+      return { status: 'succeeded', transactionId: trade.transactionId };
+    case 'refused':
+      return { status: 'failed', failure: trade.failure };
+    default:
+      return { status: 'pending' };
+  }
+}
+
+/** Why a payment is being cancelled: the cashier asked, or the customer took too long. */
+function cancelReason(row: PaymentRow): PaymentFailure {
+  return row.cancel_asked === 1 ? 'cancelled_by_cashier' : 'not_confirmed';
+}
+
+/**
+ * Reverses (WeChat) or cancels (Alipay) a payment; a `recall` or no answer leaves it for the
+ * next turn. A cancel that gave back money already taken is recorded so.
+ */
+export async function cancelWithProvider(ctx: AppContext, row: PaymentRow): Promise<PaymentRow> {
+  const gateway = await gatewayFor(ctx, row);
+  const done = await gateway.cancel(row.out_trade_no);
+  if (done.state === 'again') {
+    ctx.log.warn({ paymentId: row.id, why: done.why }, 'payment cancel to be tried again');
+    return record(ctx, row.id, { status: 'pending' });
+  }
+  return record(ctx, row.id, {
+    status: 'cancelled',
+    failure: cancelReason(row),
+    refunded: done.state === 'refunded',
+  });
+}
+
+/**
+ * One follow-up of an unsettled payment: a query first (nothing is decided without one); paid
+ * stays paid unless the cashier asked to cancel; still waiting after the deadline, or asked to
+ * cancel, it is cancelled; an order the provider never saw is closed ahead of a late request.
+ */
+export async function followUp(ctx: AppContext, id: string): Promise<PaymentRow | undefined> {
+  return inTurn(ctx, id, async () => {
+    const row = await paymentRow(ctx.storage.db, ctx, id);
+    if (!row || row.unsettled === 0) return row;
+    const gateway = await gatewayFor(ctx, row);
+    const trade = await gateway.query(row.out_trade_no);
+    const late = ctx.now().getTime() >= Date.parse(row.deadline_at);
+    if (trade.state === 'paid' && row.cancel_asked === 0) return record(ctx, id, outcomeOf(trade));
+    if (trade.state === 'refused') return record(ctx, id, outcomeOf(trade));
+    if (row.cancel_asked === 1 || late || trade.state === 'absent') return cancelWithProvider(ctx, row);
+    return record(ctx, id, { status: 'pending' });
+  });
+}

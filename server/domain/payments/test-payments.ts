@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call } from '../../testing/client.js';
+import { dropDatabaseFor } from '../../testing/test-database.js';
+import { openShop, type Shop } from '../sales/test-shop.js';
+import { gatewaysOf } from './gateways.js';
+import { simulatorKeys } from './simulator/keys.js';
+import type { PaymentSimulator } from './simulator/server.js';
+import { followUpPayments } from './worker.js';
+
+/** One simulated merchant contract's keys for all the tests of a file: RSA keys are slow to make. */
+let keysDir: string | null = null;
+
+/** Writes a data folder's config.json with the provider simulator on, and the shared keys. */
+export function payDataDir(
+  dataDir = mkdtempSync(join(tmpdir(), 'hanger-pay-')),
+  settings: Record<string, unknown> = {},
+): string {
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({ payments: { provider: 'simulator', ...settings } }),
+  );
+  if (!keysDir) {
+    keysDir = mkdtempSync(join(tmpdir(), 'hanger-pay-keys-'));
+    simulatorKeys(keysDir);
+  }
+  const dir = join(dataDir, 'payment-simulator');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(keysDir, 'keys.json'), join(dir, 'keys.json'));
+  return dataDir;
+}
+
+/** A test shop whose config.json turns the provider simulator on; closing it removes its data. */
+export async function openPayShop(): Promise<Shop> {
+  const dataDir = payDataDir();
+  const shop = await openShop({ dataDir });
+  const close = shop.store.close;
+  shop.store.close = async () => {
+    await close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropDatabaseFor(dataDir);
+  };
+  return shop;
+}
+
+export async function simulatorOf(shop: Shop): Promise<PaymentSimulator> {
+  return (await gatewaysOf(shop.store.ctx)).simulator as PaymentSimulator;
+}
+
+/** A customer's code: WeChat (18 digits from 13…) or Alipay (18 digits from 28…), ending in `digit`. */
+export function codeOf(provider: 'wechat' | 'alipay', digit: string): string {
+  const body = String(Date.now()).slice(-13) + String(Math.floor(Math.random() * 10));
+  return `${provider === 'wechat' ? '13' : '28'}${body}${'0'.repeat(17 - 2 - body.length)}${digit}`;
+}
+
+export function pay(shop: Shop, body: Record<string, unknown>) {
+  return call(shop.store, 'POST', '/api/payments', {
+    token: shop.cashier.token,
+    body: { id: randomUUID(), ...body },
+  });
+}
+
+/** Moves the server's clock on and lets the follow-up do one round, as the worker would. */
+export async function later(shop: Shop, seconds: number): Promise<void> {
+  shop.store.clock.advance(seconds * 1000);
+  await followUpPayments(shop.store.ctx);
+}

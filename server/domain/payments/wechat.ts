@@ -1,0 +1,167 @@
+import { Wechatpay } from 'wechatpay-axios-plugin';
+import type { PaymentFailure } from '../../protocol/payments.js';
+import type { CancelState, Gateway, RefundOrder, RefundState, TradeOrder, TradeState } from './provider.js';
+
+/** A merchant's WeChat Pay API v3 credentials and where the API lives (the simulator in tests). */
+export interface WechatKeys {
+  mchid: string;
+  appid: string;
+  /** The merchant certificate's serial number and its private key (PEM). */
+  serial: string;
+  privateKey: string;
+  /** WeChat Pay's platform public key(s) by serial: every answer's signature is checked against them. */
+  platformKeys: Record<string, string>;
+  baseURL: string;
+}
+
+/** The WeChat Pay refusals of a code payment, in the store's words. */
+const REFUSALS: Record<string, PaymentFailure> = {
+  NOTENOUGH: 'insufficient_balance',
+  NOT_ENOUGH: 'insufficient_balance',
+  AUTHCODEEXPIRE: 'code_expired',
+  AUTH_CODE_EXPIRE: 'code_expired',
+  AUTH_CODE_INVALID: 'code_expired',
+};
+
+/** What the plugin's (axios) response carries that matters here. */
+interface AxiosResponse {
+  status: number;
+  data: unknown;
+}
+
+interface WechatAnswer {
+  status: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * WeChat Pay 付款码支付, API v3: `codepay`, query by out_trade_no, `reverse` and domestic
+ * refunds. Requests are signed and answers verified by `wechatpay-axios-plugin`; an answer
+ * whose signature does not verify counts as no answer (the payment is queried again).
+ */
+export class WechatGateway implements Gateway {
+  readonly provider = 'wechat' as const;
+  private readonly client: Wechatpay;
+
+  constructor(private readonly keys: WechatKeys) {
+    this.client = new Wechatpay({
+      mchid: keys.mchid,
+      serial: keys.serial,
+      privateKey: keys.privateKey,
+      certs: keys.platformKeys,
+      baseURL: keys.baseURL,
+      timeout: 10_000,
+    });
+  }
+
+  /** The answer, or null when there was none (network, timeout, a bad signature). */
+  private async call(
+    method: 'get' | 'post',
+    path: string,
+    body?: Record<string, unknown>,
+  ): Promise<WechatAnswer | null> {
+    const resource = this.client.chain(path);
+    try {
+      const reply: AxiosResponse =
+        method === 'get'
+          ? await resource.get({ params: { mchid: this.keys.mchid } })
+          : await resource.post(body ?? {});
+      return { status: reply.status, data: (reply.data ?? {}) as Record<string, unknown> };
+    } catch (error) {
+      const response = (error as { response?: AxiosResponse }).response;
+      // A 4xx/5xx carries WeChat's error code; a failed signature check carries no response.
+      if (response && typeof response.data === 'object' && response.data !== null && response.status >= 400) {
+        return { status: response.status, data: response.data as Record<string, unknown> };
+      }
+      return null;
+    }
+  }
+
+  private tradeOf(answer: WechatAnswer | null): TradeState {
+    if (!answer) return { state: 'unknown', why: 'no answer' };
+    const { data } = answer;
+    const code = typeof data.code === 'string' ? data.code : undefined;
+    if (code === 'ORDER_NOT_EXIST' || code === 'ORDERNOTEXIST') return { state: 'absent' };
+    if (code === 'USERPAYING') return { state: 'waiting' };
+    if (code && REFUSALS[code]) return { state: 'refused', failure: REFUSALS[code] };
+    if (code === 'SYSTEMERROR' || code === 'BANKERROR' || answer.status >= 500) {
+      return { state: 'unknown', why: code ?? `HTTP ${answer.status}` };
+    }
+    if (code) return { state: 'refused', failure: 'refused' };
+    switch (data.trade_state) {
+      case 'SUCCESS':
+        return { state: 'paid', transactionId: String(data.transaction_id) };
+      case 'USERPAYING':
+      case 'NOTPAY':
+        return { state: 'waiting' };
+      case 'CLOSED':
+      case 'REVOKED':
+      case 'PAYERROR':
+        return { state: 'refused', failure: 'refused' };
+      default:
+        return { state: 'unknown', why: `trade_state ${String(data.trade_state)}` };
+    }
+  }
+
+  async pay(order: TradeOrder): Promise<TradeState> {
+    return this.tradeOf(
+      await this.call('post', 'v3/pay/transactions/codepay', {
+        appid: this.keys.appid,
+        mchid: this.keys.mchid,
+        description: order.description,
+        out_trade_no: order.outTradeNo,
+        amount: { total: order.amount, currency: 'CNY' },
+        payer: { auth_code: order.authCode },
+      }),
+    );
+  }
+
+  async query(outTradeNo: string): Promise<TradeState> {
+    return this.tradeOf(await this.call('get', `v3/pay/transactions/out-trade-no/${outTradeNo}`));
+  }
+
+  /**
+   * Reverse: WeChat closes an unpaid order and refunds a paid one. Whether it had been paid is
+   * asked first, so that a reverse which gave money back is recorded as such.
+   */
+  async cancel(outTradeNo: string): Promise<CancelState> {
+    const before = await this.query(outTradeNo);
+    if (before.state === 'unknown') return { state: 'again', why: before.why };
+    const answer = await this.call('post', `v3/pay/transactions/out-trade-no/${outTradeNo}/reverse`, {
+      appid: this.keys.appid,
+      mchid: this.keys.mchid,
+    });
+    if (!answer || answer.status >= 500) return { state: 'again', why: 'no answer' };
+    if (answer.data.recall === true) return { state: 'again', why: 'recall' };
+    if (answer.status >= 400 && answer.data.code !== 'ORDER_NOT_EXIST') {
+      return { state: 'again', why: String(answer.data.code) };
+    }
+    return before.state === 'paid' ? { state: 'refunded' } : { state: 'cancelled' };
+  }
+
+  private refundOf(answer: WechatAnswer | null): RefundState {
+    if (!answer || answer.status >= 500) return { state: 'unknown', why: 'no answer' };
+    const { data } = answer;
+    if (answer.status >= 400) return { state: 'failed', why: String(data.code ?? answer.status) };
+    const refundId = String(data.refund_id);
+    if (data.status === 'SUCCESS') return { state: 'succeeded', refundId };
+    if (data.status === 'PROCESSING') return { state: 'processing', refundId };
+    return { state: 'failed', why: String(data.status) };
+  }
+
+  async refund(order: RefundOrder): Promise<RefundState> {
+    return this.refundOf(
+      await this.call('post', 'v3/refund/domestic/refunds', {
+        out_trade_no: order.outTradeNo,
+        out_refund_no: order.outRefundNo,
+        amount: { refund: order.amount, total: order.total, currency: 'CNY' },
+      }),
+    );
+  }
+
+  async queryRefund(order: RefundOrder): Promise<RefundState> {
+    const answer = await this.call('get', `v3/refund/domestic/refunds/${order.outRefundNo}`);
+    if (answer?.data.code === 'RESOURCE_NOT_EXISTS') return this.refund(order);
+    return this.refundOf(answer);
+  }
+}

@@ -1,0 +1,97 @@
+import type { AppContext } from '../../context.js';
+import type { Worker } from '../feature.js';
+import { closeGateways, paymentsOn } from './gateways.js';
+import { sendRefund } from './refunds.js';
+import { followUp } from './settle.js';
+
+/** How many provider conversations the follow-up holds at once: enough for a queue, never a flood. */
+const AT_ONCE = 8;
+
+/** Runs `work` over `ids`, `AT_ONCE` at a time; a failure is logged and the rest go on. */
+async function eachOf(ctx: AppContext, ids: readonly string[], work: (id: string) => Promise<unknown>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < ids.length) {
+      const id = ids[next++] as string;
+      await work(id).catch((error: unknown) => ctx.log.error({ err: error, id }, 'payment follow-up failed'));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(AT_ONCE, ids.length) }, lane));
+}
+
+/**
+ * One round of follow-up: every payment still unsettled whose last word is older than the
+ * query interval (all of them with `all`, as at start-up), and every refund not yet confirmed.
+ */
+export async function followUpPayments(ctx: AppContext, all = false): Promise<void> {
+  const due = new Date(ctx.now().getTime() - ctx.config.payments.queryEverySeconds * 1000).toISOString();
+  let payments = ctx.storage.db
+    .selectFrom('payments')
+    .select('id')
+    .where('store_id', '=', ctx.store.id)
+    .where('unsettled', '=', 1);
+  if (!all) {
+    payments = payments.where((eb) =>
+      eb.or([
+        eb('updated_at', '<=', due),
+        eb('cancel_asked', '=', 1),
+        eb('deadline_at', '<=', ctx.now().toISOString()),
+      ]),
+    );
+  }
+  const refunds = await ctx.storage.db
+    .selectFrom('payment_refunds')
+    .select('id')
+    .where('store_id', '=', ctx.store.id)
+    .where('status', 'in', ['requested', 'processing'])
+    .where((eb) => (all ? eb.lit(true) : eb('updated_at', '<=', due)))
+    .execute();
+  await eachOf(
+    ctx,
+    (await payments.execute()).map((p) => p.id),
+    (id) => followUp(ctx, id),
+  );
+  await eachOf(
+    ctx,
+    refunds.map((r) => r.id),
+    (id) => sendRefund(ctx, id),
+  );
+}
+
+/**
+ * The payments' follow-up: at start every payment a crash or a lost answer left unsettled is
+ * asked after, then every second what is due; the customer is never charged without the store
+ * knowing it. Stopping waits for the round in progress and closes the simulator.
+ */
+export class PaymentFollowUp implements Worker {
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly everyMs = 1000,
+  ) {}
+
+  private round(all: boolean): void {
+    if (this.current) return;
+    this.current = followUpPayments(this.ctx, all)
+      .catch((error: unknown) => this.ctx.log.error({ err: error }, 'payment follow-up failed'))
+      .finally(() => {
+        this.current = null;
+      });
+  }
+
+  start(): void {
+    if (this.timer || !paymentsOn(this.ctx)) return;
+    this.round(true);
+    this.timer = setInterval(() => this.round(false), this.everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.current;
+    await closeGateways(this.ctx);
+  }
+}
