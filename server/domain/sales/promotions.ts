@@ -3,9 +3,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
+import type { Promotion, PromotionView } from '../../protocol/promotions.js';
 import type { Database, PromotionRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
-import type { Promotion } from '../pricing/types.js';
 
 const fen = z.number().int().min(0).max(100_000_000);
 const offBp = z.number().int().min(1).max(10_000);
@@ -76,21 +76,6 @@ export const promotionBody = z.discriminatedUnion('kind', [
     }),
 ]);
 export type PromotionInput = z.output<typeof promotionBody>;
-
-export interface PromotionView {
-  id: string;
-  kind: Promotion['kind'];
-  label: string;
-  priority: number;
-  exclusiveGroup: string | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /** When it was ended for good (`DELETE`); null while it can still run. */
-  archivedAt: string | null;
-  /** The whole definition, as written. */
-  promotion: Promotion;
-}
 
 function toPromotion(row: PromotionRow): Promotion {
   return { ...(JSON.parse(row.definition) as Omit<Promotion, 'id'>), id: row.id } as Promotion;
