@@ -187,12 +187,13 @@ describe('returns (API.md POST /api/sales/:id/returns)', () => {
       ],
     });
     const before = await counts(shop);
+    // More by card than the card paid is a manager's exception, as cash beyond the cash paid is.
     const tooMuchCard = await giveReturn(sale.body.id, {
       lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
       refund: [{ method: 'card', amount: 10000 }],
     });
-    expect(tooMuchCard.status).toBe(422);
-    expect(tooMuchCard.body.error.fields).toEqual({ 'refund.0.amount': 'at most 5000 by card' });
+    expect(tooMuchCard.status).toBe(403);
+    expect(tooMuchCard.body.error.fields).toEqual({ approval: 'required for sale.refund' });
     const wrongSum = await giveReturn(sale.body.id, {
       lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
       refund: [{ method: 'cash', amount: 9000 }],
@@ -404,12 +405,13 @@ describe('refunds go back where the money came from (issue 16)', () => {
     expect(attack.status).toBe(403);
     expect(attack.body.error.fields).toEqual({ approval: 'required for sale.refund' });
     expect(await counts(shop)).toEqual(before);
-    // Stored value cannot be asked for beyond what it paid either.
+    // Nor can stored value be asked for beyond what it paid: the same manager's exception.
     const tooMuch = await giveReturn(sale.body.id, {
       lines: [{ skuId: dress(), qty: 2 }],
       refund: [{ method: 'stored_value', amount: 60000 }],
     });
-    expect(tooMuch.body.error.fields).toEqual({ 'refund.0.amount': 'at most 55000 by stored_value' });
+    expect(tooMuch.status).toBe(403);
+    expect(tooMuch.body.error.fields).toEqual({ approval: 'required for sale.refund' });
 
     const first = await giveReturn(sale.body.id, { lines: [{ skuId: dress(), qty: 1 }] });
     expect(first.status).toBe(201);
@@ -464,6 +466,42 @@ describe('refunds go back where the money came from (issue 16)', () => {
       approverId: shop.manager.id,
       detail: { returnId: approved.body.id, reason: '银行卡已注销', cashBeyondTenders: 5000 },
     });
+  });
+
+  it('a card refund for a cash payment is the same exception: approved with a reason, audited', async () => {
+    const sale = await sell(shop, {
+      lines: [{ skuId: shirt(), qty: 1 }],
+      payments: [{ method: 'cash', amount: 10000 }],
+    });
+    const asked = {
+      lines: [{ skuId: shirt(), qty: 1 }],
+      refund: [{ method: 'card', amount: 10000, reference: 'POS-9' }],
+    };
+    const denied = await giveReturn(sale.body.id, asked);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.fields).toEqual({ approval: 'required for sale.refund' });
+    const noReason = await giveReturn(sale.body.id, asked, shop.cashier.token, approval());
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.error.fields).toEqual({
+      reason: 'required for a refund by card beyond what it paid',
+    });
+    const approved = await giveReturn(
+      sale.body.id,
+      { ...asked, reason: '顾客现金不便携带' },
+      shop.cashier.token,
+      approval(),
+    );
+    expect(approved.status).toBe(201);
+    expect(approved.body).toMatchObject({
+      approverId: shop.manager.id,
+      refund: [{ method: 'card', amount: 10000 }],
+    });
+    const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.returned', { token: shop.owner });
+    expect(audit.body.items[0]).toMatchObject({
+      approverId: shop.manager.id,
+      detail: { returnId: approved.body.id, reason: '顾客现金不便携带', beyondTenders: { card: 10000 } },
+    });
+    expect(audit.body.items[0].detail.cashBeyondTenders).toBeUndefined();
   });
 
   it('a partial return refunds each tender its share of what it paid; the last return gets the rest', async () => {
