@@ -15,7 +15,8 @@ import { seedShop } from '../server/testing/proofs.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 5000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-const store = await startTestStore();
+// Frames go back to back: the fuzzer tests their handling, not the rate limit (amplification.test.ts).
+const store = await startTestStore({ messagesPerSecond: 1_000_000 });
 try {
   const owner = await ownerToken(store);
   await seedShop(store, owner);

@@ -29,9 +29,13 @@ type None = Record<string, never>;
 export interface Commands {
   /** Built into the connection: answered with `pong`. */
   ping: { params: None; result: null };
-  /** Built into the connection: the events of `topic` follow as `event` messages with this request's id. */
-  subscribe: { params: { topic: EventType }; result: null };
-  /** Built into the connection: `subscription` is the id of the subscribe request. */
+  /**
+   * Built into the connection: the events of `topic` follow as `event` messages carrying
+   * `subscription`, this request's id, or on a repeat of a topic the id it was first given
+   * (a socket holds one subscription per topic).
+   */
+  subscribe: { params: { topic: EventType }; result: { subscription: number } };
+  /** Built into the connection: `subscription` is the id the subscribe answered with. */
   unsubscribe: { params: { subscription: number }; result: null };
 
   'session/info': { params: None; result: SessionInfo };

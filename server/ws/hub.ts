@@ -7,7 +7,7 @@ import { markSeen } from '../domain/devices/service.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
 import { ApiError, toApiError, validationError } from '../errors.js';
 import { resolveToken } from '../http/auth.js';
-import type { RateLimits } from '../http/rate-limit.js';
+import { type RateLimits, TokenBuckets } from '../http/rate-limit.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { EventType, StoreEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/roles.js';
@@ -22,11 +22,14 @@ export interface HubOptions {
   authTimeoutMs?: number;
   /** Bytes a client may leave unread before it is dropped (tests lower it). */
   maxBufferedBytes?: number;
+  /**
+   * Frames a socket may send a second (see MESSAGES_PER_SECOND). The fuzzer and the round-trip
+   * benchmark raise it: they measure the handling of frames, not the limit.
+   */
+  messagesPerSecond?: number;
 }
 
 export const MAX_FRAME_BYTES = 64 * 1024;
-/** Subscriptions one socket may hold: a screen has a handful, a socket with more is an attack. */
-export const MAX_SUBSCRIPTIONS = 64;
 /** Unread bytes after which a client that does not read is dropped rather than buffered for. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 /**
@@ -35,6 +38,16 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * would hold every other till up.
  */
 export const MAX_WAITING_FRAMES = 64;
+/**
+ * Frames one socket may send a second, after a burst of twice as many: a till scanning as fast
+ * as a scanner reads sends a few. Each frame over it is answered `too_many_requests` unhandled.
+ */
+export const MESSAGES_PER_SECOND = 100;
+/**
+ * Frames refused in a row (none handled between them) after which the socket is closed (1008):
+ * a screen that meets the limit waits for its answers; a flood goes on sending.
+ */
+export const MAX_REFUSED_FRAMES = 64;
 
 const authMessage = z.object({
   type: z.literal('auth'),
@@ -53,13 +66,21 @@ class Connection {
   readonly address: string;
   token = '';
   alive = true;
-  readonly subscriptions = new Map<number, EventType>();
+  /**
+   * Topic → the id of the subscribe request its events carry. A repeat of a topic is the same
+   * subscription, so a socket holds at most one per topic, however often it asks.
+   */
+  readonly subscriptions = new Map<EventType, number>();
   /** Messages of one connection are handled in order. */
   queue: Promise<void> = Promise.resolve();
   /** Frames received and not yet handled (see MAX_WAITING_FRAMES). */
   waiting = 0;
+  /** Frames refused by the rate since the last one handled (see MAX_REFUSED_FRAMES). */
+  refused = 0;
 
   constructor(
+    /** This connection's own key in the hub's per-socket message buckets. */
+    readonly key: string,
     readonly socket: WebSocket,
     request: IncomingMessage,
     private readonly maxBufferedBytes: number,
@@ -101,6 +122,10 @@ export class WsHub {
   private readonly commands: Map<string, CommandSpec>;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly stopListening: () => void;
+  /** One bucket per socket: the frames it may still send now (see MESSAGES_PER_SECOND). */
+  private readonly messages: TokenBuckets;
+  private readonly messagesPerSecond: number;
+  private accepted = 0;
 
   constructor(
     private readonly ctx: AppContext,
@@ -110,6 +135,11 @@ export class WsHub {
     private readonly options: HubOptions = {},
   ) {
     this.commands = new Map(commands.map((spec) => [spec.type, spec]));
+    this.messagesPerSecond = options.messagesPerSecond ?? MESSAGES_PER_SECOND;
+    this.messages = new TokenBuckets({
+      burst: 2 * this.messagesPerSecond,
+      perMinute: 60 * this.messagesPerSecond,
+    });
     this.wss = new WebSocketServer({
       server,
       path: '/ws',
@@ -137,7 +167,13 @@ export class WsHub {
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
-    const connection = new Connection(socket, request, this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES);
+    this.accepted += 1;
+    const connection = new Connection(
+      String(this.accepted),
+      socket,
+      request,
+      this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+    );
     this.connections.add(connection);
     const authTimer = setTimeout(() => {
       if (!connection.principal) connection.close(CLOSE.authTimeout, 'no auth in time');
@@ -151,12 +187,18 @@ export class WsHub {
     });
     socket.on('error', (error) => this.ctx.log.warn({ err: error.message }, 'websocket error'));
     socket.on('message', (data, isBinary) => {
+      // A socket being closed gets nothing more handled, whatever it still sends.
+      if (socket.readyState !== WebSocket.OPEN) return;
       if (connection.waiting >= MAX_WAITING_FRAMES) {
         // Answering a flood frame by frame is what would slow every other till.
-        if (socket.readyState === WebSocket.OPEN)
-          connection.close(CLOSE.policyViolation, 'too many messages');
+        connection.close(CLOSE.policyViolation, 'too many messages');
         return;
       }
+      if (this.messages.take(connection.key) > 0) {
+        this.refuse(connection, isBinary ? null : data.toString());
+        return;
+      }
+      connection.refused = 0;
       connection.waiting += 1;
       const text = isBinary ? null : data.toString();
       connection.queue = connection.queue
@@ -176,6 +218,21 @@ export class WsHub {
       minSchema: MIN_SCHEMA,
       maxSchema: MAX_SCHEMA,
     });
+  }
+
+  /** A frame over the socket's rate: answered unhandled, and a socket that keeps on is closed. */
+  private refuse(connection: Connection, text: string | null): void {
+    connection.refused += 1;
+    if (connection.refused > MAX_REFUSED_FRAMES) {
+      connection.close(CLOSE.policyViolation, 'too many messages');
+      return;
+    }
+    const error = new ApiError(
+      'too_many_requests',
+      `At most ${this.messagesPerSecond} messages a second; wait for the answers before sending more.`,
+      { frame: 'over the rate' },
+    );
+    connection.fail(frameId(parseJson(text)), error.toBody());
   }
 
   private async authenticate(connection: Connection, text: string | null): Promise<void> {
@@ -217,8 +274,7 @@ export class WsHub {
     }
     const parsed = envelope.safeParse(raw);
     if (!parsed.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
-      connection.fail(id, validationError(parsed.error).toBody());
+      connection.fail(frameId(raw), validationError(parsed.error).toBody());
       return;
     }
     const { id, type, approval, ...params } = parsed.data;
@@ -257,23 +313,20 @@ export class WsHub {
         });
       }
       await authorizeAction(this.ctx, principal, TOPICS[topic].permission, null);
-      if (connection.subscriptions.size >= MAX_SUBSCRIPTIONS) {
-        throw new ApiError(
-          'too_many_requests',
-          `A connection holds at most ${MAX_SUBSCRIPTIONS} subscriptions; unsubscribe first.`,
-          { topic: 'too many subscriptions' },
-        );
-      }
-      connection.subscriptions.set(id, topic);
-      return null;
+      const held = connection.subscriptions.get(topic);
+      if (held !== undefined) return { subscription: held };
+      connection.subscriptions.set(topic, id);
+      return { subscription: id };
     }
     if (type === 'unsubscribe') {
       const subscription = params.subscription;
-      if (typeof subscription !== 'number' || !connection.subscriptions.delete(subscription)) {
+      const topic = [...connection.subscriptions].find(([, held]) => held === subscription)?.[0];
+      if (topic === undefined) {
         throw new ApiError('not_found', 'No such subscription on this connection.', {
           subscription: 'unknown',
         });
       }
+      connection.subscriptions.delete(topic);
       return null;
     }
     const spec = this.commands.get(type);
@@ -298,9 +351,8 @@ export class WsHub {
     for (const connection of this.connections) {
       const principal = connection.principal;
       if (!principal || !receives(principal, event)) continue;
-      for (const [id, topic] of connection.subscriptions) {
-        if (topic === event.type) connection.send({ id, type: 'event', event });
-      }
+      const id = connection.subscriptions.get(event.type);
+      if (id !== undefined) connection.send({ id, type: 'event', event });
     }
   }
 
@@ -345,6 +397,12 @@ export function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/** The frame's own id when it has a usable one, so its answer finds its request. */
+function frameId(raw: unknown): number | null {
+  const id = (raw as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'number' ? id : null;
 }
 
 function parseJson(text: string | null): unknown {

@@ -46,11 +46,16 @@ interface Pending {
   frame: Record<string, unknown> | null;
 }
 
-interface Subscription {
-  topic: EventType;
+interface Listener {
   callback(event: StoreEvent): void;
   onError: ((error: RequestError) => void) | undefined;
-  /** The id of the subscribe request on the current socket, null while not subscribed. */
+}
+
+/** A topic the screen listens to: one subscription on the server, shared by its listeners. */
+interface Subscription {
+  topic: EventType;
+  listeners: Set<Listener>;
+  /** The id the server's events carry on the current socket, null while not subscribed. */
   serverId: number | null;
 }
 
@@ -75,7 +80,7 @@ export class HangerConnection {
   private socket: WebSocket | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Map<EventType, Subscription>();
   private readonly byServerId = new Map<number, Subscription>();
   private readonly listeners = new Set<(state: ConnectionState) => void>();
   private attempt = 0;
@@ -144,25 +149,30 @@ export class HangerConnection {
 
   /**
    * Receives the events of `topic` until the returned function is called; re-subscribes by
-   * itself after a reconnect. `onError` hears a refused subscription (e.g. forbidden).
+   * itself after a reconnect. `onError` hears a refused subscription (e.g. forbidden). Listeners
+   * of one topic share one subscription on the server: it is asked for by the first and ended
+   * with the last.
    */
   subscribe<T extends EventType>(
     topic: T,
     callback: (event: StoreEvent<T>) => void,
     onError?: (error: RequestError) => void,
   ): () => void {
-    const subscription: Subscription = {
-      topic,
-      callback: callback as (event: StoreEvent) => void,
-      onError,
-      serverId: null,
-    };
-    this.subscriptions.add(subscription);
-    if (this.state === 'online') this.sendSubscribe(subscription);
+    const listener: Listener = { callback: callback as (event: StoreEvent) => void, onError };
+    let subscription = this.subscriptions.get(topic);
+    if (!subscription) {
+      subscription = { topic, listeners: new Set(), serverId: null };
+      this.subscriptions.set(topic, subscription);
+    }
+    subscription.listeners.add(listener);
+    // The first listener asks; a later one asks again only if the server refused the first.
+    if (this.state === 'online' && subscription.serverId === null) this.sendSubscribe(subscription);
+    const shared = subscription;
     return () => {
-      if (!this.subscriptions.delete(subscription)) return;
-      const serverId = subscription.serverId;
-      subscription.serverId = null;
+      if (!shared.listeners.delete(listener) || shared.listeners.size > 0) return;
+      this.subscriptions.delete(topic);
+      const serverId = shared.serverId;
+      shared.serverId = null;
       if (serverId === null) return;
       this.byServerId.delete(serverId);
       if (this.state === 'online') {
@@ -227,7 +237,7 @@ export class HangerConnection {
         this.attempt = 0;
         this.setState('online');
         this.startPing();
-        for (const subscription of this.subscriptions) this.sendSubscribe(subscription);
+        for (const subscription of this.subscriptions.values()) this.sendSubscribe(subscription);
         for (const [id, pending] of this.pending) if (pending.frame) this.sendPending(id);
         return;
       case 'auth_invalid':
@@ -238,8 +248,8 @@ export class HangerConnection {
         this.settle(message.id, null, null);
         return;
       case 'event': {
-        const subscription = this.byServerId.get(message.id);
-        subscription?.callback(message.event);
+        const listeners = this.byServerId.get(message.id)?.listeners ?? [];
+        for (const listener of listeners) listener.callback(message.event);
         return;
       }
       case 'result':
@@ -266,7 +276,8 @@ export class HangerConnection {
       if (subscription.serverId !== id) return;
       subscription.serverId = null;
       this.byServerId.delete(id);
-      if (error instanceof RequestError && error.code !== 'disconnected') subscription.onError?.(error);
+      if (!(error instanceof RequestError) || error.code === 'disconnected') return;
+      for (const listener of subscription.listeners) listener.onError?.(error);
     });
   }
 
@@ -292,7 +303,7 @@ export class HangerConnection {
 
   private dropSubscriptionIds(): void {
     this.byServerId.clear();
-    for (const subscription of this.subscriptions) subscription.serverId = null;
+    for (const subscription of this.subscriptions.values()) subscription.serverId = null;
   }
 
   private scheduleReconnect(): void {

@@ -3,7 +3,12 @@ import type {
   CouponTrigger,
   CouponsIssued as IssueResult,
 } from '../../../server/protocol/loyalty.js';
-import type { Quote } from '../../../server/protocol/quote.js';
+import type {
+  PromotionDraft,
+  PromotionPreview,
+  PromotionPreviewRequest,
+  PromotionView,
+} from '../../../server/protocol/promotions.js';
 import { type ApiAuth, call } from './http.js';
 
 export type {
@@ -11,83 +16,16 @@ export type {
   CouponTemplateView as CouponTemplate,
   CouponTrigger,
 } from '../../../server/protocol/loyalty.js';
-export type { Quote };
-
-export type PromotionKind =
-  | 'percent_off'
-  | 'member_day'
-  | 'fixed_price'
-  | 'nth_item'
-  | 'bundle'
-  | 'spend_save';
-export const PROMOTION_KINDS: readonly PromotionKind[] = [
-  'percent_off',
-  'member_day',
-  'fixed_price',
-  'nth_item',
-  'bundle',
-  'spend_save',
-];
-
-/** When and to what a promotion applies; every condition given must hold. */
-export interface PromotionConditions {
-  from?: string;
-  to?: string;
-  /** 1 = Monday … 7 = Sunday. */
-  weekdays?: number[];
-  daysOfMonth?: number[];
-  hours?: { from: string; to: string };
-  tiers?: string[];
-  membersOnly?: boolean;
-  includeCategories?: string[];
-  excludeCategories?: string[];
-  includeStyles?: string[];
-  excludeStyles?: string[];
-  includeSpecialPrice?: boolean;
-  minQty?: number;
-}
-
-/** A promotion as the owner writes it (`POST /api/promotions`). Money in fen, rates in basis points off. */
-export interface PromotionDraft {
-  kind: PromotionKind;
-  label: string;
-  priority: number;
-  exclusiveGroup: string | null;
-  stacksWithTierDiscount: boolean;
-  conditions: PromotionConditions;
-  active: boolean;
-  offBp?: number;
-  price?: number;
-  n?: number;
-  qty?: number;
-  steps?: { threshold: number; off: number }[];
-  repeat?: boolean;
-  maxTimes?: number;
-}
-
-export interface PromotionView {
-  id: string;
-  kind: PromotionKind;
-  label: string;
-  priority: number;
-  exclusiveGroup: string | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-  archivedAt: string | null;
-  promotion: Omit<PromotionDraft, 'active'> & { id: string };
-}
-
-export interface PromotionPreview {
-  before: Quote;
-  after: Quote;
-  draftId: string;
-}
-
-export interface PreviewLine {
-  barcode: string;
-  qty: number;
-}
+export {
+  PROMOTION_KINDS,
+  type Promotion,
+  type PromotionConditions,
+  type PromotionDraft,
+  type PromotionKind,
+  type PromotionPreview,
+  type PromotionView,
+} from '../../../server/protocol/promotions.js';
+export type { Quote } from '../../../server/protocol/quote.js';
 
 /** Active and paused promotions, or (`archived`) the ended ones. */
 export async function listPromotions(auth: ApiAuth, archived = false): Promise<PromotionView[]> {
@@ -112,10 +50,7 @@ export function archivePromotion(auth: ApiAuth, id: string): Promise<void> {
 }
 
 /** The cart priced before and after the draft; nothing is stored. */
-export function previewPromotion(
-  auth: ApiAuth,
-  input: { id?: string; promotion: PromotionDraft; memberId?: string; lines: PreviewLine[] },
-): Promise<PromotionPreview> {
+export function previewPromotion(auth: ApiAuth, input: PromotionPreviewRequest): Promise<PromotionPreview> {
   return call(auth, 'POST', '/api/promotions/preview', { body: input });
 }
 

@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { ApiError } from '../../errors.js';
 import { readCell } from '../../http/cells.js';
 import { checkXlsx } from '../../http/xlsx-guard.js';
+import { parseXlsx, UnreadableXlsx, type XlsxRows } from '../../http/xlsx-read.js';
 import { decodeText } from './upload.js';
 
 /** The columns an import file may have; each accepts its English or Chinese header. */
@@ -103,31 +104,28 @@ export const MAX_IMPORT_ROWS = 200_000;
 
 async function readXlsx(bytes: Buffer): Promise<RawFile> {
   await checkXlsx(bytes, MAX_IMPORT_ROWS);
-  const workbook = new ExcelJS.Workbook();
+  let sheet: XlsxRows;
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
+    sheet = await parseXlsx(bytes);
+  } catch (error) {
+    if (!(error instanceof UnreadableXlsx)) throw error;
     throw new ApiError('validation_failed', 'The XLSX file cannot be read.', { body: 'unreadable XLSX' });
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet || sheet.rowCount === 0)
+  if (!sheet || sheet.length === 0)
     throw new ApiError('validation_failed', 'The file is empty.', { body: 'empty' });
-  const headerCells: string[] = [];
-  sheet.getRow(1).eachCell({ includeEmpty: true }, (cell, column) => {
-    headerCells[column - 1] = cellText(cell.value);
-  });
-  const { index, names } = mapHeaders(Array.from(headerCells, (h) => h ?? ''));
+  const headerCells = sheet.find((row) => row.line === 1)?.cells ?? [];
+  const { index, names } = mapHeaders(Array.from(headerCells, (value) => cellText(value)));
   const rows: RawRow[] = [];
-  sheet.eachRow((row, number) => {
-    if (number === 1) return;
+  for (const row of sheet) {
+    if (row.line === 1) continue;
     const values: RawRow['values'] = {};
-    row.eachCell((cell, column) => {
-      const name = index.get(column - 1);
-      const text = cellText(cell.value).trim();
+    row.cells.forEach((value, column) => {
+      const name = index.get(column);
+      const text = cellText(value).trim();
       if (name && text !== '') values[name] = readCell(text);
     });
-    if (Object.keys(values).length > 0) rows.push({ line: number, values });
-  });
+    if (Object.keys(values).length > 0) rows.push({ line: row.line, values });
+  }
   return { rows, headers: names };
 }
 

@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
-import type { CartLine, Conditions, PricingMember } from './types.js';
+import type { PromotionConditions } from '../../protocol/promotions.js';
+import type { CartLine, PricingMember } from './types.js';
 
 /** Local calendar facts of the moment of sale, in the store's time zone. */
 export interface LocalTime {
@@ -29,7 +30,7 @@ function minutesOf(hhmm: string): number {
 
 /** Whether the rule is on at this time, in this store, for this customer (not yet which goods). */
 export function ruleIsOn(
-  conditions: Conditions,
+  conditions: PromotionConditions,
   at: Date,
   local: LocalTime,
   storeId: string,
@@ -56,7 +57,7 @@ export function ruleIsOn(
 /** Whether a line's goods fall under the rule's included and excluded categories and styles. */
 export function coversLine(
   scope: Pick<
-    Conditions,
+    PromotionConditions,
     'includeCategories' | 'excludeCategories' | 'includeStyles' | 'excludeStyles' | 'includeSpecialPrice'
   >,
   line: CartLine,

@@ -1,3 +1,4 @@
+import type { Promotion } from '../../protocol/promotions.js';
 import type { Discount } from '../../protocol/quote.js';
 import { localTime, ruleIsOn } from './conditions.js';
 import {
@@ -8,7 +9,7 @@ import {
   isLinePromotion,
 } from './line-stages.js';
 import { applyCoupons, applyPoints, applyRounding, applySpendSave } from './order-stages.js';
-import type { PricedCart, PricingInput, Promotion } from './types.js';
+import type { PricedCart, PricingInput } from './types.js';
 import { WorkLine } from './work.js';
 
 /** Above this many combinations of exclusive choices, the engine chooses group by group. */

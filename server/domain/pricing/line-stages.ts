@@ -1,6 +1,7 @@
+import type { Promotion } from '../../protocol/promotions.js';
 import { allocate, percentOf } from './allocate.js';
 import { coversLine, isBirthdayMonth, type LocalTime } from './conditions.js';
-import type { PricingMember, Promotion } from './types.js';
+import type { PricingMember } from './types.js';
 import { type WorkLine, zhe } from './work.js';
 
 type LinePromotion = Extract<

@@ -1,6 +1,7 @@
+import type { Promotion } from '../../protocol/promotions.js';
 import { percentOf } from './allocate.js';
 import { coversLine } from './conditions.js';
-import type { CashRounding, CouponOffer, CouponRejection, PointsOffer, Promotion } from './types.js';
+import type { CashRounding, CouponOffer, CouponRejection, PointsOffer } from './types.js';
 import { spread, type WorkLine } from './work.js';
 
 type SpendSave = Extract<Promotion, { kind: 'spend_save' }>;

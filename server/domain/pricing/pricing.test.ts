@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Promotion } from '../../protocol/promotions.js';
 import { allocate } from './allocate.js';
 import { priceCart } from './engine.js';
-import type { CartLine, PricingInput, PricingMember, Promotion } from './types.js';
+import type { CartLine, PricingInput, PricingMember } from './types.js';
 
 // Wednesday 2026-11-25 15:00 in Shanghai.
 const WEDNESDAY = new Date('2026-11-25T07:00:00Z');

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Promotion } from '../../protocol/promotions.js';
 import { allocate } from './allocate.js';
 import { priceCart } from './engine.js';
-import type { CartLine, CouponOffer, PricingInput, PricingMember, Promotion } from './types.js';
+import type { CartLine, CouponOffer, PricingInput, PricingMember } from './types.js';
 
 const categories = ['women', 'men', 'kids'];
 const styles = ['s1', 's2', 's3', 's4'];

@@ -1,3 +1,4 @@
+import type { Promotion } from '../../protocol/promotions.js';
 import type { Discount } from '../../protocol/quote.js';
 
 /**
@@ -38,63 +39,6 @@ export interface PricingMember {
   /** Extra discount during the birthday month, on top of the tier discount. */
   birthdayOffBp: number;
 }
-
-/** Who and what a rule applies to; every condition given must hold. */
-export interface Conditions {
-  /** ISO instants; the promotion runs from `from` (inclusive) to `to` (exclusive). */
-  from?: string;
-  to?: string;
-  /** 1 = Monday … 7 = Sunday, in the store's time zone. */
-  weekdays?: readonly number[];
-  /** Days of the month, e.g. [8, 18, 28] for a member day. */
-  daysOfMonth?: readonly number[];
-  /** `HH:MM` local times, from inclusive to exclusive. */
-  hours?: { from: string; to: string };
-  /** Only for members of these tiers. */
-  tiers?: readonly string[];
-  /** Only for members at all. */
-  membersOnly?: boolean;
-  stores?: readonly string[];
-  includeCategories?: readonly string[];
-  excludeCategories?: readonly string[];
-  includeStyles?: readonly string[];
-  excludeStyles?: readonly string[];
-  /** Special-price goods take part only when this is true. */
-  includeSpecialPrice?: boolean;
-  /** The eligible goods in the cart must add up to at least this many units. */
-  minQty?: number;
-}
-
-interface PromotionBase {
-  id: string;
-  /** Shown on the receipt and the customer display, e.g. "满300减50". */
-  label: string;
-  /** Lower runs first. */
-  priority: number;
-  /** At most one promotion of a group applies; the engine picks the best for the customer. */
-  exclusiveGroup?: string | null;
-  /** When false, a line this promotion discounted gets no tier or birthday discount. */
-  stacksWithTierDiscount?: boolean;
-  conditions: Conditions;
-}
-
-export type Promotion =
-  | (PromotionBase & { kind: 'percent_off'; offBp: number })
-  | (PromotionBase & { kind: 'member_day'; offBp: number })
-  | (PromotionBase & { kind: 'fixed_price'; price: number })
-  | (PromotionBase & { kind: 'nth_item'; n: number; offBp: number })
-  | (PromotionBase & { kind: 'bundle'; qty: number; price: number })
-  | (PromotionBase & {
-      kind: 'spend_save';
-      /** Thresholds and amounts off; the highest reached applies. */
-      steps: readonly { threshold: number; off: number }[];
-      /** 每满: with one step, the amount off repeats for every full threshold. */
-      repeat?: boolean;
-      /** With repeat: at most this many times. */
-      maxTimes?: number;
-    });
-
-export type PromotionKind = Promotion['kind'];
 
 /** A coupon the member holds, already checked for validity (dates, used, voided) by loyalty. */
 export interface CouponOffer {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import type { Quote } from '../../protocol/quote.js';
-import type { Promotion } from '../pricing/types.js';
+import type { Promotion, PromotionPreview } from '../../protocol/promotions.js';
 import { promotionBody } from './promotions.js';
 import { priceRequest } from './quote.js';
 import { id, saleLines } from './schemas.js';
@@ -16,15 +15,6 @@ export const previewBody = z.strictObject({
 });
 export type PreviewInput = z.output<typeof previewBody>;
 
-export interface PromotionPreview {
-  /** The cart priced with the promotions in force now, without the one edited. */
-  before: Quote;
-  /** The same cart with the draft in force too (paused or not) in place of its saved version. */
-  after: Quote;
-  /** The id the draft's discounts carry as `ref` in `after`. */
-  draftId: string;
-}
-
 export const DRAFT_ID = 'draft';
 
 /**
@@ -35,7 +25,7 @@ export const DRAFT_ID = 'draft';
 export async function previewPromotion(ctx: AppContext, input: PreviewInput): Promise<PromotionPreview> {
   const { active: _active, ...definition } = input.promotion;
   const draftId = input.id ?? DRAFT_ID;
-  const draft = { ...definition, id: draftId } as Promotion;
+  const draft: Promotion = { ...definition, id: draftId };
   const request = {
     memberId: input.memberId,
     lines: input.lines,

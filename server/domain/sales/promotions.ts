@@ -3,9 +3,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import type { Promotion, PromotionView } from '../../protocol/promotions.js';
 import type { Database, PromotionRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
-import type { Promotion } from '../pricing/types.js';
 
 const fen = z.number().int().min(0).max(100_000_000);
 const offBp = z.number().int().min(1).max(10_000);
@@ -76,28 +76,6 @@ export const promotionBody = z.discriminatedUnion('kind', [
     }),
 ]);
 export type PromotionInput = z.output<typeof promotionBody>;
-
-export interface PromotionView {
-  id: string;
-  kind: Promotion['kind'];
-  label: string;
-  priority: number;
-  exclusiveGroup: string | null;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /** When it was ended for good (`DELETE`); null while it can still run. */
-  archivedAt: string | null;
-  /**
-   * `chain`: head office's, run at every store its conditions name (all when none);
-   * `store`: this branch's own. A shop on its own has only `chain` ones.
-   */
-  scope: PromotionScope;
-  /** The whole definition, as written. */
-  promotion: Promotion;
-}
-
-export type PromotionScope = 'chain' | 'store';
 
 /** Who writes a promotion: head office writes the chain's, a branch's staff the branch's own. */
 export interface PromotionAuthor {

@@ -221,8 +221,8 @@ export interface ReturnRecord {
   lines: { saleLineId: string | null; skuId: string; qty: number; amount: number; pointsDiscount: number }[];
   refunds: RefundTender[];
   reason: string | null;
-  /** Cash refunded beyond what the sale's tenders could give back: a manager's exception. */
-  cashBeyondTenders: number;
+  /** What tenders refunded beyond what they paid (cash for a card payment…): a manager's exception. */
+  beyondTenders: readonly { method: string; amount: number }[];
   hash: string;
 }
 
@@ -315,7 +315,7 @@ export async function keepReturn(
             keptBack: result.keptBack,
             training: result.training,
             reason: record.reason,
-            ...(record.cashBeyondTenders > 0 && { cashBeyondTenders: record.cashBeyondTenders }),
+            ...beyondDetail(record.beyondTenders),
           },
         }
       : {
@@ -332,4 +332,14 @@ export async function keepReturn(
     terminalId: staff.deviceId,
     refundTotal: result.refundTotal,
   });
+}
+
+/** The audit's words for a refund beyond the tenders: each tender's amount, and cash's alone as before. */
+function beyondDetail(beyond: ReturnRecord['beyondTenders']): Record<string, unknown> {
+  if (beyond.length === 0) return {};
+  const cash = beyond.find((b) => b.method === 'cash')?.amount ?? 0;
+  return {
+    beyondTenders: Object.fromEntries(beyond.map((b) => [b.method, b.amount])),
+    ...(cash > 0 && { cashBeyondTenders: cash }),
+  };
 }

@@ -187,12 +187,13 @@ describe('returns (API.md POST /api/sales/:id/returns)', () => {
       ],
     });
     const before = await counts(shop);
+    // More by card than the card paid is a manager's exception, as cash beyond the cash paid is.
     const tooMuchCard = await giveReturn(sale.body.id, {
       lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
       refund: [{ method: 'card', amount: 10000 }],
     });
-    expect(tooMuchCard.status).toBe(422);
-    expect(tooMuchCard.body.error.fields).toEqual({ 'refund.0.amount': 'at most 5000 by card' });
+    expect(tooMuchCard.status).toBe(403);
+    expect(tooMuchCard.body.error.fields).toEqual({ approval: 'required for sale.refund' });
     const wrongSum = await giveReturn(sale.body.id, {
       lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],
       refund: [{ method: 'cash', amount: 9000 }],
@@ -404,12 +405,13 @@ describe('refunds go back where the money came from (issue 16)', () => {
     expect(attack.status).toBe(403);
     expect(attack.body.error.fields).toEqual({ approval: 'required for sale.refund' });
     expect(await counts(shop)).toEqual(before);
-    // Stored value cannot be asked for beyond what it paid either.
+    // Nor can stored value be asked for beyond what it paid: the same manager's exception.
     const tooMuch = await giveReturn(sale.body.id, {
       lines: [{ skuId: dress(), qty: 2 }],
       refund: [{ method: 'stored_value', amount: 60000 }],
     });
-    expect(tooMuch.body.error.fields).toEqual({ 'refund.0.amount': 'at most 55000 by stored_value' });
+    expect(tooMuch.status).toBe(403);
+    expect(tooMuch.body.error.fields).toEqual({ approval: 'required for sale.refund' });
 
     const first = await giveReturn(sale.body.id, { lines: [{ skuId: dress(), qty: 1 }] });
     expect(first.status).toBe(201);
@@ -426,6 +428,33 @@ describe('refunds go back where the money came from (issue 16)', () => {
     expect(await wallet(memberId)).toEqual({ principal: 50000, bonus: 5000 });
   });
 
+  /**
+   * A refund beyond what a tender paid: refused without a manager, then without a reason
+   * (`reasonField` says which), and taken with both. Answers the return and its audit row.
+   */
+  async function exceptionApproved(
+    saleId: string,
+    asked: { lines: unknown[]; refund: unknown[] },
+    reasonField: string,
+    reason: string,
+  ) {
+    const denied = await giveReturn(saleId, asked);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.fields).toEqual({ approval: 'required for sale.refund' });
+    const noReason = await giveReturn(saleId, asked, shop.cashier.token, approval());
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.error.fields).toEqual({ reason: reasonField });
+    const approved = await giveReturn(saleId, { ...asked, reason }, shop.cashier.token, approval());
+    expect(approved.status).toBe(201);
+    expect(approved.body.approverId).toBe(shop.manager.id);
+    const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.returned', { token: shop.owner });
+    expect(audit.body.items[0]).toMatchObject({
+      approverId: shop.manager.id,
+      detail: { returnId: approved.body.id, reason },
+    });
+    return { approved, audited: audit.body.items[0] };
+  }
+
   it('cash for a card payment is an exception: a manager approves it with a reason, and it is audited', async () => {
     const sale = await sell(shop, {
       lines: [{ skuId: shirt(), qty: 2 }],
@@ -440,30 +469,34 @@ describe('refunds go back where the money came from (issue 16)', () => {
     expect(ok.status).toBe(201);
     expect(ok.body.refund).toEqual([{ method: 'cash', amount: 10000 }]);
     // Cash has 5000 left; the other 5000 came from the card.
-    const denied = await giveReturn(sale.body.id, asked);
-    expect(denied.status).toBe(403);
-    expect(denied.body.error.fields).toEqual({ approval: 'required for sale.refund' });
-    const noReason = await giveReturn(sale.body.id, asked, shop.cashier.token, approval());
-    expect(noReason.status).toBe(422);
-    expect(noReason.body.error.fields).toEqual({
-      reason: 'required for a refund in cash beyond the cash paid',
-    });
-    const approved = await giveReturn(
+    const { approved, audited } = await exceptionApproved(
       sale.body.id,
-      { ...asked, reason: '银行卡已注销' },
-      shop.cashier.token,
-      approval(),
+      asked,
+      'required for a refund in cash beyond the cash paid',
+      '银行卡已注销',
     );
-    expect(approved.status).toBe(201);
-    expect(approved.body).toMatchObject({
-      approverId: shop.manager.id,
-      refund: [{ method: 'cash', amount: 10000 }],
+    expect(approved.body).toMatchObject({ refund: [{ method: 'cash', amount: 10000 }] });
+    expect(audited.detail).toMatchObject({ cashBeyondTenders: 5000 });
+  });
+
+  it('a card refund for a cash payment is the same exception: approved with a reason, audited', async () => {
+    const sale = await sell(shop, {
+      lines: [{ skuId: shirt(), qty: 1 }],
+      payments: [{ method: 'cash', amount: 10000 }],
     });
-    const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.returned', { token: shop.owner });
-    expect(audit.body.items[0]).toMatchObject({
-      approverId: shop.manager.id,
-      detail: { returnId: approved.body.id, reason: '银行卡已注销', cashBeyondTenders: 5000 },
-    });
+    const asked = {
+      lines: [{ skuId: shirt(), qty: 1 }],
+      refund: [{ method: 'card', amount: 10000, reference: 'POS-9' }],
+    };
+    const { approved, audited } = await exceptionApproved(
+      sale.body.id,
+      asked,
+      'required for a refund by card beyond what it paid',
+      '顾客现金不便携带',
+    );
+    expect(approved.body).toMatchObject({ refund: [{ method: 'card', amount: 10000 }] });
+    expect(audited.detail).toMatchObject({ beyondTenders: { card: 10000 } });
+    expect(audited.detail.cashBeyondTenders).toBeUndefined();
   });
 
   it('a partial return refunds each tender its share of what it paid; the last return gets the rest', async () => {

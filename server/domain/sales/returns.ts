@@ -22,6 +22,7 @@ import { memberNow, refundAnswer } from './results.js';
 import type { ReceiptlessReturnInput, RefundInput, ReturnInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 import {
+  type RefundPlan,
   type RefundTender,
   refundAsAsked,
   refundByTenders,
@@ -244,7 +245,7 @@ export async function writeReturn(
     : refundByTenders(toRefund, paid, done);
   refunds.push(...plan.refunds);
   const { beyondTenders } = plan;
-  if (beyondTenders > 0) checkCashException(work, beyondTenders);
+  if (beyondTenders > 0) checkTenderException(work, plan.beyond);
   const approverId =
     beyondTenders > 0 ? (work.cashException?.approverId ?? work.approverId) : work.approverId;
   if (!training) {
@@ -353,27 +354,33 @@ export async function writeReturn(
     })),
     refunds,
     reason: work.reason ?? null,
-    cashBeyondTenders: beyondTenders,
+    beyondTenders: plan.beyond,
     hash: work.hash,
   });
   return { result, receipt };
 }
 
 /**
- * Cash beyond what the sale's tenders can give back turns card, mobile or stored-value money
- * (or an exchange credit) into cash: only with `sale.refund` and a reason, both audited.
+ * A tender giving back beyond what it paid moves money from one tender to another (card,
+ * mobile or stored-value money, or an exchange credit, into cash; cash onto a card or into
+ * stored value): only with `sale.refund` and a reason, both audited.
  */
-function checkCashException(work: ReturnWork, beyond: number): void {
+function checkTenderException(work: ReturnWork, beyond: RefundPlan['beyond']): void {
+  const onlyCash = beyond.every((b) => b.method === 'cash');
+  const words = onlyCash
+    ? 'in cash beyond the cash paid'
+    : `by ${beyond.map((b) => b.method).join(', ')} beyond what it paid`;
   if (!work.cashException) {
+    const amounts = beyond.map((b) => `${b.amount} fen by ${b.method}`).join(', ');
     throw new ApiError(
       'forbidden',
-      `${beyond} fen would go back in cash that the sale was not paid in cash; that needs a manager's approval (sale.refund).`,
+      `${amounts} would go back beyond what the sale was paid that way; that needs a manager's approval (sale.refund).`,
       { approval: 'required for sale.refund' },
     );
   }
   if (!work.reason) {
-    throw new ApiError('business_rule', 'Say why the refund goes back in cash rather than how it was paid.', {
-      reason: 'required for a refund in cash beyond the cash paid',
+    throw new ApiError('business_rule', 'Say why the refund goes back otherwise than it was paid.', {
+      reason: `required for a refund ${words}`,
     });
   }
 }
@@ -558,7 +565,7 @@ export async function receiptlessReturn(
         })),
         refunds,
         reason: input.reason,
-        cashBeyondTenders: 0,
+        beyondTenders: [],
         hash,
       });
       await queueReceipt(trx, ctx, outbox, {

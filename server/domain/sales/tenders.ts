@@ -78,12 +78,14 @@ export interface RefundTender {
 }
 
 /**
- * A refund's tenders, and `beyondTenders`: the part of it paid in cash that no tender of the
- * sale has left to give back (cash for a card or stored-value payment, or for goods an exchange
- * credit paid for). That part is an exception: a manager approves it and says why.
+ * A refund's tenders, and `beyond`: what each tender gives back beyond what it has left of what
+ * it paid (cash for a card or stored-value payment, card for a cash one, cash for goods an
+ * exchange credit paid for); `beyondTenders` is their sum. That part is an exception: a manager
+ * approves it and says why.
  */
 export interface RefundPlan {
   refunds: RefundTender[];
+  beyond: { method: string; amount: number }[];
   beyondTenders: number;
 }
 
@@ -163,13 +165,13 @@ export function refundByTenders(
     rest -= now;
   }
   addTo(refunds, 'cash', rest);
-  return { refunds, beyondTenders: rest };
+  return { refunds, beyond: rest > 0 ? [{ method: 'cash', amount: rest }] : [], beyondTenders: rest };
 }
 
 /**
- * The tenders a refund was asked by: they must come to `amount`; each gives back at most what
- * it still has of what it paid. Only cash may go beyond (the exception, in `beyondTenders`):
- * money never goes back to a card, a wallet or stored value that did not pay it.
+ * The tenders a refund was asked by: they must come to `amount`. What a tender gives back
+ * beyond what it still has of what it paid is the exception (in `beyond`), whichever tender it
+ * is: cash for a card payment, a card for a cash one, stored value for either.
  */
 export function refundAsAsked(
   amount: number,
@@ -186,19 +188,16 @@ export function refundAsAsked(
     );
   }
   const taken = new Map(done);
-  let beyondTenders = 0;
-  const refunds = asked.map((r, i) => {
-    const can = leftOf(paid, taken, r.method);
-    if (r.amount > can) {
-      if (r.method !== 'cash') {
-        throw new ApiError('business_rule', `At most ${can} fen can go back by ${r.method}.`, {
-          [`refund.${i}.amount`]: `at most ${can} by ${r.method}`,
-        });
-      }
-      beyondTenders += r.amount - can;
+  const beyond: RefundPlan['beyond'] = [];
+  const refunds = asked.map((r) => {
+    const over = r.amount - leftOf(paid, taken, r.method);
+    if (over > 0) {
+      const same = beyond.find((b) => b.method === r.method);
+      if (same) same.amount += over;
+      else beyond.push({ method: r.method, amount: over });
     }
     taken.set(r.method, (taken.get(r.method) ?? 0) + r.amount);
     return { method: r.method, amount: r.amount, reference: r.reference ?? null };
   });
-  return { refunds, beyondTenders };
+  return { refunds, beyond, beyondTenders: beyond.reduce((sum, b) => sum + b.amount, 0) };
 }

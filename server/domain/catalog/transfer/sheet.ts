@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { ApiError } from '../../../errors.js';
 import { readCell } from '../../../http/cells.js';
 import { checkXlsx } from '../../../http/xlsx-guard.js';
+import { parseXlsx, UnreadableXlsx, type XlsxRows } from '../../../http/xlsx-read.js';
 
 export const CSV_TYPE = 'text/csv';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -112,18 +113,16 @@ function cellText(value: ExcelJS.CellValue): string {
 
 async function readXlsx(file: Buffer): Promise<Sheet> {
   await checkXlsx(file, MAX_ROWS);
-  const workbook = new ExcelJS.Workbook();
+  let rows: XlsxRows;
   try {
-    await workbook.xlsx.load(file as unknown as ExcelJS.Buffer);
+    rows = await parseXlsx(file);
   } catch (error) {
-    throw notSpreadsheet(`the XLSX cannot be opened (${(error as Error).message.slice(0, 80)})`);
+    if (!(error instanceof UnreadableXlsx)) throw error;
+    throw notSpreadsheet(`the XLSX cannot be opened (${error.message.slice(0, 80)})`);
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw notSpreadsheet('the workbook has no worksheet');
-  const records: { line: number; cells: string[] }[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, line) => {
-    const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-    records.push({ line, cells: values.map((value) => cellText(value as ExcelJS.CellValue)) });
-  });
-  return split(records, 'xlsx');
+  if (!rows) throw notSpreadsheet('the workbook has no worksheet');
+  return split(
+    rows.map(({ line, cells }) => ({ line, cells: Array.from(cells, (value) => cellText(value)) })),
+    'xlsx',
+  );
 }

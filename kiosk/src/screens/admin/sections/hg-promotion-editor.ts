@@ -14,6 +14,7 @@ import { money, parseYuan, yuanText } from '../../../data/format.js';
 import { findFor, findMembers, type Member } from '../../../data/members.js';
 import {
   PROMOTION_KINDS,
+  type Promotion,
   type PromotionConditions,
   type PromotionDraft,
   type PromotionKind,
@@ -235,35 +236,39 @@ export class HgPromotionEditor extends AdminSection {
     `;
   }
 
-  private _kindFields(p: PromotionView['promotion'] | undefined) {
+  /** The fields of the kind chosen; a saved rule's rate or price stays when only the kind changes. */
+  private _kindFields(p: Promotion | undefined) {
     const t = this._i18n.t.bind(this._i18n);
-    const off = p?.offBp ? String(p.offBp / 100) : '';
+    const off = p && 'offBp' in p ? String(p.offBp / 100) : '';
+    const price = p && 'price' in p ? yuanText(p.price) : '';
     switch (this._kind) {
       case 'percent_off':
       case 'member_day':
         return html`<div class="grid"><label>${t('promo.offPercent')}<input name="offPercent" type="number" min="0.01" max="100" step="0.01" required .value=${off} /></label></div>
           ${this._kind === 'member_day' ? html`<p class="muted">${t('promo.memberDayHint')}</p>` : nothing}`;
       case 'fixed_price':
-        return html`<div class="grid"><label>${t('promo.fixedPrice')}<input name="price" inputmode="decimal" required .value=${p?.price !== undefined ? yuanText(p.price) : ''} /></label></div>`;
+        return html`<div class="grid"><label>${t('promo.fixedPrice')}<input name="price" inputmode="decimal" required .value=${price} /></label></div>`;
       case 'nth_item':
         return html`<div class="grid">
-          <label>${t('promo.n')}<input name="n" type="number" min="2" max="100" required .value=${String(p?.n ?? 2)} /></label>
+          <label>${t('promo.n')}<input name="n" type="number" min="2" max="100" required .value=${String(p?.kind === 'nth_item' ? p.n : 2)} /></label>
           <label>${t('promo.offPercent')}<input name="offPercent" type="number" min="0.01" max="100" step="0.01" required .value=${off || '50'} /></label>
         </div>`;
       case 'bundle':
         return html`<div class="grid">
-          <label>${t('promo.bundleQty')}<input name="qty" type="number" min="2" max="100" required .value=${String(p?.qty ?? 3)} /></label>
-          <label>${t('promo.bundlePrice')}<input name="price" inputmode="decimal" required .value=${p?.price !== undefined ? yuanText(p.price) : ''} /></label>
+          <label>${t('promo.bundleQty')}<input name="qty" type="number" min="2" max="100" required .value=${String(p?.kind === 'bundle' ? p.qty : 3)} /></label>
+          <label>${t('promo.bundlePrice')}<input name="price" inputmode="decimal" required .value=${price} /></label>
         </div>`;
-      default:
+      default: {
+        const rule = p?.kind === 'spend_save' ? p : undefined;
         return html`<label>${t('promo.steps')}
-            <textarea name="steps" rows="3" required placeholder="300 50">${(p?.steps ?? []).map((s) => `${yuanText(s.threshold)} ${yuanText(s.off)}`).join('\n')}</textarea>
+            <textarea name="steps" rows="3" required placeholder="300 50">${(rule?.steps ?? []).map((s) => `${yuanText(s.threshold)} ${yuanText(s.off)}`).join('\n')}</textarea>
           </label>
           <p class="muted">${t('promo.stepsHint')}</p>
           <div class="checks">
-            <label class="inline"><input type="checkbox" name="repeat" ?checked=${p?.repeat ?? false} />${t('promo.repeat')}</label>
-            <label class="inline">${t('promo.maxTimes')}<input name="maxTimes" type="number" min="1" max="1000" .value=${p?.maxTimes ? String(p.maxTimes) : ''} /></label>
+            <label class="inline"><input type="checkbox" name="repeat" ?checked=${rule?.repeat ?? false} />${t('promo.repeat')}</label>
+            <label class="inline">${t('promo.maxTimes')}<input name="maxTimes" type="number" min="1" max="1000" .value=${rule?.maxTimes ? String(rule.maxTimes) : ''} /></label>
           </div>`;
+      }
     }
   }
 
@@ -386,8 +391,7 @@ export class HgPromotionEditor extends AdminSection {
       ...(data.has('includeSpecialPrice') && { includeSpecialPrice: true }),
       ...(v.minQty && { minQty: Math.trunc(Number(v.minQty)) }),
     };
-    const draft: PromotionDraft = {
-      kind: this._kind,
+    const base = {
       label: v.label ?? '',
       priority: Math.trunc(Number(v.priority || 100)),
       exclusiveGroup: v.exclusiveGroup || null,
@@ -396,21 +400,22 @@ export class HgPromotionEditor extends AdminSection {
       active: data.has('active'),
     };
     const offBp = Math.round(Number(v.offPercent) * 100);
-    switch (this._kind) {
+    const kind = this._kind;
+    switch (kind) {
       case 'percent_off':
       case 'member_day':
-        return { ...draft, offBp };
+        return { ...base, kind, offBp };
       case 'nth_item':
-        return { ...draft, n: Math.trunc(Number(v.n)), offBp };
+        return { ...base, kind, n: Math.trunc(Number(v.n)), offBp };
       case 'fixed_price':
       case 'bundle': {
         const price = parseYuan(v.price ?? '');
         if (price === null) return bad('catalog.badAmount');
-        return this._kind === 'bundle'
-          ? { ...draft, qty: Math.trunc(Number(v.qty)), price }
-          : { ...draft, price };
+        return kind === 'bundle'
+          ? { ...base, kind, qty: Math.trunc(Number(v.qty)), price }
+          : { ...base, kind, price };
       }
-      default: {
+      case 'spend_save': {
         const steps: { threshold: number; off: number }[] = [];
         for (const line of (v.steps ?? '').split('\n')) {
           if (!line.trim()) continue;
@@ -422,7 +427,8 @@ export class HgPromotionEditor extends AdminSection {
           steps.push({ threshold, off });
         }
         return {
-          ...draft,
+          ...base,
+          kind,
           steps,
           ...(data.has('repeat') && { repeat: true }),
           ...(v.maxTimes && { maxTimes: Math.trunc(Number(v.maxTimes)) }),
