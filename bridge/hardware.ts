@@ -106,6 +106,7 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
           {
             framing: device.framing ?? 'line',
             idleMs: device.idleMs ?? 60,
+            gapMs: device.gapMs ?? 100,
             prefix: device.prefix ?? '',
             suffix: device.suffix ?? '',
             maxLength: MAX_SCAN_LENGTH,

@@ -48,6 +48,8 @@ export const bridgeDeviceSchema = z
     framing: z.enum(['line', 'idle']).optional(),
     /** Scanner with idle framing: the pause that ends a scan. */
     idleMs: z.number().int().min(10).max(2000).optional(),
+    /** Scanner with line framing: bytes with no line end within this time are noise (default 100 ms). */
+    gapMs: z.number().int().min(20).max(5000).optional(),
     /** Scanner: characters the scanner adds before/after each code, removed. */
     prefix: z.string().max(16).optional(),
     suffix: z.string().max(16).optional(),

@@ -60,7 +60,8 @@ export const devicesCommands = [
         .string()
         .min(1)
         .max(512, 'at most 512 characters')
-        .regex(/^[^\p{Cc}]+$/u, 'no control characters'),
+        // GS (0x1D) separates a GS1 code's variable-length fields; no other control character.
+        .regex(/^(?:[^\p{Cc}]|\x1d)+$/u, 'no control characters but GS'),
       symbology: z
         .string()
         .regex(/^[a-z0-9_-]{1,20}$/)
