@@ -10,7 +10,7 @@ afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => reso
 /** A server that keeps the bridge waiting `pending` polls, then hands over a token. */
 async function pairingServer(pending: number): Promise<string> {
   let polls = 0;
-  server = createServer((request, response) => {
+  const listening = createServer((request, response) => {
     response.setHeader('content-type', 'application/json');
     if (request.url === '/api/devices/pairings') {
       response.statusCode = 201;
@@ -22,8 +22,9 @@ async function pairingServer(pending: number): Promise<string> {
       JSON.stringify(polls > pending ? { status: 'paired', token: 'hgd_test' } : { status: 'pending' }),
     );
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+  server = listening;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
 }
 
 it('waits through many pairing polls without piling listeners on the stop signal', async () => {

@@ -139,7 +139,7 @@ export function decodeScan(frame: Buffer, settings: Pick<ScanFraming, 'prefix' |
     if (isGbk(frame)) text = iconv.decode(frame, 'gb18030');
     else
       return {
-      ok: false,
+        ok: false,
         reason: `unreadable scan (${frame.length} bytes that are not text) ignored — check the baud rate`,
       };
   }

@@ -7,6 +7,7 @@ import { openDrawer } from './drawer.js';
 import { pendingPrintJobs, relayScan, reportPrint, reprintJob } from './printing.js';
 import { listDevices } from './service.js';
 
+const GS = String.fromCharCode(0x1d);
 const hardwareId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes, at most 40');
 
 export const devicesCommands = [
@@ -61,7 +62,7 @@ export const devicesCommands = [
         .min(1)
         .max(512, 'at most 512 characters')
         // GS (0x1D) separates a GS1 code's variable-length fields; no other control character.
-        .regex(/^(?:[^\p{Cc}]|\x1d)+$/u, 'no control characters but GS'),
+        .refine((code) => /^[^\p{Cc}]*$/u.test(code.replaceAll(GS, '')), 'no control characters but GS'),
       symbology: z
         .string()
         .regex(/^[a-z0-9_-]{1,20}$/)
