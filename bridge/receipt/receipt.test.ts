@@ -118,8 +118,13 @@ describe('pole display and price tags', () => {
   it('lays out 2×20 lines and encodes them for CD5220 and Epson', () => {
     const lines = poleLines({ kind: 'paid', paid: 100000, change: 4290 }, 'ascii');
     expect(lines).toEqual(['PAID         1000.00', 'CHANGE         42.90']);
-    const item = poleLines({ kind: 'item', name: '大衣 Coat', price: 89900 }, 'ascii');
-    expect(item[0].trim()).toBe('Coat');
+    const item = poleLines({ kind: 'item', name: '大衣 Coat', price: 89900, total: 95710 }, 'ascii');
+    expect(item).toEqual(['Coat          899.00', 'TOTAL         957.10']);
+    // A name with no Latin letters is spelled in pinyin, never "ITEM"; nothing to spell: the style code.
+    const chinese = { kind: 'item', name: '羊毛大衣', code: 'WC-2026', price: 89900, total: 89900 } as const;
+    expect(poleLines(chinese, 'ascii')[0]).toBe('YangMaoDaYi   899.00');
+    expect(poleLines({ ...chinese, name: '★', quantity: 2 }, 'ascii')[0]).toBe('WC-2026     2x899.00');
+    expect(poleLines(chinese, 'gb18030')[0]).toBe('羊毛大衣      899.00');
     expect(poleLines({ kind: 'total', total: 95710 }, 'gb18030')[0]).toContain('合计');
     const cd5220 = encodePole(lines, 'cd5220', 'ascii');
     expect(cd5220.subarray(0, 3)).toEqual(Buffer.from([0x1b, 0x51, 0x41]));

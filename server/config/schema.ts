@@ -77,6 +77,8 @@ export const bridgeDeviceSchema = z
       .optional(),
     /** Pole display: the command set (default epson). */
     commandSet: z.enum(['epson', 'cd5220']).optional(),
+    /** Pole display: the greeting comes back this long after the change was shown (default 20 s). */
+    greetAfterMs: z.number().int().min(500).max(600_000).optional(),
     /** Drawer: the printer it is plugged into. */
     via: deviceId.optional(),
     /** Drawer: the kick-out connector pin (2 or 5). */
