@@ -50,7 +50,7 @@ export class Printer {
     this.status = new StatusReporter(id, bus);
   }
 
-  get language(): 'escpos' | 'tspl' {
+  get language(): PrinterProfile['language'] {
     return this.settings.profile.language;
   }
 

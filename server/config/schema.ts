@@ -57,8 +57,8 @@ export const bridgeDeviceSchema = z
     debounceMs: z.number().int().min(0).max(10_000).optional(),
     /** Printer and display: GB18030 or GBK with the Chinese mode (FS &), or plain ASCII. */
     charset: z.enum(['gb18030', 'gbk', 'ascii']).optional(),
-    /** Printer: ESC/POS receipts (default) or TSPL price tags. */
-    language: z.enum(['escpos', 'tspl']).optional(),
+    /** Printer: ESC/POS receipts (default), or price tags in TSPL or ZPL (Zebra). */
+    language: z.enum(['escpos', 'tspl', 'zpl']).optional(),
     /** Printer: QR codes by the printer's own command, as a raster image, or not at all. */
     qr: z.enum(['native', 'raster', 'none']).optional(),
     /** Printer: print the logo stored in the printer's NV memory under this key. */
@@ -67,7 +67,7 @@ export const bridgeDeviceSchema = z
     cut: z.boolean().optional(),
     /** Printer: ask its status (DLE EOT) before each job (default true; off for one-way printers). */
     statusCheck: z.boolean().optional(),
-    /** TSPL printer: label size and gap. */
+    /** Label printer (TSPL, ZPL): label size and gap. */
     label: z
       .object({
         widthMm: z.number().positive().max(120),
