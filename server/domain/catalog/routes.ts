@@ -5,6 +5,7 @@ import { may } from '../staff/permissions.js';
 import { assertStaff } from '../staff/sessions.js';
 import { boughtWith } from './bought-with.js';
 import { createCategory, listCategories } from './categories.js';
+import { printLabels } from './label-print.js';
 import { labelPreviewSvg, receiptLabels, skuLabels } from './labels.js';
 import { skuByBarcode } from './lookup.js';
 import { addColor, listColors, listSizeGroups, saveSizeGroup } from './palette.js';
@@ -14,6 +15,7 @@ import {
   barcode,
   categoryPath,
   id,
+  labelPrintBody,
   markdownBody,
   newStyleBody,
   priceChangeBody,
@@ -286,6 +288,16 @@ export const catalogRoutes = [
         .type('image/svg+xml')
         .send(await labelPreviewSvg(ctx, params.id));
     },
+  }),
+  route({
+    method: 'post',
+    path: '/api/labels/print',
+    permission: 'catalog.manage',
+    summary:
+      "Print price tags on the label printer of the store's bridge: chosen SKUs, a style's size run, or a delivery",
+    status: 202,
+    body: labelPrintBody,
+    handle: ({ ctx, body }) => printLabels(ctx, body),
   }),
   route({
     method: 'get',

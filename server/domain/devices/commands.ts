@@ -4,6 +4,7 @@ import type { DevicePrincipal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
+import { notePrinter, PRINTER_LANGUAGES } from './label-printers.js';
 import { pendingPrintJobs, relayScan, reportPrint, reprintJob } from './printing.js';
 import { listDevices } from './service.js';
 
@@ -26,9 +27,12 @@ export const devicesCommands = [
       hardwareId,
       status: z.enum(['online', 'offline', 'paper_low', 'paper_out', 'cover_open', 'error']),
       reason: z.string().max(200).optional(),
+      /** For a printer: the language it speaks (a label printer speaks TSPL or ZPL). */
+      language: z.enum(PRINTER_LANGUAGES).optional(),
     }),
     handle: async ({ ctx, principal, params }) => {
       const bridge = principal as DevicePrincipal;
+      notePrinter(ctx, bridge, params.hardwareId, params.language);
       ctx.bus.publish('device.status', ctx.store.id, {
         deviceId: bridge.deviceId,
         terminalId: bridge.terminalId,
