@@ -146,3 +146,53 @@ it('checks who asks and what: a cashier may not, a bad request names its field',
   expect(both.status).toBe(400);
   expect(Object.keys(both.body.error.fields)).toEqual(['body.receiptId']);
 });
+
+it('asks a TSPL printer its status (<ESC>!?): out of paper holds the tags until paper is back', async () => {
+  const terminal = await pairDevice(store, owner, 'checkout');
+  const bridgeToken = (await pairDevice(store, owner, 'bridge', terminal.id)).token;
+  const printer = new FakePrinter();
+  printer.state = 'paper_out';
+  await printer.start();
+  cleanups.push(() => printer.stop());
+  const watcher = await EventWatcher.open(store.url, owner, ['device.status', 'print.status']);
+  cleanups.push(() => watcher.close());
+  const bridge = new Bridge({
+    devices: [
+      {
+        id: 'labels-1',
+        kind: 'printer',
+        language: 'tspl',
+        transport: { type: 'tcp', host: '127.0.0.1', port: printer.port },
+      },
+    ],
+    dataDir: dir,
+    serverUrl: store.url,
+    token: bridgeToken,
+    log: quietLog,
+    statusTimeoutMs: 1000,
+    probeEveryMs: 60_000,
+    retry: { firstMs: 200, maxMs: 400 },
+    backoff: { firstMs: 100, maxMs: 1000 },
+  });
+  await bridge.start();
+  cleanups.push(() => bridge.stop());
+  await watcher.waitFor('device.status', (d) => d.hardwareId === 'labels-1' && d.status === 'paper_out');
+
+  const style = await call(store, 'POST', '/api/products', {
+    token: owner,
+    body: { styleCode: 'T1', name: '短袖T恤', price: 9900, colors: ['白'], sizes: ['M'] },
+  });
+  const sent = await call(store, 'POST', '/api/labels/print', {
+    token: owner,
+    body: { styleId: style.body.id },
+  });
+  expect(sent.status).toBe(202);
+  const [jobId] = sent.body.jobIds;
+  await watcher.waitFor('print.status', (d) => d.jobId === jobId && d.state === 'held');
+  expect(printer.prints).toHaveLength(0);
+
+  printer.state = 'ok';
+  const [bytes] = await printer.waitForPrints(1);
+  expect(bytes?.toString('latin1')).toContain('"EAN13"');
+  await watcher.waitFor('print.status', (d) => d.jobId === jobId && d.state === 'printed');
+});
