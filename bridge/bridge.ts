@@ -84,7 +84,7 @@ export class Bridge {
       this.bus.on('device.status', (status) => {
         this.statuses.set(status.hardwareId, status);
         log.info(status, 'device status');
-        void this.send('devices/report_status', { ...status });
+        void this.reportStatus(status);
       }),
       this.bus.on('scan', (scan) => void this.relayScan(scan)),
       this.bus.on('print.state', (state) => {
@@ -141,7 +141,7 @@ export class Bridge {
     const printers = this.hardware?.printers ?? [];
     const receipts = printers.find((p) => p.language === 'escpos');
     const printer =
-      job.kind === 'labels' ? (printers.find((p) => p.language === 'tspl') ?? receipts) : receipts;
+      job.kind === 'labels' ? (printers.find((p) => p.language !== 'escpos') ?? receipts) : receipts;
     if (!printer) return null;
     const drawers = this.hardware?.drawers ?? [];
     // With no drawer configured, a kick on the receipt printer's port is harmless and usual.
@@ -234,10 +234,16 @@ export class Bridge {
   }
 
   private async onConnected(): Promise<void> {
-    for (const status of this.statuses.values()) await this.send('devices/report_status', { ...status });
+    for (const status of this.statuses.values()) await this.reportStatus(status);
     await this.flushStates();
     const pending = await this.send('print/pending', {});
     for (const job of pending?.items ?? []) this.accept(job);
+  }
+
+  /** A device's status to the server; a printer's says its language, so tags find a label printer. */
+  private reportStatus(status: { hardwareId: string; status: HardwareStatus; reason?: string }) {
+    const printer = this.hardware?.printers.find((p) => p.id === status.hardwareId);
+    return this.send('devices/report_status', { ...status, ...(printer && { language: printer.language }) });
   }
 
   private flushing: Promise<void> = Promise.resolve();

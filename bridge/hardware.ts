@@ -106,6 +106,7 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
           {
             framing: device.framing ?? 'line',
             idleMs: device.idleMs ?? 60,
+            gapMs: device.gapMs ?? 100,
             prefix: device.prefix ?? '',
             suffix: device.suffix ?? '',
             maxLength: MAX_SCAN_LENGTH,
@@ -122,7 +123,15 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
           : { file: virtualFile(device, 'log') };
       const charset = device.charset ?? 'ascii';
       hardware.displays.push(
-        new PoleDisplay(device.id, output, device.commandSet ?? 'epson', charset, bus, deviceLog(device)),
+        new PoleDisplay(
+          device.id,
+          output,
+          device.commandSet ?? 'epson',
+          charset,
+          bus,
+          deviceLog(device),
+          device.greetAfterMs,
+        ),
       );
     } else if (device.kind === 'drawer') {
       const printer = device.via ? hardware.printers.find((p) => p.id === device.via) : undefined;

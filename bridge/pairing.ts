@@ -46,13 +46,25 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
+/**
+ * Waits between polls. The abort listener goes when the wait ends: one left behind per poll
+ * piled up on the signal (MaxListenersExceededWarning after ten polls).
+ */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal?.aborted) {
+      reject(new Error('pairing stopped'));
+      return;
+    }
+    const onAbort = () => {
       clearTimeout(timer);
       reject(new Error('pairing stopped'));
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**

@@ -13,6 +13,7 @@ export class PoleDisplay {
   private readonly status: StatusReporter;
   private readonly listeners: Array<() => void> = [];
   private shown: [string, string] | null = null;
+  private greeting: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: string,
@@ -21,6 +22,8 @@ export class PoleDisplay {
     private readonly charset: Charset,
     bus: BridgeBus,
     private readonly log: Logger,
+    /** After the paid amount and the change, the greeting comes back after this long. */
+    private readonly greetAfterMs = 20_000,
   ) {
     this.status = new StatusReporter(id, bus);
   }
@@ -52,14 +55,27 @@ export class PoleDisplay {
   }
 
   async stop(): Promise<void> {
+    this.cancelGreeting();
     for (const stop of this.listeners.splice(0)) stop();
     if ('link' in this.output) await this.output.link.stop();
   }
 
   async show(view: PoleView): Promise<void> {
+    this.cancelGreeting();
+    if (view.kind === 'paid') {
+      this.greeting = setTimeout(() => {
+        this.greeting = null;
+        void this.show({ kind: 'idle' });
+      }, this.greetAfterMs);
+    }
     const lines = poleLines(view, this.charset);
     this.shown = lines;
     await this.write(lines);
+  }
+
+  private cancelGreeting(): void {
+    if (this.greeting) clearTimeout(this.greeting);
+    this.greeting = null;
   }
 
   private async write(lines: [string, string]): Promise<void> {

@@ -3,6 +3,7 @@ import type { PrintJob } from '../../server/protocol/printing.js';
 import type { BridgeBus } from '../bus.js';
 import { ESCPOS, isStatusByte, type PrinterCondition, readCondition } from '../receipt/escpos.js';
 import { type PrinterProfile, type Rendered, renderJob } from '../receipt/render.js';
+import { readTsplStatus, TSPL_STATUS_QUERY } from '../receipt/tspl-status.js';
 import { type Channel, type Connector, DeviceError } from '../transports/channel.js';
 import { StatusReporter } from './status.js';
 
@@ -50,8 +51,13 @@ export class Printer {
     this.status = new StatusReporter(id, bus);
   }
 
-  get language(): 'escpos' | 'tspl' {
+  get language(): PrinterProfile['language'] {
     return this.settings.profile.language;
+  }
+
+  /** ESC/POS printers answer DLE EOT, TSPL ones <ESC>!?; a ZPL printer is judged by its connection. */
+  private get asksStatus(): boolean {
+    return this.language !== 'zpl';
   }
 
   start(): void {
@@ -84,7 +90,7 @@ export class Printer {
         return this.unreachable(error);
       }
       try {
-        if (this.settings.statusCheck && this.language === 'escpos') {
+        if (this.settings.statusCheck && this.asksStatus) {
           const condition = await this.condition(channel);
           const blocked = this.judge(condition);
           if (blocked) return { ok: false, retry: true, reason: blocked };
@@ -97,7 +103,7 @@ export class Printer {
           this.status.set('offline', reason);
           return { ok: false, retry: false, reason };
         }
-        if (!this.settings.statusCheck || this.language !== 'escpos') this.status.set('online');
+        if (!this.settings.statusCheck || !this.asksStatus) this.status.set('online');
         if (previews(this.connector)) await this.connector.writePreview(jobId, rendered.text).catch(() => {});
         return { ok: true };
       } finally {
@@ -136,8 +142,14 @@ export class Printer {
     return { ok: false, retry: true, reason };
   }
 
-  /** DLE EOT 2 and 4; null when the printer does not answer in time. */
+  /** DLE EOT 2 and 4 (TSPL: <ESC>!?); null when the printer does not answer in time. */
   private async condition(channel: Channel): Promise<PrinterCondition | null> {
+    if (this.language === 'tspl') {
+      await channel.write(TSPL_STATUS_QUERY);
+      const answer = await channel.read(this.settings.statusTimeoutMs);
+      const byte = answer?.at(-1);
+      return byte === undefined ? null : readTsplStatus(byte);
+    }
     const ask = async (request: Buffer): Promise<number | null> => {
       await channel.write(request);
       const deadline = Date.now() + this.settings.statusTimeoutMs;
@@ -160,7 +172,8 @@ export class Printer {
   /** Sets the status from the printer's answer; returns why it cannot print, if it cannot. */
   private judge(condition: PrinterCondition | null): string | null {
     if (!condition) {
-      const reason = `${this.connector.description} did not answer the status request (DLE EOT) within ${this.settings.statusTimeoutMs} ms; if it never can, set "statusCheck": false`;
+      const request = this.language === 'tspl' ? '<ESC>!?' : 'DLE EOT';
+      const reason = `${this.connector.description} did not answer the status request (${request}) within ${this.settings.statusTimeoutMs} ms; if it never can, set "statusCheck": false`;
       this.status.set('error', reason);
       return reason;
     }
@@ -195,8 +208,7 @@ export class Printer {
           return;
         }
         try {
-          if (this.settings.statusCheck && this.language === 'escpos')
-            this.judge(await this.condition(channel));
+          if (this.settings.statusCheck && this.asksStatus) this.judge(await this.condition(channel));
           else this.status.set('online');
         } finally {
           await channel.close().catch(() => {});

@@ -1,7 +1,14 @@
+import iconv from 'iconv-lite';
+
 /** How a scanner's byte stream is cut into scans and cleaned up. */
 export interface ScanFraming {
   framing: 'line' | 'idle';
   idleMs: number;
+  /**
+   * Line framing: bytes followed by no line end within this time are noise (a scanner sends a
+   * whole code in a few milliseconds) and are dropped, not glued onto the next scan.
+   */
+  gapMs: number;
   prefix: string;
   suffix: string;
   /** Longer frames are dropped whole: no barcode is this long, so the line settings are wrong. */
@@ -23,6 +30,7 @@ export class ScanFramer {
     private readonly settings: ScanFraming,
     private readonly onFrame: (frame: Buffer) => void,
     private readonly onOverflow: (length: number) => void,
+    private readonly onNoise: (length: number) => void = () => {},
   ) {}
 
   push(chunk: Buffer): void {
@@ -39,6 +47,16 @@ export class ScanFramer {
       if (byte === 0x0d || byte === 0x0a) this.end();
       else this.add(byte);
     }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.buffer.length === 0 && this.discarding === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const length = this.buffer.length + this.discarding;
+      this.buffer = [];
+      this.discarding = 0;
+      this.onNoise(length);
+    }, this.settings.gapMs);
   }
 
   stop(): void {
@@ -92,17 +110,38 @@ const AIM: Record<string, string | ((modifier: string) => string)> = {
 export type Decoded = { ok: true; code: string; symbology: string | null } | { ok: false; reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const GS = 0x1d;
 
-/** A frame to a code: UTF-8 text, prefix/suffix and AIM identifier removed, nothing unprintable. */
+/**
+ * Bytes that are GBK/GB18030 text throughout: ASCII, or a lead byte 0x81–0xFE with a trail
+ * byte 0x40–0xFE (not 0x7F). Scanners set to a Chinese code page send names this way.
+ */
+function isGbk(frame: Buffer): boolean {
+  for (let i = 0; i < frame.length; i++) {
+    const byte = frame[i] ?? 0;
+    if (byte < 0x80) continue;
+    const trail = frame[i + 1] ?? 0;
+    if (byte === 0x80 || byte === 0xff || trail < 0x40 || trail === 0x7f || trail === 0xff) return false;
+    i++;
+  }
+  return true;
+}
+
+/**
+ * A frame to a code: UTF-8 (or GBK) text, prefix/suffix and AIM identifier removed, nothing
+ * unprintable but the GS that separates a GS1 code's variable-length fields.
+ */
 export function decodeScan(frame: Buffer, settings: Pick<ScanFraming, 'prefix' | 'suffix'>): Decoded {
   let text: string;
   try {
     text = utf8.decode(frame);
   } catch {
-    return {
-      ok: false,
-      reason: `unreadable scan (${frame.length} bytes that are not text) ignored — check the baud rate`,
-    };
+    if (isGbk(frame)) text = iconv.decode(frame, 'gb18030');
+    else
+      return {
+        ok: false,
+        reason: `unreadable scan (${frame.length} bytes that are not text) ignored — check the baud rate`,
+      };
   }
   if (settings.prefix && text.startsWith(settings.prefix)) text = text.slice(settings.prefix.length);
   if (settings.suffix && text.endsWith(settings.suffix)) text = text.slice(0, -settings.suffix.length);
@@ -114,7 +153,7 @@ export function decodeScan(frame: Buffer, settings: Pick<ScanFraming, 'prefix' |
     symbology = typeof entry === 'function' ? entry(aim[2] ?? '') : (entry ?? 'other');
     text = text.slice(3);
   }
-  if (/\p{Cc}/u.test(text)) {
+  if ([...text].some((c) => /\p{Cc}/u.test(c) && c.charCodeAt(0) !== GS)) {
     return {
       ok: false,
       reason: "scan with control characters ignored — check the scanner's prefix/suffix settings",

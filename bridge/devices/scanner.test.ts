@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { SerialPortMock } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeBus, type BridgeEvents } from '../bus.js';
@@ -15,6 +16,7 @@ const mockPorts: PortFactory = ({ path, baudRate }) =>
 const settings = (over: Partial<ScannerSettings> = {}): ScannerSettings => ({
   framing: 'line',
   idleMs: 40,
+  gapMs: 100,
   prefix: '',
   suffix: '',
   maxLength: MAX_SCAN_LENGTH,
@@ -110,6 +112,28 @@ describe('scanner over a serial port (binding-mock)', () => {
     r.send('34567892');
     await until(() => r.scans.length === 1);
     expect(r.scans[0]?.code).toBe('6901234567892');
+  });
+
+  it('drops noise that no line end follows instead of gluing it onto the next scan', async () => {
+    const r = await rig({ debounceMs: 0, gapMs: 50 });
+    r.send('x#');
+    await until(() => r.statuses.some((s) => s.status === 'error'));
+    expect(r.statuses.at(-1)?.reason).toMatch(/2 characters without a line ending/);
+    r.send('2000000000275\r\n');
+    await until(() => r.scans.length === 1);
+    expect(r.scans[0]?.code).toBe('2000000000275');
+  });
+
+  it('accepts a GS1 code with GS separators and a scanner that sends GBK', async () => {
+    const r = await rig({ debounceMs: 0 });
+    const gs1 = '0106901234567892\u001d10LOT42\u001d17271231';
+    r.send(`]C1${gs1}\r\n`);
+    r.send(Buffer.concat([iconv.encode('会员码123', 'gbk'), Buffer.from('\r\n')]));
+    await until(() => r.scans.length === 2);
+    expect(r.scans).toEqual([
+      { hardwareId: 'scanner-1', code: gs1, symbology: 'gs1-128' },
+      { hardwareId: 'scanner-1', code: '会员码123', symbology: null },
+    ]);
   });
 
   it('counts a double read within the debounce time once, and a later one again', async () => {

@@ -43,6 +43,10 @@ export class Scanner {
         this.problem(
           `a ${length}-character line was ignored — no barcode is that long; check the scanner's line ending (CR/LF) or framing`,
         ),
+      (length) =>
+        this.problem(
+          `${length} characters without a line ending were dropped — noise on the line, or a scanner that ends its codes without CR/LF (use idle framing)`,
+        ),
     );
   }
 

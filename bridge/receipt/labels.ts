@@ -1,51 +1,103 @@
 import iconv from 'iconv-lite';
 import type { LabelDocument } from '../../server/protocol/printing.js';
 import { type Block, money } from './blocks.js';
-import { type Charset, printable, truncate } from './text-width.js';
+import { certificateTag, type LabelSize, priceTag, type Symbology, type TagLayout } from './tag-layout.js';
+import { type Charset, truncate } from './text-width.js';
 
-export interface LabelSize {
-  widthMm: number;
-  heightMm: number;
-  gapMm: number;
-}
+export type { LabelSize } from './tag-layout.js';
 
 /** TSPL strings are in double quotes; a quote inside is written \["]. */
 function quoted(text: string): string {
   return `"${text.replace(/"/g, '\\["]')}"`;
 }
 
+const TSPL_BARCODE: Record<Symbology, string> = {
+  ean13: 'EAN13',
+  ean8: 'EAN8',
+  upca: 'UPCA',
+  code128: '128',
+};
+
+function tsplTag(tag: TagLayout, copies: number): string[] {
+  const lines = ['CLS'];
+  for (const text of tag.texts) {
+    lines.push(`TEXT ${text.x},${text.y},"TSS24.BF2",0,${text.scale},${text.scale},${quoted(text.text)}`);
+  }
+  for (const bar of tag.bars) lines.push(`BAR ${bar.x},${bar.y},${bar.width},${bar.height}`);
+  const code = tag.barcode;
+  if (code) {
+    lines.push(
+      `BARCODE ${code.x},${code.y},"${TSPL_BARCODE[code.symbology]}",${code.height},1,0,${code.narrow},${code.narrow},${quoted(code.data)}`,
+    );
+  }
+  lines.push(`PRINT 1,${copies}`);
+  return lines;
+}
+
 /**
- * Price tags in TSPL for a 203 dpi label printer (8 dots per mm). Text uses the printer's
- * simplified-Chinese font TSS24.BF2, which takes GB codes; the barcode is CODE128.
+ * Price tags in TSPL for a 203 dpi label printer. Text uses the printer's simplified-Chinese
+ * font TSS24.BF2, which takes GB codes; EAN-13/EAN-8/UPC-A codes print as such, others as
+ * Code 128. A style with 合格证 fields gets its certificate tag after each price tag.
  */
 export function encodeTspl(doc: LabelDocument, size: LabelSize): Buffer {
-  const dotsWide = Math.round(size.widthMm * 8);
   const lines = [
     `SIZE ${size.widthMm} mm,${size.heightMm} mm`,
     `GAP ${size.gapMm} mm,0 mm`,
     'DIRECTION 1',
     'CODEPAGE 936',
   ];
-  // TSS24.BF2 draws ASCII 12 dots and Chinese 24 dots wide: two columns per Chinese character.
-  const columns = Math.floor((dotsWide - 32) / 12);
   for (const label of doc.labels) {
-    const name = truncate(printable(label.name, 'gb18030'), columns, 'gb18030');
-    const variant = [label.color, label.size].filter(Boolean).join(' / ');
-    lines.push('CLS');
-    lines.push(`TEXT 16,12,"TSS24.BF2",0,1,1,${quoted(name)}`);
-    lines.push(
-      `TEXT 16,44,"TSS24.BF2",0,1,1,${quoted(truncate(`${label.styleCode} ${variant}`, columns, 'gb18030'))}`,
-    );
-    lines.push(`TEXT 16,80,"TSS24.BF2",0,2,2,${quoted(`￥${money(label.price)}`)}`);
-    if (label.originalPrice !== undefined && label.originalPrice !== label.price) {
-      lines.push(
-        `TEXT ${dotsWide - 150},90,"TSS24.BF2",0,1,1,${quoted(`原价${money(label.originalPrice)}`)}`,
-      );
-    }
-    lines.push(`BARCODE 16,136,"128",56,1,0,2,2,${quoted(label.barcode)}`);
-    lines.push(`PRINT 1,${label.copies}`);
+    lines.push(...tsplTag(priceTag(label, size), label.copies));
+    const certificate = certificateTag(label, size);
+    if (certificate) lines.push(...tsplTag(certificate, label.copies));
   }
   return iconv.encode(`${lines.join('\r\n')}\r\n`, 'gb18030');
+}
+
+/** ZPL field data in UTF-8 (^CI28), ^ ~ and _ written as hex escapes (^FH). */
+function field(text: string): string {
+  return `^FH_^FD${text.replace(/[_^~]/g, (c) => `_${c.charCodeAt(0).toString(16).toUpperCase()}`)}^FS`;
+}
+
+/**
+ * The font a Zebra printer draws Chinese with: SimSun, loaded onto the printer's E: drive
+ * (Zebra's own fonts have no CJK glyphs).
+ */
+export const ZPL_CJK_FONT = 'E:SIMSUN.TTF';
+
+function zplTag(tag: TagLayout, copies: number): string {
+  const parts = [`^XA^PW${tag.width}^LL${tag.height}^CI28^CW1,${ZPL_CJK_FONT}`];
+  for (const text of tag.texts) {
+    const dots = 24 * text.scale;
+    parts.push(`^FO${text.x},${text.y}^A1N,${dots},${dots}${field(text.text)}`);
+  }
+  for (const bar of tag.bars)
+    parts.push(`^FO${bar.x},${bar.y}^GB${bar.width},${bar.height},${bar.height}^FS`);
+  const code = tag.barcode;
+  if (code) {
+    const symbol =
+      code.symbology === 'ean13'
+        ? `^BEN,${code.height},Y,N`
+        : code.symbology === 'ean8'
+          ? `^B8N,${code.height},Y,N`
+          : code.symbology === 'upca'
+            ? `^BUN,${code.height},Y,N,N`
+            : `^BCN,${code.height},Y,N,N`;
+    parts.push(`^FO${code.x},${code.y}^BY${code.narrow}${symbol}${field(code.data)}`);
+  }
+  parts.push(`^PQ${copies}^XZ`);
+  return parts.join('\n');
+}
+
+/** The same tags in ZPL II for Zebra printers (203 dpi), laid out like the TSPL ones. */
+export function encodeZpl(doc: LabelDocument, size: LabelSize): Buffer {
+  const tags: string[] = [];
+  for (const label of doc.labels) {
+    tags.push(zplTag(priceTag(label, size), label.copies));
+    const certificate = certificateTag(label, size);
+    if (certificate) tags.push(zplTag(certificate, label.copies));
+  }
+  return Buffer.from(`${tags.join('\n')}\n`, 'utf8');
 }
 
 /** Price tags on the receipt printer, for a shop without a label printer: one tag, one cut. */

@@ -4,9 +4,10 @@ import type { PrintJob } from '../../server/protocol/printing.js';
 import { sampleReceipt } from '../testing/fixtures.js';
 import { money } from './blocks.js';
 import { ESCPOS, encodeText } from './escpos.js';
-import { encodeTspl } from './labels.js';
+import { encodeTspl, encodeZpl } from './labels.js';
 import { encodePole, poleLines } from './pole.js';
 import { columnsFor, type PrinterProfile, renderJob } from './render.js';
+import { priceTag, textDots } from './tag-layout.js';
 import { printable, spread, textWidth, wrap } from './text-width.js';
 
 const profile = (over: Partial<PrinterProfile> = {}): PrinterProfile => ({
@@ -118,8 +119,13 @@ describe('pole display and price tags', () => {
   it('lays out 2×20 lines and encodes them for CD5220 and Epson', () => {
     const lines = poleLines({ kind: 'paid', paid: 100000, change: 4290 }, 'ascii');
     expect(lines).toEqual(['PAID         1000.00', 'CHANGE         42.90']);
-    const item = poleLines({ kind: 'item', name: '大衣 Coat', price: 89900 }, 'ascii');
-    expect(item[0].trim()).toBe('Coat');
+    const item = poleLines({ kind: 'item', name: '大衣 Coat', price: 89900, total: 95710 }, 'ascii');
+    expect(item).toEqual(['Coat          899.00', 'TOTAL         957.10']);
+    // A name with no Latin letters is spelled in pinyin, never "ITEM"; nothing to spell: the style code.
+    const chinese = { kind: 'item', name: '羊毛大衣', code: 'WC-2026', price: 89900, total: 89900 } as const;
+    expect(poleLines(chinese, 'ascii')[0]).toBe('YangMaoDaYi   899.00');
+    expect(poleLines({ ...chinese, name: '★', quantity: 2 }, 'ascii')[0]).toBe('WC-2026     2x899.00');
+    expect(poleLines(chinese, 'gb18030')[0]).toBe('羊毛大衣      899.00');
     expect(poleLines({ kind: 'total', total: 95710 }, 'gb18030')[0]).toContain('合计');
     const cd5220 = encodePole(lines, 'cd5220', 'ascii');
     expect(cd5220.subarray(0, 3)).toEqual(Buffer.from([0x1b, 0x51, 0x41]));
@@ -148,8 +154,78 @@ describe('pole display and price tags', () => {
     const text = iconv.decode(bytes, 'gb18030');
     expect(text).toContain('SIZE 40 mm,30 mm');
     expect(text).toContain('羊毛\\["]大衣\\["]');
-    expect(text).toContain('BARCODE 16,136,"128",56,1,0,2,2,"6901234567892"');
+    // A valid EAN-13 prints as EAN-13: 12 digits sent, the printer adds the check digit.
+    expect(text).toMatch(/BARCODE 65,\d+,"EAN13",\d+,1,0,2,2,"690123456789"/);
     expect(text).toContain('PRINT 1,3');
     expect(text).toContain('￥899.00');
+  });
+
+  it('lays a marked-down tag out without overlap, the tag price struck through, in TSPL and ZPL alike', () => {
+    const size = { widthMm: 40, heightMm: 30, gapMm: 2 };
+    const label = {
+      styleCode: 'WC-2026',
+      name: '羊毛混纺双面呢大衣 Wool Coat',
+      color: '驼色',
+      size: 'XL',
+      barcode: 'WC2026-CAMEL-XL',
+      price: 62930,
+      originalPrice: 89900,
+      copies: 1,
+    };
+    const tag = priceTag(label, size);
+    const boxes = [
+      ...tag.texts.map((t) => ({
+        what: t.text,
+        x: t.x,
+        y: t.y,
+        w: textDots(t.text, t.scale),
+        h: 24 * t.scale,
+      })),
+      ...(tag.barcode
+        ? [
+            {
+              what: 'barcode',
+              x: tag.barcode.x,
+              y: tag.barcode.y,
+              w: tag.barcode.width,
+              h: tag.barcode.height + 24,
+            },
+          ]
+        : []),
+    ];
+    for (const box of boxes) {
+      expect(box.x >= 0 && box.y >= 0 && box.x + box.w <= tag.width && box.y + box.h <= tag.height).toBe(
+        true,
+      );
+    }
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart, `${a.what} overlaps ${b.what}`).toBe(true);
+      }
+    }
+    // The strike-through runs across the old amount only, through the middle of its line.
+    const was = tag.texts.find((t) => t.text.startsWith('原价'));
+    const [strike] = tag.bars;
+    expect(was?.text).toBe('原价 ￥899.00');
+    expect(strike).toEqual({
+      x: 16 + textDots('原价 '),
+      y: (was?.y ?? 0) + 11,
+      width: textDots('￥899.00'),
+      height: 2,
+    });
+    expect(tag.barcode).toMatchObject({ symbology: 'code128', narrow: 1, data: 'WC2026-CAMEL-XL' });
+
+    const tspl = iconv.decode(encodeTspl({ labels: [label] }, size), 'gb18030');
+    expect(tspl).toContain(`BAR ${strike?.x},${strike?.y},${strike?.width},2`);
+    const zpl = encodeZpl(
+      { labels: [{ ...label, barcode: '6901234567892', name: '羊毛^大衣' }] },
+      size,
+    ).toString('utf8');
+    expect(zpl).toMatch(/^\^XA\^PW320\^LL240\^CI28/);
+    expect(zpl).toContain('^FH_^FD羊毛_5E大衣^FS');
+    expect(zpl).toContain(`^FO${strike?.x},${strike?.y}^GB${strike?.width},2,2^FS`);
+    expect(zpl).toMatch(/\^BY2\^BEN,\d+,Y,N\^FH_\^FD690123456789\^FS/);
+    expect(zpl.trimEnd().endsWith('^PQ1^XZ')).toBe(true);
   });
 });

@@ -1,14 +1,15 @@
 import type { PrintJob } from '../../server/protocol/printing.js';
 import type { Block } from './blocks.js';
 import { encodeEscPos } from './escpos.js';
-import { encodeTspl, type LabelSize, layoutLabelsOnReceipt } from './labels.js';
+import { encodeTspl, encodeZpl, type LabelSize, layoutLabelsOnReceipt } from './labels.js';
 import { layoutReceipt, renderText } from './layout.js';
 import { layoutSlip } from './slip.js';
 import type { Charset } from './text-width.js';
 
 /** How one printer prints: what the bridge's config says about it, with defaults applied. */
 export interface PrinterProfile {
-  language: 'escpos' | 'tspl';
+  /** ESC/POS receipts, or price tags in TSPL or Zebra's ZPL. */
+  language: 'escpos' | 'tspl' | 'zpl';
   paperWidth: 58 | 80;
   charset: Charset;
   qr: 'native' | 'raster' | 'none';
@@ -29,8 +30,9 @@ const dotsFor = (paperWidth: 58 | 80): number => (paperWidth === 58 ? 384 : 576)
 /** A job to the bytes for this printer. `drawerPin` kicks the drawer on the printer's port first. */
 export function renderJob(job: PrintJob, profile: PrinterProfile, drawerPin: 2 | 5 | null): Rendered {
   const columns = columnsFor(profile.paperWidth);
-  if (job.kind === 'labels' && profile.language === 'tspl') {
-    const bytes = encodeTspl(job.document, profile.label);
+  if (job.kind === 'labels' && profile.language !== 'escpos') {
+    const encode = profile.language === 'zpl' ? encodeZpl : encodeTspl;
+    const bytes = encode(job.document, profile.label);
     const text = job.document.labels
       .map(
         (l) => `[label x${l.copies}] ${l.name} ${l.styleCode} ${l.color ?? ''} ${l.size ?? ''} ${l.barcode}`,

@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 export type PaperState = 'ok' | 'paper_out' | 'cover_open' | 'silent';
 
 /**
- * A network receipt printer on a random port: answers DLE EOT 2/4 according to `state` and
+ * A network receipt printer on a random port: answers DLE EOT 2/4 (a label printer's <ESC>!?) according to `state` and
  * keeps what each connection sent after its status requests (one entry per print).
  */
 export class FakePrinter {
@@ -61,6 +61,12 @@ export class FakePrinter {
         return;
       }
       pending = Buffer.concat([pending, chunk]);
+      // A TSPL label printer's status query, <ESC>!?: one byte, 0x04 out of paper, 0x40 cover open.
+      while (pending.length >= 3 && pending[0] === 0x1b && pending[1] === 0x21 && pending[2] === 0x3f) {
+        pending = pending.subarray(3);
+        if (this.state === 'silent') continue;
+        socket.write(Buffer.from([{ ok: 0x00, paper_out: 0x04, cover_open: 0x40 }[this.state]]));
+      }
       while (pending.length >= 3 && pending[0] === 0x10 && pending[1] === 0x04) {
         const n = pending[2];
         pending = pending.subarray(3);
@@ -71,7 +77,8 @@ export class FakePrinter {
         if (n === 4 && this.state === 'paper_out') answer |= 0x60;
         socket.write(Buffer.from([answer]));
       }
-      if (pending.length > 0 && !(pending[0] === 0x10 && pending.length < 3)) {
+      const partialQuery = (pending[0] === 0x10 || pending[0] === 0x1b) && pending.length < 3;
+      if (pending.length > 0 && !partialQuery) {
         inStatus = false;
         received.push(pending);
       }

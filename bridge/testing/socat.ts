@@ -33,17 +33,30 @@ export class PtyPair {
     }
   }
 
-  /** Writes bytes as the device would (the far end stays open between writes). */
-  async write(bytes: Buffer | string): Promise<void> {
+  /** The device's end, opened once and kept open. */
+  private async farEnd(): Promise<SerialPort> {
     if (!this.far) {
       const far = new SerialPort({ path: this.b, baudRate: 9600, autoOpen: false });
       await new Promise<void>((resolve, reject) => far.open((error) => (error ? reject(error) : resolve())));
       this.far = far;
     }
-    const far = this.far;
+    return this.far;
+  }
+
+  /** Writes bytes as the device would (the far end stays open between writes). */
+  async write(bytes: Buffer | string): Promise<void> {
+    const far = await this.farEnd();
     await new Promise<void>((resolve, reject) =>
       far.write(bytes, (error) => (error ? reject(error) : far.drain(() => resolve()))),
     );
+  }
+
+  /** Collects what the bridge writes to the device (a display, a printer); the bytes so far. */
+  async listen(): Promise<() => Buffer> {
+    const far = await this.farEnd();
+    const chunks: Buffer[] = [];
+    far.on('data', (chunk: Buffer) => chunks.push(chunk));
+    return () => Buffer.concat(chunks);
   }
 
   /** Ends socat and waits until it is gone (the links vanish with it). */

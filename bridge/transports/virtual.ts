@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
+import { TSPL_STATUS_QUERY } from '../receipt/tspl-status.js';
 import { type Channel, type Connector, Inbox } from './channel.js';
 import type { SerialLinkEvents } from './serial.js';
 
 /**
  * A printer that appends what it receives to a file, and a readable rendering of each job to
- * `<file>.txt` beside it. It answers status requests (DLE EOT) with "all fine", like a real
+ * `<file>.txt` beside it. It answers status requests (DLE EOT, TSPL's <ESC>!?) with "all fine", like a real
  * printer with paper, so the whole path runs in demos and tests without hardware.
  */
 export class VirtualPrinterConnector implements Connector {
@@ -24,6 +25,11 @@ export class VirtualPrinterConnector implements Connector {
       write: async (bytes) => {
         if (bytes.length === 3 && bytes[0] === 0x10 && bytes[1] === 0x04) {
           inbox.push(Buffer.from([0x12]));
+          return;
+        }
+        // A label printer's <ESC>!?: ready.
+        if (bytes.equals(TSPL_STATUS_QUERY)) {
+          inbox.push(Buffer.from([0x00]));
           return;
         }
         await appendFile(this.file, bytes);

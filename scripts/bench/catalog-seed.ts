@@ -114,6 +114,7 @@ export async function seedChain(
           active: 1,
           created_at: now,
           updated_at: now,
+          certificate: null,
         });
         for (const color of COLORS) {
           for (const size of SIZES) {

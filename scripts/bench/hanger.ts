@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { boot } from '../../server/boot.js';
+import type { AppContext } from '../../server/context.js';
 import { createLogger } from '../../server/logging.js';
 import { serve } from '../../server/server.js';
 
@@ -13,6 +14,8 @@ export interface BenchStore {
   port: number;
   /** A staff (owner) bearer token. */
   token: string;
+  /** The server's context, for a benchmark that times from an event on its bus. */
+  ctx: AppContext;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function startHanger(): Promise<BenchStore> {
         url: running.url,
         port: running.port,
         token,
+        ctx,
         async close() {
           await running.close();
           cleanUp();

@@ -5,6 +5,7 @@ import { type Benchmark, runBenchmarks, settingsFrom } from './harness.js';
 import { printKioskSize } from './kiosk-size.js';
 import { membersChain } from './members.bench.js';
 import { printPaymentsBench } from './payments.bench.js';
+import { poleAfterSale } from './pole.bench.js';
 import { postgresCheckout } from './postgres.bench.js';
 import { printReportsBench } from './reports.bench.js';
 import { httpRoundtrip, wsRoundtrip } from './roundtrip.bench.js';
@@ -19,6 +20,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   membersChain,
   bridgeScan,
   receiptRender,
+  poleAfterSale,
   salesChain,
   postgresCheckout,
 ];

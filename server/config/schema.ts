@@ -48,6 +48,8 @@ export const bridgeDeviceSchema = z
     framing: z.enum(['line', 'idle']).optional(),
     /** Scanner with idle framing: the pause that ends a scan. */
     idleMs: z.number().int().min(10).max(2000).optional(),
+    /** Scanner with line framing: bytes with no line end within this time are noise (default 100 ms). */
+    gapMs: z.number().int().min(20).max(5000).optional(),
     /** Scanner: characters the scanner adds before/after each code, removed. */
     prefix: z.string().max(16).optional(),
     suffix: z.string().max(16).optional(),
@@ -55,8 +57,8 @@ export const bridgeDeviceSchema = z
     debounceMs: z.number().int().min(0).max(10_000).optional(),
     /** Printer and display: GB18030 or GBK with the Chinese mode (FS &), or plain ASCII. */
     charset: z.enum(['gb18030', 'gbk', 'ascii']).optional(),
-    /** Printer: ESC/POS receipts (default) or TSPL price tags. */
-    language: z.enum(['escpos', 'tspl']).optional(),
+    /** Printer: ESC/POS receipts (default), or price tags in TSPL or ZPL (Zebra). */
+    language: z.enum(['escpos', 'tspl', 'zpl']).optional(),
     /** Printer: QR codes by the printer's own command, as a raster image, or not at all. */
     qr: z.enum(['native', 'raster', 'none']).optional(),
     /** Printer: print the logo stored in the printer's NV memory under this key. */
@@ -65,7 +67,7 @@ export const bridgeDeviceSchema = z
     cut: z.boolean().optional(),
     /** Printer: ask its status (DLE EOT) before each job (default true; off for one-way printers). */
     statusCheck: z.boolean().optional(),
-    /** TSPL printer: label size and gap. */
+    /** Label printer (TSPL, ZPL): label size and gap. */
     label: z
       .object({
         widthMm: z.number().positive().max(120),
@@ -75,6 +77,8 @@ export const bridgeDeviceSchema = z
       .optional(),
     /** Pole display: the command set (default epson). */
     commandSet: z.enum(['epson', 'cd5220']).optional(),
+    /** Pole display: the greeting comes back this long after the change was shown (default 20 s). */
+    greetAfterMs: z.number().int().min(500).max(600_000).optional(),
     /** Drawer: the printer it is plugged into. */
     via: deviceId.optional(),
     /** Drawer: the kick-out connector pin (2 or 5). */

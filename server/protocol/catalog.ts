@@ -1,3 +1,4 @@
+import type { StyleCertificate } from './printing.js';
 /** What the till and the admin page are told about a scanned SKU and a style search. Money in fen. */
 
 /** What a scan at the till or the lookup kiosk shows. Never the cost. */
@@ -102,6 +103,8 @@ export interface StyleView {
   /** In display order: the first is the cover. */
   photos: PhotoView[];
   lowStockThreshold: number | null;
+  /** 合格证 fields printed on a tag of their own; null when none are kept. */
+  certificate: StyleCertificate | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;

@@ -46,7 +46,13 @@ export interface Commands {
 
   'devices/list': { params: None; result: { items: DeviceView[] } };
   'devices/report_status': {
-    params: { hardwareId: string; status: HardwareStatus; reason?: string };
+    /** `language` for a printer: a TSPL or ZPL printer is a label printer. */
+    params: {
+      hardwareId: string;
+      status: HardwareStatus;
+      reason?: string;
+      language?: 'escpos' | 'tspl' | 'zpl';
+    };
     result: null;
   };
   'drawer/open': { params: { reason: string }; result: { terminalId: string } };

@@ -86,6 +86,14 @@ export const labelDocumentSchema: z.ZodType<LabelDocument> = z.strictObject({
         price: fen,
         originalPrice: fen.optional(),
         copies: z.number().int().min(1).max(100),
+        certificate: z
+          .strictObject({
+            composition: text(100).optional(),
+            standard: text(60).optional(),
+            safetyCategory: text(40).optional(),
+            inspector: text(20).optional(),
+          })
+          .optional(),
       }),
     )
     .min(1)

@@ -14,6 +14,16 @@ export interface PriceLabel {
   /** The crossed-out price of a markdown, if any. */
   originalPrice?: number;
   copies: number;
+  /** 合格证 fields of the style, printed as a tag of their own when any is set. */
+  certificate?: StyleCertificate;
+}
+
+/** A garment's certificate of conformity (合格证): 面料成分, 执行标准, 安全类别, 检验员. */
+export interface StyleCertificate {
+  composition?: string;
+  standard?: string;
+  safetyCategory?: string;
+  inspector?: string;
 }
 
 export interface LabelDocument {

@@ -218,6 +218,8 @@ export interface StyleTable {
   active: number;
   created_at: string;
   updated_at: string;
+  /** JSON StyleCertificate (合格证 fields), or null. */
+  certificate: string | null;
 }
 
 export type StyleRow = Selectable<StyleTable>;

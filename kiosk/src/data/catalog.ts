@@ -10,6 +10,7 @@ import type {
   StyleView as Style,
   StyleHit as StyleSummary,
 } from '../../../server/protocol/catalog.js';
+import type { StyleCertificate } from '../../../server/protocol/printing.js';
 import { type ApiAuth, call, send } from './http.js';
 
 export type {
@@ -52,6 +53,8 @@ export interface StyleChanges {
   memberPrices?: Record<string, number>;
   active?: boolean;
   lowStockThreshold?: number | null;
+  /** 合格证 fields; null clears them. */
+  certificate?: StyleCertificate | null;
   addColors?: string[];
   addSizes?: string[];
   removeColors?: string[];
@@ -127,6 +130,17 @@ export async function listCategories(
 export async function priceTagSvg(auth: ApiAuth, skuId: string): Promise<string> {
   const response = await send(auth, 'GET', `/api/labels/skus/${encodeURIComponent(skuId)}/preview.svg`);
   return response.text();
+}
+
+/** Sends price tags to the label printer of the store's bridge; the print jobs' ids. */
+export async function printLabels(
+  auth: ApiAuth,
+  request:
+    | { items: { skuId: string; copies: number }[] }
+    | { styleId: string; copies: number }
+    | { receiptId: string },
+): Promise<string[]> {
+  return (await call<{ jobIds: string[] }>(auth, 'POST', '/api/labels/print', { body: request })).jobIds;
 }
 
 /** Checks (dryRun) or imports a CSV or XLSX file of styles and SKUs. */

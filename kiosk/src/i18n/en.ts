@@ -1203,4 +1203,18 @@ export const en: Catalogue = {
     short: 'Short',
     balanced: 'Balanced',
   },
+  // Price tags to the label printer, 合格证 fields (issue 19)
+  labels: {
+    print: 'Print tags',
+    copies: 'Tags per SKU',
+    chosen: 'Print the chosen SKUs',
+    sizeRun: 'One of every size',
+    receipt: 'Print tags for this delivery (one per unit)',
+    sent: 'The tags went to the label printer',
+    certificate: 'Certificate of conformity',
+    composition: 'Fabric composition',
+    standard: 'Product standard',
+    safetyCategory: 'Safety category',
+    inspector: 'Inspector',
+  },
 };

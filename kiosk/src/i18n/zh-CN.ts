@@ -1187,4 +1187,18 @@ export const zhCN = {
     short: '短款',
     balanced: '无差异',
   },
+  // Price tags to the label printer, 合格证 fields (issue 19)
+  labels: {
+    print: '打印吊牌',
+    copies: '每个 SKU 张数',
+    chosen: '打印所选 SKU',
+    sizeRun: '整款尺码各打一套',
+    receipt: '为本次入库打印吊牌（每件一张）',
+    sent: '吊牌已发送到标签打印机',
+    certificate: '合格证',
+    composition: '面料成分',
+    standard: '执行标准',
+    safetyCategory: '安全类别',
+    inspector: '检验员',
+  },
 };

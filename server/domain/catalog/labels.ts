@@ -1,7 +1,7 @@
 import bwipjs from 'bwip-js';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import type { LabelDocument, PriceLabel } from '../../protocol/printing.js';
+import type { LabelDocument, PriceLabel, StyleCertificate } from '../../protocol/printing.js';
 import { isValidGtin } from './barcodes.js';
 import { priceInForce } from './price-in-force.js';
 
@@ -17,6 +17,7 @@ interface LabelSku {
   name: string;
   price: number;
   tagPrice: number;
+  certificate: string | null;
 }
 
 async function labelSkus(ctx: AppContext, ids: readonly string[]): Promise<Map<string, LabelSku>> {
@@ -32,6 +33,7 @@ async function labelSkus(ctx: AppContext, ids: readonly string[]): Promise<Map<s
       's.style_code as styleCode',
       's.name',
       's.tag_price as tagPrice',
+      's.certificate',
       priceInForce(ctx.now().toISOString(), ctx.store).as('price'),
     ])
     .where('k.id', 'in', [...new Set(ids)])
@@ -52,6 +54,7 @@ function labelsFor(sku: LabelSku, copies: number): PriceLabel[] {
       price: sku.price,
       ...(sku.price < sku.tagPrice && { originalPrice: sku.tagPrice }),
       copies: Math.min(left, MAX_COPIES),
+      ...(sku.certificate && { certificate: JSON.parse(sku.certificate) as StyleCertificate }),
     });
   }
   return labels;
@@ -62,6 +65,49 @@ export async function skuLabels(ctx: AppContext, skuId: string, copies: number):
   const sku = (await labelSkus(ctx, [skuId])).get(skuId);
   if (!sku) throw notFound('SKU', skuId);
   return { labels: labelsFor(sku, copies) };
+}
+
+/** Price tags for chosen SKUs, `copies` of each; an unknown SKU is a 404 naming its place in the list. */
+export async function itemLabels(
+  ctx: AppContext,
+  items: readonly { skuId: string; copies: number }[],
+): Promise<LabelDocument> {
+  const skus = await labelSkus(
+    ctx,
+    items.map((item) => item.skuId),
+  );
+  const labels = items.flatMap((item, index) => {
+    const sku = skus.get(item.skuId);
+    if (!sku) {
+      throw new ApiError('not_found', `No SKU ${item.skuId}.`, { [`items.${index}.skuId`]: 'no such SKU' });
+    }
+    return labelsFor(sku, item.copies);
+  });
+  return { labels: capped(labels) };
+}
+
+/** A style's size run: `copies` tags of every SKU of the style (colours × sizes). */
+export async function styleLabels(ctx: AppContext, styleId: string, copies: number): Promise<LabelDocument> {
+  const rows = await ctx.storage.db
+    .selectFrom('skus')
+    .select('id')
+    .where('style_id', '=', styleId)
+    .where('store_id', '=', ctx.store.catalogId)
+    .orderBy('id')
+    .execute();
+  if (rows.length === 0) throw notFound('style', styleId);
+  return itemLabels(
+    ctx,
+    rows.map((row) => ({ skuId: row.id, copies })),
+  );
+}
+
+/** One print job holds at most 500 labels (each up to 100 copies). */
+function capped(labels: PriceLabel[]): PriceLabel[] {
+  if (labels.length > 500) {
+    throw new ApiError('business_rule', 'This needs more than 500 different labels; print it in parts.');
+  }
+  return labels;
 }
 
 /** Price tags for a whole delivery: one per unit received. */
@@ -87,10 +133,7 @@ export async function receiptLabels(ctx: AppContext, receiptId: string): Promise
     const sku = skus.get(line.sku_id);
     return sku ? labelsFor(sku, line.delta) : [];
   });
-  if (labels.length > 500) {
-    throw new ApiError('business_rule', 'This delivery needs more than 500 labels; print it by SKU.');
-  }
-  return { labels };
+  return { labels: capped(labels) };
 }
 
 function symbology(barcode: string): string {

@@ -5,6 +5,7 @@ import { may } from '../staff/permissions.js';
 import { assertStaff } from '../staff/sessions.js';
 import { boughtWith } from './bought-with.js';
 import { createCategory, listCategories } from './categories.js';
+import { printLabels } from './label-print.js';
 import { labelPreviewSvg, receiptLabels, skuLabels } from './labels.js';
 import { skuByBarcode } from './lookup.js';
 import { addColor, listColors, listSizeGroups, saveSizeGroup } from './palette.js';
@@ -22,6 +23,7 @@ import {
   categoryPath,
   fen,
   id,
+  labelPrintBody,
   markdownBody,
   newStyleBody,
   priceChangeBody,
@@ -299,7 +301,7 @@ export const catalogRoutes = [
   route({
     method: 'get',
     path: '/api/labels/skus/:id',
-    permission: 'catalog.manage',
+    permission: 'label.print',
     summary: 'The price-tag document of a SKU for the bridge to print',
     params: idParams,
     query: z.strictObject({ copies: z.coerce.number().int().min(1).max(500).default(1) }),
@@ -308,7 +310,7 @@ export const catalogRoutes = [
   route({
     method: 'get',
     path: '/api/labels/skus/:id/preview.svg',
-    permission: 'catalog.manage',
+    permission: 'label.print',
     summary: 'An SVG preview of a SKU’s price tag for the admin page',
     params: idParams,
     handle: async ({ ctx, params, res }) => {
@@ -319,9 +321,19 @@ export const catalogRoutes = [
     },
   }),
   route({
+    method: 'post',
+    path: '/api/labels/print',
+    permission: 'label.print',
+    summary:
+      "Print price tags on the label printer of the store's bridge: chosen SKUs, a style's size run, or a delivery",
+    status: 202,
+    body: labelPrintBody,
+    handle: ({ ctx, body }) => printLabels(ctx, body),
+  }),
+  route({
     method: 'get',
     path: '/api/labels/receipts/:id',
-    permission: 'catalog.manage',
+    permission: 'label.print',
     summary: 'Price tags for a whole delivery: one per unit received',
     params: idParams,
     handle: ({ ctx, params }) => receiptLabels(ctx, params.id),

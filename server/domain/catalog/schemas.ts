@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LabelRequest } from './label-print.js';
 
 /** Integer fen, up to one million yuan. */
 export const fen = z
@@ -48,6 +49,14 @@ export const memberPrices = z
 export const threshold = z.number().int().min(0).max(100_000);
 const barcodeLine = z.strictObject({ color: variantLabel, size: variantLabel, barcode });
 
+/** 合格证 fields; an empty field is left off the tag. */
+export const certificateBody = z.strictObject({
+  composition: shortText(100).optional(),
+  standard: shortText(60).optional(),
+  safetyCategory: shortText(40).optional(),
+  inspector: shortText(20).optional(),
+});
+
 export const newStyleBody = z.strictObject({
   styleCode,
   name: styleName,
@@ -66,6 +75,7 @@ export const newStyleBody = z.strictObject({
   /** Suppliers' barcodes to keep, per colour and size; the others are generated. */
   barcodes: z.array(barcodeLine).max(900).optional(),
   lowStockThreshold: threshold.optional(),
+  certificate: certificateBody.optional(),
 });
 export type NewStyle = z.infer<typeof newStyleBody>;
 
@@ -82,6 +92,7 @@ export const styleChangesBody = z
     memberPrices: memberPrices.optional(),
     active: z.boolean().optional(),
     lowStockThreshold: threshold.nullable().optional(),
+    certificate: certificateBody.nullable().optional(),
     addColors: colorList.optional(),
     addSizes: sizeList.optional(),
     removeColors: colorList.optional(),
@@ -151,3 +162,39 @@ export const markdownBody = z
 
 export const sizeGroupBody = z.strictObject({ name: shortText(20), sizes: sizeList });
 export const sizeGroupCode = z.string().regex(/^[a-z0-9_-]{1,20}$/, '1–20 lowercase letters, digits, - or _');
+
+const copies = z.number().int().min(1, 'at least 1').max(500, 'at most 500');
+
+/** `POST /api/labels/print`: exactly one of chosen SKUs, a style's size run, or a delivery. */
+export const labelPrintBody = z
+  .strictObject({
+    items: z
+      .array(z.strictObject({ skuId: id, copies }))
+      .min(1, 'choose at least one SKU')
+      .max(200, 'at most 200 SKUs')
+      .optional(),
+    styleId: id.optional(),
+    copies: copies.optional(),
+    receiptId: id.optional(),
+  })
+  .superRefine((body, issues) => {
+    const given = (['items', 'styleId', 'receiptId'] as const).filter((key) => body[key] !== undefined);
+    if (given.length !== 1) {
+      issues.addIssue({
+        code: 'custom',
+        path: [given[1] ?? 'items'],
+        message: 'give exactly one of items, styleId or receiptId',
+      });
+    }
+    if (body.copies !== undefined && body.styleId === undefined) {
+      issues.addIssue({ code: 'custom', path: ['copies'], message: 'only with styleId' });
+    }
+  })
+  .transform(
+    (body): LabelRequest =>
+      body.items
+        ? { items: body.items }
+        : body.styleId
+          ? { styleId: body.styleId, copies: body.copies ?? 1 }
+          : { receiptId: body.receiptId ?? '' },
+  );

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { StyleView } from '../../protocol/catalog.js';
+import type { StyleCertificate } from '../../protocol/printing.js';
 import type { Database, SkuTable, StyleRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { generateBarcodes, supplierBarcodeProblem } from './barcodes.js';
@@ -143,6 +144,12 @@ async function makeSkus(
   });
 }
 
+/** 合格证 fields as stored: only those filled in, null when none is. */
+function storedCertificate(certificate: StyleCertificate | null | undefined): string | null {
+  const kept = Object.entries(certificate ?? {}).filter(([, value]) => value);
+  return kept.length > 0 ? JSON.stringify(Object.fromEntries(kept)) : null;
+}
+
 /** Creates a style and one SKU per colour × size, in one transaction. */
 export async function createStyle(
   ctx: AppContext,
@@ -198,6 +205,7 @@ export async function createStyle(
         sizes: JSON.stringify(input.sizes),
         photos: '[]',
         low_stock_threshold: input.lowStockThreshold ?? null,
+        certificate: storedCertificate(input.certificate),
         active: 1,
         created_at: now,
         updated_at: now,
@@ -385,6 +393,7 @@ export async function updateStyle(
         ...(changes.memberPrices !== undefined && { member_prices: JSON.stringify(changes.memberPrices) }),
         ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
         ...(changes.lowStockThreshold !== undefined && { low_stock_threshold: changes.lowStockThreshold }),
+        ...(changes.certificate !== undefined && { certificate: storedCertificate(changes.certificate) }),
         colors: JSON.stringify(colors),
         sizes: JSON.stringify(sizes),
         updated_at: ctx.now().toISOString(),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import type { SkuView, StyleView } from '../../protocol/catalog.js';
+import type { StyleCertificate } from '../../protocol/printing.js';
 import type { Database } from '../../storage/schema.js';
 import { photoViews } from './photos.js';
 import { priceInForce } from './price-in-force.js';
@@ -72,6 +73,7 @@ export async function loadStyle(
     sizes,
     photos: photoViews(row.id, row.photos),
     lowStockThreshold: row.low_stock_threshold,
+    certificate: row.certificate ? (JSON.parse(row.certificate) as StyleCertificate) : null,
     active: row.active === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

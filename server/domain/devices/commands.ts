@@ -4,9 +4,11 @@ import type { DevicePrincipal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
+import { notePrinter, PRINTER_LANGUAGES } from './label-printers.js';
 import { pendingPrintJobs, relayScan, reportPrint, reprintJob } from './printing.js';
 import { listDevices } from './service.js';
 
+const GS = String.fromCharCode(0x1d);
 const hardwareId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes, at most 40');
 
 export const devicesCommands = [
@@ -25,9 +27,12 @@ export const devicesCommands = [
       hardwareId,
       status: z.enum(['online', 'offline', 'paper_low', 'paper_out', 'cover_open', 'error']),
       reason: z.string().max(200).optional(),
+      /** For a printer: the language it speaks (a label printer speaks TSPL or ZPL). */
+      language: z.enum(PRINTER_LANGUAGES).optional(),
     }),
     handle: async ({ ctx, principal, params }) => {
       const bridge = principal as DevicePrincipal;
+      notePrinter(ctx, bridge, params.hardwareId, params.language);
       ctx.bus.publish('device.status', ctx.store.id, {
         deviceId: bridge.deviceId,
         terminalId: bridge.terminalId,
@@ -60,7 +65,8 @@ export const devicesCommands = [
         .string()
         .min(1)
         .max(512, 'at most 512 characters')
-        .regex(/^[^\p{Cc}]+$/u, 'no control characters'),
+        // GS (0x1D) separates a GS1 code's variable-length fields; no other control character.
+        .refine((code) => /^[^\p{Cc}]*$/u.test(code.replaceAll(GS, '')), 'no control characters but GS'),
       symbology: z
         .string()
         .regex(/^[a-z0-9_-]{1,20}$/)

@@ -9,6 +9,7 @@ import { hotQuery } from '../../storage/database.js';
 import type { DeviceTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { newToken, tokenHash } from '../staff/secrets.js';
+import { forgetBridge } from './label-printers.js';
 
 export const PAIRING_MINUTES = 10;
 /** A flood of pairing requests from the LAN must not fill the database. */
@@ -268,6 +269,7 @@ export async function revokeDevice(ctx: AppContext, id: string, byStaffId: strin
       detail: { kind: device.kind, name: device.name },
     });
   });
+  forgetBridge(ctx, id);
   ctx.bus.publish('device.revoked', ctx.store.id, { deviceId: id });
   return getDevice(ctx, id);
 }

@@ -20,8 +20,10 @@ export const PERMISSIONS = {
   'receipt.reprint': ['owner', 'manager', 'cashier'],
   'audit.read': ['owner'],
   'catalog.read': ['owner', 'manager', 'cashier', 'lookup'],
-  /** Styles, SKUs, categories, colours, size groups, import, price tags. */
+  /** Styles, SKUs, categories, colours, size groups, import (head office's in a chain). */
   'catalog.manage': ['owner', 'manager'],
+  /** Price tags: preview and print them at the store's label printer. */
+  'label.print': ['owner', 'manager'],
   /** Immediate and scheduled price changes, markdowns: the list price (head office's in a chain). */
   'price.change': ['owner', 'manager'],
   /** A chain store's own price of a style, and going back to the list price. */

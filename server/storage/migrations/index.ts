@@ -18,6 +18,7 @@ import { transferReceipts } from './0016_transfer_receipts.js';
 import { storePrices } from './0017_store_prices.js';
 import { shiftRequired } from './0018_shift_required.js';
 import { payments } from './0019_payments.js';
+import { styleCertificate } from './0020_style_certificate.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   storePrices,
   shiftRequired,
   payments,
+  styleCertificate,
 ];

@@ -152,6 +152,7 @@ async function writePlan(
         active: 1,
         created_at: now,
         updated_at: now,
+        certificate: null,
       });
     } else {
       await trx

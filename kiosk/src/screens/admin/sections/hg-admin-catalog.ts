@@ -2,6 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import '../../../components/hg-photo.js';
+import type { StyleCertificate } from '../../../../../server/protocol/printing.js';
 import { controls } from '../../../components/styles.js';
 import { RequestError } from '../../../connection/errors.js';
 import {
@@ -17,6 +18,7 @@ import {
   type NewStyle,
   type Photo,
   priceTagSvg,
+  printLabels,
   reorderPhotos,
   type SizeGroup,
   type Style,
@@ -44,6 +46,14 @@ export function splitList(text: string): string[] {
 }
 
 /** Catalogue: search (pinyin too), the style editor with its colour × size grid, price tags, import. */
+/** The 合格证 fields of a style, with their longest length. */
+const CERTIFICATE_FIELDS = [
+  ['composition', 100],
+  ['standard', 60],
+  ['safetyCategory', 40],
+  ['inspector', 20],
+] as const;
+
 @customElement('hg-admin-catalog')
 export class HgAdminCatalog extends AdminSection {
   static override styles = [
@@ -379,6 +389,12 @@ export class HgAdminCatalog extends AdminSection {
             )}
           <label>${t('catalog.addColors')}<input name="addColors" placeholder=${t('catalog.listHint')} /></label>
           <label>${t('catalog.addSizes')}<input name="addSizes" placeholder=${t('catalog.listHint')} /></label>
+          ${CERTIFICATE_FIELDS.map(
+            ([field, max]) => html`<label>
+              ${t('labels.certificate')} · ${t(`labels.${field}`)}
+              <input name=${`certificate_${field}`} maxlength=${max} .value=${style.certificate?.[field] ?? ''} />
+            </label>`,
+          )}
           <label class="inline"><input type="checkbox" name="active" ?checked=${style.active} /> ${t('catalog.active')}</label>
           <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
         </form>
@@ -400,6 +416,27 @@ export class HgAdminCatalog extends AdminSection {
           <button type="button" @click=${this._previewTag}>${t('catalog.previewTag')}</button>
         </div>
         ${this._tagSvg ? html`<div class="tag"><img alt=${t('catalog.priceTag')} src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(this._tagSvg)}`} /></div>` : nothing}
+      </section>
+      <section class="card">
+        <h3>${t('labels.print')}</h3>
+        <form @submit=${(event: Event) => this._printChosen(event)} aria-label=${t('labels.chosen')}>
+          <table>
+            <thead><tr><th scope="col">${t('catalog.sku')}</th><th scope="col" class="num">${t('labels.copies')}</th></tr></thead>
+            <tbody>
+              ${style.skus.map(
+                (sku) => html`<tr>
+                  <td>${sku.color} / ${sku.size} · <code>${sku.barcode}</code></td>
+                  <td class="num"><input name=${`copies_${sku.id}`} type="number" min="0" max="500" value="0"
+                    aria-label=${`${t('labels.copies')} ${sku.color} / ${sku.size}`} /></td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+          <div class="actions">
+            <button type="submit" ?disabled=${this._busy}>${t('labels.chosen')}</button>
+            <button type="button" class="primary" ?disabled=${this._busy} @click=${() => this._printSizeRun(style)}>${t('labels.sizeRun')}</button>
+          </div>
+        </form>
       </section>
     `;
   }
@@ -548,6 +585,13 @@ export class HgAdminCatalog extends AdminSection {
     if (addColors.length > 0) changes.addColors = addColors;
     if (addSizes.length > 0) changes.addSizes = addSizes;
     if (Boolean(v.active) !== style.active) changes.active = Boolean(v.active);
+    const certificate = Object.fromEntries(
+      CERTIFICATE_FIELDS.map(([field]) => [field, v[`certificate_${field}`]?.trim() ?? '']).filter(
+        ([, value]) => value,
+      ),
+    ) as StyleCertificate;
+    if (JSON.stringify(certificate) !== JSON.stringify(style.certificate ?? {}))
+      changes.certificate = Object.keys(certificate).length > 0 ? certificate : null;
     const price = this._money(v, 'price');
     const saved = await this._run(async () => {
       if (typeof price === 'number' && price !== style.price)
@@ -556,6 +600,25 @@ export class HgAdminCatalog extends AdminSection {
       return getStyle(this.ctx.auth, style.id);
     }, this._i18n.t('common.saved'));
     if (saved) this._style = saved;
+  }
+
+  /** The SKUs given a number of tags, that many each. */
+  private async _printChosen(event: Event): Promise<void> {
+    event.preventDefault();
+    const v = formValues(event.target as HTMLFormElement);
+    const items = Object.entries(v)
+      .filter(([name, copies]) => name.startsWith('copies_') && Number(copies) > 0)
+      .map(([name, copies]) => ({ skuId: name.slice('copies_'.length), copies: Number(copies) }));
+    if (items.length === 0) return;
+    await this._run(() => printLabels(this.ctx.auth, { items }), this._i18n.t('labels.sent'));
+  }
+
+  /** One tag of every colour and size of the style. */
+  private async _printSizeRun(style: Style): Promise<void> {
+    await this._run(
+      () => printLabels(this.ctx.auth, { styleId: style.id, copies: 1 }),
+      this._i18n.t('labels.sent'),
+    );
   }
 
   private async _previewTag(): Promise<void> {

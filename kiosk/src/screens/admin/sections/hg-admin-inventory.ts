@@ -6,6 +6,7 @@ import { RequestError } from '../../../connection/errors.js';
 import {
   getStyle,
   lookupBarcode,
+  printLabels,
   type Style,
   type StyleSummary,
   searchStyles,
@@ -266,6 +267,16 @@ export class HgAdminInventory extends AdminSection {
           )}
         </tbody>
       </table>
+      ${
+        document.kind === 'receipt'
+          ? html`<div class="actions">
+              <button type="button" class="primary" ?disabled=${this._busy}
+                @click=${() => this._run(() => printLabels(this.ctx.auth, { receiptId: document.id }), t('labels.sent'))}>
+                ${t('labels.receipt')}
+              </button>
+            </div>`
+          : nothing
+      }
     </section>`;
   }
 
