@@ -8,6 +8,7 @@ import { RequestError } from '../../connection/errors.js';
 import { count, date, money } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import { type SelfView, selfLookup } from '../../data/members.js';
+import { zheText } from '../../data/zhe.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
@@ -289,7 +290,7 @@ export class HgLookupMember extends LitElement {
                   (coupon) => html`<li>
                     <span>
                       ${coupon.name} ·
-                      ${coupon.kind === 'percent' ? this._i18n.t('member.percentOff', { percent: coupon.value }) : money(coupon.value)}
+                      ${coupon.kind === 'percent' ? zheText(coupon.value * 100) : money(coupon.value)}
                       ${coupon.minSpend > 0 ? html`<span class="muted">${this._i18n.t('member.minSpend', { amount: money(coupon.minSpend) })}</span>` : nothing}
                     </span>
                     <span class="muted">${this._i18n.t('member.validTo', { date: date(coupon.validTo) })}</span>

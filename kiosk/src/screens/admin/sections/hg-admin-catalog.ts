@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import '../../../components/hg-photo.js';
 import { controls } from '../../../components/styles.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError } from '../../../connection/errors.js';
 import {
   addPhoto,
   changePrice,
@@ -331,7 +331,7 @@ export class HgAdminCatalog extends AdminSection {
     }
     if (price === null || price === undefined || tagPrice === null || cost === null) {
       this._done = '';
-      this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+      this._error = new InputError(this._i18n.t('catalog.badAmount'));
       return;
     }
     const style: NewStyle = {

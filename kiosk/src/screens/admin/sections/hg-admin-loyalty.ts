@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError } from '../../../connection/errors.js';
 import { count, money, parseYuan, yuanText } from '../../../data/format.js';
 import {
   type LoyaltySettings,
@@ -167,7 +167,7 @@ export class HgAdminLoyalty extends AdminSection {
   }
 
   private _bad(): void {
-    this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+    this._error = new InputError(this._i18n.t('catalog.badAmount'));
   }
 
   private async _saveTier(event: Event, tier: LoyaltyTier): Promise<void> {

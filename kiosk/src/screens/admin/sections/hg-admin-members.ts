@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError, RequestError } from '../../../connection/errors.js';
 import { count, date, dateTime, money, parseYuan } from '../../../data/format.js';
 import {
   adjustPoints,
@@ -353,7 +353,7 @@ export class HgAdminMembers extends AdminSection {
     const v = formValues(form);
     const amount = parseYuan(v.amount ?? '');
     if (!amount) {
-      this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+      this._error = new InputError(this._i18n.t('catalog.badAmount'));
       return;
     }
     const done = await this._run(() =>
