@@ -60,7 +60,7 @@ export class HgAdminLoyalty extends AdminSection {
     const line = (value: number | null, fen: boolean) =>
       value === null ? '—' : fen ? money(value) : count(value);
     return html`<tr>
-        <td>${tier.name} <code class="muted">${tier.code}</code></td>
+        <td>${tier.name}</td>
         <td class="num">${line(tier.minSpend12m, true)}</td>
         <td class="num">${line(tier.minSpendLifetime, true)}</td>
         <td class="num">${line(tier.minPointsEarned, false)}</td>
