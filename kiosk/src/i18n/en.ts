@@ -1393,6 +1393,13 @@ export const en: Catalogue = {
       birthday: 'Birthday gift',
       other: 'Other',
     },
+    join: {
+      phone: 'Type your 11-digit mobile number first',
+      name: 'Type your name',
+      pin: 'The PIN is 4–6 digits, or leave it empty',
+      terms: 'Tick that you agree to the membership terms and the privacy policy',
+    },
+    noPin: 'Never set a PIN? Look yourself up with your member code, or ask the staff to set one.',
     attachTaken: 'Attach this member',
     receipt: {
       title: 'Receipt text',

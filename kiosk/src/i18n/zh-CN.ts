@@ -1378,6 +1378,13 @@ export const zhCN = {
       birthday: '生日赠送',
       other: '其他',
     },
+    join: {
+      phone: '请先填写 11 位手机号',
+      name: '请填写称呼',
+      pin: '会员密码请填 4–6 位数字，或不填',
+      terms: '请勾选同意《会员条款》和《隐私政策》',
+    },
+    noPin: '还没设置会员密码？可以改用会员码查询，或请店员帮您设置密码。',
     attachTaken: '关联这位会员',
     receipt: {
       title: '小票内容',

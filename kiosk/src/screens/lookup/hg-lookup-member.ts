@@ -197,6 +197,13 @@ export class HgLookupMember extends LitElement {
                   <p class="hint">${this._i18n.t('member.scanCard')}</p>`
           }
           <hg-error .error=${this._error} .messageKey=${this._errorKey()}></hg-error>
+          ${
+            // A wrong PIN and no PIN look the same from here (a member's phone is not told to
+            // strangers), so the way to set one is said to everyone who was turned away.
+            this._mode === 'phone' && this._errorKey() === 'member.notFound'
+              ? html`<p class="hint" data-no-pin>${this._i18n.t('words.noPin')}</p>`
+              : nothing
+          }
           <div class="actions">
             <button type="submit" class="primary" ?disabled=${this._busy || !this._ready()}>
               ${this._i18n.t('member.find')}
