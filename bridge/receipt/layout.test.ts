@@ -126,6 +126,7 @@ describe('receipt text', () => {
       expect(text).not.toContain('-1 x');
       expect(text).not.toContain('-809.10');
       expect(text).not.toContain('找零');
+      expect(text).not.toContain('共优惠');
     });
   }
 

@@ -189,9 +189,10 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
   }
   if (!refund && (doc.change !== 0 || doc.payments.some((p) => p.method === 'cash')))
     row(w.change, money(doc.change));
+  // What the customer saved is a sale's note; a return slip's discounts are already its lines.
   const listTotal = doc.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
-  const saved = shown(listTotal) - shown(doc.total);
-  if (saved > 0) row(`${w.listTotal} ${money(shown(listTotal))}`, `${w.saved} ${money(saved)}`);
+  const saved = listTotal - doc.total;
+  if (!refund && saved > 0) row(`${w.listTotal} ${money(listTotal)}`, `${w.saved} ${money(saved)}`);
 
   if (doc.member) {
     const m = doc.member;
