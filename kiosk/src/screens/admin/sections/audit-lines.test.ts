@@ -5,7 +5,9 @@ describe('the audit log in the shop’s words', () => {
   it('names the kind and the subject instead of their codes', () => {
     expect(auditKindName('price.changed')).toBe('调价');
     expect(auditKindName('sale.receipt_settings_changed')).toBe('修改小票内容');
-    expect(auditSubject({ type: 'sale', id: '0192f1c2-0000-7000-8000-00000000abcd' })).toBe('销售单 …0000abcd');
+    expect(auditSubject({ type: 'sale', id: '0192f1c2-0000-7000-8000-00000000abcd' })).toBe(
+      '销售单 …0000abcd',
+    );
   });
 
   it('reads the detail as lines: fen in yuan, codes by name, 折 for a limit, no JSON', () => {
@@ -16,6 +18,7 @@ describe('the audit log in the shop’s words', () => {
       method: 'cash',
       cashierDiscountLimitBp: 1000,
       training: false,
+      username: 'owner',
       internalId: 'x',
     });
     expect(lines).toEqual([
@@ -25,6 +28,7 @@ describe('the audit log in the shop’s words', () => {
       '方式：现金',
       '收银员最低折扣：9折',
       '练习：否',
+      '用户名：owner',
     ]);
     expect(lines.join('')).not.toMatch(/[{}"]/);
   });

@@ -23,6 +23,9 @@ const MONEY = new Set([
   'minSpend',
 ]);
 
+/** Detail fields whose text is a code (a tender, a role, a policy): shown by its name. */
+const CODES = new Set(['method', 'role', 'kind', 'rounding', 'negativeStock', 'reason', 'format', 'trigger']);
+
 const said = (key: string, fallback: string): string => (hasMessage(key) ? t(key as MessageKey) : fallback);
 
 /** What an audit row's kind is called: "调价" for `price.changed`. */
@@ -45,9 +48,9 @@ function value(key: string, raw: unknown): string | null {
     return String(raw);
   }
   if (typeof raw === 'string') {
-    // A date and time as the shop reads it; a code as its name; anything else as written.
+    // A date and time as the shop reads it; a code as its name; anything else (a name) as written.
     if (/^\d{4}-\d\d-\d\dT/.test(raw)) return raw.slice(0, 16).replace('T', ' ');
-    return said(`words.auditValue.${raw}`, raw);
+    return CODES.has(key) ? said(`words.auditValue.${raw}`, raw) : raw;
   }
   if (Array.isArray(raw)) {
     const items = raw.map((item) => value(key, item)).filter((item): item is string => item !== null);
