@@ -493,7 +493,7 @@ describe('checkout terminal and customer display', () => {
       await scan(c, barcodes[5] ?? '');
       await lines(c).first().waitFor();
       await lines(c).first().getByRole('button', { name: 'Price' }).click();
-      await c.locator('hg-checkout-sale input[name="percent"]').fill('30');
+      await c.locator('hg-checkout-sale input[name="zhe"]').fill('7');
       await c.keyboard.press('Enter');
       const approval = c.locator('hg-checkout-approval');
       await approval.locator('input[name="approver"]').fill('wang');
@@ -555,7 +555,7 @@ describe('checkout terminal and customer display', () => {
 
       // A manager approves a price cut beyond the cashier's limit, in place.
       await lines(c).first().getByRole('button', { name: 'Price' }).click();
-      await c.locator('hg-checkout-sale input[name="percent"]').fill('30');
+      await c.locator('hg-checkout-sale input[name="zhe"]').fill('7');
       await c.keyboard.press('Enter');
       const approval = c.locator('hg-checkout-approval');
       await approval.locator('input[name="approver"]').fill('wang');

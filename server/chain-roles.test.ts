@@ -228,7 +228,9 @@ describe.runIf(testEngine === 'postgres')('a chain: head office and the stores',
       body: { id: randomUUID(), amount: 50_001, method: 'cash', reason: '退卡' },
     });
     expect(refund.status).toBe(403);
-    expect(refund.body.error.fields).toEqual({ 'body.amount': "at most 50000 at a store; more is head office's" });
+    expect(refund.body.error.fields).toEqual({
+      'body.amount': "at most 50000 at a store; more is head office's",
+    });
     const member2 = await call(branch, 'GET', `/api/members/${member.body.id}`, {
       token: branchManager.token,
     });

@@ -1,6 +1,6 @@
 import type { PaymentMethod, ReceiptDocument } from '../../server/protocol/receipt.js';
 import { type Block, money } from './blocks.js';
-import { type Charset, pad, spread, wrap } from './text-width.js';
+import { type Charset, pad, spread, textWidth, wrap } from './text-width.js';
 
 export interface ReceiptLayout {
   /** Characters per line in the normal font: 48 on 80 mm paper, 32 on 58 mm. */
@@ -25,11 +25,18 @@ const ZH = {
   time: '时间',
   cashier: '收银员',
   terminal: '收银台',
+  originalNumber: '原单号',
+  styleCode: '款号',
   qty: 'x',
+  returned: '退',
   subtotal: '小计',
-  discounts: '优惠',
   total: '合计',
+  refundTotal: '退款金额',
   change: '找零',
+  listTotal: '原价合计',
+  saved: '共优惠',
+  returnsPolicy: '退换须知',
+  thanks: '谢谢惠顾',
   member: '会员',
   tier: '等级',
   pointsEarned: '本次积分',
@@ -55,11 +62,18 @@ const EN: Words = {
   time: 'Time',
   cashier: 'Cashier',
   terminal: 'Till',
+  originalNumber: 'Original sale',
+  styleCode: 'Style',
   qty: 'x',
+  returned: 'Returned',
   subtotal: 'Subtotal',
-  discounts: 'Discounts',
   total: 'TOTAL',
+  refundTotal: 'REFUND',
   change: 'Change',
+  listTotal: 'Regular price',
+  saved: 'You saved',
+  returnsPolicy: 'Returns',
+  thanks: 'Thank you',
   member: 'Member',
   tier: 'Tier',
   pointsEarned: 'Points earned',
@@ -111,6 +125,12 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
       text: spread(left, right, extra.big ? Math.floor(columns / 2) : columns, charset),
       ...extra,
     });
+  /** The total in the double-size font where it fits half the columns, else in bold. */
+  const sum = (label: string, fen: number) => {
+    const amount = `${w.currency}${money(fen)}`;
+    const big = textWidth(label, charset) + textWidth(amount, charset) < Math.floor(columns / 2);
+    row(label, amount, { big, bold: true });
+  };
   const rule = (char: '-' | '=' = '-') => blocks.push({ type: 'rule', char });
 
   if (layout.drawerPin) blocks.push({ type: 'drawer', pin: layout.drawerPin });
@@ -122,32 +142,57 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
   if (layout.reprint) text(w.reprint, { align: 'center', bold: true });
   rule('=');
   text(`${w.number}: ${doc.saleNumber}`);
+  if (doc.originalSaleNumber) text(`${w.originalNumber}: ${doc.originalSaleNumber}`);
   text(`${w.time}: ${formatTime(doc.at, doc.timeZone)}`);
   text(`${w.cashier}: ${doc.cashier.name}${doc.terminalName ? `  ${w.terminal}: ${doc.terminalName}` : ''}`);
   rule();
 
+  // A refund slip reads in what goes back to the customer: its amounts are printed positive.
+  const refund = doc.kind === 'refund';
+  const shown = (fen: number) => (refund ? Math.abs(fen) : fen);
   for (const line of doc.lines) {
     text(line.name, { bold: true });
-    const variant = [line.color, line.size].filter(Boolean).join('/');
-    const detail = `  ${variant ? `${variant}  ` : ''}${line.quantity} ${w.qty} ${money(line.unitPrice)}`;
+    const about = [
+      line.styleCode && `${w.styleCode} ${line.styleCode}`,
+      [line.color, line.size].filter(Boolean).join('/'),
+    ]
+      .filter(Boolean)
+      .join('  ');
+    const back = !refund && line.quantity < 0;
+    const count = `${back ? `${w.returned} ` : ''}${Math.abs(line.quantity)} ${w.qty} ${money(line.unitPrice)}`;
     const discounted = line.discounts.length > 0;
-    row(detail, discounted ? '' : money(line.total));
+    const total = discounted ? '' : money(shown(line.total));
+    const together = `  ${about ? `${about}  ` : ''}${count}`;
+    if (textWidth(together, charset) + textWidth(total, charset) + 1 <= columns) row(together, total);
+    else {
+      if (about) row(`  ${about}`, '');
+      row(`  ${count}`, total);
+    }
     for (const discount of line.discounts) row(`  ${discount.label}`, money(-discount.amount));
-    if (discounted) row('', money(line.total));
+    if (discounted) row('', money(shown(line.total)));
   }
   rule();
-  row(w.subtotal, money(doc.subtotal));
-  for (const discount of doc.discounts) row(discount.label, money(-discount.amount));
-  const saved =
-    doc.discounts.reduce((sum, d) => sum + d.amount, 0) +
-    doc.lines.reduce((sum, l) => sum + l.discounts.reduce((s, d) => s + d.amount, 0), 0);
-  if (saved !== 0) row(w.discounts, money(-saved));
-  row(w.total, `${w.currency}${money(doc.total)}`, { big: true, bold: true });
+  if (refund) {
+    for (const discount of doc.discounts) row(discount.label, money(-discount.amount));
+    sum(w.refundTotal, shown(doc.total));
+  } else {
+    // The deductions that make up the total are lines; what was saved in all is a note below.
+    if (doc.discounts.length > 0) {
+      row(w.subtotal, money(doc.subtotal));
+      for (const discount of doc.discounts) row(discount.label, money(-discount.amount));
+    }
+    sum(w.total, doc.total);
+  }
   for (const payment of doc.payments) {
     const label = payment.label ?? w.methods[payment.method];
-    row(payment.reference ? `${label} (${payment.reference})` : label, money(payment.amount));
+    row(payment.reference ? `${label} (${payment.reference})` : label, money(shown(payment.amount)));
   }
-  if (doc.change !== 0 || doc.payments.some((p) => p.method === 'cash')) row(w.change, money(doc.change));
+  if (!refund && (doc.change !== 0 || doc.payments.some((p) => p.method === 'cash')))
+    row(w.change, money(doc.change));
+  // What the customer saved is a sale's note; a return slip's discounts are already its lines.
+  const listTotal = doc.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+  const saved = listTotal - doc.total;
+  if (!refund && saved > 0) row(`${w.listTotal} ${money(listTotal)}`, `${w.saved} ${money(saved)}`);
 
   if (doc.member) {
     const m = doc.member;
@@ -158,10 +203,15 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
     row(w.pointsBalance, String(m.pointsBalance));
     if (m.storedValueBalance !== undefined) row(w.storedValue, money(m.storedValueBalance));
   }
-  if (doc.footer?.length) {
+  if (doc.returnsPolicy?.length) {
     rule();
-    for (const line of doc.footer) text(line, { align: 'center' });
+    text(w.returnsPolicy, { bold: true });
+    for (const line of doc.returnsPolicy) text(line);
   }
+  rule();
+  const footer = doc.footer ?? [];
+  for (const line of footer) text(line, { align: 'center' });
+  if (!footer.some((line) => line.includes(w.thanks))) text(w.thanks, { align: 'center' });
   if (doc.barcode) blocks.push({ type: 'barcode', data: doc.saleNumber });
   if (layout.qr && doc.qr) blocks.push({ type: 'qr', data: doc.qr === true ? doc.saleNumber : doc.qr });
   blocks.push({ type: 'feed', lines: 3 });

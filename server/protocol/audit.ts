@@ -66,6 +66,7 @@ export const AUDIT_KINDS = [
   'sale.exchanged',
   'sale.voided',
   'sale.settings_changed',
+  'sale.receipt_settings_changed',
   'promotion.saved',
   'promotion.archived',
 ] as const;

@@ -20,6 +20,10 @@ export const receiptDocumentSchema: z.ZodType<ReceiptDocument> = z.strictObject(
     address: text(120).optional(),
     phone: text(40).optional(),
   }),
+  originalSaleNumber: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and dashes, at most 32')
+    .optional(),
   saleId: z.string().min(1).max(64),
   saleNumber: z
     .string()
@@ -69,6 +73,7 @@ export const receiptDocumentSchema: z.ZodType<ReceiptDocument> = z.strictObject(
       storedValueBalance: fen.optional(),
     })
     .optional(),
+  returnsPolicy: z.array(text(120)).max(10).optional(),
   footer: z.array(text(120)).max(10).optional(),
   barcode: z.boolean().optional(),
   qr: z.union([z.boolean(), z.string().min(1).max(300)]).optional(),

@@ -62,6 +62,8 @@ export interface ReceiptDocument {
   schema: typeof RECEIPT_SCHEMA;
   kind: 'sale' | 'refund';
   store: { code: string; name: string; address?: string; phone?: string };
+  /** A refund's original sale number, printed as 原单号. */
+  originalSaleNumber?: string;
   /** The sale's UUID. */
   saleId: string;
   /** The receipt number people read and scan, e.g. "S001-20261124-0042". */
@@ -85,7 +87,9 @@ export interface ReceiptDocument {
   /** Cash handed back, in fen. */
   change: number;
   member?: ReceiptMember;
-  /** Lines printed at the bottom (returns policy, thanks, opening hours). */
+  /** The shop's 退换须知 (returns policy), printed under its heading. */
+  returnsPolicy?: string[];
+  /** Lines printed at the bottom (thanks, opening hours); the bridge ends with 谢谢惠顾 itself. */
   footer?: string[];
   /** Print the sale number as a CODE128 barcode (for returns at the till). */
   barcode?: boolean;

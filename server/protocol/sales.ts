@@ -144,6 +144,17 @@ export interface SaleSummary {
 /** 抹零: every bill rounded down to the jiao or the yuan, or not at all. */
 export type SaleRounding = 'none' | 'jiao' | 'yuan';
 
+/** `GET`/`PUT /api/sales/receipt-settings`: what the shop prints on every receipt. Empty means not printed. */
+export interface ReceiptSettings {
+  /** The store's address; empty prints the address from config.json, if any. */
+  address: string;
+  phone: string;
+  /** 退换须知, one printed line each. */
+  returnsPolicy: string[];
+  /** Lines at the bottom (opening hours, a web shop); 谢谢惠顾 is printed after them anyway. */
+  footer: string[];
+}
+
 /** `GET`/`PUT /api/sales/settings`: the checkout rules a shop chooses. */
 export interface SalesSettings {
   /** Days after the sale within which a cashier may take goods back; beyond that a manager approves. */

@@ -46,6 +46,7 @@ export interface Database {
   receipt_counters: ReceiptCounterTable;
   promotions: PromotionTable;
   sales_settings: SalesSettingsTable;
+  receipt_settings: ReceiptSettingsTable;
   sale_exceptions: SaleExceptionTable;
   gifts: GiftTable;
   gift_stock_movements: GiftStockMovementTable;
@@ -767,6 +768,16 @@ export interface SalesSettingsTable {
   rounding: string;
   /** 1: a till sells only while a shift is open on it. */
   require_shift: number;
+  updated_at: string;
+}
+
+/** The shop's receipt text (migration 17); multi-line fields hold one printed line per text line. */
+export interface ReceiptSettingsTable {
+  store_id: string;
+  address: string;
+  phone: string;
+  returns_policy: string;
+  footer: string;
   updated_at: string;
 }
 

@@ -1,8 +1,9 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { RequestError } from '../connection/errors.js';
+import { InputError, RequestError } from '../connection/errors.js';
 import type { MessageKey } from '../i18n/index.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
+import { fieldProblems } from './field-problems.js';
 
 const KNOWN = new Set([
   'validation_failed',
@@ -72,10 +73,16 @@ export class HgError extends LitElement {
     if (!this.error) return nothing;
     const error = this.error;
     const fields = error instanceof RequestError ? Object.entries(error.fields) : [];
+    // What was typed wrong is said field by field, in place of the general line.
+    const named = error instanceof InputError ? [error.message] : this.messageKey ? [] : fieldProblems(error);
     return html`<div class="box" role="alert">
-      <div>${this._i18n.t(this.messageKey ?? errorKey(error))}</div>
       ${
-        this.detailed && error instanceof Error && error.message
+        named.length > 0
+          ? named.map((problem) => html`<div>${problem}</div>`)
+          : html`<div>${this._i18n.t(this.messageKey ?? errorKey(error))}</div>`
+      }
+      ${
+        this.detailed && !(error instanceof InputError) && error instanceof Error && error.message
           ? html`<div class="detail" lang="en">
               ${error.message} ${fields.map(([field, reason]) => html`<div><code>${field}</code>: ${reason}</div>`)}
             </div>`

@@ -197,7 +197,8 @@ export class HgJoinForm extends LitElement {
           <span>${t('join.marketing')}</span>
         </label>
         <hg-error .error=${this.error} .messageKey=${this._errorKey()}></hg-error>
-        <button type="submit" class="primary" ?disabled=${this.busy || !this._ready()}>${t('join.submit')}</button>
+        <button type="submit" class="primary" aria-describedby="join-missing" ?disabled=${this.busy || !this._ready()}>${t('join.submit')}</button>
+        ${this._missing() ? html`<p id="join-missing" class="hint" data-missing>${t(this._missing() as MessageKey)}</p>` : nothing}
       </div>
       ${kiosk ? this._keypad() : nothing}
     </form>`;
@@ -238,6 +239,15 @@ export class HgJoinForm extends LitElement {
       return this.device === 'kiosk' ? 'join.phoneInUse' : 'phoneJoin.phoneInUse';
     if (error.field('phone')) return 'join.badPhone';
     if (error.code === 'too_many_requests') return 'phoneJoin.tooMany';
+    return null;
+  }
+
+  /** Why 加入会员 is still off: the first thing left to do, or null when it is on. */
+  private _missing(): MessageKey | null {
+    if (!/^\d{11}$/.test(this._phone)) return 'words.join.phone';
+    if (this._name.trim().length === 0) return 'words.join.name';
+    if (this._pin !== '' && !/^\d{4,6}$/.test(this._pin)) return 'words.join.pin';
+    if (!this._terms) return 'words.join.terms';
     return null;
   }
 

@@ -4,7 +4,6 @@ import type { DeviceKind } from '../../../server/protocol/roles.js';
 import { claimPairing, type Pairing, startPairing } from '../data/devices.js';
 import { dateTime } from '../data/format.js';
 import { storeDeviceToken } from '../data/session.js';
-import { secondLanguage } from '../i18n/index.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 
 /** How often the device asks whether the owner has entered its code. */
@@ -36,10 +35,6 @@ export class HgPairing extends LitElement {
     h2 {
       margin: 0;
       font-size: 2em;
-    }
-    .second {
-      margin: 0;
-      color: var(--hg-muted);
     }
     .code {
       margin: 0.3em 0;
@@ -87,11 +82,9 @@ export class HgPairing extends LitElement {
   }
 
   protected override render() {
-    const title = this._i18n.both('pairing.title');
     const code = this._pairing?.code;
     return html`
-      <h2>${title.primary}</h2>
-      <p class="second" lang=${secondLanguage()}>${title.secondary}</p>
+      <h2>${this._i18n.t('pairing.title')}</h2>
       <p>${this._i18n.t('pairing.instructions')}</p>
       ${
         code

@@ -1,7 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ConnectionState } from '../connection/connection.js';
-import { secondLanguage } from '../i18n/index.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import { installModalFocusTrap } from './focus-trap.js';
 import './hg-connection-indicator.js';
@@ -57,10 +56,6 @@ export class HgScreenFrame extends LitElement {
       /* A long English title wraps rather than running under the tools on a narrow screen. */
       overflow-wrap: anywhere;
     }
-    .second {
-      opacity: 0.85;
-      white-space: nowrap;
-    }
     .tools {
       display: flex;
       align-items: center;
@@ -106,8 +101,6 @@ export class HgScreenFrame extends LitElement {
   @property({ attribute: 'shop-name' }) shopName = '';
   /** The screen's title in the current language. */
   @property() heading = '';
-  /** The screen's title in the other language, shown beside the heading. */
-  @property() subheading = '';
   /** Where the link to the server stands. */
   @property() connection: ConnectionState = 'connecting';
 
@@ -127,7 +120,6 @@ export class HgScreenFrame extends LitElement {
         <span class="shop">${this.shopName || this._i18n.t('app.brand')}</span>
         <div class="title">
           <h1>${this.heading}</h1>
-          ${this.subheading ? html`<span class="second" lang=${secondLanguage()}>${this.subheading}</span>` : null}
         </div>
         <div class="tools">
           <slot name="tools"></slot>

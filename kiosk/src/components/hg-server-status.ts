@@ -1,7 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ConnectionState } from '../connection/connection.js';
-import { secondLanguage } from '../i18n/index.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 
 /** The status line in both languages and the server's version, e.g. "服务器已连接 / Connected · 0.1.0". */
@@ -16,10 +15,6 @@ export class HgServerStatus extends LitElement {
     }
     .line {
       font-weight: 600;
-    }
-    .line .second {
-      font-weight: 400;
-      color: var(--hg-muted);
     }
     :host([state='online']) .line .primary {
       color: var(--hg-ok);
@@ -45,11 +40,9 @@ export class HgServerStatus extends LitElement {
   private readonly _i18n = new LocalizeController(this);
 
   protected override render() {
-    const line = this._i18n.both(`connection.${this.state}`);
     return html`
       <span class="line" role="status">
-        <span class="primary">${line.primary}</span>
-        <span class="second" lang=${secondLanguage()}>/ ${line.secondary}</span>
+        <span class="primary">${this._i18n.t(`connection.${this.state}`)}</span>
       </span>
       ${this.state === 'offline' ? html`<span class="retry">${this._i18n.t('connection.retrying')}</span>` : null}
       <span class="version">

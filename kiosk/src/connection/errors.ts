@@ -41,6 +41,18 @@ export class RequestError extends Error {
   }
 }
 
+/**
+ * What the screen itself found wrong with what was typed, before asking the server: its
+ * message is already in the shop's words and is shown as it is.
+ */
+export class InputError extends RequestError {
+  override name = 'InputError';
+
+  constructor(message: string, fields: Record<string, string> = {}) {
+    super('validation_failed', message, fields);
+  }
+}
+
 /** Whether an error means the token is no good any more (sign in or pair again). */
 export function isUnauthorized(error: unknown): boolean {
   return error instanceof RequestError && error.code === 'unauthorized';

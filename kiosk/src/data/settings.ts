@@ -2,13 +2,17 @@ import type {
   InventorySettings,
   NegativeStockPolicy as NegativeStock,
 } from '../../../server/protocol/inventory.js';
-import type { SalesSettings } from '../../../server/protocol/sales.js';
+import type { ReceiptSettings, SalesSettings } from '../../../server/protocol/sales.js';
 import type { SessionInfo } from '../../../server/protocol/session.js';
 import type { HangerConnection } from '../connection/connection.js';
 import { type ApiAuth, call } from './http.js';
 
 export type { NegativeStockPolicy as NegativeStock } from '../../../server/protocol/inventory.js';
-export type { SaleRounding as Rounding, SalesSettings } from '../../../server/protocol/sales.js';
+export type {
+  ReceiptSettings,
+  SaleRounding as Rounding,
+  SalesSettings,
+} from '../../../server/protocol/sales.js';
 
 export function salesSettings(auth: ApiAuth): Promise<SalesSettings> {
   return call(auth, 'GET', '/api/sales/settings');
@@ -16,6 +20,15 @@ export function salesSettings(auth: ApiAuth): Promise<SalesSettings> {
 
 export function saveSalesSettings(auth: ApiAuth, settings: SalesSettings): Promise<SalesSettings> {
   return call(auth, 'PUT', '/api/sales/settings', { body: settings });
+}
+
+/** What the shop prints on every receipt: address, phone, 退换须知, footer. */
+export function receiptSettings(auth: ApiAuth): Promise<ReceiptSettings> {
+  return call(auth, 'GET', '/api/sales/receipt-settings');
+}
+
+export function saveReceiptSettings(auth: ApiAuth, settings: ReceiptSettings): Promise<ReceiptSettings> {
+  return call(auth, 'PUT', '/api/sales/receipt-settings', { body: settings });
 }
 
 export function stockSettings(auth: ApiAuth): Promise<InventorySettings> {

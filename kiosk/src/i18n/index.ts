@@ -84,3 +84,8 @@ export function onLanguageChanged(listener: (language: Language) => void): () =>
   i18n.on('languageChanged', handler);
   return () => i18n.off('languageChanged', handler);
 }
+
+/** Whether the catalogue has `key` (for keys made from what the server sent, such as a field name). */
+export function hasMessage(key: string): key is MessageKey {
+  return i18n.exists(key);
+}

@@ -1,12 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { onStoreZoneChanged } from '../data/format.js';
-import { type MessageKey, type MessageOptions, onLanguageChanged, secondLanguage, t } from './index.js';
-
-/** A line in two languages: the current one first, the other one beside it. */
-export interface Bilingual {
-  primary: string;
-  secondary: string;
-}
+import { type MessageKey, type MessageOptions, onLanguageChanged, t } from './index.js';
 
 /**
  * Re-renders its element whenever the language is switched, or the store's time zone (in which
@@ -34,10 +28,5 @@ export class LocalizeController implements ReactiveController {
   /** The text for `key` in the current language, with its `{{placeholders}}` filled in. */
   t(key: MessageKey, options?: MessageOptions): string {
     return t(key, options);
-  }
-
-  /** The text for `key` in the current language and in the other one. */
-  both(key: MessageKey): Bilingual {
-    return { primary: t(key), secondary: t(key, { lng: secondLanguage() }) };
   }
 }

@@ -38,7 +38,8 @@ export const loyaltyRoutes = [
     method: 'put',
     path: '/api/loyalty/settings/:key',
     permission: 'loyalty.settings',
-    summary: 'Replace one loyalty setting (earn, expiry, redeem, topUpBonus, storedValue, tierReview, storeLimits)',
+    summary:
+      'Replace one loyalty setting (earn, expiry, redeem, topUpBonus, storedValue, tierReview, storeLimits)',
     params: z.object({ key: z.enum(SETTING_KEYS as [string, ...string[]]) }),
     body: z.unknown(),
     handle: ({ ctx, params, body, principal }) => {

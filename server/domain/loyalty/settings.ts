@@ -122,7 +122,11 @@ export async function saveSetting(
     throw new ApiError('validation_failed', `Invalid ${key} setting.`, fields);
   }
   await ctx.storage.write(async (trx) => {
-    const row = { value: JSON.stringify(parsed.data), updated_at: ctx.now().toISOString(), updated_by: staffId };
+    const row = {
+      value: JSON.stringify(parsed.data),
+      updated_at: ctx.now().toISOString(),
+      updated_by: staffId,
+    };
     // A setting newer than the database (its default until now) gets its row on the first save.
     await trx
       .insertInto('loyalty_settings')

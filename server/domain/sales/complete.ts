@@ -18,6 +18,7 @@ import { businessDay, nextNumber } from './numbers.js';
 import { isPaymentFailure, postPayments, postSaleLoyalty, postSoldGoods } from './postings.js';
 import { type PricedCart, priceRequest, skusForLines } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
+import { receiptSettings } from './receipt-settings.js';
 import { keepSale } from './records.js';
 import { memberNow, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
@@ -175,7 +176,7 @@ export async function writeSale(
     exchangeOf: work.credit?.returnId,
   };
   const sale = saleResultOf(facts);
-  const receipt = saleReceiptOf(ctx, facts);
+  const receipt = saleReceiptOf(ctx, facts, await receiptSettings(trx, ctx));
   await keepSale(trx, ctx, outbox, {
     sale,
     receipt,

@@ -176,7 +176,7 @@ async function assertMayWrite(
 ): Promise<void> {
   if (author.headOffice) return;
   const stores = input?.conditions.stores;
-  if (stores && stores.some((store) => store !== ctx.store.id)) {
+  if (stores?.some((store) => store !== ctx.store.id)) {
     throw new ApiError(
       'forbidden',
       "A store's own promotion runs at that store only; head office names other stores.",

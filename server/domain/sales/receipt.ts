@@ -6,6 +6,7 @@ import {
   type ReceiptDocument,
   type ReceiptLine,
 } from '../../protocol/receipt.js';
+import type { ReceiptSettings } from '../../protocol/sales.js';
 import { maskPhone } from '../members/phone.js';
 
 /** Discounts printed under their line; the rest are whole-sale discounts printed under the subtotal. */
@@ -17,6 +18,8 @@ export interface ReceiptSource {
   kind: 'sale' | 'refund';
   id: string;
   number: string;
+  /** A refund's original sale number. */
+  originalNumber?: string;
   at: string;
   cashierName: string;
   training: boolean;
@@ -44,7 +47,10 @@ export interface ReceiptSource {
     pointsBalance: number;
     storedValueBalance: number;
   } | null;
-  footer?: string[];
+  /** Notes of this document (no receipt, points kept back), printed above the shop's footer. */
+  notes?: string[];
+  /** What the shop prints on every receipt. */
+  shop: ReceiptSettings;
 }
 
 const text = (value: string, max: number) => value.replace(/\p{Cc}/gu, ' ').slice(0, max);
@@ -80,13 +86,24 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
   });
   const subtotal = lines.reduce((sum, line) => sum + line.total, 0);
   const discounts = [...orderDiscounts.entries()].map(([label, amount]) => ({ label, amount }));
-  const footer = [...(source.training ? [TRAINING_MARK] : []), ...(source.footer ?? [])];
+  const footer = [
+    ...(source.training ? [TRAINING_MARK] : []),
+    ...(source.notes ?? []),
+    ...source.shop.footer,
+  ].map((line) => text(line, 120));
+  const { address, phone, returnsPolicy } = source.shop;
   return {
     schema: RECEIPT_SCHEMA,
     kind: source.kind,
-    store: { code: ctx.store.code, name: text(ctx.store.name, 80) },
+    store: {
+      code: ctx.store.code,
+      name: text(ctx.store.name, 80),
+      ...(address && { address: text(address, 120) }),
+      ...(phone && { phone: text(phone, 40) }),
+    },
     saleId: source.id,
     saleNumber: source.number,
+    ...(source.originalNumber && { originalSaleNumber: source.originalNumber }),
     at: source.at,
     timeZone: ctx.store.timeZone,
     currency: ctx.store.currency,
@@ -114,7 +131,8 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
         storedValueBalance: source.member.storedValueBalance,
       },
     }),
-    ...(footer.length > 0 && { footer }),
+    ...(returnsPolicy.length > 0 && { returnsPolicy: returnsPolicy.map((line) => text(line, 120)) }),
+    ...(footer.length > 0 && { footer: footer.slice(0, 10) }),
     barcode: true,
     qr: true,
   };

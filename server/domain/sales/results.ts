@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
-import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
+import type { ReceiptSettings, ReturnResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import type { PricedCart } from './quote.js';
 import { buildReceipt } from './receipt.js';
@@ -108,9 +108,10 @@ export function saleResultOf(facts: SaleFacts): SaleResult {
 }
 
 /** The receipt of a sale. */
-export function saleReceiptOf(ctx: AppContext, facts: SaleFacts): ReceiptDocument {
+export function saleReceiptOf(ctx: AppContext, facts: SaleFacts, shop: ReceiptSettings): ReceiptDocument {
   const { priced, member } = facts;
   return buildReceipt(ctx, {
+    shop,
     kind: 'sale',
     id: facts.id,
     number: facts.number,

@@ -17,6 +17,7 @@ import { postRefunds, postReturnedGoods, postReturnLoyalty, type ReturnLoyalty }
 import { type SkuForSale, skusForLines } from './quote.js';
 import { buildReceipt } from './receipt.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
+import { receiptSettings } from './receipt-settings.js';
 import { keepReturn } from './records.js';
 import { memberNow, refundAnswer } from './results.js';
 import type { ReceiptlessReturnInput, RefundInput, ReturnInput } from './schemas.js';
@@ -319,8 +320,7 @@ export async function writeReturn(
         barcode: line?.barcode ?? '',
         qty: t.qty,
         unitPrice,
-        discounts:
-          off > 0 ? [{ source: 'promotion' as const, label: `原单 ${sale.number} 优惠`, amount: off }] : [],
+        discounts: off > 0 ? [{ source: 'promotion' as const, label: '原单优惠', amount: off }] : [],
         total: t.amount,
       };
     }),
@@ -337,7 +337,9 @@ export async function writeReturn(
           storedValueBalance: member.storedValue,
         }
       : null,
-    footer: [`原单 ${sale.number}`, ...(keptBack > 0 ? [`已用积分抵扣 ${keptBack} 分钱`] : [])],
+    originalNumber: sale.number,
+    ...(keptBack > 0 && { notes: [`积分抵扣的 ${(keptBack / 100).toFixed(2)} 元不退`] }),
+    shop: await receiptSettings(trx, ctx),
   });
   await keepReturn(trx, ctx, outbox, {
     result,
@@ -548,7 +550,8 @@ export async function receiptlessReturn(
         payments: refunds,
         change: 0,
         member: null,
-        footer: ['无小票退货'],
+        notes: ['无小票退货'],
+        shop: await receiptSettings(trx, ctx),
       });
       await keepReturn(trx, ctx, outbox, {
         result,

@@ -16,6 +16,7 @@ import {
   savePromotion,
 } from './promotions.js';
 import { quoteSale } from './quote.js';
+import { receiptSettings, receiptSettingsBody, saveReceiptSettings } from './receipt-settings.js';
 import { receiptlessReturn, returnSale } from './returns.js';
 import {
   exchangeBody,
@@ -83,6 +84,24 @@ export const salesRoutes = [
     handle: ({ ctx, body, principal }) => {
       assertStaff(principal);
       return saveSalesSettings(ctx, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/sales/receipt-settings',
+    permission: 'sale.read',
+    summary: "The shop's address, phone, 退换须知 and footer as its receipts print them",
+    handle: ({ ctx }) => receiptSettings(ctx.storage.db, ctx),
+  }),
+  route({
+    method: 'put',
+    path: '/api/sales/receipt-settings',
+    permission: 'promotion.manage',
+    summary: "Change the shop's address, phone, 退换须知 and footer on its receipts",
+    body: receiptSettingsBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return saveReceiptSettings(ctx, body, principal.staffId);
     },
   }),
   route({

@@ -19,6 +19,7 @@ import { storePrices } from './0017_store_prices.js';
 import { shiftRequired } from './0018_shift_required.js';
 import { payments } from './0019_payments.js';
 import { styleCertificate } from './0020_style_certificate.js';
+import { receiptText } from './0021_receipt_text.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   shiftRequired,
   payments,
   styleCertificate,
+  receiptText,
 ];

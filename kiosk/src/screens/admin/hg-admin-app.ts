@@ -160,12 +160,10 @@ export class HgAdminApp extends LitElement {
   }
 
   protected override render() {
-    const title = this._i18n.both('screen.admin');
     const session = this._session;
     return html`
       <hg-screen-frame
-        .heading=${title.primary}
-        .subheading=${title.secondary}
+        .heading=${this._i18n.t('screen.admin')}
         .connection=${session ? this._link.state : this._health.state}
       >
         ${

@@ -79,10 +79,9 @@ export class HgCheckoutApp extends LitElement {
   }
 
   protected override render() {
-    const title = this._i18n.both('screen.checkout');
     const connection = this._session ? this._link.state : this._health.state;
     return html`
-      <hg-screen-frame .heading=${title.primary} .subheading=${title.secondary} .connection=${connection}>
+      <hg-screen-frame .heading=${this._i18n.t('screen.checkout')} .connection=${connection}>
         ${this._session ? this._who(this._session) : nothing} ${this._body()}
         ${
           this._session

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { fieldProblem, phoneTaken } from '../../components/field-problems.js';
 import '../../components/hg-error.js';
 import { controls } from '../../components/styles.js';
 import type { HangerConnection } from '../../connection/connection.js';
@@ -214,8 +215,10 @@ export class HgCheckoutMember extends LitElement {
           inputmode="tel"
           autocomplete="off"
           .value=${this._phone}
+          aria-invalid=${fieldProblem(this._error, 'phone') ? 'true' : 'false'}
           @input=${(e: Event) => (this._phone = (e.target as HTMLInputElement).value.trim())}
         />
+        ${this._phoneProblem()}
       </label>
       <label>
         ${t('checkout.name')}
@@ -226,6 +229,23 @@ export class HgCheckoutMember extends LitElement {
         <button type="submit" class="primary" ?disabled=${this._busy || !this._phone || !this._name.trim()}>${t('checkout.registerSave')}</button>
       </div>
     </form>`;
+  }
+
+  /** What is wrong with the phone, beside it; a phone that is a member already offers that member. */
+  private _phoneProblem() {
+    const problem = fieldProblem(this._error, 'phone');
+    if (!problem) return nothing;
+    return html`<span class="field-error" role="alert">${problem}</span>
+      ${
+        phoneTaken(this._error)
+          ? html`<button type="button" class="small" data-attach-taken @click=${this._attachTaken}>${this._i18n.t('words.attachTaken')}</button>`
+          : nothing
+      }`;
+  }
+
+  private async _attachTaken(): Promise<void> {
+    this._registering = false;
+    await this._find({ phone: this._phone });
   }
 
   private _attached(member: Member) {

@@ -5,7 +5,7 @@ import '../../components/hg-keypad.js';
 import { applyKey, type KeypadEvent } from '../../components/hg-keypad.js';
 import { controls } from '../../components/styles.js';
 import type { HangerConnection } from '../../connection/connection.js';
-import { RequestError } from '../../connection/errors.js';
+import { InputError, RequestError } from '../../connection/errors.js';
 import {
   type CartView,
   type CheckoutResult,
@@ -308,7 +308,7 @@ export class HgCheckoutPay extends LitElement {
     }
     const amount = parseYuan(this._amount);
     if (amount === null || amount <= 0) {
-      this._error = new RequestError('validation_failed', 'amount');
+      this._error = new InputError(this._i18n.t('words.badPrice'));
       return;
     }
     // Only cash may be more than what is left: the rest is change.

@@ -1,36 +1,36 @@
-import { html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import '../../components/hg-error.js';
 import { focusFirst } from '../../components/focus-trap.js';
 import { controls } from '../../components/styles.js';
 import type { LineDiscount } from '../../data/cart.js';
 import { parseYuan } from '../../data/format.js';
+import { parseZhe, zheBeside } from '../../data/zhe.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { dialogStyles, saleKeyStyles } from './styles.js';
 
 /**
- * A line's new price as the cashier types it: a price in yuan, a percentage off, or both empty
+ * A line's new price as the cashier types it: a price in yuan, a discount in 折, or both empty
  * for the list price. Kept by the sale, so that it survives a manager's approval dialog.
  */
 export interface PriceDraft {
   lineId: string;
   price: string;
-  percent: string;
+  /** 几折, as typed: 8 is 8折, 95 is 95折. */
+  zhe: string;
 }
 
-/** The draft as `cart/price` takes it, or null when what was typed is not an amount. */
+/** The draft as `cart/price` takes it, or what is wrong with what was typed. */
 export function priceChange(
   draft: PriceDraft,
-): { priceOverride: number | null; discount: LineDiscount | null } | null {
+): { priceOverride: number | null; discount: LineDiscount | null } | { problem: MessageKey } {
   const price = draft.price.trim() ? parseYuan(draft.price) : null;
-  const percent = draft.percent.trim() ? Number(draft.percent) : null;
-  if ((draft.price.trim() && price === null) || (percent !== null && !(percent > 0 && percent <= 100))) {
-    return null;
-  }
-  return {
-    priceOverride: price,
-    discount: percent === null ? null : { kind: 'percent', offBp: Math.round(percent * 100) },
-  };
+  if (draft.price.trim() && price === null) return { problem: 'words.badPrice' };
+  if (!draft.zhe.trim()) return { priceOverride: price, discount: null };
+  const zhe = parseZhe(draft.zhe);
+  if (!zhe.ok) return { problem: `words.zhe.${zhe.reason}` };
+  return { priceOverride: price, discount: { kind: 'percent', offBp: zhe.offBp } };
 }
 
 /**
@@ -42,7 +42,21 @@ export function priceChange(
  */
 @customElement('hg-checkout-price')
 export class HgCheckoutPrice extends LitElement {
-  static override styles = [controls, dialogStyles, saleKeyStyles];
+  static override styles = [
+    controls,
+    dialogStyles,
+    saleKeyStyles,
+    css`
+      .zhe {
+        display: flex;
+        align-items: center;
+        gap: 0.4em;
+      }
+      .zhe input {
+        flex: 1;
+      }
+    `,
+  ];
 
   /** What is typed so far; the fields write into it. */
   @property({ attribute: false }) draft: PriceDraft | null = null;
@@ -63,8 +77,16 @@ export class HgCheckoutPrice extends LitElement {
           <input name="price" inputmode="decimal" .value=${draft.price} @input=${(e: Event) => (draft.price = (e.target as HTMLInputElement).value)} />
         </label>
         <label>
-          ${t('checkout.percentOff')}
-          <input name="percent" inputmode="decimal" .value=${draft.percent} @input=${(e: Event) => (draft.percent = (e.target as HTMLInputElement).value)} />
+          ${t('words.zhe.field')}
+          <span class="zhe">
+            <input name="zhe" inputmode="decimal" aria-describedby="zhe-means" .value=${draft.zhe} @input=${(
+              e: Event,
+            ) => {
+              draft.zhe = (e.target as HTMLInputElement).value;
+              this.requestUpdate();
+            }} /><span aria-hidden="true">折</span>
+          </span>
+          <span id="zhe-means" class="muted" role="status">${zheBeside(draft.zhe) || t('words.zhe.hint')}</span>
         </label>
         <hg-error .error=${this.error}></hg-error>
         <div class="actions">

@@ -7,7 +7,7 @@ import type { ScanEvent } from '../../components/hg-scan-input.js';
 import { controls } from '../../components/styles.js';
 import type { ConnectionState, HangerConnection } from '../../connection/connection.js';
 import { SubscriptionController } from '../../connection/controllers.js';
-import { RequestError } from '../../connection/errors.js';
+import { InputError, RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
 import {
   type CartView,
@@ -21,6 +21,7 @@ import { coverPhoto } from '../../data/catalog.js';
 import { reprint, salesOfToday, thisTerminal } from '../../data/counter.js';
 import { money, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
+import { zheInput } from '../../data/zhe.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { ApprovalRetryController } from './approval-retry.js';
@@ -553,7 +554,7 @@ export class HgCheckoutSale extends LitElement {
     this._lineEdit = {
       lineId,
       price: line?.priceOverride !== undefined ? yuanText(line.priceOverride) : '',
-      percent: line?.discount?.kind === 'percent' ? String(line.discount.offBp / 100) : '',
+      zhe: line?.discount?.kind === 'percent' ? zheInput(line.discount.offBp) : '',
     };
     this._dialog = 'line';
   }
@@ -562,8 +563,8 @@ export class HgCheckoutSale extends LitElement {
     const edit = this._lineEdit;
     if (!edit) return;
     const change = priceChange(edit);
-    if (!change) {
-      this._error = new RequestError('validation_failed', 'bad amount');
+    if ('problem' in change) {
+      this._error = new InputError(this._i18n.t(change.problem));
       return;
     }
     // Approved by a manager, the price is done: the sale comes back, not the dialog.

@@ -16,7 +16,6 @@ import { HealthController } from '../../data/health-controller.js';
 import type { ApiAuth } from '../../data/http.js';
 import { joinTicket } from '../../data/members.js';
 import { deviceToken, storeDeviceToken } from '../../data/session.js';
-import { secondLanguage } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
 /** How long the thank-you stays after payment, unless the next customer's first item comes sooner. */
@@ -346,12 +345,10 @@ export class HgDisplayApp extends LitElement {
   }
 
   protected override render() {
-    const title = this._i18n.both('screen.display');
     const connection = this._token ? this._link.state : this._health.state;
     return html`
       <hg-screen-frame
-        .heading=${title.primary}
-        .subheading=${title.secondary}
+        .heading=${this._i18n.t('screen.display')}
         .connection=${connection}
         shop-name=${this._shopName}
       >
@@ -414,11 +411,9 @@ export class HgDisplayApp extends LitElement {
   }
 
   private _idle() {
-    const welcome = this._i18n.both('display.welcome');
     const pictures = this._pictures;
     const greeting = html`<p class="shop">${this._shopName || this._i18n.t('app.brand')}</p>
-      <h2>${welcome.primary}</h2>
-      <p class="second" lang=${secondLanguage()}>${welcome.secondary}</p>
+      <h2>${this._i18n.t('display.welcome')}</h2>
       ${this._join()}`;
     if (pictures.length === 0) {
       return html`<section class="center welcome" data-idle data-pictures="0">${logo}${greeting}</section>`;

@@ -93,8 +93,7 @@ export class HgJoinApp extends LitElement {
   }
 
   protected override render() {
-    const title = this._i18n.both('screen.join');
-    return html`<hg-screen-frame .heading=${title.primary} .subheading=${title.secondary} .connection=${this._health.state}>
+    return html`<hg-screen-frame .heading=${this._i18n.t('screen.join')} .connection=${this._health.state}>
       <div class="content">${this._body()}</div>
     </hg-screen-frame>`;
   }

@@ -13,7 +13,6 @@ import { type BoughtWith, boughtWith, getStyle, type ScannedSku, type Style } fr
 import { HealthController } from '../../data/health-controller.js';
 import type { ApiAuth } from '../../data/http.js';
 import { deviceToken, storeDeviceToken } from '../../data/session.js';
-import { secondLanguage } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import './hg-lookup-feedback.js';
 import type { HgLookupFeedback } from './hg-lookup-feedback.js';
@@ -82,11 +81,6 @@ export class HgLookupApp extends LitElement {
       .scan h2 {
         margin: 0;
         font-size: 2.6em;
-      }
-      .scan .second {
-        margin: 0;
-        font-size: 1.3em;
-        color: var(--hg-muted);
       }
       .scan .purpose {
         margin: 0.6em 0 0;
@@ -191,10 +185,9 @@ export class HgLookupApp extends LitElement {
   }
 
   protected override render() {
-    const title = this._i18n.both('screen.lookup');
     const connection = this._token ? this._link.state : this._health.state;
     return html`
-      <hg-screen-frame .heading=${title.primary} .subheading=${title.secondary} .connection=${connection}>
+      <hg-screen-frame .heading=${this._i18n.t('screen.lookup')} .connection=${connection}>
         <div class="content">
           ${
             this._token
@@ -243,12 +236,10 @@ export class HgLookupApp extends LitElement {
   }
 
   private _start() {
-    const title = this._i18n.both('lookup.scanPrompt');
     return html`
       <section class="scan" aria-live="polite">
         ${barcode}
-        <h2>${title.primary}</h2>
-        <p class="second" lang=${secondLanguage()}>${title.secondary}</p>
+        <h2>${this._i18n.t('lookup.scanPrompt')}</h2>
         <p class="purpose">${this._i18n.t('purpose.lookup')}</p>
         ${this._busy ? html`<p role="status">${this._i18n.t('lookup.looking')}</p>` : nothing}
       </section>

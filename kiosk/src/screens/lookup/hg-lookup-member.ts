@@ -8,6 +8,7 @@ import { RequestError } from '../../connection/errors.js';
 import { count, date, money } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import { type SelfView, selfLookup } from '../../data/members.js';
+import { zheText } from '../../data/zhe.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
@@ -196,6 +197,13 @@ export class HgLookupMember extends LitElement {
                   <p class="hint">${this._i18n.t('member.scanCard')}</p>`
           }
           <hg-error .error=${this._error} .messageKey=${this._errorKey()}></hg-error>
+          ${
+            // A wrong PIN and no PIN look the same from here (a member's phone is not told to
+            // strangers), so the way to set one is said to everyone who was turned away.
+            this._mode === 'phone' && this._errorKey() === 'member.notFound'
+              ? html`<p class="hint" data-no-pin>${this._i18n.t('words.noPin')}</p>`
+              : nothing
+          }
           <div class="actions">
             <button type="submit" class="primary" ?disabled=${this._busy || !this._ready()}>
               ${this._i18n.t('member.find')}
@@ -289,7 +297,7 @@ export class HgLookupMember extends LitElement {
                   (coupon) => html`<li>
                     <span>
                       ${coupon.name} ·
-                      ${coupon.kind === 'percent' ? this._i18n.t('member.percentOff', { percent: coupon.value }) : money(coupon.value)}
+                      ${coupon.kind === 'percent' ? zheText(coupon.value * 100) : money(coupon.value)}
                       ${coupon.minSpend > 0 ? html`<span class="muted">${this._i18n.t('member.minSpend', { amount: money(coupon.minSpend) })}</span>` : nothing}
                     </span>
                     <span class="muted">${this._i18n.t('member.validTo', { date: date(coupon.validTo) })}</span>

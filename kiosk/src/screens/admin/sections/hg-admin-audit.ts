@@ -6,6 +6,7 @@ import { type AuditEntry, type AuditQuery, queryAudit } from '../../../data/audi
 import { dateTime } from '../../../data/format.js';
 import { listStaff, type StaffMember } from '../../../data/staff.js';
 import { AdminSection, formValues } from '../context.js';
+import { auditDetailLines, auditKindName, auditSubject } from './audit-lines.js';
 
 /** A `datetime-local` value (the browser's clock, which is the shop's) as ISO 8601 UTC. */
 function iso(local: string | undefined): string | undefined {
@@ -48,7 +49,7 @@ export class HgAdminAudit extends AdminSection {
           <label>${t('audit.kind')}
             <select name="kind">
               <option value="">${t('audit.anyKind')}</option>
-              ${AUDIT_KINDS.map((kind) => html`<option value=${kind}>${kind}</option>`)}
+              ${AUDIT_KINDS.map((kind) => html`<option value=${kind}>${auditKindName(kind)}</option>`)}
             </select>
           </label>
           <div class="actions"><button type="submit" class="primary">${t('audit.apply')}</button></div>
@@ -71,13 +72,13 @@ export class HgAdminAudit extends AdminSection {
         ${this._items.map(
           (entry) => html`<tr data-kind=${entry.kind}>
             <td class="nowrap">${dateTime(entry.at)}</td>
-            <td><code>${entry.kind}</code></td>
+            <td>${auditKindName(entry.kind)}</td>
             <td class="nowrap">
               ${entry.staffId ? (names.get(entry.staffId) ?? entry.staffId) : entry.deviceId ? t('audit.device') : '—'}
               ${entry.approverId ? html`<div class="muted">${t('audit.approvedBy', { name: names.get(entry.approverId) ?? entry.approverId })}</div>` : nothing}
             </td>
-            <td>${entry.subject ? html`${entry.subject.type} <code class="muted">${entry.subject.id.slice(-8)}</code>` : '—'}</td>
-            <td class="detail"><code>${entry.detail && Object.keys(entry.detail).length > 0 ? JSON.stringify(entry.detail).slice(0, 160) : ''}</code></td>
+            <td>${auditSubject(entry.subject)}</td>
+            <td class="detail">${auditDetailLines(entry.detail ?? {}).map((line) => html`<div>${line}</div>`)}</td>
           </tr>`,
         )}
       </tbody>

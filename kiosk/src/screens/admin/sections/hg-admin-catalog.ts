@@ -4,7 +4,7 @@ import '../../../components/hg-error.js';
 import '../../../components/hg-photo.js';
 import type { StyleCertificate } from '../../../../../server/protocol/printing.js';
 import { controls } from '../../../components/styles.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError } from '../../../connection/errors.js';
 import {
   addPhoto,
   changePrice,
@@ -341,7 +341,7 @@ export class HgAdminCatalog extends AdminSection {
     }
     if (price === null || price === undefined || tagPrice === null || cost === null) {
       this._done = '';
-      this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+      this._error = new InputError(this._i18n.t('catalog.badAmount'));
       return;
     }
     const style: NewStyle = {

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError, RequestError } from '../../../connection/errors.js';
 import { date, money, parseYuan } from '../../../data/format.js';
 import { findFor, findMembers } from '../../../data/members.js';
 import {
@@ -12,6 +12,7 @@ import {
   listCouponTemplates,
   type NewCouponTemplate,
 } from '../../../data/promotions.js';
+import { parseZhe, zheText } from '../../../data/zhe.js';
 import { AdminSection, formValues } from '../context.js';
 import type { Choice } from './hg-promotion-editor.js';
 
@@ -51,7 +52,7 @@ export class HgAdminCoupons extends AdminSection {
           <tbody>${this._templates.map(
             (tpl) => html`<tr>
               <td>${tpl.name}${tpl.active ? nothing : html` <span class="badge bad">${t('coupon.off')}</span>`}</td>
-              <td>${tpl.kind === 'amount' ? t('coupon.amountOff', { amount: money(tpl.value) }) : t('coupon.percentOff', { percent: tpl.value })}</td>
+              <td>${tpl.kind === 'amount' ? t('coupon.amountOff', { amount: money(tpl.value) }) : zheText(tpl.value * 100)}</td>
               <td class="num">${tpl.minSpend > 0 ? money(tpl.minSpend) : '—'}</td>
               <td>${tpl.validDays ? t('coupon.days', { days: tpl.validDays }) : `${date(tpl.validFrom)} – ${date(tpl.validTo)}`}</td>
               <td>${t(`coupon.triggers.${tpl.trigger}`)}</td>
@@ -117,7 +118,7 @@ export class HgAdminCoupons extends AdminSection {
   }
 
   private _bad(): void {
-    this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+    this._error = new InputError(this._i18n.t('catalog.badAmount'));
   }
 
   private async _create(event: Event): Promise<void> {
@@ -125,7 +126,13 @@ export class HgAdminCoupons extends AdminSection {
     const form = event.target as HTMLFormElement;
     const v = formValues(form);
     const kind = v.kind === 'percent' ? 'percent' : 'amount';
-    const value = kind === 'amount' ? parseYuan(v.value ?? '') : Math.trunc(Number(v.value));
+    const zhe = parseZhe(v.value ?? '');
+    // A 折扣券 is kept in whole percent off: 8.5折 is 15, 8.85折 cannot be one.
+    if (kind === 'percent' && (!zhe.ok || zhe.offBp % 100 !== 0)) {
+      this._error = new InputError(this._i18n.t(`words.zhe.${zhe.ok ? 'too_precise' : zhe.reason}`));
+      return;
+    }
+    const value = kind === 'amount' ? parseYuan(v.value ?? '') : zhe.ok ? zhe.offBp / 100 : null;
     const minSpend = parseYuan(v.minSpend || '0');
     if (value === null || !Number.isFinite(value) || minSpend === null) return this._bad();
     const template: NewCouponTemplate = {
@@ -162,8 +169,7 @@ export class HgAdminCoupons extends AdminSection {
         }
         return issueCoupons(this.ctx.auth, templateId, { memberIds });
       }
-      if (!v.tierCode && !v.tag)
-        throw new RequestError('validation_failed', this._i18n.t('coupon.needSegment'));
+      if (!v.tierCode && !v.tag) throw new InputError(this._i18n.t('coupon.needSegment'));
       return issueCoupons(this.ctx.auth, templateId, {
         segment: { ...(v.tierCode && { tierCode: v.tierCode }), ...(v.tag && { tag: v.tag }) },
       });

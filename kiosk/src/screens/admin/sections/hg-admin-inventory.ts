@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError, RequestError } from '../../../connection/errors.js';
 import {
   getStyle,
   lookupBarcode,
@@ -213,14 +213,14 @@ export class HgAdminInventory extends AdminSection {
       .filter(([key, value]) => key.startsWith('sku:') && value !== '' && Number(value) !== 0)
       .map(([key, value]) => ({ skuId: key.slice(4), qty: Math.trunc(Number(value)) }));
     if (quantities.length === 0) {
-      this._error = new RequestError('validation_failed', this._i18n.t('inventory.nothing'));
+      this._error = new InputError(this._i18n.t('inventory.nothing'));
       return;
     }
     let document: StockDocument | undefined;
     if (this._tab === 'receive') {
       const unitCost = v.unitCost ? parseYuan(v.unitCost) : undefined;
       if (unitCost === null) {
-        this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+        this._error = new InputError(this._i18n.t('catalog.badAmount'));
         return;
       }
       document = await this._run(

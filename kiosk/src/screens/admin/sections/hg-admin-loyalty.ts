@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError } from '../../../connection/errors.js';
 import { count, money, parseYuan, yuanText } from '../../../data/format.js';
 import {
   type LoyaltySettings,
@@ -60,7 +60,7 @@ export class HgAdminLoyalty extends AdminSection {
     const line = (value: number | null, fen: boolean) =>
       value === null ? '—' : fen ? money(value) : count(value);
     return html`<tr>
-        <td>${tier.name} <code class="muted">${tier.code}</code></td>
+        <td>${tier.name}</td>
         <td class="num">${line(tier.minSpend12m, true)}</td>
         <td class="num">${line(tier.minSpendLifetime, true)}</td>
         <td class="num">${line(tier.minPointsEarned, false)}</td>
@@ -176,7 +176,7 @@ export class HgAdminLoyalty extends AdminSection {
   }
 
   private _bad(): void {
-    this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+    this._error = new InputError(this._i18n.t('catalog.badAmount'));
   }
 
   private async _saveTier(event: Event, tier: LoyaltyTier): Promise<void> {

@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError, RequestError } from '../../../connection/errors.js';
 import { count, date, dateTime, money, parseYuan } from '../../../data/format.js';
 import {
   adjustPoints,
@@ -22,6 +22,7 @@ import {
   topUp,
   updateMember,
 } from '../../../data/members.js';
+import { hasMessage, type MessageKey } from '../../../i18n/index.js';
 import { AdminSection, download, formValues, sectionStyles } from '../context.js';
 
 const METHODS: TopUpMethod[] = ['cash', 'wechat', 'alipay', 'card'];
@@ -231,6 +232,12 @@ export class HgAdminMembers extends AdminSection {
   }
 
   private _ledgerView() {
+    const ledgerReason = (reason: string) =>
+      this._i18n.t(
+        (hasMessage(`words.ledger.${reason}`)
+          ? `words.ledger.${reason}`
+          : 'words.ledger.other') as MessageKey,
+      );
     const t = this._i18n.t.bind(this._i18n);
     if (this._ledger.length === 0) return html`<p class="empty">${t('members.noLedger')}</p>`;
     const isMoney = this._panel === 'stored_value';
@@ -239,7 +246,7 @@ export class HgAdminMembers extends AdminSection {
       <tbody>
         ${this._ledger.map(
           (entry) => html`<tr>
-            <td>${dateTime(entry.at)}</td><td>${entry.reason}</td>
+            <td>${dateTime(entry.at)}</td><td>${ledgerReason(entry.reason)}</td>
             <td class="num">${isMoney ? money(entry.delta) : entry.delta > 0 ? `+${entry.delta}` : entry.delta}</td>
             <td class="num">${isMoney ? money(entry.balance) : count(entry.balance)}</td>
           </tr>`,
@@ -353,7 +360,7 @@ export class HgAdminMembers extends AdminSection {
     const v = formValues(form);
     const amount = parseYuan(v.amount ?? '');
     if (!amount) {
-      this._error = new RequestError('validation_failed', this._i18n.t('catalog.badAmount'));
+      this._error = new InputError(this._i18n.t('catalog.badAmount'));
       return;
     }
     const done = await this._run(() =>

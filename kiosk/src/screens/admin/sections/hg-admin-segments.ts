@@ -2,6 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
 import { count, money, parseYuan } from '../../../data/format.js';
+import { type LoyaltyTier, loyaltySettings } from '../../../data/loyalty.js';
 import {
   type CountedSegment,
   deleteSegment,
@@ -88,6 +89,8 @@ export class HgAdminSegments extends AdminSection {
   ];
 
   @state() private _rfm: RfmSegment[] = [];
+  /** The shop's tiers, picked by name (the segment keeps their codes). */
+  @state() private _tiers: LoyaltyTier[] = [];
   @state() private _count: number | null = null;
   @state() private _sample: SegmentMember[] = [];
   @state() private _saved: CountedSegment[] = [];
@@ -99,6 +102,12 @@ export class HgAdminSegments extends AdminSection {
     super.connectedCallback();
     void this._preview();
     void this._loadSaved();
+    void this._loadTiers();
+  }
+
+  private async _loadTiers(): Promise<void> {
+    const loaded = await this._run(() => loyaltySettings(this.ctx.auth));
+    if (loaded) this._tiers = [...loaded.tiers].sort((a, b) => a.rank - b.rank);
   }
 
   private _tx(key: string, fallback: string): string {
@@ -113,7 +122,13 @@ export class HgAdminSegments extends AdminSection {
         <h3>${t('segments.title')}</h3>
         <div class="split">
           <form class="grid" @input=${this._changed} @submit=${this._save}>
-            <label>${t('segments.tiers')}<input name="tiers" /></label>
+            <fieldset>
+              <legend>${t('segments.tiers')}</legend>
+              ${this._tiers.map(
+                (tier) =>
+                  html`<label><input type="checkbox" name="tier" value=${tier.code} /> ${tier.name}</label>`,
+              )}
+            </fieldset>
             <label>${t('segments.tags')}<input name="tags" /></label>
             <label>${t('segments.sizes')}<input name="sizes" placeholder="S, M" /></label>
             <label
@@ -193,7 +208,10 @@ export class HgAdminSegments extends AdminSection {
       // The boxes are drawn from RFM_SEGMENTS, so their values are its names.
       (box) => box.value as RfmSegment,
     );
-    this._definition = definitionFrom(formValues(form), this._rfm);
+    const tiers = [...form.querySelectorAll<HTMLInputElement>('input[name="tier"]:checked')].map(
+      (box) => box.value,
+    );
+    this._definition = definitionFrom({ ...formValues(form), tiers: tiers.join(',') }, this._rfm);
     clearTimeout(this._timer);
     this._timer = setTimeout(() => void this._preview(), 250);
   }

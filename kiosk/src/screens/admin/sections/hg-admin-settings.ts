@@ -2,18 +2,22 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError } from '../../../connection/errors.js';
 import {
   type NegativeStock,
+  type ReceiptSettings,
   type Rounding,
+  receiptSettings,
   type SalesSettings,
   type StoreIdentity,
   salesSettings,
+  saveReceiptSettings,
   saveSalesSettings,
   saveStockSettings,
   stockSettings,
   storeIdentity,
 } from '../../../data/settings.js';
+import { parseZhe, zheBeside, zheInput } from '../../../data/zhe.js';
 import { AdminSection, formValues, sectionStyles } from '../context.js';
 
 const ROUNDINGS: readonly Rounding[] = ['none', 'jiao', 'yuan'];
@@ -46,6 +50,9 @@ export class HgAdminSettings extends AdminSection {
   @state() private _sales: SalesSettings | null = null;
   @state() private _negative: NegativeStock | null = null;
   @state() private _store: StoreIdentity | null = null;
+  @state() private _receipt: ReceiptSettings | null = null;
+  /** The cashier's limit as typed, in 折, said beside the field. */
+  @state() private _limit = '';
   /** The last save worked: said in the language shown now. */
   @state() private _saved = false;
 
@@ -81,7 +88,10 @@ export class HgAdminSettings extends AdminSection {
           ? html`<section class="card">
         <h3>${t('settings.checkout')}</h3>
         <form class="grid" @submit=${this._saveSales} aria-label=${t('settings.checkout')}>
-          <label>${t('settings.discountLimit')}<input name="limit" type="number" min="0" max="100" step="0.5" required .value=${String(sales.cashierDiscountLimitBp / 100)} /></label>
+          <label>${t('words.zhe.limitField')}
+            <input name="limit" inputmode="decimal" .value=${this._limit} @input=${(e: Event) => (this._limit = (e.target as HTMLInputElement).value)} />
+            <span class="muted" role="status">${zheBeside(this._limit)}</span>
+          </label>
           <label>${t('settings.rounding')}
             <select name="rounding">${ROUNDINGS.map((r) => html`<option value=${r} ?selected=${sales.rounding === r}>${t(`settings.roundings.${r}`)}</option>`)}</select>
           </label>
@@ -90,13 +100,14 @@ export class HgAdminSettings extends AdminSection {
           <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
         </form>
         <ul class="muted">
-          <li>${t('settings.discountLimitHint')}</li>
+          <li>${t('words.zhe.limitHint')}</li>
           <li>${t('settings.roundingHint')}</li>
           <li>${t('settings.returnDaysHint')}</li>
         </ul>
       </section>`
           : nothing
       }
+      ${this._receipt ? this._receiptCard(this._receipt) : nothing}
       ${
         this._negative
           ? html`<section class="card">
@@ -116,6 +127,41 @@ export class HgAdminSettings extends AdminSection {
     `;
   }
 
+  private _receiptCard(receipt: ReceiptSettings) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="card">
+      <h3>${t('words.receipt.title')}</h3>
+      <form class="grid wide" @submit=${this._saveReceipt} aria-label=${t('words.receipt.title')}>
+        <label>${t('words.receipt.address')}<input name="address" maxlength="60" .value=${receipt.address} /></label>
+        <label>${t('words.receipt.phone')}<input name="phone" type="tel" maxlength="30" .value=${receipt.phone} /></label>
+        <label>${t('words.receipt.returnsPolicy')}<textarea name="returnsPolicy" rows="4" .value=${receipt.returnsPolicy.join('\n')}></textarea></label>
+        <label>${t('words.receipt.footer')}<textarea name="footer" rows="4" .value=${receipt.footer.join('\n')}></textarea></label>
+        <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
+      </form>
+      <p class="muted">${t('words.receipt.hint')}</p>
+    </section>`;
+  }
+
+  private async _saveReceipt(event: Event): Promise<void> {
+    event.preventDefault();
+    const v = formValues(event.target as HTMLFormElement);
+    const lines = (text: string | undefined) =>
+      (text ?? '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    const saved = await this._run(() =>
+      saveReceiptSettings(this.ctx.auth, {
+        address: (v.address ?? '').trim(),
+        phone: (v.phone ?? '').trim(),
+        returnsPolicy: lines(v.returnsPolicy),
+        footer: lines(v.footer),
+      }),
+    );
+    this._saved = saved !== undefined;
+    if (saved) this._receipt = saved;
+  }
+
   private async _load(): Promise<void> {
     const done = this._done;
     const loaded = await this._run(() =>
@@ -123,10 +169,13 @@ export class HgAdminSettings extends AdminSection {
         salesSettings(this.ctx.auth),
         stockSettings(this.ctx.auth),
         storeIdentity(this.ctx.connection),
+        receiptSettings(this.ctx.auth),
       ]),
     );
     if (loaded) {
       this._sales = loaded[0];
+      this._limit = loaded[0].cashierDiscountLimitBp > 0 ? zheInput(loaded[0].cashierDiscountLimitBp) : '';
+      this._receipt = loaded[3];
       this._negative = loaded[1].negativeStock;
       this._store = loaded[2];
     }
@@ -136,15 +185,20 @@ export class HgAdminSettings extends AdminSection {
   private async _saveSales(event: Event): Promise<void> {
     event.preventDefault();
     const v = formValues(event.target as HTMLFormElement);
-    const limit = Number(v.limit);
     const returnDays = Number(v.returnDays);
-    if (!Number.isFinite(limit) || !Number.isInteger(returnDays)) {
-      this._error = new RequestError('validation_failed', this._i18n.t('settings.badNumber'));
+    // Empty: a cashier gives no discount alone.
+    const limit = (v.limit ?? '').trim() ? parseZhe(v.limit ?? '') : ({ ok: true, offBp: 0 } as const);
+    if (!limit.ok) {
+      this._error = new InputError(this._i18n.t(`words.zhe.${limit.reason}`));
+      return;
+    }
+    if (!Number.isInteger(returnDays)) {
+      this._error = new InputError(this._i18n.t('settings.badNumber'));
       return;
     }
     const saved = await this._run(() =>
       saveSalesSettings(this.ctx.auth, {
-        cashierDiscountLimitBp: Math.round(limit * 100),
+        cashierDiscountLimitBp: limit.offBp,
         rounding: (v.rounding ?? 'none') as Rounding,
         returnDays,
         requireShift: v.requireShift === 'on',

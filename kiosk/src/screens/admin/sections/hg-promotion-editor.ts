@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
-import { RequestError } from '../../../connection/errors.js';
+import { InputError, RequestError } from '../../../connection/errors.js';
 import {
   getStyle,
   lookupBarcode,
@@ -24,6 +24,7 @@ import {
   type Quote,
   savePromotion,
 } from '../../../data/promotions.js';
+import { parseZhe, zheInput } from '../../../data/zhe.js';
 import type { MessageKey } from '../../../i18n/index.js';
 import { AdminSection, formValues, sectionStyles } from '../context.js';
 
@@ -239,19 +240,19 @@ export class HgPromotionEditor extends AdminSection {
   /** The fields of the kind chosen; a saved rule's rate or price stays when only the kind changes. */
   private _kindFields(p: Promotion | undefined) {
     const t = this._i18n.t.bind(this._i18n);
-    const off = p && 'offBp' in p ? String(p.offBp / 100) : '';
+    const off = p && 'offBp' in p ? zheInput(p.offBp) : '';
     const price = p && 'price' in p ? yuanText(p.price) : '';
     switch (this._kind) {
       case 'percent_off':
       case 'member_day':
-        return html`<div class="grid"><label>${t('promo.offPercent')}<input name="offPercent" type="number" min="0.01" max="100" step="0.01" required .value=${off} /></label></div>
+        return html`<div class="grid"><label>${t('words.zhe.percentField')}<input name="zhe" inputmode="decimal" required .value=${off} /></label></div>
           ${this._kind === 'member_day' ? html`<p class="muted">${t('promo.memberDayHint')}</p>` : nothing}`;
       case 'fixed_price':
         return html`<div class="grid"><label>${t('promo.fixedPrice')}<input name="price" inputmode="decimal" required .value=${price} /></label></div>`;
       case 'nth_item':
         return html`<div class="grid">
           <label>${t('promo.n')}<input name="n" type="number" min="2" max="100" required .value=${String(p?.kind === 'nth_item' ? p.n : 2)} /></label>
-          <label>${t('promo.offPercent')}<input name="offPercent" type="number" min="0.01" max="100" step="0.01" required .value=${off || '50'} /></label>
+          <label>${t('words.zhe.percentField')}<input name="zhe" inputmode="decimal" required .value=${off || '5'} /></label>
         </div>`;
       case 'bundle':
         return html`<div class="grid">
@@ -365,7 +366,7 @@ export class HgPromotionEditor extends AdminSection {
     const v = formValues(form);
     const data = new FormData(form);
     const bad = (key: MessageKey) => {
-      this._error = new RequestError('validation_failed', this._i18n.t(key));
+      this._error = new InputError(this._i18n.t(key));
       return null;
     };
     const selected = (name: string) => {
@@ -399,14 +400,16 @@ export class HgPromotionEditor extends AdminSection {
       conditions,
       active: data.has('active'),
     };
-    const offBp = Math.round(Number(v.offPercent) * 100);
+    const zhe = parseZhe(v.zhe ?? '');
     const kind = this._kind;
     switch (kind) {
       case 'percent_off':
       case 'member_day':
-        return { ...base, kind, offBp };
+        return zhe.ok ? { ...base, kind, offBp: zhe.offBp } : bad(`words.zhe.${zhe.reason}`);
       case 'nth_item':
-        return { ...base, kind, n: Math.trunc(Number(v.n)), offBp };
+        return zhe.ok
+          ? { ...base, kind, n: Math.trunc(Number(v.n)), offBp: zhe.offBp }
+          : bad(`words.zhe.${zhe.reason}`);
       case 'fixed_price':
       case 'bundle': {
         const price = parseYuan(v.price ?? '');
