@@ -431,7 +431,7 @@ export class HgDisplayApp extends LitElement {
         <div class="list">
         ${cart.lines.map((line) => {
           const priced = pricedLine(quote, line.lineId);
-          return html`<div class="line" data-line=${line.lineId}>
+          return html`<div class="line" data-line=${line.lineId} data-barcode=${priced?.barcode ?? ''}>
             <span class="name">${priced?.name ?? '…'}</span>
             <span class="qty">× ${line.qty}</span>
             <span class="total">${priced ? money(priced.total) : ''}</span>
