@@ -107,7 +107,7 @@ beforeAll(async () => {
   display = await openScreen('display', screen.token);
   await display.setViewportSize(DISPLAY[0]);
   await display.locator('hg-display-app [data-idle] .qr').waitFor();
-});
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -177,9 +177,14 @@ async function checkTill(lines: number, label: string): Promise<void> {
       const newest = sale.locator('tr.line').last();
       await expect.poll(() => newest.getAttribute('data-barcode')).toBe(barcodes[lines - 1]);
       await expectInside(till, newest, `${what}: newest line`, sale.locator('.table'));
-      for (const button of await newest.locator('.qty button').all()) {
+      // The line's − and +, and the member card's buttons (coupons, points, remove), take a finger.
+      for (const button of [
+        ...(await newest.locator('.qty button').all()),
+        ...(await sale.locator('hg-checkout-member button').all()),
+      ]) {
         const box = await button.boundingBox();
-        expect(box?.height, `${what}: qty button`).toBeGreaterThanOrEqual(TOUCH_PX);
+        const name = (await button.getAttribute('aria-label')) ?? (await button.textContent())?.trim();
+        expect(box?.height, `${what}: button ${name}`).toBeGreaterThanOrEqual(TOUCH_PX);
       }
       await shot(till, `fit-till-${size.width}x${size.height}-${language}-${label}`);
     }

@@ -107,8 +107,9 @@ export class HgCheckoutMember extends LitElement {
         flex-wrap: wrap;
         gap: 0.3em;
       }
+      /* Small, but never under a fingertip's 44 px. */
       .coupons button {
-        min-height: 2.2em;
+        min-height: max(44px, 2.2em);
         font-size: 0.85em;
       }
       .coupons button[aria-pressed='true'] {
@@ -116,7 +117,7 @@ export class HgCheckoutMember extends LitElement {
         border-color: #0f5323;
       }
       .small button {
-        min-height: 2.4em;
+        min-height: max(44px, 2.4em);
       }
       kbd {
         font: inherit;

@@ -294,6 +294,12 @@ export class HgDisplayApp extends LitElement {
     .sum .total {
       font-size: 2.4em;
       font-weight: 800;
+      white-space: nowrap;
+    }
+    /* The word smaller than the amount, so that a five-figure total keeps to one line. */
+    .sum .total:not(.num) {
+      align-self: end;
+      font-size: 1.5em;
     }
     .hello {
       font-size: 1.4em;
