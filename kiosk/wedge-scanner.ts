@@ -89,14 +89,17 @@ const SCANNER_KEY_MS = 5;
  * `event.timeStamp`, which is the time the key came in, not the time the page got round to it:
  * this is a loaded till that handles a burst of queued scanner keys late, and the scan must
  * still count. The gaps the page sees are exactly 5 ms however long each round trip takes.
+ * Answers the wall-clock time (ms) at which the Enter was sent, for timing what follows it.
  */
-export async function scanByKeyboard(page: Page, code: string): Promise<void> {
+export async function scanByKeyboard(page: Page, code: string): Promise<number> {
   const session = await page.context().newCDPSession(page);
+  let enterSentAt = 0;
   try {
     const start = Date.now() / 1000;
     for (const [i, { text, key, code: physical, keyCode }] of keysOf(code).entries()) {
       const at = start + (i * SCANNER_KEY_MS) / 1000;
       const shape = { key, code: physical, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode };
+      if (key === 'Enter') enterSentAt = Date.now();
       await session.send('Input.dispatchKeyEvent', {
         type: 'keyDown',
         ...shape,
@@ -113,6 +116,7 @@ export async function scanByKeyboard(page: Page, code: string): Promise<void> {
   } finally {
     await session.detach();
   }
+  return enterSentAt;
 }
 
 /** Longer than the scanner detector's longest gap between two keys of one scan. */

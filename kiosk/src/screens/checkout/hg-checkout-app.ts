@@ -26,12 +26,20 @@ export class HgCheckoutApp extends LitElement {
   static override styles = [
     controls,
     css`
+      /*
+       * Exactly the window, never taller: the sale inside shares it out (lines scroll in their
+       * own area), so the function keys and the total stay put on a 1024×768 or 1366×768 till.
+       */
       :host {
         display: block;
         min-width: 1024px;
-        min-height: 100vh;
+        height: 100vh;
         --hg-frame-size: 16px;
         --hg-touch: 48px;
+      }
+      hg-screen-frame {
+        height: 100%;
+        min-height: 0;
       }
       .center {
         flex: 1;

@@ -36,6 +36,7 @@ export class HgCheckoutMember extends LitElement {
         display: flex;
         justify-content: space-between;
         align-items: center;
+        gap: 0.5em;
       }
       form {
         display: flex;
@@ -56,18 +57,47 @@ export class HgCheckoutMember extends LitElement {
       .choices button {
         justify-content: space-between;
       }
+      /* The member folded to one line, so that the cart and the total keep the room. */
+      .folded {
+        display: flex;
+        align-items: baseline;
+        gap: 0.5em;
+        white-space: nowrap;
+        min-width: 0;
+      }
+      .folded .name {
+        flex: none;
+        max-width: 8em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
       .facts {
-        display: grid;
-        grid-template-columns: auto 1fr;
-        gap: 0.1em 0.75em;
-        font-size: 0.92em;
-      }
-      .facts dt {
-        color: var(--hg-muted);
-      }
-      .facts dd {
-        margin: 0;
+        flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
         font-variant-numeric: tabular-nums;
+      }
+      .facts small {
+        color: var(--hg-muted);
+        font-size: 0.8em;
+      }
+      h3 .phone {
+        flex: 1;
+        white-space: nowrap;
+        font-weight: 400;
+        font-size: 0.85em;
+        text-align: end;
+      }
+      h3 button.link {
+        font-weight: 400;
+        font-size: 0.9em;
+      }
+      .more {
+        font-size: 0.85em;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .name {
         font-size: 1.15em;
@@ -78,8 +108,9 @@ export class HgCheckoutMember extends LitElement {
         flex-wrap: wrap;
         gap: 0.3em;
       }
+      /* Small, but never under a fingertip's 44 px. */
       .coupons button {
-        min-height: 2.2em;
+        min-height: max(44px, 2.2em);
         font-size: 0.85em;
       }
       .coupons button[aria-pressed='true'] {
@@ -87,7 +118,7 @@ export class HgCheckoutMember extends LitElement {
         border-color: #0f5323;
       }
       .small button {
-        min-height: 2.4em;
+        min-height: max(44px, 2.4em);
       }
       kbd {
         font: inherit;
@@ -166,7 +197,21 @@ export class HgCheckoutMember extends LitElement {
   protected override render() {
     const t = this._i18n.t.bind(this._i18n);
     return html`<section class="card" aria-label=${t('checkout.member')}>
-      <h3>${t('checkout.member')} <kbd>${this.shortcut}</kbd></h3>
+      <h3>
+        <span>${t('checkout.member')} <kbd>${this.shortcut}</kbd></span>
+        ${
+          this._member
+            ? html`<span class="muted phone">${this._member.phone ?? ''}</span>
+                <button
+                  type="button"
+                  class="link"
+                  aria-label=${t('checkout.removeMember')}
+                  title=${t('checkout.removeMember')}
+                  @click=${() => this._attach(null)}
+                >✕</button>`
+            : nothing
+        }
+      </h3>
       ${this._member ? this._attached(this._member) : this._registering ? this._register() : this._search()}
       <hg-error .error=${this._error}></hg-error>
     </section>`;
@@ -253,15 +298,17 @@ export class HgCheckoutMember extends LitElement {
     const applied = new Set(this.cart?.couponCodes ?? []);
     const sizes = Object.entries(member.sizes ?? {}).filter(([, size]) => size);
     const used = this.cart?.quote?.points;
+    // One line: who, their tier, balance and points (the phone sits in the heading).
     return html`
-      <div class="name" data-member-name=${member.name}>${member.name}</div>
-      <dl class="facts">
-        <dt>${t('checkout.phone')}</dt><dd>${member.phone ?? '—'}</dd>
-        <dt>${t('checkout.tier')}</dt><dd><span class="badge" data-tier=${member.tier.code}>${member.tier.name}</span></dd>
-        <dt>${t('checkout.points')}</dt><dd data-points=${member.points}>${count(member.points)}</dd>
-        <dt>${t('checkout.balance')}</dt><dd data-balance=${member.storedValue}>${money(member.storedValue)}</dd>
-        ${sizes.length ? html`<dt>${t('checkout.sizes')}</dt><dd>${sizes.map(([kind, size]) => `${kind} ${size}`).join(' · ')}</dd>` : nothing}
-      </dl>
+      <div class="folded">
+        <span class="name" data-member-name=${member.name}>${member.name}</span>
+        <span class="badge" data-tier=${member.tier.code}>${member.tier.name}</span>
+        <span class="facts">
+          <small>${t('checkout.balance')}</small> <b data-balance=${member.storedValue}>${money(member.storedValue)}</b>
+          <small>${t('checkout.points')}</small> <b data-points=${member.points}>${count(member.points)}</b>
+        </span>
+      </div>
+      ${sizes.length ? html`<div class="muted more">${t('checkout.sizes')} ${sizes.map(([kind, size]) => `${kind} ${size}`).join(' · ')}</div>` : nothing}
       ${
         this._coupons.length
           ? html`<div class="coupons" role="group" aria-label=${t('checkout.coupons')}>
@@ -290,7 +337,6 @@ export class HgCheckoutMember extends LitElement {
         <button type="submit">${t('checkout.apply')}</button>
       </form>
       ${used && used.used > 0 ? html`<div class="muted">${t('checkout.pointsUsed', { points: used.used, amount: money(used.amount) })}</div>` : nothing}
-      <button type="button" class="link" @click=${() => this._attach(null)}>${t('checkout.removeMember')}</button>
     `;
   }
 

@@ -91,6 +91,8 @@ export class HgCheckoutSale extends LitElement {
 
   private readonly _i18n = new LocalizeController(this);
   private _wasOnline = false;
+  /** How many lines the cart had when last drawn: a new one is scrolled into view. */
+  private _linesShown = 0;
 
   private readonly _approval = new ApprovalRetryController(this, {
     current: () => this._dialog,
@@ -171,6 +173,20 @@ export class HgCheckoutSale extends LitElement {
     }
   }
 
+  protected override updated(changed: PropertyValues): void {
+    const lines = this._cart?.lines.length ?? 0;
+    if (lines > this._linesShown) {
+      // A new line: in view at once. The lines stack from the bottom (column-reverse), so 0 is
+      // the end of the list, and it stays there when the window changes size.
+      const table = this.renderRoot.querySelector<HTMLElement>('.table');
+      if (table) table.scrollTop = 0;
+    } else if (changed.has('_selected')) {
+      // The arrows walk the lines: the selected one comes into view, the page stays put.
+      this.renderRoot.querySelector('tr[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+    }
+    this._linesShown = lines;
+  }
+
   protected override render() {
     const t = this._i18n.t.bind(this._i18n);
     const offline = this._browserOffline || (this._wasOnline && this.link !== 'online');
@@ -211,7 +227,10 @@ export class HgCheckoutSale extends LitElement {
           </form>
           ${this._notice ? html`<div class="notice" role="status">${this._notice}</div>` : nothing}
           <hg-error .error=${this._error}></hg-error>
-          <div class="table">${this._table()}</div>
+          <div class="table">
+            <div class="fill"></div>
+            ${this._table()}
+          </div>
         </section>
         <aside class="side">
           <hg-checkout-member
@@ -225,11 +244,13 @@ export class HgCheckoutSale extends LitElement {
         </aside>
       </div>
       <div class="keys">
-        ${this._key('member', 'checkout.action.member')} ${this._key('hold', 'checkout.action.hold', this._empty)}
-        ${this._key('recall', 'checkout.action.recall')} ${this._key('return', 'checkout.action.return')}
-        ${this._key('shift', 'checkout.action.shift')}
-        ${this._key('training', this._cart?.training ? 'checkout.action.trainingOff' : 'checkout.action.trainingOn')}
-        ${this._key('clear', 'checkout.action.clear', this._empty)}
+        <div class="fkeys">
+          ${this._key('member', 'checkout.action.member')} ${this._key('hold', 'checkout.action.hold', this._empty)}
+          ${this._key('recall', 'checkout.action.recall')} ${this._key('return', 'checkout.action.return')}
+          ${this._key('shift', 'checkout.action.shift')}
+          ${this._key('training', this._cart?.training ? 'checkout.action.trainingOff' : 'checkout.action.trainingOn')}
+          ${this._key('clear', 'checkout.action.clear', this._empty)}
+        </div>
         ${this._key('pay', 'checkout.action.pay', this._empty || Boolean(this._cart?.problem), 'primary')}
         ${this._key('find', 'counter.action.find')} ${this._key('reprint', 'counter.action.reprint')}
         ${this._key('topUp', 'counter.action.topUp')} ${this._key('cash', 'counter.action.cash')}

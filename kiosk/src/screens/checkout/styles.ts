@@ -113,9 +113,9 @@ export const saleStyles = css`
   .sale {
     flex: 1;
     display: grid;
-    grid-template-columns: 1fr 22em;
-    gap: 1em;
-    padding: 0.75em 1em;
+    grid-template-columns: minmax(0, 1fr) minmax(20em, 30%);
+    gap: 0.75em;
+    padding: 0.6em 1em;
     min-height: 0;
   }
   .lines {
@@ -124,13 +124,34 @@ export const saleStyles = css`
     min-height: 0;
     gap: 0.5em;
   }
+  /*
+   * The lines stack from the bottom (column-reverse, the fill below the table taking what is
+   * left over): scrolled to the end, the newest line stays in view as lines come and as the
+   * window changes size.
+   */
   .table {
     flex: 1;
+    display: flex;
+    flex-direction: column-reverse;
     overflow: auto;
     min-height: 0;
     background: var(--hg-surface);
     border: 1px solid var(--hg-line);
     border-radius: var(--hg-radius);
+  }
+  .table > table,
+  .table > .empty {
+    flex: none;
+  }
+  .table > .fill {
+    flex: 1 0 0;
+  }
+  .table thead th {
+    white-space: nowrap;
+    position: sticky;
+    top: 0;
+    z-index: 1;
+    background: var(--hg-surface);
   }
   tr[aria-selected='true'] td {
     background: color-mix(in srgb, var(--hg-accent) 10%, var(--hg-surface));
@@ -167,8 +188,8 @@ export const saleStyles = css`
     gap: 0.3em;
   }
   .qty button {
-    min-width: 2.4em;
-    min-height: 2.4em;
+    min-width: var(--hg-touch);
+    min-height: var(--hg-touch);
     padding: 0;
   }
   .qty output {
@@ -195,11 +216,21 @@ export const saleStyles = css`
   .manual input {
     flex: 1;
   }
+  /* The member card gives way (it scrolls inside) before the total could leave the window. */
   .side {
     display: flex;
     flex-direction: column;
-    gap: 0.75em;
+    gap: 0.6em;
     min-height: 0;
+  }
+  .side hg-checkout-member {
+    flex: 0 1 auto;
+    min-height: 0;
+    overflow: auto;
+  }
+  .side .totals {
+    flex: none;
+    padding: 0.75em 1em;
   }
   .totals {
     display: grid;
@@ -217,19 +248,33 @@ export const saleStyles = css`
   .totals .saving {
     color: #0f5323;
   }
+  /*
+   * The function keys: two rows filled column after column, and the pay key at the end as tall
+   * as both. A key added to .fkeys makes the next column (the columns share the width), so the
+   * bar keeps its height and the pay key its place however many keys there are.
+   */
   .keys {
+    flex: none;
     display: grid;
-    grid-template-columns: repeat(4, 1fr);
+    grid-template-columns: minmax(0, 1fr) minmax(8em, 16%);
     gap: 0.5em;
-    padding: 0 1em 0.75em;
+    padding: 0 1em 0.6em;
+  }
+  .fkeys {
+    display: grid;
+    grid-auto-flow: column;
+    grid-template-rows: repeat(2, minmax(var(--hg-touch), auto));
+    grid-auto-columns: minmax(0, 1fr);
+    gap: 0.5em;
   }
   .keys button {
     flex-direction: column;
     gap: 0;
-    min-height: 3.4em;
+    padding: 0.2em 0.4em;
+    line-height: 1.2;
   }
   .keys button.primary {
-    font-size: 1.15em;
+    font-size: 1.3em;
   }
   .notice {
     padding: 0.5em 0.8em;

@@ -52,12 +52,18 @@ const logo = svg`<svg class="logo" viewBox="0 0 64 64" aria-hidden="true">
 @customElement('hg-display-app')
 export class HgDisplayApp extends LitElement {
   static override styles = css`
+    /*
+     * Exactly the window, whatever the second screen: everything is in em of one size that
+     * follows the screen (24 px on a 1920×1080 monitor, about 20 on 1280×800, 16 on the usual
+     * 10-inch 1024×600, 13 on a 7-inch 800×480), so one layout scales to each size class.
+     */
     :host {
       display: block;
-      min-height: 100vh;
+      height: 100vh;
+      overflow: hidden;
       background: #1c1a18;
       color: #f5f2ed;
-      --hg-frame-size: 24px;
+      --hg-frame-size: clamp(13px, min(2.6vh, 1.6vw), 24px);
       --hg-header-bg: #2b2724;
       --hg-header-ink: #f5f2ed;
       --hg-muted: #b9b1a6;
@@ -70,8 +76,13 @@ export class HgDisplayApp extends LitElement {
       --hg-indicator-bg: rgb(255 255 255 / 0.1);
       --hg-indicator-ink: #f5f2ed;
     }
+    hg-screen-frame {
+      height: 100%;
+      min-height: 0;
+    }
     .center {
       flex: 1;
+      min-height: 0;
       display: flex;
       flex-direction: column;
       align-items: center;
@@ -189,25 +200,45 @@ export class HgDisplayApp extends LitElement {
     .cart {
       flex: 1;
       display: grid;
-      grid-template-columns: 1fr 26em;
-      gap: 1.5em;
+      grid-template-columns: minmax(0, 1fr) minmax(13em, 36%);
+      gap: 1em 1.5em;
       padding: 1em 1.5em;
       min-height: 0;
     }
+    /*
+     * The lines stack from the bottom (column-reverse around the list): the newest is always in
+     * view, the oldest go out at the top when the cart is longer than the screen.
+     */
     .lines {
+      display: flex;
+      flex-direction: column-reverse;
       overflow: hidden;
+      min-height: 0;
+    }
+    .list {
+      flex: none;
       display: flex;
       flex-direction: column;
       gap: 0.4em;
     }
+    .lines .fill {
+      flex: 1 0 0;
+    }
     .line {
       display: grid;
-      grid-template-columns: 1fr auto auto;
+      grid-template-columns: minmax(0, 1fr) auto auto;
       gap: 0.2em 1.5em;
       padding: 0.5em 0.75em;
       background: var(--hg-surface);
       border-radius: 10px;
       font-variant-numeric: tabular-nums;
+    }
+    .line .name,
+    .line .variant,
+    .line .why {
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
     .line .name {
       font-weight: 700;
@@ -232,6 +263,17 @@ export class HgDisplayApp extends LitElement {
       display: flex;
       flex-direction: column;
       gap: 1em;
+      min-height: 0;
+    }
+    /* While a cart is open the join QR waits in the bottom corner, smaller. */
+    .side .join {
+      margin-top: auto;
+      font-size: 0.8em;
+    }
+    .side .qr {
+      width: 6em;
+      height: 6em;
+      flex: none;
     }
     .sum {
       padding: 1em 1.25em;
@@ -251,6 +293,12 @@ export class HgDisplayApp extends LitElement {
     .sum .total {
       font-size: 2.4em;
       font-weight: 800;
+      white-space: nowrap;
+    }
+    /* The word smaller than the amount, so that a five-figure total keeps to one line. */
+    .sum .total:not(.num) {
+      align-self: end;
+      font-size: 1.5em;
     }
     .hello {
       font-size: 1.4em;
@@ -382,9 +430,11 @@ export class HgDisplayApp extends LitElement {
     const member = quote?.member;
     return html`<div class="cart" data-cart=${cart.id}>
       <section class="lines" aria-label=${t('display.yourItems')}>
+        <div class="fill"></div>
+        <div class="list">
         ${cart.lines.map((line) => {
           const priced = pricedLine(quote, line.lineId);
-          return html`<div class="line" data-line=${line.lineId}>
+          return html`<div class="line" data-line=${line.lineId} data-barcode=${priced?.barcode ?? ''}>
             <span class="name">${priced?.name ?? '…'}</span>
             <span class="qty">× ${line.qty}</span>
             <span class="total">${priced ? money(priced.total) : ''}</span>
@@ -392,6 +442,7 @@ export class HgDisplayApp extends LitElement {
             ${(priced?.discounts ?? []).map((d) => html`<span class="why">${d.label} −${money(d.amount)}</span>`)}
           </div>`;
         })}
+        </div>
       </section>
       <aside class="side">
         ${member ? html`<div class="hello" data-member>${t('display.hello', { name: member.name })} · ${member.tier.name}</div>` : nothing}

@@ -47,13 +47,22 @@ export class HgLookupApp extends LitElement {
   static override styles = [
     controls,
     css`
+      /*
+       * Sized by the screen's width, so that one layout serves the 1080×1920 kiosk (28 px type,
+       * 88 px targets) and a 768×1024 portrait tablet (20 px, 63 px) alike.
+       */
       :host {
         display: block;
-        min-height: 100vh;
-        --hg-frame-size: 28px;
+        height: 100vh;
+        --hg-frame-size: clamp(16px, 2.6vw, 28px);
         /* Fingers, not a mouse: every control at least this tall. */
-        --hg-touch: 88px;
+        --hg-touch: clamp(52px, 8.15vw, 88px);
       }
+      hg-screen-frame {
+        height: 100%;
+        min-height: 0;
+      }
+      /* A long colour × size grid scrolls inside; the way back stays at the bottom. */
       .content {
         flex: 1;
         display: flex;
@@ -61,6 +70,7 @@ export class HgLookupApp extends LitElement {
         gap: 1.25em;
         padding: 1.25em 1.5em;
         min-height: 0;
+        overflow: auto;
       }
       .scan {
         display: flex;
@@ -107,8 +117,11 @@ export class HgLookupApp extends LitElement {
         color: var(--hg-muted);
       }
       .nav {
+        position: sticky;
+        bottom: 0;
         display: flex;
         gap: 0.75em;
+        background: var(--hg-page);
       }
       .nav button {
         flex: 1;
