@@ -250,11 +250,11 @@ export class HgCheckoutSale extends LitElement {
           ${this._key('shift', 'checkout.action.shift')}
           ${this._key('training', this._cart?.training ? 'checkout.action.trainingOff' : 'checkout.action.trainingOn')}
           ${this._key('clear', 'checkout.action.clear', this._empty)}
+          ${this._key('find', 'counter.action.find')} ${this._key('reprint', 'counter.action.reprint')}
+          ${this._key('topUp', 'counter.action.topUp')} ${this._key('cash', 'counter.action.cash')}
+          ${this._key('drawer', 'counter.action.drawer')}
         </div>
         ${this._key('pay', 'checkout.action.pay', this._empty || Boolean(this._cart?.problem), 'primary')}
-        ${this._key('find', 'counter.action.find')} ${this._key('reprint', 'counter.action.reprint')}
-        ${this._key('topUp', 'counter.action.topUp')} ${this._key('cash', 'counter.action.cash')}
-        ${this._key('drawer', 'counter.action.drawer')}
       </div>
       ${this._dialogs()}
     `;
