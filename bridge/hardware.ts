@@ -26,6 +26,8 @@ export interface HardwareOptions {
   reopenMs?: number;
   statusTimeoutMs?: number;
   probeEveryMs?: number;
+  /** How often a printer that cannot print is looked at (default 1 s). */
+  recheckMs?: number;
   connectTimeoutMs?: number;
 }
 
@@ -79,6 +81,7 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
           statusCheck: device.statusCheck ?? true,
           statusTimeoutMs: options.statusTimeoutMs ?? 2000,
           probeEveryMs: options.probeEveryMs ?? 30_000,
+          recheckMs: options.recheckMs ?? 1000,
         },
         bus,
         deviceLog(device),

@@ -24,9 +24,13 @@ export const ESCPOS = {
   statusPaper: Buffer.from([DLE, EOT, 0x04]),
 } as const;
 
-/** ESC p: pulse the drawer kick-out connector (pin 2 or 5) 50 ms on, 500 ms off. */
+/**
+ * DLE DC4 1 m t: pulse the drawer kick-out connector (pin 2 or 5) for 200 ms. A real-time
+ * command, so the printer acts on it at once — while offline, out of paper or with the cover
+ * open — where ESC p would wait in the receive buffer behind whatever cannot print.
+ */
 export function drawerPulse(pin: 2 | 5): Buffer {
-  return Buffer.from([ESC, 0x70, pin === 2 ? 0 : 1, 25, 250]);
+  return Buffer.from([DLE, 0x14, 0x01, pin === 2 ? 0 : 1, 2]);
 }
 
 export interface EscPosOptions {
@@ -83,9 +87,6 @@ export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): 
         break;
       case 'cut':
         parts.push(ESCPOS.cut);
-        break;
-      case 'drawer':
-        parts.push(drawerPulse(block.pin));
         break;
     }
   }

@@ -25,8 +25,8 @@ export interface Rendered {
 export const columnsFor = (paperWidth: 58 | 80): number => (paperWidth === 58 ? 32 : 48);
 const dotsFor = (paperWidth: 58 | 80): number => (paperWidth === 58 ? 384 : 576);
 
-/** A job to the bytes for this printer. `drawerPin` kicks the drawer on the printer's port first. */
-export function renderJob(job: PrintJob, profile: PrinterProfile, drawerPin: 2 | 5 | null): Rendered {
+/** A job to the bytes for this printer. The drawer is never in it: it opens apart, at once. */
+export function renderJob(job: PrintJob, profile: PrinterProfile): Rendered {
   const columns = columnsFor(profile.paperWidth);
   if (job.kind === 'labels' && profile.language === 'tspl') {
     const bytes = encodeTspl(job.document, profile.label);
@@ -46,7 +46,6 @@ export function renderJob(job: PrintJob, profile: PrinterProfile, drawerPin: 2 |
       logo: profile.logo,
       qr: profile.qr !== 'none',
       reprint: job.reprint,
-      drawerPin: job.openDrawer && !job.reprint ? drawerPin : null,
       cut: profile.cut,
     });
   const bytes = encodeEscPos(blocks, {

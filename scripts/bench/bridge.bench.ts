@@ -224,7 +224,7 @@ export const receiptRender: Benchmark = {
           name: 'renderJob → ESC/POS bytes',
           run: () =>
             goal.time(async () => {
-              sink += renderJob(job, profile, 2).bytes.length;
+              sink += renderJob(job, profile).bytes.length;
             }),
         },
       ],

@@ -823,6 +823,10 @@ export interface PrintJobTable {
   job: string;
   created_at: string;
   collected_at: string | null;
+  /** As the bridge last reported it (`PrintJobState`). */
+  state: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
 }
 
 export interface SegmentTable {

@@ -15,6 +15,7 @@ import { reportColumns } from './0013_report_columns.js';
 import { memberEmail } from './0014_member_email.js';
 import { signInLocks } from './0015_sign_in_locks.js';
 import { transferReceipts } from './0016_transfer_receipts.js';
+import { printJobStates } from './0017_print_job_states.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   memberEmail,
   signInLocks,
   transferReceipts,
+  printJobStates,
 ];
