@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeDevice } from '../server/config/schema.js';
 import { queuePrint, showOnPole } from '../server/domain/devices/printing.js';
+import type { PrintJob } from '../server/protocol/printing.js';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { Bridge, type BridgeOptions } from './bridge.js';
@@ -367,7 +368,7 @@ describe('drawer and pole display', () => {
     cleanups.pop();
     const admin = await watch(owner, ['print.status']);
     await startBridge([receiptPrinter(port)]);
-    const jobs = [];
+    const jobs: PrintJob[] = [];
     for (const n of [1, 2])
       jobs.push(
         await queuePrint(store.ctx, terminal.id, {
