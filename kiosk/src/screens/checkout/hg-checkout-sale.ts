@@ -11,6 +11,7 @@ import { RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
 import { type CartView, type CheckoutResult, cart, pricedLine, type QuoteLine } from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
+import type { PrintJobState } from '../../data/devices.js';
 import { money, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -59,6 +60,9 @@ export class HgCheckoutSale extends LitElement {
   @state() private _notice: string | null = null;
   @state() private _held: CartView[] = [];
   @state() private _paid: CheckoutResult | null = null;
+  /** Where the paid sale's receipt is (its print job has the sale's id), as its bridge reports it. */
+  @state() private _receipt: PrintJobState | 'reprinting' | 'declined' | null = null;
+  @state() private _reprintError: unknown = null;
   @state() private _browserOffline = !navigator.onLine;
   @state() private _manual = '';
   /** The line price being typed, kept while a manager approves it. */
@@ -117,6 +121,17 @@ export class HgCheckoutSale extends LitElement {
       const { [hardwareId]: _was, ...others } = this._hardware;
       this._hardware =
         status === 'online' ? others : { ...others, [hardwareId]: { status, ...(reason && { reason }) } };
+    },
+  );
+  protected readonly _prints = new SubscriptionController(
+    this,
+    () => this.connection,
+    'print.status',
+    (event) => {
+      if (event.data.jobId !== this._paid?.sale.id) return;
+      // Asked once: after "reprint" or "it printed", later reports of this receipt change nothing.
+      if (this._receipt === 'reprinting' || this._receipt === 'declined') return;
+      this._receipt = event.data.state;
     },
   );
   protected readonly _scans = new SubscriptionController(
@@ -359,7 +374,16 @@ export class HgCheckoutSale extends LitElement {
           @hg-close=${this._close}
         ></hg-checkout-price>`;
       case 'paid':
-        return html`<hg-checkout-paid .paid=${this._paid} @hg-close=${this._close}></hg-checkout-paid>`;
+        return html`<hg-checkout-paid
+          .paid=${this._paid}
+          .receipt=${this._receipt}
+          .reprintError=${this._reprintError}
+          @hg-reprint=${this._reprint}
+          @hg-reprint-declined=${() => {
+            this._receipt = 'declined';
+          }}
+          @hg-close=${this._close}
+        ></hg-checkout-paid>`;
       default:
         return nothing;
     }
@@ -514,7 +538,21 @@ export class HgCheckoutSale extends LitElement {
     if (ok) this._close();
   }
 
+  /** The cashier says the receipt the printer did not confirm is missing: one more copy. */
+  private async _reprint(): Promise<void> {
+    const jobId = this._paid?.sale.id;
+    if (!jobId || !this.connection || this._receipt !== 'unknown') return;
+    this._receipt = 'reprinting';
+    try {
+      await this.connection.request('print/reprint', { jobId });
+    } catch (error) {
+      this._reprintError = error;
+    }
+  }
+
   private _onPaid(event: CustomEvent<CheckoutResult>): void {
+    this._receipt = null;
+    this._reprintError = null;
     this._paid = event.detail;
     this._show(event.detail.cart);
     this._dialog = 'paid';
