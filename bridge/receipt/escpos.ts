@@ -93,15 +93,73 @@ export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): 
   return Buffer.concat(parts);
 }
 
-/** CODE128 (code set B) centred, with the number printed below; bars as wide as the paper allows. */
+/** Narrowest and widest module width (GS w) ESC/POS printers accept. */
+const BAR_WIDTHS = { min: 2, max: 6 } as const;
+/** Code 128 wants 10 modules of white on each side. */
+const QUIET_MODULES = 20;
+
+/**
+ * Code 128 data for GS k 73: code set C (two digits a symbol) for runs of four digits or more,
+ * code set B for the rest, which keeps a sale number like S001-20261124-0007 short. Returns the
+ * bytes after `n` and the symbol's width in modules (start, symbols, check, stop).
+ */
+export function code128(data: string): { bytes: Buffer; modules: number } {
+  const text = data.replace(/[^\x20-\x7e]/g, '');
+  const out: number[] = [];
+  let symbols = 0;
+  let set: 'B' | 'C' | null = null;
+  const use = (next: 'B' | 'C') => {
+    if (set === next) return;
+    out.push(0x7b, next.charCodeAt(0));
+    // The start code counts with the start/check/stop below; a later switch is a symbol.
+    if (set !== null) symbols++;
+    set = next;
+  };
+  for (let i = 0; i < text.length; ) {
+    const run = /^\d+/.exec(text.slice(i))?.[0].length ?? 0;
+    if (run >= 4) {
+      use('C');
+      const even = run - (run % 2);
+      for (let k = 0; k < even; k += 2) {
+        out.push(Number(text.slice(i + k, i + k + 2)));
+        symbols++;
+      }
+      i += even;
+      continue;
+    }
+    use('B');
+    const char = text.charCodeAt(i);
+    // "{" starts a code set change in GS k data; a literal one is sent twice.
+    if (char === 0x7b) out.push(0x7b);
+    out.push(char);
+    symbols++;
+    i++;
+  }
+  return { bytes: Buffer.from(out), modules: (symbols + 2) * 11 + 13 };
+}
+
+/**
+ * The widest module width (GS w 2–6) at which the symbol and its quiet zones fit the paper's
+ * dots; null when even the narrowest does not fit.
+ */
+export function barWidthFor(modules: number, dots: number): number | null {
+  const width = Math.min(BAR_WIDTHS.max, Math.floor(dots / (modules + QUIET_MODULES)));
+  return width >= BAR_WIDTHS.min ? width : null;
+}
+
+/**
+ * CODE128 centred with the number printed below, bars as wide as the paper allows. A code too
+ * long for the paper at the narrowest width (a long sale number on 58 mm) comes out as a QR
+ * code instead, drawn here so that every printer can print it.
+ */
 function barcode128(data: string, dots: number): Buffer {
-  const ascii = Buffer.from(data.replace(/[^\x20-\x7e]/g, ''), 'latin1');
-  const modules = (ascii.length + 3) * 11 + 2 + 20;
-  const width = Math.max(1, Math.min(3, Math.floor(dots / modules)));
+  const symbol = code128(data);
+  const width = barWidthFor(symbol.modules, dots);
+  if (width === null) return qrRaster(data, dots);
   return Buffer.concat([
     Buffer.from([ESC, 0x61, 1, GS, 0x68, 60, GS, 0x77, width, GS, 0x48, 2, GS, 0x66, 0]),
-    Buffer.from([GS, 0x6b, 73, ascii.length + 2, 0x7b, 0x42]),
-    ascii,
+    Buffer.from([GS, 0x6b, 73, symbol.bytes.length]),
+    symbol.bytes,
     Buffer.from([0x0a, ESC, 0x61, 0]),
   ]);
 }
