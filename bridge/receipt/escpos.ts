@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import QRCode from 'qrcode';
 import type { Block } from './blocks.js';
+import { rasterLines } from './raster.js';
 import type { Charset } from './text-width.js';
 import { printable } from './text-width.js';
 
@@ -39,6 +40,8 @@ export interface EscPosOptions {
   /** Printable dots per line: 384 on 58 mm paper, 576 on 80 mm. */
   dots: number;
   qr: 'native' | 'raster' | 'none';
+  /** Text and rules drawn as images (printers without Chinese fonts); codes, feed and cut stay commands. */
+  raster?: boolean;
 }
 
 export function encodeText(text: string, charset: Charset): Buffer {
@@ -53,8 +56,17 @@ export function encodeText(text: string, charset: Charset): Buffer {
 /** Renders blocks to ESC/POS bytes. */
 export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): Buffer {
   const parts: Buffer[] = [ESCPOS.init, ESCPOS.singleByte];
-  parts.push(options.charset === 'ascii' ? ESCPOS.chineseOff : ESCPOS.chineseOn);
+  parts.push(options.charset === 'ascii' || options.raster ? ESCPOS.chineseOff : ESCPOS.chineseOn);
+  const drawn: Array<Extract<Block, { type: 'text' } | { type: 'rule' }>> = [];
+  const flush = () => {
+    if (drawn.length > 0) parts.push(rasterLines(drawn.splice(0), options.columns, options.dots));
+  };
   for (const block of blocks) {
+    if (options.raster && (block.type === 'text' || block.type === 'rule')) {
+      drawn.push(block);
+      continue;
+    }
+    flush();
     switch (block.type) {
       case 'text': {
         const align = block.align === 'center' ? 1 : block.align === 'right' ? 2 : 0;
@@ -90,6 +102,7 @@ export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): 
         break;
     }
   }
+  flush();
   return Buffer.concat(parts);
 }
 
