@@ -5,9 +5,10 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BridgeDevice } from '../server/config/schema.js';
 import { queuePrint, showOnPole } from '../server/domain/devices/printing.js';
+import type { PrintJob } from '../server/protocol/printing.js';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
-import { Bridge } from './bridge.js';
+import { Bridge, type BridgeOptions } from './bridge.js';
 import { ESCPOS } from './receipt/escpos.js';
 import { FakePrinter } from './testing/fake-printer.js';
 import { quietLog, sampleReceipt } from './testing/fixtures.js';
@@ -35,7 +36,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startBridge(devices: BridgeDevice[]): Promise<Bridge> {
+async function startBridge(devices: BridgeDevice[], extra: Partial<BridgeOptions> = {}): Promise<Bridge> {
   const bridge = new Bridge({
     devices,
     dataDir: dir,
@@ -48,9 +49,13 @@ async function startBridge(devices: BridgeDevice[]): Promise<Bridge> {
     connectTimeoutMs: 2000,
     retry: { firstMs: 200, maxMs: 1000 },
     backoff: { firstMs: 100, maxMs: 1000 },
+    ...extra,
   });
   await bridge.start();
   cleanups.push(() => bridge.stop());
+  // Jobs made from now on reach it live (a job collected after connecting never opens the drawer).
+  const deadline = Date.now() + 10_000;
+  while (!bridge.connected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   return bridge;
 }
 
@@ -65,6 +70,20 @@ async function fakePrinter(): Promise<FakePrinter> {
   await printer.start();
   cleanups.push(() => printer.stop());
   return printer;
+}
+
+/** A manager signed in with a PIN on the bridge's terminal (reprints need a terminal). */
+async function managerAtTerminal(): Promise<string> {
+  const manager = await call(store, 'POST', '/api/staff', {
+    token: owner,
+    body: { username: 'mgr', name: '经理', role: 'manager', password: 'manager-pass-1', pin: '4321' },
+  });
+  expect(manager.status).toBe(201);
+  const pin = await call(store, 'POST', '/api/auth/pin', {
+    token: terminal.token,
+    body: { username: 'mgr', pin: '4321' },
+  });
+  return pin.body.token as string;
 }
 
 const receiptPrinter = (port: number, extra: Partial<BridgeDevice> = {}): BridgeDevice => ({
@@ -132,7 +151,7 @@ describe('scanner on a real serial line (socat pty pair)', () => {
 });
 
 describe('receipt printer on TCP 9100', () => {
-  it('prints a Chinese and Latin receipt with the drawer pulse and the cut, once', async () => {
+  it('prints a Chinese and Latin receipt with the cut, once, and opens the drawer apart from it', async () => {
     const printer = await fakePrinter();
     const admin = await watch(owner, ['print.status']);
     await startBridge([receiptPrinter(printer.port)]);
@@ -156,7 +175,8 @@ describe('receipt printer on TCP 9100', () => {
     ]) {
       expect(text).toContain(expected);
     }
-    expect(bytes.includes(Buffer.from([0x1b, 0x70, 0x00]))).toBe(true);
+    expect(bytes.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+    expect(await printer.waitForKicks(1)).toEqual([2]);
     expect(bytes.includes(ESCPOS.cut)).toBe(true);
     expect(bytes.includes(ESCPOS.chineseOn)).toBe(true);
   });
@@ -249,17 +269,8 @@ describe('receipt printer on TCP 9100', () => {
       openDrawer: true,
     });
     await printer.waitForPrints(1);
-    const manager = await call(store, 'POST', '/api/staff', {
-      token: owner,
-      body: { username: 'mgr', name: '经理', role: 'manager', password: 'manager-pass-1', pin: '4321' },
-    });
-    expect(manager.status).toBe(201);
-    const pin = await call(store, 'POST', '/api/auth/pin', {
-      token: terminal.token,
-      body: { username: 'mgr', pin: '4321' },
-    });
     const reply = await call(store, 'POST', `/api/print/jobs/${job.jobId}/reprint`, {
-      token: pin.body.token,
+      token: await managerAtTerminal(),
     });
     expect(reply.status).toBe(200);
     const [, again] = await printer.waitForPrints(2);
@@ -267,23 +278,132 @@ describe('receipt printer on TCP 9100', () => {
     expect(iconv.decode(again, 'gb18030')).toContain('重印');
     expect(again.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
     await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    expect(printer.kicks).toHaveLength(1);
+  });
+
+  it('never says printed when the printer drops the connection after the status query; the reprint prints once', async () => {
+    const printer = await fakePrinter();
+    printer.state = 'drop';
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([receiptPrinter(printer.port)]);
+    const job = await queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: false,
+    });
+    const unknown = await admin.waitFor(
+      'print.status',
+      (d) => d.jobId === job.jobId && d.state === 'unknown',
+    );
+    expect(unknown.data.reason).toMatch(/did not confirm|connection broke/);
+    const seen = await call(store, 'GET', `/api/print/jobs/${job.jobId}`, { token: owner });
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ id: job.jobId, kind: 'receipt', state: 'unknown', attempts: 1 });
+    expect(seen.body.lastError).toEqual(unknown.data.reason);
+
+    // Back: the job is not printed again by itself (it may be on paper) ...
+    printer.state = 'ok';
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(printer.prints).toHaveLength(0);
+    // ... the cashier, asked, says it is missing: one copy comes out.
+    const reply = await call(store, 'POST', `/api/print/jobs/${job.jobId}/reprint`, {
+      token: await managerAtTerminal(),
+    });
+    expect(reply.status).toBe(200);
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(printer.prints).toHaveLength(1);
+    expect(
+      admin.events.filter(
+        (e) => e.type === 'print.status' && (e.data as { state: string }).state === 'printed',
+      ),
+    ).toHaveLength(1);
+    const after = await call(store, 'GET', `/api/print/jobs/${job.jobId}`, { token: owner });
+    expect(after.body).toEqual({ id: job.jobId, kind: 'receipt', state: 'printed', attempts: 1 });
+    expect((await call(store, 'GET', '/api/print/jobs/no-such-job', { token: owner })).status).toBe(404);
+  });
+
+  it('prints held jobs as soon as it sees the printer back, not at the retry timer', async () => {
+    const printer = await fakePrinter();
+    printer.state = 'paper_out';
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([receiptPrinter(printer.port)], { retry: { firstMs: 30_000, maxMs: 30_000 } });
+    const job = await queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: false,
+    });
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'held');
+    printer.state = 'ok';
+    const back = Date.now();
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed', 10_000);
+    expect(Date.now() - back).toBeLessThan(2500);
+    expect(printer.prints).toHaveLength(1);
   });
 });
 
 describe('drawer and pole display', () => {
+  it('opens the drawer of a cash sale while the printer is out of paper', async () => {
+    const printer = await fakePrinter();
+    printer.state = 'paper_out';
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([
+      receiptPrinter(printer.port),
+      { id: 'drawer-1', kind: 'drawer', via: 'printer-1', pin: 5 },
+    ]);
+    const job = await queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: true,
+    });
+    expect(await printer.waitForKicks(1, 3000)).toEqual([5]);
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'held');
+    expect(printer.prints).toHaveLength(0);
+  });
+
+  it('does not open the drawer later for cash sales made while the printer was off', async () => {
+    const first = await fakePrinter();
+    const port = first.port;
+    await first.stop();
+    cleanups.pop();
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([receiptPrinter(port)]);
+    const jobs: PrintJob[] = [];
+    for (const n of [1, 2])
+      jobs.push(
+        await queuePrint(store.ctx, terminal.id, {
+          kind: 'receipt',
+          document: sampleReceipt({ saleNumber: `S001-20261124-000${n}` }),
+          openDrawer: true,
+        }),
+      );
+    // The first waits for the printer, the second behind it.
+    await admin.waitFor('print.status', (d) => d.jobId === jobs[0]?.jobId && d.state === 'held');
+
+    const printer = new FakePrinter();
+    await printer.start(port);
+    cleanups.push(() => printer.stop());
+    for (const job of jobs)
+      await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(printer.prints).toHaveLength(2);
+    expect(printer.kicks).toHaveLength(0);
+    for (const bytes of printer.prints) expect(bytes.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
+  });
+
   it('kicks the drawer through the printer on drawer.open, and shows lines on a virtual pole display', async () => {
     const printer = await fakePrinter();
+    const admin = await watch(owner, ['device.status']);
     const bridge = await startBridge([
       receiptPrinter(printer.port),
       { id: 'drawer-1', kind: 'drawer', via: 'printer-1', pin: 2 },
       { id: 'pole-1', kind: 'display', transport: { type: 'virtual' } },
     ]);
-    const admin = await watch(owner, ['device.status']);
     await admin.waitFor('device.status', (d) => d.hardwareId === 'pole-1' && d.status === 'online');
     // Directly as the drawer route does after an approved "no sale".
     store.ctx.bus.publish('drawer.open', store.ctx.store.id, { terminalId: terminal.id, reason: '换零钱' });
-    const [kick] = await printer.waitForPrints(1);
-    expect(kick).toEqual(Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]));
+    expect(await printer.waitForKicks(1)).toEqual([2]);
+    expect(printer.prints).toHaveLength(0);
 
     showOnPole(store.ctx, terminal.id, { kind: 'paid', paid: 100000, change: 4290 });
     const display = bridge.devices?.displays[0];

@@ -42,7 +42,10 @@ export class Bridge {
     { hardwareId: string; status: HardwareStatus; reason?: string }
   >();
   /** Print states the server has not heard yet (the link was down), latest per job. */
-  private readonly unsentStates = new Map<string, { jobId: string; state: PrintJobState; reason?: string }>();
+  private readonly unsentStates = new Map<
+    string,
+    { jobId: string; state: PrintJobState; attempts?: number; reason?: string }
+  >();
   private readonly unlisten: Array<() => void> = [];
   private readonly log: Logger;
 
@@ -73,7 +76,7 @@ export class Bridge {
       );
       this.unsentStates.set(entry.job.jobId, {
         jobId: entry.job.jobId,
-        state: 'failed',
+        state: 'unknown',
         reason: entry.reason ?? '',
       });
     }
@@ -90,7 +93,6 @@ export class Bridge {
       this.bus.on('print.state', (state) => {
         this.unsentStates.set(state.jobId, state);
         void this.flushStates();
-        if (state.state === 'printed') this.afterPrinted(state.jobId);
       }),
     );
 
@@ -137,27 +139,12 @@ export class Bridge {
     this.spooler?.retryNow();
   }
 
-  private route(job: PrintJob): { printer: Printer; drawerPin: 2 | 5 | null } | null {
+  private route(job: PrintJob): { printer: Printer } | null {
     const printers = this.hardware?.printers ?? [];
     const receipts = printers.find((p) => p.language === 'escpos');
     const printer =
       job.kind === 'labels' ? (printers.find((p) => p.language !== 'escpos') ?? receipts) : receipts;
-    if (!printer) return null;
-    const drawers = this.hardware?.drawers ?? [];
-    // With no drawer configured, a kick on the receipt printer's port is harmless and usual.
-    const drawer = drawers.find((d) => d.printer === printer);
-    const drawerPin = drawer ? drawer.pin : drawers.length === 0 ? 2 : null;
-    return { printer, drawerPin };
-  }
-
-  /** A cash sale's drawer that does not hang off the receipt printer opens once the receipt is out. */
-  private afterPrinted(jobId: string): void {
-    const entry = this.queue?.all().find((e) => e.key === jobId);
-    if (entry?.job.kind !== 'receipt' || !entry.job.openDrawer || entry.job.reprint) return;
-    const route = this.route(entry.job);
-    if (route?.drawerPin) return;
-    const standalone = this.hardware?.drawers.find((d) => !d.printer);
-    if (standalone) void standalone.kick('cash sale');
+    return printer ? { printer } : null;
   }
 
   private onEvent(event: StoreEvent): void {
@@ -168,7 +155,7 @@ export class Bridge {
         break;
       }
       case 'print.job':
-        this.accept(event.data);
+        this.accept(event.data, 'live');
         break;
       case 'print.reprint': {
         const { jobId } = event.data;
@@ -208,8 +195,14 @@ export class Bridge {
       .catch((error: Error) => this.log.warn({ err: error.message }, 'drawer kick failed'));
   }
 
-  /** A job from the server: checked, queued (once per job id), confirmed to the server. */
-  private accept(raw: unknown): void {
+  /**
+   * A job from the server: checked, queued (once per job id), confirmed to the server. A cash
+   * sale's drawer opens now, apart from the receipt, and only for a job that arrives as the
+   * sale is made (`live`): one collected later, after the link or the printer was down, never
+   * opens a drawer minutes after the customer left. The kick goes first, so it is not kept
+   * waiting behind the receipt.
+   */
+  private accept(raw: unknown, arrival: 'live' | 'collected'): void {
     const parsed = printJobSchema.safeParse(raw);
     if (!parsed.success) {
       const jobId = (raw as { jobId?: unknown })?.jobId;
@@ -221,6 +214,9 @@ export class Bridge {
       return;
     }
     const job = parsed.data;
+    const fresh = !this.queue?.knows(job.jobId);
+    if (fresh && arrival === 'live' && job.kind === 'receipt' && job.openDrawer && !job.reprint)
+      void this.openDrawer('cash sale');
     if (this.spooler?.submit(job)) return;
     // Seen before (sent again after a reconnect): tell the server where it is, print nothing.
     const known = this.queue?.all().find((entry) => entry.key === job.jobId);
@@ -237,7 +233,7 @@ export class Bridge {
     for (const status of this.statuses.values()) await this.reportStatus(status);
     await this.flushStates();
     const pending = await this.send('print/pending', {});
-    for (const job of pending?.items ?? []) this.accept(job);
+    for (const job of pending?.items ?? []) this.accept(job, 'collected');
   }
 
   /** A device's status to the server; a printer's says its language, so tags find a label printer. */
@@ -251,7 +247,12 @@ export class Bridge {
     this.flushing = this.flushing.then(async () => {
       for (const [jobId, state] of [...this.unsentStates]) {
         if (!this.connected) return;
-        const sent = await this.send('print/report', { ...state });
+        const { reason, ...rest } = state;
+        // The server keeps at most 200 characters of a reason; a longer one would be refused.
+        const sent = await this.send('print/report', {
+          ...rest,
+          ...(reason !== undefined && { reason: reason.slice(0, 200) }),
+        });
         if (sent !== undefined && this.unsentStates.get(jobId) === state) this.unsentStates.delete(jobId);
       }
     });

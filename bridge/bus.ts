@@ -9,7 +9,7 @@ export interface BridgeEvents {
   /** A scanner read a code. */
   scan: { hardwareId: string; code: string; symbology: string | null };
   /** A print job moved on. */
-  'print.state': { jobId: string; state: PrintJobState; reason?: string };
+  'print.state': { jobId: string; state: PrintJobState; attempts?: number; reason?: string };
   /** The link to the server came up (with the terminal this bridge serves) or went down. */
   'server.up': { terminalId: string | null; deviceId: string };
   'server.down': { reason: string };

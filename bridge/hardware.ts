@@ -8,6 +8,8 @@ import { Drawer } from './devices/drawer.js';
 import { Printer } from './devices/printer.js';
 import { MAX_SCAN_LENGTH } from './devices/scan-framing.js';
 import { Scanner } from './devices/scanner.js';
+import { type ModelProfile, modelProfile, PRINTER_MODELS } from './receipt/profiles.js';
+import { findRasterFont } from './receipt/raster.js';
 import type { Connector } from './transports/channel.js';
 import { type PortFactory, realPorts, SerialConnector, SerialLink } from './transports/serial.js';
 import { TcpConnector } from './transports/tcp.js';
@@ -26,6 +28,8 @@ export interface HardwareOptions {
   reopenMs?: number;
   statusTimeoutMs?: number;
   probeEveryMs?: number;
+  /** How often a printer that cannot print is looked at (default 1 s). */
+  recheckMs?: number;
   connectTimeoutMs?: number;
 }
 
@@ -62,6 +66,18 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
   const deviceLog = (device: BridgeDevice) => log.child({ hardwareId: device.id });
 
   for (const device of devices.filter((d) => d.kind === 'printer')) {
+    // The model's data fills what the config leaves out; an explicit option always wins.
+    let model: ModelProfile | undefined;
+    try {
+      model = device.model ? modelProfile(device.model) : undefined;
+    } catch (error) {
+      throw new Error(
+        `printer ${device.id}: ${(error as Error).message}; known models: ${PRINTER_MODELS.join(', ')}`,
+      );
+    }
+    const paperWidth = device.paperWidth ?? model?.paperWidth ?? 80;
+    // A raster printer without its font is said at start, not at the first receipt.
+    if (device.mode === 'raster') findRasterFont();
     hardware.printers.push(
       new Printer(
         device.id,
@@ -69,16 +85,20 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
         {
           profile: {
             language: device.language ?? 'escpos',
-            paperWidth: device.paperWidth ?? 80,
+            paperWidth,
             charset: device.charset ?? 'gb18030',
-            qr: device.qr ?? 'native',
+            qr: device.qr ?? model?.qr ?? 'native',
             logo: device.logo,
-            cut: device.cut ?? true,
+            cut: device.cut ?? model?.cut ?? true,
             label: device.label ?? { widthMm: 40, heightMm: 30, gapMm: 2 },
+            mode: device.mode ?? 'text',
+            // The model's columns only where its paper is the one configured.
+            ...(model && model.paperWidth === paperWidth && { columns: model.columns, dots: model.dots }),
           },
           statusCheck: device.statusCheck ?? true,
           statusTimeoutMs: options.statusTimeoutMs ?? 2000,
           probeEveryMs: options.probeEveryMs ?? 30_000,
+          recheckMs: options.recheckMs ?? 1000,
         },
         bus,
         deviceLog(device),

@@ -15,13 +15,16 @@ export interface PrinterSettings {
   statusTimeoutMs: number;
   /** Look at an idle printer this often, so "offline" and "back" show without a job. */
   probeEveryMs: number;
+  /** Look this often at a printer that cannot print, so held jobs go out as soon as it is back. */
+  recheckMs: number;
 }
 
 export type PrintOutcome =
+  /** The printer confirmed it: after the job it answered its status, online and with paper. */
   | { ok: true }
   /** Nothing reached the paper; try again later. */
   | { ok: false; retry: true; reason: string }
-  /** Bytes may have reached the paper; never retried by itself (a person may reprint). */
+  /** Bytes may or may not have reached the paper; never retried by itself (a person may reprint). */
   | { ok: false; retry: false; reason: string };
 
 /** What the connector may also do: the virtual printer keeps a text rendering beside its bytes. */
@@ -72,8 +75,8 @@ export class Printer {
     await this.lock.catch(() => {});
   }
 
-  render(job: PrintJob, drawerPin: 2 | 5 | null): Rendered {
-    return renderJob(job, this.settings.profile, drawerPin);
+  render(job: PrintJob): Rendered {
+    return renderJob(job, this.settings.profile);
   }
 
   /**
@@ -82,7 +85,7 @@ export class Printer {
    * a silent second copy.
    */
   print(jobId: string, rendered: Rendered, committing: () => void): Promise<PrintOutcome> {
-    return this.exclusive(async () => {
+    return this.exclusive(async (): Promise<PrintOutcome> => {
       let channel: Channel;
       try {
         channel = await this.connector.open();
@@ -103,13 +106,30 @@ export class Printer {
           this.status.set('offline', reason);
           return { ok: false, retry: false, reason };
         }
-        if (!this.settings.statusCheck || !this.asksStatus) this.status.set('online');
+        // A receipt printer is asked again after the job; a label printer was asked before it.
+        if (this.settings.statusCheck && this.language === 'escpos') {
+          const unconfirmed = await this.confirm(channel);
+          if (unconfirmed) return { ok: false, retry: false, reason: unconfirmed };
+        } else if (!this.settings.statusCheck || !this.asksStatus) this.status.set('online');
         if (previews(this.connector)) await this.connector.writePreview(jobId, rendered.text).catch(() => {});
         return { ok: true };
       } finally {
         await channel.close().catch(() => {});
       }
-    });
+    }).finally(() => this.rearm());
+  }
+
+  /**
+   * Asks DLE EOT again once the job's bytes are out: only a printer that answers, online and
+   * with paper, has taken the whole job. No answer (a printer that dropped the connection
+   * after the first status query) or a fault means the receipt may or may not be on paper.
+   */
+  private async confirm(channel: Channel): Promise<string | null> {
+    const after = await this.condition(channel).catch(() => null);
+    const blocked = this.judge(after);
+    if (!blocked) return null;
+    const why = after ? blocked : 'no status answer after it';
+    return `the printer did not confirm the job (${why}); reprint it if it is not on paper`;
   }
 
   /** Sends bytes without asking the paper (a drawer kick must work with the paper out). */
@@ -217,6 +237,17 @@ export class Printer {
     } catch (error) {
       this.log.warn({ hardwareId: this.id, err: (error as Error).message }, 'printer probe failed');
     }
-    if (this.running) this.probeTimer = setTimeout(() => void this.probe(), this.settings.probeEveryMs);
+    this.rearm();
+  }
+
+  /** Sets the next look: soon while the printer cannot print, seldom while it can. */
+  private rearm(): void {
+    if (!this.running) return;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    const fine = this.status.status === 'online' || this.status.status === 'paper_low';
+    this.probeTimer = setTimeout(
+      () => void this.probe(),
+      fine ? this.settings.probeEveryMs : this.settings.recheckMs,
+    );
   }
 }

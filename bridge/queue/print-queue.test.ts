@@ -49,7 +49,7 @@ describe('the persistent print queue', () => {
     const { interrupted } = again.load();
     expect(interrupted.map((e) => e.key)).toEqual(['a']);
     expect(again.pending()).toHaveLength(0);
-    expect(again.all()[0]).toMatchObject({ state: 'failed', reason: expect.stringContaining('reprint') });
+    expect(again.all()[0]).toMatchObject({ state: 'unknown', reason: expect.stringContaining('reprint') });
     const copy = again.reprint('a');
     expect(copy).toMatchObject({ key: 'a~reprint-1', job: { reprint: true }, state: 'queued' });
   });

@@ -1,7 +1,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import type { PrintJob } from '../../server/protocol/printing.js';
 
-export type EntryState = 'queued' | 'held' | 'printing' | 'printed' | 'failed';
+/** As `PrintJobState`: `unknown` when the bytes may or may not have come out (a person decides). */
+export type EntryState = 'queued' | 'held' | 'printing' | 'printed' | 'unknown' | 'failed';
 
 /** One copy to print: a job as the server sent it, or a reprint of one. */
 export interface QueueEntry {
@@ -38,7 +39,7 @@ export class PrintQueue {
 
   /**
    * Reads the file. A copy that was printing when the bridge stopped may or may not be on
-   * paper: it becomes `failed` (a person reprints if it is missing) rather than printing twice.
+   * paper: it becomes `unknown` (a person reprints if it is missing) rather than printing twice.
    */
   load(): { interrupted: QueueEntry[]; unreadable: string | null } {
     if (!existsSync(this.file)) return { interrupted: [], unreadable: null };
@@ -54,7 +55,7 @@ export class PrintQueue {
     }
     const interrupted = this.entries.filter((entry) => entry.state === 'printing');
     for (const entry of interrupted) {
-      entry.state = 'failed';
+      entry.state = 'unknown';
       entry.reason = 'the bridge stopped while this was printing; reprint it if it did not come out';
     }
     if (interrupted.length > 0) this.save();
@@ -118,7 +119,7 @@ export class PrintQueue {
   }
 
   private save(): void {
-    const finished = this.entries.filter((entry) => entry.state === 'printed' || entry.state === 'failed');
+    const finished = this.entries.filter((entry) => ['printed', 'unknown', 'failed'].includes(entry.state));
     if (finished.length > KEEP_FINISHED) {
       const drop = new Set(finished.slice(0, finished.length - KEEP_FINISHED));
       this.entries = this.entries.filter((entry) => !drop.has(entry));

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { PrintJob } from '../../server/protocol/printing.js';
+import type { PrintJob, PrintJobState } from '../../server/protocol/printing.js';
 import type { BridgeBus } from '../bus.js';
 import type { Printer } from '../devices/printer.js';
 import type { PrintQueue, QueueEntry } from './print-queue.js';
 
-/** Which printer prints a job, and whether its receipt carries the drawer kick. */
-export type Route = (job: PrintJob) => { printer: Printer; drawerPin: 2 | 5 | null } | null;
+/** Which printer prints a job. */
+export type Route = (job: PrintJob) => { printer: Printer } | null;
 
 export interface RetryPolicy {
   firstMs: number;
@@ -24,6 +24,8 @@ export class Spooler {
   /** Per printer: not before this time (ms), and the pause after the next failure. */
   private readonly backoff = new Map<string, { until: number; nextMs: number }>();
 
+  private unlisten: (() => void) | null = null;
+
   constructor(
     private readonly queue: PrintQueue,
     private readonly route: Route,
@@ -34,11 +36,18 @@ export class Spooler {
 
   start(): void {
     this.running = true;
+    // A printer seen back (its watch found it online) prints its held jobs now, not at the
+    // end of a pause that may have grown to half a minute.
+    this.unlisten = this.bus.on('device.status', ({ hardwareId, status }) => {
+      if ((status === 'online' || status === 'paper_low') && this.backoff.delete(hardwareId)) this.wake();
+    });
     this.loopDone = this.loop();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.unlisten?.();
+    this.unlisten = null;
     this.wake();
     await this.loopDone;
   }
@@ -99,7 +108,7 @@ export class Spooler {
           continue;
         }
         worked = true;
-        await this.attempt(entry, target.printer, target.drawerPin);
+        await this.attempt(entry, target.printer);
       }
       if (!this.running) break;
       if (worked) continue;
@@ -115,18 +124,19 @@ export class Spooler {
     }
   }
 
-  private async attempt(entry: QueueEntry, printer: Printer, drawerPin: 2 | 5 | null): Promise<void> {
+  private async attempt(entry: QueueEntry, printer: Printer): Promise<void> {
     let rendered: ReturnType<Printer['render']>;
     try {
-      rendered = printer.render(entry.job, drawerPin);
+      rendered = printer.render(entry.job);
     } catch (error) {
       this.finish(entry, 'failed', `could not lay the job out: ${(error as Error).message}`);
       return;
     }
     const attempts = entry.attempts + 1;
-    const outcome = await printer.print(entry.key, rendered, () =>
-      this.queue.update(entry.key, { state: 'printing', attempts }),
-    );
+    const outcome = await printer.print(entry.key, rendered, () => {
+      this.queue.update(entry.key, { state: 'printing', attempts });
+      this.report(entry, 'printing');
+    });
     if (outcome.ok) {
       this.backoff.delete(printer.id);
       this.finish(entry, 'printed');
@@ -134,7 +144,7 @@ export class Spooler {
     }
     if (!outcome.retry) {
       this.backoff.delete(printer.id);
-      this.finish(entry, 'failed', outcome.reason);
+      this.finish(entry, 'unknown', outcome.reason);
       return;
     }
     const previous = this.backoff.get(printer.id);
@@ -151,18 +161,23 @@ export class Spooler {
     }
   }
 
-  private finish(entry: QueueEntry, state: 'printed' | 'failed', reason?: string): void {
+  private finish(entry: QueueEntry, state: 'printed' | 'unknown' | 'failed', reason?: string): void {
     this.queue.update(entry.key, {
       state,
       ...(reason !== undefined && { reason }),
       ...(state === 'printed' && { printedAt: new Date().toISOString() }),
     });
-    if (state === 'failed') this.log.error({ jobId: entry.key, reason }, 'print job failed');
-    else this.log.info({ jobId: entry.key }, 'printed');
+    if (state === 'printed') this.log.info({ jobId: entry.key }, 'printed');
+    else this.log.error({ jobId: entry.key, reason }, `print job ${state}`);
     this.report(entry, state, reason);
   }
 
-  private report(entry: QueueEntry, state: 'queued' | 'held' | 'printed' | 'failed', reason?: string): void {
-    this.bus.emit('print.state', { jobId: entry.job.jobId, state, ...(reason !== undefined && { reason }) });
+  private report(entry: QueueEntry, state: PrintJobState, reason?: string): void {
+    this.bus.emit('print.state', {
+      jobId: entry.job.jobId,
+      state,
+      attempts: this.queue.all().find((e) => e.key === entry.key)?.attempts ?? entry.attempts,
+      ...(reason !== undefined && { reason }),
+    });
   }
 }

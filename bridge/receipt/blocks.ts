@@ -9,8 +9,7 @@ export type Block =
   | { type: 'qr'; data: string }
   | { type: 'logo'; key: number }
   | { type: 'feed'; lines: number }
-  | { type: 'cut' }
-  | { type: 'drawer'; pin: 2 | 5 };
+  | { type: 'cut' };
 
 /** Fen as "1234.50", "-20.00"; the currency sign is added where a receipt shows one. */
 export function money(fen: number): string {

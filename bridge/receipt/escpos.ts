@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import QRCode from 'qrcode';
 import type { Block } from './blocks.js';
+import { rasterLines } from './raster.js';
 import type { Charset } from './text-width.js';
 import { printable } from './text-width.js';
 
@@ -24,9 +25,13 @@ export const ESCPOS = {
   statusPaper: Buffer.from([DLE, EOT, 0x04]),
 } as const;
 
-/** ESC p: pulse the drawer kick-out connector (pin 2 or 5) 50 ms on, 500 ms off. */
+/**
+ * DLE DC4 1 m t: pulse the drawer kick-out connector (pin 2 or 5) for 200 ms. A real-time
+ * command, so the printer acts on it at once — while offline, out of paper or with the cover
+ * open — where ESC p would wait in the receive buffer behind whatever cannot print.
+ */
 export function drawerPulse(pin: 2 | 5): Buffer {
-  return Buffer.from([ESC, 0x70, pin === 2 ? 0 : 1, 25, 250]);
+  return Buffer.from([DLE, 0x14, 0x01, pin === 2 ? 0 : 1, 2]);
 }
 
 export interface EscPosOptions {
@@ -35,6 +40,8 @@ export interface EscPosOptions {
   /** Printable dots per line: 384 on 58 mm paper, 576 on 80 mm. */
   dots: number;
   qr: 'native' | 'raster' | 'none';
+  /** Text and rules drawn as images (printers without Chinese fonts); codes, feed and cut stay commands. */
+  raster?: boolean;
 }
 
 export function encodeText(text: string, charset: Charset): Buffer {
@@ -49,8 +56,17 @@ export function encodeText(text: string, charset: Charset): Buffer {
 /** Renders blocks to ESC/POS bytes. */
 export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): Buffer {
   const parts: Buffer[] = [ESCPOS.init, ESCPOS.singleByte];
-  parts.push(options.charset === 'ascii' ? ESCPOS.chineseOff : ESCPOS.chineseOn);
+  parts.push(options.charset === 'ascii' || options.raster ? ESCPOS.chineseOff : ESCPOS.chineseOn);
+  const drawn: Array<Extract<Block, { type: 'text' } | { type: 'rule' }>> = [];
+  const flush = () => {
+    if (drawn.length > 0) parts.push(rasterLines(drawn.splice(0), options.columns, options.dots));
+  };
   for (const block of blocks) {
+    if (options.raster && (block.type === 'text' || block.type === 'rule')) {
+      drawn.push(block);
+      continue;
+    }
+    flush();
     switch (block.type) {
       case 'text': {
         const align = block.align === 'center' ? 1 : block.align === 'right' ? 2 : 0;
@@ -84,23 +100,79 @@ export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): 
       case 'cut':
         parts.push(ESCPOS.cut);
         break;
-      case 'drawer':
-        parts.push(drawerPulse(block.pin));
-        break;
     }
   }
+  flush();
   return Buffer.concat(parts);
 }
 
-/** CODE128 (code set B) centred, with the number printed below; bars as wide as the paper allows. */
+/** Narrowest and widest module width (GS w) ESC/POS printers accept. */
+const BAR_WIDTHS = { min: 2, max: 6 } as const;
+/** Code 128 wants 10 modules of white on each side. */
+const QUIET_MODULES = 20;
+
+/**
+ * Code 128 data for GS k 73: code set C (two digits a symbol) for runs of four digits or more,
+ * code set B for the rest, which keeps a sale number like S001-20261124-0007 short. Returns the
+ * bytes after `n` and the symbol's width in modules (start, symbols, check, stop).
+ */
+export function code128(data: string): { bytes: Buffer; modules: number } {
+  const text = data.replace(/[^\x20-\x7e]/g, '');
+  const out: number[] = [];
+  let symbols = 0;
+  let set: 'B' | 'C' | null = null;
+  const use = (next: 'B' | 'C') => {
+    if (set === next) return;
+    out.push(0x7b, next.charCodeAt(0));
+    // The start code counts with the start/check/stop below; a later switch is a symbol.
+    if (set !== null) symbols++;
+    set = next;
+  };
+  for (let i = 0; i < text.length; ) {
+    const run = /^\d+/.exec(text.slice(i))?.[0].length ?? 0;
+    if (run >= 4) {
+      use('C');
+      const even = run - (run % 2);
+      for (let k = 0; k < even; k += 2) {
+        out.push(Number(text.slice(i + k, i + k + 2)));
+        symbols++;
+      }
+      i += even;
+      continue;
+    }
+    use('B');
+    const char = text.charCodeAt(i);
+    // "{" starts a code set change in GS k data; a literal one is sent twice.
+    if (char === 0x7b) out.push(0x7b);
+    out.push(char);
+    symbols++;
+    i++;
+  }
+  return { bytes: Buffer.from(out), modules: (symbols + 2) * 11 + 13 };
+}
+
+/**
+ * The widest module width (GS w 2–6) at which the symbol and its quiet zones fit the paper's
+ * dots; null when even the narrowest does not fit.
+ */
+export function barWidthFor(modules: number, dots: number): number | null {
+  const width = Math.min(BAR_WIDTHS.max, Math.floor(dots / (modules + QUIET_MODULES)));
+  return width >= BAR_WIDTHS.min ? width : null;
+}
+
+/**
+ * CODE128 centred with the number printed below, bars as wide as the paper allows. A code too
+ * long for the paper at the narrowest width (a long sale number on 58 mm) comes out as a QR
+ * code instead, drawn here so that every printer can print it.
+ */
 function barcode128(data: string, dots: number): Buffer {
-  const ascii = Buffer.from(data.replace(/[^\x20-\x7e]/g, ''), 'latin1');
-  const modules = (ascii.length + 3) * 11 + 2 + 20;
-  const width = Math.max(1, Math.min(3, Math.floor(dots / modules)));
+  const symbol = code128(data);
+  const width = barWidthFor(symbol.modules, dots);
+  if (width === null) return qrRaster(data, dots);
   return Buffer.concat([
     Buffer.from([ESC, 0x61, 1, GS, 0x68, 60, GS, 0x77, width, GS, 0x48, 2, GS, 0x66, 0]),
-    Buffer.from([GS, 0x6b, 73, ascii.length + 2, 0x7b, 0x42]),
-    ascii,
+    Buffer.from([GS, 0x6b, 73, symbol.bytes.length]),
+    symbol.bytes,
     Buffer.from([0x0a, ESC, 0x61, 0]),
   ]);
 }

@@ -11,8 +11,6 @@ export interface ReceiptLayout {
   qr: boolean;
   /** Mark the copy as a reprint. */
   reprint?: boolean;
-  /** Kick the drawer at the start (cash sale). */
-  drawerPin?: 2 | 5 | null;
   cut: boolean;
 }
 
@@ -133,7 +131,6 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
   };
   const rule = (char: '-' | '=' = '-') => blocks.push({ type: 'rule', char });
 
-  if (layout.drawerPin) blocks.push({ type: 'drawer', pin: layout.drawerPin });
   if (layout.logo) blocks.push({ type: 'logo', key: layout.logo });
   text(doc.store.name, { align: 'center', big: true, bold: true });
   if (doc.store.address) text(doc.store.address, { align: 'center' });
@@ -251,9 +248,6 @@ export function renderText(blocks: readonly Block[], columns: number, charset: C
         break;
       case 'cut':
         out.push(`${'- '.repeat(Math.floor(columns / 2) - 2)}✂`);
-        break;
-      case 'drawer':
-        out.push(`[drawer kick, pin ${block.pin}]`);
         break;
     }
   }

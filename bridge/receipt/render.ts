@@ -16,6 +16,11 @@ export interface PrinterProfile {
   logo?: number | undefined;
   cut: boolean;
   label: LabelSize;
+  /** `raster`: the receipt's text is drawn here in a CJK font and sent as images (GS v 0). */
+  mode?: 'text' | 'raster' | undefined;
+  /** Font A columns and printable dots, when the printer model says other than the paper's usual. */
+  columns?: number | undefined;
+  dots?: number | undefined;
 }
 
 export interface Rendered {
@@ -27,9 +32,12 @@ export interface Rendered {
 export const columnsFor = (paperWidth: 58 | 80): number => (paperWidth === 58 ? 32 : 48);
 const dotsFor = (paperWidth: 58 | 80): number => (paperWidth === 58 ? 384 : 576);
 
-/** A job to the bytes for this printer. `drawerPin` kicks the drawer on the printer's port first. */
-export function renderJob(job: PrintJob, profile: PrinterProfile, drawerPin: 2 | 5 | null): Rendered {
-  const columns = columnsFor(profile.paperWidth);
+/** A job to the bytes for this printer. The drawer is never in it: it opens apart, at once. */
+export function renderJob(job: PrintJob, profile: PrinterProfile): Rendered {
+  const columns = profile.columns ?? columnsFor(profile.paperWidth);
+  const raster = profile.mode === 'raster';
+  // Drawn in the bridge's own CJK font, a raster receipt is in Chinese whatever the printer has.
+  const charset: Charset = raster ? 'gb18030' : profile.charset;
   if (job.kind === 'labels' && profile.language !== 'escpos') {
     const encode = profile.language === 'zpl' ? encodeZpl : encodeTspl;
     const bytes = encode(job.document, profile.label);
@@ -41,29 +49,29 @@ export function renderJob(job: PrintJob, profile: PrinterProfile, drawerPin: 2 |
     return { bytes, text: `${text}\n` };
   }
   let blocks: Block[];
-  if (job.kind === 'labels') blocks = layoutLabelsOnReceipt(job.document, columns, profile.charset);
+  if (job.kind === 'labels') blocks = layoutLabelsOnReceipt(job.document, columns, charset);
   else if (job.kind === 'slip')
     blocks = layoutSlip(job.document, {
       columns,
-      charset: profile.charset,
+      charset,
       reprint: job.reprint,
       cut: profile.cut,
     });
   else
     blocks = layoutReceipt(job.document, {
       columns,
-      charset: profile.charset,
+      charset,
       logo: profile.logo,
       qr: profile.qr !== 'none',
       reprint: job.reprint,
-      drawerPin: job.openDrawer && !job.reprint ? drawerPin : null,
       cut: profile.cut,
     });
   const bytes = encodeEscPos(blocks, {
-    charset: profile.charset,
+    charset,
     columns,
-    dots: dotsFor(profile.paperWidth),
+    dots: profile.dots ?? dotsFor(profile.paperWidth),
     qr: profile.qr,
+    raster,
   });
-  return { bytes, text: renderText(blocks, columns, profile.charset) };
+  return { bytes, text: renderText(blocks, columns, charset) };
 }

@@ -43,7 +43,7 @@ const job = (document: SlipDocument): PrintJob =>
 
 describe('counter slips', () => {
   it('prints the figures, each tender, and a short drawer as 短款 with a positive amount', () => {
-    const { text } = renderJob(job(slip(-100)), profile(), 2);
+    const { text } = renderJob(job(slip(-100)), profile());
     expect(text).toContain('交班单');
     expect(text).toMatch(/销售笔数 +12/);
     expect(text).toMatch(/微信支付 +2588\.00/);
@@ -55,8 +55,8 @@ describe('counter slips', () => {
   });
 
   it('says 长款 for more cash than expected, and speaks English on a printer without Chinese', () => {
-    expect(renderJob(job(slip(500)), profile(), null).text).toMatch(/差额 \(长款\) +5\.00/);
-    const ascii = renderJob(job(slip(500)), profile({ charset: 'ascii', paperWidth: 58 }), null).text;
+    expect(renderJob(job(slip(500)), profile()).text).toMatch(/差额 \(长款\) +5\.00/);
+    const ascii = renderJob(job(slip(500)), profile({ charset: 'ascii', paperWidth: 58 })).text;
     expect(ascii).toContain('SHIFT CLOSE');
     expect(ascii).toMatch(/Variance \(Over\) +5\.00/);
   });
@@ -83,7 +83,6 @@ describe('counter slips', () => {
         payments: [],
       }),
       profile(),
-      null,
     ).text;
     expect(topUp).toContain('充值单');
     expect(topUp).toMatch(/会员: 陈静 +138\*\*\*\*8000/);
@@ -98,7 +97,6 @@ describe('counter slips', () => {
         note: '快递费',
       }),
       profile(),
-      null,
     ).text;
     expect(paidOut).toContain('取款单');
     expect(paidOut).toMatch(/金额 +15\.00/);

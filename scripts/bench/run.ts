@@ -1,4 +1,4 @@
-import { bridgeScan, receiptRender } from './bridge.bench.js';
+import { bridgeScan, printerBack, receiptRaster, receiptRender } from './bridge.bench.js';
 import { catalogChain } from './catalog.bench.js';
 import { printDashboard } from './dashboard.js';
 import { type Benchmark, runBenchmarks, settingsFrom } from './harness.js';
@@ -21,6 +21,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   bridgeScan,
   receiptRender,
   poleAfterSale,
+  receiptRaster,
+  printerBack,
   salesChain,
   postgresCheckout,
 ];

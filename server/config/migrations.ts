@@ -10,6 +10,21 @@ type Step = (file: ConfigFile) => ConfigFile;
 export const CONFIG_STEPS: readonly Step[] = [
   // 1 → 2: the shape is unchanged; from now on the file says its version.
   (file) => file,
+  // 2 → 3: a printer says how it prints text (`mode`); every printer so far used its own font.
+  (file) => {
+    const bridge = file.bridge as { devices?: unknown } | undefined;
+    if (!bridge || !Array.isArray(bridge.devices)) return file;
+    const devices = bridge.devices.map((device: unknown) =>
+      typeof device === 'object' &&
+      device !== null &&
+      (device as { kind?: unknown }).kind === 'printer' &&
+      (device as { language?: unknown }).language !== 'tspl' &&
+      !('mode' in device)
+        ? { ...device, mode: 'text' }
+        : device,
+    );
+    return { ...file, bridge: { ...bridge, devices } };
+  },
 ];
 
 /** The version this Hanger reads and writes. */

@@ -65,6 +65,20 @@ export const bridgeDeviceSchema = z
     logo: z.number().int().min(1).max(255).optional(),
     /** Printer: cut after each receipt (default true). */
     cut: z.boolean().optional(),
+    /**
+     * Printer: how receipt text reaches the paper — the printer's own font (`text`) or drawn by
+     * the bridge in a CJK font and sent as images (`raster`, for printers without Chinese fonts).
+     */
+    mode: z.enum(['text', 'raster']).optional(),
+    /**
+     * Printer: its model in @point-of-sale/receipt-printer-encoder's data (`epson-tm-t88vi`,
+     * `xprinter-xp-n160ii`, `star-tsp100iv`, `pos-5890`, …): paper width, columns, QR support and
+     * cutter come from it unless set here. Checked by the bridge when it starts.
+     */
+    model: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/, 'a model id such as epson-tm-t88vi')
+      .optional(),
     /** Printer: ask its status (DLE EOT) before each job (default true; off for one-way printers). */
     statusCheck: z.boolean().optional(),
     /** Label printer (TSPL, ZPL): label size and gap. */

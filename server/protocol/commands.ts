@@ -58,7 +58,10 @@ export interface Commands {
   'drawer/open': { params: { reason: string }; result: { terminalId: string } };
   'scanner/scan': { params: { hardwareId: string; code: string; symbology?: string }; result: null };
   'print/pending': { params: None; result: { items: PrintJob[] } };
-  'print/report': { params: { jobId: string; state: PrintJobState; reason?: string }; result: null };
+  'print/report': {
+    params: { jobId: string; state: PrintJobState; reason?: string; attempts?: number };
+    result: null;
+  };
   'print/reprint': { params: { jobId: string }; result: { terminalId: string; jobId: string } };
 
   'stock/sku': { params: { skuId: string }; result: SkuStock };

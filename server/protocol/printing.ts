@@ -92,5 +92,19 @@ export type PrintJob = PrintJobBody & {
   reprint: boolean;
 };
 
-/** Where a print job is, as the bridge reports it. */
-export type PrintJobState = 'queued' | 'held' | 'printed' | 'failed';
+/**
+ * Where a print job is, as the bridge reports it. `printed` only once the printer confirmed it
+ * (its status after the job); `unknown` when the bytes may or may not have come out — the till
+ * asks the cashier whether to reprint; `held` waits for the printer (paper, cover, power).
+ */
+export type PrintJobState = 'queued' | 'printing' | 'printed' | 'held' | 'unknown' | 'failed';
+
+/** `GET /api/print/jobs/:id`: a job's kind and where it is. */
+export interface PrintJobView {
+  id: string;
+  kind: PrintJob['kind'];
+  state: PrintJobState;
+  /** Times the bridge sent it to the printer. */
+  attempts: number;
+  lastError?: string;
+}

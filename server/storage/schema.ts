@@ -771,7 +771,7 @@ export interface SalesSettingsTable {
   updated_at: string;
 }
 
-/** The shop's receipt text (migration 17); multi-line fields hold one printed line per text line. */
+/** The shop's receipt text (migration 21); multi-line fields hold one printed line per text line. */
 export interface ReceiptSettingsTable {
   store_id: string;
   address: string;
@@ -850,6 +850,10 @@ export interface PrintJobTable {
   job: string;
   created_at: string;
   collected_at: string | null;
+  /** As the bridge last reported it (`PrintJobState`). */
+  state: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
 }
 
 export interface SegmentTable {

@@ -3,10 +3,11 @@ import type {
   PairingStarted as Pairing,
   PairingState as PairingClaim,
 } from '../../../server/protocol/devices.js';
+import type { PrintJobState } from '../../../server/protocol/printing.js';
 import type { DeviceKind } from '../../../server/protocol/roles.js';
 import { type ApiAuth, call } from './http.js';
 
-export type { Device, Pairing, PairingClaim };
+export type { Device, Pairing, PairingClaim, PrintJobState };
 
 /** The device asks to be paired (no token needed). */
 export function startPairing(kind: DeviceKind, name: string): Promise<Pairing> {

@@ -1502,4 +1502,13 @@ export const en: Catalogue = {
       hint: 'Printed on every receipt; every receipt ends with "Thank you".',
     },
   },
+  // Receipt printing (issue 19): the till asks when the printer could not confirm a receipt.
+  receiptPrint: {
+    unknown: 'The printer did not confirm the receipt: it may not have come out.',
+    askReprint: 'Print it again?',
+    reprint: 'Reprint',
+    noNeed: 'It printed',
+    reprinting: 'Reprinting…',
+    reprintFailed: 'Could not reprint.',
+  },
 };

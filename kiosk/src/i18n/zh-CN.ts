@@ -1486,4 +1486,13 @@ export const zhCN = {
       hint: '打印在每张小票上；小票最后总会印“谢谢惠顾”。',
     },
   },
+  // Receipt printing (issue 19): the till asks when the printer could not confirm a receipt.
+  receiptPrint: {
+    unknown: '打印机没有确认小票已打印，小票可能没有出来。',
+    askReprint: '要重新打印吗？',
+    reprint: '重新打印',
+    noNeed: '已经打印了',
+    reprinting: '正在重新打印……',
+    reprintFailed: '没能重新打印。',
+  },
 };

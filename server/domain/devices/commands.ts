@@ -89,14 +89,24 @@ export const devicesCommands = [
   command({
     type: 'print/report',
     permission: 'device.status.report',
-    summary: 'A bridge reports a print job queued, held, printed or failed (event print.status)',
+    summary:
+      'A bridge reports a print job queued, printing, printed, held, unknown or failed (event print.status)',
     params: z.strictObject({
       jobId: jobIdSchema,
-      state: z.enum(['queued', 'held', 'printed', 'failed']),
+      state: z.enum(['queued', 'printing', 'printed', 'held', 'unknown', 'failed']),
       reason: z.string().max(200).optional(),
+      /** Times the bridge has sent the job to the printer (older bridges leave it out). */
+      attempts: z.number().int().min(0).max(1_000_000).optional(),
     }),
     handle: async ({ ctx, principal, params }) => {
-      await reportPrint(ctx, principal as DevicePrincipal, params.jobId, params.state, params.reason);
+      await reportPrint(
+        ctx,
+        principal as DevicePrincipal,
+        params.jobId,
+        params.state,
+        params.reason,
+        params.attempts,
+      );
       return null;
     },
   }),

@@ -125,3 +125,75 @@ describe('print jobs another till made, or nobody made', () => {
     }
   });
 });
+
+describe("a print job's state", () => {
+  it('is what the bridge last reported, with attempts and the last error; a cashier sees only their till', async () => {
+    const store = await startTestStore();
+    try {
+      const owner = await ownerToken(store);
+      const [tillA, tillB] = [
+        await pairDevice(store, owner, 'checkout'),
+        await pairDevice(store, owner, 'checkout'),
+      ];
+      const bridgeA = await pairDevice(store, owner, 'bridge', tillA.id);
+      const job = await queuePrint(store.ctx, tillA.id, {
+        kind: 'receipt',
+        document: sampleReceipt(),
+        openDrawer: false,
+      });
+      const view = async (token: string, jobId = job.jobId) =>
+        call(store, 'GET', `/api/print/jobs/${jobId}`, { token });
+      expect((await view(owner)).body).toEqual({
+        id: job.jobId,
+        kind: 'receipt',
+        state: 'queued',
+        attempts: 0,
+      });
+
+      const { socket } = await TestSocket.open(store, bridgeA.token);
+      const report = (params: Record<string, unknown>) =>
+        socket.request('print/report', { jobId: job.jobId, ...params });
+      expect((await report({ state: 'printing', attempts: 1 })).success).toBe(true);
+      expect(
+        (await report({ state: 'unknown', attempts: 1, reason: 'no status answer after it' })).success,
+      ).toBe(true);
+      expect((await view(owner)).body).toEqual({
+        id: job.jobId,
+        kind: 'receipt',
+        state: 'unknown',
+        attempts: 1,
+        lastError: 'no status answer after it',
+      });
+
+      for (const [username, till] of [
+        ['cash-a', tillA],
+        ['cash-b', tillB],
+      ] as const) {
+        const added = await call(store, 'POST', '/api/staff', {
+          token: owner,
+          body: { username, name: username, role: 'cashier', password: 'cashier-pass-1', pin: '1357' },
+        });
+        expect(added.status).toBe(201);
+        const signedIn = await call(store, 'POST', '/api/auth/pin', {
+          token: till.token,
+          body: { username, pin: '1357' },
+        });
+        const seen = await view(signedIn.body.token);
+        expect({ username, status: seen.status }).toEqual({ username, status: till === tillA ? 200 : 404 });
+      }
+
+      expect((await report({ state: 'printed', attempts: 2 })).success).toBe(true);
+      expect((await view(owner)).body).toEqual({
+        id: job.jobId,
+        kind: 'receipt',
+        state: 'printed',
+        attempts: 2,
+      });
+      expect((await view(owner, 'no-such-job')).status).toBe(404);
+      expect((await view(tillA.token)).status).toBe(403);
+      socket.close();
+    } finally {
+      await store.close();
+    }
+  });
+});

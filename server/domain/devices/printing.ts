@@ -6,7 +6,7 @@ import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { PoleView } from '../../protocol/pole.js';
 import { printJobSchema } from '../../protocol/print-schemas.js';
-import type { PrintJob, PrintJobBody, PrintJobState } from '../../protocol/printing.js';
+import type { PrintJob, PrintJobBody, PrintJobState, PrintJobView } from '../../protocol/printing.js';
 import type { DevicePrincipal, StaffPrincipal } from '../../protocol/roles.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
@@ -111,13 +111,17 @@ async function assertJobOf(trx: Kysely<Database>, terminalId: string, jobId: str
   if (!row) throw notFound('print job', jobId);
 }
 
-/** A bridge says where a job is; once it holds the job, the server stops offering it. */
+/**
+ * A bridge says where a job is; once it holds the job, the server stops offering it. The state
+ * is kept for `GET /api/print/jobs/:id`; a reason is kept as the job's last error until it prints.
+ */
 export async function reportPrint(
   ctx: AppContext,
   bridge: DevicePrincipal,
   jobId: string,
   state: PrintJobState,
   reason: string | undefined,
+  attempts?: number,
 ): Promise<void> {
   const terminalId = assertBound(bridge);
   await runAction(ctx, async (trx, outbox) => {
@@ -129,6 +133,17 @@ export async function reportPrint(
       .where('terminal_id', '=', terminalId)
       .where('collected_at', 'is', null)
       .execute();
+    await trx
+      .updateTable('print_jobs')
+      .set({
+        state,
+        ...(attempts !== undefined && { attempts }),
+        ...(reason !== undefined && { last_error: reason }),
+        ...(state === 'printed' && { last_error: null }),
+      })
+      .where('id', '=', jobId)
+      .where('terminal_id', '=', terminalId)
+      .execute();
     outbox.add('print.status', {
       terminalId,
       deviceId: bridge.deviceId,
@@ -137,6 +152,33 @@ export async function reportPrint(
       ...(reason !== undefined && { reason }),
     });
   });
+}
+
+/**
+ * Where a print job is. A cashier sees only the jobs of the terminal they are signed in on;
+ * another till's job is as unknown (404) as one never made.
+ */
+export async function printJobView(
+  ctx: AppContext,
+  staff: StaffPrincipal,
+  jobId: string,
+): Promise<PrintJobView> {
+  let query = ctx.storage.db
+    .selectFrom('print_jobs')
+    .select(['id', 'job', 'state', 'attempts', 'last_error'])
+    .where('id', '=', jobId)
+    .where('store_id', '=', ctx.store.id);
+  if (staff.role === 'cashier') query = query.where('terminal_id', '=', staff.deviceId ?? '');
+  const row = await query.executeTakeFirst();
+  if (!row) throw notFound('print job', jobId);
+  const job = JSON.parse(row.job) as PrintJob;
+  return {
+    id: row.id,
+    kind: job.kind,
+    state: row.state as PrintJobState,
+    attempts: row.attempts,
+    ...(row.last_error !== null && { lastError: row.last_error }),
+  };
 }
 
 /** Staff ask for another copy of a job the bridge of their terminal printed. Audited. */

@@ -4,7 +4,7 @@ import { jobIdSchema } from '../../protocol/print-schemas.js';
 import { DEVICE_KINDS } from '../../protocol/roles.js';
 import { assertStaff } from '../staff/sessions.js';
 import { openDrawer } from './drawer.js';
-import { reprintJob } from './printing.js';
+import { printJobView, reprintJob } from './printing.js';
 import {
   approvePairing,
   clearPendingPairings,
@@ -91,6 +91,18 @@ export const devicesRoutes = [
     handle: ({ ctx, body, principal, approver }) => {
       assertStaff(principal);
       return openDrawer(ctx, principal, approver, body.reason);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/print/jobs/:id',
+    permission: 'device.status.read',
+    summary:
+      "Where a print job is: printed only once the printer confirmed it (a cashier: this terminal's jobs)",
+    params: z.object({ id: jobIdSchema }),
+    handle: ({ ctx, params, principal }) => {
+      assertStaff(principal);
+      return printJobView(ctx, principal, params.id);
     },
   }),
   route({

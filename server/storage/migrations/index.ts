@@ -20,6 +20,7 @@ import { shiftRequired } from './0018_shift_required.js';
 import { payments } from './0019_payments.js';
 import { styleCertificate } from './0020_style_certificate.js';
 import { receiptText } from './0021_receipt_text.js';
+import { printJobStates } from './0022_print_job_states.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   payments,
   styleCertificate,
   receiptText,
+  printJobStates,
 ];

@@ -19,6 +19,7 @@ import {
 } from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
 import { reprint, salesOfToday, thisTerminal } from '../../data/counter.js';
+import type { PrintJobState } from '../../data/devices.js';
 import { money, yuanText } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import { zheInput } from '../../data/zhe.js';
@@ -73,6 +74,9 @@ export class HgCheckoutSale extends LitElement {
   @state() private _notice: string | null = null;
   @state() private _held: CartView[] = [];
   @state() private _paid: CheckoutResult | null = null;
+  /** Where the paid sale's receipt is (its print job has the sale's id), as its bridge reports it. */
+  @state() private _receipt: PrintJobState | 'reprinting' | 'declined' | null = null;
+  @state() private _reprintError: unknown = null;
   @state() private _browserOffline = !navigator.onLine;
   @state() private _manual = '';
   /** The line price being typed, kept while a manager approves it. */
@@ -139,6 +143,17 @@ export class HgCheckoutSale extends LitElement {
       const { [hardwareId]: _was, ...others } = this._hardware;
       this._hardware =
         status === 'online' ? others : { ...others, [hardwareId]: { status, ...(reason && { reason }) } };
+    },
+  );
+  protected readonly _prints = new SubscriptionController(
+    this,
+    () => this.connection,
+    'print.status',
+    (event) => {
+      if (event.data.jobId !== this._paid?.sale.id) return;
+      // Asked once: after "reprint" or "it printed", later reports of this receipt change nothing.
+      if (this._receipt === 'reprinting' || this._receipt === 'declined') return;
+      this._receipt = event.data.state;
     },
   );
   protected readonly _scans = new SubscriptionController(
@@ -439,7 +454,16 @@ export class HgCheckoutSale extends LitElement {
           @hg-close=${this._close}
         ></hg-checkout-price>`;
       case 'paid':
-        return html`<hg-checkout-paid .paid=${this._paid} @hg-close=${this._close}></hg-checkout-paid>`;
+        return html`<hg-checkout-paid
+          .paid=${this._paid}
+          .receipt=${this._receipt}
+          .reprintError=${this._reprintError}
+          @hg-reprint=${this._reprint}
+          @hg-reprint-declined=${() => {
+            this._receipt = 'declined';
+          }}
+          @hg-close=${this._close}
+        ></hg-checkout-paid>`;
       default:
         return nothing;
     }
@@ -609,7 +633,21 @@ export class HgCheckoutSale extends LitElement {
     if (ok) this._close();
   }
 
+  /** The cashier says the receipt the printer did not confirm is missing: one more copy. */
+  private async _reprint(): Promise<void> {
+    const jobId = this._paid?.sale.id;
+    if (!jobId || !this.connection || this._receipt !== 'unknown') return;
+    this._receipt = 'reprinting';
+    try {
+      await this.connection.request('print/reprint', { jobId });
+    } catch (error) {
+      this._reprintError = error;
+    }
+  }
+
   private _onPaid(event: CustomEvent<CheckoutResult>): void {
+    this._receipt = null;
+    this._reprintError = null;
     this._paid = event.detail;
     this._lastSale = { id: event.detail.sale.id, number: event.detail.sale.number };
     this._show(event.detail.cart);
