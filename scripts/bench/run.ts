@@ -1,5 +1,6 @@
 import { bridgeScan, printerBack, receiptRaster, receiptRender } from './bridge.bench.js';
 import { catalogChain } from './catalog.bench.js';
+import { compareSales } from './compare.js';
 import { printDashboard } from './dashboard.js';
 import { type Benchmark, runBenchmarks, settingsFrom } from './harness.js';
 import { printKioskSize } from './kiosk-size.js';
@@ -41,6 +42,14 @@ const FIGURES: readonly [string, () => Promise<void>][] = [
 ];
 
 const settings = settingsFrom(process.argv.slice(2), process.env);
+const compareAt = process.argv.indexOf('--compare');
+if (compareAt >= 0) {
+  // Only the checkout benchmark runs on two trees so far (compare.ts).
+  const ref = process.argv[compareAt + 1];
+  if (!ref) throw new Error('--compare needs a git ref, e.g. --compare main');
+  await compareSales(ref, settings);
+  process.exit(0);
+}
 const chosen = (name: string) => !settings.filter || name.toLowerCase().includes(settings.filter);
 await runBenchmarks(BENCHMARKS, settings);
 for (const [name, measure] of FIGURES) if (chosen(name)) await measure();

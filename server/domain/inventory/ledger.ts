@@ -56,18 +56,40 @@ export async function moveStock(
   outbox: Outbox,
   field = 'skuId',
 ): Promise<MoveResult> {
-  if (!Number.isSafeInteger(move.delta) || move.delta === 0) {
-    throw new ApiError('validation_failed', 'A stock movement moves a whole number of units.', {
-      [field]: 'zero or not whole',
-    });
+  const [moved] = await moveStocks(trx, ctx, [move], outbox, () => field);
+  return moved as MoveResult;
+}
+
+/**
+ * `moveStock` for several moves of one business action (a sale's lines) in three statements
+ * whatever their number: the SKUs and their on-hand read together, the cached on-hand written
+ * together (inserted or updated), the ledger rows appended together. Each move sees the
+ * on-hand the moves before it left (the same SKU twice in one sale counts down twice);
+ * `fieldOf(i)` names the field an error about move `i` is reported on.
+ */
+export async function moveStocks(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  moves: readonly StockMove[],
+  outbox: Outbox,
+  fieldOf: (i: number) => string,
+): Promise<MoveResult[]> {
+  for (const [i, move] of moves.entries()) {
+    if (!Number.isSafeInteger(move.delta) || move.delta === 0) {
+      throw new ApiError('validation_failed', 'A stock movement moves a whole number of units.', {
+        [fieldOf(i)]: 'zero or not whole',
+      });
+    }
   }
-  const sku = await trx
+  if (moves.length === 0) return [];
+  const rows = await trx
     .selectFrom('skus as k')
     .innerJoin('styles as s', 's.id', 'k.style_id')
     .leftJoin('stock_levels as l', (join) =>
       join.onRef('l.sku_id', '=', 'k.id').on('l.store_id', '=', ctx.store.id),
     )
     .select([
+      'k.id',
       'k.barcode',
       'k.style_id as styleId',
       'k.size',
@@ -76,87 +98,99 @@ export async function moveStock(
       's.style_code as styleCode',
       'l.on_hand as onHand',
     ])
-    .where('k.id', '=', move.skuId)
-    .executeTakeFirst();
-  if (!sku)
-    throw new ApiError('not_found', `No SKU with id ${JSON.stringify(move.skuId)}.`, {
-      [field]: 'unknown SKU',
-    });
-  const before = sku.onHand ?? 0;
-  const after = before + move.delta;
-  let warning: MoveResult['warning'] = null;
-  if (after < 0 && move.delta < 0) {
-    const refuse =
-      move.kind === 'sale'
-        ? (await inventorySettings(trx, ctx)).negativeStock === 'refuse'
-        : move.kind !== 'stocktake';
-    if (refuse) {
-      throw new ApiError(
-        'conflict',
-        `Not enough stock of ${sku.barcode}: ${before} on hand, ${-move.delta} wanted.`,
-        {
-          [field]: `only ${before} on hand`,
-        },
-      );
-    }
-    warning = 'negative_stock';
-  }
+    .where('k.id', 'in', [...new Set(moves.map((move) => move.skuId))])
+    .execute();
+  const skus = new Map(rows.map((row) => [row.id, row]));
+  const onHandNow = new Map<string, number>();
   const at = ctx.now().toISOString();
-  if (sku.onHand === null) {
-    await trx
-      .insertInto('stock_levels')
-      .values({
-        store_id: ctx.store.id,
-        sku_id: move.skuId,
-        style_id: sku.styleId,
-        size: sku.size,
-        on_hand: after,
-        updated_at: at,
-      })
-      .execute();
-  } else {
-    await trx
-      .updateTable('stock_levels')
-      .set({ on_hand: after, updated_at: at })
-      .where('store_id', '=', ctx.store.id)
-      .where('sku_id', '=', move.skuId)
-      .execute();
+  const results: MoveResult[] = [];
+  for (const [i, move] of moves.entries()) {
+    const sku = skus.get(move.skuId);
+    if (!sku)
+      throw new ApiError('not_found', `No SKU with id ${JSON.stringify(move.skuId)}.`, {
+        [fieldOf(i)]: 'unknown SKU',
+      });
+    const before = onHandNow.get(move.skuId) ?? sku.onHand ?? 0;
+    const after = before + move.delta;
+    let warning: MoveResult['warning'] = null;
+    if (after < 0 && move.delta < 0) {
+      const refuse =
+        move.kind === 'sale'
+          ? (await inventorySettings(trx, ctx)).negativeStock === 'refuse'
+          : move.kind !== 'stocktake';
+      if (refuse) {
+        throw new ApiError(
+          'conflict',
+          `Not enough stock of ${sku.barcode}: ${before} on hand, ${-move.delta} wanted.`,
+          {
+            [fieldOf(i)]: `only ${before} on hand`,
+          },
+        );
+      }
+      warning = 'negative_stock';
+    }
+    onHandNow.set(move.skuId, after);
+    outbox.add('stock.changed', {
+      skuId: move.skuId,
+      delta: move.delta,
+      onHand: after,
+      kind: move.kind,
+      ref: move.ref.id,
+    });
+    const threshold = sku.skuThreshold ?? sku.styleThreshold;
+    if (threshold !== null && before > threshold && after <= threshold) {
+      outbox.add('stock.low', {
+        skuId: move.skuId,
+        barcode: sku.barcode,
+        styleCode: sku.styleCode,
+        onHand: after,
+        threshold,
+      });
+    }
+    results.push({ skuId: move.skuId, delta: move.delta, onHand: after, warning });
   }
   await trx
-    .insertInto('stock_movements')
-    .values({
-      id: uuidv7(),
-      store_id: ctx.store.id,
-      sku_id: move.skuId,
-      delta: move.delta,
-      kind: move.kind,
-      reason: move.reason ?? null,
-      ref_type: move.ref.type,
-      ref_id: move.ref.id,
-      unit_cost: move.unitCost ?? null,
-      on_hand_after: after,
-      staff_id: move.staffId,
-      at,
-    })
+    .insertInto('stock_levels')
+    .values(
+      [...onHandNow].map(([skuId, onHand]) => {
+        const sku = skus.get(skuId) as (typeof rows)[number];
+        return {
+          store_id: ctx.store.id,
+          sku_id: skuId,
+          style_id: sku.styleId,
+          size: sku.size,
+          on_hand: onHand,
+          updated_at: at,
+        };
+      }),
+    )
+    .onConflict((oc) =>
+      oc.columns(['sku_id', 'store_id']).doUpdateSet((eb) => ({
+        on_hand: eb.ref('excluded.on_hand'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
     .execute();
-  outbox.add('stock.changed', {
-    skuId: move.skuId,
-    delta: move.delta,
-    onHand: after,
-    kind: move.kind,
-    ref: move.ref.id,
-  });
-  const threshold = sku.skuThreshold ?? sku.styleThreshold;
-  if (threshold !== null && before > threshold && after <= threshold) {
-    outbox.add('stock.low', {
-      skuId: move.skuId,
-      barcode: sku.barcode,
-      styleCode: sku.styleCode,
-      onHand: after,
-      threshold,
-    });
-  }
-  return { skuId: move.skuId, delta: move.delta, onHand: after, warning };
+  await trx
+    .insertInto('stock_movements')
+    .values(
+      moves.map((move, i) => ({
+        id: uuidv7(),
+        store_id: ctx.store.id,
+        sku_id: move.skuId,
+        delta: move.delta,
+        kind: move.kind,
+        reason: move.reason ?? null,
+        ref_type: move.ref.type,
+        ref_id: move.ref.id,
+        unit_cost: move.unitCost ?? null,
+        on_hand_after: (results[i] as MoveResult).onHand,
+        staff_id: move.staffId,
+        at,
+      })),
+    )
+    .execute();
+  return results;
 }
 
 /** This store's on-hand of a SKU, from the cache. */

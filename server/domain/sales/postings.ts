@@ -6,7 +6,7 @@ import type { Tender } from '../../protocol/loyalty.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
-import { moveStock } from '../inventory/ledger.js';
+import { moveStocks } from '../inventory/ledger.js';
 import { redeemCoupon, releaseCoupon } from '../loyalty/coupons.js';
 import { earnPoints, giveBackPoints, redeemPoints, takeBackPoints } from '../loyalty/points.js';
 import { recordPurchase, recordReturn } from '../loyalty/purchases.js';
@@ -160,14 +160,16 @@ export async function postSoldGoods(
 ): Promise<SaleResult['warnings']> {
   const { staff, ref } = posting;
   const warnings: SaleResult['warnings'] = [];
-  for (const [i, line] of posting.priced.quote.lines.entries()) {
-    const moved = await moveStock(
-      trx,
-      ctx,
-      { skuId: line.skuId, delta: -line.qty, kind: 'sale', ref, staffId: staff.staffId },
-      outbox,
-      `lines.${i}.qty`,
-    );
+  const { lines } = posting.priced.quote;
+  const moves = await moveStocks(
+    trx,
+    ctx,
+    lines.map((line) => ({ skuId: line.skuId, delta: -line.qty, kind: 'sale', ref, staffId: staff.staffId })),
+    outbox,
+    (i) => `lines.${i}.qty`,
+  );
+  for (const [i, moved] of moves.entries()) {
+    const line = lines[i] as (typeof lines)[number];
     if (moved.warning === 'negative_stock') {
       warnings.push({ line: i, skuId: line.skuId, code: 'negative_stock', onHand: moved.onHand });
       await recordException(trx, ctx, outbox, {
@@ -364,20 +366,18 @@ export async function postReturnedGoods(
     reason?: string;
   },
 ): Promise<void> {
-  for (const [i, line] of posting.goods.entries()) {
-    await moveStock(
-      trx,
-      ctx,
-      {
-        skuId: line.skuId,
-        delta: line.qty,
-        kind: 'return',
-        ...(posting.reason !== undefined && { reason: posting.reason }),
-        ref: { type: 'return', id: posting.returnId },
-        staffId: posting.staffId,
-      },
-      outbox,
-      `${posting.field}.${i}.qty`,
-    );
-  }
+  await moveStocks(
+    trx,
+    ctx,
+    posting.goods.map((line) => ({
+      skuId: line.skuId,
+      delta: line.qty,
+      kind: 'return',
+      ...(posting.reason !== undefined && { reason: posting.reason }),
+      ref: { type: 'return', id: posting.returnId },
+      staffId: posting.staffId,
+    })),
+    outbox,
+    (i) => `${posting.field}.${i}.qty`,
+  );
 }

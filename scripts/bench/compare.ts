@@ -1,0 +1,141 @@
+/**
+ * `npm run bench -- --compare <git-ref>`: the checkout benchmark on two source trees in one
+ * run — `<git-ref>` (unpacked with `git archive` into a temporary folder, sharing this tree's
+ * node_modules) and this tree — each serving its own copy of the same kept chain-size shop,
+ * in two server processes started alike. The cases take turns round by round (harness.ts), so
+ * load on the machine falls on both; each figure is printed with its ratio this ÷ ref.
+ *
+ * The shop is seeded by the older of the two trees (normally the ref), so the newer one's
+ * server applies its added migrations to its copy at start. `BENCH_CPU_PROF=<folder>` starts
+ * both servers with `--cpu-prof` and writes their profiles there.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { MIGRATIONS } from '../../server/storage/migrations/index.js';
+import { type Case, measure, report, type Settings } from './harness.js';
+import {
+  CLIENTS,
+  fsyncFloor,
+  loadAverage,
+  openTill,
+  SALE_SIZES,
+  salesPerSecond,
+  stockForSales,
+  THROUGHPUT_SALES,
+  type Till,
+} from './sales.bench.js';
+import { copyShop, HERE, runShop, schemaOf, seededShop } from './sales-data.js';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+/** `ref` as a plain source tree in `into`, with this tree's node_modules and shop script. */
+function unpack(ref: string, into: string): string {
+  const commit = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: HERE })
+    .toString()
+    .trim();
+  mkdirSync(into, { recursive: true });
+  const unpacked = spawnSync('sh', ['-c', `git archive ${commit} | tar -x -C '${into}'`], { cwd: HERE });
+  if (unpacked.status !== 0) throw new Error(`git archive ${ref}: ${unpacked.stderr.toString()}`);
+  symlinkSync(realpathSync(join(HERE, 'node_modules')), join(into, 'node_modules'));
+  // The shop script speaks to this benchmark: the ref gets this tree's copy of it.
+  copyFileSync(join(HERE, 'scripts/bench/sales-shop.ts'), join(into, 'scripts/bench/sales-shop.ts'));
+  return commit;
+}
+
+function ratioLine(what: string, ref: number, mine: number, unit = 'ms'): string {
+  const show = (n: number) => (unit === 'ms' ? (n / 1e6).toFixed(3) : n.toFixed(0));
+  return `  ${what.padEnd(34)} ref ${show(ref).padStart(9)} ${unit}   this ${show(mine).padStart(9)} ${unit}   this ÷ ref ${(mine / ref).toFixed(2)}×`;
+}
+
+export async function compareSales(ref: string, settings: Settings): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'hanger-bench-compare-'));
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const refTree = join(work, 'ref');
+    const commit = unpack(ref, refTree);
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: HERE }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: HERE })
+      .toString()
+      .trim();
+    const refSchema = await schemaOf(refTree);
+    const mySchema = MIGRATIONS.at(-1)?.version ?? 0;
+    print(
+      `compare: ref ${ref} (${commit}, schema ${refSchema}) against this tree (${head}${dirty ? ' with uncommitted changes' : ''}, schema ${mySchema}); load ${loadAverage()}`,
+    );
+    const seeder = refSchema <= mySchema ? refTree : HERE;
+    const kept = await seededShop(seeder, SALE_SIZES, Math.min(refSchema, mySchema));
+
+    const profiles = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
+    const tills: Till[] = [];
+    const shops: { name: string; till: Till }[] = [];
+    for (const [name, tree] of [
+      ['ref', refTree],
+      ['this', HERE],
+    ] as const) {
+      const dataDir = join(work, `${name}-data`);
+      mkdirSync(dataDir);
+      const begin = Date.now();
+      copyShop(kept, dataDir);
+      const stock = stockForSales(join(dataDir, 'hanger.db'));
+      print(`  ${name}: copied the kept shop in ${((Date.now() - begin) / 1000).toFixed(1)} s`);
+      const flags = profiles ? ['--cpu-prof', `--cpu-prof-dir=${join(profiles, name)}`] : [];
+      const { child, answer } = await runShop(tree, ['serve', dataDir], 'url', flags);
+      stops.push(
+        () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.stdin?.end();
+          }),
+      );
+      const till = await openTill(String(answer.url), stock);
+      stops.push(async () => till.close());
+      tills.push(till);
+      shops.push({ name, till });
+    }
+    const [refTill, myTill] = tills as [Till, Till];
+    const floor = fsyncFloor(work);
+    stops.push(async () => floor.close());
+
+    const cases: [Case, ...Case[]] = [
+      { name: 'bare fsync of a small write (the floor)', reference: true, run: floor.run },
+      { name: 'ref: POST /api/sales', run: () => refTill.sell() },
+      { name: 'this: POST /api/sales', run: () => myTill.sell() },
+      { name: 'ref: POST /api/sales/quote', run: () => refTill.quote() },
+      { name: 'this: POST /api/sales/quote', run: () => myTill.quote() },
+    ];
+    const fixture = { cases, close: async () => {} };
+    const results = await measure(fixture, settings);
+    const benchmark = {
+      name: `sales/chain --compare ${ref}`,
+      summary: 'the same sale, two trees',
+      setup: async () => fixture,
+    };
+    print('');
+    print(report(benchmark, results));
+    const [, refSale, mySale, refQuote, myQuote] = results;
+    if (!refSale || !mySale || !refQuote || !myQuote) return;
+    print('');
+    print(`  ratios (this ÷ ref; below 1 is faster), load ${loadAverage()}:`);
+    print(ratioLine('POST /api/sales median', refSale.median, mySale.median));
+    print(ratioLine('POST /api/sales p99', refSale.p99, mySale.p99));
+    print(ratioLine('POST /api/sales/quote median', refQuote.median, myQuote.median));
+    print(ratioLine('POST /api/sales/quote p99', refQuote.p99, myQuote.p99));
+    // Throughput in turns (ref, this, ref, this) so a burst of load falls on both.
+    const rates = { ref: [] as number[], this: [] as number[] };
+    for (let turn = 0; turn < 2; turn++) {
+      for (const { name, till } of shops) {
+        rates[name as 'ref' | 'this'].push(await salesPerSecond(till, THROUGHPUT_SALES / 2));
+      }
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    print(
+      `${ratioLine(`sales/s from ${CLIENTS} clients`, mean(rates.ref), mean(rates.this), '/s')} (higher is faster)`,
+    );
+    print(`  load average at the end: ${loadAverage()}`);
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The checkout benchmark's seeded chain-size shop, kept between runs: seeding 5,000,000 sales
+ * takes 8–11 minutes, copying the kept database seconds. A kept shop is a folder under
+ * `data/bench-cache/` (git-ignored; `BENCH_CACHE` moves it) named by the seed's sizes and the
+ * schema version that seeded it. A tree uses the kept shop of its sizes with the newest schema
+ * no newer than its own: its server applies the migrations added since to its copy at start.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** This source tree. */
+export const HERE = fileURLToPath(new URL('../..', import.meta.url));
+export const CACHE = resolve(process.env.BENCH_CACHE ?? join(HERE, 'data', 'bench-cache'));
+const SHOP_SCRIPT = 'scripts/bench/sales-shop.ts';
+
+export interface ShopSizes {
+  members: number;
+  styles: number;
+  sales: number;
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+/**
+ * Runs `sales-shop.ts` in `tree` (node with tsx, `nodeFlags` before it, e.g. `--cpu-prof`),
+ * resolves with the child and the first answer line carrying `key`; notes are printed.
+ */
+export function runShop(
+  tree: string,
+  args: readonly string[],
+  key: 'schema' | 'url',
+  nodeFlags: readonly string[] = [],
+): Promise<{ child: ChildProcess; answer: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', SHOP_SCRIPT, ...args], {
+    cwd: tree,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((done, fail) => {
+    let answered = false;
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const message = JSON.parse(line) as Record<string, unknown>;
+      if (typeof message.note === 'string') print(`  ${message.note}`);
+      if (key in message && !answered) {
+        answered = true;
+        done({ child, answer: message });
+      }
+    });
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      if (!answered) fail(new Error(`sales-shop.ts ${args[0]} in ${tree} stopped (exit ${code})`));
+    });
+  });
+}
+
+/** The newest migration `tree` knows. */
+export async function schemaOf(tree: string): Promise<number> {
+  const { answer } = await runShop(tree, ['version'], 'schema');
+  return Number(answer.schema);
+}
+
+const prefix = ({ members, styles, sales }: ShopSizes) => `sales-m${members}-k${styles * 15}-s${sales}-v`;
+
+/** The kept shop of these sizes seeded at schema `schema` or older, or null. */
+function keptShop(sizes: ShopSizes, schema: number): string | null {
+  if (!existsSync(CACHE)) return null;
+  const start = prefix(sizes);
+  const versions = readdirSync(CACHE)
+    .filter((name) => name.startsWith(start) && existsSync(join(CACHE, name, 'hanger.db')))
+    .map((name) => Number(name.slice(start.length)))
+    .filter((version) => Number.isInteger(version) && version <= schema);
+  return versions.length > 0 ? join(CACHE, `${start}${Math.max(...versions)}`) : null;
+}
+
+/**
+ * The kept shop of `sizes` for a tree whose newest migration is `schema`; seeded by `tree`
+ * (whose schema must be `schema`) when none is kept yet.
+ */
+export async function seededShop(tree: string, sizes: ShopSizes, schema: number): Promise<string> {
+  const kept = keptShop(sizes, schema);
+  if (kept) {
+    print(`  the shop seeded with these sizes, kept in ${kept}`);
+    return kept;
+  }
+  const partial = join(CACHE, `.seeding-${process.pid}`);
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  try {
+    const { child, answer } = await runShop(
+      tree,
+      ['seed', partial, String(sizes.members), String(sizes.styles), String(sizes.sales)],
+      'schema',
+    );
+    await new Promise((done) => child.once('exit', done));
+    const folder = join(CACHE, `${prefix(sizes)}${Number(answer.schema)}`);
+    rmSync(folder, { recursive: true, force: true });
+    renameSync(partial, folder);
+    print(`  kept for the next run in ${folder}`);
+    return folder;
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A working copy of a kept shop (the database and its config) in `dataDir`. */
+export function copyShop(kept: string, dataDir: string): void {
+  for (const name of readdirSync(kept)) {
+    if (name === 'config.json' || name.startsWith('hanger.db'))
+      copyFileSync(join(kept, name), join(dataDir, name));
+  }
+}
