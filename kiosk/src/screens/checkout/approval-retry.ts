@@ -14,6 +14,30 @@ export type ApprovalNeededEvent = CustomEvent<{ run: ApprovedRun; finishes?: boo
 /** `hg-approved` from the approval dialog: the manager's sign-off, and where to say how it went. */
 export type ApprovedEvent = CustomEvent<Approval & { done: (error: unknown) => void }>;
 
+/**
+ * A dialog's command went wrong. Refused as forbidden, it is kept and the sale screen asks a
+ * manager (`hg-approval-needed`), then sends it again with the approval — `finishes` when that
+ * command is all the dialog was for. Any other error, or one after an approval, is the
+ * dialog's to show; after an approval it is thrown too, so the approval dialog shows it.
+ */
+export function askApprovalOr(
+  dialog: HTMLElement,
+  error: unknown,
+  approval: Approval | undefined,
+  run: ApprovedRun,
+  show: (error: unknown) => void,
+  finishes = false,
+): void {
+  if (error instanceof RequestError && error.code === 'forbidden' && !approval) {
+    dialog.dispatchEvent(
+      new CustomEvent('hg-approval-needed', { detail: { run, finishes }, bubbles: true, composed: true }),
+    );
+    return;
+  }
+  show(error);
+  if (approval) throw error;
+}
+
 /** The dialog open over the sale, as the controller reads and switches it. */
 export interface DialogSwitch {
   current(): SaleDialog;

@@ -3,9 +3,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/hg-error.js';
 import { controls } from '../../components/styles.js';
 import type { HangerConnection } from '../../connection/connection.js';
-import { RequestError } from '../../connection/errors.js';
 import { money, parseYuan } from '../../data/format.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { askApprovalOr } from './approval-retry.js';
 import type { Approval } from './hg-checkout-approval.js';
 import { dialogStyles } from './styles.js';
 
@@ -111,19 +111,15 @@ export class HgCheckoutCash extends LitElement {
         this._done = t('counter.cashDone', { amount: money(amount), expected: money(report.cash.expected) });
       }
     } catch (error) {
-      if (error instanceof RequestError && error.code === 'forbidden' && !approval) {
-        this.dispatchEvent(
-          new CustomEvent('hg-approval-needed', {
-            // An approved drawer opening is done: the drawer springs open, the sale comes back.
-            detail: { run: (a: Approval) => this._send(a), finishes: this.task === 'drawer' },
-            bubbles: true,
-            composed: true,
-          }),
-        );
-      } else {
-        this._error = error;
-        if (approval) throw error;
-      }
+      // An approved drawer opening is done: the drawer springs open, the sale comes back.
+      askApprovalOr(
+        this,
+        error,
+        approval,
+        (a) => this._send(a),
+        (e) => (this._error = e),
+        this.task === 'drawer',
+      );
     } finally {
       this._busy = false;
     }

@@ -3,7 +3,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/hg-error.js';
 import { controls } from '../../components/styles.js';
 import type { HangerConnection } from '../../connection/connection.js';
-import { RequestError } from '../../connection/errors.js';
 import type { SaleDetail } from '../../data/cart.js';
 import {
   reprint,
@@ -18,6 +17,7 @@ import { dateTime, money, parseYuan } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import { findMembers } from '../../data/members.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { askApprovalOr } from './approval-retry.js';
 import type { Approval } from './hg-checkout-approval.js';
 import { MOBILE } from './scan-shape.js';
 import { dialogStyles } from './styles.js';
@@ -297,18 +297,13 @@ export class HgCheckoutFind extends LitElement {
       this._notice = this._i18n.t('counter.voidDone', { number: sale.number });
       this._sales = this._sales.map((s) => (s.id === sale.id ? { ...s, status: 'voided' } : s));
     } catch (error) {
-      if (error instanceof RequestError && error.code === 'forbidden' && !approval) {
-        this.dispatchEvent(
-          new CustomEvent('hg-approval-needed', {
-            detail: { run: (a: Approval) => this._void(a) },
-            bubbles: true,
-            composed: true,
-          }),
-        );
-      } else {
-        this._error = error;
-        if (approval) throw error;
-      }
+      askApprovalOr(
+        this,
+        error,
+        approval,
+        (a) => this._void(a),
+        (e) => (this._error = e),
+      );
     } finally {
       this._busy = false;
     }

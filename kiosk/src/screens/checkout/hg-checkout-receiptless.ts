@@ -2,12 +2,12 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/hg-error.js';
 import { controls } from '../../components/styles.js';
-import { RequestError } from '../../connection/errors.js';
 import type { ReturnResult } from '../../data/cart.js';
 import { lookupBarcode } from '../../data/catalog.js';
 import { money } from '../../data/format.js';
 import { type ApiAuth, call, newRequestId } from '../../data/http.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { askApprovalOr } from './approval-retry.js';
 import type { Approval } from './hg-checkout-approval.js';
 import { dialogStyles } from './styles.js';
 
@@ -181,19 +181,15 @@ export class HgCheckoutReceiptless extends LitElement {
       });
       this.returned(this._result);
     } catch (error) {
-      if (error instanceof RequestError && error.code === 'forbidden' && !approval) {
-        // Approved, the goods are back and the cash goes out: the sale screen comes back.
-        this.dispatchEvent(
-          new CustomEvent('hg-approval-needed', {
-            detail: { run: (a: Approval) => this._submit(a), finishes: true },
-            bubbles: true,
-            composed: true,
-          }),
-        );
-      } else {
-        this._error = error;
-        if (approval) throw error;
-      }
+      // Approved, the goods are back and the cash goes out: the sale screen comes back.
+      askApprovalOr(
+        this,
+        error,
+        approval,
+        (a) => this._submit(a),
+        (e) => (this._error = e),
+        true,
+      );
     } finally {
       this._busy = false;
     }

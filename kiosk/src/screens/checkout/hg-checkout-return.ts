@@ -2,11 +2,11 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/hg-error.js';
 import { controls } from '../../components/styles.js';
-import { RequestError } from '../../connection/errors.js';
 import { type ReturnResult, returnSale, type SaleDetail, saleByNumber } from '../../data/cart.js';
 import { dateTime, money } from '../../data/format.js';
 import { type ApiAuth, newRequestId } from '../../data/http.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { askApprovalOr } from './approval-retry.js';
 import type { Approval } from './hg-checkout-approval.js';
 import { dialogStyles } from './styles.js';
 
@@ -214,18 +214,13 @@ export class HgCheckoutReturn extends LitElement {
         this._reason.trim() || undefined,
       );
     } catch (error) {
-      if (error instanceof RequestError && error.code === 'forbidden' && !approval) {
-        this.dispatchEvent(
-          new CustomEvent('hg-approval-needed', {
-            detail: { run: (a: Approval) => this._submitOrThrow(a) },
-            bubbles: true,
-            composed: true,
-          }),
-        );
-      } else {
-        this._error = error;
-        if (approval) throw error;
-      }
+      askApprovalOr(
+        this,
+        error,
+        approval,
+        (a) => this._submitOrThrow(a),
+        (e) => (this._error = e),
+      );
     } finally {
       this._busy = false;
     }
