@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaff, call, ownerToken, type TestStaff } from './testing/client.js';
-import { type ServerProcess, startServerProcess } from './testing/process.js';
-import { databaseEnvFor, dropDatabaseFor, testEngine } from './testing/test-database.js';
+import { startTwoStores, type TwoStores } from './testing/chain.js';
+import { addStaff, call, type TestStaff } from './testing/client.js';
+import type { ServerProcess } from './testing/process.js';
+import { testEngine } from './testing/test-database.js';
 
 /** Head office owns the catalogue, list prices and chain promotions; a branch its store prices and own promotions. */
 describe.runIf(testEngine === 'postgres')('a chain: head office and the stores', () => {
-  const chainDir = mkdtempSync(join(tmpdir(), 'hanger-chain-roles-'));
+  let chain: TwoStores;
   let hq: ServerProcess;
   let branch: ServerProcess;
   let hqOwner: string;
@@ -21,11 +19,6 @@ describe.runIf(testEngine === 'postgres')('a chain: head office and the stores',
   let hqStoreId: string;
   let branchStoreId: string;
 
-  const storeFolder = (code: string, name: string) => {
-    const dir = mkdtempSync(join(chainDir, `${code}-`));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ store: { code, name } }));
-    return dir;
-  };
   const total = async (server: ServerProcess, token: string) => {
     const quote = await call(server, 'POST', '/api/sales/quote', {
       token,
@@ -38,14 +31,8 @@ describe.runIf(testEngine === 'postgres')('a chain: head office and the stores',
     (await call(server, 'GET', '/api/auth/me', { token })).body.principal.storeId as string;
 
   beforeAll(async () => {
-    const env = {
-      HANGER_DATABASE_URL: (await databaseEnvFor(chainDir)).HANGER_DATABASE_URL as string,
-      HANGER_OWNER_PASSWORD: 'owner-secret-1',
-    };
-    hq = await startServerProcess(storeFolder('HQ01', '总店'), env);
-    branch = await startServerProcess(storeFolder('BR02', '二店'), env);
-    hqOwner = await ownerToken(hq);
-    branchOwner = await ownerToken(branch);
+    chain = await startTwoStores('chain-roles');
+    ({ hq, branch, hqOwner, branchOwner } = chain);
     hqManager = await addStaff(hq, hqOwner, 'manager');
     branchManager = await addStaff(branch, branchOwner, 'manager');
     hqStoreId = await storeIdOf(hq, hqOwner);
@@ -66,14 +53,7 @@ describe.runIf(testEngine === 'postgres')('a chain: head office and the stores',
     skuId = product.body.skus[0].id;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const server of [hq, branch]) {
-      server?.child.kill('SIGTERM');
-      await server?.exited;
-    }
-    await dropDatabaseFor(chainDir);
-    rmSync(chainDir, { recursive: true, force: true });
-  });
+  afterAll(() => chain?.stop());
 
   it("a branch manager cannot change the chain's catalogue, list prices or tiers", async () => {
     const token = branchManager.token;

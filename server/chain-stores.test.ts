@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStockLedger } from './domain/inventory/check.js';
 import { openPostgres } from './storage/database.js';
-import { call, ownerToken } from './testing/client.js';
-import { type ServerProcess, startServerProcess } from './testing/process.js';
-import { databaseEnvFor, dropDatabaseFor, testEngine } from './testing/test-database.js';
+import { startTwoStores, type TwoStores } from './testing/chain.js';
+import { call } from './testing/client.js';
+import type { ServerProcess } from './testing/process.js';
+import { testEngine } from './testing/test-database.js';
 
 /** Two store servers of one chain taking each other's returns and receiving each other's transfers. */
 describe.runIf(testEngine === 'postgres')('a chain: returns and transfers across stores', () => {
-  const chainDir = mkdtempSync(join(tmpdir(), 'hanger-chain-stores-'));
+  let chain: TwoStores;
   let url: string;
   let hq: ServerProcess;
   let branch: ServerProcess;
@@ -21,11 +19,6 @@ describe.runIf(testEngine === 'postgres')('a chain: returns and transfers across
   let skuIds: string[] = [];
   let memberId: string;
 
-  const storeFolder = (code: string, name: string) => {
-    const dir = mkdtempSync(join(chainDir, `${code}-`));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ store: { code, name } }));
-    return dir;
-  };
   const onHand = async (server: ServerProcess, token: string, skuId: string): Promise<number> => {
     const style = await call(server, 'GET', `/api/products/${styleId}`, { token });
     return (
@@ -51,12 +44,8 @@ describe.runIf(testEngine === 'postgres')('a chain: returns and transfers across
   };
 
   beforeAll(async () => {
-    url = (await databaseEnvFor(chainDir)).HANGER_DATABASE_URL as string;
-    const env = { HANGER_DATABASE_URL: url, HANGER_OWNER_PASSWORD: 'owner-secret-1' };
-    hq = await startServerProcess(storeFolder('HQ01', '总店'), env);
-    branch = await startServerProcess(storeFolder('BR02', '二店'), env);
-    hqOwner = await ownerToken(hq);
-    branchOwner = await ownerToken(branch);
+    chain = await startTwoStores('chain-stores');
+    ({ url, hq, branch, hqOwner, branchOwner } = chain);
     const product = await call(hq, 'POST', '/api/products', {
       token: hqOwner,
       body: {
@@ -89,14 +78,7 @@ describe.runIf(testEngine === 'postgres')('a chain: returns and transfers across
     memberId = member.body.id;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const server of [hq, branch]) {
-      server?.child.kill('SIGTERM');
-      await server?.exited;
-    }
-    await dropDatabaseFor(chainDir);
-    rmSync(chainDir, { recursive: true, force: true });
-  });
+  afterAll(() => chain?.stop());
 
   it("a store reads another store's sale by id, receipt number and member, and takes its return", async () => {
     const sale = await sell(2);

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStockLedger } from './domain/inventory/check.js';
 import { checkLedgers } from './domain/loyalty/check.js';
 import { openPostgres } from './storage/database.js';
+import { startTwoStores, type TwoStores } from './testing/chain.js';
 import { call, TestSocket } from './testing/client.js';
 import type { TestStore } from './testing/harness.js';
-import { type ServerProcess, startServerProcess } from './testing/process.js';
-import { databaseEnvFor, dropDatabaseFor, testEngine } from './testing/test-database.js';
-
-const PASSWORD = 'owner-secret-1';
+import type { ServerProcess } from './testing/process.js';
+import { testEngine } from './testing/test-database.js';
 
 /** Two store servers of one chain, as separate processes on the same PostgreSQL database. */
 describe.runIf(testEngine === 'postgres')('a chain: two store servers on one PostgreSQL', () => {
-  const chainDir = mkdtempSync(join(tmpdir(), 'hanger-chain-'));
+  let chain: TwoStores;
   let url: string;
   let hq: ServerProcess;
   let branch: ServerProcess;
@@ -24,27 +20,11 @@ describe.runIf(testEngine === 'postgres')('a chain: two store servers on one Pos
   const members: string[] = [];
   let skuIds: string[] = [];
 
-  const storeFolder = (code: string, name: string) => {
-    const dir = mkdtempSync(join(chainDir, `${code}-`));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ store: { code, name } }));
-    return dir;
-  };
   const at = (server: ServerProcess) => ({ url: server.url }) as TestStore;
-  const login = async (server: ServerProcess) => {
-    const reply = await call(at(server), 'POST', '/api/auth/login', {
-      body: { username: 'owner', password: PASSWORD },
-    });
-    expect(reply.status).toBe(200);
-    return reply.body.token as string;
-  };
 
   beforeAll(async () => {
-    url = (await databaseEnvFor(chainDir)).HANGER_DATABASE_URL as string;
-    const env = { HANGER_DATABASE_URL: url, HANGER_OWNER_PASSWORD: PASSWORD };
-    hq = await startServerProcess(storeFolder('HQ01', '总店'), env);
-    branch = await startServerProcess(storeFolder('BR02', '二店'), env);
-    hqOwner = await login(hq);
-    branchOwner = await login(branch);
+    chain = await startTwoStores('chain');
+    ({ url, hq, branch, hqOwner, branchOwner } = chain);
 
     // One catalogue for the chain, made at head office; each store receives its own stock.
     const product = await call(at(hq), 'POST', '/api/products', {
@@ -85,14 +65,7 @@ describe.runIf(testEngine === 'postgres')('a chain: two store servers on one Pos
     }
   }, 120_000);
 
-  afterAll(async () => {
-    for (const server of [hq, branch]) {
-      server?.child.kill('SIGTERM');
-      await server?.exited;
-    }
-    await dropDatabaseFor(chainDir);
-    rmSync(chainDir, { recursive: true, force: true });
-  });
+  afterAll(() => chain?.stop());
 
   it('knows every store; a member made in one store is found in the other', async () => {
     const found = await call(at(branch), 'GET', `/api/members/${members[0]}`, { token: branchOwner });
