@@ -1,4 +1,4 @@
-import { zhe } from '../../../server/domain/pricing/work.js';
+import { zhe } from '../../../server/protocol/zhe.js';
 import { t } from '../i18n/index.js';
 
 /**

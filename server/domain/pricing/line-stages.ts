@@ -1,8 +1,9 @@
 import type { Promotion } from '../../protocol/promotions.js';
+import { zhe } from '../../protocol/zhe.js';
 import { allocate, percentOf } from './allocate.js';
 import { coversLine, isBirthdayMonth, type LocalTime } from './conditions.js';
 import type { PricingMember } from './types.js';
-import { type WorkLine, zhe } from './work.js';
+import type { WorkLine } from './work.js';
 
 type LinePromotion = Extract<
   Promotion,

@@ -71,9 +71,3 @@ export function spread(
   });
   return capped;
 }
-
-/** "9.5折" for 500 bp off, "8折" for 2000. */
-export function zhe(offBp: number): string {
-  const tenths = (10000 - offBp) / 1000;
-  return `${Number(tenths.toFixed(2))}折`;
-}
