@@ -74,6 +74,8 @@ it("shows a till session on the pole display of the terminal's bridge: items, to
     if (!reply.success) throw new Error(`${type}: ${JSON.stringify(reply.error)}`);
     return reply.result;
   };
+  // A till sells only while a shift is open on it.
+  await ok('shift/open', { openingFloat: 0 });
   const screens = () => poleScreens(received());
   const shows = async (count: number) => {
     await until(

@@ -12,6 +12,7 @@ import {
   readyForBrowserTests,
   shot,
 } from './testing/browser.js';
+import { openShift } from './testing/shift.js';
 import { scan } from './wedge-scanner.js';
 
 /**
@@ -72,7 +73,9 @@ async function till(size: { width: number; height: number }): Promise<Page> {
   await form.locator('input[name="username"]').fill(cashier.username);
   await form.locator('input[name="pin"]').fill(cashier.pin);
   await form.locator('button[type="submit"]').click();
+  await page.locator('hg-checkout-sale').waitFor();
   await page.locator('hg-checkout-app hg-connection-indicator[state="online"]').waitFor();
+  await openShift(page);
   return page;
 }
 

@@ -150,6 +150,8 @@ export const poleAfterSale: Benchmark = {
       if (reply.id !== mine || !reply.success) throw new Error(`${type}: ${JSON.stringify(reply)}`);
     };
 
+    // A till sells only while a shift is open on it.
+    await request('shift/open', { openingFloat: 0 });
     const goal = commitToPole(100);
     let n = 0;
     return {

@@ -16,12 +16,14 @@ interface Def {
   innerType?: z.ZodType;
   in?: z.ZodType;
   shape?: Record<string, z.ZodType>;
+  options?: z.ZodType[];
   format?: string;
 }
 const defOf = (schema: z.ZodType | undefined) => (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
-/** A query field's own schema under `.optional()`, `.default()` and `.transform()`. */
+/** A query field's own schema under `.optional()`, `.default()`, `.transform()` and a union (`today` | a date). */
 const formatOf = (schema: z.ZodType): string | undefined => {
   const def = defOf(schema);
+  if (def?.options) return def.options.map(formatOf).find(Boolean);
   const inner = def?.innerType ?? def?.in;
   return inner ? formatOf(inner) : def?.format;
 };
