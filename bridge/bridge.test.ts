@@ -343,6 +343,28 @@ describe('receipt printer on TCP 9100', () => {
 });
 
 describe('drawer and pole display', () => {
+  it('answers the "no sale" with an error when the drawer could not be opened', async () => {
+    // A drawer on a serial port that is not there: the kick cannot go out.
+    await startBridge([
+      {
+        id: 'drawer-1',
+        kind: 'drawer',
+        transport: { type: 'serial', path: '/dev/hanger-no-such-port', baudRate: 9600 },
+        pin: 2,
+      },
+    ]);
+    const manager = await managerAtTerminal();
+    const failed = await call(store, 'POST', '/api/drawer/open', {
+      token: manager,
+      body: { reason: '换零钱' },
+    });
+    expect(failed.status).toBe(502);
+    expect(failed.body.error.code).toBe('device_unavailable');
+    expect(failed.body.error.fields.drawer).toMatch(/could not open the drawer/);
+    const audit = await call(store, 'GET', '/api/audit?kind=drawer.opened', { token: owner });
+    expect(audit.body.items[0].detail).toMatchObject({ reason: '换零钱', opened: false });
+  });
+
   it('opens the drawer of a cash sale while the printer is out of paper', async () => {
     const printer = await fakePrinter();
     printer.state = 'paper_out';
@@ -400,8 +422,13 @@ describe('drawer and pole display', () => {
       { id: 'pole-1', kind: 'display', transport: { type: 'virtual' } },
     ]);
     await admin.waitFor('device.status', (d) => d.hardwareId === 'pole-1' && d.status === 'online');
-    // Directly as the drawer route does after an approved "no sale".
-    store.ctx.bus.publish('drawer.open', store.ctx.store.id, { terminalId: terminal.id, reason: '换零钱' });
+    // The "no sale" route answers once the bridge says the drawer opened.
+    const manager = await managerAtTerminal();
+    const opened = await call(store, 'POST', '/api/drawer/open', {
+      token: manager,
+      body: { reason: '换零钱' },
+    });
+    expect(opened.status).toBe(200);
     expect(await printer.waitForKicks(1)).toEqual([2]);
     expect(printer.prints).toHaveLength(0);
 

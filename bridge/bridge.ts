@@ -150,8 +150,14 @@ export class Bridge {
   private onEvent(event: StoreEvent): void {
     switch (event.type) {
       case 'drawer.open': {
-        const { reason } = event.data;
-        void this.openDrawer(reason);
+        const { reason, requestId } = event.data;
+        void this.openDrawer(reason).then((failure) =>
+          this.send('drawer/opened', {
+            requestId,
+            opened: failure === null,
+            ...(failure && { reason: failure }),
+          }),
+        );
         break;
       }
       case 'print.job':
@@ -179,20 +185,25 @@ export class Bridge {
     }
   }
 
-  private async openDrawer(reason: string): Promise<void> {
+  /** Kicks the drawer(s); null when the kick went out, else why not. */
+  private async openDrawer(reason: string): Promise<string | null> {
     const drawers: Drawer[] = this.hardware?.drawers ?? [];
     if (drawers.length > 0) {
-      await Promise.all(drawers.map((d) => d.kick(reason)));
-      return;
+      const failures = (await Promise.all(drawers.map((d) => d.kick(reason)))).filter((f) => f !== null);
+      return failures.length === drawers.length ? failures.join('; ') : null;
     }
     const printer = this.hardware?.printers.find((p) => p.language === 'escpos');
     if (!printer) {
       this.log.warn({ reason }, 'asked to open the drawer, but no drawer or receipt printer is configured');
-      return;
+      return 'no cash drawer or receipt printer is configured on this bridge';
     }
-    await printer
-      .send(drawerPulse(2))
-      .catch((error: Error) => this.log.warn({ err: error.message }, 'drawer kick failed'));
+    try {
+      await printer.send(drawerPulse(2));
+      return null;
+    } catch (error) {
+      this.log.warn({ err: (error as Error).message }, 'drawer kick failed');
+      return `could not open the drawer: ${(error as Error).message}`;
+    }
   }
 
   /**

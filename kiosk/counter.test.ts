@@ -90,12 +90,13 @@ async function scanFieldReady(page: Page): Promise<void> {
   });
 }
 
-async function approve(page: Page): Promise<void> {
+/** The manager signs it off; unless the approved command fails, the approval dialog goes. */
+async function approve(page: Page, { fails = false } = {}): Promise<void> {
   const dialog = page.locator('hg-checkout-approval');
   await dialog.locator('input[name="approver"]').fill('wang');
   await dialog.locator('input[name="approverPin"]').fill('2468');
   await dialog.locator('button[type="submit"]').click();
-  await dialog.waitFor({ state: 'detached' });
+  if (!fails) await dialog.waitFor({ state: 'detached' });
 }
 
 describe('every counter task at the till', () => {
@@ -205,19 +206,27 @@ describe('every counter task at the till', () => {
       await shot(page, 'counter-cash-in');
       await page.keyboard.press('Escape');
 
-      // 开钱箱 without a sale: the cashier needs the manager; audited with both names.
+      // 开钱箱 without a sale: the cashier needs the manager; audited with both names. This till
+      // has no hardware bridge, so the drawer cannot open, and the till says so.
       await page.keyboard.press('Alt+KeyD');
       await cash.locator('input[name="cashReason"]').fill('找零钱');
       await cash.locator('input[name="cashReason"]').press('Enter');
       await page.locator('hg-checkout-approval input[name="approver"]').waitFor();
-      await approve(page);
-      await cash.waitFor({ state: 'detached' });
-      const audit = await api<{ items: { kind: string; approverId: string | null }[] }>(
+      await approve(page, { fails: true });
+      await page.locator('hg-checkout-approval').getByText('设备没有完成操作（钱箱没有打开）').waitFor();
+      await shot(page, 'counter-drawer-failed');
+      const audit = await api<{ items: { approverId: string | null; detail: { opened: boolean } }[] }>(
         'GET',
         '/api/audit?kind=drawer.opened',
       );
       expect(audit.items).toHaveLength(1);
       expect(audit.items[0]?.approverId).toBeTruthy();
+      expect(audit.items[0]?.detail.opened).toBe(false);
+      // Away from the approval (and the cash dialog, if it comes back) to the sale.
+      await page.locator('hg-checkout-approval').getByRole('button', { name: /取消/ }).click();
+      await page.locator('hg-checkout-approval input[name="approver"]').waitFor({ state: 'hidden' });
+      if (await cash.locator('input[name="cashReason"]').isVisible()) await page.keyboard.press('Escape');
+      await cash.waitFor({ state: 'detached' });
 
       // 交班: ¥10 more than expected in the drawer is 长款 ¥10.
       await page.keyboard.press('F7');

@@ -28,7 +28,8 @@ export class Drawer {
 
   async stop(): Promise<void> {}
 
-  async kick(reason: string): Promise<void> {
+  /** Null when the pulse went out, else why not. */
+  async kick(reason: string): Promise<string | null> {
     try {
       if ('printer' in this.target) await this.target.printer.send(drawerPulse(this.pin));
       else {
@@ -41,10 +42,12 @@ export class Drawer {
       }
       this.log.info({ hardwareId: this.id, reason }, 'drawer opened');
       this.status.set('online');
+      return null;
     } catch (error) {
       const why = `could not open the drawer: ${(error as Error).message}`;
       this.log.warn({ hardwareId: this.id, reason: why }, 'drawer kick failed');
       this.status.set('offline', why);
+      return why;
     }
   }
 }

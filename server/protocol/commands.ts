@@ -56,6 +56,8 @@ export interface Commands {
     result: null;
   };
   'drawer/open': { params: { reason: string }; result: { terminalId: string } };
+  /** A bridge's answer to `drawer.open`: the kick went out, or why not. */
+  'drawer/opened': { params: { requestId: string; opened: boolean; reason?: string }; result: null };
   'scanner/scan': { params: { hardwareId: string; code: string; symbology?: string }; result: null };
   'print/pending': { params: None; result: { items: PrintJob[] } };
   'print/report': {

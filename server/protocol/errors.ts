@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   business_rule: 422,
   too_many_requests: 429,
   internal: 500,
+  /** A device did not do what it was asked (the drawer did not open, its bridge did not answer). */
+  device_unavailable: 502,
   /** The database cannot be written (disk full, read-only): nothing was saved. */
   storage_unavailable: 503,
 } as const;

@@ -26,8 +26,8 @@ export interface EventPayloads {
     status: HardwareStatus;
     reason?: string;
   };
-  /** A bridge kicks the drawer of its terminal. */
-  'drawer.open': { terminalId: string; reason: string };
+  /** A bridge kicks the drawer of its terminal, and says how it went (`drawer/opened` with `requestId`). */
+  'drawer.open': { terminalId: string; reason: string; requestId: string };
   'staff.changed': { staffId: string; active: boolean };
   /** A bridge's scanner read a code; it goes to the terminal the bridge is bound to. */
   'scanner.scan': {

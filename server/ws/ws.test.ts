@@ -216,16 +216,23 @@ describe('commands and topics respect roles', () => {
 
     const till = (await TestSocket.open(store, pin.body.token)).socket;
     expect((await till.request('drawer/open', { reason: '找零' })).error.code).toBe('forbidden');
-    const approved = await till.request('drawer/open', {
+    const asked = till.request('drawer/open', {
       reason: '找零',
       approval: { username: manager.username, pin: manager.pin },
     });
-    expect(approved).toMatchObject({ success: true, result: { terminalId: terminal.id } });
     const event = await bridgeSocket.next();
     expect(event).toMatchObject({
       type: 'event',
       event: { type: 'drawer.open', data: { terminalId: terminal.id } },
     });
+    // The till hears "opened" only once the bridge says the kick went out.
+    const { requestId } = event.event.data;
+    expect((await bridgeSocket.request('drawer/opened', { requestId, opened: true })).success).toBe(true);
+    expect(await asked).toMatchObject({ success: true, result: { terminalId: terminal.id } });
+    // An answer for nothing, or a second one, changes nothing.
+    expect((await bridgeSocket.request('drawer/opened', { requestId, opened: false })).error.code).toBe(
+      'not_found',
+    );
     const audit = await call(store, 'GET', '/api/audit?kind=drawer.opened', { token: owner });
     expect(audit.body.items[0]).toMatchObject({ staffId: cashier.id, approverId: manager.id });
     bridgeSocket.close();

@@ -19,6 +19,7 @@ const KNOWN = new Set([
   'timeout',
   'disconnected',
   'storage_unavailable',
+  'device_unavailable',
 ]);
 
 /** The catalogue key that says what went wrong, in the shop's words. */

@@ -212,6 +212,8 @@ export const en: Catalogue = {
     disconnected: 'The connection dropped; try again',
     storage_unavailable:
       'The server cannot reach its database just now; try again shortly (a sale being paid keeps its number, so it is never taken twice)',
+    device_unavailable:
+      'The device did not do it (the drawer did not open): check the hardware bridge and its cables',
   },
   device: {
     checkout: 'Checkout terminal',

@@ -211,6 +211,7 @@ export const zhCN = {
     timeout: '服务器没有及时回应，请再试一次',
     disconnected: '连接中断，请再试一次',
     storage_unavailable: '服务器暂时连不上数据库，请稍后再试（正在结账的这一单保留原单号，不会重复收款）',
+    device_unavailable: '设备没有完成操作（钱箱没有打开）：请检查硬件桥和设备的连接',
   },
   device: {
     checkout: '收银台',

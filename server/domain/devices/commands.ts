@@ -3,7 +3,7 @@ import { jobIdSchema } from '../../protocol/print-schemas.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { assertStaff } from '../staff/sessions.js';
-import { openDrawer } from './drawer.js';
+import { drawerAnswered, openDrawer } from './drawer.js';
 import { notePrinter, PRINTER_LANGUAGES } from './label-printers.js';
 import { pendingPrintJobs, relayScan, reportPrint, reprintJob } from './printing.js';
 import { listDevices } from './service.js';
@@ -53,6 +53,20 @@ export const devicesCommands = [
     handle: ({ ctx, principal, approver, params }) => {
       assertStaff(principal);
       return openDrawer(ctx, principal, approver, params.reason);
+    },
+  }),
+  command({
+    type: 'drawer/opened',
+    permission: 'device.status.report',
+    summary: "A bridge's answer to drawer.open: whether the kick went out",
+    params: z.strictObject({
+      requestId: z.string().min(1).max(64),
+      opened: z.boolean(),
+      reason: z.string().max(200).optional(),
+    }),
+    handle: async ({ principal, params }) => {
+      drawerAnswered(principal as DevicePrincipal, params.requestId, params);
+      return null;
     },
   }),
   command({

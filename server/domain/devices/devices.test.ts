@@ -180,8 +180,12 @@ describe('manager approval', () => {
       body: { reason: '换零钱' },
       headers: { 'Hanger-Approval-User': manager.username, 'Hanger-Approval-Pin': manager.pin },
     });
-    expect(approved.status).toBe(200);
-    expect(approved.body).toEqual({ terminalId: terminal.id });
+    // Approved, but this till has no hardware bridge: the cashier is told, never "opened" on trust.
+    expect(approved.status).toBe(502);
+    expect(approved.body.error).toMatchObject({
+      code: 'device_unavailable',
+      fields: { drawer: "the till's hardware bridge did not answer" },
+    });
 
     const audit = await call(store, 'GET', '/api/audit?kind=drawer.opened', { token: owner });
     expect(audit.body.items).toHaveLength(1);
@@ -189,7 +193,7 @@ describe('manager approval', () => {
       staffId: cashier.id,
       approverId: manager.id,
       deviceId: terminal.id,
-      detail: { reason: '换零钱' },
+      detail: { reason: '换零钱', opened: false },
     });
   });
 
@@ -224,6 +228,7 @@ describe('manager approval', () => {
       token: pin.body.token,
       body: { reason: '清点' },
     });
-    expect(reply.status).toBe(200);
+    // Allowed (not 403); with no bridge at this till, the drawer cannot open.
+    expect(reply.status).toBe(502);
   });
 });

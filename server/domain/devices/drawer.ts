@@ -1,12 +1,34 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
-import type { StaffPrincipal } from '../../protocol/roles.js';
+import { ApiError, notFound } from '../../errors.js';
+import type { DevicePrincipal, StaffPrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import type { Approver } from '../staff/approval.js';
 
+/** How long a "no sale" waits for the till's bridge to say the drawer opened. */
+export const DRAWER_ANSWER_MS = 3000;
+
+interface DrawerAnswer {
+  opened: boolean;
+  reason?: string | undefined;
+}
+
+/** Drawer openings waiting for their bridge's answer, by request id. */
+const waiting = new Map<string, { terminalId: string; settle: (answer: DrawerAnswer) => void }>();
+
+/** A bridge says whether it opened the drawer it was asked to open (`drawer/opened`). */
+export function drawerAnswered(bridge: DevicePrincipal, requestId: string, answer: DrawerAnswer): void {
+  const entry = waiting.get(requestId);
+  if (!entry || entry.terminalId !== bridge.terminalId) throw notFound('drawer request', requestId);
+  waiting.delete(requestId);
+  entry.settle(answer);
+}
+
 /**
  * "No sale": opens the cash drawer of the terminal the staff member is signed in on. The
- * terminal's bridge receives a `drawer.open` event and kicks the drawer.
+ * terminal's bridge receives a `drawer.open` event, kicks the drawer and answers; the cashier
+ * hears that it opened, or why not (no bridge, the kick failed) — never "opened" on trust.
+ * Audited either way: a manager's approval was spent on it.
  */
 export async function openDrawer(
   ctx: AppContext,
@@ -18,6 +40,28 @@ export async function openDrawer(
   if (!terminalId) {
     throw new ApiError('business_rule', 'Sign in with your PIN on a checkout terminal to open its drawer.');
   }
+  const requestId = uuidv7();
+  const answered = new Promise<DrawerAnswer | null>((resolve) => {
+    const timer = setTimeout(() => {
+      waiting.delete(requestId);
+      resolve(null);
+    }, DRAWER_ANSWER_MS);
+    waiting.set(requestId, {
+      terminalId,
+      settle: (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      },
+    });
+  });
+  ctx.bus.publish('drawer.open', ctx.store.id, { terminalId, reason, requestId });
+  const answer = await answered;
+  const failure =
+    answer === null
+      ? "the till's hardware bridge did not answer"
+      : answer.opened
+        ? null
+        : (answer.reason ?? 'the drawer did not open');
   await ctx.storage.write((trx) =>
     recordAudit(trx, ctx, {
       kind: 'drawer.opened',
@@ -26,9 +70,10 @@ export async function openDrawer(
       deviceId: terminalId,
       subjectType: 'device',
       subjectId: terminalId,
-      detail: { reason },
+      detail: { reason, opened: failure === null, ...(failure && { failure }) },
     }),
   );
-  ctx.bus.publish('drawer.open', ctx.store.id, { terminalId, reason });
+  if (failure)
+    throw new ApiError('device_unavailable', `The drawer did not open: ${failure}.`, { drawer: failure });
   return { terminalId };
 }
