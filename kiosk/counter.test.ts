@@ -222,10 +222,10 @@ describe('every counter task at the till', () => {
       expect(audit.items).toHaveLength(1);
       expect(audit.items[0]?.approverId).toBeTruthy();
       expect(audit.items[0]?.detail.opened).toBe(false);
-      // Away from the approval (and the cash dialog, if it comes back) to the sale.
+      // 取消 the approval: back to the cash dialog, then out of it to the sale.
       await page.locator('hg-checkout-approval').getByRole('button', { name: /取消/ }).click();
-      await page.locator('hg-checkout-approval input[name="approver"]').waitFor({ state: 'hidden' });
-      if (await cash.locator('input[name="cashReason"]').isVisible()) await page.keyboard.press('Escape');
+      await cash.locator('input[name="cashReason"]').waitFor();
+      await cash.locator('input[name="cashReason"]').press('Escape');
       await cash.waitFor({ state: 'detached' });
 
       // 交班: ¥10 more than expected in the drawer is 长款 ¥10.

@@ -199,8 +199,15 @@ export class WsHub {
         return;
       }
       connection.refused = 0;
-      connection.waiting += 1;
       const text = isBinary ? null : data.toString();
+      // A signed-in screen's ping is answered at once, not behind a slow command (a drawer
+      // waiting for its bridge): the till pings every 2 s and takes a late pong for a dead link.
+      const ping = connection.principal && text !== null ? pingId(text) : undefined;
+      if (ping !== undefined) {
+        connection.send({ id: ping, type: 'pong' });
+        return;
+      }
+      connection.waiting += 1;
       connection.queue = connection.queue
         .then(() =>
           asClientAt(connection.address, () =>
@@ -409,6 +416,18 @@ function parseJson(text: string | null): unknown {
   if (text === null) return undefined;
   try {
     return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The id of a bare `{id, type: "ping"}` frame; undefined for anything else. */
+function pingId(text: string): number | undefined {
+  if (text.length > 100 || !text.includes('ping')) return undefined;
+  try {
+    const frame = JSON.parse(text) as { id?: unknown; type?: unknown };
+    const bare = Object.keys(frame).every((key) => key === 'id' || key === 'type');
+    return bare && frame.type === 'ping' && Number.isInteger(frame.id) ? (frame.id as number) : undefined;
   } catch {
     return undefined;
   }
