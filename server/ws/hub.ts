@@ -202,9 +202,16 @@ export class WsHub {
       const text = isBinary ? null : data.toString();
       // A signed-in screen's ping is answered at once, not behind a slow command (a drawer
       // waiting for its bridge): the till pings every 2 s and takes a late pong for a dead link.
+      // Its token is checked as for any request, so a revoked till is still closed at its ping.
       const ping = connection.principal && text !== null ? pingId(text) : undefined;
       if (ping !== undefined) {
-        connection.send({ id: ping, type: 'pong' });
+        resolveToken(this.ctx, connection.token).then(
+          (principal) => {
+            if (principal) connection.send({ id: ping, type: 'pong' });
+            else connection.close(CLOSE.unauthorized, 'token revoked or expired');
+          },
+          (error: unknown) => this.ctx.log.error({ err: error }, 'websocket ping failed'),
+        );
         return;
       }
       connection.waiting += 1;
