@@ -74,7 +74,8 @@ export function selfSignedCertificate(names: { dns: string[]; ips: string[] }, n
     set(sequence(oid('2.5.4.10'), der(0x0c, Buffer.from('Hanger')))),
   );
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // positive
+  // Positive (top bit clear) and never a leading zero byte, which DER forbids as padding.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const altNames = sequence(
     ...names.dns.map((d) => der(0x82, Buffer.from(d))),
     ...names.ips.flatMap((ip) => {
