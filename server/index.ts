@@ -30,15 +30,6 @@ try {
   process.on('exit', unlock);
   const { ctx, generatedOwnerPassword } = await boot({ dataDir, log });
   const running = await serve(ctx, { port: ctx.config.port, host: process.env.HOST ?? '0.0.0.0' });
-  if (generatedOwnerPassword) {
-    // Printed once, on the console only; it is never logged or stored in clear.
-    console.log(
-      `\n  首次启动 First start: owner account created.\n  用户名 username: owner\n  密码 password: ${generatedOwnerPassword}\n  Change it on the admin page.\n`,
-    );
-  }
-  log.info({ port: running.port, store: ctx.store.code, dataDir }, `Hanger ${ctx.version} listening`);
-  console.log(`  Hanger ${ctx.version} — http://localhost:${running.port}/admin`);
-
   const stopBackups = scheduleBackups(ctx);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -61,6 +52,15 @@ try {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Said only now that a stop is handled: whoever waits for this line may signal at once.
+  if (generatedOwnerPassword) {
+    // Printed once, on the console only; it is never logged or stored in clear.
+    console.log(
+      `\n  首次启动 First start: owner account created.\n  用户名 username: owner\n  密码 password: ${generatedOwnerPassword}\n  Change it on the admin page.\n`,
+    );
+  }
+  log.info({ port: running.port, store: ctx.store.code, dataDir }, `Hanger ${ctx.version} listening`);
+  console.log(`  Hanger ${ctx.version} — http://localhost:${running.port}/admin`);
 } catch (error) {
   // A database that cannot be written (read-only, disk full) says so in the shop's words.
   const message = storageFaultMessage(error) ?? (error instanceof Error ? error.message : String(error));

@@ -168,6 +168,8 @@ describe('the server process', { timeout: 60_000 }, () => {
     // A client that sends half a request holds the shutdown for seconds.
     const client = connect(server.port, '127.0.0.1');
     await new Promise((resolve) => client.once('connect', resolve));
+    // The server's exit may reset it: what is checked is how the server stops.
+    client.on('error', () => {});
     client.write(
       'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
     );
