@@ -67,6 +67,7 @@ export const AUDIT_KINDS = [
   'sale.voided',
   'sale.settings_changed',
   'sale.receipt_settings_changed',
+  'payments.setup_changed',
   'promotion.saved',
   'promotion.archived',
 ] as const;

@@ -58,3 +58,65 @@ export interface PaymentRefundView {
 export interface UnfinishedPayments {
   items: MobilePaymentView[];
 }
+
+/**
+ * How this server takes mobile payments: `off` (WeChat and Alipay are tender labels the cashier
+ * ticks), `simulator` (the local provider simulator) or `live` (the merchant's own keys).
+ */
+export const PAYMENT_MODES = ['off', 'simulator', 'live'] as const;
+export type PaymentMode = (typeof PAYMENT_MODES)[number];
+
+/** A merchant's WeChat Pay API v3 keys as the admin page enters them (`PUT /api/payments/setup/wechat`). */
+export interface WechatSetupInput {
+  mchid: string;
+  appid: string;
+  /** The merchant API certificate's serial number. */
+  serial: string;
+  /** The merchant API private key, PEM (apiclient_key.pem). */
+  privateKey: string;
+  /** WeChat Pay's public key (PEM) or platform certificate, and its id or serial. */
+  platformPublicKey: string;
+  platformSerial: string;
+  /** Where the API lives; WeChat Pay's own address when left out. */
+  endpoint?: string;
+}
+
+/** A merchant's Alipay open-platform app keys (`PUT /api/payments/setup/alipay`). */
+export interface AlipaySetupInput {
+  appId: string;
+  /** The app's private key: PEM, or the bare base64 Alipay's key tool prints. */
+  privateKey: string;
+  /** Alipay's public key for this app: PEM or bare base64. */
+  alipayPublicKey: string;
+  /** Where the gateway lives; Alipay's own when left out. */
+  endpoint?: string;
+}
+
+/** `GET /api/payments/setup`: what is set up, never a key. */
+export interface PaymentSetupView {
+  mode: PaymentMode;
+  wechat: {
+    mchid: string;
+    appid: string;
+    serial: string;
+    platformSerial: string;
+    endpoint: string;
+    savedAt: string;
+  } | null;
+  alipay: { appId: string; endpoint: string; savedAt: string } | null;
+}
+
+/**
+ * `POST /api/payments/setup/:provider/test`: the saved keys tried against the provider with a
+ * query that cannot find an order. `ok` when the provider accepted the request's signature and
+ * its answer's signature verified; else why not, in words the admin page translates.
+ */
+export type PaymentSetupTest =
+  | { ok: true; provider: PaymentProvider; ms: number }
+  | {
+      ok: false;
+      provider: PaymentProvider;
+      /** `signature_refused`: the provider refused our keys; `answer_unsigned`: its answer did not verify against the provider key entered; `no_answer`: it could not be reached; `unexpected`: anything else, in `detail`. */
+      why: 'signature_refused' | 'answer_unsigned' | 'no_answer' | 'unexpected';
+      detail?: string;
+    };

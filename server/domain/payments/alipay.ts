@@ -1,6 +1,15 @@
 import { AlipaySdk } from 'alipay-sdk';
 import type { PaymentFailure } from '../../protocol/payments.js';
-import type { CancelState, Gateway, RefundOrder, RefundState, TradeOrder, TradeState } from './provider.js';
+import {
+  type CancelState,
+  checkOrderNumber,
+  type Gateway,
+  type GatewayCheck,
+  type RefundOrder,
+  type RefundState,
+  type TradeOrder,
+  type TradeState,
+} from './provider.js';
 
 /** A merchant's Alipay open-platform app keys and where the gateway lives (the simulator in tests). */
 export interface AlipayKeys {
@@ -48,12 +57,40 @@ export class AlipayGateway implements Gateway {
     });
   }
 
-  private async call(method: string, bizContent: Record<string, unknown>): Promise<Answer | null> {
+  /** Alipay's answer once its signature verified (alipay-sdk checks every answer's), or why there is none. */
+  private async send(
+    method: string,
+    bizContent: Record<string, unknown>,
+  ): Promise<{ answer: Answer } | { failure: 'answer_unsigned' | 'no_answer'; detail: string }> {
     try {
-      return (await this.sdk.exec(method, { bizContent }, { validateSign: true })) as Answer;
-    } catch {
-      return null;
+      return { answer: (await this.sdk.exec(method, { bizContent }, { validateSign: true })) as Answer };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // alipay-sdk's words when an answer came whose signature did not verify.
+      if (message.startsWith('验签失败')) return { failure: 'answer_unsigned', detail: message.slice(0, 80) };
+      return { failure: 'no_answer', detail: message.slice(0, 200) };
     }
+  }
+
+  private async call(method: string, bizContent: Record<string, unknown>): Promise<Answer | null> {
+    const sent = await this.send(method, bizContent);
+    return 'failure' in sent ? null : sent.answer;
+  }
+
+  /**
+   * The keys tried: a query for an order that cannot exist. ACQ.TRADE_NOT_EXIST, signed by
+   * Alipay, means it accepted our signature and we can check its own.
+   */
+  async check(): Promise<GatewayCheck> {
+    const sent = await this.send('alipay.trade.query', { out_trade_no: checkOrderNumber() });
+    if ('failure' in sent) return { ok: false, why: sent.failure, detail: sent.detail };
+    const { answer } = sent;
+    const sub = typeof answer.sub_code === 'string' ? answer.sub_code : String(answer.code);
+    if (sub === 'ACQ.TRADE_NOT_EXIST') return { ok: true };
+    if (/^isv\.(invalid-signature|missing-signature|invalid-app-id|invalid-signature-type)$/.test(sub)) {
+      return { ok: false, why: 'signature_refused', detail: sub };
+    }
+    return { ok: false, why: 'unexpected', detail: sub };
   }
 
   private tradeOf(answer: Answer | null): TradeState {

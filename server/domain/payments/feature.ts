@@ -1,11 +1,13 @@
 import type { Feature } from '../feature.js';
 import { paymentRoutes } from './routes.js';
+import { paymentSetupRoutes } from './setup-routes.js';
 import { PaymentFollowUp } from './worker.js';
 
 /** Mobile payment (付款码): WeChat Pay and Alipay at the till; its worker settles what is left open. */
 export const paymentsFeature: Feature = {
   name: 'payments',
-  routes: paymentRoutes,
+  // The setup's paths first: `/api/payments/setup` is not a payment's id.
+  routes: [...paymentSetupRoutes, ...paymentRoutes],
   commands: [],
   worker: (ctx) => new PaymentFollowUp(ctx),
 };

@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import type { PaymentProvider } from '../../protocol/payments.js';
+import { PAYMENT_PROVIDERS, type PaymentProvider } from '../../protocol/payments.js';
+import { type MerchantSetup, merchantSetup, PRODUCTION_ENDPOINTS, paymentMode } from './merchant-setup.js';
 import type { Gateway } from './provider.js';
 import type { PaymentSimulator } from './simulator/server.js';
 
 /** The gateways of one running server, and the simulator behind them when configured so. */
 export interface Gateways {
-  byProvider: Record<PaymentProvider, Gateway>;
+  /** Live, a provider whose keys were never saved has none. */
+  byProvider: Partial<Record<PaymentProvider, Gateway>>;
   simulator: PaymentSimulator | null;
 }
 
@@ -23,22 +25,70 @@ export function simulatorDir(ctx: AppContext): string {
  * and a shop without mobile payment never needs them.
  */
 async function open(ctx: AppContext): Promise<Gateways> {
+  if (paymentMode(ctx) === 'live') {
+    const setup = merchantSetup(ctx);
+    const byProvider: Partial<Record<PaymentProvider, Gateway>> = {};
+    for (const provider of PAYMENT_PROVIDERS) {
+      const gateway = await liveGateway(setup, provider);
+      if (gateway) byProvider[provider] = gateway;
+    }
+    return { byProvider, simulator: null };
+  }
   const { PaymentSimulator, simulatedGateways } = await import('./simulated.js');
   const simulator = new PaymentSimulator(simulatorDir(ctx));
   await simulator.start();
   return { byProvider: simulatedGateways(simulator), simulator };
 }
 
+/** A gateway speaking to the provider with the merchant's saved keys; null when none are saved. */
+export async function liveGateway(setup: MerchantSetup, provider: PaymentProvider): Promise<Gateway | null> {
+  if (provider === 'wechat' && setup.wechat) {
+    const keys = setup.wechat;
+    const { WechatGateway } = await import('./wechat.js');
+    return new WechatGateway({
+      mchid: keys.mchid,
+      appid: keys.appid,
+      serial: keys.serial,
+      privateKey: keys.privateKey,
+      platformKeys: { [keys.platformSerial]: keys.platformPublicKey },
+      baseURL: keys.endpoint ?? PRODUCTION_ENDPOINTS.wechat,
+    });
+  }
+  if (provider === 'alipay' && setup.alipay) {
+    const keys = setup.alipay;
+    const { AlipayGateway } = await import('./alipay.js');
+    return new AlipayGateway({
+      appId: keys.appId,
+      privateKey: keys.privateKey,
+      alipayPublicKey: keys.alipayPublicKey,
+      gateway: keys.endpoint ?? PRODUCTION_ENDPOINTS.alipay,
+    });
+  }
+  return null;
+}
+
 /** Whether this server takes mobile payments at all. */
 export function paymentsOn(ctx: AppContext): boolean {
-  return ctx.config.payments.provider !== 'off';
+  return paymentMode(ctx) !== 'off';
+}
+
+/** The gateway of a payment's provider; a 422 naming the code when that provider is not set up. */
+export async function gatewayOf(ctx: AppContext, provider: PaymentProvider): Promise<Gateway> {
+  const gateway = (await gatewaysOf(ctx)).byProvider[provider];
+  if (!gateway) {
+    const name = provider === 'wechat' ? 'WeChat Pay' : 'Alipay';
+    throw new ApiError('business_rule', `${name} is not set up on this server.`, {
+      'body.authCode': `${name} is not set up (admin page, mobile payment)`,
+    });
+  }
+  return gateway;
 }
 
 /** This server's gateways, made (and the simulator started) on first use. */
 export function gatewaysOf(ctx: AppContext): Promise<Gateways> {
   if (!paymentsOn(ctx)) {
     throw new ApiError('business_rule', 'Mobile payment is not set up on this server.', {
-      'body.authCode': 'mobile payment is off (config payments.provider)',
+      'body.authCode': 'mobile payment is off (admin page, mobile payment)',
     });
   }
   let gateways = running.get(ctx);

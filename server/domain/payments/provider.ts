@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { PaymentFailure, PaymentProvider } from '../../protocol/payments.js';
 
 /**
@@ -46,7 +47,17 @@ export interface RefundOrder {
   total: number;
 }
 
-/** One provider behind the same five calls; its adapter speaks the provider's wire format. */
+/** Whether a merchant's keys work with the provider, and why not (see `PaymentSetupTest`). */
+export type GatewayCheck =
+  | { ok: true }
+  | { ok: false; why: 'signature_refused' | 'answer_unsigned' | 'no_answer' | 'unexpected'; detail?: string };
+
+/** An out_trade_no no payment ever has: the "test connection" asks after it. */
+export function checkOrderNumber(): string {
+  return `HGCHECK${randomBytes(8).toString('hex').toUpperCase()}`;
+}
+
+/** One provider behind the same calls; its adapter speaks the provider's wire format. */
 export interface Gateway {
   readonly provider: PaymentProvider;
   pay(order: TradeOrder): Promise<TradeState>;
@@ -54,6 +65,8 @@ export interface Gateway {
   cancel(outTradeNo: string): Promise<CancelState>;
   refund(order: RefundOrder): Promise<RefundState>;
   queryRefund(order: RefundOrder): Promise<RefundState>;
+  /** The keys tried with a query that cannot find an order: nothing is charged. */
+  check(): Promise<GatewayCheck>;
 }
 
 /** The provider a customer's payment code belongs to, by its length and first two digits. */

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
-import type { PaymentRefundView } from '../../protocol/payments.js';
+import type { PaymentProvider, PaymentRefundView } from '../../protocol/payments.js';
 import type { Database } from '../../storage/schema.js';
-import { gatewaysOf } from './gateways.js';
+import { gatewayOf } from './gateways.js';
 import type { RefundOrder, RefundState } from './provider.js';
 import { inTurn } from './settle.js';
 import { type PaymentRow, paymentRow, type RefundRow, refundView } from './views.js';
@@ -92,7 +92,7 @@ export async function sendRefund(ctx: AppContext, refundId: string): Promise<Ref
       .executeTakeFirst();
     if (!refund || refund.status === 'succeeded' || refund.status === 'failed') return refund;
     const payment = (await paymentRow(db, ctx, refund.payment_id)) as PaymentRow;
-    const gateway = (await gatewaysOf(ctx)).byProvider[payment.provider as 'wechat' | 'alipay'];
+    const gateway = await gatewayOf(ctx, payment.provider as PaymentProvider);
     // A refund asked before (maybe answered, maybe not) is asked after, not sent blind again.
     const state: RefundState =
       refund.status === 'requested'

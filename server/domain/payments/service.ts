@@ -7,7 +7,7 @@ import { faultPoint } from '../../fault-point.js';
 import type { MobilePaymentView } from '../../protocol/payments.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { requestHash, reusedId } from '../sales/idempotency.js';
-import { gatewaysOf } from './gateways.js';
+import { gatewayOf } from './gateways.js';
 import { providerOf } from './provider.js';
 import { refundOnCancel } from './refunds.js';
 import { followUp, gatewayFor, inTurn, outcomeOf, record } from './settle.js';
@@ -50,7 +50,7 @@ export async function takePayment(
       'body.authCode': 'not a WeChat (18 digits, 10–15…) or Alipay (16–24 digits, 25–30…) payment code',
     });
   }
-  await gatewaysOf(ctx);
+  await gatewayOf(ctx, provider);
   const hash = requestHash(input);
   const { created, row } = await runAction(ctx, async (trx) => {
     const seen = await paymentRow(trx, ctx, input.id);

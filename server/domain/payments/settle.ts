@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { runAction } from '../../events/action.js';
-import type { PaymentFailure } from '../../protocol/payments.js';
-import { gatewaysOf } from './gateways.js';
+import type { PaymentFailure, PaymentProvider } from '../../protocol/payments.js';
+import { gatewayOf } from './gateways.js';
 import type { Gateway, TradeState } from './provider.js';
 import { type PaymentRow, paymentRow } from './views.js';
 
@@ -31,8 +31,7 @@ export function inTurn<T>(ctx: AppContext, paymentId: string, work: () => Promis
 }
 
 export async function gatewayFor(ctx: AppContext, row: PaymentRow): Promise<Gateway> {
-  const gateways = await gatewaysOf(ctx);
-  return gateways.byProvider[row.provider as 'wechat' | 'alipay'];
+  return gatewayOf(ctx, row.provider as PaymentProvider);
 }
 
 type Outcome =

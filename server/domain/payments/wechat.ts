@@ -1,6 +1,15 @@
 import { Wechatpay } from 'wechatpay-axios-plugin';
 import type { PaymentFailure } from '../../protocol/payments.js';
-import type { CancelState, Gateway, RefundOrder, RefundState, TradeOrder, TradeState } from './provider.js';
+import {
+  type CancelState,
+  checkOrderNumber,
+  type Gateway,
+  type GatewayCheck,
+  type RefundOrder,
+  type RefundState,
+  type TradeOrder,
+  type TradeState,
+} from './provider.js';
 
 /** A merchant's WeChat Pay API v3 credentials and where the API lives (the simulator in tests). */
 export interface WechatKeys {
@@ -54,27 +63,59 @@ export class WechatGateway implements Gateway {
     });
   }
 
-  /** The answer, or null when there was none (network, timeout, a bad signature). */
+  /**
+   * WeChat Pay's answer, whatever its status, once its signature verified against the platform
+   * key: an error answer (ORDER_NOT_EXIST, SIGN_ERROR…) is signed as a success is, and one that
+   * does not verify may be anybody's. Otherwise why there is none.
+   */
+  private async send(
+    method: 'get' | 'post',
+    path: string,
+    body?: Record<string, unknown>,
+  ): Promise<WechatAnswer | { failure: 'answer_unsigned' | 'no_answer'; detail: string }> {
+    const resource = this.client.chain(path);
+    // Every status is an answer to verify: the plugin checks signatures of 2xx answers only.
+    const validateStatus = () => true;
+    try {
+      const reply: AxiosResponse =
+        method === 'get'
+          ? await resource.get({ params: { mchid: this.keys.mchid }, validateStatus })
+          : await resource.post(body ?? {}, { validateStatus });
+      const data = reply.data;
+      if (typeof data !== 'object' || data === null) {
+        return { failure: 'no_answer', detail: `HTTP ${reply.status} without a JSON body` };
+      }
+      return { status: reply.status, data: data as Record<string, unknown> };
+    } catch (error) {
+      const code = String((error as { code?: unknown }).code ?? '');
+      // EV3_RES_HEADER_*: an answer came, but WeChat Pay's signature on it did not verify.
+      if (code.startsWith('EV3_RES')) return { failure: 'answer_unsigned', detail: code };
+      return { failure: 'no_answer', detail: code || (error as Error).message };
+    }
+  }
+
+  /** The answer, or null when there was none (network, timeout, a signature that did not verify). */
   private async call(
     method: 'get' | 'post',
     path: string,
     body?: Record<string, unknown>,
   ): Promise<WechatAnswer | null> {
-    const resource = this.client.chain(path);
-    try {
-      const reply: AxiosResponse =
-        method === 'get'
-          ? await resource.get({ params: { mchid: this.keys.mchid } })
-          : await resource.post(body ?? {});
-      return { status: reply.status, data: (reply.data ?? {}) as Record<string, unknown> };
-    } catch (error) {
-      const response = (error as { response?: AxiosResponse }).response;
-      // A 4xx/5xx carries WeChat's error code; a failed signature check carries no response.
-      if (response && typeof response.data === 'object' && response.data !== null && response.status >= 400) {
-        return { status: response.status, data: response.data as Record<string, unknown> };
-      }
-      return null;
-    }
+    const answer = await this.send(method, path, body);
+    return 'failure' in answer ? null : answer;
+  }
+
+  /**
+   * The keys tried: a query for an order that cannot exist. ORDER_NOT_EXIST, signed by WeChat
+   * Pay, means it accepted our signature and we can check its own.
+   */
+  async check(): Promise<GatewayCheck> {
+    const answer = await this.send('get', `v3/pay/transactions/out-trade-no/${checkOrderNumber()}`);
+    if ('failure' in answer) return { ok: false, why: answer.failure, detail: answer.detail };
+    const code = typeof answer.data.code === 'string' ? answer.data.code : `HTTP ${answer.status}`;
+    if (code === 'ORDER_NOT_EXIST' || code === 'ORDERNOTEXIST') return { ok: true };
+    if (code === 'SIGN_ERROR' || answer.status === 401)
+      return { ok: false, why: 'signature_refused', detail: code };
+    return { ok: false, why: 'unexpected', detail: code };
   }
 
   private tradeOf(answer: WechatAnswer | null): TradeState {

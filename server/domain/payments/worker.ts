@@ -72,8 +72,14 @@ export class PaymentFollowUp implements Worker {
     private readonly everyMs = 1000,
   ) {}
 
-  private round(all: boolean): void {
-    if (this.current) return;
+  /** Whether a round has asked after everything, as the first round with payments on does. */
+  private sweptAll = false;
+
+  private round(): void {
+    // Mobile payment can be switched on and off on the admin page while the server runs.
+    if (this.current || !paymentsOn(this.ctx)) return;
+    const all = !this.sweptAll;
+    this.sweptAll = true;
     this.current = followUpPayments(this.ctx, all)
       .catch((error: unknown) => this.ctx.log.error({ err: error }, 'payment follow-up failed'))
       .finally(() => {
@@ -82,9 +88,9 @@ export class PaymentFollowUp implements Worker {
   }
 
   start(): void {
-    if (this.timer || !paymentsOn(this.ctx)) return;
-    this.round(true);
-    this.timer = setInterval(() => this.round(false), this.everyMs);
+    if (this.timer) return;
+    this.round();
+    this.timer = setInterval(() => this.round(), this.everyMs);
     this.timer.unref();
   }
 

@@ -73,6 +73,8 @@ export const PERMISSIONS = {
   'loyalty.report': ['owner', 'manager'],
   /** Tiers, earn, expiry, top-up bonus and review rules; running the loyalty jobs. */
   'loyalty.settings': ['owner'],
+  /** Mobile payment on or off, the merchant's WeChat Pay and Alipay keys, testing them. */
+  'payments.setup': ['owner'],
   /** Quote and complete sales, return within the window with the receipt, exchange. */
   'sale.create': ['owner', 'manager', 'cashier'],
   /** See a terminal's cart: the staff at it and its customer display. */

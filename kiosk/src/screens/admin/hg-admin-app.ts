@@ -20,6 +20,7 @@ import './sections/hg-admin-devices.js';
 import './sections/hg-admin-inventory.js';
 import './sections/hg-admin-loyalty.js';
 import './sections/hg-admin-members.js';
+import './sections/hg-admin-payments.js';
 import './sections/hg-admin-promotions.js';
 import './sections/hg-admin-reports.js';
 import './sections/hg-admin-settings.js';
@@ -38,6 +39,7 @@ export const SECTIONS = [
   'reports',
   'audit',
   'backups',
+  'payments',
   'settings',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -249,6 +251,8 @@ export class HgAdminApp extends LitElement {
         return html`<hg-admin-promotions .ctx=${ctx}></hg-admin-promotions>`;
       case 'backups':
         return html`<hg-admin-backups .ctx=${ctx}></hg-admin-backups>`;
+      case 'payments':
+        return html`<hg-admin-payments .ctx=${ctx}></hg-admin-payments>`;
       case 'settings':
         return html`<hg-admin-settings .ctx=${ctx}></hg-admin-settings>`;
       default:

@@ -43,7 +43,7 @@ export function simulatorKeys(dir: string): SimulatorKeys {
   const keys: SimulatorKeys = {
     wechat: {
       mchid: '1900000109',
-      appid: 'wx0000000000simulator',
+      appid: 'wx0000000simulator',
       merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
       merchant: pair(),
       platformSerial: `PUB_KEY_ID_${randomBytes(16).toString('hex')}`,

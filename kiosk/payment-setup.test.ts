@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PaymentSimulator } from '../server/domain/payments/simulator/server.js';
+import { call } from '../server/testing/client.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
+import { collectProblems, KIOSK_DIST, launchChromium, readyForBrowserTests, shot } from './testing/browser.js';
+
+/**
+ * 收款设置 as the owner meets it: paste the merchant's WeChat Pay keys, save, test the connection
+ * against a provider that checks signatures (the simulator at WeChat Pay's wire format), go live.
+ */
+
+const ADMIN = { width: 1280, height: 800 };
+let store: TestStore;
+let browser: Browser;
+let provider: PaymentSimulator;
+let providerDir: string;
+let admin: unknown;
+
+beforeAll(async () => {
+  readyForBrowserTests('admin');
+  providerDir = mkdtempSync(join(tmpdir(), 'hanger-provider-'));
+  provider = new PaymentSimulator(providerDir);
+  await provider.start();
+  store = await startTestStore({ kioskDir: KIOSK_DIST });
+  browser = await launchChromium();
+  admin = (
+    await call(store, 'POST', '/api/auth/login', { body: { username: 'owner', password: 'owner-secret-1' } })
+  ).body;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await store?.close();
+  await provider?.stop();
+  rmSync(providerDir, { recursive: true, force: true });
+});
+
+async function speakEnglish(page: Page): Promise<void> {
+  await page.locator('hg-language-toggle button').first().click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toMatch(/^en/);
+}
+
+it('the owner enters WeChat Pay keys, tests the connection and goes live', async () => {
+  const context = await browser.newContext({ viewport: ADMIN, deviceScaleFactor: 1, baseURL: store.url });
+  await context.addInitScript((session) => {
+    sessionStorage.setItem('hanger.admin.session', JSON.stringify(session));
+  }, admin);
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  try {
+    await page.goto('/admin#/payments');
+    const section = page.locator('hg-admin-payments');
+    const wechat = section.locator('[data-provider="wechat"]');
+    await wechat.getByText('尚未保存密钥').waitFor();
+    await wechat.getByRole('button', { name: '填写密钥' }).click();
+    const w = provider.keys.wechat;
+    await wechat.getByLabel('商户号').fill(w.mchid);
+    await wechat.getByLabel('AppID（公众号或小程序）').fill(w.appid);
+    await wechat.getByLabel('商户 API 证书序列号').fill(w.merchantSerial);
+    await wechat.getByLabel('商户私钥').fill(w.merchant.privateKey);
+    await wechat.getByLabel('微信支付公钥 ID 或平台证书序列号').fill(w.platformSerial);
+    await wechat.getByLabel('微信支付公钥或平台证书').fill(w.platform.publicKey);
+    await wechat.getByLabel('接口地址').fill(`${provider.url}/`);
+    await shot(page, 'admin-payments-keys-form', true);
+    await wechat.getByRole('button', { name: '保存' }).click();
+    await wechat.getByText(w.mchid).waitFor();
+    // Saved keys are never shown again, not even to the owner.
+    expect(await section.evaluate((el) => el.shadowRoot?.textContent ?? '')).not.toContain('PRIVATE KEY');
+
+    await wechat.getByRole('button', { name: '测试连接' }).click();
+    await wechat.getByText(/连接正常（\d+ 毫秒）/).waitFor();
+
+    const mode = section.locator('[data-mode]');
+    await mode.getByLabel(/正式收款/).check();
+    await mode.getByRole('button', { name: '保存' }).click();
+    await section.getByText('已保存').waitFor();
+    const setup = await call(store, 'GET', '/api/payments/setup', {
+      token: (admin as { token: string }).token,
+    });
+    expect(setup.body).toMatchObject({ mode: 'live', wechat: { mchid: w.mchid } });
+    await shot(page, 'admin-payments-live', true);
+
+    await speakEnglish(page);
+    await wechat.getByRole('button', { name: 'Test connection' }).click();
+    await wechat.getByText(/Connected \(\d+ ms\)/).waitFor();
+    await shot(page, 'admin-payments-live-en', true);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
