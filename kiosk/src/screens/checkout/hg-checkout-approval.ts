@@ -75,11 +75,18 @@ export class HgCheckoutApproval extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.renderRoot.querySelector<HTMLInputElement>('input[name="approver"]')?.focus();
+    this._focus('approver');
+  }
+
+  private _focus(name: 'approver' | 'approverPin'): void {
+    this.renderRoot.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.focus();
   }
 
   private _keydown(event: KeyboardEvent): void {
-    if (event.key === 'Escape') this._cancel();
+    if (event.key !== 'Escape') return;
+    // Esc closes this dialog only, not the one it was opened over as well.
+    event.stopPropagation();
+    this._cancel();
   }
 
   private _cancel(): void {
@@ -100,6 +107,9 @@ export class HgCheckoutApproval extends LitElement {
             this._busy = false;
             this._pin = '';
             this._error = error;
+            // The approve button was disabled while it ran and took the focus with it: give it to
+            // the PIN again, for another try or for Esc.
+            if (error) void this.updateComplete.then(() => this._focus('approverPin'));
           },
         },
         bubbles: true,
