@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { type ChannelView, SMTP_SECURITY, type SmtpSettings } from '../../protocol/campaigns.js';
 import { CHANNELS, type Channel } from '../../protocol/members.js';
-import { sendMail } from './smtp.js';
+import { sendMail } from './mail.js';
 
 /**
  * Channel adapters: where a channel's messages go once the owner configured it. SMS and
@@ -226,7 +226,6 @@ export async function dispatch(
       config.token,
       { to: mail.to, subject: mail.subject ?? ctx.store.name, text: mail.text },
       { timeoutMs: 15_000, ca: config.smtp.ca },
-      ctx.now(),
     );
     return null;
   } catch (error) {
