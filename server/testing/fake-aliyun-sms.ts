@@ -41,7 +41,9 @@ export class FakeAliyunSms {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks), res));
+      req.on('end', () => {
+        this.handle(req, Buffer.concat(chunks), res);
+      });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -59,17 +61,18 @@ export class FakeAliyunSms {
     message.errCode = errCode;
   }
 
-  private answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  private answer(res: ServerResponse, status: number, body: Record<string, unknown>): true {
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
     res.end(JSON.stringify({ RequestId: randomUUID(), ...body }));
+    return true;
   }
 
-  private refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  private refuse(res: ServerResponse, status: number, code: string, message: string): true {
     this.refused.push(code);
-    this.answer(res, status, { Code: code, Message: message });
+    return this.answer(res, status, { Code: code, Message: message });
   }
 
-  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): true {
     const url = new URL(req.url ?? '/', 'http://fake');
     const header = (name: string) => {
       const value = req.headers[name];

@@ -47,7 +47,9 @@ export class FakeTencentSms {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks), res));
+      req.on('end', () => {
+        this.handle(req, Buffer.concat(chunks), res);
+      });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
@@ -88,17 +90,18 @@ export class FakeTencentSms {
     });
   }
 
-  private answer(res: ServerResponse, response: Record<string, unknown>): void {
+  private answer(res: ServerResponse, response: Record<string, unknown>): true {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ Response: { ...response, RequestId: randomUUID() } }));
+    return true;
   }
 
-  private refuse(res: ServerResponse, code: string, message: string): void {
+  private refuse(res: ServerResponse, code: string, message: string): true {
     this.refused.push(code);
-    this.answer(res, { Error: { Code: code, Message: message } });
+    return this.answer(res, { Error: { Code: code, Message: message } });
   }
 
-  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+  private handle(req: IncomingMessage, body: Buffer, res: ServerResponse): true {
     const header = (name: string) => String(req.headers[name] ?? '');
     const auth =
       /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z]+)\/tc3_request, SignedHeaders=([a-z;-]+), Signature=([0-9a-f]{64})$/.exec(
