@@ -94,7 +94,7 @@ describe('admin marketing screens', () => {
     });
     try {
       await signInToAdmin(page);
-      await page.getByRole('link', { name: '报表' }).click();
+      await page.getByRole('link', { name: '营销' }).click();
       const section = page.locator('hg-admin-campaigns');
       await section.locator('[data-card="channels"] h3', { hasText: '发送渠道' }).waitFor();
 
@@ -168,5 +168,5 @@ describe('admin marketing screens', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 180_000);
 });

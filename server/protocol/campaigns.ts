@@ -77,10 +77,28 @@ export interface ChannelView {
   /** E-mail: the SMTP server, with the certificate (PEM) trusted besides the system's. */
   smtp?: (SmtpSettings & { ca?: string | undefined }) | null;
   hasPassword?: boolean;
+  /** SMS through Alibaba Cloud or Tencent Cloud: the key id masked, never the secret (`hasToken`). */
+  provider?: SmsProviderView;
   updatedAt?: string;
 }
 
-export type OutboxStatus = 'queued' | 'sent' | 'failed';
+export const SMS_PROVIDERS = ['aliyun', 'tencent'] as const;
+export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+
+export interface SmsProviderView {
+  provider: SmsProviderName;
+  /** AccessKey ID / SecretId, first and last four characters only. */
+  keyId: string;
+  signName: string;
+  sdkAppId?: string;
+  region?: string;
+  /** Alibaba: the path (on the store's address) to give its console for pushed replies. */
+  replyPath?: string;
+}
+
+/** `sent`: the channel took it; `delivered`: the SMS provider's receipt says the phone has it. */
+export const OUTBOX_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /** One message in the outbox: a campaign's, a trigger's or a test send. */
 export interface OutboxMessage {
@@ -119,4 +137,24 @@ export interface DeliveryResult {
   failed: number;
   /** Due messages were left for the next run (a batch limit, or a stop). */
   more: boolean;
+}
+
+/** `POST /api/campaigns/preview`: what a 群发 would do before it is sent. */
+export interface CampaignPreview {
+  channel: Channel;
+  /** Without a configured channel the messages are exported to the CSV instead. */
+  configured: boolean;
+  provider: SmsProviderName | null;
+  /** Members the segment picks now. */
+  segmentSize: number;
+  /** Members who get the message. */
+  recipients: number;
+  withoutConsent: number;
+  withoutAddress: number;
+  /** Over the frequency cap. */
+  capped: number;
+  /** The first recipients with their message as the phone shows it (SMS: 签名 and 退订 line included). */
+  sample: { name: string; text: string; sms: number }[];
+  /** SMS only: how many SMS the messages make, the owner's price of one and the cost, fen. */
+  sms: { parts: number; priceFen: number; costFen: number } | null;
 }

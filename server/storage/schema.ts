@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** The tables, as Kysely sees them. Columns are snake_case; the wire is camelCase. */
 export interface Database {
@@ -908,6 +908,9 @@ export interface CampaignSettingsTable {
   quiet_end: number;
   max_attempts: number;
   updated_at: string;
+  /** What one SMS costs the shop, fen; the 退订 line its messages end with (migration 23). */
+  sms_price_fen: ColumnType<number, number | undefined, number>;
+  sms_opt_out: ColumnType<string, string | undefined, string>;
 }
 
 export interface CampaignOutboxTable {
@@ -922,6 +925,10 @@ export interface CampaignOutboxTable {
   error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** The SMS provider's id of the message (BizId, SerialNo), for its delivery receipt (migration 23). */
+  provider_ref: string | null;
+  /** When the provider reported it reached the phone (migration 23). */
+  delivered_at: string | null;
 }
 
 export interface CampaignTriggerTable {

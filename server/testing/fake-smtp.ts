@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TLSSocket } from 'node:tls';
+import { SMTPServer } from 'smtp-server';
 import { ensureCertificate } from '../http/tls.js';
 
 /** A message the fake mail server accepted, decoded. */
@@ -17,17 +17,50 @@ export interface ReceivedMail {
   raw: string;
 }
 
-function decodeHeader(value: string): string {
-  return value.replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_all, b64: string) =>
-    Buffer.from(b64, 'base64').toString('utf8'),
-  );
+/** RFC 2047 words (`=?UTF-8?B?…?=` or `?Q?`) back to text. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_all, kind: string, data: string) =>
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuoted(data.replace(/_/g, ' ')),
+    );
+}
+
+function decodeQuoted(text: string): string {
+  const bytes = text
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_all, hex: string) => `%${hex}`)
+    .replace(/%(?![0-9A-F]{2})/gi, '%25');
+  return decodeURIComponent(bytes);
+}
+
+/** Headers (unfolded) and the body of a single-part text message, decoded. */
+function parse(raw: string): { headers: Map<string, string>; text: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+  const headers = new Map<string, string>();
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  const body = raw.slice(split + 4).replace(/\r\n$/, '');
+  const encoding = headers.get('content-transfer-encoding')?.toLowerCase();
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body, 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? decodeQuoted(body)
+        : body;
+  // Line ends as the sender wrote them (SMTP carries CRLF).
+  return { headers, text: text.replace(/\r\n/g, '\n') };
 }
 
 /**
- * A small SMTP server for tests, speaking enough of RFC 5321 for the channel adapter:
- * EHLO, STARTTLS (with a self-signed certificate made by `server/http/tls.ts`), AUTH PLAIN
- * and LOGIN, MAIL, RCPT, DATA, QUIT. `refuse` answers 550 to a recipient for good,
- * `flaky` 451 once.
+ * A mail server for tests, built on `smtp-server` (nodemailer's own project): STARTTLS with a
+ * self-signed certificate made by `server/http/tls.ts`, sign-in required (PLAIN or LOGIN).
+ * `refuse` answers 550 to a recipient for good, `flaky` 451 once.
  */
 export class FakeSmtpServer {
   readonly received: ReceivedMail[] = [];
@@ -36,10 +69,8 @@ export class FakeSmtpServer {
   /** The self-signed certificate (PEM) the client must trust. */
   cert = '';
   port = 0;
-  private key = '';
-  private server: Server | null = null;
+  private server: SMTPServer | null = null;
   private dir = '';
-  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly account: { user: string; password: string }) {}
 
@@ -47,130 +78,54 @@ export class FakeSmtpServer {
     this.dir = mkdtempSync(join(tmpdir(), 'hanger-smtp-'));
     const { cert, key } = ensureCertificate(this.dir);
     this.cert = cert;
-    this.key = key;
-    this.server = createServer((socket) => this.session(socket));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.port = typeof address === 'object' && address ? address.port : 0;
+    const server = new SMTPServer({
+      key,
+      cert,
+      authMethods: ['PLAIN', 'LOGIN'],
+      authOptional: false,
+      logger: false,
+      onAuth: (auth, session, callback) => {
+        if (!session.secure) return callback(new Error('encryption required'));
+        if (auth.username === this.account.user && auth.password === this.account.password) {
+          return callback(null, { user: auth.username });
+        }
+        return callback(Object.assign(new Error('authentication failed'), { responseCode: 535 }));
+      },
+      onRcptTo: (address, _session, callback) => {
+        if (this.refuse.has(address.address)) {
+          return callback(Object.assign(new Error('no such mailbox'), { responseCode: 550 }));
+        }
+        if (this.flaky.delete(address.address)) {
+          return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
+        }
+        return callback();
+      },
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const { headers, text } = parse(raw);
+          this.received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address).join(', '),
+            subject: decodeWords(headers.get('subject') ?? ''),
+            text,
+            tls: session.secure,
+            user: typeof session.user === 'string' ? session.user : null,
+            raw,
+          });
+          callback();
+        });
+      },
+    });
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private session(plain: Socket): void {
-    let socket: Socket = plain;
-    this.sockets.add(plain);
-    plain.on('close', () => this.sockets.delete(plain));
-    plain.on('error', () => undefined);
-    let tls = false;
-    let user: string | null = null;
-    let from = '';
-    let to = '';
-    let data: string[] | null = null;
-    let login: 'user' | 'password' | null = null;
-    let loginUser = '';
-    let buffer = '';
-    const say = (line: string) => socket.write(`${line}\r\n`);
-    const check = (name: string, password: string) => {
-      if (name === this.account.user && password === this.account.password) {
-        user = name;
-        say('235 2.7.0 accepted');
-      } else say('535 5.7.8 bad credentials');
-    };
-    const onLine = (line: string) => {
-      if (data) {
-        if (line === '.') {
-          const raw = data.join('\r\n');
-          data = null;
-          const [head = '', body = ''] = raw.split('\r\n\r\n');
-          const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? '';
-          this.received.push({
-            from,
-            to,
-            subject: decodeHeader(subject),
-            text: Buffer.from(body.replace(/\r\n/g, ''), 'base64').toString('utf8'),
-            tls,
-            user,
-            raw,
-          });
-          say('250 2.0.0 queued');
-        } else data.push(line.startsWith('..') ? line.slice(1) : line);
-        return;
-      }
-      if (login === 'user') {
-        loginUser = Buffer.from(line, 'base64').toString();
-        login = 'password';
-        say(`334 ${Buffer.from('Password:').toString('base64')}`);
-        return;
-      }
-      if (login === 'password') {
-        login = null;
-        check(loginUser, Buffer.from(line, 'base64').toString());
-        return;
-      }
-      const [verb = '', ...rest] = line.split(' ');
-      const arg = rest.join(' ');
-      switch (verb.toUpperCase()) {
-        case 'EHLO':
-          say('250-fake.example');
-          if (!tls) say('250-STARTTLS');
-          else say('250-AUTH PLAIN LOGIN');
-          say('250 8BITMIME');
-          return;
-        case 'STARTTLS':
-          say('220 2.0.0 ready');
-          socket.removeListener('data', onData);
-          socket = new TLSSocket(plain, { isServer: true, cert: this.cert, key: this.key });
-          socket.on('data', onData);
-          socket.on('error', () => undefined);
-          tls = true;
-          return;
-        case 'AUTH': {
-          const [mechanism, initial] = arg.split(' ');
-          if (!tls) return say('538 5.7.11 encryption required');
-          if (mechanism?.toUpperCase() === 'PLAIN' && initial) {
-            const [, name = '', password = ''] = Buffer.from(initial, 'base64').toString().split('\0');
-            return check(name, password);
-          }
-          if (mechanism?.toUpperCase() === 'LOGIN') {
-            login = 'user';
-            return say(`334 ${Buffer.from('Username:').toString('base64')}`);
-          }
-          return say('504 5.5.4 unknown mechanism');
-        }
-        case 'MAIL':
-          if (!user) return say('530 5.7.0 authentication required');
-          from = /<([^>]*)>/.exec(arg)?.[1] ?? '';
-          return say('250 2.1.0 ok');
-        case 'RCPT': {
-          to = /<([^>]*)>/.exec(arg)?.[1] ?? '';
-          if (this.refuse.has(to)) return say('550 5.1.1 no such mailbox');
-          if (this.flaky.delete(to)) return say('451 4.3.0 try again later');
-          return say('250 2.1.5 ok');
-        }
-        case 'DATA':
-          data = [];
-          return say('354 end with .');
-        case 'QUIT':
-          say('221 2.0.0 bye');
-          socket.end();
-          return;
-        default:
-          return say('502 5.5.2 not implemented');
-      }
-    };
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        onLine(line);
-      }
-    };
-    plain.on('data', onData);
-    say('220 fake.example ESMTP');
   }
 }

@@ -1,4 +1,5 @@
 import type {
+  CampaignPreview,
   ChannelView,
   DeliveryResult,
   OutboxMessage,
@@ -14,11 +15,14 @@ import type { Channel } from '../../../server/protocol/members.js';
 import { type ApiAuth, call } from './http.js';
 
 export type {
+  CampaignPreview,
   ChannelView,
   FireResult,
   OutboxMessage,
   OutboxPage,
   OutboxStatus,
+  SmsProviderName,
+  SmsProviderView,
   SmtpSecurity,
   SmtpSettings,
   TriggerConfig as Trigger,
@@ -26,7 +30,12 @@ export type {
   TriggerList,
 } from '../../../server/protocol/campaigns.js';
 /** Campaign channels, delivery, automatic triggers and the outbox (`/api/marketing/*`). */
-export { SMTP_SECURITY, TRIGGER_KINDS } from '../../../server/protocol/campaigns.js';
+export {
+  OUTBOX_STATUSES,
+  SMS_PROVIDERS,
+  SMTP_SECURITY,
+  TRIGGER_KINDS,
+} from '../../../server/protocol/campaigns.js';
 export type { Channel } from '../../../server/protocol/members.js';
 export { CHANNELS } from '../../../server/protocol/members.js';
 
@@ -87,4 +96,63 @@ export function testSend(
   template: string,
 ): Promise<OutboxMessage> {
   return call(auth, 'POST', '/api/marketing/test-send', { body: { channel, to, template } });
+}
+
+/** SMS through Alibaba Cloud or Tencent Cloud; `secret` left out keeps the one stored. */
+export function saveSmsProvider(
+  auth: ApiAuth,
+  settings:
+    | { provider: 'aliyun'; accessKeyId: string; signName: string }
+    | { provider: 'tencent'; secretId: string; sdkAppId: string; region: string; signName: string },
+  secret?: string,
+): Promise<ChannelView> {
+  return call(auth, 'PUT', '/api/marketing/channels/sms/provider', {
+    body: { ...settings, ...(secret ? { secret } : {}) },
+  });
+}
+
+export interface DeliverySettings {
+  capCount: number;
+  capDays: number;
+  quietStart: number;
+  quietEnd: number;
+  maxAttempts: number;
+  smsPriceFen: number;
+  smsOptOut: string;
+}
+
+export function deliverySettings(auth: ApiAuth): Promise<DeliverySettings> {
+  return call(auth, 'GET', '/api/marketing/settings');
+}
+
+export function saveDeliverySettings(
+  auth: ApiAuth,
+  change: Partial<DeliverySettings>,
+): Promise<DeliverySettings> {
+  return call(auth, 'PUT', '/api/marketing/settings', { body: change });
+}
+
+/** A 群发 to a saved segment: what the preview and the send take. */
+export interface Broadcast {
+  channel: Channel;
+  segmentId: string;
+  template: string;
+}
+
+export function previewBroadcast(auth: ApiAuth, broadcast: Broadcast): Promise<CampaignPreview> {
+  return call(auth, 'POST', '/api/campaigns/preview', { body: broadcast });
+}
+
+export interface BroadcastSent {
+  id: string;
+  queued: number;
+  exported: number;
+  capped: number;
+}
+
+export function sendBroadcast(
+  auth: ApiAuth,
+  broadcast: Broadcast & { name: string; templateCode?: string },
+): Promise<BroadcastSent> {
+  return call(auth, 'POST', '/api/campaigns', { body: broadcast });
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { ApiError } from '../../errors.js';
+import type { AppContext } from '../../context.js';
+import { ApiError, notFound } from '../../errors.js';
 import { route } from '../../http/route.js';
-import { TRIGGER_KINDS, type TriggerList } from '../../protocol/campaigns.js';
+import { OUTBOX_STATUSES, TRIGGER_KINDS, type TriggerList } from '../../protocol/campaigns.js';
 import { CHANNELS } from '../../protocol/members.js';
+import type { SegmentDefinition } from '../../protocol/segments.js';
 import { sendReport } from '../reports/export.js';
 import { assertStaff } from '../staff/sessions.js';
 import {
@@ -13,15 +15,52 @@ import {
   listCampaigns,
   outbox,
   PLACEHOLDERS,
+  previewCampaign,
   sendCampaign,
   setCampaignSettings,
   testSend,
 } from './campaigns.js';
-import { listChannels, removeChannel, setGateway, setSmtp, smtpSettings } from './channels.js';
+import {
+  listChannels,
+  removeChannel,
+  setGateway,
+  setSmsProvider,
+  setSmtp,
+  smtpSettings,
+} from './channels.js';
 import { getSegment, segmentDefinition } from './segments.js';
+import { pullSmsFeedback, pushedReplies } from './sms-feedback.js';
+import { smsProviderSettings } from './sms-provider.js';
 import { listTriggers, runTriggers, setTrigger, TRIGGER_DAYS, triggerInput } from './triggers.js';
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** An SMS provider's approved template: Alibaba `SMS_123456789`, Tencent `1234567`. */
+const templateCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_]{1,40}$/, 'a template code such as SMS_123456789 or 1234567');
+
+/** A 群发: the channel, the template and the members: a saved segment or a definition. */
+const campaignBody = z.strictObject({
+  channel: z.enum(CHANNELS),
+  template: z.string().trim().min(1).max(500),
+  segmentId: z.string().min(1).max(64).optional(),
+  definition: segmentDefinition.optional(),
+  couponTemplateId: z.string().min(1).max(64).optional(),
+});
+
+async function definitionOf(
+  ctx: AppContext,
+  body: { segmentId?: string | undefined; definition?: SegmentDefinition | undefined },
+): Promise<SegmentDefinition> {
+  if ((body.segmentId === undefined) === (body.definition === undefined)) {
+    throw new ApiError('validation_failed', 'Give either segmentId or definition.', {
+      'body.segmentId': 'give either segmentId or definition',
+    });
+  }
+  return body.definition ?? (await getSegment(ctx, body.segmentId ?? '')).definition;
+}
 const secret = z.string().min(1).max(500).nullable().optional();
 
 /** Campaigns: channels, delivery settings, the outbox, automatic triggers, sends and their results. */
@@ -39,9 +78,10 @@ export const campaignRoutes = [
     permission: 'marketing.manage',
     summary: 'Configure e-mail over SMTP (password left out: kept; null: removed)',
     body: smtpSettings.extend({ password: secret }),
-    handle: ({ ctx, body }) => {
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
       const { password, ...settings } = body;
-      return setSmtp(ctx, settings, password);
+      return setSmtp(ctx, principal.staffId, settings, password);
     },
   }),
   route({
@@ -51,7 +91,59 @@ export const campaignRoutes = [
     summary: "Configure an SMS or WeChat channel's HTTP gateway (token left out: kept; null: removed)",
     params: z.strictObject({ channel: z.enum(['sms', 'wechat']) }),
     body: z.strictObject({ url: z.url({ protocol: /^https?$/ }), token: secret }),
-    handle: ({ ctx, params, body }) => setGateway(ctx, params.channel, body.url, body.token),
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return setGateway(ctx, principal.staffId, params.channel, body.url, body.token);
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/api/marketing/channels/sms/provider',
+    permission: 'marketing.manage',
+    summary:
+      'SMS through Alibaba Cloud {accessKeyId, signName} or Tencent Cloud {secretId, sdkAppId, region, signName}; the key secret is kept for the server (left out: kept)',
+    body: z.intersection(
+      smsProviderSettings,
+      z.object({ secret: z.string().trim().min(8).max(200).optional() }),
+    ),
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      const { secret, ...settings } = body;
+      return setSmsProvider(ctx, principal.staffId, smsProviderSettings.parse(settings), secret);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/marketing/sms/pull',
+    permission: 'marketing.manage',
+    summary: 'Ask the SMS provider for delivery receipts and replies now (the server does every minute)',
+    handle: ({ ctx }) => pullSmsFeedback(ctx),
+  }),
+  route({
+    method: 'post',
+    path: '/api/marketing/sms/replies/:key',
+    permission: 'public',
+    summary:
+      "Alibaba Cloud pushes replies (上行消息) here; the key is the store's, shown on the channels page. TD/T/退订 withdraw SMS consent",
+    params: z.strictObject({ key: z.string().min(1).max(64) }),
+    body: z
+      .array(
+        z.looseObject({
+          phone_number: z.string().min(5).max(20),
+          content: z.string().max(500),
+        }),
+      )
+      .max(1000),
+    handle: async ({ ctx, params, body }) => {
+      const done = await pushedReplies(
+        ctx,
+        params.key,
+        body.map((reply) => ({ phone: reply.phone_number, text: reply.content })),
+      );
+      if (done === null) throw notFound('reply address', params.key);
+      // The answer Alibaba expects, or it pushes again.
+      return { code: 0, msg: '成功' };
+    },
   }),
   route({
     method: 'delete',
@@ -79,6 +171,8 @@ export const campaignRoutes = [
       quietStart: z.number().int().min(0).max(23).optional(),
       quietEnd: z.number().int().min(0).max(23).optional(),
       maxAttempts: z.number().int().min(1).max(10).optional(),
+      smsPriceFen: z.number().int().min(0).max(1000).optional(),
+      smsOptOut: z.string().trim().min(2).max(20).optional(),
     }),
     handle: ({ ctx, body }) => setCampaignSettings(ctx, body),
   }),
@@ -123,7 +217,7 @@ export const campaignRoutes = [
     permission: 'marketing.manage',
     summary: 'Outbox messages by status (queued, sent, failed) with attempts, the last error and counts',
     query: z.strictObject({
-      status: z.enum(['queued', 'sent', 'failed']).default('queued'),
+      status: z.enum(OUTBOX_STATUSES).default('queued'),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
     handle: ({ ctx, query }) => outbox(ctx, query.status, query.limit),
@@ -138,8 +232,9 @@ export const campaignRoutes = [
       channel: z.enum(CHANNELS),
       to: z.string().trim().min(1).max(254),
       template: z.string().trim().min(1).max(500),
+      templateCode: templateCode.optional(),
     }),
-    handle: ({ ctx, body }) => testSend(ctx, body.channel, body.to, body.template),
+    handle: ({ ctx, body }) => testSend(ctx, body.channel, body.to, body.template, body.templateCode),
   }),
   route({
     method: 'get',
@@ -155,36 +250,40 @@ export const campaignRoutes = [
     permission: 'marketing.manage',
     summary: 'Queue a message template for the consenting members of a segment (channel, or CSV)',
     status: 201,
-    body: z
-      .strictObject({
-        name: z.string().trim().min(1).max(60),
-        channel: z.enum(CHANNELS),
-        template: z.string().trim().min(1).max(500),
-        segmentId: z.string().min(1).max(64).optional(),
-        definition: segmentDefinition.optional(),
-        couponTemplateId: z.string().min(1).max(64).optional(),
-      })
-      .refine((b) => (b.segmentId === undefined) !== (b.definition === undefined), {
-        message: 'give either segmentId or definition',
-        path: ['segmentId'],
-      }),
+    body: campaignBody.extend({
+      name: z.string().trim().min(1).max(60),
+      templateCode: templateCode.optional(),
+    }),
     handle: async ({ ctx, body, principal }) => {
       assertStaff(principal);
-      const definition = body.definition ?? (await getSegment(ctx, body.segmentId ?? '')).definition;
-      if (!definition)
-        throw new ApiError('validation_failed', 'No segment.', { 'body.segmentId': 'required' });
       return sendCampaign(
         ctx,
         {
           name: body.name,
           channel: body.channel,
           template: body.template,
-          definition,
+          definition: await definitionOf(ctx, body),
           couponTemplateId: body.couponTemplateId,
+          templateCode: body.templateCode,
         },
         principal.staffId,
       );
     },
+  }),
+  route({
+    method: 'post',
+    path: '/api/campaigns/preview',
+    permission: 'marketing.manage',
+    summary:
+      'Before a 群发: recipients and who is left out, the first messages, and for SMS the count (签名, 退订 line) and cost',
+    body: campaignBody,
+    handle: async ({ ctx, body }) =>
+      previewCampaign(ctx, {
+        channel: body.channel,
+        template: body.template,
+        definition: await definitionOf(ctx, body),
+        couponTemplateId: body.couponTemplateId,
+      }),
   }),
   route({
     method: 'get',

@@ -195,7 +195,15 @@ describe('campaign delivery: outbox, retries, frequency cap, quiet hours, test s
   it('settings have defaults and refuse an hour out of range (403 for others: role-matrix)', async () => {
     await relogin();
     const got = await call(shop.store, 'GET', '/api/marketing/settings', { token: shop.owner });
-    expect(got.body).toEqual({ capCount: 2, capDays: 7, quietStart: 21, quietEnd: 9, maxAttempts: 3 });
+    expect(got.body).toEqual({
+      capCount: 2,
+      capDays: 7,
+      quietStart: 21,
+      quietEnd: 9,
+      maxAttempts: 3,
+      smsPriceFen: 0,
+      smsOptOut: '回T退订',
+    });
     const bad = await call(shop.store, 'PUT', '/api/marketing/settings', {
       token: shop.owner,
       body: { quietStart: 24 },

@@ -2,15 +2,30 @@ import { type Kysely, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
-import type { DeliveryResult, OutboxMessage, OutboxPage, OutboxStatus } from '../../protocol/campaigns.js';
+import type {
+  CampaignPreview,
+  DeliveryResult,
+  OutboxMessage,
+  OutboxPage,
+  OutboxStatus,
+} from '../../protocol/campaigns.js';
 import type { Channel } from '../../protocol/members.js';
 import type { Report } from '../../protocol/reports.js';
 import type { SegmentDefinition } from '../../protocol/segments.js';
 import type { Database } from '../../storage/schema.js';
+import { recordAudit } from '../audit/service.js';
 import { localHour } from '../reports/range.js';
 import { int, text } from '../reports/table.js';
-import { channelConfig, channelConfigs, dispatch, payloadFor } from './channels.js';
+import {
+  type ChannelConfig,
+  channelConfig,
+  channelConfigs,
+  dispatch,
+  payloadFor,
+  type TemplateUse,
+} from './channels.js';
 import { segmentMembers } from './segments.js';
+import { smsParts, smsText } from './sms-text.js';
 
 export const PLACEHOLDERS = ['name', 'points', 'expiringPoints', 'couponCode', 'tier'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -22,6 +37,12 @@ export function unknownPlaceholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)]
     .map((match) => match[1] ?? '')
     .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
+}
+
+/** The placeholders of a template in the order they first appear: a provider template's variables. */
+export function templateParams(template: string, values: Record<Placeholder, string>): [string, string][] {
+  const names = [...new Set([...template.matchAll(PLACEHOLDER)].map((match) => match[1] as Placeholder))];
+  return names.map((name) => [name, values[name] ?? '']);
 }
 
 export function render(template: string, values: Record<Placeholder, string>): string {
@@ -48,6 +69,10 @@ export const CAMPAIGN_DEFAULTS = {
   quietEnd: 9,
   /** A message is tried this many times before it is `failed`. */
   maxAttempts: 3,
+  /** What one SMS costs the shop (fen), for the cost shown before a 群发; 0: not set. */
+  smsPriceFen: 0,
+  /** The line an SMS ends with (the approved templates end with it; counted in every SMS). */
+  smsOptOut: '回T退订',
 };
 export type CampaignSettings = typeof CAMPAIGN_DEFAULTS;
 
@@ -67,6 +92,8 @@ export async function campaignSettings(ctx: AppContext): Promise<CampaignSetting
     quietStart: row.quiet_start,
     quietEnd: row.quiet_end,
     maxAttempts: row.max_attempts,
+    smsPriceFen: row.sms_price_fen,
+    smsOptOut: row.sms_opt_out,
   };
 }
 
@@ -79,6 +106,8 @@ export async function setCampaignSettings(ctx: AppContext, change: Partial<Campa
     quiet_start: next.quietStart,
     quiet_end: next.quietEnd,
     max_attempts: next.maxAttempts,
+    sms_price_fen: next.smsPriceFen,
+    sms_opt_out: next.smsOptOut,
     updated_at: at,
   };
   await ctx.storage.write((trx) =>
@@ -174,7 +203,7 @@ async function deliverNow(
         .executeTakeFirst();
       if (current?.status !== 'queued') continue;
       const config = configs.find((c) => c.channel === message.channel);
-      const error = await dispatch(ctx, config, current.payload);
+      const { error, ref } = await dispatch(ctx, config, current.payload, message.id);
       const attempts = message.attempts + 1;
       const at = ctx.now();
       const status = !error ? 'sent' : attempts >= settings.maxAttempts ? 'failed' : 'queued';
@@ -188,6 +217,7 @@ async function deliverNow(
             attempts,
             error,
             sent_at: error ? null : at.toISOString(),
+            provider_ref: ref ?? null,
             next_attempt_at:
               status === 'queued'
                 ? new Date(at.getTime() + retryDelayMs(attempts)).toISOString()
@@ -227,18 +257,26 @@ const SAMPLE = { name: '店主', points: '100', expiringPoints: '20', couponCode
  * A test send to the owner's own phone (sms), WeChat openid or e-mail address: through the
  * outbox like a campaign message, now even in quiet hours, never counted against a member's cap.
  */
-export async function testSend(ctx: AppContext, channel: Channel, to: string, template: string) {
+export async function testSend(
+  ctx: AppContext,
+  channel: Channel,
+  to: string,
+  template: string,
+  templateCode?: string,
+) {
   checkTemplate(template);
   if (channel === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) {
     throw new ApiError('validation_failed', 'An e-mail test goes to an e-mail address.', {
       'body.to': 'an e-mail address',
     });
   }
-  if (!(await channelConfig(ctx, channel))) {
+  const config = await channelConfig(ctx, channel);
+  if (!config) {
     throw new ApiError('validation_failed', 'The channel has no gateway; configure it first.', {
       'body.channel': `no gateway configured for ${channel}`,
     });
   }
+  const code = checkTemplateCode(config, templateCode);
   const body = render(template, SAMPLE);
   const id = uuidv7();
   const at = ctx.now().toISOString();
@@ -255,6 +293,7 @@ export async function testSend(ctx: AppContext, channel: Channel, to: string, te
           { phone: to, code: to, name: SAMPLE.name, email: to },
           body,
           `${ctx.store.name} · 测试 test`,
+          code ? { templateCode: code, params: templateParams(template, SAMPLE) } : undefined,
         ),
         status: 'queued',
         attempts: 0,
@@ -314,7 +353,7 @@ function outboxView(row: Awaited<ReturnType<typeof outboxRows>>[number]): Outbox
     campaign: row.campaign,
     trigger: row.trigger,
     member: row.memberNumber === null ? null : { number: row.memberNumber, name: row.memberName },
-    // The outbox holds only these three (delivery writes sent or failed over queued).
+    // The outbox holds only these (delivery writes sent or failed over queued, a receipt delivered or failed over sent).
     status: row.status as OutboxStatus,
     attempts: row.attempts,
     error: row.error,
@@ -343,7 +382,12 @@ export async function outbox(ctx: AppContext, status: OutboxStatus, limit: numbe
   const count = (name: string) => Number(counts.find((c) => c.status === name)?.n ?? 0);
   return {
     status,
-    counts: { queued: count('queued'), sent: count('sent'), failed: count('failed') },
+    counts: {
+      queued: count('queued'),
+      sent: count('sent'),
+      delivered: count('delivered'),
+      failed: count('failed'),
+    },
     nextDueAt: (await nextDueAt(ctx))?.toISOString() ?? null,
     messages: rows.map(outboxView),
   };
@@ -506,6 +550,8 @@ export interface Outgoing {
   member: Reachable;
   body: string;
   status: MessageStatus;
+  /** SMS through a provider: the approved template and this member's values of its variables. */
+  template?: TemplateUse | undefined;
 }
 
 /** Writes the send log and, for `queued` messages, the outbox (inside the caller's transaction). */
@@ -545,7 +591,7 @@ export async function writeMessages(
           store_id: ctx.store.id,
           message_id: o.messageId,
           channel: input.channel,
-          payload: payloadFor(input.channel, o.member, o.body, input.subject),
+          payload: payloadFor(input.channel, o.member, o.body, input.subject, o.template),
           status: 'queued',
           attempts: 0,
           next_attempt_at: input.at,
@@ -564,11 +610,78 @@ export interface CampaignInput {
   template: string;
   definition: SegmentDefinition;
   couponTemplateId?: string | undefined;
+  /** SMS through a provider: the code of the template it approved (its text is `template`). */
+  templateCode?: string | undefined;
 }
 
 /** Whether a definition needs RFM scores (recency, spend, segments) to pick its members. */
 const needsScores = (def: SegmentDefinition) =>
   def.rfmSegments !== undefined || def.daysSinceLastVisit !== undefined || def.spend !== undefined;
+
+/** SMS through a provider sends approved templates only: their code is required then, and only then. */
+function checkTemplateCode(config: ChannelConfig | undefined, code: string | undefined): string | undefined {
+  if (!config?.provider) return undefined;
+  if (!code) {
+    throw new ApiError('validation_failed', 'The SMS provider sends only the templates it approved.', {
+      'body.templateCode': 'the code of the approved template (e.g. SMS_123456789)',
+    });
+  }
+  return code;
+}
+
+const PREVIEW_SAMPLE = 10;
+
+/**
+ * What a 群发 would do, before it is sent: how many of the segment get it, how many are left
+ * out (no consent, no number or address, over the frequency cap), the first members with their
+ * message, and for SMS how many SMS that makes (签名 and 退订 line counted) and what they cost.
+ */
+export async function previewCampaign(
+  ctx: AppContext,
+  input: Omit<CampaignInput, 'name' | 'templateCode'>,
+): Promise<CampaignPreview> {
+  checkTemplate(input.template);
+  const members = await segmentMembers(ctx, input.definition, { scores: needsScores(input.definition) });
+  const { reached, withoutConsent, withoutAddress } = await reachable(
+    ctx,
+    members.map((m) => m.memberId),
+    input.channel,
+  );
+  const settings = await campaignSettings(ctx);
+  const counts = await capCounts(ctx, input.channel, settings);
+  const going = reached.filter((m) => (counts.get(m.memberId) ?? 0) < settings.capCount);
+  const figures = await memberFigures(
+    ctx,
+    going.map((m) => m.memberId),
+    input.couponTemplateId,
+  );
+  const config = await channelConfig(ctx, input.channel);
+  const signName = config?.provider?.signName ?? null;
+  let parts = 0;
+  const sample: CampaignPreview['sample'] = [];
+  for (const member of going) {
+    const body = render(input.template, valuesFor(member, figures));
+    const text = input.channel === 'sms' ? smsText(body, signName, settings.smsOptOut) : body;
+    const smsCount = input.channel === 'sms' ? smsParts(text) : 0;
+    parts += smsCount;
+    if (sample.length < PREVIEW_SAMPLE) sample.push({ name: member.name, text, sms: smsCount });
+  }
+  return {
+    channel: input.channel,
+    configured: config !== undefined,
+    provider: config?.provider?.provider ?? null,
+    segmentSize: members.length,
+    recipients: going.length,
+    withoutConsent,
+    withoutAddress,
+    capped: reached.length - going.length,
+    sample,
+    sms:
+      input.channel === 'sms'
+        ? { parts, priceFen: settings.smsPriceFen, costFen: parts * settings.smsPriceFen }
+        : null,
+  };
+}
 
 /**
  * Queues a campaign now: the segment's members who consented to the channel each get the
@@ -586,18 +699,24 @@ export async function sendCampaign(ctx: AppContext, input: CampaignInput, staffI
     reached.map((m) => m.memberId),
     input.couponTemplateId,
   );
-  const configured = (await channelConfig(ctx, input.channel)) !== undefined;
+  const config = await channelConfig(ctx, input.channel);
+  const templateCode = checkTemplateCode(config, input.templateCode);
   const settings = await campaignSettings(ctx);
   const counts = await capCounts(ctx, input.channel, settings);
   const id = uuidv7();
   const at = now.toISOString();
-  const messages: Outgoing[] = reached.map((member) => ({
-    messageId: uuidv7(),
-    member,
-    body: render(input.template, valuesFor(member, figures)),
-    status:
-      (counts.get(member.memberId) ?? 0) >= settings.capCount ? 'capped' : configured ? 'queued' : 'exported',
-  }));
+  const messages: Outgoing[] = reached.map((member) => {
+    const values = valuesFor(member, figures);
+    return {
+      messageId: uuidv7(),
+      member,
+      body: render(input.template, values),
+      status:
+        (counts.get(member.memberId) ?? 0) >= settings.capCount ? 'capped' : config ? 'queued' : 'exported',
+      template: templateCode ? { templateCode, params: templateParams(input.template, values) } : undefined,
+    };
+  });
+  const count = (status: MessageStatus) => messages.filter((m) => m.status === status).length;
   await ctx.storage.write(async (trx) => {
     await trx
       .insertInto('campaigns')
@@ -621,8 +740,22 @@ export async function sendCampaign(ctx: AppContext, input: CampaignInput, staffI
       at,
       messages,
     });
+    await recordAudit(trx, ctx, {
+      kind: 'campaign.sent',
+      staffId,
+      subjectType: 'campaign',
+      subjectId: id,
+      detail: {
+        name: input.name,
+        channel: input.channel,
+        segmentSize: members.length,
+        queued: count('queued'),
+        exported: count('exported'),
+        capped: count('capped'),
+        ...(templateCode && { templateCode }),
+      },
+    });
   });
-  const count = (status: MessageStatus) => messages.filter((m) => m.status === status).length;
   const capped = count('capped');
   if (capped > 0)
     ctx.log.info(

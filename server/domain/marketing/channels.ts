@@ -1,14 +1,28 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { type ChannelView, SMTP_SECURITY, type SmtpSettings } from '../../protocol/campaigns.js';
 import { CHANNELS, type Channel } from '../../protocol/members.js';
-import { sendMail } from './smtp.js';
+import { recordAudit } from '../audit/service.js';
+import { sendMail } from './mail.js';
+import { aliyunSms } from './sms-aliyun.js';
+import {
+  maskKey,
+  PROVIDER_ENDPOINTS,
+  type SmsProvider,
+  SmsProviderError,
+  type SmsProviderSettings,
+  smsEndpoints,
+  smsProviderSettings,
+} from './sms-provider.js';
+import { tencentSms } from './sms-tencent.js';
 
 /**
- * Channel adapters: where a channel's messages go once the owner configured it. SMS and
- * WeChat post JSON to an HTTP gateway; e-mail goes to an SMTP server. Secrets (the gateway's
- * token, the SMTP password) are stored but never given back.
+ * Channel adapters: where a channel's messages go once the owner configured it. SMS goes to
+ * Alibaba Cloud or Tencent Cloud through their SDKs, or like WeChat as JSON to an HTTP gateway;
+ * e-mail goes to an SMTP server. Secrets (the provider's key secret, the gateway's token, the
+ * SMTP password) are stored for the server alone and never given back.
  */
 
 export const smtpSettings = z.strictObject({
@@ -27,21 +41,33 @@ export const smtpSettings = z.strictObject({
   ca: z.string().trim().max(20_000).startsWith('-----BEGIN CERTIFICATE-----').optional(),
 });
 
+/** An SMS provider as stored: the owner's settings and, for Alibaba, the key of its reply push address. */
+const storedProvider = z.intersection(
+  smsProviderSettings,
+  z.object({
+    replyKey: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
+  }),
+);
+export type StoredProvider = z.output<typeof storedProvider>;
+
 /** A channel as the owner configured it, with the secret. */
 export interface ChannelConfig {
   channel: Channel;
   url: string;
   token: string | null;
   smtp: (SmtpSettings & { ca?: string | undefined }) | null;
+  /** SMS through a provider's SDK instead of the HTTP gateway. */
+  provider: StoredProvider | null;
   updatedAt: string;
 }
 
-/** What a message for a channel carries: the JSON stored in the outbox. */
-export type Payload = { to: string | null; text: string; subject?: string } | WechatPayload;
-interface WechatPayload {
-  touser: string;
-  text: string;
-  memberName: string;
+/** For a provider: the approved template's code and its variables, in the order they appear. */
+export interface TemplateUse {
+  templateCode: string;
+  params: [string, string][];
 }
 
 export async function channelConfigs(ctx: AppContext): Promise<ChannelConfig[]> {
@@ -57,6 +83,7 @@ export async function channelConfigs(ctx: AppContext): Promise<ChannelConfig[]> 
       url: row.url,
       token: row.token,
       smtp: row.channel === 'email' && row.settings ? smtpSettings.parse(JSON.parse(row.settings)) : null,
+      provider: row.channel === 'sms' && row.settings ? storedProvider.parse(JSON.parse(row.settings)) : null,
       updatedAt: row.updated_at,
     }));
 }
@@ -85,6 +112,22 @@ export async function listChannels(ctx: AppContext): Promise<{ items: ChannelVie
     items: CHANNELS.map((channel) => {
       const config = found.find((c) => c.channel === channel);
       if (!config) return { channel, configured: false };
+      if (config.provider) {
+        const p = config.provider;
+        return {
+          channel,
+          configured: true,
+          provider: {
+            provider: p.provider,
+            keyId: maskKey(p.provider === 'aliyun' ? p.accessKeyId : p.secretId),
+            signName: p.signName,
+            ...(p.provider === 'tencent' && { sdkAppId: p.sdkAppId, region: p.region }),
+            ...(p.replyKey && { replyPath: `/api/marketing/sms/replies/${p.replyKey}` }),
+          },
+          hasToken: config.token !== null,
+          updatedAt: config.updatedAt,
+        };
+      }
       return channel === 'email'
         ? {
             channel,
@@ -106,6 +149,7 @@ export async function listChannels(ctx: AppContext): Promise<{ items: ChannelVie
 
 async function store(
   ctx: AppContext,
+  staffId: string | null,
   channel: Channel,
   url: string,
   token: string | null | undefined,
@@ -128,6 +172,14 @@ async function store(
         oc.columns(['store_id', 'channel']).doUpdateSet({ url, token: secret, settings, updated_at: at }),
       )
       .execute();
+    // Which channel and where to, never the secret.
+    await recordAudit(trx, ctx, {
+      kind: 'marketing.channel_set',
+      staffId,
+      subjectType: 'channel',
+      subjectId: channel,
+      detail: { url, secretChanged: token !== undefined },
+    });
   });
   return (await listChannels(ctx)).items.find((item) => item.channel === channel);
 }
@@ -135,6 +187,7 @@ async function store(
 /** SMS or WeChat: the gateway's URL and an optional bearer token (left out: kept; null: removed). */
 export async function setGateway(
   ctx: AppContext,
+  staffId: string | null,
   channel: Exclude<Channel, 'email'>,
   url: string,
   token: string | null | undefined,
@@ -145,12 +198,13 @@ export async function setGateway(
       'body.url': 'no user or password in the address',
     });
   }
-  return store(ctx, channel, url, token, null);
+  return store(ctx, staffId, channel, url, token, null);
 }
 
 /** E-mail: the SMTP server, sender and sign-in (the password left out: kept; null: removed). */
 export async function setSmtp(
   ctx: AppContext,
+  staffId: string | null,
   settings: z.output<typeof smtpSettings>,
   password: string | null | undefined,
 ) {
@@ -162,11 +216,53 @@ export async function setSmtp(
   const scheme = settings.security === 'tls' ? 'smtps' : 'smtp';
   return store(
     ctx,
+    staffId,
     'email',
     `${scheme}://${settings.host}:${settings.port}`,
     password,
     JSON.stringify(settings),
   );
+}
+
+/**
+ * SMS through Alibaba Cloud or Tencent Cloud: the keys, the 签名 and (Tencent) the SMS app;
+ * the secret left out: kept (it must have been given once). Alibaba pushes replies to a
+ * secret address made here once and kept.
+ */
+export async function setSmsProvider(
+  ctx: AppContext,
+  staffId: string | null,
+  settings: SmsProviderSettings,
+  secret: string | undefined,
+) {
+  const before = await channelConfig(ctx, 'sms');
+  if (secret === undefined && !(before?.provider?.provider === settings.provider && before.token)) {
+    throw new ApiError('validation_failed', 'The provider needs its key secret.', {
+      'body.secret': 'required',
+    });
+  }
+  const replyKey =
+    settings.provider === 'aliyun'
+      ? (before?.provider?.replyKey ?? randomBytes(16).toString('hex'))
+      : undefined;
+  const url = `https://${PROVIDER_ENDPOINTS[settings.provider]}/`;
+  return store(
+    ctx,
+    staffId,
+    'sms',
+    url,
+    secret,
+    JSON.stringify({ ...settings, ...(replyKey && { replyKey }) }),
+  );
+}
+
+/** The SDK client for a provider channel. */
+export function providerFor(ctx: AppContext, config: ChannelConfig): SmsProvider | null {
+  const p = config.provider;
+  if (!p || !config.token) return null;
+  return p.provider === 'aliyun'
+    ? aliyunSms(p, config.token, smsEndpoints(ctx))
+    : tencentSms(p, config.token, smsEndpoints(ctx));
 }
 
 export async function removeChannel(ctx: AppContext, channel: Channel) {
@@ -180,14 +276,15 @@ export async function removeChannel(ctx: AppContext, channel: Channel) {
   return { channel, configured: false };
 }
 
-/** The JSON a channel's message carries in the outbox. */
+/** The JSON a channel's message carries in the outbox (SMS: with the template code for a provider). */
 export function payloadFor(
   channel: Channel,
   to: { phone: string | null; code: string; name: string; email?: string | null },
   body: string,
   subject: string,
+  template?: TemplateUse,
 ): string {
-  if (channel === 'sms') return JSON.stringify({ to: to.phone, text: body });
+  if (channel === 'sms') return JSON.stringify({ to: to.phone, text: body, ...template });
   if (channel === 'email') return JSON.stringify({ to: to.email ?? null, subject, text: body });
   return JSON.stringify({ touser: to.code, text: body, memberName: to.name });
 }
@@ -209,27 +306,53 @@ async function post(config: ChannelConfig, payload: string): Promise<string | nu
   }
 }
 
-/** Hands one outbox message to its channel; resolves with the error text, or null when it was taken. */
+/** What became of a message handed to its channel: null error when taken; an SMS provider's id of it. */
+export interface Dispatched {
+  error: string | null;
+  ref?: string;
+}
+
+async function sendSms(ctx: AppContext, config: ChannelConfig, payload: string, outId: string) {
+  const provider = providerFor(ctx, config);
+  if (!provider) return { error: 'the SMS provider has no key secret' };
+  const sms = JSON.parse(payload) as { to: string | null } & Partial<TemplateUse>;
+  if (!sms.to) return { error: 'no phone number' };
+  if (!sms.templateCode) return { error: 'no approved template code for the SMS provider' };
+  try {
+    const ref = await provider.send({
+      to: sms.to,
+      templateCode: sms.templateCode,
+      params: sms.params ?? [],
+      outId,
+    });
+    return { error: null, ref };
+  } catch (error) {
+    return { error: error instanceof SmsProviderError ? error.message : 'SMS provider unreachable' };
+  }
+}
+
+/** Hands one outbox message (`outId`) to its channel. */
 export async function dispatch(
   ctx: AppContext,
   config: ChannelConfig | undefined,
   payload: string,
-): Promise<string | null> {
-  if (!config) return 'no gateway configured for the channel';
-  if (config.channel !== 'email') return post(config, payload);
-  if (!config.smtp) return 'the e-mail channel has no SMTP settings';
+  outId: string,
+): Promise<Dispatched> {
+  if (!config) return { error: 'no gateway configured for the channel' };
+  if (config.provider) return sendSms(ctx, config, payload, outId);
+  if (config.channel !== 'email') return { error: await post(config, payload) };
+  if (!config.smtp) return { error: 'the e-mail channel has no SMTP settings' };
   const mail = JSON.parse(payload) as { to: string | null; subject?: string; text: string };
-  if (!mail.to) return 'no e-mail address';
+  if (!mail.to) return { error: 'no e-mail address' };
   try {
     await sendMail(
       { ...config.smtp, fromName: config.smtp.fromName ?? ctx.store.name },
       config.token,
       { to: mail.to, subject: mail.subject ?? ctx.store.name, text: mail.text },
       { timeoutMs: 15_000, ca: config.smtp.ca },
-      ctx.now(),
     );
-    return null;
+    return { error: null };
   } catch (error) {
-    return error instanceof Error ? error.message : 'mail server unreachable';
+    return { error: error instanceof Error ? error.message : 'mail server unreachable' };
   }
 }

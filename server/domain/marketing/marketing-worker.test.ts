@@ -92,7 +92,7 @@ describe('the delivery worker', () => {
     await expect.poll(async () => (await outbox('queued')).messages[0]?.attempts).toBe(2);
     shop.store.clock.advance(5 * 60_000);
     await expect.poll(() => posted.map((m) => m.to)).toEqual(['13400000001', '13400000002']);
-    expect((await outbox('sent')).counts).toEqual({ queued: 0, sent: 2, failed: 0 });
+    expect((await outbox('sent')).counts).toEqual({ queued: 0, sent: 2, delivered: 0, failed: 0 });
   });
 
   it('a failing run (the database) is retried after a growing wait, and delivery carries on once it is back', async () => {

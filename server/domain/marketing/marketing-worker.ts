@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { StoreEvent } from '../../protocol/events.js';
 import { deliver, nextDueAt, onQueued } from './campaigns.js';
+import { pullSmsFeedback } from './sms-feedback.js';
 import { fireForMember, runTriggers } from './triggers.js';
 
 export interface MarketingWorkerOptions {
@@ -11,6 +12,8 @@ export interface MarketingWorkerOptions {
   /** How often the automatic triggers are evaluated (an hour), and the first time after start (a minute). */
   triggersEveryMs?: number;
   firstTriggersMs?: number;
+  /** How often an SMS provider is asked for delivery receipts and replies (a minute). */
+  smsFeedbackEveryMs?: number;
 }
 
 /** The running worker of each store: tests reach the server's own to wait on it or stop it. */
@@ -21,12 +24,13 @@ const DEFAULTS: Required<MarketingWorkerOptions> = {
   maxBackoffMs: 600_000,
   triggersEveryMs: 3_600_000,
   firstTriggersMs: 60_000,
+  smsFeedbackEveryMs: 60_000,
 };
 
 /**
  * The server's marketing worker: delivers the outbox on its own (at once when messages are
  * queued, when the next retry falls due, and every `pollMs`), evaluates the automatic triggers
- * every hour on the server's clock, and reacts to tier upgrades and first purchases after they
+ * every hour on the server's clock, asks an SMS provider for receipts and replies every minute, and reacts to tier upgrades and first purchases after they
  * committed. The constructor does no work; `stop()` waits for the message being sent and the
  * trigger being evaluated, and starts nothing new.
  */
@@ -34,6 +38,7 @@ export class MarketingWorker {
   private readonly options: Required<MarketingWorkerOptions>;
   private deliveryTimer: NodeJS.Timeout | null = null;
   private triggerTimer: NodeJS.Timeout | null = null;
+  private feedbackTimer: NodeJS.Timeout | null = null;
   private delivering: Promise<void> | null = null;
   private again = false;
   private failures = 0;
@@ -57,6 +62,7 @@ export class MarketingWorker {
     this.unlisten = this.ctx.bus.listen((event) => this.onEvent(event));
     this.scheduleDelivery(0);
     this.scheduleTriggers(this.options.firstTriggersMs);
+    this.scheduleFeedback();
   }
 
   /** Messages were queued: deliver now (or right after the run in progress). */
@@ -70,8 +76,10 @@ export class MarketingWorker {
     this.stopping = true;
     if (this.deliveryTimer) clearTimeout(this.deliveryTimer);
     if (this.triggerTimer) clearTimeout(this.triggerTimer);
+    if (this.feedbackTimer) clearTimeout(this.feedbackTimer);
     this.deliveryTimer = null;
     this.triggerTimer = null;
+    this.feedbackTimer = null;
     this.unlisten?.();
     onQueued(this.ctx, null);
     await this.delivering;
@@ -128,12 +136,22 @@ export class MarketingWorker {
     this.triggerTimer.unref();
   }
 
+  /** Receipts and replies, one pull at a time after the other; a provider's error is logged. */
+  private scheduleFeedback(): void {
+    if (this.stopping) return;
+    this.feedbackTimer = setTimeout(() => {
+      this.feedbackTimer = null;
+      void this.enqueue(() => pullSmsFeedback(this.ctx)).finally(() => this.scheduleFeedback());
+    }, this.options.smsFeedbackEveryMs);
+    this.feedbackTimer.unref();
+  }
+
   /** Trigger work runs one piece at a time, in order; a failure is logged, never thrown. */
   private enqueue<T>(job: () => Promise<T>): Promise<T | undefined> {
     const run = this.work
       .then(() => (this.stopping ? undefined : job()))
       .catch((error: unknown) => {
-        this.ctx.log.error({ err: error }, 'campaign triggers failed');
+        this.ctx.log.error({ err: error }, 'campaign triggers or SMS receipts failed');
         return undefined;
       });
     this.work = run;

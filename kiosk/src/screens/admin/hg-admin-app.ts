@@ -14,6 +14,7 @@ import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { AdminContext } from './context.js';
 import './sections/hg-admin-audit.js';
 import './sections/hg-admin-backups.js';
+import './sections/hg-admin-campaigns.js';
 import './sections/hg-admin-catalog.js';
 import './sections/hg-admin-dashboard.js';
 import './sections/hg-admin-devices.js';
@@ -36,6 +37,7 @@ export const SECTIONS = [
   'members',
   'loyalty',
   'promotions',
+  'marketing',
   'reports',
   'audit',
   'backups',
@@ -243,6 +245,8 @@ export class HgAdminApp extends LitElement {
         return html`<hg-admin-members .ctx=${ctx}></hg-admin-members>`;
       case 'loyalty':
         return html`<hg-admin-loyalty .ctx=${ctx}></hg-admin-loyalty>`;
+      case 'marketing':
+        return html`<hg-admin-campaigns .ctx=${ctx}></hg-admin-campaigns>`;
       case 'reports':
         return html`<hg-admin-reports .ctx=${ctx}></hg-admin-reports>`;
       case 'audit':

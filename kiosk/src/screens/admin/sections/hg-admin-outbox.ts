@@ -13,7 +13,7 @@ import { count, dateTime } from '../../../data/format.js';
 import { formValues, sectionStyles } from '../context.js';
 import { CampaignCard, campaignStyles } from './campaign-card.js';
 
-const STATUSES: readonly OutboxStatus[] = ['queued', 'sent', 'failed'];
+const STATUSES: readonly OutboxStatus[] = ['queued', 'sent', 'delivered', 'failed'];
 
 /**
  * The outbox: messages queued, sent and failed, each with its attempts and last error, delivery
@@ -129,7 +129,7 @@ export class HgAdminOutbox extends CampaignCard {
                   <th>${this._t('campaigns.col.member')}</th><th>${this._t('campaigns.col.to')}</th>
                   <th>${this._t('campaigns.channel')}</th><th>${this._t('campaigns.col.message')}</th>
                   <th class="n">${this._t('campaigns.col.attempts')}</th>
-                  <th>${this._t(page.status === 'sent' ? 'campaigns.col.sentAt' : 'campaigns.col.nextAttempt')}</th>
+                  <th>${this._t(page.status === 'sent' || page.status === 'delivered' ? 'campaigns.col.sentAt' : 'campaigns.col.nextAttempt')}</th>
                   <th>${this._t('campaigns.col.error')}</th>
                 </tr>
               </thead>
@@ -143,7 +143,7 @@ export class HgAdminOutbox extends CampaignCard {
                     <td>${this._t(`campaigns.channel_${m.channel}`)}</td>
                     <td class="body">${m.body}</td>
                     <td class="n">${m.attempts}</td>
-                    <td>${dateTime(m.status === 'sent' ? m.sentAt : m.nextAttemptAt)}</td>
+                    <td>${dateTime(m.status === 'sent' || m.status === 'delivered' ? m.sentAt : m.nextAttemptAt)}</td>
                     <td class="error">${m.error ?? ''}</td>
                   </tr>`,
                 )}

@@ -15,8 +15,6 @@ import {
 } from '../../../data/reports.js';
 import type { MessageKey } from '../../../i18n/index.js';
 import { AdminSection, download, sectionStyles } from '../context.js';
-import './hg-admin-campaigns.js';
-import './hg-admin-segments.js';
 import { CHART_COLOURS } from '../hg-chart.js';
 
 /** Today in the shop's zone, `YYYY-MM-DD`. */
@@ -152,13 +150,6 @@ export class HgAdminReports extends AdminSection {
       ${this._tiles()}
       <div class="charts">${this._charts()}</div>
       ${this._tableCard()}
-      <hg-admin-segments .ctx=${this.ctx}></hg-admin-segments>
-      ${
-        // Marketing is the owner's alone (permission marketing.manage); a manager reads reports only.
-        this.ctx.session.staff.role === 'owner'
-          ? html`<hg-admin-campaigns .ctx=${this.ctx}></hg-admin-campaigns>`
-          : nothing
-      }
     `;
   }
 

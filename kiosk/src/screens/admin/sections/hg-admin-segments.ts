@@ -242,7 +242,10 @@ export class HgAdminSegments extends AdminSection {
       () => saveSegment(this.ctx.auth, name, this._definition),
       this._i18n.t('segments.savedOk'),
     );
-    if (saved) await this._loadSaved();
+    if (saved) {
+      await this._loadSaved();
+      this.dispatchEvent(new Event('segment-saved'));
+    }
   }
 
   private async _download(segment: CountedSegment): Promise<void> {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../testing/client.js';
 import { FakeSmtpServer } from '../../testing/fake-smtp.js';
 import { openShop, type Shop } from '../sales/test-shop.js';
+import { MailError, sendMail } from './mail.js';
 import { marketingWorker } from './marketing-worker.js';
-import { formatMessage, SmtpError, sendMail } from './smtp.js';
 
-/** The e-mail channel against a local fake mail server that requires STARTTLS and a sign-in. */
+/** The e-mail channel (nodemailer) against a local smtp-server that requires STARTTLS and a sign-in. */
 let smtp: FakeSmtpServer;
 let shop: Shop;
 const account = { user: 'shop@example.com', password: 'mail-secret-1' };
@@ -30,7 +30,7 @@ afterAll(async () => {
   await smtp.stop();
 });
 
-describe('SMTP adapter', () => {
+describe('mail sender', () => {
   it('sends a UTF-8 message over STARTTLS after signing in, checking the certificate', async () => {
     await sendMail(
       { ...settings(), fromName: '我的服装店' },
@@ -43,12 +43,11 @@ describe('SMTP adapter', () => {
       from: 'shop@example.com',
       to: 'wang@example.com',
       subject: '春季上新',
-      text: '王芳，您好！\r\n.新品到店',
+      text: '王芳，您好！\n.新品到店',
       tls: true,
       user: account.user,
     });
-    expect(mail?.raw).toContain('From: =?UTF-8?B?');
-    expect(mail?.raw).toContain('Content-Transfer-Encoding: base64');
+    expect(mail?.raw).toMatch(/^From: =\?UTF-8\?[BQ]\?/m);
   });
 
   it('refuses an untrusted certificate, a wrong password and a password without TLS, saying why', async () => {
@@ -57,20 +56,26 @@ describe('SMTP adapter', () => {
     ).rejects.toThrow(/certificate/i);
     await expect(
       sendMail(settings(), 'wrong', { to: 'a@example.com', subject: 's', text: 't' }, { ca: smtp.cert }),
-    ).rejects.toThrow('sign-in: the mail server answered 535');
+    ).rejects.toThrow(/535/);
     await expect(
       sendMail({ ...settings(), security: 'none' }, account.password, {
         to: 'a@example.com',
         subject: 's',
         text: 't',
       }),
-    ).rejects.toThrow(SmtpError);
+    ).rejects.toThrow(MailError);
     await expect(
       sendMail(settings(), account.password, { to: 'a@example.com\r\nBcc: x@y', subject: 's', text: 't' }),
     ).rejects.toThrow('to must be one line');
-    const message = formatMessage(settings(), { to: 'a@example.com', subject: 'Hi', text: 'x' }, new Date(0));
-    expect(message).toContain('Date: Thu, 01 Jan 1970 00:00:00 +0000');
-    expect(message).toContain('Subject: Hi');
+    smtp.flaky.add('later@example.com');
+    await expect(
+      sendMail(
+        settings(),
+        account.password,
+        { to: 'later@example.com', subject: 's', text: 't' },
+        { ca: smtp.cert },
+      ),
+    ).rejects.toThrow(/451/);
   });
 });
 
@@ -172,7 +177,7 @@ describe('e-mail channel', () => {
       expect.objectContaining({
         to: 'gone@example.com',
         attempts: 3,
-        error: expect.stringContaining('recipient: the mail server answered 550'),
+        error: expect.stringContaining('550'),
         campaign: '邮件上新',
       }),
     ]);
