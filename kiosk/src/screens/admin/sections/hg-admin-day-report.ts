@@ -37,6 +37,7 @@ export class HgAdminDayReport extends AdminSection {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(13em, 1fr));
         gap: 1em;
+        align-items: start;
       }
       td.n,
       th.n {
@@ -110,13 +111,17 @@ export class HgAdminDayReport extends AdminSection {
           <thead><tr><th>${t('chain.day.payments')}</th><th class="n">${t('chain.day.total')}</th></tr></thead>
           <tbody>${tenders.map(([method, fen]) => html`<tr><td>${this._tender(method)}</td><td class="n">${money(fen)}</td></tr>`)}</tbody>
         </table>
-        <table>
+        ${
+          report.terminals.length === 0
+            ? nothing
+            : html`<table>
           <thead><tr><th>${t('chain.day.terminal')}</th><th class="n">${t('chain.day.total')}</th><th class="n">${t('chain.day.netCash')}</th></tr></thead>
           <tbody>${report.terminals.map(
             (till) =>
               html`<tr><td>${till.name}</td><td class="n">${money(till.takings.sales.total)}</td><td class="n">${money(till.takings.netCash)}</td></tr>`,
           )}</tbody>
-        </table>
+        </table>`
+        }
       </div>
       <h3>${t('chain.day.shifts')}</h3>
       ${

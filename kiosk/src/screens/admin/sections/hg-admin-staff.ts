@@ -103,7 +103,7 @@ export class HgAdminStaff extends AdminSection {
 
   private _storeName(code: string): string {
     const store = this._stores?.items.find((s) => s.code === code);
-    return store ? `${store.name}（${store.code}）` : code;
+    return store ? this._i18n.t('chain.storeOf', { name: store.name, code: store.code }) : code;
   }
 
   /** In a chain: head office's staff sign in at every store (owners always). */

@@ -107,7 +107,7 @@ export class HgAdminTransfers extends AdminSection {
         (line) => html`<tr data-sku=${line.skuId}>
           <td>${line.styleCode} ${line.name} · ${line.color}/${line.size}<br /><code>${line.barcode}</code></td>
           <td class="n">${line.sent}</td><td class="n">${line.received}</td>
-          <td class=${line.missing > 0 && !receiving ? 'n missing' : 'n'}>${line.missing}</td>
+          <td class=${line.missing > 0 && transfer.status === 'closed_short' ? 'n missing' : 'n'}>${line.missing}</td>
           ${
             receiving
               ? html`<td class="n"><input class="qty" type="number" min="0" max=${line.missing} step="1" name=${`sku:${line.skuId}`}
