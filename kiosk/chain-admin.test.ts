@@ -71,6 +71,16 @@ describe.runIf(testEngine === 'postgres')("admin: head office's screens in a cha
     }
     await sell(branch, branchManager.token, m, 2);
     await sell(hq, chain.hqOwner, l, 1);
+    for (const [server, token, label] of [
+      [hq, chain.hqOwner, '总部九折'],
+      [branch, branchManager.token, '二店九五折'],
+    ] as const) {
+      const made = await call(server, 'POST', '/api/promotions', {
+        token,
+        body: { kind: 'percent_off', label, offBp: label === '总部九折' ? 1000 : 500 },
+      });
+      if (made.status !== 201) throw new Error(JSON.stringify(made.body));
+    }
     browser = await launchChromium();
   }, 180_000);
 
@@ -152,6 +162,14 @@ describe.runIf(testEngine === 'postgres')("admin: head office's screens in a cha
       expect(await row.locator('td[data-store]').innerText()).toBe('总店（HQ01） 总部');
       await shot(page, 'chain-admin-staff');
 
+      // Backups and the full export on PostgreSQL: the command to run at head office.
+      await section(page, '备份', '备份');
+      const pg = page.locator('hg-admin-backups [data-postgres]');
+      await pg.waitFor({ timeout: 30_000 });
+      expect(await pg.locator('pre').first().innerText()).toContain('pg_dump --format=custom');
+      await shot(page, 'chain-admin-backups');
+
+      await section(page, '员工', '员工');
       await page.locator('hg-admin-app hg-language-toggle button').click();
       await page.locator('main h2', { hasText: 'Staff' }).waitFor();
       expect(await row.locator('td[data-store]').innerText()).toBe('总店 (HQ01) Head office');
@@ -180,6 +198,36 @@ describe.runIf(testEngine === 'postgres')("admin: head office's screens in a cha
       expect(await reports.locator('[data-report="sales-by-store"]').count()).toBe(0);
       expect(await reports.locator('[data-chain]').count()).toBe(0);
       await reports.locator('hg-admin-day-report [data-day-total="20000"]').waitFor();
+
+      // The catalogue is head office's: the branch sets its own price and nothing else.
+      await section(page, '商品', '商品');
+      const catalog = page.locator('hg-admin-catalog');
+      await catalog.getByRole('button', { name: 'HA01' }).click();
+      const price = catalog.locator('hg-store-price');
+      await price.locator('[data-price="list"]').waitFor({ timeout: 30_000 });
+      expect(await catalog.locator('[data-branch]').count()).toBe(1);
+      expect(await catalog.getByRole('button', { name: '新建款式' }).count()).toBe(0);
+      expect(await catalog.getByRole('button', { name: '导入', exact: true }).count()).toBe(0);
+      expect(await catalog.locator('form[aria-label="修改款式"]').count()).toBe(0);
+      await price.getByLabel('本店价（元）').fill('80');
+      await price.getByRole('button', { name: '设置本店价' }).click();
+      await price.locator('[data-price="8000"]').waitFor({ timeout: 30_000 });
+      expect(await price.locator('[data-list-price]').innerText()).toBe('¥100.00');
+      await shot(page, 'chain-admin-store-price');
+      await price.getByRole('button', { name: '恢复总部标价' }).click();
+      await price.locator('[data-price="list"]').waitFor({ timeout: 30_000 });
+
+      // Head office's promotion is shown as the chain's, with nothing to change; the branch's own as its own.
+      await section(page, '促销与优惠券', '促销');
+      const promotions = page.locator('hg-admin-promotions');
+      const chainRow = promotions.locator('tr[data-promotion="总部九折"]');
+      const ownRow = promotions.locator('tr[data-promotion="二店九五折"]');
+      await ownRow.waitFor({ timeout: 30_000 });
+      expect(await chainRow.locator('td[data-scope]').innerText()).toBe('全连锁');
+      expect(await chainRow.getByRole('button').count()).toBe(0);
+      expect(await ownRow.locator('td[data-scope]').innerText()).toBe('本店');
+      expect(await ownRow.getByRole('button', { name: '修改' }).count()).toBe(1);
+      await shot(page, 'chain-admin-promotions-branch');
 
       await section(page, '库存', '库存');
       const inventory = page.locator('hg-admin-inventory');
