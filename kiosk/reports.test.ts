@@ -104,6 +104,10 @@ describe('admin Reports section', () => {
       await page.locator('hg-admin-reports [data-tile="sales"] strong', { hasText: '12' }).waitFor();
       const charts = await page.locator('hg-admin-reports hg-chart').count();
       expect(charts).toBe(6);
+      // A shop on its own sees none of a chain's screens: no store picker, stores table or day report per store.
+      expect(await page.locator('hg-admin-reports select[name="store"]').count()).toBe(0);
+      expect(await page.locator('hg-admin-reports [data-report="sales-by-store"]').count()).toBe(0);
+      expect(await page.locator('hg-admin-reports hg-admin-day-report').count()).toBe(0);
       // Every chart drew something: its canvas is not blank.
       const drawn = await page.evaluate(() => {
         const section = document.querySelector('hg-admin-app')?.shadowRoot?.querySelector('hg-admin-reports');
@@ -152,5 +156,5 @@ describe('admin Reports section', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 });

@@ -45,11 +45,15 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens the admin page and signs in as the owner (in Chinese, the default), to the dashboard. */
-export async function signInToAdmin(page: Page): Promise<void> {
+/** Opens the admin page and signs in as the owner, or as `username` (in Chinese, the default), to the dashboard. */
+export async function signInToAdmin(
+  page: Page,
+  username = 'owner',
+  password = OWNER_PASSWORD,
+): Promise<void> {
   await page.goto('/admin');
-  await page.getByLabel('用户名').fill('owner');
-  await page.getByLabel('密码').fill(OWNER_PASSWORD);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.locator('hg-admin-dashboard h2').waitFor();
 }

@@ -128,3 +128,20 @@ export interface StocktakeView {
   countedSkus: number;
   countedUnits: number;
 }
+
+/** A line of a chain transfer: the SKU, what was sent, what came so far, what is missing. */
+export interface TransferLine extends SkuLabel, TransferLineState {}
+
+/** `GET /api/stock/transfers`: a chain transfer sent from or to this store, with where it stands. */
+export interface ChainTransfer {
+  /** The sender's transfer-out document. */
+  id: string;
+  from: string;
+  to: string;
+  at: string;
+  note: string | null;
+  status: TransferState['status'];
+  lines: TransferLine[];
+  /** The receiver's transfer-in documents, oldest first. */
+  receipts: string[];
+}

@@ -7,6 +7,8 @@ export interface StaffView {
   username: string;
   name: string;
   role: StaffRole;
+  /** The code of the store the staff member was made at (and signs in at, unless chain-wide). */
+  store: string;
   active: boolean;
   hasPin: boolean;
   lockedUntil: string | null;
@@ -34,6 +36,8 @@ export interface StaffChanges {
   name?: string | undefined;
   role?: StaffRole | undefined;
   active?: boolean | undefined;
+  /** Head office: signs in at every store of the chain (owners always do). */
+  chainWide?: boolean | undefined;
   password?: string | undefined;
   /** A new PIN, or null to remove it. */
   pin?: string | null | undefined;

@@ -58,8 +58,9 @@ export const shift = {
   close: (c: HangerConnection, countedCash: number) => c.request('shift/close', { countedCash }),
 };
 
-export function dayReport(auth: ApiAuth, date?: string): Promise<DayReport> {
-  return call<DayReport>(auth, 'GET', '/api/reports/day', { query: { date } });
+/** The Z report of a store day: this store's, or another store's of the chain (`store`, head office only). */
+export function dayReport(auth: ApiAuth, date?: string, store?: string): Promise<DayReport> {
+  return call<DayReport>(auth, 'GET', '/api/reports/day', { query: { date, store } });
 }
 
 /** A sale by the number on its receipt (typed or scanned), with its lines and what came back. */

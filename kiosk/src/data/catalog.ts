@@ -102,6 +102,28 @@ export function changePrice(
   return call(auth, 'POST', `/api/products/${encodeURIComponent(id)}/prices`, { body: change });
 }
 
+/** A style's prices at this store (`GET /api/products/:id/prices`, the fields the admin page shows). */
+export interface StorePrices {
+  /** In force now at this store: its own price when it has one, else the list price. */
+  price: number;
+  /** The chain's list price in force now. */
+  listPrice: number;
+  /** A chain branch's own price, when it set one. */
+  storePrice: { price: number; setAt: string; staffId: string | null } | null;
+}
+
+export function stylePrices(auth: ApiAuth, id: string): Promise<StorePrices> {
+  return call<StorePrices>(auth, 'GET', `/api/products/${encodeURIComponent(id)}/prices`);
+}
+
+/** A chain branch sells the style at its own price; `null` goes back to the list price. */
+export function setStorePrice(auth: ApiAuth, id: string, price: number | null): Promise<StorePrices> {
+  const path = `/api/products/${encodeURIComponent(id)}/store-price`;
+  return price === null
+    ? call<StorePrices>(auth, 'DELETE', path)
+    : call<StorePrices>(auth, 'PUT', path, { body: { price } });
+}
+
 export function lookupBarcode(auth: ApiAuth, barcode: string): Promise<ScannedSku> {
   return call<ScannedSku>(auth, 'GET', `/api/skus/by-barcode/${encodeURIComponent(barcode)}`);
 }

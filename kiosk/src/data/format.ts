@@ -10,6 +10,11 @@ export function storeZone(): string {
   return storeTimeZone;
 }
 
+/** Today in the shop's zone, `YYYY-MM-DD`: a store day. */
+export function storeToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: storeTimeZone }).format(new Date());
+}
+
 const zoneListeners = new Set<() => void>();
 
 /** Calls `listener` whenever the store's time zone changes; returns how to stop. */

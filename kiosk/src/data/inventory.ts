@@ -1,5 +1,6 @@
 import type {
   AdjustmentReason,
+  ChainTransfer,
   LowStockItem,
   StockDocument,
   StocktakeView as Stocktake,
@@ -9,6 +10,7 @@ import { type ApiAuth, call } from './http.js';
 
 export type {
   AdjustmentReason,
+  ChainTransfer,
   DocumentLine as StockDocumentLine,
   LowStockItem,
   StockDocument,
@@ -62,4 +64,28 @@ export function commitStocktake(auth: ApiAuth, id: string, zeroUncounted: boolea
 
 export function cancelStocktake(auth: ApiAuth, id: string): Promise<unknown> {
   return call(auth, 'POST', `/api/stocktakes/${encodeURIComponent(id)}/cancel`);
+}
+
+/** Sends stock to another store of the chain, or books in (part of) a transfer it sent here. */
+export function transferStock(
+  auth: ApiAuth,
+  transfer: {
+    direction: 'out' | 'in';
+    store: string;
+    transferId?: string;
+    lines: { skuId: string; qty: number }[];
+    close?: boolean;
+    note?: string;
+  },
+): Promise<StockDocument> {
+  return call<StockDocument>(auth, 'POST', '/api/stock/transfers', { body: transfer });
+}
+
+/** Chain mode: the transfers sent from or to this store, newest first, with what came and what is missing. */
+export async function listTransfers(
+  auth: ApiAuth,
+  status?: ChainTransfer['status'],
+): Promise<ChainTransfer[]> {
+  return (await call<{ items: ChainTransfer[] }>(auth, 'GET', '/api/stock/transfers', { query: { status } }))
+    .items;
 }

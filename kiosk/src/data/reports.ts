@@ -56,8 +56,14 @@ export const TABLE_REPORTS = [
 ] as const;
 export type ReportName = (typeof TABLE_REPORTS)[number];
 
-export function report(auth: ApiAuth, name: ReportName, range: DayRange): Promise<Report> {
-  return call<Report>(auth, 'GET', `/api/reports/${name}`, { query: { ...range } });
+/** A report of this store, or of another store of the chain (`store`, head office only). */
+export function report(auth: ApiAuth, name: ReportName, range: DayRange, store?: string): Promise<Report> {
+  return call<Report>(auth, 'GET', `/api/reports/${name}`, { query: { ...range, store } });
+}
+
+/** Sales, returns and net per store of the chain, with the chain's totals (a branch: its own row). */
+export function salesByStore(auth: ApiAuth, range: DayRange): Promise<Report> {
+  return call<Report>(auth, 'GET', '/api/reports/sales-by-store', { query: { ...range } });
 }
 
 /** The report as a CSV or XLSX file, with the name the server gave it. */
@@ -66,8 +72,9 @@ export async function reportFile(
   name: ReportName,
   range: DayRange,
   format: 'csv' | 'xlsx',
+  store?: string,
 ): Promise<{ blob: Blob; fileName: string }> {
-  const response = await send(auth, 'GET', withQuery(`/api/reports/${name}`, { ...range, format }));
+  const response = await send(auth, 'GET', withQuery(`/api/reports/${name}`, { ...range, format, store }));
   const disposition = response.headers.get('content-disposition') ?? '';
   const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `${name}.${format}`;
   return { blob: await response.blob(), fileName };

@@ -17,6 +17,7 @@ import {
   scanBody,
   settingsBody,
   transferBody,
+  transfersQuery,
 } from './schemas.js';
 import {
   cancelStocktake,
@@ -26,6 +27,7 @@ import {
   recordCount,
   stocktakeVariance,
 } from './stocktake.js';
+import { listTransfers } from './transfer-list.js';
 import { transferStock, transfersInTransit } from './transfers.js';
 
 const idParams = z.object({ id });
@@ -66,6 +68,15 @@ export const inventoryRoutes = [
       assertStaff(principal);
       return transferStock(ctx, body, principal.staffId);
     },
+  }),
+  route({
+    method: 'get',
+    path: '/api/stock/transfers',
+    permission: 'stock.read',
+    summary:
+      'Chain mode: transfers sent from or to this store, newest first, with what came and what is missing',
+    query: transfersQuery,
+    handle: async ({ ctx, query }) => ({ items: await listTransfers(ctx, query.status) }),
   }),
   route({
     method: 'get',

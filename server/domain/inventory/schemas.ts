@@ -60,6 +60,11 @@ export const transferBody = z
     }
   });
 
+/** `GET /api/stock/transfers?status=`: only the transfers in that state. */
+export const transfersQuery = z.strictObject({
+  status: z.enum(['in_transit', 'received', 'closed_short']).optional(),
+});
+
 export const movementsQuery = z.strictObject({
   skuId: id.optional(),
   kind: z.enum(STOCK_KINDS).optional(),

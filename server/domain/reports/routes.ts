@@ -126,13 +126,10 @@ const rowsFor = (query: { format: string; limit?: number | undefined }) =>
 
 export const REPORT_NAMES = [...Object.keys(PLAIN), 'rfm', 'dormant', 'sales-by-store'] as const;
 
+/** A store of the chain by its code (`?store=BR02`). */
+export const storeCode = z.string().regex(/^[A-Z0-9-]{1,16}$/, 'a store code');
 /** A store's reports: this store's unless head office names another store of the chain. */
-const reportQuery = rangeQuery.extend({
-  store: z
-    .string()
-    .regex(/^[A-Z0-9-]{1,16}$/, 'a store code')
-    .optional(),
-});
+const reportQuery = rangeQuery.extend({ store: storeCode.optional() });
 
 export const reportsRoutes = [
   ...Object.entries(PLAIN).map(([name, spec]) =>

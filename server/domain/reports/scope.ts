@@ -3,6 +3,7 @@ import type { AppContext, Store } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Report, ReportRow } from '../../protocol/reports.js';
 import type { Principal } from '../../protocol/roles.js';
+import { readsEveryStore } from '../staff/stores.js';
 import type { DayRange } from './range.js';
 import { int, money, sumRows, text } from './table.js';
 
@@ -16,7 +17,7 @@ export async function reportStore(
   code: string | undefined,
 ): Promise<AppContext> {
   if (code === undefined || code === ctx.store.code) return ctx;
-  if (!(await isHeadOffice(ctx, principal))) {
+  if (!(await readsEveryStore(ctx, principal))) {
     throw new ApiError('forbidden', 'Only head office sees the reports of other stores.', {
       'query.store': 'another store',
     });
@@ -42,22 +43,12 @@ export async function reportStore(
   return { ...ctx, store };
 }
 
-async function isHeadOffice(ctx: AppContext, principal: Principal): Promise<boolean> {
-  if (principal.kind !== 'staff') return false;
-  const staff = await ctx.storage.db
-    .selectFrom('staff')
-    .select('chain_wide')
-    .where('id', '=', principal.staffId)
-    .executeTakeFirst();
-  return staff?.chain_wide === 1;
-}
-
 /**
  * Chain-wide: sales, returns and net per store over the range (each store's own days). A
  * single shop has one row; in a chain only head office sees the other stores' rows.
  */
 export async function salesByStore(ctx: AppContext, principal: Principal, r: DayRange): Promise<Report> {
-  const all = await isHeadOffice(ctx, principal);
+  const all = await readsEveryStore(ctx, principal);
   const stores = await ctx.storage.db
     .selectFrom('stores')
     .select(['id', 'code', 'name'])

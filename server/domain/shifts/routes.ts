@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { storeDay } from '../../dates.js';
 import { route } from '../../http/route.js';
+import type { Principal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
+import { storeCode } from '../reports/routes.js';
+import { reportStore } from '../reports/scope.js';
 import { assertStaff } from '../staff/sessions.js';
 import { addCashEntry, closeShift, currentShift, dayReport, openShift, shiftReport } from './service.js';
 
@@ -76,9 +79,11 @@ export const shiftsRoutes = [
     method: 'get',
     path: '/api/reports/day',
     permission: 'report.day',
-    summary: 'The Z report of a store day, per terminal and for the store',
-    query: z.strictObject({ date: day.optional() }),
-    handle: ({ ctx, query }) => dayReport(ctx, query.date),
+    summary:
+      "The Z report of a store day, per terminal and for the store (head office: any store's, `store=`)",
+    query: z.strictObject({ date: day.optional(), store: storeCode.optional() }),
+    handle: async ({ ctx, query, principal }) =>
+      dayReport(await reportStore(ctx, principal as Principal, query.store), query.date),
   }),
 ];
 

@@ -1,9 +1,10 @@
 import { route } from '../../http/route.js';
-import type { DevicePrincipal } from '../../protocol/roles.js';
+import type { DevicePrincipal, Principal } from '../../protocol/roles.js';
 import type { StaffList } from '../../protocol/staff.js';
 import { loginBody, newStaffBody, pinLoginBody, staffChangesBody, staffParams } from './schemas.js';
 import { createStaff, listStaff, unlockStaff, updateStaff } from './service.js';
 import { assertStaff, login, logout, pinLogin } from './sessions.js';
+import { storeList } from './stores.js';
 
 export const staffRoutes = [
   route({
@@ -44,6 +45,13 @@ export const staffRoutes = [
   }),
   route({
     method: 'get',
+    path: '/api/stores',
+    permission: 'stock.read',
+    summary: "The chain's stores, and whether the caller is head office and reads every store",
+    handle: ({ ctx, principal }) => storeList(ctx, principal as Principal),
+  }),
+  route({
+    method: 'get',
     path: '/api/staff',
     permission: 'staff.read',
     summary: 'List staff',
@@ -65,7 +73,7 @@ export const staffRoutes = [
     method: 'patch',
     path: '/api/staff/:id',
     permission: 'staff.manage',
-    summary: 'Change name, role, password or PIN; disable or enable',
+    summary: 'Change name, role, chain-wide, password or PIN; disable or enable',
     params: staffParams,
     body: staffChangesBody,
     handle: ({ ctx, params, body, principal }) => {

@@ -27,6 +27,7 @@ export const staffChangesBody = z
     name: staffName.optional(),
     role: z.enum(STAFF_ROLES).optional(),
     active: z.boolean().optional(),
+    chainWide: z.boolean().optional(),
     password: password.optional(),
     pin: pin.nullable().optional(),
   })

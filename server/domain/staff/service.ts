@@ -10,9 +10,10 @@ import { hashSecret } from './secrets.js';
 import { revokeSessionsOf } from './sessions.js';
 import { liftLocks, locksOf } from './sign-in-locks.js';
 
-function view(row: StaffRow, lockedUntil: string | null): StaffView {
+function view(row: StaffRow & { storeCode: string }, lockedUntil: string | null): StaffView {
   return {
     id: row.id,
+    store: row.storeCode,
     username: row.username,
     name: row.name,
     role: row.role as StaffRole,
@@ -26,11 +27,9 @@ function view(row: StaffRow, lockedUntil: string | null): StaffView {
 
 export async function listStaff(ctx: AppContext): Promise<StaffView[]> {
   // This store's staff and head office's (other stores of a chain keep their own).
-  const rows = await ctx.storage.db
-    .selectFrom('staff')
-    .selectAll()
-    .where((eb) => eb.or([eb('store_id', '=', ctx.store.id), eb('chain_wide', '=', 1)]))
-    .orderBy('created_at')
+  const rows = await withStore(ctx)
+    .where((eb) => eb.or([eb('staff.store_id', '=', ctx.store.id), eb('staff.chain_wide', '=', 1)]))
+    .orderBy('staff.created_at')
     .execute();
   const locks = await locksOf(
     ctx.storage.db,
@@ -46,8 +45,18 @@ async function findRow(ctx: AppContext, id: string): Promise<StaffRow> {
   return row;
 }
 
+/** Staff rows with the code of the store each was made at. */
+function withStore(ctx: AppContext) {
+  return ctx.storage.db
+    .selectFrom('staff')
+    .innerJoin('stores', 'stores.id', 'staff.store_id')
+    .selectAll('staff')
+    .select('stores.code as storeCode');
+}
+
 async function viewOf(ctx: AppContext, id: string): Promise<StaffView> {
-  const row = await findRow(ctx, id);
+  const row = await withStore(ctx).where('staff.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('staff member', id);
   const locks = await locksOf(ctx.storage.db, [id], ctx.now());
   return view(row, locks.get(id) ?? null);
 }
@@ -124,13 +133,25 @@ export async function updateStaff(
         ...(changes.name !== undefined && { name: changes.name }),
         ...(changes.role !== undefined && { role: changes.role }),
         ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
+        // Owners are always head office; anyone else signs in at every store only when chain-wide.
+        ...((changes.chainWide !== undefined || changes.role !== undefined) && {
+          chain_wide:
+            (changes.role ?? before.role) === 'owner' || (changes.chainWide ?? before.chain_wide === 1)
+              ? 1
+              : 0,
+        }),
         ...(passwordHash !== undefined && { password_hash: passwordHash }),
         ...(pinHash !== undefined && { pin_hash: pinHash }),
         updated_at: ctx.now().toISOString(),
       })
       .where('id', '=', id)
       .execute();
-    const signOut = changes.active === false || passwordHash !== undefined || changes.role !== undefined;
+    // No longer chain-wide: the sign-ins at other stores end with the rest.
+    const signOut =
+      changes.active === false ||
+      passwordHash !== undefined ||
+      changes.role !== undefined ||
+      changes.chainWide === false;
     if (signOut)
       await revokeSessionsOf(trx, ctx, id, changes.active === false ? 'disabled' : 'credentials_changed');
     // A new (or no) PIN ends what the old PIN opened: a till left signed in with it, too.
@@ -144,6 +165,7 @@ export async function updateStaff(
         changed: Object.keys(changes).filter((key) => changes[key as keyof StaffChanges] !== undefined),
         ...(changes.role !== undefined && { role: { from: before.role, to: changes.role } }),
         ...(changes.active !== undefined && { active: changes.active }),
+        ...(changes.chainWide !== undefined && { chainWide: changes.chainWide }),
       },
     });
   });

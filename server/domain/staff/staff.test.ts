@@ -207,3 +207,20 @@ describe('staff management', () => {
     );
   });
 });
+
+describe('the stores', () => {
+  it('a shop on its own is no chain: one store, whose staff run everything', async () => {
+    const owner = await ownerToken(store);
+    const manager = await addStaff(store, owner, 'manager');
+    const reply = await call(store, 'GET', '/api/stores', { token: manager.token });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ chain: false, headOffice: true, allStores: false });
+    expect(reply.body.items).toHaveLength(1);
+    expect(reply.body.items[0]).toMatchObject({ code: reply.body.store, headOffice: true });
+    const staff = await call(store, 'GET', '/api/staff', { token: owner });
+    expect(staff.body.items.map((s: { store: string }) => s.store)).toEqual([
+      reply.body.store,
+      reply.body.store,
+    ]);
+  });
+});

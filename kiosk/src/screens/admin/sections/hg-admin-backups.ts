@@ -11,6 +11,13 @@ function size(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** The chain's backup, run at head office as the database's owner (README, "Chain mode"). */
+const PG_DUMP = 'pg_dump --format=custom --username=hanger --dbname=hanger --file=hanger-$(date +%F).dump';
+const PG_RESTORE = [
+  'createdb --username=postgres --owner=hanger hanger_restored',
+  'pg_restore --username=hanger --dbname=hanger_restored hanger-2026-12-06.dump',
+].join('\n');
+
 /** Backups: the schedule from config.json, the files in data/backups, one made now, and how to restore. */
 @customElement('hg-admin-backups')
 export class HgAdminBackups extends AdminSection {
@@ -32,6 +39,12 @@ export class HgAdminBackups extends AdminSection {
         <section class="card" data-postgres>
           <h3>${t('backup.chainTitle')}</h3>
           <p>${t('backup.chain')}</p>
+          <p>${t('chain.backup.how')}</p>
+          <pre><code>${PG_DUMP}</code></pre>
+          <p>${t('chain.backup.restore')}</p>
+          <pre><code>${PG_RESTORE}</code></pre>
+          <p>${t('chain.backup.export')}</p>
+          <p class="muted">${t('chain.backup.standby')}</p>
         </section>
       `;
     }

@@ -29,7 +29,9 @@ import {
 } from '../../../data/catalog.js';
 import { money, parseYuan, yuanText } from '../../../data/format.js';
 import { type LoyaltyTier, loyaltySettings } from '../../../data/loyalty.js';
+import { type StoreList, storeList } from '../../../data/stores.js';
 import { AdminSection, formValues, sectionStyles } from '../context.js';
+import './hg-store-price.js';
 
 type Tab = 'list' | 'editor' | 'import';
 
@@ -145,6 +147,8 @@ export class HgAdminCatalog extends AdminSection {
   @state() private _file: File | null = null;
   @state() private _report: ImportReport | null = null;
   @state() private _imported: ImportReport | null = null;
+  /** The chain's stores; null until known, `chain: false` for a shop on its own. */
+  @state() private _stores: StoreList | null = null;
 
   private _searchAbort: AbortController | undefined;
   private _searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -152,6 +156,10 @@ export class HgAdminCatalog extends AdminSection {
   override connectedCallback(): void {
     super.connectedCallback();
     void this._search('');
+    void storeList(this.ctx.auth).then(
+      (stores) => (this._stores = stores),
+      () => {},
+    );
     void listSizeGroups(this.ctx.auth).then(
       (groups) => (this._sizeGroups = groups),
       () => {},
@@ -173,19 +181,24 @@ export class HgAdminCatalog extends AdminSection {
     return html`
       <h2>${t('admin.nav.catalog')}</h2>
       <div class="tabs" role="group" aria-label=${t('admin.nav.catalog')}>
-        ${(['list', 'editor', 'import'] as const).map(
+        ${(this._branch ? (['list', 'editor'] as const) : (['list', 'editor', 'import'] as const)).map(
           (
             tab,
           ) => html`<button type="button" aria-pressed=${this._tab === tab} @click=${() => this._open(tab)}>
             ${t(`catalog.tab.${tab}`)}
           </button>`,
         )}
-        <button type="button" class="primary" @click=${this._newStyle}>${t('catalog.new')}</button>
+        ${this._branch ? nothing : html`<button type="button" class="primary" @click=${this._newStyle}>${t('catalog.new')}</button>`}
       </div>
       <hg-error detailed .error=${this._error}></hg-error>
       ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
       ${this._tab === 'list' ? this._list() : this._tab === 'editor' ? this._editor() : this._import()}
     `;
+  }
+
+  /** A branch of a chain: head office keeps the catalogue, the branch sets its own prices. */
+  private get _branch(): boolean {
+    return Boolean(this._stores?.chain && !this._stores.headOffice);
   }
 
   private _open(tab: Tab): void {
@@ -371,6 +384,20 @@ export class HgAdminCatalog extends AdminSection {
   private _existing(style: Style) {
     const t = this._i18n.t.bind(this._i18n);
     return html`
+      ${this._branch ? this._branchView(style) : this._styleForm(style)}
+      <section class="card">
+        <h3 id="matrix-title">${t('catalog.matrix')}</h3>
+        ${this._matrix(style)}
+      </section>
+      ${this._branch ? nothing : this._photos(style)}
+      ${this._tagsAndLabels(style)}
+    `;
+  }
+
+  /** Head office (or a shop on its own) edits the style. */
+  private _styleForm(style: Style) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`
       <section class="card">
         <h3>${style.styleCode} · ${style.name}</h3>
         <form class="grid" @submit=${(event: Event) => this._saveStyle(event, style)} aria-label=${t('catalog.edit')}>
@@ -399,11 +426,22 @@ export class HgAdminCatalog extends AdminSection {
           <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
         </form>
       </section>
-      <section class="card">
-        <h3 id="matrix-title">${t('catalog.matrix')}</h3>
-        ${this._matrix(style)}
+    `;
+  }
+
+  /** What a branch sees of a style: head office's, and the branch's own price. */
+  private _branchView(style: Style) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="card" data-branch>
+        <h3>${style.styleCode} · ${style.name}</h3>
+        <p class="muted">${t('chain.price.headOffice')}</p>
       </section>
-      ${this._photos(style)}
+      <hg-store-price .ctx=${this.ctx} styleId=${style.id}></hg-store-price>`;
+  }
+
+  private _tagsAndLabels(style: Style) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`
       <section class="card">
         <h3>${t('catalog.priceTag')}</h3>
         <div class="row">

@@ -27,14 +27,20 @@ import {
   type Stocktake,
   scanForStocktake,
   stocktakeVariance,
+  transferStock,
   type VarianceReport,
 } from '../../../data/inventory.js';
+import { type StoreList, storeList } from '../../../data/stores.js';
 import { AdminSection, formValues, sectionStyles } from '../context.js';
+import './hg-admin-transfers.js';
 
-type Tab = 'receive' | 'adjust' | 'stocktake' | 'low';
+type Tab = 'receive' | 'adjust' | 'transfer' | 'stocktake' | 'low';
 const STOCKTAKE_KEY = 'hanger.admin.stocktake';
 
-/** Inventory: receive stock by style (a quantity per colour × size), adjust, stocktake, low stock. */
+/**
+ * Inventory: receive stock by style (a quantity per colour × size), adjust, stocktake, low
+ * stock; in a chain also transfers to the other stores and the ones on their way.
+ */
 @customElement('hg-admin-inventory')
 export class HgAdminInventory extends AdminSection {
   static override styles = [
@@ -66,9 +72,17 @@ export class HgAdminInventory extends AdminSection {
   @state() private _low: LowStockItem[] | null = null;
   @state() private _stocktake: Stocktake | null = null;
   @state() private _variance: VarianceReport | null = null;
+  /** The chain's stores; null until known, `chain: false` for a shop on its own. */
+  @state() private _stores: StoreList | null = null;
+  /** Counts this page's transfers out, so the transfer lists read again after each. */
+  @state() private _sent = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    void storeList(this.ctx.auth).then(
+      (stores) => (this._stores = stores),
+      () => {},
+    );
     const id = sessionStorage.getItem(STOCKTAKE_KEY);
     if (id)
       void getStocktake(this.ctx.auth, id).then(
@@ -82,15 +96,42 @@ export class HgAdminInventory extends AdminSection {
     return html`
       <h2>${t('admin.nav.inventory')}</h2>
       <div class="tabs" role="group" aria-label=${t('admin.nav.inventory')}>
-        ${(['receive', 'adjust', 'stocktake', 'low'] as const).map(
+        ${this._tabs().map(
           (tab) =>
-            html`<button type="button" aria-pressed=${this._tab === tab} @click=${() => this._open(tab)}>${t(`inventory.tab.${tab}`)}</button>`,
+            html`<button type="button" aria-pressed=${this._tab === tab} @click=${() => this._open(tab)}>${tab === 'transfer' ? t('chain.transfer.tab') : t(`inventory.tab.${tab}`)}</button>`,
         )}
       </div>
       <hg-error detailed .error=${this._error}></hg-error>
       ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
       ${this._tab === 'low' ? this._lowView() : this._tab === 'stocktake' ? this._stocktakeView() : this._movement()}
+      ${
+        this._tab === 'transfer' && this._stores
+          ? html`<hg-admin-transfers .ctx=${this.ctx} .stores=${this._stores} .version=${this._sent}></hg-admin-transfers>`
+          : nothing
+      }
     `;
+  }
+
+  /** Transfers are between the stores of a chain: a shop on its own has none. */
+  private _tabs(): Tab[] {
+    return this._stores?.chain
+      ? ['receive', 'adjust', 'transfer', 'stocktake', 'low']
+      : ['receive', 'adjust', 'stocktake', 'low'];
+  }
+
+  /** The other stores of the chain, to send to. */
+  private _storeSelect() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<label>${t('chain.transfer.toStore')}
+      <select name="store" required>
+        ${this._stores?.items
+          .filter((store) => store.code !== this._stores?.store)
+          .map(
+            (store) =>
+              html`<option value=${store.code}>${t('chain.storeOf', { name: store.name, code: store.code })}</option>`,
+          )}
+      </select>
+    </label>`;
   }
 
   private _open(tab: Tab): void {
@@ -106,6 +147,7 @@ export class HgAdminInventory extends AdminSection {
   private _movement() {
     const t = this._i18n.t.bind(this._i18n);
     const receiving = this._tab === 'receive';
+    const sending = this._tab === 'transfer';
     return html`<section class="card">
       <form class="row" @submit=${this._find} aria-label=${t('inventory.findStyle')}>
         <label>${t('inventory.findStyle')}<input name="q" placeholder=${t('inventory.findHint')} /></label>
@@ -127,17 +169,19 @@ export class HgAdminInventory extends AdminSection {
               ${this._matrix(this._style)}
               <div class="row spaced">
                 ${
-                  receiving
-                    ? html`<label>${t('inventory.supplier')}<input name="supplier" maxlength="60" /></label>
+                  sending
+                    ? this._storeSelect()
+                    : receiving
+                      ? html`<label>${t('inventory.supplier')}<input name="supplier" maxlength="60" /></label>
                         <label>${t('inventory.unitCost')}<input name="unitCost" inputmode="decimal" /></label>`
-                    : html`<label>${t('inventory.reason')}
+                      : html`<label>${t('inventory.reason')}
                         <select name="reason">${ADJUSTMENT_REASONS.map((reason) => html`<option value=${reason}>${t(`inventory.reasons.${reason}`)}</option>`)}</select>
                       </label>`
                 }
                 <label>${t('inventory.note')}<input name="note" maxlength="200" /></label>
-                <button type="submit" class="primary" ?disabled=${this._busy}>${t(receiving ? 'inventory.receive' : 'inventory.adjust')}</button>
+                <button type="submit" class="primary" ?disabled=${this._busy}>${sending ? t('chain.transfer.send') : t(receiving ? 'inventory.receive' : 'inventory.adjust')}</button>
               </div>
-              ${receiving ? nothing : html`<p class="muted">${t('inventory.adjustHint')}</p>`}
+              ${this._tab === 'adjust' ? html`<p class="muted">${t('inventory.adjustHint')}</p>` : nothing}
             </form>
           </section>`
         : nothing
@@ -217,7 +261,20 @@ export class HgAdminInventory extends AdminSection {
       return;
     }
     let document: StockDocument | undefined;
-    if (this._tab === 'receive') {
+    if (this._tab === 'transfer') {
+      const store = v.store ?? '';
+      document = await this._run(
+        () =>
+          transferStock(this.ctx.auth, {
+            direction: 'out',
+            store,
+            lines: quantities,
+            ...(v.note ? { note: v.note } : {}),
+          }),
+        this._i18n.t('chain.transfer.sent', { store }),
+      );
+      if (document) this._sent += 1;
+    } else if (this._tab === 'receive') {
       const unitCost = v.unitCost ? parseYuan(v.unitCost) : undefined;
       if (unitCost === null) {
         this._error = new InputError(this._i18n.t('catalog.badAmount'));

@@ -10,6 +10,7 @@ import {
   type PromotionView,
   savePromotion,
 } from '../../../data/promotions.js';
+import { type StoreList, storeList } from '../../../data/stores.js';
 import { AdminSection } from '../context.js';
 import './hg-admin-coupons.js';
 import type { Choice } from './hg-promotion-editor.js';
@@ -18,7 +19,11 @@ import './hg-promotion-editor.js';
 type Tab = 'promotions' | 'coupons';
 type Filter = 'active' | 'paused' | 'archived';
 
-/** Promotions (list, editor with a "try it on a cart" preview, pause and archive) and coupons. */
+/**
+ * Promotions (list, editor with a "try it on a cart" preview, pause and archive) and coupons.
+ * In a chain each promotion says whether it is the chain's or this store's; a branch may not
+ * change head office's, so it is offered no controls for them.
+ */
 @customElement('hg-admin-promotions')
 export class HgAdminPromotions extends AdminSection {
   @state() private _tab: Tab = 'promotions';
@@ -30,6 +35,8 @@ export class HgAdminPromotions extends AdminSection {
   @state() private _categories: Choice[] = [];
   @state() private _styles: Choice[] = [];
   @state() private _tiers: Choice[] = [];
+  /** The chain's stores; null until known, `chain: false` for a shop on its own. */
+  @state() private _stores: StoreList | null = null;
   /** What the last action did, said in the language shown now. */
   @state() private _note: {
     key: 'promo.savedNamed' | 'promo.paused' | 'promo.resumed' | 'promo.archived';
@@ -40,6 +47,19 @@ export class HgAdminPromotions extends AdminSection {
     super.connectedCallback();
     void this._load();
     void this._loadChoices();
+    void storeList(this.ctx.auth).then(
+      (stores) => (this._stores = stores),
+      () => {},
+    );
+  }
+
+  private get _chain(): boolean {
+    return this._stores?.chain ?? false;
+  }
+
+  /** A branch of a chain: its own promotions only; head office's are read-only here. */
+  private get _branch(): boolean {
+    return this._chain && !this._stores?.headOffice;
   }
 
   protected override render() {
@@ -76,11 +96,12 @@ export class HgAdminPromotions extends AdminSection {
           shown.length === 0
             ? html`<p class="empty">${t('promo.none')}</p>`
             : html`<table>
-          <thead><tr><th>${t('promo.label')}</th><th>${t('promo.kind')}</th><th class="num">${t('promo.priority')}</th><th>${t('promo.group')}</th><th>${t('promo.updated')}</th><th><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
+          <thead><tr><th>${t('promo.label')}</th><th>${t('promo.kind')}</th><th class="num">${t('promo.priority')}</th><th>${t('promo.group')}</th>${this._chain ? html`<th>${t('chain.promotion.scope')}</th>` : nothing}<th>${t('promo.updated')}</th><th><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
           <tbody>${shown.map((p) => this._row(p))}</tbody>
         </table>`
         }
       </section>
+      ${this._editing && this._branch ? html`<p class="muted" data-scope-note>${t('chain.promotion.storeOnly')}</p>` : nothing}
       ${
         this._editing
           ? html`<hg-promotion-editor .ctx=${this.ctx} .promotion=${this._editing === 'new' ? null : this._editing}
@@ -94,17 +115,21 @@ export class HgAdminPromotions extends AdminSection {
   private _row(p: PromotionView) {
     const t = this._i18n.t.bind(this._i18n);
     const archived = p.archivedAt !== null;
-    return html`<tr class=${this._editing !== 'new' && this._editing?.id === p.id ? 'selected' : ''}>
+    const readOnly = this._branch && p.scope === 'chain';
+    return html`<tr class=${this._editing !== 'new' && this._editing?.id === p.id ? 'selected' : ''} data-promotion=${p.label}>
       <td>${p.label}</td>
       <td>${t(`promo.kinds.${p.kind}`)}</td>
       <td class="num">${p.priority}</td>
       <td>${p.exclusiveGroup ?? '—'}</td>
+      ${this._chain ? html`<td data-scope=${p.scope}>${t(`chain.promotion.${p.scope}`)}</td>` : nothing}
       <td>${dateTime(archived ? p.archivedAt : p.updatedAt)}</td>
       <td class="actions">
         ${
-          archived
-            ? nothing
-            : html`<button type="button" @click=${() => (this._editing = p)}>${t('common.edit')}<span class="visually-hidden"> ${p.label}</span></button>
+          readOnly
+            ? html`<span class="muted" title=${t('chain.promotion.chainReadOnly')}>${t('chain.headOfficeStaff')}</span>`
+            : archived
+              ? nothing
+              : html`<button type="button" @click=${() => (this._editing = p)}>${t('common.edit')}<span class="visually-hidden"> ${p.label}</span></button>
           <button type="button" @click=${() => this._setActive(p, !p.active)}>${p.active ? t('promo.pause') : t('promo.resume')}<span class="visually-hidden"> ${p.label}</span></button>
           <button type="button" class="danger" @click=${() => this._archive(p)}>${t('promo.archive')}<span class="visually-hidden"> ${p.label}</span></button>`
         }

@@ -2,7 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
-import { count, money, storeZone } from '../../../data/format.js';
+import { count, money, storeToday } from '../../../data/format.js';
 import {
   type DayRange,
   type Report,
@@ -11,16 +11,14 @@ import {
   type ReportName,
   report,
   reportFile,
+  salesByStore,
   TABLE_REPORTS,
 } from '../../../data/reports.js';
+import { type StoreList, storeList } from '../../../data/stores.js';
 import type { MessageKey } from '../../../i18n/index.js';
 import { AdminSection, download, sectionStyles } from '../context.js';
+import './hg-admin-day-report.js';
 import { CHART_COLOURS } from '../hg-chart.js';
-
-/** Today in the shop's zone, `YYYY-MM-DD`. */
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: storeZone() }).format(new Date());
-}
 
 function daysBefore(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
@@ -32,7 +30,8 @@ const yuan = (fen: ReportCell | undefined): number => num(fen) / 100;
 /**
  * Reports: a range of store days, the charts an owner reads first (sales by day and hour,
  * tenders, the size curve, top styles, RFM segments), member figures, and every report as a
- * table with CSV and XLSX downloads.
+ * table with CSV and XLSX downloads. In a chain, head office picks the store, sees the chain's
+ * totals beside it and the stores side by side; every store sees a chosen day's Z report.
  */
 @customElement('hg-admin-reports')
 export class HgAdminReports extends AdminSection {
@@ -94,13 +93,33 @@ export class HgAdminReports extends AdminSection {
     `,
   ];
 
-  @state() private _range: DayRange = { from: daysBefore(today(), 29), to: today() };
+  @state() private _range: DayRange = { from: daysBefore(storeToday(), 29), to: storeToday() };
   @state() private _reports: Partial<Record<ReportName, Report>> = {};
   @state() private _table: ReportName = 'sales-by-day';
+  /** The chain's stores; null until known, `chain: false` for a shop on its own. */
+  @state() private _stores: StoreList | null = null;
+  /** The store whose reports are shown: head office picks one, '' is this store. */
+  @state() private _store = '';
+  /** Head office in a chain: every store's sales and net over the range, with the chain's totals. */
+  @state() private _byStore: Report | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this._load();
+    void this._start();
+  }
+
+  private async _start(): Promise<void> {
+    this._stores = await storeList(this.ctx.auth).catch(() => null);
+    await this._load();
+  }
+
+  /** Head office of a chain: may read every store and sees the chain's totals. */
+  private get _headOffice(): boolean {
+    return Boolean(this._stores?.chain && this._stores.allStores);
+  }
+
+  private get _picked(): string | undefined {
+    return this._store || undefined;
   }
 
   private async _load(): Promise<void> {
@@ -116,8 +135,13 @@ export class HgAdminReports extends AdminSection {
     ];
     if (!wanted.includes(this._table)) wanted.push(this._table);
     const range = this._range;
+    const store = this._picked;
     await this._run(async () => {
-      const found = await Promise.all(wanted.map((name) => report(this.ctx.auth, name, range)));
+      const [found, byStore] = await Promise.all([
+        Promise.all(wanted.map((name) => report(this.ctx.auth, name, range, store))),
+        this._headOffice ? salesByStore(this.ctx.auth, range) : null,
+      ]);
+      this._byStore = byStore;
       const next: Partial<Record<ReportName, Report>> = {};
       wanted.forEach((name, i) => {
         next[name] = found[i];
@@ -139,6 +163,7 @@ export class HgAdminReports extends AdminSection {
         <form class="range" @submit=${this._submitRange}>
           <label>${t('reports.from')}<input type="date" name="from" .value=${this._range.from} required /></label>
           <label>${t('reports.to')}<input type="date" name="to" .value=${this._range.to} required /></label>
+          ${this._headOffice ? this._storePicker() : nothing}
           <button type="submit" class="primary" ?disabled=${this._busy}>${t('reports.show')}</button>
           ${[7, 30, 90].map(
             (days) =>
@@ -148,6 +173,8 @@ export class HgAdminReports extends AdminSection {
       </section>
       <hg-error detailed .error=${this._error}></hg-error>
       ${this._tiles()}
+      ${this._storesCard()}
+      ${this._stores?.chain ? html`<hg-admin-day-report .ctx=${this.ctx} .stores=${this._stores}></hg-admin-day-report>` : nothing}
       <div class="charts">${this._charts()}</div>
       ${this._tableCard()}
     `;
@@ -162,21 +189,67 @@ export class HgAdminReports extends AdminSection {
     const metric = (name: string) => members?.rows.find((row) => row.metric === name);
     const pctText = (value: ReportCell | undefined) =>
       value === null || value === undefined ? '—' : `${value}%`;
-    const tiles: [string, string, string][] = [
-      ['net', t('reports.tile.net'), money(num(day.totals?.net))],
-      ['sales', t('reports.tile.sales'), count(num(day.totals?.sales))],
-      ['basket', t('reports.tile.basket'), money(num(day.totals?.basket))],
-      ['member-share', t('reports.tile.memberShare'), pctText(metric('member_sales')?.percent)],
-      ['repurchase', t('reports.tile.repurchase'), pctText(metric('repeat_members')?.percent)],
-      ['margin', t('reports.tile.margin'), pctText(margin?.totals?.marginPct)],
+    // Head office: the chain's figure beside the store's where the figures add up across stores.
+    const chain = this._byStore?.totals;
+    const chainText = (value: string) => (chain ? t('chain.chainTotal', { value }) : '');
+    const tiles: [string, string, string, string][] = [
+      ['net', t('reports.tile.net'), money(num(day.totals?.net)), chainText(money(num(chain?.net)))],
+      ['sales', t('reports.tile.sales'), count(num(day.totals?.sales)), chainText(count(num(chain?.sales)))],
+      ['basket', t('reports.tile.basket'), money(num(day.totals?.basket)), ''],
+      ['member-share', t('reports.tile.memberShare'), pctText(metric('member_sales')?.percent), ''],
+      ['repurchase', t('reports.tile.repurchase'), pctText(metric('repeat_members')?.percent), ''],
+      ['margin', t('reports.tile.margin'), pctText(margin?.totals?.marginPct), ''],
     ];
     return html`<div class="tiles">
       ${tiles.map(
-        ([id, label, value]) => html`<section class="card tile" data-tile=${id}>
+        ([id, label, value, chainValue]) => html`<section class="card tile" data-tile=${id}>
           <span class="muted">${label}</span><strong>${value}</strong>
+          ${chainValue ? html`<span class="muted" data-chain>${chainValue}</span>` : nothing}
         </section>`,
       )}
     </div>`;
+  }
+
+  private _storePicker() {
+    const t = this._i18n.t.bind(this._i18n);
+    const here = this._stores?.store;
+    return html`<label>${t('chain.store')}
+      <select name="store">
+        ${this._stores?.items.map(
+          (store) =>
+            html`<option value=${store.code === here ? '' : store.code} ?selected=${(this._store || here) === store.code}>
+              ${t('chain.storeOf', { name: store.name, code: store.code })}
+            </option>`,
+        )}
+      </select>
+    </label>`;
+  }
+
+  /** Head office: each store's sales, returns and net over the range, and the chain's. */
+  private _storesCard() {
+    const t = this._i18n.t.bind(this._i18n);
+    const byStore = this._byStore;
+    if (!byStore) return nothing;
+    const figures = ['sales', 'total', 'returns', 'returned', 'net'] as const;
+    const cell = (key: (typeof figures)[number], value: ReportCell | undefined) =>
+      key === 'sales' || key === 'returns' ? count(num(value)) : money(num(value));
+    return html`<section class="card" data-report="sales-by-store">
+      <h3>${t('chain.byStore')}</h3>
+      <table>
+        <thead><tr><th>${t('chain.store')}</th>${figures.map((key) => html`<th class="n">${t(`reports.col.${key}`)}</th>`)}</tr></thead>
+        <tbody>
+          ${byStore.rows.map(
+            (
+              row,
+            ) => html`<tr data-store=${String(row.store)} class=${row.store === (this._store || this._stores?.store) ? 'selected' : ''}>
+              <td>${t('chain.storeOf', { name: String(row.name), code: String(row.store) })}</td>
+              ${figures.map((key) => html`<td class="n">${cell(key, row[key])}</td>`)}
+            </tr>`,
+          )}
+        </tbody>
+        <tfoot><tr data-store="chain"><td>${t('chain.allStores')}</td>${figures.map((key) => html`<td class="n">${cell(key, byStore.totals?.[key])}</td>`)}</tr></tfoot>
+      </table>
+    </section>`;
   }
 
   private _charts() {
@@ -399,11 +472,12 @@ export class HgAdminReports extends AdminSection {
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     this._range = { from: String(data.get('from')), to: String(data.get('to')) };
+    if (this._headOffice) this._store = String(data.get('store') ?? '');
     void this._load();
   }
 
   private _preset(days: number): void {
-    const to = today();
+    const to = storeToday();
     this._range = { from: daysBefore(to, days - 1), to };
     void this._load();
   }
@@ -412,12 +486,14 @@ export class HgAdminReports extends AdminSection {
     this._table = (event.target as HTMLSelectElement).value as ReportName;
     if (this._reports[this._table]) return;
     const name = this._table;
-    const found = await this._run(() => report(this.ctx.auth, name, this._range));
+    const found = await this._run(() => report(this.ctx.auth, name, this._range, this._picked));
     if (found) this._reports = { ...this._reports, [name]: found };
   }
 
   private async _download(format: 'csv' | 'xlsx'): Promise<void> {
-    const file = await this._run(() => reportFile(this.ctx.auth, this._table, this._range, format));
+    const file = await this._run(() =>
+      reportFile(this.ctx.auth, this._table, this._range, format, this._picked),
+    );
     if (file) download(file.blob, file.fileName);
   }
 }

@@ -11,20 +11,34 @@ import {
   type StaffMember,
   unlockStaff,
 } from '../../../data/staff.js';
+import { type StoreList, storeList } from '../../../data/stores.js';
 import { AdminSection, formValues } from '../context.js';
 
 const ROLES: StaffRole[] = ['owner', 'manager', 'cashier'];
 
-/** Staff: list, add, change role, PIN or password, disable, lift a lockout. */
+/**
+ * Staff: list, add, change role, PIN or password, disable, lift a lockout. In a chain also
+ * each one's store and whether they are head office (chain-wide, signing in at every store).
+ */
 @customElement('hg-admin-staff')
 export class HgAdminStaff extends AdminSection {
   @state() private _staff: StaffMember[] = [];
   @state() private _editing: string | null = null;
   @state() private _adding = false;
+  /** The chain's stores; null until known, `chain: false` for a shop on its own. */
+  @state() private _stores: StoreList | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this._load();
+    void storeList(this.ctx.auth).then(
+      (stores) => (this._stores = stores),
+      () => {},
+    );
+  }
+
+  private get _chain(): boolean {
+    return this._stores?.chain ?? false;
   }
 
   protected override render() {
@@ -47,6 +61,7 @@ export class HgAdminStaff extends AdminSection {
               <th>${t('staff.name')}</th>
               <th>${t('staff.username')}</th>
               <th>${t('staff.role')}</th>
+              ${this._chain ? html`<th>${t('chain.store')}</th>` : nothing}
               <th>${t('staff.status')}</th>
               <th>${t('staff.pin')}</th>
               <th>${t('staff.created')}</th>
@@ -68,6 +83,7 @@ export class HgAdminStaff extends AdminSection {
         <td>${member.name}</td>
         <td><code>${member.username}</code></td>
         <td>${t(`role.${member.role}`)}</td>
+        ${this._chain ? html`<td data-store=${member.store}>${this._storeName(member.store)}${member.chainWide ? html` <span class="badge good">${t('chain.headOfficeStaff')}</span>` : nothing}</td>` : nothing}
         <td>
           ${member.active ? html`<span class="badge good">${t('staff.active')}</span>` : html`<span class="badge bad">${t('staff.disabled')}</span>`}
           ${locked ? html`<span class="badge bad">${t('staff.locked')}</span>` : nothing}
@@ -82,7 +98,18 @@ export class HgAdminStaff extends AdminSection {
           ${locked ? html`<button type="button" @click=${() => this._unlock(member)}>${t('staff.unlock')}</button>` : nothing}
         </div></td>
       </tr>
-      ${this._editing === member.id ? html`<tr><td colspan="7">${this._editForm(member)}</td></tr>` : nothing}`;
+      ${this._editing === member.id ? html`<tr><td colspan=${this._chain ? 8 : 7}>${this._editForm(member)}</td></tr>` : nothing}`;
+  }
+
+  private _storeName(code: string): string {
+    const store = this._stores?.items.find((s) => s.code === code);
+    return store ? this._i18n.t('chain.storeOf', { name: store.name, code: store.code }) : code;
+  }
+
+  /** In a chain: head office's staff sign in at every store (owners always). */
+  private _chainWideBox(checked: boolean) {
+    if (!this._chain) return nothing;
+    return html`<label class="inline"><input type="checkbox" name="chainWide" ?checked=${checked} /> ${this._i18n.t('chain.chainWide')}</label>`;
   }
 
   private _addForm() {
@@ -95,6 +122,7 @@ export class HgAdminStaff extends AdminSection {
         <label>${t('staff.role')}${this._roleSelect('cashier')}</label>
         <label>${t('staff.password')}<input name="password" type="password" required minlength="8" autocomplete="new-password" /></label>
         <label>${t('staff.pinOptional')}<input name="pin" inputmode="numeric" pattern="\\d{4,6}" autocomplete="off" /></label>
+        ${this._chainWideBox(false)}
         <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
       </form>
       <p class="muted">${t('staff.usernameHint')}</p>
@@ -115,6 +143,7 @@ export class HgAdminStaff extends AdminSection {
       <label>${t('staff.newPassword')}<input name="password" type="password" minlength="8" autocomplete="new-password" /></label>
       <label>${t('staff.newPin')}<input name="pin" inputmode="numeric" pattern="\\d{4,6}" autocomplete="off" /></label>
       <label class="inline"><input type="checkbox" name="removePin" ?disabled=${!member.hasPin} /> ${t('staff.removePin')}</label>
+      ${member.role === 'owner' ? nothing : this._chainWideBox(member.chainWide)}
       <div class="actions">
         <button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button>
         ${
@@ -143,6 +172,7 @@ export class HgAdminStaff extends AdminSection {
           role: (v.role ?? 'cashier') as StaffRole,
           password: v.password ?? '',
           ...(v.pin ? { pin: v.pin } : {}),
+          ...(this._chain && v.chainWide ? { chainWide: true } : {}),
         }),
       this._i18n.t('staff.added'),
     );
@@ -163,6 +193,9 @@ export class HgAdminStaff extends AdminSection {
     if (v.password) changes.password = v.password;
     if (v.pin) changes.pin = v.pin;
     else if (v.removePin) changes.pin = null;
+    const chainWide = v.chainWide === 'on';
+    if (this._chain && member.role !== 'owner' && chainWide !== member.chainWide)
+      changes.chainWide = chainWide;
     if (Object.keys(changes).length === 0) return;
     if (await this._run(() => changeStaff(this.ctx.auth, member.id, changes), this._i18n.t('common.saved'))) {
       this._editing = null;
