@@ -27,7 +27,10 @@ export function receiptSettings(auth: ApiAuth): Promise<ReceiptSettings> {
   return call(auth, 'GET', '/api/sales/receipt-settings');
 }
 
-export function saveReceiptSettings(auth: ApiAuth, settings: ReceiptSettings): Promise<ReceiptSettings> {
+/** The printed text (the logo goes up on its own, as an image). */
+export type ReceiptText = Omit<ReceiptSettings, 'logo'>;
+
+export function saveReceiptSettings(auth: ApiAuth, settings: ReceiptText): Promise<ReceiptSettings> {
   return call(auth, 'PUT', '/api/sales/receipt-settings', { body: settings });
 }
 

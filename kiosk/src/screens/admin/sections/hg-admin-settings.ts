@@ -156,6 +156,7 @@ export class HgAdminSettings extends AdminSection {
         phone: (v.phone ?? '').trim(),
         returnsPolicy: lines(v.returnsPolicy),
         footer: lines(v.footer),
+        header: lines(v.header),
       }),
     );
     this._saved = saved !== undefined;
