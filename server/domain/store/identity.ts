@@ -24,7 +24,7 @@ export function storeIdentity(ctx: AppContext): StoreIdentity {
 
 /**
  * Renames the store or moves its clock. config.json keeps them (start-up reads them from
- * there), then the store's row and the running server's own view change, so the next
+ * there) as does the store's row; then and the running server's own view change, so the next
  * receipt, report day and points expiry use them without a restart.
  */
 export async function saveStoreIdentity(
@@ -33,11 +33,6 @@ export async function saveStoreIdentity(
   staffId: string | null,
 ): Promise<StoreIdentity> {
   const before = storeIdentity(ctx);
-  await updateConfigFile(ctx.dataDir, (file) => ({
-    ...file,
-    store: { ...(file.store as object | undefined), name: body.name },
-    timeZone: body.timeZone,
-  }));
   await ctx.storage.write(async (trx) => {
     await trx
       .updateTable('stores')
@@ -51,6 +46,12 @@ export async function saveStoreIdentity(
       subjectId: ctx.store.id,
       detail: { ...body, was: previousValues(before, body) },
     });
+    // Last inside the transaction: a file that cannot be written rolls the row and audit back.
+    await updateConfigFile(ctx.dataDir, (file) => ({
+      ...file,
+      store: { ...(file.store as object | undefined), name: body.name },
+      timeZone: body.timeZone,
+    }));
   });
   ctx.store.name = body.name;
   ctx.store.timeZone = body.timeZone;
