@@ -85,7 +85,7 @@ describe('device settings from the admin page', () => {
     const logo = await fetch(`${store.url}/api/sales/receipt-settings/logo`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${owner}`, 'content-type': 'image/png' },
-      body: canvas.toBuffer('image/png'),
+      body: new Uint8Array(canvas.toBuffer('image/png')),
     });
     expect(logo.status).toBe(200);
     expect((await logo.json()).logo).toMatchObject({ width: 104, height: 40 });

@@ -95,7 +95,7 @@ describe('the receipt header and logo', () => {
     const logo = await fetch(`${shop.store.url}/api/sales/receipt-settings/logo`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${shop.owner}`, 'content-type': 'image/png' },
-      body: canvas.toBuffer('image/png'),
+      body: new Uint8Array(canvas.toBuffer('image/png')),
     });
     expect(logo.status).toBe(200);
     const { width, height, bits } = (await logo.json()).logo;
