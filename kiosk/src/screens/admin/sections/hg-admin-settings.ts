@@ -93,6 +93,24 @@ export class HgAdminSettings extends AdminSection {
         align-items: center;
         flex-wrap: wrap;
       }
+      /* The browser's own file field speaks the browser's language: a button in ours instead. */
+      .upload {
+        position: relative;
+        display: inline-flex;
+        align-items: center;
+        min-height: 44px;
+        padding: 0 1em;
+        border: 1px solid var(--hg-ink);
+        border-radius: 8px;
+        cursor: pointer;
+        font-weight: 400;
+      }
+      .upload input {
+        position: absolute;
+        inset: 0;
+        opacity: 0;
+        cursor: pointer;
+      }
       .logo img {
         border: 1px dashed var(--hg-line, #ccc);
         max-width: 384px;
@@ -169,7 +187,7 @@ export class HgAdminSettings extends AdminSection {
       <h3>${t('words.receipt.title')}</h3>
       <div class="logo">
         ${receipt.logo ? html`<img alt=${t('setup.logo')} src=${logoPicture(receipt.logo)} data-logo />` : html`<span class="muted">${t('setup.noLogo')}</span>`}
-        <label>${t('setup.logoUpload')}<input type="file" name="logo" accept="image/png,image/jpeg,image/webp" @change=${this._uploadLogo} /></label>
+        <label class="upload button">${t('setup.logoUpload')}<input type="file" name="logo" accept="image/png,image/jpeg,image/webp" @change=${this._uploadLogo} /></label>
         ${receipt.logo ? html`<button type="button" @click=${this._removeLogo} ?disabled=${this._busy}>${t('setup.logoRemove')}</button>` : nothing}
       </div>
       <p class="muted">${t('setup.logoHint')}</p>
