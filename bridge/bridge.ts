@@ -203,13 +203,13 @@ export class Bridge {
             };
       const outcome = await printer.print(request.requestId, printer.render(job), () => {});
       return outcome.ok
-        ? { hardwareId, ok: true, answer: 'printed; the printer answered online with paper' }
+        ? { hardwareId, ok: true, answer: 'online' }
         : { hardwareId, ok: false, answer: outcome.reason };
     }
     const display = hardware?.displays.find((d) => d.id === hardwareId);
     if (display) {
       await display.show({ kind: 'idle', text: '测试 TEST' });
-      return { hardwareId, ok: true, answer: 'the greeting 测试 TEST was sent to the display' };
+      return { hardwareId, ok: true, answer: 'online' };
     }
     const status = this.statuses.get(hardwareId);
     if (

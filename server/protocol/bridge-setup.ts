@@ -64,7 +64,7 @@ export interface BridgeHardwareView {
 export interface HardwareTestResult {
   hardwareId: string;
   ok: boolean;
-  /** What the device answered (its status after the job), or why it did not. */
+  /** `online` when the device answered and works (a printer: online with paper after the job), else why not. */
   answer: string;
 }
 

@@ -1519,6 +1519,8 @@ export const en: Catalogue = {
       created: 'New',
     },
     auditValue: {
+      // Issue 21 settings: a device's answer to a test
+      online: 'working (it answered)',
       cash: 'cash',
       card: 'card',
       wechat: 'WeChat Pay',

@@ -1495,6 +1495,8 @@ export const zhCN = {
       created: '新建',
     },
     auditValue: {
+      // Issue 21 settings: a device's answer to a test
+      online: '正常（已回答）',
       cash: '现金',
       card: '银行卡',
       wechat: '微信支付',

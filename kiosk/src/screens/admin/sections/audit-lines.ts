@@ -24,7 +24,17 @@ const MONEY = new Set([
 ]);
 
 /** Detail fields whose text is a code (a tender, a role, a policy): shown by its name. */
-const CODES = new Set(['method', 'role', 'kind', 'rounding', 'negativeStock', 'reason', 'format', 'trigger']);
+const CODES = new Set([
+  'method',
+  'role',
+  'kind',
+  'rounding',
+  'negativeStock',
+  'reason',
+  'format',
+  'trigger',
+  'answer',
+]);
 
 const said = (key: string, fallback: string): string => (hasMessage(key) ? t(key as MessageKey) : fallback);
 

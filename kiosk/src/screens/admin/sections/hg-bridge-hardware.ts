@@ -153,7 +153,7 @@ export class HgBridgeHardware extends AdminSection {
       <h3>${t(editing.index < 0 ? 'setup.add' : 'setup.edit')} ${d.id}</h3>
       <form class="grid" aria-label=${t('setup.deviceForm')} @submit=${this._saveDevice}
         @change=${(e: Event) => this._retype(e)}>
-        <label>${t('setup.deviceId')}<input name="id" required pattern="[a-z0-9-]{1,40}" .value=${d.id} /></label>
+        <label>${t('setup.deviceId')}<input name="id" required pattern="[a-z0-9\\-]{1,40}" .value=${d.id} /></label>
         <label>${t('setup.kind')}
           <select name="kind">${KINDS.map((kind) => html`<option value=${kind} ?selected=${d.kind === kind}>${t(`setup.kinds.${kind}`)}</option>`)}</select>
         </label>
