@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BridgeDevice } from '../server/config/schema.js';
+import type {
+  BridgeSetup,
+  HardwareTestRequest,
+  HardwareTestResult,
+} from '../server/protocol/bridge-setup.js';
 import type { CommandParams, CommandResult, CommandType } from '../server/protocol/commands.js';
 import type { EventType, HardwareStatus, StoreEvent } from '../server/protocol/events.js';
 import { printJobSchema } from '../server/protocol/print-schemas.js';
@@ -24,7 +29,14 @@ export interface BridgeOptions extends Omit<HardwareOptions, 'bus'> {
   backoff?: { firstMs: number; maxMs: number };
 }
 
-const TOPICS: readonly EventType[] = ['drawer.open', 'print.job', 'print.reprint', 'pole.show'];
+const TOPICS: readonly EventType[] = [
+  'drawer.open',
+  'print.job',
+  'print.reprint',
+  'pole.show',
+  'bridge.setup',
+  'hardware.test',
+];
 
 /**
  * The hardware bridge: drives the shop's scanners, printers, pole displays and drawers and
@@ -48,9 +60,14 @@ export class Bridge {
   >();
   private readonly unlisten: Array<() => void> = [];
   private readonly log: Logger;
+  /** What the hardware was last built from: config.json's devices until the server gives its own. */
+  private setup: Pick<BridgeSetup, 'logo'> & { devices: readonly BridgeDevice[] };
+  /** Rebuilds one after another: two setups arriving together must not build twice at once. */
+  private rebuilding: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BridgeOptions) {
     this.log = options.log;
+    this.setup = { devices: options.devices, logo: null };
   }
 
   get connected(): boolean {
@@ -64,7 +81,7 @@ export class Bridge {
 
   async start(): Promise<void> {
     const { log } = this;
-    const hardware = buildHardware(this.options.devices, { ...this.options, bus: this.bus });
+    const hardware = buildHardware(this.setup.devices, { ...this.options, bus: this.bus });
     this.hardware = hardware;
     const queue = new PrintQueue(join(this.options.dataDir, 'bridge-print-queue.json'));
     const loaded = queue.load();
@@ -96,10 +113,7 @@ export class Bridge {
       }),
     );
 
-    for (const printer of hardware.printers) printer.start();
-    for (const scanner of hardware.scanners) scanner.start();
-    for (const display of hardware.displays) display.start();
-    for (const drawer of hardware.drawers) drawer.start();
+    startHardware(hardware);
     this.spooler.start();
 
     this.connection = new ServerConnection({
@@ -123,15 +137,93 @@ export class Bridge {
     for (const stop of this.unlisten.splice(0)) stop();
     await this.connection?.stop();
     await this.spooler?.stop();
+    await this.rebuilding;
+    if (this.hardware) await stopHardware(this.hardware);
+  }
+
+  /**
+   * Drives what the server says: the devices saved on the admin page (or config.json's while
+   * there are none) and the shop's logo. Unchanged, nothing happens; changed, the devices are
+   * stopped and built again, so the next receipt prints with the new settings.
+   */
+  private applySetup(setup: BridgeSetup): Promise<void> {
+    const next = { devices: setup.devices ?? this.options.devices, logo: setup.logo };
+    this.rebuilding = this.rebuilding.then(async () => {
+      if (JSON.stringify(next) === JSON.stringify(this.setup) || !this.hardware) return;
+      let hardware: Hardware;
+      try {
+        hardware = buildHardware(next.devices, { ...this.options, bus: this.bus, shopLogo: next.logo });
+      } catch (error) {
+        this.log.error(
+          { err: (error as Error).message },
+          'the devices from the server cannot be driven; kept the old ones',
+        );
+        return;
+      }
+      await stopHardware(this.hardware);
+      this.setup = next;
+      this.hardware = hardware;
+      startHardware(hardware);
+      this.log.info({ devices: next.devices.map((d) => d.id) }, 'devices set up from the server');
+    });
+    return this.rebuilding;
+  }
+
+  private async askSetup(): Promise<void> {
+    const setup = await this.send('bridge/setup', { devices: [...this.options.devices] });
+    if (setup) await this.applySetup(setup);
+  }
+
+  /** 测试打印 / test: through the same device objects as real work, answered with what the device said. */
+  private async testDevice(request: HardwareTestRequest): Promise<HardwareTestResult> {
+    const { hardwareId } = request;
     const hardware = this.hardware;
-    if (hardware) {
-      await Promise.all([
-        ...hardware.scanners.map((d) => d.stop()),
-        ...hardware.displays.map((d) => d.stop()),
-        ...hardware.drawers.map((d) => d.stop()),
-        ...hardware.printers.map((d) => d.stop()),
-      ]);
+    const printer = hardware?.printers.find((p) => p.id === hardwareId);
+    if (printer) {
+      const job: PrintJob =
+        printer.language === 'escpos'
+          ? {
+              kind: 'receipt',
+              document: request.receipt,
+              openDrawer: false,
+              jobId: request.requestId,
+              terminalId: '',
+              reprint: false,
+            }
+          : {
+              kind: 'labels',
+              document: {
+                labels: [
+                  { styleCode: 'TEST', name: '测试打印', barcode: '6901234567892', price: 1, copies: 1 },
+                ],
+              },
+              jobId: request.requestId,
+              terminalId: '',
+              reprint: false,
+            };
+      const outcome = await printer.print(request.requestId, printer.render(job), () => {});
+      return outcome.ok
+        ? { hardwareId, ok: true, answer: 'online' }
+        : { hardwareId, ok: false, answer: outcome.reason };
     }
+    const display = hardware?.displays.find((d) => d.id === hardwareId);
+    if (display) {
+      await display.show({ kind: 'idle', text: '测试 TEST' });
+      return { hardwareId, ok: true, answer: 'online' };
+    }
+    const status = this.statuses.get(hardwareId);
+    if (
+      hardware?.scanners.some((d) => d.id === hardwareId) ||
+      hardware?.drawers.some((d) => d.id === hardwareId)
+    ) {
+      const ok = status?.status === 'online';
+      return {
+        hardwareId,
+        ok,
+        answer: status ? `${status.status}${status.reason ? `: ${status.reason}` : ''}` : 'no status yet',
+      };
+    }
+    return { hardwareId, ok: false, answer: 'this bridge drives no such device' };
   }
 
   /** Asks the spooler to try held jobs at once. */
@@ -173,6 +265,28 @@ export class Bridge {
           });
           void this.flushStates();
         }
+        break;
+      }
+      case 'bridge.setup':
+        void this.askSetup();
+        break;
+      case 'hardware.test': {
+        const request = event.data;
+        void this.testDevice(request)
+          .catch(
+            (error: unknown): HardwareTestResult => ({
+              hardwareId: request.hardwareId,
+              ok: false,
+              answer: (error as Error).message,
+            }),
+          )
+          .then((result) =>
+            this.send('hardware/tested', {
+              requestId: request.requestId,
+              ...result,
+              answer: result.answer.slice(0, 300),
+            }),
+          );
         break;
       }
       case 'pole.show': {
@@ -241,6 +355,7 @@ export class Bridge {
   }
 
   private async onConnected(): Promise<void> {
+    await this.askSetup();
     for (const status of this.statuses.values()) await this.reportStatus(status);
     await this.flushStates();
     const pending = await this.send('print/pending', {});
@@ -304,4 +419,20 @@ export class Bridge {
       return error instanceof CommandError && error.code === 'not_found' ? null : undefined;
     }
   }
+}
+
+function startHardware(hardware: Hardware): void {
+  for (const printer of hardware.printers) printer.start();
+  for (const scanner of hardware.scanners) scanner.start();
+  for (const display of hardware.displays) display.start();
+  for (const drawer of hardware.drawers) drawer.start();
+}
+
+async function stopHardware(hardware: Hardware): Promise<void> {
+  await Promise.all([
+    ...hardware.scanners.map((d) => d.stop()),
+    ...hardware.displays.map((d) => d.stop()),
+    ...hardware.drawers.map((d) => d.stop()),
+    ...hardware.printers.map((d) => d.stop()),
+  ]);
 }

@@ -2,13 +2,15 @@ import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { BridgeDevice } from '../server/config/schema.js';
+import type { ReceiptLogo } from '../server/protocol/receipt.js';
 import type { BridgeBus } from './bus.js';
 import { PoleDisplay } from './devices/display.js';
 import { Drawer } from './devices/drawer.js';
 import { Printer } from './devices/printer.js';
 import { MAX_SCAN_LENGTH } from './devices/scan-framing.js';
 import { Scanner } from './devices/scanner.js';
-import { type ModelProfile, modelProfile, PRINTER_MODELS } from './receipt/profiles.js';
+import type { SingleByteCodePage } from './receipt/escpos.js';
+import { codePageTable, type ModelProfile, modelProfile, PRINTER_MODELS } from './receipt/profiles.js';
 import { findRasterFont } from './receipt/raster.js';
 import type { Connector } from './transports/channel.js';
 import { type PortFactory, realPorts, SerialConnector, SerialLink } from './transports/serial.js';
@@ -31,6 +33,24 @@ export interface HardwareOptions {
   /** How often a printer that cannot print is looked at (default 1 s). */
   recheckMs?: number;
   connectTimeoutMs?: number;
+  /** The shop's logo (from the server's setup), printed on receipts. */
+  shopLogo?: ReceiptLogo | null;
+}
+
+/**
+ * The printer's single-byte code page from its model's data: the one the config names, else
+ * PC437 by the model's own number. A model without ESC t (Star's own command sets) keeps the
+ * plain table 0 unless a code page was asked for, which it cannot print.
+ */
+function codePageOf(device: BridgeDevice): SingleByteCodePage | undefined {
+  if (!device.codePage && !device.model) return undefined;
+  const encoding = device.codePage ?? 'cp437';
+  try {
+    return { encoding, table: codePageTable(device.model, encoding) };
+  } catch (error) {
+    if (device.codePage) throw new Error(`printer ${device.id}: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Every device the config names, built (not started) — each has start() and stop(). */
@@ -89,6 +109,8 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
             charset: device.charset ?? 'gb18030',
             qr: device.qr ?? model?.qr ?? 'native',
             logo: device.logo,
+            shopLogo: options.shopLogo,
+            codePage: codePageOf(device),
             cut: device.cut ?? model?.cut ?? true,
             label: device.label ?? { widthMm: 40, heightMm: 30, gapMm: 2 },
             mode: device.mode ?? 'text',

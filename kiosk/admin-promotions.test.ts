@@ -127,6 +127,8 @@ describe('admin promotions, backups and settings', () => {
 
       await page.getByRole('link', { name: '设置' }).click();
       await page.locator('hg-admin-settings [data-store-name]').waitFor();
+      // The settings page has a tab per part since the store, receipt and devices joined it.
+      await page.locator('hg-admin-settings [data-tab="checkout"]').click();
       await page.locator('hg-admin-settings select[name="rounding"]').selectOption('jiao');
       await page.locator('hg-admin-settings form[aria-label="收银规则"] button[type="submit"]').click();
       await page.locator('hg-admin-settings .done').waitFor();

@@ -8,6 +8,8 @@ export type Block =
   | { type: 'barcode'; data: string }
   | { type: 'qr'; data: string }
   | { type: 'logo'; key: number }
+  /** A 1-bit image sent with the job (the shop's logo uploaded on the admin page). */
+  | { type: 'image'; width: number; height: number; bits: Buffer }
   | { type: 'feed'; lines: number }
   | { type: 'cut' };
 

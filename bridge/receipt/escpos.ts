@@ -42,11 +42,28 @@ export interface EscPosOptions {
   qr: 'native' | 'raster' | 'none';
   /** Text and rules drawn as images (printers without Chinese fonts); codes, feed and cut stay commands. */
   raster?: boolean;
+  /**
+   * The single-byte code page, as the printer model's data numbers it (ESC t n): the ascii
+   * charset's text is encoded in it. Left out: table 0, PC437.
+   */
+  codePage?: SingleByteCodePage;
 }
 
-export function encodeText(text: string, charset: Charset): Buffer {
+/** A code page by iconv's name, and the table number n its printer selects it by with ESC t n. */
+export interface SingleByteCodePage {
+  encoding: string;
+  table: number;
+}
+
+/** ESC t n (the code page) and ESC R 0 (the USA character set, so 0x5C is a backslash). */
+function selectCodePage(codePage: SingleByteCodePage | undefined): Buffer {
+  return codePage ? Buffer.from([ESC, 0x74, codePage.table, ESC, 0x52, 0x00]) : ESCPOS.singleByte;
+}
+
+export function encodeText(text: string, charset: Charset, codePage?: SingleByteCodePage): Buffer {
   const safe = printable(text, charset);
   if (charset !== 'ascii') return iconv.encode(safe, charset);
+  if (codePage) return iconv.encode(safe, codePage.encoding);
   const bytes = Buffer.alloc(safe.length);
   let n = 0;
   for (const char of safe) bytes[n++] = char === '¥' ? 0x9d : (char.codePointAt(0) ?? 0x3f) & 0x7f;
@@ -55,7 +72,7 @@ export function encodeText(text: string, charset: Charset): Buffer {
 
 /** Renders blocks to ESC/POS bytes. */
 export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): Buffer {
-  const parts: Buffer[] = [ESCPOS.init, ESCPOS.singleByte];
+  const parts: Buffer[] = [ESCPOS.init, selectCodePage(options.codePage)];
   parts.push(options.charset === 'ascii' || options.raster ? ESCPOS.chineseOff : ESCPOS.chineseOn);
   const drawn: Array<Extract<Block, { type: 'text' } | { type: 'rule' }>> = [];
   const flush = () => {
@@ -74,7 +91,7 @@ export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): 
         if (block.bold) parts.push(Buffer.from([ESC, 0x45, 1]));
         // GS ! sizes ASCII and Chinese characters alike.
         if (block.big) parts.push(Buffer.from([GS, 0x21, 0x11]));
-        parts.push(encodeText(block.text, options.charset), Buffer.from([0x0a]));
+        parts.push(encodeText(block.text, options.charset, options.codePage), Buffer.from([0x0a]));
         if (block.big) parts.push(Buffer.from([GS, 0x21, 0x00]));
         if (block.bold) parts.push(Buffer.from([ESC, 0x45, 0]));
         if (align) parts.push(Buffer.from([ESC, 0x61, 0]));
@@ -89,6 +106,9 @@ export function encodeEscPos(blocks: readonly Block[], options: EscPosOptions): 
       case 'qr':
         if (options.qr === 'native') parts.push(qrNative(block.data, options.dots));
         else if (options.qr === 'raster') parts.push(qrRaster(block.data, options.dots));
+        break;
+      case 'image':
+        parts.push(rasterImage(block.bits, block.width, block.height));
         break;
       case 'logo':
         // FS p n 0: the NV bit image stored under key n, normal size.
@@ -189,6 +209,17 @@ function qrNative(data: string, dots: number): Buffer {
     Buffer.from([GS, 0x28, 0x6b, store & 0xff, store >> 8, 0x31, 0x50, 0x30]),
     bytes,
     Buffer.from([GS, 0x28, 0x6b, 3, 0, 0x31, 0x51, 0x30]),
+    Buffer.from([0x0a, ESC, 0x61, 0]),
+  ]);
+}
+
+/** A 1-bit image (rows of width / 8 bytes, the leftmost dot in the high bit), centred, by GS v 0. */
+function rasterImage(bits: Buffer, width: number, height: number): Buffer {
+  const bytesPerRow = Math.ceil(width / 8);
+  return Buffer.concat([
+    Buffer.from([ESC, 0x61, 1]),
+    Buffer.from([GS, 0x76, 0x30, 0, bytesPerRow & 0xff, bytesPerRow >> 8, height & 0xff, height >> 8]),
+    bits.subarray(0, bytesPerRow * height),
     Buffer.from([0x0a, ESC, 0x61, 0]),
   ]);
 }

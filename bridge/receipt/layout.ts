@@ -1,4 +1,4 @@
-import type { PaymentMethod, ReceiptDocument } from '../../server/protocol/receipt.js';
+import type { PaymentMethod, ReceiptDocument, ReceiptLogo } from '../../server/protocol/receipt.js';
 import { type Block, money } from './blocks.js';
 import { type Charset, pad, spread, textWidth, wrap } from './text-width.js';
 
@@ -8,6 +8,8 @@ export interface ReceiptLayout {
   charset: Charset;
   /** NV logo key, if the printer has one stored. */
   logo?: number | undefined;
+  /** The shop's logo from the admin page, printed as an image where no NV logo is set. */
+  shopLogo?: ReceiptLogo | null | undefined;
   qr: boolean;
   /** Mark the copy as a reprint. */
   reprint?: boolean;
@@ -109,6 +111,10 @@ export function formatTime(iso: string, timeZone: string): string {
 }
 
 /** Lays a receipt document out in blocks for a printer of this width and charset. */
+function logoImage(logo: ReceiptLogo): Block {
+  return { type: 'image', width: logo.width, height: logo.height, bits: Buffer.from(logo.bits, 'base64') };
+}
+
 export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Block[] {
   const { columns, charset } = layout;
   const w = charset === 'ascii' ? EN : ZH;
@@ -132,9 +138,11 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
   const rule = (char: '-' | '=' = '-') => blocks.push({ type: 'rule', char });
 
   if (layout.logo) blocks.push({ type: 'logo', key: layout.logo });
+  else if (layout.shopLogo) blocks.push(logoImage(layout.shopLogo));
   text(doc.store.name, { align: 'center', big: true, bold: true });
   if (doc.store.address) text(doc.store.address, { align: 'center' });
   if (doc.store.phone) text(doc.store.phone, { align: 'center' });
+  for (const line of doc.header ?? []) text(line, { align: 'center' });
   text(doc.kind === 'refund' ? w.refund : w.sale, { align: 'center', bold: true });
   if (layout.reprint) text(w.reprint, { align: 'center', bold: true });
   rule('=');
@@ -242,6 +250,9 @@ export function renderText(blocks: readonly Block[], columns: number, charset: C
         break;
       case 'logo':
         out.push(pad(`[logo ${block.key}]`, columns, 'center', charset));
+        break;
+      case 'image':
+        out.push(pad(`[logo ${block.width}x${block.height}]`, columns, 'center', charset));
         break;
       case 'feed':
         for (let i = 0; i < block.lines; i++) out.push('');

@@ -1,4 +1,7 @@
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
+import { type CodePage, PRINTER_MODELS } from '../../server/config/printer-models.js';
+
+export { PRINTER_MODELS } from '../../server/config/printer-models.js';
 
 /** What a printer model's data says about printing receipts on it. */
 export interface ModelProfile {
@@ -12,13 +15,6 @@ export interface ModelProfile {
   /** A model without a cutter is not sent the cut. */
   cut: boolean;
 }
-
-/**
- * The printer models `@point-of-sale/receipt-printer-encoder` keeps data for (Epson TM-T20/
- * T88/M30, Xprinter XP-N160II/T80Q, Star TSP100/TSP650/mC-Print, POS-5890 and other 58 mm
- * clones, …), by the id a printer's `model` option names.
- */
-export const PRINTER_MODELS: readonly string[] = ReceiptPrinterEncoder.printerModels.map((model) => model.id);
 
 /** The model's paper width, columns, QR support and cutter; throws for an unknown model id. */
 export function modelProfile(model: string): ModelProfile {
@@ -36,4 +32,21 @@ export function modelProfile(model: string): ModelProfile {
     qr: capabilities.qrcode?.supported ? 'native' : 'raster',
     cut: capabilities.cutter !== undefined,
   };
+}
+
+/**
+ * The table number n of ESC t n under which this model (or, without one, a standard ESC/POS
+ * printer) keeps the code page, from the model's own code page data; throws when it has none.
+ */
+export function codePageTable(model: string | undefined, codePage: CodePage): number {
+  const encoder = new ReceiptPrinterEncoder(
+    model ? { printerModel: model as never } : { language: 'esc-pos' },
+  );
+  // The encoder selects a code page lazily, in front of the first text that needs it.
+  const bytes = encoder.codepage(codePage).text('x').encode();
+  const at = bytes.findIndex((byte, index) => byte === 0x1b && bytes[index + 1] === 0x74);
+  if (at < 0 || bytes[at + 2] === undefined) {
+    throw new Error(`printer model ${model ?? 'esc-pos'} has no code page ${codePage}`);
+  }
+  return bytes[at + 2] as number;
 }

@@ -1,6 +1,7 @@
 import type { PrintJob } from '../../server/protocol/printing.js';
+import type { ReceiptLogo } from '../../server/protocol/receipt.js';
 import type { Block } from './blocks.js';
-import { encodeEscPos } from './escpos.js';
+import { encodeEscPos, type SingleByteCodePage } from './escpos.js';
 import { encodeTspl, encodeZpl, type LabelSize, layoutLabelsOnReceipt } from './labels.js';
 import { layoutReceipt, renderText } from './layout.js';
 import { layoutSlip } from './slip.js';
@@ -14,6 +15,10 @@ export interface PrinterProfile {
   charset: Charset;
   qr: 'native' | 'raster' | 'none';
   logo?: number | undefined;
+  /** The shop's logo from the admin page, printed as an image on receipts. */
+  shopLogo?: ReceiptLogo | null | undefined;
+  /** The single-byte code page from the printer model's data (ESC t n). */
+  codePage?: SingleByteCodePage | undefined;
   cut: boolean;
   label: LabelSize;
   /** `raster`: the receipt's text is drawn here in a CJK font and sent as images (GS v 0). */
@@ -62,6 +67,7 @@ export function renderJob(job: PrintJob, profile: PrinterProfile): Rendered {
       columns,
       charset,
       logo: profile.logo,
+      shopLogo: profile.shopLogo,
       qr: profile.qr !== 'none',
       reprint: job.reprint,
       cut: profile.cut,
@@ -72,6 +78,7 @@ export function renderJob(job: PrintJob, profile: PrinterProfile): Rendered {
     dots: profile.dots ?? dotsFor(profile.paperWidth),
     qr: profile.qr,
     raster,
+    ...(profile.codePage && { codePage: profile.codePage }),
   });
   return { bytes, text: renderText(blocks, columns, charset) };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CONFIG_VERSION } from './migrations.js';
+import { CODE_PAGES, PRINTER_MODELS } from './printer-models.js';
 
-function isTimeZone(value: string): boolean {
+/** An IANA time zone this Node knows, such as Asia/Shanghai. */
+export function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
     return true;
@@ -78,7 +80,13 @@ export const bridgeDeviceSchema = z
     model: z
       .string()
       .regex(/^[a-z0-9-]{1,40}$/, 'a model id such as epson-tm-t88vi')
+      .refine((model) => PRINTER_MODELS.includes(model), 'not a printer model Hanger knows')
       .optional(),
+    /**
+     * Printer: the single-byte code page its text is printed in where it has no Chinese font
+     * (`charset: ascii`), selected by the number its model's data gives (ESC t n). Default PC437.
+     */
+    codePage: z.enum(CODE_PAGES).optional(),
     /** Printer: ask its status (DLE EOT) before each job (default true; off for one-way printers). */
     statusCheck: z.boolean().optional(),
     /** Label printer (TSPL, ZPL): label size and gap. */
@@ -117,6 +125,22 @@ export const bridgeDeviceSchema = z
         message: 'a scanner is serial (a USB-CDC scanner appears as /dev/ttyACM0) or virtual',
       });
     }
+  });
+
+/** A bridge's devices: ids used once, a drawer's `via` naming one of the printers. */
+export const bridgeDevicesSchema = z
+  .array(bridgeDeviceSchema)
+  .max(32)
+  .superRefine((devices, issues) => {
+    const ids = new Set<string>();
+    devices.forEach((device, index) => {
+      if (ids.has(device.id)) issues.addIssue({ code: 'custom', path: [index, 'id'], message: 'used twice' });
+      ids.add(device.id);
+      const printer = device.via ? devices.find((other) => other.id === device.via) : undefined;
+      if (device.via && printer?.kind !== 'printer') {
+        issues.addIssue({ code: 'custom', path: [index, 'via'], message: 'names no printer' });
+      }
+    });
   });
 
 /** `data/config.json`: this machine's own settings. */
@@ -170,20 +194,7 @@ export const configSchema = z
       .object({
         /** The server the bridge connects to; `http://127.0.0.1:<port>` when absent. */
         serverUrl: z.url({ protocol: /^https?$/ }).optional(),
-        devices: z.array(bridgeDeviceSchema).max(32).default([]),
-      })
-      .superRefine((bridge, issues) => {
-        const ids = new Set<string>();
-        bridge.devices.forEach((device, index) => {
-          if (ids.has(device.id)) {
-            issues.addIssue({ code: 'custom', path: ['devices', index, 'id'], message: 'used twice' });
-          }
-          ids.add(device.id);
-          const printer = device.via ? bridge.devices.find((other) => other.id === device.via) : undefined;
-          if (device.via && printer?.kind !== 'printer') {
-            issues.addIssue({ code: 'custom', path: ['devices', index, 'via'], message: 'names no printer' });
-          }
-        });
+        devices: bridgeDevicesSchema.default([]),
       })
       .prefault({}),
     /**

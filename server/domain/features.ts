@@ -13,6 +13,7 @@ import { reportsFeature } from './reports/feature.js';
 import { salesFeature } from './sales/feature.js';
 import { shiftsFeature } from './shifts/feature.js';
 import { staffFeature } from './staff/feature.js';
+import { storeFeature } from './store/feature.js';
 
 /**
  * The store's domains, each declared in its own `feature.ts`. Routes mount in this order (a
@@ -35,4 +36,5 @@ export const FEATURES: readonly Feature[] = [
   marketingFeature,
   reportsFeature,
   feedbackFeature,
+  storeFeature,
 ];

@@ -14,6 +14,9 @@ export const AUDIT_KINDS = [
   'device.paired',
   'device.revoked',
   'device.pairings_cleared',
+  'device.setup_changed',
+  'device.tested',
+  'store.identity_changed',
   'catalog.style_created',
   'catalog.style_updated',
   'catalog.imported',
@@ -71,6 +74,7 @@ export const AUDIT_KINDS = [
   'sale.settings_changed',
   'sale.receipt_settings_changed',
   'payments.setup_changed',
+  'sale.receipt_logo_changed',
   'promotion.saved',
   'promotion.archived',
 ] as const;

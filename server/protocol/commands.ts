@@ -1,4 +1,5 @@
 import type { AuditPage, AuditQuery } from './audit.js';
+import type { BridgeSetup, HardwareTestResult } from './bridge-setup.js';
 import type { CartView, CheckedOut } from './cart.js';
 import type { ScannedSku, StyleHits, StyleSearch } from './catalog.js';
 import type { DeviceView } from './devices.js';
@@ -58,6 +59,10 @@ export interface Commands {
   'drawer/open': { params: { reason: string }; result: { terminalId: string } };
   /** A bridge's answer to `drawer.open`: the kick went out, or why not. */
   'drawer/opened': { params: { requestId: string; opened: boolean; reason?: string }; result: null };
+  /** A bridge says what config.json gives it and hears what to drive (the page's devices, the logo). */
+  'bridge/setup': { params: { devices: unknown[] }; result: BridgeSetup };
+  /** A bridge's answer to `hardware.test`. */
+  'hardware/tested': { params: { requestId: string } & HardwareTestResult; result: null };
   'scanner/scan': { params: { hardwareId: string; code: string; symbology?: string }; result: null };
   'print/pending': { params: None; result: { items: PrintJob[] } };
   'print/report': {

@@ -1,3 +1,4 @@
+import type { HardwareTestRequest } from './bridge-setup.js';
 import type { CartCompleted, CartView } from './cart.js';
 import type { PoleView } from './pole.js';
 import type { PrintJob, PrintJobState } from './printing.js';
@@ -28,6 +29,10 @@ export interface EventPayloads {
   };
   /** A bridge kicks the drawer of its terminal, and says how it went (`drawer/opened` with `requestId`). */
   'drawer.open': { terminalId: string; reason: string; requestId: string };
+  /** A bridge's devices or the shop's logo changed: the bridge asks `bridge/setup` again (null: every bridge). */
+  'bridge.setup': { bridgeId: string | null };
+  /** A bridge tests one of its devices and answers `hardware/tested` with `requestId`. */
+  'hardware.test': HardwareTestRequest;
   'staff.changed': { staffId: string; active: boolean };
   /** A bridge's scanner read a code; it goes to the terminal the bridge is bound to. */
   'scanner.scan': {

@@ -20,6 +20,7 @@ export const receiptDocumentSchema: z.ZodType<ReceiptDocument> = z.strictObject(
     address: text(120).optional(),
     phone: text(40).optional(),
   }),
+  header: z.array(text(120)).max(8).optional(),
   originalSaleNumber: z
     .string()
     .regex(/^[A-Za-z0-9-]{1,32}$/, 'letters, digits and dashes, at most 32')

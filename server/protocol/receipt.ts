@@ -58,10 +58,23 @@ export interface ReceiptMember {
   storedValueBalance?: number;
 }
 
+/**
+ * The shop's logo as printers take it: a 1-bit image at most 384 dots wide (58 mm paper), rows
+ * of width / 8 bytes with the leftmost dot in the high bit, 1 = black; base64. The bridge gets
+ * it with its setup (`bridge/setup`), not with every receipt.
+ */
+export interface ReceiptLogo {
+  width: number;
+  height: number;
+  bits: string;
+}
+
 export interface ReceiptDocument {
   schema: typeof RECEIPT_SCHEMA;
   kind: 'sale' | 'refund';
   store: { code: string; name: string; address?: string; phone?: string };
+  /** Lines the shop prints under its name (a slogan, opening hours, a WeChat id). */
+  header?: string[];
   /** A refund's original sale number, printed as 原单号. */
   originalSaleNumber?: string;
   /** The sale's UUID. */

@@ -1,4 +1,5 @@
 import type { PaymentRefundView } from './payments.js';
+import type { ReceiptLogo } from './receipt.js';
 import type { SkuLabel } from './sku.js';
 
 /** Sales as the till and an integration see them. Money in fen. */
@@ -153,6 +154,10 @@ export interface ReceiptSettings {
   returnsPolicy: string[];
   /** Lines at the bottom (opening hours, a web shop); 谢谢惠顾 is printed after them anyway. */
   footer: string[];
+  /** Lines under the shop's name at the top (a slogan, a WeChat id). */
+  header: string[];
+  /** The logo printed at the top (`PUT /api/sales/receipt-settings/logo`), or none. */
+  logo: ReceiptLogo | null;
 }
 
 /** `GET`/`PUT /api/sales/settings`: the checkout rules a shop chooses. */

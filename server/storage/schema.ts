@@ -47,6 +47,7 @@ export interface Database {
   promotions: PromotionTable;
   sales_settings: SalesSettingsTable;
   receipt_settings: ReceiptSettingsTable;
+  bridge_setups: BridgeSetupTable;
   sale_exceptions: SaleExceptionTable;
   gifts: GiftTable;
   gift_stock_movements: GiftStockMovementTable;
@@ -778,6 +779,17 @@ export interface ReceiptSettingsTable {
   phone: string;
   returns_policy: string;
   footer: string;
+  /** One printed line per text line, under the shop's name. */
+  header: Generated<string>;
+  /** The logo as `ReceiptLogo` JSON; empty when none. */
+  logo: Generated<string>;
+  updated_at: string;
+}
+
+export interface BridgeSetupTable {
+  device_id: string;
+  store_id: string;
+  devices: string;
   updated_at: string;
 }
 

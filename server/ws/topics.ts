@@ -40,6 +40,17 @@ export const TOPICS: { [K in EventType]: Topic<K> } = {
     permission: 'device.status.report',
     sees: (principal, event) => terminalOf(principal) === event.data.terminalId,
   },
+  /** Meant for one bridge (or all, with null). */
+  'bridge.setup': {
+    permission: 'device.status.report',
+    sees: (principal, event) =>
+      principal.kind === 'device' &&
+      (event.data.bridgeId === null || event.data.bridgeId === principal.deviceId),
+  },
+  'hardware.test': {
+    permission: 'device.status.report',
+    sees: (principal, event) => principal.kind === 'device' && event.data.bridgeId === principal.deviceId,
+  },
   'staff.changed': { permission: 'staff.read' },
   'scanner.scan': { permission: 'scan.receive', sees: atTerminal },
   'print.job': { permission: 'device.status.report', sees: atTerminal },

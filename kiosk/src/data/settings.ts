@@ -3,8 +3,7 @@ import type {
   NegativeStockPolicy as NegativeStock,
 } from '../../../server/protocol/inventory.js';
 import type { ReceiptSettings, SalesSettings } from '../../../server/protocol/sales.js';
-import type { SessionInfo } from '../../../server/protocol/session.js';
-import type { HangerConnection } from '../connection/connection.js';
+import type { StoreIdentity } from '../../../server/protocol/store.js';
 import { type ApiAuth, call } from './http.js';
 
 export type { NegativeStockPolicy as NegativeStock } from '../../../server/protocol/inventory.js';
@@ -27,7 +26,10 @@ export function receiptSettings(auth: ApiAuth): Promise<ReceiptSettings> {
   return call(auth, 'GET', '/api/sales/receipt-settings');
 }
 
-export function saveReceiptSettings(auth: ApiAuth, settings: ReceiptSettings): Promise<ReceiptSettings> {
+/** The printed text (the logo goes up on its own, as an image). */
+export type ReceiptText = Omit<ReceiptSettings, 'logo'>;
+
+export function saveReceiptSettings(auth: ApiAuth, settings: ReceiptText): Promise<ReceiptSettings> {
   return call(auth, 'PUT', '/api/sales/receipt-settings', { body: settings });
 }
 
@@ -39,10 +41,26 @@ export function saveStockSettings(auth: ApiAuth, negativeStock: NegativeStock): 
   return call(auth, 'PUT', '/api/stock/settings', { body: { negativeStock } });
 }
 
-/** The store this server runs (data/config.json; read-only on screen). */
-export type StoreIdentity = SessionInfo['store'];
+export type { StoreIdentity } from '../../../server/protocol/store.js';
 
-/** The store's identity, as `session/info` tells it. */
-export async function storeIdentity(connection: HangerConnection): Promise<StoreIdentity> {
-  return (await connection.request('session/info')).store;
+/** The store's code, name, time zone and currency. */
+export function storeIdentity(auth: ApiAuth): Promise<StoreIdentity> {
+  return call(auth, 'GET', '/api/store');
+}
+
+/** Renames the store or changes its time zone: the next receipt has them, no restart. */
+export function saveStoreIdentity(
+  auth: ApiAuth,
+  identity: Pick<StoreIdentity, 'name' | 'timeZone'>,
+): Promise<StoreIdentity> {
+  return call(auth, 'PUT', '/api/store', { body: identity });
+}
+
+/** Puts the logo (an image file) on the receipts; the server makes it 1-bit. */
+export function uploadReceiptLogo(auth: ApiAuth, file: Blob): Promise<ReceiptSettings> {
+  return call(auth, 'PUT', '/api/sales/receipt-settings/logo', { raw: file, contentType: file.type });
+}
+
+export function removeReceiptLogo(auth: ApiAuth): Promise<ReceiptSettings> {
+  return call(auth, 'DELETE', '/api/sales/receipt-settings/logo');
 }

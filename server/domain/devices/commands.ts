@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { bridgeDeviceSchema } from '../../config/schema.js';
 import { jobIdSchema } from '../../protocol/print-schemas.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { assertStaff } from '../staff/sessions.js';
+import { bridgeSetup, hardwareTested } from './bridge-setup.js';
 import { drawerAnswered, openDrawer } from './drawer.js';
 import { notePrinter, PRINTER_LANGUAGES } from './label-printers.js';
 import { pendingPrintJobs, relayScan, reportPrint, reprintJob } from './printing.js';
@@ -66,6 +68,38 @@ export const devicesCommands = [
     }),
     handle: async ({ principal, params }) => {
       drawerAnswered(principal as DevicePrincipal, params.requestId, params);
+      return null;
+    },
+  }),
+  command({
+    type: 'bridge/setup',
+    permission: 'device.status.report',
+    summary: "A bridge says what config.json gives it and hears what to drive (the page's devices, the logo)",
+    // What the file held is only remembered for the page; a device the server cannot read is left out.
+    params: z.strictObject({ devices: z.array(z.unknown()).max(32) }),
+    handle: ({ ctx, principal, params }) =>
+      bridgeSetup(
+        ctx,
+        principal as DevicePrincipal,
+        params.devices.flatMap((device) => {
+          const parsed = bridgeDeviceSchema.safeParse(device);
+          return parsed.success ? [parsed.data] : [];
+        }),
+      ),
+  }),
+  command({
+    type: 'hardware/tested',
+    permission: 'device.status.report',
+    summary: "A bridge's answer to hardware.test: what the device answered",
+    params: z.strictObject({
+      requestId: z.string().min(1).max(64),
+      hardwareId,
+      ok: z.boolean(),
+      answer: z.string().max(300),
+    }),
+    handle: async ({ principal, params }) => {
+      const { requestId, ...result } = params;
+      hardwareTested(principal as DevicePrincipal, requestId, result);
       return null;
     },
   }),

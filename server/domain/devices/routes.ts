@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { PRINTER_MODELS } from '../../config/printer-models.js';
+import { bridgeDevicesSchema } from '../../config/schema.js';
 import { route } from '../../http/route.js';
 import { jobIdSchema } from '../../protocol/print-schemas.js';
 import { DEVICE_KINDS } from '../../protocol/roles.js';
 import { assertStaff } from '../staff/sessions.js';
+import { listBridgeHardware, saveBridgeDevices, testHardware } from './bridge-setup.js';
 import { openDrawer } from './drawer.js';
 import { printJobView, reprintJob } from './printing.js';
 import {
@@ -17,7 +20,42 @@ import {
 const deviceName = z.string().trim().min(1, 'required').max(40, 'at most 40 characters');
 const id = z.string().min(1).max(64);
 
+const hardwareId = z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes, at most 40');
+
 export const devicesRoutes = [
+  route({
+    method: 'get',
+    path: '/api/devices/bridges',
+    permission: 'device.manage',
+    summary:
+      "Every paired bridge with its devices (the page's, or config.json's as the bridge reported them)",
+    handle: async ({ ctx }) => ({ items: await listBridgeHardware(ctx), models: PRINTER_MODELS }),
+  }),
+  route({
+    method: 'put',
+    path: '/api/devices/bridges/:id/devices',
+    permission: 'device.manage',
+    summary:
+      "Set a bridge's devices (transport, paper, code page or raster, model); the bridge drives them at once",
+    params: z.strictObject({ id }),
+    body: z.strictObject({ devices: bridgeDevicesSchema }),
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return saveBridgeDevices(ctx, params.id, body.devices, principal.staffId);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/devices/bridges/:id/devices/:hardwareId/test',
+    permission: 'device.manage',
+    summary:
+      '测试打印: the bridge prints a sample receipt (or tag, or greeting) and says what the device answered',
+    params: z.strictObject({ id, hardwareId }),
+    handle: ({ ctx, params, principal }) => {
+      assertStaff(principal);
+      return testHardware(ctx, params.id, params.hardwareId, principal.staffId);
+    },
+  }),
   route({
     method: 'post',
     path: '/api/devices/pairings',

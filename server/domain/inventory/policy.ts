@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { InventorySettings, NegativeStockPolicy } from '../../protocol/inventory.js';
 import type { Database } from '../../storage/schema.js';
+import { previousValues } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 
 /** A shop that has not chosen sells below zero with a warning. */
@@ -25,6 +26,7 @@ export async function saveInventorySettings(
 ): Promise<InventorySettings> {
   await ctx.storage.write(async (trx) => {
     const now = ctx.now().toISOString();
+    const before = await inventorySettings(trx, ctx);
     await trx
       .insertInto('inventory_settings')
       .values({ store_id: ctx.store.id, negative_stock: settings.negativeStock, updated_at: now })
@@ -37,7 +39,7 @@ export async function saveInventorySettings(
       staffId,
       subjectType: 'store',
       subjectId: ctx.store.id,
-      detail: { ...settings },
+      detail: { ...settings, was: previousValues(before, settings) },
     });
   });
   return settings;

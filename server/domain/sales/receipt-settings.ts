@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { runAction } from '../../events/action.js';
+import type { ReceiptLogo } from '../../protocol/receipt.js';
 import type { ReceiptSettings } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
+import { previousValues } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 
 /** One printed line: what fits a receipt's width in a few rows, no control characters. */
@@ -13,7 +16,7 @@ const printedLine = z
   .regex(/^[^\p{Cc}]*$/u, 'one line, no control characters');
 const printedLines = z.array(printedLine).max(8, 'at most 8 lines');
 
-/** What the shop prints on every receipt. */
+/** What the shop prints on every receipt (the logo has its own route: it is an image). */
 export const receiptSettingsBody = z.strictObject({
   address: printedLine,
   phone: z
@@ -23,9 +26,20 @@ export const receiptSettingsBody = z.strictObject({
     .regex(/^[0-9+() -]*$/, 'digits, spaces, +, - and brackets'),
   returnsPolicy: printedLines,
   footer: printedLines,
+  /** Left out, the header stays as it was (screens older than the header). */
+  header: printedLines.optional(),
 });
 
-const NONE: ReceiptSettings = { address: '', phone: '', returnsPolicy: [], footer: [] };
+type ReceiptText = Omit<ReceiptSettings, 'logo'>;
+
+const NONE: ReceiptSettings = {
+  address: '',
+  phone: '',
+  returnsPolicy: [],
+  footer: [],
+  header: [],
+  logo: null,
+};
 
 const lines = (value: string) => (value === '' ? [] : value.split('\n'));
 
@@ -41,39 +55,86 @@ export async function receiptSettings(db: Kysely<Database>, ctx: AppContext): Pr
     phone: row.phone,
     returnsPolicy: lines(row.returns_policy),
     footer: lines(row.footer),
+    header: lines(row.header),
+    logo: row.logo ? (JSON.parse(row.logo) as ReceiptLogo) : null,
+  };
+}
+
+/** The logo alone: what a bridge needs to print it. */
+export async function receiptLogo(db: Kysely<Database>, ctx: AppContext): Promise<ReceiptLogo | null> {
+  return (await receiptSettings(db, ctx)).logo;
+}
+
+/** The stored row's columns for these settings, kept where a field is left out. */
+function rowOf(settings: ReceiptSettings, now: string) {
+  return {
+    address: settings.address,
+    phone: settings.phone,
+    returns_policy: settings.returnsPolicy.join('\n'),
+    footer: settings.footer.join('\n'),
+    header: settings.header.join('\n'),
+    logo: settings.logo ? JSON.stringify(settings.logo) : '',
+    updated_at: now,
   };
 }
 
 export async function saveReceiptSettings(
   ctx: AppContext,
-  settings: ReceiptSettings,
+  body: z.infer<typeof receiptSettingsBody>,
   staffId: string | null,
 ): Promise<ReceiptSettings> {
-  const kept: ReceiptSettings = {
-    ...settings,
-    returnsPolicy: settings.returnsPolicy.filter((line) => line !== ''),
-    footer: settings.footer.filter((line) => line !== ''),
-  };
   await ctx.storage.write(async (trx) => {
-    const values = {
-      address: kept.address,
-      phone: kept.phone,
-      returns_policy: kept.returnsPolicy.join('\n'),
-      footer: kept.footer.join('\n'),
-      updated_at: ctx.now().toISOString(),
+    const before = await receiptSettings(trx, ctx);
+    const kept: ReceiptText = {
+      address: body.address,
+      phone: body.phone,
+      returnsPolicy: body.returnsPolicy.filter((line) => line !== ''),
+      footer: body.footer.filter((line) => line !== ''),
+      header: (body.header ?? before.header).filter((line) => line !== ''),
     };
+    const values = rowOf({ ...kept, logo: before.logo }, ctx.now().toISOString());
+    await trx
+      .insertInto('receipt_settings')
+      .values({ store_id: ctx.store.id, ...values })
+      .onConflict((oc) => oc.column('store_id').doUpdateSet(values))
+      .execute();
+    const { logo: _logo, ...was } = before;
+    await recordAudit(trx, ctx, {
+      kind: 'sale.receipt_settings_changed',
+      staffId,
+      subjectType: 'store',
+      subjectId: ctx.store.id,
+      detail: { ...kept, was: previousValues(was, kept) },
+    });
+  });
+  return receiptSettings(ctx.storage.db, ctx);
+}
+
+/**
+ * Puts the logo on the shop's receipts (or takes it off with null). The bridges hear of it
+ * after the commit and print it from their next receipt on.
+ */
+export async function saveReceiptLogo(
+  ctx: AppContext,
+  logo: ReceiptLogo | null,
+  staffId: string | null,
+): Promise<ReceiptSettings> {
+  await runAction(ctx, async (trx, outbox) => {
+    const before = await receiptSettings(trx, ctx);
+    const values = rowOf({ ...before, logo }, ctx.now().toISOString());
     await trx
       .insertInto('receipt_settings')
       .values({ store_id: ctx.store.id, ...values })
       .onConflict((oc) => oc.column('store_id').doUpdateSet(values))
       .execute();
     await recordAudit(trx, ctx, {
-      kind: 'sale.receipt_settings_changed',
+      kind: 'sale.receipt_logo_changed',
       staffId,
       subjectType: 'store',
       subjectId: ctx.store.id,
-      detail: { ...kept },
+      detail: logo ? { logo: `${logo.width}×${logo.height}` } : { cleared: true },
     });
+    outbox.add('bridge.setup', { bridgeId: null });
   });
   return receiptSettings(ctx.storage.db, ctx);
 }

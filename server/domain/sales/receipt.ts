@@ -91,7 +91,7 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
     ...(source.notes ?? []),
     ...source.shop.footer,
   ].map((line) => text(line, 120));
-  const { address, phone, returnsPolicy } = source.shop;
+  const { address, phone, returnsPolicy, header } = source.shop;
   return {
     schema: RECEIPT_SCHEMA,
     kind: source.kind,
@@ -101,6 +101,7 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
       ...(address && { address: text(address, 120) }),
       ...(phone && { phone: text(phone, 40) }),
     },
+    ...(header.length > 0 && { header: header.slice(0, 8).map((line) => text(line, 120)) }),
     saleId: source.id,
     saleNumber: source.number,
     ...(source.originalNumber && { originalSaleNumber: source.originalNumber }),

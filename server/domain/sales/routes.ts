@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { storeDay } from '../../dates.js';
 import { route } from '../../http/route.js';
+import { checkImage, readPhotoBody } from '../catalog/photos.js';
 import { assertStaff } from '../staff/sessions.js';
 import { approvalOf } from './approvals.js';
 import { completeSale, PriceChangedError } from './complete.js';
@@ -16,7 +17,17 @@ import {
   savePromotion,
 } from './promotions.js';
 import { quoteSale } from './quote.js';
-import { receiptSettings, receiptSettingsBody, saveReceiptSettings } from './receipt-settings.js';
+import { logoFromImage } from './receipt-logo.js';
+import {
+  receiptSettings,
+  receiptSettingsBody,
+  saveReceiptLogo,
+  saveReceiptSettings,
+} from './receipt-settings.js';
+
+/** A logo upload: a photo of a sign is fine, it is scaled down anyway. */
+const LOGO_UPLOAD_BYTES = 2 * 1024 * 1024;
+
 import { receiptlessReturn, returnSale } from './returns.js';
 import {
   exchangeBody,
@@ -102,6 +113,29 @@ export const salesRoutes = [
     handle: ({ ctx, body, principal }) => {
       assertStaff(principal);
       return saveReceiptSettings(ctx, body, principal.staffId);
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/api/sales/receipt-settings/logo',
+    permission: 'promotion.manage',
+    summary:
+      'Put the shop logo on its receipts: a JPEG, PNG or WebP as the body, made 1-bit to fit 384 × 160 dots',
+    handle: async ({ ctx, principal, req }) => {
+      assertStaff(principal);
+      const bytes = await readPhotoBody(req, LOGO_UPLOAD_BYTES);
+      checkImage(req.get('content-type'), bytes);
+      return saveReceiptLogo(ctx, await logoFromImage(bytes), principal.staffId);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/sales/receipt-settings/logo',
+    permission: 'promotion.manage',
+    summary: 'Take the logo off the receipts',
+    handle: ({ ctx, principal }) => {
+      assertStaff(principal);
+      return saveReceiptLogo(ctx, null, principal.staffId);
     },
   }),
   route({

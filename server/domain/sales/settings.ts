@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { SalesSettings } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
+import { previousValues } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 
 /** The checkout rules a shop chooses. */
@@ -46,10 +47,8 @@ export async function saveSalesSettings(
 ): Promise<SalesSettings> {
   return ctx.storage.write(async (trx) => {
     const now = ctx.now().toISOString();
-    const settings: SalesSettings = {
-      ...body,
-      requireShift: body.requireShift ?? (await salesSettings(trx, ctx)).requireShift,
-    };
+    const before = await salesSettings(trx, ctx);
+    const settings: SalesSettings = { ...body, requireShift: body.requireShift ?? before.requireShift };
     const values = {
       return_days: settings.returnDays,
       cashier_discount_limit_bp: settings.cashierDiscountLimitBp,
@@ -67,7 +66,7 @@ export async function saveSalesSettings(
       staffId,
       subjectType: 'store',
       subjectId: ctx.store.id,
-      detail: { ...settings },
+      detail: { ...settings, was: previousValues(before, settings) },
     });
     return settings;
   });

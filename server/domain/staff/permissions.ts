@@ -106,6 +106,8 @@ export const PERMISSIONS = {
   'backup.manage': ['owner'],
   /** Open the cash drawer without a sale ("no sale"). */
   'drawer.open': ['owner', 'manager'],
+  /** The store's name and time zone (config.json, written by the admin page). */
+  'store.settings': ['owner'],
 } as const satisfies Record<string, readonly Actor[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -22,6 +22,7 @@ import { styleCertificate } from './0020_style_certificate.js';
 import { receiptText } from './0021_receipt_text.js';
 import { printJobStates } from './0022_print_job_states.js';
 import { smsReceipts } from './0023_sms_receipts.js';
+import { shopSetup } from './0024_shop_setup.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   receiptText,
   printJobStates,
   smsReceipts,
+  shopSetup,
 ];

@@ -32,4 +32,21 @@ describe('the audit log in the shop’s words', () => {
     ]);
     expect(lines.join('')).not.toMatch(/[{}"]/);
   });
+
+  it('reads a setting that changed as before → after, and names the kinds the settings page writes', () => {
+    expect(
+      auditDetailLines({
+        returnDays: 15,
+        rounding: 'jiao',
+        timeZone: 'Asia/Urumqi',
+        was: { returnDays: 30, timeZone: 'Asia/Shanghai' },
+      }),
+    ).toEqual(['退货天数：30 → 15', '抹零：抹到角', '时区：Asia/Shanghai → Asia/Urumqi']);
+    expect(auditDetailLines({ header: ['微信 hanger'], was: { header: [] } })).toEqual([
+      '小票抬头：— → 微信 hanger',
+    ]);
+    expect(auditKindName('store.identity_changed')).toBe('修改店名或时区');
+    expect(auditKindName('device.setup_changed')).toBe('修改硬件设置');
+    expect(auditKindName('price.store_set')).toBe('设置门店价');
+  });
 });

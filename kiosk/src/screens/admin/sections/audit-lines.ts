@@ -24,7 +24,17 @@ const MONEY = new Set([
 ]);
 
 /** Detail fields whose text is a code (a tender, a role, a policy): shown by its name. */
-const CODES = new Set(['method', 'role', 'kind', 'rounding', 'negativeStock', 'reason', 'format', 'trigger']);
+const CODES = new Set([
+  'method',
+  'role',
+  'kind',
+  'rounding',
+  'negativeStock',
+  'reason',
+  'format',
+  'trigger',
+  'answer',
+]);
 
 const said = (key: string, fallback: string): string => (hasMessage(key) ? t(key as MessageKey) : fallback);
 
@@ -60,15 +70,20 @@ function value(key: string, raw: unknown): string | null {
 }
 
 /**
- * An audit row's detail as lines a person reads: "金额：¥120.00", "方式：现金". Fields this
- * screen has no name for are left out of the lines (the whole detail stays in the row's title).
+ * An audit row's detail as lines a person reads: "金额：¥120.00", "方式：现金". A setting's
+ * earlier value (`was`) reads beside the new one: "退货天数：30 → 15". Fields this screen
+ * has no name for are left out of the lines (the whole detail stays in the row's title).
  */
 export function auditDetailLines(detail: Record<string, unknown>): string[] {
+  const was =
+    typeof detail.was === 'object' && detail.was !== null ? (detail.was as Record<string, unknown>) : {};
   const lines: string[] = [];
   for (const [key, raw] of Object.entries(detail)) {
     if (!hasMessage(`words.auditKey.${key}`)) continue;
     const shown = value(key, raw);
-    if (shown !== null) lines.push(`${t(`words.auditKey.${key}` as MessageKey)}：${shown}`);
+    const name = t(`words.auditKey.${key}` as MessageKey);
+    if (Object.hasOwn(was, key)) lines.push(`${name}：${value(key, was[key]) ?? '—'} → ${shown ?? '—'}`);
+    else if (shown !== null) lines.push(`${name}：${shown}`);
   }
   return lines;
 }
