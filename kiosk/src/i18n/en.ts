@@ -1468,6 +1468,7 @@ export const en: Catalogue = {
         imported: 'Members imported',
         exported: 'Members exported',
         pin_locked: 'Member PIN locked',
+        consent_withdrawn: 'Member opted out',
       },
       data: {
         exported: 'Data exported',
@@ -1511,6 +1512,12 @@ export const en: Catalogue = {
       },
       payments: {
         setup_changed: 'Mobile payment setup changed',
+      },
+      campaign: {
+        sent: 'Marketing message sent',
+      },
+      marketing: {
+        channel_set: 'Sending channel changed',
       },
       promotion: {
         saved: 'Promotion saved',

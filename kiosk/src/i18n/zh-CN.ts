@@ -1441,6 +1441,7 @@ export const zhCN = {
         imported: '导入会员',
         exported: '导出会员',
         pin_locked: '会员密码锁定',
+        consent_withdrawn: '会员退订',
       },
       data: {
         exported: '导出数据',
@@ -1484,6 +1485,12 @@ export const zhCN = {
       },
       payments: {
         setup_changed: '修改收款设置',
+      },
+      campaign: {
+        sent: '群发营销消息',
+      },
+      marketing: {
+        channel_set: '修改发送渠道',
       },
       promotion: {
         saved: '保存促销',

@@ -1,7 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AUDIT_KINDS } from '../../../../../server/protocol/audit.js';
+import { hasMessage, setLanguage } from '../../../i18n/index.js';
 import { auditDetailLines, auditKindName, auditSubject } from './audit-lines.js';
 
 describe('the audit log in the shop’s words', () => {
+  afterAll(() => setLanguage('zh-CN'));
+
+  it('names every kind the server writes, in both languages', async () => {
+    for (const language of ['zh-CN', 'en'] as const) {
+      await setLanguage(language);
+      const unnamed = AUDIT_KINDS.filter((kind) => !hasMessage(`words.auditKind.${kind}`));
+      expect(unnamed, language).toEqual([]);
+    }
+    await setLanguage('zh-CN');
+  });
+
   it('names the kind and the subject instead of their codes', () => {
     expect(auditKindName('price.changed')).toBe('调价');
     expect(auditKindName('sale.receipt_settings_changed')).toBe('修改小票内容');
