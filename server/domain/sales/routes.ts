@@ -17,6 +17,7 @@ import {
 } from './promotions.js';
 import { quoteSale } from './quote.js';
 import { receiptSettings, receiptSettingsBody, saveReceiptSettings } from './receipt-settings.js';
+import { previewReturn } from './return-preview.js';
 import { receiptlessReturn, returnSale } from './returns.js';
 import {
   exchangeBody,
@@ -152,6 +153,19 @@ export const salesRoutes = [
         return undefined;
       }
       return done.result;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales/:id/returns/preview',
+    permission: 'sale.create',
+    summary:
+      'What the return with this body would give back (lines, points, coupons, the refund per tender); nothing is kept',
+    params: idParams,
+    body: returnBody,
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return previewReturn(ctx, principal, params.id, body);
     },
   }),
   route({
