@@ -143,6 +143,14 @@ export interface ReturnPreview
   approvalNeeded: ('late' | 'beyond_tenders')[];
 }
 
+/** The answer to `POST /api/sales/:id/exchanges`: the return and the new sale, kept together. */
+export interface ExchangeResult {
+  return: ReturnResult;
+  sale: SaleResult;
+  /** New goods − returned goods: positive, the customer paid it; negative, it went back to them. */
+  difference: number;
+}
+
 export interface SaleSummary {
   id: string;
   number: string;
