@@ -639,7 +639,8 @@ export const en: Catalogue = {
   },
   loyalty: {
     tiers: 'Member tiers',
-    tiersHint: 'Reaching any one line qualifies; the share is what the member pays (95% = 5% off).',
+    tiersHint:
+      'Reaching any one line qualifies; the member discount is in 折 (95 is 95折, 5% off; 8 is 8折, 20% off).',
     tierName: 'Tier',
     spend12m: '12-month spend',
     spend12mYuan: '12-month spend (yuan)',
@@ -647,9 +648,9 @@ export const en: Catalogue = {
     spendLifetimeYuan: 'Lifetime spend (yuan)',
     pointsEarned: 'Points earned',
     visits: 'Visits',
-    pays: 'Pays',
-    paysRegular: 'Pays on regular goods (%)',
-    paysSpecial: 'Pays on special-price goods (%)',
+    pays: 'Member discount',
+    paysRegular: 'Discount on regular goods (折)',
+    paysSpecial: 'Discount on special-price goods (折)',
     multiplier: 'Points ×',
     multiplierPct: 'Points multiplier (%, 100 = ×1)',
     editTier: 'Edit tier {{name}}',
@@ -1543,5 +1544,16 @@ export const en: Catalogue = {
     exchangeConfirm: 'Exchange',
     exchanged: 'Exchanged: return {{returnNumber}}, new sale {{saleNumber}}',
     chooseLines: 'First choose what comes back above',
+  },
+  // Issue 18, stray Latin found by the zh-CN walk of the till (tillWords).
+  tillWords: {
+    couponRejected: 'Coupon {{code}} cannot be used on this sale: {{reason}}',
+    couponWhy: {
+      min_spend_not_met: 'the minimum spend is not reached',
+      no_eligible_goods: 'nothing in this sale qualifies',
+      other: 'it cannot be used now',
+    },
+    noDiscount: 'No discount',
+    zheOrNone: 'e.g. 95 for 95折; empty for no discount',
   },
 };

@@ -632,7 +632,7 @@ export const zhCN = {
   },
   loyalty: {
     tiers: '会员等级',
-    tiersHint: '满足任意一条门槛即可升级；折扣为会员支付的比例（95% 即 95 折）。',
+    tiersHint: '满足任意一条门槛即可升级；会员折扣按折填写（95 即 95折，8 即 8折）。',
     tierName: '等级名称',
     spend12m: '12 个月消费',
     spend12mYuan: '12 个月消费（元）',
@@ -640,9 +640,9 @@ export const zhCN = {
     spendLifetimeYuan: '累计消费（元）',
     pointsEarned: '累计积分',
     visits: '到店次数',
-    pays: '支付比例',
-    paysRegular: '正价商品支付比例（%）',
-    paysSpecial: '特价商品支付比例（%）',
+    pays: '会员折扣',
+    paysRegular: '正价商品会员折扣（折）',
+    paysSpecial: '特价商品会员折扣（折）',
     multiplier: '积分倍数',
     multiplierPct: '积分倍数（%，100 为 1 倍）',
     editTier: '修改等级 {{name}}',
@@ -1526,5 +1526,16 @@ export const zhCN = {
     exchangeConfirm: '确认换货',
     exchanged: '已换货：退货单 {{returnNumber}}，新单 {{saleNumber}}',
     chooseLines: '先在上面选要退回的商品',
+  },
+  // Issue 18, stray Latin found by the zh-CN walk of the till (tillWords).
+  tillWords: {
+    couponRejected: '优惠券 {{code}} 这单用不了：{{reason}}',
+    couponWhy: {
+      min_spend_not_met: '没有达到使用门槛',
+      no_eligible_goods: '这单没有能用这张券的商品',
+      other: '这张券现在不能用',
+    },
+    noDiscount: '不打折',
+    zheOrNone: '如 95 即 95折，不填不打折',
   },
 };
