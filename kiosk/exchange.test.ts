@@ -102,7 +102,10 @@ afterAll(async () => {
 async function till(viewport: { width: number; height: number }) {
   const terminal = await pairDevice(store, owner, 'checkout');
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, baseURL: store.url });
-  await context.addInitScript((token) => localStorage.setItem('hanger.device.checkout', token), terminal.token);
+  await context.addInitScript(
+    (token) => localStorage.setItem('hanger.device.checkout', token),
+    terminal.token,
+  );
   const page = await context.newPage();
   const problems = collectProblems(page);
   await page.goto('/checkout');
