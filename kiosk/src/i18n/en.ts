@@ -1554,6 +1554,6 @@ export const en: Catalogue = {
       other: 'it cannot be used now',
     },
     noDiscount: 'No discount',
-    zheOrNone: 'e.g. 95 for 95折; empty for no discount',
+    zheOrNone: 'e.g. 95; empty: none',
   },
 };

@@ -1536,6 +1536,6 @@ export const zhCN = {
       other: '这张券现在不能用',
     },
     noDiscount: '不打折',
-    zheOrNone: '如 95 即 95折，不填不打折',
+    zheOrNone: '如 95，不填即不打折',
   },
 };
