@@ -149,6 +149,7 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
             framing: device.framing ?? 'line',
             idleMs: device.idleMs ?? 60,
             gapMs: device.gapMs ?? 100,
+            terminator: device.terminator ?? 'enter',
             prefix: device.prefix ?? '',
             suffix: device.suffix ?? '',
             maxLength: MAX_SCAN_LENGTH,

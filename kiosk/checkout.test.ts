@@ -204,7 +204,7 @@ describe('checkout terminal and customer display', () => {
       await form.locator('input[name="username"]').fill('lina');
       await form.locator('input[name="pin"]').fill('9999');
       await form.locator('button[type="submit"]').click();
-      await form.getByText('用户名或 PIN 码不正确').waitFor();
+      await form.getByText('用户名或收银密码不正确').waitFor();
       till.problems.length = 0; // the 401 was the point
       await form.locator('input[name="pin"]').fill('');
       await shot(c, 'checkout-signin');

@@ -80,8 +80,8 @@ describe('admin page and lookup kiosk', () => {
       await addForm.getByLabel('姓名').fill('李娜');
       await addForm.getByLabel('用户名').fill('lina');
       await addForm.getByLabel('角色').selectOption('cashier');
-      await addForm.getByLabel('密码').fill('cashier-pass-1');
-      await addForm.getByLabel('收银 PIN（可选）').fill('1357');
+      await addForm.getByLabel('密码', { exact: true }).fill('cashier-pass-1');
+      await addForm.getByLabel('收银密码（可选）').fill('1357');
       await addForm.getByRole('button', { name: '保存' }).click();
       await a.locator('hg-admin-staff tr[data-username="lina"]', { hasText: '收银员' }).waitFor();
 

@@ -9,6 +9,9 @@ export interface ScanFraming {
    * whole code in a few milliseconds) and are dropped, not glued onto the next scan.
    */
   gapMs: number;
+  /** Line framing: what ends a scan — Enter (CR, LF or CRLF) or Tab, as the scanner is set. */
+  terminator: 'enter' | 'tab';
+  /** What the scanner is set to send before and after each code: removed, and required when set. */
   prefix: string;
   suffix: string;
   /** Longer frames are dropped whole: no barcode is this long, so the line settings are wrong. */
@@ -18,8 +21,8 @@ export interface ScanFraming {
 export const MAX_SCAN_LENGTH = 512;
 
 /**
- * Cuts bytes into frames: at CR or LF (CRLF counts once, empty lines vanish) or after an idle
- * gap. A frame growing past `maxLength` is discarded up to its end and reported once.
+ * Cuts bytes into frames: at the terminator — CR or LF (CRLF counts once, empty lines vanish),
+ * or Tab — or after an idle gap. A frame growing past `maxLength` is discarded up to its end and reported once.
  */
 export class ScanFramer {
   private buffer: number[] = [];
@@ -43,8 +46,9 @@ export class ScanFramer {
       }, this.settings.idleMs);
       return;
     }
+    const tab = this.settings.terminator === 'tab';
     for (const byte of chunk) {
-      if (byte === 0x0d || byte === 0x0a) this.end();
+      if (tab ? byte === 0x09 : byte === 0x0d || byte === 0x0a) this.end();
       else this.add(byte);
     }
     if (this.timer) clearTimeout(this.timer);
@@ -127,9 +131,22 @@ function isGbk(frame: Buffer): boolean {
   return true;
 }
 
+/** A garbled line as the error names it: quoted, control characters escaped, at most 40 characters. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/** Bytes that are not text, as the error names them: the first 16 in hex. */
+function hex(frame: Buffer): string {
+  const head = [...frame.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return frame.length > 16 ? `${head} …` : head;
+}
+
 /**
  * A frame to a code: UTF-8 (or GBK) text, prefix/suffix and AIM identifier removed, nothing
- * unprintable but the GS that separates a GS1 code's variable-length fields.
+ * unprintable but the GS that separates a GS1 code's variable-length fields. A scanner set to
+ * send a prefix or suffix sends it with every code, so a line without it was cut short or run
+ * together with noise: refused, as every garbled line is, with the line itself in the reason.
  */
 export function decodeScan(frame: Buffer, settings: Pick<ScanFraming, 'prefix' | 'suffix'>): Decoded {
   let text: string;
@@ -140,11 +157,28 @@ export function decodeScan(frame: Buffer, settings: Pick<ScanFraming, 'prefix' |
     else
       return {
         ok: false,
-        reason: `unreadable scan (${frame.length} bytes that are not text) ignored — check the baud rate`,
+        reason: `unreadable scan (${frame.length} bytes that are not text: ${hex(frame)}) ignored — check the baud rate`,
       };
   }
-  if (settings.prefix && text.startsWith(settings.prefix)) text = text.slice(settings.prefix.length);
-  if (settings.suffix && text.endsWith(settings.suffix)) text = text.slice(0, -settings.suffix.length);
+  const line = text;
+  if (settings.prefix) {
+    if (!text.startsWith(settings.prefix)) {
+      return {
+        ok: false,
+        reason: `scan ${shown(line)} ignored — it lacks the prefix ${shown(settings.prefix)} this scanner is set to send (a garbled or cut-short line, or the scanner's settings changed)`,
+      };
+    }
+    text = text.slice(settings.prefix.length);
+  }
+  if (settings.suffix) {
+    if (!text.endsWith(settings.suffix)) {
+      return {
+        ok: false,
+        reason: `scan ${shown(line)} ignored — it lacks the suffix ${shown(settings.suffix)} this scanner is set to send (a garbled or cut-short line, or the scanner's settings changed)`,
+      };
+    }
+    text = text.slice(0, -settings.suffix.length);
+  }
   text = text.replace(/^[\t ]+|[\t ]+$/g, '');
   let symbology: string | null = null;
   const aim = /^\]([A-Za-z])([0-9A-Za-z])/.exec(text);
@@ -156,9 +190,9 @@ export function decodeScan(frame: Buffer, settings: Pick<ScanFraming, 'prefix' |
   if ([...text].some((c) => /\p{Cc}/u.test(c) && c.charCodeAt(0) !== GS)) {
     return {
       ok: false,
-      reason: "scan with control characters ignored — check the scanner's prefix/suffix settings",
+      reason: `scan ${shown(line)} with control characters ignored — check the scanner's prefix/suffix and terminator settings`,
     };
   }
-  if (text === '') return { ok: false, reason: 'empty scan ignored' };
+  if (text === '') return { ok: false, reason: `empty scan ${shown(line)} ignored` };
   return { ok: true, code: text, symbology };
 }

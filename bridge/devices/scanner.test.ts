@@ -17,6 +17,7 @@ const settings = (over: Partial<ScannerSettings> = {}): ScannerSettings => ({
   framing: 'line',
   idleMs: 40,
   gapMs: 100,
+  terminator: 'enter',
   prefix: '',
   suffix: '',
   maxLength: MAX_SCAN_LENGTH,
@@ -96,14 +97,39 @@ describe('scanner over a serial port (binding-mock)', () => {
   it('strips prefix, suffix and AIM identifiers, naming the symbology', async () => {
     const r = await rig({ prefix: '\u0002', suffix: '#', debounceMs: 0 });
     r.send('\u0002]E06901234567892#\r\n');
-    r.send(']Q1https://shop.example/r/42\r\n');
-    r.send(']E401234565\r\n');
+    r.send('\u0002]Q1https://shop.example/r/42#\r\n');
+    r.send('\u0002]E401234565#\r\n');
     await until(() => r.scans.length === 3);
     expect(r.scans).toEqual([
       { hardwareId: 'scanner-1', code: '6901234567892', symbology: 'ean13' },
       { hardwareId: 'scanner-1', code: 'https://shop.example/r/42', symbology: 'qr' },
       { hardwareId: 'scanner-1', code: '01234565', symbology: 'ean8' },
     ]);
+  });
+
+  it('refuses a line without the prefix or suffix the scanner is set to send, naming the line', async () => {
+    const r = await rig({ prefix: 'S:', suffix: '#', debounceMs: 0 });
+    r.send('012345678#\r\n');
+    await until(() => r.statuses.some((s) => s.status === 'error'));
+    expect(r.statuses.at(-1)?.reason).toMatch(/scan "012345678#" ignored — it lacks the prefix "S:"/);
+    r.send('S:6901234567\r\n');
+    await until(() => (r.statuses.at(-1)?.reason ?? '').includes('"S:6901234567"'));
+    expect(r.statuses.at(-1)?.reason).toMatch(/lacks the suffix "#"/);
+    r.send('S:6901234567892#\r\n');
+    await until(() => r.scans.length === 1);
+    expect(r.scans).toEqual([{ hardwareId: 'scanner-1', code: '6901234567892', symbology: null }]);
+    expect(r.statuses.at(-1)?.status).toBe('online');
+  });
+
+  it('ends scans at Tab when the scanner is set to, and names a garbled line with its control characters', async () => {
+    const r = await rig({ terminator: 'tab', debounceMs: 0 });
+    r.send('6901234567892\t2000000000275\t');
+    await until(() => r.scans.length === 2);
+    expect(r.scans.map((s) => s.code)).toEqual(['6901234567892', '2000000000275']);
+    // Set to Tab, a CR is not an end: the line with it inside is garbled, and named.
+    r.send('69012\r34567892\t');
+    await until(() => r.statuses.some((s) => s.status === 'error'));
+    expect(r.statuses.at(-1)?.reason).toContain('scan "69012\\r34567892" with control characters ignored');
   });
 
   it('frames by an idle gap when the scanner sends no line end', async () => {
@@ -150,7 +176,7 @@ describe('scanner over a serial port (binding-mock)', () => {
     const r = await rig({ debounceMs: 0 });
     r.send(Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x0d]));
     await until(() => r.statuses.some((s) => s.status === 'error'));
-    expect(r.statuses.at(-1)?.reason).toMatch(/not text.*baud rate/);
+    expect(r.statuses.at(-1)?.reason).toMatch(/not text: ff fe 00 81\).*baud rate/);
     r.send(`${'9'.repeat(5000)}\r\n`);
     await until(() => r.statuses.at(-1)?.reason?.includes('5000-character') ?? false);
     r.send('6901234567892\r\n');

@@ -41,13 +41,18 @@ export class Scanner {
       (frame) => this.frame(frame),
       (length) =>
         this.problem(
-          `a ${length}-character line was ignored — no barcode is that long; check the scanner's line ending (CR/LF) or framing`,
+          `a ${length}-character line was ignored — no barcode is that long; check the scanner's terminator (${this.ending()}) or framing`,
         ),
       (length) =>
         this.problem(
-          `${length} characters without a line ending were dropped — noise on the line, or a scanner that ends its codes without CR/LF (use idle framing)`,
+          `${length} characters without a line ending were dropped — noise on the line, or a scanner that ends its codes without ${this.ending()} (set its terminator, or use idle framing)`,
         ),
     );
+  }
+
+  /** The terminator the scanner is set to, as its errors name it. */
+  private ending(): string {
+    return this.settings.terminator === 'tab' ? 'Tab' : 'CR/LF';
   }
 
   start(): void {

@@ -20,7 +20,8 @@ type Words = typeof ZH;
 const ZH = {
   sale: '销售小票',
   refund: '退货单',
-  reprint: '** 重印 REPRINT **',
+  reprint: '** 重印 **',
+  training: '** 练习单，不是销售 **',
   number: '单号',
   time: '时间',
   cashier: '收银员',
@@ -58,6 +59,7 @@ const EN: Words = {
   sale: 'SALES RECEIPT',
   refund: 'REFUND',
   reprint: '** REPRINT **',
+  training: '** TRAINING - NOT A SALE **',
   number: 'No.',
   time: 'Time',
   cashier: 'Cashier',
@@ -145,6 +147,7 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
   for (const line of doc.header ?? []) text(line, { align: 'center' });
   text(doc.kind === 'refund' ? w.refund : w.sale, { align: 'center', bold: true });
   if (layout.reprint) text(w.reprint, { align: 'center', bold: true });
+  if (doc.training) text(w.training, { align: 'center', bold: true });
   rule('=');
   text(`${w.number}: ${doc.saleNumber}`);
   if (doc.originalSaleNumber) text(`${w.originalNumber}: ${doc.originalSaleNumber}`);

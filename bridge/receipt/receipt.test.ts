@@ -102,6 +102,18 @@ describe('receipts', () => {
     expect(bytes.includes(Buffer.from([0x1b, 0x70]))).toBe(false);
   });
 
+  it("marks a reprint and a training receipt in the printer's own words, no English on a Chinese printer", () => {
+    const training = receiptJob({ reprint: true, document: { ...sampleReceipt(), training: true } });
+    const zh = renderJob(training, profile()).text;
+    expect(zh).toContain('** 重印 **');
+    expect(zh).toContain('** 练习单，不是销售 **');
+    expect(zh).not.toMatch(/REPRINT|TRAINING/);
+    const en = renderJob(training, profile({ charset: 'ascii' })).text;
+    expect(en).toContain('** REPRINT **');
+    expect(en).toContain('** TRAINING - NOT A SALE **');
+    expect(renderJob(receiptJob(), profile()).text).not.toContain('练习单');
+  });
+
   it('draws the QR as a raster image for a printer without the QR command', () => {
     const { bytes } = renderJob(receiptJob(), profile({ qr: 'raster' }));
     expect(bytes.includes(Buffer.from([0x1d, 0x76, 0x30, 0x00]))).toBe(true);

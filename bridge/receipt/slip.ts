@@ -17,7 +17,7 @@ const ZH = {
   top_up: '充值单',
   cash_in: '存款单',
   paid_out: '取款单',
-  reprint: '** 重印 REPRINT **',
+  reprint: '** 重印 **',
   member: '会员',
   method: '付款方式',
   since: '开班',

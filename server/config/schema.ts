@@ -52,7 +52,12 @@ export const bridgeDeviceSchema = z
     idleMs: z.number().int().min(10).max(2000).optional(),
     /** Scanner with line framing: bytes with no line end within this time are noise (default 100 ms). */
     gapMs: z.number().int().min(20).max(5000).optional(),
-    /** Scanner: characters the scanner adds before/after each code, removed. */
+    /** Scanner with line framing: a scan ends at Enter (CR/LF, the default) or at Tab. */
+    terminator: z.enum(['enter', 'tab']).optional(),
+    /**
+     * Scanner: characters the scanner is set to add before/after each code: removed, and a line
+     * without them is refused as garbled.
+     */
     prefix: z.string().max(16).optional(),
     suffix: z.string().max(16).optional(),
     /** Scanner: the same code again within this time is one scan (default 500 ms). */

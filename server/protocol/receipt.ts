@@ -102,6 +102,8 @@ export interface ReceiptDocument {
   member?: ReceiptMember;
   /** The shop's 退换须知 (returns policy), printed under its heading. */
   returnsPolicy?: string[];
+  /** A training sale's receipt: the bridge marks it in the printer's own words, under the title. */
+  training?: boolean;
   /** Lines printed at the bottom (thanks, opening hours); the bridge ends with 谢谢惠顾 itself. */
   footer?: string[];
   /** Print the sale number as a CODE128 barcode (for returns at the till). */

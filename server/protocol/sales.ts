@@ -130,6 +130,28 @@ export interface ReturnResult {
   providerRefunds?: PaymentRefundView[];
 }
 
+/**
+ * `POST /api/sales/:id/returns/preview`: what the return with this body would do, worked out by
+ * the return itself and then rolled back — nothing is kept, no number is taken.
+ */
+export interface ReturnPreview
+  extends Omit<ReturnResult, 'id' | 'number' | 'at' | 'approverId' | 'providerRefunds'> {
+  /** Per tender of the sale, in the order paid: what it took in and what it has left to give back. */
+  tenders: { method: string; paid: number; left: number }[];
+  /** What a tender would give back beyond what it paid: the exception a manager approves with a reason. */
+  beyondTenders: { method: string; amount: number }[];
+  /** Why this staff member could not do it alone: a late return, money back beyond the tenders. */
+  approvalNeeded: ('late' | 'beyond_tenders')[];
+}
+
+/** The answer to `POST /api/sales/:id/exchanges`: the return and the new sale, kept together. */
+export interface ExchangeResult {
+  return: ReturnResult;
+  sale: SaleResult;
+  /** New goods − returned goods: positive, the customer paid it; negative, it went back to them. */
+  difference: number;
+}
+
 export interface SaleSummary {
   id: string;
   number: string;

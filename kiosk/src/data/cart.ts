@@ -1,18 +1,28 @@
 import type { CartView } from '../../../server/protocol/cart.js';
 import type { CommandParams } from '../../../server/protocol/commands.js';
 import type { CouponView as MemberCoupon } from '../../../server/protocol/loyalty.js';
-import type { QuoteLine } from '../../../server/protocol/quote.js';
-import type { LineDiscount, ReturnResult, SaleSummary, SaleView } from '../../../server/protocol/sales.js';
+import type { Quote, QuoteLine } from '../../../server/protocol/quote.js';
+import type {
+  ExchangeResult,
+  LineDiscount,
+  PaymentRequest,
+  ReturnPreview,
+  ReturnResult,
+  SaleSummary,
+  SaleView,
+} from '../../../server/protocol/sales.js';
 import type { DayReport } from '../../../server/protocol/shifts.js';
 import type { HangerConnection, RequestOptions } from '../connection/connection.js';
-import { type ApiAuth, call, newRequestId } from './http.js';
+import { type ApiAuth, call } from './http.js';
 
 export type { CartCompleted, CartView, CheckedOut as CheckoutResult } from '../../../server/protocol/cart.js';
 export type { CouponView as MemberCoupon } from '../../../server/protocol/loyalty.js';
 export type { Quote, QuoteLine } from '../../../server/protocol/quote.js';
 export type {
+  ExchangeResult,
   LineDiscount,
   PaymentRequest as Payment,
+  ReturnPreview,
   ReturnResult,
   SalePaymentMethod as PaymentMethod,
   SaleView as SaleDetail,
@@ -70,18 +80,64 @@ export async function saleByNumber(auth: ApiAuth, number: string): Promise<SaleV
   return first ? call<SaleView>(auth, 'GET', `/api/sales/${encodeURIComponent(first.id)}`) : null;
 }
 
-/** Returns lines of a sale; the money goes back to the sale's own tenders. */
+/** A return as the till sends it: the lines, and the refund's tenders when not the sale's own. */
+export interface ReturnRequest {
+  id: string;
+  lines: { skuId: string; qty: number }[];
+  refund?: { method: string; amount: number }[];
+  /** Why; the server needs it when money goes back otherwise than it was paid. */
+  reason?: string;
+}
+
+/** What the return with this body would give back; nothing is kept. */
+export function previewReturn(auth: ApiAuth, saleId: string, body: ReturnRequest): Promise<ReturnPreview> {
+  return call<ReturnPreview>(auth, 'POST', `/api/sales/${encodeURIComponent(saleId)}/returns/preview`, {
+    body,
+  });
+}
+
+/** Returns lines of a sale; by default the money goes back to the sale's own tenders. */
 export function returnSale(
   auth: ApiAuth,
   saleId: string,
-  lines: { skuId: string; qty: number }[],
-  requestId = newRequestId(),
+  body: ReturnRequest,
   approval?: { username: string; pin: string },
-  /** Why; the server needs it when money goes back in cash rather than how it was paid. */
-  reason?: string,
 ): Promise<ReturnResult> {
   return call<ReturnResult>(auth, 'POST', `/api/sales/${encodeURIComponent(saleId)}/returns`, {
-    body: { id: requestId, lines, ...(reason && { reason }) },
+    body,
+    ...(approval && { approval }),
+  });
+}
+
+/** The new goods of an exchange priced for the member of the sale they replace; nothing is kept. */
+export function quoteGoods(
+  auth: ApiAuth,
+  lines: { barcode: string; qty: number }[],
+  memberId: string | null,
+): Promise<Quote> {
+  return call<Quote>(auth, 'POST', '/api/sales/quote', {
+    body: { lines, ...(memberId && { memberId }) },
+  });
+}
+
+/** 换货: goods of `saleId` back and new goods out, the difference paid or refunded, in one command. */
+export function exchangeSale(
+  auth: ApiAuth,
+  saleId: string,
+  body: {
+    id: string;
+    saleId: string;
+    returnLines: { skuId: string; qty: number }[];
+    lines: { barcode: string; qty: number }[];
+    payments: PaymentRequest[];
+    refund?: { method: string; amount: number }[];
+    expectedTotal: number;
+    reason?: string;
+  },
+  approval?: { username: string; pin: string },
+): Promise<ExchangeResult> {
+  return call<ExchangeResult>(auth, 'POST', `/api/sales/${encodeURIComponent(saleId)}/exchanges`, {
+    body,
     ...(approval && { approval }),
   });
 }

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { runRequest } from '../../events/action.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
-import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
+import type { ExchangeResult, SaleResult } from '../../protocol/sales.js';
 import { recordAudit } from '../audit/service.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
@@ -14,13 +14,6 @@ import { priceRequest } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
 import { cashExceptionFor, checkReturnApproval, replayReturn, writeReturn } from './returns.js';
 import type { ExchangeInput } from './schemas.js';
-
-export interface ExchangeResult {
-  return: ReturnResult;
-  sale: SaleResult;
-  /** New goods − returned goods: positive, the customer paid it; negative, it went back to them. */
-  difference: number;
-}
 
 /**
  * `POST /api/sales/:id/exchanges`: a return of goods of sale `:id` and a new sale for the

@@ -12,8 +12,6 @@ import { maskPhone } from '../members/phone.js';
 /** Discounts printed under their line; the rest are whole-sale discounts printed under the subtotal. */
 const LINE_SOURCES = new Set<Discount['source']>(['member_price', 'promotion', 'manual', 'tier', 'birthday']);
 
-export const TRAINING_MARK = '练习 / TRAINING — not a sale';
-
 export interface ReceiptSource {
   kind: 'sale' | 'refund';
   id: string;
@@ -86,11 +84,7 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
   });
   const subtotal = lines.reduce((sum, line) => sum + line.total, 0);
   const discounts = [...orderDiscounts.entries()].map(([label, amount]) => ({ label, amount }));
-  const footer = [
-    ...(source.training ? [TRAINING_MARK] : []),
-    ...(source.notes ?? []),
-    ...source.shop.footer,
-  ].map((line) => text(line, 120));
+  const footer = [...(source.notes ?? []), ...source.shop.footer].map((line) => text(line, 120));
   const { address, phone, returnsPolicy, header } = source.shop;
   return {
     schema: RECEIPT_SCHEMA,
@@ -133,6 +127,7 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
       },
     }),
     ...(returnsPolicy.length > 0 && { returnsPolicy: returnsPolicy.map((line) => text(line, 120)) }),
+    ...(source.training && { training: true }),
     ...(footer.length > 0 && { footer: footer.slice(0, 10) }),
     barcode: true,
     qr: true,

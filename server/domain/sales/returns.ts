@@ -51,6 +51,20 @@ export interface ReturnWork {
   reason?: string | undefined;
   /** Field prefix of the lines in errors (`lines`, or `returnLines` in an exchange). */
   field?: string;
+  /**
+   * Worked out for a preview that is rolled back: money beyond the tenders is reported in
+   * `beyond`, not refused for want of an approval or a reason.
+   */
+  preview?: boolean;
+}
+
+/** A return as written, with what the preview shows of how its refund was planned. */
+export interface WrittenReturn {
+  result: ReturnResult;
+  receipt: ReceiptDocument;
+  /** Per tender of the sale, in the order paid: what it took in and had left to give back before this return. */
+  tenders: { method: string; paid: number; left: number }[];
+  beyond: RefundPlan['beyond'];
 }
 
 export function returnHash(saleId: string, input: ReturnInput): string {
@@ -74,13 +88,8 @@ export async function replayReturn(
   return JSON.parse(seen.result) as ReturnResult;
 }
 
-/** A late return (beyond the store's return window) needs `sale.refund`: a manager, or a manager's PIN. */
-export async function checkReturnApproval(
-  ctx: AppContext,
-  staff: StaffPrincipal,
-  approval: Approval,
-  saleId: string,
-): Promise<Approver | null> {
+/** The store's return window in days when a return of this sale now comes after it, else null. */
+export async function lateBy(ctx: AppContext, saleId: string): Promise<number | null> {
   const sale = await ctx.storage.db
     .selectFrom('sales')
     .select(['at'])
@@ -89,7 +98,18 @@ export async function checkReturnApproval(
   if (!sale) throw notFound('sale', saleId);
   const { returnDays } = await salesSettings(ctx.storage.db, ctx);
   const age = ctx.now().getTime() - Date.parse(sale.at);
-  if (age <= returnDays * 86_400_000) return null;
+  return age <= returnDays * 86_400_000 ? null : returnDays;
+}
+
+/** A late return (beyond the store's return window) needs `sale.refund`: a manager, or a manager's PIN. */
+export async function checkReturnApproval(
+  ctx: AppContext,
+  staff: StaffPrincipal,
+  approval: Approval,
+  saleId: string,
+): Promise<Approver | null> {
+  const returnDays = await lateBy(ctx, saleId);
+  if (returnDays === null) return null;
   return approvalFor(
     ctx,
     staff,
@@ -110,7 +130,7 @@ export async function writeReturn(
   ctx: AppContext,
   outbox: Outbox,
   work: ReturnWork,
-): Promise<{ result: ReturnResult; receipt: ReceiptDocument }> {
+): Promise<WrittenReturn> {
   const field = work.field ?? 'lines';
   // Any store of a chain takes back any store's sale. Two stores returning the same line at
   // once both write its `returned_qty`: PostgreSQL fails the second as a serialisation
@@ -246,7 +266,7 @@ export async function writeReturn(
     : refundByTenders(toRefund, paid, done);
   refunds.push(...plan.refunds);
   const { beyondTenders } = plan;
-  if (beyondTenders > 0) checkTenderException(work, plan.beyond);
+  if (beyondTenders > 0 && !work.preview) checkTenderException(work, plan.beyond);
   const approverId =
     beyondTenders > 0 ? (work.cashException?.approverId ?? work.approverId) : work.approverId;
   if (!training) {
@@ -359,7 +379,12 @@ export async function writeReturn(
     beyondTenders: plan.beyond,
     hash: work.hash,
   });
-  return { result, receipt };
+  const tenders = [...paid].map(([method, p]) => ({
+    method,
+    paid: p,
+    left: Math.max(0, p - (done.get(method) ?? 0)),
+  }));
+  return { result, receipt, tenders, beyond: plan.beyond };
 }
 
 /**

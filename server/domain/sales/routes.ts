@@ -24,9 +24,7 @@ import {
   saveReceiptLogo,
   saveReceiptSettings,
 } from './receipt-settings.js';
-
-/** A logo upload: a photo of a sign is fine, it is scaled down anyway. */
-const LOGO_UPLOAD_BYTES = 2 * 1024 * 1024;
+import { previewReturn } from './return-preview.js';
 
 import { receiptlessReturn, returnSale } from './returns.js';
 import {
@@ -41,6 +39,9 @@ import {
 import { salesSettings, salesSettingsBody, saveSalesSettings } from './settings.js';
 import { findSales, getReturn, getSale, saleReceipt } from './views.js';
 import { voidSale } from './void.js';
+
+/** A logo upload: a photo of a sign is fine, it is scaled down anyway. */
+const LOGO_UPLOAD_BYTES = 2 * 1024 * 1024;
 
 const idParams = z.object({ id });
 
@@ -186,6 +187,19 @@ export const salesRoutes = [
         return undefined;
       }
       return done.result;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales/:id/returns/preview',
+    permission: 'sale.create',
+    summary:
+      'What the return with this body would give back (lines, points, coupons, the refund per tender); nothing is kept',
+    params: idParams,
+    body: returnBody,
+    handle: ({ ctx, params, body, principal }) => {
+      assertStaff(principal);
+      return previewReturn(ctx, principal, params.id, body);
     },
   }),
   route({

@@ -223,7 +223,8 @@ describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
     const receipt = await call(shop.store, 'GET', `/api/sales/${sale.body.id}/receipt`, {
       token: shop.owner,
     });
-    expect(receipt.body.footer[0]).toBe('练习 / TRAINING — not a sale');
+    // Marked as training, in the printer's own words (the bridge prints 练习单，不是销售).
+    expect(receipt.body.training).toBe(true);
     // A real sale still starts at 0001.
     const real = await sell(shop, {
       lines: [{ skuId: shop.shirt.skus[0]?.id, qty: 1 }],

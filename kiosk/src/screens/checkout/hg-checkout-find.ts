@@ -27,9 +27,10 @@ const RECEIPT_NUMBER = /[A-Za-z-]/;
 
 /**
  * 查单: today's sales on this till (or the whole store), narrowed by receipt number, the
- * member's phone or the amount; a sale found opens into 补打, 退货 and 作废.
+ * member's phone or the amount; a sale found opens into 补打, 退货, 换货 and 作废.
  *
  * @fires hg-return - `{number}`: take goods of this sale back.
+ * @fires hg-exchange - `{number}`: exchange goods of this sale for others.
  * @fires hg-approval-needed - `{run(approval)}` when the void is refused for want of approval.
  * @fires hg-close - done.
  */
@@ -192,6 +193,9 @@ export class HgCheckoutFind extends LitElement {
               <button type="button" data-do="return" ?disabled=${voided} @click=${() => this._hand('hg-return', sale)}>
                 ${t('checkout.action.return')}
               </button>
+              <button type="button" data-do="exchange" ?disabled=${voided} @click=${() => this._hand('hg-exchange', sale)}>
+                ${t('tillReturn.exchangeKey')}
+              </button>
               <button type="button" data-do="void" ?disabled=${voided} @click=${this._startVoid}>${t('counter.void')}</button>
             </div>`
       }
@@ -266,7 +270,7 @@ export class HgCheckoutFind extends LitElement {
     }
   }
 
-  private _hand(type: 'hg-return', sale: SaleDetail): void {
+  private _hand(type: 'hg-return' | 'hg-exchange', sale: SaleDetail): void {
     this.dispatchEvent(
       new CustomEvent(type, { detail: { number: sale.number }, bubbles: true, composed: true }),
     );

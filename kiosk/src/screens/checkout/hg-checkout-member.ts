@@ -324,7 +324,17 @@ export class HgCheckoutMember extends LitElement {
           </div>`
           : nothing
       }
-      ${(this.cart?.quote?.coupons.rejected ?? []).map((r) => html`<div class="field-error">${r.code}: ${r.reason}</div>`)}
+      ${(this.cart?.quote?.coupons.rejected ?? []).map(
+        (r) =>
+          html`<div class="field-error" data-rejected=${r.code}>${t('tillWords.couponRejected', {
+            code: r.code,
+            reason: t(
+              r.reason === 'min_spend_not_met' || r.reason === 'no_eligible_goods'
+                ? `tillWords.couponWhy.${r.reason}`
+                : 'tillWords.couponWhy.other',
+            ),
+          })}</div>`,
+      )}
       <form @submit=${this._usePoints} class="small">
         <input
           name="points"

@@ -2,22 +2,41 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../components/hg-error.js';
 import { controls } from '../../components/styles.js';
-import { type ReturnResult, returnSale, type SaleDetail, saleByNumber } from '../../data/cart.js';
+import {
+  type ExchangeResult,
+  exchangeSale,
+  type PaymentMethod,
+  previewReturn,
+  type Quote,
+  quoteGoods,
+  type ReturnPreview,
+  type ReturnRequest,
+  type ReturnResult,
+  returnSale,
+  type SaleDetail,
+  saleByNumber,
+} from '../../data/cart.js';
 import { dateTime, money } from '../../data/format.js';
 import { type ApiAuth, newRequestId } from '../../data/http.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { askApprovalOr } from './approval-retry.js';
 import type { Approval } from './hg-checkout-approval.js';
+import { returnPreviewView, tenderName } from './return-preview-view.js';
 import { dialogStyles } from './styles.js';
 
+/** A new item of an exchange, by the barcode scanned. */
+type NewItem = { barcode: string; qty: number };
+
 /**
- * A return by receipt number (typed, or the receipt's barcode scanned): find the sale, choose
- * lines and quantities, and the money goes back to the sale's own tenders, each its share. A
- * return after the shop's return period, or one whose money would go back in cash rather than
- * how it was paid (goods an exchange credit paid for), asks a manager in place; the latter also
- * needs the reason typed here.
+ * 退货 and 换货 by receipt number (typed, or the receipt's barcode scanned): find the sale,
+ * choose lines and quantities, and the server's preview says what comes back — goods, points,
+ * coupons and the refund per tender — before anything is done. The refund goes back where the
+ * money came from unless the cashier picks one tender; money beyond what a tender paid, or a
+ * return after the shop's return period, asks a manager in place (and the former a reason).
+ * In 换货 the new goods are scanned too, the difference shown, and one exchange command
+ * returns and sells together: the customer pays the difference or gets it back.
  *
- * @fires hg-approval-needed - `{run(approval)}` when the server answers forbidden.
+ * @fires hg-approval-needed - `{run(approval), finishes}` when the server answers forbidden.
  * @fires hg-receiptless - the customer has no receipt.
  * @fires hg-close - done or cancelled.
  */
@@ -37,24 +56,75 @@ export class HgCheckoutReturn extends LitElement {
       td input {
         width: 5em;
       }
+      .preview {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35em 1em;
+        align-items: baseline;
+        padding: 0.6em 0.8em;
+        border-radius: var(--hg-radius);
+        background: var(--hg-bg, #f6f3ee);
+      }
+      .refunds {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em;
+        align-items: baseline;
+      }
+      .warn {
+        color: var(--hg-danger, #b3261e);
+        font-weight: 600;
+      }
+      .row {
+        display: flex;
+        gap: 0.75em;
+        align-items: center;
+        flex-wrap: wrap;
+      }
+      .difference {
+        font-size: 1.2em;
+        font-weight: 700;
+      }
     `,
   ];
 
   /** The staff session. */
   @property({ attribute: false }) auth!: ApiAuth;
+  /** `return`: goods back for money; `exchange`: goods back for other goods (换货). */
+  @property() mode: 'return' | 'exchange' = 'return';
+  /** Told once the return or exchange is kept (also when a manager's approval finished it). */
+  @property({ attribute: false }) finished: (notice: string) => void = () => {};
 
   @state() private _number = '';
   @state() private _sale: SaleDetail | null = null;
   @state() private _qty: Record<string, number> = {};
   @state() private _result: ReturnResult | null = null;
+  @state() private _exchanged: ExchangeResult | null = null;
   @state() private _error: unknown = null;
   @state() private _notFound = false;
   @state() private _busy = false;
   @state() private _reason = '';
+  /** Where the refund goes: the sale's own tenders, or all of it to one. */
+  @state() private _tender: 'default' | PaymentMethod = 'default';
+  @state() private _preview: ReturnPreview | null = null;
+  @state() private _newCode = '';
+  @state() private _newItems: NewItem[] = [];
+  @state() private _quote: Quote | null = null;
+  /** How the customer pays the difference when the new goods cost more. */
+  @state() private _payBy: PaymentMethod = 'cash';
 
   private readonly _i18n = new LocalizeController(this);
-  /** One id per return, made before the first attempt. */
+  /** One id per return (and per exchange's new sale), made before the first attempt. */
   private _returnId = newRequestId();
+  private _newSaleId = newRequestId();
+  /** The preview asked last: an older answer arriving later is dropped. */
+  private _asked = 0;
+
+  /** A code scanned while the dialog is open: the receipt, or in 换货 once it is found, a new item. */
+  async scan(code: string): Promise<void> {
+    if (this.mode === 'exchange' && this._sale && !this._exchanged) await this._addNew(code);
+    else await this.find(code);
+  }
 
   /** Finds the sale of a receipt number (also what the receipt's barcode scans as). */
   async find(number: string): Promise<void> {
@@ -64,12 +134,18 @@ export class HgCheckoutReturn extends LitElement {
     this._error = null;
     this._notFound = false;
     this._result = null;
+    this._exchanged = null;
     try {
       this._sale = await saleByNumber(this.auth, this._number);
       this._notFound = this._sale === null;
       this._qty = {};
       this._reason = '';
+      this._tender = 'default';
+      this._preview = null;
+      this._newItems = [];
+      this._quote = null;
       this._returnId = newRequestId();
+      this._newSaleId = newRequestId();
     } catch (error) {
       this._error = error;
     } finally {
@@ -79,9 +155,12 @@ export class HgCheckoutReturn extends LitElement {
 
   protected override render() {
     const t = this._i18n.t.bind(this._i18n);
+    const exchange = this.mode === 'exchange';
+    const title = exchange ? t('tillReturn.exchangeTitle') : t('checkout.returnTitle');
+    const done = this._result !== null || this._exchanged !== null;
     return html`<div class="scrim" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this._close()}>
-      <section class="sheet" role="dialog" aria-modal="true" aria-label=${t('checkout.returnTitle')}>
-        <h2>${t('checkout.returnTitle')}</h2>
+      <section class="sheet" role="dialog" aria-modal="true" aria-label=${title} data-mode=${this.mode}>
+        <h2>${title}</h2>
         <form class="find" @submit=${this._submitFind}>
           <input
             name="receipt"
@@ -95,39 +174,20 @@ export class HgCheckoutReturn extends LitElement {
         </form>
         ${this._notFound ? html`<p role="status">${t('checkout.saleNotFound')}</p>` : nothing}
         ${this._sale ? this._lines(this._sale) : nothing}
-        ${
-          this._sale && !this._result
-            ? html`<input
-                name="reason"
-                maxlength="200"
-                autocomplete="off"
-                aria-label=${t('checkout.returnReason')}
-                placeholder=${t('checkout.returnReason')}
-                .value=${this._reason}
-                @input=${(e: Event) => (this._reason = (e.target as HTMLInputElement).value)}
-              />`
-            : nothing
-        }
-        ${
-          this._result
-            ? html`<p role="status" data-refund=${this._result.refundTotal}>
-              ${t('checkout.refunded', { number: this._result.number, amount: money(this._result.refundTotal) })}
-              ${this._result.refund.map((r) => html`<span class="badge">${t(`checkout.tender.${r.method as 'cash'}`)} ${money(r.amount)}</span>`)}
-            </p>`
-            : nothing
-        }
+        ${this._sale && !done ? this._choices(this._sale) : nothing}
+        ${this._outcome()}
         <hg-error .error=${this._error}></hg-error>
         <div class="actions">
-          <button type="button" @click=${this._close}>${this._result ? t('checkout.done') : t('common.cancel')} <kbd>Esc</kbd></button>
+          <button type="button" @click=${this._close}>${done ? t('checkout.done') : t('common.cancel')} <kbd>Esc</kbd></button>
           ${
-            this._sale
+            this._sale || exchange
               ? nothing
               : html`<button type="button" data-do="receiptless" @click=${this._receiptless}>${t('counter.receiptlessTitle')}</button>`
           }
           ${
-            this._sale && !this._result
-              ? html`<button type="button" class="primary" ?disabled=${this._busy || this._chosen().length === 0} @click=${() => this._submit()}>
-                ${t('checkout.returnConfirm')}
+            this._sale && !done
+              ? html`<button type="button" class="primary" data-do="confirm" ?disabled=${!this._ready()} @click=${() => this._submit()}>
+                ${exchange ? t('tillReturn.exchangeConfirm') : t('checkout.returnConfirm')}
               </button>`
               : nothing
           }
@@ -156,7 +216,7 @@ export class HgCheckoutReturn extends LitElement {
           ${sale.lines.map((line) => {
             const returned = sale.returned.find((r) => r.lineId === line.lineId)?.returnedQty ?? 0;
             const left = line.qty - returned;
-            return html`<tr>
+            return html`<tr data-line=${line.barcode}>
               <td>${line.name} · ${line.color} / ${line.size}</td>
               <td class="num">${money(line.total)}</td>
               <td class="num">${left}</td>
@@ -167,13 +227,14 @@ export class HgCheckoutReturn extends LitElement {
                   max=${left}
                   aria-label=${`${line.name} ${line.color} ${line.size} ${t('checkout.returnQty')}`}
                   .value=${String(this._qty[line.lineId] ?? 0)}
-                  ?disabled=${left === 0}
+                  ?disabled=${left === 0 || this._result !== null || this._exchanged !== null}
                   @input=${(e: Event) => {
                     const qty = Math.max(
                       0,
                       Math.min(left, Number((e.target as HTMLInputElement).value) || 0),
                     );
                     this._qty = { ...this._qty, [line.lineId]: qty };
+                    void this._refresh();
                   }}
                 />
               </td>
@@ -181,6 +242,145 @@ export class HgCheckoutReturn extends LitElement {
           })}
         </tbody>
       </table>`;
+  }
+
+  /** The preview, the refund tender, the new goods of an exchange and the reason. */
+  private _choices(sale: SaleDetail) {
+    const t = this._i18n.t.bind(this._i18n);
+    const exchange = this.mode === 'exchange';
+    const difference = this._difference();
+    const tenders = this._tenderChoices(sale);
+    // In 换货 the tender matters only when money goes back to the customer.
+    const refundChoice = exchange ? difference !== null && difference < 0 : this._preview !== null;
+    return html`
+      ${this._preview ? returnPreviewView(this._i18n, this._preview, !exchange) : nothing}
+      ${exchange ? this._newGoods(difference) : nothing}
+      ${
+        refundChoice
+          ? html`<label class="row"
+              >${t('tillReturn.refundTo')}
+              <select
+                name="refundTo"
+                .value=${this._tender}
+                @change=${(e: Event) => {
+                  this._tender = (e.target as HTMLSelectElement).value as 'default' | PaymentMethod;
+                  void this._refresh();
+                }}
+              >
+                <option value="default" ?selected=${this._tender === 'default'}>${t('tillReturn.byTenders')}</option>
+                ${tenders.map(
+                  (m) =>
+                    html`<option value=${m} ?selected=${this._tender === m}>${tenderName(this._i18n, m)}</option>`,
+                )}
+              </select></label
+            >`
+          : nothing
+      }
+      <input
+        name="reason"
+        maxlength="200"
+        autocomplete="off"
+        aria-label=${t('checkout.returnReason')}
+        placeholder=${this._needsReason() ? t('tillReturn.reasonNeeded') : t('checkout.returnReason')}
+        .value=${this._reason}
+        @input=${(e: Event) => (this._reason = (e.target as HTMLInputElement).value)}
+      />
+    `;
+  }
+
+  private _newGoods(difference: number | null) {
+    const t = this._i18n.t.bind(this._i18n);
+    const quote = this._quote;
+    return html`<strong>${t('tillReturn.newGoods')}</strong>
+      <form class="find" @submit=${this._submitNew}>
+        <input
+          name="newBarcode"
+          autocomplete="off"
+          aria-label=${t('tillReturn.scanNew')}
+          placeholder=${t('tillReturn.scanNew')}
+          .value=${this._newCode}
+          @input=${(e: Event) => (this._newCode = (e.target as HTMLInputElement).value)}
+        />
+        <button type="submit">${t('checkout.add')}</button>
+      </form>
+      ${
+        quote
+          ? html`<table>
+              <tbody>
+                ${quote.lines.map(
+                  (line) => html`<tr data-new=${line.barcode}>
+                    <td>${line.name} · ${line.color} / ${line.size}</td>
+                    <td class="num">× ${line.qty}</td>
+                    <td class="num">${money(line.total)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : html`<p class="muted">${t('tillReturn.noNewGoods')}</p>`
+      }
+      ${
+        quote && this._preview && difference !== null
+          ? html`<div class="row">
+              <span>${t('tillReturn.returnedValue', { amount: money(this._preview.refundTotal) })}</span>
+              <span>${t('tillReturn.newValue', { amount: money(quote.total) })}</span>
+              <span class="difference" data-difference=${difference}>
+                ${
+                  difference > 0
+                    ? t('tillReturn.payMore', { amount: money(difference) })
+                    : difference < 0
+                      ? t('tillReturn.getBack', { amount: money(-difference) })
+                      : t('tillReturn.even')
+                }
+              </span>
+            </div>`
+          : quote && !this._preview
+            ? html`<p class="muted">${t('tillReturn.chooseLines')}</p>`
+            : nothing
+      }
+      ${
+        difference !== null && difference > 0
+          ? html`<label class="row"
+              >${t('tillReturn.payBy')}
+              <select
+                name="payBy"
+                @change=${(e: Event) => (this._payBy = (e.target as HTMLSelectElement).value as PaymentMethod)}
+              >
+                ${this._payChoices().map(
+                  (m) =>
+                    html`<option value=${m} ?selected=${this._payBy === m}>${tenderName(this._i18n, m)}</option>`,
+                )}
+              </select></label
+            >`
+          : nothing
+      }`;
+  }
+
+  private _outcome() {
+    const t = this._i18n.t.bind(this._i18n);
+    if (this._result) {
+      return html`<p role="status" data-refund=${this._result.refundTotal}>
+        ${t('checkout.refunded', { number: this._result.number, amount: money(this._result.refundTotal) })}
+        ${this._result.refund.map((r) => html`<span class="badge">${tenderName(this._i18n, r.method)} ${money(r.amount)}</span>`)}
+      </p>`;
+    }
+    if (this._exchanged) {
+      return html`<p role="status" data-exchanged=${this._exchanged.difference}>${this._exchangedText(this._exchanged)}</p>`;
+    }
+    return nothing;
+  }
+
+  /** Cash always; the tenders the sale was paid by; stored value when the sale had a member. */
+  private _tenderChoices(sale: SaleDetail): PaymentMethod[] {
+    const paid = new Set(this._preview?.tenders.map((tender) => tender.method) ?? []);
+    const methods: PaymentMethod[] = ['cash', 'card', 'wechat', 'alipay', 'stored_value'];
+    return methods.filter(
+      (m) => m === 'cash' || paid.has(m) || (m === 'stored_value' && sale.member !== null),
+    );
+  }
+
+  private _payChoices(): PaymentMethod[] {
+    const methods: PaymentMethod[] = ['cash', 'card', 'wechat', 'alipay'];
+    return this._sale?.member ? [...methods, 'stored_value'] : methods;
   }
 
   private _chosen(): { skuId: string; qty: number }[] {
@@ -194,25 +394,105 @@ export class HgCheckoutReturn extends LitElement {
     return [...bySku].map(([skuId, qty]) => ({ skuId, qty }));
   }
 
+  /** New goods − what the goods back are worth (the server's own sum); null until both are known. */
+  private _difference(): number | null {
+    if (!this._quote || !this._preview) return null;
+    return this._quote.total - this._preview.refundTotal;
+  }
+
+  /** The return's body as previewed and then sent: the refund's tender when one was picked. */
+  private _returnBody(refundTotal: number | null): ReturnRequest {
+    const reason = this._reason.trim();
+    return {
+      id: this._returnId,
+      lines: this._chosen(),
+      ...(this._tender !== 'default' &&
+        refundTotal !== null &&
+        refundTotal > 0 && { refund: [{ method: this._tender, amount: refundTotal }] }),
+      ...(reason && { reason }),
+    };
+  }
+
+  private _needsReason(): boolean {
+    return (this._preview?.beyondTenders.length ?? 0) > 0;
+  }
+
+  private _ready(): boolean {
+    if (this._busy || !this._preview || this._chosen().length === 0) return false;
+    if (this._needsReason() && !this._reason.trim()) return false;
+    return this.mode === 'return' || this._quote !== null;
+  }
+
+  /**
+   * Asks the server what the return would give back: by the sale's own tenders first, then, when
+   * the cashier picked one tender, with all of it there (the default's total is what is owed).
+   */
+  private async _refresh(): Promise<void> {
+    const sale = this._sale;
+    const asked = ++this._asked;
+    if (!sale || this._chosen().length === 0) {
+      this._preview = null;
+      return;
+    }
+    this._error = null;
+    try {
+      let preview = await previewReturn(this.auth, sale.id, this._returnBody(null));
+      if (this.mode === 'return' && this._tender !== 'default' && preview.refundTotal > 0) {
+        preview = await previewReturn(this.auth, sale.id, this._returnBody(preview.refundTotal));
+      }
+      if (asked === this._asked) this._preview = preview;
+    } catch (error) {
+      if (asked === this._asked) {
+        this._preview = null;
+        this._error = error;
+      }
+    }
+  }
+
+  /** A new item of the exchange scanned or typed: one more of it, priced for the sale's member. */
+  private async _addNew(code: string): Promise<void> {
+    const barcode = code.trim();
+    if (!barcode || !this._sale) return;
+    const had = this._newItems.find((item) => item.barcode === barcode);
+    const items = had
+      ? this._newItems.map((item) => (item === had ? { ...item, qty: item.qty + 1 } : item))
+      : [...this._newItems, { barcode, qty: 1 }];
+    this._error = null;
+    try {
+      this._quote = await quoteGoods(this.auth, items, this._sale.member?.id ?? null);
+      this._newItems = items;
+    } catch (error) {
+      this._error = error;
+    }
+  }
+
   private _submitFind(event: Event): void {
     event.preventDefault();
     void this.find(this._number);
   }
 
+  private _submitNew(event: Event): void {
+    event.preventDefault();
+    const code = this._newCode;
+    this._newCode = '';
+    void this._addNew(code);
+  }
+
   private async _submit(approval?: Approval): Promise<void> {
     const sale = this._sale;
-    if (!sale) return;
+    const preview = this._preview;
+    if (!sale || !preview) return;
     this._busy = true;
     this._error = null;
     try {
-      this._result = await returnSale(
-        this.auth,
-        sale.id,
-        this._chosen(),
-        this._returnId,
-        approval,
-        this._reason.trim() || undefined,
-      );
+      if (this.mode === 'exchange') await this._exchange(sale, approval);
+      else {
+        const result = await returnSale(this.auth, sale.id, this._returnBody(preview.refundTotal), approval);
+        this._result = result;
+        this.finished(
+          this._i18n.t('checkout.refunded', { number: result.number, amount: money(result.refundTotal) }),
+        );
+      }
     } catch (error) {
       askApprovalOr(
         this,
@@ -220,10 +500,47 @@ export class HgCheckoutReturn extends LitElement {
         approval,
         (a) => this._submitOrThrow(a),
         (e) => (this._error = e),
+        true,
       );
     } finally {
       this._busy = false;
     }
+  }
+
+  private async _exchange(sale: SaleDetail, approval?: Approval): Promise<void> {
+    const quote = this._quote;
+    const difference = this._difference();
+    if (!quote || difference === null) return;
+    const reason = this._reason.trim();
+    const done = await exchangeSale(
+      this.auth,
+      sale.id,
+      {
+        id: this._returnId,
+        saleId: this._newSaleId,
+        returnLines: this._chosen(),
+        lines: this._newItems,
+        payments: difference > 0 ? [{ method: this._payBy, amount: difference }] : [],
+        ...(difference < 0 &&
+          this._tender !== 'default' && { refund: [{ method: this._tender, amount: -difference }] }),
+        expectedTotal: quote.total,
+        ...(reason && { reason }),
+      },
+      approval,
+    );
+    this._exchanged = done;
+    this.finished(this._exchangedText(done));
+  }
+
+  private _exchangedText(done: ExchangeResult): string {
+    const t = this._i18n.t.bind(this._i18n);
+    const settled =
+      done.difference > 0
+        ? t('tillReturn.payMore', { amount: money(done.difference) })
+        : done.difference < 0
+          ? t('tillReturn.getBack', { amount: money(-done.difference) })
+          : t('tillReturn.even');
+    return `${t('tillReturn.exchanged', { returnNumber: done.return.number, saleNumber: done.sale.number })} · ${settled}`;
   }
 
   private async _submitOrThrow(approval: Approval): Promise<void> {

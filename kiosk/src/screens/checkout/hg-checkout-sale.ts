@@ -262,6 +262,7 @@ export class HgCheckoutSale extends LitElement {
         <div class="fkeys">
           ${this._key('member', 'checkout.action.member')} ${this._key('hold', 'checkout.action.hold', this._empty)}
           ${this._key('recall', 'checkout.action.recall')} ${this._key('return', 'checkout.action.return')}
+          ${this._key('exchange', 'tillReturn.exchangeKey')}
           ${this._key('shift', 'checkout.action.shift')}
           ${this._key('training', this._cart?.training ? 'checkout.action.trainingOff' : 'checkout.action.trainingOn')}
           ${this._key('clear', 'checkout.action.clear', this._empty)}
@@ -397,8 +398,13 @@ export class HgCheckoutSale extends LitElement {
           @hg-close=${this._close}
         ></hg-checkout-pay>`;
       case 'return':
+      case 'exchange':
         return html`<hg-checkout-return
           .auth=${this.auth}
+          mode=${this._dialog}
+          .finished=${(notice: string) => {
+            this._notice = notice;
+          }}
           @hg-receiptless=${() => (this._dialog = 'receiptless')}
           @hg-close=${this._close}
           @hg-approval-needed=${this._approval.needed}
@@ -420,6 +426,7 @@ export class HgCheckoutSale extends LitElement {
           .auth=${this.auth}
           .connection=${this.connection}
           @hg-return=${this._returnOf}
+          @hg-exchange=${this._exchangeOf}
           @hg-close=${this._close}
           @hg-approval-needed=${this._approval.needed}
         ></hg-checkout-find>`;
@@ -530,8 +537,8 @@ export class HgCheckoutSale extends LitElement {
 
   /** A code from the wedge field (`fromBridge` false) or the bridge's scanner. */
   private async _scan(code: string, fromBridge: boolean): Promise<void> {
-    if (this._dialog === 'return') {
-      await this._return?.find(code);
+    if (this._dialog === 'return' || this._dialog === 'exchange') {
+      await this._return?.scan(code);
       return;
     }
     if (this._dialog === 'find') {
@@ -684,7 +691,8 @@ export class HgCheckoutSale extends LitElement {
         }
         return;
       case 'return':
-        this._dialog = 'return';
+      case 'exchange':
+        this._dialog = action;
         return;
       case 'shift':
         this._dialog = 'shift';
@@ -736,8 +744,15 @@ export class HgCheckoutSale extends LitElement {
   }
 
   /** 退货 of a sale found in 查单: the return dialog opens on it. */
-  private async _returnOf(event: CustomEvent<{ number: string }>): Promise<void> {
-    this._dialog = 'return';
+  private readonly _returnOf = (event: CustomEvent<{ number: string }>) => this._openOn('return', event);
+  /** 换货 of a sale found in 查单: the exchange dialog opens on it. */
+  private readonly _exchangeOf = (event: CustomEvent<{ number: string }>) => this._openOn('exchange', event);
+
+  private async _openOn(
+    dialog: 'return' | 'exchange',
+    event: CustomEvent<{ number: string }>,
+  ): Promise<void> {
+    this._dialog = dialog;
     await this.updateComplete;
     await this._return?.find(event.detail.number);
   }

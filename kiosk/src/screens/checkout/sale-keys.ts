@@ -11,6 +11,7 @@ export const KEYS = {
   hold: 'F3',
   recall: 'F4',
   return: 'F6',
+  exchange: 'Alt+E',
   shift: 'F7',
   training: 'F8',
   clear: 'F9',
@@ -28,6 +29,7 @@ export type SaleDialog =
   | 'pay'
   | 'held'
   | 'return'
+  | 'exchange'
   | 'shift'
   | 'line'
   | 'approval'

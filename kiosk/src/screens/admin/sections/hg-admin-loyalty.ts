@@ -11,11 +11,20 @@ import {
   saveSetting,
   saveTier,
 } from '../../../data/loyalty.js';
+import { parseZhe, zheInput, zheText } from '../../../data/zhe.js';
 import { AdminSection, formValues } from '../context.js';
 
-/** A basis-point price share as a discount people read: 9500 → "95%" of the price. */
-function share(bp: number): string {
-  return `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : 1)}%`;
+/** A tier's price share (basis points of the price paid) in its 折 field: 9500 → "95", none → "". */
+function tierZhe(bp: number): string {
+  return bp >= 10_000 ? '' : zheInput(10_000 - bp);
+}
+
+/** A tier's 折 field as the share of the price paid (empty: no discount), or why it cannot be. */
+function tierShare(typed: string): number | 'not_a_number' | 'out_of_range' | 'too_precise' {
+  if (!typed.trim()) return 10_000;
+  const zhe = parseZhe(typed);
+  if (!zhe.ok) return zhe.reason === 'empty' ? 10_000 : zhe.reason;
+  return 10_000 - zhe.offBp;
 }
 
 /** Loyalty settings: tiers and their lines and benefits, points earning and expiry, redemption, top-up bonus. */
@@ -65,7 +74,7 @@ export class HgAdminLoyalty extends AdminSection {
         <td class="num">${line(tier.minSpendLifetime, true)}</td>
         <td class="num">${line(tier.minPointsEarned, false)}</td>
         <td class="num">${line(tier.minVisits, false)}</td>
-        <td class="num">${share(tier.discountRegularBp)}</td>
+        <td class="num">${this._zhe(tier.discountRegularBp)}</td>
         <td class="num">×${(tier.pointsMultiplierPct / 100).toFixed(1)}</td>
         <td><button type="button" aria-expanded=${this._editing === tier.code} @click=${() => (this._editing = this._editing === tier.code ? null : tier.code)}>
           ${t('common.edit')}<span class="visually-hidden"> ${tier.name}</span></button></td>
@@ -82,8 +91,8 @@ export class HgAdminLoyalty extends AdminSection {
       <label>${t('loyalty.spendLifetimeYuan')}<input name="minSpendLifetime" inputmode="decimal" .value=${yuan(tier.minSpendLifetime)} /></label>
       <label>${t('loyalty.pointsEarned')}<input name="minPointsEarned" type="number" min="0" .value=${tier.minPointsEarned?.toString() ?? ''} /></label>
       <label>${t('loyalty.visits')}<input name="minVisits" type="number" min="0" .value=${tier.minVisits?.toString() ?? ''} /></label>
-      <label>${t('loyalty.paysRegular')}<input name="discountRegular" type="number" min="10" max="100" step="0.5" .value=${String(tier.discountRegularBp / 100)} /></label>
-      <label>${t('loyalty.paysSpecial')}<input name="discountSpecial" type="number" min="10" max="100" step="0.5" .value=${String(tier.discountSpecialBp / 100)} /></label>
+      <label>${t('loyalty.paysRegular')}<input name="discountRegular" inputmode="decimal" placeholder=${t('tillWords.zheOrNone')} .value=${tierZhe(tier.discountRegularBp)} /></label>
+      <label>${t('loyalty.paysSpecial')}<input name="discountSpecial" inputmode="decimal" placeholder=${t('tillWords.zheOrNone')} .value=${tierZhe(tier.discountSpecialBp)} /></label>
       <label>${t('loyalty.multiplierPct')}<input name="multiplier" type="number" min="0" max="1000" .value=${String(tier.pointsMultiplierPct)} /></label>
       <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
     </form>`;
@@ -175,6 +184,11 @@ export class HgAdminLoyalty extends AdminSection {
     if (saved) this._settings = saved;
   }
 
+  /** A tier's price share as the shop says it: 9500 → 95折, 10000 → 不打折. */
+  private _zhe(bp: number): string {
+    return bp >= 10_000 ? this._i18n.t('tillWords.noDiscount') : zheText(10_000 - bp);
+  }
+
   private _bad(): void {
     this._error = new InputError(this._i18n.t('catalog.badAmount'));
   }
@@ -187,6 +201,14 @@ export class HgAdminLoyalty extends AdminSection {
     const spend12m = fen(v.minSpend12m);
     const lifetime = fen(v.minSpendLifetime);
     if ((v.minSpend12m && spend12m === null) || (v.minSpendLifetime && lifetime === null)) return this._bad();
+    const regular = tierShare(v.discountRegular ?? '');
+    const special = tierShare(v.discountSpecial ?? '');
+    for (const typed of [regular, special]) {
+      if (typeof typed === 'string') {
+        this._error = new InputError(this._i18n.t(`words.zhe.${typed}`));
+        return;
+      }
+    }
     const changed: LoyaltyTier = {
       ...tier,
       name: v.name ?? tier.name,
@@ -194,8 +216,8 @@ export class HgAdminLoyalty extends AdminSection {
       minSpendLifetime: lifetime,
       minPointsEarned: whole(v.minPointsEarned),
       minVisits: whole(v.minVisits),
-      discountRegularBp: Math.round(Number(v.discountRegular) * 100),
-      discountSpecialBp: Math.round(Number(v.discountSpecial) * 100),
+      discountRegularBp: regular as number,
+      discountSpecialBp: special as number,
       pointsMultiplierPct: Math.trunc(Number(v.multiplier)),
     };
     if (
