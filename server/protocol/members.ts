@@ -1,3 +1,4 @@
+import type { ReferralReward } from './loyalty.js';
 /** Members as the till and the admin page see them. Money in fen. */
 
 /** The ways a member may agree to be written to. */
@@ -30,6 +31,8 @@ export interface MemberView {
   registeredBy: string | null;
   registeredDeviceId: string | null;
   referrerId: string | null;
+  /** The member's invitation code (邀请码), for friends to join with. */
+  inviteCode: string;
   tier: { code: string; name: string; since: string };
   /** What the cashier should apply and say: the tier's benefits, and whether it is the birthday month. */
   benefits: {
@@ -100,6 +103,10 @@ export interface SelfView {
   coupons: { code: string; name: string; kind: string; value: number; minSpend: number; validTo: string }[];
   /** The last five. */
   lastPurchases: { at: string; amount: number; kind: string }[];
+  /** The member's invitation code (邀请码): a friend joins with it at `/join?invite=<code>`. */
+  inviteCode: string;
+  /** What the invitation gives, when the shop runs referrals: the member's side and the friend's. */
+  referral: { referrer: ReferralReward; newcomer: ReferralReward } | null;
 }
 
 /** `POST /api/self/sign-up` and `/api/join`: the new member's code and what they see about themselves. */

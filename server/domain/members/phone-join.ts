@@ -69,10 +69,20 @@ export async function checkJoinTicket(ctx: AppContext, ticket: string): Promise<
   return device.id;
 }
 
-const joinBody = newMemberBody.omit({ referrerId: true, notes: true, tags: true, styles: true }).extend({
-  ticket: z.string().min(1).max(200),
-  acceptTerms: z.literal(true, 'the membership terms must be accepted'),
-});
+/**
+ * A phone joins with the display's ticket, or with a member's invitation code (a friend's QR
+ * on a receipt or a phone, opened away from the shop), or both.
+ */
+const joinBody = newMemberBody
+  .omit({ referrerId: true, notes: true, tags: true, styles: true })
+  .extend({
+    ticket: z.string().min(1).max(200).optional(),
+    acceptTerms: z.literal(true, 'the membership terms must be accepted'),
+  })
+  .refine((body) => body.ticket !== undefined || body.inviteCode !== undefined, {
+    message: 'scan the code on the display, or open a friend’s invitation',
+    path: ['ticket'],
+  });
 
 export const phoneJoinRoutes = [
   route({
@@ -88,12 +98,13 @@ export const phoneJoinRoutes = [
     path: '/api/join',
     limit: 'join',
     permission: 'public',
-    summary: "Join as a member from one's own phone, with a ticket from the customer display's QR code",
+    summary:
+      "Join as a member from one's own phone, with a ticket from the customer display's QR code or a member's invitation code",
     status: 201,
     body: joinBody,
     handle: async ({ ctx, body }): Promise<SelfJoined> => {
       const { acceptTerms: _accepted, ticket, ...member } = body;
-      const deviceId = await checkJoinTicket(ctx, ticket);
+      const deviceId = ticket === undefined ? null : await checkJoinTicket(ctx, ticket);
       const row = await createMember(ctx, member, { staffId: null, deviceId });
       return { memberCode: row.code, member: await selfView(ctx, row.id) };
     },
