@@ -114,3 +114,13 @@ export interface SelfJoined {
   memberCode: string;
   member: SelfView;
 }
+
+/** The texts a newcomer agrees to: the membership terms (会员条款) and the privacy policy (隐私政策). */
+export const MEMBER_DOCUMENTS = ['terms', 'privacy'] as const;
+
+/** `GET /api/member-documents/:kind`: the version in force; `publishedAt` null and no text before the first. */
+export interface MemberDocument {
+  kind: (typeof MEMBER_DOCUMENTS)[number];
+  text: string;
+  publishedAt: string | null;
+}
