@@ -22,7 +22,8 @@ const COLUMNS = [
   text('takenBackDay', 'Taken back'),
   int('pointsBack', 'Points taken back'),
   int('pointsWrittenOff', 'Points already spent'),
-  text('couponsBack', 'Coupons taken back'),
+  text('couponsVoided', 'Coupons voided'),
+  text('couponsKept', 'Coupons already used'),
 ];
 
 /**
@@ -80,10 +81,8 @@ export async function referralsReport(db: Kysely<Database>, ctx: AppContext, r: 
       takenBackDay: day(back[0]?.at),
       pointsBack: back.reduce((sum, m) => sum + m.points, 0),
       pointsWrittenOff: back.reduce((sum, m) => sum + m.points_short, 0),
-      couponsBack: back
-        .filter((m) => m.couponCode)
-        .map((m) => `${m.couponCode} ${m.coupon_outcome ?? ''}`.trim())
-        .join(', '),
+      couponsVoided: couponCodes(back, 'voided'),
+      couponsKept: couponCodes(back, 'used'),
     };
   });
   const rewarded = rows.filter((row) => row.rewardedDay !== '').length;
@@ -98,6 +97,12 @@ export async function referralsReport(db: Kysely<Database>, ctx: AppContext, r: 
     meta: { referrals: rows.length, rewarded, takenBack },
   };
 }
+
+const couponCodes = (rows: { couponCode: string | null; coupon_outcome: string | null }[], outcome: string) =>
+  rows
+    .filter((m) => m.couponCode && m.coupon_outcome === outcome)
+    .map((m) => m.couponCode)
+    .join(', ');
 
 function rewardsOf(db: Kysely<Database>, referralIds: string[]) {
   return db
