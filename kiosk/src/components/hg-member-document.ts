@@ -46,8 +46,10 @@ export class HgMemberDocument extends LitElement {
         width: 100%;
         box-sizing: border-box;
         margin: 0 auto;
-        white-space: pre-wrap;
         line-height: 1.7;
+      }
+      .text {
+        white-space: pre-wrap;
       }
       .muted {
         color: var(--hg-muted, #666);
@@ -99,7 +101,7 @@ export class HgMemberDocument extends LitElement {
           doc === null
             ? nothing
             : doc.text
-              ? html`${doc.text}${
+              ? html`<div class="text">${doc.text}</div>${
                   doc.publishedAt
                     ? html`<p class="muted">${t('referrals.publishedAt', { date: doc.publishedAt.slice(0, 10) })}</p>`
                     : nothing
