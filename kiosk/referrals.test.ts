@@ -30,6 +30,7 @@ let owner = '';
 let cashier: TestStaff;
 let kiosk: { id: string; token: string };
 let skuId = '';
+let barcode = '';
 let referrer = '';
 let inviteCode = '';
 
@@ -45,6 +46,28 @@ beforeAll(async () => {
     body: { styleCode: 'R2601', name: '羊毛开衫', price: 39900, colors: ['驼色'], sizes: ['M'] },
   });
   skuId = created.body.skus[0].id;
+  barcode = created.body.skus[0].barcode;
+  const scarf = await call(store, 'POST', '/api/products', {
+    token: owner,
+    body: { styleCode: 'R2602', name: '真丝印花围巾', price: 19900, colors: ['藏青'], sizes: ['均码'] },
+  });
+  await call(store, 'POST', '/api/stock/receipts', {
+    token: owner,
+    body: { lines: [{ skuId: scarf.body.skus[0].id, qty: 5 }] },
+  });
+  // Bought together once, so the cardigan's page shows the scarf (which has no photo).
+  const together = await call(store, 'POST', '/api/sales', {
+    token: cashier.token,
+    body: {
+      id: randomUUID(),
+      lines: [
+        { skuId, qty: 1 },
+        { skuId: scarf.body.skus[0].id, qty: 1 },
+      ],
+      payments: [{ method: 'cash', amount: 59800 }],
+    },
+  });
+  expect(together.status).toBe(201);
   await call(store, 'POST', '/api/stock/receipts', { token: owner, body: { lines: [{ skuId, qty: 5 }] } });
   const template = await call(store, 'POST', '/api/coupon-templates', {
     token: owner,
@@ -167,7 +190,19 @@ describe('referrals in the browser', () => {
         const page = k.page;
         await page.goto('/lookup');
         await page.locator('hg-lookup-app hg-connection-indicator[state="online"]').waitFor();
+        // The home screen uses its space: the QR code to join from a phone.
+        const qr = page.locator('hg-lookup-home .qr');
+        await qr.locator('svg').waitFor();
+        expect(await qr.getAttribute('data-join-url')).toMatch(new RegExp(`^${store.url}/join#[\\w.-]+$`));
         await shot(page, `referrals-lookup-home-${language}-${viewport.width}`);
+        // "Bought with" shows a style without a photo as a designed card with its name.
+        await scan(page, barcode);
+        const tile = page.locator('hg-lookup-product .also hg-style-placeholder');
+        await tile.waitFor();
+        expect(await tile.evaluate((el) => el.shadowRoot?.textContent ?? '')).toContain('真丝印花围巾');
+        await tile.scrollIntoViewIfNeeded();
+        await shot(page, `referrals-lookup-bought-with-${language}`);
+        await page.locator('hg-lookup-app .nav button').first().click();
         await scan(page, member.body.code);
         const card = page.locator('hg-lookup-member hg-invite-card [data-invite-code]');
         await card.waitFor();

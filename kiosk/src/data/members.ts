@@ -146,7 +146,15 @@ export function selfSignUp(
   return call(device, 'POST', '/api/self/sign-up', { body: { ...input, acceptTerms: true } });
 }
 
-/** A join ticket for the customer display's QR code (the display's token); valid two hours. */
+/**
+ * Where a customer joins as a member from their own phone: the join page of the shop's server,
+ * with a screen's ticket after `#` (a phone has no device token; the ticket lets it join).
+ */
+export function joinUrl(ticket: string): string {
+  return `${globalThis.location.origin}/join#${ticket}`;
+}
+
+/** A join ticket for the QR code of the customer display or the lookup kiosk (its token); valid two hours. */
 export function joinTicket(display: ApiAuth): Promise<{ ticket: string; expiresAt: string }> {
   return call(display, 'POST', '/api/join/tickets');
 }

@@ -1567,4 +1567,11 @@ export const en: Catalogue = {
     publish: 'Publish a new version',
     published: 'New version published',
   },
+  // The lookup kiosk's home screen (issue 21, part 4).
+  lookupHome: {
+    pictures: 'Picked for you',
+    joinQr: 'QR code to join as a member on your phone',
+    joinTitle: 'Scan to join on your phone',
+    joinHint: 'Free to join: points off your bill and a birthday gift.',
+  },
 };

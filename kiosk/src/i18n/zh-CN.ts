@@ -1550,4 +1550,11 @@ export const zhCN = {
     publish: '发布新版本',
     published: '已发布新版本',
   },
+  // The lookup kiosk's home screen (issue 21, part 4).
+  lookupHome: {
+    pictures: '本店推荐',
+    joinQr: '用手机扫码加入会员的二维码',
+    joinTitle: '用手机扫码加入会员',
+    joinHint: '免费注册，积分抵现，生日有礼。',
+  },
 };

@@ -10,11 +10,12 @@ import { selfView } from './self-service.js';
 import { createMember } from './service.js';
 
 /**
- * Joining from one's own phone. The customer display shows a QR code with a join ticket; the
- * phone, which has no device token, opens `/join#<ticket>` and signs up through the public
- * `POST /api/join` with that ticket. The ticket says which display showed it and until when it
- * holds (signed with a key of this server process): sign-ups come from someone who stood at
- * the till lately, are recorded against that display, and end with a revoked display.
+ * Joining from one's own phone. The customer display (and the lookup kiosk's home screen)
+ * shows a QR code with a join ticket; the phone, which has no device token, opens
+ * `/join#<ticket>` and signs up through the public `POST /api/join` with that ticket. The
+ * ticket says which screen showed it and until when it holds (signed with a key of this
+ * server process): sign-ups come from someone who stood in the shop lately, are recorded
+ * against that screen, and end with a revoked screen.
  */
 
 /** How long a ticket holds; the display asks for a new one well before. */
@@ -62,7 +63,7 @@ export async function checkJoinTicket(ctx: AppContext, ticket: string): Promise<
     .select(['id'])
     .where('id', '=', deviceId)
     .where('store_id', '=', ctx.store.id)
-    .where('kind', '=', 'display')
+    .where('kind', 'in', ['display', 'lookup'])
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!device) throw badTicket('not valid');
