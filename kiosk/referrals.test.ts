@@ -197,8 +197,9 @@ describe('referrals in the browser', () => {
         await shot(page, `referrals-lookup-home-${language}-${viewport.width}`);
         // "Bought with" shows a style without a photo as a designed card with its name.
         await scan(page, barcode);
+        await page.locator('hg-lookup-product h2', { hasText: '羊毛开衫' }).waitFor({ timeout: 60_000 });
         const tile = page.locator('hg-lookup-product .also hg-style-placeholder');
-        await tile.waitFor();
+        await tile.waitFor({ timeout: 60_000 });
         expect(await tile.evaluate((el) => el.shadowRoot?.textContent ?? '')).toContain('真丝印花围巾');
         await tile.scrollIntoViewIfNeeded();
         await shot(page, `referrals-lookup-bought-with-${language}`);
@@ -221,5 +222,5 @@ describe('referrals in the browser', () => {
         await k.context.close();
       }
     }
-  }, 120_000);
+  }, 300_000);
 });
