@@ -3,10 +3,11 @@ import { customElement, state } from 'lit/decorators.js';
 import type { ReferralReward } from '../../../../../server/protocol/loyalty.js';
 import type { MemberDocument } from '../../../../../server/protocol/members.js';
 import '../../../components/hg-error.js';
+import { dateTime } from '../../../data/format.js';
 import { type LoyaltySettings, loyaltySettings, saveSetting } from '../../../data/loyalty.js';
 import { memberDocument, publishMemberDocument } from '../../../data/members.js';
 import { type CouponTemplate, listCouponTemplates } from '../../../data/promotions.js';
-import { AdminSection, formValues, sectionStyles } from '../context.js';
+import { AdminSection, formValues } from '../context.js';
 
 type Referral = LoyaltySettings['referral'];
 const DOCUMENTS: MemberDocument['kind'][] = ['terms', 'privacy'];
@@ -18,8 +19,6 @@ const DOCUMENTS: MemberDocument['kind'][] = ['terms', 'privacy'];
  */
 @customElement('hg-admin-referrals')
 export class HgAdminReferrals extends AdminSection {
-  static override styles = [sectionStyles];
-
   @state() private _referral: Referral | null = null;
   @state() private _templates: CouponTemplate[] = [];
   @state() private _documents: Partial<Record<MemberDocument['kind'], MemberDocument>> = {};
@@ -99,7 +98,7 @@ export class HgAdminReferrals extends AdminSection {
     return html`<section class="card">
       <h3>${title}</h3>
       <p class="muted">
-        ${doc?.publishedAt ? t('referrals.publishedAt', { date: new Date(doc.publishedAt).toLocaleString() }) : t('referrals.notPublished')}
+        ${doc?.publishedAt ? t('referrals.publishedAt', { date: dateTime(doc.publishedAt) }) : t('referrals.notPublished')}
       </p>
       <form @submit=${(event: Event) => this._publish(event, kind)} aria-label=${title}>
         <textarea name="text" rows="10" style="width: 100%; box-sizing: border-box" .value=${doc?.text ?? ''}></textarea>
