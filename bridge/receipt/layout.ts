@@ -43,6 +43,8 @@ const ZH = {
   pointsEarned: '本次积分',
   pointsBalance: '积分余额',
   storedValue: '储值余额',
+  invite: '邀请好友入会 双方有礼',
+  inviteCode: '邀请码',
   currency: '￥',
   methods: {
     cash: '现金',
@@ -81,6 +83,8 @@ const EN: Words = {
   pointsEarned: 'Points earned',
   pointsBalance: 'Points balance',
   storedValue: 'Stored value',
+  invite: 'Invite a friend: you both get a gift',
+  inviteCode: 'Invitation code',
   currency: '¥',
   methods: {
     cash: 'Cash',
@@ -222,6 +226,12 @@ export function layoutReceipt(doc: ReceiptDocument, layout: ReceiptLayout): Bloc
   if (!footer.some((line) => line.includes(w.thanks))) text(w.thanks, { align: 'center' });
   if (doc.barcode) blocks.push({ type: 'barcode', data: doc.saleNumber });
   if (layout.qr && doc.qr) blocks.push({ type: 'qr', data: doc.qr === true ? doc.saleNumber : doc.qr });
+  if (doc.invite) {
+    rule();
+    text(w.invite, { align: 'center', bold: true });
+    text(`${w.inviteCode} ${doc.invite.code}`, { align: 'center' });
+    if (layout.qr && doc.invite.url) blocks.push({ type: 'qr', data: doc.invite.url });
+  }
   blocks.push({ type: 'feed', lines: 3 });
   if (layout.cut) blocks.push({ type: 'cut' });
   return blocks;

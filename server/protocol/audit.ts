@@ -43,6 +43,7 @@ export const AUDIT_KINDS = [
   'member.merged',
   'member.erased',
   'member.privacy_exported',
+  'member.document_published',
   'member.phone_unmasked',
   'member.imported',
   'member.exported',

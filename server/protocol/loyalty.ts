@@ -46,7 +46,26 @@ export interface LoyaltySettings {
    * `storedValueRefund` fen. Beyond, head office does it.
    */
   storeLimits: { pointsAdjust: number; storedValueRefund: number };
+  /**
+   * Referrals (会员裂变): what the member who invited and the newcomer each get when the
+   * newcomer, having joined with the invitation code, makes a first purchase. `onReceipt`
+   * prints the member's invitation code (and, with `joinAddress`, its QR) on receipts;
+   * `joinAddress` is where phones reach this server, e.g. `https://192.168.1.10:8123`.
+   */
+  referral: {
+    enabled: boolean;
+    referrer: ReferralReward;
+    newcomer: ReferralReward;
+    onReceipt: boolean;
+    joinAddress: string;
+  };
 }
+
+/** One side's referral reward: nothing, points, or a coupon of a template. */
+export type ReferralReward =
+  | { kind: 'none' }
+  | { kind: 'points'; points: number }
+  | { kind: 'coupon'; templateId: string };
 
 export type SettingKey = keyof LoyaltySettings;
 

@@ -1,3 +1,4 @@
+import type { ReferralReward } from './loyalty.js';
 /** Members as the till and the admin page see them. Money in fen. */
 
 /** The ways a member may agree to be written to. */
@@ -30,6 +31,8 @@ export interface MemberView {
   registeredBy: string | null;
   registeredDeviceId: string | null;
   referrerId: string | null;
+  /** The member's invitation code (邀请码), for friends to join with. */
+  inviteCode: string;
   tier: { code: string; name: string; since: string };
   /** What the cashier should apply and say: the tier's benefits, and whether it is the birthday month. */
   benefits: {
@@ -100,10 +103,24 @@ export interface SelfView {
   coupons: { code: string; name: string; kind: string; value: number; minSpend: number; validTo: string }[];
   /** The last five. */
   lastPurchases: { at: string; amount: number; kind: string }[];
+  /** The member's invitation code (邀请码): a friend joins with it at `/join?invite=<code>`. */
+  inviteCode: string;
+  /** What the invitation gives, when the shop runs referrals: the member's side and the friend's. */
+  referral: { referrer: ReferralReward; newcomer: ReferralReward } | null;
 }
 
 /** `POST /api/self/sign-up` and `/api/join`: the new member's code and what they see about themselves. */
 export interface SelfJoined {
   memberCode: string;
   member: SelfView;
+}
+
+/** The texts a newcomer agrees to: the membership terms (会员条款) and the privacy policy (隐私政策). */
+export const MEMBER_DOCUMENTS = ['terms', 'privacy'] as const;
+
+/** `GET /api/member-documents/:kind`: the version in force; `publishedAt` null and no text before the first. */
+export interface MemberDocument {
+  kind: (typeof MEMBER_DOCUMENTS)[number];
+  text: string;
+  publishedAt: string | null;
 }

@@ -78,6 +78,7 @@ export const receiptDocumentSchema: z.ZodType<ReceiptDocument> = z.strictObject(
   footer: z.array(text(120)).max(10).optional(),
   barcode: z.boolean().optional(),
   qr: z.union([z.boolean(), z.string().min(1).max(300)]).optional(),
+  invite: z.strictObject({ code: text(12), url: z.string().min(1).max(300).optional() }).optional(),
 });
 
 export const labelDocumentSchema: z.ZodType<LabelDocument> = z.strictObject({

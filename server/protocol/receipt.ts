@@ -110,4 +110,9 @@ export interface ReceiptDocument {
   barcode?: boolean;
   /** Content of a QR code printed at the end (e.g. an e-receipt URL); the sale number when true. */
   qr?: string | boolean;
+  /**
+   * The member's invitation (邀请好友入会), when the shop prints it: the invitation code, and
+   * the join address with the code for a QR when the shop set where phones reach it.
+   */
+  invite?: { code: string; url?: string };
 }

@@ -69,6 +69,9 @@ export interface Database {
   feedback: FeedbackTable;
   payments: PaymentTable;
   payment_refunds: PaymentRefundTable;
+  referrals: ReferralTable;
+  referral_rewards: ReferralRewardTable;
+  member_documents: MemberDocumentTable;
 }
 
 export interface SchemaVersionTable {
@@ -381,6 +384,8 @@ export interface MemberTable {
   registered_by: string | null;
   registered_device_id: string | null;
   referrer_id: string | null;
+  /** The member's invitation code (migration 23): short, unique, without look-alike letters. */
+  invite_code: string | null;
   tier_id: string;
   tier_since: string;
   tier_below_since: string | null;
@@ -1010,4 +1015,41 @@ export interface PaymentRefundTable {
   failure: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A newcomer who joined with a member's invitation code (migration 23). */
+export interface ReferralTable {
+  id: string;
+  store_id: string;
+  referrer_id: string;
+  newcomer_id: string;
+  invite_code: string;
+  joined_at: string;
+}
+
+/** What one side was given for a referral, or had taken back (append-only). */
+export interface ReferralRewardTable {
+  id: string;
+  store_id: string;
+  referral_id: string;
+  at: string;
+  kind: 'reward' | 'take_back';
+  side: 'referrer' | 'newcomer';
+  member_id: string;
+  points: number;
+  points_short: number;
+  coupon_id: string | null;
+  coupon_outcome: string | null;
+  ref_type: string;
+  ref_id: string;
+  staff_id: string | null;
+}
+
+/** One published version of the membership terms or the privacy policy (append-only). */
+export interface MemberDocumentTable {
+  id: string;
+  kind: 'terms' | 'privacy';
+  text: string;
+  published_at: string;
+  published_by: string | null;
 }

@@ -1,6 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { MemberDocument } from '../../../server/protocol/members.js';
 import './hg-error.js';
+import './hg-member-document.js';
 import './hg-keypad.js';
 import { RequestError } from '../connection/errors.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -40,6 +42,12 @@ export class HgJoinForm extends LitElement {
     css`
       :host {
         display: block;
+      }
+      .documents {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 1em;
+        margin: 0;
       }
       .fields {
         display: flex;
@@ -109,6 +117,8 @@ export class HgJoinForm extends LitElement {
   @state() private _name = '';
   @state() private _pin = '';
   @state() private _terms = false;
+  /** The terms or the privacy policy, open as a page over the form. */
+  @state() private _document: MemberDocument['kind'] | null = null;
   @state() private _marketing = false;
 
   private readonly _i18n = new LocalizeController(this);
@@ -187,6 +197,19 @@ export class HgJoinForm extends LitElement {
           />
           <span>${t('join.terms')}</span>
         </label>
+        <p class="documents">
+          <button type="button" class="link" data-open-document="terms" @click=${() => (this._document = 'terms')}>
+            ${t('referrals.termsLink')}
+          </button>
+          <button type="button" class="link" data-open-document="privacy" @click=${() => (this._document = 'privacy')}>
+            ${t('referrals.privacyLink')}
+          </button>
+        </p>
+        ${
+          this._document
+            ? html`<hg-member-document .kind=${this._document} @hg-close=${() => (this._document = null)}></hg-member-document>`
+            : nothing
+        }
         <label class="consent">
           <input
             type="checkbox"

@@ -1,6 +1,7 @@
 import type {
   LedgerItem as LedgerEntry,
   MemberView as Member,
+  MemberDocument,
   SelfJoined,
   SelfView,
   TopUpMethod,
@@ -10,6 +11,7 @@ import { type ApiAuth, call, newRequestId, send } from './http.js';
 
 export type {
   LedgerItem as LedgerEntry,
+  SelfJoined,
   SelfView,
   TopUpMethod,
 } from '../../../server/protocol/members.js';
@@ -144,15 +146,40 @@ export function selfSignUp(
   return call(device, 'POST', '/api/self/sign-up', { body: { ...input, acceptTerms: true } });
 }
 
-/** A join ticket for the customer display's QR code (the display's token); valid two hours. */
+/**
+ * Where a customer joins as a member from their own phone: the join page of the shop's server,
+ * with a screen's ticket after `#` (a phone has no device token; the ticket lets it join).
+ */
+export function joinUrl(ticket: string): string {
+  return `${globalThis.location.origin}/join#${ticket}`;
+}
+
+/** A join ticket for the QR code of the customer display or the lookup kiosk (its token); valid two hours. */
 export function joinTicket(display: ApiAuth): Promise<{ ticket: string; expiresAt: string }> {
   return call(display, 'POST', '/api/join/tickets');
 }
 
-/** Joins as a member from one's own phone, with the ticket the display's QR code carried (no token). */
+/**
+ * Joins as a member from one's own phone (no token), with the ticket the display's QR code
+ * carried, a friend's invitation code, or both.
+ */
 export function joinFromPhone(
-  ticket: string,
+  from: { ticket?: string; inviteCode?: string },
   input: { phone: string; name: string; pin?: string; consentMarketing?: boolean },
 ): Promise<SelfJoined> {
-  return call(null, 'POST', '/api/join', { body: { ...input, ticket, acceptTerms: true } });
+  return call(null, 'POST', '/api/join', { body: { ...input, ...from, acceptTerms: true } });
+}
+
+/** The membership terms or the privacy policy in force (no token: the phone's page reads it too). */
+export function memberDocument(kind: MemberDocument['kind']): Promise<MemberDocument> {
+  return call(null, 'GET', `/api/member-documents/${kind}`);
+}
+
+/** Publishes a new version of the terms or the privacy policy (the owner). */
+export function publishMemberDocument(
+  auth: ApiAuth,
+  kind: MemberDocument['kind'],
+  text: string,
+): Promise<MemberDocument> {
+  return call(auth, 'PUT', `/api/member-documents/${kind}`, { body: { text } });
 }

@@ -53,6 +53,7 @@ export const TABLE_REPORTS = [
   'dormant',
   'tiers',
   'liabilities',
+  'referrals',
 ] as const;
 export type ReportName = (typeof TABLE_REPORTS)[number];
 

@@ -9,15 +9,21 @@ import { storeDaysLater } from './calendar.js';
 import { noteMemberChanged } from './member-events.js';
 
 /** How a coupon came to the member. */
-export type IssueReason = CouponTrigger | 'segment';
+export type IssueReason = CouponTrigger | 'segment' | 'referral';
 
-const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** Letters and digits a person reads out or types without mistaking one for another (no I, O, 0, 1). */
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-/** A 12-character code without look-alike letters (no I, O, 0, 1). */
-export function newCouponCode(): string {
+/** A random code of `length` characters from `CODE_ALPHABET`. */
+export function readableCode(length: number): string {
   let code = '';
-  for (let i = 0; i < 12; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  for (let i = 0; i < length; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return code;
+}
+
+/** A 12-character coupon code. */
+export function newCouponCode(): string {
+  return readableCode(12);
 }
 
 export type IssueOutcome =

@@ -17,7 +17,9 @@ export type PointsReason =
   | 'opening'
   | 'merge_in'
   | 'merge_out'
-  | 'erase';
+  | 'erase'
+  | 'referral'
+  | 'referral_back';
 
 /** Points taken from (or put back into) one lot. */
 export interface LotShare {

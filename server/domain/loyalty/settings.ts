@@ -75,6 +75,35 @@ const storeLimitsSchema = z
   // A database from before the setting: 2,000 points, ¥500.
   .default({ pointsAdjust: 2000, storedValueRefund: 50_000 });
 
+const referralReward = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('points'), points: z.number().int().min(1).max(1_000_000) }),
+  z.strictObject({ kind: z.literal('coupon'), templateId: z.string().min(1).max(64) }),
+]);
+
+const referralSchema = z
+  .strictObject({
+    enabled: z.boolean(),
+    referrer: referralReward,
+    newcomer: referralReward,
+    onReceipt: z.boolean(),
+    joinAddress: z.union([
+      z.literal(''),
+      z
+        .url({ protocol: /^https?$/, message: 'an http(s) address, e.g. https://192.168.1.10:8123' })
+        .max(200)
+        .refine((value) => !/[?#]/.test(value), 'the address alone, without ? or #'),
+    ]),
+  })
+  // A database from before referrals: none given, nothing printed.
+  .default({
+    enabled: false,
+    referrer: { kind: 'none' },
+    newcomer: { kind: 'none' },
+    onReceipt: false,
+    joinAddress: '',
+  });
+
 export const SETTING_SCHEMAS = {
   earn: earnSchema,
   expiry: expirySchema,
@@ -83,6 +112,7 @@ export const SETTING_SCHEMAS = {
   storedValue: storedValueSchema,
   tierReview: tierReviewSchema,
   storeLimits: storeLimitsSchema,
+  referral: referralSchema,
 } as const;
 
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];

@@ -15,6 +15,7 @@ import type { Actor } from '../loyalty/ledger-ref.js';
 import { loadSettings } from '../loyalty/settings.js';
 import { entryTier, loadTiers } from '../loyalty/tiers.js';
 import { type ImportColumn, type RawFile, readImportFile } from './import-rows.js';
+import { drawInviteCodes } from './invite-code.js';
 import { lastFour, maskPhone } from './phone.js';
 import { birthday as birthdaySchema, bornAfter, memberEmail, phone as phoneSchema } from './schemas.js';
 import { newMemberCode, nextMemberNumber } from './service.js';
@@ -218,7 +219,9 @@ export async function importMembers(
       const lots: Insertable<PointsLotTable>[] = [];
       const movements: Insertable<PointsMovementTable>[] = [];
       const entries: Insertable<StoredValueEntryTable>[] = [];
-      for (const row of good.slice(i, i + CHUNK)) {
+      const chunk = good.slice(i, i + CHUNK);
+      const inviteCodes = await drawInviteCodes(trx, chunk.length);
+      for (const [k, row] of chunk.entries()) {
         const id = uuidv7();
         const tierId = row.tierId ?? entry.id;
         members.push({
@@ -242,6 +245,7 @@ export async function importMembers(
           registered_by: actor.staffId,
           registered_device_id: null,
           referrer_id: null,
+          invite_code: inviteCodes[k] ?? null,
           tier_id: tierId,
           tier_since: at,
           tier_below_since: null,

@@ -89,9 +89,19 @@ describe('joining from a phone', () => {
     expect((await join({ ...body, ticket: fresh })).status).toBe(201);
   });
 
-  it('gives tickets to customer displays only', async () => {
+  it('gives tickets to customer displays and the lookup kiosk only (its home screen shows the QR)', async () => {
     const kiosk = await pairDevice(store, owner, 'lookup');
-    expect((await call(store, 'POST', '/api/join/tickets', { token: kiosk.token })).status).toBe(403);
+    const fromKiosk = await call(store, 'POST', '/api/join/tickets', { token: kiosk.token });
+    expect(fromKiosk.status).toBe(201);
+    const joined = await join({
+      ticket: fromKiosk.body.ticket,
+      phone: '13912340099',
+      name: '周',
+      acceptTerms: true,
+    });
+    expect(joined.status).toBe(201);
+    const till = await pairDevice(store, owner, 'checkout');
+    expect((await call(store, 'POST', '/api/join/tickets', { token: till.token })).status).toBe(403);
     expect((await call(store, 'POST', '/api/join/tickets', { token: owner })).status).toBe(403);
     expect((await call(store, 'POST', '/api/join/tickets')).status).toBe(401);
   });

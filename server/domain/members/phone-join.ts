@@ -10,11 +10,12 @@ import { selfView } from './self-service.js';
 import { createMember } from './service.js';
 
 /**
- * Joining from one's own phone. The customer display shows a QR code with a join ticket; the
- * phone, which has no device token, opens `/join#<ticket>` and signs up through the public
- * `POST /api/join` with that ticket. The ticket says which display showed it and until when it
- * holds (signed with a key of this server process): sign-ups come from someone who stood at
- * the till lately, are recorded against that display, and end with a revoked display.
+ * Joining from one's own phone. The customer display (and the lookup kiosk's home screen)
+ * shows a QR code with a join ticket; the phone, which has no device token, opens
+ * `/join#<ticket>` and signs up through the public `POST /api/join` with that ticket. The
+ * ticket says which screen showed it and until when it holds (signed with a key of this
+ * server process): sign-ups come from someone who stood in the shop lately, are recorded
+ * against that screen, and end with a revoked screen.
  */
 
 /** How long a ticket holds; the display asks for a new one well before. */
@@ -62,17 +63,27 @@ export async function checkJoinTicket(ctx: AppContext, ticket: string): Promise<
     .select(['id'])
     .where('id', '=', deviceId)
     .where('store_id', '=', ctx.store.id)
-    .where('kind', '=', 'display')
+    .where('kind', 'in', ['display', 'lookup'])
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!device) throw badTicket('not valid');
   return device.id;
 }
 
-const joinBody = newMemberBody.omit({ referrerId: true, notes: true, tags: true, styles: true }).extend({
-  ticket: z.string().min(1).max(200),
-  acceptTerms: z.literal(true, 'the membership terms must be accepted'),
-});
+/**
+ * A phone joins with the display's ticket, or with a member's invitation code (a friend's QR
+ * on a receipt or a phone, opened away from the shop), or both.
+ */
+const joinBody = newMemberBody
+  .omit({ referrerId: true, notes: true, tags: true, styles: true })
+  .extend({
+    ticket: z.string().min(1).max(200).optional(),
+    acceptTerms: z.literal(true, 'the membership terms must be accepted'),
+  })
+  .refine((body) => body.ticket !== undefined || body.inviteCode !== undefined, {
+    message: 'scan the code on the display, or open a friend’s invitation',
+    path: ['ticket'],
+  });
 
 export const phoneJoinRoutes = [
   route({
@@ -88,12 +99,13 @@ export const phoneJoinRoutes = [
     path: '/api/join',
     limit: 'join',
     permission: 'public',
-    summary: "Join as a member from one's own phone, with a ticket from the customer display's QR code",
+    summary:
+      "Join as a member from one's own phone, with a ticket from the customer display's QR code or a member's invitation code",
     status: 201,
     body: joinBody,
     handle: async ({ ctx, body }): Promise<SelfJoined> => {
       const { acceptTerms: _accepted, ticket, ...member } = body;
-      const deviceId = await checkJoinTicket(ctx, ticket);
+      const deviceId = ticket === undefined ? null : await checkJoinTicket(ctx, ticket);
       const row = await createMember(ctx, member, { staffId: null, deviceId });
       return { memberCode: row.code, member: await selfView(ctx, row.id) };
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inviteCode } from './invite-code.js';
 import { normalizePhone } from './phone.js';
 
 export const phone = z
@@ -82,6 +83,8 @@ export const newMemberBody = z.strictObject({
   tags: tagList.optional(),
   notes: z.string().max(500, 'at most 500 characters').optional(),
   referrerId: z.string().min(1).max(64).optional(),
+  /** The invitation code of the member who invited this newcomer (instead of `referrerId`). */
+  inviteCode: inviteCode.optional(),
   consentMarketing: consentInput.optional(),
   pin: memberPin.optional(),
 });

@@ -4,6 +4,7 @@ import type { SelfJoined, SelfView } from '../../protocol/members.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { memberCoupons } from '../loyalty/coupons.js';
 import { pointsExpiringSoon } from '../loyalty/points.js';
+import { loadSettings } from '../loyalty/settings.js';
 import { loadTiers, progressToNext, tierStats } from '../loyalty/tiers.js';
 import { ABSENT_ACCOUNT_HASH, verifySecret } from '../staff/secrets.js';
 import { maskPhone } from './phone.js';
@@ -26,6 +27,7 @@ export async function selfView(ctx: AppContext, memberId: string): Promise<SelfV
   const db = ctx.storage.db;
   const row = await memberRow(db, memberId);
   const tiers = await loadTiers(db);
+  const { referral } = await loadSettings(db);
   const tier = tierOf(tiers, row);
   const stats = await tierStats(db, row, ctx.now());
   const purchases = await db
@@ -53,6 +55,8 @@ export async function selfView(ctx: AppContext, memberId: string): Promise<SelfV
       validTo: c.validTo,
     })),
     lastPurchases: purchases,
+    inviteCode: row.invite_code ?? '',
+    referral: referral.enabled ? { referrer: referral.referrer, newcomer: referral.newcomer } : null,
   };
 }
 

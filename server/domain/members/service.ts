@@ -11,8 +11,10 @@ import { storeDate } from '../loyalty/calendar.js';
 import { issueTriggeredCoupons } from '../loyalty/coupon-issue.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
+import { findReferrer, recordReferral } from '../loyalty/referrals.js';
 import { entryTier, loadTiers } from '../loyalty/tiers.js';
 import { hashSecret } from '../staff/secrets.js';
+import { drawInviteCodes } from './invite-code.js';
 import { lastFour, maskPhone } from './phone.js';
 import { memberRow } from './rows.js';
 import {
@@ -107,7 +109,13 @@ export async function createMember(ctx: AppContext, input: NewMember, actor: Act
   const id = uuidv7();
   await runAction(ctx, async (trx, outbox) => {
     await phoneTaken(trx, input.phone, null);
-    await checkReferrer(trx, input.referrerId);
+    if (input.referrerId !== undefined && input.inviteCode !== undefined) {
+      throw new ApiError('validation_failed', 'Give the referrer or the invitation code, not both.', {
+        'body.inviteCode': 'with referrerId',
+      });
+    }
+    const referrer = await findReferrer(trx, input);
+    const [inviteCode] = await drawInviteCodes(trx, 1);
     const tier = entryTier(await loadTiers(trx));
     const number = await nextMemberNumber(trx);
     await trx
@@ -132,7 +140,8 @@ export async function createMember(ctx: AppContext, input: NewMember, actor: Act
         consents: JSON.stringify(consentsFrom(input.consentMarketing ?? false, {}, at)),
         registered_by: actor.staffId,
         registered_device_id: actor.deviceId ?? null,
-        referrer_id: input.referrerId ?? null,
+        referrer_id: referrer?.id ?? null,
+        invite_code: inviteCode ?? null,
         tier_id: tier.id,
         tier_since: at,
         tier_below_since: null,
@@ -160,6 +169,7 @@ export async function createMember(ctx: AppContext, input: NewMember, actor: Act
         staff_id: actor.staffId,
       })
       .execute();
+    if (referrer) await recordReferral(trx, ctx, { newcomerId: id, referrer });
     await recordChange(trx, ctx, id, 'created', actor, {});
     await recordAudit(trx, ctx, {
       kind: 'member.created',

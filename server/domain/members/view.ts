@@ -47,6 +47,7 @@ export function memberView(row: MemberRow, tier: TierRow, options: ViewOptions):
     registeredBy: row.registered_by,
     registeredDeviceId: row.registered_device_id,
     referrerId: row.referrer_id,
+    inviteCode: row.invite_code ?? '',
     tier: { code: tier.code, name: tier.name, since: row.tier_since },
     benefits: {
       discountRegularBp: tier.discount_regular_bp,

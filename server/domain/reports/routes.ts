@@ -16,6 +16,7 @@ import {
 } from './members.js';
 import { couponResults, promotionResults } from './promotions.js';
 import { type DayRange, rangeQuery, resolveRange } from './range.js';
+import { referralsReport } from './referrals.js';
 import {
   bestSellers,
   discounts,
@@ -116,6 +117,10 @@ const PLAIN: Record<string, { summary: string; build: Build }> = {
   coupons: {
     summary: 'Coupons issued and redeemed per template, and their cost',
     build: (c, r) => couponResults(c.storage.db, c, r),
+  },
+  referrals: {
+    summary: 'Who invited whom, the rewards of the first purchase, and those taken back',
+    build: (c, r) => referralsReport(c.storage.db, c, r),
   },
 };
 

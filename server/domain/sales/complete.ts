@@ -8,6 +8,7 @@ import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Completed, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
+import { receiptInvite } from '../loyalty/referrals.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
 import type { Approver } from '../staff/approval.js';
@@ -174,6 +175,7 @@ export async function writeSale(
     member: member ? await memberNow(trx, member.id) : null,
     staff,
     exchangeOf: work.credit?.returnId,
+    invite: member && !training ? await receiptInvite(trx, member.id) : undefined,
   };
   const sale = saleResultOf(facts);
   const receipt = saleReceiptOf(ctx, facts, await receiptSettings(trx, ctx));

@@ -10,6 +10,7 @@ import { moveStocks } from '../inventory/ledger.js';
 import { redeemCoupon, releaseCoupon } from '../loyalty/coupons.js';
 import { earnPoints, giveBackPoints, redeemPoints, takeBackPoints } from '../loyalty/points.js';
 import { recordPurchase, recordReturn } from '../loyalty/purchases.js';
+import { rewardReferral, takeBackReferral } from '../loyalty/referrals.js';
 import { type PinProof, returnStoredValue, spendStoredValue } from '../loyalty/stored-value.js';
 import { queueProviderRefunds } from '../payments/refunds.js';
 import { takeMobileTender } from '../payments/tender.js';
@@ -227,6 +228,12 @@ export async function postSaleLoyalty(
     staffId: staff.staffId,
   });
   await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
+  await rewardReferral(trx, ctx, outbox, {
+    memberId: member.id,
+    total: quote.total,
+    ref,
+    staffId: staff.staffId,
+  });
   return earned.points;
 }
 
@@ -302,6 +309,12 @@ export async function postReturnLoyalty(
   }
   await recordReturn(trx, ctx, { memberId, amount, ref });
   if (posting.allBack) {
+    const referral = await takeBackReferral(trx, ctx, outbox, {
+      saleId: sale.id,
+      ref,
+      staffId: posting.staffId,
+    });
+    done.keptBack = Math.min(amount, done.keptBack + referral.newcomerShortValue);
     for (const code of sale.coupons) {
       await releaseCoupon(trx, outbox, { code, ref: saleRef });
       done.couponsReleased.push(code);

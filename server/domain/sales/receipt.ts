@@ -45,6 +45,8 @@ export interface ReceiptSource {
     pointsBalance: number;
     storedValueBalance: number;
   } | null;
+  /** The member's invitation, printed at the end of a sale's receipt when the shop wants it. */
+  invite?: ReceiptDocument['invite'] | undefined;
   /** Notes of this document (no receipt, points kept back), printed above the shop's footer. */
   notes?: string[];
   /** What the shop prints on every receipt. */
@@ -131,5 +133,6 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
     ...(footer.length > 0 && { footer: footer.slice(0, 10) }),
     barcode: true,
     qr: true,
+    ...(source.invite && { invite: source.invite }),
   };
 }

@@ -54,6 +54,8 @@ export interface SaleFacts {
   member: MemberNow | null;
   staff: StaffPrincipal;
   exchangeOf?: string | undefined;
+  /** The member's invitation for the receipt, when the shop prints it. */
+  invite?: ReceiptDocument['invite'] | undefined;
 }
 
 /** The answer to a sale. */
@@ -133,6 +135,7 @@ export function saleReceiptOf(ctx: AppContext, facts: SaleFacts, shop: ReceiptSe
             storedValueBalance: member.storedValue,
           }
         : null,
+    invite: facts.invite,
   });
 }
 

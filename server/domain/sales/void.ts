@@ -8,6 +8,7 @@ import { moveStock } from '../inventory/ledger.js';
 import { releaseCoupon } from '../loyalty/coupons.js';
 import { giveBackPoints, takeBackPoints } from '../loyalty/points.js';
 import { recordVoid } from '../loyalty/purchases.js';
+import { takeBackReferral } from '../loyalty/referrals.js';
 import { returnStoredValue } from '../loyalty/stored-value.js';
 import { queueVoidRefunds, sendRefundsOf, voidRefundNo } from '../payments/refunds.js';
 import type { Approver } from '../staff/approval.js';
@@ -155,6 +156,8 @@ export async function voidSale(
           });
         }
         for (const code of result.coupons) await releaseCoupon(trx, outbox, { code, ref: saleRef });
+        // Reward points the newcomer spent already are only written off: a void refunds nothing to keep them from.
+        await takeBackReferral(trx, ctx, outbox, { saleId, ref, staffId: staff.staffId });
         await recordVoid(trx, ctx, { memberId: sale.member_id, amount: sale.total, ref });
       }
     }

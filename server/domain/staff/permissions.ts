@@ -35,10 +35,10 @@ export const PERMISSIONS = {
   'stock.adjust': ['owner', 'manager'],
   /** Scan and correct counts in an open stocktake. */
   'stocktake.count': ['owner', 'manager', 'cashier'],
-  /** The shop's pictures (photos chosen for it) on the customer display's idle screen. */
-  'showcase.read': ['owner', 'manager', 'display'],
-  /** A join ticket for the customer display's QR code (members join from their own phone). */
-  'member.join_ticket': ['display'],
+  /** The shop's pictures (photos chosen for it) on the idle screens of the customer display and the lookup kiosk. */
+  'showcase.read': ['owner', 'manager', 'display', 'lookup'],
+  /** A join ticket for the QR code of the customer display or the lookup kiosk (members join from their own phone). */
+  'member.join_ticket': ['display', 'lookup'],
   'member.self_lookup': ['lookup'],
   /** Self sign-up at the lookup kiosk, with consent. */
   'member.self_signup': ['lookup'],

@@ -23,6 +23,7 @@ import { receiptText } from './0021_receipt_text.js';
 import { printJobStates } from './0022_print_job_states.js';
 import { smsReceipts } from './0023_sms_receipts.js';
 import { shopSetup } from './0024_shop_setup.js';
+import { referrals } from './0025_referrals.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: readonly Migration[] = [
   printJobStates,
   smsReceipts,
   shopSetup,
+  referrals,
 ];

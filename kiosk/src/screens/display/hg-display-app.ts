@@ -14,7 +14,7 @@ import { type ShowcasePicture, showcase } from '../../data/catalog.js';
 import { count, money } from '../../data/format.js';
 import { HealthController } from '../../data/health-controller.js';
 import type { ApiAuth } from '../../data/http.js';
-import { joinTicket } from '../../data/members.js';
+import { joinTicket, joinUrl } from '../../data/members.js';
 import { deviceToken, storeDeviceToken } from '../../data/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
@@ -25,14 +25,6 @@ export const THANKS_MS = 20_000;
 export const SLIDE_MS = 8_000;
 /** How often the display asks again for the shop's pictures and a fresh join ticket (valid two hours). */
 export const REFRESH_MS = 30 * 60_000;
-
-/**
- * Where a customer joins as a member from their own phone: the join page of the shop's server,
- * with the display's ticket after `#` (a phone has no device token; the ticket lets it join).
- */
-function joinUrl(ticket: string): string {
-  return `${globalThis.location.origin}/join#${ticket}`;
-}
 
 /** The hanger of the logo, for the idle screen of a shop without pictures. */
 const logo = svg`<svg class="logo" viewBox="0 0 64 64" aria-hidden="true">

@@ -2,11 +2,12 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../components/hg-join-form.js';
 import type { JoinEvent } from '../../components/hg-join-form.js';
+import '../../components/hg-invite-card.js';
 import '../../components/hg-screen-frame.js';
 import { controls } from '../../components/styles.js';
 import { RequestError } from '../../connection/errors.js';
 import { HealthController } from '../../data/health-controller.js';
-import { joinFromPhone } from '../../data/members.js';
+import { joinFromPhone, type SelfJoined } from '../../data/members.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
 /** The ticket the display's QR code carries after `#` (never sent to the server in the address). */
@@ -14,10 +15,16 @@ function ticketFromHash(): string {
   return decodeURIComponent(globalThis.location.hash.replace(/^#/, '')).trim();
 }
 
+/** A friend's invitation code, from a member's QR: `/join?invite=<code>`. */
+function inviteFromQuery(): string {
+  return (new URLSearchParams(globalThis.location.search).get('invite') ?? '').trim().toUpperCase();
+}
+
 /**
  * Joining as a member on the customer's own phone, reached by the QR code on the customer
- * display. The phone is not a paired device: the sign-up goes through the public join route
- * with the ticket from the QR code, which says which display showed it and until when.
+ * display or by a member's invitation QR (a receipt, the kiosk, a friend's phone). The phone
+ * is not a paired device: the sign-up goes through the public join route with the ticket
+ * from the display's code (which display, until when) or the friend's invitation code.
  */
 @customElement('hg-join-app')
 export class HgJoinApp extends LitElement {
@@ -70,9 +77,10 @@ export class HgJoinApp extends LitElement {
   ];
 
   @state() private _ticket = ticketFromHash();
+  private readonly _invite = inviteFromQuery();
   @state() private _busy = false;
   @state() private _error: unknown = null;
-  @state() private _joined: { memberCode: string; name: string; tier: string } | null = null;
+  @state() private _joined: SelfJoined | null = null;
 
   private readonly _i18n = new LocalizeController(this);
   /** No socket here: the header's indicator follows the health check. */
@@ -101,23 +109,28 @@ export class HgJoinApp extends LitElement {
   private _body() {
     const t = this._i18n.t.bind(this._i18n);
     if (this._joined) {
+      const { member, memberCode } = this._joined;
       return html`<section class="card welcome" role="status">
-        <h2>${t('join.welcome', { name: this._joined.name })}</h2>
-        <p>${t('join.tier', { tier: this._joined.tier })}</p>
-        <p>${t('join.yourCode')}</p>
-        <div class="member-code" data-member-code=${this._joined.memberCode}>
-          ${this._joined.memberCode.replace(/(\d{4})(?=\d)/g, '$1 ')}
-        </div>
-        <p class="hint">${t('phoneJoin.codeHint')}</p>
-      </section>`;
+          <h2>${t('join.welcome', { name: member.name })}</h2>
+          <p>${t('join.tier', { tier: member.tier.name })}</p>
+          <p>${t('join.yourCode')}</p>
+          <div class="member-code" data-member-code=${memberCode}>
+            ${memberCode.replace(/(\d{4})(?=\d)/g, '$1 ')}
+          </div>
+          <p class="hint">${t('phoneJoin.codeHint')}</p>
+        </section>
+        <section class="card">
+          <hg-invite-card .code=${member.inviteCode} .rewards=${member.referral}></hg-invite-card>
+        </section>`;
     }
-    const noTicket = !this._ticket || this._ticketRefused();
+    const noTicket = (!this._ticket && !this._invite) || this._ticketRefused();
     // The form is hidden, not dropped, while there is no ticket: what was typed is still there
     // after the customer scans the code again.
     return html`${noTicket ? this._noTicket() : nothing}
       <section class="card" ?hidden=${noTicket}>
         <h2>${t('join.title')}</h2>
         <p class="hint">${t('phoneJoin.intro')}</p>
+        ${this._invite ? html`<p class="hint" data-invited>${t('referrals.invitedWith', { code: this._invite })}</p>` : nothing}
         <hg-join-form device="phone" .busy=${this._busy} .error=${this._error} @hg-join=${this._join}></hg-join-form>
       </section>
       ${this._busy ? html`<p class="hint" role="status">${t('phoneJoin.sending')}</p>` : nothing}`;
@@ -140,12 +153,10 @@ export class HgJoinApp extends LitElement {
     this._busy = true;
     this._error = null;
     try {
-      const answer = await joinFromPhone(this._ticket, event.detail);
-      this._joined = {
-        memberCode: answer.memberCode,
-        name: answer.member.name,
-        tier: answer.member.tier.name,
-      };
+      this._joined = await joinFromPhone(
+        { ...(this._ticket && { ticket: this._ticket }), ...(this._invite && { inviteCode: this._invite }) },
+        event.detail,
+      );
     } catch (error) {
       this._error = error;
     } finally {

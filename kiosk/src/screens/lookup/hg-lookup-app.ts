@@ -18,6 +18,7 @@ import './hg-lookup-feedback.js';
 import type { HgLookupFeedback } from './hg-lookup-feedback.js';
 import './hg-lookup-join.js';
 import type { HgLookupJoin } from './hg-lookup-join.js';
+import './hg-lookup-home.js';
 import './hg-lookup-member.js';
 import type { HgLookupMember } from './hg-lookup-member.js';
 import './hg-lookup-product.js';
@@ -267,6 +268,7 @@ export class HgLookupApp extends LitElement {
           ${this._i18n.t('feedback.title')}<span>${this._i18n.t('feedback.cornerHint')}</span>
         </button>
       </div>
+      <hg-lookup-home .auth=${this._auth}></hg-lookup-home>
       <div class="spacer"></div>
       <p class="again">${this._i18n.t('lookup.privacy')}</p>
     `;

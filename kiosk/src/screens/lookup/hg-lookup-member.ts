@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import '../../components/hg-invite-card.js';
 import '../../components/hg-error.js';
 import '../../components/hg-keypad.js';
 import { applyKey, type KeypadEvent } from '../../components/hg-keypad.js';
@@ -320,6 +321,9 @@ export class HgLookupMember extends LitElement {
             </section>`
           : nothing
       }
+      <section class="card">
+        <hg-invite-card .code=${view.inviteCode} .rewards=${view.referral}></hg-invite-card>
+      </section>
       <div class="actions">
         <button type="button" class="primary" @click=${this._done}>${this._i18n.t('member.done')}</button>
       </div>

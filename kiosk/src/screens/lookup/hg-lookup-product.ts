@@ -1,6 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import '../../components/hg-photo.js';
+import '../../components/hg-style-placeholder.js';
+import { hangerArt } from '../../components/hanger-art.js';
 import { controls } from '../../components/styles.js';
 import type { BoughtWith, ScannedSku, Sku, Style } from '../../data/catalog.js';
 import { money } from '../../data/format.js';
@@ -137,8 +139,7 @@ export class HgLookupProduct extends LitElement {
         padding: 0.6em;
         text-align: start;
       }
-      .also hg-photo,
-      .also .blank {
+      .also hg-photo {
         width: 100%;
         aspect-ratio: 4 / 5;
         object-fit: cover;
@@ -221,8 +222,10 @@ export class HgLookupProduct extends LitElement {
           >
             ${
               item.photo
-                ? html`<hg-photo .auth=${this.auth} src=${item.photo}><div slot="fallback" class="blank"></div></hg-photo>`
-                : html`<div class="blank" aria-hidden="true"></div>`
+                ? html`<hg-photo .auth=${this.auth} src=${item.photo}>
+                    <hg-style-placeholder slot="fallback" .name=${item.name}></hg-style-placeholder>
+                  </hg-photo>`
+                : html`<hg-style-placeholder aria-hidden="true" .name=${item.name}></hg-style-placeholder>`
             }
             <span class="name">${item.name}</span>
             <p class="code">${this._i18n.t('lookup.styleCode')} ${item.styleCode}</p>
@@ -242,7 +245,7 @@ export class HgLookupProduct extends LitElement {
     const style = this.styleDetail;
     const cover = style?.photos[0];
     const none = html`<div slot="fallback" aria-hidden="true">
-      <svg viewBox="0 0 64 64"><path d="M32 10a6 6 0 1 1 6 6c-3 0-6 2-6 5v3L6 44c-3 2-2 6 2 6h48c4 0 5-4 2-6L32 24" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>
+      ${hangerArt}
       <div>${this._i18n.t('lookup.noPhoto')}</div>
     </div>`;
     return html`<div class="photo">

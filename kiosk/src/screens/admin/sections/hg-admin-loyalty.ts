@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
+import './hg-admin-referrals.js';
 import { InputError } from '../../../connection/errors.js';
 import { count, money, parseYuan, yuanText } from '../../../data/format.js';
 import {
@@ -166,6 +167,7 @@ export class HgAdminLoyalty extends AdminSection {
           <div class="actions"><button type="submit" class="primary">${t('common.save')}</button></div>
         </form>
       </section>
+      <hg-admin-referrals .ctx=${this.ctx}></hg-admin-referrals>
     `;
   }
 
