@@ -6,7 +6,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PaymentSimulator } from '../server/domain/payments/simulator/server.js';
 import { call } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
-import { collectProblems, KIOSK_DIST, launchChromium, readyForBrowserTests, shot } from './testing/browser.js';
+import {
+  collectProblems,
+  KIOSK_DIST,
+  launchChromium,
+  readyForBrowserTests,
+  shot,
+} from './testing/browser.js';
 
 /**
  * 收款设置 as the owner meets it: paste the merchant's WeChat Pay keys, save, test the connection
