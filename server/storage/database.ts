@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js';
+import { markTransaction } from './per-transaction.js';
 import { ReadsApartDialect } from './reads-apart.js';
 import type { Database } from './schema.js';
 
@@ -113,6 +114,7 @@ export class Storage {
     const undo: (() => void)[] = [];
     return this.writer.connection().execute((trx) =>
       attempts.run(undo, async () => {
+        markTransaction(trx);
         await begin.execute(trx);
         try {
           const result = await action(trx);

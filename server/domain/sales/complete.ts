@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { runRequest } from '../../events/action.js';
+import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
@@ -284,22 +284,26 @@ export async function completeSale(
   if (first) return { replayed: true, sale: first };
   const work = await prepareSale(ctx, staff, approval, input, hash);
   try {
-    const { replayed, result } = await runRequest(
-      ctx,
-      (trx) => replaySale(trx, ctx, input.id, hash),
-      async (trx, outbox) => {
-        const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
-        await queueReceipt(trx, ctx, outbox, {
-          terminalId: staff.deviceId,
-          document: receipt,
-          jobId: sale.id,
-          openDrawer: paysCash(input.payments),
-        });
-        return sale;
-      },
-    );
-    return { replayed, sale: result };
+    // Not looked up again inside: a resend that overtook this one between the lookup above and
+    // the write lock makes this one fail (on the sales row's key at the latest), answered below.
+    const sale = await runAction(ctx, async (trx, outbox) => {
+      const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
+      await queueReceipt(trx, ctx, outbox, {
+        terminalId: staff.deviceId,
+        document: receipt,
+        jobId: sale.id,
+        openDrawer: paysCash(input.payments),
+      });
+      return sale;
+    });
+    return { replayed: false, sale };
   } catch (error) {
+    // A database fault stays the answer; a lookup that cannot read says nothing more.
+    const first = await replaySale(ctx.storage.db, ctx, input.id, hash).catch((lookup: unknown) => {
+      if (lookup instanceof ApiError) throw lookup;
+      return null;
+    });
+    if (first) return { replayed: true, sale: first };
     await logFailure(ctx, staff, saleRefOf(input.id), error);
     throw error;
   }

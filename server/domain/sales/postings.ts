@@ -9,6 +9,7 @@ import type { Database } from '../../storage/schema.js';
 import { moveStocks } from '../inventory/ledger.js';
 import { redeemCoupon, releaseCoupon } from '../loyalty/coupons.js';
 import { earnPoints, giveBackPoints, redeemPoints, takeBackPoints } from '../loyalty/points.js';
+import { PointsBook } from '../loyalty/points-book.js';
 import { recordPurchase, recordReturn } from '../loyalty/purchases.js';
 import { type PinProof, returnStoredValue, spendStoredValue } from '../loyalty/stored-value.js';
 import { queueProviderRefunds } from '../payments/refunds.js';
@@ -110,6 +111,8 @@ export async function postPayments(
             ref: posting.ref,
             actor: { staffId: staff.staffId, approverId: null, deviceId: staff.deviceId },
             pin: posting.pin,
+            // Read when the sale was priced, in this transaction: no second read of the member.
+            member,
           });
           principal = spent.principal;
           bonus = spent.bonus;
@@ -200,6 +203,9 @@ export async function postSaleLoyalty(
   const { priced, ref, staff } = posting;
   const { quote, member } = priced;
   if (!member) return 0;
+  // One points book for the sale's redemption and earning, opened on the member row the sale
+  // was priced with (stored value moved since, points did not): one read, one expiry check.
+  const book = await PointsBook.open(trx, ctx, member.id, { staffId: staff.staffId }, member);
   if (quote.points.used > 0) {
     try {
       await redeemPoints(trx, ctx, outbox, {
@@ -207,6 +213,7 @@ export async function postSaleLoyalty(
         points: quote.points.used,
         ref,
         staffId: staff.staffId,
+        book,
       });
     } catch (error) {
       throw asPaymentFailure(error, 'redeemPoints');
@@ -225,6 +232,8 @@ export async function postSaleLoyalty(
     lines: quote.lines.map((line) => ({ amount: line.total, category: line.categoryId })),
     tenders: posting.tenders,
     staffId: staff.staffId,
+    book,
+    tierMultiplierPct: member.tier.points_multiplier_pct,
   });
   await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
   return earned.points;
