@@ -15,12 +15,18 @@ import { type Approval, approvalFor, type SaleApprovals } from './approvals.js';
 import { recordExceptionApart } from './exceptions.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
-import { isPaymentFailure, postPayments, postSaleLoyalty, postSoldGoods } from './postings.js';
+import {
+  isPaymentFailure,
+  postPayments,
+  postSaleLoyalty,
+  postSoldGoods,
+  type SaleLoyalty,
+} from './postings.js';
 import { type PricedCart, priceRequest, skusForLines } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
 import { receiptSettings } from './receipt-settings.js';
 import { keepSale } from './records.js';
-import { memberNow, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
+import { memberAfterSale, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 import { assertShiftOpen } from './shift-rule.js';
@@ -154,10 +160,10 @@ export async function writeSale(
     pin: work.pin,
   });
   let warnings: SaleResult['warnings'] = [];
-  let pointsEarned = 0;
+  let loyalty: SaleLoyalty | null = null;
   if (!training) {
     warnings = await postSoldGoods(trx, ctx, outbox, { priced, ref, staff });
-    pointsEarned = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, ref, staff });
+    loyalty = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, ref, staff });
   }
 
   const number = await nextNumber(trx, ctx, training ? 'training' : 'sale', day);
@@ -169,9 +175,9 @@ export async function writeSale(
     priced,
     payments: paymentRows,
     change,
-    pointsEarned,
+    pointsEarned: loyalty?.earned ?? 0,
     warnings,
-    member: member ? await memberNow(trx, member.id) : null,
+    member: member ? memberAfterSale(member, loyalty, paymentRows) : null,
     staff,
     exchangeOf: work.credit?.returnId,
   };

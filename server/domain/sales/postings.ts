@@ -188,6 +188,13 @@ export async function postSoldGoods(
   return warnings;
 }
 
+/** What a sale's loyalty postings leave: points earned, the member's points and tier after. */
+export interface SaleLoyalty {
+  earned: number;
+  points: number;
+  tier: { code: string; name: string };
+}
+
 /** The member's side of a sale: points redeemed, coupons used, points earned, the purchase. */
 export async function postSaleLoyalty(
   trx: Kysely<Database>,
@@ -199,10 +206,10 @@ export async function postSaleLoyalty(
     ref: Ref;
     staff: StaffPrincipal;
   },
-): Promise<number> {
+): Promise<SaleLoyalty | null> {
   const { priced, ref, staff } = posting;
   const { quote, member } = priced;
-  if (!member) return 0;
+  if (!member) return null;
   // One points book for the sale's redemption and earning, opened on the member row the sale
   // was priced with (stored value moved since, points did not): one read, one expiry check.
   const book = await PointsBook.open(trx, ctx, member.id, { staffId: staff.staffId }, member);
@@ -235,8 +242,8 @@ export async function postSaleLoyalty(
     book,
     tierMultiplierPct: member.tier.points_multiplier_pct,
   });
-  await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
-  return earned.points;
+  const { tier } = await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
+  return { earned: earned.points, points: book.balance, tier };
 }
 
 export interface ReturnLoyalty {
