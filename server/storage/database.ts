@@ -13,6 +13,8 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js';
+import { markTransaction } from './per-transaction.js';
+import { ReadsApartDialect } from './reads-apart.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -50,6 +52,8 @@ export class Storage {
     readonly sqlite: BetterSqlite3.Database | null = null,
     /** The PostgreSQL pool (null on SQLite), for LISTEN/NOTIFY. */
     readonly pool: pg.Pool | null = null,
+    /** Where write transactions run: `db` itself, except on SQLite with its reads apart. */
+    private readonly writer: Kysely<Database> = db,
   ) {}
 
   /**
@@ -108,8 +112,9 @@ export class Storage {
   private transaction<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     const begin = this.engine === 'postgres' ? sql`begin isolation level serializable` : sql`begin immediate`;
     const undo: (() => void)[] = [];
-    return this.db.connection().execute((trx) =>
+    return this.writer.connection().execute((trx) =>
       attempts.run(undo, async () => {
+        markTransaction(trx);
         await begin.execute(trx);
         try {
           const result = await action(trx);
@@ -166,8 +171,32 @@ export function openSqlite(file: string): Storage {
         'The file was left untouched. Restore a backup or move the file aside, then start again.',
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
-  return new Storage('sqlite', db, () => db.destroy(), handle);
+  const writer = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(handle) }),
+  });
+  // A database in memory is private to its one connection: nothing to read it apart.
+  if (file === ':memory:') return new Storage('sqlite', writer, () => writer.destroy(), handle);
+  const db = new Kysely<Database>({
+    dialect: new ReadsApartDialect(withStatementCache(openReader(file)), writer),
+  });
+  return new Storage(
+    'sqlite',
+    db,
+    async () => {
+      await db.destroy();
+      await writer.destroy();
+    },
+    handle,
+    null,
+    writer,
+  );
+}
+
+/** The read-only second connection (WAL lets it read while the writer holds a transaction). */
+function openReader(file: string): BetterSqlite3.Database {
+  const reader = new BetterSqlite3(file, { readonly: true });
+  reader.pragma('busy_timeout = 5000');
+  return reader;
 }
 
 /** PostgreSQL type ids of bigint and numeric: counts and sums arrive as them; Hanger's are all safe integers. */

@@ -149,6 +149,39 @@ describe('migrations', () => {
   });
 });
 
+describe('reads while a sale is being written (SQLite)', () => {
+  it('a read outside the transaction answers at once, from what was committed', async () => {
+    const { ctx } = await boot({ dataDir, log: quiet, env });
+    const storage = ctx.storage;
+    let finish = () => {};
+    const held = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    let inside = () => {};
+    const begun = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const writing = storage.write(async (trx) => {
+      await trx.updateTable('stores').set({ name: 'renamed inside' }).execute();
+      inside();
+      await held;
+    });
+    await begun;
+    const stores = () => storage.db.selectFrom('stores').select('name').execute();
+    const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2_000));
+    const answer = await Promise.race([stores(), waited]);
+    expect(answer).not.toBe('waited');
+    expect(answer).not.toContainEqual({ name: 'renamed inside' });
+    // A write asked outside still takes its turn after the transaction.
+    const wrote = storage.db.updateTable('stores').set({ name: 'after' }).execute();
+    finish();
+    await writing;
+    await wrote;
+    expect(await stores()).toContainEqual({ name: 'after' });
+    await storage.close();
+  });
+});
+
 describe('a database the server cannot read', () => {
   it('stops start-up with a readable message and is left untouched', async () => {
     const file = join(dataDir, 'hanger.db');

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
-import type { Database } from '../../storage/schema.js';
-import { activeMemberRow } from '../members/rows.js';
+import type { Database, MemberRow } from '../../storage/schema.js';
+import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
 
 /** Why points moved; the ledger's `reason`. */
@@ -42,8 +42,18 @@ export class PointsBook {
     readonly at: string,
   ) {}
 
-  static async open(trx: Kysely<Database>, ctx: AppContext, memberId: string, actor: Actor) {
-    const member = await activeMemberRow(trx, memberId);
+  /**
+   * `known`: the member's row as this transaction already read it, its points unchanged since
+   * (a sale passes the row it priced with), so it is not read again.
+   */
+  static async open(
+    trx: Kysely<Database>,
+    ctx: AppContext,
+    memberId: string,
+    actor: Actor,
+    known?: MemberRow,
+  ) {
+    const member = known?.id === memberId ? assertActiveMember(known) : await activeMemberRow(trx, memberId);
     const book = new PointsBook(trx, ctx, memberId, member.points, actor, ctx.now().toISOString());
     await book.expireDue();
     return book;

@@ -19,6 +19,23 @@ export interface EarnInput {
   /** How the sale was paid (fen, net of change); stored value split into principal and bonus. */
   tenders: readonly { method: Tender; amount: number }[];
   staffId?: string | null;
+  /** The member's points book this transaction opened already (a sale's, shared with its redemption). */
+  book?: PointsBook;
+  /** The member's tier multiplier, when the caller read the tier in this transaction. */
+  tierMultiplierPct?: number;
+}
+
+/** The book the caller opened for this member, or a new one. */
+function bookFor(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  input: { memberId: string; book?: PointsBook | undefined; staffId?: string | null | undefined },
+) {
+  if (input.book) {
+    if (input.book.memberId !== input.memberId) throw new Error("another member's points book");
+    return Promise.resolve(input.book);
+  }
+  return PointsBook.open(trx, ctx, input.memberId, { staffId: input.staffId ?? null });
 }
 
 export interface EarnResult {
@@ -87,13 +104,16 @@ export async function earnPoints(
   input: EarnInput,
 ): Promise<EarnResult> {
   const settings = await loadSettings(trx);
-  const book = await PointsBook.open(trx, ctx, input.memberId, { staffId: input.staffId ?? null });
-  const tier = await trx
-    .selectFrom('members')
-    .innerJoin('tiers', 'tiers.id', 'members.tier_id')
-    .select('tiers.points_multiplier_pct')
-    .where('members.id', '=', input.memberId)
-    .executeTakeFirstOrThrow();
+  const book = await bookFor(trx, ctx, input);
+  const tier =
+    input.tierMultiplierPct === undefined
+      ? await trx
+          .selectFrom('members')
+          .innerJoin('tiers', 'tiers.id', 'members.tier_id')
+          .select('tiers.points_multiplier_pct')
+          .where('members.id', '=', input.memberId)
+          .executeTakeFirstOrThrow()
+      : { points_multiplier_pct: input.tierMultiplierPct };
   const now = ctx.now();
   const memberDay = isMemberDay(now, settings.earn.memberDays.weekdays, ctx.store.timeZone)
     ? settings.earn.memberDays.multiplierPct
@@ -157,6 +177,8 @@ export async function redeemPoints(
     billTotal?: number;
     reason?: 'redeem' | 'gift';
     staffId?: string | null;
+    /** The member's points book this transaction opened already (a sale's, shared with its earning). */
+    book?: PointsBook;
   },
 ): Promise<RedeemResult> {
   if (!Number.isSafeInteger(input.points) || input.points <= 0) {
@@ -165,7 +187,7 @@ export async function redeemPoints(
     });
   }
   const settings = await loadSettings(trx);
-  const book = await PointsBook.open(trx, ctx, input.memberId, { staffId: input.staffId ?? null });
+  const book = await bookFor(trx, ctx, input);
   if (input.points > book.balance) throw notEnoughPoints(input.points, book.balance, 'points');
   if (input.billTotal !== undefined) {
     const max = maxRedeemablePoints(settings, book.balance, input.billTotal);

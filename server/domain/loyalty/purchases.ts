@@ -19,7 +19,9 @@ export async function recordPurchase(
   outbox: Outbox,
   input: { memberId: string; amount: number; ref: LedgerRef },
 ): Promise<{ tierChanged: boolean; tier: { code: string; name: string } }> {
-  await checkedMember(trx, input);
+  // The member's status is checked where the tier is evaluated, on the row read there: a
+  // member who may not buy fails the action, and the activity goes with its rollback.
+  checkedAmount(input.amount);
   await appendActivity(trx, ctx, input.memberId, 'purchase', input.amount, 1, input.ref);
   const outcome = await evaluateTierUpgrade(trx, ctx, outbox, input.memberId, input.ref);
   return { tierChanged: outcome.changed, tier: outcome.tier };
@@ -51,12 +53,16 @@ export async function recordVoid(
   await appendActivity(trx, ctx, input.memberId, 'void', -input.amount, -1, input.ref);
 }
 
-async function checkedMember(trx: Kysely<Database>, input: { memberId: string; amount: number }) {
-  if (!Number.isSafeInteger(input.amount) || input.amount < 0) {
+function checkedAmount(amount: number) {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
     throw new ApiError('validation_failed', 'The amount must be whole fen, not negative.', {
       amount: 'invalid',
     });
   }
+}
+
+async function checkedMember(trx: Kysely<Database>, input: { memberId: string; amount: number }) {
+  checkedAmount(input.amount);
   await activeMemberRow(trx, input.memberId);
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { type LoyaltySettings, type SettingKey, TENDERS } from '../../protocol/loyalty.js';
+import { oncePerTransaction } from '../../storage/per-transaction.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 
@@ -123,8 +124,15 @@ export type ExpiryPolicy = LoyaltySettings['expiry'];
 export type EarnRules = LoyaltySettings['earn'];
 export type TopUpBonusRule = LoyaltySettings['topUpBonus'][number];
 
-/** The chain's loyalty settings (seeded by migration 0003, edited by the owner). */
-export async function loadSettings(db: Kysely<Database>): Promise<LoyaltySettings> {
+/**
+ * The chain's loyalty settings (seeded by migration 0003, edited by the owner); read and
+ * checked once per write transaction (a sale consults them at every step), afresh outside one.
+ */
+export function loadSettings(db: Kysely<Database>): Promise<LoyaltySettings> {
+  return oncePerTransaction(db, 'loyalty_settings', () => readSettings(db));
+}
+
+async function readSettings(db: Kysely<Database>): Promise<LoyaltySettings> {
   const rows = await db.selectFrom('loyalty_settings').select(['key', 'value']).execute();
   const values = new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
   const settings: Partial<Record<SettingKey, unknown>> = {};

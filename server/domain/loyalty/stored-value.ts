@@ -3,8 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
-import type { Database } from '../../storage/schema.js';
-import { activeMemberRow } from '../members/rows.js';
+import type { Database, MemberRow } from '../../storage/schema.js';
+import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
 import { noteMemberChanged } from './member-events.js';
 import { loadSettings } from './settings.js';
@@ -29,10 +29,20 @@ export class StoredValueBook {
     readonly hasPin: boolean,
   ) {}
 
-  static async open(trx: Kysely<Database>, ctx: AppContext, memberId: string, active = true) {
-    const member = active
-      ? await activeMemberRow(trx, memberId)
-      : await trx.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow();
+  /** `known`: the member's row as this transaction already read it, stored value unchanged since. */
+  static async open(
+    trx: Kysely<Database>,
+    ctx: AppContext,
+    memberId: string,
+    active = true,
+    known?: MemberRow,
+  ) {
+    const member =
+      known?.id === memberId && active
+        ? assertActiveMember(known)
+        : active
+          ? await activeMemberRow(trx, memberId)
+          : await trx.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirstOrThrow();
     return new StoredValueBook(
       trx,
       ctx,
@@ -129,6 +139,8 @@ export async function spendStoredValue(
     actor: Actor;
     pin?: PinProof | null;
     note?: string;
+    /** The member's row as this transaction already read it (a sale's), stored value unchanged since. */
+    member?: MemberRow;
   },
 ): Promise<{ principal: number; bonus: number; balance: StoredValueBalance }> {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
@@ -137,7 +149,7 @@ export async function spendStoredValue(
     });
   }
   const settings = await loadSettings(trx);
-  const book = await StoredValueBook.open(trx, ctx, input.memberId);
+  const book = await StoredValueBook.open(trx, ctx, input.memberId, true, input.member);
   if (
     book.hasPin &&
     input.amount > settings.storedValue.pinAbove &&

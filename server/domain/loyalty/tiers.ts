@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
+import { activeMemberRow } from '../members/rows.js';
 import { issueTriggeredCoupons } from './coupon-issue.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
 
@@ -143,11 +144,7 @@ export async function evaluateTierUpgrade(
   memberId: string,
   ref: LedgerRef | null,
 ): Promise<{ changed: boolean; tier: { code: string; name: string } }> {
-  const member = await trx
-    .selectFrom('members')
-    .selectAll()
-    .where('id', '=', memberId)
-    .executeTakeFirstOrThrow();
+  const member = await activeMemberRow(trx, memberId);
   const tiers = await loadTiers(trx);
   const current = tiers.find((tier) => tier.id === member.tier_id) ?? entryTier(tiers);
   const stats = await tierStats(trx, member, ctx.now());

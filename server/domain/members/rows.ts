@@ -11,7 +11,11 @@ export async function memberRow(db: Kysely<Database>, id: string): Promise<Membe
 
 /** A member that points, stored value and coupons may still move for: not merged away, not erased. */
 export async function activeMemberRow(db: Kysely<Database>, id: string): Promise<MemberRow> {
-  const row = await memberRow(db, id);
+  return assertActiveMember(await memberRow(db, id));
+}
+
+/** `row` when points, stored value and coupons may still move for it; else 422 saying why. */
+export function assertActiveMember<Row extends MemberRow>(row: Row): Row {
   if (row.status !== 'active') {
     throw new ApiError(
       'business_rule',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { runRequest } from '../../events/action.js';
+import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
@@ -16,12 +16,18 @@ import { type Approval, approvalFor, type SaleApprovals } from './approvals.js';
 import { recordExceptionApart } from './exceptions.js';
 import { requestHash, reusedId } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
-import { isPaymentFailure, postPayments, postSaleLoyalty, postSoldGoods } from './postings.js';
+import {
+  isPaymentFailure,
+  postPayments,
+  postSaleLoyalty,
+  postSoldGoods,
+  type SaleLoyalty,
+} from './postings.js';
 import { type PricedCart, priceRequest, skusForLines } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
 import { receiptSettings } from './receipt-settings.js';
 import { keepSale } from './records.js';
-import { memberNow, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
+import { memberAfterSale, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 import { assertShiftOpen } from './shift-rule.js';
@@ -155,10 +161,10 @@ export async function writeSale(
     pin: work.pin,
   });
   let warnings: SaleResult['warnings'] = [];
-  let pointsEarned = 0;
+  let loyalty: SaleLoyalty | null = null;
   if (!training) {
     warnings = await postSoldGoods(trx, ctx, outbox, { priced, ref, staff });
-    pointsEarned = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, ref, staff });
+    loyalty = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, ref, staff });
   }
 
   const number = await nextNumber(trx, ctx, training ? 'training' : 'sale', day);
@@ -170,9 +176,9 @@ export async function writeSale(
     priced,
     payments: paymentRows,
     change,
-    pointsEarned,
+    pointsEarned: loyalty?.earned ?? 0,
     warnings,
-    member: member ? await memberNow(trx, member.id) : null,
+    member: member ? memberAfterSale(member, loyalty, paymentRows) : null,
     staff,
     exchangeOf: work.credit?.returnId,
     invite: member && !training ? await receiptInvite(trx, member.id) : undefined,
@@ -286,22 +292,26 @@ export async function completeSale(
   if (first) return { replayed: true, sale: first };
   const work = await prepareSale(ctx, staff, approval, input, hash);
   try {
-    const { replayed, result } = await runRequest(
-      ctx,
-      (trx) => replaySale(trx, ctx, input.id, hash),
-      async (trx, outbox) => {
-        const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
-        await queueReceipt(trx, ctx, outbox, {
-          terminalId: staff.deviceId,
-          document: receipt,
-          jobId: sale.id,
-          openDrawer: paysCash(input.payments),
-        });
-        return sale;
-      },
-    );
-    return { replayed, sale: result };
+    // Not looked up again inside: a resend that overtook this one between the lookup above and
+    // the write lock makes this one fail (on the sales row's key at the latest), answered below.
+    const sale = await runAction(ctx, async (trx, outbox) => {
+      const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
+      await queueReceipt(trx, ctx, outbox, {
+        terminalId: staff.deviceId,
+        document: receipt,
+        jobId: sale.id,
+        openDrawer: paysCash(input.payments),
+      });
+      return sale;
+    });
+    return { replayed: false, sale };
   } catch (error) {
+    // A database fault stays the answer; a lookup that cannot read says nothing more.
+    const first = await replaySale(ctx.storage.db, ctx, input.id, hash).catch((lookup: unknown) => {
+      if (lookup instanceof ApiError) throw lookup;
+      return null;
+    });
+    if (first) return { replayed: true, sale: first };
     await logFailure(ctx, staff, saleRefOf(input.id), error);
     throw error;
   }

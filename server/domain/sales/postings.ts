@@ -9,6 +9,7 @@ import type { Database } from '../../storage/schema.js';
 import { moveStocks } from '../inventory/ledger.js';
 import { redeemCoupon, releaseCoupon } from '../loyalty/coupons.js';
 import { earnPoints, giveBackPoints, redeemPoints, takeBackPoints } from '../loyalty/points.js';
+import { PointsBook } from '../loyalty/points-book.js';
 import { recordPurchase, recordReturn } from '../loyalty/purchases.js';
 import { rewardReferral, takeBackReferral } from '../loyalty/referrals.js';
 import { type PinProof, returnStoredValue, spendStoredValue } from '../loyalty/stored-value.js';
@@ -111,6 +112,8 @@ export async function postPayments(
             ref: posting.ref,
             actor: { staffId: staff.staffId, approverId: null, deviceId: staff.deviceId },
             pin: posting.pin,
+            // Read when the sale was priced, in this transaction: no second read of the member.
+            member,
           });
           principal = spent.principal;
           bonus = spent.bonus;
@@ -186,6 +189,13 @@ export async function postSoldGoods(
   return warnings;
 }
 
+/** What a sale's loyalty postings leave: points earned, the member's points and tier after. */
+export interface SaleLoyalty {
+  earned: number;
+  points: number;
+  tier: { code: string; name: string };
+}
+
 /** The member's side of a sale: points redeemed, coupons used, points earned, the purchase. */
 export async function postSaleLoyalty(
   trx: Kysely<Database>,
@@ -197,10 +207,13 @@ export async function postSaleLoyalty(
     ref: Ref;
     staff: StaffPrincipal;
   },
-): Promise<number> {
+): Promise<SaleLoyalty | null> {
   const { priced, ref, staff } = posting;
   const { quote, member } = priced;
-  if (!member) return 0;
+  if (!member) return null;
+  // One points book for the sale's redemption and earning, opened on the member row the sale
+  // was priced with (stored value moved since, points did not): one read, one expiry check.
+  const book = await PointsBook.open(trx, ctx, member.id, { staffId: staff.staffId }, member);
   if (quote.points.used > 0) {
     try {
       await redeemPoints(trx, ctx, outbox, {
@@ -208,6 +221,7 @@ export async function postSaleLoyalty(
         points: quote.points.used,
         ref,
         staffId: staff.staffId,
+        book,
       });
     } catch (error) {
       throw asPaymentFailure(error, 'redeemPoints');
@@ -226,15 +240,19 @@ export async function postSaleLoyalty(
     lines: quote.lines.map((line) => ({ amount: line.total, category: line.categoryId })),
     tenders: posting.tenders,
     staffId: staff.staffId,
+    book,
+    tierMultiplierPct: member.tier.points_multiplier_pct,
   });
-  await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
-  await rewardReferral(trx, ctx, outbox, {
+  const { tier } = await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
+  const referral = await rewardReferral(trx, ctx, outbox, {
     memberId: member.id,
     total: quote.total,
     ref,
     staffId: staff.staffId,
   });
-  return earned.points;
+  // A first purchase with an invitation also brings the newcomer's reward points.
+  const points = book.balance + (referral?.newcomer?.points ?? 0);
+  return { earned: earned.points, points, tier };
 }
 
 export interface ReturnLoyalty {

@@ -141,22 +141,70 @@ async function categoryChains(
   return chains;
 }
 
-async function loadMember(db: Kysely<Database>, memberId: string) {
-  const row = await db.selectFrom('members').selectAll().where('id', '=', memberId).executeTakeFirst();
-  if (!row)
+/** The member with their tier, in one statement (the sale passes it down to every posting). */
+async function loadMember(db: Kysely<Database>, memberId: string): Promise<MemberRow & { tier: TierRow }> {
+  const joined = await db
+    .selectFrom('members as m')
+    .innerJoin('tiers as t', 't.id', 'm.tier_id')
+    .selectAll('m')
+    .select([
+      't.code as tier_code',
+      't.name as tier_name',
+      't.rank as tier_rank',
+      't.min_spend_12m as tier_min_spend_12m',
+      't.min_spend_lifetime as tier_min_spend_lifetime',
+      't.min_points_earned as tier_min_points_earned',
+      't.min_visits as tier_min_visits',
+      't.discount_regular_bp as tier_discount_regular_bp',
+      't.discount_special_bp as tier_discount_special_bp',
+      't.points_multiplier_pct as tier_points_multiplier_pct',
+      't.birthday_discount_bp as tier_birthday_discount_bp',
+      't.birthday_coupon_template_id as tier_birthday_coupon_template_id',
+      't.updated_at as tier_updated_at',
+    ])
+    .where('m.id', '=', memberId)
+    .executeTakeFirst();
+  if (!joined)
     throw new ApiError('not_found', `No member with id ${JSON.stringify(memberId)}.`, {
       memberId: 'unknown member',
     });
+  const {
+    tier_code: code,
+    tier_name: name,
+    tier_rank: rank,
+    tier_min_spend_12m: min_spend_12m,
+    tier_min_spend_lifetime: min_spend_lifetime,
+    tier_min_points_earned: min_points_earned,
+    tier_min_visits: min_visits,
+    tier_discount_regular_bp: discount_regular_bp,
+    tier_discount_special_bp: discount_special_bp,
+    tier_points_multiplier_pct: points_multiplier_pct,
+    tier_birthday_discount_bp: birthday_discount_bp,
+    tier_birthday_coupon_template_id: birthday_coupon_template_id,
+    tier_updated_at: updated_at,
+    ...row
+  } = joined;
   if (row.status !== 'active') {
     throw new ApiError('business_rule', 'This member was merged or erased; use the member it became.', {
       memberId: row.status,
     });
   }
-  const tier = await db
-    .selectFrom('tiers')
-    .selectAll()
-    .where('id', '=', row.tier_id)
-    .executeTakeFirstOrThrow();
+  const tier: TierRow = {
+    id: row.tier_id,
+    code,
+    name,
+    rank,
+    min_spend_12m,
+    min_spend_lifetime,
+    min_points_earned,
+    min_visits,
+    discount_regular_bp,
+    discount_special_bp,
+    points_multiplier_pct,
+    birthday_discount_bp,
+    birthday_coupon_template_id,
+    updated_at,
+  };
   return { ...row, tier };
 }
 

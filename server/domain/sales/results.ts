@@ -3,7 +3,8 @@ import type { AppContext } from '../../context.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ReceiptSettings, ReturnResult, SaleResult } from '../../protocol/sales.js';
-import type { Database } from '../../storage/schema.js';
+import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
+import type { SaleLoyalty } from './postings.js';
 import type { PricedCart } from './quote.js';
 import { buildReceipt } from './receipt.js';
 import type { RefundTender } from './tenders.js';
@@ -38,6 +39,26 @@ export async function memberNow(trx: Kysely<Database>, memberId: string): Promis
     points: row.points,
     storedValue: row.stored_principal + row.stored_bonus,
     tier: { code: row.code, name: row.tier },
+  };
+}
+
+/**
+ * The member's balances as the sale leaves them, from the row it was priced with and what it
+ * moved (no read: nothing else moves them inside the sale's transaction). A training sale moved
+ * nothing, so `loyalty` is null and the row stands.
+ */
+export function memberAfterSale(
+  member: MemberRow & { tier: TierRow },
+  loyalty: SaleLoyalty | null,
+  payments: readonly { principal: number | null; bonus: number | null }[],
+): MemberNow {
+  const spent = payments.reduce((sum, p) => sum + (p.principal ?? 0) + (p.bonus ?? 0), 0);
+  return {
+    name: member.name,
+    phone: member.phone,
+    points: loyalty?.points ?? member.points,
+    storedValue: member.stored_principal + member.stored_bonus - spent,
+    tier: loyalty?.tier ?? { code: member.tier.code, name: member.tier.name },
   };
 }
 

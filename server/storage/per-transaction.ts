@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * What one write transaction has read already and will not change itself (a setting every
+ * step of a sale consults): read once per transaction, not once per step. Never kept across
+ * transactions — in a chain another store's server may change it between two of ours.
+ */
+const memos = new WeakMap<Kysely<Database>, Map<string, Promise<unknown>>>();
+
+/** Marks `trx` as one write transaction's handle (`Storage.write` does, for each try). */
+export function markTransaction(trx: Kysely<Database>): void {
+  memos.set(trx, new Map());
+}
+
+/** `load()` once per write transaction under `key`; outside one (plain reads) every time. */
+export function oncePerTransaction<T>(db: Kysely<Database>, key: string, load: () => Promise<T>): Promise<T> {
+  const memo = memos.get(db);
+  if (!memo) return load();
+  let value = memo.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = load();
+    memo.set(key, value);
+  }
+  return value;
+}
