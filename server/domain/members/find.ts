@@ -10,14 +10,15 @@ export interface FindMembers {
 }
 
 /**
- * What the search box means: four digits → last four, a longer number → phone prefix,
- * anything else → name prefix. Each is an index lookup.
+ * What the search box means: four digits → last four, sixteen → a member code (a card scan),
+ * another number → phone prefix, anything else → name prefix. Each is an index lookup.
  */
 export function matchingText<O>(
   query: SelectQueryBuilder<Database, 'members', O>,
   q: string,
 ): SelectQueryBuilder<Database, 'members', O> {
   if (/^\d{4}$/.test(q)) return query.where('members.phone_last4', '=', q);
+  if (/^\d{16}$/.test(q)) return query.where('members.code', '=', q);
   if (/^\+?\d{5,}$/.test(q))
     return query.where('members.phone', '>=', q).where('members.phone', '<', `${q}\u{10FFFF}`);
   return query.where('members.name', '>=', q).where('members.name', '<', `${q}\u{10FFFF}`);
