@@ -948,6 +948,8 @@ export const en: Catalogue = {
       styleCode: 'Style',
       name: 'Name',
       colour: 'Colour',
+      // The size curve's run of sizes (issue 21, part 2)
+      group: 'Size run',
       size: 'Size',
       received: 'Received',
       soldQty: 'Sold qty',

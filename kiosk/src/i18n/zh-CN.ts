@@ -932,6 +932,8 @@ export const zhCN = {
       styleCode: '款号',
       name: '名称',
       colour: '颜色',
+      // The size curve's run of sizes (issue 21, part 2)
+      group: '尺码段',
       size: '尺码',
       received: '到货',
       soldQty: '售出件数',

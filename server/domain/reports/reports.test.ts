@@ -223,6 +223,7 @@ describe('sales reports (GET /api/reports/<name>?from&to)', () => {
     const curve = await get('size-curve');
     expect(curve.rows).toEqual([
       {
+        group: 'S–M',
         size: 'S',
         received: 20,
         soldQty: 4,
@@ -233,6 +234,7 @@ describe('sales reports (GET /api/reports/<name>?from&to)', () => {
         onHand: 17,
       },
       {
+        group: 'S–M',
         size: 'M',
         received: 20,
         soldQty: 2,

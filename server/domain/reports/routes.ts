@@ -4,6 +4,7 @@ import { route } from '../../http/route.js';
 import type { Report } from '../../protocol/reports.js';
 import type { Principal } from '../../protocol/roles.js';
 import { RFM_SEGMENTS } from '../../protocol/segments.js';
+import { withDescendants } from '../catalog/categories.js';
 import { sendReport } from './export.js';
 import {
   dormant,
@@ -59,10 +60,6 @@ const PLAIN: Record<string, { summary: string; build: Build }> = {
   'sales-by-colour': {
     summary: 'Units and sales per colour',
     build: (c, r) => salesByColour(c.storage.db, c, r),
-  },
-  'size-curve': {
-    summary: 'Per size: received, sold net of returns, share and sell-through',
-    build: (c, r) => sizeCurve(c.storage.db, c, r),
   },
   'sales-by-staff': {
     summary: 'Sales, average basket and returns per staff member',
@@ -124,7 +121,13 @@ const memberListLimit = z.coerce.number().int().min(1).max(1_000_000).optional()
 const rowsFor = (query: { format: string; limit?: number | undefined }) =>
   query.limit ?? (query.format === 'json' ? MEMBER_LIST_ROWS : undefined);
 
-export const REPORT_NAMES = [...Object.keys(PLAIN), 'rfm', 'dormant', 'sales-by-store'] as const;
+export const REPORT_NAMES = [
+  ...Object.keys(PLAIN),
+  'size-curve',
+  'rfm',
+  'dormant',
+  'sales-by-store',
+] as const;
 
 /** A store's reports: this store's unless head office names another store of the chain. */
 const reportQuery = rangeQuery.extend({
@@ -148,6 +151,25 @@ export const reportsRoutes = [
       },
     }),
   ),
+  route({
+    method: 'get',
+    path: '/api/reports/size-curve',
+    permission: 'report.read',
+    summary:
+      'Per run of sizes (S–XXL, 25–34, 100–130) and size: received, sold net of returns, share of its run and sell-through; ?category: that category and those below it',
+    query: reportQuery.extend({ category: z.string().min(1).max(64).optional() }),
+    handle: async ({ ctx, query, res, principal }) => {
+      const scoped = await reportStore(ctx, principal as Principal, query.store);
+      const categories = query.category
+        ? await withDescendants(scoped.storage.db, scoped, [query.category])
+        : null;
+      return sendReport(
+        res,
+        await sizeCurve(scoped.storage.db, scoped, resolveRange(scoped, query), categories),
+        query.format,
+      );
+    },
+  }),
   route({
     method: 'get',
     path: '/api/reports/sales-by-store',
