@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, ownerToken } from '../server/testing/client.js';
+import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import {
   collectProblems,
@@ -66,6 +66,11 @@ beforeAll(async () => {
       if (sale.status !== 201) throw new Error(JSON.stringify(sale.body));
     }
   }
+  // Two tills, one of them revoked: the devices page puts it away.
+  await pairDevice(store, token, 'checkout');
+  const old = await pairDevice(store, token, 'checkout');
+  const revoked = await call(store, 'POST', `/api/devices/${old.id}/revoke`, { token, body: {} });
+  if (revoked.status !== 200) throw new Error(JSON.stringify(revoked.body));
   browser = await launchChromium();
 }, 240_000);
 
@@ -127,6 +132,17 @@ describe('admin member list', () => {
       // Opening a member from the list shows the profile below it.
       await list.locator('tbody tr[data-member="100060"] button.link').click();
       await page.locator('hg-admin-members [aria-label="会员资料"] h3', { hasText: '王60号' }).waitFor();
+
+      await page.getByRole('link', { name: '设备' }).first().click();
+      const devices = page.locator('hg-admin-devices');
+      await devices.locator('details.revoked summary', { hasText: '已停用（1）' }).waitFor();
+      expect(await devices.locator('section.card > table tbody tr').count()).toBe(1);
+      await shot(page, 'admin-devices-revoked-folded');
+      await page.getByRole('link', { name: '会员' }).first().click();
+      await list.locator('[data-total="60"]').waitFor();
+      await filters.locator('input[name="spendMin"]').fill('500');
+      await filters.getByRole('button', { name: '筛选' }).click();
+      await list.locator('[data-total="8"]').waitFor();
 
       await page.locator('hg-admin-app hg-language-toggle button').click();
       await list.getByRole('button', { name: 'Filter', exact: true }).waitFor();

@@ -1563,5 +1563,7 @@ export const en: Catalogue = {
     },
     supplier: 'Supplier',
     returnedToday: 'Returns of {{amount}} taken off',
+    revokedDevices: 'Revoked ({{count}})',
+    revokedAt: 'Revoked',
   },
 };

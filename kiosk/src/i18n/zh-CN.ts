@@ -1546,5 +1546,7 @@ export const zhCN = {
     },
     supplier: '供应商',
     returnedToday: '已扣除退货 {{amount}}',
+    revokedDevices: '已停用（{{count}}）',
+    revokedAt: '停用时间',
   },
 };
