@@ -99,6 +99,7 @@ export async function seedChain(
           search_text: searchText(code, name),
           category_id: categoryIds[n % categoryIds.length] ?? null,
           brand: null,
+          supplier: null,
           season: SEASONS[n % 4] ?? null,
           year: 2024 + (n % 3),
           tag_price: 39900,

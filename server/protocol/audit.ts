@@ -47,6 +47,7 @@ export const AUDIT_KINDS = [
   'member.phone_unmasked',
   'member.imported',
   'member.exported',
+  'member.tags_changed',
   'data.exported',
   'backup.made',
   'member.pin_locked',

@@ -89,6 +89,8 @@ export interface StyleView {
   name: string;
   category: { id: string; path: string } | null;
   brand: string | null;
+  /** Who the style is bought from. */
+  supplier: string | null;
   season: string | null;
   year: number | null;
   tagPrice: number;

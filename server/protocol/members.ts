@@ -53,6 +53,35 @@ export interface MemberView {
   updatedAt: string;
 }
 
+/** How the admin's member list sorts (`GET /api/members/list`). */
+export const MEMBER_SORTS = ['joined', 'lastVisit', 'spend', 'storedValue', 'points'] as const;
+export type MemberSort = (typeof MEMBER_SORTS)[number];
+
+/** A member in the admin's list: the view, with what the list sorts and filters by. */
+export interface MemberListItem extends MemberView {
+  /** Net spend over all history, fen. */
+  spend: number;
+  visits: number;
+  /** When they last bought; null before their first purchase. */
+  lastVisitAt: string | null;
+}
+
+/** A page of the member list; `next` asks for the page after it (null at the end). */
+export interface MemberListPage {
+  items: MemberListItem[];
+  next: string | null;
+  /** How many members the filter matches, over every page. */
+  total: number;
+}
+
+/** What a bulk tag changed: members given or relieved of the tag, and those left as they were. */
+export interface BulkTagResult {
+  changed: number;
+  unchanged: number;
+  /** Members that already had 20 tags: the tag was not added to them. */
+  full: number;
+}
+
 export interface TopUpResult {
   id: string;
   amount: number;

@@ -1,9 +1,11 @@
 /** A terminal's shift and its X report, and the takings of a shift or a store day. Money in fen. */
 
 export interface TakingsReport {
-  sales: { count: number; subtotal: number; discounts: number; total: number };
+  /** `net`: the sales' total less the goods returned (`returns.amount`), as the sales reports count a day. */
+  sales: { count: number; subtotal: number; discounts: number; total: number; net: number };
   voids: { count: number; total: number };
-  returns: { count: number; refunds: number };
+  /** `amount`: the returned goods' value; `refunds`: the money given back for them. */
+  returns: { count: number; amount: number; refunds: number };
   /** Money taken per tender, net of cash change. */
   payments: Record<string, number>;
   /** Money given back per tender on returns. */

@@ -223,6 +223,8 @@ export interface StyleTable {
   active: number;
   created_at: string;
   updated_at: string;
+  /** Who the style is bought from (migration 23), for the owner's reorders. */
+  supplier: string | null;
   /** JSON StyleCertificate (合格证 fields), or null. */
   certificate: string | null;
 }
@@ -398,6 +400,8 @@ export interface MemberTable {
   points_earned_total: Generated<number>;
   spend_lifetime: Generated<number>;
   visits: Generated<number>;
+  /** When they last bought (migration 23); '' before their first purchase. */
+  last_visit_at: Generated<string>;
   status: string;
   merged_into: string | null;
   created_at: string;

@@ -3,7 +3,6 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { asClientAt } from '../client-address.js';
 import type { AppContext } from '../context.js';
-import { markSeen } from '../domain/devices/service.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
 import { ApiError, toApiError, validationError } from '../errors.js';
 import { resolveToken } from '../http/auth.js';
@@ -13,6 +12,7 @@ import type { EventType, StoreEvent } from '../protocol/events.js';
 import type { Principal } from '../protocol/roles.js';
 import { CLOSE, MAX_SCHEMA, MIN_SCHEMA, type ServerMessage } from '../protocol/ws.js';
 import type { CommandSpec } from './command.js';
+import { SeenDevices } from './seen.js';
 import { isTopic, receives, TOPICS } from './topics.js';
 
 export interface HubOptions {
@@ -126,6 +126,7 @@ export class WsHub {
   private readonly messages: TokenBuckets;
   private readonly messagesPerSecond: number;
   private accepted = 0;
+  private readonly devices: SeenDevices;
 
   constructor(
     private readonly ctx: AppContext,
@@ -135,6 +136,7 @@ export class WsHub {
     private readonly options: HubOptions = {},
   ) {
     this.commands = new Map(commands.map((spec) => [spec.type, spec]));
+    this.devices = new SeenDevices(ctx);
     this.messagesPerSecond = options.messagesPerSecond ?? MESSAGES_PER_SECOND;
     this.messages = new TokenBuckets({
       burst: 2 * this.messagesPerSecond,
@@ -207,8 +209,10 @@ export class WsHub {
       if (ping !== undefined) {
         resolveToken(this.ctx, connection.token).then(
           (principal) => {
-            if (principal) connection.send({ id: ping, type: 'pong' });
-            else connection.close(CLOSE.unauthorized, 'token revoked or expired');
+            if (principal) {
+              connection.send({ id: ping, type: 'pong' });
+              void this.devices.seen(principal);
+            } else connection.close(CLOSE.unauthorized, 'token revoked or expired');
           },
           (error: unknown) => this.ctx.log.error({ err: error }, 'websocket ping failed'),
         );
@@ -272,7 +276,7 @@ export class WsHub {
     }
     connection.principal = principal;
     connection.token = parsed.data.token;
-    if (principal.kind === 'device') await markSeen(this.ctx, principal.deviceId);
+    await this.devices.seen(principal);
     connection.send({ type: 'auth_ok', schema, principal });
   }
 
@@ -300,6 +304,7 @@ export class WsHub {
         return;
       }
       connection.principal = principal;
+      void this.devices.seen(principal);
       const result = await this.dispatch(connection, principal, id, type, params, approval ?? null);
       if (type === 'ping') connection.send({ id, type: 'pong' });
       else connection.send({ id, type: 'result', success: true, result });

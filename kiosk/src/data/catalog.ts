@@ -45,6 +45,7 @@ export interface StyleChanges {
   name?: string;
   category?: string | null;
   brand?: string | null;
+  supplier?: string | null;
   season?: string | null;
   year?: number | null;
   tagPrice?: number;

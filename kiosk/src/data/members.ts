@@ -1,7 +1,10 @@
 import type {
+  BulkTagResult,
   LedgerItem as LedgerEntry,
   MemberView as Member,
   MemberDocument,
+  MemberListPage,
+  MemberSort,
   SelfJoined,
   SelfView,
   TopUpMethod,
@@ -10,11 +13,15 @@ import type {
 import { type ApiAuth, call, newRequestId, send } from './http.js';
 
 export type {
+  BulkTagResult,
   LedgerItem as LedgerEntry,
+  MemberListItem,
+  MemberSort,
   SelfJoined,
   SelfView,
   TopUpMethod,
 } from '../../../server/protocol/members.js';
+export { MEMBER_SORTS } from '../../../server/protocol/members.js';
 export type { Member };
 /** A member's tier as shown with the member. */
 export type Tier = Member['tier'];
@@ -125,9 +132,49 @@ export function eraseMember(auth: ApiAuth, id: string, reason: string): Promise<
 }
 
 /** Every active member as a CSV or XLSX file. */
-export async function exportMembers(auth: ApiAuth, format: 'csv' | 'xlsx'): Promise<Blob> {
-  const response = await send(auth, 'GET', '/api/members/export', { query: { format } });
+/** Every member, or (with a filter) the members the list shows, as a CSV or Excel file. */
+export async function exportMembers(
+  auth: ApiAuth,
+  format: 'csv' | 'xlsx',
+  filter?: MemberFilter,
+): Promise<Blob> {
+  const query = filter ? { format, filtered: true, ...filter } : { format };
+  const response = await send(auth, 'GET', '/api/members/export', { query });
   return response.blob();
+}
+
+/** What the member list filters by (`GET /api/members/list`); amounts in fen. */
+export interface MemberFilter {
+  q?: string;
+  tier?: string;
+  tag?: string;
+  birthdayMonth?: number;
+  lastVisitFrom?: string;
+  lastVisitTo?: string;
+  spendMin?: number;
+  spendMax?: number;
+  owesStoredValue?: boolean;
+  pointsExpiringDays?: number;
+}
+
+export interface MemberListQuery extends MemberFilter {
+  sort: MemberSort;
+  dir: 'asc' | 'desc';
+  after?: string;
+  limit?: number;
+}
+
+/** A page of the store's members, filtered and sorted; `next` asks for the following page. */
+export function listMembers(auth: ApiAuth, query: MemberListQuery): Promise<MemberListPage> {
+  return call<MemberListPage>(auth, 'GET', '/api/members/list', { query: { ...query } });
+}
+
+/** Adds or removes a tag on the members ticked, or on every member the filter picks. */
+export function bulkTag(
+  auth: ApiAuth,
+  body: { action: 'add' | 'remove'; tag: string } & ({ ids: string[] } | { filter: MemberFilter }),
+): Promise<BulkTagResult> {
+  return call<BulkTagResult>(auth, 'POST', '/api/members/tags', { body });
 }
 
 /** The kiosk: a member finds themselves by member code, or phone plus PIN. */

@@ -223,6 +223,36 @@ describe('barcode lookup', () => {
 });
 
 describe('editing a style', () => {
+  it("keeps the form's brand, season, year, supplier, cost and low-stock threshold", async () => {
+    const style = await newStyle({
+      brand: '衣架',
+      season: '春夏',
+      year: 2026,
+      supplier: '杭州四季服饰',
+      cost: 9000,
+      lowStockThreshold: 3,
+    });
+    expect(style).toMatchObject({
+      brand: '衣架',
+      season: '春夏',
+      year: 2026,
+      supplier: '杭州四季服饰',
+      cost: 9000,
+      lowStockThreshold: 3,
+    });
+    const changed = await call(store, 'PATCH', `/api/products/${style.id}`, {
+      token: owner,
+      body: { supplier: '广州白马批发', lowStockThreshold: null },
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body).toMatchObject({ supplier: '广州白马批发', lowStockThreshold: null, brand: '衣架' });
+    const cleared = await call(store, 'PATCH', `/api/products/${style.id}`, {
+      token: owner,
+      body: { supplier: null },
+    });
+    expect(cleared.body.supplier).toBeNull();
+  });
+
   it('adds colours and sizes as new SKUs; removing one with history deactivates, without deletes', async () => {
     const style = await newStyle({ colors: ['黑'], sizes: ['S', 'M'] });
     const blackS = style.skus[0];

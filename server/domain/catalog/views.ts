@@ -61,6 +61,7 @@ export async function loadStyle(
     name: row.name,
     category: row.category_id && row.category_path ? { id: row.category_id, path: row.category_path } : null,
     brand: row.brand,
+    supplier: row.supplier,
     season: row.season,
     year: row.year,
     tagPrice: row.tag_price,

@@ -94,6 +94,8 @@ async function appendActivity(
     .set((eb) => ({
       spend_lifetime: eb('spend_lifetime', '+', amount),
       visits: eb('visits', '+', visit),
+      // A purchase is a visit; a void leaves the last visit where it was (the customer came).
+      ...(visit > 0 ? { last_visit_at: at } : {}),
       updated_at: ctx.now().toISOString(),
     }))
     .where('id', '=', memberId)

@@ -6,6 +6,7 @@ import { safeCell } from '../../http/cells.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { loadTiers } from '../loyalty/tiers.js';
+import { filteredMembers, type MemberFilter } from './list.js';
 import { birthdayText } from './view.js';
 
 const HEADERS = [
@@ -28,18 +29,24 @@ const PAGE = 5000;
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 /**
- * Streams every active member as CSV or XLSX, page by page, with the import's column names
- * (amounts in yuan), so an export can be read back by the import.
+ * Streams every active member (or, with a filter, the store's members the admin's list shows)
+ * as CSV or XLSX, page by page, with the import's column names (amounts in yuan), so an export
+ * can be read back by the import.
  */
 export async function exportMembers(
   ctx: AppContext,
   format: 'csv' | 'xlsx',
   res: Response,
   actor: Actor,
+  filter: MemberFilter | null = null,
 ): Promise<void> {
   const tiers = new Map((await loadTiers(ctx.storage.db)).map((tier) => [tier.id, tier.code]));
   await ctx.storage.write((trx) =>
-    recordAudit(trx, ctx, { kind: 'member.exported', staffId: actor.staffId, detail: { format } }),
+    recordAudit(trx, ctx, {
+      kind: 'member.exported',
+      staffId: actor.staffId,
+      detail: filter ? { format, filter } : { format },
+    }),
   );
   const stamp = ctx.now().toISOString().slice(0, 10);
   res.status(200);
@@ -53,12 +60,13 @@ export async function exportMembers(
   else res.type('text/csv; charset=utf-8').write(`\uFEFF${stringify([HEADERS])}`);
   let after = 0;
   for (;;) {
-    const rows = await ctx.storage.db
-      .selectFrom('members')
-      .selectAll()
-      .where('status', '=', 'active')
-      .where('number', '>', after)
-      .orderBy('number')
+    const all = ctx.storage.db.selectFrom('members').selectAll('members');
+    const rows = await (filter
+      ? filteredMembers(ctx, all, filter)
+      : all.where('members.status', '=', 'active')
+    )
+      .where('members.number', '>', after)
+      .orderBy('members.number')
       .limit(PAGE)
       .execute();
     const lines = rows.map((row) =>

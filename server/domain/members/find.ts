@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database, MemberRow } from '../../storage/schema.js';
 
 export interface FindMembers {
@@ -10,19 +10,29 @@ export interface FindMembers {
 }
 
 /**
+ * What the search box means: four digits → last four, sixteen → a member code (a card scan),
+ * another number → phone prefix, anything else → name prefix. Each is an index lookup.
+ */
+export function matchingText<O>(
+  query: SelectQueryBuilder<Database, 'members', O>,
+  q: string,
+): SelectQueryBuilder<Database, 'members', O> {
+  if (/^\d{4}$/.test(q)) return query.where('members.phone_last4', '=', q);
+  if (/^\d{16}$/.test(q)) return query.where('members.code', '=', q);
+  if (/^\+?\d{5,}$/.test(q))
+    return query.where('members.phone', '>=', q).where('members.phone', '<', `${q}\u{10FFFF}`);
+  return query.where('members.name', '>=', q).where('members.name', '<', `${q}\u{10FFFF}`);
+}
+
+/**
  * Finds active members by full phone (exact), the last four digits (a short list from the
- * `phone_last4` index), member code (a card scan) or `q`: four digits → last four, a longer
- * number → phone prefix, anything else → name prefix. Every branch is an index lookup.
+ * `phone_last4` index), member code (a card scan) or `q` (see `matchingText`).
  */
 export async function findMembers(db: Kysely<Database>, find: FindMembers): Promise<MemberRow[]> {
   let query = db.selectFrom('members').selectAll().where('status', '=', 'active');
-  const q = find.q;
   if (find.phone !== undefined) query = query.where('phone', '=', find.phone);
   else if (find.code !== undefined) query = query.where('code', '=', find.code);
   else if (find.last4 !== undefined) query = query.where('phone_last4', '=', find.last4);
-  else if (q !== undefined && /^\d{4}$/.test(q)) query = query.where('phone_last4', '=', q);
-  else if (q !== undefined && /^\+?\d{5,}$/.test(q))
-    query = query.where('phone', '>=', q).where('phone', '<', `${q}\u{10FFFF}`);
-  else if (q !== undefined) query = query.where('name', '>=', q).where('name', '<', `${q}\u{10FFFF}`);
+  else if (find.q !== undefined) query = matchingText(query, find.q);
   return query.orderBy('number').limit(find.limit).execute();
 }

@@ -76,6 +76,8 @@ export async function mergeMembers(ctx: AppContext, targetId: string, sourceId: 
       .set((eb) => ({
         spend_lifetime: eb('spend_lifetime', '+', source.spend_lifetime),
         visits: eb('visits', '+', source.visits),
+        last_visit_at:
+          source.last_visit_at > target.last_visit_at ? source.last_visit_at : target.last_visit_at,
         tags: JSON.stringify([...new Set([...targetTags, ...sourceTags])].slice(0, 20)),
         gender: target.gender ?? source.gender,
         birth_year: target.birth_month === null ? source.birth_year : target.birth_year,

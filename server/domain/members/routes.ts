@@ -16,9 +16,11 @@ import {
   refundPrincipal,
   topUp,
 } from '../loyalty/stored-value-actions.js';
+import { bulkTag } from './bulk-tags.js';
 import { exportMembers } from './export.js';
 import { findMembers } from './find.js';
 import { importMembers } from './import.js';
+import { checkedRanges, listMembers, memberFilter, memberFilterFields, memberListQuery } from './list.js';
 import { mergeMembers } from './merge.js';
 import { setMemberPin } from './pin.js';
 import { eraseMember, exportMemberData } from './privacy.js';
@@ -69,12 +71,51 @@ export const membersRoutes = [
   }),
   route({
     method: 'get',
+    path: '/api/members/list',
+    permission: 'member.read',
+    summary:
+      "The store's members to browse: filters, sort and keyset pages (`after` = the last page's `next`); phones masked per role",
+    query: memberListQuery,
+    handle: ({ ctx, query, principal, req }) =>
+      listMembers(ctx, query, async (rows) =>
+        phonesVisible(ctx, principal, req, () => rows.map((r) => r.id)),
+      ),
+  }),
+  route({
+    method: 'post',
+    path: '/api/members/tags',
+    permission: 'member.bulk_tag',
+    summary:
+      'Add or remove a tag on the members ticked (ids) or on every member a list filter picks; one transaction, audited',
+    body: z
+      .strictObject({
+        action: z.enum(['add', 'remove']),
+        tag: z.string().trim().min(1, 'required').max(20, 'at most 20 characters'),
+        ids: z.array(z.string().min(1).max(64)).min(1).max(1000).optional(),
+        filter: memberFilter.optional(),
+      })
+      .refine((body) => (body.ids === undefined) !== (body.filter === undefined), {
+        message: 'give either ids or filter',
+        path: ['ids'],
+      }),
+    handle: ({ ctx, body, principal, approver }) => bulkTag(ctx, body, actorOf(principal, approver)),
+  }),
+  route({
+    method: 'get',
     path: '/api/members/export',
     permission: 'data.export',
-    summary: 'Export every active member as CSV or XLSX (full phones, amounts in yuan)',
-    query: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') }),
+    summary:
+      "Export every active member as CSV or XLSX (full phones, amounts in yuan); filtered=true: the store's members a list filter picks",
+    query: checkedRanges(
+      z.strictObject({
+        format: z.enum(['csv', 'xlsx']).default('csv'),
+        filtered: z.enum(['true', 'false']).default('false'),
+        ...memberFilterFields,
+      }),
+    ),
     handle: async ({ ctx, query, principal, res }) => {
-      await exportMembers(ctx, query.format, res, actorOf(principal));
+      const { format, filtered, ...filter } = query;
+      await exportMembers(ctx, format, res, actorOf(principal), filtered === 'true' ? filter : null);
     },
   }),
   route({

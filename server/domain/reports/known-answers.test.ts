@@ -273,6 +273,7 @@ describe('known answers over a generated shop', () => {
         curve.rows.find((row: { size: string }) => row.size === size),
         size,
       ).toEqual({
+        group: 'XS–XL',
         size,
         received: got,
         soldQty: sold[size] ?? 0,

@@ -223,6 +223,7 @@ describe('sales reports (GET /api/reports/<name>?from&to)', () => {
     const curve = await get('size-curve');
     expect(curve.rows).toEqual([
       {
+        group: 'S–M',
         size: 'S',
         received: 20,
         soldQty: 4,
@@ -233,6 +234,7 @@ describe('sales reports (GET /api/reports/<name>?from&to)', () => {
         onHand: 17,
       },
       {
+        group: 'S–M',
         size: 'M',
         received: 20,
         soldQty: 2,
@@ -363,6 +365,22 @@ describe('sales reports (GET /api/reports/<name>?from&to)', () => {
     expect(day.totals.net).toBe(ledger.net);
     expect(category.totals.net).toBe(ledger.net);
     expect(payment.totals.net).toBe(ledger.net);
+  });
+
+  it("the dashboard's day (the Z report of a store day) nets returns as sales-by-day does, day by day", async () => {
+    const byDay = await get('sales-by-day');
+    for (const day of ['2026-11-24', '2026-11-25']) {
+      const z = await call(shop.store, 'GET', `/api/reports/day?date=${day}`, { token: shop.owner });
+      expect(z.status, JSON.stringify(z.body)).toBe(200);
+      const row = byKey(byDay.rows, 'day', day);
+      expect(z.body.store.sales.net, day).toBe(row?.net);
+      expect(z.body.store.returns.amount, day).toBe(row?.returned);
+    }
+    // Wednesday: two shirts sold (¥180), one returned (¥90); the training and voided sales count nowhere.
+    const wednesday = await call(shop.store, 'GET', '/api/reports/day?date=2026-11-25', {
+      token: shop.owner,
+    });
+    expect(wednesday.body.store.sales).toMatchObject({ count: 2, total: 18000, net: 9000 });
   });
 });
 

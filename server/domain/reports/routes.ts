@@ -4,6 +4,7 @@ import { route } from '../../http/route.js';
 import type { Report } from '../../protocol/reports.js';
 import type { Principal } from '../../protocol/roles.js';
 import { RFM_SEGMENTS } from '../../protocol/segments.js';
+import { withDescendants } from '../catalog/categories.js';
 import { sendReport } from './export.js';
 import {
   dormant,
@@ -60,10 +61,6 @@ const PLAIN: Record<string, { summary: string; build: Build }> = {
   'sales-by-colour': {
     summary: 'Units and sales per colour',
     build: (c, r) => salesByColour(c.storage.db, c, r),
-  },
-  'size-curve': {
-    summary: 'Per size: received, sold net of returns, share and sell-through',
-    build: (c, r) => sizeCurve(c.storage.db, c, r),
   },
   'sales-by-staff': {
     summary: 'Sales, average basket and returns per staff member',
@@ -129,7 +126,13 @@ const memberListLimit = z.coerce.number().int().min(1).max(1_000_000).optional()
 const rowsFor = (query: { format: string; limit?: number | undefined }) =>
   query.limit ?? (query.format === 'json' ? MEMBER_LIST_ROWS : undefined);
 
-export const REPORT_NAMES = [...Object.keys(PLAIN), 'rfm', 'dormant', 'sales-by-store'] as const;
+export const REPORT_NAMES = [
+  ...Object.keys(PLAIN),
+  'size-curve',
+  'rfm',
+  'dormant',
+  'sales-by-store',
+] as const;
 
 /** A store of the chain by its code (`?store=BR02`). */
 export const storeCode = z.string().regex(/^[A-Z0-9-]{1,16}$/, 'a store code');
@@ -150,6 +153,25 @@ export const reportsRoutes = [
       },
     }),
   ),
+  route({
+    method: 'get',
+    path: '/api/reports/size-curve',
+    permission: 'report.read',
+    summary:
+      'Per run of sizes (S–XXL, 25–34, 100–130) and size: received, sold net of returns, share of its run and sell-through; ?category: that category and those below it',
+    query: reportQuery.extend({ category: z.string().min(1).max(64).optional() }),
+    handle: async ({ ctx, query, res, principal }) => {
+      const scoped = await reportStore(ctx, principal as Principal, query.store);
+      const categories = query.category
+        ? await withDescendants(scoped.storage.db, scoped, [query.category])
+        : null;
+      return sendReport(
+        res,
+        await sizeCurve(scoped.storage.db, scoped, resolveRange(scoped, query), categories),
+        query.format,
+      );
+    },
+  }),
   route({
     method: 'get',
     path: '/api/reports/sales-by-store',

@@ -165,8 +165,17 @@ interface Figures {
 /**
  * Sold and returned quantities, money and cost per key of a dimension. Cost is the style's cost
  * when the line was sold; goods returned without a receipt take the style's cost of today.
+ * `categories`: only goods of these categories.
  */
-async function lineFigures(db: Db, ctx: AppContext, r: DayRange, dimension: Dimension) {
+async function lineFigures(
+  db: Db,
+  ctx: AppContext,
+  r: DayRange,
+  dimension: Dimension,
+  categories: readonly string[] | null = null,
+) {
+  const soldIn = categories ? sql`and l.category_id in (${sql.join(categories)})` : sql``;
+  const backIn = categories ? sql`and st.category_id in (${sql.join(categories)})` : sql``;
   const saleKey = {
     category: sql`l.category_id`,
     style: sql`l.style_id`,
@@ -185,7 +194,7 @@ async function lineFigures(db: Db, ctx: AppContext, r: DayRange, dimension: Dime
       select ${saleKey} as key, sum(l.qty) as qty, sum(l.total) as amount,
         sum(l.qty * coalesce(l.unit_cost, 0)) as cost
       from sale_lines l join sales s on s.id = l.sale_id
-      where ${salesIn(ctx, r)} group by ${saleKey}`,
+      where ${salesIn(ctx, r)} ${soldIn} group by ${saleKey}`,
   );
   const back = await rows(
     db,
@@ -195,7 +204,7 @@ async function lineFigures(db: Db, ctx: AppContext, r: DayRange, dimension: Dime
           else coalesce(sl.unit_cost, 0) end) as cost
       from return_lines rl join returns r on r.id = rl.return_id join skus k on k.id = rl.sku_id
         left join styles st on st.id = k.style_id left join sale_lines sl on sl.id = rl.sale_line_id
-      where ${returnsIn(ctx, r)} group by ${returnKey}`,
+      where ${returnsIn(ctx, r)} ${backIn} group by ${returnKey}`,
   );
   const figures = new Map<string, Figures>();
   const at = (key: string | null) => {
@@ -347,56 +356,88 @@ export function compareSizes(a: string, b: string): number {
 }
 
 /**
- * The size curve: per size, units received into stock and units sold (net of returns) in the
- * range, each size's share of the sales, and sell-through = net sold ÷ received.
+ * Which run of sizes a size belongs to, so a curve compares like with like: letter sizes
+ * (S–XXL), waists and shoe sizes (numbers below 50: 25–34) and heights (100–130) apart.
  */
-export async function sizeCurve(db: Db, ctx: AppContext, r: DayRange): Promise<Report> {
-  const figures = await lineFigures(db, ctx, r, 'size');
+export function sizeRun(size: string): 'letters' | 'small-numbers' | 'large-numbers' | 'other' {
+  if (SIZE_ORDER.includes(size.toUpperCase())) return 'letters';
+  const number = Number.parseFloat(size);
+  if (Number.isNaN(number) || !/^\d/.test(size)) return 'other';
+  return number < 50 ? 'small-numbers' : 'large-numbers';
+}
+
+/**
+ * The size curve: per run of sizes (see `sizeRun`; the run is named by its first and last
+ * size, "S–XXL") and per size, units received into stock and units sold (net of returns) in
+ * the range, each size's share of its run's sales, and sell-through = net sold ÷ received.
+ * `categories`: only goods of these categories (a category and those below it).
+ */
+export async function sizeCurve(
+  db: Db,
+  ctx: AppContext,
+  r: DayRange,
+  categories: readonly string[] | null = null,
+): Promise<Report> {
+  const figures = await lineFigures(db, ctx, r, 'size', categories);
+  const inCategories = categories ? sql`and st.category_id in (${sql.join(categories)})` : sql``;
   const received = await rows(
     db,
     sql<{ size: string; qty: number }>`
       select k.size as size, sum(m.delta) as qty
-      from stock_movements m join skus k on k.id = m.sku_id
+      from stock_movements m join skus k on k.id = m.sku_id join styles st on st.id = k.style_id
       where m.store_id = ${ctx.store.id} and m.kind = 'receipt'
-        and m.at >= ${r.startAt} and m.at < ${r.endAt}
+        and m.at >= ${r.startAt} and m.at < ${r.endAt} ${inCategories}
       group by k.size`,
   );
   const onHand = await rows(
     db,
     sql<{ size: string; qty: number }>`
-      select size, sum(on_hand) as qty from stock_levels where store_id = ${ctx.store.id} group by size`,
+      select v.size as size, sum(v.on_hand) as qty from stock_levels v join styles st on st.id = v.style_id
+      where v.store_id = ${ctx.store.id} ${inCategories} group by v.size`,
   );
   const receivedBy = new Map(received.map((row) => [row.size, n(row.qty)]));
   const onHandBy = new Map(onHand.map((row) => [row.size, n(row.qty)]));
-  const sizes = new Set([...figures.keys(), ...receivedBy.keys()]);
-  const totalNet = [...figures.values()].reduce((sum, f) => sum + f.soldQty - f.returnedQty, 0);
-  const out: ReportRow[] = [...sizes].sort(compareSizes).map((size) => {
-    const f = figures.get(size);
-    const netQty = (f?.soldQty ?? 0) - (f?.returnedQty ?? 0);
-    const got = receivedBy.get(size) ?? 0;
-    return {
-      size,
-      received: got,
-      soldQty: f?.soldQty ?? 0,
-      returnedQty: f?.returnedQty ?? 0,
-      netQty,
-      share: pct(netQty, totalNet),
-      sellThrough: pct(netQty, got),
-      onHand: onHandBy.get(size) ?? 0,
-    };
-  });
+  const sizes = [...new Set([...figures.keys(), ...receivedBy.keys()])].sort(compareSizes);
+  const net = (size: string) => (figures.get(size)?.soldQty ?? 0) - (figures.get(size)?.returnedQty ?? 0);
+  const runs = new Map<string, string[]>();
+  for (const size of sizes) runs.set(sizeRun(size), [...(runs.get(sizeRun(size)) ?? []), size]);
+  const out: ReportRow[] = [];
+  for (const run of ['letters', 'small-numbers', 'large-numbers', 'other']) {
+    const members = runs.get(run);
+    if (!members) continue;
+    const first = members[0] ?? '';
+    const last = members.at(-1) ?? first;
+    const group = first === last ? first : `${first}–${last}`;
+    const runNet = members.reduce((sum, size) => sum + net(size), 0);
+    for (const size of members) {
+      const f = figures.get(size);
+      const got = receivedBy.get(size) ?? 0;
+      out.push({
+        group,
+        size,
+        received: got,
+        soldQty: f?.soldQty ?? 0,
+        returnedQty: f?.returnedQty ?? 0,
+        netQty: net(size),
+        share: pct(net(size), runNet),
+        sellThrough: pct(net(size), got),
+        onHand: onHandBy.get(size) ?? 0,
+      });
+    }
+  }
   const totals = sumRows(out, ['received', 'soldQty', 'returnedQty', 'netQty', 'onHand']);
-  totals.share = totalNet === 0 ? null : 100;
+  totals.share = n(totals.netQty) === 0 ? null : 100;
   totals.sellThrough = pct(n(totals.netQty), n(totals.received));
   return {
     ...base('size-curve', r),
     columns: [
+      text('group', 'Size run'),
       text('size', 'Size'),
       int('received', 'Received'),
       int('soldQty', 'Sold qty'),
       int('returnedQty', 'Returned qty'),
       int('netQty', 'Net qty'),
-      percent('share', 'Share of units'),
+      percent('share', 'Share of its run'),
       percent('sellThrough', 'Sell-through'),
       int('onHand', 'On hand now'),
     ],

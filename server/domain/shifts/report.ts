@@ -61,17 +61,26 @@ export async function takings(
     .execute();
   const refunds: Record<string, number> = {};
   for (const row of refundRows) refunds[row.method] = (refunds[row.method] ?? 0) + row.amount;
-  const returnRows = await returns.select(['returns.refund_total as refundTotal']).execute();
+  const returnRows = await returns
+    .select(['returns.amount as amount', 'returns.refund_total as refundTotal'])
+    .execute();
+  const total = completed.reduce((sum, row) => sum + row.total, 0);
+  const returned = returnRows.reduce((sum, row) => sum + row.amount, 0);
 
   return {
     sales: {
       count: completed.length,
       subtotal: completed.reduce((sum, row) => sum + row.subtotal, 0),
       discounts: completed.reduce((sum, row) => sum + row.discount_total, 0),
-      total: completed.reduce((sum, row) => sum + row.total, 0),
+      total,
+      net: total - returned,
     },
     voids: { count: voided.length, total: voided.reduce((sum, row) => sum + row.total, 0) },
-    returns: { count: returnRows.length, refunds: returnRows.reduce((sum, row) => sum + row.refundTotal, 0) },
+    returns: {
+      count: returnRows.length,
+      amount: returned,
+      refunds: returnRows.reduce((sum, row) => sum + row.refundTotal, 0),
+    },
     payments,
     refunds,
     netCash: (payments.cash ?? 0) - (refunds.cash ?? 0),

@@ -59,6 +59,8 @@ export const PERMISSIONS = {
   'stored_value.refund': ['owner', 'manager'],
   'points.adjust': ['owner', 'manager'],
   'member.merge': ['owner', 'manager'],
+  /** Add or remove a tag on many members at once (the member list's bulk tag). */
+  'member.bulk_tag': ['owner', 'manager'],
   /** Erase a member and export everything held about one member (privacy requests). */
   'member.erase': ['owner'],
   'member.import': ['owner'],

@@ -24,6 +24,7 @@ import { printJobStates } from './0022_print_job_states.js';
 import { smsReceipts } from './0023_sms_receipts.js';
 import { shopSetup } from './0024_shop_setup.js';
 import { referrals } from './0025_referrals.js';
+import { memberList } from './0026_member_list.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -52,4 +53,5 @@ export const MIGRATIONS: readonly Migration[] = [
   smsReceipts,
   shopSetup,
   referrals,
+  memberList,
 ];

@@ -137,6 +137,7 @@ async function writePlan(
         search_text: searchText(style.styleCode, style.name),
         category_id: style.category ? (categories.get(style.category) ?? null) : null,
         brand: style.brand,
+        supplier: null,
         season: style.season,
         year: style.year,
         tag_price: style.tagPrice ?? style.price,

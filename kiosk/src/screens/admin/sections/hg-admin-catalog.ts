@@ -296,6 +296,7 @@ export class HgAdminCatalog extends AdminSection {
         <label>${t('catalog.name')}<input name="name" required maxlength="60" /></label>
         <label>${t('catalog.category')}<input name="category" placeholder=${t('catalog.categoryHint')} /></label>
         <label>${t('catalog.brand')}<input name="brand" maxlength="40" /></label>
+        <label>${t('browse.supplier')}<input name="supplier" maxlength="60" /></label>
         <label>${t('catalog.season')}<input name="season" maxlength="20" /></label>
         <label>${t('catalog.year')}<input name="year" type="number" min="2000" max="2100" /></label>
         <label>${t('catalog.priceYuan')}<input name="price" required inputmode="decimal" /></label>
@@ -335,6 +336,11 @@ export class HgAdminCatalog extends AdminSection {
     if (group) this._sizes = group.sizes.join(' ');
   }
 
+  /** Owners and managers manage the catalogue and see its cost; a style read with its cost shows it too. */
+  private _seesCost(style: Style): boolean {
+    return style.cost !== null || ['owner', 'manager'].includes(this.ctx.session.staff.role);
+  }
+
   private _money(v: Record<string, string>, key: string): number | undefined | null {
     const text = v[key];
     if (!text) return undefined;
@@ -365,6 +371,7 @@ export class HgAdminCatalog extends AdminSection {
       sizes: splitList(v.sizes ?? ''),
       ...(v.category ? { category: v.category } : {}),
       ...(v.brand ? { brand: v.brand } : {}),
+      ...(v.supplier ? { supplier: v.supplier } : {}),
       ...(v.season ? { season: v.season } : {}),
       ...(v.year ? { year: Number(v.year) } : {}),
       ...(tagPrice !== undefined ? { tagPrice } : {}),
@@ -405,6 +412,17 @@ export class HgAdminCatalog extends AdminSection {
           <label>${t('catalog.category')}<input name="category" .value=${style.category?.path ?? ''} /></label>
           <label>${t('catalog.priceYuan')}<input name="price" inputmode="decimal" .value=${yuanText(style.price)} /></label>
           <label>${t('catalog.tagPriceYuan')}<input name="tagPrice" inputmode="decimal" .value=${yuanText(style.tagPrice)} /></label>
+          ${
+            // Cost is shown to those who manage the catalogue (the server sends it to no one else).
+            this._seesCost(style)
+              ? html`<label>${t('catalog.costYuan')}<input name="cost" inputmode="decimal" .value=${style.cost === null ? '' : yuanText(style.cost)} /></label>`
+              : nothing
+          }
+          <label>${t('catalog.brand')}<input name="brand" maxlength="40" .value=${style.brand ?? ''} /></label>
+          <label>${t('browse.supplier')}<input name="supplier" maxlength="60" .value=${style.supplier ?? ''} /></label>
+          <label>${t('catalog.season')}<input name="season" maxlength="20" .value=${style.season ?? ''} /></label>
+          <label>${t('catalog.year')}<input name="year" type="number" min="2000" max="2100" .value=${style.year === null ? '' : String(style.year)} /></label>
+          <label>${t('catalog.lowStock')}<input name="lowStockThreshold" type="number" min="0" .value=${style.lowStockThreshold === null ? '' : String(style.lowStockThreshold)} /></label>
           ${this._tiers
             .filter((tier) => tier.rank > 0)
             .map(
@@ -611,6 +629,24 @@ export class HgAdminCatalog extends AdminSection {
     if ((v.category ?? '') !== (style.category?.path ?? '')) changes.category = v.category || null;
     const tagPrice = this._money(v, 'tagPrice');
     if (typeof tagPrice === 'number' && tagPrice !== style.tagPrice) changes.tagPrice = tagPrice;
+    if (this._seesCost(style)) {
+      const cost = this._money(v, 'cost');
+      if (cost === null) {
+        this._done = '';
+        this._error = new InputError(this._i18n.t('catalog.badAmount'));
+        return;
+      }
+      if ((cost ?? null) !== style.cost) changes.cost = cost ?? null;
+    }
+    // A cleared field clears the style's value.
+    const text = (name: 'brand' | 'supplier' | 'season') => v[name]?.trim() || null;
+    if (text('brand') !== style.brand) changes.brand = text('brand');
+    if (text('supplier') !== style.supplier) changes.supplier = text('supplier');
+    if (text('season') !== style.season) changes.season = text('season');
+    const year = v.year ? Number(v.year) : null;
+    if (year !== style.year) changes.year = year;
+    const threshold = v.lowStockThreshold ? Number(v.lowStockThreshold) : null;
+    if (threshold !== style.lowStockThreshold) changes.lowStockThreshold = threshold;
     const memberPrices: Record<string, number> = {};
     for (const tier of this._tiers) {
       const amount = this._money(v, `member_${tier.code}`);

@@ -169,11 +169,18 @@ export class HgAdminDashboard extends AdminSection {
       <div class="tiles" role="group" aria-label=${t('dashboard.today')}>
         <section class="card tile" aria-labelledby="t-sales">
           <span id="t-sales" class="muted">${t('dashboard.sales')}</span>
-          <strong data-takings=${this._day?.store.sales.total ?? ''}>${this._day === null ? '…' : money(this._day.store.sales.total)}</strong>
+          <strong data-takings=${this._day?.store.sales.net ?? ''}>${this._day === null ? '…' : money(this._day.store.sales.net)}</strong>
           ${
             this._day
               ? html`<span class="muted" data-sales-count=${this._day.store.sales.count}>
                   ${t('dashboard.salesCount', { count: count(this._day.store.sales.count) })}
+                </span>`
+              : nothing
+          }
+          ${
+            this._day && this._day.store.returns.amount > 0
+              ? html`<span class="muted" data-returned=${this._day.store.returns.amount}>
+                  ${t('browse.returnedToday', { amount: money(this._day.store.returns.amount) })}
                 </span>`
               : nothing
           }

@@ -45,6 +45,8 @@ export class HgAdminDevices extends AdminSection {
   protected override render() {
     const t = this._i18n.t.bind(this._i18n);
     const terminals = this._devices.filter((device) => device.kind === 'checkout' && !device.revokedAt);
+    const active = this._devices.filter((device) => !device.revokedAt);
+    const revoked = this._devices.filter((device) => device.revokedAt);
     return html`
       <h2>${t('admin.nav.devices')}</h2>
       <section class="card">
@@ -68,12 +70,38 @@ export class HgAdminDevices extends AdminSection {
       <section class="card">
         <h3>${t('devices.list')}</h3>
         ${this._status.error ? html`<p class="muted">${t('devices.noStatus')}</p>` : nothing}
-        ${this._devices.length === 0 ? html`<p class="empty">${t('devices.none')}</p>` : this._table()}
+        ${active.length === 0 ? html`<p class="empty">${t('devices.none')}</p>` : this._table(active)}
+        ${
+          // Revoked devices are put away: folded, for the record, not among the working ones.
+          revoked.length > 0
+            ? html`<details class="revoked spaced">
+                <summary>${t('browse.revokedDevices', { count: revoked.length })}</summary>
+                ${this._revokedTable(revoked)}
+              </details>`
+            : nothing
+        }
       </section>
     `;
   }
 
-  private _table() {
+  private _revokedTable(devices: Device[]) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<table>
+      <thead><tr><th>${t('devices.name')}</th><th>${t('devices.kind')}</th><th>${t('devices.pairedAt')}</th><th>${t('browse.revokedAt')}</th></tr></thead>
+      <tbody>
+        ${devices.map(
+          (device) => html`<tr data-device=${device.id}>
+            <td>${device.name}</td>
+            <td>${t(`device.${device.kind}`)}</td>
+            <td>${dateTime(device.pairedAt)}</td>
+            <td>${dateTime(device.revokedAt)}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
+  private _table(devices: Device[]) {
     const t = this._i18n.t.bind(this._i18n);
     return html`<table>
       <thead>
@@ -87,14 +115,14 @@ export class HgAdminDevices extends AdminSection {
         </tr>
       </thead>
       <tbody>
-        ${this._devices.map(
+        ${devices.map(
           (device) => html`<tr data-device=${device.id}>
             <td>${device.name}</td>
             <td>${t(`device.${device.kind}`)}</td>
             <td>${dateTime(device.pairedAt)}</td>
-            <td>${device.revokedAt ? html`<span class="badge bad">${t('devices.revoked')}</span>` : dateTime(device.lastSeenAt)}</td>
+            <td>${dateTime(device.lastSeenAt)}</td>
             <td>${this._hardware(device)}</td>
-            <td><div class="actions">${device.revokedAt ? nothing : this._revokeButton(device)}</div></td>
+            <td><div class="actions">${this._revokeButton(device)}</div></td>
           </tr>`,
         )}
       </tbody>

@@ -7,7 +7,6 @@ import { count, date, dateTime, money, parseYuan } from '../../../data/format.js
 import {
   adjustPoints,
   eraseMember,
-  exportMembers,
   findFor,
   findMembers,
   getMember,
@@ -24,6 +23,7 @@ import {
 } from '../../../data/members.js';
 import { hasMessage, type MessageKey } from '../../../i18n/index.js';
 import { AdminSection, download, formValues, sectionStyles } from '../context.js';
+import './hg-member-list.js';
 
 const METHODS: TopUpMethod[] = ['cash', 'wechat', 'alipay', 'card'];
 type Panel = 'points' | 'stored_value' | 'edit' | 'adjust' | 'topup' | 'merge' | 'privacy';
@@ -64,8 +64,6 @@ export class HgAdminMembers extends AdminSection {
     `,
   ];
 
-  @state() private _results: Member[] = [];
-  @state() private _searched = false;
   @state() private _member: Member | null = null;
   @state() private _panel: Panel = 'points';
   @state() private _ledger: LedgerEntry[] = [];
@@ -81,22 +79,12 @@ export class HgAdminMembers extends AdminSection {
         <button type="button" class="primary" aria-expanded=${this._registering} @click=${() => (this._registering = !this._registering)}>
           ${t('members.register')}
         </button>
-        <button type="button" @click=${() => this._export('csv')}>${t('members.exportCsv')}</button>
-        <button type="button" @click=${() => this._export('xlsx')}>${t('members.exportXlsx')}</button>
       </div>
       ${this._registering ? this._registerForm() : nothing}
-      <section class="card">
-        <form class="row" @submit=${this._search} role="search">
-          <label>${t('members.search')}<input name="q" required placeholder=${t('members.searchHint')} size="32" /></label>
-          <button type="submit">${t('common.search')}</button>
-        </form>
-      </section>
+      <hg-member-list .ctx=${this.ctx} @member-open=${(e: CustomEvent<{ id: string }>) => this._open(e.detail.id)}></hg-member-list>
       <hg-error detailed .error=${this._error}></hg-error>
       ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
-      <div class="split">
-        <section class="card">${this._resultList()}</section>
-        ${this._member ? this._profile(this._member) : nothing}
-      </div>
+      ${this._member ? this._profile(this._member) : nothing}
     `;
   }
 
@@ -122,25 +110,6 @@ export class HgAdminMembers extends AdminSection {
         <div class="actions"><button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button></div>
       </form>
     </section>`;
-  }
-
-  private _resultList() {
-    const t = this._i18n.t.bind(this._i18n);
-    if (!this._searched) return html`<p class="empty">${t('members.searchFirst')}</p>`;
-    if (this._results.length === 0) return html`<p class="empty">${t('members.none')}</p>`;
-    return html`<table>
-      <thead><tr><th>${t('members.name')}</th><th>${t('member.phone')}</th><th>${t('members.tier')}</th><th class="num">${t('member.points')}</th></tr></thead>
-      <tbody>
-        ${this._results.map(
-          (member) => html`<tr class=${member.id === this._member?.id ? 'selected' : ''}>
-            <td><button type="button" class="link" @click=${() => this._open(member.id)}>${member.name}</button></td>
-            <td>${member.phone ?? '—'}</td>
-            <td>${member.tier.name}</td>
-            <td class="num">${count(member.points)}</td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>`;
   }
 
   private _profile(member: Member) {
@@ -255,18 +224,6 @@ export class HgAdminMembers extends AdminSection {
     </table>`;
   }
 
-  private async _search(event: Event): Promise<void> {
-    event.preventDefault();
-    const q = formValues(event.target as HTMLFormElement).q ?? '';
-    const found = await this._run(() => findMembers(this.ctx.auth, findFor(q)));
-    if (found) {
-      this._results = found;
-      this._searched = true;
-      const only = found[0];
-      if (found.length === 1 && only) await this._open(only.id);
-    }
-  }
-
   private async _open(id: string): Promise<void> {
     const member = await this._run(() => getMember(this.ctx.auth, id));
     if (!member) return;
@@ -311,8 +268,7 @@ export class HgAdminMembers extends AdminSection {
     if (member) {
       form.reset();
       this._registering = false;
-      this._results = [member];
-      this._searched = true;
+      this._list()?.reload();
       await this._refresh(member);
     }
   }
@@ -393,7 +349,7 @@ export class HgAdminMembers extends AdminSection {
       )) !== undefined
     ) {
       this._mergeCandidate = null;
-      this._results = this._results.filter((m) => m.id !== source.id);
+      this._list()?.reload();
       await this._refresh(member);
     }
   }
@@ -415,17 +371,13 @@ export class HgAdminMembers extends AdminSection {
     );
     if (erased) {
       this._member = erased;
-      this._results = this._results.map((m) => (m.id === erased.id ? erased : m));
+      this._list()?.reload();
       this._confirmErase = false;
     }
   }
 
-  private async _export(format: 'csv' | 'xlsx'): Promise<void> {
-    const blob = await this._run(
-      () => exportMembers(this.ctx.auth, format),
-      this._i18n.t('members.exported'),
-    );
-    if (blob) download(blob, `members.${format}`);
+  private _list() {
+    return this.renderRoot.querySelector('hg-member-list');
   }
 }
 

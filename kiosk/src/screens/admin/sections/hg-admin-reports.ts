@@ -2,7 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
-import { count, money, storeToday } from '../../../data/format.js';
+import { count, money, onStoreZoneChanged, storeToday } from '../../../data/format.js';
 import {
   type DayRange,
   type Report,
@@ -22,6 +22,12 @@ import { CHART_COLOURS } from '../hg-chart.js';
 
 function daysBefore(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The last `days` store days, today (in the shop's zone) the last of them. */
+function lastDays(days: number): DayRange {
+  const to = storeToday();
+  return { from: daysBefore(to, days - 1), to };
 }
 
 const num = (cell: ReportCell | undefined): number => Number(cell ?? 0);
@@ -93,7 +99,10 @@ export class HgAdminReports extends AdminSection {
     `,
   ];
 
-  @state() private _range: DayRange = { from: daysBefore(storeToday(), 29), to: storeToday() };
+  @state() private _range: DayRange = lastDays(30);
+  /** The owner chose the range: a change of the shop's time zone leaves it alone. */
+  private _rangeChosen = false;
+  private _stopZone: (() => void) | null = null;
   @state() private _reports: Partial<Record<ReportName, Report>> = {};
   @state() private _table: ReportName = 'sales-by-day';
   /** The chain's stores; null until known, `chain: false` for a shop on its own. */
@@ -105,6 +114,13 @@ export class HgAdminReports extends AdminSection {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // "Today" is the shop's: learnt when the connection comes online, maybe after this opened.
+    this._stopZone = onStoreZoneChanged(() => {
+      if (this._rangeChosen) return;
+      this._range = lastDays(30);
+      void this._start();
+  }
+    });
     void this._start();
   }
 
@@ -120,6 +136,11 @@ export class HgAdminReports extends AdminSection {
 
   private get _picked(): string | undefined {
     return this._store || undefined;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._stopZone?.();
   }
 
   private async _load(): Promise<void> {
@@ -330,7 +351,12 @@ export class HgAdminReports extends AdminSection {
         {
           type: 'bar',
           data: {
-            labels: sizes.rows.map((row) => String(row.size)),
+            // Each run of sizes (S–XXL, 25–34, 100–130) is named under its first size.
+            labels: sizes.rows.map((row, i) =>
+              i === 0 || sizes.rows[i - 1]?.group !== row.group
+                ? [String(row.size), String(row.group)]
+                : String(row.size),
+            ),
             datasets: [
               {
                 label: t('reports.col.received'),
@@ -344,7 +370,8 @@ export class HgAdminReports extends AdminSection {
               },
             ],
           },
-          options: { scales: { y: { beginAtZero: true } } },
+          // Items are whole: the count axis steps by whole numbers, never 0.5 件.
+          options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
         },
       ],
       [
@@ -365,7 +392,7 @@ export class HgAdminReports extends AdminSection {
           options: {
             indexAxis: 'y',
             plugins: { legend: { display: false } },
-            scales: { x: { beginAtZero: true } },
+            scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
           },
         },
       ],
@@ -473,12 +500,13 @@ export class HgAdminReports extends AdminSection {
     const data = new FormData(form);
     this._range = { from: String(data.get('from')), to: String(data.get('to')) };
     if (this._headOffice) this._store = String(data.get('store') ?? '');
+    this._rangeChosen = true;
     void this._load();
   }
 
   private _preset(days: number): void {
-    const to = storeToday();
-    this._range = { from: daysBefore(to, days - 1), to };
+    this._range = lastDays(days);
+    this._rangeChosen = true;
     void this._load();
   }
 
