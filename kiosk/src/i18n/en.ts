@@ -1491,6 +1491,7 @@ export const en: Catalogue = {
         exported: 'Members exported',
         pin_locked: 'Member PIN locked',
         consent_withdrawn: 'Member opted out',
+        tags_changed: 'Member tags changed in bulk',
       },
       data: {
         exported: 'Data exported',

@@ -1463,6 +1463,7 @@ export const zhCN = {
         exported: '导出会员',
         pin_locked: '会员密码锁定',
         consent_withdrawn: '会员退订',
+        tags_changed: '批量修改会员标签',
       },
       data: {
         exported: '导出数据',

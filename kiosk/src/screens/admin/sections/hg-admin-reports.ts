@@ -118,8 +118,7 @@ export class HgAdminReports extends AdminSection {
     this._stopZone = onStoreZoneChanged(() => {
       if (this._rangeChosen) return;
       this._range = lastDays(30);
-      void this._start();
-  }
+      void this._load();
     });
     void this._start();
   }
