@@ -1,4 +1,5 @@
 import type { Config } from './config/schema.js';
+import type { ChainLink } from './domain/chain-link/link.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
 import type { Storage } from './storage/database.js';
@@ -20,7 +21,13 @@ export interface Store {
 
 /** Everything a domain service needs, made once at start-up and handed down. */
 export interface AppContext {
+  /**
+   * The database this server works on. A chain store's `link` swaps it for the store's local
+   * copy while head office is out of reach: read it when needed, never keep it.
+   */
   storage: Storage;
+  /** A chain store's link to head office (absent in a single shop). */
+  link?: ChainLink;
   config: Config;
   store: Store;
   bus: EventBus;

@@ -46,6 +46,12 @@ export interface LoyaltySettings {
    * `storedValueRefund` fen. Beyond, head office does it.
    */
   storeLimits: { pointsAdjust: number; storedValueRefund: number };
+  /**
+   * In a chain, what a store selling from its local copy (head office out of reach) lets one
+   * member spend until head office has the store's queue: a balance could be spent at two stores
+   * at once, so 0 (the default) refuses it and more is a risk the owner accepts.
+   */
+  offline: { pointsPerMember: number; storedValuePerMember: number };
 }
 
 export type SettingKey = keyof LoyaltySettings;

@@ -50,6 +50,12 @@ export class Storage {
     readonly sqlite: BetterSqlite3.Database | null = null,
     /** The PostgreSQL pool (null on SQLite), for LISTEN/NOTIFY. */
     readonly pool: pg.Pool | null = null,
+    /**
+     * A chain store's local copy (`server/domain/chain-link/`), sold from while head office is
+     * out of reach: what is written here is queued for head office, and receipts take the
+     * offline series.
+     */
+    readonly offlineCopy = false,
   ) {}
 
   /**
@@ -149,7 +155,7 @@ export class Storage {
 }
 
 /** Opens (or creates) the SQLite database at `file`, durable settings on. */
-export function openSqlite(file: string): Storage {
+export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?: boolean } = {}): Storage {
   let handle: BetterSqlite3.Database;
   try {
     handle = new BetterSqlite3(file);
@@ -167,7 +173,7 @@ export function openSqlite(file: string): Storage {
     );
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
-  return new Storage('sqlite', db, () => db.destroy(), handle);
+  return new Storage('sqlite', db, () => db.destroy(), handle, null, offlineCopy);
 }
 
 /** PostgreSQL type ids of bigint and numeric: counts and sums arrive as them; Hanger's are all safe integers. */

@@ -68,6 +68,7 @@ export interface Database {
   feedback: FeedbackTable;
   payments: PaymentTable;
   payment_refunds: PaymentRefundTable;
+  store_links: StoreLinkTable;
 }
 
 export interface SchemaVersionTable {
@@ -991,4 +992,15 @@ export interface PaymentRefundTable {
   failure: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A chain store's link to head office as the store last reported it (migration 23). */
+export interface StoreLinkTable {
+  store_id: string;
+  /** online, offline. */
+  mode: string;
+  waiting: number;
+  held: number;
+  copied_at: string | null;
+  reported_at: string;
 }

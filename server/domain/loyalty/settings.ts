@@ -75,6 +75,14 @@ const storeLimitsSchema = z
   // A database from before the setting: 2,000 points, ¥500.
   .default({ pointsAdjust: 2000, storedValueRefund: 50_000 });
 
+const offlineSchema = z
+  .strictObject({
+    pointsPerMember: z.number().int().min(0).max(10_000_000),
+    storedValuePerMember: z.number().int().min(0).max(100_000_000),
+  })
+  // Nothing spent offline unless the owner says so.
+  .default({ pointsPerMember: 0, storedValuePerMember: 0 });
+
 export const SETTING_SCHEMAS = {
   earn: earnSchema,
   expiry: expirySchema,
@@ -83,6 +91,7 @@ export const SETTING_SCHEMAS = {
   storedValue: storedValueSchema,
   tierReview: tierReviewSchema,
   storeLimits: storeLimitsSchema,
+  offline: offlineSchema,
 } as const;
 
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];

@@ -21,6 +21,7 @@ import { payments } from './0019_payments.js';
 import { styleCertificate } from './0020_style_certificate.js';
 import { receiptText } from './0021_receipt_text.js';
 import { printJobStates } from './0022_print_job_states.js';
+import { storeLinks } from './0023_store_links.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   styleCertificate,
   receiptText,
   printJobStates,
+  storeLinks,
 ];
