@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { faultPoint } from '../../fault-point.js';
 import type { Storage } from '../../storage/database.js';
 import { issuePinProof } from '../loyalty/stored-value.js';
 import type { NewMember } from '../members/schemas.js';
@@ -101,5 +102,7 @@ async function sendSale(
     hash: sale.hash,
     offline: { number: sale.number },
   });
+  // Head office has it and the queue does not know yet: a store that stops here sends it again.
+  faultPoint('offline-sync.sale-taken');
   return { saleId: done.sale.id, number: done.sale.number, replayed: done.replayed };
 }
