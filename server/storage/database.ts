@@ -149,10 +149,22 @@ export class Storage {
     }
   }
 
+  /**
+   * PostgreSQL: breaks every connection to the database at once, so each request waiting on
+   * one fails now (503, the till retries) instead of after the answer limit. For a link known
+   * to be dead (`server/domain/chain-link/`); the pool makes new connections when asked.
+   */
+  cutConnections(): void {
+    for (const client of openClients.get(this.pool as pg.Pool) ?? []) client.connection.stream.destroy();
+  }
+
   close(): Promise<void> {
     return this.closeHandle();
   }
 }
+
+/** Each PostgreSQL pool's connections, for `cutConnections`. */
+const openClients = new WeakMap<pg.Pool, Set<pg.Client>>();
 
 /** Opens (or creates) the SQLite database at `file`, durable settings on. */
 export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?: boolean } = {}): Storage {
@@ -256,7 +268,13 @@ export async function openPostgres(
   // (pg_terminate_backend, a restart) would raise an unhandled 'error' and end the process.
   // Its query fails with the same error, and that is what the request answers.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const clients = new Set<pg.Client>();
+  openClients.set(pool, clients);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    clients.add(client);
+  });
+  pool.on('remove', (client) => clients.delete(client));
   try {
     const client = await pool.connect();
     client.release();

@@ -156,6 +156,8 @@ export class ChainLink {
     }
     this.ctx.storage = this.local;
     this.mode = 'offline';
+    // A request still waiting on head office fails now, and the till's retry sells here.
+    this.chain.cutConnections();
     this.ctx.log.warn(
       { why, copiedAt: this.copied },
       'head office is out of reach: selling from the local copy',
