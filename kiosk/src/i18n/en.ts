@@ -1513,4 +1513,10 @@ export const en: Catalogue = {
     reprinting: 'Reprinting…',
     reprintFailed: 'Could not reprint.',
   },
+  // Selling offline (issue 22): the till while head office cannot be reached.
+  chainLink: {
+    offline: 'Selling offline: head office cannot be reached; this store sells on. {{waiting}} to upload',
+    sending: 'Head office is back: uploading offline sales, {{waiting}} to go',
+    held: '{{held}} offline records refused by head office: a manager must look',
+  },
 };
