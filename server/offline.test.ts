@@ -261,6 +261,14 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
     expect(storedValue.body.error.fields).toEqual({ 'payments.0': 'offline: not allowed' });
 
     expect(await linkOf(branch, branchOwner)).toMatchObject({ mode: 'offline', waiting: 51, held: 0 });
+    // The day's figures say what is still out; a shift is not closed on figures that lack it.
+    const day = await call(at(branch), 'GET', '/api/reports/day', { token: branchOwner });
+    expect(day.body.stillOut).toEqual({ waiting: 51, held: 0 });
+    const close = await call(at(branch), 'POST', '/api/shifts/current/close', {
+      token: branchOwner,
+      body: { countedCash: 0 },
+    });
+    expect([close.status, close.body.error.fields]).toEqual([409, { shift: '51 offline sales not at head office yet' }]);
     await cluster.restart();
     await until(branch, branchOwner, (link) => link.mode === 'online' && link.waiting === 0);
     expect((await linkOf(branch, branchOwner)).held).toBe(0);

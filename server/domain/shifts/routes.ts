@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { storeDay } from '../../dates.js';
 import { route } from '../../http/route.js';
 import { command } from '../../ws/command.js';
+import { assertNothingOut, stillOut } from '../chain-link/still-out.js';
 import { assertStaff } from '../staff/sessions.js';
 import { addCashEntry, closeShift, currentShift, dayReport, openShift, shiftReport } from './service.js';
 
@@ -59,8 +60,9 @@ export const shiftsRoutes = [
     permission: 'shift.manage',
     summary: 'Close the shift with the counted cash: expected, counted, variance',
     body: closeBody,
-    handle: ({ ctx, principal, body }) => {
+    handle: async ({ ctx, principal, body }) => {
       assertStaff(principal);
+      await assertNothingOut(ctx);
       return closeShift(ctx, principal, body.countedCash, body.note ?? null);
     },
   }),
@@ -78,7 +80,11 @@ export const shiftsRoutes = [
     permission: 'report.day',
     summary: 'The Z report of a store day, per terminal and for the store',
     query: z.strictObject({ date: day.optional() }),
-    handle: ({ ctx, query }) => dayReport(ctx, query.date),
+    handle: async ({ ctx, query }) => {
+      const report = await dayReport(ctx, query.date);
+      const out = await stillOut(ctx);
+      return out ? { ...report, stillOut: out } : report;
+    },
   }),
 ];
 
@@ -118,8 +124,9 @@ export const shiftsCommands = [
     permission: 'shift.manage',
     summary: 'Close the shift with the counted cash',
     params: closeBody,
-    handle: ({ ctx, principal, params }) => {
+    handle: async ({ ctx, principal, params }) => {
       assertStaff(principal);
+      await assertNothingOut(ctx);
       return closeShift(ctx, principal, params.countedCash, params.note ?? null);
     },
   }),
