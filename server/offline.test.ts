@@ -268,7 +268,10 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
       token: branchOwner,
       body: { countedCash: 0 },
     });
-    expect([close.status, close.body.error.fields]).toEqual([409, { shift: '51 offline sales not at head office yet' }]);
+    expect([close.status, close.body.error.fields]).toEqual([
+      409,
+      { shift: '51 offline sales not at head office yet' },
+    ]);
     await cluster.restart();
     await until(branch, branchOwner, (link) => link.mode === 'online' && link.waiting === 0);
     expect((await linkOf(branch, branchOwner)).held).toBe(0);
