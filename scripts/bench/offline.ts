@@ -109,6 +109,10 @@ try {
   relay.cut();
   while ((await link().catch(() => ({ mode: 'online' }))).mode !== 'offline') await pause(20);
   const switchMs = performance.now() - cut;
+  console.log(`offline selling (load average ${loadavg()[0]?.toFixed(1)}, ${SALES} sales each)`);
+  console.log(
+    `  switch to the local copy after the line died: ${(switchMs / 1000).toFixed(2)} s (goal < 3 s)`,
+  );
 
   // 2. Sales offline against a single SQLite shop, taking turns.
   for (let i = 0; i < 20; i++) {
@@ -126,6 +130,11 @@ try {
       offline.push(await sell(store, mine));
     }
   }
+
+  console.log(
+    `  sale p50 offline ${median(offline).toFixed(2)} ms, single SQLite shop ${median(sqlite).toFixed(2)} ms: ` +
+      `${(median(offline) / median(sqlite)).toFixed(2)}× (goal ≤ 1.5×)`,
+  );
 
   // 3. Fill the queue to QUEUE, mend the line, time until head office has them all.
   let queued = (await link()).waiting;
