@@ -1,7 +1,7 @@
 import type { Config } from './config/schema.js';
-import type { ChainLink } from './domain/chain-link/link.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
+import type { ChainLinkStatus } from './protocol/chain-link.js';
 import type { Storage } from './storage/database.js';
 
 /** The shop this server runs. */
@@ -19,6 +19,15 @@ export interface Store {
   catalogId: string;
 }
 
+/** A chain store's link to head office, as the rest of the server sees it (`domain/chain-link/link.ts`). */
+export interface StoreLink {
+  start(): void;
+  stop(): Promise<void>;
+  status(): Promise<ChainLinkStatus>;
+  /** The local copy sold from while head office is out of reach, once opened. */
+  readonly localCopy: Storage | null;
+}
+
 /** Everything a domain service needs, made once at start-up and handed down. */
 export interface AppContext {
   /**
@@ -27,7 +36,7 @@ export interface AppContext {
    */
   storage: Storage;
   /** A chain store's link to head office (absent in a single shop). */
-  link?: ChainLink;
+  link?: StoreLink;
   config: Config;
   store: Store;
   bus: EventBus;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { AppContext } from '../../context.js';
+import type { AppContext, StoreLink } from '../../context.js';
 import type { ChainLinkStatus } from '../../protocol/chain-link.js';
 import type { Storage } from '../../storage/database.js';
 import { storageFaultMessage } from '../../storage/faults.js';
@@ -28,7 +28,7 @@ export const LINK_TIMES: LinkTimes = { probeMs: 1000, timeoutMs: 1500, refreshMs
  * oldest first and each exactly once, and only when it is empty does the store work on head
  * office again — so a sale is never in both places or in neither.
  */
-export class ChainLink {
+export class ChainLink implements StoreLink {
   mode: ChainLinkStatus['mode'] = 'online';
   private local: Storage | null = null;
   private copied: string | null = null;
