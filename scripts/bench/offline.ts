@@ -47,7 +47,6 @@ try {
   const env = (database: string | null) => ({
     HANGER_OWNER_PASSWORD: PASSWORD,
     HANGER_LINK_REFRESH_SECONDS: '1',
-    LOG_LEVEL: 'warn',
     ...(database ? { HANGER_DATABASE_URL: database } : {}),
   });
   const store = await startServerProcess(
