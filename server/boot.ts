@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { AppContext, Store } from './context.js';
+import { ChainLink, LINK_TIMES, type LinkTimes } from './domain/chain-link/link.js';
 import { ensureOwner } from './domain/staff/service.js';
 import { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
@@ -61,12 +62,23 @@ export async function boot(options: BootOptions): Promise<Booted> {
       version: VERSION,
       dataDir,
     };
+    if (databaseUrl) ctx.link = new ChainLink(ctx, storage, databaseUrl, linkTimes(env));
     const owner = await ensureOwner(ctx, ownerPassword);
     return { ctx, generatedOwnerPassword: owner.generatedPassword };
   } catch (error) {
     await storage.close();
     throw error;
   }
+}
+
+/** The link's times; `HANGER_LINK_REFRESH_SECONDS` sets how often the local copy is taken (30 s). */
+function linkTimes(env: NodeJS.ProcessEnv): LinkTimes {
+  const refresh = Number(env.HANGER_LINK_REFRESH_SECONDS);
+  if (env.HANGER_LINK_REFRESH_SECONDS === undefined) return LINK_TIMES;
+  if (!Number.isFinite(refresh) || refresh < 1 || refresh > 86_400) {
+    throw new StartupError('HANGER_LINK_REFRESH_SECONDS must be a number of seconds from 1 to 86400.');
+  }
+  return { ...LINK_TIMES, refreshMs: refresh * 1000 };
 }
 
 /**

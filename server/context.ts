@@ -1,6 +1,7 @@
 import type { Config } from './config/schema.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
+import type { ChainLinkStatus } from './protocol/chain-link.js';
 import type { Storage } from './storage/database.js';
 
 /** The shop this server runs. */
@@ -18,9 +19,24 @@ export interface Store {
   catalogId: string;
 }
 
+/** A chain store's link to head office, as the rest of the server sees it (`domain/chain-link/link.ts`). */
+export interface StoreLink {
+  start(): void;
+  stop(): Promise<void>;
+  status(): Promise<ChainLinkStatus>;
+  /** The local copy sold from while head office is out of reach, once opened. */
+  readonly localCopy: Storage | null;
+}
+
 /** Everything a domain service needs, made once at start-up and handed down. */
 export interface AppContext {
+  /**
+   * The database this server works on. A chain store's `link` swaps it for the store's local
+   * copy while head office is out of reach: read it when needed, never keep it.
+   */
   storage: Storage;
+  /** A chain store's link to head office (absent in a single shop). */
+  link?: StoreLink;
   config: Config;
   store: Store;
   bus: EventBus;

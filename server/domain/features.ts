@@ -1,6 +1,7 @@
 import { auditFeature } from './audit/feature.js';
 import { cartsFeature } from './carts/feature.js';
 import { catalogFeature } from './catalog/feature.js';
+import { chainLinkFeature } from './chain-link/feature.js';
 import { devicesFeature } from './devices/feature.js';
 import type { Feature } from './feature.js';
 import { feedbackFeature } from './feedback/feature.js';
@@ -22,6 +23,7 @@ import { storeFeature } from './store/feature.js';
  * it serves nothing and runs nothing, so it is not on the list.
  */
 export const FEATURES: readonly Feature[] = [
+  chainLinkFeature,
   staffFeature,
   devicesFeature,
   auditFeature,

@@ -1,5 +1,6 @@
 import type { HardwareTestRequest } from './bridge-setup.js';
 import type { CartCompleted, CartView } from './cart.js';
+import type { ChainLinkStatus } from './chain-link.js';
 import type { PoleView } from './pole.js';
 import type { PrintJob, PrintJobState } from './printing.js';
 import type { DeviceKind } from './roles.js';
@@ -100,6 +101,8 @@ export interface EventPayloads {
   'sale.voided': { saleId: string; number: string; terminalId: string | null };
   /** Something at the till went wrong or around the rules (negative stock, price change, failed payment). */
   'sale.exception': { id: string; kind: string; message: string; terminalId: string | null };
+  /** A chain store's link to head office changed mode, or the number of offline sales waiting changed. */
+  'chain.link': ChainLinkStatus;
 }
 
 export type EventType = keyof EventPayloads;

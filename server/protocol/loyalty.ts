@@ -59,6 +59,12 @@ export interface LoyaltySettings {
     onReceipt: boolean;
     joinAddress: string;
   };
+  /**
+   * In a chain, what a store selling from its local copy (head office out of reach) lets one
+   * member spend until head office has the store's queue: a balance could be spent at two stores
+   * at once, so 0 (the default) refuses it and more is a risk the owner accepts.
+   */
+  offline: { pointsPerMember: number; storedValuePerMember: number };
 }
 
 /** One side's referral reward: nothing, points, or a coupon of a template. */

@@ -52,6 +52,8 @@ export interface ShiftReport {
 
 export interface DayReport {
   day: string;
+  /** A chain store: its sales made offline that head office does not have yet, and those it refused (not in these figures). */
+  stillOut?: { waiting: number; held: number };
   store: TakingsReport;
   terminals: { terminalId: string; name: string; takings: TakingsReport }[];
   shifts: {

@@ -54,6 +54,12 @@ export class Storage {
     readonly pool: pg.Pool | null = null,
     /** Where write transactions run: `db` itself, except on SQLite with its reads apart. */
     private readonly writer: Kysely<Database> = db,
+    /**
+     * A chain store's local copy (`server/domain/chain-link/`), sold from while head office is
+     * out of reach: what is written here is queued for head office, and receipts take the
+     * offline series.
+     */
+    readonly offlineCopy = false,
   ) {}
 
   /**
@@ -148,13 +154,25 @@ export class Storage {
     }
   }
 
+  /**
+   * PostgreSQL: breaks every connection to the database at once, so each request waiting on
+   * one fails now (503, the till retries) instead of after the answer limit. For a link known
+   * to be dead (`server/domain/chain-link/`); the pool makes new connections when asked.
+   */
+  cutConnections(): void {
+    for (const client of openClients.get(this.pool as pg.Pool) ?? []) client.connection.stream.destroy();
+  }
+
   close(): Promise<void> {
     return this.closeHandle();
   }
 }
 
+/** Each PostgreSQL pool's connections, for `cutConnections`. */
+const openClients = new WeakMap<pg.Pool, Set<pg.Client>>();
+
 /** Opens (or creates) the SQLite database at `file`, durable settings on. */
-export function openSqlite(file: string): Storage {
+export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?: boolean } = {}): Storage {
   let handle: BetterSqlite3.Database;
   try {
     handle = new BetterSqlite3(file);
@@ -175,7 +193,8 @@ export function openSqlite(file: string): Storage {
     dialect: new SqliteDialect({ database: withStatementCache(handle) }),
   });
   // A database in memory is private to its one connection: nothing to read it apart.
-  if (file === ':memory:') return new Storage('sqlite', writer, () => writer.destroy(), handle);
+  if (file === ':memory:')
+    return new Storage('sqlite', writer, () => writer.destroy(), handle, null, writer, offlineCopy);
   const db = new Kysely<Database>({
     dialect: new ReadsApartDialect(withStatementCache(openReader(file)), writer),
   });
@@ -189,6 +208,7 @@ export function openSqlite(file: string): Storage {
     handle,
     null,
     writer,
+    offlineCopy,
   );
 }
 
@@ -279,7 +299,13 @@ export async function openPostgres(
   // (pg_terminate_backend, a restart) would raise an unhandled 'error' and end the process.
   // Its query fails with the same error, and that is what the request answers.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const clients = new Set<pg.Client>();
+  openClients.set(pool, clients);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    clients.add(client);
+  });
+  pool.on('remove', (client) => clients.delete(client));
   try {
     const client = await pool.connect();
     client.release();

@@ -72,6 +72,7 @@ export interface Database {
   referrals: ReferralTable;
   referral_rewards: ReferralRewardTable;
   member_documents: MemberDocumentTable;
+  store_links: StoreLinkTable;
 }
 
 export interface SchemaVersionTable {
@@ -223,7 +224,7 @@ export interface StyleTable {
   active: number;
   created_at: string;
   updated_at: string;
-  /** Who the style is bought from (migration 23), for the owner's reorders. */
+  /** Who the style is bought from (migration 26), for the owner's reorders. */
   supplier: string | null;
   /** JSON StyleCertificate (合格证 fields), or null. */
   certificate: string | null;
@@ -386,7 +387,7 @@ export interface MemberTable {
   registered_by: string | null;
   registered_device_id: string | null;
   referrer_id: string | null;
-  /** The member's invitation code (migration 23): short, unique, without look-alike letters. */
+  /** The member's invitation code (migration 25): short, unique, without look-alike letters. */
   invite_code: string | null;
   tier_id: string;
   tier_since: string;
@@ -400,7 +401,7 @@ export interface MemberTable {
   points_earned_total: Generated<number>;
   spend_lifetime: Generated<number>;
   visits: Generated<number>;
-  /** When they last bought (migration 23); '' before their first purchase. */
+  /** When they last bought (migration 26); '' before their first purchase. */
   last_visit_at: Generated<string>;
   status: string;
   merged_into: string | null;
@@ -1021,7 +1022,7 @@ export interface PaymentRefundTable {
   updated_at: string;
 }
 
-/** A newcomer who joined with a member's invitation code (migration 23). */
+/** A newcomer who joined with a member's invitation code (migration 25). */
 export interface ReferralTable {
   id: string;
   store_id: string;
@@ -1056,4 +1057,15 @@ export interface MemberDocumentTable {
   text: string;
   published_at: string;
   published_by: string | null;
+}
+
+/** A chain store's link to head office as the store last reported it (migration 27). */
+export interface StoreLinkTable {
+  store_id: string;
+  /** online, offline. */
+  mode: string;
+  waiting: number;
+  held: number;
+  copied_at: string | null;
+  reported_at: string;
 }

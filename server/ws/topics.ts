@@ -70,6 +70,7 @@ export const TOPICS: { [K in EventType]: Topic<K> } = {
   'sale.returned': { permission: 'sale.read', sees: saleAtTerminal },
   'sale.voided': { permission: 'sale.read', sees: saleAtTerminal },
   'sale.exception': { permission: 'exception.read' },
+  'chain.link': { permission: 'sale.read' },
 };
 
 function saleAtTerminal(principal: Principal, event: StoreEvent): boolean {

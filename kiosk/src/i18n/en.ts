@@ -1944,4 +1944,10 @@ export const en: Catalogue = {
     revokedDevices: 'Revoked ({{count}})',
     revokedAt: 'Revoked',
   },
+  // Selling offline (issue 22): the till while head office cannot be reached.
+  chainLink: {
+    offline: 'Selling offline: head office cannot be reached; this store sells on. {{waiting}} to upload',
+    sending: 'Head office is back: uploading offline sales, {{waiting}} to go',
+    held: '{{held}} offline records refused by head office: a manager must look',
+  },
 };

@@ -1916,4 +1916,10 @@ export const zhCN = {
     revokedDevices: '已停用（{{count}}）',
     revokedAt: '停用时间',
   },
+  // Selling offline (issue 22): the till while head office cannot be reached.
+  chainLink: {
+    offline: '离线收银：总部暂时连不上，本店照常收银。待上传 {{waiting}} 笔',
+    sending: '总部已恢复，正在上传离线销售：还剩 {{waiting}} 笔',
+    held: '{{held}} 笔离线单据总部未接收，请经理处理',
+  },
 };

@@ -105,6 +105,14 @@ const referralSchema = z
     joinAddress: '',
   });
 
+const offlineSchema = z
+  .strictObject({
+    pointsPerMember: z.number().int().min(0).max(10_000_000),
+    storedValuePerMember: z.number().int().min(0).max(100_000_000),
+  })
+  // Nothing spent offline unless the owner says so.
+  .default({ pointsPerMember: 0, storedValuePerMember: 0 });
+
 export const SETTING_SCHEMAS = {
   earn: earnSchema,
   expiry: expirySchema,
@@ -114,6 +122,7 @@ export const SETTING_SCHEMAS = {
   tierReview: tierReviewSchema,
   storeLimits: storeLimitsSchema,
   referral: referralSchema,
+  offline: offlineSchema,
 } as const;
 
 export const SETTING_KEYS = Object.keys(SETTING_SCHEMAS) as SettingKey[];

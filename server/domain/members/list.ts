@@ -77,7 +77,7 @@ export const memberListQuery = checkedRanges(
 );
 export type MemberListQuery = z.output<typeof memberListQuery>;
 
-/** The column each sort reads, in the order of its index (`members_list_*`, migration 23). */
+/** The column each sort reads, in the order of its index (`members_list_*`, migration 26). */
 const SORT_KEYS: Record<MemberSort, string> = {
   joined: 'members.number',
   lastVisit: 'members.last_visit_at',

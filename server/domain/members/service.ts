@@ -7,6 +7,7 @@ import { runAction } from '../../events/action.js';
 import { CHANNELS, type Consents, type MemberView } from '../../protocol/members.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
+import { queueMember } from '../chain-link/queue.js';
 import { storeDate } from '../loyalty/calendar.js';
 import { issueTriggeredCoupons } from '../loyalty/coupon-issue.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
@@ -101,13 +102,27 @@ function assertBorn(ctx: AppContext, value: Birthday | null | undefined): void {
   }
 }
 
-/** Registers a member: at the counter (staff) or at the lookup kiosk (self sign-up). One transaction. */
-export async function createMember(ctx: AppContext, input: NewMember, actor: Actor): Promise<MemberRow> {
+/**
+ * Registers a member: at the counter (staff) or at the lookup kiosk (self sign-up). One
+ * transaction. A chain store selling offline queues the sign-up for head office with it;
+ * head office takes it with the store's `id`, `pinHash` and time (`ctx.now`).
+ */
+export async function createMember(
+  ctx: AppContext,
+  input: NewMember,
+  actor: Actor,
+  taken?: { id: string; pinHash: string | null },
+): Promise<MemberRow> {
   assertBorn(ctx, input.birthday);
-  const pinHash = input.pin ? await hashSecret(input.pin) : null;
+  const pinHash = taken ? taken.pinHash : input.pin ? await hashSecret(input.pin) : null;
   const at = ctx.now().toISOString();
-  const id = uuidv7();
+  const id = taken?.id ?? uuidv7();
+  const offline = ctx.storage.offlineCopy;
   await runAction(ctx, async (trx, outbox) => {
+    if (offline) {
+      const { pin: _pin, phone, name, ...details } = input;
+      await queueMember(trx, { id, phone, name, details, pinHash, actor, at });
+    }
     await phoneTaken(trx, input.phone, null);
     if (input.referrerId !== undefined && input.inviteCode !== undefined) {
       throw new ApiError('validation_failed', 'Give the referrer or the invitation code, not both.', {

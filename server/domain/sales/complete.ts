@@ -8,6 +8,8 @@ import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Completed, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
+import { assertOfflineSpend } from '../chain-link/offline-spend.js';
+import { queueSale } from '../chain-link/queue.js';
 import { receiptInvite } from '../loyalty/referrals.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
@@ -15,7 +17,7 @@ import type { Approver } from '../staff/approval.js';
 import { type Approval, approvalFor, type SaleApprovals } from './approvals.js';
 import { recordExceptionApart } from './exceptions.js';
 import { requestHash, reusedId } from './idempotency.js';
-import { businessDay, nextNumber } from './numbers.js';
+import { businessDay, keepOfflineNumber, nextNumber } from './numbers.js';
 import {
   isPaymentFailure,
   postPayments,
@@ -105,6 +107,12 @@ export interface SaleWork {
   hash: string;
   /** An exchange: what the returned goods are worth, paid towards this sale (at most its total). */
   credit?: { amount: number; returnId: string };
+  /**
+   * A sale a chain store made from its local copy while head office was out of reach, now taken
+   * by head office: it keeps the receipt number it was printed with, and its till's shift was
+   * checked where it was sold (it may have been opened offline).
+   */
+  offline?: { number: string };
 }
 
 function saleRefOf(id: string) {
@@ -126,7 +134,7 @@ export async function writeSale(
   const saleId = input.id;
   const ref = saleRefOf(saleId);
   const training = input.training;
-  await assertShiftOpen(trx, ctx, staff, training);
+  if (!work.offline) await assertShiftOpen(trx, ctx, staff, training);
   const priced = await priceRequest(trx, ctx, input);
   const { quote, member } = priced;
   if (input.expectedTotal !== undefined && input.expectedTotal !== quote.total)
@@ -167,7 +175,14 @@ export async function writeSale(
     loyalty = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, ref, staff });
   }
 
-  const number = await nextNumber(trx, ctx, training ? 'training' : 'sale', day);
+  let number: string;
+  if (work.offline) {
+    number = work.offline.number;
+    await keepOfflineNumber(trx, ctx, day, number);
+  } else {
+    const series = training ? 'training' : ctx.storage.offlineCopy ? 'offline' : 'sale';
+    number = await nextNumber(trx, ctx, series, day);
+  }
   const facts: SaleFacts = {
     id: saleId,
     number,
@@ -287,16 +302,22 @@ export async function completeSale(
   approval: Approval,
   input: SaleInput,
 ): Promise<Completed> {
+  // The database this sale runs on from its first read to its commit, should a chain store's
+  // link to head office switch it meanwhile (`server/domain/chain-link/`).
+  const here: AppContext = { ...ctx, storage: ctx.storage };
+  const offline = here.storage.offlineCopy;
   const hash = saleHash(input);
-  const first = await replaySale(ctx.storage.db, ctx, input.id, hash);
+  const first = await replaySale(here.storage.db, here, input.id, hash);
   if (first) return { replayed: true, sale: first };
-  const work = await prepareSale(ctx, staff, approval, input, hash);
+  const work = await prepareSale(here, staff, approval, input, hash);
   try {
     // Not looked up again inside: a resend that overtook this one between the lookup above and
     // the write lock makes this one fail (on the sales row's key at the latest), answered below.
-    const sale = await runAction(ctx, async (trx, outbox) => {
-      const { sale, receipt } = await writeSale(trx, ctx, outbox, work);
-      await queueReceipt(trx, ctx, outbox, {
+    const sale = await runAction(here, async (trx, outbox) => {
+      if (offline && !input.training) await assertOfflineSpend(trx, input);
+      const { sale, receipt } = await writeSale(trx, here, outbox, work);
+      if (offline && !input.training) await queueSale(trx, work, sale);
+      await queueReceipt(trx, here, outbox, {
         terminalId: staff.deviceId,
         document: receipt,
         jobId: sale.id,
@@ -307,12 +328,27 @@ export async function completeSale(
     return { replayed: false, sale };
   } catch (error) {
     // A database fault stays the answer; a lookup that cannot read says nothing more.
-    const first = await replaySale(ctx.storage.db, ctx, input.id, hash).catch((lookup: unknown) => {
+    const first = await replaySale(here.storage.db, here, input.id, hash).catch((lookup: unknown) => {
       if (lookup instanceof ApiError) throw lookup;
       return null;
     });
     if (first) return { replayed: true, sale: first };
-    await logFailure(ctx, staff, saleRefOf(input.id), error);
+    await logFailure(here, staff, saleRefOf(input.id), error);
     throw error;
   }
+}
+
+/**
+ * Head office takes a sale a store made offline (`work.offline`), dated when it was made (`ctx.now`
+ * is the sale's time): the same command, so an id head office already holds — the sale reached it
+ * before the link broke, or an earlier sync's answer was lost — is answered, not sold again. No
+ * receipt is printed: the store printed it.
+ */
+export async function takeOfflineSale(ctx: AppContext, work: SaleWork): Promise<Completed> {
+  const { replayed, result } = await runRequest(
+    ctx,
+    (trx) => replaySale(trx, ctx, work.input.id, work.hash),
+    async (trx, outbox) => (await writeSale(trx, ctx, outbox, work)).sale,
+  );
+  return { replayed, sale: result };
 }

@@ -1,12 +1,17 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../storage/schema.js';
 import { storeDate } from '../loyalty/calendar.js';
 
-/** The series a receipt number belongs to; each counts from 1 every day. */
-export type NumberSeries = 'sale' | 'training' | 'return';
+/**
+ * The series a receipt number belongs to; each counts from 1 every day. `offline` is a chain
+ * store's sales made from its local copy while head office was out of reach (`…-L0001`): only
+ * that store's local copy counts it, and head office keeps the number the sale came with, so
+ * it never meets a number head office gave.
+ */
+export type NumberSeries = 'sale' | 'training' | 'return' | 'offline';
 
-const PREFIX: Record<NumberSeries, string> = { sale: '', training: 'T', return: 'R' };
+const PREFIX: Record<NumberSeries, string> = { sale: '', training: 'T', return: 'R', offline: 'L' };
 
 /** The store's local calendar day of `at`, `YYYY-MM-DD`: the business day a sale belongs to. */
 export function businessDay(ctx: AppContext, at: Date): string {
@@ -35,4 +40,28 @@ export async function nextNumber(
     .returning('value')
     .executeTakeFirstOrThrow();
   return `${ctx.store.code}-${day.replaceAll('-', '')}-${PREFIX[series]}${String(row.value).padStart(4, '0')}`;
+}
+
+/**
+ * Head office takes an offline sale's number as it was printed, and remembers the highest of
+ * the day's offline series: the store's next local copy carries it, so a store whose copy was
+ * lost does not count that day's offline receipts from 1 again.
+ */
+export async function keepOfflineNumber(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  day: string,
+  number: string,
+): Promise<void> {
+  const value = Number(/-L(\d+)$/.exec(number)?.[1] ?? 0);
+  await trx
+    .insertInto('receipt_counters')
+    .values({ store_id: ctx.store.id, day, series: 'offline', value })
+    .onConflict((oc) =>
+      oc.columns(['store_id', 'day', 'series']).doUpdateSet({
+        // Neither engine's max: SQLite's is max(), PostgreSQL's greatest().
+        value: sql<number>`case when receipt_counters.value > excluded.value then receipt_counters.value else excluded.value end`,
+      }),
+    )
+    .execute();
 }

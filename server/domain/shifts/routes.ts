@@ -3,6 +3,7 @@ import { storeDay } from '../../dates.js';
 import { route } from '../../http/route.js';
 import type { Principal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
+import { assertNothingOut, stillOut } from '../chain-link/still-out.js';
 import { storeCode } from '../reports/routes.js';
 import { reportStore } from '../reports/scope.js';
 import { assertStaff } from '../staff/sessions.js';
@@ -62,8 +63,9 @@ export const shiftsRoutes = [
     permission: 'shift.manage',
     summary: 'Close the shift with the counted cash: expected, counted, variance',
     body: closeBody,
-    handle: ({ ctx, principal, body }) => {
+    handle: async ({ ctx, principal, body }) => {
       assertStaff(principal);
+      await assertNothingOut(ctx);
       return closeShift(ctx, principal, body.countedCash, body.note ?? null);
     },
   }),
@@ -82,8 +84,12 @@ export const shiftsRoutes = [
     summary:
       "The Z report of a store day, per terminal and for the store (head office: any store's, `store=`)",
     query: z.strictObject({ date: day.optional(), store: storeCode.optional() }),
-    handle: async ({ ctx, query, principal }) =>
-      dayReport(await reportStore(ctx, principal as Principal, query.store), query.date),
+    handle: async ({ ctx, query, principal }) => {
+      const report = await dayReport(await reportStore(ctx, principal as Principal, query.store), query.date);
+      // What this store still has to send head office (offline sales): its own day only.
+      const out = query.store === undefined ? await stillOut(ctx) : null;
+      return out ? { ...report, stillOut: out } : report;
+    },
   }),
 ];
 
@@ -123,8 +129,9 @@ export const shiftsCommands = [
     permission: 'shift.manage',
     summary: 'Close the shift with the counted cash',
     params: closeBody,
-    handle: ({ ctx, principal, params }) => {
+    handle: async ({ ctx, principal, params }) => {
       assertStaff(principal);
+      await assertNothingOut(ctx);
       return closeShift(ctx, principal, params.countedCash, params.note ?? null);
     },
   }),

@@ -25,6 +25,7 @@ import { smsReceipts } from './0023_sms_receipts.js';
 import { shopSetup } from './0024_shop_setup.js';
 import { referrals } from './0025_referrals.js';
 import { memberList } from './0026_member_list.js';
+import { storeLinks } from './0027_store_links.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -54,4 +55,5 @@ export const MIGRATIONS: readonly Migration[] = [
   shopSetup,
   referrals,
   memberList,
+  storeLinks,
 ];

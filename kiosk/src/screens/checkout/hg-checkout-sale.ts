@@ -18,6 +18,7 @@ import {
   type ReturnResult,
 } from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
+import { type ChainLinkStatus, fetchChainLink } from '../../data/chain-link.js';
 import { reprint, salesOfToday, thisTerminal } from '../../data/counter.js';
 import type { PrintJobState } from '../../data/devices.js';
 import { money, yuanText } from '../../data/format.js';
@@ -117,6 +118,17 @@ export class HgCheckoutSale extends LitElement {
     close: () => this._close(),
   });
 
+  /** A chain store's link to head office: selling offline (离线收银) and how many sales wait to go up. */
+  @state() private _chainLink: ChainLinkStatus | null = null;
+  protected readonly _chainLinks = new SubscriptionController(
+    this,
+    () => this.connection,
+    'chain.link',
+    (event) => {
+      this._chainLink = event.data;
+    },
+  );
+
   protected readonly _changes = new SubscriptionController(
     this,
     () => this.connection,
@@ -172,6 +184,13 @@ export class HgCheckoutSale extends LitElement {
     window.addEventListener('online', this._onOnline);
     window.addEventListener('offline', this._onOnline);
     void this._load();
+    fetchChainLink(this.auth).then(
+      (link) => {
+        this._chainLink = link;
+      },
+      // No answer: the connection banner says so; the `chain.link` event brings the state later.
+      () => undefined,
+    );
   }
 
   override disconnectedCallback(): void {
@@ -202,6 +221,24 @@ export class HgCheckoutSale extends LitElement {
     this._linesShown = lines;
   }
 
+  private _chainBanner() {
+    const link = this._chainLink;
+    if (!link) return nothing;
+    const t = this._i18n.t.bind(this._i18n);
+    const waiting = String(link.waiting);
+    return html`${
+      link.mode === 'offline'
+        ? html`<div class="banner chain-offline" role="status" data-chain-link="offline">${t('chainLink.offline', { waiting })}</div>`
+        : link.waiting > 0
+          ? html`<div class="banner chain-sending" role="status" data-chain-link="sending">${t('chainLink.sending', { waiting })}</div>`
+          : nothing
+    }${
+      link.held > 0
+        ? html`<div class="banner chain-held" role="alert" data-chain-link="held">${t('chainLink.held', { held: String(link.held) })}</div>`
+        : nothing
+    }`;
+  }
+
   protected override render() {
     const t = this._i18n.t.bind(this._i18n);
     const offline = this._browserOffline || (this._wasOnline && this.link !== 'online');
@@ -217,6 +254,7 @@ export class HgCheckoutSale extends LitElement {
           ? html`<div class="banner offline" role="alert" data-offline>${t('checkout.offlineBanner')}</div>`
           : nothing
       }
+      ${this._chainBanner()}
       ${Object.entries(this._hardware).map(
         ([hardwareId, { status, reason }]) =>
           html`<div class="banner hardware" role="alert" data-hardware=${hardwareId}>

@@ -106,6 +106,15 @@ export const saleStyles = css`
     background: #b3261e;
     color: #fff;
   }
+  .chain-offline {
+    background: #1a3a6b;
+    color: #fff;
+  }
+  .chain-sending,
+  .chain-held {
+    background: #fff4e5;
+    color: #5a3a00;
+  }
   .hardware {
     background: #fff4e5;
     color: #7a3e00;
