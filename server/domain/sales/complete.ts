@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { runAction } from '../../events/action.js';
+import { runAction, runRequest } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
