@@ -125,7 +125,7 @@ describe('admin promotions, backups and settings', () => {
       }
       await shot(page, 'admin-backups', true);
 
-      await page.getByRole('link', { name: '设置' }).click();
+      await page.getByRole('link', { name: '设置', exact: true }).click();
       await page.locator('hg-admin-settings [data-store-name]').waitFor();
       // The settings page has a tab per part since the store, receipt and devices joined it.
       await page.locator('hg-admin-settings [data-tab="checkout"]').click();

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** The tables, as Kysely sees them. Columns are snake_case; the wire is camelCase. */
 export interface Database {
@@ -931,8 +931,8 @@ export interface CampaignSettingsTable {
   max_attempts: number;
   updated_at: string;
   /** What one SMS costs the shop, fen; the 退订 line its messages end with (migration 23). */
-  sms_price_fen: ColumnType<number, number | undefined, number>;
-  sms_opt_out: ColumnType<string, string | undefined, string>;
+  sms_price_fen: Generated<number>;
+  sms_opt_out: Generated<string>;
 }
 
 export interface CampaignOutboxTable {
