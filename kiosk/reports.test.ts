@@ -137,7 +137,8 @@ describe('admin Reports section', () => {
 
       await page.locator('hg-admin-reports .table-head select').selectOption('rfm-segments');
       await page.locator('hg-admin-reports [data-report="rfm-segments"] tbody tr').first().waitFor();
-      // The segment builder counts live; a segment is saved and listed with its count.
+      // The segment builder (on 营销) counts live; a segment is saved and listed with its count.
+      await page.getByRole('link', { name: '营销' }).click();
       const builder = page.locator('hg-admin-segments');
       await builder.locator('[data-segment-count="1"]').waitFor();
       await builder.locator('input[value="at_risk"]').check();
@@ -148,6 +149,8 @@ describe('admin Reports section', () => {
       await builder.locator('input[name="name"]').fill('忠诚会员');
       await builder.getByRole('button', { name: '保存分群' }).click();
       await builder.locator('tr[data-segment="忠诚会员"]').waitFor();
+      await page.getByRole('link', { name: '报表' }).click();
+      await page.locator('hg-admin-reports [data-chart="by-day"] hg-chart').waitFor();
       await page.locator('hg-admin-app hg-language-toggle button').click();
       await page.locator('hg-admin-reports h2', { hasText: 'Reports' }).waitFor();
       await page.waitForTimeout(100);
