@@ -62,7 +62,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
       version: VERSION,
       dataDir,
     };
-    if (databaseUrl) ctx.link = new ChainLink(ctx, storage, databaseUrl, linkTimes(env));
+    // `HANGER_OFFLINE=off`: a chain store that refuses (503) rather than sells offline.
+    if (databaseUrl && env.HANGER_OFFLINE !== 'off') {
+      ctx.link = new ChainLink(ctx, storage, databaseUrl, linkTimes(env));
+    }
     const owner = await ensureOwner(ctx, ownerPassword);
     return { ctx, generatedOwnerPassword: owner.generatedPassword };
   } catch (error) {

@@ -37,6 +37,8 @@ describe.runIf(testEngine === 'postgres')('a chain when PostgreSQL fails under i
     const server = await startServerProcess(dir, {
       HANGER_DATABASE_URL: url,
       HANGER_OWNER_PASSWORD: PASSWORD,
+      // These are the faults a store without offline selling answers with 503.
+      HANGER_OFFLINE: 'off',
     });
     const reply = await call(at(server), 'POST', '/api/auth/login', {
       body: { username: 'owner', password: PASSWORD },

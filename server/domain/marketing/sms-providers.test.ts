@@ -111,7 +111,8 @@ describe('Alibaba Cloud SMS', () => {
       withoutConsent: 0,
       sms: { parts: 3, priceFen: 5, costFen: 15 },
     });
-    expect(preview.body.sample[0]).toEqual({
+    // The sample's order is the database's (PostgreSQL keeps none): find her by name.
+    expect(preview.body.sample.find((m: { name: string }) => m.name === '王芳')).toEqual({
       name: '王芳',
       text: '【衣架服装】王芳您好，春季新品到店，凭短信享9折。回T退订',
       sms: 1,
