@@ -1,14 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairDevice } from '../server/testing/client.js';
-import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
-import {
-  collectProblems,
-  KIOSK_DIST,
-  launchChromium,
-  readyForBrowserTests,
-  shot,
-} from './testing/browser.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, shot } from './testing/browser.js';
+import { approve, openTill, type StoreApi, setUpCounter } from './testing/till.js';
 import { scan, scanByKeyboard } from './wedge-scanner.js';
 
 /**
@@ -28,38 +22,13 @@ let browser: Browser;
 let owner = '';
 let barcode = '';
 
-async function api<T>(method: string, path: string, body?: unknown, token = owner): Promise<T> {
-  const response = await fetch(`${store.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+let api: StoreApi;
 
 beforeAll(async () => {
   readyForBrowserTests('checkout');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
   browser = await launchChromium();
-  owner = (
-    await api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username: 'owner', password: OWNER_PASSWORD },
-      '',
-    )
-  ).token;
-  for (const [username, name, role, pin] of [
-    ['lina', '李娜', 'cashier', '1357'],
-    ['wang', '王经理', 'manager', '2468'],
-  ] as const) {
-    await api('POST', '/api/staff', { username, name, role, password: `${role}-pass-1`, pin });
-  }
+  ({ owner, api } = await setUpCounter(store));
   const style = await api<{ skus: { id: string; barcode: string }[] }>('POST', '/api/products', {
     styleCode: 'K2601',
     name: '羊毛针织开衫',
@@ -90,34 +59,10 @@ async function scanFieldReady(page: Page): Promise<void> {
   });
 }
 
-/** The manager signs it off; unless the approved command fails, the approval dialog goes. */
-async function approve(page: Page, { fails = false } = {}): Promise<void> {
-  const dialog = page.locator('hg-checkout-approval');
-  await dialog.locator('input[name="approver"]').fill('wang');
-  await dialog.locator('input[name="approverPin"]').fill('2468');
-  await dialog.locator('button[type="submit"]').click();
-  if (!fails) await dialog.waitFor({ state: 'detached' });
-}
-
 describe('every counter task at the till', () => {
   it('walks 开班, sale, 补打, 查单 and 作废, 充值, 存取款, 开钱箱 and 交班 at 1366×768', async () => {
-    const terminal = await pairDevice(store, owner, 'checkout');
-    const context = await browser.newContext({ viewport: TILL, deviceScaleFactor: 1, baseURL: store.url });
-    await context.addInitScript(
-      (token) => localStorage.setItem('hanger.device.checkout', token),
-      terminal.token,
-    );
-    const page = await context.newPage();
-    const problems = collectProblems(page);
+    const { context, page, problems } = await openTill(browser, store, owner, TILL);
     try {
-      await page.goto('/checkout');
-      const form = page.locator('hg-checkout-signin');
-      await form.locator('input[name="username"]').fill('lina');
-      await form.locator('input[name="pin"]').fill('1357');
-      await form.locator('button[type="submit"]').click();
-      await page.locator('hg-checkout-app hg-connection-indicator[state="online"]').waitFor();
-      await sale(page).locator('.empty').waitFor();
-
       // No shift open: the sale is refused, and the till says what to do.
       await scanFieldReady(page);
       await scan(page, barcode);

@@ -1,14 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairDevice } from '../server/testing/client.js';
-import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
-import {
-  collectProblems,
-  KIOSK_DIST,
-  launchChromium,
-  readyForBrowserTests,
-  shot,
-} from './testing/browser.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
+import { KIOSK_DIST, launchChromium, readyForBrowserTests, shot } from './testing/browser.js';
+import { approve, openTill, type StoreApi, setUpCounter } from './testing/till.js';
 
 /**
  * 退货 with its preview and the refund tender, and 换货, at the till against a real server: the
@@ -25,19 +19,7 @@ let owner = '';
 const codes = { cardiganM: '', cardiganL: '', tee: '', coat: '' };
 let memberId = '';
 
-async function api<T>(method: string, path: string, body?: unknown, token = owner): Promise<T> {
-  const response = await fetch(`${store.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+let api: StoreApi;
 
 async function style(styleCode: string, name: string, price: number, sizes: string[]) {
   const made = await api<{ skus: { id: string; barcode: string; size: string }[] }>('POST', '/api/products', {
@@ -70,20 +52,7 @@ beforeAll(async () => {
   readyForBrowserTests('checkout');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
   browser = await launchChromium();
-  owner = (
-    await api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username: 'owner', password: OWNER_PASSWORD },
-      '',
-    )
-  ).token;
-  for (const [username, name, role, pin] of [
-    ['lina', '李娜', 'cashier', '1357'],
-    ['wang', '王经理', 'manager', '2468'],
-  ] as const) {
-    await api('POST', '/api/staff', { username, name, role, password: `${role}-pass-1`, pin });
-  }
+  ({ owner, api } = await setUpCounter(store));
   const [m, l] = await style('K2601', '羊毛针织开衫', 29900, ['M', 'L']);
   const [tee] = await style('T1102', '纯棉短袖T恤', 9900, ['M']);
   const [coat] = await style('C3301', '双面呢大衣', 39900, ['M']);
@@ -100,21 +69,7 @@ afterAll(async () => {
 });
 
 async function till(viewport: { width: number; height: number }) {
-  const terminal = await pairDevice(store, owner, 'checkout');
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, baseURL: store.url });
-  await context.addInitScript(
-    (token) => localStorage.setItem('hanger.device.checkout', token),
-    terminal.token,
-  );
-  const page = await context.newPage();
-  const problems = collectProblems(page);
-  await page.goto('/checkout');
-  const form = page.locator('hg-checkout-signin');
-  await form.locator('input[name="username"]').fill('lina');
-  await form.locator('input[name="pin"]').fill('1357');
-  await form.locator('button[type="submit"]').click();
-  await page.locator('hg-checkout-app hg-connection-indicator[state="online"]').waitFor();
-  await page.locator('hg-checkout-sale .empty').waitFor();
+  const { context, page, problems } = await openTill(browser, store, owner, viewport);
   // 开班: the exchange's new sale is sold on this till.
   await page.keyboard.press('F7');
   await page.locator('hg-checkout-shift input[name="cash"]').fill('200');
@@ -135,15 +90,6 @@ async function openSale(page: Page, key: string, number: string): Promise<void> 
 
 async function returnQty(page: Page, barcode: string, qty: number): Promise<void> {
   await dialog(page).locator(`tr[data-line="${barcode}"] input`).fill(String(qty));
-}
-
-/** The manager signs it off; the approval dialog goes. */
-async function approve(page: Page): Promise<void> {
-  const approval = page.locator('hg-checkout-approval');
-  await approval.locator('input[name="approver"]').fill('wang');
-  await approval.locator('input[name="approverPin"]').fill('2468');
-  await approval.locator('button[type="submit"]').click();
-  await approval.waitFor({ state: 'detached' });
 }
 
 /** The page itself never scrolls, and the dialog's confirm key can be reached inside the window. */

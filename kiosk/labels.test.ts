@@ -7,9 +7,11 @@ import { EventWatcher } from '../bridge/testing/watch.js';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import {
+  adminContext,
   collectProblems,
   KIOSK_DIST,
   launchChromium,
+  ownerAdminSession,
   readyForBrowserTests,
   shot,
 } from './testing/browser.js';
@@ -32,9 +34,7 @@ beforeAll(async () => {
   store = await startTestStore({ kioskDir: KIOSK_DIST });
   browser = await launchChromium();
   const owner = await ownerToken(store);
-  admin = (
-    await call(store, 'POST', '/api/auth/login', { body: { username: 'owner', password: 'owner-secret-1' } })
-  ).body;
+  admin = await ownerAdminSession(store);
   style = (
     await call(store, 'POST', '/api/products', {
       token: owner,
@@ -79,10 +79,7 @@ const barcodesIn = (bytes: Buffer | undefined) =>
   [...(bytes?.toString('latin1') ?? '').matchAll(/BARCODE [^\r]*"EAN13",[^\r]*"(\d{12})"/g)].map((m) => m[1]);
 
 it("prints a style's size run, chosen SKUs and a delivery's tags from the admin page", async () => {
-  const context = await browser.newContext({ viewport: ADMIN, deviceScaleFactor: 1, baseURL: store.url });
-  await context.addInitScript((session) => {
-    sessionStorage.setItem('hanger.admin.session', JSON.stringify(session));
-  }, admin);
+  const context = await adminContext(browser, store, admin, ADMIN);
   const page = await context.newPage();
   const problems = collectProblems(page);
   try {

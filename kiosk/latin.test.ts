@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairDevice } from '../server/testing/client.js';
-import { OWNER_PASSWORD, startTestStore, type TestStore } from '../server/testing/harness.js';
+import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { KIOSK_DIST, launchChromium, readyForBrowserTests, shot } from './testing/browser.js';
+import { type StoreApi, setUpCounter, signInCashier } from './testing/till.js';
 import { scan } from './wedge-scanner.js';
 
 /**
@@ -23,38 +24,13 @@ let owner = '';
 const codes = { cardigan: '', tee: '' };
 let couponCode = '';
 
-async function api<T>(method: string, path: string, body?: unknown, token = owner): Promise<T> {
-  const response = await fetch(`${store.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+let api: StoreApi;
 
 beforeAll(async () => {
   readyForBrowserTests('checkout', 'display');
   store = await startTestStore({ kioskDir: KIOSK_DIST });
   browser = await launchChromium();
-  owner = (
-    await api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username: 'owner', password: OWNER_PASSWORD },
-      '',
-    )
-  ).token;
-  for (const [username, name, role, pin] of [
-    ['lina', '李娜', 'cashier', '1357'],
-    ['wang', '王经理', 'manager', '2468'],
-  ] as const) {
-    await api('POST', '/api/staff', { username, name, role, password: `${role}-pass-1`, pin });
-  }
+  ({ owner, api } = await setUpCounter(store));
   for (const [key, styleCode, name, price] of [
     ['cardigan', 'K2601', '羊毛针织开衫', 29900],
     ['tee', 'T1102', '纯棉短袖T恤', 9900],
@@ -185,14 +161,9 @@ describe('no English on the zh-CN till and display', () => {
       await d.locator('hg-display-app [data-idle]').waitFor({ timeout: 15_000 });
       await look(d, 'display-idle');
 
-      const form = c.locator('hg-checkout-signin');
-      await form.locator('input[name="username"]').waitFor();
+      await c.locator('hg-checkout-signin input[name="username"]').waitFor();
       await look(c, 'signin');
-      await form.locator('input[name="username"]').fill('lina');
-      await form.locator('input[name="pin"]').fill('1357');
-      await form.locator('button[type="submit"]').click();
-      await c.locator('hg-checkout-app hg-connection-indicator[state="online"]').waitFor();
-      await c.locator('hg-checkout-sale .empty').waitFor();
+      await signInCashier(c);
       await look(c, 'sale-empty');
 
       await c.keyboard.press('F7');

@@ -7,9 +7,11 @@ import { PaymentSimulator } from '../server/domain/payments/simulator/server.js'
 import { call } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import {
+  adminContext,
   collectProblems,
   KIOSK_DIST,
   launchChromium,
+  ownerAdminSession,
   readyForBrowserTests,
   shot,
 } from './testing/browser.js';
@@ -33,9 +35,7 @@ beforeAll(async () => {
   await provider.start();
   store = await startTestStore({ kioskDir: KIOSK_DIST });
   browser = await launchChromium();
-  admin = (
-    await call(store, 'POST', '/api/auth/login', { body: { username: 'owner', password: 'owner-secret-1' } })
-  ).body;
+  admin = await ownerAdminSession(store);
 });
 
 afterAll(async () => {
@@ -51,10 +51,7 @@ async function speakEnglish(page: Page): Promise<void> {
 }
 
 it('the owner enters WeChat Pay keys, tests the connection and goes live', async () => {
-  const context = await browser.newContext({ viewport: ADMIN, deviceScaleFactor: 1, baseURL: store.url });
-  await context.addInitScript((session) => {
-    sessionStorage.setItem('hanger.admin.session', JSON.stringify(session));
-  }, admin);
+  const context = await adminContext(browser, store, admin, ADMIN);
   const page = await context.newPage();
   const problems = collectProblems(page);
   try {

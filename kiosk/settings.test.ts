@@ -7,9 +7,11 @@ import { quietLog } from '../bridge/testing/fixtures.js';
 import { call, ownerToken, pairDevice } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import {
+  adminContext,
   collectProblems,
   KIOSK_DIST,
   launchChromium,
+  ownerAdminSession,
   readyForBrowserTests,
   shot,
 } from './testing/browser.js';
@@ -33,9 +35,7 @@ beforeAll(async () => {
   store = await startTestStore({ kioskDir: KIOSK_DIST });
   browser = await launchChromium();
   owner = await ownerToken(store);
-  admin = (
-    await call(store, 'POST', '/api/auth/login', { body: { username: 'owner', password: 'owner-secret-1' } })
-  ).body;
+  admin = await ownerAdminSession(store);
   const terminal = await pairDevice(store, owner, 'checkout');
   const bridgeToken = (await pairDevice(store, owner, 'bridge', terminal.id)).token;
   printer = new FakePrinter();
@@ -75,10 +75,7 @@ function logoPng(): Buffer {
 }
 
 it('sets the store, the receipt and the printer on one page, test prints through the bridge, and audits it in both languages', async () => {
-  const context = await browser.newContext({ viewport: ADMIN, deviceScaleFactor: 1, baseURL: store.url });
-  await context.addInitScript((session) => {
-    sessionStorage.setItem('hanger.admin.session', JSON.stringify(session));
-  }, admin);
+  const context = await adminContext(browser, store, admin, ADMIN);
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const problems = collectProblems(page);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { call, type Reachable } from '../../server/testing/client.js';
 import { OWNER_PASSWORD } from '../../server/testing/harness.js';
 
 /** The built screens a test server serves (`npm run build`). */
@@ -43,6 +44,27 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** The owner's admin session as the sign-in answers it, for `adminContext`. */
+export async function ownerAdminSession(store: Reachable): Promise<unknown> {
+  return (
+    await call(store, 'POST', '/api/auth/login', { body: { username: 'owner', password: OWNER_PASSWORD } })
+  ).body;
+}
+
+/** A browser context whose admin page opens already signed in with `session` (no sign-in form). */
+export async function adminContext(
+  browser: Browser,
+  store: Reachable,
+  session: unknown,
+  viewport: { width: number; height: number },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, baseURL: store.url });
+  await context.addInitScript((saved) => {
+    sessionStorage.setItem('hanger.admin.session', JSON.stringify(saved));
+  }, session);
+  return context;
 }
 
 /** Opens the admin page and signs in as the owner, or as `username` (in Chinese, the default), to the dashboard. */
