@@ -122,7 +122,9 @@ describe.runIf(testEngine === 'postgres')('a chain: two store servers on one Pos
           token: i % 2 ? branchOwner : hqOwner,
           body: {
             id: randomUUID(),
-            memberId: members[i % 10],
+            // Sale i and i + 1 go to the two stores for the same member (i % 10 would have
+            // given each store its own five members: nothing shared).
+            memberId: members[Math.floor(i / 2) % 10],
             lines: [{ skuId: skuIds[i % 2], qty: 2 }],
             payments: [
               { method: 'stored_value', amount: 12000 },

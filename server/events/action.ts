@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import { faultPoint } from '../fault-point.js';
+import type { Isolation } from '../storage/database.js';
 import type { Database } from '../storage/schema.js';
 import { Outbox } from './outbox.js';
 
@@ -18,6 +19,8 @@ export interface Replayable<T> {
 export interface ActionOptions {
   /** Names the action's fault points after commit (`<name>.committed`, `<name>.published`). */
   name?: string;
+  /** How the transaction stays right against other stores' on PostgreSQL (`Isolation`). */
+  isolation?: Isolation;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function runAction<T>(
   options: ActionOptions = {},
 ): Promise<T> {
   const outbox = new Outbox();
-  const result = await ctx.storage.write((trx) => write(trx, outbox));
+  const result = await ctx.storage.write((trx) => write(trx, outbox), options.isolation);
   if (options.name) faultPoint(`${options.name}.committed`);
   outbox.publish(ctx.bus, ctx.store.id);
   if (options.name) faultPoint(`${options.name}.published`);

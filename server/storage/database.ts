@@ -35,6 +35,40 @@ export function onRollback(undo: () => void): void {
   attempts.getStore()?.push(undo);
 }
 
+/**
+ * How a write transaction keeps itself right against other stores' on PostgreSQL:
+ * - `serializable` (the default): SERIALIZABLE finds any interleaving that could be wrong and
+ *   the action runs again. Safe without thought, but its predicate locks on index pages make
+ *   stores that touch nothing in common fail each other (two sales inserting lines into the same
+ *   index page), so a busy chain spends its time in retries.
+ * - `row locks`: READ COMMITTED; the action locks the rows it shares with other stores before
+ *   reading them (`lockMembers`) and the rest it needs is its store's alone (its stock rows and
+ *   receipt counter, which this server's writes take turns on — see `Storage.turns`). For the
+ *   actions every store runs all day: the sale.
+ * SQLite has one writer at a time: both are the same there.
+ */
+export type Isolation = 'serializable' | 'row locks';
+
+/** The write transactions running now at `row locks`, whose `lockMembers` take row locks. */
+const lockingTransactions = new WeakSet<Kysely<Database>>();
+
+/**
+ * Locks the member rows `ids` (in one order, so two actions never deadlock on them) until the
+ * transaction ends, for an action at `row locks` that is about to read and move their balances:
+ * another store's action on the same member waits for this one and then reads what it wrote.
+ * Elsewhere (SQLite, SERIALIZABLE) the transaction is kept right already and this does nothing.
+ */
+export async function lockMembers(trx: Kysely<Database>, ids: readonly string[]): Promise<void> {
+  if (!lockingTransactions.has(trx) || ids.length === 0) return;
+  await trx
+    .selectFrom('members')
+    .select('id')
+    .where('id', 'in', [...new Set(ids)].sort())
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 /** PostgreSQL SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 30;
@@ -80,16 +114,20 @@ export class Storage {
 
   /**
    * Runs `action` in one write transaction. SQLite: BEGIN IMMEDIATE, so the write lock is
-   * taken up front and two writers never deadlock. PostgreSQL: SERIALIZABLE, and on a
-   * serialisation failure or deadlock the whole action runs again (after a short random
+   * taken up front and two writers never deadlock. PostgreSQL: SERIALIZABLE (or READ COMMITTED
+   * with row locks, see `Isolation`), and on a serialisation failure or deadlock the whole action
+   * runs again (after a short random
    * wait), so `action` must do nothing outside `trx` that it cannot repeat — use `onRollback`
    * for in-memory changes. Use only `trx` inside: the connection is held until the
    * transaction ends. Every wait is bounded by the connection's limits (`STORE_LIMITS`).
    */
-  async write<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  async write<T>(
+    action: (trx: Kysely<Database>) => Promise<T>,
+    isolation: Isolation = 'serializable',
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(action);
+        return await this.attempt(action, isolation);
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
         if (this.engine !== 'postgres' || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
@@ -100,8 +138,8 @@ export class Storage {
   }
 
   /** One try; on PostgreSQL in its store's turn when the store is known. */
-  private async attempt<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    if (this.turns === null) return this.transaction(action);
+  private async attempt<T>(action: (trx: Kysely<Database>) => Promise<T>, isolation: Isolation): Promise<T> {
+    if (this.turns === null) return this.transaction(action, isolation);
     const before = this.turns;
     let done = () => {};
     this.turns = new Promise<void>((resolve) => {
@@ -109,18 +147,25 @@ export class Storage {
     });
     await before;
     try {
-      return await this.transaction(action);
+      return await this.transaction(action, isolation);
     } finally {
       done();
     }
   }
 
-  private transaction<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    const begin = this.engine === 'postgres' ? sql`begin isolation level serializable` : sql`begin immediate`;
+  private transaction<T>(action: (trx: Kysely<Database>) => Promise<T>, isolation: Isolation): Promise<T> {
+    const locking = this.engine === 'postgres' && isolation === 'row locks';
+    const begin =
+      this.engine === 'sqlite'
+        ? sql`begin immediate`
+        : locking
+          ? sql`begin isolation level read committed`
+          : sql`begin isolation level serializable`;
     const undo: (() => void)[] = [];
     return this.writer.connection().execute((trx) =>
       attempts.run(undo, async () => {
         markTransaction(trx);
+        if (locking) lockingTransactions.add(trx);
         await begin.execute(trx);
         try {
           const result = await action(trx);

@@ -332,7 +332,7 @@ export async function redeemCoupon(
             : null;
   if (refusal)
     throw new ApiError('business_rule', `Coupon ${row.code} cannot be used: ${refusal}.`, { code: refusal });
-  await trx
+  const redeemed = await trx
     .updateTable('coupons')
     .set({
       status: 'redeemed',
@@ -343,7 +343,13 @@ export async function redeemCoupon(
     })
     .where('id', '=', row.id)
     .where('status', '=', 'issued')
-    .execute();
+    .executeTakeFirst();
+  // Voided or used a moment ago by another action (READ COMMITTED sees it only here).
+  if (Number(redeemed.numUpdatedRows) === 0) {
+    throw new ApiError('conflict', `Coupon ${row.code} was used or voided just now.`, {
+      code: 'already used',
+    });
+  }
   await noteMemberChanged(trx, outbox, row.member_id, 'coupon_redeemed');
   const updated = await trx
     .selectFrom('coupons')

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { ReferralReward } from '../../protocol/loyalty.js';
+import { lockMembers } from '../../storage/database.js';
 import type { Database, ReferralRewardTable } from '../../storage/schema.js';
 import { expiryFor } from './calendar.js';
 import { issueCoupon } from './coupon-issue.js';
@@ -94,6 +95,8 @@ async function giveSide(
 ): Promise<{ points: number; coupon: string | null } | null> {
   const { reward } = input;
   if (reward.kind === 'none') return null;
+  // The referrer may be buying at another store right now: their balances wait for this sale.
+  await lockMembers(trx, [input.memberId]);
   const member = await trx
     .selectFrom('members')
     .select('status')

@@ -7,6 +7,7 @@ import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Completed, SaleResult } from '../../protocol/sales.js';
+import { lockMembers } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import { assertOfflineSpend } from '../chain-link/offline-spend.js';
 import { queueSale } from '../chain-link/queue.js';
@@ -134,6 +135,10 @@ export async function writeSale(
   const saleId = input.id;
   const ref = saleRefOf(saleId);
   const training = input.training;
+  // What a sale shares with the chain's other stores is its member (balances, coupons — and a
+  // referrer's reward, locked where it is given); the rest is this store's own. So under
+  // `row locks` the member is locked before anything of theirs is read.
+  if (input.memberId !== undefined) await lockMembers(trx, [input.memberId]);
   if (!work.offline) await assertShiftOpen(trx, ctx, staff, training);
   const priced = await priceRequest(trx, ctx, input);
   const { quote, member } = priced;
@@ -313,18 +318,22 @@ export async function completeSale(
   try {
     // Not looked up again inside: a resend that overtook this one between the lookup above and
     // the write lock makes this one fail (on the sales row's key at the latest), answered below.
-    const sale = await runAction(here, async (trx, outbox) => {
-      if (offline && !input.training) await assertOfflineSpend(trx, input);
-      const { sale, receipt } = await writeSale(trx, here, outbox, work);
-      if (offline && !input.training) await queueSale(trx, work, sale);
-      await queueReceipt(trx, here, outbox, {
-        terminalId: staff.deviceId,
-        document: receipt,
-        jobId: sale.id,
-        openDrawer: paysCash(input.payments),
-      });
-      return sale;
-    });
+    const sale = await runAction(
+      here,
+      async (trx, outbox) => {
+        if (offline && !input.training) await assertOfflineSpend(trx, input);
+        const { sale, receipt } = await writeSale(trx, here, outbox, work);
+        if (offline && !input.training) await queueSale(trx, work, sale);
+        await queueReceipt(trx, here, outbox, {
+          terminalId: staff.deviceId,
+          document: receipt,
+          jobId: sale.id,
+          openDrawer: paysCash(input.payments),
+        });
+        return sale;
+      },
+      { isolation: 'row locks' },
+    );
     return { replayed: false, sale };
   } catch (error) {
     // A database fault stays the answer; a lookup that cannot read says nothing more.
