@@ -46,14 +46,18 @@ export async function setUpCounter(store: TestStore): Promise<Counter> {
   return { owner, api };
 }
 
-/** A browser context whose till is paired (its device token in localStorage). */
+/**
+ * A browser context whose till is paired (its device token in localStorage): a new till, or
+ * `terminal` when the test paired it already (to bind a customer display to it).
+ */
 export async function pairedTill(
   browser: Browser,
   store: TestStore,
   owner: string,
   viewport: { width: number; height: number },
+  terminal?: { token: string },
 ): Promise<BrowserContext> {
-  const terminal = await pairDevice(store, owner, 'checkout');
+  terminal ??= await pairDevice(store, owner, 'checkout');
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, baseURL: store.url });
   await context.addInitScript(
     (token) => localStorage.setItem('hanger.device.checkout', token),
@@ -78,8 +82,9 @@ export async function openTill(
   store: TestStore,
   owner: string,
   viewport: { width: number; height: number },
+  terminal?: { token: string },
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await pairedTill(browser, store, owner, viewport);
+  const context = await pairedTill(browser, store, owner, viewport, terminal);
   const page = await context.newPage();
   const problems = collectProblems(page);
   await page.goto('/checkout');

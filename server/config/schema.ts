@@ -212,6 +212,11 @@ export const configSchema = z
         provider: z.enum(['off', 'simulator']).default('off'),
         /** How long a customer may take to confirm before the payment is cancelled. */
         confirmSeconds: z.number().int().min(10).max(300).default(30),
+        /**
+         * How long a customer may take to scan the display's QR code and pay before the order is
+         * closed: longer than confirming a scanned code, as the customer opens the app first.
+         */
+        qrSeconds: z.number().int().min(30).max(900).default(120),
         /** How often a pending payment is queried. */
         queryEverySeconds: z.number().int().min(1).max(60).default(3),
       })

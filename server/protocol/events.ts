@@ -1,6 +1,7 @@
 import type { HardwareTestRequest } from './bridge-setup.js';
 import type { CartCompleted, CartView } from './cart.js';
 import type { ChainLinkStatus } from './chain-link.js';
+import type { QrPaymentEvent } from './payments.js';
 import type { PoleView } from './pole.js';
 import type { PrintJob, PrintJobState } from './printing.js';
 import type { DeviceKind } from './roles.js';
@@ -14,6 +15,8 @@ export interface EventPayloads {
   'cart.changed': { terminalId: string; cart: CartView };
   /** A terminal's cart was paid: the display shows the points earned and the change. */
   'cart.completed': CartCompleted;
+  /** A till's QR payment got its code (the display shows it) or settled (the display drops it). */
+  'payment.qr': QrPaymentEvent;
   /** A shift opened, took cash in or out, or closed. */
   'shift.changed': { terminalId: string; shiftId: string; status: 'open' | 'closed' };
   'device.paired': { deviceId: string; kind: DeviceKind; name: string };

@@ -20,6 +20,19 @@ export interface MobilePaymentRequest {
   saleId?: string;
 }
 
+/**
+ * `POST /api/payments` the other way round: the customer display shows the provider's QR code
+ * for the exact amount (WeChat Native / Alipay precreate) and the customer scans it.
+ */
+export interface QrPaymentRequest {
+  id: string;
+  amount: number;
+  mode: 'qr';
+  provider: PaymentProvider;
+  memberId?: string;
+  saleId?: string;
+}
+
 /** Why a payment failed or was cancelled, in words the till translates. */
 export type PaymentFailure =
   | 'insufficient_balance'
@@ -41,6 +54,16 @@ export interface MobilePaymentView {
   /** The sale this payment paid, once it did. */
   saleId?: string;
   at: string;
+  /** `qr`: the customer scans the shop's code (absent for a 付款码 the cashier scanned). */
+  mode?: 'qr';
+  /** A QR payment's code URL (`weixin://wxpay/bizpayurl?…`, `https://qr.alipay.com/…`), the customer display shows it. */
+  qrUrl?: string;
+}
+
+/** `payment.qr`: a QR payment of a till appeared or settled; its customer display shows or drops the code. */
+export interface QrPaymentEvent {
+  terminalId: string;
+  payment: MobilePaymentView;
 }
 
 /** A refund asked of a payment's provider for a return or a void. */

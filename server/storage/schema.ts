@@ -1006,6 +1006,10 @@ export interface PaymentTable {
   created_at: string;
   updated_at: string;
   deadline_at: string;
+  /** Since migration 28: `code` (the customer's 付款码 scanned) or `qr` (the customer scans the display's QR). */
+  mode: Generated<string>;
+  /** Since migration 28: the provider's code URL a QR payment shows; null until it answered. */
+  qr_url: string | null;
 }
 
 /** Since migration 19: a refund asked of a payment's provider, written before it is sent. */

@@ -25,6 +25,7 @@ function atTerminal(principal: Principal, event: StoreEvent): boolean {
 export const TOPICS: { [K in EventType]: Topic<K> } = {
   'cart.changed': { permission: 'cart.view', sees: atTerminal },
   'cart.completed': { permission: 'cart.view', sees: atTerminal },
+  'payment.qr': { permission: 'cart.view', sees: atTerminal },
   'shift.changed': {
     permission: 'shift.read',
     sees: (principal, event) => actorOf(principal) !== 'cashier' || atTerminal(principal, event),

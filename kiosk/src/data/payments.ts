@@ -1,14 +1,25 @@
-import type { MobilePaymentRequest, MobilePaymentView } from '../../../server/protocol/payments.js';
+import type {
+  MobilePaymentRequest,
+  MobilePaymentView,
+  QrPaymentRequest,
+} from '../../../server/protocol/payments.js';
 import { type ApiAuth, call } from './http.js';
 
 export type {
   MobilePaymentView,
   PaymentFailure,
   PaymentProvider,
+  QrPaymentEvent,
 } from '../../../server/protocol/payments.js';
 
-/** The customer's 付款码 scanned at the till: `id` is made once, before the first attempt. */
-export function takePayment(auth: ApiAuth, body: MobilePaymentRequest): Promise<MobilePaymentView> {
+/**
+ * The customer's 付款码 scanned at the till, or (`mode: "qr"`) the shop's code shown on the
+ * customer display for the customer to scan: `id` is made once, before the first attempt.
+ */
+export function takePayment(
+  auth: ApiAuth,
+  body: MobilePaymentRequest | QrPaymentRequest,
+): Promise<MobilePaymentView> {
   return call<MobilePaymentView>(auth, 'POST', '/api/payments', { body });
 }
 

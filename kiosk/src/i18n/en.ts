@@ -187,6 +187,16 @@ export const en: Catalogue = {
       cancelled_by_cashier: 'The payment was cancelled',
     },
   },
+  // Customer-display QR payment (issue 20, qrpay): the customer scans the shop's code.
+  qrPay: {
+    open: 'Customer scans',
+    waiting: 'Waiting for the customer to scan and pay…',
+    shownOnDisplay: 'The payment code is on the customer display',
+    provider: { wechat: 'WeChat Pay', alipay: 'Alipay' },
+    scanWith: { wechat: 'Scan with WeChat to pay', alipay: 'Scan with Alipay to pay' },
+    amount: 'Amount to pay',
+    code: 'Payment QR code',
+  },
   // Mobile payment setup (issue 20): the merchant's keys on the admin page, tested with the provider.
   paymentSetup: {
     modeTitle: 'Payment codes',

@@ -187,6 +187,16 @@ export const zhCN = {
       cancelled_by_cashier: '已取消这笔付款',
     },
   },
+  // Customer-display QR payment (issue 20, qrpay): the customer scans the shop's code.
+  qrPay: {
+    open: '顾客扫码',
+    waiting: '等待顾客扫码支付…',
+    shownOnDisplay: '收款码已显示在顾客屏上',
+    provider: { wechat: '微信支付', alipay: '支付宝' },
+    scanWith: { wechat: '请用微信扫一扫付款', alipay: '请用支付宝扫一扫付款' },
+    amount: '应付金额',
+    code: '收款二维码',
+  },
   // Mobile payment setup (issue 20): the merchant's keys on the admin page, tested with the provider.
   paymentSetup: {
     modeTitle: '扫码收款',

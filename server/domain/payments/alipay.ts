@@ -5,6 +5,8 @@ import {
   checkOrderNumber,
   type Gateway,
   type GatewayCheck,
+  type QrOrder,
+  type QrState,
   type RefundOrder,
   type RefundState,
   type TradeOrder,
@@ -139,6 +141,35 @@ export class AlipayGateway implements Gateway {
       return { state: 'again', why: String(answer.sub_code ?? answer.code) };
     }
     return answer.action === 'refund' ? { state: 'refunded' } : { state: 'cancelled' };
+  }
+
+  /**
+   * 当面付 precreate: the `qr_code` (`https://qr.alipay.com/…`) the customer display shows. The
+   * trade exists at Alipay only once a customer scanned it (a query finds none before);
+   * `timeout_express` lets Alipay close it by itself should the shop's server never come back.
+   */
+  async precreate(order: QrOrder): Promise<QrState> {
+    const answer = await this.call('alipay.trade.precreate', {
+      out_trade_no: order.outTradeNo,
+      subject: order.description,
+      total_amount: yuan(order.amount),
+      timeout_express: `${Math.ceil(order.seconds / 60)}m`,
+    });
+    if (!answer || String(answer.code) === '20000') {
+      return { state: 'unknown', why: answer ? String(answer.sub_code) : 'no answer' };
+    }
+    if (String(answer.code) === '10000' && typeof answer.qr_code === 'string') {
+      return { state: 'ready', qrUrl: answer.qr_code };
+    }
+    return { state: 'refused', failure: REFUSALS[String(answer.sub_code)] ?? 'refused' };
+  }
+
+  /**
+   * A QR order ends with `alipay.trade.cancel` rather than `close`: cancel also gives back a
+   * trade the customer paid a moment before, where close would leave it paid.
+   */
+  close(outTradeNo: string): Promise<CancelState> {
+    return this.cancel(outTradeNo);
   }
 
   async refund(order: RefundOrder): Promise<RefundState> {

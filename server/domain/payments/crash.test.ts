@@ -6,6 +6,7 @@ import { call } from '../../testing/client.js';
 import { type ServerProcess, startServerProcess } from '../../testing/process.js';
 import { dropDatabaseFor, openTestDatabase } from '../../testing/test-database.js';
 import type { SimRefund, SimTrade } from './simulator/records.js';
+import { PaymentSimulator } from './simulator/server.js';
 import { codeOf, payDataDir } from './test-payments.js';
 
 /**
@@ -172,6 +173,68 @@ describe('mobile payment across kill -9', () => {
           expect([trade.state, row.status, back.length]).toEqual(['CLOSED', 'cancelled', 0]);
         }
       }
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('QR payments: one killed before its code was shown is closed, one paid while the server was down succeeds', {
+    timeout: 180_000,
+  }, async () => {
+    // 1. The provider made the order; the server dies before it could show the code.
+    let server = await start({ HANGER_FAULT_POINT: 'payment.offered' });
+    let token = await owner(server);
+    const unseen = { id: randomUUID(), amount: 6600, mode: 'qr', provider: 'wechat' };
+    await expect(call(server, 'POST', '/api/payments', { token, body: unseen })).rejects.toThrow();
+    await server.exited;
+
+    // 2. A code on the display when the server is killed; the customer scans and pays meanwhile.
+    server = await start();
+    token = await owner(server);
+    const shown = { id: randomUUID(), amount: 4400, mode: 'qr', provider: 'alipay' };
+    const offered = await call(server, 'POST', '/api/payments', { token, body: shown });
+    expect(offered.body).toMatchObject({ status: 'pending', mode: 'qr' });
+    await kill(server);
+    expect(
+      new PaymentSimulator(join(dataDir, 'payment-simulator')).scanAndPay(offered.body.qrUrl)?.state,
+    ).toBe('SUCCESS');
+
+    // 3. After the restart both settle by themselves, and the provider's books agree.
+    server = await start();
+    token = await owner(server);
+    const get = (id: string) => call(server, 'GET', `/api/payments/${id}`, { token }).then((r) => r.body);
+    const closed = await until(
+      () => get(unseen.id),
+      (p) => p.status !== 'pending',
+    );
+    expect(closed).toMatchObject({ status: 'cancelled', failure: 'not_confirmed' });
+    expect(closed.qrUrl).toBeUndefined();
+    const paid = await until(
+      () => get(shown.id),
+      (p) => p.status !== 'pending',
+    );
+    expect(paid.status).toBe('succeeded');
+    const resent = await call(server, 'POST', '/api/payments', { token, body: shown });
+    expect([resent.status, resent.body.qrUrl]).toEqual([200, offered.body.qrUrl]);
+    await kill(server);
+    const storage = await openTestDatabase(dataDir);
+    try {
+      const rows = await storage.db.selectFrom('payments').selectAll().where('mode', '=', 'qr').execute();
+      const states = rows.map((row) => {
+        const trade = providerBooks().trades.find((t) => t.outTradeNo === row.out_trade_no) as SimTrade;
+        return [
+          row.id,
+          row.status,
+          trade.state,
+          row.transaction_id === (trade.state === 'SUCCESS' ? trade.transactionId : null),
+        ];
+      });
+      expect(states.sort()).toEqual(
+        [
+          [unseen.id, 'cancelled', 'CLOSED', true],
+          [shown.id, 'succeeded', 'SUCCESS', true],
+        ].sort(),
+      );
     } finally {
       await storage.close();
     }

@@ -39,6 +39,21 @@ export interface TradeOrder {
   description: string;
 }
 
+/** An order the customer pays by scanning the shop's QR code (WeChat Native / Alipay precreate). */
+export interface QrOrder {
+  outTradeNo: string;
+  amount: number;
+  description: string;
+  /** How long the code may be paid; the provider closes it by itself after (Alipay's `timeout_express`). */
+  seconds: number;
+}
+
+/** A QR order's answer: the code URL to show, refused for good, or not known (ask again by query). */
+export type QrState =
+  | { state: 'ready'; qrUrl: string }
+  | { state: 'refused'; failure: PaymentFailure }
+  | { state: 'unknown'; why: string };
+
 export interface RefundOrder {
   outTradeNo: string;
   outRefundNo: string;
@@ -67,6 +82,16 @@ export interface Gateway {
   queryRefund(order: RefundOrder): Promise<RefundState>;
   /** The keys tried with a query that cannot find an order: nothing is charged. */
   check(): Promise<GatewayCheck>;
+  /**
+   * The customer scans the shop's code (WeChat Native, Alipay precreate): the provider's code
+   * URL for the exact amount. Optional: a provider without it takes scanned codes only.
+   */
+  precreate?(order: QrOrder): Promise<QrState>;
+  /**
+   * Ends an unpaid QR order (WeChat `close`, Alipay `cancel`), as `cancel` does a code payment;
+   * `refunded` when the provider gave back money already taken.
+   */
+  close?(outTradeNo: string): Promise<CancelState>;
 }
 
 /** The provider a customer's payment code belongs to, by its length and first two digits. */

@@ -4,28 +4,60 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import { faultPoint } from '../../fault-point.js';
-import type { MobilePaymentView } from '../../protocol/payments.js';
+import { type MobilePaymentView, PAYMENT_PROVIDERS } from '../../protocol/payments.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import { requestHash, reusedId } from '../sales/idempotency.js';
 import { gatewayOf } from './gateways.js';
 import { providerOf } from './provider.js';
+import { offerQr } from './qr.js';
 import { refundOnCancel } from './refunds.js';
-import { followUp, gatewayFor, inTurn, outcomeOf, record } from './settle.js';
+import { followUp, gatewayFor, inTurn, orderDescription, outcomeOf, record } from './settle.js';
 import { mustPayment, type PaymentRow, paymentRow, paymentView } from './views.js';
 
 const id = z.string().trim().min(1).max(64);
 
-export const paymentBody = z.strictObject({
-  /** The terminal's idempotency key, made before the first attempt. */
-  id,
-  amount: z.number().int('whole fen').min(1).max(100_000_000),
-  authCode: z
-    .string()
-    .trim()
-    .regex(/^\d{16,24}$/, '16–24 digits'),
-  memberId: id.optional(),
-  saleId: id.optional(),
-});
+/**
+ * The customer's 付款码 (`authCode`, the provider comes from it), or `mode: "qr"` with the
+ * `provider` whose code the customer display shows for the customer to scan.
+ */
+export const paymentBody = z
+  .strictObject({
+    /** The terminal's idempotency key, made before the first attempt. */
+    id,
+    amount: z.number().int('whole fen').min(1).max(100_000_000),
+    authCode: z
+      .string()
+      .trim()
+      .regex(/^\d{16,24}$/, '16–24 digits')
+      .optional(),
+    mode: z.literal('qr').optional(),
+    provider: z.enum(PAYMENT_PROVIDERS).optional(),
+    memberId: id.optional(),
+    saleId: id.optional(),
+  })
+  .superRefine((body, issues) => {
+    const qr = body.mode === 'qr';
+    if (qr && body.provider === undefined) {
+      issues.addIssue({ code: 'custom', path: ['provider'], message: 'wechat or alipay, for a QR payment' });
+    }
+    if (qr && body.authCode !== undefined) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['authCode'],
+        message: 'none: the customer scans the shop’s code',
+      });
+    }
+    if (!qr && body.authCode === undefined) {
+      issues.addIssue({ code: 'custom', path: ['authCode'], message: 'the customer’s payment code' });
+    }
+    if (!qr && body.provider !== undefined) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['provider'],
+        message: 'only with mode qr: a code names its provider',
+      });
+    }
+  });
 export type PaymentInput = z.output<typeof paymentBody>;
 
 /** A fresh out_trade_no: at most 32 letters and digits, as WeChat allows. */
@@ -44,13 +76,20 @@ export async function takePayment(
   staff: StaffPrincipal,
   input: PaymentInput,
 ): Promise<{ created: boolean; payment: MobilePaymentView }> {
-  const provider = providerOf(input.authCode);
+  const qr = input.mode === 'qr';
+  const provider = qr ? (input.provider ?? null) : providerOf(input.authCode ?? '');
   if (!provider) {
     throw new ApiError('validation_failed', 'This is neither a WeChat nor an Alipay payment code.', {
       'body.authCode': 'not a WeChat (18 digits, 10–15…) or Alipay (16–24 digits, 25–30…) payment code',
     });
   }
-  await gatewayOf(ctx, provider);
+  const gateway = await gatewayOf(ctx, provider);
+  if (qr && !gateway.precreate) {
+    throw new ApiError('business_rule', 'This provider takes scanned payment codes only.', {
+      'body.provider': 'no QR payment with this provider',
+    });
+  }
+  const seconds = qr ? ctx.config.payments.qrSeconds : ctx.config.payments.confirmSeconds;
   const hash = requestHash(input);
   const { created, row } = await runAction(ctx, async (trx) => {
     const seen = await paymentRow(trx, ctx, input.id);
@@ -78,7 +117,9 @@ export async function takePayment(
       device_id: staff.deviceId,
       created_at: at.toISOString(),
       updated_at: at.toISOString(),
-      deadline_at: new Date(at.getTime() + ctx.config.payments.confirmSeconds * 1000).toISOString(),
+      deadline_at: new Date(at.getTime() + seconds * 1000).toISOString(),
+      mode: qr ? 'qr' : 'code',
+      qr_url: null,
     };
     // The sale it is for may not exist yet: `sale_id` is set when a sale takes the payment.
     const { sale_id: _saleId, ...columns } = fresh;
@@ -86,13 +127,15 @@ export async function takePayment(
     return { created: true, row: fresh };
   });
   if (!created) return { created, payment: paymentView(row) };
+  if (qr) return { created, payment: paymentView(await inTurn(ctx, row.id, () => offerQr(ctx, row))) };
+  const authCode = input.authCode as string;
   const settled = await inTurn(ctx, row.id, async () => {
     const gateway = await gatewayFor(ctx, row);
     let trade = await gateway.pay({
       outTradeNo: row.out_trade_no,
       amount: row.amount,
-      authCode: input.authCode,
-      description: `${ctx.store.name} 服装`,
+      authCode,
+      description: orderDescription(ctx),
     });
     faultPoint('payment.answered');
     // SYSTEMERROR or no answer: the money may have been taken; ask before deciding anything.

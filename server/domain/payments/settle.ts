@@ -1,9 +1,10 @@
 import type { AppContext } from '../../context.js';
 import { runAction } from '../../events/action.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { PaymentFailure, PaymentProvider } from '../../protocol/payments.js';
 import { gatewayOf } from './gateways.js';
 import type { Gateway, TradeState } from './provider.js';
-import { type PaymentRow, paymentRow } from './views.js';
+import { type PaymentRow, paymentRow, paymentView } from './views.js';
 
 /**
  * Settling a payment with its provider: one provider conversation at a time per payment in this
@@ -30,8 +31,19 @@ export function inTurn<T>(ctx: AppContext, paymentId: string, work: () => Promis
   return mine;
 }
 
+/** What the customer sees in their wallet for a payment at this shop. */
+export function orderDescription(ctx: AppContext): string {
+  return `${ctx.store.name} 服装`;
+}
+
 export async function gatewayFor(ctx: AppContext, row: PaymentRow): Promise<Gateway> {
   return gatewayOf(ctx, row.provider as PaymentProvider);
+}
+
+/** Tells the till's customer display about a QR payment: its code to show, or that it settled. */
+export function announceQr(outbox: Outbox, row: PaymentRow): void {
+  if (row.mode !== 'qr' || row.device_id === null) return;
+  outbox.add('payment.qr', { terminalId: row.device_id, payment: paymentView(row) });
 }
 
 type Outcome =
@@ -40,9 +52,12 @@ type Outcome =
   | { status: 'cancelled'; failure: PaymentFailure; refunded: boolean }
   | { status: 'pending' };
 
-/** Writes what the provider said, if the payment is still unsettled; the row as it is now. */
+/**
+ * Writes what the provider said, if the payment is still unsettled; the row as it is now. A QR
+ * payment settled here leaves its till's customer display.
+ */
 export async function record(ctx: AppContext, id: string, outcome: Outcome): Promise<PaymentRow> {
-  return runAction(ctx, async (trx) => {
+  return runAction(ctx, async (trx, outbox) => {
     const at = ctx.now().toISOString();
     const base = trx
       .updateTable('payments')
@@ -73,9 +88,11 @@ export async function record(ctx: AppContext, id: string, outcome: Outcome): Pro
         break;
       case 'pending':
         await base.set({ updated_at: at }).execute();
-        break;
+        return (await paymentRow(trx, ctx, id)) as PaymentRow;
     }
-    return (await paymentRow(trx, ctx, id)) as PaymentRow;
+    const row = (await paymentRow(trx, ctx, id)) as PaymentRow;
+    if (row.updated_at === at && row.unsettled === 0) announceQr(outbox, row);
+    return row;
   });
 }
 
@@ -102,7 +119,11 @@ function cancelReason(row: PaymentRow): PaymentFailure {
  */
 export async function cancelWithProvider(ctx: AppContext, row: PaymentRow): Promise<PaymentRow> {
   const gateway = await gatewayFor(ctx, row);
-  const done = await gateway.cancel(row.out_trade_no);
+  // A QR order is closed (WeChat cannot reverse a Native order); a scanned code is reversed.
+  const done =
+    row.mode === 'qr' && gateway.close
+      ? await gateway.close(row.out_trade_no)
+      : await gateway.cancel(row.out_trade_no);
   if (done.state === 'again') {
     ctx.log.warn({ paymentId: row.id, why: done.why }, 'payment cancel to be tried again');
     return record(ctx, row.id, { status: 'pending' });
@@ -118,17 +139,26 @@ export async function cancelWithProvider(ctx: AppContext, row: PaymentRow): Prom
  * One follow-up of an unsettled payment: a query first (nothing is decided without one); paid
  * stays paid unless the cashier asked to cancel; still waiting after the deadline, or asked to
  * cancel, it is cancelled; an order the provider never saw is closed ahead of a late request.
+ * A QR order is different in two ways: paid it stays paid (a close cannot give money back, so a
+ * cancelled one is refunded after, see `worker.ts`), and one whose code was shown may be unknown
+ * to the provider until a customer scans it (Alipay), which is waiting, not absent; one whose
+ * code was never shown is closed at once.
  */
 export async function followUp(ctx: AppContext, id: string): Promise<PaymentRow | undefined> {
   return inTurn(ctx, id, async () => {
     const row = await paymentRow(ctx.storage.db, ctx, id);
     if (!row || row.unsettled === 0) return row;
     const gateway = await gatewayFor(ctx, row);
-    const trade = await gateway.query(row.out_trade_no);
+    let trade = await gateway.query(row.out_trade_no);
     const late = ctx.now().getTime() >= Date.parse(row.deadline_at);
-    if (trade.state === 'paid' && row.cancel_asked === 0) return record(ctx, id, outcomeOf(trade));
+    const qr = row.mode === 'qr';
+    if (qr && row.qr_url !== null && trade.state === 'absent') trade = { state: 'waiting' };
+    if (trade.state === 'paid' && (row.cancel_asked === 0 || qr)) return record(ctx, id, outcomeOf(trade));
     if (trade.state === 'refused') return record(ctx, id, outcomeOf(trade));
-    if (row.cancel_asked === 1 || late || trade.state === 'absent') return cancelWithProvider(ctx, row);
+    // A QR order whose code was never shown (a crash before the provider's answer): nobody can pay it.
+    const unseen = qr && row.qr_url === null;
+    if (row.cancel_asked === 1 || late || unseen || trade.state === 'absent')
+      return cancelWithProvider(ctx, row);
     return record(ctx, id, { status: 'pending' });
   });
 }

@@ -24,6 +24,8 @@ export function paymentView(row: PaymentRow): MobilePaymentView {
     ...(row.refunded_on_cancel === 1 && { refundedOnCancel: true }),
     ...(row.sale_id !== null && { saleId: row.sale_id }),
     at: row.created_at,
+    ...(row.mode === 'qr' && { mode: 'qr' as const }),
+    ...(row.qr_url !== null && { qrUrl: row.qr_url }),
   };
 }
 

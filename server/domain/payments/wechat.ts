@@ -5,6 +5,8 @@ import {
   checkOrderNumber,
   type Gateway,
   type GatewayCheck,
+  type QrOrder,
+  type QrState,
   type RefundOrder,
   type RefundState,
   type TradeOrder,
@@ -22,6 +24,12 @@ export interface WechatKeys {
   platformKeys: Record<string, string>;
   baseURL: string;
 }
+
+/**
+ * Native's required `notify_url`. The shop's server is not reachable from the internet and
+ * queries instead, so the notices go to a name that never resolves (`.invalid`, RFC 2606).
+ */
+const NOTIFY_NOWHERE = 'https://notify.invalid/hanger/wechatpay';
 
 /** The WeChat Pay refusals of a code payment, in the store's words. */
 const REFUSALS: Record<string, PaymentFailure> = {
@@ -81,6 +89,8 @@ export class WechatGateway implements Gateway {
         method === 'get'
           ? await resource.get({ params: { mchid: this.keys.mchid }, validateStatus })
           : await resource.post(body ?? {}, { validateStatus });
+      // 204 No Content is `close`'s success: signed like any answer, with an empty body.
+      if (reply.status === 204) return { status: 204, data: {} };
       const data = reply.data;
       if (typeof data !== 'object' || data === null) {
         return { failure: 'no_answer', detail: `HTTP ${reply.status} without a JSON body` };
@@ -178,6 +188,41 @@ export class WechatGateway implements Gateway {
       return { state: 'again', why: String(answer.data.code) };
     }
     return before.state === 'paid' ? { state: 'refunded' } : { state: 'cancelled' };
+  }
+
+  /**
+   * Native: the code URL (`weixin://wxpay/bizpayurl?pr=…`) the customer display shows; the
+   * payment is then followed by query, as a scanned code's is.
+   */
+  async precreate(order: QrOrder): Promise<QrState> {
+    const answer = await this.call('post', 'v3/pay/transactions/native', {
+      appid: this.keys.appid,
+      mchid: this.keys.mchid,
+      description: order.description,
+      out_trade_no: order.outTradeNo,
+      notify_url: NOTIFY_NOWHERE,
+      amount: { total: order.amount, currency: 'CNY' },
+    });
+    if (!answer || answer.status >= 500 || answer.data.code === 'SYSTEMERROR') {
+      return { state: 'unknown', why: answer ? String(answer.data.code ?? answer.status) : 'no answer' };
+    }
+    if (answer.status < 300 && typeof answer.data.code_url === 'string') {
+      return { state: 'ready', qrUrl: answer.data.code_url };
+    }
+    return { state: 'refused', failure: 'refused' };
+  }
+
+  /**
+   * Closes an unpaid Native order (`…/close`, 204). A paid one cannot be closed: WeChat refuses
+   * and the next query finds it paid. An order WeChat never made is as good as closed.
+   */
+  async close(outTradeNo: string): Promise<CancelState> {
+    const answer = await this.call('post', `v3/pay/transactions/out-trade-no/${outTradeNo}/close`, {
+      mchid: this.keys.mchid,
+    });
+    if (!answer) return { state: 'again', why: 'no answer' };
+    if (answer.status === 204 || answer.data.code === 'ORDER_NOT_EXIST') return { state: 'cancelled' };
+    return { state: 'again', why: String(answer.data.code ?? answer.status) };
   }
 
   private refundOf(answer: WechatAnswer | null): RefundState {

@@ -1,8 +1,9 @@
 import type { AppContext } from '../../context.js';
 import type { Worker } from '../feature.js';
 import { closeGateways, paymentsOn } from './gateways.js';
-import { sendRefund } from './refunds.js';
+import { refundOnCancel, sendRefund } from './refunds.js';
 import { followUp } from './settle.js';
+import type { PaymentRow } from './views.js';
 
 /** How many provider conversations the follow-up holds at once: enough for a queue, never a flood. */
 const AT_ONCE = 8;
@@ -17,6 +18,16 @@ async function eachOf(ctx: AppContext, ids: readonly string[], work: (id: string
     }
   };
   await Promise.all(Array.from({ length: Math.min(AT_ONCE, ids.length) }, lane));
+}
+
+/**
+ * A QR order the cashier cancelled that the customer paid all the same (a close cannot stop a
+ * payment already made): refunded in full, as a cancel of a paid payment is.
+ */
+function giveBackCancelledQr(ctx: AppContext, row: PaymentRow): Promise<PaymentRow> | PaymentRow {
+  const paidAfterCancel =
+    row.mode === 'qr' && row.status === 'succeeded' && row.cancel_asked === 1 && row.sale_id === null;
+  return paidAfterCancel ? refundOnCancel(ctx, row) : row;
 }
 
 /**
@@ -49,7 +60,7 @@ export async function followUpPayments(ctx: AppContext, all = false): Promise<vo
   await eachOf(
     ctx,
     (await payments.execute()).map((p) => p.id),
-    (id) => followUp(ctx, id),
+    (id) => followUp(ctx, id).then((row) => row && giveBackCancelledQr(ctx, row)),
   );
   await eachOf(
     ctx,

@@ -4,7 +4,13 @@ import '../../components/hg-error.js';
 import { controls } from '../../components/styles.js';
 import { money } from '../../data/format.js';
 import { type ApiAuth, newRequestId } from '../../data/http.js';
-import { cancelPayment, getPayment, type MobilePaymentView, takePayment } from '../../data/payments.js';
+import {
+  cancelPayment,
+  getPayment,
+  type MobilePaymentView,
+  type PaymentProvider,
+  takePayment,
+} from '../../data/payments.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { dialogStyles } from './styles.js';
 
@@ -23,7 +29,9 @@ export interface MobilePaid {
  * Takes one mobile payment: the cashier scans the customer's 付款码 (the scanner types it and
  * Enter), the server asks WeChat Pay or Alipay; while the customer confirms it shows 等待顾客输入密码
  * with 取消 (a reverse with the provider). The payment id is made before the first attempt: a
- * retry after a lost answer is the same payment, never a second charge.
+ * retry after a lost answer is the same payment, never a second charge. The other way round,
+ * 顾客扫码 puts the shop's QR code for the amount on the customer display (WeChat Native /
+ * Alipay precreate) and the dialog waits (等待顾客扫码支付) for the customer to scan and pay.
  *
  * @fires hg-mobile-paid - `MobilePaid`: the payment succeeded.
  * @fires hg-close - cancelled, or given up.
@@ -49,6 +57,9 @@ export class HgCheckoutMobilePay extends LitElement {
       .failed {
         color: #8a1c1c;
       }
+      .hint {
+        color: var(--hg-muted);
+      }
     `,
   ];
 
@@ -56,6 +67,8 @@ export class HgCheckoutMobilePay extends LitElement {
   @property({ attribute: false }) auth!: ApiAuth;
   /** The amount to take, in fen. */
   @property({ type: Number }) amount = 0;
+  /** The method the cashier chose: whose QR code 顾客扫码 shows. */
+  @property() provider: PaymentProvider = 'wechat';
 
   @state() private _code = '';
   @state() private _payment: MobilePaymentView | null = null;
@@ -66,6 +79,8 @@ export class HgCheckoutMobilePay extends LitElement {
   /** The id of the payment being taken: new for each code scanned, the same for every retry of it. */
   private _paymentId = newRequestId();
   private _timer: ReturnType<typeof setTimeout> | null = null;
+  /** What the last request was: a resend of the same kind keeps its id. */
+  private _lastKind: 'code' | 'qr' | null = null;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -87,7 +102,7 @@ export class HgCheckoutMobilePay extends LitElement {
         <p class="due" data-amount=${this.amount}>${money(this.amount)}</p>
         ${
           waiting
-            ? html`<p class="waiting" role="status" data-waiting>${t('mobilePay.waiting')}</p>`
+            ? this._waiting(payment)
             : html`<form class="stack" @submit=${this._submit}>
               <label>
                 ${t('mobilePay.scan')}
@@ -103,6 +118,9 @@ export class HgCheckoutMobilePay extends LitElement {
               <button type="submit" class="primary" ?disabled=${this._busy || this._code.length < 16}>
                 ${t('mobilePay.take')} <kbd>⏎</kbd>
               </button>
+              <button type="button" data-qr-pay ?disabled=${this._busy} @click=${this._offerQr}>
+                ${t('qrPay.open')} · ${t(`qrPay.provider.${this.provider}`)}
+              </button>
             </form>`
         }
         ${failed ? html`<p class="failed" role="alert" data-failure=${payment.failure ?? ''}>${t(`mobilePay.failure.${payment.failure ?? 'refused'}`)}</p>` : nothing}
@@ -114,6 +132,15 @@ export class HgCheckoutMobilePay extends LitElement {
     </div>`;
   }
 
+  private _waiting(payment: MobilePaymentView) {
+    const t = this._i18n.t.bind(this._i18n);
+    if (payment.mode !== 'qr') {
+      return html`<p class="waiting" role="status" data-waiting>${t('mobilePay.waiting')}</p>`;
+    }
+    return html`<p class="waiting" role="status" data-waiting="qr">${t('qrPay.waiting')}</p>
+      <p class="hint">${t('qrPay.shownOnDisplay')}</p>`;
+  }
+
   private _keydown(event: KeyboardEvent): void {
     if (event.key === 'Escape') {
       event.stopPropagation();
@@ -121,17 +148,33 @@ export class HgCheckoutMobilePay extends LitElement {
     }
   }
 
-  private async _submit(event: Event): Promise<void> {
+  private _submit(event: Event): void {
     event.preventDefault();
-    if (this._busy || this._code.length < 16) return;
-    // A payment that failed is over: the next code is a new payment.
-    if (this._payment) this._paymentId = newRequestId();
+    if (this._code.length < 16) return;
+    void this._take({ id: this._paymentId, amount: this.amount, authCode: this._code });
+  }
+
+  /** 顾客扫码: a QR payment of the amount; the customer display shows its code until it settles. */
+  private _offerQr(): void {
+    void this._take({ id: this._paymentId, amount: this.amount, mode: 'qr', provider: this.provider });
+  }
+
+  /**
+   * Asks the server for the payment. A payment that failed is over, and a code scanned after
+   * a QR tried (or the other way round) is another request: either takes a new id.
+   */
+  private async _take(body: Parameters<typeof takePayment>[1]): Promise<void> {
+    if (this._busy) return;
+    const kind = 'mode' in body ? 'qr' : 'code';
+    if (this._payment || (this._lastKind && this._lastKind !== kind)) {
+      this._paymentId = newRequestId();
+      body.id = this._paymentId;
+    }
+    this._lastKind = kind;
     this._busy = true;
     this._error = null;
     try {
-      this._settled(
-        await takePayment(this.auth, { id: this._paymentId, amount: this.amount, authCode: this._code }),
-      );
+      this._settled(await takePayment(this.auth, body));
     } catch (error) {
       this._error = error;
     } finally {

@@ -232,6 +232,7 @@ export class HgCheckoutPay extends LitElement {
             ? html`<hg-checkout-mobile-pay
               .auth=${this.auth}
               .amount=${this._mobileAmount}
+              .provider=${this._method === 'alipay' ? 'alipay' : 'wechat'}
               @hg-mobile-paid=${this._mobilePaid}
               @hg-close=${this._closeMobile}
             ></hg-checkout-mobile-pay>`

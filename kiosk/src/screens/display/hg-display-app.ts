@@ -15,6 +15,7 @@ import { count, money } from '../../data/format.js';
 import { HealthController } from '../../data/health-controller.js';
 import type { ApiAuth } from '../../data/http.js';
 import { joinTicket, joinUrl } from '../../data/members.js';
+import type { MobilePaymentView, QrPaymentEvent } from '../../data/payments.js';
 import { deviceToken, storeDeviceToken } from '../../data/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
@@ -39,7 +40,9 @@ const logo = svg`<svg class="logo" viewBox="0 0 64 64" aria-hidden="true">
  * terminal's cart live (`cart/get`, then `cart.changed`), thanks the customer with the points
  * earned and the change (`cart.completed`). While the till has no cart it shows the shop's
  * pictures (photos the owner chose for the display, one after another) beside the welcome and
- * the QR code to join from one's phone; without pictures, the shop's name and logo.
+ * the QR code to join from one's phone; without pictures, the shop's name and logo. While the
+ * till takes a QR payment (`payment.qr`) it shows the provider's code big, with the amount,
+ * for the customer to scan, until the payment is paid or cancelled.
  */
 @customElement('hg-display-app')
 export class HgDisplayApp extends LitElement {
@@ -329,6 +332,55 @@ export class HgDisplayApp extends LitElement {
     hg-server-status {
       font-size: 0.75em;
     }
+    .qrpay {
+      flex: 1;
+      min-height: 0;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      gap: 2.5em;
+      padding: 1em 2em;
+    }
+    .qrpay .code {
+      height: min(68vh, 46vw);
+      aspect-ratio: 1;
+      background: #fff;
+      border-radius: 12px;
+      padding: 0.5em;
+      box-sizing: border-box;
+    }
+    .qrpay .code svg {
+      width: 100%;
+      height: 100%;
+      display: block;
+    }
+    .qrpay .words {
+      display: flex;
+      flex-direction: column;
+      gap: 0.4em;
+    }
+    .qrpay .provider {
+      font-size: 2em;
+      font-weight: 700;
+    }
+    .qrpay .provider.wechat {
+      color: #6fdd8b;
+    }
+    .qrpay .provider.alipay {
+      color: #7cc4ff;
+    }
+    .qrpay .label {
+      font-size: 1.2em;
+      color: var(--hg-muted);
+    }
+    .qrpay .amount {
+      font-size: 3.2em;
+      font-weight: 800;
+      font-variant-numeric: tabular-nums;
+    }
+    .qrpay .how {
+      font-size: 1.4em;
+    }
   `;
 
   @state() private _token: string | null = deviceToken('display');
@@ -341,6 +393,8 @@ export class HgDisplayApp extends LitElement {
   @state() private _joinUrl = '';
   @state() private _pictures: ShowcasePicture[] = [];
   @state() private _slide = 0;
+  /** A QR payment of the till waiting for the customer to scan, with its code drawn. */
+  @state() private _qrPayment: { payment: MobilePaymentView; svg: string } | null = null;
 
   private readonly _i18n = new LocalizeController(this);
   private readonly _health = new HealthController(this);
@@ -363,6 +417,13 @@ export class HgDisplayApp extends LitElement {
     () => this._connection,
     'cart.completed',
     (event) => this._thank(event.data),
+  );
+
+  private readonly _qrPay = new SubscriptionController(
+    this,
+    () => this._connection,
+    'payment.qr',
+    (event) => void this._showQrPayment(event.data),
   );
 
   private get _auth(): ApiAuth {
@@ -415,6 +476,7 @@ export class HgDisplayApp extends LitElement {
     if (this._unbound) {
       return html`<div class="center"><p class="notice" role="status">${t('display.unbound')}</p></div>`;
     }
+    if (this._qrPayment) return this._payByQr(this._qrPayment.payment, this._qrPayment.svg);
     if (this._completed) return this._thanks(this._completed);
     const cart = this._cart;
     if (!cart || cart.lines.length === 0) return this._idle();
@@ -500,6 +562,19 @@ export class HgDisplayApp extends LitElement {
     </div>`;
   }
 
+  private _payByQr(payment: MobilePaymentView, code: string) {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<section class="qrpay" data-qr-payment=${payment.id} data-qr-url=${payment.qrUrl ?? ''}>
+      <div class="code" role="img" aria-label=${t('qrPay.code')}>${unsafeSVG(code)}</div>
+      <div class="words">
+        <span class="provider ${payment.provider}">${t(`qrPay.provider.${payment.provider}`)}</span>
+        <span class="label">${t('qrPay.amount')}</span>
+        <span class="amount" data-amount=${payment.amount}>${money(payment.amount)}</span>
+        <span class="how">${t(`qrPay.scanWith.${payment.provider}`)}</span>
+      </div>
+    </section>`;
+  }
+
   private _thanks(done: CartCompleted) {
     const t = this._i18n.t.bind(this._i18n);
     return html`<section class="center thanks" data-completed=${done.number}>
@@ -526,7 +601,7 @@ export class HgDisplayApp extends LitElement {
     this._connection = new HangerConnection({ token: this._token });
     this._link.attach(this._connection);
     this._connection.connect();
-    for (const sub of [this._changes, this._done]) {
+    for (const sub of [this._changes, this._done, this._qrPay]) {
       sub.hostDisconnected();
       sub.hostConnected();
     }
@@ -584,7 +659,18 @@ export class HgDisplayApp extends LitElement {
     if (cart.lines.length > 0 && this._completed) this._completed = null;
   }
 
+  /** A QR payment's code goes up while it is pending; paid, failed or cancelled, it comes down. */
+  private async _showQrPayment({ payment }: QrPaymentEvent): Promise<void> {
+    if (payment.status !== 'pending' || !payment.qrUrl) {
+      if (this._qrPayment?.payment.id === payment.id) this._qrPayment = null;
+      return;
+    }
+    const svg = await qrSvg(payment.qrUrl, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    this._qrPayment = { payment, svg };
+  }
+
   private _thank(done: CartCompleted): void {
+    this._qrPayment = null;
     this._completed = done;
     clearTimeout(this._thanksTimer);
     this._thanksTimer = setTimeout(() => (this._completed = null), THANKS_MS);

@@ -25,6 +25,10 @@ export interface SimTrade {
   reversedPaid: number;
   createdAt: string;
   paidAt: string | null;
+  /** A QR order's code URL (WeChat Native, Alipay precreate); absent for a scanned 付款码. */
+  qrUrl?: string;
+  /** Whether a customer scanned the QR order: Alipay knows the trade only from then on. */
+  scanned?: boolean;
 }
 
 /** A refund as the simulated provider keeps it: one per out_refund_no. */
@@ -77,6 +81,11 @@ export class SimulatorRecords {
   putTrade(trade: SimTrade): void {
     this.data.trades[`${trade.provider}:${trade.outTradeNo}`] = trade;
     this.save();
+  }
+
+  /** The QR order a code URL belongs to. */
+  tradeOfQr(qrUrl: string): SimTrade | undefined {
+    return Object.values(this.data.trades).find((t) => t.qrUrl === qrUrl);
   }
 
   refund(provider: PaymentProvider, outRefundNo: string): SimRefund | undefined {

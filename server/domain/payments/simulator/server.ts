@@ -34,7 +34,9 @@ type Answer = { status: number; body: Record<string, unknown> } | 'lost';
  * (`Wechatpay-Signature`; Alipay's `sign`). What a payment does follows the last digit of the
  * customer's code as API.md lists; refunds may be partial and repeated (one per out_refund_no);
  * WeChat refunds answer PROCESSING and succeed on the next query. Its books live on disk and its
- * clock can be moved (`POST /__simulator/clock {advanceSeconds}`).
+ * clock can be moved (`POST /__simulator/clock {advanceSeconds}`). QR orders (WeChat Native,
+ * Alipay precreate) wait for a customer: `POST /__simulator/scan {code}` is one scanning the
+ * code and paying; nobody scanning, the shop's server closes them.
  */
 export class PaymentSimulator {
   readonly keys: SimulatorKeys;
@@ -80,6 +82,16 @@ export class PaymentSimulator {
       this.records.advance((advanceSeconds ?? 0) * 1000);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ now: this.records.now().toISOString() }));
+      return;
+    }
+    if (url.pathname === '/__simulator/scan' && req.method === 'POST') {
+      const { code } = JSON.parse(raw || '{}') as { code?: string };
+      const paid = this.scanAndPay(String(code));
+      res.statusCode = paid ? 200 : 404;
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify(paid ? { outTradeNo: paid.outTradeNo, state: paid.state } : { error: 'no such code' }),
+      );
       return;
     }
     if (url.pathname === '/__simulator/records') {
@@ -167,6 +179,38 @@ export class PaymentSimulator {
     return { action: trade.reversedPaid > 0 ? 'refund' : 'close' };
   }
 
+  /** A QR order (Native / precreate): waiting for a customer to scan; the same number again is the same order. */
+  private qrTrade(provider: PaymentProvider, outTradeNo: string, amount: number): SimTrade {
+    const seen = this.records.trade(provider, outTradeNo);
+    if (seen) return this.look(seen, false);
+    const trade = this.newTrade(provider, outTradeNo, amount, '3');
+    trade.behaviour = '';
+    trade.scanned = false;
+    trade.qrUrl =
+      provider === 'wechat'
+        ? `weixin://wxpay/bizpayurl?pr=${digits(9)}`
+        : `https://qr.alipay.com/bax0${digits(5)}${digits(15)}`;
+    this.records.putTrade(trade);
+    return trade;
+  }
+
+  /**
+   * A customer scans a QR code and pays, as `POST /__simulator/scan {code}` asks: the order
+   * whose code it is, if still open, is paid. Null for a code the simulator never gave.
+   */
+  scanAndPay(code: string): SimTrade | null {
+    const trade = this.records.tradeOfQr(code);
+    if (!trade) return null;
+    this.look(trade, false);
+    trade.scanned = true;
+    if (trade.state === 'USERPAYING') {
+      trade.state = 'SUCCESS';
+      trade.paidAt = this.records.now().toISOString();
+    }
+    this.records.putTrade(trade);
+    return trade;
+  }
+
   /** A refund by out_refund_no: the same number again is the same refund; never more than was paid. */
   private refund(
     provider: PaymentProvider,
@@ -220,7 +264,8 @@ export class PaymentSimulator {
   private wechatAnswer(trade: SimTrade): Record<string, unknown> {
     const paid = trade.state === 'SUCCESS';
     const tradeState = {
-      USERPAYING: 'USERPAYING',
+      // A QR order nobody paid yet is NOTPAY; a scanned code being confirmed USERPAYING.
+      USERPAYING: trade.qrUrl ? 'NOTPAY' : 'USERPAYING',
       SUCCESS: 'SUCCESS',
       REFUSED: 'PAYERROR',
       CLOSED: 'CLOSED',
@@ -230,7 +275,7 @@ export class PaymentSimulator {
       appid: this.keys.wechat.appid,
       mchid: this.keys.wechat.mchid,
       out_trade_no: trade.outTradeNo,
-      trade_type: 'MICROPAY',
+      trade_type: trade.qrUrl ? 'NATIVE' : 'MICROPAY',
       trade_state: tradeState,
       ...(paid && { transaction_id: trade.transactionId, success_time: trade.paidAt }),
       amount: { total: trade.amount, currency: 'CNY' },
@@ -276,6 +321,28 @@ export class PaymentSimulator {
       const trade = this.records.trade('wechat', query[1] as string);
       if (!trade) return { status: 404, body: { code: 'ORDER_NOT_EXIST', message: '订单不存在' } };
       return { status: 200, body: this.wechatAnswer(this.look(trade, true)) };
+    }
+    if (method === 'POST' && path === '/v3/pay/transactions/native') {
+      if (typeof body.notify_url !== 'string' || !body.notify_url.startsWith('https://')) {
+        return { status: 400, body: { code: 'PARAM_ERROR', message: 'notify_url 必须为 https' } };
+      }
+      const amount = Number((body.amount as { total?: number } | undefined)?.total);
+      const trade = this.qrTrade('wechat', String(body.out_trade_no), amount);
+      if (trade.state === 'CLOSED' || trade.state === 'REVOKED') {
+        return { status: 400, body: { code: 'ORDERCLOSED', message: '订单已关闭' } };
+      }
+      return { status: 200, body: { code_url: trade.qrUrl } };
+    }
+    const close = /^\/v3\/pay\/transactions\/out-trade-no\/([\w-]+)\/close$/.exec(path);
+    if (method === 'POST' && close) {
+      const trade = this.records.trade('wechat', close[1] as string);
+      if (!trade) return { status: 404, body: { code: 'ORDER_NOT_EXIST', message: '订单不存在' } };
+      if (this.look(trade, false).state === 'SUCCESS') {
+        return { status: 400, body: { code: 'ORDERPAID', message: '订单已支付' } };
+      }
+      trade.state = 'CLOSED';
+      this.records.putTrade(trade);
+      return { status: 204, body: {} };
     }
     const reverse = /^\/v3\/pay\/transactions\/out-trade-no\/([\w-]+)\/reverse$/.exec(path);
     if (method === 'POST' && reverse) {
@@ -329,12 +396,13 @@ export class PaymentSimulator {
       res.socket?.destroy();
       return;
     }
-    const text = JSON.stringify(answer.body);
+    // 204 (close) has no body; its signature is over the empty string.
+    const text = answer.status === 204 ? '' : JSON.stringify(answer.body);
     const timestamp = String(Formatter.timestamp());
     const nonce = Formatter.nonce();
     const key = this.forgeAnswers ? this.keys.alipay.alipay.privateKey : this.keys.wechat.platform.privateKey;
     res.statusCode = answer.status;
-    res.setHeader('content-type', 'application/json');
+    if (text) res.setHeader('content-type', 'application/json');
     res.setHeader('Wechatpay-Timestamp', timestamp);
     res.setHeader('Wechatpay-Nonce', nonce);
     res.setHeader('Wechatpay-Serial', this.keys.wechat.platformSerial);
@@ -424,9 +492,19 @@ export class PaymentSimulator {
             return { status: 200, body: this.alipayTrade(trade) };
         }
       }
+      case 'alipay.trade.precreate': {
+        const trade = this.qrTrade('alipay', outTradeNo, fenOf(biz.total_amount));
+        if (trade.state === 'CLOSED' || trade.state === 'REVOKED')
+          return fail('40004', 'ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
+        return {
+          status: 200,
+          body: { code: '10000', msg: 'Success', out_trade_no: outTradeNo, qr_code: trade.qrUrl },
+        };
+      }
       case 'alipay.trade.query': {
         const trade = this.records.trade('alipay', outTradeNo);
-        if (!trade) return fail('40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+        // Alipay makes a precreated trade only when a customer scans its code.
+        if (!trade || trade.scanned === false) return fail('40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
         return { status: 200, body: this.alipayTrade(this.look(trade, true)) };
       }
       case 'alipay.trade.cancel': {
