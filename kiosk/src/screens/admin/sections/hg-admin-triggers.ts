@@ -1,6 +1,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
+import { InputError } from '../../../connection/errors.js';
 import {
   type Channel,
   type ChannelView,
@@ -183,6 +184,12 @@ export class HgAdminTriggers extends CampaignCard {
     const form = event.currentTarget as HTMLFormElement;
     const v = formValues(form);
     const enabled = (form.elements.namedItem('enabled') as HTMLInputElement).checked;
+    // The provider sends approved templates only: said here, before the server refuses it.
+    if (enabled && v.channel === 'sms' && this._provider && !v.templateCode?.trim()) {
+      this._done = '';
+      this._error = new InputError(this._t('triggerTemplateCode.needed'));
+      return;
+    }
     const saved = await this._run(
       () =>
         saveTrigger(this.ctx.auth, kind, {
