@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTwoStores, type TwoStores } from './testing/chain.js';
-import { addStaff, call, pairDevice, type TestStaff } from './testing/client.js';
+import { addStaff, call, ownerToken, pairDevice, type TestStaff } from './testing/client.js';
 import type { ServerProcess } from './testing/process.js';
 import { testEngine } from './testing/test-database.js';
 
@@ -218,7 +218,11 @@ describe.runIf(testEngine === 'postgres')("a chain: head office's screens", () =
   });
 
   it("a promotion head office aims at store B applies at B and not at A, and shows on B's lookup kiosk only", async () => {
+    // The owners signed in afresh: the test before ended their sign-ins (chain-wide switched off and back).
+    const hqOwner = await ownerToken(hq);
+    const branchOwner = await ownerToken(branch);
     const stores = await call(hq, 'GET', '/api/stores', { token: hqOwner });
+    expect(stores.status, JSON.stringify(stores.body)).toBe(200);
     const branchId = (stores.body.items as { id: string; code: string }[]).find((s) => s.code === 'BR02')?.id;
     const made = await call(hq, 'POST', '/api/promotions', {
       token: hqOwner,
