@@ -16,7 +16,8 @@ import {
 /**
  * Head office's screens on the admin page, against two store servers of one chain on a real
  * PostgreSQL: the store picker with the chain's totals, a branch's day report, a transfer sent,
- * received short and shown as a difference, chain-wide staff — at 1280×800 in both languages.
+ * received short and shown as a difference, chain-wide staff, a promotion aimed at chosen stores
+ * — at 1280×800 in both languages.
  */
 describe.runIf(testEngine === 'postgres')("admin: head office's screens in a chain", () => {
   let chain: TwoStores;
@@ -25,6 +26,8 @@ describe.runIf(testEngine === 'postgres')("admin: head office's screens in a cha
   let hqManager: TestStaff;
   let branchManager: TestStaff;
   let browser: Browser;
+  /** A shirt in M, sold at both stores. */
+  let shirt = '';
 
   const sell = async (server: ServerProcess, token: string, skuId: string, qty: number) => {
     const quote = await call(server, 'POST', '/api/sales/quote', {
@@ -60,6 +63,7 @@ describe.runIf(testEngine === 'postgres')("admin: head office's screens in a cha
       },
     });
     const [m, l] = (product.body.skus as { id: string }[]).map((sku) => sku.id) as [string, string];
+    shirt = m;
     for (const [server, token] of [
       [hq, chain.hqOwner],
       [branch, branchManager.token],
@@ -259,5 +263,60 @@ describe.runIf(testEngine === 'postgres')("admin: head office's screens in a cha
     // Head office sees the same difference.
     const atHq = await call(hq, 'GET', '/api/stock/transfers?status=closed_short', { token: chain.hqOwner });
     expect(atHq.body.items).toHaveLength(1);
+  }, 240_000);
+
+  it('head office aims a promotion at chosen stores: made for 二店 only, it applies there and not at 总店', async () => {
+    const { context, page } = await open(hq);
+    const problems = collectProblems(page);
+    const promotionsAt = async (server: ServerProcess, token: string) => {
+      const quote = await call(server, 'POST', '/api/sales/quote', {
+        token,
+        body: { lines: [{ skuId: shirt, qty: 1 }] },
+      });
+      expect(quote.status, JSON.stringify(quote.body)).toBe(200);
+      return (quote.body.discounts as { label: string }[]).map((d) => d.label);
+    };
+    try {
+      await signInToAdmin(page);
+      await section(page, '促销与优惠券', '促销');
+      const promotions = page.locator('hg-admin-promotions');
+      await promotions.locator('tr[data-promotion="总部九折"]').waitFor({ timeout: 30_000 });
+      await promotions.getByRole('button', { name: '新建促销' }).click();
+      const editor = promotions.locator('hg-promotion-editor');
+      await editor.locator('select[name="kind"]').selectOption('percent_off');
+      await editor.getByLabel('名称', { exact: true }).fill('二店专享八折');
+      await editor.getByLabel('几折（8 即 8折）').fill('8');
+      const stores = editor.locator('fieldset[data-stores]');
+      expect(await stores.getByLabel('全部门店').isChecked()).toBe(true);
+      // Chosen stores with none ticked is refused, naming what to do.
+      await stores.getByLabel('指定门店').check();
+      await editor.getByRole('button', { name: '保存' }).click();
+      await editor.getByText('请至少勾选一家门店').waitFor();
+      await stores.getByLabel('二店（BR02）').check();
+      await shot(page, 'chain-admin-promotion-stores', true);
+      await editor.getByRole('button', { name: '保存' }).click();
+      const row = promotions.locator('tr[data-promotion="二店专享八折"]');
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.locator('td[data-scope]').innerText()).toBe('二店（BR02）');
+
+      // The promotion names store B alone: it applies at B, not at A.
+      expect(await promotionsAt(branch, branchManager.token)).toContain('二店专享八折');
+      expect(await promotionsAt(hq, chain.hqOwner)).not.toContain('二店专享八折');
+      expect(await promotionsAt(hq, chain.hqOwner)).toContain('总部九折');
+
+      // Opened again, the editor shows the choice; in English too.
+      await row.getByRole('button', { name: '修改' }).click();
+      await stores.getByLabel('二店（BR02）').waitFor();
+      expect(await stores.getByLabel('指定门店').isChecked()).toBe(true);
+      expect(await stores.getByLabel('二店（BR02）').isChecked()).toBe(true);
+      expect(await stores.getByLabel('总店（HQ01）').isChecked()).toBe(false);
+      await page.locator('hg-admin-app hg-language-toggle button').click();
+      await stores.getByLabel('Chosen stores').waitFor();
+      expect(await row.locator('td[data-scope]').innerText()).toBe('二店 (BR02)');
+      await shot(page, 'chain-admin-promotion-stores-en', true);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   }, 240_000);
 });

@@ -127,6 +127,25 @@ describe('群发 on the admin page', () => {
         '{"name":"赵敏"}',
       ]);
 
+      // An automatic campaign through the provider names its approved template too.
+      const triggers = section.locator('[data-card="triggers"]');
+      const birthday = triggers.locator('form[data-trigger="birthday"]');
+      await birthday.locator('input[name="templateCode"]').waitFor();
+      await birthday.locator('input[name="enabled"]').check();
+      await birthday.getByRole('button', { name: '保存' }).click();
+      await triggers.getByText('请填写服务商已审核的短信模板编号').waitFor();
+      await birthday.locator('input[name="templateCode"]').fill('SMS_465000009');
+      await birthday.getByRole('button', { name: '保存' }).click();
+      await expect
+        .poll(async () => {
+          const list = await call(store, 'GET', '/api/marketing/triggers', { token });
+          return list.body.items.find((t: { kind: string }) => t.kind === 'birthday');
+        })
+        .toMatchObject({ enabled: true, templateCode: 'SMS_465000009' });
+      await birthday.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(SHOTS, 'admin-trigger-template-code.png') });
+
       await page.locator('hg-admin-app hg-language-toggle button').click();
       await card.locator('h3', { hasText: 'Broadcast' }).waitFor();
       await card
@@ -144,6 +163,10 @@ describe('群发 on the admin page', () => {
       await card.scrollIntoViewIfNeeded();
       await page.waitForTimeout(150);
       await page.screenshot({ path: join(SHOTS, 'admin-broadcast-en.png') });
+      expect(await birthday.getByLabel('Approved SMS template code').inputValue()).toBe('SMS_465000009');
+      await birthday.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(SHOTS, 'admin-trigger-template-code-en.png') });
       expect(problems).toEqual([]);
     } catch (error) {
       await page.screenshot({ path: join(SHOTS, 'admin-broadcast-failed.png'), fullPage: true });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTwoStores, type TwoStores } from './testing/chain.js';
-import { addStaff, call, type TestStaff } from './testing/client.js';
+import { addStaff, call, ownerToken, pairDevice, type TestStaff } from './testing/client.js';
 import type { ServerProcess } from './testing/process.js';
 import { testEngine } from './testing/test-database.js';
 
@@ -50,8 +50,8 @@ describe.runIf(testEngine === 'postgres')("a chain: head office's screens", () =
       headOffice: true,
       allStores: true,
       items: [
-        { code: 'BR02', name: '二店', headOffice: false },
-        { code: 'HQ01', name: '总店', headOffice: true },
+        { id: expect.any(String), code: 'BR02', name: '二店', headOffice: false },
+        { id: expect.any(String), code: 'HQ01', name: '总店', headOffice: true },
       ],
     });
     const atBranch = await call(branch, 'GET', '/api/stores', { token: branchManager.token });
@@ -215,6 +215,40 @@ describe.runIf(testEngine === 'postgres')("a chain: head office's screens", () =
       body: { chainWide: false },
     });
     expect(ownerWide.body.chainWide).toBe(true);
+  });
+
+  it("a promotion head office aims at store B applies at B and not at A, and shows on B's lookup kiosk only", async () => {
+    // The owners signed in afresh: the test before ended their sign-ins (chain-wide switched off and back).
+    const hqOwner = await ownerToken(hq);
+    const branchOwner = await ownerToken(branch);
+    const stores = await call(hq, 'GET', '/api/stores', { token: hqOwner });
+    expect(stores.status, JSON.stringify(stores.body)).toBe(200);
+    const branchId = (stores.body.items as { id: string; code: string }[]).find((s) => s.code === 'BR02')?.id;
+    const made = await call(hq, 'POST', '/api/promotions', {
+      token: hqOwner,
+      body: { kind: 'percent_off', label: '二店周年庆', offBp: 3000, conditions: { stores: [branchId] } },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body.scope).toBe('chain');
+    const total = async (server: ServerProcess, token: string) => {
+      const quote = await call(server, 'POST', '/api/sales/quote', {
+        token,
+        body: { lines: [{ skuId: skuIds[0], qty: 1 }] },
+      });
+      expect(quote.status, JSON.stringify(quote.body)).toBe(200);
+      return quote.body.total as number;
+    };
+    expect(await total(branch, branchOwner)).toBe(7000);
+    expect(await total(hq, hqOwner)).toBe(10000);
+    // The lookup kiosks: B's shows it, A's does not.
+    const shown = async (server: ServerProcess, owner: string) => {
+      const kiosk = await pairDevice(server, owner, 'lookup');
+      const week = await call(server, 'GET', '/api/promotions/this-week', { token: kiosk.token });
+      expect(week.status, JSON.stringify(week.body)).toBe(200);
+      return (week.body.items as { label: string }[]).map((p) => p.label);
+    };
+    expect(await shown(branch, branchOwner)).toContain('二店周年庆');
+    expect(await shown(hq, hqOwner)).not.toContain('二店周年庆');
   });
 });
 

@@ -38,6 +38,8 @@ export interface TriggerConfig {
   channel: Channel;
   template: string;
   couponTemplateId: string | null;
+  /** SMS through Alibaba or Tencent Cloud: the code of the template the provider approved. */
+  templateCode: string | null;
   updatedAt: string | null;
 }
 

@@ -122,3 +122,31 @@ export interface PromotionPreview {
   /** The id the draft's discounts carry as `ref` in `after`. */
   draftId: string;
 }
+
+/** What a promotion gives, as a customer reads it: no priorities, groups or limits. */
+export type PromotionOffer =
+  | { kind: 'percent_off' | 'member_day'; offBp: number }
+  | { kind: 'fixed_price'; price: number }
+  | { kind: 'nth_item'; n: number; offBp: number }
+  | { kind: 'bundle'; qty: number; price: number }
+  | { kind: 'spend_save'; steps: readonly { threshold: number; off: number }[]; repeat: boolean };
+
+/** One of this week's promotions on the lookup kiosk's idle screen. */
+export interface PromotionOnShow {
+  id: string;
+  label: string;
+  offer: PromotionOffer;
+  /** For members only (of any tier or of some). */
+  membersOnly: boolean;
+  /** ISO instants; null: since before / until further notice. */
+  from: string | null;
+  to: string | null;
+  /** 1 = Monday … 7 = Sunday; the days of the month (member days). */
+  weekdays: readonly number[] | null;
+  daysOfMonth: readonly number[] | null;
+}
+
+/** `GET /api/promotions/this-week`. */
+export interface PromotionsThisWeek {
+  items: PromotionOnShow[];
+}

@@ -1,6 +1,8 @@
 /** The stores of a chain as the admin page sees them (a single shop: itself alone). */
 
 export interface ChainStore {
+  /** What a promotion's `conditions.stores` names. */
+  id: string;
   code: string;
   name: string;
   /** The chain's first store, which keeps the catalogue. */

@@ -961,6 +961,8 @@ export interface CampaignTriggerTable {
   channel: string;
   template: string;
   coupon_template_id: string | null;
+  /** SMS through a provider: the code of the template it approved. */
+  template_code: string | null;
   updated_at: string;
 }
 

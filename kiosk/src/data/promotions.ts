@@ -7,6 +7,7 @@ import type {
   PromotionDraft,
   PromotionPreview,
   PromotionPreviewRequest,
+  PromotionsThisWeek,
   PromotionView,
 } from '../../../server/protocol/promotions.js';
 import { type ApiAuth, call } from './http.js';
@@ -22,10 +23,16 @@ export {
   type PromotionConditions,
   type PromotionDraft,
   type PromotionKind,
+  type PromotionOnShow,
   type PromotionPreview,
   type PromotionView,
 } from '../../../server/protocol/promotions.js';
 export type { Quote } from '../../../server/protocol/quote.js';
+
+/** This week's promotions at this store as customers read them (the lookup kiosk's idle screen). */
+export async function promotionsThisWeek(auth: ApiAuth): Promise<PromotionsThisWeek['items']> {
+  return (await call<PromotionsThisWeek>(auth, 'GET', '/api/promotions/this-week')).items;
+}
 
 /** Active and paused promotions, or (`archived`) the ended ones. */
 export async function listPromotions(auth: ApiAuth, archived = false): Promise<PromotionView[]> {

@@ -57,9 +57,18 @@ export const TABLE_REPORTS = [
 ] as const;
 export type ReportName = (typeof TABLE_REPORTS)[number];
 
-/** A report of this store, or of another store of the chain (`store`, head office only). */
-export function report(auth: ApiAuth, name: ReportName, range: DayRange, store?: string): Promise<Report> {
-  return call<Report>(auth, 'GET', `/api/reports/${name}`, { query: { ...range, store } });
+/**
+ * A report of this store, or of another store of the chain (`store`, head office only); the size
+ * curve of one category and those below it (`category`, its id).
+ */
+export function report(
+  auth: ApiAuth,
+  name: ReportName,
+  range: DayRange,
+  store?: string,
+  category?: string,
+): Promise<Report> {
+  return call<Report>(auth, 'GET', `/api/reports/${name}`, { query: { ...range, store, category } });
 }
 
 /** Sales, returns and net per store of the chain, with the chain's totals (a branch: its own row). */
@@ -74,8 +83,13 @@ export async function reportFile(
   range: DayRange,
   format: 'csv' | 'xlsx',
   store?: string,
+  category?: string,
 ): Promise<{ blob: Blob; fileName: string }> {
-  const response = await send(auth, 'GET', withQuery(`/api/reports/${name}`, { ...range, format, store }));
+  const response = await send(
+    auth,
+    'GET',
+    withQuery(`/api/reports/${name}`, { ...range, format, store, category }),
+  );
   const disposition = response.headers.get('content-disposition') ?? '';
   const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `${name}.${format}`;
   return { blob: await response.blob(), fileName };

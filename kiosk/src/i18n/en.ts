@@ -1960,4 +1960,38 @@ export const en: Catalogue = {
     sending: 'Head office is back: uploading offline sales, {{waiting}} to go',
     held: '{{held}} offline records refused by head office: a manager must look',
   },
+  // Issue 17 and 21 (office helper): where head office's promotion runs; this week's promotions on the lookup kiosk; the size curve's category; a trigger's SMS template code.
+  promoStores: {
+    legend: 'Runs at',
+    all: 'Every store',
+    some: 'Chosen stores',
+    none: 'Tick at least one store, or choose “Every store”',
+    separator: ', ',
+  },
+  lookupPromotions: {
+    title: "This week's offers",
+    percent_off: '{{percent}}% off',
+    member_day: 'Member day: {{percent}}% off',
+    fixed_price: 'Special price {{price}}',
+    nth_item: '{{percent}}% off item no. {{n}}',
+    bundle: 'Any {{qty}} for {{price}}',
+    spendStep: 'Spend ¥{{threshold}}, save ¥{{off}}',
+    spendRepeat: '¥{{off}} off every ¥{{threshold}}',
+    stepSeparator: '; ',
+    membersOnly: 'Members only',
+    between: '{{from}} to {{to}}',
+    from: 'From {{date}}',
+    until: 'Until {{date}}',
+    ongoing: 'Until further notice',
+    weekdays: 'Every {{days}}',
+    daysOfMonth: 'On the {{days}} of each month',
+    listSeparator: ', ',
+  },
+  sizeCurveFilter: {
+    category: 'Category',
+    all: 'All categories',
+  },
+  triggerTemplateCode: {
+    needed: 'SMS through Alibaba or Tencent Cloud: enter the code of the template the provider approved',
+  },
 };

@@ -1932,4 +1932,38 @@ export const zhCN = {
     sending: '总部已恢复，正在上传离线销售：还剩 {{waiting}} 笔',
     held: '{{held}} 笔离线单据总部未接收，请经理处理',
   },
+  // Issue 17 and 21 (office helper): where head office's promotion runs; this week's promotions on the lookup kiosk; the size curve's category; a trigger's SMS template code.
+  promoStores: {
+    legend: '在哪些门店执行',
+    all: '全部门店',
+    some: '指定门店',
+    none: '请至少勾选一家门店，或选“全部门店”',
+    separator: '、',
+  },
+  lookupPromotions: {
+    title: '本周优惠',
+    percent_off: '{{zhe}}',
+    member_day: '会员日{{zhe}}',
+    fixed_price: '特价 {{price}}',
+    nth_item: '第{{n}}件{{zhe}}',
+    bundle: '任选{{qty}}件 {{price}}',
+    spendStep: '满{{threshold}}减{{off}}',
+    spendRepeat: '每满{{threshold}}减{{off}}',
+    stepSeparator: '，',
+    membersOnly: '会员专享',
+    between: '{{from}} 至 {{to}}',
+    from: '{{date}} 起',
+    until: '截至 {{date}}',
+    ongoing: '长期有效',
+    weekdays: '每{{days}}',
+    daysOfMonth: '每月 {{days}} 日',
+    listSeparator: '、',
+  },
+  sizeCurveFilter: {
+    category: '品类',
+    all: '全部品类',
+  },
+  triggerTemplateCode: {
+    needed: '通过阿里云或腾讯云发短信：请填写服务商已审核的短信模板编号',
+  },
 };

@@ -619,7 +619,10 @@ const needsScores = (def: SegmentDefinition) =>
   def.rfmSegments !== undefined || def.daysSinceLastVisit !== undefined || def.spend !== undefined;
 
 /** SMS through a provider sends approved templates only: their code is required then, and only then. */
-function checkTemplateCode(config: ChannelConfig | undefined, code: string | undefined): string | undefined {
+export function checkTemplateCode(
+  config: ChannelConfig | undefined,
+  code: string | undefined,
+): string | undefined {
   if (!config?.provider) return undefined;
   if (!code) {
     throw new ApiError('validation_failed', 'The SMS provider sends only the templates it approved.', {

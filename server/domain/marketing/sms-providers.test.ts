@@ -210,6 +210,48 @@ describe('Alibaba Cloud SMS', () => {
     ]);
   });
 
+  it('an automatic campaign names the approved template: refused without it, sent with it and its variables', async () => {
+    // Her birthday is today in Shanghai, where the shop is.
+    const today = new Date(shop.store.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(5, 10);
+    const joined = await owner('POST', '/api/members', {
+      phone: '13900000004',
+      name: '孙丽',
+      birthday: today,
+      consentMarketing: { sms: true },
+    });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+    const trigger = {
+      enabled: true,
+      days: 7,
+      channel: 'sms',
+      template: '{{name}}，生日快乐！到店享生日礼。',
+    };
+    const noCode = await owner('PUT', '/api/marketing/triggers/birthday', trigger);
+    expect(noCode.status).toBe(400);
+    expect(noCode.body.error.fields).toHaveProperty('body.templateCode');
+    const saved = await owner('PUT', '/api/marketing/triggers/birthday', {
+      ...trigger,
+      templateCode: 'SMS_465000003',
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body).toMatchObject({ enabled: true, templateCode: 'SMS_465000003' });
+
+    const ran = await owner('POST', '/api/marketing/triggers/run', {});
+    expect(ran.body.results.birthday).toMatchObject({ queued: 1 });
+    const delivered = await owner('POST', '/api/marketing/outbox/deliver', {});
+    expect(delivered.body).toMatchObject({ attempted: 1, sent: 1 });
+    expect(aliyun.calls.filter((c) => c.action === 'SendSms').at(-1)?.params).toMatchObject({
+      PhoneNumbers: '13900000004',
+      SignName: '衣架服装',
+      TemplateCode: 'SMS_465000003',
+      TemplateParam: '{"name":"孙丽"}',
+    });
+    expect(aliyun.refused).toEqual([]);
+    // Switched off, it needs no code.
+    const off = await owner('PUT', '/api/marketing/triggers/birthday', { ...trigger, enabled: false });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+  });
+
   it('a wrong secret is refused by the provider’s signature check, and the message is retried', async () => {
     await owner('PUT', '/api/marketing/channels/sms/provider', {
       provider: 'aliyun',

@@ -22,10 +22,12 @@ import {
   campaignSettings,
   capCounts,
   checkTemplate,
+  checkTemplateCode,
   memberFigures,
   type Outgoing,
   reachable,
   render,
+  templateParams,
   valuesFor,
   wakeDelivery,
   writeMessages,
@@ -78,6 +80,8 @@ export const triggerInput = z.strictObject({
   channel: z.enum(CHANNELS),
   template: z.string().trim().min(1).max(500),
   couponTemplateId: z.string().min(1).max(64).nullable().optional(),
+  /** SMS through a provider: the code of the template it approved (the trigger's text is its wording). */
+  templateCode: z.string().trim().min(1).max(40).nullable().optional(),
 });
 export type TriggerInput = z.output<typeof triggerInput>;
 
@@ -99,6 +103,7 @@ async function loadTriggers(ctx: AppContext): Promise<TriggerConfig[]> {
         channel: 'sms',
         template: DEFAULT_TEMPLATES[kind],
         couponTemplateId: null,
+        templateCode: null,
         updatedAt: null,
       };
     }
@@ -109,6 +114,7 @@ async function loadTriggers(ctx: AppContext): Promise<TriggerConfig[]> {
       channel: row.channel as Channel,
       template: row.template,
       couponTemplateId: row.coupon_template_id,
+      templateCode: row.template_code,
       updatedAt: row.updated_at,
     };
   });
@@ -158,6 +164,12 @@ export async function setTrigger(
       });
     }
   }
+  const templateCode = input.templateCode ?? null;
+  // Alibaba and Tencent send only the templates they approved: a trigger switched on for SMS
+  // through one of them would fail every message without the code.
+  if (input.enabled && input.channel === 'sms') {
+    checkTemplateCode(await channelConfig(ctx, 'sms'), templateCode ?? undefined);
+  }
   const at = ctx.now().toISOString();
   const values = {
     enabled: input.enabled ? 1 : 0,
@@ -165,6 +177,7 @@ export async function setTrigger(
     channel: input.channel,
     template: input.template,
     coupon_template_id: couponTemplateId,
+    template_code: templateCode,
     updated_at: at,
   };
   await ctx.storage.write((trx) =>
@@ -401,7 +414,10 @@ async function fire(
     trigger.couponTemplateId,
     trigger.kind === 'points_expiring' ? (trigger.days ?? 30) : 30,
   );
-  const configured = (await channelConfig(ctx, trigger.channel)) !== undefined;
+  const config = await channelConfig(ctx, trigger.channel);
+  const configured = config !== undefined;
+  // A provider's approved template goes with its variables; a gateway takes the text alone.
+  const templateCode = config?.provider ? (trigger.templateCode ?? undefined) : undefined;
   const settings = await campaignSettings(ctx);
   const counts = await capCounts(
     ctx,
@@ -471,11 +487,15 @@ async function fire(
         const status = sentBefore >= settings.capCount ? 'capped' : configured ? 'queued' : 'exported';
         if (status !== 'capped') counts.set(member.memberId, sentBefore + 1);
         result[status] += 1;
+        const values = valuesFor(member, figures, couponCode);
         messages.push({
           messageId,
           member,
-          body: render(trigger.template, valuesFor(member, figures, couponCode)),
+          body: render(trigger.template, values),
           status,
+          template: templateCode
+            ? { templateCode, params: templateParams(trigger.template, values) }
+            : undefined,
         });
       }
       await writeMessages(trx, ctx, {

@@ -16,6 +16,7 @@ import {
   promotionBody,
   savePromotion,
 } from './promotions.js';
+import { promotionsThisWeek } from './promotions-this-week.js';
 import { quoteSale } from './quote.js';
 import { logoFromImage } from './receipt-logo.js';
 import {
@@ -298,6 +299,13 @@ export const salesRoutes = [
     summary: 'Try a draft promotion on a cart: the cart priced before and after it, nothing stored',
     body: previewBody,
     handle: ({ ctx, body }) => previewPromotion(ctx, body),
+  }),
+  route({
+    method: 'get',
+    path: '/api/promotions/this-week',
+    permission: 'promotion.showcase',
+    summary: "This week's promotions at this store, as customers read them (the lookup kiosk's idle screen)",
+    handle: ({ ctx }) => promotionsThisWeek(ctx),
   }),
   route({
     method: 'get',

@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   'stocktake.count': ['owner', 'manager', 'cashier'],
   /** The shop's pictures (photos chosen for it) on the idle screens of the customer display and the lookup kiosk. */
   'showcase.read': ['owner', 'manager', 'display', 'lookup'],
+  /** This week's promotions as customers read them (no priorities or limits), for the lookup kiosk's idle screen. */
+  'promotion.showcase': ['owner', 'manager', 'display', 'lookup'],
   /** A join ticket for the QR code of the customer display or the lookup kiosk (members join from their own phone). */
   'member.join_ticket': ['display', 'lookup'],
   'member.self_lookup': ['lookup'],

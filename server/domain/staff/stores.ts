@@ -29,6 +29,7 @@ export async function storeList(ctx: AppContext, principal: Principal): Promise<
     headOffice: principal.kind === 'staff' && principal.headOffice,
     allStores: await readsEveryStore(ctx, principal),
     items: rows.map((row) => ({
+      id: row.id,
       code: row.code,
       name: row.name,
       headOffice: row.id === ctx.store.catalogId,

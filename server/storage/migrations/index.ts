@@ -27,6 +27,7 @@ import { referrals } from './0025_referrals.js';
 import { memberList } from './0026_member_list.js';
 import { storeLinks } from './0027_store_links.js';
 import { qrPayments } from './0028_qr_payments.js';
+import { triggerTemplateCode } from './0029_trigger_template_code.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -58,4 +59,5 @@ export const MIGRATIONS: readonly Migration[] = [
   memberList,
   storeLinks,
   qrPayments,
+  triggerTemplateCode,
 ];

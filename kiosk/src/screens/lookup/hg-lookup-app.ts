@@ -97,6 +97,20 @@ export class HgLookupApp extends LitElement {
         margin: 0.6em 0 0;
         font-size: 1.1em;
       }
+      /* A tablet is less tall for its width than the kiosk: a smaller prompt leaves the home its room. */
+      @media (min-aspect-ratio: 2/3) {
+        .scan {
+          padding: 1.25em 1.5em;
+          gap: 0.3em;
+        }
+        .scan h2 {
+          font-size: 2em;
+        }
+        .barcode {
+          width: 4.5em;
+          margin-bottom: 0;
+        }
+      }
       .corner {
         display: grid;
         grid-template-columns: 1fr 1fr;

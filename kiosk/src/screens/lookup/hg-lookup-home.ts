@@ -7,15 +7,18 @@ import { type ShowcasePicture, showcase } from '../../data/catalog.js';
 import { money } from '../../data/format.js';
 import type { ApiAuth } from '../../data/http.js';
 import { joinTicket, joinUrl } from '../../data/members.js';
+import { type PromotionOnShow, promotionsThisWeek } from '../../data/promotions.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { offerText, whenText } from './promotion-words.js';
 
 /** How many of the shop's pictures the home screen shows at once. */
 const PICTURES = 4;
 
 /**
  * The lookup kiosk's home screen below the scan prompt, so that the tall screen is not empty:
- * the shop's pictures (the photos the owner chose for the showcase, with name and price) and
- * the QR code to join as a member from one's own phone. Both are niceties: a failure hides them.
+ * this week's promotions at this store (what each gives and when), the shop's pictures (the
+ * photos the owner chose for the showcase, with name and price) and the QR code to join as a
+ * member from one's own phone. All are niceties: a failure hides them.
  */
 @customElement('hg-lookup-home')
 export class HgLookupHome extends LitElement {
@@ -26,6 +29,47 @@ export class HgLookupHome extends LitElement {
       gap: 1em;
       min-height: 0;
       overflow: hidden;
+    }
+    .promotions h3 {
+      margin: 0 0 0.4em;
+    }
+    .promotions ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(14em, 1fr));
+      gap: 0.6em;
+    }
+    .promotions li {
+      display: flex;
+      flex-direction: column;
+      gap: 0.2em;
+      background: var(--hg-surface);
+      border: 1px solid var(--hg-line);
+      border-left: 0.35em solid var(--hg-accent);
+      border-radius: var(--hg-radius);
+      padding: 0.5em 0.75em;
+    }
+    .promotions .label {
+      font-weight: 700;
+    }
+    .promotions .offer {
+      color: var(--hg-accent);
+      font-size: 1.2em;
+      font-weight: 700;
+    }
+    .promotions .members {
+      align-self: flex-start;
+      font-size: 0.8em;
+      border: 1px solid var(--hg-accent);
+      color: var(--hg-accent);
+      border-radius: 999px;
+      padding: 0 0.6em;
+    }
+    .promotions .when {
+      color: var(--hg-muted);
+      font-size: 0.85em;
     }
     .pictures {
       display: grid;
@@ -87,12 +131,39 @@ export class HgLookupHome extends LitElement {
       margin: 0;
       color: var(--hg-muted);
     }
+    /* Less tall than the kiosk (a tablet): one row of offers that slides sideways, everything closer. */
+    @media (min-aspect-ratio: 2/3) {
+      .promotions ul {
+        grid-template-columns: none;
+        grid-auto-flow: column;
+        /* Wide enough that an offer keeps to a line or two, so the join card below still fits. */
+        grid-auto-columns: minmax(21em, 1fr);
+        overflow-x: auto;
+        scroll-snap-type: x mandatory;
+      }
+      .promotions li {
+        scroll-snap-align: start;
+        padding: 0.4em 0.75em;
+        gap: 0.1em;
+      }
+      .promotions .offer {
+        font-size: 1.05em;
+      }
+      :host {
+        gap: 0.6em;
+      }
+      .qr {
+        width: 4em;
+        height: 4em;
+      }
+    }
   `;
 
   /** The kiosk's device token: pictures and the join ticket are fetched with it. */
   @property({ attribute: false }) auth: ApiAuth | null = null;
 
   @state() private _pictures: ShowcasePicture[] = [];
+  @state() private _promotions: PromotionOnShow[] = [];
   @state() private _qr = '';
   @state() private _joinUrl = '';
   private readonly _i18n = new LocalizeController(this);
@@ -105,7 +176,12 @@ export class HgLookupHome extends LitElement {
   private async _load(): Promise<void> {
     const auth = this.auth;
     if (!auth) return;
-    const [pictures, ticket] = await Promise.allSettled([showcase(auth), joinTicket(auth)]);
+    const [promotions, pictures, ticket] = await Promise.allSettled([
+      promotionsThisWeek(auth),
+      showcase(auth),
+      joinTicket(auth),
+    ]);
+    if (promotions.status === 'fulfilled') this._promotions = promotions.value;
     if (pictures.status === 'fulfilled') this._pictures = pictures.value.slice(0, PICTURES);
     if (ticket.status === 'fulfilled') {
       const url = joinUrl(ticket.value.ticket);
@@ -117,6 +193,23 @@ export class HgLookupHome extends LitElement {
   protected override render() {
     const t = this._i18n.t.bind(this._i18n);
     return html`
+      ${
+        this._promotions.length > 0
+          ? html`<section class="promotions" aria-labelledby="promotions-title">
+              <h3 id="promotions-title">${t('lookupPromotions.title')}</h3>
+              <ul>
+                ${this._promotions.map(
+                  (p) => html`<li data-promotion=${p.id}>
+                    <span class="label">${p.label}</span>
+                    <span class="offer">${offerText(p)}</span>
+                    ${p.membersOnly ? html`<span class="members">${t('lookupPromotions.membersOnly')}</span>` : nothing}
+                    <span class="when">${whenText(p)}</span>
+                  </li>`,
+                )}
+              </ul>
+            </section>`
+          : nothing
+      }
       ${
         this._pictures.length > 0
           ? html`<section class="pictures" aria-label=${t('lookupHome.pictures')}>

@@ -8,6 +8,7 @@ import './hg-admin-channels.js';
 import type { HgAdminOutbox } from './hg-admin-outbox.js';
 import './hg-admin-outbox.js';
 import './hg-admin-segments.js';
+import type { HgAdminTriggers } from './hg-admin-triggers.js';
 import './hg-admin-triggers.js';
 
 /**
@@ -22,6 +23,7 @@ export class HgAdminCampaigns extends AdminSection {
   private _cards!: NodeListOf<CampaignCard>;
   @query('hg-admin-outbox') private _outbox!: HgAdminOutbox | null;
   @query('hg-admin-broadcast') private _broadcast!: HgAdminBroadcast | null;
+  @query('hg-admin-triggers') private _triggers!: HgAdminTriggers | null;
 
   protected override render() {
     const segments = html`<hg-admin-segments
@@ -40,7 +42,10 @@ export class HgAdminCampaigns extends AdminSection {
       <hg-admin-channels
         .ctx=${this.ctx}
         @campaign-busy=${this._oneAtATime}
-        @channel-saved=${() => this._broadcast?.refresh()}
+        @channel-saved=${() => {
+          this._broadcast?.refresh();
+          this._triggers?.refresh();
+        }}
       ></hg-admin-channels>
       <hg-admin-triggers
         .ctx=${this.ctx}

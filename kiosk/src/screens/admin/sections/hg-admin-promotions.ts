@@ -105,7 +105,7 @@ export class HgAdminPromotions extends AdminSection {
       ${
         this._editing
           ? html`<hg-promotion-editor .ctx=${this.ctx} .promotion=${this._editing === 'new' ? null : this._editing}
-            .categories=${this._categories} .styleChoices=${this._styles} .tiers=${this._tiers}
+            .categories=${this._categories} .styleChoices=${this._styles} .tiers=${this._tiers} .stores=${this._stores}
             @promotion-saved=${this._saved} @editor-closed=${() => (this._editing = null)}></hg-promotion-editor>`
           : nothing
       }
@@ -121,7 +121,7 @@ export class HgAdminPromotions extends AdminSection {
       <td>${t(`promo.kinds.${p.kind}`)}</td>
       <td class="num">${p.priority}</td>
       <td>${p.exclusiveGroup ?? '—'}</td>
-      ${this._chain ? html`<td data-scope=${p.scope}>${t(`chain.promotion.${p.scope}`)}</td>` : nothing}
+      ${this._chain ? html`<td data-scope=${p.scope}>${this._scope(p)}</td>` : nothing}
       <td>${dateTime(archived ? p.archivedAt : p.updatedAt)}</td>
       <td class="actions">
         ${
@@ -135,6 +135,19 @@ export class HgAdminPromotions extends AdminSection {
         }
       </td>
     </tr>`;
+  }
+
+  /** Where a promotion runs: this store, the whole chain, or the stores head office named. */
+  private _scope(p: PromotionView): string {
+    const t = this._i18n.t.bind(this._i18n);
+    const named = p.promotion.conditions?.stores;
+    if (p.scope === 'store' || !named) return t(`chain.promotion.${p.scope}`);
+    return named
+      .map((id) => {
+        const store = this._stores?.items.find((s) => s.id === id);
+        return store ? t('chain.storeOf', { name: store.name, code: store.code }) : id;
+      })
+      .join(t('promoStores.separator'));
   }
 
   private _setFilter(filter: Filter): void {

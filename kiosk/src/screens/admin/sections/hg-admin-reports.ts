@@ -2,6 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
+import { listCategories } from '../../../data/catalog.js';
 import { count, money, onStoreZoneChanged, storeToday } from '../../../data/format.js';
 import {
   type DayRange,
@@ -63,6 +64,12 @@ export class HgAdminReports extends AdminSection {
       .charts h3 {
         margin-bottom: 0.5em;
       }
+      .charts .size-category {
+        display: flex;
+        align-items: center;
+        gap: 0.5em;
+        margin-bottom: 0.5em;
+      }
       form.range {
         display: flex;
         flex-wrap: wrap;
@@ -111,6 +118,10 @@ export class HgAdminReports extends AdminSection {
   @state() private _store = '';
   /** Head office in a chain: every store's sales and net over the range, with the chain's totals. */
   @state() private _byStore: Report | null = null;
+  /** The categories the size curve can be narrowed to, by their path (女装/连衣裙). */
+  @state() private _categories: { id: string; path: string }[] = [];
+  /** The size curve's category ('' for all): sizes run differently in jeans and in shirts. */
+  @state() private _sizeCategory = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -125,7 +136,17 @@ export class HgAdminReports extends AdminSection {
 
   private async _start(): Promise<void> {
     this._stores = await storeList(this.ctx.auth).catch(() => null);
+    // Without the categories the size curve is the whole shop's: the picker is a nicety.
+    void listCategories(this.ctx.auth).then(
+      (found) => (this._categories = found.map((c) => ({ id: c.id, path: c.path }))),
+      () => {},
+    );
     await this._load();
+  }
+
+  /** Which category a report is asked for: the size curve's choice, nothing for the others. */
+  private _categoryOf(name: ReportName): string | undefined {
+    return name === 'size-curve' ? this._sizeCategory || undefined : undefined;
   }
 
   /** Head office of a chain: may read every store and sees the chain's totals. */
@@ -158,7 +179,7 @@ export class HgAdminReports extends AdminSection {
     const store = this._picked;
     await this._run(async () => {
       const [found, byStore] = await Promise.all([
-        Promise.all(wanted.map((name) => report(this.ctx.auth, name, range, store))),
+        Promise.all(wanted.map((name) => report(this.ctx.auth, name, range, store, this._categoryOf(name)))),
         this._headOffice ? salesByStore(this.ctx.auth, range) : null,
       ]);
       this._byStore = byStore;
@@ -420,9 +441,30 @@ export class HgAdminReports extends AdminSection {
     return charts.map(
       ([id, title, config]) => html`<section class="card" data-chart=${id}>
         <h3>${title}</h3>
+        ${id === 'size-curve' ? this._sizeCategoryPicker() : nothing}
         <hg-chart .config=${config} label=${title}></hg-chart>
       </section>`,
     );
+  }
+
+  private _sizeCategoryPicker() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<label class="size-category"
+      >${t('sizeCurveFilter.category')}
+      <select name="sizeCategory" @change=${this._pickSizeCategory}>
+        <option value="" ?selected=${this._sizeCategory === ''}>${t('sizeCurveFilter.all')}</option>
+        ${this._categories.map((c) => html`<option value=${c.id} ?selected=${c.id === this._sizeCategory}>${c.path}</option>`)}
+      </select>
+    </label>`;
+  }
+
+  /** The size curve of another category: that report alone is asked again (chart and table). */
+  private async _pickSizeCategory(event: Event): Promise<void> {
+    this._sizeCategory = (event.target as HTMLSelectElement).value;
+    const found = await this._run(() =>
+      report(this.ctx.auth, 'size-curve', this._range, this._picked, this._categoryOf('size-curve')),
+    );
+    if (found) this._reports = { ...this._reports, 'size-curve': found };
   }
 
   private _cell(column: ReportColumn, value: ReportCell | undefined) {
@@ -513,13 +555,22 @@ export class HgAdminReports extends AdminSection {
     this._table = (event.target as HTMLSelectElement).value as ReportName;
     if (this._reports[this._table]) return;
     const name = this._table;
-    const found = await this._run(() => report(this.ctx.auth, name, this._range, this._picked));
+    const found = await this._run(() =>
+      report(this.ctx.auth, name, this._range, this._picked, this._categoryOf(name)),
+    );
     if (found) this._reports = { ...this._reports, [name]: found };
   }
 
   private async _download(format: 'csv' | 'xlsx'): Promise<void> {
     const file = await this._run(() =>
-      reportFile(this.ctx.auth, this._table, this._range, format, this._picked),
+      reportFile(
+        this.ctx.auth,
+        this._table,
+        this._range,
+        format,
+        this._picked,
+        this._categoryOf(this._table),
+      ),
     );
     if (file) download(file.blob, file.fileName);
   }

@@ -1,9 +1,12 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls } from '../../../components/styles.js';
+import { InputError } from '../../../connection/errors.js';
 import {
   type Channel,
+  type ChannelView,
   type FireResult,
+  listChannels,
   listTriggers,
   runTriggers,
   saveTrigger,
@@ -19,6 +22,7 @@ import { CampaignCard, campaignStyles } from './campaign-card.js';
 /**
  * The automatic campaigns: birthday, dormant, points expiring, tier upgrade and first purchase,
  * each switched on with its days, channel, coupon and message template, and a check run now.
+ * Through Alibaba or Tencent Cloud SMS a trigger also names the template the provider approved.
  * A check that ran sends `messages-queued`: the outbox has new messages to show.
  */
 @customElement('hg-admin-triggers')
@@ -55,6 +59,7 @@ export class HgAdminTriggers extends CampaignCard {
 
   @state() private _triggers: TriggerList | null = null;
   @state() private _coupons: CouponTemplate[] = [];
+  @state() private _channels: ChannelView[] = [];
   @state() private _ran: Partial<Record<TriggerKind, FireResult>> | null = null;
 
   override connectedCallback(): void {
@@ -64,13 +69,24 @@ export class HgAdminTriggers extends CampaignCard {
 
   private async _load(): Promise<void> {
     await this._run(async () => {
-      const [triggers, coupons] = await Promise.all([
+      const [triggers, coupons, channels] = await Promise.all([
         listTriggers(this.ctx.auth),
         listCouponTemplates(this.ctx.auth),
+        listChannels(this.ctx.auth),
       ]);
       this._triggers = triggers;
       this._coupons = coupons.filter((c) => c.active);
+      this._channels = channels;
     });
+  }
+
+  /** Another card saved a channel: whether SMS goes through a provider may have changed. */
+  refresh(): void {
+    void this._load();
+  }
+
+  private get _provider() {
+    return this._channels.find((c) => c.channel === 'sms')?.provider;
   }
 
   protected override render() {
@@ -93,7 +109,7 @@ export class HgAdminTriggers extends CampaignCard {
 
   private _triggerForm(trigger: Trigger) {
     const bounds = this._triggers?.days[trigger.kind] ?? null;
-    return html`<form class="trigger" data-trigger=${trigger.kind} @submit=${(e: SubmitEvent) => this._saveTrigger(e, trigger.kind)}>
+    return html`<form class="trigger" data-trigger=${trigger.kind} @submit=${(e: SubmitEvent) => this._saveTrigger(e, trigger)}>
       <h4>
         ${this._t(`campaigns.trigger_${trigger.kind}`)}
         <span class="state ${trigger.enabled ? 'on' : ''}">${this._t(trigger.enabled ? 'campaigns.on' : 'campaigns.off')}</span>
@@ -130,6 +146,17 @@ export class HgAdminTriggers extends CampaignCard {
       <label class="wide"
         >${this._t('campaigns.template')}<textarea name="template" required maxlength="500" .value=${trigger.template}></textarea>
       </label>
+      ${
+        this._provider
+          ? html`<label class="wide"
+              >${this._t('marketing.templateCode')}<input
+                name="templateCode"
+                maxlength="40"
+                .value=${trigger.templateCode ?? ''}
+                placeholder=${this._provider.provider === 'aliyun' ? 'SMS_123456789' : '1234567'}
+            /></label>`
+          : nothing
+      }
       <div class="actions wide"><button type="submit" class="primary" ?disabled=${this._waiting}>${this._t('campaigns.save')}</button></div>
     </form>`;
   }
@@ -151,11 +178,18 @@ export class HgAdminTriggers extends CampaignCard {
     </span>`;
   }
 
-  private async _saveTrigger(event: SubmitEvent, kind: TriggerKind): Promise<void> {
+  private async _saveTrigger(event: SubmitEvent, trigger: Trigger): Promise<void> {
+    const kind = trigger.kind;
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const v = formValues(form);
     const enabled = (form.elements.namedItem('enabled') as HTMLInputElement).checked;
+    // The provider sends approved templates only: said here, before the server refuses it.
+    if (enabled && v.channel === 'sms' && this._provider && !v.templateCode?.trim()) {
+      this._done = '';
+      this._error = new InputError(this._t('triggerTemplateCode.needed'));
+      return;
+    }
     const saved = await this._run(
       () =>
         saveTrigger(this.ctx.auth, kind, {
@@ -164,6 +198,8 @@ export class HgAdminTriggers extends CampaignCard {
           channel: (v.channel ?? 'sms') as Channel,
           template: v.template ?? '',
           couponTemplateId: v.couponTemplateId || null,
+          // Kept when SMS goes through a gateway (the field is not shown then).
+          templateCode: this._provider ? v.templateCode || null : trigger.templateCode,
         }),
       this._t('campaigns.savedOk'),
     );

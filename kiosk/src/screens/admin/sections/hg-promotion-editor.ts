@@ -24,6 +24,7 @@ import {
   type Quote,
   savePromotion,
 } from '../../../data/promotions.js';
+import type { StoreList } from '../../../data/stores.js';
 import { parseZhe, zheInput } from '../../../data/zhe.js';
 import type { MessageKey } from '../../../i18n/index.js';
 import { AdminSection, formValues, sectionStyles } from '../context.js';
@@ -157,6 +158,8 @@ export class HgPromotionEditor extends AdminSection {
   @property({ attribute: false }) styleChoices: Choice[] = [];
   /** The member tiers, by code. */
   @property({ attribute: false }) tiers: Choice[] = [];
+  /** The chain's stores: head office aims a promotion at all of them or at the ones it ticks. */
+  @property({ attribute: false }) stores: StoreList | null = null;
 
   @state() private _kind: PromotionKind = 'spend_save';
   @state() private _lines: TryLine[] = [];
@@ -164,12 +167,20 @@ export class HgPromotionEditor extends AdminSection {
   @state() private _picked: Style | null = null;
   @state() private _member: Member | null = null;
   @state() private _preview: PromotionPreview | null = null;
+  /** Head office's choice: every store of the chain, or the ones ticked. */
+  @state() private _someStores = false;
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('promotion')) {
       this._kind = this.promotion?.kind ?? 'spend_save';
+      this._someStores = this.promotion?.promotion.conditions?.stores !== undefined;
       this._preview = null;
     }
+  }
+
+  /** Head office of a chain chooses where a promotion runs; a branch's own run at the branch alone. */
+  private get _choosesStores(): boolean {
+    return (this.stores?.chain ?? false) && (this.stores?.headOffice ?? false);
   }
 
   protected override render() {
@@ -194,6 +205,7 @@ export class HgPromotionEditor extends AdminSection {
           <legend>${t(`promo.kinds.${this._kind}`)}</legend>
           ${this._kindFields(p)}
         </fieldset>
+        ${this._storesField(c.stores)}
         <fieldset>
           <legend>${t('promo.conditions')}</legend>
           <div class="grid">
@@ -271,6 +283,30 @@ export class HgPromotionEditor extends AdminSection {
           </div>`;
       }
     }
+  }
+
+  /** 全部门店, or a checklist of the chain's stores (head office only). */
+  private _storesField(chosen: readonly string[] | undefined) {
+    if (!this._choosesStores || !this.stores) return nothing;
+    const t = this._i18n.t.bind(this._i18n);
+    const pick = (some: boolean) => () => {
+      this._someStores = some;
+      this._changed();
+    };
+    return html`<fieldset data-stores>
+      <legend>${t('promoStores.legend')}</legend>
+      <div class="checks">
+        <label class="inline"><input type="radio" name="storeScope" value="all" .checked=${!this._someStores} @change=${pick(false)} />${t('promoStores.all')}</label>
+        <label class="inline"><input type="radio" name="storeScope" value="some" .checked=${this._someStores} @change=${pick(true)} />${t('promoStores.some')}</label>
+      </div>
+      ${
+        this._someStores
+          ? html`<div class="checks">
+              ${this.stores.items.map((store) => html`<label class="inline"><input type="checkbox" name="store" value=${store.id} ?checked=${chosen?.includes(store.id) ?? false} />${t('chain.storeOf', { name: store.name, code: store.code })}</label>`)}
+            </div>`
+          : nothing
+      }
+    </fieldset>`;
   }
 
   private _multi(name: keyof PromotionConditions, choices: Choice[], chosen: readonly string[] | undefined) {
@@ -377,12 +413,15 @@ export class HgPromotionEditor extends AdminSection {
     if (days === null) return bad('promo.badDays');
     if (Boolean(v.hoursFrom) !== Boolean(v.hoursTo)) return bad('promo.badHours');
     const weekdays = data.getAll('weekday').map(Number);
+    const stores = this._choosesStores && this._someStores ? data.getAll('store').map(String) : undefined;
+    if (stores?.length === 0) return bad('promoStores.none');
     const conditions: PromotionConditions = {
       ...(v.from && { from: isoFromLocal(v.from) }),
       ...(v.to && { to: isoFromLocal(v.to) }),
       ...(weekdays.length > 0 && { weekdays }),
       ...(days.length > 0 && { daysOfMonth: days }),
       ...(v.hoursFrom && v.hoursTo && { hours: { from: v.hoursFrom, to: v.hoursTo } }),
+      ...(stores && { stores }),
       ...(selected('tier') && { tiers: selected('tier') }),
       ...(data.has('membersOnly') && { membersOnly: true }),
       ...(selected('includeCategories') && { includeCategories: selected('includeCategories') }),
