@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../testing/client.js';
 import { type Shop, sell } from '../sales/test-shop.js';
+import { gatewaysOf } from './gateways.js';
 import type { SimulatedContract } from './merchant-setup.js';
 import { codeOf, later, openPayShop, pay, simulatorOf } from './test-payments.js';
-import { refundRequestNo } from './upay.js';
+import { refundRequestNo, UpayGateway } from './upay.js';
+import { WechatV2Gateway } from './wechat-v2.js';
 
 /**
  * The two other contracts a shop may have signed, every last-digit behaviour of API.md through
@@ -39,8 +41,15 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
   const refundName = (outTradeNo: string, returnId: string) =>
     contract === 'upay' ? `${outTradeNo}-${refundRequestNo(returnId)}` : returnId;
 
+  /** A shop whose simulator plays the contract, its payments going through that gateway. */
+  async function open() {
+    await open();
+    const { byProvider } = await gatewaysOf(shop.store.ctx);
+    expect(byProvider[provider]).toBeInstanceOf(contract === 'upay' ? UpayGateway : WechatV2Gateway);
+  }
+
   async function paidSale(digit: string, settle: () => Promise<void> = async () => {}) {
-    shop = await openPayShop(contract);
+    await open();
     const payment = await pay(shop, { amount: 10000, authCode: codeOf(provider, digit) });
     expect(payment.status).toBe(201);
     expect(payment.body.provider).toBe(provider);
@@ -94,7 +103,7 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
   });
 
   it('3: never confirmed: cancelled with the provider after 30 s; no sale can take it', async () => {
-    shop = await openPayShop(contract);
+    await open();
     const payment = await pay(shop, { amount: 10000, authCode: codeOf(provider, '3') });
     expect(payment.body.status).toBe('pending');
     await later(shop, 10);
@@ -115,7 +124,7 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
   });
 
   it('4 and 7: refused (balance, expired code) say why and take nothing', async () => {
-    shop = await openPayShop(contract);
+    await open();
     const poor = await pay(shop, { amount: 10000, authCode: codeOf(provider, '4') });
     expect(poor.body).toMatchObject({ status: 'failed', failure: 'insufficient_balance' });
     const expired = await pay(shop, { amount: 10000, authCode: codeOf(provider, '7') });
@@ -135,7 +144,7 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
   });
 
   it('a cashier cancels a pending payment; a paid one no sale used is refunded in full', async () => {
-    shop = await openPayShop(contract);
+    await open();
     const waiting = await pay(shop, { amount: 10000, authCode: codeOf(provider, '3') });
     let cancelled = await call(shop.store, 'POST', `/api/payments/${waiting.body.id}/cancel`, {
       token: shop.cashier.token,
