@@ -130,7 +130,13 @@ export interface PaymentSetupView {
   } | null;
   alipay: { appId: string; endpoint: string; savedAt: string } | null;
   /** WeChat Pay v2 keys, when saved: WeChat payments use them unless v3 keys are saved too. */
-  wechatV2?: { mchid: string; appid: string; signType: 'MD5' | 'HMAC-SHA256'; endpoint: string; savedAt: string };
+  wechatV2?: {
+    mchid: string;
+    appid: string;
+    signType: 'MD5' | 'HMAC-SHA256';
+    endpoint: string;
+    savedAt: string;
+  };
   /** 收钱吧, when saved: WeChat and Alipay codes both go through it. */
   upay?: { terminalSn: string; endpoint: string; savedAt: string };
 }

@@ -61,7 +61,11 @@ describe('收款设置: WeChat Pay v2 keys', () => {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    const bad = await owner('PUT', '/wechatV2', { ...v2Keys(), privateKey: stranger.privateKey, apiKey: 'short' });
+    const bad = await owner('PUT', '/wechatV2', {
+      ...v2Keys(),
+      privateKey: stranger.privateKey,
+      apiKey: 'short',
+    });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['body.apiKey', 'body.cert']);
     const notCert = await owner('PUT', '/wechatV2', { ...v2Keys(), cert: 'MIIB' });
@@ -93,7 +97,10 @@ describe('收款设置: WeChat Pay v2 keys', () => {
     await owner('PUT', '/wechatV2', v2Keys());
     provider.forgeAnswers = true;
     try {
-      expect((await owner('POST', '/wechatV2/test')).body).toMatchObject({ ok: false, why: 'answer_unsigned' });
+      expect((await owner('POST', '/wechatV2/test')).body).toMatchObject({
+        ok: false,
+        why: 'answer_unsigned',
+      });
     } finally {
       provider.forgeAnswers = false;
     }

@@ -43,7 +43,7 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
 
   /** A shop whose simulator plays the contract, its payments going through that gateway. */
   async function open() {
-    await open();
+    shop = await openPayShop(contract);
     const { byProvider } = await gatewaysOf(shop.store.ctx);
     expect(byProvider[provider]).toBeInstanceOf(contract === 'upay' ? UpayGateway : WechatV2Gateway);
   }
@@ -114,7 +114,10 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
       expect((await get(payment.body.id)).body.status).toBe('pending');
       await later(shop, 3);
     }
-    expect((await get(payment.body.id)).body).toMatchObject({ status: 'cancelled', failure: 'not_confirmed' });
+    expect((await get(payment.body.id)).body).toMatchObject({
+      status: 'cancelled',
+      failure: 'not_confirmed',
+    });
     expect((await trade(payment.body.id))?.state).toBe('CLOSED');
     const sale = await sell(shop, {
       lines: shirt(),
@@ -166,7 +169,9 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
     const row = await trade(paid.body.id);
     const refunds = sim.records.all().refunds.filter((r) => r.outTradeNo === row?.outTradeNo);
     expect(refunds.map((r) => [r.amount, r.state])).toEqual([[5000, 'SUCCESS']]);
-    const unfinished = await call(shop.store, 'GET', '/api/payments/unfinished', { token: shop.cashier.token });
+    const unfinished = await call(shop.store, 'GET', '/api/payments/unfinished', {
+      token: shop.cashier.token,
+    });
     expect(unfinished.body.items).toEqual([]);
   });
 });

@@ -146,7 +146,11 @@ const wechatV2Keys = z.strictObject({
 export const wechatV2SetupBody = wechatV2Keys.superRefine((keys, ctx) => {
   if (!keys.cert || !keys.privateKey) return;
   if (!new X509Certificate(keys.cert).checkPrivateKey(createPrivateKey(keys.privateKey))) {
-    ctx.addIssue({ code: 'custom', path: ['cert'], message: 'this certificate is not for the private key given' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cert'],
+      message: 'this certificate is not for the private key given',
+    });
   }
 });
 

@@ -79,7 +79,10 @@ export class UpayGateway implements Gateway {
   }
 
   /** The business answer; null when there was none or 收钱吧 could not say (500). */
-  private async call(path: string, fields: Record<string, string>): Promise<Biz | { refused: string } | null> {
+  private async call(
+    path: string,
+    fields: Record<string, string>,
+  ): Promise<Biz | { refused: string } | null> {
     const answer = await this.send(path, fields);
     if ('failure' in answer) return null;
     if (answer.result_code === '200') return answer.biz_response ?? null;
@@ -137,7 +140,8 @@ export class UpayGateway implements Gateway {
         return { state: 'refused', failure: REFUSALS[answer.error_code ?? ''] ?? 'refused' };
       case 'FAIL':
         // Nothing was made, unless the client_sn was already taken: then only a query can say.
-        if (answer.error_code === 'CLIENT_SN_CONFLICT') return { state: 'unknown', why: 'CLIENT_SN_CONFLICT' };
+        if (answer.error_code === 'CLIENT_SN_CONFLICT')
+          return { state: 'unknown', why: 'CLIENT_SN_CONFLICT' };
         return { state: 'refused', failure: REFUSALS[answer.error_code ?? ''] ?? 'refused' };
       default:
         // PAY_FAIL_ERROR and anything in progress: query before deciding.
@@ -147,8 +151,10 @@ export class UpayGateway implements Gateway {
 
   async query(outTradeNo: string): Promise<TradeState> {
     const answer = await this.call('upay/v2/query', { client_sn: outTradeNo });
-    if (!answer || 'refused' in answer) return { state: 'unknown', why: answer ? answer.refused : 'no answer' };
-    if (answer.result_code === 'FAIL' && answer.error_code === 'UPAY_ORDER_NOT_EXIST') return { state: 'absent' };
+    if (!answer || 'refused' in answer)
+      return { state: 'unknown', why: answer ? answer.refused : 'no answer' };
+    if (answer.result_code === 'FAIL' && answer.error_code === 'UPAY_ORDER_NOT_EXIST')
+      return { state: 'absent' };
     if (answer.result_code !== 'SUCCESS') return { state: 'unknown', why: String(answer.error_code) };
     return this.orderOf(answer.data);
   }

@@ -67,8 +67,14 @@ function certificate(privateKey: string, mchid: string): string {
 /** What a keys.json written before WeChat Pay v2 and 收钱吧 were simulated lacks. */
 function laterKeys(merchant: SimulatorKeys['wechat']): Pick<SimulatorKeys, 'wechatV2' | 'upay'> {
   return {
-    wechatV2: { apiKey: randomBytes(16).toString('hex'), cert: certificate(merchant.merchant.privateKey, merchant.mchid) },
-    upay: { terminalSn: `100${randomBytes(6).readUIntBE(0, 6)}`, terminalKey: randomBytes(16).toString('hex') },
+    wechatV2: {
+      apiKey: randomBytes(16).toString('hex'),
+      cert: certificate(merchant.merchant.privateKey, merchant.mchid),
+    },
+    upay: {
+      terminalSn: `100${randomBytes(6).readUIntBE(0, 6)}`,
+      terminalKey: randomBytes(16).toString('hex'),
+    },
   };
 }
 

@@ -113,12 +113,7 @@ export class PaymentSimulator {
     return trade;
   }
 
-  newTrade(
-    provider: PaymentProvider,
-    outTradeNo: string,
-    amount: number,
-    authCode: string,
-  ): SimTrade {
+  newTrade(provider: PaymentProvider, outTradeNo: string, amount: number, authCode: string): SimTrade {
     const behaviour = authCode.slice(-1);
     const now = this.records.now().toISOString();
     const paidNow = !['2', '3', '4', '7'].includes(behaviour);

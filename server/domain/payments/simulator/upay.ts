@@ -6,9 +6,17 @@ import type { SimTrade } from './records.js';
 import type { PaymentSimulator } from './server.js';
 
 type Body = Record<string, string | undefined>;
-type Biz = { result_code: string; error_code?: string; error_message?: string; data?: Record<string, string> };
+type Biz = {
+  result_code: string;
+  error_code?: string;
+  error_message?: string;
+  data?: Record<string, string>;
+};
 /** 收钱吧's envelope: `result_code` 200 and the business answer, or 400/500 and why. */
-type Answer = { result_code: '200'; biz_response: Biz } | { result_code: '400' | '500'; error_code: string; error_message: string } | 'lost';
+type Answer =
+  | { result_code: '200'; biz_response: Biz }
+  | { result_code: '400' | '500'; error_code: string; error_message: string }
+  | 'lost';
 
 /** 收钱吧's payway numbers: 2 Alipay, 3 WeChat. */
 const PAYWAY: Record<PaymentProvider, string> = { alipay: '2', wechat: '3' };
@@ -70,13 +78,23 @@ function pay(sim: PaymentSimulator, body: Body): Answer {
     case '3':
       return biz({ result_code: 'PAY_IN_PROGRESS', data: data(sim, trade) });
     case '4':
-      return biz({ result_code: 'PAY_FAIL', error_code: 'INSUFFICIENT_FUND', error_message: '账户金额不足', data: data(sim, trade) });
+      return biz({
+        result_code: 'PAY_FAIL',
+        error_code: 'INSUFFICIENT_FUND',
+        error_message: '账户金额不足',
+        data: data(sim, trade),
+      });
     case '5':
       return { result_code: '500', error_code: 'UNKNOWN_SYSTEM_ERROR', error_message: '系统错误' };
     case '6':
       return 'lost';
     case '7':
-      return biz({ result_code: 'PAY_FAIL', error_code: 'EXPIRED_BARCODE', error_message: '过期的支付条码', data: data(sim, trade) });
+      return biz({
+        result_code: 'PAY_FAIL',
+        error_code: 'EXPIRED_BARCODE',
+        error_message: '过期的支付条码',
+        data: data(sim, trade),
+      });
     default:
       return biz({ result_code: 'PAY_SUCCESS', data: data(sim, trade) });
   }
@@ -135,9 +153,17 @@ const ROUTES: Record<string, (sim: PaymentSimulator, body: Body) => Answer> = {
  * when it is not; answers are not signed (收钱吧 signs none). One terminal takes WeChat and
  * Alipay codes alike: the trade is kept under the wallet the code belongs to.
  */
-export function upay(sim: PaymentSimulator, req: IncomingMessage, url: URL, raw: string, res: ServerResponse): void {
+export function upay(
+  sim: PaymentSimulator,
+  req: IncomingMessage,
+  url: URL,
+  raw: string,
+  res: ServerResponse,
+): void {
   const { terminalSn, terminalKey } = sim.keys.upay;
-  const expected = `${terminalSn} ${createHash('md5').update(raw + terminalKey, 'utf8').digest('hex')}`;
+  const expected = `${terminalSn} ${createHash('md5')
+    .update(raw + terminalKey, 'utf8')
+    .digest('hex')}`;
   let body: Body = {};
   try {
     body = JSON.parse(raw || '{}') as Body;
@@ -151,7 +177,11 @@ export function upay(sim: PaymentSimulator, req: IncomingMessage, url: URL, raw:
   } else if (body.terminal_sn !== terminalSn) {
     answer = { result_code: '400', error_code: 'INVALID_TERMINAL', error_message: '终端错误' };
   } else if (!route) {
-    answer = { result_code: '400', error_code: 'INVALID_PARAMS', error_message: 'no such API in the simulator' };
+    answer = {
+      result_code: '400',
+      error_code: 'INVALID_PARAMS',
+      error_message: 'no such API in the simulator',
+    };
   } else {
     answer = route(sim, body);
   }

@@ -94,7 +94,14 @@ function reverse(sim: PaymentSimulator, body: Fields): Answer {
   }
   if (trade?.state === 'USERPAYING' && !asked.has(outTradeNo)) {
     asked.add(outTradeNo);
-    return { fields: { result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '请调用撤销接口重试', recall: 'Y' } };
+    return {
+      fields: {
+        result_code: 'FAIL',
+        err_code: 'SYSTEMERROR',
+        err_code_des: '请调用撤销接口重试',
+        recall: 'Y',
+      },
+    };
   }
   sim.reverse('wechat', outTradeNo);
   return { fields: { result_code: 'SUCCESS', recall: 'N' } };
