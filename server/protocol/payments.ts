@@ -4,6 +4,9 @@
 export const PAYMENT_PROVIDERS = ['wechat', 'alipay'] as const;
 export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
 
+/** An aggregator a shop may sign with instead of the wallets themselves: 收钱吧 (Upay). */
+export type PaymentAggregator = 'upay';
+
 /**
  * `pending`: the customer is still confirming (or the provider's answer is not known yet); the
  * server keeps querying by itself. The other three are final.
@@ -33,6 +36,8 @@ export interface MobilePaymentView {
   amount: number;
   status: PaymentStatus;
   provider: PaymentProvider;
+  /** Set when the payment went through an aggregator (收钱吧) rather than the wallet's own API. */
+  aggregator?: PaymentAggregator;
   /** The provider's transaction number, printed on the receipt. */
   transactionId?: string;
   failure?: PaymentFailure;

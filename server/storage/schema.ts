@@ -1006,6 +1006,8 @@ export interface PaymentTable {
   created_at: string;
   updated_at: string;
   deadline_at: string;
+  /** Since migration 28: `upay` when the payment went through 收钱吧, else null. */
+  aggregator: string | null;
 }
 
 /** Since migration 19: a refund asked of a payment's provider, written before it is sent. */

@@ -54,7 +54,7 @@ const upayKeys = () => ({
   endpoint: `${provider.url}/`,
 });
 
-describe('收款设置: WeChat Pay v2 keys', () => {
+describe('收款设置: WeChat Pay v2 keys', { timeout: 90_000 }, () => {
   it('saves them, never shows a key, tests them, and refuses a certificate of another key', async () => {
     const stranger = generateKeyPairSync('rsa', {
       modulusLength: 2048,
@@ -115,7 +115,7 @@ describe('收款设置: WeChat Pay v2 keys', () => {
   });
 });
 
-describe('收款设置: a 收钱吧 terminal', () => {
+describe('收款设置: a 收钱吧 terminal', { timeout: 90_000 }, () => {
   it('saves it, tests it; a wrong terminal key is refused by 收钱吧', async () => {
     const bad = await owner('PUT', '/upay', { ...upayKeys(), terminalSn: 'T-1' });
     expect(Object.keys(bad.body.error.fields)).toEqual(['body.terminalSn']);

@@ -15,7 +15,7 @@ import { WechatV2Gateway } from './wechat-v2.js';
  */
 
 let shop: Shop;
-afterEach(() => shop.store.close());
+afterEach(() => shop?.store.close());
 
 const get = (id: string) => call(shop.store, 'GET', `/api/payments/${id}`, { token: shop.cashier.token });
 const shirt = () => [{ skuId: shop.shirt.skus[0]?.id as string, qty: 1 }];
@@ -36,7 +36,8 @@ const cases: [SimulatedContract, 'wechat' | 'alipay'][] = [
   ['upay', 'alipay'],
 ];
 
-describe.each(cases)('%s: %s codes through the simulator', (contract, provider) => {
+// Generous: a shop, its migrations and a simulator start per test on a shared, loaded machine.
+describe.each(cases)('%s: %s codes through the simulator', { timeout: 90_000 }, (contract, provider) => {
   /** How the simulator names a return's refund: WeChat v2 by out_refund_no, 收钱吧 by client_tsn. */
   const refundName = (outTradeNo: string, returnId: string) =>
     contract === 'upay' ? `${outTradeNo}-${refundRequestNo(returnId)}` : returnId;
@@ -56,6 +57,8 @@ describe.each(cases)('%s: %s codes through the simulator', (contract, provider) 
     await settle();
     const now = await get(payment.body.id);
     expect(now.body.status).toBe('succeeded');
+    // The wallet stays the code's; the aggregator it went through is recorded.
+    expect(now.body.aggregator).toBe(contract === 'upay' ? 'upay' : undefined);
     const sale = await sell(shop, {
       lines: shirt(),
       payments: [{ method: provider, amount: 10000, paymentId: payment.body.id }],

@@ -50,7 +50,7 @@ export async function takePayment(
       'body.authCode': 'not a WeChat (18 digits, 10–15…) or Alipay (16–24 digits, 25–30…) payment code',
     });
   }
-  await gatewayOf(ctx, provider);
+  const gateway = await gatewayOf(ctx, provider);
   const hash = requestHash(input);
   const { created, row } = await runAction(ctx, async (trx) => {
     const seen = await paymentRow(trx, ctx, input.id);
@@ -79,6 +79,7 @@ export async function takePayment(
       created_at: at.toISOString(),
       updated_at: at.toISOString(),
       deadline_at: new Date(at.getTime() + ctx.config.payments.confirmSeconds * 1000).toISOString(),
+      aggregator: gateway.aggregator ?? null,
     };
     // The sale it is for may not exist yet: `sale_id` is set when a sale takes the payment.
     const { sale_id: _saleId, ...columns } = fresh;
