@@ -96,3 +96,65 @@ it('the owner enters WeChat Pay keys, tests the connection and goes live', async
     await context.close();
   }
 });
+
+it('a merchant with WeChat Pay v2 keys only, and a shop signed with 收钱吧, enter and test theirs', async () => {
+  const context = await adminContext(browser, store, admin, ADMIN);
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  try {
+    await page.goto('/admin#/payments');
+    const section = page.locator('hg-admin-payments');
+    const v2 = section.locator('[data-provider="wechatV2"]');
+    await v2.getByRole('button', { name: '填写密钥' }).click();
+    const w = provider.keys.wechat;
+    await v2.getByLabel('商户号').fill(w.mchid);
+    await v2.getByLabel('AppID').fill(w.appid);
+    await v2.getByLabel('API 密钥').fill(provider.keys.wechatV2.apiKey);
+    await v2.getByLabel('签名方式').selectOption('MD5');
+    await v2.getByLabel('商户 API 证书').fill(provider.keys.wechatV2.cert);
+    await v2.getByLabel('商户私钥').fill(w.merchant.privateKey);
+    await v2.getByLabel('接口地址').fill(`${provider.url}/`);
+    await shot(page, 'admin-payments-v2-form', true);
+    await v2.getByRole('button', { name: '保存' }).click();
+    await v2.getByText('MD5').waitFor();
+    expect(await section.evaluate((el) => el.shadowRoot?.textContent ?? '')).not.toContain(
+      provider.keys.wechatV2.apiKey,
+    );
+    await v2.getByRole('button', { name: '测试连接' }).click();
+    await v2.getByText(/连接正常（\d+ 毫秒）/).waitFor();
+
+    // 收钱吧 with a terminal key it does not know: the test says which key to check.
+    const upay = section.locator('[data-provider="upay"]');
+    await upay.getByText('微信和支付宝付款码都经收钱吧收款').waitFor();
+    await upay.getByRole('button', { name: '填写密钥' }).click();
+    await upay.getByLabel('终端号').fill(provider.keys.upay.terminalSn);
+    await upay.getByLabel('终端密钥').fill('0'.repeat(32));
+    await upay.getByLabel('接口地址').fill(`${provider.url}/`);
+    await upay.getByRole('button', { name: '保存' }).click();
+    await upay.getByText(provider.keys.upay.terminalSn).waitFor();
+    await upay.getByRole('button', { name: '测试连接' }).click();
+    await upay.getByText('收钱吧拒绝了签名：请检查终端号和终端密钥').waitFor();
+    await shot(page, 'admin-payments-upay-refused', true);
+
+    await upay.getByRole('button', { name: '更换密钥' }).click();
+    await upay.getByLabel('终端号').fill(provider.keys.upay.terminalSn);
+    await upay.getByLabel('终端密钥').fill(provider.keys.upay.terminalKey);
+    await upay.getByLabel('接口地址').fill(`${provider.url}/`);
+    await upay.getByRole('button', { name: '保存' }).click();
+    await upay.getByRole('button', { name: '测试连接' }).click();
+    await upay.getByText(/连接正常（\d+ 毫秒）/).waitFor();
+    const setup = await call(store, 'GET', '/api/payments/setup', {
+      token: (admin as { token: string }).token,
+    });
+    expect(setup.body).toMatchObject({
+      wechatV2: { mchid: w.mchid, signType: 'MD5' },
+      upay: { terminalSn: provider.keys.upay.terminalSn },
+    });
+    await speakEnglish(page);
+    await upay.getByText('Shouqianba (收钱吧)').waitFor();
+    await shot(page, 'admin-payments-contracts-en', true);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

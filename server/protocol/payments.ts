@@ -4,6 +4,9 @@
 export const PAYMENT_PROVIDERS = ['wechat', 'alipay'] as const;
 export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
 
+/** An aggregator a shop may sign with instead of the wallets themselves: 收钱吧 (Upay). */
+export type PaymentAggregator = 'upay';
+
 /**
  * `pending`: the customer is still confirming (or the provider's answer is not known yet); the
  * server keeps querying by itself. The other three are final.
@@ -46,6 +49,8 @@ export interface MobilePaymentView {
   amount: number;
   status: PaymentStatus;
   provider: PaymentProvider;
+  /** Set when the payment went through an aggregator (收钱吧) rather than the wallet's own API. */
+  aggregator?: PaymentAggregator;
   /** The provider's transaction number, printed on the receipt. */
   transactionId?: string;
   failure?: PaymentFailure;
@@ -115,6 +120,31 @@ export interface AlipaySetupInput {
   endpoint?: string;
 }
 
+/** A merchant's WeChat Pay API v2 keys, for a merchant without v3 keys (`PUT /api/payments/setup/wechatV2`). */
+export interface WechatV2SetupInput {
+  mchid: string;
+  appid: string;
+  /** The 32-character API key (API密钥) set in the merchant platform. */
+  apiKey: string;
+  /** How requests are signed with it; HMAC-SHA256 unless the merchant says MD5. */
+  signType?: 'MD5' | 'HMAC-SHA256';
+  /** The merchant API certificate (apiclient_cert.pem) and its key (apiclient_key.pem): refunds and reverses need them. */
+  cert: string;
+  privateKey: string;
+  endpoint?: string;
+}
+
+/** An activated 收钱吧 terminal (`PUT /api/payments/setup/upay`): both wallets' codes go through it. */
+export interface UpaySetupInput {
+  terminalSn: string;
+  terminalKey: string;
+  endpoint?: string;
+}
+
+/** The sets of keys the admin page saves, removes and tests (`/api/payments/setup/:keys`). */
+export const MERCHANT_KEYS = ['wechat', 'alipay', 'wechatV2', 'upay'] as const;
+export type MerchantKeys = (typeof MERCHANT_KEYS)[number];
+
 /** `GET /api/payments/setup`: what is set up, never a key. */
 export interface PaymentSetupView {
   mode: PaymentMode;
@@ -127,18 +157,28 @@ export interface PaymentSetupView {
     savedAt: string;
   } | null;
   alipay: { appId: string; endpoint: string; savedAt: string } | null;
+  /** WeChat Pay v2 keys, when saved: WeChat payments use them unless v3 keys are saved too. */
+  wechatV2?: {
+    mchid: string;
+    appid: string;
+    signType: 'MD5' | 'HMAC-SHA256';
+    endpoint: string;
+    savedAt: string;
+  };
+  /** 收钱吧, when saved: WeChat and Alipay codes both go through it. */
+  upay?: { terminalSn: string; endpoint: string; savedAt: string };
 }
 
 /**
- * `POST /api/payments/setup/:provider/test`: the saved keys tried against the provider with a
+ * `POST /api/payments/setup/:keys/test`: the saved keys tried against the provider with a
  * query that cannot find an order. `ok` when the provider accepted the request's signature and
  * its answer's signature verified; else why not, in words the admin page translates.
  */
 export type PaymentSetupTest =
-  | { ok: true; provider: PaymentProvider; ms: number }
+  | { ok: true; provider: MerchantKeys; ms: number }
   | {
       ok: false;
-      provider: PaymentProvider;
+      provider: MerchantKeys;
       /** `signature_refused`: the provider refused our keys; `answer_unsigned`: its answer did not verify against the provider key entered; `no_answer`: it could not be reached; `unexpected`: anything else, in `detail`. */
       why: 'signature_refused' | 'answer_unsigned' | 'no_answer' | 'unexpected';
       detail?: string;

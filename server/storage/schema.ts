@@ -1012,6 +1012,8 @@ export interface PaymentTable {
   mode: Generated<string>;
   /** Since migration 28: the provider's code URL a QR payment shows; null until it answered. */
   qr_url: string | null;
+  /** Since migration 30: `upay` when the payment went through 收钱吧, else null. */
+  aggregator: string | null;
 }
 
 /** Since migration 19: a refund asked of a payment's provider, written before it is sent. */

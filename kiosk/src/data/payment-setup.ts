@@ -1,19 +1,24 @@
 import type {
   AlipaySetupInput,
+  MerchantKeys,
   PaymentMode,
-  PaymentProvider,
   PaymentSetupTest,
   PaymentSetupView,
+  UpaySetupInput,
   WechatSetupInput,
+  WechatV2SetupInput,
 } from '../../../server/protocol/payments.js';
 import { type ApiAuth, call } from './http.js';
 
 export type {
   AlipaySetupInput,
+  MerchantKeys,
   PaymentMode,
   PaymentSetupTest,
   PaymentSetupView,
+  UpaySetupInput,
   WechatSetupInput,
+  WechatV2SetupInput,
 } from '../../../server/protocol/payments.js';
 
 export function paymentSetup(auth: ApiAuth): Promise<PaymentSetupView> {
@@ -32,11 +37,21 @@ export function saveAlipayKeys(auth: ApiAuth, keys: AlipaySetupInput): Promise<P
   return call(auth, 'PUT', '/api/payments/setup/alipay', { body: keys });
 }
 
-export function removePaymentKeys(auth: ApiAuth, provider: PaymentProvider): Promise<PaymentSetupView> {
+/** WeChat Pay API v2 keys, for a merchant without v3 keys. */
+export function saveWechatV2Keys(auth: ApiAuth, keys: WechatV2SetupInput): Promise<PaymentSetupView> {
+  return call(auth, 'PUT', '/api/payments/setup/wechatV2', { body: keys });
+}
+
+/** An activated 收钱吧 terminal: both wallets' codes then go through it. */
+export function saveUpayKeys(auth: ApiAuth, keys: UpaySetupInput): Promise<PaymentSetupView> {
+  return call(auth, 'PUT', '/api/payments/setup/upay', { body: keys });
+}
+
+export function removePaymentKeys(auth: ApiAuth, provider: MerchantKeys): Promise<PaymentSetupView> {
   return call(auth, 'DELETE', `/api/payments/setup/${provider}`);
 }
 
 /** "Test connection": the saved keys tried with the provider; nothing is charged. */
-export function testPaymentKeys(auth: ApiAuth, provider: PaymentProvider): Promise<PaymentSetupTest> {
+export function testPaymentKeys(auth: ApiAuth, provider: MerchantKeys): Promise<PaymentSetupTest> {
   return call(auth, 'POST', `/api/payments/setup/${provider}/test`);
 }

@@ -245,6 +245,30 @@ export const en: Catalogue = {
     endpointDefault: 'the live address',
     kept: 'Keys stay on this store server (readable by the server alone) and are never shown again; enter them anew to replace them.',
   },
+  // WeChat Pay v2 and 收钱吧 on 收款设置 (issue 20): the other two contracts a shop may have signed.
+  paymentContracts: {
+    wechatV2: {
+      title: 'WeChat Pay (API v2, for merchants with v2 keys only)',
+      note: 'When API v3 keys are saved too, WeChat codes go through v3.',
+      refused: 'WeChat Pay refused the signature: check the merchant number, AppID and API key',
+    },
+    upay: {
+      title: 'Shouqianba (收钱吧)',
+      note: 'Once saved, both WeChat and Alipay codes are taken through Shouqianba.',
+      refused: 'Shouqianba refused the signature: check the terminal number and terminal key',
+    },
+    field: {
+      apiKey: 'API key (32 characters)',
+      signType: 'Signature',
+      cert: 'Merchant API certificate (apiclient_cert.pem)',
+      terminalSn: 'Terminal number',
+      terminalKey: 'Terminal key',
+    },
+    fact: {
+      signType: 'Signature',
+      terminalSn: 'Terminal number',
+    },
+  },
   common: {
     save: 'Save',
     saved: 'Saved',

@@ -244,6 +244,30 @@ export const zhCN = {
     endpointDefault: '正式地址',
     kept: '密钥只保存在本店服务器上（仅服务器自己可读），保存后不再显示；更换请重新填写。',
   },
+  // WeChat Pay v2 and 收钱吧 on 收款设置 (issue 20): the other two contracts a shop may have signed.
+  paymentContracts: {
+    wechatV2: {
+      title: '微信支付（API v2，只有 v2 密钥的商户）',
+      note: '同时保存了 API v3 密钥时，微信付款码走 v3。',
+      refused: '微信支付拒绝了签名：请检查商户号、AppID 和 API 密钥',
+    },
+    upay: {
+      title: '收钱吧',
+      note: '保存后，微信和支付宝付款码都经收钱吧收款。',
+      refused: '收钱吧拒绝了签名：请检查终端号和终端密钥',
+    },
+    field: {
+      apiKey: 'API 密钥（32 位）',
+      signType: '签名方式',
+      cert: '商户 API 证书（apiclient_cert.pem）',
+      terminalSn: '终端号',
+      terminalKey: '终端密钥',
+    },
+    fact: {
+      signType: '签名方式',
+      terminalSn: '终端号',
+    },
+  },
   common: {
     save: '保存',
     saved: '已保存',

@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { PAYMENT_PROVIDERS, type PaymentProvider } from '../../protocol/payments.js';
-import { type MerchantSetup, merchantSetup, PRODUCTION_ENDPOINTS, paymentMode } from './merchant-setup.js';
+import { type MerchantKeys, PAYMENT_PROVIDERS, type PaymentProvider } from '../../protocol/payments.js';
+import {
+  type MerchantSetup,
+  merchantSetup,
+  PRODUCTION_ENDPOINTS,
+  paymentMode,
+  UPAY_ENDPOINT,
+} from './merchant-setup.js';
 import type { Gateway } from './provider.js';
 import type { PaymentSimulator } from './simulator/server.js';
 
@@ -37,12 +43,48 @@ async function open(ctx: AppContext): Promise<Gateways> {
   const { PaymentSimulator, simulatedGateways } = await import('./simulated.js');
   const simulator = new PaymentSimulator(simulatorDir(ctx));
   await simulator.start();
-  return { byProvider: simulatedGateways(simulator), simulator };
+  return { byProvider: simulatedGateways(simulator, merchantSetup(ctx).simulated), simulator };
 }
 
-/** A gateway speaking to the provider with the merchant's saved keys; null when none are saved. */
+/**
+ * The gateway a payment of `provider` goes through with the merchant's saved keys: 收钱吧 for
+ * both wallets when the shop signed with it, else the wallet's own (WeChat Pay v3 keys before
+ * v2 ones); null when none are saved.
+ */
 export async function liveGateway(setup: MerchantSetup, provider: PaymentProvider): Promise<Gateway | null> {
-  if (provider === 'wechat' && setup.wechat) {
+  if (setup.upay) return keysGateway(setup, 'upay', provider);
+  if (provider === 'wechat') return (await keysGateway(setup, 'wechat')) ?? keysGateway(setup, 'wechatV2');
+  return keysGateway(setup, 'alipay');
+}
+
+/** A gateway over one set of saved keys (收钱吧's for `wallet`); null when they are not saved. */
+export async function keysGateway(
+  setup: MerchantSetup,
+  keys: MerchantKeys,
+  wallet: PaymentProvider = 'wechat',
+): Promise<Gateway | null> {
+  if (keys === 'upay' && setup.upay) {
+    const { UpayGateway } = await import('./upay.js');
+    return new UpayGateway(wallet, {
+      terminalSn: setup.upay.terminalSn,
+      terminalKey: setup.upay.terminalKey,
+      baseURL: setup.upay.endpoint ?? UPAY_ENDPOINT,
+    });
+  }
+  if (keys === 'wechatV2' && setup.wechatV2) {
+    const v2 = setup.wechatV2;
+    const { WechatV2Gateway } = await import('./wechat-v2.js');
+    return new WechatV2Gateway({
+      mchid: v2.mchid,
+      appid: v2.appid,
+      apiKey: v2.apiKey,
+      signType: v2.signType,
+      cert: v2.cert,
+      privateKey: v2.privateKey,
+      baseURL: v2.endpoint ?? PRODUCTION_ENDPOINTS.wechat,
+    });
+  }
+  if (keys === 'wechat' && setup.wechat) {
     const keys = setup.wechat;
     const { WechatGateway } = await import('./wechat.js');
     return new WechatGateway({
@@ -54,7 +96,7 @@ export async function liveGateway(setup: MerchantSetup, provider: PaymentProvide
       baseURL: keys.endpoint ?? PRODUCTION_ENDPOINTS.wechat,
     });
   }
-  if (provider === 'alipay' && setup.alipay) {
+  if (keys === 'alipay' && setup.alipay) {
     const keys = setup.alipay;
     const { AlipayGateway } = await import('./alipay.js');
     return new AlipayGateway({

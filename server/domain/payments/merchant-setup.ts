@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import {
+  type MerchantKeys,
   PAYMENT_MODES,
   type PaymentMode,
   type PaymentProvider,
@@ -15,6 +16,16 @@ export const PRODUCTION_ENDPOINTS: Record<PaymentProvider, string> = {
   wechat: 'https://api.mch.weixin.qq.com/',
   alipay: 'https://openapi.alipay.com/gateway.do',
 };
+
+/** 收钱吧's terminal API (vsi-api), used unless the owner enters another. */
+export const UPAY_ENDPOINT = 'https://vsi-api.shouqianba.com/';
+
+/**
+ * Which contract the simulator plays (tests and demos): WeChat Pay v3 and Alipay (`direct`),
+ * WeChat Pay v2 and Alipay (`wechat_v2`), or both wallets through 收钱吧 (`upay`).
+ */
+export const SIMULATED_CONTRACTS = ['direct', 'wechat_v2', 'upay'] as const;
+export type SimulatedContract = (typeof SIMULATED_CONTRACTS)[number];
 
 const FILE = 'payment-setup.json';
 
@@ -102,6 +113,60 @@ export const wechatSetupBody = z.strictObject({
   endpoint,
 });
 
+const wechatV2Keys = z.strictObject({
+  mchid: z
+    .string()
+    .trim()
+    .regex(/^\d{6,16}$/, 'the merchant number: 6–16 digits'),
+  appid: z
+    .string()
+    .trim()
+    .regex(/^wx[0-9a-z]{16}$/i, 'wx and 16 letters or digits'),
+  apiKey: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z]{32}$/, 'the API key: 32 letters or digits'),
+  signType: z.enum(['MD5', 'HMAC-SHA256']).default('HMAC-SHA256'),
+  cert: z
+    .string()
+    .max(10_000)
+    .transform((text, ctx) => {
+      try {
+        return new X509Certificate(text.trim()).toString();
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a certificate (apiclient_cert.pem)' });
+        return '';
+      }
+    }),
+  privateKey,
+  endpoint,
+});
+
+/** `PUT /api/payments/setup/wechatV2`: WeChat Pay API v2 keys, the certificate over the key given. */
+export const wechatV2SetupBody = wechatV2Keys.superRefine((keys, ctx) => {
+  if (!keys.cert || !keys.privateKey) return;
+  if (!new X509Certificate(keys.cert).checkPrivateKey(createPrivateKey(keys.privateKey))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cert'],
+      message: 'this certificate is not for the private key given',
+    });
+  }
+});
+
+/** `PUT /api/payments/setup/upay`: an activated 收钱吧 terminal. */
+export const upaySetupBody = z.strictObject({
+  terminalSn: z
+    .string()
+    .trim()
+    .regex(/^\d{1,32}$/, 'the terminal number: digits'),
+  terminalKey: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z]{16,64}$/, 'the terminal key: letters and digits'),
+  endpoint,
+});
+
 /** `PUT /api/payments/setup/alipay`: Alipay open-platform app keys. */
 export const alipaySetupBody = z.strictObject({
   appId: z
@@ -122,6 +187,10 @@ const setupFile = z.object({
   alipay: alipaySetupBody
     .extend({ privateKey: z.string(), alipayPublicKey: z.string(), ...saved })
     .optional(),
+  wechatV2: wechatV2Keys.extend({ cert: z.string(), privateKey: z.string(), ...saved }).optional(),
+  upay: upaySetupBody.extend(saved).optional(),
+  /** The contract the simulator plays; `direct` when absent. */
+  simulated: z.enum(SIMULATED_CONTRACTS).optional(),
 });
 /** What the server keeps in `<data>/payment-setup.json` (0600): the merchant's keys and the mode chosen. */
 export type MerchantSetup = z.infer<typeof setupFile>;
@@ -161,9 +230,28 @@ export function paymentMode(ctx: AppContext): PaymentMode {
   return merchantSetup(ctx).mode ?? ctx.config.payments.provider;
 }
 
+/** Whether any merchant keys are saved: live mode needs some. */
+export function anyKeys(setup: MerchantSetup): boolean {
+  return Boolean(setup.wechat || setup.alipay || setup.wechatV2 || setup.upay);
+}
+
+/** The merchant a set of keys belongs to: keys of another merchant orphan its open payments. */
+export function merchantOf(setup: MerchantSetup, keys: MerchantKeys): string | undefined {
+  switch (keys) {
+    case 'wechat':
+      return setup.wechat?.mchid;
+    case 'alipay':
+      return setup.alipay?.appId;
+    case 'wechatV2':
+      return setup.wechatV2?.mchid;
+    case 'upay':
+      return setup.upay?.terminalSn;
+  }
+}
+
 /** What the admin page shows: which keys are saved, never a key. */
 export function setupView(ctx: AppContext): PaymentSetupView {
-  const { wechat, alipay } = merchantSetup(ctx);
+  const { wechat, alipay, wechatV2, upay } = merchantSetup(ctx);
   return {
     mode: paymentMode(ctx),
     wechat: wechat
@@ -183,5 +271,17 @@ export function setupView(ctx: AppContext): PaymentSetupView {
           savedAt: alipay.savedAt,
         }
       : null,
+    ...(wechatV2 && {
+      wechatV2: {
+        mchid: wechatV2.mchid,
+        appid: wechatV2.appid,
+        signType: wechatV2.signType,
+        endpoint: wechatV2.endpoint ?? PRODUCTION_ENDPOINTS.wechat,
+        savedAt: wechatV2.savedAt,
+      },
+    }),
+    ...(upay && {
+      upay: { terminalSn: upay.terminalSn, endpoint: upay.endpoint ?? UPAY_ENDPOINT, savedAt: upay.savedAt },
+    }),
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PaymentFailure, PaymentProvider } from '../../protocol/payments.js';
+import type { PaymentAggregator, PaymentFailure, PaymentProvider } from '../../protocol/payments.js';
 
 /**
  * What every provider (WeChat Pay, Alipay, an aggregator) answers, in the store's words. The
@@ -75,6 +75,8 @@ export function checkOrderNumber(): string {
 /** One provider behind the same calls; its adapter speaks the provider's wire format. */
 export interface Gateway {
   readonly provider: PaymentProvider;
+  /** The aggregator between the store and the wallet (`upay`: 收钱吧); absent for the wallet's own API. */
+  readonly aggregator?: PaymentAggregator;
   pay(order: TradeOrder): Promise<TradeState>;
   query(outTradeNo: string): Promise<TradeState>;
   cancel(outTradeNo: string): Promise<CancelState>;

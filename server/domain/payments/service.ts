@@ -120,6 +120,7 @@ export async function takePayment(
       deadline_at: new Date(at.getTime() + seconds * 1000).toISOString(),
       mode: qr ? 'qr' : 'code',
       qr_url: null,
+      aggregator: gateway.aggregator ?? null,
     };
     // The sale it is for may not exist yet: `sale_id` is set when a sale takes the payment.
     const { sale_id: _saleId, ...columns } = fresh;

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { route } from '../../http/route.js';
-import { PAYMENT_MODES, PAYMENT_PROVIDERS } from '../../protocol/payments.js';
+import { MERCHANT_KEYS, PAYMENT_MODES } from '../../protocol/payments.js';
 import { assertStaff } from '../staff/sessions.js';
-import { alipaySetupBody, setupView, wechatSetupBody } from './merchant-setup.js';
+import {
+  alipaySetupBody,
+  setupView,
+  upaySetupBody,
+  wechatSetupBody,
+  wechatV2SetupBody,
+} from './merchant-setup.js';
 import { changeMode, removeKeys, saveKeys, testKeys } from './setup.js';
 
-const providerParams = z.strictObject({ provider: z.enum(PAYMENT_PROVIDERS) });
+const providerParams = z.strictObject({ provider: z.enum(MERCHANT_KEYS) });
 
 /** The owner's 收款设置: the mode, the merchant's keys (never shown again) and "test connection". */
 export const paymentSetupRoutes = [
@@ -50,10 +56,32 @@ export const paymentSetupRoutes = [
     },
   }),
   route({
+    method: 'put',
+    path: '/api/payments/setup/wechatV2',
+    permission: 'payments.setup',
+    summary: "Save the merchant's WeChat Pay API v2 keys (API key and API certificate)",
+    body: wechatV2SetupBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return saveKeys(ctx, principal.staffId, { provider: 'wechatV2', keys: body });
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/api/payments/setup/upay',
+    permission: 'payments.setup',
+    summary: 'Save an activated 收钱吧 terminal: WeChat and Alipay codes both go through it',
+    body: upaySetupBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return saveKeys(ctx, principal.staffId, { provider: 'upay', keys: body });
+    },
+  }),
+  route({
     method: 'delete',
     path: '/api/payments/setup/:provider',
     permission: 'payments.setup',
-    summary: "Remove a provider's keys",
+    summary: 'Remove a set of merchant keys',
     params: providerParams,
     handle: ({ ctx, params, principal }) => {
       assertStaff(principal);

@@ -2,21 +2,26 @@ import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type {
+  MerchantKeys,
   PaymentMode,
   PaymentProvider,
   PaymentSetupTest,
   PaymentSetupView,
 } from '../../protocol/payments.js';
 import { recordAudit } from '../audit/service.js';
-import { closeGateways, liveGateway } from './gateways.js';
+import { closeGateways, keysGateway } from './gateways.js';
 import {
   type alipaySetupBody,
+  anyKeys,
   type MerchantSetup,
+  merchantOf,
   merchantSetup,
   paymentMode,
   saveMerchantSetup,
   setupView,
+  type upaySetupBody,
   type wechatSetupBody,
+  type wechatV2SetupBody,
 } from './merchant-setup.js';
 
 /** Payments and refunds of `provider` (or of any) the follow-up still has to settle. */
@@ -83,9 +88,9 @@ export async function changeMode(
   const setup = merchantSetup(ctx);
   const from = paymentMode(ctx);
   if (mode === from) return setupView(ctx);
-  if (mode === 'live' && !setup.wechat && !setup.alipay) {
-    throw new ApiError('business_rule', 'Save WeChat Pay or Alipay keys before going live.', {
-      'body.mode': 'no WeChat Pay or Alipay keys saved',
+  if (mode === 'live' && !anyKeys(setup)) {
+    throw new ApiError('business_rule', 'Save WeChat Pay, Alipay or 收钱吧 keys before going live.', {
+      'body.mode': 'no WeChat Pay, Alipay or 收钱吧 keys saved',
     });
   }
   // What the simulator took is settled by the simulator, what the provider took by the provider.
@@ -97,14 +102,17 @@ export async function changeMode(
 
 type KeysInput =
   | { provider: 'wechat'; keys: z.output<typeof wechatSetupBody> }
-  | { provider: 'alipay'; keys: z.output<typeof alipaySetupBody> };
+  | { provider: 'alipay'; keys: z.output<typeof alipaySetupBody> }
+  | { provider: 'wechatV2'; keys: z.output<typeof wechatV2SetupBody> }
+  | { provider: 'upay'; keys: z.output<typeof upaySetupBody> };
 
-/** The merchant a provider's keys belong to: keys of another merchant orphan its open payments. */
-function merchantOf(setup: MerchantSetup, provider: PaymentProvider): string | undefined {
-  return provider === 'wechat' ? setup.wechat?.mchid : setup.alipay?.appId;
+/** The wallet whose payments a set of keys settles; 收钱吧 settles both. */
+function walletOf(keys: MerchantKeys): PaymentProvider | undefined {
+  if (keys === 'upay') return undefined;
+  return keys === 'alipay' ? 'alipay' : 'wechat';
 }
 
-/** `PUT /api/payments/setup/wechat|alipay`: the merchant's keys, kept for the server alone. */
+/** `PUT /api/payments/setup/wechat|alipay|wechatV2|upay`: the merchant's keys, kept for the server alone. */
 export async function saveKeys(
   ctx: AppContext,
   staffId: string | null,
@@ -112,44 +120,42 @@ export async function saveKeys(
 ): Promise<PaymentSetupView> {
   const setup = merchantSetup(ctx);
   const before = merchantOf(setup, input.provider);
-  const merchant = input.provider === 'wechat' ? input.keys.mchid : input.keys.appId;
-  if (before !== undefined && before !== merchant && paymentMode(ctx) === 'live') {
-    await assertSettled(ctx, input.provider);
-  }
   const saved = { savedAt: ctx.now().toISOString(), savedBy: staffId };
-  await apply(
-    ctx,
-    input.provider === 'wechat'
-      ? { ...setup, wechat: { ...input.keys, ...saved } }
-      : { ...setup, alipay: { ...input.keys, ...saved } },
-  );
+  const after: MerchantSetup = { ...setup, [input.provider]: { ...input.keys, ...saved } };
+  const merchant = merchantOf(after, input.provider);
+  // Another merchant, or 收钱吧 taking over both wallets: open payments would lose their provider.
+  const rerouted = input.provider === 'upay' && before === undefined;
+  if ((rerouted || (before !== undefined && before !== merchant)) && paymentMode(ctx) === 'live') {
+    await assertSettled(ctx, walletOf(input.provider));
+  }
+  await apply(ctx, after);
   // Which merchant, never a key.
   await audit(ctx, staffId, { provider: input.provider, merchant, action: 'keys_saved' });
   return setupView(ctx);
 }
 
-/** `DELETE /api/payments/setup/:provider`. */
+/** `DELETE /api/payments/setup/:keys`. */
 export async function removeKeys(
   ctx: AppContext,
   staffId: string | null,
-  provider: PaymentProvider,
+  provider: MerchantKeys,
 ): Promise<PaymentSetupView> {
   const setup = merchantSetup(ctx);
   const merchant = merchantOf(setup, provider);
   if (merchant === undefined) return setupView(ctx);
-  if (paymentMode(ctx) === 'live') await assertSettled(ctx, provider);
+  if (paymentMode(ctx) === 'live') await assertSettled(ctx, walletOf(provider));
   const { [provider]: _removed, ...rest } = setup;
   const left: MerchantSetup = rest;
   // Live with no keys left takes no payment: off says so plainly.
-  if (left.mode === 'live' && !left.wechat && !left.alipay) left.mode = 'off';
+  if (left.mode === 'live' && !anyKeys(left)) left.mode = 'off';
   await apply(ctx, left);
   await audit(ctx, staffId, { provider, merchant, action: 'keys_removed' });
   return setupView(ctx);
 }
 
-/** `POST /api/payments/setup/:provider/test`: the saved keys tried, whatever the mode. */
-export async function testKeys(ctx: AppContext, provider: PaymentProvider): Promise<PaymentSetupTest> {
-  const gateway = await liveGateway(merchantSetup(ctx), provider);
+/** `POST /api/payments/setup/:keys/test`: the saved keys tried, whatever the mode. */
+export async function testKeys(ctx: AppContext, provider: MerchantKeys): Promise<PaymentSetupTest> {
+  const gateway = await keysGateway(merchantSetup(ctx), provider);
   if (!gateway) {
     throw new ApiError('business_rule', 'No keys are saved for this provider.', {
       'params.provider': 'no keys saved',

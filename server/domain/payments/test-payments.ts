@@ -6,6 +6,7 @@ import { call } from '../../testing/client.js';
 import { dropDatabaseFor } from '../../testing/test-database.js';
 import { openShop, type Shop } from '../sales/test-shop.js';
 import { gatewaysOf } from './gateways.js';
+import type { SimulatedContract } from './merchant-setup.js';
 import { simulatorKeys } from './simulator/keys.js';
 import type { PaymentSimulator } from './simulator/server.js';
 import { followUpPayments } from './worker.js';
@@ -32,9 +33,15 @@ export function payDataDir(
   return dataDir;
 }
 
+/** Has the simulator of a data folder play another contract: WeChat Pay v2, or 收钱吧 for both wallets. */
+export function simulateContract(dataDir: string, contract: SimulatedContract): void {
+  writeFileSync(join(dataDir, 'payment-setup.json'), JSON.stringify({ simulated: contract }));
+}
+
 /** A test shop whose config.json turns the provider simulator on; closing it removes its data. */
-export async function openPayShop(): Promise<Shop> {
+export async function openPayShop(contract: SimulatedContract = 'direct'): Promise<Shop> {
   const dataDir = payDataDir();
+  simulateContract(dataDir, contract);
   const shop = await openShop({ dataDir });
   const close = shop.store.close;
   shop.store.close = async () => {

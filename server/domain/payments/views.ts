@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
 import type {
   MobilePaymentView,
+  PaymentAggregator,
   PaymentFailure,
   PaymentProvider,
   PaymentRefundView,
@@ -19,6 +20,7 @@ export function paymentView(row: PaymentRow): MobilePaymentView {
     amount: row.amount,
     status: row.status as PaymentStatus,
     provider: row.provider as PaymentProvider,
+    ...(row.aggregator !== null && { aggregator: row.aggregator as PaymentAggregator }),
     ...(row.transaction_id !== null && { transactionId: row.transaction_id }),
     ...(row.failure !== null && { failure: row.failure as PaymentFailure }),
     ...(row.refunded_on_cancel === 1 && { refundedOnCancel: true }),

@@ -28,6 +28,7 @@ import { memberList } from './0026_member_list.js';
 import { storeLinks } from './0027_store_links.js';
 import { qrPayments } from './0028_qr_payments.js';
 import { triggerTemplateCode } from './0029_trigger_template_code.js';
+import { paymentAggregator } from './0030_payment_aggregator.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -60,4 +61,5 @@ export const MIGRATIONS: readonly Migration[] = [
   storeLinks,
   qrPayments,
   triggerTemplateCode,
+  paymentAggregator,
 ];

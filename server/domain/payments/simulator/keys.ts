@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** One RSA key pair in PEM (PKCS#8 private, SPKI public), as both providers use them. */
@@ -24,6 +26,13 @@ export interface SimulatorKeys {
     platform: KeyPair;
   };
   alipay: { appId: string; app: KeyPair; alipay: KeyPair };
+  /**
+   * WeChat Pay API v2: the 32-character API key both sides sign with, and the merchant's API
+   * certificate (apiclient_cert.pem) over the same key pair as v3's, as WeChat issues one.
+   */
+  wechatV2: { apiKey: string; cert: string };
+  /** 收钱吧: an activated terminal, its number and key. */
+  upay: { terminalSn: string; terminalKey: string };
 }
 
 function pair(): KeyPair {
@@ -35,21 +44,63 @@ function pair(): KeyPair {
   return { privateKey, publicKey };
 }
 
+/**
+ * A self-signed certificate over the merchant's key, as the merchant's API certificate. Node
+ * cannot write X.509 itself and no certificate library is installed: the openssl command (in
+ * every Linux the server runs on) makes it, once per simulator.
+ */
+function certificate(privateKey: string, mchid: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hanger-sim-cert-'));
+  try {
+    const keyFile = join(dir, 'key.pem');
+    writeFileSync(keyFile, privateKey, { mode: 0o600 });
+    return execFileSync(
+      'openssl',
+      ['req', '-new', '-x509', '-key', keyFile, '-days', '3650', '-subj', `/CN=${mchid}/O=Hanger simulator`],
+      { encoding: 'utf8' },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What a keys.json written before WeChat Pay v2 and 收钱吧 were simulated lacks. */
+function laterKeys(merchant: SimulatorKeys['wechat']): Pick<SimulatorKeys, 'wechatV2' | 'upay'> {
+  return {
+    wechatV2: {
+      apiKey: randomBytes(16).toString('hex'),
+      cert: certificate(merchant.merchant.privateKey, merchant.mchid),
+    },
+    upay: {
+      terminalSn: `100${randomBytes(6).readUIntBE(0, 6)}`,
+      terminalKey: randomBytes(16).toString('hex'),
+    },
+  };
+}
+
 /** The simulator's keys in `<dir>/keys.json`, made on its first start and kept (0600, like the data folder). */
 export function simulatorKeys(dir: string): SimulatorKeys {
   const file = join(dir, 'keys.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SimulatorKeys;
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as SimulatorKeys;
+    if (kept.wechatV2 && kept.upay) return kept;
+    const keys = { ...kept, ...laterKeys(kept.wechat) };
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+    return keys;
+  }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const wechat = {
+    mchid: '1900000109',
+    appid: 'wx0000000simulator',
+    merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
+    merchant: pair(),
+    platformSerial: `PUB_KEY_ID_${randomBytes(16).toString('hex')}`,
+    platform: pair(),
+  };
   const keys: SimulatorKeys = {
-    wechat: {
-      mchid: '1900000109',
-      appid: 'wx0000000simulator',
-      merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
-      merchant: pair(),
-      platformSerial: `PUB_KEY_ID_${randomBytes(16).toString('hex')}`,
-      platform: pair(),
-    },
+    wechat,
     alipay: { appId: '2021000000000001', app: pair(), alipay: pair() },
+    ...laterKeys(wechat),
   };
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;

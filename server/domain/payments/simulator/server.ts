@@ -5,6 +5,8 @@ import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import type { PaymentProvider } from '../../../protocol/payments.js';
 import { type SimulatorKeys, simulatorKeys } from './keys.js';
 import { type SimTrade, SimulatorRecords } from './records.js';
+import { upay } from './upay.js';
+import { wechatV2 } from './wechat-v2.js';
 
 /** A customer who never confirms: the simulated provider closes the trade by itself after this. */
 const UNCONFIRMED_CLOSE_MS = 120_000;
@@ -77,6 +79,10 @@ export class PaymentSimulator {
     const raw = await bodyOf(req);
     if (url.pathname === '/gateway.do') return this.alipay(url, raw, res);
     if (url.pathname.startsWith('/v3/')) return this.wechat(req, url, raw, res);
+    if (url.pathname.startsWith('/pay/') || url.pathname.startsWith('/secapi/')) {
+      return wechatV2(this, url, raw, res);
+    }
+    if (url.pathname.startsWith('/upay/')) return upay(this, req, url, raw, res);
     if (url.pathname === '/__simulator/clock' && req.method === 'POST') {
       const { advanceSeconds } = JSON.parse(raw || '{}') as { advanceSeconds?: number };
       this.records.advance((advanceSeconds ?? 0) * 1000);
@@ -103,10 +109,10 @@ export class PaymentSimulator {
     res.end();
   }
 
-  // ——— the behaviour, the same for both providers ———
+  // ——— the behaviour, the same for every wire format (v3, Alipay, and v2 and 收钱吧 in their files) ———
 
   /** A trade's state now: confirming customers (2) confirm on the second query; others close after a while. */
-  private look(trade: SimTrade, asQuery: boolean): SimTrade {
+  look(trade: SimTrade, asQuery: boolean): SimTrade {
     if (trade.state !== 'USERPAYING') return trade;
     if (asQuery) trade.queries += 1;
     if (trade.behaviour === '2' && trade.queries >= 2) {
@@ -119,12 +125,7 @@ export class PaymentSimulator {
     return trade;
   }
 
-  private newTrade(
-    provider: PaymentProvider,
-    outTradeNo: string,
-    amount: number,
-    authCode: string,
-  ): SimTrade {
+  newTrade(provider: PaymentProvider, outTradeNo: string, amount: number, authCode: string): SimTrade {
     const behaviour = authCode.slice(-1);
     const now = this.records.now().toISOString();
     const paidNow = !['2', '3', '4', '7'].includes(behaviour);
@@ -146,7 +147,7 @@ export class PaymentSimulator {
   }
 
   /** Reverse / cancel: closes a trade, giving the money back when it had been paid. */
-  private reverse(provider: PaymentProvider, outTradeNo: string): { action: 'close' | 'refund' } {
+  reverse(provider: PaymentProvider, outTradeNo: string): { action: 'close' | 'refund' } {
     const trade = this.records.trade(provider, outTradeNo);
     if (!trade) {
       // A trade never seen is closed ahead, so that a late payment request is refused.
@@ -212,7 +213,7 @@ export class PaymentSimulator {
   }
 
   /** A refund by out_refund_no: the same number again is the same refund; never more than was paid. */
-  private refund(
+  refund(
     provider: PaymentProvider,
     outTradeNo: string,
     outRefundNo: string,

@@ -5,19 +5,43 @@ import { controls } from '../../../components/styles.js';
 import { dateTime } from '../../../data/format.js';
 import {
   changePaymentMode,
+  type MerchantKeys,
   type PaymentMode,
   type PaymentSetupTest,
   type PaymentSetupView,
   paymentSetup,
   removePaymentKeys,
   saveAlipayKeys,
+  saveUpayKeys,
   saveWechatKeys,
+  saveWechatV2Keys,
   testPaymentKeys,
 } from '../../../data/payment-setup.js';
+import type { MessageKey } from '../../../i18n/index.js';
 import { AdminSection, formValues, sectionStyles } from '../context.js';
 
 const MODES: readonly PaymentMode[] = ['off', 'simulator', 'live'];
-type Provider = 'wechat' | 'alipay';
+/** A card per set of keys: WeChat Pay v3, Alipay, and the other contracts (v2 keys, 收钱吧). */
+type Provider = MerchantKeys;
+const CARDS: readonly Provider[] = ['wechat', 'alipay', 'wechatV2', 'upay'];
+/** The contracts whose words are in `paymentContracts` rather than `paymentSetup`. */
+const OTHER_CONTRACTS = new Set<Provider>(['wechatV2', 'upay']);
+const OTHER_WORDS = new Set(['apiKey', 'signType', 'cert', 'terminalSn', 'terminalKey']);
+
+/** The label of a field or fact, from whichever block names it. */
+function wordKey(kind: 'field' | 'fact', name: string): MessageKey {
+  return (
+    OTHER_WORDS.has(name) ? `paymentContracts.${kind}.${name}` : `paymentSetup.${kind}.${name}`
+  ) as MessageKey;
+}
+
+const FIELDS: Record<Provider, readonly string[]> = {
+  wechat: ['mchid', 'appid', 'serial', 'privateKey', 'platformSerial', 'platformPublicKey', 'endpoint'],
+  alipay: ['appId', 'privateKey', 'alipayPublicKey', 'endpoint'],
+  wechatV2: ['mchid', 'appid', 'apiKey', 'signType', 'cert', 'privateKey', 'endpoint'],
+  upay: ['terminalSn', 'terminalKey', 'endpoint'],
+};
+const LONG_FIELDS = new Set(['privateKey', 'platformPublicKey', 'alipayPublicKey', 'cert']);
 
 /**
  * 收款设置: whether the till takes WeChat Pay and Alipay codes, the merchant's keys (kept by the
@@ -107,8 +131,7 @@ export class HgAdminPayments extends AdminSection {
       <hg-error detailed .error=${this._error}></hg-error>
       ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
       ${setup ? this._modeCard(setup) : nothing}
-      ${setup ? this._providerCard('wechat', setup) : nothing}
-      ${setup ? this._providerCard('alipay', setup) : nothing}
+      ${setup ? CARDS.map((provider) => this._providerCard(provider, setup)) : nothing}
       <p class="muted">${t('paymentSetup.kept')}</p>
     `;
   }
@@ -138,13 +161,15 @@ export class HgAdminPayments extends AdminSection {
     const t = this._i18n.t.bind(this._i18n);
     const saved = setup[provider];
     const test = this._tests[provider];
+    const other = OTHER_CONTRACTS.has(provider);
     return html`<section class="card" data-provider=${provider}>
-      <h3>${t(`paymentSetup.${provider}.title`)}</h3>
+      <h3>${t(other ? (`paymentContracts.${provider}.title` as MessageKey) : (`paymentSetup.${provider}.title` as MessageKey))}</h3>
+      ${other ? html`<p class="muted">${t(`paymentContracts.${provider}.note` as MessageKey)}</p>` : nothing}
       ${
         saved
           ? html`<dl class="facts">
               ${Object.entries(saved).map(
-                ([key, value]) => html`<dt>${t(`paymentSetup.fact.${key as 'savedAt'}`)}</dt>
+                ([key, value]) => html`<dt>${t(wordKey('fact', key))}</dt>
                   <dd>${key === 'savedAt' ? dateTime(String(value)) : String(value)}</dd>`,
               )}
             </dl>
@@ -154,7 +179,7 @@ export class HgAdminPayments extends AdminSection {
                 this._editing = provider;
               }}>${t('paymentSetup.replace')}</button>
               <button type="button" data-action="remove" ?disabled=${this._busy} @click=${() => this._remove(provider)}>${t('paymentSetup.remove')}</button>
-              ${test ? this._testLine(test) : nothing}
+              ${test ? this._testLine(provider, test) : nothing}
             </div>`
           : html`<p class="empty">${t('paymentSetup.none')}</p>
             ${
@@ -169,39 +194,39 @@ export class HgAdminPayments extends AdminSection {
     </section>`;
   }
 
-  private _testLine(test: PaymentSetupTest) {
+  private _testLine(provider: Provider, test: PaymentSetupTest) {
     const t = this._i18n.t.bind(this._i18n);
     if (test.ok)
       return html`<span class="test ok" role="status">${t('paymentSetup.testOk', { ms: test.ms })}</span>`;
-    return html`<span class="test bad" role="status">${t(`paymentSetup.testFailed.${test.why}`)}${
+    // The v2 API key and 收钱吧's terminal key are what a refused signature points at there.
+    const why =
+      test.why === 'signature_refused' && OTHER_CONTRACTS.has(provider)
+        ? t(`paymentContracts.${provider}.refused` as MessageKey)
+        : t(`paymentSetup.testFailed.${test.why}`);
+    return html`<span class="test bad" role="status">${why}${
       test.detail ? html` <code>${test.detail}</code>` : nothing
     }</span>`;
   }
 
   private _keysForm(provider: Provider) {
     const t = this._i18n.t.bind(this._i18n);
-    const fields =
-      provider === 'wechat'
-        ? ([
-            'mchid',
-            'appid',
-            'serial',
-            'privateKey',
-            'platformSerial',
-            'platformPublicKey',
-            'endpoint',
-          ] as const)
-        : (['appId', 'privateKey', 'alipayPublicKey', 'endpoint'] as const);
-    const long = new Set(['privateKey', 'platformPublicKey', 'alipayPublicKey']);
     return html`<form class="keys" data-keys=${provider} @submit=${(event: Event) => this._saveKeys(event, provider)}>
-      ${fields.map((name) =>
-        long.has(name)
-          ? html`<label class="wide">${t(`paymentSetup.field.${name}`)}
-              <textarea name=${name} required spellcheck="false" autocomplete="off"></textarea></label>`
-          : html`<label>${t(`paymentSetup.field.${name}`)}
+      ${FIELDS[provider].map((name) => {
+        if (LONG_FIELDS.has(name)) {
+          return html`<label class="wide">${t(wordKey('field', name))}
+              <textarea name=${name} required spellcheck="false" autocomplete="off"></textarea></label>`;
+        }
+        if (name === 'signType') {
+          return html`<label>${t(wordKey('field', name))}
+              <select name="signType">
+                <option value="HMAC-SHA256" selected>HMAC-SHA256</option>
+                <option value="MD5">MD5</option>
+              </select></label>`;
+        }
+        return html`<label>${t(wordKey('field', name))}
               <input name=${name} ?required=${name !== 'endpoint'} autocomplete="off"
-                placeholder=${name === 'endpoint' ? t('paymentSetup.endpointDefault') : ''} /></label>`,
-      )}
+                placeholder=${name === 'endpoint' ? t('paymentSetup.endpointDefault') : ''} /></label>`;
+      })}
       <div class="actions">
         <button type="submit" class="primary" ?disabled=${this._busy}>${t('common.save')}</button>
         <button type="button" @click=${() => {
@@ -227,13 +252,14 @@ export class HgAdminPayments extends AdminSection {
     event.preventDefault();
     const { endpoint, ...values } = formValues(event.target as HTMLFormElement);
     const body = { ...values, ...(endpoint ? { endpoint } : {}) };
-    const setup = await this._run(
-      () =>
-        provider === 'wechat'
-          ? saveWechatKeys(this.ctx.auth, body as unknown as Parameters<typeof saveWechatKeys>[1])
-          : saveAlipayKeys(this.ctx.auth, body as unknown as Parameters<typeof saveAlipayKeys>[1]),
-      this._i18n.t('common.saved'),
-    );
+    const save = {
+      wechat: () => saveWechatKeys(this.ctx.auth, body as unknown as Parameters<typeof saveWechatKeys>[1]),
+      alipay: () => saveAlipayKeys(this.ctx.auth, body as unknown as Parameters<typeof saveAlipayKeys>[1]),
+      wechatV2: () =>
+        saveWechatV2Keys(this.ctx.auth, body as unknown as Parameters<typeof saveWechatV2Keys>[1]),
+      upay: () => saveUpayKeys(this.ctx.auth, body as unknown as Parameters<typeof saveUpayKeys>[1]),
+    }[provider];
+    const setup = await this._run(save, this._i18n.t('common.saved'));
     if (setup) {
       this._setup = setup;
       this._editing = null;

@@ -1,0 +1,209 @@
+import type { ServerResponse } from 'node:http';
+import { Formatter, Hash, Transformer } from 'wechatpay-axios-plugin';
+import type { SimTrade } from './records.js';
+import type { PaymentSimulator } from './server.js';
+
+type Fields = Record<string, string>;
+type SignType = 'MD5' | 'HMAC-SHA256';
+
+/** A v2 answer: its business fields (signed), or the socket closed after the work was done. */
+type Answer = { fields: Fields } | { unsigned: Fields } | 'lost';
+
+/** WeChat's v2 names of a trade's states (orderquery's trade_state). */
+const TRADE_STATE: Record<SimTrade['state'], string> = {
+  USERPAYING: 'USERPAYING',
+  SUCCESS: 'SUCCESS',
+  REFUSED: 'PAYERROR',
+  CLOSED: 'CLOSED',
+  REVOKED: 'REVOKED',
+};
+
+const fail = (errCode: string, errCodeDes: string): Answer => ({
+  fields: { result_code: 'FAIL', err_code: errCode, err_code_des: errCodeDes },
+});
+
+/**
+ * Trades whose first reverse answered `recall=Y`: a reverse while the customer is still
+ * confirming is asked again, as WeChat Pay does when it cannot close the order at once.
+ */
+const recalled = new WeakMap<PaymentSimulator, Set<string>>();
+
+function paidFields(sim: PaymentSimulator, trade: SimTrade): Fields {
+  return {
+    result_code: 'SUCCESS',
+    openid: 'oSimulatorCustomer',
+    is_subscribe: 'N',
+    trade_type: 'MICROPAY',
+    bank_type: 'OTHERS',
+    fee_type: 'CNY',
+    total_fee: String(trade.amount),
+    cash_fee: String(trade.amount),
+    transaction_id: trade.transactionId,
+    out_trade_no: trade.outTradeNo,
+    time_end: (trade.paidAt ?? sim.records.now().toISOString()).replace(/\D/g, '').slice(0, 14),
+  };
+}
+
+function micropay(sim: PaymentSimulator, body: Fields): Answer {
+  const seen = sim.records.trade('wechat', body.out_trade_no ?? '');
+  if (seen) {
+    if (seen.state === 'CLOSED') return fail('ORDERCLOSED', '订单已关闭');
+    if (seen.state === 'REVOKED') return fail('ORDERREVERSED', '订单已撤销');
+    if (seen.behaviour === '6') return 'lost';
+    const now = sim.look(seen, false);
+    if (now.state === 'USERPAYING') return fail('USERPAYING', '需要用户输入支付密码');
+    if (now.state === 'REFUSED') return fail('NOTENOUGH', '余额不足');
+    return { fields: paidFields(sim, now) };
+  }
+  const trade = sim.newTrade('wechat', body.out_trade_no ?? '', Number(body.total_fee), body.auth_code ?? '');
+  switch (trade.behaviour) {
+    case '2':
+    case '3':
+      return fail('USERPAYING', '需要用户输入支付密码');
+    case '4':
+      return fail('NOTENOUGH', '余额不足');
+    case '5':
+      return fail('SYSTEMERROR', '接口返回错误');
+    case '6':
+      return 'lost';
+    case '7':
+      return fail('AUTHCODEEXPIRE', '二维码已过期，请用户在微信上刷新后再试');
+    default:
+      return { fields: paidFields(sim, trade) };
+  }
+}
+
+function orderquery(sim: PaymentSimulator, body: Fields): Answer {
+  const trade = sim.records.trade('wechat', body.out_trade_no ?? '');
+  if (!trade) return fail('ORDERNOTEXIST', '此交易订单号不存在');
+  const now = sim.look(trade, true);
+  const fields: Fields =
+    now.state === 'SUCCESS'
+      ? paidFields(sim, now)
+      : { result_code: 'SUCCESS', out_trade_no: now.outTradeNo, total_fee: String(now.amount) };
+  return { fields: { ...fields, trade_state: TRADE_STATE[now.state] } };
+}
+
+function reverse(sim: PaymentSimulator, body: Fields): Answer {
+  const outTradeNo = body.out_trade_no ?? '';
+  const trade = sim.records.trade('wechat', outTradeNo);
+  let asked = recalled.get(sim);
+  if (!asked) {
+    asked = new Set();
+    recalled.set(sim, asked);
+  }
+  if (trade?.state === 'USERPAYING' && !asked.has(outTradeNo)) {
+    asked.add(outTradeNo);
+    return {
+      fields: {
+        result_code: 'FAIL',
+        err_code: 'SYSTEMERROR',
+        err_code_des: '请调用撤销接口重试',
+        recall: 'Y',
+      },
+    };
+  }
+  sim.reverse('wechat', outTradeNo);
+  return { fields: { result_code: 'SUCCESS', recall: 'N' } };
+}
+
+function refund(sim: PaymentSimulator, body: Fields): Answer {
+  const outRefundNo = body.out_refund_no ?? '';
+  const done = sim.refund('wechat', body.out_trade_no ?? '', outRefundNo, Number(body.refund_fee));
+  if (!done.ok) {
+    return done.why === 'not_paid'
+      ? fail('ORDERNOTEXIST', '订单不存在或未支付')
+      : fail('ERROR', '退款金额大于可退金额');
+  }
+  return {
+    fields: {
+      result_code: 'SUCCESS',
+      transaction_id: done.trade.transactionId,
+      out_trade_no: done.trade.outTradeNo,
+      out_refund_no: outRefundNo,
+      refund_id: done.refundId,
+      refund_fee: body.refund_fee ?? '',
+      total_fee: String(done.trade.amount),
+      cash_fee: String(done.trade.amount),
+    },
+  };
+}
+
+function refundquery(sim: PaymentSimulator, body: Fields): Answer {
+  const found = sim.records.refund('wechat', body.out_refund_no ?? '');
+  if (!found) return fail('REFUNDNOTEXIST', '退款订单查询失败');
+  // As with v3: PROCESSING on the refund's answer, SUCCESS from the first query on.
+  if (found.state === 'PROCESSING') sim.records.putRefund({ ...found, state: 'SUCCESS' });
+  return {
+    fields: {
+      result_code: 'SUCCESS',
+      out_trade_no: found.outTradeNo,
+      refund_count: '1',
+      out_refund_no_0: found.outRefundNo,
+      refund_id_0: found.refundId,
+      refund_fee_0: String(found.amount),
+      refund_status_0: 'SUCCESS',
+    },
+  };
+}
+
+const ROUTES: Record<string, (sim: PaymentSimulator, body: Fields) => Answer> = {
+  '/pay/micropay': micropay,
+  '/pay/orderquery': orderquery,
+  '/secapi/pay/reverse': reverse,
+  '/secapi/pay/refund': refund,
+  '/pay/refundquery': refundquery,
+};
+
+/**
+ * WeChat Pay API v2 (付款码支付 `micropay` and its query, reverse and refunds) at its wire
+ * format: XML both ways, every request's `sign` checked against the merchant's API key (MD5 or
+ * HMAC-SHA256 as `sign_type` says), every answer signed with it the same way; a request that
+ * does not verify gets WeChat's unsigned `return_code=FAIL`. The merchant's TLS certificate on
+ * `/secapi/` cannot be checked here: the simulator speaks plain HTTP on 127.0.0.1.
+ */
+export function wechatV2(sim: PaymentSimulator, url: URL, raw: string, res: ServerResponse): void {
+  const keys = sim.keys;
+  let body: Fields = {};
+  try {
+    body = (Transformer.toObject(raw) ?? {}) as Fields;
+  } catch {
+    body = {};
+  }
+  const signType: SignType = body.sign_type === 'HMAC-SHA256' ? 'HMAC-SHA256' : 'MD5';
+  const route = ROUTES[url.pathname];
+  let answer: Answer;
+  if (!route) {
+    answer = { unsigned: { return_code: 'FAIL', return_msg: 'no such API in the simulator' } };
+  } else if (
+    body.mch_id !== keys.wechat.mchid ||
+    body.appid !== keys.wechat.appid ||
+    !body.sign ||
+    !Hash.equals(Hash.sign(signType, body, keys.wechatV2.apiKey), body.sign)
+  ) {
+    answer = { unsigned: { return_code: 'FAIL', return_msg: '签名错误' } };
+  } else {
+    answer = route(sim, body);
+  }
+  if (answer === 'lost') {
+    res.socket?.destroy();
+    return;
+  }
+  let fields: Fields;
+  if ('unsigned' in answer) fields = answer.unsigned;
+  else {
+    fields = {
+      return_code: 'SUCCESS',
+      return_msg: 'OK',
+      appid: keys.wechat.appid,
+      mch_id: keys.wechat.mchid,
+      nonce_str: Formatter.nonce(),
+      ...answer.fields,
+    };
+    const key = sim.forgeAnswers ? `${keys.wechatV2.apiKey.slice(1)}x` : keys.wechatV2.apiKey;
+    fields.sign = Hash.sign(signType, fields, key);
+  }
+  res.statusCode = 200;
+  res.setHeader('content-type', 'text/xml; charset=utf-8');
+  res.end(Transformer.toXml(fields));
+}
