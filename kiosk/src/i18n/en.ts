@@ -1950,4 +1950,13 @@ export const en: Catalogue = {
     sending: 'Head office is back: uploading offline sales, {{waiting}} to go',
     held: '{{held}} offline records refused by head office: a manager must look',
   },
+  // Issue 19, Star printers in their own command set: the printer form's command mode.
+  starPrinter: {
+    emulation: 'Command mode',
+    emulations: {
+      escpos: 'ESC/POS',
+      'star-line': 'Star Line Mode',
+      'star-prnt': 'StarPRNT',
+    },
+  },
 };
