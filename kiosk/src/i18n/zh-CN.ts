@@ -1922,9 +1922,9 @@ export const zhCN = {
     sending: '总部已恢复，正在上传离线销售：还剩 {{waiting}} 笔',
     held: '{{held}} 笔离线单据总部未接收，请经理处理',
   },
-  // Issue 19, Star printers in their own command set: the printer form's 指令模式.
+  // Issue 19, Star printers in their own command set: the printer form's 仿真模式 (Star's own word for it).
   starPrinter: {
-    emulation: '指令模式',
+    emulation: '仿真模式',
     emulations: {
       escpos: '通用 ESC/POS',
       'star-line': 'Star 行模式（Star Line）',
