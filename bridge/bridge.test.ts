@@ -11,6 +11,7 @@ import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { Bridge, type BridgeOptions } from './bridge.js';
 import { ESCPOS } from './receipt/escpos.js';
 import { FakePrinter } from './testing/fake-printer.js';
+import { FakeStarPrinter } from './testing/fake-star-printer.js';
 import { quietLog, sampleReceipt } from './testing/fixtures.js';
 import { PtyPair } from './testing/socat.js';
 import { EventWatcher } from './testing/watch.js';
@@ -437,5 +438,100 @@ describe('drawer and pole display', () => {
     const deadline = Date.now() + 10_000;
     while (!display?.lines && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(display?.lines).toEqual(['PAID         1000.00', 'CHANGE         42.90']);
+  });
+});
+
+describe('Star printer in its own command set (Star Line Mode / StarPRNT)', () => {
+  async function fakeStar(): Promise<FakeStarPrinter> {
+    const printer = new FakeStarPrinter();
+    await printer.start();
+    cleanups.push(() => printer.stop());
+    return printer;
+  }
+  const star = (port: number) => receiptPrinter(port, { model: 'star-tsp650ii' });
+
+  it('prints a Chinese receipt in Star Line Mode (the model’s own), cut, confirmed by ETB, and opens the drawer', async () => {
+    const printer = await fakeStar();
+    printer.asb = true;
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([star(printer.port), { id: 'drawer-1', kind: 'drawer', via: 'printer-1', pin: 2 }]);
+    const job = await queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: true,
+    });
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    const [bytes] = await printer.waitForPrints(1);
+    if (!bytes) throw new Error('no print');
+    // ESC @ CAN: Star's initialise; ESC $ 1: the two-byte mode the Chinese text is read in.
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0x1b, 0x40, 0x18]));
+    expect(bytes.includes(Buffer.from([0x1b, 0x24, 1]))).toBe(true);
+    const text = iconv.decode(bytes, 'gb18030');
+    for (const expected of ['羊毛混纺大衣 Wool Coat', '会员9折', '合计', '￥957.10', '谢谢惠顾']) {
+      expect(text).toContain(expected);
+    }
+    // Star's partial cut (ESC d 1), and none of ESC/POS's commands.
+    expect(bytes.includes(Buffer.from([0x1b, 0x64, 0x01]))).toBe(true);
+    expect(bytes.includes(ESCPOS.cut)).toBe(false);
+    expect(bytes.includes(ESCPOS.chineseOn)).toBe(false);
+    expect(await printer.waitForKicks(1)).toEqual([2]);
+    expect(printer.etb).toBe(1);
+  });
+
+  it('never says printed when the Star drops the connection after the status request; the reprint prints once', async () => {
+    const printer = await fakeStar();
+    printer.state = 'drop';
+    const admin = await watch(owner, ['print.status']);
+    await startBridge([star(printer.port)]);
+    const job = await queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: false,
+    });
+    const unknown = await admin.waitFor(
+      'print.status',
+      (d) => d.jobId === job.jobId && d.state === 'unknown',
+    );
+    expect(unknown.data.reason).toMatch(/did not confirm|connection broke/);
+    expect(admin.events.some((e) => (e.data as { state?: string }).state === 'printed')).toBe(false);
+
+    printer.state = 'ok';
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(printer.prints).toHaveLength(0);
+    const reply = await call(store, 'POST', `/api/print/jobs/${job.jobId}/reprint`, {
+      token: await managerAtTerminal(),
+    });
+    expect(reply.status).toBe(200);
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(printer.prints).toHaveLength(1);
+  });
+
+  it('holds the job while the Star is out of paper, opens the drawer anyway, and prints once paper is in', async () => {
+    const printer = await fakeStar();
+    printer.state = 'paper_out';
+    const admin = await watch(owner, ['print.status', 'device.status']);
+    await startBridge([
+      receiptPrinter(printer.port, { emulation: 'star-prnt' }),
+      { id: 'drawer-1', kind: 'drawer', via: 'printer-1', pin: 2 },
+    ]);
+    const job = await queuePrint(store.ctx, terminal.id, {
+      kind: 'receipt',
+      document: sampleReceipt(),
+      openDrawer: true,
+    });
+    expect(await printer.waitForKicks(1, 3000)).toEqual([2]);
+    const held = await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'held');
+    expect(held.data.reason).toMatch(/out of paper/);
+    await admin.waitFor('device.status', (d) => d.hardwareId === 'printer-1' && d.status === 'paper_out');
+    expect(printer.prints).toHaveLength(0);
+
+    printer.state = 'ok';
+    await admin.waitFor('print.status', (d) => d.jobId === job.jobId && d.state === 'printed');
+    const prints = await printer.waitForPrints(1);
+    expect(prints).toHaveLength(1);
+    // The job ends with Star's cut, which also starts printing on a StarPRNT set to page units.
+    expect(prints[0]?.includes(Buffer.from([0x1b, 0x64, 0x01]))).toBe(true);
+    expect(iconv.decode(prints[0] ?? Buffer.alloc(0), 'gb18030')).toContain('谢谢惠顾');
   });
 });

@@ -42,11 +42,14 @@ export interface HardwareOptions {
  * PC437 by the model's own number. A model without ESC t (Star's own command sets) keeps the
  * plain table 0 unless a code page was asked for, which it cannot print.
  */
-function codePageOf(device: BridgeDevice): SingleByteCodePage | undefined {
+function codePageOf(
+  device: BridgeDevice,
+  emulation: 'escpos' | 'star-line' | 'star-prnt',
+): SingleByteCodePage | undefined {
   if (!device.codePage && !device.model) return undefined;
   const encoding = device.codePage ?? 'cp437';
   try {
-    return { encoding, table: codePageTable(device.model, encoding) };
+    return { encoding, table: codePageTable(device.model, encoding, emulation) };
   } catch (error) {
     if (device.codePage) throw new Error(`printer ${device.id}: ${(error as Error).message}`);
     return undefined;
@@ -96,6 +99,8 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
       );
     }
     const paperWidth = device.paperWidth ?? model?.paperWidth ?? 80;
+    // A Star model prints in the command set it ships in unless the config says otherwise.
+    const emulation = device.emulation ?? model?.emulation ?? 'escpos';
     // A raster printer without its font is said at start, not at the first receipt.
     if (device.mode === 'raster') findRasterFont();
     hardware.printers.push(
@@ -110,7 +115,8 @@ export function buildHardware(devices: readonly BridgeDevice[], options: Hardwar
             qr: device.qr ?? model?.qr ?? 'native',
             logo: device.logo,
             shopLogo: options.shopLogo,
-            codePage: codePageOf(device),
+            codePage: codePageOf(device, emulation),
+            emulation,
             cut: device.cut ?? model?.cut ?? true,
             label: device.label ?? { widthMm: 40, heightMm: 30, gapMm: 2 },
             mode: device.mode ?? 'text',

@@ -113,6 +113,13 @@ it('sets the store, the receipt and the printer on one page, test prints through
     await form.locator('input[name="host"]').fill('127.0.0.1');
     await form.locator('input[name="port"]').fill(String(printer.port));
     await form.locator('select[name="paperWidth"]').selectOption('58');
+    // 仿真模式: by the model (a Star model ships in its own), or said here.
+    expect(await form.locator('select[name="emulation"] option').allTextContents()).toEqual([
+      '按型号',
+      '通用 ESC/POS',
+      'Star 行模式（Star Line）',
+      'Star 原生（StarPRNT）',
+    ]);
     await shot(page, 'settings-hardware-form-zh');
     await form.locator('button[type="submit"]').click();
     await hardware.locator('tr[data-device="receipt"]').waitFor();

@@ -31,7 +31,7 @@ export class Drawer {
   /** Null when the pulse went out, else why not. */
   async kick(reason: string): Promise<string | null> {
     try {
-      if ('printer' in this.target) await this.target.printer.send(drawerPulse(this.pin));
+      if ('printer' in this.target) await this.target.printer.send(this.target.printer.drawerPulse(this.pin));
       else {
         const channel = await this.target.connector.open();
         try {

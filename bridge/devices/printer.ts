@@ -1,15 +1,23 @@
 import type { Logger } from 'pino';
 import type { PrintJob } from '../../server/protocol/printing.js';
 import type { BridgeBus } from '../bus.js';
-import { ESCPOS, isStatusByte, type PrinterCondition, readCondition } from '../receipt/escpos.js';
+import {
+  drawerPulse,
+  ESCPOS,
+  isStatusByte,
+  type PrinterCondition,
+  readCondition,
+} from '../receipt/escpos.js';
 import { type PrinterProfile, type Rendered, renderJob } from '../receipt/render.js';
+import { starDrawerPulse } from '../receipt/star.js';
+import { STAR_ETB, STAR_STATUS_REQUEST, type StarStatus, takeFrames } from '../receipt/star-status.js';
 import { readTsplStatus, TSPL_STATUS_QUERY } from '../receipt/tspl-status.js';
 import { type Channel, type Connector, DeviceError } from '../transports/channel.js';
 import { StatusReporter } from './status.js';
 
 export interface PrinterSettings {
   profile: PrinterProfile;
-  /** Ask DLE EOT before each job; off for printers that cannot answer (one-way cables). */
+  /** Ask DLE EOT (Star: ESC ACK SOH) before each job; off for printers that cannot answer (one-way cables). */
   statusCheck: boolean;
   /** How long to wait for the answer to DLE EOT. */
   statusTimeoutMs: number;
@@ -26,6 +34,11 @@ export type PrintOutcome =
   | { ok: false; retry: true; reason: string }
   /** Bytes may or may not have reached the paper; never retried by itself (a person may reprint). */
   | { ok: false; retry: false; reason: string };
+
+/** How many status timeouts a Star may take to print a job and move its ETB counter on. */
+const STAR_PRINT_WAITS = 5;
+/** The pause between two ESC ACK SOH while a Star is still printing. */
+const STAR_POLL_MS = 100;
 
 /** What the connector may also do: the virtual printer keeps a text rendering beside its bytes. */
 interface Previewing {
@@ -63,6 +76,17 @@ export class Printer {
     return this.language !== 'zpl';
   }
 
+  /** A receipt printer switched to Star's own command set (Star Line Mode or StarPRNT). */
+  private get star(): boolean {
+    const emulation = this.settings.profile.emulation;
+    return this.language === 'escpos' && (emulation === 'star-line' || emulation === 'star-prnt');
+  }
+
+  /** The pulse for a drawer on this printer's kick-out connector, in the printer's command set. */
+  drawerPulse(pin: 2 | 5): Buffer {
+    return this.star ? starDrawerPulse(pin) : drawerPulse(pin);
+  }
+
   start(): void {
     this.running = true;
     void this.probe();
@@ -93,14 +117,17 @@ export class Printer {
         return this.unreachable(error);
       }
       try {
+        let before: StarStatus | null = null;
         if (this.settings.statusCheck && this.asksStatus) {
-          const condition = await this.condition(channel);
+          if (this.star) before = await this.starStatus(channel, this.settings.statusTimeoutMs);
+          const condition = this.star ? (before?.condition ?? null) : await this.condition(channel);
           const blocked = this.judge(condition);
           if (blocked) return { ok: false, retry: true, reason: blocked };
         }
         committing();
         try {
-          await channel.write(rendered.bytes);
+          // A Star is sent ETB after the job: its ETB counter moves on once the job is on paper.
+          await channel.write(this.star ? Buffer.concat([rendered.bytes, STAR_ETB]) : rendered.bytes);
         } catch (error) {
           const reason = `the connection broke while printing (${(error as Error).message}); check the paper and reprint if needed`;
           this.status.set('offline', reason);
@@ -108,7 +135,9 @@ export class Printer {
         }
         // A receipt printer is asked again after the job; a label printer was asked before it.
         if (this.settings.statusCheck && this.language === 'escpos') {
-          const unconfirmed = await this.confirm(channel);
+          const unconfirmed = this.star
+            ? await this.starConfirm(channel, before)
+            : await this.confirm(channel);
           if (unconfirmed) return { ok: false, retry: false, reason: unconfirmed };
         } else if (!this.settings.statusCheck || !this.asksStatus) this.status.set('online');
         if (previews(this.connector)) await this.connector.writePreview(jobId, rendered.text).catch(() => {});
@@ -130,6 +159,56 @@ export class Printer {
     if (!blocked) return null;
     const why = after ? blocked : 'no status answer after it';
     return `the printer did not confirm the job (${why}); reprint it if it is not on paper`;
+  }
+
+  /**
+   * Star: the job is on paper when the ETB counter has moved on by one from where it stood
+   * before the job — the printer adds one only after everything in front of the ETB has printed.
+   * Asks ESC ACK SOH until then (a printer with ASB on also sends the frame by itself), for up to
+   * STAR_PRINT_WAITS status timeouts, printing included. A fault on the way, no answer, or a
+   * counter that never moves means the receipt may or may not be on paper. A printer whose frames
+   * carry no counter (shorter than eight bytes) is judged as DLE EOT is: answered and fine.
+   */
+  private async starConfirm(channel: Channel, before: StarStatus | null): Promise<string | null> {
+    const deadline = Date.now() + this.settings.statusTimeoutMs * STAR_PRINT_WAITS;
+    let why = 'no status answer after it';
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const now = await this.starStatus(channel, Math.min(left, this.settings.statusTimeoutMs)).catch(
+        () => null,
+      );
+      if (!now) break;
+      const blocked = this.judge(now.condition);
+      if (blocked) {
+        why = blocked;
+        break;
+      }
+      if (before?.etb == null || now.etb === null || now.etb === (before.etb + 1) % 32) return null;
+      why = 'its ETB counter did not move on';
+      await new Promise((resolve) => setTimeout(resolve, STAR_POLL_MS));
+    }
+    return `the printer did not confirm the job (${why}); reprint it if it is not on paper`;
+  }
+
+  /**
+   * Star: asks ESC ACK SOH and reads until a whole ASB frame is in; the last one read says the
+   * printer's state now. Null when none comes within `timeoutMs`.
+   */
+  private async starStatus(channel: Channel, timeoutMs: number): Promise<StarStatus | null> {
+    await channel.write(STAR_STATUS_REQUEST);
+    const deadline = Date.now() + timeoutMs;
+    let pending: Buffer = Buffer.alloc(0);
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      const chunk = await channel.read(left);
+      if (!chunk) return null;
+      const { frames, rest } = takeFrames(Buffer.concat([pending, chunk]));
+      pending = rest;
+      const last = frames.at(-1);
+      if (last) return last;
+    }
   }
 
   /** Sends bytes without asking the paper (a drawer kick must work with the paper out). */
@@ -162,8 +241,9 @@ export class Printer {
     return { ok: false, retry: true, reason };
   }
 
-  /** DLE EOT 2 and 4 (TSPL: <ESC>!?); null when the printer does not answer in time. */
+  /** DLE EOT 2 and 4 (TSPL: <ESC>!?, Star: ESC ACK SOH); null when the printer does not answer in time. */
   private async condition(channel: Channel): Promise<PrinterCondition | null> {
+    if (this.star) return (await this.starStatus(channel, this.settings.statusTimeoutMs))?.condition ?? null;
     if (this.language === 'tspl') {
       await channel.write(TSPL_STATUS_QUERY);
       const answer = await channel.read(this.settings.statusTimeoutMs);
@@ -192,7 +272,7 @@ export class Printer {
   /** Sets the status from the printer's answer; returns why it cannot print, if it cannot. */
   private judge(condition: PrinterCondition | null): string | null {
     if (!condition) {
-      const request = this.language === 'tspl' ? '<ESC>!?' : 'DLE EOT';
+      const request = this.language === 'tspl' ? '<ESC>!?' : this.star ? 'ESC ACK SOH' : 'DLE EOT';
       const reason = `${this.connector.description} did not answer the status request (${request}) within ${this.settings.statusTimeoutMs} ms; if it never can, set "statusCheck": false`;
       this.status.set('error', reason);
       return reason;

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import QRCode from 'qrcode';
 import type { Block } from './blocks.js';
-import { rasterLines } from './raster.js';
+import { type Bitmap, rasterLines } from './raster.js';
 import type { Charset } from './text-width.js';
 import { printable } from './text-width.js';
 
@@ -172,12 +172,16 @@ export function code128(data: string): { bytes: Buffer; modules: number } {
 }
 
 /**
- * The widest module width (GS w 2–6) at which the symbol and its quiet zones fit the paper's
- * dots; null when even the narrowest does not fit.
+ * The widest module width in dots (GS w 2–6, or the range a Star printer offers) at which the
+ * symbol and its quiet zones fit the paper's dots; null when even the narrowest does not fit.
  */
-export function barWidthFor(modules: number, dots: number): number | null {
-  const width = Math.min(BAR_WIDTHS.max, Math.floor(dots / (modules + QUIET_MODULES)));
-  return width >= BAR_WIDTHS.min ? width : null;
+export function barWidthFor(
+  modules: number,
+  dots: number,
+  widths: { min: number; max: number } = BAR_WIDTHS,
+): number | null {
+  const width = Math.min(widths.max, Math.floor(dots / (modules + QUIET_MODULES)));
+  return width >= widths.min ? width : null;
 }
 
 /**
@@ -224,8 +228,8 @@ function rasterImage(bits: Buffer, width: number, height: number): Buffer {
   ]);
 }
 
-/** QR drawn here and sent as a raster image (GS v 0), for printers without the QR command. */
-export function qrRaster(data: string, dots: number): Buffer {
+/** A QR code drawn here as a 1-bit square image (level M, quiet zone, scaled to the paper). */
+export function qrBitmap(data: string, dots: number): Bitmap {
   const qr = QRCode.create(data, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;
   const quiet = 4;
@@ -243,10 +247,16 @@ export function qrRaster(data: string, dots: number): Buffer {
       image[index] = (image[index] ?? 0) | (0x80 >> (x & 7));
     }
   }
+  return { bits: image, width: side, height: side, bytesPerRow };
+}
+
+/** QR drawn here and sent as a raster image (GS v 0), for printers without the QR command. */
+export function qrRaster(data: string, dots: number): Buffer {
+  const { bits, height, bytesPerRow } = qrBitmap(data, dots);
   return Buffer.concat([
     Buffer.from([ESC, 0x61, 1]),
-    Buffer.from([GS, 0x76, 0x30, 0, bytesPerRow & 0xff, bytesPerRow >> 8, side & 0xff, side >> 8]),
-    image,
+    Buffer.from([GS, 0x76, 0x30, 0, bytesPerRow & 0xff, bytesPerRow >> 8, height & 0xff, height >> 8]),
+    bits,
     Buffer.from([0x0a, ESC, 0x61, 0]),
   ]);
 }

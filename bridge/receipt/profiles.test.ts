@@ -17,6 +17,7 @@ describe('printer profiles from the model data', () => {
       dots: 576,
       qr: 'native',
       cut: true,
+      emulation: 'escpos',
     });
     expect(modelProfile('pos-5890')).toEqual({
       paperWidth: 58,
@@ -24,6 +25,7 @@ describe('printer profiles from the model data', () => {
       dots: 384,
       qr: 'native',
       cut: false,
+      emulation: 'escpos',
     });
     // An old TM-T88II has no QR command: its QR codes are drawn as images.
     expect(modelProfile('epson-tm-t88ii').qr).toBe('raster');

@@ -14,6 +14,8 @@ export interface ModelProfile {
   qr: 'native' | 'raster';
   /** A model without a cutter is not sent the cut. */
   cut: boolean;
+  /** The command set the model ships in: ESC/POS, or Star Line Mode / StarPRNT for a Star. */
+  emulation: 'escpos' | 'star-line' | 'star-prnt';
 }
 
 /** The model's paper width, columns, QR support and cutter; throws for an unknown model id. */
@@ -25,28 +27,41 @@ export function modelProfile(model: string): ModelProfile {
     cutter?: unknown;
   };
   const dots = encoder.printableWidth;
+  const language = encoder.language as 'esc-pos' | 'star-line' | 'star-prnt';
   return {
     paperWidth: dots >= 500 ? 80 : 58,
     columns: encoder.columns,
     dots,
     qr: capabilities.qrcode?.supported ? 'native' : 'raster',
     cut: capabilities.cutter !== undefined,
+    emulation: language === 'esc-pos' ? 'escpos' : language,
   };
 }
 
 /**
- * The table number n of ESC t n under which this model (or, without one, a standard ESC/POS
- * printer) keeps the code page, from the model's own code page data; throws when it has none.
+ * The table number n under which this model (or, without one, a standard printer of the command
+ * set) keeps the code page, from the model's own code page data: ESC t n in ESC/POS, ESC GS t n
+ * in Star's command sets. Throws when it has none.
  */
-export function codePageTable(model: string | undefined, codePage: CodePage): number {
-  const encoder = new ReceiptPrinterEncoder(
-    model ? { printerModel: model as never } : { language: 'esc-pos' },
-  );
+export function codePageTable(
+  model: string | undefined,
+  codePage: CodePage,
+  emulation: 'escpos' | 'star-line' | 'star-prnt' = 'escpos',
+): number {
+  const language = emulation === 'escpos' ? 'esc-pos' : emulation;
+  // Star's command sets number their code pages in Star's one table, whatever the model.
+  const encoder = new ReceiptPrinterEncoder({
+    language,
+    ...(model && { printerModel: model as never }),
+    ...(emulation !== 'escpos' && { codepageMapping: 'star' }),
+  });
   // The encoder selects a code page lazily, in front of the first text that needs it.
   const bytes = encoder.codepage(codePage).text('x').encode();
-  const at = bytes.findIndex((byte, index) => byte === 0x1b && bytes[index + 1] === 0x74);
-  if (at < 0 || bytes[at + 2] === undefined) {
-    throw new Error(`printer model ${model ?? 'esc-pos'} has no code page ${codePage}`);
+  const select = emulation === 'escpos' ? [0x1b, 0x74] : [0x1b, 0x1d, 0x74];
+  const at = bytes.findIndex((_, index) => select.every((byte, k) => bytes[index + k] === byte));
+  const table = at < 0 ? undefined : bytes[at + select.length];
+  if (table === undefined) {
+    throw new Error(`printer model ${model ?? emulation} has no code page ${codePage}`);
   }
-  return bytes[at + 2] as number;
+  return table;
 }

@@ -51,7 +51,7 @@ export function loadRasterFont(): string {
   return found;
 }
 
-type Printed = Extract<Block, { type: 'text' } | { type: 'rule' }>;
+export type Printed = Extract<Block, { type: 'text' } | { type: 'rule' }>;
 
 /** Rows per GS v 0 command: some printers refuse taller images. */
 const BAND_ROWS = 960;
@@ -81,18 +81,26 @@ function glyph(char: string, size: number, bold: boolean): Int16Array {
   return drawn;
 }
 
+/** A 1-bit image: rows of `bytesPerRow` bytes, the leftmost dot in the high bit. */
+export interface Bitmap {
+  bits: Buffer;
+  width: number;
+  height: number;
+  bytesPerRow: number;
+}
+
 /**
- * Text and rule blocks drawn as a 1-bit image (GS v 0), one line per two cells' height (four
- * for big text), placed by the same column arithmetic as text mode: a cell is dots / columns
- * wide. Each character is drawn once with the canvas and then copied from that cache, which
- * keeps a long receipt to a few milliseconds.
+ * Text and rule blocks drawn as a 1-bit image, one line per two cells' height (four for big
+ * text), placed by the same column arithmetic as text mode: a cell is dots / columns wide. Each
+ * character is drawn once with the canvas and then copied from that cache, which keeps a long
+ * receipt to a few milliseconds. Null when there is nothing to draw.
  */
-export function rasterLines(blocks: readonly Printed[], columns: number, dots: number): Buffer {
+export function drawLines(blocks: readonly Printed[], columns: number, dots: number): Bitmap | null {
   loadRasterFont();
   const cell = Math.floor(dots / columns);
   const heights = blocks.map((block) => (block.type === 'text' && block.big ? cell * 4 : cell * 2));
   const height = heights.reduce((sum, h) => sum + h, 0);
-  if (height === 0) return Buffer.alloc(0);
+  if (height === 0) return null;
   const bytesPerRow = Math.ceil(dots / 8);
   const image = Buffer.alloc(bytesPerRow * height);
   let y = 0;
@@ -119,12 +127,20 @@ export function rasterLines(blocks: readonly Printed[], columns: number, dots: n
     }
     y += size;
   });
+  return { bits: image, width: dots, height, bytesPerRow };
+}
+
+/** Text and rule blocks drawn by `drawLines` and sent as ESC/POS raster images (GS v 0). */
+export function rasterLines(blocks: readonly Printed[], columns: number, dots: number): Buffer {
+  const drawn = drawLines(blocks, columns, dots);
+  if (!drawn) return Buffer.alloc(0);
+  const { bits, height, bytesPerRow } = drawn;
   const parts: Buffer[] = [Buffer.from([ESC, 0x61, 0])];
   for (let top = 0; top < height; top += BAND_ROWS) {
     const rows = Math.min(BAND_ROWS, height - top);
     parts.push(
       Buffer.from([GS, 0x76, 0x30, 0, bytesPerRow & 0xff, bytesPerRow >> 8, rows & 0xff, rows >> 8]),
-      image.subarray(top * bytesPerRow, (top + rows) * bytesPerRow),
+      bits.subarray(top * bytesPerRow, (top + rows) * bytesPerRow),
     );
   }
   return Buffer.concat(parts);

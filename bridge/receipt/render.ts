@@ -5,19 +5,25 @@ import { encodeEscPos, type SingleByteCodePage } from './escpos.js';
 import { encodeTspl, encodeZpl, type LabelSize, layoutLabelsOnReceipt } from './labels.js';
 import { layoutReceipt, renderText } from './layout.js';
 import { layoutSlip } from './slip.js';
+import { encodeStar, type StarEmulation } from './star.js';
 import type { Charset } from './text-width.js';
 
 /** How one printer prints: what the bridge's config says about it, with defaults applied. */
 export interface PrinterProfile {
   /** ESC/POS receipts, or price tags in TSPL or Zebra's ZPL. */
   language: 'escpos' | 'tspl' | 'zpl';
+  /**
+   * A receipt printer's command set: ESC/POS, or Star's own Star Line Mode or StarPRNT (what a
+   * Star printer is switched to; ESC/POS bytes print garbage there). Left out: ESC/POS.
+   */
+  emulation?: 'escpos' | StarEmulation | undefined;
   paperWidth: 58 | 80;
   charset: Charset;
   qr: 'native' | 'raster' | 'none';
   logo?: number | undefined;
   /** The shop's logo from the admin page, printed as an image on receipts. */
   shopLogo?: ReceiptLogo | null | undefined;
-  /** The single-byte code page from the printer model's data (ESC t n). */
+  /** The single-byte code page from the printer model's data (ESC t n; Star: ESC GS t n). */
   codePage?: SingleByteCodePage | undefined;
   cut: boolean;
   label: LabelSize;
@@ -72,13 +78,16 @@ export function renderJob(job: PrintJob, profile: PrinterProfile): Rendered {
       reprint: job.reprint,
       cut: profile.cut,
     });
-  const bytes = encodeEscPos(blocks, {
+  const options = {
     charset,
     columns,
     dots: profile.dots ?? dotsFor(profile.paperWidth),
     qr: profile.qr,
     raster,
     ...(profile.codePage && { codePage: profile.codePage }),
-  });
+  };
+  const emulation = profile.emulation ?? 'escpos';
+  const bytes =
+    emulation === 'escpos' ? encodeEscPos(blocks, options) : encodeStar(blocks, { ...options, emulation });
   return { bytes, text: renderText(blocks, columns, charset) };
 }

@@ -17,11 +17,12 @@ export class FakePrinter {
   /** Drawer pulses received, by pin (2 or 5). */
   readonly kicks: Array<2 | 5> = [];
   private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  protected readonly sockets = new Set<Socket>();
   private waiters: Array<() => void> = [];
   port = 0;
 
   constructor() {
+    // Through a closure, so a subclass's serve() answers.
     this.server = createServer((socket) => this.serve(socket));
   }
 
@@ -73,7 +74,7 @@ export class FakePrinter {
     }
   }
 
-  private serve(socket: Socket): void {
+  protected serve(socket: Socket): void {
     this.sockets.add(socket);
     let pending = Buffer.alloc(0);
     const received: Buffer[] = [];
@@ -128,7 +129,7 @@ export class FakePrinter {
     });
   }
 
-  private wakeWaiters(): void {
+  protected wakeWaiters(): void {
     for (const wake of this.waiters.splice(0)) wake();
   }
 }

@@ -25,6 +25,19 @@ export const CONFIG_STEPS: readonly Step[] = [
     );
     return { ...file, bridge: { ...bridge, devices } };
   },
+  // 3 → 4: a printer says its command set (`emulation`), and a Star model's default is now Star's
+  // own; a Star printer configured so far was driven in ESC/POS, so it keeps saying so.
+  (file) => {
+    const bridge = file.bridge as { devices?: unknown } | undefined;
+    if (!bridge || !Array.isArray(bridge.devices)) return file;
+    const devices = bridge.devices.map((device: unknown) => {
+      if (typeof device !== 'object' || device === null) return device;
+      const { kind, model } = device as { kind?: unknown; model?: unknown };
+      const star = kind === 'printer' && typeof model === 'string' && model.startsWith('star-');
+      return star && !('emulation' in device) ? { ...device, emulation: 'escpos' } : device;
+    });
+    return { ...file, bridge: { ...bridge, devices } };
+  },
 ];
 
 /** The version this Hanger reads and writes. */

@@ -66,6 +66,12 @@ export const bridgeDeviceSchema = z
     charset: z.enum(['gb18030', 'gbk', 'ascii']).optional(),
     /** Printer: ESC/POS receipts (default), or price tags in TSPL or ZPL (Zebra). */
     language: z.enum(['escpos', 'tspl', 'zpl']).optional(),
+    /**
+     * Receipt printer: the command set it is switched to — ESC/POS, or a Star printer's own
+     * Star Line Mode (`star-line`) or StarPRNT (`star-prnt`). Default: the model's (a Star model
+     * ships in Star Line Mode or StarPRNT), else ESC/POS.
+     */
+    emulation: z.enum(['escpos', 'star-line', 'star-prnt']).optional(),
     /** Printer: QR codes by the printer's own command, as a raster image, or not at all. */
     qr: z.enum(['native', 'raster', 'none']).optional(),
     /** Printer: print the logo stored in the printer's NV memory under this key. */

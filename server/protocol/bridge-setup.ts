@@ -24,6 +24,7 @@ export interface BridgeDeviceSettings {
   debounceMs?: number | undefined;
   charset?: 'gb18030' | 'gbk' | 'ascii' | undefined;
   language?: 'escpos' | 'tspl' | 'zpl' | undefined;
+  emulation?: 'escpos' | 'star-line' | 'star-prnt' | undefined;
   qr?: 'native' | 'raster' | 'none' | undefined;
   logo?: number | undefined;
   cut?: boolean | undefined;

@@ -2018,4 +2018,13 @@ export const en: Catalogue = {
   triggerTemplateCode: {
     needed: 'SMS through Alibaba or Tencent Cloud: enter the code of the template the provider approved',
   },
+  // Issue 19, Star printers in their own command set: the printer form's command mode.
+  starPrinter: {
+    emulation: 'Command mode',
+    emulations: {
+      escpos: 'ESC/POS',
+      'star-line': 'Star Line Mode',
+      'star-prnt': 'StarPRNT',
+    },
+  },
 };

@@ -1990,4 +1990,13 @@ export const zhCN = {
   triggerTemplateCode: {
     needed: '通过阿里云或腾讯云发短信：请填写服务商已审核的短信模板编号',
   },
+  // Issue 19, Star printers in their own command set: the printer form's 仿真模式 (Star's own word for it).
+  starPrinter: {
+    emulation: '仿真模式',
+    emulations: {
+      escpos: '通用 ESC/POS',
+      'star-line': 'Star 行模式（Star Line）',
+      'star-prnt': 'Star 原生（StarPRNT）',
+    },
+  },
 };

@@ -16,6 +16,9 @@ const KINDS: readonly Kind[] = ['printer', 'scanner', 'display', 'drawer'];
 const TRANSPORTS: readonly Transport[] = ['serial', 'usb', 'tcp', 'virtual'];
 const CODE_PAGES = ['cp437', 'cp850', 'cp858', 'cp866', 'windows1252'] as const;
 
+/** A receipt printer's command sets: ESC/POS, or a Star's own two. */
+const EMULATIONS = ['escpos', 'star-line', 'star-prnt'] as const;
+
 /** A device being edited: which bridge, and its place in the list (-1: a new one). */
 interface Editing {
   bridgeId: string;
@@ -128,6 +131,9 @@ export class HgBridgeHardware extends AdminSection {
     if (device.kind !== 'printer') return '—';
     const parts = [
       device.model ?? '',
+      device.emulation && device.emulation !== 'escpos'
+        ? t(`starPrinter.emulations.${device.emulation}`)
+        : '',
       device.paperWidth ? `${device.paperWidth} mm` : '',
       device.language && device.language !== 'escpos'
         ? device.language.toUpperCase()
@@ -188,6 +194,16 @@ export class HgBridgeHardware extends AdminSection {
               <option value="zpl" ?selected=${d.language === 'zpl'}>${t('setup.languages.zpl')}</option>
             </select>
           </label>
+          ${
+            label
+              ? nothing
+              : html`<label>${t('starPrinter.emulation')}
+            <select name="emulation">
+              <option value="">${t('setup.byModel')}</option>
+              ${EMULATIONS.map((e) => html`<option value=${e} ?selected=${d.emulation === e}>${t(`starPrinter.emulations.${e}`)}</option>`)}
+            </select>
+          </label>`
+          }
           <label>${t('setup.model')}
             <select name="model"><option value="">${t('setup.noModel')}</option>${this._models.map((model) => html`<option ?selected=${d.model === model}>${model}</option>`)}</select>
           </label>
@@ -251,6 +267,11 @@ export class HgBridgeHardware extends AdminSection {
       const textMode = v.textMode ?? 'gb18030';
       device.language = (v.language ?? 'escpos') as BridgeDeviceSettings['language'];
       device.model = v.model || undefined;
+      // Left to the model (a Star model ships in its own command set), or said here.
+      device.emulation =
+        device.language === 'escpos' && v.emulation
+          ? (v.emulation as BridgeDeviceSettings['emulation'])
+          : undefined;
       device.paperWidth = v.paperWidth ? (Number(v.paperWidth) as 58 | 80) : undefined;
       device.mode = textMode === 'raster' ? 'raster' : 'text';
       device.charset =
