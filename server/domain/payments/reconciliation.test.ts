@@ -195,6 +195,8 @@ describe('GET /api/payments/reconciliation (对账)', () => {
     // the agreeing payment, the cashier's cancel and its refund.
     expect(alipay?.matched).toBe(3);
 
+    // Without a day: yesterday by the server's clock, Beijing time.
+    expect((await report(shop.owner, '')).body.date).toBe(DAY);
     // One provider only; a cashier may not see it.
     const one = await report(shop.owner, `date=${DAY}&provider=alipay`);
     expect(one.body.providers.map((p: { provider: string }) => p.provider)).toEqual(['alipay']);

@@ -22,12 +22,14 @@ import type { PaymentRow, RefundRow } from './views.js';
  */
 
 export const reconciliationQuery = z.strictObject({
-  date: z.iso.date('a date YYYY-MM-DD'),
+  /** Without one: yesterday, Beijing time, by the server's clock (the latest day with bills). */
+  date: z.iso.date('a date YYYY-MM-DD').optional(),
   provider: z.enum(PAYMENT_PROVIDERS).optional(),
 });
 export type ReconciliationQuery = z.output<typeof reconciliationQuery>;
 
 const DAY_MS = 86_400_000;
+const BEIJING_MS = 8 * 3600_000;
 /** A provider's bill of a day is there from 10:00 (Beijing) the next day. */
 const READY_AFTER_MS = 10 * 3600_000;
 /** How many numbers one `in (…)` lookup carries. */
@@ -239,7 +241,8 @@ function compare(
 
 /** `GET /api/payments/reconciliation`: each provider's day, or why it cannot be had yet. */
 export async function reconcile(ctx: AppContext, query: ReconciliationQuery): Promise<ReconciliationView> {
-  const { start, end, readyAt } = bounds(query.date);
+  const date = query.date ?? new Date(ctx.now().getTime() + BEIJING_MS - DAY_MS).toISOString().slice(0, 10);
+  const { start, end, readyAt } = bounds(date);
   const now = ctx.now().toISOString();
   if (now < end) {
     throw new ApiError('validation_failed', 'That day is not over yet (Beijing time).', {
@@ -261,10 +264,10 @@ export async function reconcile(ctx: AppContext, query: ReconciliationQuery): Pr
       results.push({ ...base, state: 'not_ready', readyAt });
       continue;
     }
-    const answer = await gateway.statement(query.date);
+    const answer = await gateway.statement(date);
     if (answer.state === 'not_ready') results.push({ ...base, state: 'not_ready', readyAt });
     else if (answer.state === 'unavailable') {
-      ctx.log.warn({ provider, date: query.date, why: answer.why }, 'provider statement unavailable');
+      ctx.log.warn({ provider, date, why: answer.why }, 'provider statement unavailable');
       results.push({ ...base, state: 'unavailable', why: answer.why });
     } else {
       await addNamed(ctx, provider, day, answer.statement);
@@ -276,5 +279,5 @@ export async function reconcile(ctx: AppContext, query: ReconciliationQuery): Pr
       });
     }
   }
-  return { date: query.date, providers: results };
+  return { date, providers: results };
 }
