@@ -60,10 +60,10 @@ export function parseWechatBill(day: string, file: Buffer): Statement {
   let refunded = 0;
   for (const row of details) {
     const state = field(row, '交易状态');
-    settled += fenOfYuan(field(row, '应结订单金额'));
-    refunded += fenOfYuan(field(row, '退款金额'));
     const outTradeNo = field(row, '商户订单号');
+    // The summary adds payments' amounts and refunds' amounts, whatever else a row repeats.
     if (state === 'REFUND') {
+      refunded += fenOfYuan(field(row, '退款金额'));
       refunds.push({
         outTradeNo,
         outRefundNo: field(row, '商户退款单号'),
@@ -71,7 +71,9 @@ export function parseWechatBill(day: string, file: Buffer): Statement {
         amount: fenOfYuan(field(row, '申请退款金额')),
         state: REFUND_STATES[field(row, '退款状态')] ?? 'processing',
       });
-    } else if (state === 'SUCCESS' || state === 'REVOKED') {
+    } else {
+      settled += fenOfYuan(field(row, '应结订单金额'));
+      if (state !== 'SUCCESS' && state !== 'REVOKED') continue;
       trades.push({
         outTradeNo,
         transactionId: field(row, '微信订单号'),
@@ -80,9 +82,11 @@ export function parseWechatBill(day: string, file: Buffer): Statement {
       });
     }
   }
-  // A file cut short or a column misread shows here rather than as false differences.
+  // A file cut short or a column misread shows here rather than as false differences. Whether
+  // 总交易单数 counts the refund rows too WeChat Pay does not say: either count is taken.
+  const count = Number(field(summary, '总交易单数'));
   if (
-    Number(field(summary, '总交易单数')) !== details.length ||
+    (count !== details.length && count !== details.length - refunds.length) ||
     fenOfYuan(field(summary, '应结订单总金额')) !== settled ||
     fenOfYuan(field(summary, '退款总金额')) !== refunded
   ) {

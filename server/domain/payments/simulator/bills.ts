@@ -84,7 +84,7 @@ export class SimulatorBills {
       body: {
         hash_type: 'SHA1',
         hash_value: createHash('sha1').update(file).digest('hex'),
-        download_url: `${baseUrl}/v3/billdownload/file?token=${token}&tartype=`,
+        download_url: `${baseUrl}/v3/billdownload/file?token=${token}`,
       },
     };
   }
