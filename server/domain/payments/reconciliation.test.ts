@@ -7,6 +7,7 @@ import { BillError } from './bills/statement.js';
 import { parseWechatBill } from './bills/wechat-bill.js';
 import { gatewaysOf } from './gateways.js';
 import type { Gateway } from './provider.js';
+import type { SimulatorBills } from './simulator/bills.js';
 import { codeOf, openPayShop, pay, simulatorOf } from './test-payments.js';
 
 /**
@@ -22,7 +23,8 @@ beforeEach(async () => {
   // The provider's clock and the store's agree, as in a shop whose PC keeps time.
   const sim = await simulatorOf(shop);
   sim.records.advance(shop.store.clock.now().getTime() - sim.records.now().getTime());
-});
+  // A shop (and on PostgreSQL its database) takes long to open on a loaded machine.
+}, 120_000);
 afterEach(() => shop.store.close());
 
 /** Moves both clocks on; the staff sign in again (their sessions ended meanwhile). */
@@ -202,6 +204,20 @@ describe('GET /api/payments/reconciliation (对账)', () => {
     expect(one.body.providers.map((p: { provider: string }) => p.provider)).toEqual(['alipay']);
     expect((await report(shop.cashier.token)).status).toBe(403);
     expect((await report(shop.owner, 'date=24-11-2026')).status).toBe(400);
+  });
+
+  it("refuses WeChat Pay's file when it differs from the hash in the signed answer", async () => {
+    await paid('wechat', '1', 10000);
+    await later(17);
+    // Someone between the store and WeChat Pay adds a byte: the unsigned file no longer matches.
+    const bills = (await simulatorOf(shop)) as unknown as { bills: SimulatorBills };
+    const served = bills.bills.file.bind(bills.bills);
+    bills.bills.file = (token) => {
+      const file = served(token);
+      return file && Buffer.concat([file, Buffer.from('\r\n')]);
+    };
+    const reply = await report(shop.owner, `date=${DAY}&provider=wechat`);
+    expect(reply.body.providers[0]).toMatchObject({ state: 'unavailable', why: 'hash_mismatch', lines: [] });
   });
 
   it('a day without trades has an empty statement, not differences', async () => {
