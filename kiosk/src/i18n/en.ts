@@ -457,6 +457,7 @@ export const en: Catalogue = {
       marketing: 'Marketing',
       backups: 'Backups',
       payments: 'Mobile payment',
+      reconciliation: 'Reconciliation',
       settings: 'Settings',
     },
   },
@@ -2025,6 +2026,71 @@ export const en: Catalogue = {
       escpos: 'ESC/POS',
       'star-line': 'Star Line Mode',
       'star-prnt': 'StarPRNT',
+    },
+  },
+  /** 对账 (issue 20): the day's mobile payments against the providers' statements. */
+  reconciliation: {
+    date: 'Day',
+    show: 'Reconcile',
+    hint: "Days are Beijing time. WeChat Pay's and Alipay's statements of a day are ready after 10:00 the next day.",
+    provider: { wechat: 'WeChat Pay', alipay: 'Alipay' },
+    notReady: 'The statement is not ready yet: look again after {{time}}',
+    noStatement: 'This provider offers no statement to download',
+    unavailable: {
+      hash_mismatch:
+        "The statement did not pass its check (the file differs from the provider's hash): try again later",
+      other:
+        'The statement cannot be had just now: try again later; if it keeps failing, test the connection in Mobile payment',
+    },
+    shop: 'This store',
+    statement: 'Statement',
+    payments: 'Payments',
+    paid: 'Paid',
+    refunds: 'Refunds',
+    refunded: 'Refunded',
+    allAgree: 'All {{count}} agree',
+    someDiffer: '{{matched}} agree, {{count}} differ',
+    kind: 'Difference',
+    number: 'Merchant number',
+    at: 'Store time',
+    what: 'What to do',
+    kindName: {
+      missing_in_shop: 'Not in this store',
+      not_paid_in_shop: 'Not paid here',
+      cancelled_at_provider: 'Cancelled by the provider',
+      missing_at_provider: 'Not at the provider',
+      amount_differs: 'Amounts differ',
+      refund_missing_in_shop: 'Refund not in this store',
+      refund_missing_at_provider: 'Refund not at the provider',
+      refund_amount_differs: 'Refund amounts differ',
+      refund_processing: 'Refund processing',
+    },
+    todo: {
+      missing_in_shop:
+        "The customer's money was taken and this store has no payment for it: find the sale by amount and time and record it, or refund the customer on the merchant platform",
+      not_paid_in_shop:
+        "The customer's money was taken but this store recorded the payment as not made: check, then refund the customer on the merchant platform or finish the sale",
+      cancelled_at_provider:
+        'The provider cancelled it and gave the money back, yet this store counts it paid: check the sale, and ask the customer to pay again if need be',
+      missing_at_provider:
+        "This store counts it paid, the statement does not have it: do not refund yet, ask the provider (a payment around midnight may be on the next day's statement)",
+      amount_differs: 'The two sides have different amounts: ask the provider',
+      refund_missing_in_shop:
+        'The provider refunded it, this store has no such refund: check whether someone refunded on the merchant platform',
+      refund_missing_at_provider:
+        'This store counts it refunded, the statement does not have it: do not refund again, ask the provider',
+      refund_amount_differs: 'The two sides refunded different amounts: ask the provider',
+      refund_processing: 'The refund is still being processed; the server follows it up, nothing to do',
+    },
+    status: {
+      succeeded: 'succeeded',
+      pending: 'pending',
+      failed: 'failed',
+      cancelled: 'cancelled',
+      processing: 'processing',
+      requested: 'to send',
+      paid: 'paid',
+      revoked: 'cancelled, given back',
     },
   },
 };

@@ -1,5 +1,7 @@
 import { AlipaySdk } from 'alipay-sdk';
 import type { PaymentFailure } from '../../protocol/payments.js';
+import { alipayStatement } from './bills/alipay-bill.js';
+import type { StatementAnswer } from './bills/statement.js';
 import {
   type CancelState,
   checkOrderNumber,
@@ -201,5 +203,10 @@ export class AlipayGateway implements Gateway {
     // No refund under this request number: it never arrived; asking again is safe (idempotent).
     if (answer.refund_status === undefined && answer.refund_amount === undefined) return this.refund(order);
     return { state: 'processing' };
+  }
+
+  /** The day's trade bill (交易账单), from the zip Alipay links to. */
+  statement(day: string): Promise<StatementAnswer> {
+    return alipayStatement(this.sdk, day);
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PaymentAggregator, PaymentFailure, PaymentProvider } from '../../protocol/payments.js';
+import type { StatementAnswer } from './bills/statement.js';
 
 /**
  * What every provider (WeChat Pay, Alipay, an aggregator) answers, in the store's words. The
@@ -94,6 +95,8 @@ export interface Gateway {
    * `refunded` when the provider gave back money already taken.
    */
   close?(outTradeNo: string): Promise<CancelState>;
+  /** The provider's statement of a day (YYYY-MM-DD, Beijing time), for 对账; absent where it has none. */
+  statement?(day: string): Promise<StatementAnswer>;
 }
 
 /** The provider a customer's payment code belongs to, by its length and first two digits. */

@@ -1,5 +1,7 @@
 import { Wechatpay } from 'wechatpay-axios-plugin';
 import type { PaymentFailure } from '../../protocol/payments.js';
+import type { StatementAnswer } from './bills/statement.js';
+import { wechatStatement } from './bills/wechat-bill.js';
 import {
   type CancelState,
   checkOrderNumber,
@@ -249,5 +251,10 @@ export class WechatGateway implements Gateway {
     const answer = await this.call('get', `v3/refund/domestic/refunds/${order.outRefundNo}`);
     if (answer?.data.code === 'RESOURCE_NOT_EXISTS') return this.refund(order);
     return this.refundOf(answer);
+  }
+
+  /** The day's trade bill (交易账单), its hash checked. */
+  statement(day: string): Promise<StatementAnswer> {
+    return wechatStatement(this.client, day);
   }
 }

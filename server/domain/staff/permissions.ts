@@ -79,6 +79,8 @@ export const PERMISSIONS = {
   'loyalty.settings': ['owner'],
   /** Mobile payment on or off, the merchant's WeChat Pay and Alipay keys, testing them. */
   'payments.setup': ['owner'],
+  /** 对账: the day's mobile payments against the providers' statements. */
+  'payments.reconcile': ['owner', 'manager'],
   /** Quote and complete sales, return within the window with the receipt, exchange. */
   'sale.create': ['owner', 'manager', 'cashier'],
   /** See a terminal's cart: the staff at it and its customer display. */

@@ -22,6 +22,7 @@ import './sections/hg-admin-inventory.js';
 import './sections/hg-admin-loyalty.js';
 import './sections/hg-admin-members.js';
 import './sections/hg-admin-payments.js';
+import './sections/hg-admin-reconciliation.js';
 import './sections/hg-admin-promotions.js';
 import './sections/hg-admin-reports.js';
 import './sections/hg-admin-settings.js';
@@ -42,6 +43,7 @@ export const SECTIONS = [
   'audit',
   'backups',
   'payments',
+  'reconciliation',
   'settings',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -257,6 +259,8 @@ export class HgAdminApp extends LitElement {
         return html`<hg-admin-backups .ctx=${ctx}></hg-admin-backups>`;
       case 'payments':
         return html`<hg-admin-payments .ctx=${ctx}></hg-admin-payments>`;
+      case 'reconciliation':
+        return html`<hg-admin-reconciliation .ctx=${ctx}></hg-admin-reconciliation>`;
       case 'settings':
         return html`<hg-admin-settings .ctx=${ctx}></hg-admin-settings>`;
       default:

@@ -40,6 +40,8 @@ export interface SimRefund {
   state: 'PROCESSING' | 'SUCCESS';
   refundId: string;
   createdAt: string;
+  /** When a PROCESSING refund became SUCCESS (the statement of its day shows it as it was then). */
+  succeededAt?: string;
 }
 
 interface RecordFile {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import type { PaymentProvider } from '../../../protocol/payments.js';
+import { SimulatorBills } from './bills.js';
 import { type SimulatorKeys, simulatorKeys } from './keys.js';
 import { type SimTrade, SimulatorRecords } from './records.js';
 import { upay } from './upay.js';
@@ -43,6 +44,8 @@ type Answer = { status: number; body: Record<string, unknown> } | 'lost';
 export class PaymentSimulator {
   readonly keys: SimulatorKeys;
   readonly records: SimulatorRecords;
+  /** The day's statements (对账单) made from the records. */
+  private readonly bills: SimulatorBills;
   private server: Server | null = null;
   /** Tests: sign answers with a key the server does not trust. */
   forgeAnswers = false;
@@ -51,6 +54,7 @@ export class PaymentSimulator {
   constructor(dir: string) {
     this.keys = simulatorKeys(dir);
     this.records = new SimulatorRecords(dir);
+    this.bills = new SimulatorBills(this.records, this.keys);
   }
 
   async start(port = 0): Promise<string> {
@@ -78,6 +82,9 @@ export class PaymentSimulator {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const raw = await bodyOf(req);
     if (url.pathname === '/gateway.do') return this.alipay(url, raw, res);
+    if (url.pathname === '/v3/billdownload/file' || url.pathname === '/downloadBillFile.resource') {
+      return this.billFile(req, url, raw, res);
+    }
     if (url.pathname.startsWith('/v3/')) return this.wechat(req, url, raw, res);
     if (url.pathname.startsWith('/pay/') || url.pathname.startsWith('/secapi/')) {
       return wechatV2(this, url, raw, res);
@@ -317,6 +324,9 @@ export class PaymentSimulator {
           return { status: 200, body: this.wechatAnswer(trade) };
       }
     }
+    if (method === 'GET' && path === '/v3/bill/tradebill') {
+      return this.bills.wechatTradebill(String(url.searchParams.get('bill_date')), this.url);
+    }
     const query = /^\/v3\/pay\/transactions\/out-trade-no\/([\w-]+)$/.exec(path);
     if (method === 'GET' && query) {
       const trade = this.records.trade('wechat', query[1] as string);
@@ -369,7 +379,13 @@ export class PaymentSimulator {
     if (method === 'GET' && refundQuery) {
       const refund = this.records.refund('wechat', refundQuery[1] as string);
       if (!refund) return { status: 404, body: { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' } };
-      if (refund.state === 'PROCESSING') this.records.putRefund({ ...refund, state: 'SUCCESS' });
+      if (refund.state === 'PROCESSING') {
+        this.records.putRefund({
+          ...refund,
+          state: 'SUCCESS',
+          succeededAt: this.records.now().toISOString(),
+        });
+      }
       return { status: 200, body: this.wechatRefundAnswer(refund.outRefundNo) };
     }
     return { status: 404, body: { code: 'NOT_FOUND', message: 'no such API in the simulator' } };
@@ -409,6 +425,23 @@ export class PaymentSimulator {
     res.setHeader('Wechatpay-Serial', this.keys.wechat.platformSerial);
     res.setHeader('Wechatpay-Signature', Rsa.sign(Formatter.response(timestamp, nonce, text), key));
     res.end(text);
+  }
+
+  /**
+   * A bill handed out before, by its token: unsigned as the real files are (WeChat Pay's is
+   * proven by its hash, and still asked for with the merchant's signature; Alipay's by the
+   * link's token alone).
+   */
+  private billFile(req: IncomingMessage, url: URL, raw: string, res: ServerResponse): void {
+    const file = this.bills.file(url.searchParams.get('token') ?? '');
+    const wechat = url.pathname.startsWith('/v3/');
+    if (!file || (wechat && !this.wechatVerified(req, url, raw))) {
+      res.statusCode = wechat && file ? 401 : 404;
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', wechat ? 'text/plain;charset=utf-8' : 'application/zip');
+    res.end(file);
   }
 
   // ——— Alipay open-platform gateway ———
@@ -555,6 +588,8 @@ export class PaymentSimulator {
           },
         };
       }
+      case 'alipay.data.dataservice.bill.downloadurl.query':
+        return { status: 200, body: this.bills.alipayDownloadUrl(String(biz.bill_date), this.url) };
       default:
         return fail('40004', 'isv.invalid-method', '不存在的方法名');
     }
