@@ -26,6 +26,7 @@ import { shopSetup } from './0024_shop_setup.js';
 import { referrals } from './0025_referrals.js';
 import { memberList } from './0026_member_list.js';
 import { storeLinks } from './0027_store_links.js';
+import { storeLinkHeldRows } from './0028_store_link_held_rows.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -56,4 +57,5 @@ export const MIGRATIONS: readonly Migration[] = [
   referrals,
   memberList,
   storeLinks,
+  storeLinkHeldRows,
 ];
