@@ -377,6 +377,10 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
       return reply.body.token as string;
     };
+    // The branch's copy knows the tills and the cashier before anything else (a link that drops
+    // under load must not leave the sign-in to a copy that has never heard of them).
+    const paired = new Date().toISOString();
+    await until(branch, branchOwner, (link) => link.mode === 'online' && (link.copiedAt ?? '') > paired);
     const before = await pinIn(tills[0] as { token: string });
     const openedBefore = await call(at(branch), 'POST', '/api/shifts', {
       token: before,
