@@ -107,7 +107,7 @@ describe.runIf(testEngine === 'postgres')(
         // Head office hears nothing from the branch: out of contact, last heard a while ago.
         await card.locator('tr[data-store-link="BR02"][data-state="silent"]').waitFor({ timeout: 90_000 });
         expect(await card.locator('tr[data-store-link="BR02"]').innerText()).toMatch(
-          /失联.*\d+\s*(秒|分钟)前/s,
+          /失联.*\d+\s*(秒钟?|分钟)前/s,
         );
         await shot(dashboard, 'chain-link-head-office-silent-1280', true);
 
