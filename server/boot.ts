@@ -4,10 +4,17 @@ import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { AppContext, Store } from './context.js';
 import { ChainLink, LINK_TIMES, type LinkTimes } from './domain/chain-link/link.js';
+import { startOffline } from './domain/chain-link/start-offline.js';
 import { ensureOwner } from './domain/staff/service.js';
 import { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
-import { openPostgres, openSqlite, STORE_LIMITS, type Storage } from './storage/database.js';
+import {
+  DatabaseOpenError,
+  openPostgres,
+  openSqlite,
+  STORE_LIMITS,
+  type Storage,
+} from './storage/database.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
 import { migrate } from './storage/migrator.js';
 import { VERSION } from './version.js';
@@ -39,10 +46,26 @@ export async function boot(options: BootOptions): Promise<Booted> {
   if (ownerPassword !== undefined && (ownerPassword.length < 8 || ownerPassword.length > 128)) {
     throw new StartupError('HANGER_OWNER_PASSWORD must be 8 to 128 characters long.');
   }
+  const context = contextOf(options, config, dataDir, now);
   const databaseUrl = env.HANGER_DATABASE_URL;
-  const storage = databaseUrl
-    ? await openPostgres(databaseUrl, { limits: STORE_LIMITS })
-    : openSqlite(join(dataDir, config.database.file));
+  const offlineAllowed = databaseUrl !== undefined && env.HANGER_OFFLINE !== 'off';
+  let storage: Storage;
+  try {
+    storage = databaseUrl
+      ? await openPostgres(databaseUrl, { limits: STORE_LIMITS })
+      : openSqlite(join(dataDir, config.database.file));
+  } catch (error) {
+    if (!(error instanceof DatabaseOpenError) || !databaseUrl || !offlineAllowed) throw error;
+    const offline = await startOffline(dataDir, config, databaseUrl, now);
+    if (!offline) throw error;
+    options.log.warn(
+      { why: error.message, copiedAt: offline.copied },
+      'head office does not answer at start: selling from the local copy',
+    );
+    const ctx = context(offline.local, offline.store);
+    ctx.link = new ChainLink(ctx, offline.chain, databaseUrl, linkTimes(env), offline);
+    return { ctx, generatedOwnerPassword: null };
+  }
   try {
     const applied = await migrate(storage, MIGRATIONS, now);
     if (applied.length > 0) options.log.info({ applied }, 'database migrated');
@@ -52,18 +75,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
       options.log.info({ ms: Date.now() - analysing }, 'database statistics brought up to date');
     const store = await ensureStore(storage, config, now);
     storage.serializeWrites();
-    const ctx: AppContext = {
-      storage,
-      config,
-      store,
-      bus: new EventBus(now),
-      log: options.log,
-      now,
-      version: VERSION,
-      dataDir,
-    };
+    const ctx = context(storage, store);
     // `HANGER_OFFLINE=off`: a chain store that refuses (503) rather than sells offline.
-    if (databaseUrl && env.HANGER_OFFLINE !== 'off') {
+    if (databaseUrl && offlineAllowed) {
       ctx.link = new ChainLink(ctx, storage, databaseUrl, linkTimes(env));
     }
     const owner = await ensureOwner(ctx, ownerPassword);
@@ -72,6 +86,20 @@ export async function boot(options: BootOptions): Promise<Booted> {
     await storage.close();
     throw error;
   }
+}
+
+/** Everything a domain service needs, on `storage`. */
+function contextOf(options: BootOptions, config: Config, dataDir: string, now: () => Date) {
+  return (storage: Storage, store: Store): AppContext => ({
+    storage,
+    config,
+    store,
+    bus: new EventBus(now),
+    log: options.log,
+    now,
+    version: VERSION,
+    dataDir,
+  });
 }
 
 /** The link's times; `HANGER_LINK_REFRESH_SECONDS` sets how often the local copy is taken (30 s). */

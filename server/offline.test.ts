@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainLinkView } from './protocol/chain-link.js';
-import { call } from './testing/client.js';
+import { addStaff, call, pairDevice } from './testing/client.js';
 import type { TestStore } from './testing/harness.js';
 import { type Cluster, startCluster } from './testing/postgres-cluster.js';
 import { type ServerProcess, startServerProcess } from './testing/process.js';
@@ -206,7 +206,7 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
     // The branch's copy must hold all of that before its line goes.
     const ready = new Date().toISOString();
     await until(branch, branchOwner, (link) => link.mode === 'online' && (link.copiedAt ?? '') > ready);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     line?.stop();
@@ -276,8 +276,19 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
     await until(branch, branchOwner, (link) => link.mode === 'online' && link.waiting === 0);
     expect((await linkOf(branch, branchOwner)).held).toBe(0);
     await expectAtHeadOffice(sold);
-    const newMember = await admin.query('select id from members where phone = $1', ['13800000050']);
-    expect(newMember.rows).toEqual([{ id: joined.body.id }]);
+    // The sign-up keeps the identity the customer was given offline: id, card code, invitation code, number.
+    const newMember = await admin.query(
+      'select id, code, invite_code, number::int as number from members where phone = $1',
+      ['13800000050'],
+    );
+    expect(newMember.rows).toEqual([
+      {
+        id: joined.body.id,
+        code: joined.body.code,
+        invite_code: joined.body.inviteCode,
+        number: joined.body.number,
+      },
+    ]);
     // Head office's page shows the branch back, nothing waiting.
     const stores = await call(at(hq), 'GET', '/api/chain/stores', { token: await signIn(hq) });
     expect(stores.body.find((store: { code: string }) => store.code === 'BR02')).toMatchObject({
@@ -336,11 +347,105 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
 
     const merged = await admin.query('select id from members where phone = $1', ['13900000077']);
     expect(merged.rows).toEqual([{ id: atHq.body.id }]);
+    // The id and card the branch gave her offline lead to the member head office had.
+    const given = await call(at(branch), 'GET', `/api/members/${atBranch.body.id}`, { token: branchOwner });
+    expect([given.status, given.body.status, given.body.mergedInto]).toEqual([200, 'merged', atHq.body.id]);
+    const byCard = await call(at(branch), 'GET', `/api/members?code=${atBranch.body.code}`, {
+      token: branchOwner,
+    });
+    expect(byCard.body.items.map((found: { id: string }) => found.id)).toEqual([atHq.body.id]);
     const owners = await admin.query('select distinct member_id from sales where id = any($1)', [
       sold.map((sale) => sale.id),
     ]);
     expect(owners.rows).toEqual([{ member_id: atHq.body.id }]);
     // The sale head office had keeps the number it was given online.
     await expectAtHeadOffice([before, ...sold.map((sale) => ({ ...sale, memberId: atHq.body.id }))]);
+  }, 180_000);
+
+  it('head office down when the store starts: it sells from its copy; the sign-ins, a shift opened and cash put in offline reach head office once, and a shift open before goes on', async () => {
+    // Two tills: one with a shift open at head office before the outage, one that opens its shift offline.
+    const tills = [
+      await pairDevice(at(branch), branchOwner, 'checkout'),
+      await pairDevice(at(branch), branchOwner, 'checkout'),
+    ];
+    const cashier = await addStaff(at(branch), branchOwner, 'cashier');
+    const pinIn = async (till: { token: string }) => {
+      const reply = await call(at(branch), 'POST', '/api/auth/pin', {
+        token: till.token,
+        body: { username: cashier.username, pin: cashier.pin },
+      });
+      expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+      return reply.body.token as string;
+    };
+    // The branch's copy knows the tills and the cashier before anything else (a link that drops
+    // under load must not leave the sign-in to a copy that has never heard of them).
+    const paired = new Date().toISOString();
+    await until(branch, branchOwner, (link) => link.mode === 'online' && (link.copiedAt ?? '') > paired);
+    const before = await pinIn(tills[0] as { token: string });
+    const openedBefore = await call(at(branch), 'POST', '/api/shifts', {
+      token: before,
+      body: { openingFloat: 20_000 },
+    });
+    expect(openedBefore.status, JSON.stringify(openedBefore.body)).toBe(201);
+    const ready = new Date().toISOString();
+    await until(branch, branchOwner, (link) => link.mode === 'online' && (link.copiedAt ?? '') > ready);
+
+    branch.child.kill('SIGKILL');
+    await branch.exited;
+    await cluster.crash();
+    branch = await startServerProcess(branchDir, env(branchUrl()));
+    expect(branch.output()).toContain('head office does not answer at start: selling from the local copy');
+    branchOwner = await signIn(branch);
+    expect(await linkOf(branch, branchOwner)).toMatchObject({ mode: 'offline', waiting: 1 });
+
+    // The shift open before the outage goes on: cash put in, a sale.
+    const cashIn = await call(at(branch), 'POST', '/api/shifts/current/cash', {
+      token: before,
+      body: { kind: 'cash_in', amount: 5000, reason: '备用金' },
+    });
+    expect(cashIn.status, JSON.stringify(cashIn.body)).toBe(201);
+    const sold = [await sell(before, cash(skuIds[0] as string))];
+    // The other till signs in and opens its shift offline, and sells.
+    const after = await pinIn(tills[1] as { token: string });
+    const openedOffline = await call(at(branch), 'POST', '/api/shifts', {
+      token: after,
+      body: { openingFloat: 10_000 },
+    });
+    expect(openedOffline.status, JSON.stringify(openedOffline.body)).toBe(201);
+    sold.push(await sell(after, cash(skuIds[1] as string)));
+    for (const sale of sold) expect(sale.number).toMatch(OFFLINE_NUMBER);
+
+    await cluster.restart();
+    // Signed in offline, and still signed in at head office.
+    await until(branch, branchOwner, (link) => link.mode === 'online' && link.waiting === 0);
+    expect((await linkOf(branch, branchOwner)).held).toBe(0);
+    await expectAtHeadOffice(sold);
+    const shifts = await admin.query(
+      'select id, opened_at from shifts where id = any($1) order by opened_at',
+      [[openedBefore.body.id, openedOffline.body.id]],
+    );
+    expect(shifts.rows).toEqual([
+      { id: openedBefore.body.id, opened_at: openedBefore.body.openedAt },
+      { id: openedOffline.body.id, opened_at: openedOffline.body.openedAt },
+    ]);
+    const entries = await admin.query(
+      'select shift_id, amount::int as amount from shift_cash_entries where shift_id = $1',
+      [openedBefore.body.id],
+    );
+    expect(entries.rows).toEqual([{ shift_id: openedBefore.body.id, amount: 5000 }]);
+    // Both close at head office on figures that hold what was done offline.
+    for (const [token, expected] of [
+      [before, 20_000 + 5000 + 9900],
+      [after, 10_000 + 9900],
+    ] as const) {
+      const closed = await call(at(branch), 'POST', '/api/shifts/current/close', {
+        token,
+        body: { countedCash: expected },
+      });
+      expect([closed.status, closed.body.cash?.expected], JSON.stringify(closed.body)).toEqual([
+        200,
+        expected,
+      ]);
+    }
   }, 180_000);
 });

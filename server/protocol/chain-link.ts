@@ -12,9 +12,21 @@ export interface ChainLinkStatus {
   copiedAt: string | null;
 }
 
+/** An offline row head office refused: a sale (with its receipt number) or a sign-up, and why. */
+export interface HeldRow {
+  kind: string;
+  id: string;
+  at: string;
+  number: string | null;
+  /** The single-use coupon another store used meanwhile, when that was why (listed for a manager). */
+  coupon: string | null;
+  /** Head office's words (English, for the log and integrators; the page says it in the shop's words). */
+  why: string;
+}
+
 /** `GET /api/chain/link`: the status and the offline rows held for a manager. */
 export interface ChainLinkView extends ChainLinkStatus {
-  heldRows: { kind: string; id: string; at: string; number: string | null; why: string }[];
+  heldRows: HeldRow[];
 }
 
 /** `GET /api/chain/stores`: each store's link as it last reported it to head office. */
@@ -29,4 +41,11 @@ export interface StoreLinkView {
   copiedAt: string | null;
   /** The store's last report: when head office last heard from it. */
   lastContact: string | null;
+  /**
+   * No report for longer than a store that can reach head office leaves it (`STORE_SILENT_MS`):
+   * its line or the store server is down, and it sells offline if it runs.
+   */
+  silent: boolean;
+  /** The rows head office refused, for a manager (the store's own list, as last reported). */
+  heldRows: HeldRow[];
 }

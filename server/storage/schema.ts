@@ -1076,4 +1076,6 @@ export interface StoreLinkTable {
   held: number;
   copied_at: string | null;
   reported_at: string;
+  /** The rows head office refused, as JSON `StoreLinkView['heldRows']` (migration 31). */
+  held_rows: Generated<string>;
 }

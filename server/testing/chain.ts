@@ -19,7 +19,15 @@ export interface TwoStores {
 }
 
 /** Starts head office first (it makes the tables), then the branch, as separate processes on one throwaway database. */
-export async function startTwoStores(name: string): Promise<TwoStores> {
+export async function startTwoStores(
+  name: string,
+  {
+    branchEnv = async () => ({}),
+  }: {
+    /** More of the branch's environment, from the chain's database URL (its own line to it, say). */
+    branchEnv?: (url: string) => Promise<Record<string, string>>;
+  } = {},
+): Promise<TwoStores> {
   const chainDir = mkdtempSync(join(tmpdir(), `hanger-${name}-`));
   const storeFolder = (code: string, storeName: string) => {
     const dir = mkdtempSync(join(chainDir, `${code}-`));
@@ -29,7 +37,7 @@ export async function startTwoStores(name: string): Promise<TwoStores> {
   const url = (await databaseEnvFor(chainDir)).HANGER_DATABASE_URL as string;
   const env = { HANGER_DATABASE_URL: url, HANGER_OWNER_PASSWORD: OWNER_PASSWORD };
   const hq = await startServerProcess(storeFolder('HQ01', '总店'), env);
-  const branch = await startServerProcess(storeFolder('BR02', '二店'), env);
+  const branch = await startServerProcess(storeFolder('BR02', '二店'), { ...env, ...(await branchEnv(url)) });
   return {
     url,
     hq,

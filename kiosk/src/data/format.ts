@@ -93,3 +93,14 @@ export function percent(value: number): string {
     value / 100,
   );
 }
+
+/** How long ago an ISO time was, in the language's words: "3 分钟前", "3 minutes ago". */
+export function ago(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  const words = new Intl.RelativeTimeFormat(currentLanguage(), { numeric: 'auto' });
+  if (seconds < 60) return words.format(-seconds, 'second');
+  if (seconds < 3600) return words.format(-Math.floor(seconds / 60), 'minute');
+  if (seconds < 86_400) return words.format(-Math.floor(seconds / 3600), 'hour');
+  return words.format(-Math.floor(seconds / 86_400), 'day');
+}

@@ -2093,4 +2093,22 @@ export const en: Catalogue = {
       revoked: 'cancelled, given back',
     },
   },
+  // Head office's store links card (issue 22): each store's link, its offline queue, refused rows.
+  storeLinks: {
+    title: 'Store links',
+    store: 'Store',
+    state: 'State',
+    waiting: 'To upload',
+    held: 'Refused',
+    lastContact: 'Last contact',
+    online: 'Online',
+    sending: 'Uploading offline sales',
+    silent: 'Out of contact (selling offline)',
+    unknown: 'Never connected',
+    never: 'Never',
+    heldTitle: 'Offline records head office refused (for a manager)',
+    heldSale: 'Offline sale {{number}}: refused by head office, check it',
+    heldCoupon: 'Offline sale {{number}}: coupon {{coupon}} was used elsewhere, for a manager',
+    heldMember: 'Member signed up offline: refused by head office, check it',
+  },
 };

@@ -2059,4 +2059,22 @@ export const zhCN = {
       revoked: '已撤销退回',
     },
   },
+  // Head office's 门店连接 card (issue 22): each store's link, its offline queue, refused rows.
+  storeLinks: {
+    title: '门店连接',
+    store: '门店',
+    state: '状态',
+    waiting: '待上传',
+    held: '总部未接收',
+    lastContact: '最后联系',
+    online: '在线',
+    sending: '正在上传离线销售',
+    silent: '失联（门店离线收银中）',
+    unknown: '未连接过',
+    never: '从未',
+    heldTitle: '总部未接收的离线单据（请经理处理）',
+    heldSale: '离线销售 {{number}}：总部未接收，请核对',
+    heldCoupon: '离线销售 {{number}}：优惠券 {{coupon}} 已在别处使用，请经理处理',
+    heldMember: '离线注册的会员：总部未接收，请核对',
+  },
 };

@@ -3,8 +3,10 @@ import type { AppContext, StoreLink } from '../../context.js';
 import type { ChainLinkStatus } from '../../protocol/chain-link.js';
 import type { Storage } from '../../storage/database.js';
 import { storageFaultMessage } from '../../storage/faults.js';
+import { MIGRATIONS } from '../../storage/migrations/index.js';
+import { migrate } from '../../storage/migrator.js';
 import { copiedAt, openLocalCopy, refreshLocalCopy } from './local-copy.js';
-import { type QueueCounts, queueCounts } from './queue.js';
+import { heldRows, type QueueCounts, queueCounts } from './queue.js';
 import { sendQueue } from './sync.js';
 
 /** How often head office is asked, how long it may take to answer, how often the copy is taken. */
@@ -15,6 +17,9 @@ export interface LinkTimes {
   /** How often the store tells head office its state (`store_links`) while nothing changes. */
   reportMs: number;
 }
+
+/** How many of the rows head office refused the store reports for head office's page. */
+const HELD_REPORTED = 50;
 
 /** A link that stops answering is noticed within probe + timeout (2.5 s): the till sells on within 3 s. */
 export const LINK_TIMES: LinkTimes = { probeMs: 1000, timeoutMs: 1500, refreshMs: 30_000, reportMs: 10_000 };
@@ -47,7 +52,18 @@ export class ChainLink implements StoreLink {
     private readonly chain: Storage,
     private readonly url: string,
     private readonly times: LinkTimes = LINK_TIMES,
-  ) {}
+    /** Started on the local copy because head office did not answer at start (`start-offline.ts`). */
+    startedOffline?: { local: Storage; copied: string },
+  ) {
+    if (startedOffline) {
+      this.local = startedOffline.local;
+      this.copied = startedOffline.copied;
+      this.mode = 'offline';
+      this.unmigrated = true;
+    }
+  }
+  /** Head office's database was not migrated at start: done once it answers, before anything is sent. */
+  private unmigrated = false;
 
   start(): void {
     this.schedule(0);
@@ -95,6 +111,10 @@ export class ChainLink implements StoreLink {
         return;
       }
       this.lastContact = new Date().toISOString();
+      if (this.unmigrated) {
+        await migrate(this.chain, MIGRATIONS, this.ctx.now);
+        this.unmigrated = false;
+      }
       await sendQueue(this.ctx, this.chain, local);
       this.counts = await queueCounts(local.db);
       if (this.mode === 'offline' && this.counts.waiting === 0) await this.goOnline(local);
@@ -184,12 +204,14 @@ export class ChainLink implements StoreLink {
     const status = await this.status();
     const key = `${status.mode}/${status.waiting}/${status.held}`;
     if (key === this.reportedKey && Date.now() - this.lastReport < this.times.reportMs) return;
+    const held = this.local && status.held > 0 ? await heldRows(this.local.db) : [];
     const row = {
       mode: status.mode,
       waiting: status.waiting,
       held: status.held,
       copied_at: status.copiedAt,
       reported_at: new Date().toISOString(),
+      held_rows: JSON.stringify(held.slice(0, HELD_REPORTED)),
     };
     await this.chain.db
       .insertInto('store_links')

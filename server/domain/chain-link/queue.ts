@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import type { HeldRow } from '../../protocol/chain-link.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
@@ -31,9 +32,19 @@ export interface QueuedMember {
   at: string;
 }
 
+/**
+ * A row an offline action wrote that head office must hold as it is: this store's sign-ins
+ * (a till signed in offline stays signed in), shifts opened and cash put in or paid out.
+ * Sent as the local copy holds it then (a sign-out offline goes with it); a shift is not
+ * closed offline (`still-out.ts`), so its close is made at head office.
+ */
+export interface QueuedRow {
+  table: 'staff_sessions' | 'shifts' | 'shift_cash_entries';
+}
+
 export interface QueueRow {
   seq: number;
-  kind: 'sale' | 'member';
+  kind: 'sale' | 'member' | 'row';
   ref_id: string;
   at: string;
   body: string;
@@ -73,6 +84,21 @@ export async function queueMember(trx: Kysely<Database>, member: QueuedMember): 
   );
 }
 
+/** Queues a row an offline action wrote (`QueuedRow`), inside the action's transaction; a no-op online. */
+export async function queueRow(
+  trx: Kysely<Database>,
+  offline: boolean,
+  table: QueuedRow['table'],
+  row: { id: string; created_at?: string; opened_at?: string; at?: string },
+): Promise<void> {
+  if (!offline) return;
+  const at = row.created_at ?? row.opened_at ?? row.at ?? new Date().toISOString();
+  const body: QueuedRow = { table };
+  await sql`insert into offline_queue (kind, ref_id, at, body) values ('row', ${row.id}, ${at}, ${JSON.stringify(body)})`.execute(
+    trx,
+  );
+}
+
 /** The next rows to send, oldest first: neither sent nor held for a manager. */
 export async function nextQueued(db: Kysely<Database>, limit: number): Promise<QueueRow[]> {
   const rows = await sql<QueueRow>`select seq, kind, ref_id, at, body, result from offline_queue
@@ -91,9 +117,36 @@ export async function markSent(
   );
 }
 
+/** Why head office refused a row, as `held` keeps it: its words and the fields it named. */
+interface Refusal {
+  why: string;
+  fields: Record<string, string>;
+}
+
 /** Head office refused it: kept, with why, for a manager; the queue goes on without it. */
-export async function markHeld(db: Kysely<Database>, seq: number, why: string): Promise<void> {
-  await sql`update offline_queue set held = ${why} where seq = ${seq}`.execute(db);
+export async function markHeld(db: Kysely<Database>, seq: number, refusal: Refusal): Promise<void> {
+  await sql`update offline_queue set held = ${JSON.stringify(refusal)} where seq = ${seq}`.execute(db);
+}
+
+/** `held` as written: a refusal, or (a copy from before this version) its words alone. */
+function refusalOf(held: string): Refusal {
+  try {
+    const parsed = JSON.parse(held) as Refusal;
+    if (typeof parsed.why === 'string') return { why: parsed.why, fields: parsed.fields ?? {} };
+  } catch {
+    // Plain words.
+  }
+  return { why: held, fields: {} };
+}
+
+/** The single-use coupon head office refused on an offline sale (another store used it meanwhile), if that was why. */
+function refusedCoupon(sale: QueuedSale, refusal: Refusal): string | null {
+  for (const field of Object.keys(refusal.fields)) {
+    const index = /^couponCodes\.(\d+)$/.exec(field)?.[1];
+    if (index !== undefined) return sale.input.couponCodes[Number(index)] ?? null;
+    if (field === 'code') return sale.input.couponCodes[0] ?? null;
+  }
+  return null;
 }
 
 /** What head office made of an offline sign-up: the member it is there (merged by phone, or the same id). */
@@ -120,18 +173,21 @@ export async function queueCounts(db: Kysely<Database>): Promise<QueueCounts> {
 }
 
 /** The rows a manager must look at: what they were and why head office refused them. */
-export async function heldRows(
-  db: Kysely<Database>,
-): Promise<{ kind: string; id: string; at: string; number: string | null; why: string }[]> {
+export async function heldRows(db: Kysely<Database>): Promise<HeldRow[]> {
   const rows = await sql<{ kind: string; ref_id: string; at: string; body: string; held: string }>`
     select kind, ref_id, at, body, held from offline_queue where held is not null order by seq`.execute(db);
-  return rows.rows.map((row) => ({
-    kind: row.kind,
-    id: row.ref_id,
-    at: row.at,
-    number: row.kind === 'sale' ? (JSON.parse(row.body) as QueuedSale).number : null,
-    why: row.held,
-  }));
+  return rows.rows.map((row) => {
+    const refusal = refusalOf(row.held);
+    const sale = row.kind === 'sale' ? (JSON.parse(row.body) as QueuedSale) : null;
+    return {
+      kind: row.kind,
+      id: row.ref_id,
+      at: row.at,
+      number: sale?.number ?? null,
+      coupon: sale ? refusedCoupon(sale, refusal) : null,
+      why: refusal.why,
+    };
+  });
 }
 
 /** What the member already spent offline and head office does not have yet (for the offline limit). */

@@ -1,6 +1,10 @@
 import { route } from '../../http/route.js';
-import type { ChainLinkView, StoreLinkView } from '../../protocol/chain-link.js';
+import type { ChainLinkView, HeldRow, StoreLinkView } from '../../protocol/chain-link.js';
+import { LINK_TIMES } from './link.js';
 import { heldRows } from './queue.js';
+
+/** A store that reaches head office reports at least every `reportMs`: three missed, and it is silent. */
+export const STORE_SILENT_MS = 3 * LINK_TIMES.reportMs;
 
 export const chainLinkRoutes = [
   route({
@@ -34,10 +38,12 @@ export const chainLinkRoutes = [
           'store_links.held',
           'store_links.copied_at',
           'store_links.reported_at',
+          'store_links.held_rows',
         ])
         .orderBy('stores.created_at')
         .orderBy('stores.id')
         .execute();
+      const heard = ctx.now().getTime() - STORE_SILENT_MS;
       return rows.map((row) => ({
         storeId: row.id,
         code: row.code,
@@ -47,6 +53,8 @@ export const chainLinkRoutes = [
         held: row.held ?? 0,
         copiedAt: row.copied_at,
         lastContact: row.reported_at,
+        silent: row.reported_at !== null && Date.parse(row.reported_at) < heard,
+        heldRows: row.held_rows ? (JSON.parse(row.held_rows) as HeldRow[]) : [],
       }));
     },
   }),

@@ -1,10 +1,12 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { faultPoint } from '../../fault-point.js';
 import type { Storage } from '../../storage/database.js';
+import { recordAudit } from '../audit/service.js';
 import { issuePinProof } from '../loyalty/stored-value.js';
 import type { NewMember } from '../members/schemas.js';
-import { createMember } from '../members/service.js';
+import { createMember, newMemberCode, nextMemberNumber } from '../members/service.js';
 import { takeOfflineSale } from '../sales/complete.js';
 import {
   chainMemberOf,
@@ -12,6 +14,7 @@ import {
   markSent,
   nextQueued,
   type QueuedMember,
+  type QueuedRow,
   type QueuedSale,
   type QueueRow,
 } from './queue.js';
@@ -32,14 +35,18 @@ export async function sendQueue(ctx: AppContext, chain: Storage, local: Storage)
       let result: unknown;
       try {
         result =
-          row.kind === 'member' ? await sendMember(ctx, chain, row) : await sendSale(ctx, chain, local, row);
+          row.kind === 'member'
+            ? await sendMember(ctx, chain, local, row)
+            : row.kind === 'row'
+              ? await sendRow(chain, local, row)
+              : await sendSale(ctx, chain, local, row);
       } catch (error) {
         if (!(error instanceof ApiError) || error.code === 'storage_unavailable') throw error;
         ctx.log.warn(
           { kind: row.kind, id: row.ref_id, error: error.message },
           'head office refused an offline row',
         );
-        await markHeld(local.db, row.seq, error.message);
+        await markHeld(local.db, row.seq, { why: error.message, fields: error.fields ?? {} });
         continue;
       }
       await markSent(local.db, row.seq, ctx.now().toISOString(), result);
@@ -53,31 +60,123 @@ function atHeadOffice(ctx: AppContext, chain: Storage, at: string): AppContext {
   return { ...ctx, storage: chain, now: () => new Date(at) };
 }
 
-/** An offline sign-up: the member head office already has with that phone, or a new one with the store's id. */
+/**
+ * An offline sign-up keeps the identity the customer was given: head office takes the member
+ * with the store's id, member code (the card) and invitation code, and the number too unless
+ * head office gave it to someone else meanwhile (then its next one, which the till shows from
+ * then on). A phone head office already has: the sign-up is recorded as merged into that
+ * member, so the id and card given offline still lead to them.
+ */
 async function sendMember(
   ctx: AppContext,
   chain: Storage,
+  local: Storage,
   row: QueueRow,
-): Promise<{ memberId: string; merged: boolean }> {
+): Promise<{ memberId: string; merged: boolean; number: number }> {
   const member = JSON.parse(row.body) as QueuedMember;
   const same = await chain.db
     .selectFrom('members')
-    .select('id')
+    .select(['id', 'number', 'merged_into'])
     .where('id', '=', member.id)
     .executeTakeFirst();
-  if (same) return { memberId: same.id, merged: false };
+  if (same)
+    return { memberId: same.merged_into ?? same.id, merged: same.merged_into !== null, number: same.number };
+  const given = await local.db
+    .selectFrom('members')
+    .selectAll()
+    .where('id', '=', member.id)
+    .executeTakeFirst();
+  const free = async (column: 'number' | 'code' | 'invite_code', value: string | number | null | undefined) =>
+    value !== null &&
+    value !== undefined &&
+    !(await chain.db.selectFrom('members').select('id').where(column, '=', value).executeTakeFirst());
+  const number = (await free('number', given?.number)) ? given?.number : undefined;
+  const code = (await free('code', given?.code)) ? given?.code : undefined;
+  const inviteCode = (await free('invite_code', given?.invite_code))
+    ? (given?.invite_code ?? undefined)
+    : undefined;
+  const here = atHeadOffice(ctx, chain, member.at);
   const byPhone = await chain.db
     .selectFrom('members')
-    .select('id')
+    .select(['id', 'tier_id'])
     .where('phone', '=', member.phone)
     .executeTakeFirst();
-  if (byPhone) return { memberId: byPhone.id, merged: true };
+  if (byPhone) {
+    const kept = await chain.write(async (trx) => {
+      const kept = number ?? (await nextMemberNumber(trx));
+      await trx
+        .insertInto('members')
+        .values({
+          id: member.id,
+          store_id: ctx.store.id,
+          number: kept,
+          code: code ?? newMemberCode(),
+          phone: null,
+          phone_last4: null,
+          email: null,
+          name: member.name,
+          gender: null,
+          birth_year: null,
+          birth_month: null,
+          birth_day: null,
+          sizes: '{}',
+          styles: '[]',
+          tags: '[]',
+          notes: '',
+          consents: '{}',
+          registered_by: member.actor.staffId,
+          registered_device_id: member.actor.deviceId ?? null,
+          referrer_id: null,
+          invite_code: null,
+          tier_id: byPhone.tier_id,
+          tier_since: member.at,
+          tier_below_since: null,
+          pin_hash: null,
+          pin_locked_until: null,
+          status: 'merged',
+          merged_into: byPhone.id,
+          created_at: member.at,
+          updated_at: member.at,
+        })
+        .execute();
+      await recordAudit(trx, here, {
+        kind: 'member.merged',
+        staffId: member.actor.staffId,
+        deviceId: member.actor.deviceId ?? null,
+        subjectType: 'member',
+        subjectId: byPhone.id,
+        detail: { sourceId: member.id, offlineSignUp: true },
+      });
+      return kept;
+    });
+    return { memberId: byPhone.id, merged: true, number: kept };
+  }
   const input = { ...member.details, phone: member.phone, name: member.name } as NewMember;
-  await createMember(atHeadOffice(ctx, chain, member.at), input, member.actor, {
+  const made = await createMember(here, input, member.actor, {
     id: member.id,
     pinHash: member.pinHash,
+    number,
+    code,
+    inviteCode,
   });
-  return { memberId: member.id, merged: false };
+  return { memberId: member.id, merged: false, number: made.number };
+}
+
+/** A row an offline action wrote (a sign-in, a shift opened, cash in or out), as the local copy holds it now. */
+async function sendRow(chain: Storage, local: Storage, row: QueueRow): Promise<{ table: string }> {
+  const { table } = JSON.parse(row.body) as QueuedRow;
+  const now = await sql<
+    Record<string, unknown>
+  >`select * from ${sql.table(table)} where id = ${row.ref_id}`.execute(local.db);
+  const kept = now.rows[0];
+  if (!kept) return { table };
+  const columns = Object.keys(kept);
+  await chain.write(async (trx) => {
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+      values (${sql.join(columns.map((c) => sql`${kept[c] ?? null}`))})
+      on conflict (id) do nothing`.execute(trx);
+  });
+  return { table };
 }
 
 async function sendSale(

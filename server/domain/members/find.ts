@@ -31,8 +31,21 @@ export function matchingText<O>(
 export async function findMembers(db: Kysely<Database>, find: FindMembers): Promise<MemberRow[]> {
   let query = db.selectFrom('members').selectAll().where('status', '=', 'active');
   if (find.phone !== undefined) query = query.where('phone', '=', find.phone);
-  else if (find.code !== undefined) query = query.where('code', '=', find.code);
-  else if (find.last4 !== undefined) query = query.where('phone_last4', '=', find.last4);
+  else if (find.code !== undefined) {
+    const code = find.code;
+    // A card of a member merged into another (twice registered, or signed up offline at a
+    // store while head office had the phone) finds the member it was merged into.
+    query = query.where((eb) =>
+      eb.or([
+        eb('code', '=', code),
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('members as merged').select('merged.merged_into').where('merged.code', '=', code),
+        ),
+      ]),
+    );
+  } else if (find.last4 !== undefined) query = query.where('phone_last4', '=', find.last4);
   else if (find.q !== undefined) query = matchingText(query, find.q);
   return query.orderBy('number').limit(find.limit).execute();
 }

@@ -111,7 +111,14 @@ export async function createMember(
   ctx: AppContext,
   input: NewMember,
   actor: Actor,
-  taken?: { id: string; pinHash: string | null },
+  taken?: {
+    id: string;
+    pinHash: string | null;
+    /** What the customer was given offline, kept where head office has not given it to another. */
+    number?: number | undefined;
+    code?: string | undefined;
+    inviteCode?: string | undefined;
+  },
 ): Promise<MemberRow> {
   assertBorn(ctx, input.birthday);
   const pinHash = taken ? taken.pinHash : input.pin ? await hashSecret(input.pin) : null;
@@ -130,16 +137,16 @@ export async function createMember(
       });
     }
     const referrer = await findReferrer(trx, input);
-    const [inviteCode] = await drawInviteCodes(trx, 1);
+    const inviteCode = taken?.inviteCode ?? (await drawInviteCodes(trx, 1))[0];
     const tier = entryTier(await loadTiers(trx));
-    const number = await nextMemberNumber(trx);
+    const number = taken?.number ?? (await nextMemberNumber(trx));
     await trx
       .insertInto('members')
       .values({
         id,
         store_id: ctx.store.id,
         number,
-        code: newMemberCode(),
+        code: taken?.code ?? newMemberCode(),
         phone: input.phone,
         phone_last4: lastFour(input.phone),
         email: input.email ?? null,

@@ -8,6 +8,7 @@ import type { CashEntryKind, DayReport, ShiftReport } from '../../protocol/shift
 import type { Database, ShiftTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { terminalOf } from '../carts/service.js';
+import { queueRow } from '../chain-link/queue.js';
 import { queueSlip, slipHead } from '../devices/slips.js';
 import { businessDay } from '../sales/numbers.js';
 import { takings } from './report.js';
@@ -82,7 +83,8 @@ export async function openShift(
 ): Promise<ShiftReport> {
   const terminalId = terminalOf(staff);
   const id = uuidv7();
-  await ctx.storage.write(async (trx) => {
+  const storage = ctx.storage;
+  await storage.write(async (trx) => {
     const open = await trx
       .selectFrom('shifts')
       .select('id')
@@ -90,24 +92,24 @@ export async function openShift(
       .where('status', '=', 'open')
       .executeTakeFirst();
     if (open) throw new ApiError('conflict', 'A shift is already open on this terminal; close it first.');
-    await trx
-      .insertInto('shifts')
-      .values({
-        id,
-        store_id: ctx.store.id,
-        terminal_id: terminalId,
-        status: 'open',
-        opened_by: staff.staffId,
-        opened_at: ctx.now().toISOString(),
-        opening_float: openingFloat,
-        closed_by: null,
-        closed_at: null,
-        expected_cash: null,
-        counted_cash: null,
-        variance: null,
-        note: null,
-      })
-      .execute();
+    const shift = {
+      id,
+      store_id: ctx.store.id,
+      terminal_id: terminalId,
+      status: 'open',
+      opened_by: staff.staffId,
+      opened_at: ctx.now().toISOString(),
+      opening_float: openingFloat,
+      closed_by: null,
+      closed_at: null,
+      expected_cash: null,
+      counted_cash: null,
+      variance: null,
+      note: null,
+    };
+    await trx.insertInto('shifts').values(shift).execute();
+    // Opened offline: head office gets the shift in order with the sales made in it.
+    await queueRow(trx, storage.offlineCopy, 'shifts', shift);
     await recordAudit(trx, ctx, {
       kind: 'shift.opened',
       staffId: staff.staffId,
@@ -156,20 +158,19 @@ export async function addCashEntry(
     if (!open) throw new ApiError('business_rule', 'Open a shift first.');
     const id = uuidv7();
     const at = ctx.now().toISOString();
-    await trx
-      .insertInto('shift_cash_entries')
-      .values({
-        id,
-        store_id: ctx.store.id,
-        shift_id: open.id,
-        kind: entry.kind,
-        amount: entry.amount,
-        reason: entry.reason,
-        staff_id: staff.staffId,
-        approver_id: null,
-        at,
-      })
-      .execute();
+    const cash = {
+      id,
+      store_id: ctx.store.id,
+      shift_id: open.id,
+      kind: entry.kind,
+      amount: entry.amount,
+      reason: entry.reason,
+      staff_id: staff.staffId,
+      approver_id: null,
+      at,
+    };
+    await trx.insertInto('shift_cash_entries').values(cash).execute();
+    await queueRow(trx, ctx.storage.offlineCopy, 'shift_cash_entries', cash);
     await recordAudit(trx, ctx, {
       kind: 'shift.cash_entry',
       staffId: staff.staffId,

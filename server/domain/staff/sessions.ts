@@ -7,6 +7,7 @@ import type { SignedIn } from '../../protocol/session.js';
 import { hotQuery } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
+import { queueRow } from '../chain-link/queue.js';
 import { checkCredential } from './credentials.js';
 import { newToken, tokenHash } from './secrets.js';
 
@@ -20,22 +21,23 @@ async function openSession(
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.config.security.sessionHours * 3_600_000).toISOString();
   const sessionId = uuidv7();
-  await ctx.storage.write(async (trx) => {
-    await trx
-      .insertInto('staff_sessions')
-      .values({
-        id: sessionId,
-        store_id: ctx.store.id,
-        staff_id: staff.id,
-        token_hash: tokenHash(token),
-        device_id: deviceId,
-        method,
-        created_at: now.toISOString(),
-        expires_at: expiresAt,
-        revoked_at: null,
-        revoked_reason: null,
-      })
-      .execute();
+  const session = {
+    id: sessionId,
+    store_id: ctx.store.id,
+    staff_id: staff.id,
+    token_hash: tokenHash(token),
+    device_id: deviceId,
+    method,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    revoked_at: null,
+    revoked_reason: null,
+  };
+  const storage = ctx.storage;
+  await storage.write(async (trx) => {
+    await trx.insertInto('staff_sessions').values(session).execute();
+    // Signed in offline: head office learns the session, so the till stays signed in once it is back.
+    await queueRow(trx, storage.offlineCopy, 'staff_sessions', session);
     await recordAudit(trx, ctx, {
       kind: 'auth.login',
       staffId: staff.id,

@@ -29,6 +29,7 @@ import { storeLinks } from './0027_store_links.js';
 import { qrPayments } from './0028_qr_payments.js';
 import { triggerTemplateCode } from './0029_trigger_template_code.js';
 import { paymentAggregator } from './0030_payment_aggregator.js';
+import { storeLinkHeldRows } from './0031_store_link_held_rows.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -62,4 +63,5 @@ export const MIGRATIONS: readonly Migration[] = [
   qrPayments,
   triggerTemplateCode,
   paymentAggregator,
+  storeLinkHeldRows,
 ];

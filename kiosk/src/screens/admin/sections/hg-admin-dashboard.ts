@@ -13,6 +13,7 @@ import { type Report, type ReportCell, type ReportRow, report } from '../../../d
 import { AdminSection, sectionStyles } from '../context.js';
 import { CHART_COLOURS } from '../hg-chart.js';
 import { hardwareReports, recordHardware } from './hg-admin-devices.js';
+import './hg-store-links.js';
 import { lowStockTable } from './hg-admin-inventory.js';
 
 const num = (cell: ReportCell | undefined): number => Number(cell ?? 0);
@@ -203,6 +204,7 @@ export class HgAdminDashboard extends AdminSection {
         </section>
       </div>
       <hg-error detailed .error=${this._error}></hg-error>
+      <hg-store-links .ctx=${this.ctx}></hg-store-links>
       <div class="pair">${this._hoursCard()} ${this._stylesCard()}</div>
       <section class="card">
         <h3>${t('dashboard.lowStock')}</h3>
