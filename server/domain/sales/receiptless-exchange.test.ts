@@ -58,6 +58,12 @@ describe('an exchange without a receipt (POST /api/exchanges)', () => {
     ]);
     expect(await onHand(shop, shirt().id)).toBe(11);
     expect(await onHand(shop, dress().id)).toBe(9);
+    const slip = await shop.store.ctx.storage.db
+      .selectFrom('returns')
+      .select('receipt')
+      .where('id', '=', body.id)
+      .executeTakeFirstOrThrow();
+    expect(slip.receipt).toContain('无小票换货');
 
     const after = await counts(shop);
     const again = await exchange(body);
