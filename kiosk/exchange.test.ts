@@ -164,6 +164,8 @@ describe('退货 preview and 换货 at the till', () => {
       await dialog(page).locator('input[name="newBarcode"]').fill(codes.coat);
       await dialog(page).locator('input[name="newBarcode"]').press('Enter');
       await dialog(page).locator(`tr[data-new="${codes.coat}"]`).waitFor();
+      // The field is empty again for the next item.
+      expect(await dialog(page).locator('input[name="newBarcode"]').inputValue()).toBe('');
       const difference = dialog(page).locator('[data-difference]');
       await difference.getByText('顾客补差价 ¥100.00').waitFor();
       expect(await difference.getAttribute('data-difference')).toBe('10000');

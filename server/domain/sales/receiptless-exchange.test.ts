@@ -64,6 +64,15 @@ describe('an exchange without a receipt (POST /api/exchanges)', () => {
       .where('id', '=', body.id)
       .executeTakeFirstOrThrow();
     expect(slip.receipt).toContain('无小票换货');
+    const receipt = await shop.store.ctx.storage.db
+      .selectFrom('sales')
+      .select('receipt')
+      .where('id', '=', body.saleId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(receipt.receipt).payments).toEqual([
+      { method: 'other', label: '换货抵扣', amount: 10000 },
+      { method: 'cash', amount: 20000 },
+    ]);
 
     const after = await counts(shop);
     const again = await exchange(body);

@@ -113,7 +113,9 @@ export class ExchangeGoods implements ReactiveController {
           placeholder=${t('tillReturn.scanNew')}
           .value=${this.code}
           @input=${(e: Event) => {
+            // Rendered with what was typed, so that clearing it after Enter is a change Lit makes.
             this.code = (e.target as HTMLInputElement).value;
+            this.host.requestUpdate();
           }}
         />
         <button type="submit">${t('checkout.add')}</button>
