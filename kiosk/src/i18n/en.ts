@@ -1853,6 +1853,7 @@ export const en: Catalogue = {
     scanBack: 'Scan or type the tag of the returned item',
     noGoodsBack: 'First scan the goods the customer brings back',
     backValue: 'Goods back at today’s price: {{amount}}',
+    reason: 'Reason (required; kept in the audit log)',
   },
   // Issue 18, stray Latin found by the zh-CN walk of the till (tillWords).
   tillWords: {

@@ -1825,6 +1825,7 @@ export const zhCN = {
     scanBack: '扫描或输入退回商品的条码',
     noGoodsBack: '请先扫描顾客退回的商品',
     backValue: '退回商品按现价共 {{amount}}',
+    reason: '原因（必填，记入操作日志）',
   },
   // Issue 18, stray Latin found by the zh-CN walk of the till (tillWords).
   tillWords: {

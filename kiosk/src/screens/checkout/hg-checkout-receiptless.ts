@@ -131,8 +131,8 @@ export class HgCheckoutReceiptless extends LitElement {
                 name="receiptlessReason"
                 maxlength="200"
                 autocomplete="off"
-                aria-label=${t('checkout.returnReason')}
-                placeholder=${t('checkout.returnReason')}
+                aria-label=${t('receiptlessExchange.reason')}
+                placeholder=${t('receiptlessExchange.reason')}
                 .value=${this._reason}
                 @input=${(e: Event) => (this._reason = (e.target as HTMLInputElement).value)}
                 @keydown=${this._reasonKey}
