@@ -224,7 +224,7 @@ describe('no English on the zh-CN till and display', () => {
       await c.keyboard.press('F8');
       await c.locator('hg-checkout-sale [data-training]').waitFor({ state: 'detached' });
 
-      // 退货 with its preview, 换货, 无小票退货.
+      // 退货 with its preview, 换货, 无小票退货, 无小票换货.
       await c.keyboard.press('F6');
       const back = c.locator('hg-checkout-return');
       await back.locator('input[name="receipt"]').waitFor();
@@ -248,6 +248,17 @@ describe('no English on the zh-CN till and display', () => {
       await back.locator('button[data-do="receiptless"]').click();
       await c.locator('hg-checkout-receiptless input[name="returnTag"]').waitFor();
       await look(c, 'receiptless');
+      await c.keyboard.press('Escape');
+      await c.keyboard.press('Alt+KeyE');
+      await back.locator('button[data-do="receiptless"]').click();
+      const swap = c.locator('hg-checkout-receiptless[mode="exchange"]');
+      await swap.locator('input[name="returnTag"]').fill(codes.tee);
+      await swap.locator('input[name="returnTag"]').press('Enter');
+      await swap.locator('tr[data-return-sku]').waitFor();
+      await swap.locator('input[name="newBarcode"]').fill(codes.tee);
+      await swap.locator('input[name="newBarcode"]').press('Enter');
+      await swap.locator('[data-difference]').waitFor();
+      await look(c, 'receiptless-exchange');
       await c.keyboard.press('Escape');
 
       // 查单, 充值, 存取款, 开钱箱 with the manager's approval.

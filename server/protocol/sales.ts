@@ -111,7 +111,7 @@ export interface ReturnResult {
   saleId: string | null;
   number: string;
   at: string;
-  kind: 'return' | 'exchange' | 'receiptless';
+  kind: 'return' | 'exchange' | 'receiptless' | 'receiptless_exchange';
   training: boolean;
   lines: { skuId: string; qty: number; amount: number }[];
   /** What the returned goods were worth: their share of the sale after every discount. */
@@ -144,7 +144,7 @@ export interface ReturnPreview
   approvalNeeded: ('late' | 'beyond_tenders')[];
 }
 
-/** The answer to `POST /api/sales/:id/exchanges`: the return and the new sale, kept together. */
+/** The answer to `POST /api/sales/:id/exchanges` and `POST /api/exchanges`: the return and the new sale, kept together. */
 export interface ExchangeResult {
   return: ReturnResult;
   sale: SaleResult;

@@ -142,6 +142,24 @@ export function exchangeSale(
   });
 }
 
+/** 无小票换货: goods back by their tags and new goods out, with a manager's approval, in one command. */
+export function receiptlessExchange(
+  auth: ApiAuth,
+  body: {
+    id: string;
+    saleId: string;
+    returnLines: { skuId: string; qty: number }[];
+    lines: { barcode: string; qty: number }[];
+    payments: PaymentRequest[];
+    expectedTotal: number;
+    reason: string;
+    training: boolean;
+  },
+  approval?: { username: string; pin: string },
+): Promise<ExchangeResult> {
+  return call<ExchangeResult>(auth, 'POST', '/api/exchanges', { body, ...(approval && { approval }) });
+}
+
 export async function memberCoupons(auth: ApiAuth, memberId: string): Promise<MemberCoupon[]> {
   return (
     await call<{ items: MemberCoupon[] }>(auth, 'GET', `/api/members/${encodeURIComponent(memberId)}/coupons`)

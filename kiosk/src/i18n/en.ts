@@ -1609,6 +1609,8 @@ export const en: Catalogue = {
       tier: 'Tier',
     },
     auditKey: {
+      // Receiptless exchange (issue 18)
+      receiptless: 'Without receipt',
       // Issue 21 settings
       timeZone: 'Time zone',
       header: 'Receipt header',
@@ -1876,6 +1878,17 @@ export const en: Catalogue = {
     exchangeConfirm: 'Exchange',
     exchanged: 'Exchanged: return {{returnNumber}}, new sale {{saleNumber}}',
     chooseLines: 'First choose what comes back above',
+  },
+  // The exchange dialog's "No receipt" path, with a manager's approval (issue 18, receiptless exchange)
+  receiptlessExchange: {
+    noReceipt: 'No receipt',
+    title: 'Exchange without receipt',
+    why: "Scan the returned goods' tags: today's price pays for the new goods; any difference back in cash; a manager approves",
+    goodsBack: 'Goods coming back',
+    scanBack: 'Scan or type the tag of the returned item',
+    noGoodsBack: 'First scan the goods the customer brings back',
+    backValue: 'Goods back at today’s price: {{amount}}',
+    reason: 'Reason (required; kept in the audit log)',
   },
   // Issue 18, stray Latin found by the zh-CN walk of the till (tillWords).
   tillWords: {

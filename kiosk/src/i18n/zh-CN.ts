@@ -1581,6 +1581,8 @@ export const zhCN = {
       tier: '会员等级',
     },
     auditKey: {
+      // 无小票换货 (issue 18)
+      receiptless: '无小票',
       // Issue 21 settings
       timeZone: '时区',
       header: '小票抬头',
@@ -1848,6 +1850,17 @@ export const zhCN = {
     exchangeConfirm: '确认换货',
     exchanged: '已换货：退货单 {{returnNumber}}，新单 {{saleNumber}}',
     chooseLines: '先在上面选要退回的商品',
+  },
+  // 无小票换货：换货对话框里的“没有小票”，店长授权 (issue 18, receiptless exchange)
+  receiptlessExchange: {
+    noReceipt: '没有小票',
+    title: '无小票换货',
+    why: '扫描退回商品的吊牌，按现价抵新商品的钱；多退少补，退差额给现金；需要店长授权',
+    goodsBack: '退回的商品',
+    scanBack: '扫描或输入退回商品的条码',
+    noGoodsBack: '请先扫描顾客退回的商品',
+    backValue: '退回商品按现价共 {{amount}}',
+    reason: '原因（必填，记入操作日志）',
   },
   // Issue 18, stray Latin found by the zh-CN walk of the till (tillWords).
   tillWords: {

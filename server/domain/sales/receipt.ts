@@ -115,7 +115,8 @@ export function buildReceipt(ctx: AppContext, source: ReceiptSource): ReceiptDoc
         : 'other') as ReceiptDocument['payments'][number]['method'],
       ...(payment.method === 'exchange' && { label: '换货抵扣' }),
       amount: sign * payment.amount,
-      ...(payment.reference && { reference: text(payment.reference, 40) }),
+      // An exchange credit's reference is its return's id: nothing a customer can read.
+      ...(payment.reference && payment.method !== 'exchange' && { reference: text(payment.reference, 40) }),
     })),
     change: source.change,
     ...(source.member && {

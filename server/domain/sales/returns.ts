@@ -20,7 +20,7 @@ import { paysCash, queueReceipt } from './receipt-print.js';
 import { receiptSettings } from './receipt-settings.js';
 import { keepReturn } from './records.js';
 import { memberNow, refundAnswer } from './results.js';
-import type { ReceiptlessReturnInput, RefundInput, ReturnInput } from './schemas.js';
+import type { ReceiptlessLineInput, ReceiptlessReturnInput, RefundInput, ReturnInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 import {
   type RefundPlan,
@@ -475,6 +475,148 @@ export async function returnSale(
   return { ...done, result: await withProviderRefunds(ctx, done.result) };
 }
 
+/** Everything `writeReceiptlessReturn` needs besides the transaction. */
+export interface ReceiptlessWork {
+  returnId: string;
+  lines: readonly ReceiptlessLineInput[];
+  /** How the money goes back; cash by default. */
+  refund?: readonly RefundInput[] | undefined;
+  /** An exchange: up to this much of what the goods are worth pays for the new goods instead. */
+  exchangeCredit?: number;
+  staff: StaffPrincipal;
+  approverId: string | null;
+  hash: string;
+  reason: string;
+  training: boolean;
+  /** Field prefix of the lines in errors (`lines`, or `returnLines` in an exchange). */
+  field: string;
+}
+
+/**
+ * Takes goods back without a receipt inside the caller's transaction: each worth the price in
+ * force (or `unitAmount`); stock back (not for a training till); the exchange credit first,
+ * the rest in cash unless `refund` says otherwise (never stored value: no member is known).
+ */
+export async function writeReceiptlessReturn(
+  trx: Kysely<Database>,
+  ctx: AppContext,
+  outbox: Outbox,
+  work: ReceiptlessWork,
+): Promise<{ result: ReturnResult; receipt: ReceiptDocument }> {
+  const { staff, field } = work;
+  const skus = await skusForLines(trx, ctx, work.lines, field);
+  const lines = work.lines.map((line, i) => {
+    const sku = skus[i] as SkuForSale;
+    const unit = line.unitAmount ?? sku.price;
+    return { sku, qty: line.qty, unit, amount: unit * line.qty };
+  });
+  const amount = lines.reduce((sum, line) => sum + line.amount, 0);
+  const credit = Math.min(work.exchangeCredit ?? 0, amount);
+  const owed = amount - credit;
+  const asked = (work.refund ?? (owed > 0 ? [{ method: 'cash' as const, amount: owed }] : [])).map((r) => ({
+    method: r.method as string,
+    amount: r.amount,
+    reference: ('reference' in r && r.reference) || null,
+  }));
+  const sum = asked.reduce((s, r) => s + r.amount, 0);
+  if (sum !== owed) {
+    throw new ApiError(
+      'business_rule',
+      `The refund must come to ${owed} fen; the tenders given come to ${sum}.`,
+      {
+        refund: `must come to ${owed}`,
+      },
+    );
+  }
+  const storedValue = asked.findIndex((r) => r.method === 'stored_value');
+  if (storedValue >= 0) {
+    throw new ApiError(
+      'business_rule',
+      'Without a receipt there is no member to give stored value back to.',
+      {
+        [`refund.${storedValue}.method`]: 'not without a receipt',
+      },
+    );
+  }
+  const refunds = credit > 0 ? [{ method: 'exchange', amount: credit, reference: null }, ...asked] : asked;
+  if (!work.training) {
+    await postReturnedGoods(trx, ctx, outbox, {
+      goods: lines.map((line) => ({ skuId: line.sku.id, qty: line.qty })),
+      returnId: work.returnId,
+      staffId: staff.staffId,
+      field,
+      reason: 'no receipt',
+    });
+  }
+  const exchange = work.exchangeCredit !== undefined;
+  const at = ctx.now().toISOString();
+  const day = businessDay(ctx, ctx.now());
+  const number = await nextNumber(trx, ctx, 'return', day);
+  const result: ReturnResult = {
+    id: work.returnId,
+    saleId: null,
+    number,
+    at,
+    kind: exchange ? 'receiptless_exchange' : 'receiptless',
+    training: work.training,
+    lines: lines.map((line) => ({ skuId: line.sku.id, qty: line.qty, amount: line.amount })),
+    amount,
+    keptBack: 0,
+    pointsTakenBack: 0,
+    pointsShortfall: 0,
+    pointsGivenBack: 0,
+    couponsReleased: [],
+    refund: refundAnswer(refunds),
+    refundTotal: amount,
+    member: null,
+    approverId: work.approverId,
+  };
+  const receipt = buildReceipt(ctx, {
+    kind: 'refund',
+    id: work.returnId,
+    number,
+    at,
+    cashierName: staff.name,
+    training: work.training,
+    lines: lines.map((line) => ({
+      name: line.sku.name,
+      styleCode: line.sku.styleCode,
+      color: line.sku.color,
+      size: line.sku.size,
+      barcode: line.sku.barcode,
+      qty: line.qty,
+      unitPrice: line.unit,
+      discounts: [],
+      total: line.amount,
+    })),
+    total: amount,
+    payments: refunds,
+    change: 0,
+    member: null,
+    notes: [exchange ? '无小票换货' : '无小票退货'],
+    shop: await receiptSettings(trx, ctx),
+  });
+  await keepReturn(trx, ctx, outbox, {
+    result,
+    receipt,
+    day,
+    staff,
+    memberId: null,
+    lines: lines.map((line) => ({
+      saleLineId: null,
+      skuId: line.sku.id,
+      qty: line.qty,
+      amount: line.amount,
+      pointsDiscount: 0,
+    })),
+    refunds,
+    reason: work.reason,
+    beyondTenders: [],
+    hash: work.hash,
+  });
+  return { result, receipt };
+}
+
 /**
  * `POST /api/returns`: goods back without a receipt (needs `sale.refund`). The refund is the
  * price in force (or `unitAmount`), in cash unless said; stock back; no member is involved.
@@ -492,109 +634,16 @@ export async function receiptlessReturn(
     ctx,
     (trx) => replayReturn(trx, ctx, input.id, hash),
     async (trx, outbox) => {
-      const skus = await skusForLines(trx, ctx, input.lines);
-      const lines = input.lines.map((line, i) => {
-        const sku = skus[i] as SkuForSale;
-        const unit = line.unitAmount ?? sku.price;
-        return { sku, qty: line.qty, unit, amount: unit * line.qty };
-      });
-      const amount = lines.reduce((sum, line) => sum + line.amount, 0);
-      const refunds = (input.refund ?? (amount > 0 ? [{ method: 'cash' as const, amount }] : [])).map(
-        (r) => ({
-          method: r.method as string,
-          amount: r.amount,
-          reference: ('reference' in r && r.reference) || null,
-        }),
-      );
-      const sum = refunds.reduce((s, r) => s + r.amount, 0);
-      if (sum !== amount) {
-        throw new ApiError(
-          'business_rule',
-          `The refund must come to ${amount} fen; the tenders given come to ${sum}.`,
-          { refund: `must come to ${amount}` },
-        );
-      }
-      const storedValue = refunds.findIndex((r) => r.method === 'stored_value');
-      if (storedValue >= 0) {
-        throw new ApiError(
-          'business_rule',
-          'Without a receipt there is no member to give stored value back to.',
-          {
-            [`refund.${storedValue}.method`]: 'not without a receipt',
-          },
-        );
-      }
-      await postReturnedGoods(trx, ctx, outbox, {
-        goods: lines.map((line) => ({ skuId: line.sku.id, qty: line.qty })),
+      const { result, receipt } = await writeReceiptlessReturn(trx, ctx, outbox, {
         returnId: input.id,
-        staffId: staff.staffId,
-        field: 'lines',
-        reason: 'no receipt',
-      });
-      const at = ctx.now().toISOString();
-      const day = businessDay(ctx, ctx.now());
-      const number = await nextNumber(trx, ctx, 'return', day);
-      const result: ReturnResult = {
-        id: input.id,
-        saleId: null,
-        number,
-        at,
-        kind: 'receiptless',
-        training: false,
-        lines: lines.map((line) => ({ skuId: line.sku.id, qty: line.qty, amount: line.amount })),
-        amount,
-        keptBack: 0,
-        pointsTakenBack: 0,
-        pointsShortfall: 0,
-        pointsGivenBack: 0,
-        couponsReleased: [],
-        refund: refundAnswer(refunds),
-        refundTotal: amount,
-        member: null,
-        approverId: approver?.staffId ?? null,
-      };
-      const receipt = buildReceipt(ctx, {
-        kind: 'refund',
-        id: input.id,
-        number,
-        at,
-        cashierName: staff.name,
-        training: false,
-        lines: lines.map((line) => ({
-          name: line.sku.name,
-          styleCode: line.sku.styleCode,
-          color: line.sku.color,
-          size: line.sku.size,
-          barcode: line.sku.barcode,
-          qty: line.qty,
-          unitPrice: line.unit,
-          discounts: [],
-          total: line.amount,
-        })),
-        total: amount,
-        payments: refunds,
-        change: 0,
-        member: null,
-        notes: ['无小票退货'],
-        shop: await receiptSettings(trx, ctx),
-      });
-      await keepReturn(trx, ctx, outbox, {
-        result,
-        receipt,
-        day,
+        lines: input.lines,
+        refund: input.refund,
         staff,
-        memberId: null,
-        lines: lines.map((line) => ({
-          saleLineId: null,
-          skuId: line.sku.id,
-          qty: line.qty,
-          amount: line.amount,
-          pointsDiscount: 0,
-        })),
-        refunds,
-        reason: input.reason,
-        beyondTenders: [],
+        approverId: approver?.staffId ?? null,
         hash,
+        reason: input.reason,
+        training: false,
+        field: 'lines',
       });
       await queueReceipt(trx, ctx, outbox, {
         terminalId: staff.deviceId,

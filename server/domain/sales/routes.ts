@@ -6,7 +6,7 @@ import { assertStaff } from '../staff/sessions.js';
 import { approvalOf } from './approvals.js';
 import { completeSale, PriceChangedError } from './complete.js';
 import { EXCEPTION_KINDS, listExceptions } from './exceptions.js';
-import { exchangeSale } from './exchange.js';
+import { exchangeSale, receiptlessExchange } from './exchange.js';
 import { businessDay } from './numbers.js';
 import { previewBody, previewPromotion } from './preview.js';
 import {
@@ -32,6 +32,7 @@ import {
   exchangeBody,
   id,
   quoteBody,
+  receiptlessExchangeBody,
   receiptlessReturnBody,
   returnBody,
   saleBody,
@@ -257,6 +258,32 @@ export const salesRoutes = [
         return undefined;
       }
       return done.result;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/exchanges',
+    permission: 'sale.refund',
+    summary:
+      "An exchange without a receipt (manager, or a cashier with a manager's approval): goods back at today's price pay for a new sale in one transaction",
+    status: 201,
+    body: receiptlessExchangeBody,
+    handle: async ({ ctx, body, principal, approver, res }) => {
+      assertStaff(principal);
+      try {
+        const done = await receiptlessExchange(ctx, principal, approver, body);
+        if (done.replayed) {
+          res.status(200).json(done.result);
+          return undefined;
+        }
+        return done.result;
+      } catch (error) {
+        if (error instanceof PriceChangedError) {
+          res.status(409).json({ error: error.toBody(), quote: error.quote });
+          return undefined;
+        }
+        throw error;
+      }
     },
   }),
   route({

@@ -118,19 +118,33 @@ export const returnBody = z.strictObject({
 });
 export type ReturnInput = z.output<typeof returnBody>;
 
-export const receiptlessReturnBody = z.strictObject({
-  id: z.uuid(),
-  lines: z
-    .array(
-      z.strictObject({
-        skuId: id,
-        qty: z.number().int().min(1).max(MAX_LINE_QTY),
+/** Goods back without a receipt, by SKU or by the barcode on their tag. */
+const receiptlessLines = z
+  .array(
+    z
+      .strictObject({
+        skuId: id.optional(),
+        barcode: z.string().trim().min(1).max(64).optional(),
+        qty: z
+          .number()
+          .int('a whole number')
+          .min(1, 'at least 1')
+          .max(MAX_LINE_QTY, `at most ${MAX_LINE_QTY}`),
         /** What is refunded for one unit; the price in force when not given. */
         unitAmount: fen.optional(),
+      })
+      .refine((line) => (line.skuId === undefined) !== (line.barcode === undefined), {
+        message: 'give either skuId or barcode',
+        path: ['skuId'],
       }),
-    )
-    .min(1)
-    .max(200),
+  )
+  .min(1, 'at least one line')
+  .max(200);
+export type ReceiptlessLineInput = z.output<typeof receiptlessLines>[number];
+
+export const receiptlessReturnBody = z.strictObject({
+  id: z.uuid(),
+  lines: receiptlessLines,
   refund: z.array(refundInput).max(10).optional(),
   reason: z.string().trim().min(1).max(200),
 });
@@ -158,5 +172,26 @@ export const exchangeBody = z.strictObject({
   reason: z.string().trim().min(1).max(200).optional(),
 });
 export type ExchangeInput = z.output<typeof exchangeBody>;
+
+/**
+ * 无小票换货: goods back without a receipt (valued as `POST /api/returns` values them) and a new
+ * sale they pay for. No member: points are not earned twice on goods whose sale is unknown.
+ */
+export const receiptlessExchangeBody = z.strictObject({
+  /** The exchange's UUID: the return's id; the new sale's id is `saleId`. */
+  id: z.uuid(),
+  saleId: z.uuid(),
+  returnLines: receiptlessLines,
+  lines: saleLines(200),
+  /** What the customer pays on top when the new goods cost more. */
+  payments: z.array(paymentInput).max(10).default([]),
+  /** Where the difference goes when the new goods cost less (default: cash; never stored value). */
+  refund: z.array(refundInput).max(10).optional(),
+  expectedTotal: fen.optional(),
+  reason: z.string().trim().min(1).max(200),
+  /** A training till's practice: priced and kept (flagged), nothing moves. */
+  training: z.boolean().default(false),
+});
+export type ReceiptlessExchangeInput = z.output<typeof receiptlessExchangeBody>;
 
 export const voidBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });

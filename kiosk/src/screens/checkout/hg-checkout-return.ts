@@ -7,8 +7,6 @@ import {
   exchangeSale,
   type PaymentMethod,
   previewReturn,
-  type Quote,
-  quoteGoods,
   type ReturnPreview,
   type ReturnRequest,
   type ReturnResult,
@@ -20,12 +18,10 @@ import { dateTime, money } from '../../data/format.js';
 import { type ApiAuth, newRequestId } from '../../data/http.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { askApprovalOr } from './approval-retry.js';
+import { ExchangeGoods, exchangedText, exchangeGoodsStyles } from './exchange-goods.js';
 import type { Approval } from './hg-checkout-approval.js';
 import { returnPreviewView, tenderName } from './return-preview-view.js';
 import { dialogStyles } from './styles.js';
-
-/** A new item of an exchange, by the barcode scanned. */
-type NewItem = { barcode: string; qty: number };
 
 /**
  * 退货 and 换货 by receipt number (typed, or the receipt's barcode scanned): find the sale,
@@ -45,6 +41,7 @@ export class HgCheckoutReturn extends LitElement {
   static override styles = [
     controls,
     dialogStyles,
+    exchangeGoodsStyles,
     css`
       form.find {
         display: flex;
@@ -75,16 +72,6 @@ export class HgCheckoutReturn extends LitElement {
         color: var(--hg-danger, #b3261e);
         font-weight: 600;
       }
-      .row {
-        display: flex;
-        gap: 0.75em;
-        align-items: center;
-        flex-wrap: wrap;
-      }
-      .difference {
-        font-size: 1.2em;
-        font-weight: 700;
-      }
     `,
   ];
 
@@ -107,13 +94,9 @@ export class HgCheckoutReturn extends LitElement {
   /** Where the refund goes: the sale's own tenders, or all of it to one. */
   @state() private _tender: 'default' | PaymentMethod = 'default';
   @state() private _preview: ReturnPreview | null = null;
-  @state() private _newCode = '';
-  @state() private _newItems: NewItem[] = [];
-  @state() private _quote: Quote | null = null;
-  /** How the customer pays the difference when the new goods cost more. */
-  @state() private _payBy: PaymentMethod = 'cash';
 
   private readonly _i18n = new LocalizeController(this);
+  private readonly _goods = new ExchangeGoods(this);
   /** One id per return (and per exchange's new sale), made before the first attempt. */
   private _returnId = newRequestId();
   private _newSaleId = newRequestId();
@@ -142,8 +125,7 @@ export class HgCheckoutReturn extends LitElement {
       this._reason = '';
       this._tender = 'default';
       this._preview = null;
-      this._newItems = [];
-      this._quote = null;
+      this._goods.reset();
       this._returnId = newRequestId();
       this._newSaleId = newRequestId();
     } catch (error) {
@@ -180,9 +162,11 @@ export class HgCheckoutReturn extends LitElement {
         <div class="actions">
           <button type="button" @click=${this._close}>${done ? t('checkout.done') : t('common.cancel')} <kbd>Esc</kbd></button>
           ${
-            this._sale || exchange
+            this._sale
               ? nothing
-              : html`<button type="button" data-do="receiptless" @click=${this._receiptless}>${t('counter.receiptlessTitle')}</button>`
+              : html`<button type="button" data-do="receiptless" @click=${this._receiptless}>
+                ${exchange ? t('receiptlessExchange.noReceipt') : t('counter.receiptlessTitle')}
+              </button>`
           }
           ${
             this._sale && !done
@@ -254,7 +238,12 @@ export class HgCheckoutReturn extends LitElement {
     const refundChoice = exchange ? difference !== null && difference < 0 : this._preview !== null;
     return html`
       ${this._preview ? returnPreviewView(this._i18n, this._preview, !exchange) : nothing}
-      ${exchange ? this._newGoods(difference) : nothing}
+      ${
+        exchange
+          ? html`${this._goods.view(this._i18n, { onCode: (code) => void this._addNew(code) })}
+            ${this._goods.settlement(this._i18n, this._preview?.refundTotal ?? null, this._payChoices())}`
+          : nothing
+      }
       ${
         refundChoice
           ? html`<label class="row"
@@ -288,73 +277,6 @@ export class HgCheckoutReturn extends LitElement {
     `;
   }
 
-  private _newGoods(difference: number | null) {
-    const t = this._i18n.t.bind(this._i18n);
-    const quote = this._quote;
-    return html`<strong>${t('tillReturn.newGoods')}</strong>
-      <form class="find" @submit=${this._submitNew}>
-        <input
-          name="newBarcode"
-          autocomplete="off"
-          aria-label=${t('tillReturn.scanNew')}
-          placeholder=${t('tillReturn.scanNew')}
-          .value=${this._newCode}
-          @input=${(e: Event) => (this._newCode = (e.target as HTMLInputElement).value)}
-        />
-        <button type="submit">${t('checkout.add')}</button>
-      </form>
-      ${
-        quote
-          ? html`<table>
-              <tbody>
-                ${quote.lines.map(
-                  (line) => html`<tr data-new=${line.barcode}>
-                    <td>${line.name} · ${line.color} / ${line.size}</td>
-                    <td class="num">× ${line.qty}</td>
-                    <td class="num">${money(line.total)}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>`
-          : html`<p class="muted">${t('tillReturn.noNewGoods')}</p>`
-      }
-      ${
-        quote && this._preview && difference !== null
-          ? html`<div class="row">
-              <span>${t('tillReturn.returnedValue', { amount: money(this._preview.refundTotal) })}</span>
-              <span>${t('tillReturn.newValue', { amount: money(quote.total) })}</span>
-              <span class="difference" data-difference=${difference}>
-                ${
-                  difference > 0
-                    ? t('tillReturn.payMore', { amount: money(difference) })
-                    : difference < 0
-                      ? t('tillReturn.getBack', { amount: money(-difference) })
-                      : t('tillReturn.even')
-                }
-              </span>
-            </div>`
-          : quote && !this._preview
-            ? html`<p class="muted">${t('tillReturn.chooseLines')}</p>`
-            : nothing
-      }
-      ${
-        difference !== null && difference > 0
-          ? html`<label class="row"
-              >${t('tillReturn.payBy')}
-              <select
-                name="payBy"
-                @change=${(e: Event) => (this._payBy = (e.target as HTMLSelectElement).value as PaymentMethod)}
-              >
-                ${this._payChoices().map(
-                  (m) =>
-                    html`<option value=${m} ?selected=${this._payBy === m}>${tenderName(this._i18n, m)}</option>`,
-                )}
-              </select></label
-            >`
-          : nothing
-      }`;
-  }
-
   private _outcome() {
     const t = this._i18n.t.bind(this._i18n);
     if (this._result) {
@@ -364,7 +286,7 @@ export class HgCheckoutReturn extends LitElement {
       </p>`;
     }
     if (this._exchanged) {
-      return html`<p role="status" data-exchanged=${this._exchanged.difference}>${this._exchangedText(this._exchanged)}</p>`;
+      return html`<p role="status" data-exchanged=${this._exchanged.difference}>${exchangedText(this._i18n, this._exchanged)}</p>`;
     }
     return nothing;
   }
@@ -396,8 +318,7 @@ export class HgCheckoutReturn extends LitElement {
 
   /** New goods − what the goods back are worth (the server's own sum); null until both are known. */
   private _difference(): number | null {
-    if (!this._quote || !this._preview) return null;
-    return this._quote.total - this._preview.refundTotal;
+    return this._goods.difference(this._preview?.refundTotal ?? null);
   }
 
   /** The return's body as previewed and then sent: the refund's tender when one was picked. */
@@ -420,7 +341,7 @@ export class HgCheckoutReturn extends LitElement {
   private _ready(): boolean {
     if (this._busy || !this._preview || this._chosen().length === 0) return false;
     if (this._needsReason() && !this._reason.trim()) return false;
-    return this.mode === 'return' || this._quote !== null;
+    return this.mode === 'return' || this._goods.quote !== null;
   }
 
   /**
@@ -451,16 +372,10 @@ export class HgCheckoutReturn extends LitElement {
 
   /** A new item of the exchange scanned or typed: one more of it, priced for the sale's member. */
   private async _addNew(code: string): Promise<void> {
-    const barcode = code.trim();
-    if (!barcode || !this._sale) return;
-    const had = this._newItems.find((item) => item.barcode === barcode);
-    const items = had
-      ? this._newItems.map((item) => (item === had ? { ...item, qty: item.qty + 1 } : item))
-      : [...this._newItems, { barcode, qty: 1 }];
+    if (!this._sale) return;
     this._error = null;
     try {
-      this._quote = await quoteGoods(this.auth, items, this._sale.member?.id ?? null);
-      this._newItems = items;
+      await this._goods.add(this.auth, code, this._sale.member?.id ?? null);
     } catch (error) {
       this._error = error;
     }
@@ -469,13 +384,6 @@ export class HgCheckoutReturn extends LitElement {
   private _submitFind(event: Event): void {
     event.preventDefault();
     void this.find(this._number);
-  }
-
-  private _submitNew(event: Event): void {
-    event.preventDefault();
-    const code = this._newCode;
-    this._newCode = '';
-    void this._addNew(code);
   }
 
   private async _submit(approval?: Approval): Promise<void> {
@@ -508,7 +416,7 @@ export class HgCheckoutReturn extends LitElement {
   }
 
   private async _exchange(sale: SaleDetail, approval?: Approval): Promise<void> {
-    const quote = this._quote;
+    const { quote } = this._goods;
     const difference = this._difference();
     if (!quote || difference === null) return;
     const reason = this._reason.trim();
@@ -519,8 +427,8 @@ export class HgCheckoutReturn extends LitElement {
         id: this._returnId,
         saleId: this._newSaleId,
         returnLines: this._chosen(),
-        lines: this._newItems,
-        payments: difference > 0 ? [{ method: this._payBy, amount: difference }] : [],
+        lines: this._goods.items,
+        payments: difference > 0 ? [{ method: this._goods.payBy, amount: difference }] : [],
         ...(difference < 0 &&
           this._tender !== 'default' && { refund: [{ method: this._tender, amount: -difference }] }),
         expectedTotal: quote.total,
@@ -529,18 +437,7 @@ export class HgCheckoutReturn extends LitElement {
       approval,
     );
     this._exchanged = done;
-    this.finished(this._exchangedText(done));
-  }
-
-  private _exchangedText(done: ExchangeResult): string {
-    const t = this._i18n.t.bind(this._i18n);
-    const settled =
-      done.difference > 0
-        ? t('tillReturn.payMore', { amount: money(done.difference) })
-        : done.difference < 0
-          ? t('tillReturn.getBack', { amount: money(-done.difference) })
-          : t('tillReturn.even');
-    return `${t('tillReturn.exchanged', { returnNumber: done.return.number, saleNumber: done.sale.number })} · ${settled}`;
+    this.finished(exchangedText(this._i18n, done));
   }
 
   private async _submitOrThrow(approval: Approval): Promise<void> {

@@ -9,14 +9,7 @@ import type { ConnectionState, HangerConnection } from '../../connection/connect
 import { SubscriptionController } from '../../connection/controllers.js';
 import { InputError, RequestError } from '../../connection/errors.js';
 import type { SignIn } from '../../data/auth.js';
-import {
-  type CartView,
-  type CheckoutResult,
-  cart,
-  pricedLine,
-  type QuoteLine,
-  type ReturnResult,
-} from '../../data/cart.js';
+import { type CartView, type CheckoutResult, cart, pricedLine, type QuoteLine } from '../../data/cart.js';
 import { coverPhoto } from '../../data/catalog.js';
 import { type ChainLinkStatus, fetchChainLink } from '../../data/chain-link.js';
 import { reprint, salesOfToday, thisTerminal } from '../../data/counter.js';
@@ -443,18 +436,18 @@ export class HgCheckoutSale extends LitElement {
           .finished=${(notice: string) => {
             this._notice = notice;
           }}
-          @hg-receiptless=${() => (this._dialog = 'receiptless')}
+          @hg-receiptless=${() => (this._dialog = this._dialog === 'exchange' ? 'receiptlessExchange' : 'receiptless')}
           @hg-close=${this._close}
           @hg-approval-needed=${this._approval.needed}
         ></hg-checkout-return>`;
       case 'receiptless':
+      case 'receiptlessExchange':
         return html`<hg-checkout-receiptless
           .auth=${this.auth}
-          .returned=${(result: ReturnResult) => {
-            this._notice = this._i18n.t('checkout.refunded', {
-              number: result.number,
-              amount: money(result.refundTotal),
-            });
+          mode=${this._dialog === 'receiptless' ? 'return' : 'exchange'}
+          ?training=${this._cart?.training ?? false}
+          .finished=${(notice: string) => {
+            this._notice = notice;
           }}
           @hg-close=${this._close}
           @hg-approval-needed=${this._approval.needed}
@@ -583,8 +576,8 @@ export class HgCheckoutSale extends LitElement {
       await this._find?.find(code);
       return;
     }
-    if (this._dialog === 'receiptless') {
-      await this._receiptless?.find(code);
+    if (this._dialog === 'receiptless' || this._dialog === 'receiptlessExchange') {
+      await this._receiptless?.scan(code);
       return;
     }
     const kind = scanKind(code, fromBridge);

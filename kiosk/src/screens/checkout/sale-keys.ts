@@ -37,7 +37,8 @@ export type SaleDialog =
   | 'find'
   | 'topUp'
   | 'cash'
-  | 'receiptless';
+  | 'receiptless'
+  | 'receiptlessExchange';
 
 /** The key as `KEYS` names it: `F7`, or `Alt+P` for Alt and the P key. */
 export function keyName(event: KeyboardEvent): string {
