@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { AppContext, Store } from './context.js';
 import { ChainLink, LINK_TIMES, type LinkTimes } from './domain/chain-link/link.js';
 import { ensureOwner } from './domain/staff/service.js';
 import { EventBus } from './events/bus.js';
+import { newId } from './ids.js';
 import type { Logger } from './logging.js';
 import { openPostgres, openSqlite, STORE_LIMITS, type Storage } from './storage/database.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
@@ -103,7 +103,7 @@ async function ensureStore(storage: Storage, config: Config, now: () => Date): P
         'Put the right store code back in config.json.',
     );
   }
-  const id = mine?.id ?? uuidv7();
+  const id = mine?.id ?? newId();
   const address = config.store.address ?? mine?.address ?? null;
   await storage.write(async (trx) => {
     if (mine) {
