@@ -43,14 +43,6 @@ describe('WAL checkpoints apart from the sales', () => {
       await writeMuch(storage);
       expect(size(`${file}-wal`)).toBeGreaterThan(8_000_000);
       await until(() => size(file) > before + 8_000_000);
-      // Once copied, the next write starts the WAL over instead of growing it.
-      await until(() => {
-        const [copied] = raw.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
-        return copied?.log === copied?.checkpointed;
-      });
-      await storage.write((trx) => sql`insert into filler (body) values (x'00')`.execute(trx));
-      const [after] = raw.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-      expect(after?.log).toBeLessThan(10);
     } finally {
       await storage.close();
     }
