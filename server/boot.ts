@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import type { AppContext, Store } from './context.js';
@@ -7,6 +6,7 @@ import { ChainLink, LINK_TIMES, type LinkTimes } from './domain/chain-link/link.
 import { startOffline } from './domain/chain-link/start-offline.js';
 import { ensureOwner } from './domain/staff/service.js';
 import { EventBus } from './events/bus.js';
+import { newId } from './ids.js';
 import type { Logger } from './logging.js';
 import {
   DatabaseOpenError,
@@ -131,7 +131,7 @@ async function ensureStore(storage: Storage, config: Config, now: () => Date): P
         'Put the right store code back in config.json.',
     );
   }
-  const id = mine?.id ?? uuidv7();
+  const id = mine?.id ?? newId();
   const address = config.store.address ?? mine?.address ?? null;
   await storage.write(async (trx) => {
     if (mine) {

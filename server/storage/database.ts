@@ -12,6 +12,7 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { checkpointApart } from './checkpoints.js';
 import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js';
 import { markTransaction } from './per-transaction.js';
 import { ReadsApartDialect } from './reads-apart.js';
@@ -243,10 +244,13 @@ export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?
   const db = new Kysely<Database>({
     dialect: new ReadsApartDialect(withStatementCache(openReader(file)), writer),
   });
+  const stopCheckpoints = checkpointApart(handle, file);
   return new Storage(
     'sqlite',
     db,
     async () => {
+      // The writer closes last: its close copies what is left of the WAL and removes it.
+      await stopCheckpoints();
       await db.destroy();
       await writer.destroy();
     },

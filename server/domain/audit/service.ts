@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { newId } from '../../ids.js';
 import type { AuditPage } from '../../protocol/audit.js';
 import { AUDIT_KINDS, type AuditKind } from '../../protocol/audit.js';
 import { newestFirstPage } from '../../storage/paging.js';
@@ -24,7 +24,7 @@ export async function recordAudit(trx: Kysely<Database>, ctx: AppContext, entry:
   await trx
     .insertInto('audit_log')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       at: ctx.now().toISOString(),
       kind: entry.kind,

@@ -1,6 +1,6 @@
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { Principal } from '../../protocol/roles.js';
 import { command } from '../../ws/command.js';
 import { checkSaleApprovals } from '../sales/complete.js';
@@ -69,7 +69,7 @@ export const cartsCommands = [
         );
         const lines = same
           ? body.lines.map((l) => (l === same ? { ...l, qty: l.qty + params.qty } : l))
-          : [...body.lines, { lineId: uuidv7(), skuId, qty: params.qty }];
+          : [...body.lines, { lineId: newId(), skuId, qty: params.qty }];
         if (lines.some((l) => l.qty > 9999)) {
           throw new ApiError('validation_failed', 'At most 9999 of one item.', { qty: 'at most 9999' });
         }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { CartTable, Database } from '../../storage/schema.js';
 import { skusForLines } from '../sales/quote.js';
@@ -82,7 +82,7 @@ async function insertActive(
 ): Promise<CartTable> {
   const now = ctx.now().toISOString();
   const row: CartTable = {
-    id: uuidv7(),
+    id: newId(),
     store_id: ctx.store.id,
     terminal_id: terminalId,
     status: 'active',

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { Database } from '../../storage/schema.js';
 
 export const PATH_SEPARATOR = ' › ';
@@ -43,7 +43,7 @@ export async function ensureCategory(
     if (row) {
       found = { id: row.id, parentId: row.parent_id, name: row.name, path: row.path };
     } else {
-      found = { id: uuidv7(), parentId, name, path: full };
+      found = { id: newId(), parentId, name, path: full };
       await trx
         .insertInto('categories')
         .values({

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { newId } from '../../ids.js';
 import type { SizeGroup } from '../../protocol/catalog.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
@@ -77,7 +77,7 @@ export async function ensureColors(
   for (const name of new Set(fresh)) {
     await trx
       .insertInto('colors')
-      .values({ id: uuidv7(), store_id: ctx.store.catalogId, name, created_at: now })
+      .values({ id: newId(), store_id: ctx.store.catalogId, name, created_at: now })
       .onConflict((oc) => oc.columns(['store_id', 'name']).doNothing())
       .execute();
   }
@@ -128,7 +128,7 @@ export async function saveSizeGroup(
     await trx
       .insertInto('size_groups')
       .values({
-        id: uuidv7(),
+        id: newId(),
         store_id: ctx.store.catalogId,
         code: group.code,
         name: group.name,

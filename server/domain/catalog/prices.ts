@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { withDescendants } from './categories.js';
@@ -84,7 +84,7 @@ async function insertChange(
   await trx
     .insertInto('price_changes')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.catalogId,
       style_id: change.styleId,
       price: change.price,
@@ -374,7 +374,7 @@ export async function markdown(
   staffId: string | null,
 ): Promise<MarkdownResult> {
   const startsAt = startTime(ctx, input.startsAt);
-  const markdownId = uuidv7();
+  const markdownId = newId();
   return ctx.storage.write(async (trx) => {
     let query = trx
       .selectFrom('styles as s')

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { StyleView } from '../../protocol/catalog.js';
 import type { StyleCertificate } from '../../protocol/printing.js';
 import type { Database, SkuTable, StyleRow } from '../../storage/schema.js';
@@ -130,7 +130,7 @@ async function makeSkus(
   return variants.map(([color, size]) => {
     const own = supplied.get(variantKey(color, size));
     return {
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.catalogId,
       style_id: styleId,
       color,
@@ -182,7 +182,7 @@ export async function createStyle(
     const category = input.category ? await ensureCategory(trx, ctx, input.category) : null;
     await ensureColors(trx, ctx, input.colors);
     const now = ctx.now().toISOString();
-    const styleId = uuidv7();
+    const styleId = newId();
     await trx
       .insertInto('styles')
       .values({

@@ -1,9 +1,9 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { BridgeDevice, bridgeDevicesSchema } from '../../config/schema.js';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import type {
   BridgeDeviceSettings,
   BridgeHardwareView,
@@ -139,7 +139,7 @@ export async function testHardware(
   staffId: string,
 ): Promise<HardwareTestResult> {
   const bridge = await pairedBridge(ctx, bridgeId);
-  const requestId = uuidv7();
+  const requestId = newId();
   const answered = new Promise<HardwareTestResult | null>((resolve) => {
     const timer = setTimeout(() => {
       waiting.delete(requestId);

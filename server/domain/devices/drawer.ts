@@ -1,6 +1,6 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { DevicePrincipal, StaffPrincipal } from '../../protocol/roles.js';
 import { recordAudit } from '../audit/service.js';
 import type { Approver } from '../staff/approval.js';
@@ -40,7 +40,7 @@ export async function openDrawer(
   if (!terminalId) {
     throw new ApiError('business_rule', 'Sign in with your PIN on a checkout terminal to open its drawer.');
   }
-  const requestId = uuidv7();
+  const requestId = newId();
   const answered = new Promise<DrawerAnswer | null>((resolve) => {
     const timer = setTimeout(() => {
       waiting.delete(requestId);

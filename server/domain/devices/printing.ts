@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound, validationError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { PoleView } from '../../protocol/pole.js';
 import { printJobSchema } from '../../protocol/print-schemas.js';
 import type { PrintJob, PrintJobBody, PrintJobState, PrintJobView } from '../../protocol/printing.js';
@@ -16,7 +16,7 @@ import type { Approver } from '../staff/approval.js';
 export const MAX_PENDING_PER_TERMINAL = 200;
 
 /** A print job for a checkout terminal's bridge, checked against the job schema (422 naming `job`). */
-export function printJobFor(terminalId: string, body: PrintJobBody, jobId: string = uuidv7()): PrintJob {
+export function printJobFor(terminalId: string, body: PrintJobBody, jobId: string = newId()): PrintJob {
   const checked = printJobSchema.safeParse({ ...body, jobId, terminalId, reprint: false });
   if (!checked.success) throw validationError(checked.error, 'job');
   return checked.data;

@@ -1,5 +1,5 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { newId } from '../../ids.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import { buildReceipt } from '../sales/receipt.js';
 import { receiptSettings } from '../sales/receipt-settings.js';
@@ -13,7 +13,7 @@ export async function sampleReceipt(ctx: AppContext, cashierName: string): Promi
   const at = ctx.now();
   return buildReceipt(ctx, {
     kind: 'sale',
-    id: uuidv7(),
+    id: newId(),
     number: `TEST-${at.getTime().toString(36).toUpperCase()}`,
     at: at.toISOString(),
     cashierName,

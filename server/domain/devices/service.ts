@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { clientAddress } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { DeviceView, PairingStarted, PairingState } from '../../protocol/devices.js';
 import type { DeviceKind, DevicePrincipal } from '../../protocol/roles.js';
 import { hotQuery } from '../../storage/database.js';
@@ -72,7 +72,7 @@ export async function startPairing(ctx: AppContext, kind: DeviceKind, name: stri
     let code: string;
     do code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     while (taken.has(code));
-    const pairingId = uuidv7();
+    const pairingId = newId();
     await trx
       .insertInto('device_pairings')
       .values({
@@ -156,7 +156,7 @@ export async function approvePairing(
         });
       }
     }
-    const id = uuidv7();
+    const id = newId();
     await trx
       .insertInto('devices')
       .values({

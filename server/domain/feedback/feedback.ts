@@ -1,6 +1,6 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { FeedbackPage, FeedbackView } from '../../protocol/feedback.js';
 import type { DevicePrincipal } from '../../protocol/roles.js';
 import { newestFirstPage } from '../../storage/paging.js';
@@ -19,7 +19,7 @@ export async function leaveFeedback(
 ): Promise<FeedbackView> {
   const comment = input.comment?.trim() || null;
   const at = ctx.now().toISOString();
-  const id = uuidv7();
+  const id = newId();
   const memberId = await ctx.storage.write(async (trx) => {
     let memberId: string | null = null;
     if (input.memberCode !== undefined) {

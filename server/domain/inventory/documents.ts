@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import type {
   AdjustmentReason,
   DocumentKind,
@@ -43,7 +43,7 @@ export async function record(
   staffId: string | null,
   check?: (trx: Kysely<Database>) => Promise<{ reason: string | null } | undefined>,
 ): Promise<StockDocument> {
-  const id = uuidv7();
+  const id = newId();
   await runAction(ctx, async (trx, outbox) => {
     const input = { ...given, ...(await check?.(trx)) };
     await trx

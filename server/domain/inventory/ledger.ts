@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { Database } from '../../storage/schema.js';
 import { inventorySettings } from './policy.js';
 
@@ -175,7 +175,7 @@ export async function moveStocks(
     .insertInto('stock_movements')
     .values(
       moves.map((move, i) => ({
-        id: uuidv7(),
+        id: newId(),
         store_id: ctx.store.id,
         sku_id: move.skuId,
         delta: move.delta,

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import type { CountResult, StocktakeView, VarianceReport } from '../../protocol/inventory.js';
 import type { Database, StocktakeTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
@@ -47,7 +47,7 @@ export async function openStocktake(
   input: { categoryIds?: string[] | undefined; note?: string | undefined },
   staffId: string | null,
 ): Promise<StocktakeView> {
-  const id = uuidv7();
+  const id = newId();
   await ctx.storage.write(async (trx) => {
     const open = await trx
       .selectFrom('stocktakes')

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { CouponTrigger } from '../../protocol/loyalty.js';
 import type { CouponRow, CouponTemplateRow, Database } from '../../storage/schema.js';
 import { storeDaysLater } from './calendar.js';
@@ -70,7 +70,7 @@ export async function issueCoupon(
       : (template.valid_to ?? now.toISOString());
   if (validTo <= now.toISOString()) return { issued: false, why: 'expired_template' };
   const coupon: CouponRow = {
-    id: uuidv7(),
+    id: newId(),
     store_id: ctx.store.id,
     template_id: template.id,
     member_id: input.memberId,

@@ -1,11 +1,11 @@
 import { TZDate } from '@date-fns/tz';
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import {
   COUPON_TRIGGERS,
   type CouponsIssued,
@@ -125,7 +125,7 @@ export async function saveCouponTemplate(
     active: input.active ? 1 : 0,
     updated_at: at,
   };
-  const templateId = id ?? uuidv7();
+  const templateId = id ?? newId();
   await ctx.storage.write(async (trx) => {
     if (input.triggerTierCode) {
       const tier = await trx

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import type { Database, GiftRedemptionRow, GiftRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { memberRow } from '../members/rows.js';
@@ -134,7 +134,7 @@ async function moveGiftStock(
   await trx
     .insertInto('gift_stock_movements')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       gift_id: move.giftId,
       delta: move.delta,
@@ -175,7 +175,7 @@ export interface NewGift {
 
 /** Adds a gift to the redemption catalogue; opening stock is its first ledger row. */
 export async function createGift(ctx: AppContext, input: NewGift, actor: Actor): Promise<GiftView> {
-  const id = uuidv7();
+  const id = newId();
   await ctx.storage.write(async (trx) => {
     await assertNameFree(trx, ctx, input.name, null);
     const at = ctx.now().toISOString();

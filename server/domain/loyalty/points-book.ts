@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
+import { newId } from '../../ids.js';
 import type { Database, MemberRow } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
@@ -80,7 +80,7 @@ export class PointsBook {
     await this.trx
       .insertInto('points_movements')
       .values({
-        id: uuidv7(),
+        id: newId(),
         store_id: this.ctx.store.id,
         member_id: this.memberId,
         lot_id: lotId,
@@ -105,7 +105,7 @@ export class PointsBook {
     ref: LedgerRef | null,
     note: string | null = null,
   ): Promise<string> {
-    const id = uuidv7();
+    const id = newId();
     await this.trx
       .insertInto('points_lots')
       .values({

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { Database } from '../../storage/schema.js';
 import { activeMemberRow } from '../members/rows.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
@@ -79,7 +79,7 @@ async function appendActivity(
   await trx
     .insertInto('member_activity')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       member_id: memberId,
       at,

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { ReferralReward } from '../../protocol/loyalty.js';
 import { lockMembers } from '../../storage/database.js';
 import type { Database, ReferralRewardTable } from '../../storage/schema.js';
@@ -64,7 +64,7 @@ export async function recordReferral(
   await trx
     .insertInto('referrals')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       referrer_id: input.referrer.id,
       newcomer_id: input.newcomerId,
@@ -139,7 +139,7 @@ async function giveSide(
   await trx
     .insertInto('referral_rewards')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       referral_id: input.referralId,
       at: ctx.now().toISOString(),
@@ -267,7 +267,7 @@ export async function takeBackReferral(
     await trx
       .insertInto('referral_rewards')
       .values({
-        id: uuidv7(),
+        id: newId(),
         store_id: ctx.store.id,
         referral_id: reward.referral_id,
         at: ctx.now().toISOString(),

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { Database, MemberRow } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
@@ -71,7 +71,7 @@ export class StoredValueBook {
     await this.trx
       .insertInto('stored_value_entries')
       .values({
-        id: uuidv7(),
+        id: newId(),
         store_id: this.ctx.store.id,
         member_id: this.memberId,
         at,

@@ -1,7 +1,7 @@
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { LoyaltyTier } from '../../protocol/loyalty.js';
 import type { TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
@@ -92,7 +92,7 @@ export async function saveTier(
     else
       await trx
         .insertInto('tiers')
-        .values({ id: uuidv7(), code, ...values })
+        .values({ id: newId(), code, ...values })
         .execute();
     await recordAudit(trx, ctx, {
       kind: 'loyalty.settings_changed',

@@ -1,8 +1,8 @@
 import { subMonths } from 'date-fns';
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { activeMemberRow } from '../members/rows.js';
 import { issueTriggeredCoupons } from './coupon-issue.js';
@@ -105,7 +105,7 @@ export async function changeTier(
   await trx
     .insertInto('tier_changes')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       member_id: change.member.id,
       at,

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type {
   CampaignPreview,
   DeliveryResult,
@@ -278,7 +278,7 @@ export async function testSend(
   }
   const code = checkTemplateCode(config, templateCode);
   const body = render(template, SAMPLE);
-  const id = uuidv7();
+  const id = newId();
   const at = ctx.now().toISOString();
   await ctx.storage.write((trx) =>
     trx
@@ -587,7 +587,7 @@ export async function writeMessages(
       .insertInto('campaign_outbox')
       .values(
         queued.map((o) => ({
-          id: uuidv7(),
+          id: newId(),
           store_id: ctx.store.id,
           message_id: o.messageId,
           channel: input.channel,
@@ -706,12 +706,12 @@ export async function sendCampaign(ctx: AppContext, input: CampaignInput, staffI
   const templateCode = checkTemplateCode(config, input.templateCode);
   const settings = await campaignSettings(ctx);
   const counts = await capCounts(ctx, input.channel, settings);
-  const id = uuidv7();
+  const id = newId();
   const at = now.toISOString();
   const messages: Outgoing[] = reached.map((member) => {
     const values = valuesFor(member, figures);
     return {
-      messageId: uuidv7(),
+      messageId: newId(),
       member,
       body: render(input.template, values),
       status:

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { Report } from '../../protocol/reports.js';
 import {
   RFM_SEGMENTS,
@@ -217,7 +217,7 @@ export async function saveSegment(
   staffId: string,
 ): Promise<SavedSegment> {
   const at = ctx.now().toISOString();
-  const id = uuidv7();
+  const id = newId();
   await ctx.storage.write(async (trx) => {
     const taken = await trx
       .selectFrom('segments')

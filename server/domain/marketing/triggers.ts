@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import {
   type FireResult,
   TRIGGER_KINDS,
@@ -347,7 +347,7 @@ async function todaysCampaign(trx: Kysely<Database>, ctx: AppContext, trigger: T
     .orderBy('sent_at')
     .executeTakeFirst();
   if (found) return found.id;
-  const id = uuidv7();
+  const id = newId();
   await trx
     .insertInto('campaigns')
     .values({
@@ -441,8 +441,8 @@ async function fire(
       const messages: Outgoing[] = [];
       for (const member of batch) {
         const occasion = byMember.get(member.memberId)?.occasion ?? '';
-        const messageId = uuidv7();
-        const sendId = uuidv7();
+        const messageId = newId();
+        const sendId = newId();
         const inserted = await trx
           .insertInto('campaign_trigger_sends')
           .values({

@@ -1,7 +1,7 @@
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { route } from '../../http/route.js';
+import { newId } from '../../ids.js';
 import { MEMBER_DOCUMENTS, type MemberDocument } from '../../protocol/members.js';
 import { recordAudit } from '../audit/service.js';
 import { assertStaff } from '../staff/sessions.js';
@@ -72,7 +72,7 @@ export const memberDocumentRoutes = [
       assertStaff(principal);
       const at = ctx.now().toISOString();
       await ctx.storage.write(async (trx) => {
-        const id = uuidv7();
+        const id = newId();
         await trx
           .insertInto('member_documents')
           .values({

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type {
   MemberTable,
   PointsLotTable,
@@ -211,7 +211,7 @@ export async function importMembers(
   await ctx.storage.write(async (trx) => {
     const at = ctx.now().toISOString();
     const expiresAt = expiryFor(ctx.now(), settings.expiry, ctx.store.timeZone).toISOString();
-    const ref = { ref_type: 'import', ref_id: uuidv7() };
+    const ref = { ref_type: 'import', ref_id: newId() };
     let number = await nextMemberNumber(trx);
     for (let i = 0; i < good.length; i += CHUNK) {
       const members: Insertable<MemberTable>[] = [];
@@ -222,7 +222,7 @@ export async function importMembers(
       const chunk = good.slice(i, i + CHUNK);
       const inviteCodes = await drawInviteCodes(trx, chunk.length);
       for (const [k, row] of chunk.entries()) {
-        const id = uuidv7();
+        const id = newId();
         const tierId = row.tierId ?? entry.id;
         members.push({
           id,
@@ -260,7 +260,7 @@ export async function importMembers(
           updated_at: at,
         });
         tierRows.push({
-          id: uuidv7(),
+          id: newId(),
           store_id: ctx.store.id,
           member_id: id,
           at,
@@ -272,7 +272,7 @@ export async function importMembers(
           staff_id: actor.staffId,
         });
         if (row.points > 0) {
-          const lotId = uuidv7();
+          const lotId = newId();
           lots.push({
             id: lotId,
             store_id: ctx.store.id,
@@ -285,7 +285,7 @@ export async function importMembers(
             ...ref,
           });
           movements.push({
-            id: uuidv7(),
+            id: newId(),
             store_id: ctx.store.id,
             member_id: id,
             lot_id: lotId,
@@ -301,7 +301,7 @@ export async function importMembers(
         }
         if (row.principal + row.bonus > 0) {
           entries.push({
-            id: uuidv7(),
+            id: newId(),
             store_id: ctx.store.id,
             member_id: id,
             at,

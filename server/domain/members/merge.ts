@@ -1,7 +1,7 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { noteMemberChanged } from '../loyalty/member-events.js';
@@ -58,7 +58,7 @@ export async function mergeMembers(ctx: AppContext, targetId: string, sourceId: 
     for (const row of activity) {
       await trx
         .insertInto('member_activity')
-        .values({ ...row, id: uuidv7(), member_id: targetId, kind: `merged_${row.kind}` })
+        .values({ ...row, id: newId(), member_id: targetId, kind: `merged_${row.kind}` })
         .execute();
     }
     const coupons = await trx

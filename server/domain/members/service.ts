@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import { CHANNELS, type Consents, type MemberView } from '../../protocol/members.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
@@ -123,7 +123,7 @@ export async function createMember(
   assertBorn(ctx, input.birthday);
   const pinHash = taken ? taken.pinHash : input.pin ? await hashSecret(input.pin) : null;
   const at = ctx.now().toISOString();
-  const id = taken?.id ?? uuidv7();
+  const id = taken?.id ?? newId();
   const offline = ctx.storage.offlineCopy;
   await runAction(ctx, async (trx, outbox) => {
     if (offline) {
@@ -178,7 +178,7 @@ export async function createMember(
     await trx
       .insertInto('tier_changes')
       .values({
-        id: uuidv7(),
+        id: newId(),
         store_id: ctx.store.id,
         member_id: id,
         at,
@@ -224,7 +224,7 @@ export async function recordChange(
   await trx
     .insertInto('member_changes')
     .values({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       member_id: memberId,
       at: ctx.now().toISOString(),

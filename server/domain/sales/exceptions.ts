@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { runAction } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import { newestFirstPage } from '../../storage/paging.js';
 import type { Database } from '../../storage/schema.js';
 
@@ -33,7 +33,7 @@ export async function recordException(
   outbox: Outbox,
   entry: ExceptionEntry,
 ): Promise<string> {
-  const id = uuidv7();
+  const id = newId();
   await trx
     .insertInto('sale_exceptions')
     .values({

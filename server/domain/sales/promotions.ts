@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { Promotion, PromotionView } from '../../protocol/promotions.js';
 import type { Database, PromotionRow } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
@@ -217,7 +217,7 @@ export async function savePromotion(
     };
     let promotionId = id;
     if (promotionId === null) {
-      promotionId = uuidv7();
+      promotionId = newId();
       await trx
         .insertInto('promotions')
         .values({

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { Promotion } from '../../protocol/promotions.js';
 import type { Quote, QuoteLine } from '../../protocol/quote.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
@@ -333,7 +333,7 @@ export async function priceRequest(
     return {
       // One id follows the line from the cart to the receipt; a line sent without one gets it
       // here, in line order (v7 ids sort as made, so ties in pricing fall as they always did).
-      lineId: line.lineId ?? uuidv7(),
+      lineId: line.lineId ?? newId(),
       skuId: sku.id,
       styleId: sku.styleId,
       categoryIds: sku.categoryId ? (chains.get(sku.categoryId) ?? [sku.categoryId]) : [],

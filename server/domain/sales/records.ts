@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
+import { newId } from '../../ids.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
@@ -134,7 +134,7 @@ export async function keepSale(
     .execute();
   const discountRows = quote.lines.flatMap((line) =>
     line.discounts.map((discount, seq) => ({
-      id: uuidv7(),
+      id: newId(),
       store_id: ctx.store.id,
       sale_id: saleId,
       line_id: line.lineId,
@@ -151,7 +151,7 @@ export async function keepSale(
       .insertInto('sale_payments')
       .values(
         record.paymentRows.map((p, seq) => ({
-          id: uuidv7(),
+          id: newId(),
           store_id: ctx.store.id,
           sale_id: saleId,
           seq,
@@ -268,7 +268,7 @@ export async function keepReturn(
     .insertInto('return_lines')
     .values(
       record.lines.map((line) => ({
-        id: uuidv7(),
+        id: newId(),
         store_id: ctx.store.id,
         return_id: result.id,
         sale_line_id: line.saleLineId,
@@ -284,7 +284,7 @@ export async function keepReturn(
       .insertInto('refunds')
       .values(
         record.refunds.map((r, seq) => ({
-          id: uuidv7(),
+          id: newId(),
           store_id: ctx.store.id,
           return_id: result.id,
           seq,

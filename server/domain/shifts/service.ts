@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { runAction } from '../../events/action.js';
+import { newId } from '../../ids.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { CashEntryKind, DayReport, ShiftReport } from '../../protocol/shifts.js';
 import type { Database, ShiftTable } from '../../storage/schema.js';
@@ -82,7 +82,7 @@ export async function openShift(
   openingFloat: number,
 ): Promise<ShiftReport> {
   const terminalId = terminalOf(staff);
-  const id = uuidv7();
+  const id = newId();
   const storage = ctx.storage;
   await storage.write(async (trx) => {
     const open = await trx
@@ -156,7 +156,7 @@ export async function addCashEntry(
       .where('status', '=', 'open')
       .executeTakeFirst();
     if (!open) throw new ApiError('business_rule', 'Open a shift first.');
-    const id = uuidv7();
+    const id = newId();
     const at = ctx.now().toISOString();
     const cash = {
       id,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { StaffRole } from '../../protocol/roles.js';
 import type { NewStaff, StaffChanges, StaffView } from '../../protocol/staff.js';
 import type { StaffRow } from '../../storage/schema.js';
@@ -71,7 +71,7 @@ export async function createStaff(
     input.pin ? hashSecret(input.pin) : Promise.resolve(null),
   ]);
   const now = ctx.now().toISOString();
-  const id = uuidv7();
+  const id = newId();
   await ctx.storage.write(async (trx) => {
     const taken = await trx
       .selectFrom('staff')

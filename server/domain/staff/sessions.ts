@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
+import { newId } from '../../ids.js';
 import type { DevicePrincipal, StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import type { SignedIn } from '../../protocol/session.js';
 import { hotQuery } from '../../storage/database.js';
@@ -20,7 +20,7 @@ async function openSession(
   const token = newToken('hgs');
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.config.security.sessionHours * 3_600_000).toISOString();
-  const sessionId = uuidv7();
+  const sessionId = newId();
   const session = {
     id: sessionId,
     store_id: ctx.store.id,

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../ids.js';
 import { makeAppendOnly, refuseOnPostgres } from '../append-only.js';
 import type { Migration } from '../migrator.js';
 
@@ -313,7 +313,7 @@ async function seedDefaults(db: Kysely<unknown>): Promise<void> {
     await sql`insert into tiers (id, code, name, rank, min_spend_12m, min_spend_lifetime, min_points_earned,
         min_visits, discount_regular_bp, discount_special_bp, points_multiplier_pct, birthday_discount_bp,
         birthday_coupon_template_id, updated_at)
-      values (${uuidv7()}, ${code}, ${name}, ${rank}, ${spend}, null, null, null, ${regular}, ${special},
+      values (${newId()}, ${code}, ${name}, ${rank}, ${spend}, null, null, null, ${regular}, ${special},
         ${multiplier}, ${birthday}, null, ${at})`.execute(db);
   }
   const settings = {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../../context.js';
 import { ApiError } from '../../../errors.js';
+import { newId } from '../../../ids.js';
 import type { CatalogImportReport } from '../../../protocol/catalog.js';
 import type { Database, SkuTable, StyleTable } from '../../../storage/schema.js';
 import { recordAudit } from '../../audit/service.js';
@@ -51,7 +51,7 @@ export async function importCatalog(
   options: { dryRun: boolean; importId?: string | undefined },
   staffId: string | null,
 ): Promise<CatalogImportReport> {
-  const importId = options.importId ?? uuidv7();
+  const importId = options.importId ?? newId();
   const progress = (
     phase: 'reading' | 'checking' | 'writing' | 'done' | 'failed',
     done: number,
@@ -127,7 +127,7 @@ async function writePlan(
   const styleRows: StyleTable[] = [];
   const skuRows: SkuTable[] = [];
   for (const style of styles) {
-    const styleId = style.existingId ?? uuidv7();
+    const styleId = style.existingId ?? newId();
     if (style.existingId === null) {
       styleRows.push({
         id: styleId,
@@ -164,7 +164,7 @@ async function writePlan(
     }
     for (const variant of style.variants) {
       skuRows.push({
-        id: uuidv7(),
+        id: newId(),
         store_id: ctx.store.catalogId,
         style_id: styleId,
         color: variant.color,
