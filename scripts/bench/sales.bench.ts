@@ -252,20 +252,24 @@ export async function openTill(url: string, { skuIds, memberIds }: SaleStock): P
     if (quoted.status !== 200) throw new Error(`quote: ${quoted.body}`);
     const quote = JSON.parse(quoted.body) as { total: number; appliedPromotions: string[] };
     if (quote.appliedPromotions.length !== 2) throw new Error(`expected two promotions, got ${quoted.body}`);
+    // What each member's bill came to last time: a member whose tier rose since pays less and
+    // gets change, which must stay under a ¥100 note (else the sale is over-tendered).
+    const lastTotal = new Map<string, number>();
     const saleBody = (memberId: string) => ({
       id: uuidv4(),
       ...quoteBody(memberId),
       payments: [
         { method: 'stored_value', amount: 1000 },
-        // Cash: a member whose tier rose meanwhile pays less and gets change.
-        { method: 'cash', amount: quote.total - 1000 },
+        { method: 'cash', amount: (lastTotal.get(memberId) ?? quote.total) - 1000 },
       ],
     });
     return {
       clients,
       async sell(via = client) {
-        const reply = await via.post('/api/sales', saleBody(nextMember()));
+        const memberId = nextMember();
+        const reply = await via.post('/api/sales', saleBody(memberId));
         if (reply.status !== 201) throw new Error(`sale: ${reply.status} ${reply.body}`);
+        lastTotal.set(memberId, (JSON.parse(reply.body) as { total: number }).total);
       },
       async quote() {
         const reply = await client.post('/api/sales/quote', quoteBody(nextMember()));
