@@ -30,15 +30,24 @@ export const CONFIG_STEPS: readonly Step[] = [
   (file) => {
     const bridge = file.bridge as { devices?: unknown } | undefined;
     if (!bridge || !Array.isArray(bridge.devices)) return file;
-    const devices = bridge.devices.map((device: unknown) => {
-      if (typeof device !== 'object' || device === null) return device;
-      const { kind, model } = device as { kind?: unknown; model?: unknown };
-      const star = kind === 'printer' && typeof model === 'string' && model.startsWith('star-');
-      return star && !('emulation' in device) ? { ...device, emulation: 'escpos' } : device;
-    });
-    return { ...file, bridge: { ...bridge, devices } };
+    return { ...file, bridge: { ...bridge, devices: keepStarPrintersOnEscPos(bridge.devices) } };
   },
 ];
+
+/**
+ * A bridge's device list from before Star printers had their own command sets: a Star model
+ * without `emulation` was driven in ESC/POS, and says so from now on (else it would switch to
+ * the model's own set). For config.json (step 3 → 4) and the lists saved on the admin page
+ * (migration 32).
+ */
+export function keepStarPrintersOnEscPos(devices: readonly unknown[]): unknown[] {
+  return devices.map((device: unknown) => {
+    if (typeof device !== 'object' || device === null) return device;
+    const { kind, model } = device as { kind?: unknown; model?: unknown };
+    const star = kind === 'printer' && typeof model === 'string' && model.startsWith('star-');
+    return star && !('emulation' in device) ? { ...device, emulation: 'escpos' } : device;
+  });
+}
 
 /** The version this Hanger reads and writes. */
 export const CONFIG_VERSION = CONFIG_STEPS.length + 1;

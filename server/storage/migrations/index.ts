@@ -30,6 +30,7 @@ import { qrPayments } from './0028_qr_payments.js';
 import { triggerTemplateCode } from './0029_trigger_template_code.js';
 import { paymentAggregator } from './0030_payment_aggregator.js';
 import { storeLinkHeldRows } from './0031_store_link_held_rows.js';
+import { savedStarPrinters } from './0032_saved_star_printers.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -64,4 +65,5 @@ export const MIGRATIONS: readonly Migration[] = [
   triggerTemplateCode,
   paymentAggregator,
   storeLinkHeldRows,
+  savedStarPrinters,
 ];
