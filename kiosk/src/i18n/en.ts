@@ -467,7 +467,7 @@ export const en: Catalogue = {
     devices: 'Paired devices',
     hardwareTrouble: '{{count}} hardware problems',
     sales: "Today's sales",
-    salesCount: '{{count}} sales',
+    salesCount: 'Sales: {{count}}',
     memberShare: 'Member share of sales',
     memberSales: 'Members spent {{amount}} (sales: {{count}})',
     newMembers: 'New members today',

@@ -42,6 +42,9 @@ export class HgAdminDashboard extends AdminSection {
         grid-template-columns: repeat(auto-fit, minmax(13em, 1fr));
         gap: 1em;
       }
+      .tile [data-returned] {
+        display: block;
+      }
       .tile strong {
         display: block;
         font-size: 2em;
