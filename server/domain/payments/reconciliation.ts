@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { storeDay } from '../../dates.js';
 import { ApiError } from '../../errors.js';
 import { PAYMENT_PROVIDERS, type PaymentProvider } from '../../protocol/payments.js';
 import type {
@@ -11,7 +12,7 @@ import type {
 } from '../../protocol/reconciliation.js';
 import { RECONCILIATION_KINDS } from '../../protocol/reconciliation.js';
 import type { Statement } from './bills/statement.js';
-import { gatewaysOf } from './gateways.js';
+import { gatewaysOf, paymentsOn } from './gateways.js';
 import type { PaymentRow, RefundRow } from './views.js';
 
 /**
@@ -23,7 +24,7 @@ import type { PaymentRow, RefundRow } from './views.js';
 
 export const reconciliationQuery = z.strictObject({
   /** Without one: yesterday, Beijing time, by the server's clock (the latest day with bills). */
-  date: z.iso.date('a date YYYY-MM-DD').optional(),
+  date: storeDay('a date YYYY-MM-DD').optional(),
   provider: z.enum(PAYMENT_PROVIDERS).optional(),
 });
 export type ReconciliationQuery = z.output<typeof reconciliationQuery>;
@@ -247,6 +248,12 @@ export async function reconcile(ctx: AppContext, query: ReconciliationQuery): Pr
   if (now < end) {
     throw new ApiError('validation_failed', 'That day is not over yet (Beijing time).', {
       'query.date': 'a day before today',
+    });
+  }
+  // The gateways' own refusal names the payment code, which a reconciliation has not got.
+  if (!paymentsOn(ctx)) {
+    throw new ApiError('business_rule', 'Mobile payment is not set up on this server.', {
+      payments: 'mobile payment is off (admin page, 收款设置)',
     });
   }
   const { byProvider } = await gatewaysOf(ctx);

@@ -154,7 +154,15 @@ export async function followUp(ctx: AppContext, id: string): Promise<PaymentRow 
     const qr = row.mode === 'qr';
     if (qr && row.qr_url !== null && trade.state === 'absent') trade = { state: 'waiting' };
     if (trade.state === 'paid' && (row.cancel_asked === 0 || qr)) return record(ctx, id, outcomeOf(trade));
-    if (trade.state === 'refused') return record(ctx, id, outcomeOf(trade));
+    if (trade.state === 'refused') {
+      // A QR order the provider closed (a close whose answer was lost, or its own time-out): no
+      // wallet refuses a shown code, nobody paid it, so it ended as a cancel does.
+      return record(
+        ctx,
+        id,
+        qr ? { status: 'cancelled', failure: cancelReason(row), refunded: false } : outcomeOf(trade),
+      );
+    }
     // A QR order whose code was never shown (a crash before the provider's answer): nobody can pay it.
     const unseen = qr && row.qr_url === null;
     if (row.cancel_asked === 1 || late || unseen || trade.state === 'absent')

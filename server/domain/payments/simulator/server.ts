@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Formatter, Rsa } from 'wechatpay-axios-plugin';
 import type { PaymentProvider } from '../../../protocol/payments.js';
 import { SimulatorBills } from './bills.js';
+import type { SimRefundOutcome, SimulatorBooks } from './books.js';
 import { type SimulatorKeys, simulatorKeys } from './keys.js';
 import { type SimTrade, SimulatorRecords } from './records.js';
 import { upay } from './upay.js';
@@ -41,7 +42,7 @@ type Answer = { status: number; body: Record<string, unknown> } | 'lost';
  * Alipay precreate) wait for a customer: `POST /__simulator/scan {code}` is one scanning the
  * code and paying; nobody scanning, the shop's server closes them.
  */
-export class PaymentSimulator {
+export class PaymentSimulator implements SimulatorBooks {
   readonly keys: SimulatorKeys;
   readonly records: SimulatorRecords;
   /** The day's statements (对账单) made from the records. */
@@ -225,9 +226,7 @@ export class PaymentSimulator {
     outTradeNo: string,
     outRefundNo: string,
     amount: number,
-  ):
-    | { ok: true; repeated: boolean; refundId: string; state: 'PROCESSING' | 'SUCCESS'; trade: SimTrade }
-    | { ok: false; why: 'not_paid' | 'too_much' } {
+  ): SimRefundOutcome {
     const trade = this.records.trade(provider, outTradeNo);
     if (trade?.state !== 'SUCCESS') return { ok: false, why: 'not_paid' };
     const seen = this.records.refund(provider, outRefundNo);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PaymentProvider } from '../../../protocol/payments.js';
 import { providerOf } from '../provider.js';
+import type { SimulatorBooks } from './books.js';
 import type { SimTrade } from './records.js';
-import type { PaymentSimulator } from './server.js';
 
 type Body = Record<string, string | undefined>;
 type Biz = {
@@ -26,15 +26,15 @@ const failed = (resultCode: string, errorCode: string, message: string): Answer 
   biz({ result_code: resultCode, error_code: errorCode, error_message: message });
 
 /** A client_sn names one order whichever wallet paid it: the simulator keeps it under that provider. */
-function tradeOf(sim: PaymentSimulator, clientSn: string): SimTrade | undefined {
+function tradeOf(sim: SimulatorBooks, clientSn: string): SimTrade | undefined {
   return sim.records.trade('wechat', clientSn) ?? sim.records.trade('alipay', clientSn);
 }
 
-function refunded(sim: PaymentSimulator, trade: SimTrade): number {
+function refunded(sim: SimulatorBooks, trade: SimTrade): number {
   return sim.records.refundsOf(trade.provider, trade.outTradeNo).reduce((sum, r) => sum + r.amount, 0);
 }
 
-function orderStatus(sim: PaymentSimulator, trade: SimTrade): string {
+function orderStatus(sim: SimulatorBooks, trade: SimTrade): string {
   switch (trade.state) {
     case 'USERPAYING':
       return 'CREATED';
@@ -49,7 +49,7 @@ function orderStatus(sim: PaymentSimulator, trade: SimTrade): string {
   }
 }
 
-function data(sim: PaymentSimulator, trade: SimTrade): Record<string, string> {
+function data(sim: SimulatorBooks, trade: SimTrade): Record<string, string> {
   const status = orderStatus(sim, trade);
   return {
     terminal_sn: sim.keys.upay.terminalSn,
@@ -66,7 +66,7 @@ function data(sim: PaymentSimulator, trade: SimTrade): Record<string, string> {
   };
 }
 
-function pay(sim: PaymentSimulator, body: Body): Answer {
+function pay(sim: SimulatorBooks, body: Body): Answer {
   const clientSn = body.client_sn ?? '';
   // 收钱吧 takes a client_sn once: a second pay request is refused, the order is queried instead.
   if (tradeOf(sim, clientSn)) return failed('FAIL', 'CLIENT_SN_CONFLICT', 'client_sn在系统中已存在');
@@ -100,14 +100,14 @@ function pay(sim: PaymentSimulator, body: Body): Answer {
   }
 }
 
-function query(sim: PaymentSimulator, body: Body): Answer {
+function query(sim: SimulatorBooks, body: Body): Answer {
   const trade = tradeOf(sim, body.client_sn ?? '');
   if (!trade) return failed('FAIL', 'UPAY_ORDER_NOT_EXIST', '订单不存在');
   return biz({ result_code: 'SUCCESS', data: data(sim, sim.look(trade, true)) });
 }
 
 /** Cancel (and revoke, its manual twin): closes an order being paid, gives back a paid one. */
-function cancel(sim: PaymentSimulator, body: Body): Answer {
+function cancel(sim: SimulatorBooks, body: Body): Answer {
   const trade = tradeOf(sim, body.client_sn ?? '');
   if (!trade) return failed('FAIL', 'UPAY_ORDER_NOT_EXIST', '订单不存在');
   if (trade.state === 'CLOSED' || trade.state === 'REVOKED' || trade.state === 'REFUSED') {
@@ -119,7 +119,7 @@ function cancel(sim: PaymentSimulator, body: Body): Answer {
   return biz({ result_code: beingPaid ? 'CANCEL_ABORT_SUCCESS' : 'CANCEL_SUCCESS', data: data(sim, now) });
 }
 
-function refund(sim: PaymentSimulator, body: Body): Answer {
+function refund(sim: SimulatorBooks, body: Body): Answer {
   const trade = tradeOf(sim, body.client_sn ?? '');
   if (!trade) return failed('FAIL', 'UPAY_ORDER_NOT_EXIST', '订单不存在');
   // refund_request_no is unique within its order: client_tsn (client_sn-refund_request_no) names the refund.
@@ -139,7 +139,7 @@ function refund(sim: PaymentSimulator, body: Body): Answer {
   return biz({ result_code: 'REFUND_SUCCESS', data: { ...data(sim, done.trade), client_tsn: clientTsn } });
 }
 
-const ROUTES: Record<string, (sim: PaymentSimulator, body: Body) => Answer> = {
+const ROUTES: Record<string, (sim: SimulatorBooks, body: Body) => Answer> = {
   '/upay/v2/pay': pay,
   '/upay/v2/query': query,
   '/upay/v2/cancel': cancel,
@@ -154,7 +154,7 @@ const ROUTES: Record<string, (sim: PaymentSimulator, body: Body) => Answer> = {
  * Alipay codes alike: the trade is kept under the wallet the code belongs to.
  */
 export function upay(
-  sim: PaymentSimulator,
+  sim: SimulatorBooks,
   req: IncomingMessage,
   url: URL,
   raw: string,

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Formatter, Hash, Transformer } from 'wechatpay-axios-plugin';
+import type { SimulatorBooks } from './books.js';
 import type { SimTrade } from './records.js';
-import type { PaymentSimulator } from './server.js';
 
 type Fields = Record<string, string>;
 type SignType = 'MD5' | 'HMAC-SHA256';
@@ -26,9 +26,9 @@ const fail = (errCode: string, errCodeDes: string): Answer => ({
  * Trades whose first reverse answered `recall=Y`: a reverse while the customer is still
  * confirming is asked again, as WeChat Pay does when it cannot close the order at once.
  */
-const recalled = new WeakMap<PaymentSimulator, Set<string>>();
+const recalled = new WeakMap<SimulatorBooks, Set<string>>();
 
-function paidFields(sim: PaymentSimulator, trade: SimTrade): Fields {
+function paidFields(sim: SimulatorBooks, trade: SimTrade): Fields {
   return {
     result_code: 'SUCCESS',
     openid: 'oSimulatorCustomer',
@@ -44,7 +44,7 @@ function paidFields(sim: PaymentSimulator, trade: SimTrade): Fields {
   };
 }
 
-function micropay(sim: PaymentSimulator, body: Fields): Answer {
+function micropay(sim: SimulatorBooks, body: Fields): Answer {
   const seen = sim.records.trade('wechat', body.out_trade_no ?? '');
   if (seen) {
     if (seen.state === 'CLOSED') return fail('ORDERCLOSED', '订单已关闭');
@@ -73,7 +73,7 @@ function micropay(sim: PaymentSimulator, body: Fields): Answer {
   }
 }
 
-function orderquery(sim: PaymentSimulator, body: Fields): Answer {
+function orderquery(sim: SimulatorBooks, body: Fields): Answer {
   const trade = sim.records.trade('wechat', body.out_trade_no ?? '');
   if (!trade) return fail('ORDERNOTEXIST', '此交易订单号不存在');
   const now = sim.look(trade, true);
@@ -84,7 +84,7 @@ function orderquery(sim: PaymentSimulator, body: Fields): Answer {
   return { fields: { ...fields, trade_state: TRADE_STATE[now.state] } };
 }
 
-function reverse(sim: PaymentSimulator, body: Fields): Answer {
+function reverse(sim: SimulatorBooks, body: Fields): Answer {
   const outTradeNo = body.out_trade_no ?? '';
   const trade = sim.records.trade('wechat', outTradeNo);
   let asked = recalled.get(sim);
@@ -107,7 +107,7 @@ function reverse(sim: PaymentSimulator, body: Fields): Answer {
   return { fields: { result_code: 'SUCCESS', recall: 'N' } };
 }
 
-function refund(sim: PaymentSimulator, body: Fields): Answer {
+function refund(sim: SimulatorBooks, body: Fields): Answer {
   const outRefundNo = body.out_refund_no ?? '';
   const done = sim.refund('wechat', body.out_trade_no ?? '', outRefundNo, Number(body.refund_fee));
   if (!done.ok) {
@@ -129,7 +129,7 @@ function refund(sim: PaymentSimulator, body: Fields): Answer {
   };
 }
 
-function refundquery(sim: PaymentSimulator, body: Fields): Answer {
+function refundquery(sim: SimulatorBooks, body: Fields): Answer {
   const found = sim.records.refund('wechat', body.out_refund_no ?? '');
   if (!found) return fail('REFUNDNOTEXIST', '退款订单查询失败');
   // As with v3: PROCESSING on the refund's answer, SUCCESS from the first query on.
@@ -147,7 +147,7 @@ function refundquery(sim: PaymentSimulator, body: Fields): Answer {
   };
 }
 
-const ROUTES: Record<string, (sim: PaymentSimulator, body: Fields) => Answer> = {
+const ROUTES: Record<string, (sim: SimulatorBooks, body: Fields) => Answer> = {
   '/pay/micropay': micropay,
   '/pay/orderquery': orderquery,
   '/secapi/pay/reverse': reverse,
@@ -162,7 +162,7 @@ const ROUTES: Record<string, (sim: PaymentSimulator, body: Fields) => Answer> = 
  * does not verify gets WeChat's unsigned `return_code=FAIL`. The merchant's TLS certificate on
  * `/secapi/` cannot be checked here: the simulator speaks plain HTTP on 127.0.0.1.
  */
-export function wechatV2(sim: PaymentSimulator, url: URL, raw: string, res: ServerResponse): void {
+export function wechatV2(sim: SimulatorBooks, url: URL, raw: string, res: ServerResponse): void {
   const keys = sim.keys;
   let body: Fields = {};
   try {
