@@ -51,7 +51,27 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, where);
+  const nul = nulAt(result.data);
+  if (nul !== null) {
+    throw new ApiError('validation_failed', 'Text may not contain a NUL character.', {
+      [[where, ...nul].join('.')]: 'no NUL character',
+    });
+  }
   return result.data;
+}
+
+/**
+ * Where a NUL character sits in an accepted value, or null: PostgreSQL cannot store one in
+ * text (SQLite can), so it is refused here on both, before anything is looked up or written.
+ */
+function nulAt(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulAt(inner, [...path, key]);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** The approval headers of a request (Hanger-Approval-User and -Pin), unchecked; null without them. */
