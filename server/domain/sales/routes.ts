@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { z } from 'zod';
 import { storeDay } from '../../dates.js';
 import { route } from '../../http/route.js';
@@ -47,6 +48,23 @@ const LOGO_UPLOAD_BYTES = 2 * 1024 * 1024;
 
 const idParams = z.object({ id });
 
+/**
+ * The answer to an idempotent sale, return or exchange: the route's status the first time, 200
+ * for a resend answered from the first; a cart priced differently since the till showed it is
+ * 409 with the new quote.
+ */
+async function answer<T>(res: Response, run: () => Promise<{ replayed: boolean; result: T }>) {
+  try {
+    const done = await run();
+    if (!done.replayed) return done.result;
+    res.status(200).json(done.result);
+  } catch (error) {
+    if (!(error instanceof PriceChangedError)) throw error;
+    res.status(409).json({ error: error.toBody(), quote: error.quote });
+  }
+  return undefined;
+}
+
 export const salesRoutes = [
   route({
     method: 'post',
@@ -66,20 +84,10 @@ export const salesRoutes = [
     body: saleBody,
     handle: async ({ ctx, body, principal, req, res }) => {
       assertStaff(principal);
-      try {
+      return answer(res, async () => {
         const done = await completeSale(ctx, principal, approvalOf(req), body);
-        if (done.replayed) {
-          res.status(200).json(done.sale);
-          return undefined;
-        }
-        return done.sale;
-      } catch (error) {
-        if (error instanceof PriceChangedError) {
-          res.status(409).json({ error: error.toBody(), quote: error.quote });
-          return undefined;
-        }
-        throw error;
-      }
+        return { replayed: done.replayed, result: done.sale };
+      });
     },
   }),
   route({
@@ -183,12 +191,7 @@ export const salesRoutes = [
     body: returnBody,
     handle: async ({ ctx, params, body, principal, req, res }) => {
       assertStaff(principal);
-      const done = await returnSale(ctx, principal, approvalOf(req), params.id, body);
-      if (done.replayed) {
-        res.status(200).json(done.result);
-        return undefined;
-      }
-      return done.result;
+      return answer(res, () => returnSale(ctx, principal, approvalOf(req), params.id, body));
     },
   }),
   route({
@@ -215,20 +218,7 @@ export const salesRoutes = [
     body: exchangeBody,
     handle: async ({ ctx, params, body, principal, req, res }) => {
       assertStaff(principal);
-      try {
-        const done = await exchangeSale(ctx, principal, approvalOf(req), params.id, body);
-        if (done.replayed) {
-          res.status(200).json(done.result);
-          return undefined;
-        }
-        return done.result;
-      } catch (error) {
-        if (error instanceof PriceChangedError) {
-          res.status(409).json({ error: error.toBody(), quote: error.quote });
-          return undefined;
-        }
-        throw error;
-      }
+      return answer(res, () => exchangeSale(ctx, principal, approvalOf(req), params.id, body));
     },
   }),
   route({
@@ -252,12 +242,7 @@ export const salesRoutes = [
     body: receiptlessReturnBody,
     handle: async ({ ctx, body, principal, approver, res }) => {
       assertStaff(principal);
-      const done = await receiptlessReturn(ctx, principal, approver, body);
-      if (done.replayed) {
-        res.status(200).json(done.result);
-        return undefined;
-      }
-      return done.result;
+      return answer(res, () => receiptlessReturn(ctx, principal, approver, body));
     },
   }),
   route({
@@ -270,20 +255,7 @@ export const salesRoutes = [
     body: receiptlessExchangeBody,
     handle: async ({ ctx, body, principal, approver, res }) => {
       assertStaff(principal);
-      try {
-        const done = await receiptlessExchange(ctx, principal, approver, body);
-        if (done.replayed) {
-          res.status(200).json(done.result);
-          return undefined;
-        }
-        return done.result;
-      } catch (error) {
-        if (error instanceof PriceChangedError) {
-          res.status(409).json({ error: error.toBody(), quote: error.quote });
-          return undefined;
-        }
-        throw error;
-      }
+      return answer(res, () => receiptlessExchange(ctx, principal, approver, body));
     },
   }),
   route({
