@@ -33,7 +33,11 @@ export async function runAction<T>(
   options: ActionOptions = {},
 ): Promise<T> {
   const outbox = new Outbox();
-  const result = await ctx.storage.write((trx) => write(trx, outbox), options.isolation);
+  const result = await ctx.storage.write(async (trx) => {
+    const result = await write(trx, outbox);
+    await outbox.finish(trx);
+    return result;
+  }, options.isolation);
   if (options.name) faultPoint(`${options.name}.committed`);
   outbox.publish(ctx.bus, ctx.store.id);
   if (options.name) faultPoint(`${options.name}.published`);

@@ -1,11 +1,16 @@
+import type { Kysely } from 'kysely';
 import type { EventPayloads, EventType } from '../protocol/events.js';
 import { onRollback } from '../storage/database.js';
+import type { Database } from '../storage/schema.js';
 import type { EventBus } from './bus.js';
 
 interface Pending {
   type: EventType;
   data: EventPayloads[EventType];
 }
+
+/** A step an action asked for once its own writes are done, still inside its transaction. */
+type LastStep = (trx: Kysely<Database>) => Promise<void>;
 
 /**
  * Events gathered inside a write transaction and published only once it committed, so a
@@ -14,6 +19,7 @@ interface Pending {
  */
 export class Outbox {
   private readonly pending: Pending[] = [];
+  private readonly lastSteps = new Map<string, LastStep>();
 
   add<T extends EventType>(type: T, data: EventPayloads[T]): void {
     const entry = { type, data };
@@ -23,6 +29,23 @@ export class Outbox {
       const at = this.pending.indexOf(entry);
       if (at >= 0) this.pending.splice(at, 1);
     });
+  }
+
+  /**
+   * Runs `step` (once per `key`, however often asked) after the action's writes, before its
+   * commit: for an event that tells how things stand at the end of the action, read once
+   * however many of its steps changed them (`runAction` calls `finish`).
+   */
+  beforeCommit(key: string, step: LastStep): void {
+    if (this.lastSteps.has(key)) return;
+    this.lastSteps.set(key, step);
+    onRollback(() => this.lastSteps.delete(key));
+  }
+
+  /** The steps asked for with `beforeCommit`, in the order they were first asked. */
+  async finish(trx: Kysely<Database>): Promise<void> {
+    for (const step of this.lastSteps.values()) await step(trx);
+    this.lastSteps.clear();
   }
 
   /** Publishes everything gathered, in order, and empties the outbox. */

@@ -91,7 +91,7 @@ export async function issueCoupon(
     void_reason: null,
   };
   await trx.insertInto('coupons').values(coupon).execute();
-  await noteMemberChanged(trx, outbox, input.memberId, 'coupon_issued');
+  noteMemberChanged(outbox, input.memberId, 'coupon_issued');
   return { issued: true, coupon };
 }
 

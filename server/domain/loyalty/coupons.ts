@@ -350,7 +350,7 @@ export async function redeemCoupon(
       code: 'already used',
     });
   }
-  await noteMemberChanged(trx, outbox, row.member_id, 'coupon_redeemed');
+  noteMemberChanged(outbox, row.member_id, 'coupon_redeemed');
   const updated = await trx
     .selectFrom('coupons')
     .selectAll()
@@ -386,7 +386,7 @@ export async function releaseCoupon(
     })
     .where('id', '=', row.id)
     .execute();
-  await noteMemberChanged(trx, outbox, row.member_id, 'coupon_released');
+  noteMemberChanged(outbox, row.member_id, 'coupon_released');
   const updated = await trx
     .selectFrom('coupons')
     .selectAll()
@@ -427,7 +427,7 @@ export async function voidCoupon(
       subjectId: row.id,
       detail: { code: row.code, reason },
     });
-    await noteMemberChanged(trx, outbox, row.member_id, 'coupon_voided');
+    noteMemberChanged(outbox, row.member_id, 'coupon_voided');
     return couponView(
       { ...row, status: 'voided', voided_at: at, voided_by: actor.staffId, void_reason: reason },
       template,

@@ -473,7 +473,7 @@ export async function returnGiftRedemption(
       await book.addLot(left, 'give_back', 'return_give', expiresAt, ref, note);
     }
     await book.close();
-    await noteMemberChanged(trx, outbox, memberId, 'points_given_back');
+    noteMemberChanged(outbox, memberId, 'points_given_back');
     const giftStock = await moveGiftStock(trx, ctx, {
       giftId: row.gift_id,
       delta: row.qty,

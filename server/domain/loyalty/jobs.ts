@@ -56,7 +56,7 @@ export async function runPointsExpiry(ctx: AppContext, staffId: string | null = 
       for (const { member_id } of due) {
         const book = await PointsBook.openAny(trx, ctx, member_id, { staffId: null });
         points += await book.expireDue();
-        await noteMemberChanged(trx, outbox, member_id, 'points_expired');
+        noteMemberChanged(outbox, member_id, 'points_expired');
       }
       members += due.length;
       return due.length < BATCH;
@@ -120,7 +120,7 @@ export async function runTierReview(ctx: AppContext, staffId: string | null = nu
             ref: null,
             staffId,
           });
-          await noteMemberChanged(trx, outbox, member.id, 'tier_review');
+          noteMemberChanged(outbox, member.id, 'tier_review');
           downgraded += 1;
         } else if (!member.tier_below_since) {
           await trx

@@ -131,7 +131,7 @@ export async function earnPoints(
   result.expiresAt = expiryFor(now, settings.expiry, ctx.store.timeZone).toISOString();
   result.lotId = await book.addLot(points, 'earn', 'earn', result.expiresAt, input.ref);
   await book.close(points);
-  await noteMemberChanged(trx, outbox, input.memberId, 'points_earned');
+  noteMemberChanged(outbox, input.memberId, 'points_earned');
   return result;
 }
 
@@ -199,7 +199,7 @@ export async function redeemPoints(
   }
   const lots = await book.takeFifo(input.points, input.reason ?? 'redeem', input.ref);
   await book.close();
-  await noteMemberChanged(trx, outbox, input.memberId, 'points_redeemed');
+  noteMemberChanged(outbox, input.memberId, 'points_redeemed');
   return { points: input.points, value: pointsValue(settings, input.points), balance: book.balance, lots };
 }
 
@@ -220,7 +220,7 @@ export async function takeBackPoints(
   const taken = Math.min(Math.max(0, input.points), book.balance);
   const lots = taken > 0 ? await book.takeFifo(taken, 'return_take', input.ref) : [];
   await book.close();
-  if (taken > 0) await noteMemberChanged(trx, outbox, input.memberId, 'points_taken_back');
+  if (taken > 0) noteMemberChanged(outbox, input.memberId, 'points_taken_back');
   const shortfall = Math.max(0, input.points) - taken;
   return { taken, shortfall, shortfallValue: pointsValue(settings, shortfall), lots };
 }
@@ -286,7 +286,7 @@ export async function giveBackPoints(
     lots.push({ lotId, points: left, expiresAt });
   }
   await book.close();
-  await noteMemberChanged(trx, outbox, input.memberId, 'points_given_back');
+  noteMemberChanged(outbox, input.memberId, 'points_given_back');
   return { given: input.points, lots };
 }
 
@@ -312,7 +312,7 @@ export async function adjustPoints(
     lots = await book.takeFifo(-input.delta, 'adjust', input.ref, input.reason);
   }
   await book.close();
-  await noteMemberChanged(trx, outbox, input.memberId, 'points_adjusted');
+  noteMemberChanged(outbox, input.memberId, 'points_adjusted');
   return { balance: book.balance, lots };
 }
 

@@ -114,7 +114,7 @@ async function giveSide(
     const expiresAt = expiryFor(ctx.now(), settings.expiry, ctx.store.timeZone).toISOString();
     await book.addLot(reward.points, 'referral', 'referral', expiresAt, input.ref, note);
     await book.close();
-    await noteMemberChanged(trx, outbox, input.memberId, 'points_earned');
+    noteMemberChanged(outbox, input.memberId, 'points_earned');
     points = reward.points;
   } else {
     const template = await trx
@@ -241,7 +241,7 @@ export async function takeBackReferral(
         if (taken > 0) {
           await book.takeFifo(taken, 'referral_back', input.ref, `referral ${reward.referral_id}`);
           await book.close();
-          await noteMemberChanged(trx, outbox, reward.member_id, 'points_taken_back');
+          noteMemberChanged(outbox, reward.member_id, 'points_taken_back');
         }
       }
     }
@@ -262,7 +262,7 @@ export async function takeBackReferral(
         .where('status', '=', 'issued')
         .executeTakeFirst();
       couponOutcome = Number(voided.numUpdatedRows) > 0 ? 'voided' : 'used';
-      if (couponOutcome === 'voided') await noteMemberChanged(trx, outbox, reward.member_id, 'coupon_voided');
+      if (couponOutcome === 'voided') noteMemberChanged(outbox, reward.member_id, 'coupon_voided');
     }
     await trx
       .insertInto('referral_rewards')

@@ -49,7 +49,7 @@ export async function topUp(
       subjectId: memberId,
       detail: { topUpId: body.id, amount: body.amount, bonus, method: body.method },
     });
-    await noteMemberChanged(trx, outbox, memberId, 'stored_value_topped_up');
+    noteMemberChanged(outbox, memberId, 'stored_value_topped_up');
     if (actor.deviceId) {
       // At a till, the 充值单 prints there with the top-up.
       const member = await memberRow(trx, memberId);
@@ -179,7 +179,7 @@ export async function refundPrincipal(
       subjectId: memberId,
       detail: { refundId: body.id, amount: body.amount, bonusForfeited: forfeited, reason: body.reason },
     });
-    await noteMemberChanged(trx, outbox, memberId, 'stored_value_refunded');
+    noteMemberChanged(outbox, memberId, 'stored_value_refunded');
     return { replayed: false, result };
   });
   return outcome;

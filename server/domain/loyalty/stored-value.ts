@@ -169,7 +169,7 @@ export async function spendStoredValue(
     actor: input.actor,
     note: input.note ?? null,
   });
-  await noteMemberChanged(trx, outbox, input.memberId, 'stored_value_spent');
+  noteMemberChanged(outbox, input.memberId, 'stored_value_spent');
   return { principal, bonus, balance: book.balance };
 }
 
@@ -221,7 +221,7 @@ export async function returnStoredValue(
     actor: input.actor,
     note: `sale ${input.saleRef.type}:${input.saleRef.id}`,
   });
-  await noteMemberChanged(trx, outbox, input.memberId, 'stored_value_returned');
+  noteMemberChanged(outbox, input.memberId, 'stored_value_returned');
   return { principal, bonus, balance: book.balance };
 }
 

@@ -101,7 +101,7 @@ export async function applyReplies(ctx: AppContext, replies: readonly SmsReply[]
           subjectId: member.id,
           detail: { channel: 'sms', via: 'reply', reply: reply.text.slice(0, 20) },
         });
-        await noteMemberChanged(trx, outbox, member.id, 'profile');
+        noteMemberChanged(outbox, member.id, 'profile');
         withdrawn += 1;
       }
     });

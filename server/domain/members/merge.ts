@@ -136,8 +136,8 @@ export async function mergeMembers(ctx: AppContext, targetId: string, sourceId: 
       subjectId: targetId,
       detail: { sourceId, sourceNumber: source.number, targetNumber: target.number, ...summary },
     });
-    await noteMemberChanged(trx, outbox, targetId, 'merged_in');
-    await noteMemberChanged(trx, outbox, sourceId, 'merged_out');
+    noteMemberChanged(outbox, targetId, 'merged_in');
+    noteMemberChanged(outbox, sourceId, 'merged_out');
     return summary;
   });
   return moved;

@@ -124,7 +124,7 @@ export async function eraseMember(ctx: AppContext, id: string, reason: string, a
       subjectId: id,
       detail: { number: row.number, reason },
     });
-    await noteMemberChanged(trx, outbox, id, 'erased');
+    noteMemberChanged(outbox, id, 'erased');
   });
   return memberRow(ctx.storage.db, id);
 }

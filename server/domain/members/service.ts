@@ -207,7 +207,7 @@ export async function createMember(
       memberId: id,
       issueKey: `signup:${id}`,
     });
-    await noteMemberChanged(trx, outbox, id, 'created');
+    noteMemberChanged(outbox, id, 'created');
   });
   return memberRow(ctx.storage.db, id);
 }
@@ -314,7 +314,7 @@ export async function updateMember(
       subjectId: id,
       detail: { changed: Object.keys(changes) },
     });
-    await noteMemberChanged(trx, outbox, id, 'profile');
+    noteMemberChanged(outbox, id, 'profile');
   });
   return memberRow(ctx.storage.db, id);
 }

@@ -187,6 +187,18 @@ describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
     expect(await onHand(shop, shop.dress.skus[0]?.id as string)).toBe(9);
     const completed = events.filter((e) => e.type === 'sale.completed');
     expect(completed).toHaveLength(1);
+    // Each change to the member is told, every one with the balances the sale left them with
+    // (a till never shows the points between the redemption and the earning).
+    const changed = events.filter((e) => e.type === 'member.changed');
+    expect(changed.map((e) => e.data)).toEqual(
+      ['stored_value_spent', 'points_redeemed', 'coupon_redeemed', 'points_earned'].map((reason) => ({
+        memberId,
+        reason,
+        points: after.points,
+        storedValue: after.storedValue,
+        tierCode: expect.any(String),
+      })),
+    );
     const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.completed', { token: shop.owner });
     expect(audit.body.items[0]).toMatchObject({
       staffId: shop.cashier.id,
