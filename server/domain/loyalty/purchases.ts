@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, notFound } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
-import type { Database } from '../../storage/schema.js';
-import { activeMemberRow } from '../members/rows.js';
+import type { Database, MemberRow } from '../../storage/schema.js';
+import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
 import { evaluateTierUpgrade } from './tiers.js';
 
@@ -19,11 +19,11 @@ export async function recordPurchase(
   outbox: Outbox,
   input: { memberId: string; amount: number; ref: LedgerRef },
 ): Promise<{ tierChanged: boolean; tier: { code: string; name: string } }> {
-  // The member's status is checked where the tier is evaluated, on the row read there: a
-  // member who may not buy fails the action, and the activity goes with its rollback.
+  // The member's status is checked on the row the activity's update returns: a member who may
+  // not buy fails the action, and the activity goes with its rollback.
   checkedAmount(input.amount);
-  await appendActivity(trx, ctx, input.memberId, 'purchase', input.amount, 1, input.ref);
-  const outcome = await evaluateTierUpgrade(trx, ctx, outbox, input.memberId, input.ref);
+  const member = await appendActivity(trx, ctx, input.memberId, 'purchase', input.amount, 1, input.ref);
+  const outcome = await evaluateTierUpgrade(trx, ctx, outbox, assertActiveMember(member), input.ref);
   return { tierChanged: outcome.changed, tier: outcome.tier };
 }
 
@@ -75,7 +75,7 @@ async function appendActivity(
   visit: -1 | 0 | 1,
   ref: LedgerRef | null,
   at = ctx.now().toISOString(),
-): Promise<void> {
+): Promise<MemberRow> {
   await trx
     .insertInto('member_activity')
     .values({
@@ -89,7 +89,8 @@ async function appendActivity(
       ...refColumns(ref),
     })
     .execute();
-  await trx
+  // The member as the update left them (one round trip instead of two for the tier check).
+  const member = await trx
     .updateTable('members')
     .set((eb) => ({
       spend_lifetime: eb('spend_lifetime', '+', amount),
@@ -99,5 +100,8 @@ async function appendActivity(
       updated_at: ctx.now().toISOString(),
     }))
     .where('id', '=', memberId)
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
+  if (!member) throw notFound('member', memberId);
+  return member;
 }

@@ -4,7 +4,6 @@ import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
-import { activeMemberRow } from '../members/rows.js';
 import { issueTriggeredCoupons } from './coupon-issue.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
 
@@ -134,17 +133,18 @@ export async function changeTier(
 }
 
 /**
- * Upgrades a member the moment their figures cross a higher tier's line (after a sale).
- * Never moves anyone down: that is the periodic review's job.
+ * Upgrades a member the moment their figures cross a higher tier's line (after a sale), from
+ * `member` as this transaction last wrote it. Never moves anyone down: that is the periodic
+ * review's job.
  */
 export async function evaluateTierUpgrade(
   trx: Kysely<Database>,
   ctx: AppContext,
   outbox: Outbox,
-  memberId: string,
+  member: MemberRow,
   ref: LedgerRef | null,
 ): Promise<{ changed: boolean; tier: { code: string; name: string } }> {
-  const member = await activeMemberRow(trx, memberId);
+  const memberId = member.id;
   const tiers = await loadTiers(trx);
   const current = tiers.find((tier) => tier.id === member.tier_id) ?? entryTier(tiers);
   const stats = await tierStats(trx, member, ctx.now());
