@@ -1,6 +1,11 @@
+import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../storage/schema.js';
 import { call } from '../../testing/client.js';
+import { testEngine } from '../../testing/test-database.js';
 import { openShop, product, receive, type Shop, sell } from '../sales/test-shop.js';
+import { resolveRange } from './range.js';
+import { bestSellers, slowSellers } from './sales.js';
 
 /**
  * Best and slow sellers among more styles than the list holds, most of them tied: the list
@@ -61,5 +66,46 @@ describe('best and slow sellers with ties at the end of the list', () => {
       .sort(byCode);
     expect(rows.slice(2).map((row) => row.styleCode)).toEqual(tied.slice(0, 18));
     expect(rows.map((row) => row.styleCode)).not.toContain(made[0]?.code);
+  });
+});
+
+describe('at chain size (15,000,000 lines)', () => {
+  // The plans SQLite makes for the queries both reports run, on this shop's schema: the
+  // range's sales and their lines read from the indexes alone (a sale's row, with its receipt,
+  // is never visited) and the returns found by store day, not by reading every return.
+  it.skipIf(testEngine !== 'sqlite')('reads sales and lines from indexes alone, returns by day', async () => {
+    const sqlite = shop.store.ctx.storage.sqlite;
+    if (!sqlite) throw new Error('SQLite expected');
+    const asked: CompiledQuery[] = [];
+    // The shop's own connection, with every query the reports run written down.
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      log: (event) => {
+        asked.push(event.query);
+      },
+    });
+    const range = resolveRange(shop.store.ctx, {});
+    await bestSellers(db, shop.store.ctx, range);
+    await slowSellers(db, shop.store.ctx, range);
+    const plans = asked.map((query) =>
+      (sqlite.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as { detail: string }[])
+        .map((step) => step.detail)
+        .join('\n'),
+    );
+    const lines = plans.filter((plan) => plan.includes('sale_lines_sale'));
+    const returns = plans.filter((plan) => / r USING/.test(plan));
+    expect(lines).toHaveLength(2);
+    expect(returns).toHaveLength(2);
+    for (const plan of lines) {
+      expect(plan).toContain(
+        'SEARCH s USING COVERING INDEX sales_day (store_id=? AND business_day>? AND business_day<?)',
+      );
+      expect(plan).toContain('SEARCH l USING COVERING INDEX sale_lines_sale (sale_id=?)');
+    }
+    for (const plan of returns) {
+      expect(plan).toContain(
+        'SEARCH r USING INDEX returns_day (store_id=? AND business_day>? AND business_day<?)',
+      );
+    }
   });
 });

@@ -31,6 +31,7 @@ import { triggerTemplateCode } from './0029_trigger_template_code.js';
 import { paymentAggregator } from './0030_payment_aggregator.js';
 import { storeLinkHeldRows } from './0031_store_link_held_rows.js';
 import { savedStarPrinters } from './0032_saved_star_printers.js';
+import { reportIndexes } from './0033_report_indexes.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -66,4 +67,5 @@ export const MIGRATIONS: readonly Migration[] = [
   paymentAggregator,
   storeLinkHeldRows,
   savedStarPrinters,
+  reportIndexes,
 ];
