@@ -144,4 +144,53 @@ describe('the customer scans the shop’s QR code on the customer display', () =
       await display.context().close();
     }
   }, 180_000);
+
+  it('a display reloaded while the customer is to scan shows the code again, in either language, and drops it when cancelled', async () => {
+    const terminal = await pairDevice(store, owner, 'checkout');
+    const screen = await pairDevice(store, owner, 'display', terminal.id);
+    const display = await openDisplay(screen.token);
+    const shownProblems = collectProblems(display);
+    const { page, problems } = await openTill(browser, store, owner, { width: 1366, height: 768 }, terminal);
+    try {
+      await openShift(page);
+      const sale = page.locator('hg-checkout-sale');
+      await sale.locator('hg-scan-input input').focus();
+      await scan(page, barcode);
+      await sale.locator('[data-total="39900"]').waitFor();
+      await page.keyboard.press('F10');
+      const pay = page.locator('hg-checkout-pay');
+      await pay.locator('[data-method="wechat"]').click();
+      await pay.locator('[data-mobile-pay]').click();
+      const mobile = pay.locator('hg-checkout-mobile-pay');
+      await mobile.locator('[data-qr-pay]').click();
+      await mobile.locator('[data-waiting="qr"]').waitFor();
+      const code = display.locator('[data-qr-payment]');
+      await code.waitFor({ timeout: 30_000 });
+      const qrUrl = await code.getAttribute('data-qr-url');
+
+      // The display is reloaded (power blip, someone pressed F5): the same code comes back.
+      await display.reload();
+      await display.locator('hg-display-app hg-connection-indicator[state="online"]').waitFor();
+      await code.waitFor({ timeout: 30_000 });
+      expect(await code.getAttribute('data-qr-url')).toBe(qrUrl);
+      expect(await code.locator('[data-amount="39900"]').textContent()).toContain('399.00');
+      expect(await code.textContent()).toContain('请用微信扫一扫付款');
+      await shot(display, 'display-qr-pay-reloaded-1024x600');
+      await display.evaluate(() => localStorage.setItem('hanger.language', 'en'));
+      await display.reload();
+      await code.waitFor({ timeout: 30_000 });
+      expect(await code.getAttribute('data-qr-url')).toBe(qrUrl);
+      expect(await code.textContent()).toContain('Scan with WeChat to pay');
+      await shot(display, 'display-qr-pay-reloaded-en-1024x600');
+
+      // The cashier cancels: the code comes down on the reloaded display too.
+      await mobile.locator('[data-cancel]').click();
+      await code.waitFor({ state: 'detached', timeout: 30_000 });
+      expect(problems).toEqual([]);
+      expect(shownProblems).toEqual([]);
+    } finally {
+      await page.context().close();
+      await display.context().close();
+    }
+  }, 180_000);
 });

@@ -216,6 +216,29 @@ describe('退货 preview and 换货 at the till', () => {
     }
   }, 180_000);
 
+  it('换货 for cheaper goods at 1366×768: the refund method shows and the sheet still fits without scrolling', async () => {
+    const number = await soldEarlier([{ method: 'card', amount: 39800 }]);
+    const { context, page, problems } = await till({ width: 1366, height: 768 });
+    try {
+      await openSale(page, 'Alt+KeyE', number);
+      await returnQty(page, codes.cardiganM, 1);
+      await dialog(page).locator('.preview').getByText('价值 ¥299.00').waitFor();
+      await dialog(page).locator('input[name="newBarcode"]').fill(codes.tee);
+      await dialog(page).locator('input[name="newBarcode"]').press('Enter');
+      await dialog(page).locator('[data-difference="-20000"]').waitFor();
+      await dialog(page).locator('select[name="refundTo"]').waitFor();
+      await shot(page, 'exchange-refund-method-1366');
+      await fits(page);
+      // Nothing in the sheet is out of sight: it does not scroll inside itself either.
+      const sheet = dialog(page).locator('section.sheet');
+      const inside = await sheet.evaluate((el) => ({ content: el.scrollHeight, shown: el.clientHeight }));
+      expect(inside.content).toBeLessThanOrEqual(inside.shown);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
   it('无小票换货 by keyboard alone: the tag back, the new coat, a reason, a manager, the difference paid', async () => {
     const stock = async (barcode: string) =>
       (await api<{ stock: number }>('GET', `/api/skus/by-barcode/${barcode}`)).stock;

@@ -1,6 +1,6 @@
 import type { ZodError } from 'zod';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetails } from './protocol/errors.js';
-import { storageFaultMessage } from './storage/faults.js';
+import { duplicateKey, storageFaultMessage } from './storage/faults.js';
 
 /** An error meant for the caller: it becomes the `{error}` body with the fitting status. */
 export class ApiError extends Error {
@@ -52,11 +52,33 @@ export const notFound = (what: string, id: string): ApiError =>
   new ApiError('not_found', `No ${what} with id ${JSON.stringify(id)}.`);
 
 /**
- * Any thrown value as the error the caller is told: an ApiError as it is, a storage fault as a
- * 503 the owner can act on, anything else as a 500 (the only kind worth logging as a fault).
+ * A sale line id taken by another sale, refused with the fields the sale's own check gives
+ * (`lines.N.lineId`, found in the request by the key PostgreSQL names; `lines` when it is not
+ * named). The check runs first; the key refuses what it could not see: the same line id sold at
+ * two stores at the same instant, each check made before the other's insert was committed.
  */
-export function toApiError(error: unknown): ApiError {
+function lineIdTaken(key: string | null, request: unknown): ApiError {
+  const lines =
+    typeof request === 'object' && request !== null ? (request as { lines?: unknown }).lines : null;
+  const fields: Record<string, string> = {};
+  if (key !== null && Array.isArray(lines)) {
+    for (const [i, line] of lines.entries())
+      if ((line as { lineId?: unknown } | null)?.lineId === key) fields[`lines.${i}.lineId`] = 'already sold';
+  }
+  if (Object.keys(fields).length === 0) fields.lines = 'already sold';
+  return new ApiError('conflict', 'A line id was already used on another sale.', fields);
+}
+
+/**
+ * Any thrown value as the error the caller is told: an ApiError as it is, a line id another
+ * sale took meanwhile as 409, a storage fault as a 503 the owner can act on, anything else as a
+ * 500 (the only kind worth logging as a fault). `request`: the body or parameters it answers,
+ * to name the field.
+ */
+export function toApiError(error: unknown, request?: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  const duplicate = duplicateKey(error);
+  if (duplicate?.table === 'sale_lines') return lineIdTaken(duplicate.key, request);
   const storage = storageFaultMessage(error);
   if (storage !== null) {
     return new ApiError('storage_unavailable', storage, undefined, { 'Retry-After': '30' });

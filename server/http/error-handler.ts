@@ -11,8 +11,8 @@ interface BodyParserError {
 
 /** Maps every error to API.md's `{error}` shape; only a real fault is a 500, and it is logged. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
-    const apiError = bodyParserError(error) ?? toApiError(error);
+  return (error: unknown, req, res, _next) => {
+    const apiError = bodyParserError(error) ?? toApiError(error, req.body);
     if (apiError.status >= 500) log.error({ err: error }, 'request failed');
     if (apiError.headers) res.set(apiError.headers);
     res.status(apiError.status).json({ error: apiError.toBody() });

@@ -6,6 +6,7 @@ import type { DeviceView } from './devices.js';
 import type { EventType, HardwareStatus } from './events.js';
 import type { CountResult, SkuStock } from './inventory.js';
 import type { MemberView, TopUpMethod, TopUpResult } from './members.js';
+import type { MobilePaymentView } from './payments.js';
 import type { PrintJob, PrintJobState } from './printing.js';
 import type { Quote } from './quote.js';
 import type {
@@ -94,6 +95,8 @@ export interface Commands {
   'shift/close': { params: { countedCash: number; note?: string }; result: ShiftReport };
 
   'cart/get': { params: None; result: CartView };
+  /** The QR payment this terminal's customer is to scan now (a display catching up after a reload). */
+  'payment/qr_pending': { params: None; result: { payment: MobilePaymentView | null } };
   /** Either `barcode` or `skuId`. */
   'cart/add': { params: { barcode?: string; skuId?: string; qty?: number }; result: CartView };
   'cart/set_qty': { params: { lineId: string; qty: number }; result: CartView };

@@ -101,3 +101,33 @@ export function storageFaultMessage(error: unknown): string | null {
     return SQLITE_UNAVAILABLE.find((entry) => entry.match.test(code))?.message ?? null;
   return postgresFaultMessage(error);
 }
+
+/** A row refused because another row holds its key: the table, and the key when the engine names it. */
+export interface DuplicateKey {
+  table: string;
+  /** PostgreSQL names the key in its detail; SQLite does not (null). */
+  key: string | null;
+}
+
+/**
+ * The table whose unique key refused an insert, or null when `error` is something else. Under
+ * READ COMMITTED a check made before the insert cannot see another store's insert not yet
+ * committed: the key itself is then the last word, and this is how its refusal is recognised.
+ */
+export function duplicateKey(error: unknown): DuplicateKey | null {
+  if (!(error instanceof Error)) return null;
+  const { code, table, detail } = error as { code?: unknown; table?: unknown; detail?: unknown };
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    const refused = /constraint failed: (\w+)\./.exec(error.message)?.[1];
+    return refused ? { table: refused, key: null } : null;
+  }
+  // 23505 unique_violation; the detail reads `Key (id)=(…) already exists.`
+  if (code === '23505' && typeof table === 'string') {
+    const key =
+      typeof detail === 'string'
+        ? (/^Key \([^)]*\)=\((.*)\) already exists/.exec(detail)?.[1] ?? null)
+        : null;
+    return { table, key };
+  }
+  return null;
+}

@@ -309,7 +309,7 @@ export class WsHub {
       if (type === 'ping') connection.send({ id, type: 'pong' });
       else connection.send({ id, type: 'result', success: true, result });
     } catch (error) {
-      const fault = toApiError(error);
+      const fault = toApiError(error, params);
       if (fault.status >= 500) this.ctx.log.error({ err: error, type }, 'websocket command failed');
       connection.fail(id, fault.toBody());
     }

@@ -11,7 +11,7 @@ interface Topic<K extends EventType> {
 }
 
 /** The terminal a principal works at: a checkout device itself, or a staff member signed in on one. */
-function terminalOf(principal: Principal): string | null {
+export function terminalOf(principal: Principal): string | null {
   if (principal.kind === 'staff') return principal.deviceId;
   return principal.deviceKind === 'checkout' ? principal.deviceId : principal.terminalId;
 }

@@ -75,7 +75,12 @@ export class HgError extends LitElement {
     const error = this.error;
     const fields = error instanceof RequestError ? Object.entries(error.fields) : [];
     // What was typed wrong is said field by field, in place of the general line.
-    const named = error instanceof InputError ? [error.message] : this.messageKey ? [] : fieldProblems(error);
+    const named =
+      error instanceof InputError
+        ? [this._i18n.t(error.said.key, error.said.options)]
+        : this.messageKey
+          ? []
+          : fieldProblems(error);
     return html`<div class="box" role="alert">
       ${
         named.length > 0

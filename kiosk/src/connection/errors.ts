@@ -1,4 +1,5 @@
 import type { ErrorBody, ErrorCode, ErrorDetails } from '../../../server/protocol/errors.js';
+import type { MessageKey, MessageOptions, Said } from '../i18n/index.js';
 
 /**
  * What the server (or the way to it) said no with, in the API's own shape
@@ -42,14 +43,16 @@ export class RequestError extends Error {
 }
 
 /**
- * What the screen itself found wrong with what was typed, before asking the server: its
- * message is already in the shop's words and is shown as it is.
+ * What the screen itself found wrong with what was typed (or looked up), before asking the
+ * server: kept as a catalogue key, said in the screen's language when shown.
  */
 export class InputError extends RequestError {
   override name = 'InputError';
+  readonly said: Said;
 
-  constructor(message: string, fields: Record<string, string> = {}) {
-    super('validation_failed', message, fields);
+  constructor(key: MessageKey, options?: MessageOptions, code: RequestError['code'] = 'validation_failed') {
+    super(code, key);
+    this.said = { key, ...(options && { options }) };
   }
 }
 

@@ -62,6 +62,15 @@ export interface MessageOptions {
   [placeholder: string]: string | number | undefined;
 }
 
+/**
+ * A line a screen keeps to show later ("已保存", what was typed wrong): its key and values, not its
+ * text, so it is said in the language shown when it is shown, also after a language switch.
+ */
+export interface Said {
+  key: MessageKey;
+  options?: MessageOptions;
+}
+
 /** The text for `key` in the current language, or in `options.lng`. */
 export function t(key: MessageKey, options: MessageOptions = {}): string {
   return i18n.t(key, options);

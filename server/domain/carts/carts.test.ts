@@ -269,6 +269,46 @@ describe('checkout from the cart', () => {
     expect(await onHand(shop, dress?.id ?? '')).toBe(before);
   });
 
+  it('in training mode makes returns and exchanges without a receipt practice, even when the body forgets it', async () => {
+    const shirt = shop.shirt.skus[0];
+    const dress = shop.dress.skus[0];
+    const approval = {
+      'Hanger-Approval-User': shop.manager.username,
+      'Hanger-Approval-Pin': shop.manager.pin,
+    };
+    const xBefore = (await call(shop.store, 'GET', '/api/shifts/current', { token: cashierToken })).body;
+    await ok('cart/training', { on: true });
+    const back = await call(shop.store, 'POST', '/api/returns', {
+      token: cashierToken,
+      headers: approval,
+      body: { id: randomUUID(), lines: [{ skuId: shirt?.id, qty: 1 }], reason: '练习' },
+    });
+    expect(back.status).toBe(201);
+    expect(back.body.training).toBe(true);
+    const swapped = await call(shop.store, 'POST', '/api/exchanges', {
+      token: cashierToken,
+      headers: approval,
+      body: {
+        id: randomUUID(),
+        saleId: randomUUID(),
+        returnLines: [{ skuId: shirt?.id, qty: 1 }],
+        lines: [{ skuId: dress?.id, qty: 1 }],
+        payments: [{ method: 'cash', amount: 20000 }],
+        reason: '练习',
+      },
+    });
+    expect(swapped.status).toBe(201);
+    expect([swapped.body.return.training, swapped.body.sale.training]).toEqual([true, true]);
+    // No stock moved, and neither the shift's takings nor the day's report counts them.
+    expect(await onHand(shop, shirt?.id ?? '')).toBe(10);
+    expect(await onHand(shop, dress?.id ?? '')).toBe(10);
+    const x = (await call(shop.store, 'GET', '/api/shifts/current', { token: cashierToken })).body;
+    expect(x.takings).toEqual(xBefore.takings);
+    expect(x.cash.expected).toBe(xBefore.cash.expected);
+    const z = (await call(shop.store, 'GET', '/api/reports/day', { token: shop.owner })).body;
+    expect([z.store.sales.count, z.store.returns]).toEqual([0, { count: 0, amount: 0, refunds: 0 }]);
+  });
+
   it('a display sees only its own terminal, and cannot change the cart', async () => {
     const reply = await display.request('cart/add', { barcode: shop.dress.skus[0]?.barcode });
     expect(reply.error.code).toBe('forbidden');

@@ -1,4 +1,5 @@
 import type { Feature } from '../feature.js';
+import { paymentCommands } from './commands.js';
 import { reconciliationRoutes } from './reconciliation-routes.js';
 import { paymentRoutes } from './routes.js';
 import { paymentSetupRoutes } from './setup-routes.js';
@@ -9,6 +10,6 @@ export const paymentsFeature: Feature = {
   name: 'payments',
   // The setup's and reconciliation's paths first: `/api/payments/setup` is not a payment's id.
   routes: [...paymentSetupRoutes, ...reconciliationRoutes, ...paymentRoutes],
-  commands: [],
+  commands: paymentCommands,
   worker: (ctx) => new PaymentFollowUp(ctx),
 };

@@ -6,6 +6,7 @@ import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ExchangeResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
+import { tillInTraining } from '../carts/training.js';
 import type { PinProof } from '../loyalty/stored-value.js';
 import { verifyMemberPin } from '../members/pin.js';
 import { withProviderRefunds } from '../payments/refunds.js';
@@ -176,12 +177,13 @@ export async function receiptlessExchange(
   if (first) return { replayed: true, result: first };
   const approvals = await checkSaleApprovals(ctx, staff, approver, input.lines);
   approvals.approver ??= approver;
+  const training = input.training || (await tillInTraining(ctx.storage.db, staff.deviceId));
   const saleInput = {
     id: input.saleId,
     lines: input.lines,
     couponCodes: [],
     redeemPoints: 0,
-    training: input.training,
+    training,
     payments: input.payments,
     ...(input.expectedTotal !== undefined && { expectedTotal: input.expectedTotal }),
   };
@@ -198,7 +200,7 @@ export async function receiptlessExchange(
         approverId: approvals.approver?.staffId ?? null,
         hash,
         reason: input.reason,
-        training: input.training,
+        training,
         field: 'returnLines',
       });
       const credit = back.result.refund.find((r) => r.method === 'exchange')?.amount ?? 0;

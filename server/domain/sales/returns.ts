@@ -7,6 +7,7 @@ import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
 import type { Database } from '../../storage/schema.js';
+import { tillInTraining } from '../carts/training.js';
 import { withProviderRefunds } from '../payments/refunds.js';
 import type { Approver } from '../staff/approval.js';
 import { may } from '../staff/permissions.js';
@@ -620,6 +621,7 @@ export async function writeReceiptlessReturn(
 /**
  * `POST /api/returns`: goods back without a receipt (needs `sale.refund`). The refund is the
  * price in force (or `unitAmount`), in cash unless said; stock back; no member is involved.
+ * On a till in training mode (or `training: true`) it is practice: flagged, nothing moves.
  */
 export async function receiptlessReturn(
   ctx: AppContext,
@@ -630,6 +632,7 @@ export async function receiptlessReturn(
   const hash = requestHash({ receiptless: true, ...input });
   const first = await replayReturn(ctx.storage.db, ctx, input.id, hash);
   if (first) return { replayed: true, result: first };
+  const training = input.training === true || (await tillInTraining(ctx.storage.db, staff.deviceId));
   return runRequest(
     ctx,
     (trx) => replayReturn(trx, ctx, input.id, hash),
@@ -642,7 +645,7 @@ export async function receiptlessReturn(
         approverId: approver?.staffId ?? null,
         hash,
         reason: input.reason,
-        training: false,
+        training,
         field: 'lines',
       });
       await queueReceipt(trx, ctx, outbox, {

@@ -147,6 +147,11 @@ export const receiptlessReturnBody = z.strictObject({
   lines: receiptlessLines,
   refund: z.array(refundInput).max(10).optional(),
   reason: z.string().trim().min(1).max(200),
+  /**
+   * A training till's practice: kept flagged, nothing moves (a till in training mode makes it
+   * one anyway). Optional, not defaulted: a return kept before this field still replays by its hash.
+   */
+  training: z.boolean().optional(),
 });
 export type ReceiptlessReturnInput = z.output<typeof receiptlessReturnBody>;
 

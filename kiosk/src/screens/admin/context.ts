@@ -1,9 +1,10 @@
-import { css, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { controls } from '../../components/styles.js';
 import type { HangerConnection } from '../../connection/connection.js';
 import type { ApiAuth } from '../../data/http.js';
 import type { AdminSession } from '../../data/session.js';
+import type { Said } from '../../i18n/index.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
 /** What every admin section works with: the signed-in owner's token and the live connection. */
@@ -78,16 +79,16 @@ export class AdminSection extends LitElement {
 
   @state() protected _busy = false;
   @state() protected _error: unknown = null;
-  /** A short line saying the last action worked. */
-  @state() protected _done = '';
+  /** A short line saying the last action worked (shown by `_doneLine`, in the language shown now). */
+  @state() protected _done: Said | null = null;
 
   protected readonly _i18n = new LocalizeController(this);
 
   /** Runs `action`, keeping the error to show; resolves with its result or undefined. */
-  protected async _run<T>(action: () => Promise<T>, done = ''): Promise<T | undefined> {
+  protected async _run<T>(action: () => Promise<T>, done: Said | null = null): Promise<T | undefined> {
     this._busy = true;
     this._error = null;
-    this._done = '';
+    this._done = null;
     try {
       const result = await action();
       this._done = done;
@@ -98,6 +99,13 @@ export class AdminSection extends LitElement {
     } finally {
       this._busy = false;
     }
+  }
+
+  /** The line saying the last action worked; nothing while an error says a later one did not. */
+  protected _doneLine() {
+    return this._done && !this._error
+      ? html`<p class="done" role="status">${this._i18n.t(this._done.key, this._done.options)}</p>`
+      : nothing;
   }
 }
 

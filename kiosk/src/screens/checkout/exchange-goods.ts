@@ -28,6 +28,8 @@ export function exchangedText(i18n: LocalizeController, done: ExchangeResult): s
 export const exchangeGoodsStyles = css`
   .row {
     display: flex;
+    /* Also on a label, which the controls' styles stack: the tender sits beside its name. */
+    flex-direction: row;
     gap: 0.75em;
     align-items: center;
     flex-wrap: wrap;

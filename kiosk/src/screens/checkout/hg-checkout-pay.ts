@@ -309,7 +309,7 @@ export class HgCheckoutPay extends LitElement {
     }
     const amount = parseYuan(this._amount);
     if (amount === null || amount <= 0) {
-      this._error = new InputError(this._i18n.t('words.badPrice'));
+      this._error = new InputError('words.badPrice');
       return;
     }
     // Only cash may be more than what is left: the rest is change.

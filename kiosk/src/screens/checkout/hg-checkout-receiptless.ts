@@ -62,7 +62,7 @@ export class HgCheckoutReceiptless extends LitElement {
   @property({ attribute: false }) auth!: ApiAuth;
   /** `return`: the goods back for cash; `exchange`: the goods back for other goods (换货). */
   @property() mode: 'return' | 'exchange' = 'return';
-  /** The till is in training: an exchange is practice, kept flagged, nothing moves. */
+  /** The till is in training: a return or an exchange is practice, kept flagged, nothing moves. */
   @property({ type: Boolean }) training = false;
   /** Told once the return or exchange is kept (also when a manager's approval finished it). */
   @property({ attribute: false }) finished: (notice: string) => void = () => {};
@@ -326,6 +326,7 @@ export class HgCheckoutReceiptless extends LitElement {
         id: this._returnId,
         lines: this._items.map((item) => ({ skuId: item.skuId, qty: item.qty })),
         reason: this._reason.trim(),
+        training: this.training,
       },
       ...(approval && { approval }),
     });

@@ -72,6 +72,20 @@ export class HgCheckoutReturn extends LitElement {
         color: var(--hg-danger, #b3261e);
         font-weight: 600;
       }
+      .sheet[data-mode='exchange'] {
+        width: min(1240px, calc(100vw - 2em));
+      }
+      .columns {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+        gap: 1.5em;
+        align-items: start;
+      }
+      .column {
+        display: flex;
+        flex-direction: column;
+        gap: 0.75em;
+      }
     `,
   ];
 
@@ -155,8 +169,7 @@ export class HgCheckoutReturn extends LitElement {
           <button type="submit" ?disabled=${this._busy}>${t('common.search')}</button>
         </form>
         ${this._notFound ? html`<p role="status">${t('checkout.saleNotFound')}</p>` : nothing}
-        ${this._sale ? this._lines(this._sale) : nothing}
-        ${this._sale && !done ? this._choices(this._sale) : nothing}
+        ${this._sale ? (done ? this._lines(this._sale) : this._choices(this._sale)) : nothing}
         ${this._outcome()}
         <hg-error .error=${this._error}></hg-error>
         <div class="actions">
@@ -228,53 +241,63 @@ export class HgCheckoutReturn extends LitElement {
       </table>`;
   }
 
-  /** The preview, the refund tender, the new goods of an exchange and the reason. */
+  /**
+   * The sale's lines, the preview, the refund tender and the reason; in 换货 what comes back and
+   * what goes out side by side, so that the sheet fits a till's screen once the refund tender shows.
+   */
   private _choices(sale: SaleDetail) {
+    const preview = this._preview
+      ? returnPreviewView(this._i18n, this._preview, this.mode === 'return')
+      : nothing;
+    if (this.mode === 'return')
+      return html`${this._lines(sale)}${preview}${this._refundTo(sale)}${this._reasonInput()}`;
+    return html`<div class="columns">
+        <div class="column">${this._lines(sale)}${preview}</div>
+        <div class="column" data-column="new">
+          ${this._goods.view(this._i18n, { onCode: (code) => void this._addNew(code) })}
+          ${this._goods.settlement(this._i18n, this._preview?.refundTotal ?? null, this._payChoices())}
+          ${this._refundTo(sale)}
+        </div>
+      </div>
+      ${this._reasonInput()}`;
+  }
+
+  /** Where the refund goes; in 换货 only when money goes back to the customer. */
+  private _refundTo(sale: SaleDetail) {
     const t = this._i18n.t.bind(this._i18n);
-    const exchange = this.mode === 'exchange';
     const difference = this._difference();
-    const tenders = this._tenderChoices(sale);
-    // In 换货 the tender matters only when money goes back to the customer.
-    const refundChoice = exchange ? difference !== null && difference < 0 : this._preview !== null;
-    return html`
-      ${this._preview ? returnPreviewView(this._i18n, this._preview, !exchange) : nothing}
-      ${
-        exchange
-          ? html`${this._goods.view(this._i18n, { onCode: (code) => void this._addNew(code) })}
-            ${this._goods.settlement(this._i18n, this._preview?.refundTotal ?? null, this._payChoices())}`
-          : nothing
-      }
-      ${
-        refundChoice
-          ? html`<label class="row"
-              >${t('tillReturn.refundTo')}
-              <select
-                name="refundTo"
-                .value=${this._tender}
-                @change=${(e: Event) => {
-                  this._tender = (e.target as HTMLSelectElement).value as 'default' | PaymentMethod;
-                  void this._refresh();
-                }}
-              >
-                <option value="default" ?selected=${this._tender === 'default'}>${t('tillReturn.byTenders')}</option>
-                ${tenders.map(
-                  (m) =>
-                    html`<option value=${m} ?selected=${this._tender === m}>${tenderName(this._i18n, m)}</option>`,
-                )}
-              </select></label
-            >`
-          : nothing
-      }
-      <input
-        name="reason"
-        maxlength="200"
-        autocomplete="off"
-        aria-label=${t('checkout.returnReason')}
-        placeholder=${this._needsReason() ? t('tillReturn.reasonNeeded') : t('checkout.returnReason')}
-        .value=${this._reason}
-        @input=${(e: Event) => (this._reason = (e.target as HTMLInputElement).value)}
-      />
-    `;
+    const shown = this.mode === 'exchange' ? difference !== null && difference < 0 : this._preview !== null;
+    if (!shown) return nothing;
+    return html`<label class="row"
+      >${t('tillReturn.refundTo')}
+      <select
+        name="refundTo"
+        .value=${this._tender}
+        @change=${(e: Event) => {
+          this._tender = (e.target as HTMLSelectElement).value as 'default' | PaymentMethod;
+          void this._refresh();
+        }}
+      >
+        <option value="default" ?selected=${this._tender === 'default'}>${t('tillReturn.byTenders')}</option>
+        ${this._tenderChoices(sale).map(
+          (m) =>
+            html`<option value=${m} ?selected=${this._tender === m}>${tenderName(this._i18n, m)}</option>`,
+        )}
+      </select></label
+    >`;
+  }
+
+  private _reasonInput() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<input
+      name="reason"
+      maxlength="200"
+      autocomplete="off"
+      aria-label=${t('checkout.returnReason')}
+      placeholder=${this._needsReason() ? t('tillReturn.reasonNeeded') : t('checkout.returnReason')}
+      .value=${this._reason}
+      @input=${(e: Event) => (this._reason = (e.target as HTMLInputElement).value)}
+    />`;
   }
 
   private _outcome() {

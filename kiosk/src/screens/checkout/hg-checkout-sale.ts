@@ -647,7 +647,7 @@ export class HgCheckoutSale extends LitElement {
     if (!edit) return;
     const change = priceChange(edit);
     if ('problem' in change) {
-      this._error = new InputError(this._i18n.t(change.problem));
+      this._error = new InputError(change.problem);
       return;
     }
     // Approved by a manager, the price is done: the sale comes back, not the dialog.

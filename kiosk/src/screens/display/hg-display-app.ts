@@ -15,7 +15,7 @@ import { count, money } from '../../data/format.js';
 import { HealthController } from '../../data/health-controller.js';
 import type { ApiAuth } from '../../data/http.js';
 import { joinTicket, joinUrl } from '../../data/members.js';
-import type { MobilePaymentView, QrPaymentEvent } from '../../data/payments.js';
+import type { MobilePaymentView } from '../../data/payments.js';
 import { deviceToken, storeDeviceToken } from '../../data/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 
@@ -423,7 +423,7 @@ export class HgDisplayApp extends LitElement {
     this,
     () => this._connection,
     'payment.qr',
-    (event) => void this._showQrPayment(event.data),
+    (event) => void this._showQrPayment(event.data.payment),
   );
 
   private get _auth(): ApiAuth {
@@ -621,6 +621,15 @@ export class HgDisplayApp extends LitElement {
     } catch (error) {
       if (error instanceof RequestError && error.code === 'business_rule') this._unbound = true;
     }
+    // A code the customer was to scan before a reload or while offline goes up again; one
+    // settled meanwhile (its event missed) comes down.
+    connection.request('payment/qr_pending').then(
+      ({ payment }) => {
+        if (payment) void this._showQrPayment(payment);
+        else this._qrPayment = null;
+      },
+      () => {},
+    );
   }
 
   /** The shop's pictures and a fresh join ticket for the QR code; either may fail alone. */
@@ -660,7 +669,7 @@ export class HgDisplayApp extends LitElement {
   }
 
   /** A QR payment's code goes up while it is pending; paid, failed or cancelled, it comes down. */
-  private async _showQrPayment({ payment }: QrPaymentEvent): Promise<void> {
+  private async _showQrPayment(payment: MobilePaymentView): Promise<void> {
     if (payment.status !== 'pending' || !payment.qrUrl) {
       if (this._qrPayment?.payment.id === payment.id) this._qrPayment = null;
       return;

@@ -1,7 +1,7 @@
-import { css, html, nothing } from 'lit';
+import { css, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { CHANNELS, type Channel } from '../../../data/campaigns.js';
-import type { MessageKey, MessageOptions } from '../../../i18n/index.js';
+import type { MessageKey, MessageOptions, Said } from '../../../i18n/index.js';
 import { AdminSection } from '../context.js';
 
 /** The look the marketing cards share: a title row with its state, hints, message templates. */
@@ -49,11 +49,14 @@ export class CampaignCard extends AdminSection {
 
   /** Another card acted: only the card that acted last says how it went. */
   clearOutcome(): void {
-    this._done = '';
+    this._done = null;
     this._error = null;
   }
 
-  protected override async _run<T>(action: () => Promise<T>, done = ''): Promise<T | undefined> {
+  protected override async _run<T>(
+    action: () => Promise<T>,
+    done: Said | null = null,
+  ): Promise<T | undefined> {
     this.dispatchEvent(new CustomEvent('campaign-busy', { detail: true }));
     try {
       return await super._run(action, done);
@@ -77,7 +80,7 @@ export class CampaignCard extends AdminSection {
 
   /** Under the card: that its last action worked, or what went wrong. */
   protected _outcome() {
-    return html`${this._done ? html`<p class="done">${this._done}</p>` : nothing}
+    return html`${this._doneLine()}
       <hg-error detailed .error=${this._error}></hg-error>`;
   }
 }

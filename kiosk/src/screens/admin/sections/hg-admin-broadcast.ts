@@ -12,6 +12,7 @@ import {
 } from '../../../data/campaigns.js';
 import { count, money } from '../../../data/format.js';
 import { type CountedSegment, listSegments } from '../../../data/reports.js';
+import type { Said } from '../../../i18n/index.js';
 import { formValues, sectionStyles } from '../context.js';
 import { CampaignCard, campaignStyles } from './campaign-card.js';
 
@@ -59,7 +60,7 @@ export class HgAdminBroadcast extends CampaignCard {
   @state() private _channel: Channel = 'sms';
   @state() private _preview: CampaignPreview | null = null;
   /** What the last send queued: kept when another card acts (the outbox refreshing after it). */
-  @state() private _sent = '';
+  @state() private _sent: Said | null = null;
   /** The form as previewed: sending is offered only for what the owner has seen. */
   private _previewed: Broadcast | null = null;
 
@@ -128,7 +129,7 @@ export class HgAdminBroadcast extends CampaignCard {
           </div>
         </form>
         ${preview ? this._previewBlock(preview) : nothing}
-        ${this._sent ? html`<p class="done" data-sent>${this._sent}</p>` : nothing}
+        ${this._sent ? html`<p class="done" data-sent>${this._i18n.t(this._sent.key, this._sent.options)}</p>` : nothing}
         ${this._outcome()}
       </section>
     `;
@@ -186,7 +187,7 @@ export class HgAdminBroadcast extends CampaignCard {
   private _changed(event: Event): void {
     const { broadcast } = this._values(event.currentTarget as HTMLFormElement);
     this._channel = broadcast.channel;
-    this._sent = '';
+    this._sent = null;
     if (JSON.stringify(broadcast) === JSON.stringify(this._previewed)) return;
     this._previewed = null;
     this._preview = null;
@@ -215,11 +216,10 @@ export class HgAdminBroadcast extends CampaignCard {
       sendBroadcast(this.ctx.auth, { ...broadcast, name, ...(templateCode && { templateCode }) }),
     );
     if (!sent) return;
-    this._sent = this._t('marketing.sent', {
-      queued: count(sent.queued),
-      exported: count(sent.exported),
-      capped: count(sent.capped),
-    });
+    this._sent = {
+      key: 'marketing.sent',
+      options: { queued: count(sent.queued), exported: count(sent.exported), capped: count(sent.capped) },
+    };
     this._previewed = null;
     this._preview = null;
     form.reset();

@@ -191,7 +191,7 @@ export class HgAdminCatalog extends AdminSection {
         ${this._branch ? nothing : html`<button type="button" class="primary" @click=${this._newStyle}>${t('catalog.new')}</button>`}
       </div>
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${this._tab === 'list' ? this._list() : this._tab === 'editor' ? this._editor() : this._import()}
     `;
   }
@@ -203,7 +203,7 @@ export class HgAdminCatalog extends AdminSection {
 
   private _open(tab: Tab): void {
     this._tab = tab;
-    this._done = '';
+    this._done = null;
     this._error = null;
   }
 
@@ -359,8 +359,8 @@ export class HgAdminCatalog extends AdminSection {
       if (typeof amount === 'number') memberPrices[tier.code] = amount;
     }
     if (price === null || price === undefined || tagPrice === null || cost === null) {
-      this._done = '';
-      this._error = new InputError(this._i18n.t('catalog.badAmount'));
+      this._done = null;
+      this._error = new InputError('catalog.badAmount');
       return;
     }
     const style: NewStyle = {
@@ -381,7 +381,7 @@ export class HgAdminCatalog extends AdminSection {
       ...(v.lowStockThreshold ? { lowStockThreshold: Number(v.lowStockThreshold) } : {}),
       ...(v.specialPrice ? { specialPrice: true } : {}),
     };
-    const created = await this._run(() => createStyle(this.ctx.auth, style), this._i18n.t('catalog.created'));
+    const created = await this._run(() => createStyle(this.ctx.auth, style), { key: 'catalog.created' });
     if (created) {
       this._style = created;
       this._tagSku = created.skus[0]?.id ?? '';
@@ -555,36 +555,32 @@ export class HgAdminCatalog extends AdminSection {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    const photos = await this._run(
-      () => addPhoto(this.ctx.auth, style.id, file),
-      this._i18n.t('catalog.photoAdded'),
-    );
+    const photos = await this._run(() => addPhoto(this.ctx.auth, style.id, file), {
+      key: 'catalog.photoAdded',
+    });
     input.value = '';
     if (photos) this._photosChanged(style, photos);
   }
 
   private async _makeCover(style: Style, photoId: string): Promise<void> {
     const order = [photoId, ...style.photos.map((photo) => photo.id).filter((id) => id !== photoId)];
-    const photos = await this._run(
-      () => reorderPhotos(this.ctx.auth, style.id, order),
-      this._i18n.t('common.saved'),
-    );
+    const photos = await this._run(() => reorderPhotos(this.ctx.auth, style.id, order), {
+      key: 'common.saved',
+    });
     if (photos) this._photosChanged(style, photos);
   }
 
   private async _deletePhoto(style: Style, photoId: string): Promise<void> {
-    const photos = await this._run(
-      () => deletePhoto(this.ctx.auth, style.id, photoId),
-      this._i18n.t('catalog.photoDeleted'),
-    );
+    const photos = await this._run(() => deletePhoto(this.ctx.auth, style.id, photoId), {
+      key: 'catalog.photoDeleted',
+    });
     if (photos) this._photosChanged(style, photos);
   }
 
   private async _showcase(style: Style, photo: Photo, on: boolean): Promise<void> {
-    const photos = await this._run(
-      () => showPhotoOnDisplay(this.ctx.auth, style.id, photo.id, on),
-      this._i18n.t('catalog.showcaseSaved'),
-    );
+    const photos = await this._run(() => showPhotoOnDisplay(this.ctx.auth, style.id, photo.id, on), {
+      key: 'catalog.showcaseSaved',
+    });
     if (photos) this._photosChanged(style, photos);
   }
 
@@ -632,8 +628,8 @@ export class HgAdminCatalog extends AdminSection {
     if (this._seesCost(style)) {
       const cost = this._money(v, 'cost');
       if (cost === null) {
-        this._done = '';
-        this._error = new InputError(this._i18n.t('catalog.badAmount'));
+        this._done = null;
+        this._error = new InputError('catalog.badAmount');
         return;
       }
       if ((cost ?? null) !== style.cost) changes.cost = cost ?? null;
@@ -667,12 +663,15 @@ export class HgAdminCatalog extends AdminSection {
     if (JSON.stringify(certificate) !== JSON.stringify(style.certificate ?? {}))
       changes.certificate = Object.keys(certificate).length > 0 ? certificate : null;
     const price = this._money(v, 'price');
-    const saved = await this._run(async () => {
-      if (typeof price === 'number' && price !== style.price)
-        await changePrice(this.ctx.auth, style.id, { price });
-      if (Object.keys(changes).length > 0) await changeStyle(this.ctx.auth, style.id, changes);
-      return getStyle(this.ctx.auth, style.id);
-    }, this._i18n.t('common.saved'));
+    const saved = await this._run(
+      async () => {
+        if (typeof price === 'number' && price !== style.price)
+          await changePrice(this.ctx.auth, style.id, { price });
+        if (Object.keys(changes).length > 0) await changeStyle(this.ctx.auth, style.id, changes);
+        return getStyle(this.ctx.auth, style.id);
+      },
+      { key: 'common.saved' },
+    );
     if (saved) this._style = saved;
   }
 
@@ -684,15 +683,14 @@ export class HgAdminCatalog extends AdminSection {
       .filter(([name, copies]) => name.startsWith('copies_') && Number(copies) > 0)
       .map(([name, copies]) => ({ skuId: name.slice('copies_'.length), copies: Number(copies) }));
     if (items.length === 0) return;
-    await this._run(() => printLabels(this.ctx.auth, { items }), this._i18n.t('labels.sent'));
+    await this._run(() => printLabels(this.ctx.auth, { items }), { key: 'labels.sent' });
   }
 
   /** One tag of every colour and size of the style. */
   private async _printSizeRun(style: Style): Promise<void> {
-    await this._run(
-      () => printLabels(this.ctx.auth, { styleId: style.id, copies: 1 }),
-      this._i18n.t('labels.sent'),
-    );
+    await this._run(() => printLabels(this.ctx.auth, { styleId: style.id, copies: 1 }), {
+      key: 'labels.sent',
+    });
   }
 
   private async _previewTag(): Promise<void> {

@@ -181,31 +181,34 @@ export class HgAdminChannels extends CampaignCard {
     const form = event.currentTarget as HTMLFormElement;
     const v = formValues(form);
     const priceFen = parseYuan(v.price || '0') ?? 0;
-    const saved = await this._run(async () => {
-      if (v.kind === 'aliyun') {
-        await saveSmsProvider(
-          this.ctx.auth,
-          { provider: 'aliyun', accessKeyId: v.keyId ?? '', signName: v.signName ?? '' },
-          v.secret || undefined,
-        );
-      } else if (v.kind === 'tencent') {
-        await saveSmsProvider(
-          this.ctx.auth,
-          {
-            provider: 'tencent',
-            secretId: v.keyId ?? '',
-            sdkAppId: v.sdkAppId ?? '',
-            region: v.region ?? 'ap-guangzhou',
-            signName: v.signName ?? '',
-          },
-          v.secret || undefined,
-        );
-      } else {
-        await saveGateway(this.ctx.auth, 'sms', v.url ?? '', v.token || undefined);
-      }
-      this._settings = await saveDeliverySettings(this.ctx.auth, { smsPriceFen: priceFen });
-      return true;
-    }, this._t('campaigns.savedOk'));
+    const saved = await this._run(
+      async () => {
+        if (v.kind === 'aliyun') {
+          await saveSmsProvider(
+            this.ctx.auth,
+            { provider: 'aliyun', accessKeyId: v.keyId ?? '', signName: v.signName ?? '' },
+            v.secret || undefined,
+          );
+        } else if (v.kind === 'tencent') {
+          await saveSmsProvider(
+            this.ctx.auth,
+            {
+              provider: 'tencent',
+              secretId: v.keyId ?? '',
+              sdkAppId: v.sdkAppId ?? '',
+              region: v.region ?? 'ap-guangzhou',
+              signName: v.signName ?? '',
+            },
+            v.secret || undefined,
+          );
+        } else {
+          await saveGateway(this.ctx.auth, 'sms', v.url ?? '', v.token || undefined);
+        }
+        this._settings = await saveDeliverySettings(this.ctx.auth, { smsPriceFen: priceFen });
+        return true;
+      },
+      { key: 'campaigns.savedOk' },
+    );
     if (saved) {
       for (const name of ['secret', 'token', 'keyId']) {
         const input = form.elements.namedItem(name);
@@ -222,7 +225,7 @@ export class HgAdminChannels extends CampaignCard {
     const values = formValues(form);
     const saved = await this._run(
       () => saveGateway(this.ctx.auth, channel, values.url ?? '', values.token || undefined),
-      this._t('campaigns.savedOk'),
+      { key: 'campaigns.savedOk' },
     );
     if (saved) {
       form.reset();
@@ -247,7 +250,7 @@ export class HgAdminChannels extends CampaignCard {
           },
           v.password || undefined,
         ),
-      this._t('campaigns.savedOk'),
+      { key: 'campaigns.savedOk' },
     );
     if (saved) {
       (form.elements.namedItem('password') as HTMLInputElement).value = '';

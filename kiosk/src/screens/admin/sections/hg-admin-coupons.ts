@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
-import { InputError, RequestError } from '../../../connection/errors.js';
+import { InputError } from '../../../connection/errors.js';
 import { date, money, parseYuan } from '../../../data/format.js';
 import { findFor, findMembers } from '../../../data/members.js';
 import {
@@ -118,7 +118,7 @@ export class HgAdminCoupons extends AdminSection {
   }
 
   private _bad(): void {
-    this._error = new InputError(this._i18n.t('catalog.badAmount'));
+    this._error = new InputError('catalog.badAmount');
   }
 
   private async _create(event: Event): Promise<void> {
@@ -129,7 +129,7 @@ export class HgAdminCoupons extends AdminSection {
     const zhe = parseZhe(v.value ?? '');
     // A 折扣券 is kept in whole percent off: 8.5折 is 15, 8.85折 cannot be one.
     if (kind === 'percent' && (!zhe.ok || zhe.offBp % 100 !== 0)) {
-      this._error = new InputError(this._i18n.t(`words.zhe.${zhe.ok ? 'too_precise' : zhe.reason}`));
+      this._error = new InputError(`words.zhe.${zhe.ok ? 'too_precise' : zhe.reason}`);
       return;
     }
     const value = kind === 'amount' ? parseYuan(v.value ?? '') : zhe.ok ? zhe.offBp / 100 : null;
@@ -164,12 +164,12 @@ export class HgAdminCoupons extends AdminSection {
         const memberIds: string[] = [];
         for (const phone of (v.phones ?? '').split(/[\s,，、]+/).filter(Boolean)) {
           const found = await findMembers(this.ctx.auth, findFor(phone));
-          if (!found[0]) throw new RequestError('not_found', this._i18n.t('coupon.unknownMember', { phone }));
+          if (!found[0]) throw new InputError('coupon.unknownMember', { phone }, 'not_found');
           memberIds.push(found[0].id);
         }
         return issueCoupons(this.ctx.auth, templateId, { memberIds });
       }
-      if (!v.tierCode && !v.tag) throw new InputError(this._i18n.t('coupon.needSegment'));
+      if (!v.tierCode && !v.tag) throw new InputError('coupon.needSegment');
       return issueCoupons(this.ctx.auth, templateId, {
         segment: { ...(v.tierCode && { tierCode: v.tierCode }), ...(v.tag && { tag: v.tag }) },
       });

@@ -66,7 +66,7 @@ export class HgAdminDevices extends AdminSection {
         </form>
       </section>
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       <section class="card">
         <h3>${t('devices.list')}</h3>
         ${this._status.error ? html`<p class="muted">${t('devices.noStatus')}</p>` : nothing}
@@ -176,7 +176,7 @@ export class HgAdminDevices extends AdminSection {
     );
     if (device) {
       form.reset();
-      this._done = this._i18n.t('devices.paired', { name: device.name });
+      this._done = { key: 'devices.paired', options: { name: device.name } };
       await this._load();
     }
   }
@@ -184,10 +184,10 @@ export class HgAdminDevices extends AdminSection {
   private async _revoke(device: Device): Promise<void> {
     this._confirming = null;
     if (
-      await this._run(
-        () => revokeDevice(this.ctx.auth, device.id),
-        this._i18n.t('devices.revokedDone', { name: device.name }),
-      )
+      await this._run(() => revokeDevice(this.ctx.auth, device.id), {
+        key: 'devices.revokedDone',
+        options: { name: device.name },
+      })
     )
       await this._load();
   }

@@ -102,7 +102,7 @@ export class HgAdminInventory extends AdminSection {
         )}
       </div>
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${this._tab === 'low' ? this._lowView() : this._tab === 'stocktake' ? this._stocktakeView() : this._movement()}
       ${
         this._tab === 'transfer' && this._stores
@@ -137,7 +137,7 @@ export class HgAdminInventory extends AdminSection {
   private _open(tab: Tab): void {
     this._tab = tab;
     this._error = null;
-    this._done = '';
+    this._done = null;
     this._document = null;
     if (tab === 'low') void this._loadLow();
   }
@@ -235,8 +235,7 @@ export class HgAdminInventory extends AdminSection {
     this._found = page.items;
     const only = page.items[0];
     if (page.items.length === 1 && only) await this._pick(only.id);
-    else if (page.items.length === 0)
-      this._error = new RequestError('not_found', this._i18n.t('inventory.noStyle'));
+    else if (page.items.length === 0) this._error = new InputError('inventory.noStyle', {}, 'not_found');
   }
 
   private async _pick(id: string): Promise<void> {
@@ -257,7 +256,7 @@ export class HgAdminInventory extends AdminSection {
       .filter(([key, value]) => key.startsWith('sku:') && value !== '' && Number(value) !== 0)
       .map(([key, value]) => ({ skuId: key.slice(4), qty: Math.trunc(Number(value)) }));
     if (quantities.length === 0) {
-      this._error = new InputError(this._i18n.t('inventory.nothing'));
+      this._error = new InputError('inventory.nothing');
       return;
     }
     let document: StockDocument | undefined;
@@ -271,13 +270,13 @@ export class HgAdminInventory extends AdminSection {
             lines: quantities,
             ...(v.note ? { note: v.note } : {}),
           }),
-        this._i18n.t('chain.transfer.sent', { store }),
+        { key: 'chain.transfer.sent', options: { store } },
       );
       if (document) this._sent += 1;
     } else if (this._tab === 'receive') {
       const unitCost = v.unitCost ? parseYuan(v.unitCost) : undefined;
       if (unitCost === null) {
-        this._error = new InputError(this._i18n.t('catalog.badAmount'));
+        this._error = new InputError('catalog.badAmount');
         return;
       }
       document = await this._run(
@@ -287,7 +286,7 @@ export class HgAdminInventory extends AdminSection {
             ...(v.supplier ? { supplier: v.supplier } : {}),
             ...(v.note ? { note: v.note } : {}),
           }),
-        this._i18n.t('inventory.received'),
+        { key: 'inventory.received' },
       );
     } else {
       document = await this._run(
@@ -297,7 +296,7 @@ export class HgAdminInventory extends AdminSection {
             lines: quantities.map((line) => ({ skuId: line.skuId, delta: line.qty })),
             ...(v.note ? { note: v.note } : {}),
           }),
-        this._i18n.t('inventory.adjusted'),
+        { key: 'inventory.adjusted' },
       );
     }
     if (document) {
@@ -328,7 +327,7 @@ export class HgAdminInventory extends AdminSection {
         document.kind === 'receipt'
           ? html`<div class="actions">
               <button type="button" class="primary" ?disabled=${this._busy}
-                @click=${() => this._run(() => printLabels(this.ctx.auth, { receiptId: document.id }), t('labels.sent'))}>
+                @click=${() => this._run(() => printLabels(this.ctx.auth, { receiptId: document.id }), { key: 'labels.sent' })}>
                 ${t('labels.receipt')}
               </button>
             </div>`
@@ -408,7 +407,7 @@ export class HgAdminInventory extends AdminSection {
     const v = formValues(form);
     const counted = await this._run(
       () => scanForStocktake(this.ctx.auth, take.id, v.barcode ?? '', Number(v.qty || 1)),
-      this._i18n.t('inventory.countedOne', { barcode: v.barcode ?? '' }),
+      { key: 'inventory.countedOne', options: { barcode: v.barcode ?? '' } },
     );
     if (counted !== undefined) {
       (form.elements.namedItem('barcode') as HTMLInputElement).value = '';
@@ -428,10 +427,9 @@ export class HgAdminInventory extends AdminSection {
     if (!take) return;
     const zero = (this.renderRoot.querySelector('#zero') as HTMLInputElement | null)?.checked ?? false;
     if (
-      (await this._run(
-        () => commitStocktake(this.ctx.auth, take.id, zero),
-        this._i18n.t('inventory.committed'),
-      )) !== undefined
+      (await this._run(() => commitStocktake(this.ctx.auth, take.id, zero), {
+        key: 'inventory.committed',
+      })) !== undefined
     )
       this._closed();
   }
@@ -440,10 +438,8 @@ export class HgAdminInventory extends AdminSection {
     const take = this._stocktake;
     if (!take) return;
     if (
-      (await this._run(
-        () => cancelStocktake(this.ctx.auth, take.id),
-        this._i18n.t('inventory.cancelled'),
-      )) !== undefined
+      (await this._run(() => cancelStocktake(this.ctx.auth, take.id), { key: 'inventory.cancelled' })) !==
+      undefined
     )
       this._closed();
   }

@@ -46,7 +46,7 @@ export class HgAdminLoyalty extends AdminSection {
     return html`
       <h2>${t('admin.nav.loyalty')}</h2>
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       <section class="card">
         <h3>${t('loyalty.tiers')}</h3>
         <p class="muted">${t('loyalty.tiersHint')}</p>
@@ -182,7 +182,7 @@ export class HgAdminLoyalty extends AdminSection {
   }
 
   private async _save<K extends SettingKey>(key: K, value: LoyaltySettings[K]): Promise<void> {
-    const saved = await this._run(() => saveSetting(this.ctx.auth, key, value), this._i18n.t('common.saved'));
+    const saved = await this._run(() => saveSetting(this.ctx.auth, key, value), { key: 'common.saved' });
     if (saved) this._settings = saved;
   }
 
@@ -192,7 +192,7 @@ export class HgAdminLoyalty extends AdminSection {
   }
 
   private _bad(): void {
-    this._error = new InputError(this._i18n.t('catalog.badAmount'));
+    this._error = new InputError('catalog.badAmount');
   }
 
   private async _saveTier(event: Event, tier: LoyaltyTier): Promise<void> {
@@ -207,7 +207,7 @@ export class HgAdminLoyalty extends AdminSection {
     const special = tierShare(v.discountSpecial ?? '');
     for (const typed of [regular, special]) {
       if (typeof typed === 'string') {
-        this._error = new InputError(this._i18n.t(`words.zhe.${typed}`));
+        this._error = new InputError(`words.zhe.${typed}`);
         return;
       }
     }
@@ -222,9 +222,7 @@ export class HgAdminLoyalty extends AdminSection {
       discountSpecialBp: special as number,
       pointsMultiplierPct: Math.trunc(Number(v.multiplier)),
     };
-    if (
-      (await this._run(() => saveTier(this.ctx.auth, changed), this._i18n.t('common.saved'))) !== undefined
-    ) {
+    if ((await this._run(() => saveTier(this.ctx.auth, changed), { key: 'common.saved' })) !== undefined) {
       this._editing = null;
       await this._load();
     }

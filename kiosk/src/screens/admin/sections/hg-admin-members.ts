@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
-import { InputError, RequestError } from '../../../connection/errors.js';
+import { InputError } from '../../../connection/errors.js';
 import { count, date, dateTime, money, parseYuan } from '../../../data/format.js';
 import {
   adjustPoints,
@@ -83,7 +83,7 @@ export class HgAdminMembers extends AdminSection {
       ${this._registering ? this._registerForm() : nothing}
       <hg-member-list .ctx=${this.ctx} @member-open=${(e: CustomEvent<{ id: string }>) => this._open(e.detail.id)}></hg-member-list>
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${this._member ? this._profile(this._member) : nothing}
     `;
   }
@@ -263,7 +263,7 @@ export class HgAdminMembers extends AdminSection {
           ...(v.pin ? { pin: v.pin } : {}),
           consentMarketing: Boolean(v.consent),
         }),
-      this._i18n.t('members.registered'),
+      { key: 'members.registered' },
     );
     if (member) {
       form.reset();
@@ -285,13 +285,12 @@ export class HgAdminMembers extends AdminSection {
     if ((v.gender ?? '') !== (member.gender ?? ''))
       changes.gender = (v.gender || null) as MemberChanges['gender'];
     if (Object.keys(changes).length === 0) {
-      this._done = this._i18n.t('members.unchanged');
+      this._done = { key: 'members.unchanged' };
       return;
     }
-    const saved = await this._run(
-      () => updateMember(this.ctx.auth, member.id, changes),
-      this._i18n.t('members.updated'),
-    );
+    const saved = await this._run(() => updateMember(this.ctx.auth, member.id, changes), {
+      key: 'members.updated',
+    });
     if (saved) this._member = saved;
   }
 
@@ -301,7 +300,7 @@ export class HgAdminMembers extends AdminSection {
     const v = formValues(form);
     const done = await this._run(
       () => adjustPoints(this.ctx.auth, member.id, Math.trunc(Number(v.delta)), v.reason ?? ''),
-      this._i18n.t('members.adjusted'),
+      { key: 'members.adjusted' },
     );
     if (done) {
       form.reset();
@@ -316,7 +315,7 @@ export class HgAdminMembers extends AdminSection {
     const v = formValues(form);
     const amount = parseYuan(v.amount ?? '');
     if (!amount) {
-      this._error = new InputError(this._i18n.t('catalog.badAmount'));
+      this._error = new InputError('catalog.badAmount');
       return;
     }
     const done = await this._run(() =>
@@ -324,7 +323,10 @@ export class HgAdminMembers extends AdminSection {
     );
     if (done) {
       form.reset();
-      this._done = this._i18n.t('members.toppedUp', { amount: money(done.amount), bonus: money(done.bonus) });
+      this._done = {
+        key: 'members.toppedUp',
+        options: { amount: money(done.amount), bonus: money(done.bonus) },
+      };
       this._panel = 'stored_value';
       await this._refresh(member);
     }
@@ -336,17 +338,16 @@ export class HgAdminMembers extends AdminSection {
     const found = await this._run(() => findMembers(this.ctx.auth, findFor(q)));
     const other = found?.find((m) => m.id !== this._member?.id) ?? null;
     this._mergeCandidate = other;
-    if (found && !other) this._error = new RequestError('not_found', this._i18n.t('members.none'));
+    if (found && !other) this._error = new InputError('members.none', {}, 'not_found');
   }
 
   private async _merge(member: Member): Promise<void> {
     const source = this._mergeCandidate;
     if (!source) return;
     if (
-      (await this._run(
-        () => mergeMembers(this.ctx.auth, member.id, source.id),
-        this._i18n.t('members.merged'),
-      )) !== undefined
+      (await this._run(() => mergeMembers(this.ctx.auth, member.id, source.id), {
+        key: 'members.merged',
+      })) !== undefined
     ) {
       this._mergeCandidate = null;
       this._list()?.reload();
@@ -355,20 +356,16 @@ export class HgAdminMembers extends AdminSection {
   }
 
   private async _privacyExport(member: Member): Promise<void> {
-    const text = await this._run(
-      () => privacyExport(this.ctx.auth, member.id),
-      this._i18n.t('members.exported'),
-    );
+    const text = await this._run(() => privacyExport(this.ctx.auth, member.id), { key: 'members.exported' });
     if (text) download(text, `member-${member.number}.json`, 'application/json');
   }
 
   private async _erase(event: Event, member: Member): Promise<void> {
     event.preventDefault();
     const v = formValues(event.target as HTMLFormElement);
-    const erased = await this._run(
-      () => eraseMember(this.ctx.auth, member.id, v.reason ?? ''),
-      this._i18n.t('members.erased'),
-    );
+    const erased = await this._run(() => eraseMember(this.ctx.auth, member.id, v.reason ?? ''), {
+      key: 'members.erased',
+    });
     if (erased) {
       this._member = erased;
       this._list()?.reload();

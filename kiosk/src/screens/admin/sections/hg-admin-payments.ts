@@ -129,7 +129,7 @@ export class HgAdminPayments extends AdminSection {
     return html`
       <h2>${t('admin.nav.payments')}</h2>
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${setup ? this._modeCard(setup) : nothing}
       ${setup ? CARDS.map((provider) => this._providerCard(provider, setup)) : nothing}
       <p class="muted">${t('paymentSetup.kept')}</p>
@@ -244,7 +244,7 @@ export class HgAdminPayments extends AdminSection {
   private async _saveMode(event: Event): Promise<void> {
     event.preventDefault();
     const mode = formValues(event.target as HTMLFormElement).mode as PaymentMode;
-    const setup = await this._run(() => changePaymentMode(this.ctx.auth, mode), this._i18n.t('common.saved'));
+    const setup = await this._run(() => changePaymentMode(this.ctx.auth, mode), { key: 'common.saved' });
     if (setup) this._setup = setup;
   }
 
@@ -259,7 +259,7 @@ export class HgAdminPayments extends AdminSection {
         saveWechatV2Keys(this.ctx.auth, body as unknown as Parameters<typeof saveWechatV2Keys>[1]),
       upay: () => saveUpayKeys(this.ctx.auth, body as unknown as Parameters<typeof saveUpayKeys>[1]),
     }[provider];
-    const setup = await this._run(save, this._i18n.t('common.saved'));
+    const setup = await this._run(save, { key: 'common.saved' });
     if (setup) {
       this._setup = setup;
       this._editing = null;

@@ -49,7 +49,7 @@ export class HgAdminReferrals extends AdminSection {
     const referral = this._referral;
     return html`
       <hg-error .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${
         referral
           ? html`<section class="card">
@@ -125,20 +125,18 @@ export class HgAdminReferrals extends AdminSection {
       onReceipt: 'onReceipt' in v,
       joinAddress: v.joinAddress ?? '',
     };
-    const saved = await this._run(
-      () => saveSetting(this.ctx.auth, 'referral', value),
-      this._i18n.t('common.saved'),
-    );
+    const saved = await this._run(() => saveSetting(this.ctx.auth, 'referral', value), {
+      key: 'common.saved',
+    });
     if (saved) this._referral = saved.referral;
   }
 
   private async _publish(event: Event, kind: MemberDocument['kind']): Promise<void> {
     event.preventDefault();
     const text = formValues(event.target as HTMLFormElement).text ?? '';
-    const published = await this._run(
-      () => publishMemberDocument(this.ctx.auth, kind, text),
-      this._i18n.t('referrals.published'),
-    );
+    const published = await this._run(() => publishMemberDocument(this.ctx.auth, kind, text), {
+      key: 'referrals.published',
+    });
     if (published) this._documents = { ...this._documents, [kind]: published };
   }
 }

@@ -175,7 +175,7 @@ export class HgAdminSegments extends AdminSection {
             }
           </div>
         </div>
-        ${this._done ? html`<p class="done">${this._done}</p>` : nothing}
+        ${this._doneLine()}
         <hg-error .error=${this._error}></hg-error>
       </section>
       <section class="card">
@@ -238,10 +238,9 @@ export class HgAdminSegments extends AdminSection {
   private async _save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const name = formValues(event.currentTarget as HTMLFormElement).name ?? '';
-    const saved = await this._run(
-      () => saveSegment(this.ctx.auth, name, this._definition),
-      this._i18n.t('segments.savedOk'),
-    );
+    const saved = await this._run(() => saveSegment(this.ctx.auth, name, this._definition), {
+      key: 'segments.savedOk',
+    });
     if (saved) {
       await this._loadSaved();
       this.dispatchEvent(new Event('segment-saved'));

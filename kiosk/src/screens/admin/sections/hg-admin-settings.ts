@@ -317,11 +317,11 @@ export class HgAdminSettings extends AdminSection {
     // Empty: a cashier gives no discount alone.
     const limit = (v.limit ?? '').trim() ? parseZhe(v.limit ?? '') : ({ ok: true, offBp: 0 } as const);
     if (!limit.ok) {
-      this._error = new InputError(this._i18n.t(`words.zhe.${limit.reason}`));
+      this._error = new InputError(`words.zhe.${limit.reason}`);
       return;
     }
     if (!Number.isInteger(returnDays)) {
-      this._error = new InputError(this._i18n.t('settings.badNumber'));
+      this._error = new InputError('settings.badNumber');
       return;
     }
     const saved = await this._run(() =>

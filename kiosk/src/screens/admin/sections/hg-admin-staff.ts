@@ -52,7 +52,7 @@ export class HgAdminStaff extends AdminSection {
       </div>
       ${this._adding ? this._addForm() : nothing}
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       <section class="card">
         <table>
           <caption class="visually-hidden">${t('admin.nav.staff')}</caption>
@@ -174,7 +174,7 @@ export class HgAdminStaff extends AdminSection {
           ...(v.pin ? { pin: v.pin } : {}),
           ...(this._chain && v.chainWide ? { chainWide: true } : {}),
         }),
-      this._i18n.t('staff.added'),
+      { key: 'staff.added' },
     );
     if (added) {
       form.reset();
@@ -197,21 +197,19 @@ export class HgAdminStaff extends AdminSection {
     if (this._chain && member.role !== 'owner' && chainWide !== member.chainWide)
       changes.chainWide = chainWide;
     if (Object.keys(changes).length === 0) return;
-    if (await this._run(() => changeStaff(this.ctx.auth, member.id, changes), this._i18n.t('common.saved'))) {
+    if (await this._run(() => changeStaff(this.ctx.auth, member.id, changes), { key: 'common.saved' })) {
       this._editing = null;
       await this._reload();
     }
   }
 
   private async _setActive(member: StaffMember, active: boolean): Promise<void> {
-    if (
-      await this._run(() => changeStaff(this.ctx.auth, member.id, { active }), this._i18n.t('common.saved'))
-    )
+    if (await this._run(() => changeStaff(this.ctx.auth, member.id, { active }), { key: 'common.saved' }))
       await this._reload();
   }
 
   private async _unlock(member: StaffMember): Promise<void> {
-    if (await this._run(() => unlockStaff(this.ctx.auth, member.id), this._i18n.t('staff.unlocked')))
+    if (await this._run(() => unlockStaff(this.ctx.auth, member.id), { key: 'staff.unlocked' }))
       await this._reload();
   }
 

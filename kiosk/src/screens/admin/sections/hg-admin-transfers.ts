@@ -5,6 +5,7 @@ import { controls } from '../../../components/styles.js';
 import { count, dateTime } from '../../../data/format.js';
 import { type ChainTransfer, listTransfers, transferStock } from '../../../data/inventory.js';
 import type { StoreList } from '../../../data/stores.js';
+import type { Said } from '../../../i18n/index.js';
 import { AdminSection, formValues, sectionStyles } from '../context.js';
 
 /**
@@ -73,7 +74,7 @@ export class HgAdminTransfers extends AdminSection {
     const short = all.filter((x) => x.status === 'closed_short');
     return html`
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${this._list('inbound', t('chain.transfer.inbound'), inbound)}
       ${this._list('outbound', t('chain.transfer.outbound'), outbound)}
       ${this._list('differences', t('chain.transfer.differences'), short)}
@@ -149,10 +150,10 @@ export class HgAdminTransfers extends AdminSection {
     const close = v.close === 'on';
     const still = transfer.lines.reduce((sum, line) => sum + line.missing, 0);
     const coming = lines.reduce((sum, line) => sum + line.qty, 0);
-    const done =
+    const done: Said =
       close && coming < still
-        ? this._i18n.t('chain.transfer.closed', { count: count(still - coming) })
-        : this._i18n.t('chain.transfer.received');
+        ? { key: 'chain.transfer.closed', options: { count: count(still - coming) } }
+        : { key: 'chain.transfer.received' };
     const booked = await this._run(
       () =>
         transferStock(this.ctx.auth, {

@@ -186,8 +186,8 @@ export class HgAdminTriggers extends CampaignCard {
     const enabled = (form.elements.namedItem('enabled') as HTMLInputElement).checked;
     // The provider sends approved templates only: said here, before the server refuses it.
     if (enabled && v.channel === 'sms' && this._provider && !v.templateCode?.trim()) {
-      this._done = '';
-      this._error = new InputError(this._t('triggerTemplateCode.needed'));
+      this._done = null;
+      this._error = new InputError('triggerTemplateCode.needed');
       return;
     }
     const saved = await this._run(
@@ -201,7 +201,7 @@ export class HgAdminTriggers extends CampaignCard {
           // Kept when SMS goes through a gateway (the field is not shown then).
           templateCode: this._provider ? v.templateCode || null : trigger.templateCode,
         }),
-      this._t('campaigns.savedOk'),
+      { key: 'campaigns.savedOk' },
     );
     if (saved && this._triggers) {
       this._triggers = {

@@ -1,4 +1,4 @@
-import { css, html, nothing } from 'lit';
+import { css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
@@ -112,7 +112,7 @@ export class HgMemberList extends AdminSection {
     return html`<section class="card" aria-label=${t('browse.list.title')}>
       ${this._filters()}
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${this._bulk()}
       ${this._table()}
       <div class="pager">
@@ -263,7 +263,7 @@ export class HgMemberList extends AdminSection {
     const form = event.target as HTMLFormElement;
     const filter = this._filterFrom(form);
     if (!filter) {
-      this._error = new InputError(this._i18n.t('catalog.badAmount'));
+      this._error = new InputError('catalog.badAmount');
       return;
     }
     const v = formValues(form);
@@ -285,14 +285,13 @@ export class HgMemberList extends AdminSection {
   private async _tag(event: Event, action: 'add' | 'remove'): Promise<void> {
     const v = formValues((event.target as HTMLElement).closest('form') as HTMLFormElement);
     const tag = v.bulkTag ?? '';
-    const t = this._i18n.t.bind(this._i18n);
     if (!tag) {
-      this._error = new InputError(t('browse.list.tagFirst'));
+      this._error = new InputError('browse.list.tagFirst');
       return;
     }
     const all = v.scope === 'all';
     if (!all && this._ticked.size === 0) {
-      this._error = new InputError(t('browse.list.tickFirst'));
+      this._error = new InputError('browse.list.tickFirst');
       return;
     }
     const done = await this._run(() =>
@@ -304,17 +303,16 @@ export class HgMemberList extends AdminSection {
     );
     if (!done) return;
     await this._read();
-    this._done = t(action === 'add' ? 'browse.list.tagAdded' : 'browse.list.tagRemoved', {
-      tag,
-      count: done.changed,
-    });
+    this._done = {
+      key: action === 'add' ? 'browse.list.tagAdded' : 'browse.list.tagRemoved',
+      options: { tag, count: done.changed },
+    };
   }
 
   private async _export(format: 'csv' | 'xlsx'): Promise<void> {
-    const blob = await this._run(
-      () => exportMembers(this.ctx.auth, format, this._filter),
-      this._i18n.t('members.exported'),
-    );
+    const blob = await this._run(() => exportMembers(this.ctx.auth, format, this._filter), {
+      key: 'members.exported',
+    });
     if (blob) download(blob, `members.${format}`);
   }
 }

@@ -402,7 +402,7 @@ export class HgPromotionEditor extends AdminSection {
     const v = formValues(form);
     const data = new FormData(form);
     const bad = (key: MessageKey) => {
-      this._error = new InputError(this._i18n.t(key));
+      this._error = new InputError(key);
       return null;
     };
     const selected = (name: string) => {
@@ -565,7 +565,7 @@ export class HgPromotionEditor extends AdminSection {
     const found = await this._run(() => findMembers(this.ctx.auth, findFor(text)));
     if (found) {
       this._member = found[0] ?? null;
-      if (!found[0]) this._error = new RequestError('not_found', this._i18n.t('promo.noMember'));
+      if (!found[0]) this._error = new InputError('promo.noMember', {}, 'not_found');
     }
     this._preview = null;
   }

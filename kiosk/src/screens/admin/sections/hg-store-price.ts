@@ -32,7 +32,7 @@ export class HgStorePrice extends AdminSection {
     return html`<section class="card" data-store-price>
       <h3>${t('chain.price.title')}</h3>
       <hg-error detailed .error=${this._error}></hg-error>
-      ${this._done ? html`<p class="done" role="status">${this._done}</p>` : nothing}
+      ${this._doneLine()}
       ${
         prices
           ? html`<p>${t('chain.price.list')} <strong data-list-price>${money(prices.listPrice)}</strong></p>
@@ -63,13 +63,12 @@ export class HgStorePrice extends AdminSection {
     const form = event.target as HTMLFormElement;
     const price = parseYuan(formValues(form).price ?? '');
     if (price === null) {
-      this._error = new InputError(this._i18n.t('catalog.badAmount'));
+      this._error = new InputError('catalog.badAmount');
       return;
     }
-    const prices = await this._run(
-      () => setStorePrice(this.ctx.auth, this.styleId, price),
-      this._i18n.t('chain.price.saved'),
-    );
+    const prices = await this._run(() => setStorePrice(this.ctx.auth, this.styleId, price), {
+      key: 'chain.price.saved',
+    });
     if (prices) {
       this._prices = prices;
       form.reset();
@@ -77,10 +76,9 @@ export class HgStorePrice extends AdminSection {
   }
 
   private async _clear(): Promise<void> {
-    const prices = await this._run(
-      () => setStorePrice(this.ctx.auth, this.styleId, null),
-      this._i18n.t('chain.price.cleared'),
-    );
+    const prices = await this._run(() => setStorePrice(this.ctx.auth, this.styleId, null), {
+      key: 'chain.price.cleared',
+    });
     if (prices) this._prices = prices;
   }
 }
