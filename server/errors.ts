@@ -51,6 +51,10 @@ export function validationError(error: ZodError, prefix?: string): ApiError {
 export const notFound = (what: string, id: string): ApiError =>
   new ApiError('not_found', `No ${what} with id ${JSON.stringify(id)}.`);
 
+/** 409 for sale line ids another sale took: `fields` names each (`lines.N.lineId`, or `lines`). */
+export const lineIdsTaken = (fields: Record<string, string>): ApiError =>
+  new ApiError('conflict', 'A line id was already used on another sale.', fields);
+
 /**
  * A sale line id taken by another sale, refused with the fields the sale's own check gives
  * (`lines.N.lineId`, found in the request by the key PostgreSQL names; `lines` when it is not
@@ -66,7 +70,7 @@ function lineIdTaken(key: string | null, request: unknown): ApiError {
       if ((line as { lineId?: unknown } | null)?.lineId === key) fields[`lines.${i}.lineId`] = 'already sold';
   }
   if (Object.keys(fields).length === 0) fields.lines = 'already sold';
-  return new ApiError('conflict', 'A line id was already used on another sale.', fields);
+  return lineIdsTaken(fields);
 }
 
 /**

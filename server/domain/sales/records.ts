@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
+import { lineIdsTaken } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
@@ -59,7 +59,7 @@ async function assertLineIdsFree(trx: Kysely<Database>, lines: readonly { lineId
   const fields: Record<string, string> = {};
   for (const [i, line] of lines.entries())
     if (ids.has(line.lineId)) fields[`lines.${i}.lineId`] = 'already sold';
-  throw new ApiError('conflict', 'A line id was already used on another sale.', fields);
+  throw lineIdsTaken(fields);
 }
 
 /** Keeps a sale: its row, lines, discounts and payments; the audit of it and of its overrides. */
