@@ -52,9 +52,16 @@ export function refundRequestNo(outRefundNo: string): string {
 export class UpayGateway implements Gateway {
   readonly aggregator = 'upay' as const;
 
+  /**
+   * `renew`: asked once when 收钱吧 refuses a call's signature (ILLEGAL_SIGN), for a fresher key
+   * (a check-in); the call is sent again with it. Without it, or with no better key, it fails.
+   */
   constructor(
     readonly provider: PaymentProvider,
-    private readonly keys: UpayKeys,
+    private keys: UpayKeys,
+    private readonly renew?: (
+      refusedKey: string,
+    ) => Promise<{ terminalSn: string; terminalKey: string } | null>,
   ) {}
 
   /** The answer, or why there is none (no connection, a timeout, something that is not 收钱吧's JSON). */
@@ -83,7 +90,14 @@ export class UpayGateway implements Gateway {
     path: string,
     fields: Record<string, string>,
   ): Promise<Biz | { refused: string } | null> {
-    const answer = await this.send(path, fields);
+    let answer = await this.send(path, fields);
+    if (!('failure' in answer) && answer.error_code === 'ILLEGAL_SIGN' && this.renew) {
+      const fresh = await this.renew(this.keys.terminalKey);
+      if (fresh?.terminalSn === this.keys.terminalSn) {
+        this.keys = { ...this.keys, terminalKey: fresh.terminalKey };
+        answer = await this.send(path, fields);
+      }
+    }
     if ('failure' in answer) return null;
     if (answer.result_code === '200') return answer.biz_response ?? null;
     // 400: the request itself was refused (nothing done); 500: unknown.
