@@ -146,7 +146,7 @@ export interface UpayActivationInput {
   vendorSn: string;
   vendorKey: string;
   appId: string;
-  code: string;
+  activationCode: string;
   endpoint?: string;
 }
 

@@ -185,7 +185,7 @@ export const upayActivationBody = z.strictObject({
     .string()
     .trim()
     .regex(/^\d{1,32}$/, 'the app id: digits'),
-  code: z
+  activationCode: z
     .string()
     .trim()
     .regex(/^[0-9A-Za-z]{4,32}$/, 'the activation code: letters and digits'),

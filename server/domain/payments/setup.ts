@@ -155,7 +155,14 @@ export async function activateUpay(
   // A new terminal takes over both wallets: open payments would lose their provider.
   if (paymentMode(ctx) === 'live') await assertSettled(ctx);
   const deviceId = newDeviceId();
-  const answer = await activateTerminal({ ...input, deviceId, baseURL: input.endpoint ?? UPAY_ENDPOINT });
+  const answer = await activateTerminal({
+    vendorSn: input.vendorSn,
+    vendorKey: input.vendorKey,
+    appId: input.appId,
+    code: input.activationCode,
+    deviceId,
+    baseURL: input.endpoint ?? UPAY_ENDPOINT,
+  });
   if (answer.state === 'no_answer') {
     throw new ApiError('business_rule', `收钱吧 did not answer: ${answer.why}`, {
       'body.endpoint': `收钱吧 could not be reached (${answer.why})`,
@@ -163,7 +170,7 @@ export async function activateUpay(
   }
   if (answer.state === 'refused') {
     // ILLEGAL_SIGN: the vendor number or key; anything else names the code or the app id.
-    const field = answer.code === 'ILLEGAL_SIGN' ? 'body.vendorKey' : 'body.code';
+    const field = answer.code === 'ILLEGAL_SIGN' ? 'body.vendorKey' : 'body.activationCode';
     throw new ApiError('business_rule', `收钱吧 refused the activation: ${answer.code} ${answer.message}`, {
       [field]: `refused by 收钱吧: ${answer.code}${answer.message ? ` (${answer.message})` : ''}`,
     });

@@ -45,7 +45,7 @@ const activation = (code: string) => ({
   vendorSn: provider.keys.upay.vendorSn,
   vendorKey: provider.keys.upay.vendorKey,
   appId: provider.keys.upay.appId,
-  code,
+  activationCode: code,
   endpoint: `${provider.url}/`,
 });
 
@@ -83,7 +83,7 @@ describe('收钱吧 terminal activation', { timeout: 90_000 }, () => {
     // The code is spent: a second activation with it is refused, naming the code.
     const again = await owner('POST', '/upay/activate', activation(code));
     expect(again.status).toBe(422);
-    expect(Object.keys(again.body.error.fields)).toEqual(['body.code']);
+    expect(Object.keys(again.body.error.fields)).toEqual(['body.activationCode']);
     expect(merchantSetup(shop.store.ctx).upay?.terminalSn).toBe(terminalSn);
 
     expect((await owner('POST', '/upay/test')).body).toMatchObject({ ok: true, provider: 'upay' });
