@@ -5,11 +5,14 @@ import {
   checkOrderNumber,
   type Gateway,
   type GatewayCheck,
+  type QrOrder,
+  type QrState,
   type RefundOrder,
   type RefundState,
   type TradeOrder,
   type TradeState,
 } from './provider.js';
+import { NOTIFY_NOWHERE } from './wechat.js';
 
 /** A merchant's WeChat Pay API v2 credentials (a merchant that never moved to v3 keys). */
 export interface WechatV2Keys {
@@ -168,6 +171,43 @@ export class WechatV2Gateway implements Gateway {
       return { state: 'again', why: answer.err_code ?? 'FAIL' };
     }
     return before.state === 'paid' ? { state: 'refunded' } : { state: 'cancelled' };
+  }
+
+  /**
+   * Native (顾客扫码), v2: `unifiedorder` with trade_type NATIVE answers the `code_url` the
+   * customer display shows; the payment is then followed by orderquery (NOTPAY until scanned).
+   */
+  async precreate(order: QrOrder): Promise<QrState> {
+    const answer = await this.call('pay/unifiedorder', {
+      body: order.description,
+      out_trade_no: order.outTradeNo,
+      total_fee: String(order.amount),
+      fee_type: 'CNY',
+      spbill_create_ip: '127.0.0.1',
+      notify_url: NOTIFY_NOWHERE,
+      trade_type: 'NATIVE',
+      // Required with NATIVE: the order itself is the product.
+      product_id: order.outTradeNo,
+    });
+    if (!answer) return { state: 'unknown', why: 'no answer' };
+    if (answer.result_code === 'SUCCESS' && answer.code_url)
+      return { state: 'ready', qrUrl: answer.code_url };
+    const code = answer.err_code ?? 'FAIL';
+    return UNKNOWN.has(code) ? { state: 'unknown', why: code } : { state: 'refused', failure: 'refused' };
+  }
+
+  /**
+   * `closeorder`: an unpaid Native order is closed. A paid one cannot be (ORDERPAID): asked
+   * again, the follow-up's query finds it paid and gives the money back.
+   */
+  async close(outTradeNo: string): Promise<CancelState> {
+    const answer = await this.call('pay/closeorder', { out_trade_no: outTradeNo });
+    if (!answer) return { state: 'again', why: 'no answer' };
+    const closed =
+      answer.result_code === 'SUCCESS' ||
+      answer.err_code === 'ORDERCLOSED' ||
+      answer.err_code === 'ORDERNOTEXIST';
+    return closed ? { state: 'cancelled' } : { state: 'again', why: answer.err_code ?? 'FAIL' };
   }
 
   async refund(order: RefundOrder): Promise<RefundState> {

@@ -33,7 +33,7 @@ function paidFields(sim: SimulatorBooks, trade: SimTrade): Fields {
     result_code: 'SUCCESS',
     openid: 'oSimulatorCustomer',
     is_subscribe: 'N',
-    trade_type: 'MICROPAY',
+    trade_type: trade.qrUrl ? 'NATIVE' : 'MICROPAY',
     bank_type: 'OTHERS',
     fee_type: 'CNY',
     total_fee: String(trade.amount),
@@ -81,7 +81,39 @@ function orderquery(sim: SimulatorBooks, body: Fields): Answer {
     now.state === 'SUCCESS'
       ? paidFields(sim, now)
       : { result_code: 'SUCCESS', out_trade_no: now.outTradeNo, total_fee: String(now.amount) };
-  return { fields: { ...fields, trade_state: TRADE_STATE[now.state] } };
+  // A QR order nobody has paid yet is NOTPAY; a scanned 付款码 being confirmed USERPAYING.
+  const state = now.state === 'USERPAYING' && now.qrUrl ? 'NOTPAY' : TRADE_STATE[now.state];
+  return { fields: { ...fields, trade_state: state } };
+}
+
+/** Native (顾客扫码): an order waiting for a customer to scan `code_url`; the same number is the same order. */
+function unifiedorder(sim: SimulatorBooks, body: Fields): Answer {
+  if (body.trade_type !== 'NATIVE') return fail('PARAM_ERROR', '模拟器只支持 trade_type=NATIVE');
+  if (!body.notify_url || !body.product_id)
+    return fail('PARAM_ERROR', 'NATIVE 需要 notify_url 和 product_id');
+  const trade = sim.qrTrade('wechat', body.out_trade_no ?? '', Number(body.total_fee));
+  if (trade.state === 'CLOSED' || trade.state === 'REVOKED') return fail('ORDERCLOSED', '订单已关闭');
+  if (trade.state === 'SUCCESS') return fail('ORDERPAID', '订单已支付');
+  return {
+    fields: {
+      result_code: 'SUCCESS',
+      trade_type: 'NATIVE',
+      prepay_id: `wx${trade.transactionId.slice(-20)}`,
+      code_url: trade.qrUrl ?? '',
+    },
+  };
+}
+
+/** closeorder: an unpaid order is closed; a paid one cannot be (ORDERPAID). */
+function closeorder(sim: SimulatorBooks, body: Fields): Answer {
+  const trade = sim.records.trade('wechat', body.out_trade_no ?? '');
+  if (!trade) return fail('ORDERNOTEXIST', '此交易订单号不存在');
+  const now = sim.look(trade, false);
+  if (now.state === 'SUCCESS') return fail('ORDERPAID', '订单已支付，不能发起关单');
+  if (now.state !== 'USERPAYING') return fail('ORDERCLOSED', '订单已关闭');
+  now.state = 'CLOSED';
+  sim.records.putTrade(now);
+  return { fields: { result_code: 'SUCCESS' } };
 }
 
 function reverse(sim: SimulatorBooks, body: Fields): Answer {
@@ -150,6 +182,8 @@ function refundquery(sim: SimulatorBooks, body: Fields): Answer {
 const ROUTES: Record<string, (sim: SimulatorBooks, body: Fields) => Answer> = {
   '/pay/micropay': micropay,
   '/pay/orderquery': orderquery,
+  '/pay/unifiedorder': unifiedorder,
+  '/pay/closeorder': closeorder,
   '/secapi/pay/reverse': reverse,
   '/secapi/pay/refund': refund,
   '/pay/refundquery': refundquery,
