@@ -2063,6 +2063,12 @@ export const en: Catalogue = {
     },
   },
   /** 对账 (issue 20): the day's mobile payments against the providers' statements. */
+  // 对账 for payments through 收钱吧 (issue 20): its bill is in its own back office.
+  upayStatement: {
+    through: '(through Shouqianba)',
+    backOffice:
+      "Shouqianba offers no API to download its statement: download this day's statement from the Shouqianba merchant back office and compare there.",
+  },
   reconciliation: {
     date: 'Day',
     show: 'Reconcile',

@@ -2034,6 +2034,11 @@ export const zhCN = {
     },
   },
   /** 对账 (issue 20): the day's mobile payments against the providers' statements. */
+  // 对账 for payments through 收钱吧 (issue 20): its bill is in its own back office.
+  upayStatement: {
+    through: '（经收钱吧收款）',
+    backOffice: '收钱吧没有提供下载对账单的接口：请登录收钱吧商户后台下载这一天的对账单核对。',
+  },
   reconciliation: {
     date: '对账日期',
     show: '查看对账',

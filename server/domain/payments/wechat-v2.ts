@@ -1,5 +1,7 @@
-import { Decorator, Hash } from 'wechatpay-axios-plugin';
+import { Decorator, Hash, Transformer } from 'wechatpay-axios-plugin';
 import type { PaymentFailure } from '../../protocol/payments.js';
+import { BillError, type StatementAnswer } from './bills/statement.js';
+import { parseWechatBill } from './bills/wechat-bill.js';
 import {
   type CancelState,
   checkOrderNumber,
@@ -208,6 +210,50 @@ export class WechatV2Gateway implements Gateway {
       answer.err_code === 'ORDERCLOSED' ||
       answer.err_code === 'ORDERNOTEXIST';
     return closed ? { state: 'cancelled' } : { state: 'again', why: answer.err_code ?? 'FAIL' };
+  }
+
+  /**
+   * 对账: `downloadbill` (bill_type ALL) answers the day's bill as text, the same CSV with its
+   * summary as v3's tradebill, unsigned (v2 signs no bill); or XML with return_code FAIL and
+   * why: `No Bill Exist` (no trade that day), `Bill Creating` (before about 10:00 the next day).
+   */
+  async statement(day: string): Promise<StatementAnswer> {
+    const request = {
+      appid: this.keys.appid,
+      mch_id: this.keys.mchid,
+      bill_date: day.replaceAll('-', ''),
+      bill_type: 'ALL',
+      ...(this.keys.signType === 'HMAC-SHA256' && { sign_type: 'HMAC-SHA256' }),
+    };
+    let text: string;
+    try {
+      // The plugin reads every answer as XML: the bill is taken as it comes.
+      const reply = await this.client.post('pay/downloadbill', request, {
+        responseType: 'arraybuffer',
+        transformResponse: [(data: unknown) => data],
+      } as object);
+      text = Buffer.from(reply.data as ArrayBuffer).toString('utf8');
+    } catch (error) {
+      return {
+        state: 'unavailable',
+        why: String((error as { code?: unknown }).code || (error as Error).message),
+      };
+    }
+    if (text.trimStart().startsWith('<xml')) {
+      const refusal = (Transformer.toObject(text) ?? {}) as Fields;
+      if (refusal.return_msg === 'No Bill Exist') {
+        return { state: 'ready', statement: { provider: 'wechat', day, trades: [], refunds: [] } };
+      }
+      if (refusal.return_msg === 'Bill Creating') return { state: 'not_ready' };
+      return { state: 'unavailable', why: String(refusal.return_msg ?? refusal.error_code ?? 'FAIL') };
+    }
+    try {
+      return { state: 'ready', statement: parseWechatBill(day, Buffer.from(text, 'utf8')) };
+    } catch (error) {
+      if (error instanceof BillError)
+        return { state: 'unavailable', why: `bill_unreadable: ${error.message}` };
+      throw error;
+    }
   }
 
   async refund(order: RefundOrder): Promise<RefundState> {

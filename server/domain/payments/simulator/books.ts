@@ -1,4 +1,5 @@
 import type { PaymentProvider } from '../../../protocol/payments.js';
+import type { SimulatorBills } from './bills.js';
 import type { SimulatorKeys } from './keys.js';
 import type { SimTrade, SimulatorRecords } from './records.js';
 import type { SimulatorTerminals } from './upay-terminals.js';
@@ -15,6 +16,8 @@ export type SimRefundOutcome =
 export interface SimulatorBooks {
   readonly keys: SimulatorKeys;
   readonly records: SimulatorRecords;
+  /** The day's statements (对账单) made from the records. */
+  readonly bills: SimulatorBills;
   /** 收钱吧's terminals: activation codes, each terminal's current and previous key. */
   readonly terminals: SimulatorTerminals;
   forgeAnswers: boolean;

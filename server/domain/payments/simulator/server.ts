@@ -48,7 +48,7 @@ export class PaymentSimulator implements SimulatorBooks {
   readonly records: SimulatorRecords;
   readonly terminals: SimulatorTerminals;
   /** The day's statements (对账单) made from the records. */
-  private readonly bills: SimulatorBills;
+  readonly bills: SimulatorBills;
   private server: Server | null = null;
   /** Tests: sign answers with a key the server does not trust. */
   forgeAnswers = false;

@@ -6,8 +6,11 @@ import type { SimTrade } from './records.js';
 type Fields = Record<string, string>;
 type SignType = 'MD5' | 'HMAC-SHA256';
 
-/** A v2 answer: its business fields (signed), or the socket closed after the work was done. */
-type Answer = { fields: Fields } | { unsigned: Fields } | 'lost';
+/**
+ * A v2 answer: its business fields (signed), unsigned ones (a refusal), a bill's text (as
+ * downloadbill answers, unsigned), or the socket closed after the work was done.
+ */
+type Answer = { fields: Fields } | { unsigned: Fields } | { text: string } | 'lost';
 
 /** WeChat's v2 names of a trade's states (orderquery's trade_state). */
 const TRADE_STATE: Record<SimTrade['state'], string> = {
@@ -165,7 +168,9 @@ function refundquery(sim: SimulatorBooks, body: Fields): Answer {
   const found = sim.records.refund('wechat', body.out_refund_no ?? '');
   if (!found) return fail('REFUNDNOTEXIST', '退款订单查询失败');
   // As with v3: PROCESSING on the refund's answer, SUCCESS from the first query on.
-  if (found.state === 'PROCESSING') sim.records.putRefund({ ...found, state: 'SUCCESS' });
+  if (found.state === 'PROCESSING') {
+    sim.records.putRefund({ ...found, state: 'SUCCESS', succeededAt: sim.records.now().toISOString() });
+  }
   return {
     fields: {
       result_code: 'SUCCESS',
@@ -179,6 +184,23 @@ function refundquery(sim: SimulatorBooks, body: Fields): Answer {
   };
 }
 
+/** downloadbill: the day's bill (bill_date YYYYMMDD, bill_type ALL) as text, or why there is none. */
+function downloadbill(sim: SimulatorBooks, body: Fields): Answer {
+  const date = /^(\d{4})(\d{2})(\d{2})$/.exec(body.bill_date ?? '');
+  if (!date || body.bill_type !== 'ALL') {
+    return { unsigned: { return_code: 'FAIL', return_msg: 'invalid bill_date or bill_type' } };
+  }
+  const bill = sim.bills.wechatV2Bill(`${date[1]}-${date[2]}-${date[3]}`);
+  if ('text' in bill) return bill;
+  return {
+    unsigned: {
+      return_code: 'FAIL',
+      return_msg: bill.fail,
+      error_code: bill.fail === 'No Bill Exist' ? '20002' : '20001',
+    },
+  };
+}
+
 const ROUTES: Record<string, (sim: SimulatorBooks, body: Fields) => Answer> = {
   '/pay/micropay': micropay,
   '/pay/orderquery': orderquery,
@@ -187,6 +209,7 @@ const ROUTES: Record<string, (sim: SimulatorBooks, body: Fields) => Answer> = {
   '/secapi/pay/reverse': reverse,
   '/secapi/pay/refund': refund,
   '/pay/refundquery': refundquery,
+  '/pay/downloadbill': downloadbill,
 };
 
 /**
@@ -221,6 +244,11 @@ export function wechatV2(sim: SimulatorBooks, url: URL, raw: string, res: Server
   }
   if (answer === 'lost') {
     res.socket?.destroy();
+    return;
+  }
+  if ('text' in answer) {
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.end(answer.text);
     return;
   }
   let fields: Fields;
