@@ -158,3 +158,61 @@ it('a merchant with WeChat Pay v2 keys only, and a shop signed with 收钱吧, e
     await context.close();
   }
 });
+
+it('the owner activates this server as a 收钱吧 terminal with a 激活码', async () => {
+  const context = await adminContext(browser, store, admin, ADMIN);
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  try {
+    await page.goto('/admin#/payments');
+    const upay = page.locator('hg-admin-payments').locator('[data-provider="upay"]');
+    await upay.getByRole('button', { name: '激活终端' }).click();
+    const reply = await fetch(`${provider.url}/__simulator/upay/activation-code`, { method: 'POST' });
+    const { code } = (await reply.json()) as { code: string };
+    const u = provider.keys.upay;
+    await upay.getByLabel('服务商序列号').fill(u.vendorSn);
+    await upay.getByLabel('服务商密钥').fill(u.vendorKey);
+    await upay.getByLabel('AppID').fill(u.appId);
+    await upay.getByLabel('激活码', { exact: true }).fill(code);
+    await upay.getByLabel('接口地址').fill(`${provider.url}/`);
+    await shot(page, 'admin-payments-upay-activate-form', true);
+    await upay.locator('form[data-activate]').getByRole('button', { name: '激活终端' }).click();
+    await upay.getByText('用激活码激活').waitFor();
+    const setup = await call(store, 'GET', '/api/payments/setup', {
+      token: (admin as { token: string }).token,
+    });
+    const terminalSn = setup.body.upay.terminalSn as string;
+    expect(terminalSn).not.toBe(u.terminalSn);
+    await upay.getByText(terminalSn).waitFor();
+    await upay.getByText(setup.body.upay.checkedInOn).waitFor();
+    const shown = await upay.evaluate((el) => el.textContent ?? '');
+    expect(shown).not.toContain(provider.terminals.keyOf(terminalSn));
+    expect(shown).not.toContain(u.vendorKey);
+    await upay.getByRole('button', { name: '测试连接' }).click();
+    await upay.getByText(/连接正常（\d+ 毫秒）/).waitFor();
+    await shot(page, 'admin-payments-upay-activated', true);
+
+    // The code is spent: activating with it again says the code was refused.
+    await upay.getByRole('button', { name: '激活终端' }).click();
+    await upay.getByLabel('服务商序列号').fill(u.vendorSn);
+    await upay.getByLabel('服务商密钥').fill(u.vendorKey);
+    await upay.getByLabel('AppID').fill(u.appId);
+    await upay.getByLabel('激活码', { exact: true }).fill(code);
+    await upay.getByLabel('接口地址').fill(`${provider.url}/`);
+    await upay.locator('form[data-activate]').getByRole('button', { name: '激活终端' }).click();
+    await page
+      .locator('hg-admin-payments hg-error')
+      .getByText('激活码不对或已经用过：请在收钱吧商户后台重新生成激活码')
+      .waitFor();
+    await shot(page, 'admin-payments-upay-code-spent', true);
+
+    await speakEnglish(page);
+    await upay.getByText('Activated with a code').waitFor();
+    await shot(page, 'admin-payments-upay-activated-en', true);
+    // The one 422 is the spent code's, which the page said in words.
+    expect(problems.filter((problem) => !/422/.test(problem))).toEqual([]);
+    expect(problems.filter((problem) => /^HTTP 422/.test(problem))).toHaveLength(1);
+  } finally {
+    await context.close();
+  }
+});

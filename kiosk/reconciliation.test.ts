@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gatewaysOf } from '../server/domain/payments/gateways.js';
 import type { Gateway } from '../server/domain/payments/provider.js';
 import type { PaymentSimulator } from '../server/domain/payments/simulator/server.js';
-import { codeOf, payDataDir } from '../server/domain/payments/test-payments.js';
+import { codeOf, payDataDir, simulateContract } from '../server/domain/payments/test-payments.js';
 import { call, ownerToken } from '../server/testing/client.js';
 import { startTestStore, type TestStore } from '../server/testing/harness.js';
 import { dropDatabaseFor } from '../server/testing/test-database.js';
@@ -105,3 +105,38 @@ it('the owner opens 对账 on yesterday and sees the payment the store never rec
     await context.close();
   }
 });
+
+it('a shop signed with 收钱吧 is told to download the statement from the 收钱吧 back office', async () => {
+  const upayDir = payDataDir();
+  simulateContract(upayDir, 'upay');
+  const upayStore = await startTestStore({ kioskDir: KIOSK_DIST, dataDir: upayDir });
+  // 11:00 Beijing the next day, before anyone signs in.
+  upayStore.clock.advance(17 * 3600_000);
+  const context = await adminContext(browser, upayStore, await ownerAdminSession(upayStore), ADMIN);
+  const page = await context.newPage();
+  const problems = collectProblems(page);
+  try {
+    await page.goto('/admin#/reconciliation');
+    const section = page.locator('hg-admin-reconciliation');
+    for (const provider of ['wechat', 'alipay']) {
+      const card = section.locator(`[data-provider="${provider}"]`);
+      await card.getByText('（经收钱吧收款）').waitFor({ timeout: 30_000 });
+      await card.getByText('请登录收钱吧商户后台下载这一天的对账单核对').waitFor();
+    }
+    await shot(page, 'admin-reconciliation-upay', true);
+    await speakEnglish(page);
+    await section.getByRole('button', { name: 'Reconcile' }).click();
+    await section
+      .locator('[data-provider="alipay"]')
+      .getByText(/Shouqianba merchant back office/)
+      .waitFor();
+    await shot(page, 'admin-reconciliation-upay-en', true);
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+    await upayStore.close();
+    rmSync(upayDir, { recursive: true, force: true });
+    await dropDatabaseFor(upayDir);
+  }
+  // A second store to start on a shared, loaded machine.
+}, 120_000);

@@ -141,6 +141,15 @@ export interface UpaySetupInput {
   endpoint?: string;
 }
 
+/** `POST /api/payments/setup/upay/activate`: a new 收钱吧 terminal from the owner's 激活码. */
+export interface UpayActivationInput {
+  vendorSn: string;
+  vendorKey: string;
+  appId: string;
+  activationCode: string;
+  endpoint?: string;
+}
+
 /** The sets of keys the admin page saves, removes and tests (`/api/payments/setup/:keys`). */
 export const MERCHANT_KEYS = ['wechat', 'alipay', 'wechatV2', 'upay'] as const;
 export type MerchantKeys = (typeof MERCHANT_KEYS)[number];
@@ -166,7 +175,15 @@ export interface PaymentSetupView {
     savedAt: string;
   };
   /** 收钱吧, when saved: WeChat and Alipay codes both go through it. */
-  upay?: { terminalSn: string; endpoint: string; savedAt: string };
+  upay?: {
+    terminalSn: string;
+    endpoint: string;
+    savedAt: string;
+    /** Activated from this page with a 激活码 (else typed in as an activated terminal). */
+    activated: boolean;
+    /** The store's day of the last daily check-in (a new terminal key), null before the first. */
+    checkedInOn: string | null;
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PaymentProvider } from './payments.js';
+import type { PaymentAggregator, PaymentProvider } from './payments.js';
 
 /** 对账: the store's mobile payments and refunds of a day against each provider's statement. Money in fen. */
 
@@ -58,6 +58,12 @@ export interface ReconciliationTotals {
  */
 export interface ProviderReconciliation {
   provider: PaymentProvider;
+  /**
+   * The aggregator the wallet's payments go through (`upay`: 收钱吧), when one does: 收钱吧
+   * documents no statement API, so its state is `no_statement` and its bill is downloaded from
+   * the 收钱吧 merchant back office.
+   */
+  aggregator?: PaymentAggregator;
   state: 'ready' | 'not_ready' | 'unavailable' | 'no_statement';
   why?: string;
   readyAt?: string;

@@ -4,6 +4,7 @@ import type {
   PaymentMode,
   PaymentSetupTest,
   PaymentSetupView,
+  UpayActivationInput,
   UpaySetupInput,
   WechatSetupInput,
   WechatV2SetupInput,
@@ -45,6 +46,11 @@ export function saveWechatV2Keys(auth: ApiAuth, keys: WechatV2SetupInput): Promi
 /** An activated 收钱吧 terminal: both wallets' codes then go through it. */
 export function saveUpayKeys(auth: ApiAuth, keys: UpaySetupInput): Promise<PaymentSetupView> {
   return call(auth, 'PUT', '/api/payments/setup/upay', { body: keys });
+}
+
+/** This server activated as a 收钱吧 terminal with the owner's 激活码 (the server keeps the key). */
+export function activateUpay(auth: ApiAuth, activation: UpayActivationInput): Promise<PaymentSetupView> {
+  return call(auth, 'POST', '/api/payments/setup/upay/activate', { body: activation });
 }
 
 export function removePaymentKeys(auth: ApiAuth, provider: MerchantKeys): Promise<PaymentSetupView> {

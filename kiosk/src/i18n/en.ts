@@ -269,6 +269,22 @@ export const en: Catalogue = {
       terminalSn: 'Terminal number',
     },
   },
+  // 收钱吧 terminal activation and daily check-in on 收款设置 (issue 20).
+  upayActivation: {
+    activate: 'Activate terminal',
+    hint: "Make an activation code in the Shouqianba merchant back office and enter it here with the vendor number, vendor key and AppID your vendor gave you. The terminal key is then kept on this shop's server only and renewed by a check-in every day; the vendor key is used this once and not kept.",
+    field: {
+      vendorSn: 'Vendor number (vendor_sn)',
+      vendorKey: 'Vendor key (vendor_key)',
+      appId: 'AppID',
+      activationCode: 'Activation code',
+    },
+    fact: { activated: 'Terminal', checkedInOn: 'Last check-in' },
+    byCode: 'Activated with a code',
+    typedIn: 'Entered by hand',
+    notYet: 'Not yet checked in',
+    done: 'Terminal activated',
+  },
   common: {
     save: 'Save',
     saved: 'Saved',
@@ -1431,6 +1447,11 @@ export const en: Catalogue = {
       percentField: 'Discount in 折 (8 is 8折)',
     },
     field: {
+      // 收钱吧 terminal activation (issue 20): what 收钱吧 refused.
+      vendorSn: 'The vendor number is digits only',
+      vendorKey: 'Shouqianba did not accept the vendor number or vendor key',
+      activationCode:
+        'The activation code is wrong or already used: make a new one in the Shouqianba merchant back office',
       mchid: 'The merchant number is 6–16 digits',
       appid: 'The AppID is wx and 16 letters or digits',
       serial: 'The certificate serial is hexadecimal',
@@ -2042,6 +2063,12 @@ export const en: Catalogue = {
     },
   },
   /** 对账 (issue 20): the day's mobile payments against the providers' statements. */
+  // 对账 for payments through 收钱吧 (issue 20): its bill is in its own back office.
+  upayStatement: {
+    through: '(through Shouqianba)',
+    backOffice:
+      "Shouqianba offers no API to download its statement: download this day's statement from the Shouqianba merchant back office and compare there.",
+  },
   reconciliation: {
     date: 'Day',
     show: 'Reconcile',

@@ -268,6 +268,22 @@ export const zhCN = {
       terminalSn: '终端号',
     },
   },
+  // 收钱吧 terminal activation and daily check-in on 收款设置 (issue 20).
+  upayActivation: {
+    activate: '激活终端',
+    hint: '在收钱吧商户后台生成激活码，连同服务商提供的服务商序列号、服务商密钥和 AppID 填在这里。激活后终端密钥只保存在本店服务器上，每天自动签到更换；服务商密钥只用这一次，不保存。',
+    field: {
+      vendorSn: '服务商序列号（vendor_sn）',
+      vendorKey: '服务商密钥（vendor_key）',
+      appId: 'AppID',
+      activationCode: '激活码',
+    },
+    fact: { activated: '终端来源', checkedInOn: '最近签到' },
+    byCode: '用激活码激活',
+    typedIn: '手工填写',
+    notYet: '尚未签到',
+    done: '终端已激活',
+  },
   common: {
     save: '保存',
     saved: '已保存',
@@ -1403,6 +1419,10 @@ export const zhCN = {
       percentField: '几折（8 即 8折）',
     },
     field: {
+      // 收钱吧 terminal activation (issue 20): what 收钱吧 refused.
+      vendorSn: '服务商序列号应为数字',
+      vendorKey: '服务商序列号或服务商密钥不对，收钱吧没有接受',
+      activationCode: '激活码不对或已经用过：请在收钱吧商户后台重新生成激活码',
       mchid: '商户号应为 6–16 位数字',
       appid: 'AppID 应为 wx 开头的 18 位',
       serial: '证书序列号应为十六进制',
@@ -2014,6 +2034,11 @@ export const zhCN = {
     },
   },
   /** 对账 (issue 20): the day's mobile payments against the providers' statements. */
+  // 对账 for payments through 收钱吧 (issue 20): its bill is in its own back office.
+  upayStatement: {
+    through: '（经收钱吧收款）',
+    backOffice: '收钱吧没有提供下载对账单的接口：请登录收钱吧商户后台下载这一天的对账单核对。',
+  },
   reconciliation: {
     date: '对账日期',
     show: '查看对账',

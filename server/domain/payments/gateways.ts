@@ -34,8 +34,10 @@ async function open(ctx: AppContext): Promise<Gateways> {
   if (paymentMode(ctx) === 'live') {
     const setup = merchantSetup(ctx);
     const byProvider: Partial<Record<PaymentProvider, Gateway>> = {};
+    const { renewUpayKey } = await import('./upay-checkin.js');
+    const renew = (refusedKey: string) => renewUpayKey(ctx, refusedKey);
     for (const provider of PAYMENT_PROVIDERS) {
-      const gateway = await liveGateway(setup, provider);
+      const gateway = await liveGateway(setup, provider, renew);
       if (gateway) byProvider[provider] = gateway;
     }
     return { byProvider, simulator: null };
@@ -51,25 +53,37 @@ async function open(ctx: AppContext): Promise<Gateways> {
  * both wallets when the shop signed with it, else the wallet's own (WeChat Pay v3 keys before
  * v2 ones); null when none are saved.
  */
-export async function liveGateway(setup: MerchantSetup, provider: PaymentProvider): Promise<Gateway | null> {
-  if (setup.upay) return keysGateway(setup, 'upay', provider);
+export async function liveGateway(
+  setup: MerchantSetup,
+  provider: PaymentProvider,
+  renewUpay?: UpayRenewal,
+): Promise<Gateway | null> {
+  if (setup.upay) return keysGateway(setup, 'upay', provider, renewUpay);
   if (provider === 'wechat') return (await keysGateway(setup, 'wechat')) ?? keysGateway(setup, 'wechatV2');
   return keysGateway(setup, 'alipay');
 }
+
+/** How a 收钱吧 gateway asks for a fresher terminal key after a signature refusal (a check-in). */
+type UpayRenewal = (refusedKey: string) => Promise<{ terminalSn: string; terminalKey: string } | null>;
 
 /** A gateway over one set of saved keys (收钱吧's for `wallet`); null when they are not saved. */
 export async function keysGateway(
   setup: MerchantSetup,
   keys: MerchantKeys,
   wallet: PaymentProvider = 'wechat',
+  renewUpay?: UpayRenewal,
 ): Promise<Gateway | null> {
   if (keys === 'upay' && setup.upay) {
     const { UpayGateway } = await import('./upay.js');
-    return new UpayGateway(wallet, {
-      terminalSn: setup.upay.terminalSn,
-      terminalKey: setup.upay.terminalKey,
-      baseURL: setup.upay.endpoint ?? UPAY_ENDPOINT,
-    });
+    return new UpayGateway(
+      wallet,
+      {
+        terminalSn: setup.upay.terminalSn,
+        terminalKey: setup.upay.terminalKey,
+        baseURL: setup.upay.endpoint ?? UPAY_ENDPOINT,
+      },
+      renewUpay,
+    );
   }
   if (keys === 'wechatV2' && setup.wechatV2) {
     const v2 = setup.wechatV2;

@@ -167,6 +167,31 @@ export const upaySetupBody = z.strictObject({
   endpoint,
 });
 
+/**
+ * `POST /api/payments/setup/upay/activate`: the vendor (服务商) number and key, its app id and
+ * the one-time 激活码 the owner makes in the 收钱吧 back office. Only the terminal the activation
+ * gives is kept: the vendor key is used once and never stored.
+ */
+export const upayActivationBody = z.strictObject({
+  vendorSn: z
+    .string()
+    .trim()
+    .regex(/^\d{1,32}$/, 'the vendor number: digits'),
+  vendorKey: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z]{16,64}$/, 'the vendor key: letters and digits'),
+  appId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,32}$/, 'the app id: digits'),
+  activationCode: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z]{4,32}$/, 'the activation code: letters and digits'),
+  endpoint,
+});
+
 /** `PUT /api/payments/setup/alipay`: Alipay open-platform app keys. */
 export const alipaySetupBody = z.strictObject({
   appId: z
@@ -188,7 +213,17 @@ const setupFile = z.object({
     .extend({ privateKey: z.string(), alipayPublicKey: z.string(), ...saved })
     .optional(),
   wechatV2: wechatV2Keys.extend({ cert: z.string(), privateKey: z.string(), ...saved }).optional(),
-  upay: upaySetupBody.extend(saved).optional(),
+  upay: upaySetupBody
+    .extend({
+      ...saved,
+      /** The device id 收钱吧 knows this server by: given at activation, repeated at check-in. */
+      deviceId: z.string().optional(),
+      /** The store's day of the last check-in (YYYY-MM-DD): one a day keeps the key fresh. */
+      checkedInOn: z.string().optional(),
+      /** Activated here (with a 激活码) rather than typed in. */
+      activated: z.boolean().optional(),
+    })
+    .optional(),
   /** The contract the simulator plays; `direct` when absent. */
   simulated: z.enum(SIMULATED_CONTRACTS).optional(),
 });
@@ -281,7 +316,13 @@ export function setupView(ctx: AppContext): PaymentSetupView {
       },
     }),
     ...(upay && {
-      upay: { terminalSn: upay.terminalSn, endpoint: upay.endpoint ?? UPAY_ENDPOINT, savedAt: upay.savedAt },
+      upay: {
+        terminalSn: upay.terminalSn,
+        endpoint: upay.endpoint ?? UPAY_ENDPOINT,
+        savedAt: upay.savedAt,
+        activated: upay.activated === true,
+        checkedInOn: upay.checkedInOn ?? null,
+      },
     }),
   };
 }

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../../testing/client.js';
 import { type Shop, sell } from '../sales/test-shop.js';
+import { gatewaysOf } from './gateways.js';
+import type { SimulatedContract } from './merchant-setup.js';
 import { later, openPayShop, pay, simulatorOf } from './test-payments.js';
+import { refundRequestNo, UpayGateway } from './upay.js';
+import { WechatV2Gateway } from './wechat-v2.js';
 
 /**
  * The other way round: the customer display shows the provider's QR code for the exact amount
@@ -11,9 +15,6 @@ import { later, openPayShop, pay, simulatorOf } from './test-payments.js';
  */
 
 let shop: Shop;
-beforeEach(async () => {
-  shop = await openPayShop();
-});
 afterEach(() => shop.store.close());
 
 const get = (id: string) => call(shop.store, 'GET', `/api/payments/${id}`, { token: shop.cashier.token });
@@ -41,6 +42,10 @@ async function scanAndPay(qrUrl: string): Promise<void> {
 }
 
 describe('POST /api/payments {mode: "qr"}', () => {
+  beforeEach(async () => {
+    shop = await openPayShop();
+  });
+
   it('checks the body: a provider and no code for a QR payment, a code and no provider else', async () => {
     const noProvider = await pay(shop, { amount: 100, mode: 'qr' });
     expect(noProvider.status).toBe(400);
@@ -75,8 +80,25 @@ describe('POST /api/payments {mode: "qr"}', () => {
   });
 });
 
-describe.each(['wechat', 'alipay'] as const)('%s QR through the simulator', (provider) => {
+/** Each contract a shop may have signed: WeChat Pay v3 and Alipay, WeChat Pay v2, 收钱吧 for both wallets. */
+const contracts: [SimulatedContract, 'wechat' | 'alipay'][] = [
+  ['direct', 'wechat'],
+  ['direct', 'alipay'],
+  ['wechat_v2', 'wechat'],
+  ['upay', 'wechat'],
+  ['upay', 'alipay'],
+];
+
+// Generous: a shop, its migrations and a simulator start per test on a shared, loaded machine.
+describe.each(contracts)('%s: %s QR through the simulator', { timeout: 90_000 }, (contract, provider) => {
   const qr = (amount = 10000) => pay(shop, { amount, mode: 'qr', provider });
+
+  beforeEach(async () => {
+    shop = await openPayShop(contract);
+    const gateway = (await gatewaysOf(shop.store.ctx)).byProvider[provider];
+    if (contract === 'upay') expect(gateway).toBeInstanceOf(UpayGateway);
+    if (contract === 'wechat_v2') expect(gateway).toBeInstanceOf(WechatV2Gateway);
+  });
 
   it('the customer scans and pays: the follow-up finds it, a sale takes it, a return refunds it', async () => {
     const offered = await qr();
@@ -107,9 +129,10 @@ describe.each(['wechat', 'alipay'] as const)('%s QR through the simulator', (pro
     expect(back.body.providerRefunds).toMatchObject([{ paymentId: offered.body.id, amount: 10000 }]);
     await later(shop, 5);
     const refunds = (await simulatorOf(shop)).records.all().refunds;
-    expect(refunds.map((r) => [r.outRefundNo, r.amount, r.state])).toEqual([
-      [back.body.id, 10000, 'SUCCESS'],
-    ]);
+    // 收钱吧 names a refund by client_tsn (client_sn-refund_request_no), the others by out_refund_no.
+    const outTradeNo = (await trade(offered.body.id))?.outTradeNo;
+    const refundName = contract === 'upay' ? `${outTradeNo}-${refundRequestNo(back.body.id)}` : back.body.id;
+    expect(refunds.map((r) => [r.outRefundNo, r.amount, r.state])).toEqual([[refundName, 10000, 'SUCCESS']]);
   });
 
   it('never paid: closed with the provider after 2 minutes; a late scan takes nothing', async () => {

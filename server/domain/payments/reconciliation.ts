@@ -262,7 +262,13 @@ export async function reconcile(ctx: AppContext, query: ReconciliationQuery): Pr
   for (const provider of providers) {
     const gateway = byProvider[provider];
     const day = await shopDay(ctx, provider, start, end);
-    const base = { provider, shop: shopTotals(day, start, end), matched: 0, lines: [] };
+    const base = {
+      provider,
+      ...(gateway?.aggregator && { aggregator: gateway.aggregator }),
+      shop: shopTotals(day, start, end),
+      matched: 0,
+      lines: [],
+    };
     if (!gateway?.statement) {
       results.push({ ...base, state: 'no_statement' });
       continue;

@@ -5,11 +5,12 @@ import { assertStaff } from '../staff/sessions.js';
 import {
   alipaySetupBody,
   setupView,
+  upayActivationBody,
   upaySetupBody,
   wechatSetupBody,
   wechatV2SetupBody,
 } from './merchant-setup.js';
-import { changeMode, removeKeys, saveKeys, testKeys } from './setup.js';
+import { activateUpay, changeMode, removeKeys, saveKeys, testKeys } from './setup.js';
 
 const providerParams = z.strictObject({ provider: z.enum(MERCHANT_KEYS) });
 
@@ -75,6 +76,18 @@ export const paymentSetupRoutes = [
     handle: ({ ctx, body, principal }) => {
       assertStaff(principal);
       return saveKeys(ctx, principal.staffId, { provider: 'upay', keys: body });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/payments/setup/upay/activate',
+    permission: 'payments.setup',
+    summary:
+      "Activate this server as a 收钱吧 terminal with the owner's 激活码 (the terminal key is kept, never shown)",
+    body: upayActivationBody,
+    handle: ({ ctx, body, principal }) => {
+      assertStaff(principal);
+      return activateUpay(ctx, principal.staffId, body);
     },
   }),
   route({

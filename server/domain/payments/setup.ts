@@ -19,10 +19,14 @@ import {
   paymentMode,
   saveMerchantSetup,
   setupView,
+  UPAY_ENDPOINT,
+  type upayActivationBody,
   type upaySetupBody,
   type wechatSetupBody,
   type wechatV2SetupBody,
 } from './merchant-setup.js';
+import { newDeviceId, storeDay } from './upay-checkin.js';
+import { activateTerminal } from './upay-terminal.js';
 
 /** Payments and refunds of `provider` (or of any) the follow-up still has to settle. */
 async function unfinished(ctx: AppContext, provider?: PaymentProvider): Promise<number> {
@@ -104,7 +108,10 @@ type KeysInput =
   | { provider: 'wechat'; keys: z.output<typeof wechatSetupBody> }
   | { provider: 'alipay'; keys: z.output<typeof alipaySetupBody> }
   | { provider: 'wechatV2'; keys: z.output<typeof wechatV2SetupBody> }
-  | { provider: 'upay'; keys: z.output<typeof upaySetupBody> };
+  | {
+      provider: 'upay';
+      keys: z.output<typeof upaySetupBody> & { deviceId?: string; checkedInOn?: string; activated?: boolean };
+    };
 
 /** The wallet whose payments a set of keys settles; 收钱吧 settles both. */
 function walletOf(keys: MerchantKeys): PaymentProvider | undefined {
@@ -132,6 +139,52 @@ export async function saveKeys(
   // Which merchant, never a key.
   await audit(ctx, staffId, { provider: input.provider, merchant, action: 'keys_saved' });
   return setupView(ctx);
+}
+
+/**
+ * `POST /api/payments/setup/upay/activate`: 收钱吧 makes a terminal of this server from the
+ * owner's 激活码 (signed with the vendor key, which is not kept); its number and key are saved
+ * as typed-in ones are, and count as checked in today. A 激活码 works once, so whatever would
+ * refuse the save is checked before 收钱吧 is asked.
+ */
+export async function activateUpay(
+  ctx: AppContext,
+  staffId: string | null,
+  input: z.output<typeof upayActivationBody>,
+): Promise<PaymentSetupView> {
+  // A new terminal takes over both wallets: open payments would lose their provider.
+  if (paymentMode(ctx) === 'live') await assertSettled(ctx);
+  const deviceId = newDeviceId();
+  const answer = await activateTerminal({
+    vendorSn: input.vendorSn,
+    vendorKey: input.vendorKey,
+    appId: input.appId,
+    code: input.activationCode,
+    deviceId,
+    baseURL: input.endpoint ?? UPAY_ENDPOINT,
+  });
+  if (answer.state === 'no_answer') {
+    throw new ApiError('business_rule', `收钱吧 did not answer: ${answer.why}`, {
+      'body.endpoint': `收钱吧 could not be reached (${answer.why})`,
+    });
+  }
+  if (answer.state === 'refused') {
+    // ILLEGAL_SIGN: the vendor number or key; anything else names the code or the app id.
+    const field = answer.code === 'ILLEGAL_SIGN' ? 'body.vendorKey' : 'body.activationCode';
+    throw new ApiError('business_rule', `收钱吧 refused the activation: ${answer.code} ${answer.message}`, {
+      [field]: `refused by 收钱吧: ${answer.code}${answer.message ? ` (${answer.message})` : ''}`,
+    });
+  }
+  return saveKeys(ctx, staffId, {
+    provider: 'upay',
+    keys: {
+      ...answer.terminal,
+      ...(input.endpoint && { endpoint: input.endpoint }),
+      deviceId,
+      checkedInOn: storeDay(ctx),
+      activated: true,
+    },
+  });
 }
 
 /** `DELETE /api/payments/setup/:keys`. */

@@ -5,6 +5,8 @@ import {
   checkOrderNumber,
   type Gateway,
   type GatewayCheck,
+  type QrOrder,
+  type QrState,
   type RefundOrder,
   type RefundState,
   type TradeOrder,
@@ -52,9 +54,16 @@ export function refundRequestNo(outRefundNo: string): string {
 export class UpayGateway implements Gateway {
   readonly aggregator = 'upay' as const;
 
+  /**
+   * `renew`: asked once when 收钱吧 refuses a call's signature (ILLEGAL_SIGN), for a fresher key
+   * (a check-in); the call is sent again with it. Without it, or with no better key, it fails.
+   */
   constructor(
     readonly provider: PaymentProvider,
-    private readonly keys: UpayKeys,
+    private keys: UpayKeys,
+    private readonly renew?: (
+      refusedKey: string,
+    ) => Promise<{ terminalSn: string; terminalKey: string } | null>,
   ) {}
 
   /** The answer, or why there is none (no connection, a timeout, something that is not 收钱吧's JSON). */
@@ -83,7 +92,14 @@ export class UpayGateway implements Gateway {
     path: string,
     fields: Record<string, string>,
   ): Promise<Biz | { refused: string } | null> {
-    const answer = await this.send(path, fields);
+    let answer = await this.send(path, fields);
+    if (!('failure' in answer) && answer.error_code === 'ILLEGAL_SIGN' && this.renew) {
+      const fresh = await this.renew(this.keys.terminalKey);
+      if (fresh?.terminalSn === this.keys.terminalSn) {
+        this.keys = { ...this.keys, terminalKey: fresh.terminalKey };
+        answer = await this.send(path, fields);
+      }
+    }
     if ('failure' in answer) return null;
     if (answer.result_code === '200') return answer.biz_response ?? null;
     // 400: the request itself was refused (nothing done); 500: unknown.
@@ -176,6 +192,40 @@ export class UpayGateway implements Gateway {
     // CANCEL_ERROR, CANCEL_ABORT_ERROR, in progress: not known yet, asked again.
     if (!closed) return { state: 'again', why: String(answer.error_code ?? answer.result_code) };
     return before.state === 'paid' ? { state: 'refunded' } : { state: 'cancelled' };
+  }
+
+  /**
+   * Pre-create (顾客扫码): 收钱吧 answers the wallet's own code (`qr_code`: weixin://… or
+   * https://qr.alipay.com/…) for the exact amount; the payment is then followed by query.
+   */
+  async precreate(order: QrOrder): Promise<QrState> {
+    const answer = await this.call('upay/v2/precreate', {
+      client_sn: order.outTradeNo,
+      total_amount: String(order.amount),
+      payway: this.provider === 'wechat' ? '3' : '2',
+      sub_payway: '2',
+      subject: order.description.slice(0, 64),
+      operator: 'Hanger',
+    });
+    if (!answer) return { state: 'unknown', why: 'no answer' };
+    if ('refused' in answer) return { state: 'refused', failure: 'refused' };
+    if (answer.result_code === 'PRECREATE_SUCCESS' && answer.data?.qr_code) {
+      return { state: 'ready', qrUrl: answer.data.qr_code };
+    }
+    // The client_sn taken already: only a query can say by what.
+    if (answer.error_code === 'CLIENT_SN_CONFLICT') return { state: 'unknown', why: 'CLIENT_SN_CONFLICT' };
+    if (answer.result_code === 'PRECREATE_FAIL' || answer.result_code === 'FAIL') {
+      return { state: 'refused', failure: 'refused' };
+    }
+    return { state: 'unknown', why: String(answer.result_code) };
+  }
+
+  /**
+   * A QR order is ended as a code payment is: 收钱吧's cancel closes an order not paid yet and
+   * gives back one paid a moment before (recorded as `refunded`).
+   */
+  close(outTradeNo: string): Promise<CancelState> {
+    return this.cancel(outTradeNo);
   }
 
   async refund(order: RefundOrder): Promise<RefundState> {

@@ -1,15 +1,20 @@
-import { Decorator, Hash } from 'wechatpay-axios-plugin';
+import { Decorator, Hash, Transformer } from 'wechatpay-axios-plugin';
 import type { PaymentFailure } from '../../protocol/payments.js';
+import { BillError, type StatementAnswer } from './bills/statement.js';
+import { parseWechatBill } from './bills/wechat-bill.js';
 import {
   type CancelState,
   checkOrderNumber,
   type Gateway,
   type GatewayCheck,
+  type QrOrder,
+  type QrState,
   type RefundOrder,
   type RefundState,
   type TradeOrder,
   type TradeState,
 } from './provider.js';
+import { NOTIFY_NOWHERE } from './wechat.js';
 
 /** A merchant's WeChat Pay API v2 credentials (a merchant that never moved to v3 keys). */
 export interface WechatV2Keys {
@@ -168,6 +173,87 @@ export class WechatV2Gateway implements Gateway {
       return { state: 'again', why: answer.err_code ?? 'FAIL' };
     }
     return before.state === 'paid' ? { state: 'refunded' } : { state: 'cancelled' };
+  }
+
+  /**
+   * Native (顾客扫码), v2: `unifiedorder` with trade_type NATIVE answers the `code_url` the
+   * customer display shows; the payment is then followed by orderquery (NOTPAY until scanned).
+   */
+  async precreate(order: QrOrder): Promise<QrState> {
+    const answer = await this.call('pay/unifiedorder', {
+      body: order.description,
+      out_trade_no: order.outTradeNo,
+      total_fee: String(order.amount),
+      fee_type: 'CNY',
+      spbill_create_ip: '127.0.0.1',
+      notify_url: NOTIFY_NOWHERE,
+      trade_type: 'NATIVE',
+      // Required with NATIVE: the order itself is the product.
+      product_id: order.outTradeNo,
+    });
+    if (!answer) return { state: 'unknown', why: 'no answer' };
+    if (answer.result_code === 'SUCCESS' && answer.code_url)
+      return { state: 'ready', qrUrl: answer.code_url };
+    const code = answer.err_code ?? 'FAIL';
+    return UNKNOWN.has(code) ? { state: 'unknown', why: code } : { state: 'refused', failure: 'refused' };
+  }
+
+  /**
+   * `closeorder`: an unpaid Native order is closed. A paid one cannot be (ORDERPAID): asked
+   * again, the follow-up's query finds it paid and gives the money back.
+   */
+  async close(outTradeNo: string): Promise<CancelState> {
+    const answer = await this.call('pay/closeorder', { out_trade_no: outTradeNo });
+    if (!answer) return { state: 'again', why: 'no answer' };
+    const closed =
+      answer.result_code === 'SUCCESS' ||
+      answer.err_code === 'ORDERCLOSED' ||
+      answer.err_code === 'ORDERNOTEXIST';
+    return closed ? { state: 'cancelled' } : { state: 'again', why: answer.err_code ?? 'FAIL' };
+  }
+
+  /**
+   * 对账: `downloadbill` (bill_type ALL) answers the day's bill as text, the same CSV with its
+   * summary as v3's tradebill, unsigned (v2 signs no bill); or XML with return_code FAIL and
+   * why: `No Bill Exist` (no trade that day), `Bill Creating` (before about 10:00 the next day).
+   */
+  async statement(day: string): Promise<StatementAnswer> {
+    const request = {
+      appid: this.keys.appid,
+      mch_id: this.keys.mchid,
+      bill_date: day.replaceAll('-', ''),
+      bill_type: 'ALL',
+      ...(this.keys.signType === 'HMAC-SHA256' && { sign_type: 'HMAC-SHA256' }),
+    };
+    let text: string;
+    try {
+      // The plugin reads every answer as XML: the bill is taken as it comes.
+      const reply = await this.client.post('pay/downloadbill', request, {
+        responseType: 'arraybuffer',
+        transformResponse: [(data: unknown) => data],
+      } as object);
+      text = Buffer.from(reply.data as ArrayBuffer).toString('utf8');
+    } catch (error) {
+      return {
+        state: 'unavailable',
+        why: String((error as { code?: unknown }).code || (error as Error).message),
+      };
+    }
+    if (text.trimStart().startsWith('<xml')) {
+      const refusal = (Transformer.toObject(text) ?? {}) as Fields;
+      if (refusal.return_msg === 'No Bill Exist') {
+        return { state: 'ready', statement: { provider: 'wechat', day, trades: [], refunds: [] } };
+      }
+      if (refusal.return_msg === 'Bill Creating') return { state: 'not_ready' };
+      return { state: 'unavailable', why: String(refusal.return_msg ?? refusal.error_code ?? 'FAIL') };
+    }
+    try {
+      return { state: 'ready', statement: parseWechatBill(day, Buffer.from(text, 'utf8')) };
+    } catch (error) {
+      if (error instanceof BillError)
+        return { state: 'unavailable', why: `bill_unreadable: ${error.message}` };
+      throw error;
+    }
   }
 
   async refund(order: RefundOrder): Promise<RefundState> {

@@ -31,7 +31,7 @@ export interface WechatKeys {
  * Native's required `notify_url`. The shop's server is not reachable from the internet and
  * queries instead, so the notices go to a name that never resolves (`.invalid`, RFC 2606).
  */
-const NOTIFY_NOWHERE = 'https://notify.invalid/hanger/wechatpay';
+export const NOTIFY_NOWHERE = 'https://notify.invalid/hanger/wechatpay';
 
 /** The WeChat Pay refusals of a code payment, in the store's words. */
 const REFUSALS: Record<string, PaymentFailure> = {

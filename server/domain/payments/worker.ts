@@ -3,6 +3,7 @@ import type { Worker } from '../feature.js';
 import { closeGateways, paymentsOn } from './gateways.js';
 import { refundOnCancel, sendRefund } from './refunds.js';
 import { followUp } from './settle.js';
+import { checkInIfDue } from './upay-checkin.js';
 import type { PaymentRow } from './views.js';
 
 /** How many provider conversations the follow-up holds at once: enough for a queue, never a flood. */
@@ -86,7 +87,21 @@ export class PaymentFollowUp implements Worker {
   /** Whether a round has asked after everything, as the first round with payments on does. */
   private sweptAll = false;
 
+  /** The 收钱吧 terminal's check-in in progress: on its own, so a slow one never holds up the follow-up. */
+  private checking: Promise<void> | null = null;
+
+  private checkInRound(): void {
+    if (this.checking) return;
+    // A saved 收钱吧 terminal checks in daily whatever the mode, so its key is fresh when it goes live.
+    this.checking = checkInIfDue(this.ctx)
+      .catch((error: unknown) => this.ctx.log.error({ err: error }, '收钱吧 check-in failed'))
+      .finally(() => {
+        this.checking = null;
+      });
+  }
+
   private round(): void {
+    this.checkInRound();
     // Mobile payment can be switched on and off on the admin page while the server runs.
     if (this.current || !paymentsOn(this.ctx)) return;
     const all = !this.sweptAll;
@@ -108,7 +123,7 @@ export class PaymentFollowUp implements Worker {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.current;
+    await Promise.all([this.current, this.checking]);
     await closeGateways(this.ctx);
   }
 }

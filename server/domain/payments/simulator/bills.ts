@@ -89,6 +89,17 @@ export class SimulatorBills {
     };
   }
 
+  /**
+   * v2 `downloadbill`: the same bill as text, or WeChat Pay's return_msg when there is none
+   * (`Bill Creating` before 10:00 the next day, `No Bill Exist` for a day without trades).
+   */
+  wechatV2Bill(day: string): { text: string } | { fail: 'Bill Creating' | 'No Bill Exist' } {
+    if (!this.ready(day)) return { fail: 'Bill Creating' };
+    const { trades, refunds } = this.ofDay('wechat', day);
+    if (trades.length === 0 && refunds.length === 0) return { fail: 'No Bill Exist' };
+    return { text: this.wechatBill(day, trades, refunds) };
+  }
+
   private wechatBill(day: string, trades: SimTrade[], refunds: SimRefund[]): string {
     const w = this.keys.wechat;
     const end = Date.parse(`${day}T00:00:00+08:00`) + 86_400_000;
@@ -113,7 +124,7 @@ export class SimulatorBills {
           t.transactionId,
           t.outTradeNo,
           `oSim${t.transactionId.slice(-8)}`,
-          'MICROPAY',
+          t.qrUrl ? 'NATIVE' : 'MICROPAY',
           state,
           'OTHERS',
           'CNY',

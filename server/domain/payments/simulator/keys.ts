@@ -31,8 +31,11 @@ export interface SimulatorKeys {
    * certificate (apiclient_cert.pem) over the same key pair as v3's, as WeChat issues one.
    */
   wechatV2: { apiKey: string; cert: string };
-  /** 收钱吧: an activated terminal, its number and key. */
-  upay: { terminalSn: string; terminalKey: string };
+  /**
+   * 收钱吧: an activated terminal, its number and key; and the vendor (服务商) credentials and
+   * app id a terminal is activated with (`/terminal/activate` is signed with the vendor key).
+   */
+  upay: { terminalSn: string; terminalKey: string; vendorSn: string; vendorKey: string; appId: string };
 }
 
 function pair(): KeyPair {
@@ -74,7 +77,17 @@ function laterKeys(merchant: SimulatorKeys['wechat']): Pick<SimulatorKeys, 'wech
     upay: {
       terminalSn: `100${randomBytes(6).readUIntBE(0, 6)}`,
       terminalKey: randomBytes(16).toString('hex'),
+      ...upayVendor(),
     },
+  };
+}
+
+/** The simulated 收钱吧 vendor a terminal is activated under. */
+function upayVendor(): Pick<SimulatorKeys['upay'], 'vendorSn' | 'vendorKey' | 'appId'> {
+  return {
+    vendorSn: `9180${randomBytes(2).readUInt16BE(0)}`,
+    vendorKey: randomBytes(16).toString('hex'),
+    appId: `2026${randomBytes(6).readUIntBE(0, 6)}`,
   };
 }
 
@@ -83,8 +96,12 @@ export function simulatorKeys(dir: string): SimulatorKeys {
   const file = join(dir, 'keys.json');
   if (existsSync(file)) {
     const kept = JSON.parse(readFileSync(file, 'utf8')) as SimulatorKeys;
-    if (kept.wechatV2 && kept.upay) return kept;
-    const keys = { ...kept, ...laterKeys(kept.wechat) };
+    if (kept.wechatV2 && kept.upay?.vendorSn) return kept;
+    // Before 收钱吧 activation was simulated, the terminal had no vendor: one is added, the terminal kept.
+    const keys =
+      kept.wechatV2 && kept.upay
+        ? { ...kept, upay: { ...kept.upay, ...upayVendor() } }
+        : { ...kept, ...laterKeys(kept.wechat) };
     writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
     return keys;
   }

@@ -8,6 +8,7 @@ import type { SimRefundOutcome, SimulatorBooks } from './books.js';
 import { type SimulatorKeys, simulatorKeys } from './keys.js';
 import { type SimTrade, SimulatorRecords } from './records.js';
 import { upay } from './upay.js';
+import { SimulatorTerminals } from './upay-terminals.js';
 import { wechatV2 } from './wechat-v2.js';
 
 /** A customer who never confirms: the simulated provider closes the trade by itself after this. */
@@ -45,8 +46,9 @@ type Answer = { status: number; body: Record<string, unknown> } | 'lost';
 export class PaymentSimulator implements SimulatorBooks {
   readonly keys: SimulatorKeys;
   readonly records: SimulatorRecords;
+  readonly terminals: SimulatorTerminals;
   /** The day's statements (对账单) made from the records. */
-  private readonly bills: SimulatorBills;
+  readonly bills: SimulatorBills;
   private server: Server | null = null;
   /** Tests: sign answers with a key the server does not trust. */
   forgeAnswers = false;
@@ -55,6 +57,7 @@ export class PaymentSimulator implements SimulatorBooks {
   constructor(dir: string) {
     this.keys = simulatorKeys(dir);
     this.records = new SimulatorRecords(dir);
+    this.terminals = new SimulatorTerminals(dir, this.keys.upay, () => this.records.now());
     this.bills = new SimulatorBills(this.records, this.keys);
   }
 
@@ -90,7 +93,15 @@ export class PaymentSimulator implements SimulatorBooks {
     if (url.pathname.startsWith('/pay/') || url.pathname.startsWith('/secapi/')) {
       return wechatV2(this, url, raw, res);
     }
-    if (url.pathname.startsWith('/upay/')) return upay(this, req, url, raw, res);
+    if (url.pathname.startsWith('/upay/') || url.pathname.startsWith('/terminal/')) {
+      return upay(this, req, url, raw, res);
+    }
+    if (url.pathname === '/__simulator/upay/activation-code' && req.method === 'POST') {
+      // The owner making a 激活码 in the 收钱吧 back office, for a demo against the simulator.
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ code: this.terminals.newCode() }));
+      return;
+    }
     if (url.pathname === '/__simulator/clock' && req.method === 'POST') {
       const { advanceSeconds } = JSON.parse(raw || '{}') as { advanceSeconds?: number };
       this.records.advance((advanceSeconds ?? 0) * 1000);
@@ -189,7 +200,7 @@ export class PaymentSimulator implements SimulatorBooks {
   }
 
   /** A QR order (Native / precreate): waiting for a customer to scan; the same number again is the same order. */
-  private qrTrade(provider: PaymentProvider, outTradeNo: string, amount: number): SimTrade {
+  qrTrade(provider: PaymentProvider, outTradeNo: string, amount: number): SimTrade {
     const seen = this.records.trade(provider, outTradeNo);
     if (seen) return this.look(seen, false);
     const trade = this.newTrade(provider, outTradeNo, amount, '3');

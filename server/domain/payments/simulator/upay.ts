@@ -12,9 +12,11 @@ type Biz = {
   error_message?: string;
   data?: Record<string, string>;
 };
+/** Activation's and check-in's business answer: the terminal's number and (new) key, no result code. */
+type TerminalKeys = { terminal_sn: string; terminal_key: string };
 /** 收钱吧's envelope: `result_code` 200 and the business answer, or 400/500 and why. */
 type Answer =
-  | { result_code: '200'; biz_response: Biz }
+  | { result_code: '200'; biz_response: Biz | TerminalKeys }
   | { result_code: '400' | '500'; error_code: string; error_message: string }
   | 'lost';
 
@@ -59,7 +61,7 @@ function data(sim: SimulatorBooks, trade: SimTrade): Record<string, string> {
     status: status === 'CREATED' ? 'IN_PROG' : status.startsWith('PAY_') ? 'FAIL_CANCELED' : 'SUCCESS',
     order_status: status,
     payway: PAYWAY[trade.provider],
-    sub_payway: '1',
+    sub_payway: trade.qrUrl ? '2' : '1',
     total_amount: String(trade.amount),
     net_amount: String(trade.state === 'SUCCESS' ? trade.amount - refunded(sim, trade) : 0),
     finish_time: String(Date.parse(trade.paidAt ?? trade.createdAt)),
@@ -98,6 +100,21 @@ function pay(sim: SimulatorBooks, body: Body): Answer {
     default:
       return biz({ result_code: 'PAY_SUCCESS', data: data(sim, trade) });
   }
+}
+
+/** Pre-create (顾客扫码): an order waiting for a customer to scan its code; the wallet is `payway`'s. */
+function precreate(sim: SimulatorBooks, body: Body): Answer {
+  const provider = Object.entries(PAYWAY).find(([, payway]) => payway === body.payway)?.[0] as
+    | PaymentProvider
+    | undefined;
+  if (!provider) return failed('PRECREATE_FAIL', 'UNEXPECTED_PROVIDER_ERROR', '不认识的支付通道');
+  const clientSn = body.client_sn ?? '';
+  if (tradeOf(sim, clientSn)) return failed('FAIL', 'CLIENT_SN_CONFLICT', 'client_sn在系统中已存在');
+  const trade = sim.qrTrade(provider, clientSn, Number(body.total_amount));
+  return biz({
+    result_code: 'PRECREATE_SUCCESS',
+    data: { ...data(sim, trade), sub_payway: '2', qr_code: trade.qrUrl ?? '' },
+  });
 }
 
 function query(sim: SimulatorBooks, body: Body): Answer {
@@ -141,17 +158,47 @@ function refund(sim: SimulatorBooks, body: Body): Answer {
 
 const ROUTES: Record<string, (sim: SimulatorBooks, body: Body) => Answer> = {
   '/upay/v2/pay': pay,
+  '/upay/v2/precreate': precreate,
   '/upay/v2/query': query,
   '/upay/v2/cancel': cancel,
   '/upay/v2/revoke': cancel,
   '/upay/v2/refund': refund,
 };
 
+const terminal = (terminalSn: string, terminalKey: string): Answer => ({
+  result_code: '200',
+  biz_response: { terminal_sn: terminalSn, terminal_key: terminalKey },
+});
+
+const ILLEGAL_SIGN: Answer = { result_code: '400', error_code: 'ILLEGAL_SIGN', error_message: '签名错误' };
+
+/**
+ * Activation, signed by the vendor (服务商): a one-time 激活码 makes a terminal. A code never
+ * given or already used is refused (the error code is the simulator's: 收钱吧 documents none).
+ */
+function activate(
+  sim: SimulatorBooks,
+  signer: string,
+  sign: (key: string) => string,
+  given: string,
+  body: Body,
+): Answer {
+  const vendor = sim.keys.upay;
+  if (signer !== vendor.vendorSn || sign(vendor.vendorKey) !== given) return ILLEGAL_SIGN;
+  if (body.app_id !== vendor.appId || !body.device_id) {
+    return { result_code: '400', error_code: 'INVALID_PARAMS', error_message: '参数错误' };
+  }
+  const made = sim.terminals.activate(body.code ?? '', body.device_id);
+  if (!made) return { result_code: '400', error_code: 'INVALID_PARAMS', error_message: '激活码无效或已使用' };
+  return terminal(made.terminalSn, made.terminalKey);
+}
+
 /**
  * 收钱吧 (Upay) terminal API at its wire format: JSON, every request signed
- * `Authorization: <terminal_sn> <MD5(body + terminal_key)>` and refused with 400 ILLEGAL_SIGN
- * when it is not; answers are not signed (收钱吧 signs none). One terminal takes WeChat and
- * Alipay codes alike: the trade is kept under the wallet the code belongs to.
+ * `Authorization: <terminal_sn> <MD5(body + terminal_key)>` (activation: the vendor's number and
+ * key) and refused with 400 ILLEGAL_SIGN when it is not; answers are not signed (收钱吧 signs
+ * none). A terminal's key is its current one or the one before the last check-in. One terminal
+ * takes WeChat and Alipay codes alike: the trade is kept under the wallet the code belongs to.
  */
 export function upay(
   sim: SimulatorBooks,
@@ -160,10 +207,11 @@ export function upay(
   raw: string,
   res: ServerResponse,
 ): void {
-  const { terminalSn, terminalKey } = sim.keys.upay;
-  const expected = `${terminalSn} ${createHash('md5')
-    .update(raw + terminalKey, 'utf8')
-    .digest('hex')}`;
+  const [signer = '', given = ''] = String(req.headers.authorization ?? '').split(' ');
+  const sign = (key: string) =>
+    createHash('md5')
+      .update(raw + key, 'utf8')
+      .digest('hex');
   let body: Body = {};
   try {
     body = JSON.parse(raw || '{}') as Body;
@@ -172,10 +220,14 @@ export function upay(
   }
   const route = ROUTES[url.pathname];
   let answer: Answer;
-  if (req.headers.authorization !== expected) {
-    answer = { result_code: '400', error_code: 'ILLEGAL_SIGN', error_message: '签名错误' };
-  } else if (body.terminal_sn !== terminalSn) {
+  if (url.pathname === '/terminal/activate') {
+    answer = activate(sim, signer, sign, given, body);
+  } else if (!sim.terminals.verifies(signer, sign, given, url.pathname === '/terminal/checkin')) {
+    answer = ILLEGAL_SIGN;
+  } else if (body.terminal_sn !== signer) {
     answer = { result_code: '400', error_code: 'INVALID_TERMINAL', error_message: '终端错误' };
+  } else if (url.pathname === '/terminal/checkin') {
+    answer = terminal(signer, sim.terminals.checkIn(signer) as string);
   } else if (!route) {
     answer = {
       result_code: '400',

@@ -6,8 +6,11 @@ import type { SimTrade } from './records.js';
 type Fields = Record<string, string>;
 type SignType = 'MD5' | 'HMAC-SHA256';
 
-/** A v2 answer: its business fields (signed), or the socket closed after the work was done. */
-type Answer = { fields: Fields } | { unsigned: Fields } | 'lost';
+/**
+ * A v2 answer: its business fields (signed), unsigned ones (a refusal), a bill's text (as
+ * downloadbill answers, unsigned), or the socket closed after the work was done.
+ */
+type Answer = { fields: Fields } | { unsigned: Fields } | { text: string } | 'lost';
 
 /** WeChat's v2 names of a trade's states (orderquery's trade_state). */
 const TRADE_STATE: Record<SimTrade['state'], string> = {
@@ -33,7 +36,7 @@ function paidFields(sim: SimulatorBooks, trade: SimTrade): Fields {
     result_code: 'SUCCESS',
     openid: 'oSimulatorCustomer',
     is_subscribe: 'N',
-    trade_type: 'MICROPAY',
+    trade_type: trade.qrUrl ? 'NATIVE' : 'MICROPAY',
     bank_type: 'OTHERS',
     fee_type: 'CNY',
     total_fee: String(trade.amount),
@@ -81,7 +84,39 @@ function orderquery(sim: SimulatorBooks, body: Fields): Answer {
     now.state === 'SUCCESS'
       ? paidFields(sim, now)
       : { result_code: 'SUCCESS', out_trade_no: now.outTradeNo, total_fee: String(now.amount) };
-  return { fields: { ...fields, trade_state: TRADE_STATE[now.state] } };
+  // A QR order nobody has paid yet is NOTPAY; a scanned 付款码 being confirmed USERPAYING.
+  const state = now.state === 'USERPAYING' && now.qrUrl ? 'NOTPAY' : TRADE_STATE[now.state];
+  return { fields: { ...fields, trade_state: state } };
+}
+
+/** Native (顾客扫码): an order waiting for a customer to scan `code_url`; the same number is the same order. */
+function unifiedorder(sim: SimulatorBooks, body: Fields): Answer {
+  if (body.trade_type !== 'NATIVE') return fail('PARAM_ERROR', '模拟器只支持 trade_type=NATIVE');
+  if (!body.notify_url || !body.product_id)
+    return fail('PARAM_ERROR', 'NATIVE 需要 notify_url 和 product_id');
+  const trade = sim.qrTrade('wechat', body.out_trade_no ?? '', Number(body.total_fee));
+  if (trade.state === 'CLOSED' || trade.state === 'REVOKED') return fail('ORDERCLOSED', '订单已关闭');
+  if (trade.state === 'SUCCESS') return fail('ORDERPAID', '订单已支付');
+  return {
+    fields: {
+      result_code: 'SUCCESS',
+      trade_type: 'NATIVE',
+      prepay_id: `wx${trade.transactionId.slice(-20)}`,
+      code_url: trade.qrUrl ?? '',
+    },
+  };
+}
+
+/** closeorder: an unpaid order is closed; a paid one cannot be (ORDERPAID). */
+function closeorder(sim: SimulatorBooks, body: Fields): Answer {
+  const trade = sim.records.trade('wechat', body.out_trade_no ?? '');
+  if (!trade) return fail('ORDERNOTEXIST', '此交易订单号不存在');
+  const now = sim.look(trade, false);
+  if (now.state === 'SUCCESS') return fail('ORDERPAID', '订单已支付，不能发起关单');
+  if (now.state !== 'USERPAYING') return fail('ORDERCLOSED', '订单已关闭');
+  now.state = 'CLOSED';
+  sim.records.putTrade(now);
+  return { fields: { result_code: 'SUCCESS' } };
 }
 
 function reverse(sim: SimulatorBooks, body: Fields): Answer {
@@ -133,7 +168,9 @@ function refundquery(sim: SimulatorBooks, body: Fields): Answer {
   const found = sim.records.refund('wechat', body.out_refund_no ?? '');
   if (!found) return fail('REFUNDNOTEXIST', '退款订单查询失败');
   // As with v3: PROCESSING on the refund's answer, SUCCESS from the first query on.
-  if (found.state === 'PROCESSING') sim.records.putRefund({ ...found, state: 'SUCCESS' });
+  if (found.state === 'PROCESSING') {
+    sim.records.putRefund({ ...found, state: 'SUCCESS', succeededAt: sim.records.now().toISOString() });
+  }
   return {
     fields: {
       result_code: 'SUCCESS',
@@ -147,12 +184,32 @@ function refundquery(sim: SimulatorBooks, body: Fields): Answer {
   };
 }
 
+/** downloadbill: the day's bill (bill_date YYYYMMDD, bill_type ALL) as text, or why there is none. */
+function downloadbill(sim: SimulatorBooks, body: Fields): Answer {
+  const date = /^(\d{4})(\d{2})(\d{2})$/.exec(body.bill_date ?? '');
+  if (!date || body.bill_type !== 'ALL') {
+    return { unsigned: { return_code: 'FAIL', return_msg: 'invalid bill_date or bill_type' } };
+  }
+  const bill = sim.bills.wechatV2Bill(`${date[1]}-${date[2]}-${date[3]}`);
+  if ('text' in bill) return bill;
+  return {
+    unsigned: {
+      return_code: 'FAIL',
+      return_msg: bill.fail,
+      error_code: bill.fail === 'No Bill Exist' ? '20002' : '20001',
+    },
+  };
+}
+
 const ROUTES: Record<string, (sim: SimulatorBooks, body: Fields) => Answer> = {
   '/pay/micropay': micropay,
   '/pay/orderquery': orderquery,
+  '/pay/unifiedorder': unifiedorder,
+  '/pay/closeorder': closeorder,
   '/secapi/pay/reverse': reverse,
   '/secapi/pay/refund': refund,
   '/pay/refundquery': refundquery,
+  '/pay/downloadbill': downloadbill,
 };
 
 /**
@@ -187,6 +244,11 @@ export function wechatV2(sim: SimulatorBooks, url: URL, raw: string, res: Server
   }
   if (answer === 'lost') {
     res.socket?.destroy();
+    return;
+  }
+  if ('text' in answer) {
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    res.end(answer.text);
     return;
   }
   let fields: Fields;

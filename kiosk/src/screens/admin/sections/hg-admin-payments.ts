@@ -4,6 +4,7 @@ import '../../../components/hg-error.js';
 import { controls } from '../../../components/styles.js';
 import { dateTime } from '../../../data/format.js';
 import {
+  activateUpay,
   changePaymentMode,
   type MerchantKeys,
   type PaymentMode,
@@ -41,6 +42,8 @@ const FIELDS: Record<Provider, readonly string[]> = {
   wechatV2: ['mchid', 'appid', 'apiKey', 'signType', 'cert', 'privateKey', 'endpoint'],
   upay: ['terminalSn', 'terminalKey', 'endpoint'],
 };
+/** 收钱吧 activation: the vendor's number, key and app, and the owner's one-time 激活码. */
+const ACTIVATION_FIELDS = ['vendorSn', 'vendorKey', 'appId', 'activationCode', 'endpoint'] as const;
 const LONG_FIELDS = new Set(['privateKey', 'platformPublicKey', 'alipayPublicKey', 'cert']);
 
 /**
@@ -79,7 +82,7 @@ export class HgAdminPayments extends AdminSection {
         grid-template-columns: repeat(auto-fill, minmax(16em, 1fr));
         gap: 0.75em 1em;
       }
-      form.keys label.wide {
+      form.keys .wide {
         grid-column: 1 / -1;
       }
       fieldset.modes {
@@ -117,6 +120,8 @@ export class HgAdminPayments extends AdminSection {
   /** The provider whose keys form is open. */
   @state() private _editing: Provider | null = null;
   @state() private _tests: Partial<Record<Provider, PaymentSetupTest>> = {};
+  /** Whether the 收钱吧 activation form is open. */
+  @state() private _activating = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -168,16 +173,14 @@ export class HgAdminPayments extends AdminSection {
       ${
         saved
           ? html`<dl class="facts">
-              ${Object.entries(saved).map(
-                ([key, value]) => html`<dt>${t(wordKey('fact', key))}</dt>
-                  <dd>${key === 'savedAt' ? dateTime(String(value)) : String(value)}</dd>`,
-              )}
+              ${Object.entries(saved).map(([key, value]) => this._fact(key, value))}
             </dl>
             <div class="actions">
               <button type="button" class="primary" data-action="test" ?disabled=${this._busy} @click=${() => this._test(provider)}>${t('paymentSetup.test')}</button>
               <button type="button" data-action="replace" @click=${() => {
                 this._editing = provider;
               }}>${t('paymentSetup.replace')}</button>
+              ${provider === 'upay' ? this._activateButton(false) : nothing}
               <button type="button" data-action="remove" ?disabled=${this._busy} @click=${() => this._remove(provider)}>${t('paymentSetup.remove')}</button>
               ${test ? this._testLine(provider, test) : nothing}
             </div>`
@@ -185,13 +188,80 @@ export class HgAdminPayments extends AdminSection {
             ${
               this._editing === provider
                 ? nothing
-                : html`<button type="button" data-action="enter" @click=${() => {
-                    this._editing = provider;
-                  }}>${t('paymentSetup.enter')}</button>`
+                : html`<div class="actions">
+                    ${provider === 'upay' ? this._activateButton(true) : nothing}
+                    <button type="button" data-action="enter" @click=${() => {
+                      this._editing = provider;
+                      this._activating = false;
+                    }}>${t('paymentSetup.enter')}</button>
+                  </div>`
             }`
       }
       ${this._editing === provider ? this._keysForm(provider) : nothing}
+      ${provider === 'upay' && this._activating ? this._activationForm() : nothing}
     </section>`;
+  }
+
+  /** One saved fact in the shop's words: dates as dates, 收钱吧's activation and check-in in words. */
+  private _fact(key: string, value: unknown) {
+    const t = this._i18n.t.bind(this._i18n);
+    if (key === 'activated' || key === 'checkedInOn') {
+      const shown =
+        key === 'activated'
+          ? t(value ? 'upayActivation.byCode' : 'upayActivation.typedIn')
+          : value
+            ? String(value)
+            : t('upayActivation.notYet');
+      return html`<dt>${t(`upayActivation.fact.${key}`)}</dt><dd>${shown}</dd>`;
+    }
+    return html`<dt>${t(wordKey('fact', key))}</dt>
+      <dd>${key === 'savedAt' ? dateTime(String(value)) : String(value)}</dd>`;
+  }
+
+  /** 激活终端: the first thing to do on an empty card, a secondary one once a terminal is saved. */
+  private _activateButton(first: boolean) {
+    return html`<button type="button" class=${first ? 'primary' : ''} data-action="activate" @click=${() => {
+      this._activating = true;
+      this._editing = null;
+    }}>${this._i18n.t('upayActivation.activate')}</button>`;
+  }
+
+  /** 激活终端: the vendor's credentials and the 激活码; the vendor key is used once and not kept. */
+  private _activationForm() {
+    const t = this._i18n.t.bind(this._i18n);
+    return html`<form class="keys" data-activate @submit=${this._activate}>
+      <p class="muted wide">${t('upayActivation.hint')}</p>
+      ${ACTIVATION_FIELDS.map(
+        (
+          name,
+        ) => html`<label>${t(name === 'endpoint' ? 'paymentSetup.field.endpoint' : `upayActivation.field.${name}`)}
+          <input name=${name} ?required=${name !== 'endpoint'} autocomplete="off"
+            placeholder=${name === 'endpoint' ? t('paymentSetup.endpointDefault') : ''} /></label>`,
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" ?disabled=${this._busy}>${t('upayActivation.activate')}</button>
+        <button type="button" @click=${() => {
+          this._activating = false;
+        }}>${t('common.cancel')}</button>
+      </div>
+    </form>`;
+  }
+
+  private async _activate(event: Event): Promise<void> {
+    event.preventDefault();
+    const { endpoint, ...values } = formValues(event.target as HTMLFormElement);
+    const body = { ...values, ...(endpoint ? { endpoint } : {}) } as unknown as Parameters<
+      typeof activateUpay
+    >[1];
+    const setup = await this._run(
+      () => activateUpay(this.ctx.auth, body),
+      this._i18n.t('upayActivation.done'),
+    );
+    if (setup) {
+      this._setup = setup;
+      this._activating = false;
+      this._tests = { ...this._tests, upay: undefined };
+    }
   }
 
   private _testLine(provider: Provider, test: PaymentSetupTest) {

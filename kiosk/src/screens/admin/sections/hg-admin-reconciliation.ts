@@ -93,7 +93,9 @@ export class HgAdminReconciliation extends AdminSection {
   private _provider(p: ProviderReconciliation) {
     const t = this._i18n.t.bind(this._i18n);
     return html`<section class="card" data-provider=${p.provider}>
-      <h3>${t(`reconciliation.provider.${p.provider}`)}</h3>
+      <h3>${t(`reconciliation.provider.${p.provider}`)}${
+        p.aggregator ? html` <small>${t('upayStatement.through')}</small>` : nothing
+      }</h3>
       ${p.state === 'ready' ? this._ready(p) : html`<p class="state" role="status">${this._notThere(p)}</p>`}
     </section>`;
   }
@@ -101,6 +103,8 @@ export class HgAdminReconciliation extends AdminSection {
   private _notThere(p: ProviderReconciliation): string {
     const t = this._i18n.t.bind(this._i18n);
     if (p.state === 'not_ready') return t('reconciliation.notReady', { time: dateTime(p.readyAt) });
+    // 收钱吧 offers no statement to download by API: its bill is in its merchant back office.
+    if (p.state === 'no_statement' && p.aggregator === 'upay') return t('upayStatement.backOffice');
     if (p.state === 'no_statement') return t('reconciliation.noStatement');
     return p.why && KNOWN_WHY.has(p.why)
       ? t(`reconciliation.unavailable.${p.why as 'hash_mismatch'}`)
