@@ -255,7 +255,7 @@ export class HgAdminPayments extends AdminSection {
     >[1];
     const setup = await this._run(
       () => activateUpay(this.ctx.auth, body),
-      this._i18n.t('upayActivation.done'),
+      { key: 'upayActivation.done' },
     );
     if (setup) {
       this._setup = setup;
