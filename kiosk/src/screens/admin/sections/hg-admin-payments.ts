@@ -253,10 +253,7 @@ export class HgAdminPayments extends AdminSection {
     const body = { ...values, ...(endpoint ? { endpoint } : {}) } as unknown as Parameters<
       typeof activateUpay
     >[1];
-    const setup = await this._run(
-      () => activateUpay(this.ctx.auth, body),
-      { key: 'upayActivation.done' },
-    );
+    const setup = await this._run(() => activateUpay(this.ctx.auth, body), { key: 'upayActivation.done' });
     if (setup) {
       this._setup = setup;
       this._activating = false;
