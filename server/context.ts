@@ -43,6 +43,11 @@ export interface AppContext {
   log: Logger;
   /** The time now; tests move it. */
   now: () => Date;
+  /**
+   * Head office taking what a chain store did offline: the store's own audit rows come with its
+   * queue (by id, dated when written), so the replay writes none of its own (`chain-link/sync.ts`).
+   */
+  auditedAtStore?: boolean;
   version: string;
   /** The data folder (absolute): config.json, the database, photos/. */
   dataDir: string;

@@ -20,6 +20,12 @@ const OFFLINE_NUMBER = /^BR02-\d{8}-L\d{4}$/;
 const at = (server: ServerProcess) => ({ url: server.url }) as TestStore;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface AuditRow {
+  id: string;
+  at: string;
+  kind: string;
+}
+
 interface Sold {
   id: string;
   number: string;
@@ -111,6 +117,28 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
     ...extra,
   });
 
+  /** The branch's audit rows, every page; offline its audit log is its local copy's, all written offline. */
+  const branchAudit = async (token: string) => {
+    const rows: AuditRow[] = [];
+    for (let before = ''; ; ) {
+      const page = await call(at(branch), 'GET', `/api/audit?limit=100${before && `&before=${before}`}`, {
+        token,
+      });
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      rows.push(...page.body.items.map(({ id, at, kind }: AuditRow) => ({ id, at, kind })));
+      if (!page.body.nextBefore) return rows;
+      before = page.body.nextBefore;
+    }
+  };
+  /** Head office holds each audit row written offline once, by its id, dated when it was written. */
+  const expectAuditAtHeadOffice = async (rows: AuditRow[]) => {
+    const byId = (a: AuditRow, b: AuditRow) => a.id.localeCompare(b.id);
+    const held = await admin.query('select id, at, kind from audit_log where id = any($1)', [
+      rows.map((row) => row.id),
+    ]);
+    expect([...held.rows].sort(byId)).toEqual([...rows].sort(byId));
+  };
+
   /** What head office holds of `sold`: each sale once, with its number and time, its stock and points. */
   const expectAtHeadOffice = async (sold: Sold[]) => {
     const ids = sold.map((sale) => sale.id);
@@ -149,6 +177,14 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
         points: sale.pointsEarned,
         at: sale.at,
       });
+    // Each sale audited once: by the store's own row when sold offline, head office writes none.
+    const audited = await admin.query(
+      `select subject_id, count(*)::int as n from audit_log
+       where kind = 'sale.completed' and subject_id = any($1) group by subject_id`,
+      [ids],
+    );
+    expect(audited.rowCount).toBe(sold.length);
+    for (const row of audited.rows) expect(row.n).toBe(1);
     const check = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts'], {
       env: { ...process.env, HANGER_DATA: branchDir, HANGER_DATABASE_URL: databaseUrl() },
       encoding: 'utf8',
@@ -272,10 +308,14 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
       409,
       { shift: '51 offline sales not at head office yet' },
     ]);
+    const audit = await branchAudit(branchOwner);
+    expect(audit.filter((row) => row.kind === 'sale.completed')).toHaveLength(50);
+    expect(audit.filter((row) => row.kind === 'member.created')).toHaveLength(1);
     await cluster.restart();
     await until(branch, branchOwner, (link) => link.mode === 'online' && link.waiting === 0);
     expect((await linkOf(branch, branchOwner)).held).toBe(0);
     await expectAtHeadOffice(sold);
+    await expectAuditAtHeadOffice(audit);
     // The sign-up keeps the identity the customer was given offline: id, card code, invitation code, number.
     const newMember = await admin.query(
       'select id, code, invite_code, number::int as number from members where phone = $1',
@@ -390,6 +430,7 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
     const ready = new Date().toISOString();
     await until(branch, branchOwner, (link) => link.mode === 'online' && (link.copiedAt ?? '') > ready);
 
+    const outage = new Date().toISOString();
     branch.child.kill('SIGKILL');
     await branch.exited;
     await cluster.crash();
@@ -414,12 +455,17 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
     expect(openedOffline.status, JSON.stringify(openedOffline.body)).toBe(201);
     sold.push(await sell(after, cash(skuIds[1] as string)));
     for (const sale of sold) expect(sale.number).toMatch(OFFLINE_NUMBER);
+    // The sign-ins, the cash put in and the sales were audited offline, at the store.
+    const audit = (await branchAudit(branchOwner)).filter((row) => row.at >= outage);
+    for (const kind of ['auth.login', 'shift.opened', 'shift.cash_entry', 'sale.completed'])
+      expect(audit.map((row) => row.kind)).toContain(kind);
 
     await cluster.restart();
     // Signed in offline, and still signed in at head office.
     await until(branch, branchOwner, (link) => link.mode === 'online' && link.waiting === 0);
     expect((await linkOf(branch, branchOwner)).held).toBe(0);
     await expectAtHeadOffice(sold);
+    await expectAuditAtHeadOffice(audit);
     const shifts = await admin.query(
       'select id, opened_at from shifts where id = any($1) order by opened_at',
       [[openedBefore.body.id, openedOffline.body.id]],

@@ -21,6 +21,7 @@ export interface AuditEntry {
 
 /** Appends one audit row inside the caller's transaction, so it commits with the action. */
 export async function recordAudit(trx: Kysely<Database>, ctx: AppContext, entry: AuditEntry): Promise<void> {
+  if (ctx.auditedAtStore) return;
   await trx
     .insertInto('audit_log')
     .values({

@@ -71,8 +71,8 @@ export async function openLocalCopy(dataDir: string, now: () => Date): Promise<S
 }
 
 /**
- * The local copy's own tables: the queue of what was done offline, in order, until head office
- * took it (`sent_at`), and what head office made of it (`result`, e.g. the member an offline
+ * The local copy's own tables: the queue of what was done offline (with its audit rows), in
+ * order, until head office took it (`sent_at`), and what head office made of it (`result`, e.g. the member an offline
  * sign-up was merged into). `held` names why a manager must look at it instead.
  */
 async function ensureQueue(db: Kysely<Database>): Promise<void> {
@@ -86,6 +86,11 @@ async function ensureQueue(db: Kysely<Database>): Promise<void> {
     result text,
     held text
   )`.execute(db);
+  // Nothing copies head office's audit log here: every row in it was written offline, and is
+  // queued as it is written, in the action's transaction, to reach head office by its id.
+  await sql`create trigger if not exists offline_audit_queued after insert on audit_log begin
+    insert into offline_queue (kind, ref_id, at, body) values ('audit', new.id, new.at, '{"table":"audit_log"}');
+  end`.execute(db);
   await sql`create table if not exists offline_link (
     key text primary key,
     value text not null

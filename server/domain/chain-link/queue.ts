@@ -34,17 +34,19 @@ export interface QueuedMember {
 
 /**
  * A row an offline action wrote that head office must hold as it is: this store's sign-ins
- * (a till signed in offline stays signed in), shifts opened and cash put in or paid out.
+ * (a till signed in offline stays signed in), shifts opened and cash put in or paid out, and
+ * every audit row written offline (queued by the local copy's trigger, `local-copy.ts`).
  * Sent as the local copy holds it then (a sign-out offline goes with it); a shift is not
  * closed offline (`still-out.ts`), so its close is made at head office.
  */
 export interface QueuedRow {
-  table: 'staff_sessions' | 'shifts' | 'shift_cash_entries';
+  table: 'staff_sessions' | 'shifts' | 'shift_cash_entries' | 'audit_log';
 }
 
 export interface QueueRow {
   seq: number;
-  kind: 'sale' | 'member' | 'row';
+  /** `audit`: a `row` of the audit log, not counted among what waits (`queueCounts`). */
+  kind: 'sale' | 'member' | 'row' | 'audit';
   ref_id: string;
   at: string;
   body: string;
@@ -158,7 +160,7 @@ export async function chainMemberOf(db: Kysely<Database>, localId: string): Prom
 }
 
 export interface QueueCounts {
-  /** Made offline, not yet at head office. */
+  /** Made offline, not yet at head office (their audit rows go with them, uncounted). */
   waiting: number;
   /** Head office refused them: a manager must look (`held` says why). */
   held: number;
@@ -166,7 +168,7 @@ export interface QueueCounts {
 
 export async function queueCounts(db: Kysely<Database>): Promise<QueueCounts> {
   const row = await sql<QueueCounts>`select
-      coalesce(sum(case when sent_at is null and held is null then 1 else 0 end), 0) as waiting,
+      coalesce(sum(case when sent_at is null and held is null and kind <> 'audit' then 1 else 0 end), 0) as waiting,
       coalesce(sum(case when held is not null then 1 else 0 end), 0) as held
     from offline_queue`.execute(db);
   return row.rows[0] ?? { waiting: 0, held: 0 };

@@ -37,7 +37,7 @@ export async function sendQueue(ctx: AppContext, chain: Storage, local: Storage)
         result =
           row.kind === 'member'
             ? await sendMember(ctx, chain, local, row)
-            : row.kind === 'row'
+            : row.kind === 'row' || row.kind === 'audit'
               ? await sendRow(chain, local, row)
               : await sendSale(ctx, chain, local, row);
       } catch (error) {
@@ -55,10 +55,16 @@ export async function sendQueue(ctx: AppContext, chain: Storage, local: Storage)
   }
 }
 
-/** Head office as the row's time saw it: stock, points and reports take it dated when it was made. */
+/**
+ * Head office as the row's time saw it: stock, points and reports take it dated when it was
+ * made. The audit rows the store wrote for it come with the queue, so it writes none itself.
+ */
 function atHeadOffice(ctx: AppContext, chain: Storage, at: string): AppContext {
-  return { ...ctx, storage: chain, now: () => new Date(at) };
+  return { ...ctx, storage: chain, now: () => new Date(at), auditedAtStore: true };
 }
+
+/** What completing a sale writes to the audit log (`sales/records.ts`). */
+const SALE_AUDITS = new Set(['sale.completed', 'sale.price_overridden', 'sale.discount_given']);
 
 /**
  * An offline sign-up keeps the identity the customer was given: head office takes the member
@@ -139,14 +145,19 @@ async function sendMember(
           updated_at: member.at,
         })
         .execute();
-      await recordAudit(trx, here, {
-        kind: 'member.merged',
-        staffId: member.actor.staffId,
-        deviceId: member.actor.deviceId ?? null,
-        subjectType: 'member',
-        subjectId: byPhone.id,
-        detail: { sourceId: member.id, offlineSignUp: true },
-      });
+      // Head office's own doing, not the store's: audited here.
+      await recordAudit(
+        trx,
+        { ...here, auditedAtStore: false },
+        {
+          kind: 'member.merged',
+          staffId: member.actor.staffId,
+          deviceId: member.actor.deviceId ?? null,
+          subjectType: 'member',
+          subjectId: byPhone.id,
+          detail: { sourceId: member.id, offlineSignUp: true },
+        },
+      );
       return kept;
     });
     return { memberId: byPhone.id, merged: true, number: kept };
@@ -162,7 +173,10 @@ async function sendMember(
   return { memberId: member.id, merged: false, number: made.number };
 }
 
-/** A row an offline action wrote (a sign-in, a shift opened, cash in or out), as the local copy holds it now. */
+/**
+ * A row an offline action wrote (a sign-in, a shift opened, cash in or out, an audit row), as the
+ * local copy holds it now; head office takes it once, by its id.
+ */
 async function sendRow(chain: Storage, local: Storage, row: QueueRow): Promise<{ table: string }> {
   const { table } = JSON.parse(row.body) as QueuedRow;
   const now = await sql<
@@ -170,6 +184,10 @@ async function sendRow(chain: Storage, local: Storage, row: QueueRow): Promise<{
   >`select * from ${sql.table(table)} where id = ${row.ref_id}`.execute(local.db);
   const kept = now.rows[0];
   if (!kept) return { table };
+  if (table === 'audit_log') {
+    if (await resentSale(chain, kept)) return { table };
+    await assertKnown(chain, kept);
+  }
   const columns = Object.keys(kept);
   await chain.write(async (trx) => {
     await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})
@@ -177,6 +195,45 @@ async function sendRow(chain: Storage, local: Storage, row: QueueRow): Promise<{
       on conflict (id) do nothing`.execute(trx);
   });
   return { table };
+}
+
+/**
+ * An offline audit row of completing a sale head office already holds: the till resent, offline,
+ * a sale that had reached head office before the line broke (its audit rows are queued before
+ * the sale, so head office holds it only then). Head office audited that sale when it took it.
+ */
+async function resentSale(chain: Storage, audit: Record<string, unknown>): Promise<boolean> {
+  if (audit.subject_type !== 'sale' || !SALE_AUDITS.has(String(audit.kind))) return false;
+  const held = await chain.db
+    .selectFrom('sales')
+    .select('id')
+    .where('id', '=', String(audit.subject_id))
+    .executeTakeFirst();
+  return held !== undefined;
+}
+
+/**
+ * An offline audit row naming a till or staff member head office does not hold (paired or added
+ * offline, which is not queued) is held for a manager with why, instead of stopping the queue.
+ */
+async function assertKnown(chain: Storage, audit: Record<string, unknown>): Promise<void> {
+  const named = [
+    ['deviceId', 'devices', audit.device_id],
+    ['staffId', 'staff', audit.staff_id],
+    ['approverId', 'staff', audit.approver_id],
+  ] as const;
+  for (const [field, table, id] of named) {
+    if (typeof id !== 'string') continue;
+    const known = await chain.db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+    if (!known)
+      throw new ApiError(
+        'conflict',
+        `Head office does not know the ${field} ${id} of an offline ${String(audit.kind)} audit row.`,
+        {
+          [field]: 'unknown at head office',
+        },
+      );
+  }
 }
 
 async function sendSale(
