@@ -212,20 +212,26 @@ async function resentSale(chain: Storage, audit: Record<string, unknown>): Promi
   return held !== undefined;
 }
 
+/** Tills and staff head office was found to hold (they are revoked or disabled, never deleted). */
+const knownAtHeadOffice = new WeakMap<Storage, Set<string>>();
+
 /**
  * An offline audit row naming a till or staff member head office does not hold (paired or added
  * offline, which is not queued) is held for a manager with why, instead of stopping the queue.
  */
 async function assertKnown(chain: Storage, audit: Record<string, unknown>): Promise<void> {
+  const known = knownAtHeadOffice.get(chain) ?? new Set<string>();
+  knownAtHeadOffice.set(chain, known);
   const named = [
     ['deviceId', 'devices', audit.device_id],
     ['staffId', 'staff', audit.staff_id],
     ['approverId', 'staff', audit.approver_id],
   ] as const;
   for (const [field, table, id] of named) {
-    if (typeof id !== 'string') continue;
-    const known = await chain.db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
-    if (!known)
+    if (typeof id !== 'string' || known.has(id)) continue;
+    const found = await chain.db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+    if (found) known.add(id);
+    else
       throw new ApiError(
         'conflict',
         `Head office does not know the ${field} ${id} of an offline ${String(audit.kind)} audit row.`,
