@@ -9,17 +9,8 @@ import {
   paymentMode,
   UPAY_ENDPOINT,
 } from './merchant-setup.js';
+import { type Gateways, openedGateways } from './open-gateways.js';
 import type { Gateway } from './provider.js';
-import type { PaymentSimulator } from './simulator/server.js';
-
-/** The gateways of one running server, and the simulator behind them when configured so. */
-export interface Gateways {
-  /** Live, a provider whose keys were never saved has none. */
-  byProvider: Partial<Record<PaymentProvider, Gateway>>;
-  simulator: PaymentSimulator | null;
-}
-
-const running = new WeakMap<AppContext, Promise<Gateways>>();
 
 /** Where the simulator keeps its keys and books: in the data folder, so it survives restarts. */
 export function simulatorDir(ctx: AppContext): string {
@@ -147,17 +138,10 @@ export function gatewaysOf(ctx: AppContext): Promise<Gateways> {
       'body.authCode': 'mobile payment is off (admin page, mobile payment)',
     });
   }
-  let gateways = running.get(ctx);
+  let gateways = openedGateways.get(ctx);
   if (!gateways) {
     gateways = open(ctx);
-    running.set(ctx, gateways);
+    openedGateways.set(ctx, gateways);
   }
   return gateways;
-}
-
-/** Stops the simulator, if one was started for this server. */
-export async function closeGateways(ctx: AppContext): Promise<void> {
-  const gateways = running.get(ctx);
-  running.delete(ctx);
-  if (gateways) await (await gateways).simulator?.stop();
 }

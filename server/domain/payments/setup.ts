@@ -9,7 +9,7 @@ import type {
   PaymentSetupView,
 } from '../../protocol/payments.js';
 import { recordAudit } from '../audit/service.js';
-import { closeGateways, keysGateway } from './gateways.js';
+import { keysGateway } from './gateways.js';
 import {
   type alipaySetupBody,
   anyKeys,
@@ -25,6 +25,7 @@ import {
   type wechatSetupBody,
   type wechatV2SetupBody,
 } from './merchant-setup.js';
+import { closeGateways } from './open-gateways.js';
 import { newDeviceId, storeDay } from './upay-checkin.js';
 import { activateTerminal } from './upay-terminal.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import { storeDate } from '../loyalty/calendar.js';
-import { closeGateways } from './gateways.js';
 import { merchantSetup, paymentMode, saveMerchantSetup, UPAY_ENDPOINT } from './merchant-setup.js';
+import { closeGateways } from './open-gateways.js';
 import { checkInTerminal, type UpayTerminal } from './upay-terminal.js';
 
 /**

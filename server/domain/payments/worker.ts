@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { Worker } from '../feature.js';
-import { closeGateways, paymentsOn } from './gateways.js';
+import { paymentsOn } from './gateways.js';
+import { closeGateways } from './open-gateways.js';
 import { refundOnCancel, sendRefund } from './refunds.js';
 import { followUp } from './settle.js';
 import { checkInIfDue } from './upay-checkin.js';
