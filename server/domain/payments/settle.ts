@@ -56,7 +56,25 @@ type Outcome =
  * Writes what the provider said, if the payment is still unsettled; the row as it is now. A QR
  * payment settled here leaves its till's customer display.
  */
+/**
+ * When each unsettled payment was last asked after (the clock's ms), kept in memory: a payment the
+ * customer is still confirming is asked again every few seconds, and writing each "still waiting"
+ * (a committed transaction, with its fsync) would queue a thousand writes a round beside the tills'
+ * sales. After a restart the map is empty, and the first round asks after every unsettled one.
+ */
+const lastAsked = new Map<string, number>();
+
+/** Whether `id` was asked after since `dueMs` (then the follow-up waits for its next turn). */
+export function askedSince(id: string, dueMs: number): boolean {
+  return (lastAsked.get(id) ?? Number.NEGATIVE_INFINITY) > dueMs;
+}
+
 export async function record(ctx: AppContext, id: string, outcome: Outcome): Promise<PaymentRow> {
+  if (outcome.status === 'pending') {
+    lastAsked.set(id, ctx.now().getTime());
+    return (await paymentRow(ctx.storage.db, ctx, id)) as PaymentRow;
+  }
+  lastAsked.delete(id);
   return runAction(ctx, async (trx, outbox) => {
     const at = ctx.now().toISOString();
     const base = trx
@@ -86,9 +104,6 @@ export async function record(ctx: AppContext, id: string, outcome: Outcome): Pro
           })
           .execute();
         break;
-      case 'pending':
-        await base.set({ updated_at: at }).execute();
-        return (await paymentRow(trx, ctx, id)) as PaymentRow;
     }
     const row = (await paymentRow(trx, ctx, id)) as PaymentRow;
     if (row.updated_at === at && row.unsettled === 0) announceQr(outbox, row);

@@ -3,7 +3,7 @@ import type { Worker } from '../feature.js';
 import { paymentsOn } from './gateways.js';
 import { closeGateways } from './open-gateways.js';
 import { refundOnCancel, sendRefund } from './refunds.js';
-import { followUp } from './settle.js';
+import { askedSince, followUp } from './settle.js';
 import { checkInIfDue } from './upay-checkin.js';
 import type { PaymentRow } from './views.js';
 
@@ -40,7 +40,7 @@ export async function followUpPayments(ctx: AppContext, all = false): Promise<vo
   const due = new Date(ctx.now().getTime() - ctx.config.payments.queryEverySeconds * 1000).toISOString();
   let payments = ctx.storage.db
     .selectFrom('payments')
-    .select('id')
+    .select(['id', 'cancel_asked', 'deadline_at'])
     .where('store_id', '=', ctx.store.id)
     .where('unsettled', '=', 1);
   if (!all) {
@@ -61,7 +61,15 @@ export async function followUpPayments(ctx: AppContext, all = false): Promise<vo
     .execute();
   await eachOf(
     ctx,
-    (await payments.execute()).map((p) => p.id),
+    (await payments.execute())
+      .filter(
+        (p) =>
+          all ||
+          p.cancel_asked === 1 ||
+          p.deadline_at <= ctx.now().toISOString() ||
+          !askedSince(p.id, Date.parse(due)),
+      )
+      .map((p) => p.id),
     (id) => followUp(ctx, id).then((row) => row && giveBackCancelledQr(ctx, row)),
   );
   await eachOf(
