@@ -175,7 +175,7 @@ async function throughput(shops: Shop[]): Promise<number> {
  */
 async function stallDelay(stalled: Shop, link: StallingLink, other: Shop): Promise<number> {
   const body = saleBody(stalled, counter++);
-  link.arm();
+  link.arm('insert into "sales"');
   const held = api(stalled.server.url, stalled.token, 'POST', '/api/sales', body);
   held.catch(() => undefined);
   for (let i = 0; i < 200 && !link.stalled; i++) await new Promise((resolve) => setTimeout(resolve, 25));

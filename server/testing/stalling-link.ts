@@ -3,13 +3,15 @@ import { createServer, type Server, type Socket, connect as tcpConnect } from 'n
 /**
  * A TCP relay between a store server and PostgreSQL that can stall as a store's VPN link does
  * (or break outright, `cut`):
- * once armed, the first `commit` the store sends is held, and nothing passes either way after it
- * — the connection stays open, so neither side hears that anything is wrong.
+ * once armed, the first `commit` of a transaction that sent the armed text (a sale's insert, say)
+ * is held, and nothing passes either way after it — the connection stays open, so neither side
+ * hears that anything is wrong. The store's other transactions (its local copy's refresh, a
+ * payment's follow-up) pass, so the stall holds what the armed work locked.
  */
 export class StallingLink {
   private server: Server | null = null;
   private sockets: Socket[] = [];
-  private armed = false;
+  private armed: string | null = null;
   private cutOff = false;
   stalled = false;
   port = 0;
@@ -24,6 +26,8 @@ export class StallingLink {
       }
       const database = tcpConnect(this.target, '127.0.0.1');
       this.sockets.push(store, database);
+      // Whether this connection's open transaction sent the armed text.
+      let sentArmed = false;
       const fail = () => {
         store.destroy();
         database.destroy();
@@ -31,9 +35,13 @@ export class StallingLink {
       store.on('error', fail);
       database.on('error', fail);
       store.on('data', (chunk: Buffer) => {
-        if (this.armed && chunk.includes('commit')) {
-          this.armed = false;
-          this.stalled = true;
+        if (this.armed !== null && chunk.includes(this.armed)) sentArmed = true;
+        if (chunk.includes('commit') || chunk.includes('rollback')) {
+          if (sentArmed && this.armed !== null && chunk.includes('commit')) {
+            this.armed = null;
+            this.stalled = true;
+          }
+          sentArmed = false;
         }
         if (!this.stalled) database.write(chunk);
       });
@@ -46,9 +54,9 @@ export class StallingLink {
     this.port = (server.address() as { port: number }).port;
   }
 
-  /** Stalls at the next commit. */
-  arm(): void {
-    this.armed = true;
+  /** Stalls at the next commit of a transaction that sent `text` (e.g. `insert into "sales"`). */
+  arm(text: string): void {
+    this.armed = text;
   }
 
   /** Breaks the line as a dead one does: open connections are reset and new ones closed at once, until `mend`. */
