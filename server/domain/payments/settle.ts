@@ -53,10 +53,6 @@ type Outcome =
   | { status: 'pending' };
 
 /**
- * Writes what the provider said, if the payment is still unsettled; the row as it is now. A QR
- * payment settled here leaves its till's customer display.
- */
-/**
  * When each unsettled payment was last asked after (the clock's ms), kept in memory: a payment the
  * customer is still confirming is asked again every few seconds, and writing each "still waiting"
  * (a committed transaction, with its fsync) would queue a thousand writes a round beside the tills'
@@ -69,6 +65,10 @@ export function askedSince(id: string, dueMs: number): boolean {
   return (lastAsked.get(id) ?? Number.NEGATIVE_INFINITY) > dueMs;
 }
 
+/**
+ * Writes what the provider said, if the payment is still unsettled; the row as it is now. A QR
+ * payment settled here leaves its till's customer display.
+ */
 export async function record(ctx: AppContext, id: string, outcome: Outcome): Promise<PaymentRow> {
   if (outcome.status === 'pending') {
     lastAsked.set(id, ctx.now().getTime());
