@@ -135,6 +135,26 @@ describe.each(['wechat', 'alipay'] as const)(
       expect(sale.body.error.fields).toHaveProperty('payments.0.paymentId');
     });
 
+    it('3: each query of a payment still waiting writes nothing, and it is asked once per interval', async () => {
+      const payment = await pay(shop, { amount: 10000, authCode: codeOf(provider, '3') });
+      const stored = () =>
+        shop.store.ctx.storage.db
+          .selectFrom('payments')
+          .select(['updated_at', 'status'])
+          .where('id', '=', payment.body.id)
+          .executeTakeFirstOrThrow();
+      const before = await stored();
+      await later(shop, 3);
+      const asked = (await trade(payment.body.id))?.queries ?? 0;
+      expect(asked).toBeGreaterThanOrEqual(1);
+      // Asked again at once: not yet due.
+      await later(shop, 0);
+      expect((await trade(payment.body.id))?.queries).toBe(asked);
+      await later(shop, 3);
+      expect((await trade(payment.body.id))?.queries).toBe(asked + 1);
+      expect(await stored()).toEqual(before);
+    });
+
     it('4 and 7: refused (balance, expired code) say why and take nothing', async () => {
       const poor = await pay(shop, { amount: 10000, authCode: codeOf(provider, '4') });
       expect(poor.body).toMatchObject({ status: 'failed', failure: 'insufficient_balance' });
