@@ -125,6 +125,47 @@ describe.runIf(testEngine === 'postgres')('a chain: returns and transfers across
     }
   });
 
+  it("a sale's or a return's id another store already used is refused 409 naming id, and nothing is written", async () => {
+    const sale = await sell(1);
+    const again = await call(branch, 'POST', '/api/sales', {
+      token: branchOwner,
+      body: {
+        id: sale.id,
+        lines: [{ skuId: skuIds[1], qty: 1 }],
+        payments: [{ method: 'cash', amount: 9900 }],
+      },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'conflict', fields: { id: expect.any(String) } });
+    const first = await call(hq, 'POST', `/api/sales/${sale.id}/returns`, {
+      token: hqOwner,
+      body: { id: randomUUID(), lines: [{ skuId: skuIds[0], qty: 1 }] },
+    });
+    expect(first.status).toBe(201);
+    const other = await sell(1);
+    const branchBefore = await onHand(branch, branchOwner, skuIds[0] as string);
+    const reused = await call(branch, 'POST', `/api/sales/${other.id}/returns`, {
+      token: branchOwner,
+      body: { id: first.body.id, lines: [{ skuId: skuIds[0], qty: 1 }] },
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.fields).toHaveProperty('id');
+    expect(await onHand(branch, branchOwner, skuIds[0] as string)).toBe(branchBefore);
+    const storage = await openPostgres(url);
+    try {
+      const sales = await storage.db
+        .selectFrom('sales')
+        .select('store_id')
+        .where('id', '=', sale.id)
+        .execute();
+      expect(sales).toHaveLength(1);
+      const otherNow = await call(hq, 'GET', `/api/sales/${other.id}`, { token: hqOwner });
+      expect(otherNow.body.returns).toEqual([]);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('two stores returning the same line at the same moment: one wins, the line comes back once', async () => {
     for (let round = 0; round < 4; round++) {
       const sale = await sell(1);

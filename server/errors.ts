@@ -51,6 +51,19 @@ export function validationError(error: ZodError, prefix?: string): ApiError {
 export const notFound = (what: string, id: string): ApiError =>
   new ApiError('not_found', `No ${what} with id ${JSON.stringify(id)}.`);
 
+/** 409 for an action's id (a sale's, a return's, a payment's) already used with another body. */
+export function reusedId(what: string): ApiError {
+  return new ApiError('conflict', `This ${what} id was already used for a different request.`, {
+    id: 'already used with another body',
+  });
+}
+
+/**
+ * The actions whose id the terminal chooses, by table. The id is the chain's: a second store
+ * (or a till that reuses ids) meets another store's row by its key, not by its own lookup.
+ */
+const ACTION_TABLES: Record<string, string> = { sales: 'sale', returns: 'return', payments: 'payment' };
+
 /** 409 for sale line ids another sale took: `fields` names each (`lines.N.lineId`, or `lines`). */
 export const lineIdsTaken = (fields: Record<string, string>): ApiError =>
   new ApiError('conflict', 'A line id was already used on another sale.', fields);
@@ -75,7 +88,7 @@ function lineIdTaken(key: string | null, request: unknown): ApiError {
 
 /**
  * Any thrown value as the error the caller is told: an ApiError as it is, a line id another
- * sale took meanwhile as 409, a storage fault as a 503 the owner can act on, anything else as a
+ * sale took meanwhile or an action's id another store used as 409, a storage fault as a 503 the owner can act on, anything else as a
  * 500 (the only kind worth logging as a fault). `request`: the body or parameters it answers,
  * to name the field.
  */
@@ -83,6 +96,8 @@ export function toApiError(error: unknown, request?: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const duplicate = duplicateKey(error);
   if (duplicate?.table === 'sale_lines') return lineIdTaken(duplicate.key, request);
+  const action = duplicate && ACTION_TABLES[duplicate.table];
+  if (action && duplicate.columns.join() === 'id') return reusedId(action);
   const storage = storageFaultMessage(error);
   if (storage !== null) {
     return new ApiError('storage_unavailable', storage, undefined, { 'Retry-After': '30' });

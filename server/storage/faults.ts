@@ -105,7 +105,9 @@ export function storageFaultMessage(error: unknown): string | null {
 /** A row refused because another row holds its key: the table, and the key when the engine names it. */
 export interface DuplicateKey {
   table: string;
-  /** PostgreSQL names the key in its detail; SQLite does not (null). */
+  /** The key's columns, as both engines name them (`["id"]` for a primary key `id`). */
+  columns: string[];
+  /** PostgreSQL names the key's value in its detail; SQLite does not (null). */
   key: string | null;
 }
 
@@ -118,16 +120,15 @@ export function duplicateKey(error: unknown): DuplicateKey | null {
   if (!(error instanceof Error)) return null;
   const { code, table, detail } = error as { code?: unknown; table?: unknown; detail?: unknown };
   if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    const refused = /constraint failed: (\w+)\./.exec(error.message)?.[1];
-    return refused ? { table: refused, key: null } : null;
+    // `UNIQUE constraint failed: sales.store_id, sales.number`
+    const named = /constraint failed: (.*)$/.exec(error.message)?.[1]?.split(', ') ?? [];
+    const refused = named[0]?.split('.')[0];
+    return refused ? { table: refused, columns: named.map((c) => c.split('.')[1] ?? c), key: null } : null;
   }
   // 23505 unique_violation; the detail reads `Key (id)=(…) already exists.`
   if (code === '23505' && typeof table === 'string') {
-    const key =
-      typeof detail === 'string'
-        ? (/^Key \([^)]*\)=\((.*)\) already exists/.exec(detail)?.[1] ?? null)
-        : null;
-    return { table, key };
+    const named = typeof detail === 'string' ? /^Key \(([^)]*)\)=\((.*)\) already exists/.exec(detail) : null;
+    return { table, columns: named?.[1]?.split(', ') ?? [], key: named?.[2] ?? null };
   }
   return null;
 }

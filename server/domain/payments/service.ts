@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, reusedId } from '../../errors.js';
 import { runAction } from '../../events/action.js';
 import { faultPoint } from '../../fault-point.js';
 import { type MobilePaymentView, PAYMENT_PROVIDERS } from '../../protocol/payments.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
-import { requestHash, reusedId } from '../sales/idempotency.js';
+import { requestHash } from '../sales/idempotency.js';
 import { gatewayOf } from './gateways.js';
 import { providerOf } from './provider.js';
 import { offerQr } from './qr.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, reusedId } from '../../errors.js';
 import { runAction, runRequest } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { Quote } from '../../protocol/quote.js';
@@ -17,7 +17,7 @@ import { verifyMemberPin } from '../members/pin.js';
 import type { Approver } from '../staff/approval.js';
 import { type Approval, approvalFor, type SaleApprovals } from './approvals.js';
 import { recordExceptionApart } from './exceptions.js';
-import { requestHash, reusedId } from './idempotency.js';
+import { requestHash } from './idempotency.js';
 import { businessDay, keepOfflineNumber, nextNumber } from './numbers.js';
 import {
   isPaymentFailure,

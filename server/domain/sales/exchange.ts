@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { notFound } from '../../errors.js';
+import { notFound, reusedId } from '../../errors.js';
 import { runRequest } from '../../events/action.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ExchangeResult, SaleResult } from '../../protocol/sales.js';
@@ -13,7 +13,7 @@ import { withProviderRefunds } from '../payments/refunds.js';
 import type { Approver } from '../staff/approval.js';
 import type { Approval } from './approvals.js';
 import { checkSaleApprovals, logFailure, writeSale } from './complete.js';
-import { requestHash, reusedId } from './idempotency.js';
+import { requestHash } from './idempotency.js';
 import { priceRequest } from './quote.js';
 import { paysCash, queueReceipt } from './receipt-print.js';
 import {

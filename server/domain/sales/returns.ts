@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { ApiError, notFound } from '../../errors.js';
+import { ApiError, notFound, reusedId } from '../../errors.js';
 import { runRequest } from '../../events/action.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
@@ -12,7 +12,7 @@ import { withProviderRefunds } from '../payments/refunds.js';
 import type { Approver } from '../staff/approval.js';
 import { may } from '../staff/permissions.js';
 import { type Approval, approvalFor } from './approvals.js';
-import { requestHash, reusedId } from './idempotency.js';
+import { requestHash } from './idempotency.js';
 import { businessDay, nextNumber } from './numbers.js';
 import { postRefunds, postReturnedGoods, postReturnLoyalty, type ReturnLoyalty } from './postings.js';
 import { type SkuForSale, skusForLines } from './quote.js';
