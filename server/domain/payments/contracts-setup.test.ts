@@ -1,13 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../testing/client.js';
-import { openShop, type Shop } from '../sales/test-shop.js';
 import { gatewaysOf } from './gateways.js';
-import { PaymentSimulator } from './simulator/server.js';
-import { codeOf, pay } from './test-payments.js';
+import { codeOf, pay, setupBench } from './test-payments.js';
 import { UpayGateway } from './upay.js';
 import { WechatV2Gateway } from './wechat-v2.js';
 
@@ -15,43 +10,27 @@ import { WechatV2Gateway } from './wechat-v2.js';
  * 收款设置 for a merchant with WeChat Pay v2 keys only, or a 收钱吧 terminal: saved, never shown
  * again, tried with 测试连接 against a provider that checks the signature, and used live.
  */
-let provider: PaymentSimulator;
-let providerDir: string;
-beforeAll(async () => {
-  providerDir = mkdtempSync(join(tmpdir(), 'hanger-provider-'));
-  provider = new PaymentSimulator(providerDir);
-  await provider.start();
-});
-afterAll(async () => {
-  await provider.stop();
-  rmSync(providerDir, { recursive: true, force: true });
-});
-
-let shop: Shop;
-beforeEach(async () => {
-  shop = await openShop();
-});
-afterEach(() => shop.store.close());
+const given = setupBench();
 
 const owner = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown) =>
-  call(shop.store, method, `/api/payments/setup${path}`, { token: shop.owner, body });
+  call(given.shop.store, method, `/api/payments/setup${path}`, { token: given.shop.owner, body });
 
 const v2Keys = () => {
-  const w = provider.keys.wechat;
+  const w = given.provider.keys.wechat;
   return {
     mchid: w.mchid,
     appid: w.appid,
-    apiKey: provider.keys.wechatV2.apiKey,
-    cert: provider.keys.wechatV2.cert,
+    apiKey: given.provider.keys.wechatV2.apiKey,
+    cert: given.provider.keys.wechatV2.cert,
     privateKey: w.merchant.privateKey,
-    endpoint: `${provider.url}/`,
+    endpoint: `${given.provider.url}/`,
   };
 };
 
 const upayKeys = () => ({
-  terminalSn: provider.keys.upay.terminalSn,
-  terminalKey: provider.keys.upay.terminalKey,
-  endpoint: `${provider.url}/`,
+  terminalSn: given.provider.keys.upay.terminalSn,
+  terminalKey: given.provider.keys.upay.terminalKey,
+  endpoint: `${given.provider.url}/`,
 });
 
 describe('收款设置: WeChat Pay v2 keys', { timeout: 90_000 }, () => {
@@ -73,9 +52,12 @@ describe('收款设置: WeChat Pay v2 keys', { timeout: 90_000 }, () => {
 
     const saved = await owner('PUT', '/wechatV2', v2Keys());
     expect(saved.status).toBe(200);
-    expect(saved.body.wechatV2).toMatchObject({ mchid: provider.keys.wechat.mchid, signType: 'HMAC-SHA256' });
+    expect(saved.body.wechatV2).toMatchObject({
+      mchid: given.provider.keys.wechat.mchid,
+      signType: 'HMAC-SHA256',
+    });
     const shown = JSON.stringify((await owner('GET', '')).body);
-    expect(shown).not.toContain(provider.keys.wechatV2.apiKey);
+    expect(shown).not.toContain(given.provider.keys.wechatV2.apiKey);
     expect(shown).not.toContain('PRIVATE KEY');
 
     expect((await owner('POST', '/wechatV2/test')).body).toMatchObject({ ok: true, provider: 'wechatV2' });
@@ -95,22 +77,22 @@ describe('收款设置: WeChat Pay v2 keys', { timeout: 90_000 }, () => {
 
   it('answers signed with another key do not verify', async () => {
     await owner('PUT', '/wechatV2', v2Keys());
-    provider.forgeAnswers = true;
+    given.provider.forgeAnswers = true;
     try {
       expect((await owner('POST', '/wechatV2/test')).body).toMatchObject({
         ok: false,
         why: 'answer_unsigned',
       });
     } finally {
-      provider.forgeAnswers = false;
+      given.provider.forgeAnswers = false;
     }
   });
 
   it('live with v2 keys only: a WeChat code is paid through micropay', async () => {
     await owner('PUT', '/wechatV2', v2Keys());
     expect((await owner('PUT', '', { mode: 'live' })).status).toBe(200);
-    expect((await gatewaysOf(shop.store.ctx)).byProvider.wechat).toBeInstanceOf(WechatV2Gateway);
-    const paid = await pay(shop, { amount: 1000, authCode: codeOf('wechat', '1') });
+    expect((await gatewaysOf(given.shop.store.ctx)).byProvider.wechat).toBeInstanceOf(WechatV2Gateway);
+    const paid = await pay(given.shop, { amount: 1000, authCode: codeOf('wechat', '1') });
     expect(paid.body).toMatchObject({ status: 'succeeded', provider: 'wechat' });
   });
 });
@@ -120,8 +102,8 @@ describe('收款设置: a 收钱吧 terminal', { timeout: 90_000 }, () => {
     const bad = await owner('PUT', '/upay', { ...upayKeys(), terminalSn: 'T-1' });
     expect(Object.keys(bad.body.error.fields)).toEqual(['body.terminalSn']);
     const saved = await owner('PUT', '/upay', upayKeys());
-    expect(saved.body.upay).toMatchObject({ terminalSn: provider.keys.upay.terminalSn });
-    expect(JSON.stringify(saved.body)).not.toContain(provider.keys.upay.terminalKey);
+    expect(saved.body.upay).toMatchObject({ terminalSn: given.provider.keys.upay.terminalSn });
+    expect(JSON.stringify(saved.body)).not.toContain(given.provider.keys.upay.terminalKey);
     expect((await owner('POST', '/upay/test')).body).toMatchObject({ ok: true, provider: 'upay' });
 
     await owner('PUT', '/upay', { ...upayKeys(), terminalKey: 'f'.repeat(32) });
@@ -135,12 +117,14 @@ describe('收款设置: a 收钱吧 terminal', { timeout: 90_000 }, () => {
   it('live with 收钱吧: both wallets go through it, the payment keeps the wallet of its code', async () => {
     await owner('PUT', '/upay', upayKeys());
     expect((await owner('PUT', '', { mode: 'live' })).status).toBe(200);
-    const { byProvider } = await gatewaysOf(shop.store.ctx);
+    const { byProvider } = await gatewaysOf(given.shop.store.ctx);
     expect(byProvider.wechat).toBeInstanceOf(UpayGateway);
     expect(byProvider.alipay).toBeInstanceOf(UpayGateway);
-    const alipay = await pay(shop, { amount: 1000, authCode: codeOf('alipay', '1') });
+    const alipay = await pay(given.shop, { amount: 1000, authCode: codeOf('alipay', '1') });
     expect(alipay.body).toMatchObject({ status: 'succeeded', provider: 'alipay' });
-    const trade = provider.records.all().trades.find((t) => t.transactionId === alipay.body.transactionId);
+    const trade = given.provider.records
+      .all()
+      .trades.find((t) => t.transactionId === alipay.body.transactionId);
     expect(trade?.provider).toBe('alipay');
 
     // Removing the terminal leaves no keys: live turns off.

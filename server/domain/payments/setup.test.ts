@@ -1,37 +1,18 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../testing/client.js';
-import { openShop, type Shop } from '../sales/test-shop.js';
-import { PaymentSimulator } from './simulator/server.js';
-import { codeOf, pay } from './test-payments.js';
+import { codeOf, pay, setupBench } from './test-payments.js';
 
 /**
  * The owner's 收款设置 against a provider that checks signatures both ways: the simulator plays
  * WeChat Pay and Alipay at their wire formats, its keys are what a merchant would paste.
  */
-let provider: PaymentSimulator;
-let providerDir: string;
-beforeAll(async () => {
-  providerDir = mkdtempSync(join(tmpdir(), 'hanger-provider-'));
-  provider = new PaymentSimulator(providerDir);
-  await provider.start();
-});
-afterAll(async () => {
-  await provider.stop();
-  rmSync(providerDir, { recursive: true, force: true });
-});
-
-let shop: Shop;
-beforeEach(async () => {
-  shop = await openShop();
-});
-afterEach(() => shop.store.close());
+const given = setupBench();
 
 const owner = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown) =>
-  call(shop.store, method, `/api/payments/setup${path}`, { token: shop.owner, body });
+  call(given.shop.store, method, `/api/payments/setup${path}`, { token: given.shop.owner, body });
 
 const strangerKey = () =>
   generateKeyPairSync('rsa', {
@@ -41,7 +22,7 @@ const strangerKey = () =>
   });
 
 const wechatKeys = () => {
-  const w = provider.keys.wechat;
+  const w = given.provider.keys.wechat;
   return {
     mchid: w.mchid,
     appid: w.appid,
@@ -49,19 +30,19 @@ const wechatKeys = () => {
     privateKey: w.merchant.privateKey,
     platformPublicKey: w.platform.publicKey,
     platformSerial: w.platformSerial,
-    endpoint: `${provider.url}/`,
+    endpoint: `${given.provider.url}/`,
   };
 };
 
 /** As Alipay's key tool prints them: bare base64, no PEM armour. */
 const bare = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
 const alipayKeys = () => {
-  const a = provider.keys.alipay;
+  const a = given.provider.keys.alipay;
   return {
     appId: a.appId,
     privateKey: bare(a.app.privateKey),
     alipayPublicKey: bare(a.alipay.publicKey),
-    endpoint: `${provider.url}/gateway.do`,
+    endpoint: `${given.provider.url}/gateway.do`,
   };
 };
 
@@ -87,23 +68,25 @@ describe('收款设置: the merchant keys on the admin page', () => {
     expect(JSON.stringify(view.body)).not.toMatch(/PRIVATE|PUBLIC KEY|MII/);
     expect(view.body.alipay).toMatchObject({
       appId: '2021000000000001',
-      endpoint: `${provider.url}/gateway.do`,
+      endpoint: `${given.provider.url}/gateway.do`,
     });
 
     // For the server's user alone; the audit says whose keys, never a key.
-    const file = join(shop.store.ctx.dataDir, 'payment-setup.json');
+    const file = join(given.shop.store.ctx.dataDir, 'payment-setup.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toContain('BEGIN PRIVATE KEY');
-    const audit = await call(shop.store, 'GET', '/api/audit?kind=payments.setup_changed', {
-      token: shop.owner,
+    const audit = await call(given.shop.store, 'GET', '/api/audit?kind=payments.setup_changed', {
+      token: given.shop.owner,
     });
     expect(audit.body.items).toHaveLength(2);
     expect(JSON.stringify(audit.body.items)).not.toMatch(/PRIVATE|PUBLIC KEY|MII/);
 
-    const cashier = await call(shop.store, 'GET', '/api/payments/setup', { token: shop.cashier.token });
+    const cashier = await call(given.shop.store, 'GET', '/api/payments/setup', {
+      token: given.shop.cashier.token,
+    });
     expect(cashier.status).toBe(403);
-    const manager = await call(shop.store, 'PUT', '/api/payments/setup', {
-      token: shop.manager.token,
+    const manager = await call(given.shop.store, 'PUT', '/api/payments/setup', {
+      token: given.shop.manager.token,
       body: { mode: 'live' },
     });
     expect(manager.status).toBe(403);
@@ -137,23 +120,23 @@ describe('收款设置: the merchant keys on the admin page', () => {
     const refused = await owner('PUT', '', { mode: 'live' });
     expect(refused.status).toBe(422);
     expect(Object.keys(refused.body.error.fields)).toEqual(['body.mode']);
-    const off = await pay(shop, { amount: 10000, authCode: codeOf('wechat', '1') });
+    const off = await pay(given.shop, { amount: 10000, authCode: codeOf('wechat', '1') });
     expect(off.status).toBe(422);
 
     await owner('PUT', '/wechat', wechatKeys());
     expect((await owner('PUT', '', { mode: 'live' })).body.mode).toBe('live');
-    const paid = await pay(shop, { amount: 10000, authCode: codeOf('wechat', '1') });
+    const paid = await pay(given.shop, { amount: 10000, authCode: codeOf('wechat', '1') });
     expect(paid.body).toMatchObject({ status: 'succeeded', provider: 'wechat' });
-    const trades = provider.records.all().trades;
+    const trades = given.provider.records.all().trades;
     expect(trades.find((t) => t.transactionId === paid.body.transactionId)).toMatchObject({ amount: 10000 });
 
     // Only WeChat Pay's keys are saved: an Alipay code is refused before anything is written.
-    const alipay = await pay(shop, { amount: 10000, authCode: codeOf('alipay', '1') });
+    const alipay = await pay(given.shop, { amount: 10000, authCode: codeOf('alipay', '1') });
     expect(alipay.status).toBe(422);
     expect(Object.keys(alipay.body.error.fields)).toEqual(['body.authCode']);
 
     // A customer still confirming: the payment stays with the provider that has it.
-    const waiting = await pay(shop, { amount: 5000, authCode: codeOf('wechat', '3') });
+    const waiting = await pay(given.shop, { amount: 5000, authCode: codeOf('wechat', '3') });
     expect(waiting.body.status).toBe('pending');
     expect((await owner('PUT', '', { mode: 'simulator' })).status).toBe(409);
     expect((await owner('DELETE', '/wechat')).status).toBe(409);
@@ -161,8 +144,8 @@ describe('收款设置: the merchant keys on the admin page', () => {
     expect((await owner('GET', '')).body).toMatchObject({ mode: 'live', wechat: { mchid: '1900000109' } });
     expect(
       (
-        await call(shop.store, 'POST', `/api/payments/${waiting.body.id}/cancel`, {
-          token: shop.cashier.token,
+        await call(given.shop.store, 'POST', `/api/payments/${waiting.body.id}/cancel`, {
+          token: given.shop.cashier.token,
         })
       ).status,
     ).toBe(200);

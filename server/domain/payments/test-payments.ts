@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { call } from '../../testing/client.js';
 import { dropDatabaseFor } from '../../testing/test-database.js';
 import { openShop, type Shop } from '../sales/test-shop.js';
 import { gatewaysOf } from './gateways.js';
 import type { SimulatedContract } from './merchant-setup.js';
 import { simulatorKeys } from './simulator/keys.js';
-import type { PaymentSimulator } from './simulator/server.js';
+import { PaymentSimulator } from './simulator/server.js';
 import { followUpPayments } from './worker.js';
 
 /** One simulated merchant contract's keys for all the tests of a file: RSA keys are slow to make. */
@@ -73,4 +74,33 @@ export function pay(shop: Shop, body: Record<string, unknown>) {
 export async function later(shop: Shop, seconds: number): Promise<void> {
   shop.store.clock.advance(seconds * 1000);
   await followUpPayments(shop.store.ctx);
+}
+
+/** A provider simulator of the test file's own and a shop per test, for the owner's 收款设置. */
+export interface SetupBench {
+  provider: PaymentSimulator;
+  shop: Shop;
+}
+
+/**
+ * Registers the hooks of a 收款设置 test file: one provider simulator for the file (its records
+ * in a folder of its own, which the owner points the shop at by its url) and a fresh shop per test.
+ */
+export function setupBench(): SetupBench {
+  const bench = {} as SetupBench;
+  let providerDir = '';
+  beforeAll(async () => {
+    providerDir = mkdtempSync(join(tmpdir(), 'hanger-provider-'));
+    bench.provider = new PaymentSimulator(providerDir);
+    await bench.provider.start();
+  });
+  afterAll(async () => {
+    await bench.provider.stop();
+    rmSync(providerDir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    bench.shop = await openShop();
+  });
+  afterEach(() => bench.shop.store.close());
+  return bench;
 }
