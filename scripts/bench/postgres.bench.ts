@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { v4 as uuidv4 } from 'uuid';
@@ -7,6 +7,7 @@ import { STORE_LIMITS } from '../../server/storage/database.js';
 import { type Cluster, startCluster } from '../../server/testing/postgres-cluster.js';
 import { type ServerProcess, startServerProcess } from '../../server/testing/process.js';
 import { StallingLink } from '../../server/testing/stalling-link.js';
+import { cpuSeconds } from './cpu.js';
 import type { Benchmark } from './harness.js';
 
 /** Sizes: modest by default (the shop is made through the API); larger through the environment. */
@@ -152,8 +153,21 @@ async function sell(shop: Shop): Promise<void> {
   }
 }
 
-/** Sales per second from CLIENTS_PER_STORE concurrent clients at each of `shops`, together. */
-async function throughput(shops: Shop[]): Promise<number> {
+interface Throughput {
+  perSecond: number;
+  /** CPU milliseconds per sale: the store server processes', PostgreSQL's (0 without it). */
+  serverMs: number;
+  postgresMs: number;
+}
+
+/**
+ * Sales per second from CLIENTS_PER_STORE concurrent clients at each of `shops`, together, and
+ * the CPU each sale cost the store servers and PostgreSQL (`postgres`: the postmaster's pid).
+ */
+async function throughput(shops: Shop[], postgres?: number): Promise<Throughput> {
+  const serverCpu = () => shops.reduce((sum, shop) => sum + cpuSeconds(shop.server.child.pid as number), 0);
+  const postgresCpu = () => (postgres === undefined ? 0 : cpuSeconds(postgres, true));
+  const cpuBefore = { server: serverCpu(), postgres: postgresCpu() };
   let done = 0;
   const begin = process.hrtime.bigint();
   await Promise.all(
@@ -165,7 +179,19 @@ async function throughput(shops: Shop[]): Promise<number> {
       }
     }),
   );
-  return done / (Number(process.hrtime.bigint() - begin) / 1e9);
+  const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
+  return {
+    perSecond: done / seconds,
+    serverMs: ((serverCpu() - cpuBefore.server) * 1000) / done,
+    postgresMs: ((postgresCpu() - cpuBefore.postgres) * 1000) / done,
+  };
+}
+
+/** What a throughput run cost per sale, and the most sales a second this machine's cores allow at that cost. */
+function cpuLine({ serverMs, postgresMs }: Throughput): string {
+  const total = serverMs + postgresMs;
+  const cores = availableParallelism();
+  return `CPU per sale ${total.toFixed(1)} ms (store servers ${serverMs.toFixed(1)}, PostgreSQL ${postgresMs.toFixed(1)}): ${cores} cores allow at most ${((cores * 1000) / total).toFixed(0)} sales/s`;
 }
 
 /**
@@ -251,7 +277,7 @@ export const postgresCheckout: Benchmark = {
           try {
             const one = await throughput([sqlite]);
             print(
-              `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, SQLite store server: ${one.toFixed(0)} sales/s`,
+              `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, SQLite store server: ${one.perSecond.toFixed(0)} sales/s; ${cpuLine(one)}`,
             );
             const rollbacks = async () => {
               const client = new pg.Client({ connectionString: url });
@@ -262,26 +288,23 @@ export const postgresCheckout: Benchmark = {
               await client.end();
               return Number(rows[0]?.n);
             };
+            const postmaster = cluster?.pid();
             let rolledBack = await rollbacks();
-            const pgOne = await throughput([hq]);
+            const pgOne = await throughput([hq], postmaster);
             print(
-              `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, one PostgreSQL store: ${pgOne.toFixed(0)} sales/s`,
+              `  ${CLIENTS_PER_STORE} clients, ${THROUGHPUT_SALES} sales, one PostgreSQL store: ${pgOne.perSecond.toFixed(0)} sales/s; ${cpuLine(pgOne)}`,
             );
             const oneRollbacks = (await rollbacks()) - rolledBack;
             rolledBack = await rollbacks();
-            const pgThree = await throughput(stores);
+            const pgThree = await throughput(stores, postmaster);
             print(
-              `  ${CLIENTS_PER_STORE} clients at each of 3 PostgreSQL stores, ${THROUGHPUT_SALES} sales to the same members: ${pgThree.toFixed(0)} sales/s together`,
+              `  ${CLIENTS_PER_STORE} clients at each of 3 PostgreSQL stores, ${THROUGHPUT_SALES} sales to the same members: ${pgThree.perSecond.toFixed(0)} sales/s together; ${cpuLine(pgThree)}`,
             );
             print(
               `  transactions rolled back (serialisation retries, refusals): one store ${oneRollbacks}, three stores ${(await rollbacks()) - rolledBack}`,
             );
-            ratio(
-              'three stores together ÷ one store, sales/s',
-              pgThree / pgOne,
-              '≥ 2.5×',
-              pgThree / pgOne >= 2.5,
-            );
+            const gained = pgThree.perSecond / pgOne.perSecond;
+            ratio('three stores together ÷ one store, sales/s', gained, '≥ 2.5×', gained >= 2.5);
             const delay = await stallDelay(stalled, link as StallingLink, hq);
             const limit = STORE_LIMITS.lockTimeout / 1000;
             ratio(

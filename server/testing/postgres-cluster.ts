@@ -18,6 +18,8 @@ export interface Cluster {
   /** Starts it again on the same folder and port (after `crash`), recovering from its WAL. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** The postmaster's process id (its backends are its children), while it runs. */
+  pid(): number | undefined;
 }
 
 function binaries(): string {
@@ -117,6 +119,7 @@ export async function startCluster({ durable = false }: { durable?: boolean } = 
     url,
     crash: () => halt('SIGQUIT'), // immediate shutdown
     restart: run,
+    pid: () => child.pid,
     async stop() {
       await halt('SIGINT'); // fast shutdown
       rmSync(dir, { recursive: true, force: true });
