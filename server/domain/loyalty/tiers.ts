@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
+import { keptInTransaction } from '../../storage/per-transaction.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { issueTriggeredCoupons } from './coupon-issue.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
@@ -18,8 +19,35 @@ export interface TierStats {
   visits: number;
 }
 
+/** Where a sale's transaction keeps the tiers its settings statement read (`keepForTransaction`). */
+export const TIERS_KEY = 'tiers';
+
+/** Every tier, lowest first (also read beside the other settings in a sale's one statement). */
+export function tierRows(db: Kysely<Database>) {
+  return db
+    .selectFrom('tiers')
+    .select([
+      'id',
+      'code',
+      'name',
+      'rank',
+      'min_spend_12m',
+      'min_spend_lifetime',
+      'min_points_earned',
+      'min_visits',
+      'discount_regular_bp',
+      'discount_special_bp',
+      'points_multiplier_pct',
+      'birthday_discount_bp',
+      'birthday_coupon_template_id',
+      'updated_at',
+    ])
+    .orderBy('rank');
+}
+
+/** The tiers, lowest first; inside a sale, as its settings statement read them. */
 export async function loadTiers(db: Kysely<Database>): Promise<TierRow[]> {
-  return db.selectFrom('tiers').selectAll().orderBy('rank').execute();
+  return keptInTransaction<TierRow[]>(db, TIERS_KEY) ?? tierRows(db).execute();
 }
 
 export function entryTier(tiers: readonly TierRow[]): TierRow {

@@ -31,6 +31,7 @@ import { paysCash, queueReceipt } from './receipt-print.js';
 import { receiptSettings } from './receipt-settings.js';
 import { keepSale } from './records.js';
 import { memberAfterSale, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
+import { saleSettings } from './sale-settings.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 import { assertShiftOpen } from './shift-rule.js';
@@ -139,6 +140,9 @@ export async function writeSale(
   // referrer's reward, locked where it is given); the rest is this store's own. So under
   // `row locks` the member is locked before anything of theirs is read.
   if (input.memberId !== undefined) await lockMembers(trx, [input.memberId]);
+  // The shop's settings in one statement; the shift rule, pricing, points, the tier check and the
+  // receipt below are given what it read instead of each reading its own.
+  await saleSettings(trx, ctx);
   if (!work.offline) await assertShiftOpen(trx, ctx, staff, training);
   const priced = await priceRequest(trx, ctx, input);
   const { quote, member } = priced;

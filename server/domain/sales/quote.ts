@@ -6,13 +6,11 @@ import type { Promotion } from '../../protocol/promotions.js';
 import type { Quote, QuoteLine } from '../../protocol/quote.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { priceInForce } from '../catalog/price-in-force.js';
-import { loadSettings } from '../loyalty/settings.js';
 import { birthdayText } from '../members/view.js';
 import { priceCart } from '../pricing/engine.js';
 import type { CartLine, CouponOffer, PricingInput, PricingMember } from '../pricing/types.js';
-import { activePromotions } from './promotions.js';
+import { saleSettings } from './sale-settings.js';
 import type { SaleLineInput } from './schemas.js';
-import { salesSettings } from './settings.js';
 
 /** One SKU as the checkout sees it: price in force at the moment of pricing, category chain. */
 export interface SkuForSale {
@@ -119,23 +117,16 @@ export async function skusForLines(
 }
 
 /** Each category with its ancestors, so a rule on 女装 covers 女装 › 连衣裙. */
-async function categoryChains(
-  db: Kysely<Database>,
-  ctx: AppContext,
+function categoryChains(
+  parents: ReadonlyMap<string, string | null>,
   wanted: readonly (string | null)[],
-): Promise<Map<string, string[]>> {
+): Map<string, string[]> {
   const chains = new Map<string, string[]>();
-  if (!wanted.some((id) => id !== null)) return chains;
-  const rows = await db
-    .selectFrom('categories')
-    .select(['id', 'parent_id'])
-    .where('store_id', '=', ctx.store.catalogId)
-    .execute();
-  const parent = new Map(rows.map((row) => [row.id, row.parent_id]));
   for (const id of wanted) {
     if (id === null || chains.has(id)) continue;
     const chain: string[] = [];
-    for (let at: string | null | undefined = id; at && chain.length < 20; at = parent.get(at)) chain.push(at);
+    for (let at: string | null | undefined = id; at && chain.length < 20; at = parents.get(at))
+      chain.push(at);
     chains.set(id, chain);
   }
   return chains;
@@ -317,17 +308,16 @@ export async function priceRequest(
       },
     );
   }
-  const [chains, promotions, coupons, settings, loyalty] = await Promise.all([
-    categoryChains(
-      db,
-      ctx,
-      skus.map((sku) => sku.categoryId),
-    ),
-    activePromotions(db, ctx).then(promotionsFor),
+  const [shop, coupons] = await Promise.all([
+    saleSettings(db, ctx),
     couponOffers(db, ctx, request.couponCodes, member?.id ?? null),
-    salesSettings(db, ctx),
-    request.redeemPoints > 0 ? loadSettings(db) : Promise.resolve(null),
   ]);
+  const chains = categoryChains(
+    shop.parents,
+    skus.map((sku) => sku.categoryId),
+  );
+  const promotions = promotionsFor(shop.promotions);
+  const { sales: settings, loyalty } = shop;
   const cartLines: CartLine[] = request.lines.map((line, i) => {
     const sku = skus[i] as SkuForSale;
     return {
