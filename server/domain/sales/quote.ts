@@ -6,6 +6,7 @@ import type { Promotion } from '../../protocol/promotions.js';
 import type { Quote, QuoteLine } from '../../protocol/quote.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { priceInForce } from '../catalog/price-in-force.js';
+import type { StockSku } from '../inventory/ledger.js';
 import { birthdayText } from '../members/view.js';
 import { priceCart } from '../pricing/engine.js';
 import type { CartLine, CouponOffer, PricingInput, PricingMember } from '../pricing/types.js';
@@ -28,6 +29,8 @@ export interface SkuForSale {
   active: boolean;
   /** The style's cost for one unit now (for the sale's line); never shown at the till. */
   cost: number | null;
+  /** The SKU's low-stock threshold, else its style's (null: none). */
+  threshold: number | null;
 }
 
 export interface CartRequest {
@@ -43,6 +46,8 @@ export interface PricedCart {
   quote: Quote;
   /** Each line's style cost now, kept on the sale's lines; not part of the quote. */
   unitCosts: (number | null)[];
+  /** Each line's SKU as the stock moves need it (read with its price: not read again). */
+  stockSkus: StockSku[];
   member: (MemberRow & { tier: TierRow }) | null;
   couponCodes: string[];
 }
@@ -61,6 +66,8 @@ const SKU_COLUMNS = [
   's.member_prices as memberPrices',
   's.active as styleActive',
   's.cost',
+  'k.low_stock_threshold as skuThreshold',
+  's.low_stock_threshold as styleThreshold',
 ] as const;
 
 /** Finds the SKUs of the lines (by id or barcode) with their price in force now. */
@@ -112,6 +119,7 @@ export async function skusForLines(
       memberPrices: JSON.parse(row.memberPrices) as Record<string, number>,
       active: row.active === 1 && row.styleActive === 1,
       cost: row.cost,
+      threshold: row.skuThreshold ?? row.styleThreshold,
     };
   });
 }
@@ -396,7 +404,20 @@ export async function priceRequest(
       : null,
     training: request.training,
   };
-  return { quote, unitCosts: skus.map((sku) => sku.cost), member, couponCodes: coupons.map((c) => c.code) };
+  return {
+    quote,
+    unitCosts: skus.map((sku) => sku.cost),
+    stockSkus: skus.map(({ id, barcode, styleId, size, styleCode, threshold }) => ({
+      id,
+      barcode,
+      styleId,
+      size,
+      styleCode,
+      threshold,
+    })),
+    member,
+    couponCodes: coupons.map((c) => c.code),
+  };
 }
 
 /** `POST /api/sales/quote`: the priced sale, nothing stored. */
