@@ -4,6 +4,7 @@ import { ApiError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Promotion } from '../../protocol/promotions.js';
 import type { Quote, QuoteLine } from '../../protocol/quote.js';
+import { locksRows } from '../../storage/database.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { priceInForce } from '../catalog/price-in-force.js';
 import type { StockSku } from '../inventory/ledger.js';
@@ -140,7 +141,11 @@ function categoryChains(
   return chains;
 }
 
-/** The member with their tier, in one statement (the sale passes it down to every posting). */
+/**
+ * The member with their tier, in one statement (the sale passes it down to every posting). In a
+ * sale at `row locks` (PostgreSQL) the same statement locks the member's row: another store's
+ * action on them waits for this sale, and this sale reads what the other one wrote.
+ */
 async function loadMember(db: Kysely<Database>, memberId: string): Promise<MemberRow & { tier: TierRow }> {
   const joined = await db
     .selectFrom('members as m')
@@ -162,6 +167,7 @@ async function loadMember(db: Kysely<Database>, memberId: string): Promise<Membe
       't.updated_at as tier_updated_at',
     ])
     .where('m.id', '=', memberId)
+    .$if(locksRows(db), (query) => query.forUpdate('m'))
     .executeTakeFirst();
   if (!joined)
     throw new ApiError('not_found', `No member with id ${JSON.stringify(memberId)}.`, {

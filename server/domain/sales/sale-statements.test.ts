@@ -113,7 +113,7 @@ describe('a member sale, statement by statement', () => {
     const [written] = transactions.filter((statements) =>
       statements.some((s) => /insert into "sales"/.test(s)),
     );
-    const budget = store.ctx.storage.engine === 'postgres' ? 27 : 26;
+    const budget = 25;
     expect(written?.length, (written ?? []).join('\n')).toBeLessThanOrEqual(budget);
 
     // The ledgers, the same on both engines: lot a expired, b then c redeemed (soonest expiry
