@@ -54,17 +54,21 @@ try {
   const admin = new pg.Client({ connectionString: `${cluster.url}/postgres` });
   await admin.connect();
   await admin.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
-  await admin.query('alter system set pg_stat_statements.track_planning = on');
   await admin.end();
   // The library loads at start: the fresh cluster is restarted once.
   await cluster.crash();
   await cluster.restart();
   const setup = new pg.Client({ connectionString: `${cluster.url}/postgres` });
   await setup.connect();
+  // Known once the library is loaded; a reload is enough for it.
+  await setup.query('alter system set pg_stat_statements.track_planning = on');
+  await setup.query('select pg_reload_conf()');
   await setup.query('create database hanger_trace');
   await setup.end();
   const url = `${cluster.url}/hanger_trace`;
   const stats = new pg.Client({ connectionString: url });
+  // The cluster's stop ends this session too; that is no fault of the run's.
+  stats.on('error', () => undefined);
   await stats.connect();
   await stats.query('create extension pg_stat_statements');
 
