@@ -41,7 +41,7 @@ async function api(base: string, token: string | null, method: string, path: str
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-async function must(base: string, token: string | null, method: string, path: string, body?: unknown) {
+export async function must(base: string, token: string | null, method: string, path: string, body?: unknown) {
   const reply = await api(base, token, method, path, body);
   if (reply.status >= 300)
     throw new Error(`${method} ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
@@ -64,7 +64,7 @@ async function startStore(
 }
 
 /** The catalogue (made once per database), stock for this store, and the members (made once). */
-async function stock(base: string, token: string, catalogue: boolean): Promise<{ skuIds: string[] }> {
+export async function stock(base: string, token: string, catalogue: boolean): Promise<{ skuIds: string[] }> {
   if (catalogue) {
     for (let s = 0; s < STYLES; s++) {
       await must(base, token, 'POST', '/api/products', {
@@ -94,7 +94,7 @@ async function stock(base: string, token: string, catalogue: boolean): Promise<{
   return { skuIds };
 }
 
-async function members(base: string, token: string, prefix: string): Promise<string[]> {
+export async function members(base: string, token: string, prefix: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < MEMBERS; i++) {
     const member = await must(base, token, 'POST', '/api/members', {
@@ -123,7 +123,7 @@ async function open(code: string, env: Record<string, string>, shared?: Shop): P
 }
 
 /** One 5-line member sale paid part with stored value: what a till sends. */
-function saleBody(shop: Shop, n: number) {
+export function saleBody(shop: Pick<Shop, 'skuIds' | 'memberIds'>, n: number) {
   const lines = Array.from({ length: 5 }, (_, i) => ({
     skuId: shop.skuIds[(n * 7 + i * 13) % shop.skuIds.length] as string,
     qty: 1,

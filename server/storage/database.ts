@@ -70,6 +70,15 @@ export async function lockMembers(trx: Kysely<Database>, ids: readonly string[])
     .execute();
 }
 
+/**
+ * Whether `trx` is a write transaction at `row locks`: a read there of the member rows an action
+ * is about to move may take their locks itself (`FOR UPDATE`), as `lockMembers` would, in the
+ * same round trip.
+ */
+export function locksRows(trx: Kysely<Database>): boolean {
+  return lockingTransactions.has(trx);
+}
+
 /** PostgreSQL SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 30;

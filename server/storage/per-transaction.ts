@@ -24,3 +24,17 @@ export function oncePerTransaction<T>(db: Kysely<Database>, key: string, load: (
   }
   return value;
 }
+
+/**
+ * Puts `value` under `key` for the rest of this write transaction: one statement read what
+ * several later steps would each read (a sale's settings, `server/domain/sales/sale-settings.ts`).
+ * Only for what the transaction does not write itself. Outside a write transaction: nothing.
+ */
+export function keepForTransaction(db: Kysely<Database>, key: string, value: Promise<unknown>): void {
+  memos.get(db)?.set(key, value);
+}
+
+/** What this write transaction read already under `key`, if a step kept it; else undefined. */
+export function keptInTransaction<T>(db: Kysely<Database>, key: string): Promise<T> | undefined {
+  return memos.get(db)?.get(key) as Promise<T> | undefined;
+}

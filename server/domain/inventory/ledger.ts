@@ -60,12 +60,47 @@ export async function moveStock(
   return moved as MoveResult;
 }
 
+/** What a move needs to know of its SKU besides its stock. */
+export interface StockSku {
+  id: string;
+  barcode: string;
+  styleId: string;
+  size: string;
+  styleCode: string;
+  /** The SKU's low-stock threshold, else its style's (null: none). */
+  threshold: number | null;
+}
+
+/** The SKUs of `ids` as `StockSku`, in one statement. */
+async function stockSkus(trx: Kysely<Database>, ids: readonly string[]): Promise<StockSku[]> {
+  if (ids.length === 0) return [];
+  const rows = await trx
+    .selectFrom('skus as k')
+    .innerJoin('styles as s', 's.id', 'k.style_id')
+    .select([
+      'k.id',
+      'k.barcode',
+      'k.style_id as styleId',
+      'k.size',
+      'k.low_stock_threshold as skuThreshold',
+      's.low_stock_threshold as styleThreshold',
+      's.style_code as styleCode',
+    ])
+    .where('k.id', 'in', ids)
+    .execute();
+  return rows.map(({ skuThreshold, styleThreshold, ...sku }) => ({
+    ...sku,
+    threshold: skuThreshold ?? styleThreshold,
+  }));
+}
+
 /**
- * `moveStock` for several moves of one business action (a sale's lines) in three statements
- * whatever their number: the SKUs and their on-hand read together, the cached on-hand written
- * together (inserted or updated), the ledger rows appended together. Each move sees the
- * on-hand the moves before it left (the same SKU twice in one sale counts down twice);
- * `fieldOf(i)` names the field an error about move `i` is reported on.
+ * `moveStock` for several moves of one business action (a sale's lines) in two statements
+ * whatever their number: the cached on-hand moved together (inserted or added to) returning
+ * what it came to, and the ledger rows appended together — three when the SKUs are not given
+ * (`known`: a sale read them when it was priced) and are read first. Each move sees the on-hand
+ * the moves before it left (the same SKU twice in one sale counts down twice); `fieldOf(i)`
+ * names the field an error about move `i` is reported on.
  */
 export async function moveStocks(
   trx: Kysely<Database>,
@@ -73,6 +108,7 @@ export async function moveStocks(
   moves: readonly StockMove[],
   outbox: Outbox,
   fieldOf: (i: number) => string,
+  known: readonly StockSku[] = [],
 ): Promise<MoveResult[]> {
   for (const [i, move] of moves.entries()) {
     if (!Number.isSafeInteger(move.delta) || move.delta === 0) {
@@ -82,35 +118,50 @@ export async function moveStocks(
     }
   }
   if (moves.length === 0) return [];
-  const rows = await trx
-    .selectFrom('skus as k')
-    .innerJoin('styles as s', 's.id', 'k.style_id')
-    .leftJoin('stock_levels as l', (join) =>
-      join.onRef('l.sku_id', '=', 'k.id').on('l.store_id', '=', ctx.store.id),
-    )
-    .select([
-      'k.id',
-      'k.barcode',
-      'k.style_id as styleId',
-      'k.size',
-      'k.low_stock_threshold as skuThreshold',
-      's.low_stock_threshold as styleThreshold',
-      's.style_code as styleCode',
-      'l.on_hand as onHand',
-    ])
-    .where('k.id', 'in', [...new Set(moves.map((move) => move.skuId))])
-    .execute();
-  const skus = new Map(rows.map((row) => [row.id, row]));
-  const onHandNow = new Map<string, number>();
-  const at = ctx.now().toISOString();
-  const results: MoveResult[] = [];
+  const skus = new Map(known.map((sku) => [sku.id, sku]));
+  const unknown = [...new Set(moves.map((move) => move.skuId))].filter((id) => !skus.has(id));
+  for (const sku of await stockSkus(trx, unknown)) skus.set(sku.id, sku);
+  const totals = new Map<string, number>();
   for (const [i, move] of moves.entries()) {
-    const sku = skus.get(move.skuId);
-    if (!sku)
+    if (!skus.has(move.skuId))
       throw new ApiError('not_found', `No SKU with id ${JSON.stringify(move.skuId)}.`, {
         [fieldOf(i)]: 'unknown SKU',
       });
-    const before = onHandNow.get(move.skuId) ?? sku.onHand ?? 0;
+    totals.set(move.skuId, (totals.get(move.skuId) ?? 0) + move.delta);
+  }
+  const at = ctx.now().toISOString();
+  // A SKU without a cache row had none on hand: its row starts at its moves' total; one with a
+  // row gets the total added, in the statement itself, which answers what each came to.
+  const moved = await trx
+    .insertInto('stock_levels')
+    .values(
+      [...totals].map(([skuId, total]) => {
+        const sku = skus.get(skuId) as StockSku;
+        return {
+          store_id: ctx.store.id,
+          sku_id: skuId,
+          style_id: sku.styleId,
+          size: sku.size,
+          on_hand: total,
+          updated_at: at,
+        };
+      }),
+    )
+    .onConflict((oc) =>
+      oc.columns(['sku_id', 'store_id']).doUpdateSet((eb) => ({
+        on_hand: eb('stock_levels.on_hand', '+', eb.ref('excluded.on_hand')),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .returning(['sku_id', 'on_hand'])
+    .execute();
+  const onHandNow = new Map(
+    moved.map((row) => [row.sku_id, row.on_hand - (totals.get(row.sku_id) as number)]),
+  );
+  const results: MoveResult[] = [];
+  for (const [i, move] of moves.entries()) {
+    const sku = skus.get(move.skuId) as StockSku;
+    const before = onHandNow.get(move.skuId) ?? 0;
     const after = before + move.delta;
     let warning: MoveResult['warning'] = null;
     if (after < 0 && move.delta < 0) {
@@ -118,6 +169,7 @@ export async function moveStocks(
         move.kind === 'sale'
           ? (await inventorySettings(trx, ctx)).negativeStock === 'refuse'
           : move.kind !== 'stocktake';
+      // Written already: the refusal rolls the caller's whole transaction back.
       if (refuse) {
         throw new ApiError(
           'conflict',
@@ -137,7 +189,7 @@ export async function moveStocks(
       kind: move.kind,
       ref: move.ref.id,
     });
-    const threshold = sku.skuThreshold ?? sku.styleThreshold;
+    const { threshold } = sku;
     if (threshold !== null && before > threshold && after <= threshold) {
       outbox.add('stock.low', {
         skuId: move.skuId,
@@ -149,28 +201,6 @@ export async function moveStocks(
     }
     results.push({ skuId: move.skuId, delta: move.delta, onHand: after, warning });
   }
-  await trx
-    .insertInto('stock_levels')
-    .values(
-      [...onHandNow].map(([skuId, onHand]) => {
-        const sku = skus.get(skuId) as (typeof rows)[number];
-        return {
-          store_id: ctx.store.id,
-          sku_id: skuId,
-          style_id: sku.styleId,
-          size: sku.size,
-          on_hand: onHand,
-          updated_at: at,
-        };
-      }),
-    )
-    .onConflict((oc) =>
-      oc.columns(['sku_id', 'store_id']).doUpdateSet((eb) => ({
-        on_hand: eb.ref('excluded.on_hand'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
   await trx
     .insertInto('stock_movements')
     .values(

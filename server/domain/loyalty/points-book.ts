@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../ids.js';
-import type { Database, MemberRow } from '../../storage/schema.js';
+import type { Database, MemberRow, PointsMovementTable } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
 
@@ -28,11 +28,43 @@ export interface LotShare {
   expiresAt: string;
 }
 
+/** An open lot: what is left in it and when it expires. */
+interface OpenLot {
+  id: string;
+  remaining: number;
+  expires_at: string;
+}
+
+/** How a book is opened. */
+export interface BookOptions {
+  /**
+   * The member's row as this transaction already read it, its points unchanged since (a sale
+   * passes the row it priced with), so it is not read again.
+   */
+  known?: MemberRow;
+  /** Points will be taken from the lots (a redemption): their expiry check reads the open ones too. */
+  takes?: boolean;
+  /**
+   * The ledger rows and the member's balance are written by `flush()` (once, however many
+   * movements), not by each movement and `close()`: for an action that moves the same member's
+   * points several times (a sale redeems and earns). The caller must `flush()` before anything
+   * else reads the member's points or their ledger.
+   */
+  batched?: boolean;
+}
+
 /**
  * One member's points inside one write transaction: every movement is a ledger row on a lot,
  * the running balance is written to the member row by `close()`, in the same transaction.
  */
 export class PointsBook {
+  /** The open lots as read by the expiry check (`takes`), kept up to date by this book's moves. */
+  private lots: OpenLot[] | null = null;
+  /** Batched: the ledger rows and the points earned that `flush()` writes. */
+  private pending: Insertable<PointsMovementTable>[] = [];
+  private earnedPending = 0;
+  private closePending = false;
+
   private constructor(
     private readonly trx: Kysely<Database>,
     private readonly ctx: AppContext,
@@ -40,22 +72,19 @@ export class PointsBook {
     public balance: number,
     private readonly actor: Actor,
     readonly at: string,
+    private readonly batched = false,
   ) {}
 
-  /**
-   * `known`: the member's row as this transaction already read it, its points unchanged since
-   * (a sale passes the row it priced with), so it is not read again.
-   */
   static async open(
     trx: Kysely<Database>,
     ctx: AppContext,
     memberId: string,
     actor: Actor,
-    known?: MemberRow,
+    { known, takes = false, batched = false }: BookOptions = {},
   ) {
     const member = known?.id === memberId ? assertActiveMember(known) : await activeMemberRow(trx, memberId);
-    const book = new PointsBook(trx, ctx, memberId, member.points, actor, ctx.now().toISOString());
-    await book.expireDue();
+    const book = new PointsBook(trx, ctx, memberId, member.points, actor, ctx.now().toISOString(), batched);
+    await book.expireDue(takes);
     return book;
   }
 
@@ -77,23 +106,22 @@ export class PointsBook {
     note: string | null,
   ) {
     this.balance += delta;
-    await this.trx
-      .insertInto('points_movements')
-      .values({
-        id: newId(),
-        store_id: this.ctx.store.id,
-        member_id: this.memberId,
-        lot_id: lotId,
-        at: this.at,
-        delta,
-        balance: this.balance,
-        reason,
-        ...refColumns(ref),
-        staff_id: this.actor.staffId,
-        approver_id: this.actor.approverId ?? null,
-        note,
-      })
-      .execute();
+    const row: Insertable<PointsMovementTable> = {
+      id: newId(),
+      store_id: this.ctx.store.id,
+      member_id: this.memberId,
+      lot_id: lotId,
+      at: this.at,
+      delta,
+      balance: this.balance,
+      reason,
+      ...refColumns(ref),
+      staff_id: this.actor.staffId,
+      approver_id: this.actor.approverId ?? null,
+      note,
+    };
+    if (this.batched) this.pending.push(row);
+    else await this.trx.insertInto('points_movements').values(row).execute();
   }
 
   /** A new lot of `points` expiring at `expiresAt`, and its ledger row. */
@@ -120,6 +148,8 @@ export class PointsBook {
         ...refColumns(ref),
       })
       .execute();
+    // The new lot may come before a known one in FIFO order: read them again if asked.
+    this.lots = null;
     await this.movement(id, points, reason, ref, note);
     return id;
   }
@@ -137,11 +167,14 @@ export class PointsBook {
       .set((eb) => ({ remaining: eb('remaining', '+', delta) }))
       .where('id', '=', lotId)
       .execute();
+    const known = this.lots?.find((lot) => lot.id === lotId);
+    if (known) known.remaining += delta;
     await this.movement(lotId, delta, reason, ref, note);
   }
 
   /** Open lots, soonest expiry first. */
-  openLots() {
+  async openLots(): Promise<OpenLot[]> {
+    if (this.lots) return this.lots.filter((lot) => lot.remaining > 0).map((lot) => ({ ...lot }));
     return this.trx
       .selectFrom('points_lots')
       .select(['id', 'remaining', 'expires_at'])
@@ -172,27 +205,51 @@ export class PointsBook {
     return shares;
   }
 
-  /** Expires this member's lots whose time has come, so a balance read or spent is never stale. */
-  async expireDue(): Promise<number> {
-    const due = await this.trx
+  /**
+   * Expires this member's lots whose time has come, so a balance read or spent is never stale.
+   * `keepOpen`: the same statement reads the lots left open, for the takes that follow.
+   */
+  async expireDue(keepOpen = false): Promise<number> {
+    const lots = await this.trx
       .selectFrom('points_lots')
-      .select(['id', 'remaining'])
+      .select(['id', 'remaining', 'expires_at'])
       .where('member_id', '=', this.memberId)
       .where('remaining', '>', 0)
-      .where('expires_at', '<=', this.at)
+      .$if(!keepOpen, (query) => query.where('expires_at', '<=', this.at))
       .orderBy('expires_at')
+      .orderBy('id')
       .execute();
     let expired = 0;
-    for (const lot of due) {
+    for (const lot of lots) {
+      if (lot.expires_at > this.at) continue;
       await this.moveLot(lot.id, -lot.remaining, 'expire', null);
       expired += lot.remaining;
     }
+    if (keepOpen) this.lots = lots.filter((lot) => lot.expires_at > this.at);
     if (expired > 0) await this.close();
     return expired;
   }
 
   /** Writes the balance to the member row (the cached balance the ledger check verifies). */
   async close(earned = 0): Promise<void> {
+    if (this.batched) {
+      this.earnedPending += earned;
+      this.closePending = true;
+      return;
+    }
+    await this.writeBalance(earned);
+  }
+
+  /** A batched book: writes its ledger rows in one statement and the member's balance in one more. */
+  async flush(): Promise<void> {
+    if (this.pending.length > 0) await this.trx.insertInto('points_movements').values(this.pending).execute();
+    this.pending = [];
+    if (this.closePending) await this.writeBalance(this.earnedPending);
+    this.earnedPending = 0;
+    this.closePending = false;
+  }
+
+  private async writeBalance(earned: number): Promise<void> {
     await this.trx
       .updateTable('members')
       .set((eb) => ({

@@ -3,10 +3,10 @@ import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
-import type { Database, MemberRow } from '../../storage/schema.js';
+import type { Database } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
-import { evaluateTierUpgrade } from './tiers.js';
+import { evaluateTierUpgrade, type MemberWithSpend, spend12mQuery } from './tiers.js';
 
 /**
  * Checkout: records what a member spent on a sale (for rolling 12-month and lifetime spend
@@ -75,7 +75,7 @@ async function appendActivity(
   visit: -1 | 0 | 1,
   ref: LedgerRef | null,
   at = ctx.now().toISOString(),
-): Promise<MemberRow> {
+): Promise<MemberWithSpend> {
   await trx
     .insertInto('member_activity')
     .values({
@@ -89,7 +89,8 @@ async function appendActivity(
       ...refColumns(ref),
     })
     .execute();
-  // The member as the update left them (one round trip instead of two for the tier check).
+  // The member as the update left them, with their 12-month spend now: the tier check's figures
+  // in the same round trip.
   const member = await trx
     .updateTable('members')
     .set((eb) => ({
@@ -101,7 +102,8 @@ async function appendActivity(
     }))
     .where('id', '=', memberId)
     .returningAll()
+    .returning((eb) => spend12mQuery(trx, eb.ref('members.id'), ctx.now()).as('spend_12m'))
     .executeTakeFirst();
   if (!member) throw notFound('member', memberId);
-  return member;
+  return { ...member, spend_12m: Number(member.spend_12m) };
 }

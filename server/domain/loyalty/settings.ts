@@ -138,11 +138,20 @@ export type TopUpBonusRule = LoyaltySettings['topUpBonus'][number];
  * checked once per write transaction (a sale consults them at every step), afresh outside one.
  */
 export function loadSettings(db: Kysely<Database>): Promise<LoyaltySettings> {
-  return oncePerTransaction(db, 'loyalty_settings', () => readSettings(db));
+  return oncePerTransaction(db, LOYALTY_SETTINGS_KEY, async () =>
+    loyaltySettingsOf(await loyaltySettingsRows(db).execute()),
+  );
 }
 
-async function readSettings(db: Kysely<Database>): Promise<LoyaltySettings> {
-  const rows = await db.selectFrom('loyalty_settings').select(['key', 'value']).execute();
+/** Where a write transaction keeps the settings once read (a sale's settings statement puts them there). */
+export const LOYALTY_SETTINGS_KEY = 'loyalty_settings';
+
+export function loyaltySettingsRows(db: Kysely<Database>) {
+  return db.selectFrom('loyalty_settings').select(['key', 'value']);
+}
+
+/** The rows checked against their schemas (a setting without a row takes its default). */
+export function loyaltySettingsOf(rows: readonly { key: string; value: string }[]): LoyaltySettings {
   const values = new Map(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
   const settings: Partial<Record<SettingKey, unknown>> = {};
   for (const key of SETTING_KEYS) {

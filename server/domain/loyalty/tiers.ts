@@ -1,8 +1,9 @@
 import { subMonths } from 'date-fns';
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
+import { keptInTransaction } from '../../storage/per-transaction.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { issueTriggeredCoupons } from './coupon-issue.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
@@ -18,8 +19,35 @@ export interface TierStats {
   visits: number;
 }
 
+/** Where a sale's transaction keeps the tiers its settings statement read (`keepForTransaction`). */
+export const TIERS_KEY = 'tiers';
+
+/** Every tier, lowest first (also read beside the other settings in a sale's one statement). */
+export function tierRows(db: Kysely<Database>) {
+  return db
+    .selectFrom('tiers')
+    .select([
+      'id',
+      'code',
+      'name',
+      'rank',
+      'min_spend_12m',
+      'min_spend_lifetime',
+      'min_points_earned',
+      'min_visits',
+      'discount_regular_bp',
+      'discount_special_bp',
+      'points_multiplier_pct',
+      'birthday_discount_bp',
+      'birthday_coupon_template_id',
+      'updated_at',
+    ])
+    .orderBy('rank');
+}
+
+/** The tiers, lowest first; inside a sale, as its settings statement read them. */
 export async function loadTiers(db: Kysely<Database>): Promise<TierRow[]> {
-  return db.selectFrom('tiers').selectAll().orderBy('rank').execute();
+  return keptInTransaction<TierRow[]>(db, TIERS_KEY) ?? tierRows(db).execute();
 }
 
 export function entryTier(tiers: readonly TierRow[]): TierRow {
@@ -64,16 +92,29 @@ export function progressToNext(tiers: readonly TierRow[], current: TierRow, stat
   };
 }
 
-export async function tierStats(db: Kysely<Database>, member: MemberRow, now: Date): Promise<TierStats> {
-  const since = subMonths(now, 12).toISOString();
-  const row = await db
+/**
+ * A member's spend over the 12 months before `now`, as a one-value query on their id (a value,
+ * or the updated row's id inside a statement's RETURNING).
+ */
+export function spend12mQuery(db: Kysely<Database>, memberId: string | Expression<string>, now: Date) {
+  return db
     .selectFrom('member_activity')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('spend'))
-    .where('member_id', '=', member.id)
-    .where('at', '>', since)
-    .executeTakeFirstOrThrow();
+    .where('member_id', '=', memberId)
+    .where('at', '>', subMonths(now, 12).toISOString());
+}
+
+/** A member row that may carry its 12-month spend, read by the statement that wrote it. */
+export type MemberWithSpend = MemberRow & { spend_12m?: number };
+
+export async function tierStats(
+  db: Kysely<Database>,
+  member: MemberWithSpend,
+  now: Date,
+): Promise<TierStats> {
+  const spend = member.spend_12m ?? (await spend12mQuery(db, member.id, now).executeTakeFirstOrThrow()).spend;
   return {
-    spend12m: Number(row.spend),
+    spend12m: Number(spend),
     spendLifetime: member.spend_lifetime,
     pointsEarned: member.points_earned_total,
     visits: member.visits,
@@ -141,7 +182,8 @@ export async function evaluateTierUpgrade(
   trx: Kysely<Database>,
   ctx: AppContext,
   outbox: Outbox,
-  member: MemberRow,
+  /** With `spend_12m` when the statement that wrote the purchase read it (`recordPurchase`). */
+  member: MemberWithSpend,
   ref: LedgerRef | null,
 ): Promise<{ changed: boolean; tier: { code: string; name: string } }> {
   const memberId = member.id;

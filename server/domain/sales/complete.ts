@@ -7,7 +7,6 @@ import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Completed, SaleResult } from '../../protocol/sales.js';
-import { lockMembers } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import { assertOfflineSpend } from '../chain-link/offline-spend.js';
 import { queueSale } from '../chain-link/queue.js';
@@ -31,6 +30,7 @@ import { paysCash, queueReceipt } from './receipt-print.js';
 import { receiptSettings } from './receipt-settings.js';
 import { keepSale } from './records.js';
 import { memberAfterSale, type SaleFacts, saleReceiptOf, saleResultOf } from './results.js';
+import { saleSettings } from './sale-settings.js';
 import type { SaleInput, SaleLineInput } from './schemas.js';
 import { salesSettings } from './settings.js';
 import { assertShiftOpen } from './shift-rule.js';
@@ -137,8 +137,11 @@ export async function writeSale(
   const training = input.training;
   // What a sale shares with the chain's other stores is its member (balances, coupons — and a
   // referrer's reward, locked where it is given); the rest is this store's own. So under
-  // `row locks` the member is locked before anything of theirs is read.
-  if (input.memberId !== undefined) await lockMembers(trx, [input.memberId]);
+  // `row locks` the member is locked before anything of theirs is read: by the pricing's read
+  // of the member itself (`loadMember`, FOR UPDATE), the first of their rows the sale reads.
+  // The shop's settings in one statement; the shift rule, pricing, points, the tier check and the
+  // receipt below are given what it read instead of each reading its own.
+  await saleSettings(trx, ctx);
   if (!work.offline) await assertShiftOpen(trx, ctx, staff, training);
   const priced = await priceRequest(trx, ctx, input);
   const { quote, member } = priced;

@@ -171,6 +171,7 @@ export async function postSoldGoods(
     lines.map((line) => ({ skuId: line.skuId, delta: -line.qty, kind: 'sale', ref, staffId: staff.staffId })),
     outbox,
     (i) => `lines.${i}.qty`,
+    posting.priced.stockSkus,
   );
   for (const [i, moved] of moves.entries()) {
     const line = lines[i] as (typeof lines)[number];
@@ -212,8 +213,16 @@ export async function postSaleLoyalty(
   const { quote, member } = priced;
   if (!member) return null;
   // One points book for the sale's redemption and earning, opened on the member row the sale
-  // was priced with (stored value moved since, points did not): one read, one expiry check.
-  const book = await PointsBook.open(trx, ctx, member.id, { staffId: staff.staffId }, member);
+  // was priced with (stored value moved since, points did not): one read, one expiry check
+  // (reading the open lots too when points pay), and its ledger rows and the member's balance
+  // written once, after both.
+  const book = await PointsBook.open(
+    trx,
+    ctx,
+    member.id,
+    { staffId: staff.staffId },
+    { known: member, takes: quote.points.used > 0, batched: true },
+  );
   if (quote.points.used > 0) {
     try {
       await redeemPoints(trx, ctx, outbox, {
@@ -243,6 +252,8 @@ export async function postSaleLoyalty(
     book,
     tierMultiplierPct: member.tier.points_multiplier_pct,
   });
+  // Before the purchase is recorded: its tier check reads the points earned from the member row.
+  await book.flush();
   const { tier } = await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
   const referral = await rewardReferral(trx, ctx, outbox, {
     memberId: member.id,

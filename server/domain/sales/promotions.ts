@@ -83,7 +83,7 @@ export interface PromotionAuthor {
   headOffice: boolean;
 }
 
-function toPromotion(row: PromotionRow): Promotion {
+function toPromotion(row: Pick<PromotionRow, 'id' | 'definition'>): Promotion {
   return { ...(JSON.parse(row.definition) as Omit<Promotion, 'id'>), id: row.id } as Promotion;
 }
 
@@ -123,17 +123,25 @@ function ownerFor(ctx: AppContext, author: PromotionAuthor): string {
 
 /**
  * The promotions a quote or a sale considers: active, not archived, the chain's and this
- * store's own (the pricing engine then checks each one's `conditions.stores`).
+ * store's own (the pricing engine then checks each one's `conditions.stores`). The query alone,
+ * for a sale's one settings statement (`sale-settings.ts`) too.
  */
-export async function activePromotions(db: Kysely<Database>, ctx: AppContext): Promise<Promotion[]> {
-  const rows = await db
+export function promotionsInForce(db: Kysely<Database>, ctx: AppContext) {
+  return db
     .selectFrom('promotions')
-    .selectAll()
+    .select(['id', 'definition'])
     .where('store_id', 'in', owners(ctx))
     .where('active', '=', 1)
-    .where('archived_at', 'is', null)
-    .execute();
+    .where('archived_at', 'is', null);
+}
+
+/** The rows of `promotionsInForce` as the pricing engine takes them. */
+export function promotionsOf(rows: readonly Pick<PromotionRow, 'id' | 'definition'>[]): Promotion[] {
   return rows.map(toPromotion);
+}
+
+export async function activePromotions(db: Kysely<Database>, ctx: AppContext): Promise<Promotion[]> {
+  return promotionsOf(await promotionsInForce(db, ctx).execute());
 }
 
 /** Active ones; with `all` also the paused; with `archived` only the ended ones. */

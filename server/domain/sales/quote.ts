@@ -4,15 +4,15 @@ import { ApiError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Promotion } from '../../protocol/promotions.js';
 import type { Quote, QuoteLine } from '../../protocol/quote.js';
+import { locksRows } from '../../storage/database.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { priceInForce } from '../catalog/price-in-force.js';
-import { loadSettings } from '../loyalty/settings.js';
+import type { StockSku } from '../inventory/ledger.js';
 import { birthdayText } from '../members/view.js';
 import { priceCart } from '../pricing/engine.js';
 import type { CartLine, CouponOffer, PricingInput, PricingMember } from '../pricing/types.js';
-import { activePromotions } from './promotions.js';
+import { saleSettings } from './sale-settings.js';
 import type { SaleLineInput } from './schemas.js';
-import { salesSettings } from './settings.js';
 
 /** One SKU as the checkout sees it: price in force at the moment of pricing, category chain. */
 export interface SkuForSale {
@@ -30,6 +30,8 @@ export interface SkuForSale {
   active: boolean;
   /** The style's cost for one unit now (for the sale's line); never shown at the till. */
   cost: number | null;
+  /** The SKU's low-stock threshold, else its style's (null: none). */
+  threshold: number | null;
 }
 
 export interface CartRequest {
@@ -45,6 +47,8 @@ export interface PricedCart {
   quote: Quote;
   /** Each line's style cost now, kept on the sale's lines; not part of the quote. */
   unitCosts: (number | null)[];
+  /** Each line's SKU as the stock moves need it (read with its price: not read again). */
+  stockSkus: StockSku[];
   member: (MemberRow & { tier: TierRow }) | null;
   couponCodes: string[];
 }
@@ -63,6 +67,8 @@ const SKU_COLUMNS = [
   's.member_prices as memberPrices',
   's.active as styleActive',
   's.cost',
+  'k.low_stock_threshold as skuThreshold',
+  's.low_stock_threshold as styleThreshold',
 ] as const;
 
 /** Finds the SKUs of the lines (by id or barcode) with their price in force now. */
@@ -114,34 +120,32 @@ export async function skusForLines(
       memberPrices: JSON.parse(row.memberPrices) as Record<string, number>,
       active: row.active === 1 && row.styleActive === 1,
       cost: row.cost,
+      threshold: row.skuThreshold ?? row.styleThreshold,
     };
   });
 }
 
 /** Each category with its ancestors, so a rule on 女装 covers 女装 › 连衣裙. */
-async function categoryChains(
-  db: Kysely<Database>,
-  ctx: AppContext,
+function categoryChains(
+  parents: ReadonlyMap<string, string | null>,
   wanted: readonly (string | null)[],
-): Promise<Map<string, string[]>> {
+): Map<string, string[]> {
   const chains = new Map<string, string[]>();
-  if (!wanted.some((id) => id !== null)) return chains;
-  const rows = await db
-    .selectFrom('categories')
-    .select(['id', 'parent_id'])
-    .where('store_id', '=', ctx.store.catalogId)
-    .execute();
-  const parent = new Map(rows.map((row) => [row.id, row.parent_id]));
   for (const id of wanted) {
     if (id === null || chains.has(id)) continue;
     const chain: string[] = [];
-    for (let at: string | null | undefined = id; at && chain.length < 20; at = parent.get(at)) chain.push(at);
+    for (let at: string | null | undefined = id; at && chain.length < 20; at = parents.get(at))
+      chain.push(at);
     chains.set(id, chain);
   }
   return chains;
 }
 
-/** The member with their tier, in one statement (the sale passes it down to every posting). */
+/**
+ * The member with their tier, in one statement (the sale passes it down to every posting). In a
+ * sale at `row locks` (PostgreSQL) the same statement locks the member's row: another store's
+ * action on them waits for this sale, and this sale reads what the other one wrote.
+ */
 async function loadMember(db: Kysely<Database>, memberId: string): Promise<MemberRow & { tier: TierRow }> {
   const joined = await db
     .selectFrom('members as m')
@@ -163,6 +167,7 @@ async function loadMember(db: Kysely<Database>, memberId: string): Promise<Membe
       't.updated_at as tier_updated_at',
     ])
     .where('m.id', '=', memberId)
+    .$if(locksRows(db), (query) => query.forUpdate('m'))
     .executeTakeFirst();
   if (!joined)
     throw new ApiError('not_found', `No member with id ${JSON.stringify(memberId)}.`, {
@@ -317,17 +322,16 @@ export async function priceRequest(
       },
     );
   }
-  const [chains, promotions, coupons, settings, loyalty] = await Promise.all([
-    categoryChains(
-      db,
-      ctx,
-      skus.map((sku) => sku.categoryId),
-    ),
-    activePromotions(db, ctx).then(promotionsFor),
+  const [shop, coupons] = await Promise.all([
+    saleSettings(db, ctx),
     couponOffers(db, ctx, request.couponCodes, member?.id ?? null),
-    salesSettings(db, ctx),
-    request.redeemPoints > 0 ? loadSettings(db) : Promise.resolve(null),
   ]);
+  const chains = categoryChains(
+    shop.parents,
+    skus.map((sku) => sku.categoryId),
+  );
+  const promotions = promotionsFor(shop.promotions);
+  const { sales: settings, loyalty } = shop;
   const cartLines: CartLine[] = request.lines.map((line, i) => {
     const sku = skus[i] as SkuForSale;
     return {
@@ -406,7 +410,20 @@ export async function priceRequest(
       : null,
     training: request.training,
   };
-  return { quote, unitCosts: skus.map((sku) => sku.cost), member, couponCodes: coupons.map((c) => c.code) };
+  return {
+    quote,
+    unitCosts: skus.map((sku) => sku.cost),
+    stockSkus: skus.map(({ id, barcode, styleId, size, styleCode, threshold }) => ({
+      id,
+      barcode,
+      styleId,
+      size,
+      styleCode,
+      threshold,
+    })),
+    member,
+    couponCodes: coupons.map((c) => c.code),
+  };
 }
 
 /** `POST /api/sales/quote`: the priced sale, nothing stored. */

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { runAction } from '../../events/action.js';
 import type { ReceiptLogo } from '../../protocol/receipt.js';
 import type { ReceiptSettings } from '../../protocol/sales.js';
-import type { Database } from '../../storage/schema.js';
+import { keptInTransaction } from '../../storage/per-transaction.js';
+import type { Database, ReceiptSettingsTable } from '../../storage/schema.js';
 import { previousValues } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 
@@ -43,12 +44,20 @@ const NONE: ReceiptSettings = {
 
 const lines = (value: string) => (value === '' ? [] : value.split('\n'));
 
-export async function receiptSettings(db: Kysely<Database>, ctx: AppContext): Promise<ReceiptSettings> {
-  const row = await db
+/** The store's receipt row (none until first saved). */
+export function receiptSettingsRow(db: Kysely<Database>, ctx: AppContext) {
+  return db
     .selectFrom('receipt_settings')
-    .selectAll()
-    .where('store_id', '=', ctx.store.id)
-    .executeTakeFirst();
+    .select(['address', 'phone', 'returns_policy', 'footer', 'header', 'logo'])
+    .where('store_id', '=', ctx.store.id);
+}
+
+type ReceiptSettingsRow = Pick<
+  Selectable<ReceiptSettingsTable>,
+  'address' | 'phone' | 'returns_policy' | 'footer' | 'header' | 'logo'
+>;
+
+export function receiptSettingsOf(ctx: AppContext, row: ReceiptSettingsRow | undefined): ReceiptSettings {
   if (!row) return { ...NONE, address: ctx.store.address ?? '' };
   return {
     address: row.address || (ctx.store.address ?? ''),
@@ -58,6 +67,16 @@ export async function receiptSettings(db: Kysely<Database>, ctx: AppContext): Pr
     header: lines(row.header),
     logo: row.logo ? (JSON.parse(row.logo) as ReceiptLogo) : null,
   };
+}
+
+/** Where a sale's transaction keeps the receipt settings it read (`keepForTransaction`). */
+export const RECEIPT_SETTINGS_KEY = 'receipt_settings';
+
+/** What the shop prints; inside a sale, as its settings statement read them (`sale-settings.ts`). */
+export async function receiptSettings(db: Kysely<Database>, ctx: AppContext): Promise<ReceiptSettings> {
+  const kept = keptInTransaction<ReceiptSettings>(db, RECEIPT_SETTINGS_KEY);
+  if (kept) return kept;
+  return receiptSettingsOf(ctx, await receiptSettingsRow(db, ctx).executeTakeFirst());
 }
 
 /** The logo alone: what a bridge needs to print it. */

@@ -42,23 +42,18 @@ export interface SaleRecord {
 
 /**
  * A line id is a sale line's id for good: one already sold (a cart's line sent before under
- * another sale id, a terminal reusing its ids) is refused before the insert would fail.
+ * another sale id, a terminal reusing its ids) is refused before the insert would fail. `null`:
+ * an id made here, not looked up.
  */
-async function assertLineIdsFree(trx: Kysely<Database>, lines: readonly { lineId: string }[]): Promise<void> {
-  const taken = await trx
-    .selectFrom('sale_lines')
-    .select('id')
-    .where(
-      'id',
-      'in',
-      lines.map((line) => line.lineId),
-    )
-    .execute();
+async function assertLineIdsFree(trx: Kysely<Database>, lineIds: readonly (string | null)[]): Promise<void> {
+  const sent = lineIds.filter((id) => id !== null);
+  if (sent.length === 0) return;
+  const taken = await trx.selectFrom('sale_lines').select('id').where('id', 'in', sent).execute();
   if (taken.length === 0) return;
   const ids = new Set(taken.map((row) => row.id));
   const fields: Record<string, string> = {};
-  for (const [i, line] of lines.entries())
-    if (ids.has(line.lineId)) fields[`lines.${i}.lineId`] = 'already sold';
+  for (const [i, id] of lineIds.entries())
+    if (id !== null && ids.has(id)) fields[`lines.${i}.lineId`] = 'already sold';
   throw lineIdsTaken(fields);
 }
 
@@ -73,7 +68,11 @@ export async function keepSale(
   const { quote, member } = priced;
   const saleId = sale.id;
   const approverId = approvals.approver?.staffId ?? null;
-  await assertLineIdsFree(trx, quote.lines);
+  // Only the ids the till sent: one made for a line just now (`priceRequest`) is new.
+  await assertLineIdsFree(
+    trx,
+    quote.lines.map((line, i) => (record.asked[i]?.lineId === undefined ? null : line.lineId)),
+  );
   await trx
     .insertInto('sales')
     .values({

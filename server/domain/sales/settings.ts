@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { SalesSettings } from '../../protocol/sales.js';
-import type { Database } from '../../storage/schema.js';
+import { keptInTransaction } from '../../storage/per-transaction.js';
+import type { Database, SalesSettingsTable } from '../../storage/schema.js';
 import { previousValues } from '../audit/changes.js';
 import { recordAudit } from '../audit/service.js';
 
@@ -25,12 +26,20 @@ export const DEFAULT_SALES_SETTINGS: SalesSettings = {
   requireShift: true,
 };
 
-export async function salesSettings(db: Kysely<Database>, ctx: AppContext): Promise<SalesSettings> {
-  const row = await db
+/** The store's row of checkout rules (none until first saved). */
+export function salesSettingsRow(db: Kysely<Database>, ctx: AppContext) {
+  return db
     .selectFrom('sales_settings')
-    .selectAll()
-    .where('store_id', '=', ctx.store.id)
-    .executeTakeFirst();
+    .select(['return_days', 'cashier_discount_limit_bp', 'rounding', 'require_shift'])
+    .where('store_id', '=', ctx.store.id);
+}
+
+type SalesSettingsRow = Pick<
+  SalesSettingsTable,
+  'return_days' | 'cashier_discount_limit_bp' | 'rounding' | 'require_shift'
+>;
+
+export function salesSettingsOf(row: SalesSettingsRow | undefined): SalesSettings {
   if (!row) return { ...DEFAULT_SALES_SETTINGS };
   return {
     returnDays: row.return_days,
@@ -39,6 +48,16 @@ export async function salesSettings(db: Kysely<Database>, ctx: AppContext): Prom
     requireShift: row.require_shift === 1,
   };
 }
+
+/** The checkout rules; inside a sale, as its settings statement read them (`sale-settings.ts`). */
+export async function salesSettings(db: Kysely<Database>, ctx: AppContext): Promise<SalesSettings> {
+  const kept = keptInTransaction<SalesSettings>(db, SALES_SETTINGS_KEY);
+  if (kept) return kept;
+  return salesSettingsOf(await salesSettingsRow(db, ctx).executeTakeFirst());
+}
+
+/** Where a sale's transaction keeps the rules it read (`keepForTransaction`). */
+export const SALES_SETTINGS_KEY = 'sales_settings';
 
 export async function saveSalesSettings(
   ctx: AppContext,

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import { jsonArrayFrom as postgresArray } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteArray } from 'kysely/helpers/sqlite';
+import type { AppContext } from '../../context.js';
+import type { LoyaltySettings } from '../../protocol/loyalty.js';
+import type { Promotion } from '../../protocol/promotions.js';
+import type { ReceiptSettings, SalesSettings } from '../../protocol/sales.js';
+import { keepForTransaction, oncePerTransaction } from '../../storage/per-transaction.js';
+import type { Database, TierRow } from '../../storage/schema.js';
+import { LOYALTY_SETTINGS_KEY, loyaltySettingsOf, loyaltySettingsRows } from '../loyalty/settings.js';
+import { TIERS_KEY, tierRows } from '../loyalty/tiers.js';
+import { promotionsInForce, promotionsOf } from './promotions.js';
+import { RECEIPT_SETTINGS_KEY, receiptSettingsOf, receiptSettingsRow } from './receipt-settings.js';
+import { SALES_SETTINGS_KEY, salesSettingsOf, salesSettingsRow } from './settings.js';
+
+/**
+ * Everything a sale consults that the shop sets up and the sale never writes: the category
+ * tree, the promotions in force, the checkout rules, the loyalty settings, the tiers and the
+ * receipt text. Read in ONE statement (each table as a JSON array) instead of six — every
+ * statement is a round trip to PostgreSQL and a prepared step plus a built query on SQLite.
+ * Read inside the sale's transaction like the rest, so it is exact in a chain too, where other
+ * store servers change these tables (a cache in memory would need an invalidation every store
+ * sees; this needs none).
+ */
+export interface SaleSettings {
+  /** Each category's parent. */
+  parents: Map<string, string | null>;
+  promotions: Promotion[];
+  sales: SalesSettings;
+  loyalty: LoyaltySettings;
+  tiers: TierRow[];
+  receipt: ReceiptSettings;
+}
+
+/** SQLite gives a JSON array as text (its type says parsed), PostgreSQL's driver parses its `json`. */
+function parsed<Row>(value: Row[]): Row[] {
+  return typeof value === 'string' ? (JSON.parse(value) as Row[]) : value;
+}
+
+async function readSaleSettings(db: Kysely<Database>, ctx: AppContext): Promise<SaleSettings> {
+  const array = ctx.storage.engine === 'postgres' ? postgresArray : sqliteArray;
+  const row = await db
+    .selectNoFrom([
+      array(
+        db.selectFrom('categories').select(['id', 'parent_id']).where('store_id', '=', ctx.store.catalogId),
+      ).as('categories'),
+      array(promotionsInForce(db, ctx)).as('promotions'),
+      array(salesSettingsRow(db, ctx)).as('sales'),
+      array(loyaltySettingsRows(db)).as('loyalty'),
+      array(tierRows(db)).as('tiers'),
+      array(receiptSettingsRow(db, ctx)).as('receipt'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    parents: new Map(parsed(row.categories).map((category) => [category.id, category.parent_id])),
+    promotions: promotionsOf(parsed(row.promotions)),
+    sales: salesSettingsOf(parsed(row.sales)[0]),
+    loyalty: loyaltySettingsOf(parsed(row.loyalty)),
+    // A JSON array's order is not the subquery's on every engine: lowest tier first, as loadTiers.
+    tiers: parsed(row.tiers).sort((a, b) => a.rank - b.rank),
+    receipt: receiptSettingsOf(ctx, parsed(row.receipt)[0]),
+  };
+}
+
+/**
+ * The sale's settings, read once per write transaction; the later steps that read one of them
+ * by themselves (the shift rule, points, the tier check, the receipt) are given what was read.
+ * Outside a write transaction (a quote) it is one statement each time.
+ */
+export function saleSettings(db: Kysely<Database>, ctx: AppContext): Promise<SaleSettings> {
+  return oncePerTransaction(db, 'sale_settings', async () => {
+    const settings = await readSaleSettings(db, ctx);
+    keepForTransaction(db, SALES_SETTINGS_KEY, Promise.resolve(settings.sales));
+    keepForTransaction(db, LOYALTY_SETTINGS_KEY, Promise.resolve(settings.loyalty));
+    keepForTransaction(db, TIERS_KEY, Promise.resolve(settings.tiers));
+    keepForTransaction(db, RECEIPT_SETTINGS_KEY, Promise.resolve(settings.receipt));
+    return settings;
+  });
+}
