@@ -138,13 +138,22 @@ export class ChainLink implements StoreLink {
     }
   }
 
-  /** One `select 1` on a connection of its own, bounded by `timeoutMs` however the link fails. */
+  /**
+   * One `select 1` on a connection of its own, bounded by `timeoutMs` however the link fails.
+   * When the time is up, the answers already on the socket are read first (`setImmediate` runs
+   * after the event loop's I/O): a store whose own process was busy past `timeoutMs` (a commit's
+   * fsync under load) would otherwise see its timer before head office's answer, and sell
+   * offline while head office answers.
+   */
   private async probe(): Promise<boolean> {
     const bounded = <T>(work: Promise<T>) =>
       Promise.race([
         work,
         new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('no answer')), this.times.timeoutMs).unref(),
+          setTimeout(
+            () => setImmediate(() => reject(new Error('no answer'))).unref(),
+            this.times.timeoutMs,
+          ).unref(),
         ),
       ]);
     try {
