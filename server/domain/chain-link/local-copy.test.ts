@@ -10,6 +10,8 @@ import { startTestStore, type TestStore } from '../../testing/harness.js';
 import { databaseEnvFor, testEngine } from '../../testing/test-database.js';
 import { pruneChangeLog } from './change-log.js';
 import { openLocalCopy, refreshLocalCopy } from './local-copy.js';
+import { heldRows, queueCounts, queueRow } from './queue.js';
+import { sendQueue } from './sync.js';
 
 /**
  * A chain store's local copy is refreshed by what head office changed since the last refresh
@@ -203,5 +205,41 @@ describe.runIf(testEngine === 'postgres')('refreshing the local copy by what cha
     expect(await skuCount()).toBe(2);
     // The whole copy's snapshot is after the prune: the next refresh is by the log again.
     expect(await refresh()).toEqual({ written: 0, deleted: 0, whole: false, changed: MARKS });
+  });
+
+  it('holds for a manager an offline sign-in naming staff head office does not hold, and sends the rest', async () => {
+    const at = new Date().toISOString();
+    const session = (id: string, staffId: string) => ({
+      id,
+      store_id: hq.ctx.store.id,
+      staff_id: staffId,
+      token_hash: `hash-${id}`,
+      device_id: null,
+      method: 'pin',
+      created_at: at,
+      expires_at: '2099-01-01T00:00:00.000Z',
+      revoked_at: null,
+      revoked_reason: null,
+    });
+    const known = await chain.db.selectFrom('staff').select('id').executeTakeFirstOrThrow();
+    // Staff added while the store sold offline (not sent), signed in; then a known one signed in.
+    await local.write(async (trx) => {
+      for (const row of [
+        session('offline-unknown', 'staff-added-offline'),
+        session('offline-known', known.id),
+      ]) {
+        await trx.insertInto('staff_sessions').values(row).execute();
+        await queueRow(trx, true, 'staff_sessions', row);
+      }
+    });
+    await sendQueue(hq.ctx, chain, local);
+    expect(await queueCounts(local.db)).toEqual({ waiting: 0, held: 1 });
+    expect((await heldRows(local.db)).map((row) => row.id)).toEqual(['offline-unknown']);
+    const atHq = await chain.db
+      .selectFrom('staff_sessions')
+      .select('id')
+      .where('id', 'in', ['offline-unknown', 'offline-known'])
+      .execute();
+    expect(atHq).toEqual([{ id: 'offline-known' }]);
   });
 });
