@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,11 +185,21 @@ describe.runIf(testEngine === 'postgres')('a chain store selling while head offi
     );
     expect(audited.rowCount).toBe(sold.length);
     for (const row of audited.rows) expect(row.n).toBe(1);
-    const check = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts'], {
-      env: { ...process.env, HANGER_DATA: branchDir, HANGER_DATABASE_URL: databaseUrl() },
-      encoding: 'utf8',
+    // Not spawnSync: the branch's line (the relay) runs in this process, and a check that blocks
+    // it for seconds under load cut the line, and the branch went offline behind the test's back.
+    const check = await new Promise<{ status: number; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/check.ts'],
+        {
+          env: { ...process.env, HANGER_DATA: branchDir, HANGER_DATABASE_URL: databaseUrl() },
+          encoding: 'utf8',
+        },
+        (error, stdout, stderr) =>
+          resolve({ status: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+      );
     });
-    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.status, check.output).toBe(0);
   };
 
   beforeAll(async () => {

@@ -73,6 +73,9 @@ export interface Database {
   referral_rewards: ReferralRewardTable;
   member_documents: MemberDocumentTable;
   store_links: StoreLinkTable;
+  row_changes: RowChangeTable;
+  row_changes_kept: RowChangesKeptTable;
+  row_change_marks: RowChangeMarkTable;
 }
 
 export interface SchemaVersionTable {
@@ -1078,4 +1081,27 @@ export interface StoreLinkTable {
   reported_at: string;
   /** The rows head office refused, as JSON `StoreLinkView['heldRows']` (migration 31). */
   held_rows: Generated<string>;
+}
+
+/**
+ * A row of a table the chain's stores copy, changed at head office (migration 34): by which
+ * transaction (`pg_current_xact_id()`), in which table, its primary key as JSON.
+ */
+export interface RowChangeTable {
+  changed_in: string;
+  table_name: string;
+  row_key: unknown;
+}
+
+/** From which transaction on `row_changes` holds every change (one row, id 1; none: from the start). */
+export interface RowChangesKeptTable {
+  id: number;
+  kept_from: string;
+}
+
+/** When head office's log of changed rows was pruned (migration 34), and where its transactions stood. */
+export interface RowChangeMarkTable {
+  at: string;
+  /** The oldest transaction still running then (`pg_snapshot_xmin`): every older one had ended. */
+  oldest_running: string;
 }

@@ -5,7 +5,8 @@ import type { Storage } from '../../storage/database.js';
 import { storageFaultMessage } from '../../storage/faults.js';
 import { MIGRATIONS } from '../../storage/migrations/index.js';
 import { migrate } from '../../storage/migrator.js';
-import { copiedAt, openLocalCopy, refreshLocalCopy } from './local-copy.js';
+import { pruneChangeLog } from './change-log.js';
+import { copiedAt, forgetSnapshot, openLocalCopy, refreshLocalCopy } from './local-copy.js';
 import { heldRows, type QueueCounts, queueCounts } from './queue.js';
 import { sendQueue } from './sync.js';
 
@@ -27,7 +28,7 @@ export const LINK_TIMES: LinkTimes = { probeMs: 1000, timeoutMs: 1500, refreshMs
 /**
  * A chain store's link to head office's PostgreSQL. While head office answers, the store works
  * on it and keeps a local copy of what selling needs (SQLite in the data folder), refreshed
- * every `refreshMs`. When head office does not answer within `timeoutMs` (refused, reset or
+ * every `refreshMs` by what head office changed (whole after the store sold from it). When head office does not answer within `timeoutMs` (refused, reset or
  * silent), the server's storage becomes the local copy: the tills sell on, each sale committed
  * there and queued in the same transaction. Once head office answers again the queue is sent,
  * oldest first and each exactly once, and only when it is empty does the store work on head
@@ -107,7 +108,7 @@ export class ChainLink implements StoreLink {
       }
       const local = this.local;
       if (!(await this.probe())) {
-        this.goOffline('head office did not answer');
+        await this.goOffline('head office did not answer');
         return;
       }
       this.lastContact = new Date().toISOString();
@@ -126,23 +127,33 @@ export class ChainLink implements StoreLink {
         await refreshLocalCopy(this.chain, local, this.ctx.store.id, new Date());
         this.lastRefresh = Date.now();
         this.copied = await copiedAt(local);
+        await pruneChangeLog(this.chain, this.ctx.now());
       }
       await this.report();
     } catch (error) {
-      if (storageFaultMessage(error) !== null) this.goOffline((error as Error).message);
+      if (storageFaultMessage(error) !== null) await this.goOffline((error as Error).message);
       else this.ctx.log.error({ err: (error as Error).message }, 'chain link: unexpected failure');
     } finally {
       await this.announce();
     }
   }
 
-  /** One `select 1` on a connection of its own, bounded by `timeoutMs` however the link fails. */
+  /**
+   * One `select 1` on a connection of its own, bounded by `timeoutMs` however the link fails.
+   * When the time is up, the answers already on the socket are read first (`setImmediate` runs
+   * after the event loop's I/O): a store whose own process was busy past `timeoutMs` (a commit's
+   * fsync under load) would otherwise see its timer before head office's answer, and sell
+   * offline while head office answers.
+   */
   private async probe(): Promise<boolean> {
     const bounded = <T>(work: Promise<T>) =>
       Promise.race([
         work,
         new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('no answer')), this.times.timeoutMs).unref(),
+          setTimeout(
+            () => setImmediate(() => reject(new Error('no answer'))).unref(),
+            this.times.timeoutMs,
+          ).unref(),
         ),
       ]);
     try {
@@ -165,7 +176,7 @@ export class ChainLink implements StoreLink {
     }
   }
 
-  private goOffline(why: string): void {
+  private async goOffline(why: string): Promise<void> {
     if (this.mode === 'offline') return;
     if (!this.local || !this.copied) {
       this.ctx.log.error(
@@ -174,6 +185,7 @@ export class ChainLink implements StoreLink {
       );
       return;
     }
+    await forgetSnapshot(this.local);
     this.ctx.storage = this.local;
     this.mode = 'offline';
     // A request still waiting on head office fails now, and the till's retry sells here.

@@ -9,9 +9,10 @@ import type { Database } from '../../storage/schema.js';
 export const LOCAL_COPY_FILE = 'offline.db';
 
 /**
- * What selling needs, copied whole from head office: the catalogue and its prices (store
- * prices too), promotions, members with their tiers, points lots and stored value, coupons,
- * the settings, and who may sign in on which till.
+ * What selling needs, copied from head office: the catalogue and its prices (store prices too),
+ * promotions, members with their tiers, points lots and stored value, coupons, the settings,
+ * and who may sign in on which till. Head office logs each change to these (migration 34).
+ * `catalog_counters` is not copied: only adding products reads it (the next in-store barcode).
  */
 const CHAIN_TABLES = [
   'stores',
@@ -22,7 +23,6 @@ const CHAIN_TABLES = [
   'size_groups',
   'styles',
   'skus',
-  'catalog_counters',
   'price_changes',
   'price_change_cancellations',
   'store_prices',
@@ -105,60 +105,186 @@ export async function copiedAt(local: Storage): Promise<string | null> {
   return row.rows[0]?.value ?? null;
 }
 
+/** Head office's snapshot the copy was last refreshed from (`pg_current_snapshot()`); null: the next refresh is whole. */
+async function refreshedFrom(local: Storage): Promise<string | null> {
+  const row = await sql<{ value: string }>`select value from offline_link where key = 'snapshot'`.execute(
+    local.db,
+  );
+  return row.rows[0]?.value ?? null;
+}
+
 /**
- * Replaces the copied tables with head office's, read in one snapshot and written in one local
- * transaction: a till never sells from half a refresh. The caller refreshes only with nothing
- * queued, so nothing sold offline is overwritten before head office has it.
+ * The store is about to write its copy itself (it sells offline): what it writes is not head
+ * office's, so the next refresh copies whole again instead of only what head office changed.
+ */
+export async function forgetSnapshot(local: Storage): Promise<void> {
+  await local.write(async (trx) => {
+    await sql`delete from offline_link where key = 'snapshot'`.execute(trx);
+  });
+}
+
+/** Rows read from head office at a time: a whole copy holds one batch in memory, not a table. */
+const BATCH = 2000;
+
+/**
+ * More changed rows than this since the last refresh (a catalogue imported, a price change on
+ * every style): the refresh copies whole, in batches, rather than hold their keys in memory.
+ */
+const MOST_CHANGES = 50_000;
+
+/** What one refresh did: rows written into the copy, rows it deleted there first, whether it was whole. */
+export interface Refreshed {
+  written: number;
+  deleted: number;
+  whole: boolean;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Brings the copied tables up to head office's, read in one repeatable-read snapshot and written
+ * in one local transaction: a till never sells from half a refresh. The first refresh (and the
+ * first after the store sold offline, or after head office pruned changes it had not seen yet)
+ * copies whole tables, a batch at a time by primary key; later ones only the rows head office's
+ * log (`row_changes`, migration 34) names as changed by a transaction the last refresh's snapshot
+ * did not see — committed before it, still running then, or since — so a refresh with nothing
+ * changed writes nothing. The caller refreshes only with nothing queued, so nothing sold offline
+ * is overwritten before head office has it.
  */
 export async function refreshLocalCopy(
   chain: Storage,
   local: Storage,
   storeId: string,
   at: Date,
-): Promise<number> {
-  const tables = await chain.db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .execute(async (trx) => {
-      const read: [CopiedTable, Record<string, unknown>[]][] = [];
-      for (const name of CHAIN_TABLES)
-        read.push([
-          name,
-          await sql<Record<string, unknown>>`select * from ${sql.table(name)}`
-            .execute(trx)
-            .then((r) => r.rows),
-        ]);
-      for (const name of STORE_TABLES) {
-        const rows = await sql<
-          Record<string, unknown>
-        >`select * from ${sql.table(name)} where store_id = ${storeId}${
-          name === 'shifts' ? sql` and status = 'open'` : sql``
-        }`.execute(trx);
-        read.push([name, rows.rows]);
-      }
-      return read;
-    });
-  let count = 0;
-  await local.write(async (trx) => {
-    for (const [name, rows] of tables) {
-      await sql`delete from ${sql.table(name)}`.execute(trx);
-      const first = rows[0];
-      if (!first) continue;
-      const columns = Object.keys(first);
-      // SQLite takes at most 32,766 parameters a statement.
-      const batch = Math.max(1, Math.floor(30_000 / columns.length));
-      for (let i = 0; i < rows.length; i += batch) {
-        const values = rows
-          .slice(i, i + batch)
-          .map((row) => sql`(${sql.join(columns.map((column) => sql`${row[column] ?? null}`))})`);
-        await sql`insert into ${sql.table(name)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${sql.join(values)}`.execute(
-          trx,
-        );
-      }
-      count += rows.length;
-    }
-    await sql`insert into offline_link (key, value) values ('copied_at', ${at.toISOString()})
-      on conflict (key) do update set value = excluded.value`.execute(trx);
-  });
-  return count;
+): Promise<Refreshed> {
+  const since = await refreshedFrom(local);
+  const keys = new Map(
+    [...CHAIN_TABLES, ...STORE_TABLES].map((name) => [name, primaryKey(local, name)] as const),
+  );
+  // The store's own rows of a store table (only open shifts), nothing more of a chain table.
+  const mine = (name: CopiedTable) =>
+    (STORE_TABLES as readonly string[]).includes(name)
+      ? sql` and t.store_id = ${storeId}${name === 'shifts' ? sql` and t.status = 'open'` : sql``}`
+      : sql``;
+  return local.write((copy) =>
+    chain.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (head) => {
+        // The first statement: it takes the snapshot every read below sees, the log's start too.
+        const first = await sql<{ snapshot: string; inLog: boolean | null }>`select
+            pg_current_snapshot()::text as snapshot,
+            ${since}::pg_snapshot is not null and pg_snapshot_xmin(${since}::pg_snapshot)::text::bigint >=
+              coalesce((select kept_from from row_changes_kept where id = 1), 0) as "inLog"`.execute(head);
+        const { snapshot, inLog } = first.rows[0] as { snapshot: string; inLog: boolean | null };
+        const changed = since && inLog ? await changedKeys(head, since) : null;
+        const done: Refreshed = { written: 0, deleted: 0, whole: changed === null };
+        const write = async (name: CopiedTable, rows: Row[]) => {
+          done.written += await insertRows(copy, name, rows);
+        };
+        if (changed === null) {
+          for (const [name, key] of keys) {
+            await sql`delete from ${sql.table(name)}`.execute(copy);
+            let after: Row | undefined;
+            for (;;) {
+              const next = after
+                ? sql` and (${columnList(key, 't')}) > (${sql.join(key.map((c) => sql`${after?.[c]}`))})`
+                : sql``;
+              const rows = await sql<Row>`select t.* from ${sql.table(name)} t where true${mine(name)}${next}
+                order by ${columnList(key, 't')} limit ${BATCH}`
+                .execute(head)
+                .then((r) => r.rows);
+              await write(name, rows);
+              after = rows[rows.length - 1];
+              if (rows.length < BATCH) break;
+            }
+          }
+        } else {
+          for (const [name, key] of keys) {
+            const all = changed.get(name) ?? [];
+            for (let i = 0; i < all.length; i += BATCH) {
+              const some = all.slice(i, i + BATCH);
+              // The changed rows as head office holds them now (none for a deleted row or, of a
+              // store table, another store's): the copy's rows of those keys are replaced.
+              const rows = await sql<Row>`select t.* from ${sql.table(name)} t
+                where (${columnList(key, 't')}) in (select ${columnList(key, 'k')}
+                  from jsonb_populate_recordset(null::${sql.table(name)}, ${JSON.stringify(some)}::jsonb) k)${mine(name)}`
+                .execute(head)
+                .then((r) => r.rows);
+              const gone = await copy
+                .deleteFrom(name)
+                .where(
+                  sql`(${columnList(key)})`,
+                  'in',
+                  sql`(values ${sql.join(some.map((k) => sql`(${sql.join(key.map((c) => sql`${k[c] ?? null}`))})`))})`,
+                )
+                .executeTakeFirst();
+              await write(name, rows);
+              done.deleted += Number(gone.numDeletedRows);
+            }
+          }
+        }
+        await sql`insert into offline_link (key, value) values ('copied_at', ${at.toISOString()}), ('snapshot', ${snapshot})
+          on conflict (key) do update set value = excluded.value`.execute(copy);
+        return done;
+      }),
+  );
+}
+
+/**
+ * The keys of the rows head office changed in transactions `since` did not see, by table; null
+ * when there are more than `MOST_CHANGES` (a whole copy then). A transaction below the
+ * snapshot's xmin had ended before it, so the log's index finds the rest.
+ */
+async function changedKeys(head: Kysely<Database>, since: string): Promise<Map<string, Row[]> | null> {
+  const rows = await sql<{
+    table_name: string;
+    row_key: Row;
+  }>`select distinct table_name, row_key from row_changes
+    where changed_in >= pg_snapshot_xmin(${since}::pg_snapshot)::text::bigint
+      and not pg_visible_in_snapshot(changed_in::text::xid8, ${since}::pg_snapshot)
+    limit ${MOST_CHANGES + 1}`.execute(head);
+  if (rows.rows.length > MOST_CHANGES) return null;
+  const byTable = new Map<string, Row[]>();
+  for (const row of rows.rows) {
+    const keys = byTable.get(row.table_name) ?? [];
+    keys.push(row.row_key);
+    byTable.set(row.table_name, keys);
+  }
+  return byTable;
+}
+
+/** A table's primary-key columns, in key order (the local copy has head office's schema). */
+function primaryKey(local: Storage, table: string): string[] {
+  const columns = local.sqlite?.prepare(`pragma table_info("${table}")`).all() as {
+    name: string;
+    pk: number;
+  }[];
+  const key = columns
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
+  if (key.length === 0) throw new Error(`${table} has no primary key to copy it by`);
+  return key;
+}
+
+const columnList = (columns: string[], table?: string) =>
+  sql.join(columns.map((c) => (table ? sql.ref(`${table}.${c}`) : sql.id(c))));
+
+/** Writes `rows` into the copy's `table`; returns how many. */
+async function insertRows(copy: Kysely<Database>, table: string, rows: Row[]): Promise<number> {
+  const first = rows[0];
+  if (!first) return 0;
+  const columns = Object.keys(first);
+  // SQLite takes at most 32,766 parameters a statement.
+  const batch = Math.max(1, Math.floor(30_000 / columns.length));
+  for (let i = 0; i < rows.length; i += batch) {
+    const values = rows
+      .slice(i, i + batch)
+      .map((row) => sql`(${sql.join(columns.map((column) => sql`${row[column] ?? null}`))})`);
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${sql.join(values)}`.execute(
+      copy,
+    );
+  }
+  return rows.length;
 }

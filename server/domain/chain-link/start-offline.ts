@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import type { Store } from '../../context.js';
 import { openPostgres, STORE_LIMITS, type Storage } from '../../storage/database.js';
-import { copiedAt, LOCAL_COPY_FILE, openLocalCopy } from './local-copy.js';
+import { copiedAt, forgetSnapshot, LOCAL_COPY_FILE, openLocalCopy } from './local-copy.js';
 
 /** A chain store starting while head office does not answer: its local copy and head office, unopened. */
 export interface OfflineStart {
@@ -39,6 +39,7 @@ export async function startOffline(
     await local.close();
     return null;
   }
+  await forgetSnapshot(local);
   const chain = await openPostgres(url, { limits: STORE_LIMITS, unchecked: true });
   chain.serializeWrites();
   const store: Store = {

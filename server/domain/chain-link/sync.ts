@@ -189,13 +189,26 @@ async function sendRow(chain: Storage, local: Storage, row: QueueRow): Promise<{
     await assertKnown(chain, kept);
   }
   const columns = Object.keys(kept);
-  await chain.write(async (trx) => {
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})
-      values (${sql.join(columns.map((c) => sql`${kept[c] ?? null}`))})
-      on conflict (id) do nothing`.execute(trx);
-  });
+  try {
+    await chain.write(async (trx) => {
+      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})
+        values (${sql.join(columns.map((c) => sql`${kept[c] ?? null}`))})
+        on conflict (id) do nothing`.execute(trx);
+    });
+  } catch (error) {
+    // A sign-in or shift naming what head office does not hold (a till paired or staff added
+    // while the store sold offline, which is not queued): held for a manager, the queue goes on.
+    const pgError = error as { code?: unknown; constraint?: unknown };
+    if (pgError.code !== FOREIGN_KEY_VIOLATION) throw error;
+    throw new ApiError('conflict', `Head office does not hold what an offline ${table} row names.`, {
+      [String(pgError.constraint ?? table)]: 'unknown at head office',
+    });
+  }
   return { table };
 }
+
+/** PostgreSQL's SQLSTATE for a row naming one its foreign key does not find. */
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * An offline audit row of completing a sale head office already holds: the till resent, offline,

@@ -32,6 +32,7 @@ import { paymentAggregator } from './0030_payment_aggregator.js';
 import { storeLinkHeldRows } from './0031_store_link_held_rows.js';
 import { savedStarPrinters } from './0032_saved_star_printers.js';
 import { reportIndexes } from './0033_report_indexes.js';
+import { rowChanges } from './0034_row_changes.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -68,4 +69,5 @@ export const MIGRATIONS: readonly Migration[] = [
   storeLinkHeldRows,
   savedStarPrinters,
   reportIndexes,
+  rowChanges,
 ];
