@@ -1088,20 +1088,22 @@ export interface StoreLinkTable {
  * transaction (`pg_current_xact_id()`), in which table, its primary key as JSON.
  */
 export interface RowChangeTable {
-  changed_in: string;
+  /** The writing transaction's 64-bit id (PostgreSQL's bigint: the driver gives it as text). */
+  changed_in: number;
   table_name: string;
-  row_key: unknown;
+  /** The row's primary key as JSON text. */
+  row_key: string;
 }
 
 /** From which transaction on `row_changes` holds every change (one row, id 1; none: from the start). */
 export interface RowChangesKeptTable {
   id: number;
-  kept_from: string;
+  kept_from: number;
 }
 
 /** When head office's log of changed rows was pruned (migration 34), and where its transactions stood. */
 export interface RowChangeMarkTable {
   at: string;
   /** The oldest transaction still running then (`pg_snapshot_xmin`): every older one had ended. */
-  oldest_running: string;
+  oldest_running: number;
 }

@@ -239,7 +239,7 @@ export async function refreshLocalCopy(
 async function changedKeys(head: Kysely<Database>, since: string): Promise<Map<string, Row[]> | null> {
   const rows = await sql<{
     table_name: string;
-    row_key: Row;
+    row_key: string;
   }>`select distinct table_name, row_key from row_changes
     where changed_in >= pg_snapshot_xmin(${since}::pg_snapshot)::text::bigint
       and not pg_visible_in_snapshot(changed_in::text::xid8, ${since}::pg_snapshot)
@@ -248,7 +248,7 @@ async function changedKeys(head: Kysely<Database>, since: string): Promise<Map<s
   const byTable = new Map<string, Row[]>();
   for (const row of rows.rows) {
     const keys = byTable.get(row.table_name) ?? [];
-    keys.push(row.row_key);
+    keys.push(JSON.parse(row.row_key) as Row);
     byTable.set(row.table_name, keys);
   }
   return byTable;

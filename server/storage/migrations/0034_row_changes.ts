@@ -58,7 +58,9 @@ export const rowChanges: Migration = {
       .createTable('row_changes')
       .addColumn('changed_in', xid, (c) => c.notNull())
       .addColumn('table_name', 'text', (c) => c.notNull())
-      .addColumn('row_key', postgres ? sql`jsonb` : 'text', (c) => c.notNull())
+      // The key as JSON text (`{"id": …}`): text on both engines, so the copy to PostgreSQL and
+      // the schema test know it; PostgreSQL's jsonb-to-text is canonical, so equal keys are equal text.
+      .addColumn('row_key', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('row_changes_changed_in').on('row_changes').column('changed_in').execute();
     await db.schema
@@ -82,7 +84,7 @@ export const rowChanges: Migration = {
         sql`jsonb_build_object(${sql.join(key.rows.map((k) => sql`${sql.lit(k.name)}, ${sql.raw(row)}.${sql.id(k.name)}`))})`;
       const logged = (row: 'old' | 'new') =>
         sql`insert into row_changes (changed_in, table_name, row_key)
-          values (pg_current_xact_id()::text::bigint, ${sql.lit(table)}, ${keyOf(row)});`;
+          values (pg_current_xact_id()::text::bigint, ${sql.lit(table)}, ${keyOf(row)}::text);`;
       const fn = sql.id(`row_changed_${table}`);
       // An update logs the row's old key, and its new one too when the key itself changed.
       await sql`create function ${fn}() returns trigger language plpgsql as $$
