@@ -1088,7 +1088,7 @@ export interface StoreLinkTable {
  * transaction (`pg_current_xact_id()`), in which table, its primary key as JSON.
  */
 export interface RowChangeTable {
-  /** The writing transaction's 64-bit id (PostgreSQL's bigint: the driver gives it as text). */
+  /** The writing transaction's 64-bit id (PostgreSQL's bigint, read as a number like every bigint here). */
   changed_in: number;
   table_name: string;
   /** The row's primary key as JSON text. */
