@@ -12,6 +12,7 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { PendingAppends, queueAppends, REFERRERS_SQL, type Referrers, referrersOf } from './appends.js';
 import { checkpointApart } from './checkpoints.js';
 import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js';
 import { markTransaction } from './per-transaction.js';
@@ -175,6 +176,7 @@ export class Storage {
     return this.writer.connection().execute((trx) =>
       attempts.run(undo, async () => {
         markTransaction(trx);
+        if (this.engine === 'postgres') queueAppends(trx);
         if (locking) lockingTransactions.add(trx);
         await begin.execute(trx);
         try {
@@ -394,6 +396,18 @@ export async function openPostgres(
  * release instead of going back to the pool (it may hold a transaction nobody will finish).
  */
 function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
+  // Read once per pool, on the connection that first needs it (with its answer limit).
+  let referrers: Promise<Referrers> | null = null;
+  const readReferrers = (send: (text: string, parameters: readonly unknown[]) => Promise<pg.QueryResult>) => {
+    referrers ??= send(REFERRERS_SQL, []).then(
+      (result) => referrersOf(result.rows as { parent: string; child: string }[]),
+      (error: unknown) => {
+        referrers = null;
+        throw error;
+      },
+    );
+    return referrers;
+  };
   return {
     end: () => pool.end(),
     async connect() {
@@ -401,7 +415,8 @@ function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
         throw fromDatabase(error);
       });
       let broken = false;
-      const query = async (text: string, parameters: readonly unknown[]) => {
+      const appends = new PendingAppends(() => readReferrers(send));
+      const send = async (text: string, parameters: readonly unknown[]) => {
         if (broken) throw fromDatabase(new Error('Connection closed after an earlier fault'));
         const answer = client.query(text, [...parameters]);
         answer.catch(() => undefined);
@@ -423,9 +438,18 @@ function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
           clearTimeout(timer);
         }
       };
+      const query = async (text: string, parameters: readonly unknown[]) => {
+        const { flush, queued } = await appends.before({ text, parameters });
+        if (flush) await send(flush.text, flush.parameters);
+        if (queued) return { command: 'INSERT', rowCount: 0, rows: [] };
+        return send(text, parameters);
+      };
       return {
         query: query as unknown as PostgresPoolClient['query'],
-        release: () => client.release(broken),
+        release: () => {
+          appends.clear();
+          client.release(broken);
+        },
       };
     },
   };

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { newId } from '../../ids.js';
 import type { AuditPage } from '../../protocol/audit.js';
 import { AUDIT_KINDS, type AuditKind } from '../../protocol/audit.js';
+import { append } from '../../storage/appends.js';
 import { newestFirstPage } from '../../storage/paging.js';
 import type { Database } from '../../storage/schema.js';
 
@@ -22,9 +23,10 @@ export interface AuditEntry {
 /** Appends one audit row inside the caller's transaction, so it commits with the action. */
 export async function recordAudit(trx: Kysely<Database>, ctx: AppContext, entry: AuditEntry): Promise<void> {
   if (ctx.auditedAtStore) return;
-  await trx
-    .insertInto('audit_log')
-    .values({
+  await append(
+    trx,
+    'audit_log',
+    trx.insertInto('audit_log').values({
       id: newId(),
       store_id: ctx.store.id,
       at: ctx.now().toISOString(),
@@ -35,8 +37,8 @@ export async function recordAudit(trx: Kysely<Database>, ctx: AppContext, entry:
       subject_type: entry.subjectType ?? null,
       subject_id: entry.subjectId ?? null,
       detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute();
+    }),
+  );
 }
 
 export interface AuditFilter {

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
+import { append } from '../../storage/appends.js';
 import type { Database } from '../../storage/schema.js';
 import { inventorySettings } from './policy.js';
 
@@ -201,9 +202,10 @@ export async function moveStocks(
     }
     results.push({ skuId: move.skuId, delta: move.delta, onHand: after, warning });
   }
-  await trx
-    .insertInto('stock_movements')
-    .values(
+  await append(
+    trx,
+    'stock_movements',
+    trx.insertInto('stock_movements').values(
       moves.map((move, i) => ({
         id: newId(),
         store_id: ctx.store.id,
@@ -218,8 +220,8 @@ export async function moveStocks(
         staff_id: move.staffId,
         at,
       })),
-    )
-    .execute();
+    ),
+  );
   return results;
 }
 

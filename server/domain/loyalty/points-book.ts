@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../ids.js';
+import { append } from '../../storage/appends.js';
 import type { Database, MemberRow, PointsMovementTable } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
@@ -121,7 +122,7 @@ export class PointsBook {
       note,
     };
     if (this.batched) this.pending.push(row);
-    else await this.trx.insertInto('points_movements').values(row).execute();
+    else await append(this.trx, 'points_movements', this.trx.insertInto('points_movements').values(row));
   }
 
   /** A new lot of `points` expiring at `expiresAt`, and its ledger row. */
@@ -134,9 +135,10 @@ export class PointsBook {
     note: string | null = null,
   ): Promise<string> {
     const id = newId();
-    await this.trx
-      .insertInto('points_lots')
-      .values({
+    await append(
+      this.trx,
+      'points_lots',
+      this.trx.insertInto('points_lots').values({
         id,
         store_id: this.ctx.store.id,
         member_id: this.memberId,
@@ -146,8 +148,8 @@ export class PointsBook {
         earned_at: this.at,
         expires_at: expiresAt,
         ...refColumns(ref),
-      })
-      .execute();
+      }),
+    );
     // The new lot may come before a known one in FIFO order: read them again if asked.
     this.lots = null;
     await this.movement(id, points, reason, ref, note);
@@ -242,7 +244,12 @@ export class PointsBook {
 
   /** A batched book: writes its ledger rows in one statement and the member's balance in one more. */
   async flush(): Promise<void> {
-    if (this.pending.length > 0) await this.trx.insertInto('points_movements').values(this.pending).execute();
+    if (this.pending.length > 0)
+      await append(
+        this.trx,
+        'points_movements',
+        this.trx.insertInto('points_movements').values(this.pending),
+      );
     this.pending = [];
     if (this.closePending) await this.writeBalance(this.earnedPending);
     this.earnedPending = 0;

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
+import { append } from '../../storage/appends.js';
 import type { Database } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
@@ -76,21 +77,9 @@ async function appendActivity(
   ref: LedgerRef | null,
   at = ctx.now().toISOString(),
 ): Promise<MemberWithSpend> {
-  await trx
-    .insertInto('member_activity')
-    .values({
-      id: newId(),
-      store_id: ctx.store.id,
-      member_id: memberId,
-      at,
-      kind,
-      amount,
-      visit,
-      ...refColumns(ref),
-    })
-    .execute();
-  // The member as the update left them, with their 12-month spend now: the tier check's figures
-  // in the same round trip.
+  // The member as the update left them, with their 12-month spend: the tier check's figures in
+  // the same round trip. The activity row is added after (with the other appends on PostgreSQL),
+  // so the spend read is the rows before it, plus this amount (`at` is now: inside the 12 months).
   const member = await trx
     .updateTable('members')
     .set((eb) => ({
@@ -105,5 +94,19 @@ async function appendActivity(
     .returning((eb) => spend12mQuery(trx, eb.ref('members.id'), ctx.now()).as('spend_12m'))
     .executeTakeFirst();
   if (!member) throw notFound('member', memberId);
-  return { ...member, spend_12m: Number(member.spend_12m) };
+  await append(
+    trx,
+    'member_activity',
+    trx.insertInto('member_activity').values({
+      id: newId(),
+      store_id: ctx.store.id,
+      member_id: memberId,
+      at,
+      kind,
+      amount,
+      visit,
+      ...refColumns(ref),
+    }),
+  );
+  return { ...member, spend_12m: Number(member.spend_12m) + amount };
 }

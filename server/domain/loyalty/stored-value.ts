@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
+import { append } from '../../storage/appends.js';
 import type { Database, MemberRow } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
@@ -68,9 +69,10 @@ export class StoredValueBook {
     this.bonus += bonusDelta;
     if (this.principal < 0 || this.bonus < 0) throw new Error('stored value would go negative');
     const at = this.ctx.now().toISOString();
-    await this.trx
-      .insertInto('stored_value_entries')
-      .values({
+    await append(
+      this.trx,
+      'stored_value_entries',
+      this.trx.insertInto('stored_value_entries').values({
         id: newId(),
         store_id: this.ctx.store.id,
         member_id: this.memberId,
@@ -85,8 +87,8 @@ export class StoredValueBook {
         staff_id: detail.actor.staffId,
         approver_id: detail.actor.approverId ?? null,
         note: detail.note ?? null,
-      })
-      .execute();
+      }),
+    );
     await this.trx
       .updateTable('members')
       .set({ stored_principal: this.principal, stored_bonus: this.bonus, updated_at: at })

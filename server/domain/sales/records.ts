@@ -6,6 +6,7 @@ import { newId } from '../../ids.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { ReturnResult, SaleResult } from '../../protocol/sales.js';
+import { append } from '../../storage/appends.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import type { SaleApprovals } from './approvals.js';
@@ -73,9 +74,10 @@ export async function keepSale(
     trx,
     quote.lines.map((line, i) => (record.asked[i]?.lineId === undefined ? null : line.lineId)),
   );
-  await trx
-    .insertInto('sales')
-    .values({
+  await append(
+    trx,
+    'sales',
+    trx.insertInto('sales').values({
       id: saleId,
       store_id: ctx.store.id,
       number: sale.number,
@@ -103,11 +105,12 @@ export async function keepSale(
       voided_by: null,
       void_approver_id: null,
       void_reason: null,
-    })
-    .execute();
-  await trx
-    .insertInto('sale_lines')
-    .values(
+    }),
+  );
+  await append(
+    trx,
+    'sale_lines',
+    trx.insertInto('sale_lines').values(
       quote.lines.map((line, i) => ({
         id: line.lineId,
         store_id: ctx.store.id,
@@ -129,8 +132,8 @@ export async function keepSale(
         // The style's cost of now stays with the line: this sale's margin never moves later.
         unit_cost: priced.unitCosts[i] ?? null,
       })),
-    )
-    .execute();
+    ),
+  );
   const discountRows = quote.lines.flatMap((line) =>
     line.discounts.map((discount, seq) => ({
       id: newId(),
@@ -144,11 +147,13 @@ export async function keepSale(
       amount: discount.amount,
     })),
   );
-  if (discountRows.length > 0) await trx.insertInto('sale_line_discounts').values(discountRows).execute();
+  if (discountRows.length > 0)
+    await append(trx, 'sale_line_discounts', trx.insertInto('sale_line_discounts').values(discountRows));
   if (record.paymentRows.length > 0) {
-    await trx
-      .insertInto('sale_payments')
-      .values(
+    await append(
+      trx,
+      'sale_payments',
+      trx.insertInto('sale_payments').values(
         record.paymentRows.map((p, seq) => ({
           id: newId(),
           store_id: ctx.store.id,
@@ -156,8 +161,8 @@ export async function keepSale(
           seq,
           ...p,
         })),
-      )
-      .execute();
+      ),
+    );
   }
 
   const audited = {
@@ -236,9 +241,10 @@ export async function keepReturn(
   record: ReturnRecord,
 ): Promise<void> {
   const { result, staff } = record;
-  await trx
-    .insertInto('returns')
-    .values({
+  await append(
+    trx,
+    'returns',
+    trx.insertInto('returns').values({
       id: result.id,
       store_id: ctx.store.id,
       sale_id: result.saleId,
@@ -261,11 +267,12 @@ export async function keepReturn(
       request_hash: record.hash,
       result: JSON.stringify(result),
       receipt: JSON.stringify(record.receipt),
-    })
-    .execute();
-  await trx
-    .insertInto('return_lines')
-    .values(
+    }),
+  );
+  await append(
+    trx,
+    'return_lines',
+    trx.insertInto('return_lines').values(
       record.lines.map((line) => ({
         id: newId(),
         store_id: ctx.store.id,
@@ -276,12 +283,13 @@ export async function keepReturn(
         amount: line.amount,
         points_discount: line.pointsDiscount,
       })),
-    )
-    .execute();
+    ),
+  );
   if (record.refunds.length > 0) {
-    await trx
-      .insertInto('refunds')
-      .values(
+    await append(
+      trx,
+      'refunds',
+      trx.insertInto('refunds').values(
         record.refunds.map((r, seq) => ({
           id: newId(),
           store_id: ctx.store.id,
@@ -289,8 +297,8 @@ export async function keepReturn(
           seq,
           ...r,
         })),
-      )
-      .execute();
+      ),
+    );
   }
   const audited = {
     kind: 'sale.returned' as const,

@@ -1,0 +1,134 @@
+import type { InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * Rows an action only adds and does not read back — ledger lines, a sale's lines and payments,
+ * the audit — travel to PostgreSQL together. `append` queues the insert on the transaction's
+ * connection; the queue goes as one statement (each insert a data-modifying `WITH` part) just
+ * before the first later statement that names a queued table or a table referring to one by a
+ * foreign key, or before COMMIT. A sale adds to nine tables: nine round trips become one. An
+ * insert that fails (a key used already) fails that statement, so the action still rolls back
+ * as a whole. SQLite runs each insert at once: there is no round trip to save in the process.
+ */
+
+/** The write transactions on PostgreSQL, whose appends wait on their connection. */
+const queuing = new WeakSet<Kysely<unknown>>();
+
+/** Marks `trx` as a PostgreSQL write transaction (`Storage.write` does, for each try). */
+export function queueAppends(trx: Kysely<Database>): void {
+  queuing.add(trx as Kysely<unknown>);
+}
+
+/** What a queued insert's text begins with: the connection keeps it back (`PendingAppends`). */
+const MARK = /^\/\*append (\w+)\*\//;
+
+/** Adds the rows of `insert` within `trx`: at once on SQLite, with the next flush on PostgreSQL. */
+export async function append<DB, T extends keyof DB & string>(
+  trx: Kysely<DB>,
+  table: T,
+  insert: InsertQueryBuilder<DB, T, InsertResult>,
+): Promise<void> {
+  if (!queuing.has(trx as Kysely<unknown>)) {
+    await insert.execute();
+    return;
+  }
+  const compiled = insert.compile();
+  await trx.executeQuery({ ...compiled, sql: `/*append ${table}*/${compiled.sql}` });
+}
+
+/** Each table and the tables whose foreign keys refer to it (PostgreSQL's catalogue, read once). */
+export type Referrers = ReadonlyMap<string, readonly string[]>;
+
+export const REFERRERS_SQL = `select confrelid::regclass::text as parent, conrelid::regclass::text as child
+  from pg_constraint where contype = 'f' and connamespace = current_schema()::regnamespace`;
+
+export function referrersOf(rows: readonly { parent: string; child: string }[]): Referrers {
+  const map = new Map<string, string[]>();
+  for (const { parent, child } of rows) map.set(parent, [...(map.get(parent) ?? []), child]);
+  return map;
+}
+
+/** A statement's text and parameters as the PostgreSQL driver takes them. */
+export interface Statement {
+  text: string;
+  parameters: readonly unknown[];
+}
+
+/**
+ * PostgreSQL's limit is 65,535 parameters a statement; a big import's audit rows flush sooner.
+ * Also keeps one flush's plan small.
+ */
+const MAX_PARAMETERS = 20_000;
+const MAX_INSERTS = 64;
+
+/** One connection's queued appends (`server/storage/database.ts` keeps one per checked-out client). */
+export class PendingAppends {
+  private inserts: Statement[] = [];
+  private parameters = 0;
+  /** Names whose mention in a statement sends the queue first: the queued tables and their referrers. */
+  private watched: RegExp[] = [];
+  private watchedNames = new Set<string>();
+
+  constructor(private readonly referrers: () => Promise<Referrers>) {}
+
+  /**
+   * What to send before `statement`, if anything, and whether `statement` itself is a queued
+   * append (then nothing else is sent for it now).
+   */
+  async before(statement: Statement): Promise<{ flush: Statement | null; queued: boolean }> {
+    const mark = MARK.exec(statement.text);
+    if (mark) {
+      const flush =
+        this.inserts.length >= MAX_INSERTS || this.parameters + statement.parameters.length > MAX_PARAMETERS
+          ? this.take()
+          : null;
+      await this.watch(mark[1] as string);
+      this.inserts.push({ text: statement.text.slice(mark[0].length), parameters: statement.parameters });
+      this.parameters += statement.parameters.length;
+      return { flush, queued: true };
+    }
+    if (this.inserts.length === 0) return { flush: null, queued: false };
+    // A rollback (to a savepoint too: the queue never spans one) drops what it undoes.
+    if (/^\s*rollback\b/i.test(statement.text)) {
+      this.clear();
+      return { flush: null, queued: false };
+    }
+    const due =
+      /^\s*(commit|savepoint|release)\b/i.test(statement.text) ||
+      this.watched.some((name) => name.test(statement.text));
+    return { flush: due ? this.take() : null, queued: false };
+  }
+
+  /** Forgets the queue (the transaction ended without it, or its connection broke). */
+  clear(): void {
+    this.inserts = [];
+    this.parameters = 0;
+    this.watched = [];
+    this.watchedNames.clear();
+  }
+
+  private async watch(table: string): Promise<void> {
+    if (this.watchedNames.has(table)) return;
+    for (const name of [table, ...((await this.referrers()).get(table) ?? [])]) {
+      if (this.watchedNames.has(name)) continue;
+      this.watchedNames.add(name);
+      this.watched.push(new RegExp(`\\b${name}\\b`));
+    }
+  }
+
+  /** The queue as one statement: one insert alone, several as the parts of a `WITH`. */
+  private take(): Statement {
+    const inserts = this.inserts;
+    this.clear();
+    if (inserts.length === 1) return inserts[0] as Statement;
+    const parameters: unknown[] = [];
+    const parts = inserts.map((insert, i) => {
+      const offset = parameters.length;
+      parameters.push(...insert.parameters);
+      // Kysely's text names values only as $1…$n (identifiers are quoted, values never inlined).
+      const text = insert.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+      return `"append${i}" as (${text})`;
+    });
+    return { text: `with ${parts.join(', ')} select 1`, parameters };
+  }
+}
