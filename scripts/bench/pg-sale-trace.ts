@@ -32,7 +32,8 @@ let tracing = false;
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const answer = (query as (...a: unknown[]) => unknown).apply(this, args);
-  const text = args[0];
+  // A text, or a prepared statement's config (`{ name, text, values }`, server/storage/database.ts).
+  const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
   if (!tracing || typeof text !== 'string' || !(answer instanceof Promise)) return answer;
   const begin = process.hrtime.bigint();
   const time = () => {

@@ -85,6 +85,15 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 30;
 
 /**
+ * A prepared statement (`PreparedStatements`) kept from before a table's columns changed: the
+ * session that kept it is thrown away, and the action may run again on a new one.
+ */
+function isStalePrepared(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change');
+}
+
+/**
  * The store's database. `db` is for reads; every business action goes through `write`,
  * one transaction per action.
  */
@@ -140,8 +149,8 @@ export class Storage {
       try {
         return await this.attempt(action, isolation);
       } catch (error) {
-        const code = (error as { code?: unknown } | null)?.code;
-        if (this.engine !== 'postgres' || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+        const code = String((error as { code?: unknown } | null)?.code);
+        if (this.engine !== 'postgres' || !(RETRYABLE.has(code) || isStalePrepared(error))) throw error;
         if (attempt >= MAX_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
       }
@@ -408,6 +417,7 @@ function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
     );
     return referrers;
   };
+  const prepared = new PreparedStatements();
   return {
     end: () => pool.end(),
     async connect() {
@@ -418,7 +428,10 @@ function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
       const appends = new PendingAppends(() => readReferrers(send));
       const send = async (text: string, parameters: readonly unknown[]) => {
         if (broken) throw fromDatabase(new Error('Connection closed after an earlier fault'));
-        const answer = client.query(text, [...parameters]);
+        const name = prepared.nameOn(client, text, parameters.length);
+        const answer = name
+          ? client.query({ name, text, values: [...parameters] })
+          : client.query(text, [...parameters]);
         answer.catch(() => undefined);
         const limit = unlimited.getStore() ? 0 : answerMs;
         let timer: NodeJS.Timeout | undefined;
@@ -432,7 +445,9 @@ function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
           });
           return await Promise.race([answer, silence]);
         } catch (error) {
-          if (isConnectionLost(fromDatabase(error))) broken = true;
+          // A statement kept from before another server changed its table's columns: PostgreSQL
+          // refuses it on this session; a new session prepares it anew.
+          if (isConnectionLost(fromDatabase(error)) || isStalePrepared(error)) broken = true;
           throw error;
         } finally {
           clearTimeout(timer);
@@ -453,6 +468,52 @@ function guardedPool(pool: pg.Pool, answerMs: number): PostgresPool {
       };
     },
   };
+}
+
+/**
+ * Statements each PostgreSQL session keeps parsed (and, once PostgreSQL finds a generic plan as
+ * good, planned): a sale's statements are the same texts every time, and parsing and planning
+ * them anew was over a third of PostgreSQL's work per sale. A text with parameters is named
+ * once this pool has sent it `SEEN` times (a one-off text never is); a session keeps at most
+ * `PER_SESSION` of them, and the texts counted are bounded in number and length, so a run of
+ * differently shaped statements costs little memory on either side.
+ */
+class PreparedStatements {
+  private static readonly SEEN = 3;
+  private static readonly PER_SESSION = 300;
+  private static readonly COUNTED = 2_000;
+  private static readonly LONGEST = 16_384;
+  private readonly names = new Map<string, string>();
+  private readonly seen = new Map<string, number>();
+  private readonly kept = new WeakMap<pg.Client, Set<string>>();
+
+  /** The name to send `text` under on `client`'s session, or undefined to send it unnamed. */
+  nameOn(client: pg.Client, text: string, parameters: number): string | undefined {
+    if (parameters === 0 || text.length > PreparedStatements.LONGEST) return undefined;
+    let name = this.names.get(text);
+    if (!name) {
+      const times = (this.seen.get(text) ?? 0) + 1;
+      if (times < PreparedStatements.SEEN) {
+        if (this.seen.size >= PreparedStatements.COUNTED) this.seen.clear();
+        this.seen.set(text, times);
+        return undefined;
+      }
+      this.seen.delete(text);
+      if (this.names.size >= PreparedStatements.COUNTED) return undefined;
+      name = `hanger_${this.names.size + 1}`;
+      this.names.set(text, name);
+    }
+    let session = this.kept.get(client);
+    if (!session) {
+      session = new Set();
+      this.kept.set(client, session);
+    }
+    if (!session.has(name)) {
+      if (session.size >= PreparedStatements.PER_SESSION) return undefined;
+      session.add(name);
+    }
+    return name;
+  }
 }
 
 /** The URL with its password hidden, for messages and logs. */

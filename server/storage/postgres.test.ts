@@ -65,4 +65,25 @@ describe.runIf(testEngine === 'postgres')('PostgreSQL write transactions', () =>
     const { rows } = await sql<{ n: number }>`select n from counter where id = 1`.execute(storage.db);
     expect(Number(rows[0]?.n)).toBe(32);
   });
+
+  it('keeps a statement it sends often prepared, and runs an action again when a column change made it stale', async () => {
+    await sql`create table kept (id integer primary key, a integer not null)`.execute(storage.db);
+    await sql`insert into kept values (1, 10)`.execute(storage.db);
+    const read = () =>
+      storage.write(
+        async (trx) =>
+          (await sql<Record<string, number>>`select * from kept where id = ${1}`.execute(trx)).rows[0],
+      );
+    // The third time the text is named; sessions keep it from then on.
+    for (let i = 0; i < 5; i++) expect(await read()).toEqual({ id: 1, a: 10 });
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(
+      storage.db,
+    );
+    expect(Number(rows[0]?.n)).toBeGreaterThan(0);
+    await sql`alter table kept add column b integer not null default 7`.execute(storage.db);
+    // PostgreSQL refuses the kept statement on its session ("cached plan must not change result
+    // type"); the action runs again on a new session, which prepares it anew.
+    expect(await read()).toEqual({ id: 1, a: 10, b: 7 });
+    expect(await read()).toEqual({ id: 1, a: 10, b: 7 });
+  });
 });

@@ -35,7 +35,10 @@ export class StallingLink {
       store.on('error', fail);
       database.on('error', fail);
       store.on('data', (chunk: Buffer) => {
-        if (this.armed !== null && chunk.includes(this.armed)) sentArmed = true;
+        const named = this.namedTexts(chunk);
+        const armed = this.armed;
+        if (armed !== null && (chunk.includes(armed) || named.some((text) => text.includes(armed))))
+          sentArmed = true;
         if (chunk.includes('commit') || chunk.includes('rollback')) {
           if (sentArmed && this.armed !== null && chunk.includes('commit')) {
             this.armed = null;
@@ -57,6 +60,25 @@ export class StallingLink {
   /** Stalls at the next commit of a transaction that sent `text` (e.g. `insert into "sales"`). */
   arm(text: string): void {
     this.armed = text;
+  }
+
+  /**
+   * Each prepared statement's text by its name (the store server names them `hanger_N`,
+   * `server/storage/database.ts`): a session sends a kept statement's text once (Parse: name,
+   * NUL, text) and after that only its name (Bind: portal, NUL, name, NUL), so a transaction
+   * "sends" the armed text when it runs a statement of that name.
+   */
+  private readonly texts = new Map<string, string>();
+
+  /** The texts of the named statements `chunk` prepares or runs (learning those it prepares). */
+  private namedTexts(chunk: Buffer): string[] {
+    const texts: string[] = [];
+    for (const [, name, text] of chunk.toString('latin1').matchAll(/(hanger_\d+)\0([^\0]*)/g)) {
+      if (text) this.texts.set(name as string, text);
+      const known = this.texts.get(name as string);
+      if (known) texts.push(known);
+    }
+    return texts;
   }
 
   /** Breaks the line as a dead one does: open connections are reset and new ones closed at once, until `mend`. */
