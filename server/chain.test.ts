@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStockLedger } from './domain/inventory/check.js';
 import { checkLedgers } from './domain/loyalty/check.js';
@@ -207,13 +208,30 @@ describe.runIf(testEngine === 'postgres')('a chain: two store servers on one Pos
     expect(topUp.status).toBe(201);
     const member = await socket.waitFor((m) => m.type === 'event' && m.event.type === 'member.changed');
     expect(member.event.data).toMatchObject({ memberId: members[3] });
+    // One action's chain events travel as one notification (each NOTIFY is a commit at head office).
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const notices: { events: { type: string }[] }[] = [];
+    listener.on('notification', (message) => notices.push(JSON.parse(message.payload ?? '{}')));
+    await listener.query('listen hanger_events');
     const received = await call(at(hq), 'POST', '/api/stock/receipts', {
       token: hqOwner,
-      body: { lines: [{ skuId: skuIds[0], qty: 3 }] },
+      body: {
+        lines: [
+          { skuId: skuIds[0], qty: 3 },
+          { skuId: skuIds[1], qty: 2 },
+        ],
+      },
     });
     expect(received.status).toBe(201);
     const stock = await socket.waitFor((m) => m.type === 'event' && m.event.type === 'stock.changed');
     expect(stock.event).toMatchObject({ data: { skuId: skuIds[0], delta: 3 } });
+    const second = await socket.waitFor((m) => m.type === 'event' && m.event.type === 'stock.changed');
+    expect(second.event).toMatchObject({ data: { skuId: skuIds[1], delta: 2 } });
+    await listener.end();
+    expect(notices.map((notice) => notice.events.map((event) => event.type))).toEqual([
+      ['stock.changed', 'stock.changed'],
+    ]);
     socket.close();
   });
 
