@@ -26,8 +26,14 @@ const print = (text: string) => process.stdout.write(`${text}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const us = (ns: number) => `${(ns / 1000).toFixed(0)} µs`;
 
-/** Each statement text the store's connections sent while `tracing`, with the client's times. */
-const seen = new Map<string, { order: number; times: number[] }>();
+/**
+ * Each statement the store's connections sent while `tracing`, by its shape (a multi-row insert's
+ * text differs with its number of rows: a sale's points ledger rows vary with the lots it uses),
+ * with the texts of that shape and the client's times.
+ */
+const seen = new Map<string, { order: number; times: number[]; texts: Set<string> }>();
+const shapeOf = (text: string) =>
+  text.replace(/\$\d+/g, '$').replace(/\((?:\$, )*\$\)(?:, \((?:\$, )*\$\))+/g, '(…), …');
 let tracing = false;
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -37,11 +43,13 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   if (!tracing || typeof text !== 'string' || !(answer instanceof Promise)) return answer;
   const begin = process.hrtime.bigint();
   const time = () => {
-    let entry = seen.get(text);
+    const shape = shapeOf(text);
+    let entry = seen.get(shape);
     if (!entry) {
-      entry = { order: seen.size, times: [] };
-      seen.set(text, entry);
+      entry = { order: seen.size, times: [], texts: new Set() };
+      seen.set(shape, entry);
     }
+    entry.texts.add(text);
     entry.times.push(Number(process.hrtime.bigint() - begin));
   };
   answer.then(time, time);
@@ -114,15 +122,16 @@ try {
   const clientSum =
     perSale.reduce((sum, [, entry]) => sum + entry.times.reduce((a, b) => a + b, 0), 0) / SALES;
   let serverSum = 0;
-  for (const [text, entry] of perSale.sort((a, b) => a[1].order - b[1].order)) {
+  for (const [shape, entry] of perSale.sort((a, b) => a[1].order - b[1].order)) {
     // pg_stat_statements keys by the text with constants as $n: the driver's text already is.
-    const spent = serverTime.get(text);
-    if (spent) serverSum += ((spent.mean + spent.plan) * Number(spent.calls)) / SALES;
-    const server = spent
-      ? `${us(spent.plan).padStart(7)} + ${us(spent.mean).padStart(7)}`
-      : '      ?         ';
+    const spent = [...entry.texts].flatMap((text) => serverTime.get(text) ?? []);
+    const calls = spent.reduce((sum, row) => sum + Number(row.calls), 0);
+    const plan = spent.reduce((sum, row) => sum + row.plan * Number(row.calls), 0) / calls;
+    const mean = spent.reduce((sum, row) => sum + row.mean * Number(row.calls), 0) / calls;
+    if (calls > 0) serverSum += ((mean + plan) * calls) / SALES;
+    const server = calls > 0 ? `${us(plan).padStart(7)} + ${us(mean).padStart(7)}` : '      ?         ';
     print(
-      `× ${(entry.times.length / SALES).toFixed(1)}  client ${us(median(entry.times)).padStart(8)}  server plan + run ${server}  ${text.slice(0, 100).replace(/\s+/g, ' ')}`,
+      `× ${(entry.times.length / SALES).toFixed(1)}  client ${us(median(entry.times)).padStart(8)}  server plan + run ${server}  ${shape.slice(0, 100).replace(/\s+/g, ' ')}`,
     );
   }
   print('');
