@@ -23,8 +23,7 @@ describe('rows an action appends', () => {
     (
       await sql<{ id: string; n: number }>`select id, n from appended_parents order by id`.execute(storage.db)
     ).rows.map((row) => ({ id: row.id, n: Number(row.n) }));
-  const parent = (trx: Kysely<Tables>, id: string, n = 1) =>
-    append(trx, 'appended_parents', trx.insertInto('appended_parents').values({ id, n }));
+  const parent = (trx: Kysely<Tables>, id: string, n = 1) => append(trx, 'appended_parents', { id, n });
 
   beforeAll(async () => {
     storage = await openTestDatabase(dir);

@@ -1,4 +1,4 @@
-import type { InsertQueryBuilder, InsertResult, Kysely } from 'kysely';
+import type { InsertObject, Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -22,12 +22,13 @@ export function queueAppends(trx: Kysely<Database>): void {
 /** What a queued insert's text begins with: the connection keeps it back (`PendingAppends`). */
 const MARK = /^\/\*append (\w+)\*\//;
 
-/** Adds the rows of `insert` within `trx`: at once on SQLite, with the next flush on PostgreSQL. */
+/** Adds `rows` to `table` within `trx`: at once on SQLite, with the next flush on PostgreSQL. */
 export async function append<DB, T extends keyof DB & string>(
   trx: Kysely<DB>,
   table: T,
-  insert: InsertQueryBuilder<DB, T, InsertResult>,
+  rows: InsertObject<DB, T> | readonly InsertObject<DB, T>[],
 ): Promise<void> {
+  const insert = trx.insertInto(table).values(rows);
   if (!queuing.has(trx as Kysely<unknown>)) {
     await insert.execute();
     return;
@@ -66,8 +67,7 @@ export class PendingAppends {
   private inserts: Statement[] = [];
   private parameters = 0;
   /** Names whose mention in a statement sends the queue first: the queued tables and their referrers. */
-  private watched: RegExp[] = [];
-  private watchedNames = new Set<string>();
+  private watched = new Map<string, RegExp>();
 
   constructor(private readonly referrers: () => Promise<Referrers>) {}
 
@@ -95,7 +95,7 @@ export class PendingAppends {
     }
     const due =
       /^\s*(commit|savepoint|release)\b/i.test(statement.text) ||
-      this.watched.some((name) => name.test(statement.text));
+      [...this.watched.values()].some((name) => name.test(statement.text));
     return { flush: due ? this.take() : null, queued: false };
   }
 
@@ -103,17 +103,13 @@ export class PendingAppends {
   clear(): void {
     this.inserts = [];
     this.parameters = 0;
-    this.watched = [];
-    this.watchedNames.clear();
+    this.watched.clear();
   }
 
   private async watch(table: string): Promise<void> {
-    if (this.watchedNames.has(table)) return;
-    for (const name of [table, ...((await this.referrers()).get(table) ?? [])]) {
-      if (this.watchedNames.has(name)) continue;
-      this.watchedNames.add(name);
-      this.watched.push(new RegExp(`\\b${name}\\b`));
-    }
+    if (this.watched.has(table)) return;
+    for (const name of [table, ...((await this.referrers()).get(table) ?? [])])
+      if (!this.watched.has(name)) this.watched.set(name, new RegExp(`\\b${name}\\b`));
   }
 
   /** The queue as one statement: one insert alone, several as the parts of a `WITH`. */

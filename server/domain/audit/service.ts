@@ -23,22 +23,18 @@ export interface AuditEntry {
 /** Appends one audit row inside the caller's transaction, so it commits with the action. */
 export async function recordAudit(trx: Kysely<Database>, ctx: AppContext, entry: AuditEntry): Promise<void> {
   if (ctx.auditedAtStore) return;
-  await append(
-    trx,
-    'audit_log',
-    trx.insertInto('audit_log').values({
-      id: newId(),
-      store_id: ctx.store.id,
-      at: ctx.now().toISOString(),
-      kind: entry.kind,
-      staff_id: entry.staffId ?? null,
-      approver_id: entry.approverId ?? null,
-      device_id: entry.deviceId ?? null,
-      subject_type: entry.subjectType ?? null,
-      subject_id: entry.subjectId ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    }),
-  );
+  await append(trx, 'audit_log', {
+    id: newId(),
+    store_id: ctx.store.id,
+    at: ctx.now().toISOString(),
+    kind: entry.kind,
+    staff_id: entry.staffId ?? null,
+    approver_id: entry.approverId ?? null,
+    device_id: entry.deviceId ?? null,
+    subject_type: entry.subjectType ?? null,
+    subject_id: entry.subjectId ?? null,
+    detail: JSON.stringify(entry.detail ?? {}),
+  });
 }
 
 export interface AuditFilter {

@@ -205,22 +205,20 @@ export async function moveStocks(
   await append(
     trx,
     'stock_movements',
-    trx.insertInto('stock_movements').values(
-      moves.map((move, i) => ({
-        id: newId(),
-        store_id: ctx.store.id,
-        sku_id: move.skuId,
-        delta: move.delta,
-        kind: move.kind,
-        reason: move.reason ?? null,
-        ref_type: move.ref.type,
-        ref_id: move.ref.id,
-        unit_cost: move.unitCost ?? null,
-        on_hand_after: (results[i] as MoveResult).onHand,
-        staff_id: move.staffId,
-        at,
-      })),
-    ),
+    moves.map((move, i) => ({
+      id: newId(),
+      store_id: ctx.store.id,
+      sku_id: move.skuId,
+      delta: move.delta,
+      kind: move.kind,
+      reason: move.reason ?? null,
+      ref_type: move.ref.type,
+      ref_id: move.ref.id,
+      unit_cost: move.unitCost ?? null,
+      on_hand_after: (results[i] as MoveResult).onHand,
+      staff_id: move.staffId,
+      at,
+    })),
   );
   return results;
 }

@@ -122,7 +122,7 @@ export class PointsBook {
       note,
     };
     if (this.batched) this.pending.push(row);
-    else await append(this.trx, 'points_movements', this.trx.insertInto('points_movements').values(row));
+    else await append(this.trx, 'points_movements', row);
   }
 
   /** A new lot of `points` expiring at `expiresAt`, and its ledger row. */
@@ -135,21 +135,17 @@ export class PointsBook {
     note: string | null = null,
   ): Promise<string> {
     const id = newId();
-    await append(
-      this.trx,
-      'points_lots',
-      this.trx.insertInto('points_lots').values({
-        id,
-        store_id: this.ctx.store.id,
-        member_id: this.memberId,
-        source,
-        points,
-        remaining: points,
-        earned_at: this.at,
-        expires_at: expiresAt,
-        ...refColumns(ref),
-      }),
-    );
+    await append(this.trx, 'points_lots', {
+      id,
+      store_id: this.ctx.store.id,
+      member_id: this.memberId,
+      source,
+      points,
+      remaining: points,
+      earned_at: this.at,
+      expires_at: expiresAt,
+      ...refColumns(ref),
+    });
     // The new lot may come before a known one in FIFO order: read them again if asked.
     this.lots = null;
     await this.movement(id, points, reason, ref, note);
@@ -244,12 +240,7 @@ export class PointsBook {
 
   /** A batched book: writes its ledger rows in one statement and the member's balance in one more. */
   async flush(): Promise<void> {
-    if (this.pending.length > 0)
-      await append(
-        this.trx,
-        'points_movements',
-        this.trx.insertInto('points_movements').values(this.pending),
-      );
+    if (this.pending.length > 0) await append(this.trx, 'points_movements', this.pending);
     this.pending = [];
     if (this.closePending) await this.writeBalance(this.earnedPending);
     this.earnedPending = 0;

@@ -94,19 +94,15 @@ async function appendActivity(
     .returning((eb) => spend12mQuery(trx, eb.ref('members.id'), ctx.now()).as('spend_12m'))
     .executeTakeFirst();
   if (!member) throw notFound('member', memberId);
-  await append(
-    trx,
-    'member_activity',
-    trx.insertInto('member_activity').values({
-      id: newId(),
-      store_id: ctx.store.id,
-      member_id: memberId,
-      at,
-      kind,
-      amount,
-      visit,
-      ...refColumns(ref),
-    }),
-  );
+  await append(trx, 'member_activity', {
+    id: newId(),
+    store_id: ctx.store.id,
+    member_id: memberId,
+    at,
+    kind,
+    amount,
+    visit,
+    ...refColumns(ref),
+  });
   return { ...member, spend_12m: Number(member.spend_12m) + amount };
 }

@@ -69,26 +69,22 @@ export class StoredValueBook {
     this.bonus += bonusDelta;
     if (this.principal < 0 || this.bonus < 0) throw new Error('stored value would go negative');
     const at = this.ctx.now().toISOString();
-    await append(
-      this.trx,
-      'stored_value_entries',
-      this.trx.insertInto('stored_value_entries').values({
-        id: newId(),
-        store_id: this.ctx.store.id,
-        member_id: this.memberId,
-        at,
-        kind,
-        principal_delta: principalDelta,
-        bonus_delta: bonusDelta,
-        principal_balance: this.principal,
-        bonus_balance: this.bonus,
-        method: detail.method ?? null,
-        ...refColumns(detail.ref),
-        staff_id: detail.actor.staffId,
-        approver_id: detail.actor.approverId ?? null,
-        note: detail.note ?? null,
-      }),
-    );
+    await append(this.trx, 'stored_value_entries', {
+      id: newId(),
+      store_id: this.ctx.store.id,
+      member_id: this.memberId,
+      at,
+      kind,
+      principal_delta: principalDelta,
+      bonus_delta: bonusDelta,
+      principal_balance: this.principal,
+      bonus_balance: this.bonus,
+      method: detail.method ?? null,
+      ...refColumns(detail.ref),
+      staff_id: detail.actor.staffId,
+      approver_id: detail.actor.approverId ?? null,
+      note: detail.note ?? null,
+    });
     await this.trx
       .updateTable('members')
       .set({ stored_principal: this.principal, stored_bonus: this.bonus, updated_at: at })

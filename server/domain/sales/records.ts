@@ -74,65 +74,59 @@ export async function keepSale(
     trx,
     quote.lines.map((line, i) => (record.asked[i]?.lineId === undefined ? null : line.lineId)),
   );
-  await append(
-    trx,
-    'sales',
-    trx.insertInto('sales').values({
-      id: saleId,
-      store_id: ctx.store.id,
-      number: sale.number,
-      business_day: record.day,
-      at: sale.at,
-      staff_id: staff.staffId,
-      approver_id: approverId,
-      device_id: staff.deviceId,
-      member_id: member?.id ?? null,
-      training: sale.training ? 1 : 0,
-      status: 'completed',
-      subtotal: quote.subtotal,
-      discount_total: quote.discountTotal,
-      total: quote.total,
-      paid: record.paid,
-      change: sale.change,
-      rounding: quote.rounding,
-      points_earned: sale.pointsEarned,
-      points_redeemed: sale.pointsRedeemed,
-      request_hash: record.hash,
-      result: JSON.stringify(sale),
-      receipt: JSON.stringify(record.receipt),
-      exchange_of: sale.exchangeOf ?? null,
-      voided_at: null,
-      voided_by: null,
-      void_approver_id: null,
-      void_reason: null,
-    }),
-  );
+  await append(trx, 'sales', {
+    id: saleId,
+    store_id: ctx.store.id,
+    number: sale.number,
+    business_day: record.day,
+    at: sale.at,
+    staff_id: staff.staffId,
+    approver_id: approverId,
+    device_id: staff.deviceId,
+    member_id: member?.id ?? null,
+    training: sale.training ? 1 : 0,
+    status: 'completed',
+    subtotal: quote.subtotal,
+    discount_total: quote.discountTotal,
+    total: quote.total,
+    paid: record.paid,
+    change: sale.change,
+    rounding: quote.rounding,
+    points_earned: sale.pointsEarned,
+    points_redeemed: sale.pointsRedeemed,
+    request_hash: record.hash,
+    result: JSON.stringify(sale),
+    receipt: JSON.stringify(record.receipt),
+    exchange_of: sale.exchangeOf ?? null,
+    voided_at: null,
+    voided_by: null,
+    void_approver_id: null,
+    void_reason: null,
+  });
   await append(
     trx,
     'sale_lines',
-    trx.insertInto('sale_lines').values(
-      quote.lines.map((line, i) => ({
-        id: line.lineId,
-        store_id: ctx.store.id,
-        sale_id: saleId,
-        line_no: i,
-        sku_id: line.skuId,
-        style_id: line.styleId,
-        category_id: line.categoryId,
-        barcode: line.barcode,
-        name: line.name,
-        color: line.color,
-        size: line.size,
-        qty: line.qty,
-        list_price: line.listPrice,
-        unit_price: line.unitPrice,
-        price_override: line.priceOverride,
-        discount_total: line.qty * line.unitPrice - line.total,
-        total: line.total,
-        // The style's cost of now stays with the line: this sale's margin never moves later.
-        unit_cost: priced.unitCosts[i] ?? null,
-      })),
-    ),
+    quote.lines.map((line, i) => ({
+      id: line.lineId,
+      store_id: ctx.store.id,
+      sale_id: saleId,
+      line_no: i,
+      sku_id: line.skuId,
+      style_id: line.styleId,
+      category_id: line.categoryId,
+      barcode: line.barcode,
+      name: line.name,
+      color: line.color,
+      size: line.size,
+      qty: line.qty,
+      list_price: line.listPrice,
+      unit_price: line.unitPrice,
+      price_override: line.priceOverride,
+      discount_total: line.qty * line.unitPrice - line.total,
+      total: line.total,
+      // The style's cost of now stays with the line: this sale's margin never moves later.
+      unit_cost: priced.unitCosts[i] ?? null,
+    })),
   );
   const discountRows = quote.lines.flatMap((line) =>
     line.discounts.map((discount, seq) => ({
@@ -147,21 +141,18 @@ export async function keepSale(
       amount: discount.amount,
     })),
   );
-  if (discountRows.length > 0)
-    await append(trx, 'sale_line_discounts', trx.insertInto('sale_line_discounts').values(discountRows));
+  if (discountRows.length > 0) await append(trx, 'sale_line_discounts', discountRows);
   if (record.paymentRows.length > 0) {
     await append(
       trx,
       'sale_payments',
-      trx.insertInto('sale_payments').values(
-        record.paymentRows.map((p, seq) => ({
-          id: newId(),
-          store_id: ctx.store.id,
-          sale_id: saleId,
-          seq,
-          ...p,
-        })),
-      ),
+      record.paymentRows.map((p, seq) => ({
+        id: newId(),
+        store_id: ctx.store.id,
+        sale_id: saleId,
+        seq,
+        ...p,
+      })),
     );
   }
 
@@ -241,63 +232,55 @@ export async function keepReturn(
   record: ReturnRecord,
 ): Promise<void> {
   const { result, staff } = record;
-  await append(
-    trx,
-    'returns',
-    trx.insertInto('returns').values({
-      id: result.id,
-      store_id: ctx.store.id,
-      sale_id: result.saleId,
-      number: result.number,
-      business_day: record.day,
-      at: result.at,
-      kind: result.kind,
-      staff_id: staff.staffId,
-      approver_id: result.approverId,
-      device_id: staff.deviceId,
-      member_id: record.memberId,
-      training: result.training ? 1 : 0,
-      amount: result.amount,
-      points_taken: result.pointsTakenBack,
-      points_shortfall: result.pointsShortfall,
-      kept_back: result.keptBack,
-      points_given_back: result.pointsGivenBack,
-      refund_total: result.refundTotal,
-      reason: record.reason,
-      request_hash: record.hash,
-      result: JSON.stringify(result),
-      receipt: JSON.stringify(record.receipt),
-    }),
-  );
+  await append(trx, 'returns', {
+    id: result.id,
+    store_id: ctx.store.id,
+    sale_id: result.saleId,
+    number: result.number,
+    business_day: record.day,
+    at: result.at,
+    kind: result.kind,
+    staff_id: staff.staffId,
+    approver_id: result.approverId,
+    device_id: staff.deviceId,
+    member_id: record.memberId,
+    training: result.training ? 1 : 0,
+    amount: result.amount,
+    points_taken: result.pointsTakenBack,
+    points_shortfall: result.pointsShortfall,
+    kept_back: result.keptBack,
+    points_given_back: result.pointsGivenBack,
+    refund_total: result.refundTotal,
+    reason: record.reason,
+    request_hash: record.hash,
+    result: JSON.stringify(result),
+    receipt: JSON.stringify(record.receipt),
+  });
   await append(
     trx,
     'return_lines',
-    trx.insertInto('return_lines').values(
-      record.lines.map((line) => ({
-        id: newId(),
-        store_id: ctx.store.id,
-        return_id: result.id,
-        sale_line_id: line.saleLineId,
-        sku_id: line.skuId,
-        qty: line.qty,
-        amount: line.amount,
-        points_discount: line.pointsDiscount,
-      })),
-    ),
+    record.lines.map((line) => ({
+      id: newId(),
+      store_id: ctx.store.id,
+      return_id: result.id,
+      sale_line_id: line.saleLineId,
+      sku_id: line.skuId,
+      qty: line.qty,
+      amount: line.amount,
+      points_discount: line.pointsDiscount,
+    })),
   );
   if (record.refunds.length > 0) {
     await append(
       trx,
       'refunds',
-      trx.insertInto('refunds').values(
-        record.refunds.map((r, seq) => ({
-          id: newId(),
-          store_id: ctx.store.id,
-          return_id: result.id,
-          seq,
-          ...r,
-        })),
-      ),
+      record.refunds.map((r, seq) => ({
+        id: newId(),
+        store_id: ctx.store.id,
+        return_id: result.id,
+        seq,
+        ...r,
+      })),
     );
   }
   const audited = {
