@@ -16,8 +16,11 @@ export class CopyError extends Error {
   override name = 'CopyError';
 }
 
-/** Tables the migrator keeps for itself: never copied, the target's own is right. */
-const NOT_COPIED = new Set(['schema_version']);
+/**
+ * Tables never copied, the target's own is right: the migrator's, and the settings stamp (its
+ * triggers change it as the copy writes the settings; any stamp will do that changed since).
+ */
+const NOT_COPIED = new Set(['schema_version', 'settings_stamp']);
 
 /** A table as the SQLite database declares it. */
 export interface SourceTable {

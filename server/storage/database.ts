@@ -184,7 +184,7 @@ export class Storage {
     const undo: (() => void)[] = [];
     return this.writer.connection().execute((trx) =>
       attempts.run(undo, async () => {
-        markTransaction(trx);
+        markTransaction(trx, this);
         if (this.engine === 'postgres') queueAppends(trx);
         if (locking) lockingTransactions.add(trx);
         await begin.execute(trx);

@@ -8,9 +8,24 @@ import type { Database } from './schema.js';
  */
 const memos = new WeakMap<Kysely<Database>, Map<string, Promise<unknown>>>();
 
-/** Marks `trx` as one write transaction's handle (`Storage.write` does, for each try). */
-export function markTransaction(trx: Kysely<Database>): void {
+/** The database each write transaction's handle works on. */
+const databases = new WeakMap<Kysely<Database>, object>();
+
+/**
+ * Marks `trx` as one write transaction's handle on `database` (`Storage.write` does, for each
+ * try).
+ */
+export function markTransaction(trx: Kysely<Database>, database: object): void {
   memos.set(trx, new Map());
+  databases.set(trx, database);
+}
+
+/**
+ * What stands for the database `db` works on, to key what outlives one transaction: the
+ * storage of a write transaction, else `db` itself (a storage's own handle for reads).
+ */
+export function databaseOf(db: Kysely<Database>): object {
+  return databases.get(db) ?? db;
 }
 
 /** `load()` once per write transaction under `key`; outside one (plain reads) every time. */

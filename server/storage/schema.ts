@@ -76,6 +76,7 @@ export interface Database {
   row_changes: RowChangeTable;
   row_changes_kept: RowChangesKeptTable;
   row_change_marks: RowChangeMarkTable;
+  settings_stamp: SettingsStampTable;
 }
 
 export interface SchemaVersionTable {
@@ -1106,4 +1107,13 @@ export interface RowChangeMarkTable {
   at: string;
   /** The oldest transaction still running then (`pg_snapshot_xmin`): every older one had ended. */
   oldest_running: number;
+}
+
+/**
+ * Changes whenever a table a sale reads its settings from changes (one row, id 1; migration 35),
+ * so a sale keeps the settings it parsed while the stamp stays.
+ */
+export interface SettingsStampTable {
+  id: number;
+  stamp: string;
 }

@@ -34,7 +34,7 @@ export async function previewPromotion(ctx: AppContext, input: PreviewInput): Pr
     training: false,
   };
   const db = ctx.storage.db;
-  const others = (active: Promotion[]) => active.filter((promotion) => promotion.id !== draftId);
+  const others = (active: readonly Promotion[]) => active.filter((promotion) => promotion.id !== draftId);
   const before = (await priceRequest(db, ctx, request, others)).quote;
   const after = (await priceRequest(db, ctx, request, (active) => [...others(active), draft])).quote;
   return { before, after, draftId };

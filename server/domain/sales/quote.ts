@@ -297,7 +297,7 @@ export async function priceRequest(
   ctx: AppContext,
   request: CartRequest,
   /** Changes the promotions in force for this pricing only (a draft tried on a cart); nothing is stored. */
-  promotionsFor: (active: Promotion[]) => Promotion[] = (active) => active,
+  promotionsFor: (active: readonly Promotion[]) => readonly Promotion[] = (active) => active,
 ): Promise<PricedCart> {
   const skus = await skusForLines(db, ctx, request.lines);
   for (const [i, sku] of skus.entries()) {

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import type { LoyaltySettings } from '../../protocol/loyalty.js';
 import type { Promotion } from '../../protocol/promotions.js';
 import type { ReceiptSettings, SalesSettings } from '../../protocol/sales.js';
-import { keepForTransaction, oncePerTransaction } from '../../storage/per-transaction.js';
+import { databaseOf, keepForTransaction, oncePerTransaction } from '../../storage/per-transaction.js';
 import type { Database, TierRow } from '../../storage/schema.js';
 import { LOYALTY_SETTINGS_KEY, loyaltySettingsOf, loyaltySettingsRows } from '../loyalty/settings.js';
 import { TIERS_KEY, tierRows } from '../loyalty/tiers.js';
@@ -17,18 +17,20 @@ import { SALES_SETTINGS_KEY, salesSettingsOf, salesSettingsRow } from './setting
  * Everything a sale consults that the shop sets up and the sale never writes: the category
  * tree, the promotions in force, the checkout rules, the loyalty settings, the tiers and the
  * receipt text. Read in ONE statement (each table as a JSON array) instead of six — every
- * statement is a round trip to PostgreSQL and a prepared step plus a built query on SQLite.
- * Read inside the sale's transaction like the rest, so it is exact in a chain too, where other
- * store servers change these tables (a cache in memory would need an invalidation every store
- * sees; this needs none).
+ * statement is a round trip to PostgreSQL and a prepared step plus a built query on SQLite —
+ * and then kept, parsed, for as long as the database's settings stamp (`settings_stamp`,
+ * migration 35) stays the same: triggers change it in the very transaction that changes any of
+ * these tables, whoever writes (this server, another store's in a chain, a local copy's
+ * refresh), so a sale reads one row to know that what it kept is still exact. Kept settings are
+ * frozen: a step that changed them would change them for every later sale.
  */
 export interface SaleSettings {
   /** Each category's parent. */
-  parents: Map<string, string | null>;
-  promotions: Promotion[];
+  parents: ReadonlyMap<string, string | null>;
+  promotions: readonly Promotion[];
   sales: SalesSettings;
   loyalty: LoyaltySettings;
-  tiers: TierRow[];
+  tiers: readonly TierRow[];
   receipt: ReceiptSettings;
 }
 
@@ -37,10 +39,39 @@ function parsed<Row>(value: Row[]): Row[] {
   return typeof value === 'string' ? (JSON.parse(value) as Row[]) : value;
 }
 
+/** What a database's sales last read, by the database (`databaseOf`). */
+interface Kept {
+  stamp: string;
+  /** The store they were read for: its own settings rows and promotions, its address. */
+  store: string;
+  settings: SaleSettings;
+}
+const kept = new WeakMap<object, Kept>();
+
+function storeKey(ctx: AppContext): string {
+  const { id, catalogId, address } = ctx.store;
+  return JSON.stringify([id, catalogId, address ?? null]);
+}
+
+/** `value` and everything in it frozen (a Map's entries stay settable: `parents` is read only). */
+function frozen<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  for (const inner of Object.values(value)) frozen(inner);
+  return Object.freeze(value);
+}
+
 async function readSaleSettings(db: Kysely<Database>, ctx: AppContext): Promise<SaleSettings> {
+  const database = databaseOf(db);
+  const store = storeKey(ctx);
+  const last = kept.get(database);
+  if (last?.store === store) {
+    const now = await db.selectFrom('settings_stamp').select('stamp').where('id', '=', 1).executeTakeFirst();
+    if (now?.stamp === last.stamp) return last.settings;
+  }
   const array = ctx.storage.engine === 'postgres' ? postgresArray : sqliteArray;
   const row = await db
     .selectNoFrom([
+      db.selectFrom('settings_stamp').select('stamp').where('id', '=', 1).as('stamp'),
       array(
         db.selectFrom('categories').select(['id', 'parent_id']).where('store_id', '=', ctx.store.catalogId),
       ).as('categories'),
@@ -51,7 +82,7 @@ async function readSaleSettings(db: Kysely<Database>, ctx: AppContext): Promise<
       array(receiptSettingsRow(db, ctx)).as('receipt'),
     ])
     .executeTakeFirstOrThrow();
-  return {
+  const settings = frozen({
     parents: new Map(parsed(row.categories).map((category) => [category.id, category.parent_id])),
     promotions: promotionsOf(parsed(row.promotions)),
     sales: salesSettingsOf(parsed(row.sales)[0]),
@@ -59,13 +90,15 @@ async function readSaleSettings(db: Kysely<Database>, ctx: AppContext): Promise<
     // A JSON array's order is not the subquery's on every engine: lowest tier first, as loadTiers.
     tiers: parsed(row.tiers).sort((a, b) => a.rank - b.rank),
     receipt: receiptSettingsOf(ctx, parsed(row.receipt)[0]),
-  };
+  });
+  if (row.stamp !== null) kept.set(database, { stamp: row.stamp, store, settings });
+  return settings;
 }
 
 /**
  * The sale's settings, read once per write transaction; the later steps that read one of them
  * by themselves (the shift rule, points, the tier check, the receipt) are given what was read.
- * Outside a write transaction (a quote) it is one statement each time.
+ * Outside a write transaction (a quote) the stamp is read each time.
  */
 export function saleSettings(db: Kysely<Database>, ctx: AppContext): Promise<SaleSettings> {
   return oncePerTransaction(db, 'sale_settings', async () => {

@@ -1,49 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../events/outbox.js';
 import { call, login } from '../../testing/client.js';
+import { recordTransactions } from '../../testing/transactions.js';
 import { checkStockLedger } from '../inventory/check.js';
 import { checkLedgers } from '../loyalty/check.js';
 import { earnPoints } from '../loyalty/points.js';
 import { member, openShop, type Shop } from './test-shop.js';
 
 /**
- * Each write transaction's statements, BEGIN to COMMIT, as the database connection was asked
- * them (on either engine): every statement is a round trip to PostgreSQL, so a sale's number of
- * them is held to a budget here. Set up before the store opens, so every statement it prepares
- * is seen.
+ * Every statement is a round trip to PostgreSQL, so a sale's number of them is held to a
+ * budget here. Recorded from before the store opens, so every statement it prepares is seen.
  */
-const transactions: string[][] = [];
-const running = new Map<object, string[]>();
-function seen(connection: object, text: string): void {
-  if (/^begin/i.test(text)) running.set(connection, []);
-  const statements = running.get(connection);
-  if (!statements) return;
-  statements.push(text);
-  if (/^(commit|rollback)/i.test(text)) {
-    transactions.push(statements);
-    running.delete(connection);
-  }
-}
-const prepare = BetterSqlite3.prototype.prepare;
-BetterSqlite3.prototype.prepare = function (this: BetterSqlite3.Database, text: string) {
-  const statement = prepare.call(this, text) as BetterSqlite3.Statement;
-  for (const method of ['run', 'all', 'get'] as const) {
-    const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
-    (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      seen(this, text);
-      return original(...args);
-    };
-  }
-  return statement;
-} as typeof prepare;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  if (typeof args[0] === 'string') seen(this, args[0]);
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof query;
+const transactions = recordTransactions();
 
 let shop: Shop;
 beforeEach(async () => {

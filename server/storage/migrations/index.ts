@@ -33,6 +33,7 @@ import { storeLinkHeldRows } from './0031_store_link_held_rows.js';
 import { savedStarPrinters } from './0032_saved_star_printers.js';
 import { reportIndexes } from './0033_report_indexes.js';
 import { rowChanges } from './0034_row_changes.js';
+import { settingsStamp } from './0035_settings_stamp.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -70,4 +71,5 @@ export const MIGRATIONS: readonly Migration[] = [
   savedStarPrinters,
   reportIndexes,
   rowChanges,
+  settingsStamp,
 ];
