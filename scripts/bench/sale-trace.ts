@@ -5,7 +5,8 @@
  * `BENCH_TRACE_SALES` times (300) with every SQL statement timed, and prints:
  * - per sale: the statements run, each with its count, median time in SQLite and
  *   `EXPLAIN QUERY PLAN` against the big database, in the order a sale runs them;
- * - the write transaction's time (BEGIN IMMEDIATE to COMMIT done) beside the time its
+ * - the request's time as the till saw it, split into before BEGIN, the write transaction
+ *   (BEGIN IMMEDIATE to COMMIT done) and after COMMIT; beside the transaction the time its
  *   statements spent in SQLite, and COMMIT's own time (the WAL's fsync);
  * - the indexes each table the sale inserts into maintains.
  * Run it under `node --cpu-prof --import tsx …` for a CPU profile of the same sales.
@@ -38,7 +39,7 @@ const seen = new Map<string, Seen>();
 let tracing = false;
 let order = 0;
 let inTransaction: bigint | null = null;
-const transactions: { total: number; commit: number }[] = [];
+const transactions: { total: number; commit: number; begun: bigint; ended: bigint }[] = [];
 
 // Wraps every statement prepared from here on (the server's cache keeps the wrapped ones).
 const prepare = BetterSqlite3.prototype.prepare;
@@ -53,7 +54,12 @@ const traced = function (this: BetterSqlite3.Database, text: string) {
       const result = original(...args);
       const end = process.hrtime.bigint();
       if (text === 'commit' && inTransaction !== null) {
-        transactions.push({ total: Number(end - inTransaction), commit: Number(end - begin) });
+        transactions.push({
+          total: Number(end - inTransaction),
+          commit: Number(end - begin),
+          begun: inTransaction,
+          ended: end,
+        });
         inTransaction = null;
       }
       let entry = seen.get(text);
@@ -88,7 +94,13 @@ try {
   const till = await openTill(running.url, stock);
   for (let i = 0; i < WARMUP; i++) await till.sell();
   tracing = true;
-  for (let i = 0; i < SALES; i++) await till.sell();
+  // Each traced sale as its till saw it: from the request sent to the answer read.
+  const requests: { sent: bigint; answered: bigint }[] = [];
+  for (let i = 0; i < SALES; i++) {
+    const sent = process.hrtime.bigint();
+    await till.sell();
+    requests.push({ sent, answered: process.hrtime.bigint() });
+  }
   tracing = false;
   const raw = ctx.storage.sqlite as BetterSqlite3.Database;
   print(`${SALES} sales traced after ${WARMUP} untraced; load ${loadAverage()}`);
@@ -96,6 +108,16 @@ try {
   const statements = perSale.reduce((sum, entry) => sum + entry.times.length / SALES, 0);
   const inSqlite = perSale.reduce((sum, entry) => sum + entry.times.reduce((a, b) => a + b, 0), 0) / SALES;
   print(`statements per sale (its request, all of them): ${statements.toFixed(1)}`);
+  // The sale's transaction is the one that ran while its request was out.
+  const parts = requests.flatMap(({ sent, answered }) => {
+    const t = transactions.find((x) => x.begun >= sent && x.ended <= answered);
+    return t ? [{ request: answered - sent, before: t.begun - sent, after: answered - t.ended }] : [];
+  });
+  print(
+    `request (the till's send to its answer read) median ${us(median(parts.map((p) => Number(p.request))))}: ` +
+      `before BEGIN ${us(median(parts.map((p) => Number(p.before))))}, ` +
+      `after COMMIT ${us(median(parts.map((p) => Number(p.after))))}`,
+  );
   print(
     `transaction (BEGIN IMMEDIATE … COMMIT) median ${us(median(transactions.map((t) => t.total)))}, ` +
       `COMMIT ${us(median(transactions.map((t) => t.commit)))}; all statements of a sale in SQLite: ${us(inSqlite)} on average`,
