@@ -62,12 +62,31 @@ export interface Statement {
 const MAX_PARAMETERS = 20_000;
 const MAX_INSERTS = 64;
 
+/**
+ * One pattern for "any of these names as a word", kept by the set of names: a sale queues the
+ * same tables every time, so each of its statements is tested once, not once per name, and the
+ * pattern is built once per process. Table names are identifiers: nothing in them to escape.
+ */
+const mentions = new Map<string, RegExp>();
+function mentionOf(names: ReadonlySet<string>): RegExp {
+  const key = [...names].sort().join('|');
+  let mention = mentions.get(key);
+  if (!mention) {
+    mention = new RegExp(`\\b(?:${key})\\b`);
+    // Bounded: the sets a server's actions queue are few; past that, built each time.
+    if (mentions.size < 500) mentions.set(key, mention);
+  }
+  return mention;
+}
+
 /** One connection's queued appends (`server/storage/database.ts` keeps one per checked-out client). */
 export class PendingAppends {
   private inserts: Statement[] = [];
   private parameters = 0;
   /** Names whose mention in a statement sends the queue first: the queued tables and their referrers. */
-  private watched = new Map<string, RegExp>();
+  private watched = new Set<string>();
+  /** A mention of any watched name (`mentionOf`), made again as names are added. */
+  private mention: RegExp | null = null;
 
   constructor(private readonly referrers: () => Promise<Referrers>) {}
 
@@ -94,8 +113,7 @@ export class PendingAppends {
       return { flush: null, queued: false };
     }
     const due =
-      /^\s*(commit|savepoint|release)\b/i.test(statement.text) ||
-      [...this.watched.values()].some((name) => name.test(statement.text));
+      /^\s*(commit|savepoint|release)\b/i.test(statement.text) || this.mention?.test(statement.text) === true;
     return { flush: due ? this.take() : null, queued: false };
   }
 
@@ -104,12 +122,13 @@ export class PendingAppends {
     this.inserts = [];
     this.parameters = 0;
     this.watched.clear();
+    this.mention = null;
   }
 
   private async watch(table: string): Promise<void> {
     if (this.watched.has(table)) return;
-    for (const name of [table, ...((await this.referrers()).get(table) ?? [])])
-      if (!this.watched.has(name)) this.watched.set(name, new RegExp(`\\b${name}\\b`));
+    for (const name of [table, ...((await this.referrers()).get(table) ?? [])]) this.watched.add(name);
+    this.mention = mentionOf(this.watched);
   }
 
   /** The queue as one statement: one insert alone, several as the parts of a `WITH`. */

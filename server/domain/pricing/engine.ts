@@ -1,6 +1,6 @@
 import type { Promotion } from '../../protocol/promotions.js';
 import type { Discount } from '../../protocol/quote.js';
-import { localTime, ruleIsOn } from './conditions.js';
+import { type LocalTime, localTime, ruleIsOn } from './conditions.js';
 import {
   applyLinePromotion,
   applyManualDiscounts,
@@ -48,8 +48,8 @@ export function priceCart(input: PricingInput): PricedCart {
   const live = input.promotions.filter((promotion) =>
     ruleIsOn(promotion.conditions, input.at, local, input.storeId, input.member),
   );
-  const chosen = bestChoice(input, live);
-  return run(input, chosen);
+  const chosen = bestChoice(input, live, local);
+  return run(input, chosen, local);
 }
 
 /** The groups of mutually exclusive promotions; a promotion without a group stands alone. */
@@ -66,10 +66,10 @@ function byPriority(a: Promotion, b: Promotion): number {
   return a.priority - b.priority || a.id.localeCompare(b.id);
 }
 
-function bestChoice(input: PricingInput, live: readonly Promotion[]): Promotion[] {
+function bestChoice(input: PricingInput, live: readonly Promotion[], local: LocalTime): Promotion[] {
   const groups = groupsOf(live);
   const combinations = groups.reduce((product, group) => product * (group.length + 1), 1);
-  const totalOf = (promotions: Promotion[]) => run(input, promotions).total;
+  const totalOf = (promotions: Promotion[]) => run(input, promotions, local).total;
 
   if (combinations > MAX_COMBINATIONS) {
     const picked: Promotion[] = [];
@@ -110,12 +110,12 @@ function bestChoice(input: PricingInput, live: readonly Promotion[]): Promotion[
   return best;
 }
 
-function run(input: PricingInput, promotions: readonly Promotion[]): PricedCart {
+/** `local`: the cart's time in the store's zone, worked out once for every combination tried. */
+function run(input: PricingInput, promotions: readonly Promotion[], local: LocalTime): PricedCart {
   const lines = [...input.lines]
     .sort((a, b) => a.lineId.localeCompare(b.lineId))
     .map((line) => new WorkLine(line));
   const sorted = [...promotions].sort(byPriority);
-  const local = localTime(input.at, input.timeZone);
 
   applyMemberPrices(lines, input.member);
   for (const promotion of sorted) if (isLinePromotion(promotion)) applyLinePromotion(lines, promotion);
