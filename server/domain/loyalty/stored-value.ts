@@ -30,6 +30,9 @@ export class StoredValueBook {
     readonly hasPin: boolean,
   ) {}
 
+  /** Paid from this book so far (`spendStoredValue`): a sale's stored-value tenders together. */
+  spent = 0;
+
   /** `known`: the member's row as this transaction already read it, stored value unchanged since. */
   static async open(
     trx: Kysely<Database>,
@@ -124,7 +127,8 @@ function provesPin(proof: PinProof | null | undefined, memberId: string, now: Da
  * order: the money the member paid goes first, so unused bonus is what is left longest).
  * Refuses (409) more than the balance; inside BEGIN IMMEDIATE no two payments can both see
  * the same balance, so the balance never goes negative. Above the `pinAbove` setting a
- * member who set a PIN must have proved it (`verifyMemberPin`).
+ * member who set a PIN must have proved it (`verifyMemberPin`) — counting what the same `book`
+ * paid before, so a sale's stored value split over two tenders needs the PIN as one would.
  */
 export async function spendStoredValue(
   trx: Kysely<Database>,
@@ -137,8 +141,11 @@ export async function spendStoredValue(
     actor: Actor;
     pin?: PinProof | null;
     note?: string;
-    /** The member's row as this transaction already read it (a sale's), stored value unchanged since. */
-    member?: MemberRow;
+    /**
+     * The member's stored value as this transaction holds it: a sale opens one for all its
+     * stored-value tenders, each paying from what the one before left.
+     */
+    book?: StoredValueBook;
   },
 ): Promise<{ principal: number; bonus: number; balance: StoredValueBalance }> {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
@@ -147,10 +154,11 @@ export async function spendStoredValue(
     });
   }
   const settings = await loadSettings(trx);
-  const book = await StoredValueBook.open(trx, ctx, input.memberId, true, input.member);
+  const book = input.book ?? (await StoredValueBook.open(trx, ctx, input.memberId));
+  if (book.memberId !== input.memberId) throw new Error('a stored-value book pays for its own member only');
   if (
     book.hasPin &&
-    input.amount > settings.storedValue.pinAbove &&
+    book.spent + input.amount > settings.storedValue.pinAbove &&
     !provesPin(input.pin, input.memberId, ctx.now())
   ) {
     throw new ApiError('business_rule', "This payment needs the member's PIN.", { pin: 'required' });
@@ -167,6 +175,7 @@ export async function spendStoredValue(
     actor: input.actor,
     note: input.note ?? null,
   });
+  book.spent += input.amount;
   noteMemberChanged(outbox, input.memberId, 'stored_value_spent');
   return { principal, bonus, balance: book.balance };
 }

@@ -12,7 +12,12 @@ import { earnPoints, giveBackPoints, redeemPoints, takeBackPoints } from '../loy
 import { PointsBook } from '../loyalty/points-book.js';
 import { recordPurchase, recordReturn } from '../loyalty/purchases.js';
 import { rewardReferral, takeBackReferral } from '../loyalty/referrals.js';
-import { type PinProof, returnStoredValue, spendStoredValue } from '../loyalty/stored-value.js';
+import {
+  type PinProof,
+  returnStoredValue,
+  StoredValueBook,
+  spendStoredValue,
+} from '../loyalty/stored-value.js';
 import { queueProviderRefunds } from '../payments/refunds.js';
 import { takeMobileTender } from '../payments/tender.js';
 import { recordException } from './exceptions.js';
@@ -85,6 +90,10 @@ export async function postPayments(
   const { credit, staff } = posting;
   const tenders: { method: Tender; amount: number }[] = [];
   const paymentRows: SalePaymentRow[] = [];
+  // The member's stored value, opened on the row the sale was priced with (in this
+  // transaction, stored value unchanged since) at the first stored-value tender; every later
+  // one pays from what the one before left.
+  let wallet: StoredValueBook | null = null;
   if (credit.amount > 0) {
     tenders.push({ method: 'cash', amount: credit.amount });
     paymentRows.push({
@@ -106,14 +115,14 @@ export async function postPayments(
       }
       if (!posting.training) {
         try {
+          wallet ??= await StoredValueBook.open(trx, ctx, member.id, true, member);
           const spent = await spendStoredValue(trx, ctx, outbox, {
             memberId: member.id,
             amount: payment.amount,
             ref: posting.ref,
             actor: { staffId: staff.staffId, approverId: null, deviceId: staff.deviceId },
             pin: posting.pin,
-            // Read when the sale was priced, in this transaction: no second read of the member.
-            member,
+            book: wallet,
           });
           principal = spent.principal;
           bonus = spent.bonus;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../protocol/events.js';
 import { call, login } from '../../testing/client.js';
 import { OWNER_PASSWORD } from '../../testing/harness.js';
+import { checkLedgers } from '../loyalty/check.js';
 import {
   counts,
   coupon,
@@ -575,5 +576,68 @@ describe('change is bounded (issue 16)', () => {
     });
     expect(most.status).toBe(201);
     expect(most.body.change).toBe(9999);
+  });
+});
+
+describe('stored value over two tenders of one sale', () => {
+  it('pays each from what the one before left, and needs the PIN for what they come to together', async () => {
+    const memberId = await member(shop, 50_000); // 50,000 paid in + 5,000 bonus
+    const first = await sell(shop, {
+      memberId,
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+      payments: [
+        { method: 'stored_value', amount: 10_000 },
+        { method: 'stored_value', amount: 20_000 },
+      ],
+    });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await memberState(shop, memberId)).storedValue).toBe(25_000);
+    const payments = await shop.store.ctx.storage.db
+      .selectFrom('sale_payments')
+      .select(['amount', 'principal', 'bonus'])
+      .where('sale_id', '=', first.body.id)
+      .orderBy('seq')
+      .execute();
+    expect(payments).toEqual([
+      { amount: 10_000, principal: 10_000, bonus: 0 },
+      { amount: 20_000, principal: 20_000, bonus: 0 },
+    ]);
+    const problems = await checkLedgers(shop.store.ctx.storage.db, shop.store.clock.now());
+    expect(problems.problems).toEqual([]);
+
+    // A member with a PIN: ¥500 (the default limit) needs it, whether paid as one tender or two.
+    const created = await call(shop.store, 'POST', '/api/members', {
+      token: shop.owner,
+      body: { phone: '13912345670', name: '李娜', pin: '2468' },
+    });
+    expect(created.status).toBe(201);
+    const withPin = created.body.id as string;
+    const topUp = await call(shop.store, 'POST', `/api/members/${withPin}/top-ups`, {
+      token: shop.owner,
+      body: { id: randomUUID(), amount: 100_000, method: 'cash' },
+    });
+    expect(topUp.status).toBe(201);
+    const held = (await memberState(shop, withPin)).storedValue;
+    const split = await sell(shop, {
+      memberId: withPin,
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 2 }],
+      payments: [
+        { method: 'stored_value', amount: 30_000 },
+        { method: 'stored_value', amount: 30_000 },
+      ],
+    });
+    expect(split.status).toBe(422);
+    expect(split.body.error.fields).toEqual({ memberPin: 'required' });
+    const withTheirPin = await sell(shop, {
+      memberId: withPin,
+      memberPin: '2468',
+      lines: [{ skuId: shop.dress.skus[0]?.id, qty: 2 }],
+      payments: [
+        { method: 'stored_value', amount: 30_000 },
+        { method: 'stored_value', amount: 30_000 },
+      ],
+    });
+    expect(withTheirPin.status, JSON.stringify(withTheirPin.body)).toBe(201);
+    expect((await memberState(shop, withPin)).storedValue).toBe(held - 60_000);
   });
 });
