@@ -36,6 +36,12 @@ interface OpenLot {
   expires_at: string;
 }
 
+/** A member row's points after a batched book's movements: the balance, and what was earned. */
+export interface PointsBalanceWrite {
+  points: number;
+  earned: number;
+}
+
 /** How a book is opened. */
 export interface BookOptions {
   /**
@@ -236,6 +242,19 @@ export class PointsBook {
       return;
     }
     await this.writeBalance(earned);
+  }
+
+  /**
+   * A batched book's balance for the member row, to be written with another update of it (a
+   * sale's purchase, `recordPurchase`): `flush()` then writes the ledger rows only. Null when
+   * no movement closed.
+   */
+  takeBalance(): PointsBalanceWrite | null {
+    if (!this.closePending) return null;
+    const write = { points: this.balance, earned: this.earnedPending };
+    this.earnedPending = 0;
+    this.closePending = false;
+    return write;
   }
 
   /** A batched book: writes its ledger rows in one statement and the member's balance in one more. */

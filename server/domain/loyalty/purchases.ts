@@ -7,6 +7,7 @@ import { append } from '../../storage/appends.js';
 import type { Database } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
+import type { PointsBalanceWrite } from './points-book.js';
 import { evaluateTierUpgrade, type MemberWithSpend, spend12mQuery } from './tiers.js';
 
 /**
@@ -18,12 +19,21 @@ export async function recordPurchase(
   trx: Kysely<Database>,
   ctx: AppContext,
   outbox: Outbox,
-  input: { memberId: string; amount: number; ref: LedgerRef },
+  input: { memberId: string; amount: number; ref: LedgerRef; balances?: MemberBalances },
 ): Promise<{ tierChanged: boolean; tier: { code: string; name: string } }> {
   // The member's status is checked on the row the activity's update returns: a member who may
   // not buy fails the action, and the activity goes with its rollback.
   checkedAmount(input.amount);
-  const member = await appendActivity(trx, ctx, input.memberId, 'purchase', input.amount, 1, input.ref);
+  const member = await appendActivity(
+    trx,
+    ctx,
+    input.memberId,
+    'purchase',
+    input.amount,
+    1,
+    input.ref,
+    input.balances,
+  );
   const outcome = await evaluateTierUpgrade(trx, ctx, outbox, assertActiveMember(member), input.ref);
   return { tierChanged: outcome.changed, tier: outcome.tier };
 }
@@ -67,6 +77,15 @@ async function checkedMember(trx: Kysely<Database>, input: { memberId: string; a
   await activeMemberRow(trx, input.memberId);
 }
 
+/**
+ * The member row's balances an action moved in its books and has not written yet (a sale's
+ * batched points book and its stored value, `takeBalance`): written by the purchase's update.
+ */
+export interface MemberBalances {
+  points?: PointsBalanceWrite | null;
+  storedValue?: { principal: number; bonus: number } | null;
+}
+
 async function appendActivity(
   trx: Kysely<Database>,
   ctx: AppContext,
@@ -75,8 +94,10 @@ async function appendActivity(
   amount: number,
   visit: -1 | 0 | 1,
   ref: LedgerRef | null,
-  at = ctx.now().toISOString(),
+  balances: MemberBalances = {},
 ): Promise<MemberWithSpend> {
+  const at = ctx.now().toISOString();
+  const { points, storedValue } = balances;
   // The member as the update left them, with their 12-month spend: the tier check's figures in
   // the same round trip. The activity row is added after (with the other appends on PostgreSQL),
   // so the spend read is the rows before it, plus this amount (`at` is now: inside the 12 months).
@@ -87,7 +108,12 @@ async function appendActivity(
       visits: eb('visits', '+', visit),
       // A purchase is a visit; a void leaves the last visit where it was (the customer came).
       ...(visit > 0 ? { last_visit_at: at } : {}),
-      updated_at: ctx.now().toISOString(),
+      ...(points && {
+        points: points.points,
+        points_earned_total: eb('points_earned_total', '+', points.earned),
+      }),
+      ...(storedValue && { stored_principal: storedValue.principal, stored_bonus: storedValue.bonus }),
+      updated_at: at,
     }))
     .where('id', '=', memberId)
     .returningAll()

@@ -33,6 +33,26 @@ export class StoredValueBook {
   /** Paid from this book so far (`spendStoredValue`): a sale's stored-value tenders together. */
   spent = 0;
 
+  /**
+   * A sale's book writes its balance to the member row with the purchase (`takeBalance`, then
+   * `recordPurchase`), one update for every tender and the purchase together.
+   */
+  private deferred = false;
+  private unwritten = false;
+
+  /** From now on the member row's balance waits for `takeBalance` (a sale's, see `deferred`). */
+  defer(): this {
+    this.deferred = true;
+    return this;
+  }
+
+  /** The balance the member row is owed since `defer()`, for the caller to write; once. */
+  takeBalance(): { principal: number; bonus: number } | null {
+    if (!this.unwritten) return null;
+    this.unwritten = false;
+    return { principal: this.principal, bonus: this.bonus };
+  }
+
   /** `known`: the member's row as this transaction already read it, stored value unchanged since. */
   static async open(
     trx: Kysely<Database>,
@@ -61,7 +81,7 @@ export class StoredValueBook {
     return { principal: this.principal, bonus: this.bonus, total: this.principal + this.bonus };
   }
 
-  /** Appends one ledger row and writes the cached balance to the member row. */
+  /** Appends one ledger row and writes the cached balance to the member row (later: `defer`). */
   async entry(
     kind: StoredValueKind,
     principalDelta: number,
@@ -88,6 +108,10 @@ export class StoredValueBook {
       approver_id: detail.actor.approverId ?? null,
       note: detail.note ?? null,
     });
+    if (this.deferred) {
+      this.unwritten = true;
+      return;
+    }
     await this.trx
       .updateTable('members')
       .set({ stored_principal: this.principal, stored_bonus: this.bonus, updated_at: at })

@@ -166,7 +166,7 @@ export async function writeSale(
 
   const at = ctx.now().toISOString();
   const day = businessDay(ctx, ctx.now());
-  const { tenders, paymentRows } = await postPayments(trx, ctx, outbox, {
+  const { tenders, paymentRows, wallet } = await postPayments(trx, ctx, outbox, {
     priced,
     payments: input.payments,
     change,
@@ -180,7 +180,7 @@ export async function writeSale(
   let loyalty: SaleLoyalty | null = null;
   if (!training) {
     warnings = await postSoldGoods(trx, ctx, outbox, { priced, ref, staff });
-    loyalty = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, ref, staff });
+    loyalty = await postSaleLoyalty(trx, ctx, outbox, { priced, tenders, wallet, ref, staff });
   }
 
   let number: string;

@@ -85,14 +85,20 @@ export async function postPayments(
   ctx: AppContext,
   outbox: Outbox,
   posting: PaymentPosting,
-): Promise<{ tenders: { method: Tender; amount: number }[]; paymentRows: SalePaymentRow[] }> {
+): Promise<{
+  tenders: { method: Tender; amount: number }[];
+  paymentRows: SalePaymentRow[];
+  /** The member's stored value the tenders paid from, its balance not written yet (see above). */
+  wallet: StoredValueBook | null;
+}> {
   const { member } = posting.priced;
   const { credit, staff } = posting;
   const tenders: { method: Tender; amount: number }[] = [];
   const paymentRows: SalePaymentRow[] = [];
   // The member's stored value, opened on the row the sale was priced with (in this
   // transaction, stored value unchanged since) at the first stored-value tender; every later
-  // one pays from what the one before left.
+  // one pays from what the one before left. Its balance goes to the member row with the
+  // purchase (`postSaleLoyalty`), in the same update as the points and the spend.
   let wallet: StoredValueBook | null = null;
   if (credit.amount > 0) {
     tenders.push({ method: 'cash', amount: credit.amount });
@@ -115,7 +121,7 @@ export async function postPayments(
       }
       if (!posting.training) {
         try {
-          wallet ??= await StoredValueBook.open(trx, ctx, member.id, true, member);
+          wallet ??= (await StoredValueBook.open(trx, ctx, member.id, true, member)).defer();
           const spent = await spendStoredValue(trx, ctx, outbox, {
             memberId: member.id,
             amount: payment.amount,
@@ -161,7 +167,7 @@ export async function postPayments(
       bonus,
     });
   }
-  return { tenders, paymentRows };
+  return { tenders, paymentRows, wallet };
 }
 
 /** The goods leave stock; a line sold below zero (allowed) is warned of and logged. */
@@ -214,6 +220,8 @@ export async function postSaleLoyalty(
   posting: {
     priced: PricedCart;
     tenders: { method: Tender; amount: number }[];
+    /** `postPayments`' stored value: its balance is written here, with the purchase. */
+    wallet: StoredValueBook | null;
     ref: Ref;
     staff: StaffPrincipal;
   },
@@ -261,9 +269,16 @@ export async function postSaleLoyalty(
     book,
     tierMultiplierPct: member.tier.points_multiplier_pct,
   });
-  // Before the purchase is recorded: its tier check reads the points earned from the member row.
+  // The points balance, the stored value the tenders took and the purchase's spend go to the
+  // member row in one update, whose returned row the tier check reads (points earned too).
+  const pointsBalance = book.takeBalance();
   await book.flush();
-  const { tier } = await recordPurchase(trx, ctx, outbox, { memberId: member.id, amount: quote.total, ref });
+  const { tier } = await recordPurchase(trx, ctx, outbox, {
+    memberId: member.id,
+    amount: quote.total,
+    ref,
+    balances: { points: pointsBalance, storedValue: posting.wallet?.takeBalance() },
+  });
   const referral = await rewardReferral(trx, ctx, outbox, {
     memberId: member.id,
     total: quote.total,
