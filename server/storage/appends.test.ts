@@ -11,6 +11,7 @@ import type { Storage } from './database.js';
 interface Tables {
   appended_parents: { id: string; n: number };
   appended_children: { id: string; parent_id: string };
+  appended_grandchildren: { id: string; child_id: string };
 }
 
 /** What `append` promises on either engine; PostgreSQL sends the queued rows in one statement. */
@@ -31,10 +32,13 @@ describe('rows an action appends', () => {
       await sql`create table appended_parents (id text primary key, n integer not null)`.execute(trx);
       await sql`create table appended_children (id text primary key,
         parent_id text not null references appended_parents (id))`.execute(trx);
+      await sql`create table appended_grandchildren (id text primary key,
+        child_id text not null references appended_children (id))`.execute(trx);
     });
   });
   beforeEach(async () => {
     await storage.write(async (trx) => {
+      await sql`delete from appended_grandchildren`.execute(trx);
       await sql`delete from appended_children`.execute(trx);
       await sql`delete from appended_parents`.execute(trx);
     });
@@ -63,6 +67,17 @@ describe('rows an action appends', () => {
       { id: 'b', n: 2 },
       { id: 'd', n: 3 },
     ]);
+  });
+
+  it('are there for a row that refers to a queued row of a table that itself refers to a queued one', async () => {
+    await write(async (trx) => {
+      await parent(trx, 'a');
+      // Its table refers to the parents' (watched since the parent was queued) and is queued too.
+      await append(trx, 'appended_children', { id: 'c', parent_id: 'a' });
+      await trx.insertInto('appended_grandchildren').values({ id: 'g', child_id: 'c' }).execute();
+    });
+    const rows = await sql<{ id: string }>`select id from appended_grandchildren`.execute(storage.db);
+    expect(rows.rows).toEqual([{ id: 'g' }]);
   });
 
   it('are kept only when the action commits; a key used twice fails the whole action', async () => {

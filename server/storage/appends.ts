@@ -83,6 +83,8 @@ function mentionOf(names: ReadonlySet<string>): RegExp {
 export class PendingAppends {
   private inserts: Statement[] = [];
   private parameters = 0;
+  /** The tables rows are queued for (a table watched as a referrer may be queued later too). */
+  private tables = new Set<string>();
   /** Names whose mention in a statement sends the queue first: the queued tables and their referrers. */
   private watched = new Set<string>();
   /** A mention of any watched name (`mentionOf`), made again as names are added. */
@@ -121,12 +123,14 @@ export class PendingAppends {
   clear(): void {
     this.inserts = [];
     this.parameters = 0;
+    this.tables.clear();
     this.watched.clear();
     this.mention = null;
   }
 
   private async watch(table: string): Promise<void> {
-    if (this.watched.has(table)) return;
+    if (this.tables.has(table)) return;
+    this.tables.add(table);
     for (const name of [table, ...((await this.referrers()).get(table) ?? [])]) this.watched.add(name);
     this.mention = mentionOf(this.watched);
   }
