@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   type Compilable,
@@ -134,11 +134,11 @@ export class Storage {
 
   /**
    * Runs `action` in one write transaction. SQLite: BEGIN IMMEDIATE, so the write lock is
-   * taken up front and two writers never deadlock. PostgreSQL: SERIALIZABLE (or READ COMMITTED
-   * with row locks, see `Isolation`), and on a serialisation failure or deadlock the whole action
-   * runs again (after a short random
-   * wait), so `action` must do nothing outside `trx` that it cannot repeat — use `onRollback`
-   * for in-memory changes. Use only `trx` inside: the connection is held until the
+   * taken up front and two writers never deadlock; actions that wait for the writer together
+   * share one transaction, each in a savepoint of its own (`grouped`). PostgreSQL: SERIALIZABLE
+   * (or READ COMMITTED with row locks, see `Isolation`), and on a serialisation failure or
+   * deadlock the whole action runs again (after a short random wait). So `action` must do
+   * nothing outside `trx` that it cannot repeat — use `onRollback` for in-memory changes. Use only `trx` inside: the connection is held until the
    * transaction ends. Every wait is bounded by the connection's limits (`STORE_LIMITS`).
    */
   async write<T>(
@@ -174,18 +174,16 @@ export class Storage {
   }
 
   private transaction<T>(action: (trx: Kysely<Database>) => Promise<T>, isolation: Isolation): Promise<T> {
-    const locking = this.engine === 'postgres' && isolation === 'row locks';
-    const begin =
-      this.engine === 'sqlite'
-        ? sql`begin immediate`
-        : locking
-          ? sql`begin isolation level read committed`
-          : sql`begin isolation level serializable`;
+    if (this.engine === 'sqlite') return this.grouped(action);
+    const locking = isolation === 'row locks';
+    const begin = locking
+      ? sql`begin isolation level read committed`
+      : sql`begin isolation level serializable`;
     const undo: (() => void)[] = [];
     return this.writer.connection().execute((trx) =>
       attempts.run(undo, async () => {
         markTransaction(trx, this);
-        if (this.engine === 'postgres') queueAppends(trx);
+        queueAppends(trx);
         if (locking) lockingTransactions.add(trx);
         await begin.execute(trx);
         try {
@@ -193,15 +191,107 @@ export class Storage {
           await sql`commit`.execute(trx);
           return result;
         } catch (error) {
-          // After some faults (disk full, I/O error) SQLite has rolled back already; the
-          // caller must still see the fault itself, not "no transaction is active". A
-          // PostgreSQL connection that broke is thrown away with its session (and its locks).
+          // A PostgreSQL connection that broke is thrown away with its session (and its locks).
           await sql`rollback`.execute(trx).catch(() => undefined);
           for (const step of undo.reverse()) step();
           throw error;
         }
       }),
     );
+  }
+
+  /** SQLite: the write actions waiting for the writer (`grouped`), first come first. */
+  private readonly waiting: WaitingAction[] = [];
+  private draining = false;
+
+  /**
+   * SQLite: runs `action` in a write transaction it may share with the actions waiting beside it
+   * (group commit). The actions that came while the writer was busy run one after the other in
+   * one BEGIN IMMEDIATE … COMMIT, each but the first in a savepoint of its own: an action that
+   * fails is rolled back alone (with its `onRollback` steps) and answers its error, the others
+   * go on. Each answers only once the COMMIT holding it is done, so every answer is as durable
+   * as before, and a COMMIT that fails (a full disk) fails every action it held. Eight tills
+   * selling at once share one fsync and the pages their sales have in common (each table's
+   * last page) instead of writing them eight times.
+   */
+  private grouped<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      // The action runs later, from the writer's loop: it keeps its request's context
+      // (`client-address.ts`) as if it ran now, with its own `onRollback` steps.
+      const inContext = AsyncResource.bind((trx: Kysely<Database>, undo: (() => void)[]) =>
+        attempts.run(undo, () => action(trx)),
+      );
+      this.waiting.push({ action: inContext, resolve: resolve as (value: unknown) => void, reject });
+      if (this.draining) return;
+      this.draining = true;
+      // Once the requests read in this turn of the event loop have queued their actions.
+      setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      await this.writer
+        .connection()
+        .execute((trx) => this.runGroup(trx))
+        .catch((error: unknown) => {
+          // The writer's connection itself failed: every action still waiting hears it.
+          for (const each of this.waiting.splice(0)) each.reject(error);
+        });
+    }
+    this.draining = false;
+  }
+
+  /** One write transaction of up to `GROUP_LIMIT` waiting actions (`grouped`). */
+  private async runGroup(trx: Kysely<Database>): Promise<void> {
+    const group: { each: WaitingAction; result: unknown; undo: (() => void)[] }[] = [];
+    const failAll = async (error: unknown) => {
+      // After some faults (disk full, I/O error) SQLite has rolled back already; each caller
+      // must still see the fault itself, not "no transaction is active".
+      await sql`rollback`.execute(trx).catch(() => undefined);
+      for (const { each, undo } of group.reverse()) {
+        for (const step of undo.reverse()) step();
+        each.reject(error);
+      }
+    };
+    try {
+      await sql`begin immediate`.execute(trx);
+    } catch (error) {
+      (this.waiting.shift() as WaitingAction).reject(error);
+      return;
+    }
+    try {
+      while (group.length < GROUP_LIMIT && this.waiting.length > 0) {
+        const current = {
+          each: this.waiting.shift() as WaitingAction,
+          result: undefined as unknown,
+          undo: [] as (() => void)[],
+        };
+        // The first action alone in the transaction needs no savepoint: if it fails, all goes.
+        const alone = group.length === 0;
+        group.push(current);
+        if (!alone) await sql`savepoint action`.execute(trx);
+        markTransaction(trx, this);
+        try {
+          current.result = await current.each.action(trx, current.undo);
+        } catch (error) {
+          if (alone || this.sqlite?.inTransaction === false) throw error;
+          // This action alone is undone; the ones before it stay.
+          await sql`rollback to action`.execute(trx);
+          await sql`release action`.execute(trx);
+          group.pop();
+          for (const step of current.undo.reverse()) step();
+          current.each.reject(error);
+          continue;
+        }
+        if (!alone) await sql`release action`.execute(trx);
+      }
+      await sql`commit`.execute(trx);
+    } catch (error) {
+      await failAll(error);
+      return;
+    }
+    for (const { each, result } of group) each.resolve(result);
   }
 
   /**
@@ -233,6 +323,17 @@ export class Storage {
     return this.closeHandle();
   }
 }
+
+/** A write action waiting for SQLite's writer (`Storage.grouped`). */
+interface WaitingAction {
+  /** The action, in its caller's context, its `onRollback` steps kept in `undo`. */
+  action: (trx: Kysely<Database>, undo: (() => void)[]) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The most actions one SQLite write transaction holds: the first waits for all of them to commit. */
+const GROUP_LIMIT = 16;
 
 /** Each PostgreSQL pool's connections, for `cutConnections`. */
 const openClients = new WeakMap<pg.Pool, Set<pg.Client>>();

@@ -16,7 +16,8 @@ export function recordTransactions(): string[][] {
     const statements = running.get(connection);
     if (!statements) return;
     statements.push(text);
-    if (/^(commit|rollback)/i.test(text)) {
+    // A rollback to a savepoint undoes one action of a group (`Storage.grouped`), not the transaction.
+    if (/^(commit|rollback)(?!\s+to\b)/i.test(text)) {
       transactions.push(statements);
       running.delete(connection);
     }

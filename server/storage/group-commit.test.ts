@@ -1,0 +1,176 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { onRollback, openSqlite, type Storage } from './database.js';
+import type { Database } from './schema.js';
+
+/**
+ * SQLite's write actions that wait for the writer together share one transaction (group
+ * commit, `Storage.grouped`): these are the promises that sharing must keep.
+ */
+let dir: string;
+let storage: Storage;
+let file: string;
+/** Each COMMIT the writer ran, with the statements since its BEGIN. */
+let transactions: string[][];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hanger-group-'));
+  file = join(dir, 'shop.db');
+  storage = openSqlite(file);
+  const sqlite = storage.sqlite as BetterSqlite3.Database;
+  sqlite.exec(`create table notes (id text primary key, body text not null);
+    create table parents (id text primary key);
+    create table children (id text primary key,
+      parent_id text references parents (id) deferrable initially deferred)`);
+  transactions = [];
+  let running: string[] | null = null;
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((text: string) => {
+    const statement = prepare(text);
+    const run = statement.run.bind(statement);
+    statement.run = ((...args: unknown[]) => {
+      if (text.startsWith('begin')) running = [];
+      running?.push(text);
+      const result = run(...args);
+      if (text === 'commit' && running) {
+        transactions.push(running);
+        running = null;
+      }
+      return result;
+    }) as typeof statement.run;
+    return statement;
+  }) as typeof sqlite.prepare;
+});
+
+afterEach(async () => {
+  await storage.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// The test's tables are not in the schema's types.
+const note = (trx: Kysely<Database>, id: string) =>
+  sql`insert into notes (id, body) values (${id}, ${`note ${id}`})`.execute(trx);
+
+/** What is committed, read on a connection of its own. */
+function committed(table = 'notes'): string[] {
+  const reader = new BetterSqlite3(file, { readonly: true });
+  try {
+    return (reader.prepare(`select id from ${table} order by id`).all() as { id: string }[]).map((r) => r.id);
+  } finally {
+    reader.close();
+  }
+}
+
+describe('write actions that wait together (SQLite)', () => {
+  it('commit together, and each answers only once what it wrote is committed', async () => {
+    const seenAtAnswer: string[][] = [];
+    await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((id) =>
+        storage
+          .write(async (trx) => {
+            await note(trx, id);
+            return id;
+          })
+          .then((answer) => {
+            expect(answer).toBe(id);
+            seenAtAnswer.push(committed());
+          }),
+      ),
+    );
+    // The first answer already sees the last action's row: they were one commit.
+    expect(seenAtAnswer[0]).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]?.filter((text) => text.startsWith('savepoint'))).toHaveLength(4);
+
+    // One at a time, each is a transaction of its own, without savepoints.
+    await storage.write((trx) => note(trx, 'f'));
+    await storage.write((trx) => note(trx, 'g'));
+    expect(transactions.slice(1).map((statements) => statements.length)).toEqual([3, 3]);
+  });
+
+  it('undo an action that fails alone, with its onRollback steps; the others commit', async () => {
+    const undone: string[] = [];
+    const failing = (id: string) =>
+      storage.write(async (trx) => {
+        await note(trx, id);
+        onRollback(() => undone.push(id));
+        throw new Error(`${id} refused`);
+      });
+    const results = await Promise.allSettled([
+      failing('a'), // the first of the transaction, without a savepoint
+      storage.write((trx) => note(trx, 'b')),
+      failing('c'), // in the middle of the next
+      storage.write((trx) => note(trx, 'd')),
+      failing('e'), // the last
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+    ]);
+    expect((results[2] as PromiseRejectedResult).reason.message).toBe('c refused');
+    expect(undone.sort()).toEqual(['a', 'c', 'e']);
+    expect(committed()).toEqual(['b', 'd']);
+    // 'a' failed alone; 'b' to 'e' were one transaction.
+    expect(transactions).toHaveLength(1);
+  });
+
+  it('fail every action of a COMMIT that fails, each undone', async () => {
+    const undone: string[] = [];
+    const results = await Promise.allSettled([
+      storage.write(async (trx) => {
+        await note(trx, 'a');
+        onRollback(() => undone.push('a'));
+      }),
+      storage.write(async (trx) => {
+        // Checked only at COMMIT: the parent does not exist.
+        await sql`insert into children (id, parent_id) values ('c1', 'nobody')`.execute(trx);
+        onRollback(() => undone.push('b'));
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(undone.sort()).toEqual(['a', 'b']);
+    expect(committed()).toEqual([]);
+    expect(committed('children')).toEqual([]);
+    expect(transactions).toHaveLength(0);
+    // The writer goes on.
+    await storage.write((trx) => note(trx, 'c'));
+    expect(committed()).toEqual(['c']);
+  });
+
+  it('fail the actions before one after which SQLite rolled the whole transaction back', async () => {
+    // SQLite ends the transaction itself after some faults (a full disk, an I/O error).
+    const fault = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const results = await Promise.allSettled([
+      storage.write((trx) => note(trx, 'a')),
+      storage.write(async (trx) => {
+        await note(trx, 'b');
+        await sql`rollback`.execute(trx);
+        throw fault;
+      }),
+      storage.write((trx) => note(trx, 'c')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
+    expect((results[0] as PromiseRejectedResult).reason).toBe(fault);
+    expect(committed()).toEqual(['c']);
+  });
+
+  it("run each action in its caller's context", async () => {
+    const caller = new AsyncLocalStorage<string>();
+    const seen = await Promise.all(
+      ['till 1', 'till 2', 'till 3'].map((till) =>
+        caller.run(till, () => storage.write(async () => caller.getStore())),
+      ),
+    );
+    expect(seen).toEqual(['till 1', 'till 2', 'till 3']);
+    expect(transactions).toHaveLength(1);
+  });
+});
