@@ -138,8 +138,9 @@ export class Storage {
    * share one transaction, each in a savepoint of its own (`grouped`). PostgreSQL: SERIALIZABLE
    * (or READ COMMITTED with row locks, see `Isolation`), and on a serialisation failure or
    * deadlock the whole action runs again (after a short random wait). So `action` must do
-   * nothing outside `trx` that it cannot repeat — use `onRollback` for in-memory changes. Use only `trx` inside: the connection is held until the
-   * transaction ends. Every wait is bounded by the connection's limits (`STORE_LIMITS`).
+   * nothing outside `trx` that it cannot repeat — use `onRollback` for in-memory changes. Use
+   * only `trx` inside: the connection is held until the transaction ends. Every wait is bounded
+   * by the connection's limits (`STORE_LIMITS`).
    */
   async write<T>(
     action: (trx: Kysely<Database>) => Promise<T>,
