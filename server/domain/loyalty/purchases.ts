@@ -7,6 +7,7 @@ import { append } from '../../storage/appends.js';
 import type { Database } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
+import { noteMemberStanding } from './member-events.js';
 import type { PointsBalanceWrite } from './points-book.js';
 import { evaluateTierUpgrade, type MemberWithSpend, spend12mQuery } from './tiers.js';
 
@@ -35,6 +36,15 @@ export async function recordPurchase(
     input.balances,
   );
   const outcome = await evaluateTierUpgrade(trx, ctx, outbox, assertActiveMember(member), input.ref);
+  // Without a new tier the row the update returned is how the member stands (a new tier
+  // writes more, and the end of the action reads the member again).
+  if (!outcome.changed) {
+    noteMemberStanding(outbox, member.id, {
+      points: member.points,
+      storedValue: member.stored_principal + member.stored_bonus,
+      tierCode: outcome.tier.code,
+    });
+  }
   return { tierChanged: outcome.changed, tier: outcome.tier };
 }
 

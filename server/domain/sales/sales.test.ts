@@ -197,7 +197,7 @@ describe('POST /api/sales/quote and POST /api/sales (API.md)', () => {
         reason,
         points: after.points,
         storedValue: after.storedValue,
-        tierCode: expect.any(String),
+        tierCode: after.tier,
       })),
     );
     const audit = await call(shop.store, 'GET', '/api/audit?kind=sale.completed', { token: shop.owner });
@@ -576,6 +576,73 @@ describe('change is bounded (issue 16)', () => {
     });
     expect(most.status).toBe(201);
     expect(most.body.change).toBe(9999);
+  });
+});
+
+describe('member.changed after a sale that moves the member after its purchase', () => {
+  const changesOf = async (body: Record<string, unknown>, memberId: string) => {
+    const events: StoreEvent[] = [];
+    const stop = shop.store.ctx.bus.listen((event) => events.push(event));
+    const sale = await sell(shop, body);
+    stop();
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    return events
+      .filter((e) => e.type === 'member.changed')
+      .map((e) => e.data as { memberId: string; reason: string; points: number; tierCode: string })
+      .filter((data) => data.memberId === memberId);
+  };
+
+  it('tells the tier the sale raised the member to', async () => {
+    const memberId = await member(shop);
+    // ¥2,100 in twelve months makes 银卡 (silver) at ¥2,000.
+    const changes = await changesOf(
+      {
+        memberId,
+        lines: [{ skuId: shop.dress.skus[0]?.id, qty: 7 }],
+        payments: [{ method: 'cash', amount: 210_000 }],
+      },
+      memberId,
+    );
+    const after = await memberState(shop, memberId);
+    expect(after.tier).toBe('silver');
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) expect(change).toMatchObject({ points: after.points, tierCode: 'silver' });
+  });
+
+  it("tells the newcomer's points with the reward their first purchase brought", async () => {
+    const saved = await call(shop.store, 'PUT', '/api/loyalty/settings/referral', {
+      token: shop.owner,
+      body: {
+        enabled: true,
+        referrer: { kind: 'points', points: 500 },
+        newcomer: { kind: 'points', points: 300 },
+        onReceipt: false,
+        joinAddress: 'https://192.168.1.10:8123',
+      },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const referrer = await member(shop);
+    const code = (await call(shop.store, 'GET', `/api/members/${referrer}`, { token: shop.owner })).body
+      .inviteCode;
+    const joined = await call(shop.store, 'POST', '/api/join', {
+      body: { inviteCode: code, phone: '13700008801', name: '李新', acceptTerms: true },
+    });
+    expect(joined.status).toBe(201);
+    const newcomer = (await call(shop.store, 'GET', '/api/members?phone=13700008801', { token: shop.owner }))
+      .body.items[0].id as string;
+    const changes = await changesOf(
+      {
+        memberId: newcomer,
+        lines: [{ skuId: shop.dress.skus[0]?.id, qty: 1 }],
+        payments: [{ method: 'cash', amount: 30_000 }],
+      },
+      newcomer,
+    );
+    const after = await memberState(shop, newcomer);
+    expect(after.points).toBe(300 + 300); // ¥300 earns 300, and the newcomer's 300
+    expect(changes.length).toBeGreaterThan(1);
+    for (const change of changes)
+      expect(change).toMatchObject({ points: after.points, tierCode: after.tier });
   });
 });
 
