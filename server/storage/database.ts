@@ -209,9 +209,9 @@ export class Storage {
    * SQLite: runs `action` in a write transaction it may share with the actions waiting beside it
    * (group commit). The actions that came while the writer was busy run one after the other in
    * one BEGIN IMMEDIATE … COMMIT, each but the first in a savepoint of its own: an action that
-   * fails is rolled back alone (with its `onRollback` steps) and answers its error, the others
-   * go on. Each answers only once the COMMIT holding it is done, so every answer is as durable
-   * as before, and a COMMIT that fails (a full disk) fails every action it held. Eight tills
+   * fails is rolled back alone (with its `onRollback` steps) and the others go on. Each answers
+   * only once the COMMIT holding it is done — a refused one too, with its error — so every answer
+   * is as durable as before, and a COMMIT that fails (a full disk) fails every action it held. Eight tills
    * selling at once share one fsync and the pages their sales have in common (each table's
    * last page) instead of writing them eight times.
    */
@@ -246,6 +246,9 @@ export class Storage {
   /** One write transaction of up to `GROUP_LIMIT` waiting actions (`grouped`). */
   private async runGroup(trx: Kysely<Database>): Promise<void> {
     const group: { each: WaitingAction; result: unknown; undo: (() => void)[] }[] = [];
+    // Refused actions answer once the group's fate is known, like the others: a resend that
+    // failed on the key of the sale before it must find that sale committed when it looks.
+    const refused: { each: WaitingAction; error: unknown }[] = [];
     const failAll = async (error: unknown) => {
       // After some faults (disk full, I/O error) SQLite has rolled back already; each caller
       // must still see the fault itself, not "no transaction is active".
@@ -254,6 +257,8 @@ export class Storage {
         for (const step of undo.reverse()) step();
         each.reject(error);
       }
+      // What refused them may have been the work rolled back now: they hear the fault too.
+      for (const { each } of refused) each.reject(error);
     };
     try {
       await sql`begin immediate`.execute(trx);
@@ -282,7 +287,7 @@ export class Storage {
           await sql`release action`.execute(trx);
           group.pop();
           for (const step of current.undo.reverse()) step();
-          current.each.reject(error);
+          refused.push({ each: current.each, error });
           continue;
         }
         if (!alone) await sql`release action`.execute(trx);
@@ -293,6 +298,7 @@ export class Storage {
       return;
     }
     for (const { each, result } of group) each.resolve(result);
+    for (const { each, error } of refused) each.reject(error);
   }
 
   /**

@@ -122,6 +122,40 @@ describe('write actions that wait together (SQLite)', () => {
     expect(transactions).toHaveLength(1);
   });
 
+  it('answer a refused action after the COMMIT of those before it, so what refused it can be looked up', async () => {
+    // Two resends of one note: the second fails on the first's key, and looks for the first as a
+    // resend does (on another connection, from what is committed).
+    const resend = () =>
+      storage
+        .write(async (trx) => {
+          await note(trx, 'a');
+        })
+        .catch((error: unknown) => ({ error, found: committed() }));
+    const [first, second] = await Promise.all([
+      resend(),
+      resend(),
+      // The transaction goes on after the refusal for a while.
+      storage.write(() => new Promise((resolve) => setTimeout(resolve, 50))),
+    ]);
+    expect(first).toBeUndefined();
+    expect(String((second as { error: unknown }).error)).toMatch(/UNIQUE/);
+    expect((second as { found: string[] }).found).toEqual(['a']);
+    expect(transactions).toHaveLength(1);
+  });
+
+  it('fail a refused action with the fault when the COMMIT after it fails', async () => {
+    const results = await Promise.allSettled([
+      storage.write((trx) => note(trx, 'a')),
+      storage.write((trx) => note(trx, 'a')), // refused: the key is the first's
+      storage.write((trx) => sql`insert into children (id, parent_id) values ('c1', 'nobody')`.execute(trx)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    // The first action's key is gone with the COMMIT: what refused the second is not so.
+    for (const result of results)
+      expect(String((result as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(committed()).toEqual([]);
+  });
+
   it('fail every action of a COMMIT that fails, each undone', async () => {
     const undone: string[] = [];
     const results = await Promise.allSettled([

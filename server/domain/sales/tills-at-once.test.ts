@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordTransactions } from '../../testing/transactions.js';
 import { checkStockLedger } from '../inventory/check.js';
@@ -13,27 +14,32 @@ beforeEach(async () => {
 });
 afterEach(() => shop.store.close());
 
+/**
+ * On SQLite, keeps the writer busy until `count` more writes wait for it, as when a long action
+ * runs while the tills sell: they then share one transaction (`Storage.grouped`). Await the
+ * result after the writes. On PostgreSQL: nothing to wait for.
+ */
+function writerBusyUntil(count: number): Promise<unknown> {
+  const storage = shop.store.ctx.storage;
+  if (storage.engine !== 'sqlite') return Promise.resolve();
+  let writes = 0;
+  const write = storage.write.bind(storage);
+  storage.write = ((...args: Parameters<typeof write>) => {
+    writes++;
+    return write(...args);
+  }) as typeof write;
+  return write(async () => {
+    for (let waited = 0; writes < count && waited < 5_000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+}
+
 describe('ten tills selling at once', () => {
   it('each sale stands or falls alone: refused ones leave no trace, receipt numbers without gaps, ledgers exact', async () => {
     const memberId = await member(shop, 50_000); // 50,000 paid in + 5,000 bonus
     const dress = shop.dress.skus[0]?.id as string;
-    const storage = shop.store.ctx.storage;
     const before = transactions.length;
-    // On SQLite the writer is kept busy until all ten sales wait for it, as when a long action
-    // runs while the tills sell: the ten then share one transaction (`Storage.grouped`).
-    let writes = 0;
-    const write = storage.write.bind(storage);
-    storage.write = ((...args: Parameters<typeof write>) => {
-      writes++;
-      return write(...args);
-    }) as typeof write;
-    const busy =
-      storage.engine === 'sqlite'
-        ? write(async () => {
-            for (let waited = 0; writes < 10 && waited < 5_000; waited += 10)
-              await new Promise((resolve) => setTimeout(resolve, 10));
-          })
-        : Promise.resolve();
+    const busy = writerBusyUntil(10);
     // Every other sale pays ¥200 from the one member's ¥550: two are paid, the next three are
     // refused in the middle of the others.
     const replies = await Promise.all(
@@ -83,5 +89,22 @@ describe('ten tills selling at once', () => {
       expect(group?.filter((text) => text.startsWith('savepoint')).length).toBeGreaterThanOrEqual(10);
       expect(group?.filter((text) => text.startsWith('rollback to'))).toHaveLength(3);
     }
+  });
+
+  it('twenty resends of one sale at once: one sale, the same answer each time', async () => {
+    const dress = shop.dress.skus[0]?.id as string;
+    const body = {
+      id: randomUUID(),
+      lines: [{ skuId: dress, qty: 1 }],
+      payments: [{ method: 'cash', amount: 30_000 }],
+    };
+    const busy = writerBusyUntil(20);
+    const replies = await Promise.all(Array.from({ length: 20 }, () => sell(shop, body)));
+    await busy;
+    // The first is sold; the others, failing on its key in the same transaction, answer after
+    // its commit and so find it.
+    expect(replies.map((reply) => reply.status).sort()).toEqual([...Array(19).fill(200), 201]);
+    expect(new Set(replies.map((reply) => JSON.stringify(reply.body))).size).toBe(1);
+    expect(await onHand(shop, dress)).toBe(9);
   });
 });
