@@ -21,6 +21,8 @@ export interface ActionOptions {
   name?: string;
   /** How the transaction stays right against other stores' on PostgreSQL (`Isolation`). */
   isolation?: Isolation;
+  /** SQLite: may share its commit with such actions waiting beside it (`WriteOptions`). */
+  shareCommit?: boolean;
 }
 
 /**
@@ -33,11 +35,15 @@ export async function runAction<T>(
   options: ActionOptions = {},
 ): Promise<T> {
   const outbox = new Outbox();
-  const result = await ctx.storage.write(async (trx) => {
-    const result = await write(trx, outbox);
-    await outbox.finish(trx);
-    return result;
-  }, options.isolation);
+  const result = await ctx.storage.write(
+    async (trx) => {
+      const result = await write(trx, outbox);
+      await outbox.finish(trx);
+      return result;
+    },
+    options.isolation,
+    { shareCommit: options.shareCommit ?? false },
+  );
   if (options.name) faultPoint(`${options.name}.committed`);
   outbox.publish(ctx.bus, ctx.store.id);
   if (options.name) faultPoint(`${options.name}.published`);

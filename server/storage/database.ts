@@ -134,8 +134,9 @@ export class Storage {
 
   /**
    * Runs `action` in one write transaction. SQLite: BEGIN IMMEDIATE, so the write lock is
-   * taken up front and two writers never deadlock; actions that wait for the writer together
-   * share one transaction, each in a savepoint of its own (`grouped`). PostgreSQL: SERIALIZABLE
+   * taken up front and two writers never deadlock; actions that share their commit
+   * (`WriteOptions`) and wait for the writer together share one transaction, each in a
+   * savepoint of its own (`grouped`). PostgreSQL: SERIALIZABLE
    * (or READ COMMITTED with row locks, see `Isolation`), and on a serialisation failure or
    * deadlock the whole action runs again (after a short random wait). So `action` must do
    * nothing outside `trx` that it cannot repeat — use `onRollback` for in-memory changes. Use
@@ -145,10 +146,11 @@ export class Storage {
   async write<T>(
     action: (trx: Kysely<Database>) => Promise<T>,
     isolation: Isolation = 'serializable',
+    { shareCommit = false }: WriteOptions = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(action, isolation);
+        return await this.attempt(action, isolation, shareCommit);
       } catch (error) {
         const code = String((error as { code?: unknown } | null)?.code);
         if (this.engine !== 'postgres' || !(RETRYABLE.has(code) || isStalePrepared(error))) throw error;
@@ -159,8 +161,12 @@ export class Storage {
   }
 
   /** One try; on PostgreSQL in its store's turn when the store is known. */
-  private async attempt<T>(action: (trx: Kysely<Database>) => Promise<T>, isolation: Isolation): Promise<T> {
-    if (this.turns === null) return this.transaction(action, isolation);
+  private async attempt<T>(
+    action: (trx: Kysely<Database>) => Promise<T>,
+    isolation: Isolation,
+    shareCommit: boolean,
+  ): Promise<T> {
+    if (this.turns === null) return this.transaction(action, isolation, shareCommit);
     const before = this.turns;
     let done = () => {};
     this.turns = new Promise<void>((resolve) => {
@@ -168,14 +174,18 @@ export class Storage {
     });
     await before;
     try {
-      return await this.transaction(action, isolation);
+      return await this.transaction(action, isolation, shareCommit);
     } finally {
       done();
     }
   }
 
-  private transaction<T>(action: (trx: Kysely<Database>) => Promise<T>, isolation: Isolation): Promise<T> {
-    if (this.engine === 'sqlite') return this.grouped(action);
+  private transaction<T>(
+    action: (trx: Kysely<Database>) => Promise<T>,
+    isolation: Isolation,
+    shareCommit: boolean,
+  ): Promise<T> {
+    if (this.engine === 'sqlite') return this.grouped(action, shareCommit);
     const locking = isolation === 'row locks';
     const begin = locking
       ? sql`begin isolation level read committed`
@@ -206,23 +216,24 @@ export class Storage {
   private draining = false;
 
   /**
-   * SQLite: runs `action` in a write transaction it may share with the actions waiting beside it
-   * (group commit). The actions that came while the writer was busy run one after the other in
-   * one BEGIN IMMEDIATE … COMMIT, each but the first in a savepoint of its own: an action that
+   * SQLite: runs `action` in a write transaction of its own, or, when it shares its commit
+   * (`WriteOptions`), in one it may share with such actions waiting beside it (group commit).
+   * Those that came while the writer was busy run one after the other in one
+   * BEGIN IMMEDIATE … COMMIT, each but the first in a savepoint of its own: an action that
    * fails is rolled back alone (with its `onRollback` steps) and the others go on. Each answers
    * only once the COMMIT holding it is done — a refused one too, with its error — so every answer
    * is as durable as before, and a COMMIT that fails (a full disk) fails every action it held. Eight tills
    * selling at once share one fsync and the pages their sales have in common (each table's
    * last page) instead of writing them eight times.
    */
-  private grouped<T>(action: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  private grouped<T>(action: (trx: Kysely<Database>) => Promise<T>, shares: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // The action runs later, from the writer's loop: it keeps its request's context
       // (`client-address.ts`) as if it ran now, with its own `onRollback` steps.
       const inContext = AsyncResource.bind((trx: Kysely<Database>, undo: (() => void)[]) =>
         attempts.run(undo, () => action(trx)),
       );
-      this.waiting.push({ action: inContext, resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ action: inContext, shares, resolve: resolve as (value: unknown) => void, reject });
       if (this.draining) return;
       this.draining = true;
       // Once the requests read in this turn of the event loop have queued their actions.
@@ -243,7 +254,10 @@ export class Storage {
     this.draining = false;
   }
 
-  /** One write transaction of up to `GROUP_LIMIT` waiting actions (`grouped`). */
+  /**
+   * One write transaction: the first waiting action, and while it and the next share their
+   * commit, up to `GROUP_LIMIT` of them in all (`grouped`).
+   */
   private async runGroup(trx: Kysely<Database>): Promise<void> {
     const group: { each: WaitingAction; result: unknown; undo: (() => void)[] }[] = [];
     // Refused actions answer once the group's fate is known, like the others: a resend that
@@ -267,7 +281,10 @@ export class Storage {
       return;
     }
     try {
-      while (group.length < GROUP_LIMIT && this.waiting.length > 0) {
+      while (
+        this.waiting.length > 0 &&
+        (group.length === 0 || (group.length < GROUP_LIMIT && this.sharesNext(group[0]?.each)))
+      ) {
         const current = {
           each: this.waiting.shift() as WaitingAction,
           result: undefined as unknown,
@@ -301,6 +318,11 @@ export class Storage {
     for (const { each, error } of refused) each.reject(error);
   }
 
+  /** Whether the next waiting action may join a transaction `first` began. */
+  private sharesNext(first: WaitingAction | undefined): boolean {
+    return first?.shares === true && this.waiting[0]?.shares === true;
+  }
+
   /**
    * Keeps SQLite's query planner statistics current: at start (`first`) every table that was
    * never analysed or has grown 25-fold since, at shutdown those this run used that have. It
@@ -331,10 +353,23 @@ export class Storage {
   }
 }
 
+/** How `Storage.write` runs an action. */
+export interface WriteOptions {
+  /**
+   * SQLite: the action may share its transaction's commit with other such actions that wait for
+   * the writer at the same time, each in a savepoint (`Storage.grouped`) — for the actions many
+   * tills run at once, the sale and the cart's checkout. Such an action reads only through its
+   * `trx`: a read through `storage.db` would not see the actions committed with it.
+   */
+  shareCommit?: boolean;
+}
+
 /** A write action waiting for SQLite's writer (`Storage.grouped`). */
 interface WaitingAction {
   /** The action, in its caller's context, its `onRollback` steps kept in `undo`. */
   action: (trx: Kysely<Database>, undo: (() => void)[]) => Promise<unknown>;
+  /** Whether it may share its transaction (`WriteOptions.shareCommit`). */
+  shares: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }

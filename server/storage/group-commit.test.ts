@@ -56,6 +56,10 @@ afterEach(async () => {
 const note = (trx: Kysely<Database>, id: string) =>
   sql`insert into notes (id, body) values (${id}, ${`note ${id}`})`.execute(trx);
 
+/** A write that may share its commit, as a sale's does. */
+const shared = <T>(action: (trx: Kysely<Database>) => Promise<T>) =>
+  storage.write(action, 'serializable', { shareCommit: true });
+
 /** What is committed, read on a connection of its own. */
 function committed(table = 'notes'): string[] {
   const reader = new BetterSqlite3(file, { readonly: true });
@@ -66,20 +70,18 @@ function committed(table = 'notes'): string[] {
   }
 }
 
-describe('write actions that wait together (SQLite)', () => {
+describe('write actions that share their commit and wait together (SQLite)', () => {
   it('commit together, and each answers only once what it wrote is committed', async () => {
     const seenAtAnswer: string[][] = [];
     await Promise.all(
       ['a', 'b', 'c', 'd', 'e'].map((id) =>
-        storage
-          .write(async (trx) => {
-            await note(trx, id);
-            return id;
-          })
-          .then((answer) => {
-            expect(answer).toBe(id);
-            seenAtAnswer.push(committed());
-          }),
+        shared(async (trx) => {
+          await note(trx, id);
+          return id;
+        }).then((answer) => {
+          expect(answer).toBe(id);
+          seenAtAnswer.push(committed());
+        }),
       ),
     );
     // The first answer already sees the last action's row: they were one commit.
@@ -88,24 +90,43 @@ describe('write actions that wait together (SQLite)', () => {
     expect(transactions[0]?.filter((text) => text.startsWith('savepoint'))).toHaveLength(4);
 
     // One at a time, each is a transaction of its own, without savepoints.
-    await storage.write((trx) => note(trx, 'f'));
-    await storage.write((trx) => note(trx, 'g'));
+    await shared((trx) => note(trx, 'f'));
+    await shared((trx) => note(trx, 'g'));
     expect(transactions.slice(1).map((statements) => statements.length)).toEqual([3, 3]);
+  });
+
+  it('leave an action that does not share its commit alone in its transaction, in its turn', async () => {
+    const order: string[] = [];
+    const noted = (id: string) => async (trx: Kysely<Database>) => {
+      await note(trx, id);
+      order.push(id);
+    };
+    await Promise.all([
+      shared(noted('a')),
+      storage.write(noted('b')),
+      shared(noted('c')),
+      shared(noted('d')),
+      storage.write(noted('e')),
+    ]);
+    expect(order).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(
+      transactions.map((statements) => statements.filter((text) => text.startsWith('insert')).length),
+    ).toEqual([1, 1, 2, 1]);
   });
 
   it('undo an action that fails alone, with its onRollback steps; the others commit', async () => {
     const undone: string[] = [];
     const failing = (id: string) =>
-      storage.write(async (trx) => {
+      shared(async (trx) => {
         await note(trx, id);
         onRollback(() => undone.push(id));
         throw new Error(`${id} refused`);
       });
     const results = await Promise.allSettled([
       failing('a'), // the first of the transaction, without a savepoint
-      storage.write((trx) => note(trx, 'b')),
+      shared((trx) => note(trx, 'b')),
       failing('c'), // in the middle of the next
-      storage.write((trx) => note(trx, 'd')),
+      shared((trx) => note(trx, 'd')),
       failing('e'), // the last
     ]);
     expect(results.map((r) => r.status)).toEqual([
@@ -126,16 +147,14 @@ describe('write actions that wait together (SQLite)', () => {
     // Two resends of one note: the second fails on the first's key, and looks for the first as a
     // resend does (on another connection, from what is committed).
     const resend = () =>
-      storage
-        .write(async (trx) => {
-          await note(trx, 'a');
-        })
-        .catch((error: unknown) => ({ error, found: committed() }));
+      shared(async (trx) => {
+        await note(trx, 'a');
+      }).catch((error: unknown) => ({ error, found: committed() }));
     const [first, second] = await Promise.all([
       resend(),
       resend(),
       // The transaction goes on after the refusal for a while.
-      storage.write(() => new Promise((resolve) => setTimeout(resolve, 50))),
+      shared(() => new Promise((resolve) => setTimeout(resolve, 50))),
     ]);
     expect(first).toBeUndefined();
     expect(String((second as { error: unknown }).error)).toMatch(/UNIQUE/);
@@ -145,9 +164,9 @@ describe('write actions that wait together (SQLite)', () => {
 
   it('fail a refused action with the fault when the COMMIT after it fails', async () => {
     const results = await Promise.allSettled([
-      storage.write((trx) => note(trx, 'a')),
-      storage.write((trx) => note(trx, 'a')), // refused: the key is the first's
-      storage.write((trx) => sql`insert into children (id, parent_id) values ('c1', 'nobody')`.execute(trx)),
+      shared((trx) => note(trx, 'a')),
+      shared((trx) => note(trx, 'a')), // refused: the key is the first's
+      shared((trx) => sql`insert into children (id, parent_id) values ('c1', 'nobody')`.execute(trx)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     // The first action's key is gone with the COMMIT: what refused the second is not so.
@@ -159,11 +178,11 @@ describe('write actions that wait together (SQLite)', () => {
   it('fail every action of a COMMIT that fails, each undone', async () => {
     const undone: string[] = [];
     const results = await Promise.allSettled([
-      storage.write(async (trx) => {
+      shared(async (trx) => {
         await note(trx, 'a');
         onRollback(() => undone.push('a'));
       }),
-      storage.write(async (trx) => {
+      shared(async (trx) => {
         // Checked only at COMMIT: the parent does not exist.
         await sql`insert into children (id, parent_id) values ('c1', 'nobody')`.execute(trx);
         onRollback(() => undone.push('b'));
@@ -176,7 +195,7 @@ describe('write actions that wait together (SQLite)', () => {
     expect(committed('children')).toEqual([]);
     expect(transactions).toHaveLength(0);
     // The writer goes on.
-    await storage.write((trx) => note(trx, 'c'));
+    await shared((trx) => note(trx, 'c'));
     expect(committed()).toEqual(['c']);
   });
 
@@ -184,13 +203,13 @@ describe('write actions that wait together (SQLite)', () => {
     // SQLite ends the transaction itself after some faults (a full disk, an I/O error).
     const fault = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     const results = await Promise.allSettled([
-      storage.write((trx) => note(trx, 'a')),
-      storage.write(async (trx) => {
+      shared((trx) => note(trx, 'a')),
+      shared(async (trx) => {
         await note(trx, 'b');
         await sql`rollback`.execute(trx);
         throw fault;
       }),
-      storage.write((trx) => note(trx, 'c')),
+      shared((trx) => note(trx, 'c')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     expect((results[0] as PromiseRejectedResult).reason).toBe(fault);
@@ -201,7 +220,7 @@ describe('write actions that wait together (SQLite)', () => {
     const caller = new AsyncLocalStorage<string>();
     const seen = await Promise.all(
       ['till 1', 'till 2', 'till 3'].map((till) =>
-        caller.run(till, () => storage.write(async () => caller.getStore())),
+        caller.run(till, () => shared(async () => caller.getStore())),
       ),
     );
     expect(seen).toEqual(['till 1', 'till 2', 'till 3']);

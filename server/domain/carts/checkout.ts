@@ -107,7 +107,7 @@ export async function checkoutCart(
         outbox.add('cart.completed', await completedEvent(trx, terminalId, sale));
         return { replayed: false, sale, next };
       },
-      { name: 'checkout', isolation: 'row locks' },
+      { name: 'checkout', isolation: 'row locks', shareCommit: true },
     );
   } catch (error) {
     await logFailure(ctx, staff, { type: 'sale', id: input.saleId }, error);

@@ -335,7 +335,8 @@ export async function completeSale(
         });
         return sale;
       },
-      { isolation: 'row locks' },
+      // Reads only through `trx`: many tills' sales may share one commit.
+      { isolation: 'row locks', shareCommit: true },
     );
     return { replayed: false, sale };
   } catch (error) {

@@ -85,8 +85,8 @@ describe('ten tills selling at once', () => {
       expect(withSales).toHaveLength(1);
       const [group] = withSales;
       expect(group?.filter((text) => text.startsWith('insert into "sales"'))).toHaveLength(7);
-      // A savepoint for each of the ten sales (and for a refusal's record that joined them).
-      expect(group?.filter((text) => text.startsWith('savepoint')).length).toBeGreaterThanOrEqual(10);
+      // A savepoint for each sale but the first (a refusal's record commits apart).
+      expect(group?.filter((text) => text.startsWith('savepoint'))).toHaveLength(9);
       expect(group?.filter((text) => text.startsWith('rollback to'))).toHaveLength(3);
     }
   });
