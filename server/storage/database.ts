@@ -281,10 +281,9 @@ export class Storage {
       return;
     }
     try {
-      while (
-        this.waiting.length > 0 &&
-        (group.length === 0 || (group.length < GROUP_LIMIT && this.sharesNext(group[0]?.each)))
-      ) {
+      // The first waiting action (`drain` begins a group only for one), then the next ones while
+      // they share their commit.
+      do {
         const current = {
           each: this.waiting.shift() as WaitingAction,
           result: undefined as unknown,
@@ -308,7 +307,7 @@ export class Storage {
           continue;
         }
         if (!alone) await sql`release action`.execute(trx);
-      }
+      } while (group.length < GROUP_LIMIT && this.sharesNext(group[0]?.each));
       await sql`commit`.execute(trx);
     } catch (error) {
       await failAll(error);

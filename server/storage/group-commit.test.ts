@@ -15,7 +15,10 @@ import type { Database } from './schema.js';
 let dir: string;
 let storage: Storage;
 let file: string;
-/** Each COMMIT the writer ran, with the statements since its BEGIN. */
+/**
+ * Each COMMIT the writer ran and SQLite took, with the statements since its BEGIN (unlike
+ * `recordTransactions`, which keeps what was asked: a COMMIT that fails is not one here).
+ */
 let transactions: string[][];
 
 beforeEach(async () => {
