@@ -9,6 +9,7 @@ import { append, REFERRERS_SQL } from './appends.js';
 import type { Storage } from './database.js';
 
 interface Tables {
+  appended_notes: { id: string; body: string | null; n: number | null };
   appended_parents: { id: string; n: number };
   appended_children: { id: string; parent_id: string };
   appended_grandchildren: { id: string; child_id: string };
@@ -29,6 +30,7 @@ describe('rows an action appends', () => {
   beforeAll(async () => {
     storage = await openTestDatabase(dir);
     await storage.write(async (trx) => {
+      await sql`create table appended_notes (id text primary key, body text, n integer)`.execute(trx);
       await sql`create table appended_parents (id text primary key, n integer not null)`.execute(trx);
       await sql`create table appended_children (id text primary key,
         parent_id text not null references appended_parents (id))`.execute(trx);
@@ -41,6 +43,7 @@ describe('rows an action appends', () => {
       await sql`delete from appended_grandchildren`.execute(trx);
       await sql`delete from appended_children`.execute(trx);
       await sql`delete from appended_parents`.execute(trx);
+      await sql`delete from appended_notes`.execute(trx);
     });
   });
   afterAll(async () => {
@@ -101,6 +104,44 @@ describe('rows an action appends', () => {
       { id: 'a', n: 1 },
       { id: 'e', n: 5 },
     ]);
+  });
+
+  it('may differ in their columns: what a row lacks is null; an expression is computed', async () => {
+    const prepared: string[] = [];
+    const sqlite = storage.sqlite;
+    const prepare = sqlite?.prepare;
+    if (sqlite && prepare) {
+      sqlite.prepare = ((text: string) => {
+        prepared.push(text);
+        return prepare.call(sqlite, text);
+      }) as typeof prepare;
+    }
+    try {
+      await write(async (trx) => {
+        await append(trx, 'appended_notes', [
+          { id: 'a', body: '早春 一件' },
+          { id: 'b', n: 2, body: undefined },
+        ]);
+        await append(trx, 'appended_notes', [{ id: 'c', body: sql<string>`upper('cc')` }]);
+      });
+    } finally {
+      if (sqlite && prepare) sqlite.prepare = prepare;
+    }
+    const notes = await sql<
+      Tables['appended_notes']
+    >`select id, body, n from appended_notes order by id`.execute(storage.db);
+    expect(notes.rows.map((row) => ({ ...row, n: row.n === null ? null : Number(row.n) }))).toEqual([
+      { id: 'a', body: '早春 一件', n: null },
+      { id: 'b', body: null, n: 2 },
+      { id: 'c', body: 'CC', n: null },
+    ]);
+    // On SQLite plain rows make one text for their shape, kept (Kysely's would spell out the nulls).
+    if (sqlite) {
+      expect(prepared).toContain(
+        'insert into "appended_notes" ("id", "body", "n") values (?, ?, ?), (?, ?, ?)',
+      );
+      expect(prepared).toContain(`insert into "appended_notes" ("id", "body") values (?, upper('cc'))`);
+    }
   });
 
   it.runIf(testEngine === 'postgres')('go to PostgreSQL as one statement, just before COMMIT', async () => {

@@ -12,7 +12,14 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
-import { PendingAppends, queueAppends, REFERRERS_SQL, type Referrers, referrersOf } from './appends.js';
+import {
+  appendOnSqlite,
+  PendingAppends,
+  queueAppends,
+  REFERRERS_SQL,
+  type Referrers,
+  referrersOf,
+} from './appends.js';
 import { checkpointApart } from './checkpoints.js';
 import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js';
 import { markTransaction } from './per-transaction.js';
@@ -283,6 +290,7 @@ export class Storage {
       (this.waiting.shift() as WaitingAction).reject(error);
       return;
     }
+    appendOnSqlite(trx);
     try {
       // The first waiting action (`drain` begins a group only for one), then the next ones while
       // they share their commit.
