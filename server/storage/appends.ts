@@ -65,8 +65,10 @@ const MAX_INSERT_TEXTS = 1000;
  */
 function sqliteInsert(table: string, rows: readonly object[]): CompiledQuery | null {
   const columns: string[] = [];
-  for (const row of rows) {
-    for (const [column, value] of Object.entries(row)) {
+  for (const row of rows as readonly Record<string, unknown>[]) {
+    // `for … in`: a row is an object literal (no inherited keys), and no array of entries is made.
+    for (const column in row) {
+      const value = row[column];
       if (value === undefined) continue;
       if (typeof value === 'function') return null;
       if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) return null;
@@ -83,8 +85,8 @@ function sqliteInsert(table: string, rows: readonly object[]): CompiledQuery | n
     if (insertTexts.size < MAX_INSERT_TEXTS) insertTexts.set(key, text);
   }
   const parameters: unknown[] = [];
-  for (const row of rows) {
-    for (const column of columns) parameters.push((row as Record<string, unknown>)[column] ?? null);
+  for (const row of rows as readonly Record<string, unknown>[]) {
+    for (const column of columns) parameters.push(row[column] ?? null);
   }
   return CompiledQuery.raw(text, parameters);
 }
