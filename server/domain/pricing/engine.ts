@@ -48,8 +48,7 @@ export function priceCart(input: PricingInput): PricedCart {
   const live = input.promotions.filter((promotion) =>
     ruleIsOn(promotion.conditions, input.at, local, input.storeId, input.member),
   );
-  const chosen = bestChoice(input, live, local);
-  return run(input, chosen, local);
+  return bestPricing(input, live, local);
 }
 
 /** The groups of mutually exclusive promotions; a promotion without a group stands alone. */
@@ -66,7 +65,8 @@ function byPriority(a: Promotion, b: Promotion): number {
   return a.priority - b.priority || a.id.localeCompare(b.id);
 }
 
-function bestChoice(input: PricingInput, live: readonly Promotion[], local: LocalTime): Promotion[] {
+/** The cart priced with the combination of live promotions that leaves the lowest total. */
+function bestPricing(input: PricingInput, live: readonly Promotion[], local: LocalTime): PricedCart {
   const groups = groupsOf(live);
   const combinations = groups.reduce((product, group) => product * (group.length + 1), 1);
   const totalOf = (promotions: Promotion[]) => run(input, promotions, local).total;
@@ -85,29 +85,30 @@ function bestChoice(input: PricingInput, live: readonly Promotion[], local: Loca
       }
       if (best) picked.push(best);
     }
-    return picked;
+    return run(input, picked, local);
   }
 
-  let best: Promotion[] = [];
-  let bestTotal = Number.POSITIVE_INFINITY;
+  // Every combination, depth first; the first cheapest wins. Each combination's pricing is
+  // kept while it is the cheapest: the winner is not priced again.
   const choice: (Promotion | null)[] = groups.map(() => null);
-  const visit = (index: number) => {
+  const cheapest = (index: number): PricedCart => {
     if (index === groups.length) {
-      const promotions = choice.filter((p): p is Promotion => p !== null);
-      const total = totalOf(promotions);
-      if (total < bestTotal) {
-        best = promotions;
-        bestTotal = total;
-      }
-      return;
+      return run(
+        input,
+        choice.filter((p): p is Promotion => p !== null),
+        local,
+      );
     }
-    for (const option of [null, ...(groups[index] ?? [])]) {
+    choice[index] = null;
+    let best = cheapest(index + 1);
+    for (const option of groups[index] ?? []) {
       choice[index] = option;
-      visit(index + 1);
+      const priced = cheapest(index + 1);
+      if (priced.total < best.total) best = priced;
     }
+    return best;
   };
-  visit(0);
-  return best;
+  return cheapest(0);
 }
 
 /** `local`: the cart's time in the store's zone, worked out once for every combination tried. */
