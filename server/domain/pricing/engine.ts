@@ -69,23 +69,23 @@ function byPriority(a: Promotion, b: Promotion): number {
 function bestPricing(input: PricingInput, live: readonly Promotion[], local: LocalTime): PricedCart {
   const groups = groupsOf(live);
   const combinations = groups.reduce((product, group) => product * (group.length + 1), 1);
-  const totalOf = (promotions: Promotion[]) => run(input, promotions, local).total;
 
   if (combinations > MAX_COMBINATIONS) {
+    // Too many to try: group by group, the option that lowers the total most, if any.
     const picked: Promotion[] = [];
+    let best = run(input, picked, local);
     for (const group of groups) {
-      let best: Promotion | null = null;
-      let bestTotal = totalOf(picked);
+      let chosen: Promotion | null = null;
       for (const option of group) {
-        const total = totalOf([...picked, option]);
-        if (total < bestTotal) {
-          best = option;
-          bestTotal = total;
+        const priced = run(input, [...picked, option], local);
+        if (priced.total < best.total) {
+          chosen = option;
+          best = priced;
         }
       }
-      if (best) picked.push(best);
+      if (chosen) picked.push(chosen);
     }
-    return run(input, picked, local);
+    return best;
   }
 
   // Every combination, depth first; the first cheapest wins. Each combination's pricing is
