@@ -1,20 +1,17 @@
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import pino from 'pino';
 import { v4 as uuidv4 } from 'uuid';
-import { boot } from '../../server/boot.js';
 import type { AppContext } from '../../server/context.js';
-import { createLogger } from '../../server/logging.js';
-import { serve } from '../../server/server.js';
 import { MIGRATIONS } from '../../server/storage/migrations/index.js';
 import type { Benchmark } from './harness.js';
 import { settingsFrom } from './harness.js';
-import { copyShop, HERE, type ShopSizes, seededShop } from './sales-data.js';
+import { copyShop, HERE, runShop, type ShopSizes, seededShop } from './sales-data.js';
 
 /** The issue's sizes by default; smaller ones through the environment for a quick run. */
 const MEMBERS = Number(process.env.BENCH_SALES_MEMBERS) || 1_000_000;
@@ -331,17 +328,17 @@ export const salesChain: Benchmark = {
   summary: `5-line member sale over HTTP on ${MEMBERS} members / ${STYLES * 15} SKUs / ${SALES} sales`,
   async setup() {
     const dataDir = mkdtempSync(join(tmpdir(), 'hanger-bench-sales-'));
-    const destination = pino.destination({ dest: '/dev/null', sync: true });
-    let ctx: AppContext | null = null;
-    let running: Awaited<ReturnType<typeof serve>> | null = null;
+    let shop: ChildProcess | null = null;
     let till: Till | null = null;
     const floor = fsyncFloor(dataDir);
     const cleanUp = async () => {
       till?.close();
       floor.close();
-      if (running) await running.close();
-      else await ctx?.storage.close();
-      destination.end();
+      if (shop && shop.exitCode === null) {
+        const exited = new Promise<void>((done) => shop?.once('exit', () => done()));
+        shop.stdin?.end();
+        await exited;
+      }
       rmSync(dataDir, { recursive: true, force: true });
     };
     try {
@@ -350,13 +347,13 @@ export const salesChain: Benchmark = {
       copyShop(kept, dataDir);
       const stock = stockForSales(join(dataDir, 'hanger.db'));
       print(`  copied the kept shop in ${seconds(start)} s`);
-      ({ ctx } = await boot({
-        dataDir,
-        log: createLogger(destination, 'info'),
-        env: { HANGER_OWNER_PASSWORD: OWNER_PASSWORD },
-      }));
-      running = await serve(ctx, { port: 0, host: '127.0.0.1' });
-      const opened = await openTill(running.url, stock);
+      // The server in a process of its own, as `npm start` runs it at the shop: the tills'
+      // HTTP clients (this process) do not share its event loop.
+      const profiles = process.env.BENCH_CPU_PROF;
+      const flags = profiles ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profiles)}`] : [];
+      const served = await runShop(HERE, ['serve', dataDir], 'url', flags);
+      shop = served.child;
+      const opened = await openTill(String(served.answer.url), stock);
       till = opened;
       const salesTimes: number[] = [];
       const quoteTimes: number[] = [];
