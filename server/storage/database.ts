@@ -400,6 +400,9 @@ interface WaitingAction {
   reject: (error: unknown) => void;
 }
 
+/** More entries than any index of a shop holds: ANALYZE under this limit reads each one whole. */
+const ANALYSIS_LIMIT = 2_000_000_000;
+
 /** The most actions one SQLite write transaction holds: the first waits for all of them to commit. */
 const GROUP_LIMIT = 16;
 
@@ -417,6 +420,10 @@ export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?
     // Deleted and overwritten cells are zeroed, so an erased member's name leaves the file too.
     handle.pragma('secure_delete = ON');
     handle.pragma('busy_timeout = 5000');
+    // ANALYZE reads whole indexes still (no index has this many entries), but under any limit
+    // it takes no value samples (sqlite_stat4), with which a hot statement would be compiled
+    // again whenever its parameters change (migration 36).
+    handle.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
     handle.prepare('select count(*) from sqlite_master').get();
   } catch (error) {
     throw new DatabaseOpenError(
