@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, addMonths, startOfDay } from 'date-fns';
+import { wallClock } from '../../wall-clock.js';
 import type { ExpiryPolicy } from './settings.js';
 
 /** `at` as a wall-clock date in the store's time zone. */
@@ -9,9 +10,9 @@ export function inStoreZone(at: Date, timeZone: string): TZDate {
 
 /** The store's calendar date of `at` as `YYYY-MM-DD`. */
 export function storeDate(at: Date, timeZone: string): string {
-  const local = inStoreZone(at, timeZone);
+  const local = wallClock(at, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
 }
 
 /** The first instant after the store's calendar day `day` (a wall-clock date in the store's zone). */
@@ -38,12 +39,12 @@ export function expiryFor(earnedAt: Date, policy: ExpiryPolicy, timeZone: string
 
 /** Is `at` a member day (e.g. every Wednesday) in the store's zone? Weekdays: 0 Sunday … 6 Saturday. */
 export function isMemberDay(at: Date, weekdays: readonly number[], timeZone: string): boolean {
-  return weekdays.includes(inStoreZone(at, timeZone).getDay());
+  return weekdays.includes(wallClock(at, timeZone).getUTCDay());
 }
 
 /** Is `at` in the member's birthday month, in the store's zone? */
 export function isBirthdayMonth(at: Date, birthMonth: number | null, timeZone: string): boolean {
-  return birthMonth !== null && inStoreZone(at, timeZone).getMonth() + 1 === birthMonth;
+  return birthMonth !== null && wallClock(at, timeZone).getUTCMonth() + 1 === birthMonth;
 }
 
 /** The first instant of the store's calendar day `days` days after `at`'s day (a coupon's "N days"). */

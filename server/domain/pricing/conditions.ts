@@ -1,5 +1,5 @@
-import { TZDate } from '@date-fns/tz';
 import type { PromotionConditions } from '../../protocol/promotions.js';
+import { wallClock } from '../../wall-clock.js';
 import type { CartLine, PricingMember } from './types.js';
 
 /** Local calendar facts of the moment of sale, in the store's time zone. */
@@ -13,13 +13,13 @@ export interface LocalTime {
 }
 
 export function localTime(at: Date, timeZone: string): LocalTime {
-  const local = new TZDate(at.getTime(), timeZone);
-  const weekday = local.getDay();
+  const local = wallClock(at, timeZone);
+  const weekday = local.getUTCDay();
   return {
     weekday: weekday === 0 ? 7 : weekday,
-    day: local.getDate(),
-    month: local.getMonth() + 1,
-    minutes: local.getHours() * 60 + local.getMinutes(),
+    day: local.getUTCDate(),
+    month: local.getUTCMonth() + 1,
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
   };
 }
 
