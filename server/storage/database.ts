@@ -239,9 +239,11 @@ export class Storage {
     return new Promise<T>((resolve, reject) => {
       // The action runs later, from the writer's loop: it keeps its request's context
       // (`client-address.ts`) as if it ran now, with its own `onRollback` steps.
-      const inContext = AsyncResource.bind((trx: Kysely<Database>, undo: (() => void)[]) =>
-        attempts.run(undo, () => action(trx)),
-      );
+      // (`runInAsyncScope` rather than `AsyncResource.bind`, which also defines deprecated
+      // properties on every function it binds.)
+      const resource = new AsyncResource('hanger.write');
+      const inContext = (trx: Kysely<Database>, undo: (() => void)[]) =>
+        resource.runInAsyncScope(() => attempts.run(undo, () => action(trx)));
       this.waiting.push({ action: inContext, shares, resolve: resolve as (value: unknown) => void, reject });
       if (this.draining) return;
       this.draining = true;
