@@ -360,8 +360,13 @@ export class Storage {
    * queries faster, so a database that cannot be written just now keeps the ones it has.
    */
   optimize(first = false): void {
+    const handle = this.sqlite;
+    if (!handle) return;
     try {
-      this.sqlite?.pragma(first ? 'optimize = 0x10002' : 'optimize');
+      handle.transaction(() => {
+        handle.pragma(first ? 'optimize = 0x10002' : 'optimize');
+        dropValueSamples(handle);
+      })();
     } catch {
       // The next start tries again.
     }
@@ -402,11 +407,28 @@ interface WaitingAction {
   reject: (error: unknown) => void;
 }
 
-/** More entries than any index of a shop holds: ANALYZE under this limit reads each one whole. */
-const ANALYSIS_LIMIT = 2_000_000_000;
-
 /** The most actions one SQLite write transaction holds: the first waits for all of them to commit. */
 const GROUP_LIMIT = 16;
+
+/**
+ * ANALYZE in this build of SQLite (STAT4) also samples each index's values into `sqlite_stat4`,
+ * and a statement whose plan looked at a bound value against them is compiled again every time
+ * that parameter is bound (`sqlite3_prepare_v2`): at chain size a sale's SKU, member and
+ * points-lot reads were compiled anew on every sale. Plans from the per-index averages
+ * (`sqlite_stat1`) alone do not depend on the values bound. Dropping the table is a schema
+ * change, so every connection reads the statistics again before its next statement;
+ * `analyze sqlite_schema` has this one forget the samples it holds (and makes the table again,
+ * empty). An analysis under `analysis_limit` takes no samples either, but read the chain-size
+ * shop's indexes in 58 s instead of 27.
+ */
+function dropValueSamples(handle: BetterSqlite3.Database): void {
+  const sampled =
+    handle.prepare("select 1 from sqlite_schema where name = 'sqlite_stat4'").get() !== undefined &&
+    handle.prepare('select 1 from sqlite_stat4 limit 1').get() !== undefined;
+  if (!sampled) return;
+  handle.exec('drop table sqlite_stat4');
+  handle.exec('analyze sqlite_schema');
+}
 
 /** Each PostgreSQL pool's connections, for `cutConnections`. */
 const openClients = new WeakMap<pg.Pool, Set<pg.Client>>();
@@ -422,10 +444,6 @@ export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?
     // Deleted and overwritten cells are zeroed, so an erased member's name leaves the file too.
     handle.pragma('secure_delete = ON');
     handle.pragma('busy_timeout = 5000');
-    // ANALYZE reads whole indexes still (no index has this many entries), but under any limit
-    // it takes no value samples (sqlite_stat4), with which a hot statement would be compiled
-    // again whenever its parameters change (migration 36).
-    handle.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
     handle.prepare('select count(*) from sqlite_master').get();
   } catch (error) {
     throw new DatabaseOpenError(

@@ -34,7 +34,6 @@ import { savedStarPrinters } from './0032_saved_star_printers.js';
 import { reportIndexes } from './0033_report_indexes.js';
 import { rowChanges } from './0034_row_changes.js';
 import { settingsStamp } from './0035_settings_stamp.js';
-import { stablePlans } from './0036_stable_plans.js';
 
 /** Every migration, oldest first. Forward only: a released migration is never edited. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -73,5 +72,4 @@ export const MIGRATIONS: readonly Migration[] = [
   reportIndexes,
   rowChanges,
   settingsStamp,
-  stablePlans,
 ];
