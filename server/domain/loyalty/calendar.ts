@@ -26,6 +26,19 @@ function endOfStoreDay(day: TZDate): Date {
  * (积分清零) through that date of the year `yearsAfter` after the year they were earned.
  */
 export function expiryFor(earnedAt: Date, policy: ExpiryPolicy, timeZone: string): Date {
+  // It depends only on the store's date of `earnedAt` (the end of a store day is compared with
+  // it): a sale's points and those of the next sales that day share one working-out.
+  const key =
+    policy.mode === 'months'
+      ? `${timeZone}|${storeDate(earnedAt, timeZone)}|${policy.months}`
+      : `${timeZone}|${storeDate(earnedAt, timeZone)}|${policy.month}-${policy.day}+${policy.yearsAfter}`;
+  if (key !== lastExpiry.key) lastExpiry = { key, at: workOutExpiry(earnedAt, policy, timeZone).getTime() };
+  return new Date(lastExpiry.at);
+}
+
+let lastExpiry = { key: '', at: 0 };
+
+function workOutExpiry(earnedAt: Date, policy: ExpiryPolicy, timeZone: string): Date {
   const local = inStoreZone(earnedAt, timeZone);
   if (policy.mode === 'months') return endOfStoreDay(addMonths(local, policy.months));
   let year = local.getFullYear() + policy.yearsAfter;

@@ -274,6 +274,46 @@ describe('points lots, redemption and expiry', () => {
     ).toBe('2026-02-28T16:00:00.000Z');
   });
 
+  it('gives the same expiry whether it works it out or keeps it from the same store day', () => {
+    const policy = fc.oneof(
+      fc.record({ mode: fc.constant('months' as const), months: fc.integer({ min: 1, max: 120 }) }),
+      fc.record({
+        mode: fc.constant('clearing' as const),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 28 }),
+        yearsAfter: fc.integer({ min: 0, max: 5 }),
+      }),
+    );
+    const zone = fc.constantFrom(
+      'Asia/Shanghai',
+      'America/New_York',
+      'America/Santiago',
+      'Australia/Lord_Howe',
+    );
+    const instant = fc.integer({
+      min: Date.parse('2000-01-01T00:00:00Z'),
+      max: Date.parse('2060-01-01T00:00:00Z'),
+    });
+    const evict = () => expiryFor(new Date(0), { mode: 'months', months: 7 }, 'UTC');
+    fc.assert(
+      fc.property(
+        instant,
+        fc.integer({ min: -86_400_000, max: 86_400_000 }),
+        policy,
+        zone,
+        (ms, step, rule, tz) => {
+          evict();
+          const fresh = expiryFor(new Date(ms + step), rule, tz).getTime();
+          // Asked first about another moment (kept if it was the same store day), then this one.
+          evict();
+          expiryFor(new Date(ms), rule, tz);
+          expect(expiryFor(new Date(ms + step), rule, tz).getTime()).toBe(fresh);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('on a return takes back earned points; what was already spent is the shortfall', async () => {
     const m = await register();
     await earn(m.id, 'sale-1', 30000); // 300 points
