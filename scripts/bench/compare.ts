@@ -26,7 +26,7 @@ import {
   THROUGHPUT_SALES,
   type Till,
 } from './sales.bench.js';
-import { copyShop, HERE, runShop, schemaOf, seededShop } from './sales-data.js';
+import { copyShop, HERE, runShop, schemaOf, seededShop, stopShop } from './sales-data.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -82,13 +82,7 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
       print(`  ${name}: copied the kept shop in ${((Date.now() - begin) / 1000).toFixed(1)} s`);
       const flags = profiles ? ['--cpu-prof', `--cpu-prof-dir=${join(profiles, name)}`] : [];
       const { child, answer } = await runShop(tree, ['serve', dataDir], 'url', flags);
-      stops.push(
-        () =>
-          new Promise<void>((done) => {
-            child.once('exit', () => done());
-            child.stdin?.end();
-          }),
-      );
+      stops.push(() => stopShop(child));
       const till = await openTill(String(answer.url), stock);
       stops.push(async () => till.close());
       tills.push(till);

@@ -55,6 +55,14 @@ export function runShop(
   });
 }
 
+/** Ends a `serve` child (its standard input closing) and waits for it; at once if it ended already. */
+export async function stopShop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.stdin?.end();
+  await exited;
+}
+
 /** The newest migration `tree` knows. */
 export async function schemaOf(tree: string): Promise<number> {
   const { answer } = await runShop(tree, ['version'], 'schema');

@@ -11,7 +11,7 @@ import type { AppContext } from '../../server/context.js';
 import { MIGRATIONS } from '../../server/storage/migrations/index.js';
 import type { Benchmark } from './harness.js';
 import { settingsFrom } from './harness.js';
-import { copyShop, HERE, runShop, type ShopSizes, seededShop } from './sales-data.js';
+import { copyShop, HERE, runShop, type ShopSizes, seededShop, stopShop } from './sales-data.js';
 
 /** The sizes by default; smaller ones through the environment for a quick run. */
 const MEMBERS = Number(process.env.BENCH_SALES_MEMBERS) || 1_000_000;
@@ -334,11 +334,7 @@ export const salesChain: Benchmark = {
     const cleanUp = async () => {
       till?.close();
       floor.close();
-      if (shop && shop.exitCode === null) {
-        const exited = new Promise<void>((done) => shop?.once('exit', () => done()));
-        shop.stdin?.end();
-        await exited;
-      }
+      if (shop) await stopShop(shop);
       rmSync(dataDir, { recursive: true, force: true });
     };
     try {

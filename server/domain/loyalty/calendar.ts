@@ -28,10 +28,9 @@ function endOfStoreDay(day: TZDate): Date {
 export function expiryFor(earnedAt: Date, policy: ExpiryPolicy, timeZone: string): Date {
   // It depends only on the store's date of `earnedAt` (the end of a store day is compared with
   // it): a sale's points and those of the next sales that day share one working-out.
-  const key =
-    policy.mode === 'months'
-      ? `${timeZone}|${storeDate(earnedAt, timeZone)}|${policy.months}`
-      : `${timeZone}|${storeDate(earnedAt, timeZone)}|${policy.month}-${policy.day}+${policy.yearsAfter}`;
+  const rule =
+    policy.mode === 'months' ? `${policy.months}` : `${policy.month}-${policy.day}+${policy.yearsAfter}`;
+  const key = `${timeZone}|${storeDate(earnedAt, timeZone)}|${rule}`;
   if (key !== lastExpiry.key) lastExpiry = { key, at: workOutExpiry(earnedAt, policy, timeZone).getTime() };
   return new Date(lastExpiry.at);
 }
