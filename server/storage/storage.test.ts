@@ -46,13 +46,16 @@ describe('migrations', () => {
       const rows = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(trx);
       const sync = await sql<{ synchronous: number }>`pragma synchronous`.execute(trx);
       const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(trx);
+      const cache = await sql<{ cache_size: number }>`pragma cache_size`.execute(trx);
       return {
         journal: rows.rows[0]?.journal_mode,
         sync: sync.rows[0]?.synchronous,
         fk: fk.rows[0]?.foreign_keys,
+        cacheKib: cache.rows[0]?.cache_size,
       };
     });
-    expect(raw).toEqual({ journal: 'wal', sync: 2, fk: 1 });
+    // The writer keeps 128 MiB of pages (negative: KiB), not SQLite's default 2 MiB.
+    expect(raw).toEqual({ journal: 'wal', sync: 2, fk: 1, cacheKib: -131072 });
     await storage.close();
   });
 
