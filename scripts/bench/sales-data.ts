@@ -5,7 +5,7 @@
  * schema version that seeded it. A tree uses the kept shop of its sizes with the newest schema
  * no newer than its own: its server applies the migrations added since to its copy at start.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -110,6 +110,25 @@ export async function seededShop(tree: string, sizes: ShopSizes, schema: number)
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * Writes what the operating system holds of a copy's database out and lets it go from its page
+ * cache (GNU `sync` and `dd … iflag=nocache count=0`), so the next read of a page comes from
+ * the disk. Two copies of the chain-size shop do not both fit in memory: the one copied last
+ * would otherwise start warmer (`--compare` measured a change 0.76× faster that way).
+ */
+export function dropFromPageCache(dataDir: string): void {
+  for (const name of readdirSync(dataDir).filter((file) => file.startsWith('hanger.db'))) {
+    const file = join(dataDir, name);
+    for (const [command, args] of [
+      ['sync', [file]],
+      ['dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']],
+    ] as const) {
+      const done = spawnSync(command, args);
+      if (done.status !== 0) throw new Error(`${command} ${file}: ${done.stderr.toString()}`);
+    }
   }
 }
 
