@@ -1,8 +1,6 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import {
-  type Compilable,
-  type CompiledQuery,
   Kysely,
   PostgresDialect,
   type PostgresPool,
@@ -755,22 +753,5 @@ function withStatementCache(handle: BetterSqlite3.Database, size = 1000): Sqlite
       cache.set(text, statement);
       return statement;
     },
-  };
-}
-
-/**
- * A query on a hot path, built and compiled once per database and then run with new
- * parameters (in the order the built query takes them).
- */
-export function hotQuery<Row>(build: (db: Kysely<Database>) => Compilable<Row>) {
-  const compiled = new WeakMap<Kysely<Database>, CompiledQuery<Row>>();
-  return async (db: Kysely<Database>, parameters: readonly unknown[]): Promise<Row | undefined> => {
-    let query = compiled.get(db);
-    if (!query) {
-      query = build(db).compile();
-      compiled.set(db, query);
-    }
-    const result = await db.executeQuery<Row>({ ...query, parameters });
-    return result.rows[0];
   };
 }

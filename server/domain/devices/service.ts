@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { DeviceView, PairingStarted, PairingState } from '../../protocol/devices.js';
 import type { DeviceKind, DevicePrincipal } from '../../protocol/roles.js';
-import { hotQuery } from '../../storage/database.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { DeviceTable } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { newToken, tokenHash } from '../staff/secrets.js';
@@ -274,15 +274,15 @@ export async function revokeDevice(ctx: AppContext, id: string, byStaffId: strin
   return getDevice(ctx, id);
 }
 
-const deviceByToken = hotQuery((db) =>
+const deviceByToken = hotQuery((db, value) =>
   db
     .selectFrom('devices')
     .select(['id', 'store_id', 'kind', 'name', 'terminal_id', 'revoked_at'])
-    .where('token_hash', '=', ''),
+    .where('token_hash', '=', value('tokenHash')),
 );
 
 export async function resolveDeviceToken(ctx: AppContext, token: string): Promise<DevicePrincipal | null> {
-  const row = await deviceByToken(ctx.storage.db, [tokenHash(token)]);
+  const row = await deviceByToken.first(ctx.storage.db, { tokenHash: tokenHash(token) });
   // A device belongs to the store that paired it, even where stores share one database.
   if (!row || row.revoked_at || row.store_id !== ctx.store.id) return null;
   return {

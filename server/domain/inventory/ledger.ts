@@ -4,6 +4,7 @@ import { ApiError } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
 import { append } from '../../storage/appends.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { Database } from '../../storage/schema.js';
 import { inventorySettings } from './policy.js';
 
@@ -96,6 +97,33 @@ async function stockSkus(trx: Kysely<Database>, ids: readonly string[]): Promise
 }
 
 /**
+ * Adds each SKU's total (`sku0`, `total0`, with `style0`, `size0` for a new row; `storeId`, `at`)
+ * to its stock level, or starts the level at it, answering what each came to. The shape: how
+ * many SKUs.
+ */
+const addToLevels = hotQuery((trx, value, skuCount: number) =>
+  trx
+    .insertInto('stock_levels')
+    .values(
+      Array.from({ length: skuCount }, (_, i) => ({
+        store_id: value('storeId'),
+        sku_id: value(`sku${i}`),
+        style_id: value(`style${i}`),
+        size: value(`size${i}`),
+        on_hand: value(`total${i}`),
+        updated_at: value('at'),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['sku_id', 'store_id']).doUpdateSet((eb) => ({
+        on_hand: eb('stock_levels.on_hand', '+', eb.ref('excluded.on_hand')),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .returning(['sku_id', 'on_hand']),
+);
+
+/**
  * `moveStock` for several moves of one business action (a sale's lines) in two statements
  * whatever their number: the cached on-hand moved together (inserted or added to) returning
  * what it came to, and the ledger rows appended together — three when the SKUs are not given
@@ -133,29 +161,15 @@ export async function moveStocks(
   const at = ctx.now().toISOString();
   // A SKU without a cache row had none on hand: its row starts at its moves' total; one with a
   // row gets the total added, in the statement itself, which answers what each came to.
-  const moved = await trx
-    .insertInto('stock_levels')
-    .values(
-      [...totals].map(([skuId, total]) => {
-        const sku = skus.get(skuId) as StockSku;
-        return {
-          store_id: ctx.store.id,
-          sku_id: skuId,
-          style_id: sku.styleId,
-          size: sku.size,
-          on_hand: total,
-          updated_at: at,
-        };
-      }),
-    )
-    .onConflict((oc) =>
-      oc.columns(['sku_id', 'store_id']).doUpdateSet((eb) => ({
-        on_hand: eb('stock_levels.on_hand', '+', eb.ref('excluded.on_hand')),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .returning(['sku_id', 'on_hand'])
-    .execute();
+  const levels: Record<string, unknown> = { storeId: ctx.store.id, at };
+  for (const [i, [skuId, total]] of [...totals].entries()) {
+    const sku = skus.get(skuId) as StockSku;
+    levels[`sku${i}`] = skuId;
+    levels[`style${i}`] = sku.styleId;
+    levels[`size${i}`] = sku.size;
+    levels[`total${i}`] = total;
+  }
+  const moved = await addToLevels.all(trx, levels, totals.size);
   const onHandNow = new Map(
     moved.map((row) => [row.sku_id, row.on_hand - (totals.get(row.sku_id) as number)]),
   );

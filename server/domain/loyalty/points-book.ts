@@ -2,6 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../ids.js';
 import { append } from '../../storage/appends.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { Database, MemberRow, PointsMovementTable } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type Actor, type LedgerRef, refColumns } from './ledger-ref.js';
@@ -59,6 +60,29 @@ export interface BookOptions {
    */
   batched?: boolean;
 }
+
+/** Moves `delta` points out of (negative) or back into (positive) the lot `lotId`. */
+const moveLotRemaining = hotQuery((trx, value) =>
+  trx
+    .updateTable('points_lots')
+    .set((eb) => ({ remaining: eb('remaining', '+', value('delta')) }))
+    .where('id', '=', value('lotId')),
+);
+
+/**
+ * A member's (`memberId`) lots with points left, soonest expiry first: shape `due` those expired
+ * at `at`, `all` every one.
+ */
+const lotsWithPoints = hotQuery((trx, value, shape: 'due' | 'all') =>
+  trx
+    .selectFrom('points_lots')
+    .select(['id', 'remaining', 'expires_at'])
+    .where('member_id', '=', value('memberId'))
+    .where('remaining', '>', 0)
+    .$if(shape === 'due', (query) => query.where('expires_at', '<=', value('at')))
+    .orderBy('expires_at')
+    .orderBy('id'),
+);
 
 /**
  * One member's points inside one write transaction: every movement is a ledger row on a lot,
@@ -166,11 +190,7 @@ export class PointsBook {
     ref: LedgerRef | null,
     note: string | null = null,
   ) {
-    await this.trx
-      .updateTable('points_lots')
-      .set((eb) => ({ remaining: eb('remaining', '+', delta) }))
-      .where('id', '=', lotId)
-      .execute();
+    await moveLotRemaining.all(this.trx, { lotId, delta });
     const known = this.lots?.find((lot) => lot.id === lotId);
     if (known) known.remaining += delta;
     await this.movement(lotId, delta, reason, ref, note);
@@ -214,15 +234,11 @@ export class PointsBook {
    * `keepOpen`: the same statement reads the lots left open, for the takes that follow.
    */
   async expireDue(keepOpen = false): Promise<number> {
-    const lots = await this.trx
-      .selectFrom('points_lots')
-      .select(['id', 'remaining', 'expires_at'])
-      .where('member_id', '=', this.memberId)
-      .where('remaining', '>', 0)
-      .$if(!keepOpen, (query) => query.where('expires_at', '<=', this.at))
-      .orderBy('expires_at')
-      .orderBy('id')
-      .execute();
+    const lots = await lotsWithPoints.all(
+      this.trx,
+      { memberId: this.memberId, at: this.at },
+      keepOpen ? 'all' : 'due',
+    );
     let expired = 0;
     for (const lot of lots) {
       if (lot.expires_at > this.at) continue;

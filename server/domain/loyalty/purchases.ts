@@ -4,12 +4,13 @@ import { ApiError, notFound } from '../../errors.js';
 import type { Outbox } from '../../events/outbox.js';
 import { newId } from '../../ids.js';
 import { append } from '../../storage/appends.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { Database } from '../../storage/schema.js';
 import { activeMemberRow, assertActiveMember } from '../members/rows.js';
 import { type LedgerRef, refColumns } from './ledger-ref.js';
 import { noteMemberStanding } from './member-events.js';
 import type { PointsBalanceWrite } from './points-book.js';
-import { evaluateTierUpgrade, type MemberWithSpend, spend12mQuery } from './tiers.js';
+import { evaluateTierUpgrade, type MemberWithSpend, spend12mQuery, spendSince } from './tiers.js';
 
 /**
  * Checkout: records what a member spent on a sale (for rolling 12-month and lifetime spend
@@ -96,6 +97,36 @@ export interface MemberBalances {
   storedValue?: { principal: number; bonus: number } | null;
 }
 
+/**
+ * The member's row after a purchase, return or void (`memberId`): spend and visits moved, the
+ * balances a sale's books took (`points`, `earned`; `principal`, `bonus`) written, returned
+ * with their 12-month spend before it (`since`). The shape names what it writes besides spend:
+ * `visit`, `points`, `stored-value`.
+ */
+const purchaseUpdate = hotQuery((trx, value, shape: string) => {
+  const writes = new Set(shape.split(' '));
+  return trx
+    .updateTable('members')
+    .set((eb) => ({
+      spend_lifetime: eb('spend_lifetime', '+', value('amount')),
+      visits: eb('visits', '+', value('visit')),
+      // A purchase is a visit; a void leaves the last visit where it was (the customer came).
+      ...(writes.has('visit') ? { last_visit_at: value('at') } : {}),
+      ...(writes.has('points') && {
+        points: value('points'),
+        points_earned_total: eb('points_earned_total', '+', value('earned')),
+      }),
+      ...(writes.has('stored-value') && {
+        stored_principal: value('principal'),
+        stored_bonus: value('bonus'),
+      }),
+      updated_at: value('at'),
+    }))
+    .where('id', '=', value('memberId'))
+    .returningAll()
+    .returning((eb) => spend12mQuery(trx, eb.ref('members.id'), value('since')).as('spend_12m'));
+});
+
 async function appendActivity(
   trx: Kysely<Database>,
   ctx: AppContext,
@@ -111,24 +142,21 @@ async function appendActivity(
   // The member as the update left them, with their 12-month spend: the tier check's figures in
   // the same round trip. The activity row is added after (with the other appends on PostgreSQL),
   // so the spend read is the rows before it, plus this amount (`at` is now: inside the 12 months).
-  const member = await trx
-    .updateTable('members')
-    .set((eb) => ({
-      spend_lifetime: eb('spend_lifetime', '+', amount),
-      visits: eb('visits', '+', visit),
-      // A purchase is a visit; a void leaves the last visit where it was (the customer came).
-      ...(visit > 0 ? { last_visit_at: at } : {}),
-      ...(points && {
-        points: points.points,
-        points_earned_total: eb('points_earned_total', '+', points.earned),
-      }),
-      ...(storedValue && { stored_principal: storedValue.principal, stored_bonus: storedValue.bonus }),
-      updated_at: at,
-    }))
-    .where('id', '=', memberId)
-    .returningAll()
-    .returning((eb) => spend12mQuery(trx, eb.ref('members.id'), ctx.now()).as('spend_12m'))
-    .executeTakeFirst();
+  const member = await purchaseUpdate.first(
+    trx,
+    {
+      memberId,
+      amount,
+      visit,
+      at,
+      since: spendSince(ctx.now()),
+      points: points?.points,
+      earned: points?.earned,
+      principal: storedValue?.principal,
+      bonus: storedValue?.bonus,
+    },
+    [visit > 0 && 'visit', points && 'points', storedValue && 'stored-value'].filter(Boolean).join(' '),
+  );
   if (!member) throw notFound('member', memberId);
   await append(trx, 'member_activity', {
     id: newId(),

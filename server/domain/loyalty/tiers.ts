@@ -92,16 +92,21 @@ export function progressToNext(tiers: readonly TierRow[], current: TierRow, stat
   };
 }
 
+/** When the 12 months of spend a tier looks at began, seen at `now`. */
+export function spendSince(now: Date): string {
+  return subMonths(now, 12).toISOString();
+}
+
 /**
- * A member's spend over the 12 months before `now`, as a one-value query on their id (a value,
- * or the updated row's id inside a statement's RETURNING).
+ * A member's spend since `since` (`spendSince`), as a one-value query on their id (a value, or
+ * the updated row's id inside a statement's RETURNING).
  */
-export function spend12mQuery(db: Kysely<Database>, memberId: string | Expression<string>, now: Date) {
+export function spend12mQuery(db: Kysely<Database>, memberId: string | Expression<string>, since: string) {
   return db
     .selectFrom('member_activity')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('spend'))
     .where('member_id', '=', memberId)
-    .where('at', '>', subMonths(now, 12).toISOString());
+    .where('at', '>', since);
 }
 
 /** A member row that may carry its 12-month spend, read by the statement that wrote it. */
@@ -112,7 +117,8 @@ export async function tierStats(
   member: MemberWithSpend,
   now: Date,
 ): Promise<TierStats> {
-  const spend = member.spend_12m ?? (await spend12mQuery(db, member.id, now).executeTakeFirstOrThrow()).spend;
+  const spend =
+    member.spend_12m ?? (await spend12mQuery(db, member.id, spendSince(now)).executeTakeFirstOrThrow()).spend;
   return {
     spend12m: Number(spend),
     spendLifetime: member.spend_lifetime,

@@ -7,6 +7,7 @@ import type { Quote } from '../../protocol/quote.js';
 import type { ReceiptDocument } from '../../protocol/receipt.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
 import type { Completed, SaleResult } from '../../protocol/sales.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { Database } from '../../storage/schema.js';
 import { assertOfflineSpend } from '../chain-link/offline-spend.js';
 import { queueSale } from '../chain-link/queue.js';
@@ -233,6 +234,15 @@ export function saleHash(input: SaleInput): string {
   return requestHash({ ...rest, lines: lines.map(({ lineId: _lineId, ...line }) => line) });
 }
 
+/** A store's (`storeId`) sale by its id, as the idempotency check compares it. */
+const keptSale = hotQuery((db, value) =>
+  db
+    .selectFrom('sales')
+    .select(['request_hash', 'result'])
+    .where('id', '=', value('id'))
+    .where('store_id', '=', value('storeId')),
+);
+
 /** A repeat of an id already stored: the first answer for the same body, 409 for another. */
 export async function replaySale(
   db: Kysely<Database>,
@@ -240,12 +250,7 @@ export async function replaySale(
   id: string,
   hash: string,
 ): Promise<SaleResult | null> {
-  const seen = await db
-    .selectFrom('sales')
-    .select(['request_hash', 'result'])
-    .where('id', '=', id)
-    .where('store_id', '=', ctx.store.id)
-    .executeTakeFirst();
+  const seen = await keptSale.first(db, { id, storeId: ctx.store.id });
   if (!seen) return null;
   if (seen.request_hash !== hash) throw reusedId('sale');
   return JSON.parse(seen.result) as SaleResult;

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { Database } from '../../storage/schema.js';
 import { storeDate } from '../loyalty/calendar.js';
 
@@ -18,6 +19,19 @@ export function businessDay(ctx: AppContext, at: Date): string {
   return storeDate(at, ctx.store.timeZone);
 }
 
+/** Counts one more in a store's (`storeId`) series on a day, answering the count. */
+const countOne = hotQuery((trx, value) =>
+  trx
+    .insertInto('receipt_counters')
+    .values({ store_id: value('storeId'), day: value('day'), series: value('series'), value: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(['store_id', 'day', 'series'])
+        .doUpdateSet((eb) => ({ value: eb('receipt_counters.value', '+', 1) })),
+    )
+    .returning('value'),
+);
+
 /**
  * The next receipt number of the day, e.g. `S001-20261124-0001` (training `…-T0001`, returns
  * `…-R0001`). Allocated inside the sale's transaction, so a sale that rolls back gives its
@@ -29,16 +43,8 @@ export async function nextNumber(
   series: NumberSeries,
   day: string,
 ): Promise<string> {
-  const row = await trx
-    .insertInto('receipt_counters')
-    .values({ store_id: ctx.store.id, day, series, value: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['store_id', 'day', 'series'])
-        .doUpdateSet((eb) => ({ value: eb('receipt_counters.value', '+', 1) })),
-    )
-    .returning('value')
-    .executeTakeFirstOrThrow();
+  const row = await countOne.first(trx, { storeId: ctx.store.id, day, series });
+  if (!row) throw new Error('The receipt counter answered no row.');
   return `${ctx.store.code}-${day.replaceAll('-', '')}-${PREFIX[series]}${String(row.value).padStart(4, '0')}`;
 }
 

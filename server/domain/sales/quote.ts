@@ -5,6 +5,7 @@ import { newId } from '../../ids.js';
 import type { Promotion } from '../../protocol/promotions.js';
 import type { Quote, QuoteLine } from '../../protocol/quote.js';
 import { locksRows } from '../../storage/database.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { Database, MemberRow, TierRow } from '../../storage/schema.js';
 import { priceInForce } from '../catalog/price-in-force.js';
 import type { StockSku } from '../inventory/ledger.js';
@@ -71,6 +72,35 @@ const SKU_COLUMNS = [
   's.low_stock_threshold as styleThreshold',
 ] as const;
 
+/**
+ * SKUs by id (`sku0`…) and barcode (`barcode0`…) with their price in force at `at`: its shape is
+ * how many of each, then `branch` (a chain's store, `storeId`, may have prices of its own) or
+ * `list`.
+ */
+const skuRows = hotQuery((db, value, shape: string) => {
+  const [ids, codes, prices] = shape.split(' ');
+  const branch = prices === 'branch';
+  const named = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => value(`${prefix}${i}`));
+  return db
+    .selectFrom('skus as k')
+    .innerJoin('styles as s', 's.id', 'k.style_id')
+    .select([
+      ...SKU_COLUMNS,
+      priceInForce(
+        value('at'),
+        branch ? { id: value('storeId'), catalogId: value('catalogId') } : undefined,
+      ).as('price'),
+    ])
+    .where((eb) =>
+      eb.or([
+        ...(Number(ids) > 0 ? [eb('k.id', 'in', named('sku', Number(ids)))] : []),
+        ...(Number(codes) > 0 ? [eb('k.barcode', 'in', named('barcode', Number(codes)))] : []),
+      ]),
+    )
+    .where('k.store_id', '=', value('catalogId'));
+});
+
 /** Finds the SKUs of the lines (by id or barcode) with their price in force now. */
 export async function skusForLines(
   db: Kysely<Database>,
@@ -81,18 +111,12 @@ export async function skusForLines(
   const at = ctx.now().toISOString();
   const skuIds = [...new Set(lines.flatMap((line) => (line.skuId ? [line.skuId] : [])))];
   const barcodes = [...new Set(lines.flatMap((line) => (line.barcode ? [line.barcode] : [])))];
-  const rows = await db
-    .selectFrom('skus as k')
-    .innerJoin('styles as s', 's.id', 'k.style_id')
-    .select([...SKU_COLUMNS, priceInForce(at, ctx.store).as('price')])
-    .where((eb) =>
-      eb.or([
-        ...(skuIds.length > 0 ? [eb('k.id', 'in', skuIds)] : []),
-        ...(barcodes.length > 0 ? [eb('k.barcode', 'in', barcodes)] : []),
-      ]),
-    )
-    .where('k.store_id', '=', ctx.store.catalogId)
-    .execute();
+  // Head office (and a shop on its own) sells at the list price.
+  const prices = ctx.store.id === ctx.store.catalogId ? 'list' : 'branch';
+  const values: Record<string, unknown> = { at, catalogId: ctx.store.catalogId, storeId: ctx.store.id };
+  for (const [i, id] of skuIds.entries()) values[`sku${i}`] = id;
+  for (const [i, barcode] of barcodes.entries()) values[`barcode${i}`] = barcode;
+  const rows = await skuRows.all(db, values, `${skuIds.length} ${barcodes.length} ${prices}`);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const byBarcode = new Map(rows.map((row) => [row.barcode, row]));
   return lines.map((line, i) => {
@@ -141,13 +165,9 @@ function categoryChains(
   return chains;
 }
 
-/**
- * The member with their tier, in one statement (the sale passes it down to every posting). In a
- * sale at `row locks` (PostgreSQL) the same statement locks the member's row: another store's
- * action on them waits for this sale, and this sale reads what the other one wrote.
- */
-async function loadMember(db: Kysely<Database>, memberId: string): Promise<MemberRow & { tier: TierRow }> {
-  const joined = await db
+/** The member (`memberId`) and their tier's columns; the shape: whether the member's row is locked. */
+const memberWithTier = hotQuery((db, value, locks: boolean) =>
+  db
     .selectFrom('members as m')
     .innerJoin('tiers as t', 't.id', 'm.tier_id')
     .selectAll('m')
@@ -166,9 +186,17 @@ async function loadMember(db: Kysely<Database>, memberId: string): Promise<Membe
       't.birthday_coupon_template_id as tier_birthday_coupon_template_id',
       't.updated_at as tier_updated_at',
     ])
-    .where('m.id', '=', memberId)
-    .$if(locksRows(db), (query) => query.forUpdate('m'))
-    .executeTakeFirst();
+    .where('m.id', '=', value('memberId'))
+    .$if(locks, (query) => query.forUpdate('m')),
+);
+
+/**
+ * The member with their tier, in one statement (the sale passes it down to every posting). In a
+ * sale at `row locks` (PostgreSQL) the same statement locks the member's row: another store's
+ * action on them waits for this sale, and this sale reads what the other one wrote.
+ */
+async function loadMember(db: Kysely<Database>, memberId: string): Promise<MemberRow & { tier: TierRow }> {
+  const joined = await memberWithTier.first(db, { memberId }, locksRows(db));
   if (!joined)
     throw new ApiError('not_found', `No member with id ${JSON.stringify(memberId)}.`, {
       memberId: 'unknown member',

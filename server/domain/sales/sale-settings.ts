@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import type { LoyaltySettings } from '../../protocol/loyalty.js';
 import type { Promotion } from '../../protocol/promotions.js';
 import type { ReceiptSettings, SalesSettings } from '../../protocol/sales.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import { databaseOf, keepForTransaction, oncePerTransaction } from '../../storage/per-transaction.js';
 import type { Database, TierRow } from '../../storage/schema.js';
 import { LOYALTY_SETTINGS_KEY, loyaltySettingsOf, loyaltySettingsRows } from '../loyalty/settings.js';
@@ -60,12 +61,15 @@ function frozen<T>(value: T): T {
   return Object.freeze(value);
 }
 
+/** The stamp every change of a setting, promotion, tier or category moves on. */
+const settingsStamp = hotQuery((db) => db.selectFrom('settings_stamp').select('stamp').where('id', '=', 1));
+
 async function readSaleSettings(db: Kysely<Database>, ctx: AppContext): Promise<SaleSettings> {
   const database = databaseOf(db);
   const store = storeKey(ctx);
   const last = kept.get(database);
   if (last?.store === store) {
-    const now = await db.selectFrom('settings_stamp').select('stamp').where('id', '=', 1).executeTakeFirst();
+    const now = await settingsStamp.first(db, {});
     if (now?.stamp === last.stamp) return last.settings;
   }
   const array = ctx.storage.engine === 'postgres' ? postgresArray : sqliteArray;

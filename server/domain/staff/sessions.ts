@@ -4,7 +4,7 @@ import { ApiError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { DevicePrincipal, StaffPrincipal, StaffRole } from '../../protocol/roles.js';
 import type { SignedIn } from '../../protocol/session.js';
-import { hotQuery } from '../../storage/database.js';
+import { hotQuery } from '../../storage/hot-query.js';
 import type { Database } from '../../storage/schema.js';
 import { recordAudit } from '../audit/service.js';
 import { queueRow } from '../chain-link/queue.js';
@@ -89,7 +89,7 @@ export async function logout(ctx: AppContext, principal: StaffPrincipal): Promis
  * The signed-in staff member behind a token, or null when the token is unknown, expired,
  * revoked, the staff member disabled, or the terminal it was issued on revoked.
  */
-const sessionByToken = hotQuery((db) =>
+const sessionByToken = hotQuery((db, value) =>
   db
     .selectFrom('staff_sessions as s')
     .innerJoin('staff as st', 'st.id', 's.staff_id')
@@ -108,11 +108,11 @@ const sessionByToken = hotQuery((db) =>
       'st.store_id as homeStoreId',
       'st.chain_wide as chainWide',
     ])
-    .where('s.token_hash', '=', ''),
+    .where('s.token_hash', '=', value('tokenHash')),
 );
 
 export async function resolveStaffToken(ctx: AppContext, token: string): Promise<StaffPrincipal | null> {
-  const row = await sessionByToken(ctx.storage.db, [tokenHash(token)]);
+  const row = await sessionByToken.first(ctx.storage.db, { tokenHash: tokenHash(token) });
   if (!row || row.revokedAt || !row.active || row.deviceRevokedAt) return null;
   // A sign-in is at one store: another store of the chain asks for its own.
   if (row.storeId !== ctx.store.id) return null;
