@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import { asClientAt, clientAddress } from '../client-address.js';
 import type { AppContext } from '../context.js';
@@ -105,13 +105,34 @@ async function authorize(
   return { principal, approver };
 }
 
+/**
+ * A path's first two segments, lower case (`/api/sales` of `/API/Sales/quote`): Express matches
+ * a path whatever its case, and no route has a parameter there.
+ */
+function groupOf(path: string): string {
+  return path.split('/', 3).join('/').toLowerCase();
+}
+
+/**
+ * Mounts `routes` on `router`, each group of routes (`groupOf`) on a router of its own that a
+ * request reaches by its path's group: Express tries a router's routes one after the other, and
+ * the sale's was the 143rd of 231, a tenth of a millisecond of every request.
+ */
 export function mount(
   router: Router,
   ctx: AppContext,
   routes: readonly RouteSpec[],
   limits: RateLimits,
 ): void {
+  const groups = new Map<string, Router>();
   for (const spec of routes) {
+    if (/[:*]/.test(groupOf(spec.path)))
+      throw new Error(`A route's group may not be a parameter: ${spec.path}`);
+    let group = groups.get(groupOf(spec.path));
+    if (!group) {
+      group = express.Router();
+      groups.set(groupOf(spec.path), group);
+    }
     const handler: RequestHandler = (req, res) =>
       asClientAt(req.ip ?? req.socket.remoteAddress, async () => {
         if (spec.limit) limits.take(spec.limit, clientAddress());
@@ -124,6 +145,11 @@ export function mount(
         if (result === undefined) res.status(spec.status ?? 204).end();
         else res.status(spec.status ?? 200).json(result);
       });
-    router[spec.method](spec.path, handler);
+    group[spec.method](spec.path, handler);
   }
+  router.use((req, res, next) => {
+    const group = groups.get(groupOf(req.path));
+    if (group) group(req, res, next);
+    else next();
+  });
 }
