@@ -10,7 +10,15 @@
  * both servers with `--cpu-prof` and writes their profiles there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MIGRATIONS } from '../../server/storage/migrations/index.js';
@@ -44,6 +52,17 @@ function unpack(ref: string, into: string): string {
   return commit;
 }
 
+/** A process's CPU time so far, user and system, all threads (`/proc/<pid>/stat`), in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command's name (in brackets, may hold spaces): utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Linux counts /proc CPU times in clock ticks of 1/100 s (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
+
 function ratioLine(what: string, ref: number, mine: number, unit = 'ms'): string {
   const show = (n: number) => (unit === 'ms' ? (n / 1e6).toFixed(3) : n.toFixed(0));
   return `  ${what.padEnd(34)} ref ${show(ref).padStart(9)} ${unit}   this ${show(mine).padStart(9)} ${unit}   this ÷ ref ${(mine / ref).toFixed(2)}×`;
@@ -69,7 +88,7 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
 
     const profiles = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
     const tills: Till[] = [];
-    const shops: { name: string; till: Till }[] = [];
+    const shops: { name: string; till: Till; pid: number }[] = [];
     for (const [name, tree] of [
       ['ref', refTree],
       ['this', HERE],
@@ -86,7 +105,7 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
       const till = await openTill(String(answer.url), stock);
       stops.push(async () => till.close());
       tills.push(till);
-      shops.push({ name, till });
+      shops.push({ name, till, pid: child.pid as number });
     }
     // Both servers started (each analysed its copy at start): now both copies begin cold.
     for (const name of ['ref', 'this']) dropFromPageCache(join(work, `${name}-data`));
@@ -103,7 +122,13 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
       { name: 'this: POST /api/sales/quote', run: () => myTill.quote() },
     ];
     const fixture = { cases, close: async () => {} };
+    const cpuBefore = shops.map((shop) => cpuSeconds(shop.pid));
     const results = await measure(fixture, settings);
+    // Each server's CPU (all its threads) per sale and quote, warm-up included: unlike a
+    // request's time it does not wait on the disk or on the other server.
+    const cpuPerPair = shops.map(
+      (shop, i) => (cpuSeconds(shop.pid) - (cpuBefore[i] as number)) / (settings.warmup + settings.samples),
+    );
     const benchmark = {
       name: `sales/chain --compare ${ref}`,
       summary: 'the same sale, two trees',
@@ -119,6 +144,8 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
     print(ratioLine('POST /api/sales p99', refSale.p99, mySale.p99));
     print(ratioLine('POST /api/sales/quote median', refQuote.median, myQuote.median));
     print(ratioLine('POST /api/sales/quote p99', refQuote.p99, myQuote.p99));
+    const [refCpu = 0, myCpu = 0] = cpuPerPair;
+    print(ratioLine('server CPU per sale + quote', refCpu * 1e9, myCpu * 1e9));
     // Throughput in turns (ref, this, ref, this) so a burst of load falls on both.
     const rates = { ref: [] as number[], this: [] as number[] };
     for (let turn = 0; turn < 2; turn++) {

@@ -117,7 +117,7 @@ export async function seededShop(tree: string, sizes: ShopSizes, schema: number)
  * Writes what the operating system holds of a copy's database out and lets it go from its page
  * cache (GNU `sync` and `dd … iflag=nocache count=0`), so the next read of a page comes from
  * the disk. Two copies of the chain-size shop do not both fit in memory: the one copied last
- * would otherwise start warmer (`--compare` measured a change 0.76× faster that way).
+ * would otherwise start warmer.
  */
 export function dropFromPageCache(dataDir: string): void {
   for (const name of readdirSync(dataDir).filter((file) => file.startsWith('hanger.db'))) {
