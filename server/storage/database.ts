@@ -432,14 +432,12 @@ function dropValueSamples(handle: BetterSqlite3.Database): void {
 const openClients = new WeakMap<pg.Pool, Set<pg.Client>>();
 
 /**
- * The pages the writer keeps in its own memory, in KiB (SQLite's default is 2 MiB). A sale at
- * chain size walks some thirty B-trees — the member's row and six of its indexes, the SKUs,
- * stock, ledgers — and a page not kept is read again from the operating system's cache, a system
- * call each, or from the disk when that cache let it go. With 128 MiB the sale's median was
- * 0.88× and eight tills' sales per second 1.33× those with the default (`--compare`, 1,000,000
- * members). The memory is taken as pages are read, so a small shop's stays small. Not the
- * reader's: in WAL mode a connection drops all it keeps whenever another one commits, and the
- * writer commits with every sale.
+ * The pages the writer keeps in its own memory, in KiB (SQLite's default is 2 MiB, 512 pages).
+ * A sale at chain size walks some thirty B-trees — the member's row and six of its indexes, the
+ * SKUs, stock, ledgers — and a page not kept is read again from the operating system's cache, a
+ * system call each, or from the disk when that cache let it go. The memory is taken as pages are
+ * read, so a small shop's stays small. Not the reader's: in WAL mode a connection drops all it
+ * keeps whenever another one commits, and the writer commits with every sale.
  */
 const PAGE_CACHE = -128 * 1024;
 
