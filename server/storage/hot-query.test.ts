@@ -72,6 +72,35 @@ describe('hotQuery', () => {
     expect(builds).toEqual(['count', 'one day', 'every day']);
   });
 
+  it('builds a bulk statement each time rather than keep it', async () => {
+    let builds = 0;
+    const addDays = hotQuery((trx, value, days: number) => {
+      builds++;
+      return trx.insertInto('receipt_counters').values(
+        Array.from({ length: days }, (_, i) => ({
+          store_id: value('storeId'),
+          day: value(`day${i}`),
+          series: 'training',
+          value: 1,
+        })),
+      );
+    });
+    for (const [first, days] of [
+      [1000, 200],
+      [2000, 200],
+      [3000, 2],
+      [4000, 2],
+    ] as const) {
+      const values: Record<string, unknown> = { storeId: ctx.store.id };
+      for (let i = 0; i < days; i++) values[`day${i}`] = String(first + i);
+      await ctx.storage.write((trx) => addDays.all(trx, values, days));
+    }
+    const rows = await ctx.storage.db.selectFrom('receipt_counters').select('day').execute();
+    expect(rows).toHaveLength(404);
+    // 200 rows have 800 parameters, more than a kept query has: built for each run; 2 rows once.
+    expect(builds).toBe(3);
+  });
+
   it('refuses to run without a value its query takes, and writes nothing', async () => {
     const add = hotQuery((trx, value) =>
       trx

@@ -15,8 +15,13 @@ interface Kept<Row> {
   names: (string | null)[];
 }
 
-/** The most shapes one hot query keeps per database; a query of another shape is built each time. */
+/**
+ * The most shapes one hot query keeps per engine, and the most parameters a kept one has: a
+ * query of another shape, or a bulk one (a delivery's thousand SKUs), is built each time — its
+ * building is small beside its work, and keeping it would hold megabytes.
+ */
 const MAX_SHAPES = 64;
+const MAX_KEPT_PARAMETERS = 512;
 
 /**
  * A query on a hot path — a sale's reads and writes, a token's lookup — built and compiled once
@@ -45,7 +50,7 @@ export function hotQuery<Row, Shape extends string | number | boolean = ''>(
         typeof parameter === 'string' && parameter.startsWith(MARK) ? parameter.slice(MARK.length) : null,
       );
       one = { query, names };
-      if (shapes.size < MAX_SHAPES) shapes.set(shape, one);
+      if (shapes.size < MAX_SHAPES && query.parameters.length <= MAX_KEPT_PARAMETERS) shapes.set(shape, one);
     }
     return one;
   };
