@@ -109,7 +109,7 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
     }
     // Both servers started (each analysed its copy at start): now both copies begin cold.
     for (const name of ['ref', 'this']) dropFromPageCache(join(work, `${name}-data`));
-    print('  both copies let go from the page cache: neither starts warmer');
+    print('  both copies let go from the page cache: both begin cold');
     const [refTill, myTill] = tills as [Till, Till];
     const floor = fsyncFloor(work);
     stops.push(async () => floor.close());
