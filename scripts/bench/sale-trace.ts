@@ -8,10 +8,13 @@
  * - the request's time as the till saw it, split into before BEGIN, the write transaction
  *   (BEGIN IMMEDIATE to COMMIT done) and after COMMIT; beside the transaction the time its
  *   statements spent in SQLite, and COMMIT's own time (the WAL's fsync);
- * - the indexes each table the sale inserts into maintains.
+ * - the indexes each table the sale inserts into maintains;
+ * - the pages each sale's commit writes to the WAL (`BENCH_TRACE_PAGES` more sales, 100,
+ *   read back from the WAL's frames), by the table or index each page belongs to (SQLite's
+ *   `dbstat`, which reads the whole database: a minute or so at chain size).
  * Run it under `node --cpu-prof --import tsx …` for a CPU profile of the same sales.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -25,6 +28,7 @@ import { copyShop, HERE, seededShop } from './sales-data.js';
 
 const WARMUP = Number(process.env.BENCH_TRACE_WARMUP) || 2000;
 const SALES = Number(process.env.BENCH_TRACE_SALES) || 300;
+const PAGE_SALES = Number(process.env.BENCH_TRACE_PAGES) || 100;
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 interface Seen {
@@ -75,6 +79,47 @@ const traced = function (this: BetterSqlite3.Database, text: string) {
   return statement;
 };
 BetterSqlite3.prototype.prepare = traced as typeof prepare;
+
+/**
+ * Reads the WAL's frames appended since the last call: the pages of each commit in between.
+ * SQLite's WAL is a 32-byte header (page size at byte 8, salts at 16) and frames of a 24-byte
+ * header (page number, the database's size after a commit or 0, the salts) and one page; a
+ * writer that restarts the WAL writes new salts and begins again after the header.
+ */
+function walReader(walFile: string) {
+  let salts = '';
+  let offset = 32;
+  let pages: number[] = [];
+  const read = (fd: number, at: number, length: number) => {
+    const buffer = Buffer.alloc(length);
+    return readSync(fd, buffer, 0, length, at) === length ? buffer : null;
+  };
+  return (): number[][] => {
+    const fd = openSync(walFile, 'r');
+    try {
+      const header = read(fd, 0, 32);
+      if (!header) return [];
+      const pageSize = header.readUInt32BE(8);
+      const now = header.subarray(16, 24).toString('hex');
+      if (now !== salts) [salts, offset, pages] = [now, 32, []];
+      const commits: number[][] = [];
+      const end = fstatSync(fd).size;
+      while (offset + 24 + pageSize <= end) {
+        const frame = read(fd, offset, 24);
+        if (!frame || frame.subarray(8, 16).toString('hex') !== salts) break;
+        pages.push(frame.readUInt32BE(0));
+        if (frame.readUInt32BE(4) !== 0) {
+          commits.push(pages);
+          pages = [];
+        }
+        offset += 24 + pageSize;
+      }
+      return commits;
+    } finally {
+      closeSync(fd);
+    }
+  };
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
@@ -148,6 +193,34 @@ try {
     });
     print(`indexes kept on insert into ${table}: ${columns.length} — ${columns.join('; ')}`);
   }
+  // Pages per commit, read back from the WAL after each sale (untimed: reading is slow).
+  const newCommits = walReader(join(dataDir, 'hanger.db-wal'));
+  newCommits();
+  const commits: number[][] = [];
+  for (let i = 0; i < PAGE_SALES; i++) {
+    await till.sell();
+    commits.push(...newCommits());
+  }
+  const owners = new Map<number, string>();
+  const written = new Set(commits.flat());
+  for (const { name, pageno } of raw.prepare('select name, pageno from dbstat').iterate() as Iterable<{
+    name: string;
+    pageno: number;
+  }>) {
+    if (written.has(pageno)) owners.set(pageno, name);
+  }
+  const byOwner = new Map<string, number>();
+  for (const page of commits.flat()) {
+    const owner = owners.get(page) ?? (page === 1 ? '(header page)' : '(free list or other)');
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + 1);
+  }
+  print('');
+  print(
+    `WAL pages per commit, ${commits.length} commits over ${PAGE_SALES} sales: ` +
+      `median ${median(commits.map((c) => c.length))}, ${(commits.flat().length / PAGE_SALES).toFixed(1)} per sale`,
+  );
+  for (const [owner, count] of [...byOwner].sort((a, b) => b[1] - a[1]))
+    print(`  ${(count / PAGE_SALES).toFixed(2).padStart(6)}  ${owner}`);
   till.close();
   await running.close();
 } finally {
