@@ -126,12 +126,12 @@ export function mount(
 ): void {
   const groups = new Map<string, Router>();
   for (const spec of routes) {
-    if (/[:*]/.test(groupOf(spec.path)))
-      throw new Error(`A route's group may not be a parameter: ${spec.path}`);
-    let group = groups.get(groupOf(spec.path));
+    const name = groupOf(spec.path);
+    if (/[:*]/.test(name)) throw new Error(`A route's group may not be a parameter: ${spec.path}`);
+    let group = groups.get(name);
     if (!group) {
       group = express.Router();
-      groups.set(groupOf(spec.path), group);
+      groups.set(name, group);
     }
     const handler: RequestHandler = (req, res) =>
       asClientAt(req.ip ?? req.socket.remoteAddress, async () => {
