@@ -3,11 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 
-const { file, everyMs, restartFrames } = workerData;
+const { file, everyMs, restartFrames, restartWaitMs, restartPauseMs } = workerData;
 const db = new BetterSqlite3(file, { fileMustExist: true });
-// A RESTART waits for the sale that holds the write lock to commit (milliseconds).
-db.pragma('busy_timeout = 5000');
+// How long a RESTART may wait, for the write lock and then for the readers of the old log.
+// It holds the write lock while it waits for the readers: the tills' sales wait with it.
+db.pragma(`busy_timeout = ${restartWaitMs}`);
 let timer;
+/** No RESTART before this time: the last one found a reader still on the old log. */
+let pausedUntil = 0;
 
 function checkpoint() {
   try {
@@ -15,10 +18,15 @@ function checkpoint() {
     const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
     // Sales one after the other may never leave the WAL fully copied at the moment the next one
     // begins, which is when SQLite starts the WAL over; past this size make it start over.
-    if (log >= restartFrames) db.pragma('wal_checkpoint(RESTART)');
+    if (log >= restartFrames && Date.now() >= pausedUntil) {
+      const [{ busy }] = db.pragma('wal_checkpoint(RESTART)');
+      // A reader kept an older snapshot (a long report, an export): the log cannot start over
+      // until it ends. Waiting for it again at once would hold the tills' sales up again.
+      if (busy) pausedUntil = Date.now() + restartPauseMs;
+    }
   } catch {
-    // Busy or a passing fault: the next turn tries again (the writer's own checkpoint is the
-    // fallback should this thread end).
+    // A passing fault: the next turn tries again (the writer's own checkpoint is the fallback
+    // should this thread end).
   }
   timer = setTimeout(checkpoint, everyMs);
 }

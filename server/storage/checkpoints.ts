@@ -11,15 +11,22 @@ const WRITER_AUTOCHECKPOINT = 1000;
  * ten (the p99), and the tills waited meanwhile. Here the writer never checkpoints and a
  * worker thread with a connection of its own copies the WAL back every `everyMs`, beside the
  * sales. Should that thread end, the writer checkpoints on commit again.
+ *
+ * Past `restartFrames` it makes the WAL start over (RESTART), which takes the write lock and
+ * then waits for every reader of the old log to finish — holding the lock, so the sales wait
+ * too. A reader that takes long (a big report, an export) would hold every till up; so the
+ * RESTART waits at most `restartWaitMs`, and after one that a reader kept from finishing the
+ * next is tried `restartPauseMs` later (PASSIVE copies go on meanwhile; the log grows until
+ * that reader is done).
  */
 export function checkpointApart(
   writer: BetterSqlite3.Database,
   file: string,
-  { everyMs = 100, restartFrames = 16_000 } = {},
+  { everyMs = 100, restartFrames = 16_000, restartWaitMs = 20, restartPauseMs = 1000 } = {},
 ): () => Promise<void> {
   writer.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-    workerData: { file, everyMs, restartFrames },
+    workerData: { file, everyMs, restartFrames, restartWaitMs, restartPauseMs },
   });
   let stopping = false;
   const ended = new Promise<void>((resolve) => {
