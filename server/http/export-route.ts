@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { recordAudit } from '../domain/audit/service.js';
 import { assertStaff } from '../domain/staff/sessions.js';
 import { ApiError } from '../errors.js';
-import { exportTables, withSnapshot, writeCsvExport, writeJsonExport } from '../storage/export.js';
+import {
+  ExportAbandoned,
+  exportTables,
+  withSnapshot,
+  writeCsvExport,
+  writeJsonExport,
+} from '../storage/export.js';
 import { route } from './route.js';
 
 export const exportQuery = z.strictObject({
@@ -56,6 +62,12 @@ export const exportRoutes = [
           await writeJsonExport(db, res, ctx.now());
         }
         res.end();
+      }).catch((error: unknown) => {
+        if (!(error instanceof ExportAbandoned)) throw error;
+        // Its snapshot is let go (it kept the database's log from starting over); the client
+        // has a download cut short, which it can see.
+        ctx.log.info({ reason: error.message }, 'export abandoned');
+        res.destroy();
       });
     },
   }),

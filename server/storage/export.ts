@@ -39,8 +39,38 @@ function* tableRows(db: BetterSqlite3.Database, table: ExportTable): Generator<R
   yield* statement.iterate() as Iterable<Record<string, unknown>>;
 }
 
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await new Promise((resolve) => out.once('drain', resolve));
+/**
+ * How long an export waits for its client to take more before it ends. Its snapshot keeps the
+ * database's log from starting over, so the log grows with every sale meanwhile.
+ */
+export const EXPORT_STALL_MS = 120_000;
+
+/** The export's client went away, or took nothing for `EXPORT_STALL_MS`: the export ends there. */
+export class ExportAbandoned extends Error {
+  override name = 'ExportAbandoned';
+}
+
+/** Writes `text`, waiting while the client's side is full — but not for a client that has gone. */
+async function writeOut(out: Writable, text: string, stallMs: number): Promise<void> {
+  if (out.destroyed) throw new ExportAbandoned('The client went away during the export.');
+  if (out.write(text)) return;
+  await new Promise<void>((resolve, reject) => {
+    const end = (error?: ExportAbandoned) => {
+      clearTimeout(stalled);
+      out.off('drain', drained);
+      out.off('close', gone);
+      if (error) reject(error);
+      else resolve();
+    };
+    const drained = () => end();
+    const gone = () => end(new ExportAbandoned('The client went away during the export.'));
+    const stalled = setTimeout(() => {
+      end(new ExportAbandoned(`The client took nothing for ${stallMs / 1000} s.`));
+      out.destroy();
+    }, stallMs);
+    out.on('drain', drained);
+    out.on('close', gone);
+  });
 }
 
 /**
@@ -65,24 +95,29 @@ export async function withSnapshot<T>(
 }
 
 /** Streams `{exportedAt, schemaVersion, tables: {name: [row…]}}` as JSON. */
-export async function writeJsonExport(db: BetterSqlite3.Database, out: Writable, at: Date): Promise<void> {
+export async function writeJsonExport(
+  db: BetterSqlite3.Database,
+  out: Writable,
+  at: Date,
+  stallMs = EXPORT_STALL_MS,
+): Promise<void> {
+  const write = (text: string) => writeOut(out, text, stallMs);
   const schemaVersion = db.prepare('select max(version) from schema_version').pluck().get();
   await write(
-    out,
     `{"exportedAt":${JSON.stringify(at.toISOString())},"schemaVersion":${schemaVersion},"tables":{`,
   );
   let firstTable = true;
   for (const table of exportTables(db)) {
-    await write(out, `${firstTable ? '' : ','}\n${JSON.stringify(table.name)}:[`);
+    await write(`${firstTable ? '' : ','}\n${JSON.stringify(table.name)}:[`);
     firstTable = false;
     let first = true;
     for (const row of tableRows(db, table)) {
-      await write(out, `${first ? '' : ','}\n${JSON.stringify(row)}`);
+      await write(`${first ? '' : ','}\n${JSON.stringify(row)}`);
       first = false;
     }
-    await write(out, ']');
+    await write(']');
   }
-  await write(out, '\n}}\n');
+  await write('\n}}\n');
 }
 
 /** Streams one table as CSV (UTF-8 with BOM, a header row, cells made formula-safe). */
@@ -90,15 +125,17 @@ export async function writeCsvExport(
   db: BetterSqlite3.Database,
   table: ExportTable,
   out: Writable,
+  stallMs = EXPORT_STALL_MS,
 ): Promise<void> {
-  await write(out, `\uFEFF${stringify([table.columns])}`);
+  const write = (text: string) => writeOut(out, text, stallMs);
+  await write(`\uFEFF${stringify([table.columns])}`);
   let batch: unknown[][] = [];
   for (const row of tableRows(db, table)) {
     batch.push(table.columns.map((column) => safeCell(row[column] ?? '')));
     if (batch.length >= 500) {
-      await write(out, stringify(batch));
+      await write(stringify(batch));
       batch = [];
     }
   }
-  if (batch.length > 0) await write(out, stringify(batch));
+  if (batch.length > 0) await write(stringify(batch));
 }
