@@ -9,7 +9,7 @@ const db = new BetterSqlite3(file, { fileMustExist: true });
 // It holds the write lock while it waits for the readers: the tills' sales wait with it.
 db.pragma(`busy_timeout = ${restartWaitMs}`);
 let timer;
-/** No RESTART before this time: the last one found a reader still on the old log. */
+/** No RESTART before this time: the last one could not finish. */
 let pausedUntil = 0;
 
 function checkpoint() {
@@ -20,8 +20,8 @@ function checkpoint() {
     // begins, which is when SQLite starts the WAL over; past this size make it start over.
     if (log >= restartFrames && Date.now() >= pausedUntil) {
       const [{ busy }] = db.pragma('wal_checkpoint(RESTART)');
-      // A reader kept an older snapshot (a long report, an export): the log cannot start over
-      // until it ends. Waiting for it again at once would hold the tills' sales up again.
+      // A reader still on the old log (a long report, an export) or sales back to back kept it
+      // from finishing. Trying again at once would hold the tills' sales up again.
       if (busy) pausedUntil = Date.now() + restartPauseMs;
     }
   } catch {
