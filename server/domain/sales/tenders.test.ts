@@ -65,7 +65,7 @@ describe('the tenders of a refund', () => {
     });
   });
 
-  it('by default gives each tender its share of what it paid; the fen the floors leave go in the order paid', () => {
+  it('by default gives each tender its share of what it paid; the odd fen to the tender furthest below its share', () => {
     const paid = tendersPaid(payments, 1000);
     expect(refundByTenders(6000, paid, new Map())).toEqual({
       refunds: [
@@ -75,9 +75,36 @@ describe('the tenders of a refund', () => {
       beyond: [],
       beyondTenders: 0,
     });
+    // 1 fen: stored value's exact share is 0.25, cash's 0.75 — cash is further below.
     expect(refundByTenders(1, paid, new Map()).refunds).toEqual([
-      { method: 'stored_value', amount: 1, reference: null },
+      { method: 'cash', amount: 1, reference: null },
     ]);
+    // Equal shares: the tie goes in the order paid.
+    const even = tendersPaid(
+      [
+        { method: 'card', amount: 500 },
+        { method: 'wechat', amount: 500 },
+      ],
+      0,
+    );
+    expect(refundByTenders(1, even, new Map()).refunds).toEqual([
+      { method: 'card', amount: 1, reference: null },
+    ]);
+    // One fen at a time never lets the first tender run ahead: 3 + 1 + 3 + 6 fen, 1 fen back three times.
+    const four = tendersPaid(
+      [
+        { method: 'wechat', amount: 3 },
+        { method: 'cash', amount: 1 },
+        { method: 'card', amount: 3 },
+        { method: 'alipay', amount: 6 },
+      ],
+      0,
+    );
+    const back = new Map<string, number>();
+    for (let i = 0; i < 3; i++)
+      for (const r of refundByTenders(1, four, back).refunds)
+        back.set(r.method, (back.get(r.method) ?? 0) + r.amount);
+    expect(Object.fromEntries(back)).toEqual({ alipay: 1, wechat: 1, card: 1 });
     // After an asked-for refund all in cash, the rest goes where the money is left.
     expect(refundByTenders(4000, paid, new Map([['cash', 8000]])).refunds).toEqual([
       { method: 'stored_value', amount: 3000, reference: null },
@@ -183,10 +210,10 @@ describe('the tenders of a refund', () => {
               done.set(r.method, (done.get(r.method) ?? 0) + r.amount);
               expect(done.get(r.method)).toBeLessThanOrEqual(paid.get(r.method) ?? 0);
             }
-            // Proportional: each tender within 2 fen of its exact share of all refunded so far.
+            // Proportional: each tender within a fen of its exact share of all refunded so far.
             for (const [m, p] of paid) {
               if (total > 0)
-                expect(Math.abs((done.get(m) ?? 0) - (p * given) / total)).toBeLessThanOrEqual(2);
+                expect(Math.abs((done.get(m) ?? 0) - (p * given) / total)).toBeLessThanOrEqual(1);
             }
           }
           // All back: every tender got back exactly what it paid.

@@ -126,10 +126,11 @@ function addTo(refunds: RefundTender[], method: string, amount: number): void {
  * paid and `C` what they will have refunded after this return (earlier refunds plus this one,
  * at most `T`), a tender that paid `p` is due `floor(p × C / T)` in all; now it gets that less
  * what it already refunded, never below 0 nor above what it has left. The fen the floors leave
- * go one each to the tenders in the order they were paid; after an exception (cash asked
- * beyond its share earlier) what the shares miss goes where money is left, in the same order. When every
- * tender has given back all it paid, what is still owed (goods an exchange credit paid for)
- * goes back in cash beyond the tenders.
+ * go one each to the tenders furthest below their exact share `p × C / T` (ties in the order
+ * paid), so over any run of returns every tender stays within a fen of its share; after an
+ * exception (cash asked beyond its share earlier) what the shares miss goes where money is
+ * left, in the order paid. When every tender has given back all it paid, what is still owed
+ * (goods an exchange credit paid for) goes back in cash beyond the tenders.
  */
 export function refundByTenders(
   amount: number,
@@ -150,8 +151,13 @@ export function refundByTenders(
   }
   const room = (method: string) =>
     leftOf(paid, done, method) - (refunds.find((r) => r.method === method)?.amount ?? 0);
-  // The fen the floors leave (fewer than the tenders): one each, in the order paid.
-  for (const method of paid.keys()) {
+  // The fen the floors leave (fewer than the tenders): one each to the tenders furthest below
+  // their exact share `p × after ÷ total`, ties in the order paid — so no tender drifts ahead.
+  const behind = (method: string) =>
+    (paid.get(method) ?? 0) * after -
+    total * ((done.get(method) ?? 0) + (refunds.find((r) => r.method === method)?.amount ?? 0));
+  const mostBehind = [...paid.keys()].sort((a, b) => behind(b) - behind(a));
+  for (const method of mostBehind) {
     if (rest === 0) break;
     if (room(method) <= 0) continue;
     addTo(refunds, method, 1);
