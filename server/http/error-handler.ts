@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ApiError, toApiError } from '../errors.js';
 import type { Logger } from '../logging.js';
+import { ExportAbandoned } from './download.js';
 
 export const BODY_LIMIT = '256kb';
 
@@ -12,6 +13,18 @@ interface BodyParserError {
 /** Maps every error to API.md's `{error}` shape; only a real fault is a 500, and it is logged. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
+    if (error instanceof ExportAbandoned) {
+      // Its client went away or stopped reading: nobody to answer, nothing wrong on the server.
+      log.info({ reason: error.message }, 'export abandoned');
+      res.destroy();
+      return;
+    }
+    if (res.headersSent) {
+      // An answer already under way has no room for an error body: the client sees it cut short.
+      log.error({ err: error }, 'request failed after its answer began');
+      res.destroy();
+      return;
+    }
     const apiError = bodyParserError(error) ?? toApiError(error, req.body);
     if (apiError.status >= 500) log.error({ err: error }, 'request failed');
     if (apiError.headers) res.set(apiError.headers);

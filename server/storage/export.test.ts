@@ -3,10 +3,11 @@ import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ExportAbandoned } from '../http/download.js';
 import { ownerToken } from '../testing/client.js';
 import { startTestStore, type TestStore } from '../testing/harness.js';
 import { testEngine } from '../testing/test-database.js';
-import { ExportAbandoned, exportTables, withSnapshot, writeCsvExport } from './export.js';
+import { exportTables, withSnapshot, writeCsvExport } from './export.js';
 
 /**
  * An export holds one snapshot of the database for as long as it runs, and while it does the

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { safeCell } from '../http/cells.js';
+import { EXPORT_STALL_MS, writeOut } from '../http/download.js';
 
 /** Tables of sign-in material only (session and pairing secrets): never exported. */
 const SECRET_TABLES = new Set(['staff_sessions', 'device_pairings']);
@@ -37,40 +38,6 @@ function* tableRows(db: BetterSqlite3.Database, table: ExportTable): Generator<R
     `select ${table.columns.map(quote).join(', ')} from ${quote(table.name)} order by rowid`,
   );
   yield* statement.iterate() as Iterable<Record<string, unknown>>;
-}
-
-/**
- * How long an export waits for its client to take more before it ends. Its snapshot keeps the
- * database's log from starting over, so the log grows with every sale meanwhile.
- */
-export const EXPORT_STALL_MS = 120_000;
-
-/** The export's client went away, or took nothing for `EXPORT_STALL_MS`: the export ends there. */
-export class ExportAbandoned extends Error {
-  override name = 'ExportAbandoned';
-}
-
-/** Writes `text`, waiting while the client's side is full — but not for a client that has gone. */
-async function writeOut(out: Writable, text: string, stallMs: number): Promise<void> {
-  if (out.destroyed) throw new ExportAbandoned('The client went away during the export.');
-  if (out.write(text)) return;
-  await new Promise<void>((resolve, reject) => {
-    const end = (error?: ExportAbandoned) => {
-      clearTimeout(stalled);
-      out.off('drain', drained);
-      out.off('close', gone);
-      if (error) reject(error);
-      else resolve();
-    };
-    const drained = () => end();
-    const gone = () => end(new ExportAbandoned('The client went away during the export.'));
-    const stalled = setTimeout(() => {
-      end(new ExportAbandoned(`The client took nothing for ${stallMs / 1000} s.`));
-      out.destroy();
-    }, stallMs);
-    out.on('drain', drained);
-    out.on('close', gone);
-  });
 }
 
 /**

@@ -1,8 +1,10 @@
+import { setImmediate } from 'node:timers/promises';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { safeCell } from '../../http/cells.js';
+import { roomFor, writeOut } from '../../http/download.js';
 import { recordAudit } from '../audit/service.js';
 import type { Actor } from '../loyalty/ledger-ref.js';
 import { loadTiers } from '../loyalty/tiers.js';
@@ -25,6 +27,7 @@ const HEADERS = [
   'createdAt',
 ];
 const PAGE = 5000;
+const XLSX_ROWS_AT_A_TIME = 500;
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
@@ -86,9 +89,17 @@ export async function exportMembers(
         row.created_at,
       ].map(safeCell),
     );
-    if (sheet) for (const line of lines) sheet.addRow(line).commit();
-    else if (lines.length > 0 && !res.write(stringify(lines)))
-      await new Promise((resolve) => res.once('drain', resolve));
+    // A client that went away or stopped reading ends the export (`ExportAbandoned`). ExcelJS
+    // keeps the whole workbook in memory until `commit`, so for XLSX that is only the first.
+    if (sheet) {
+      for (const [i, line] of lines.entries()) {
+        sheet.addRow(line).commit();
+        // Building rows takes ~50 µs each and the page's reads never wait for the network:
+        // let the tills' requests (and a client's leaving) in every few hundred rows.
+        if (i % XLSX_ROWS_AT_A_TIME === XLSX_ROWS_AT_A_TIME - 1) await setImmediate();
+      }
+      await roomFor(res);
+    } else if (lines.length > 0) await writeOut(res, stringify(lines));
     if (rows.length < PAGE) break;
     after = rows.at(-1)?.number ?? after;
   }
