@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExportAbandoned } from '../http/download.js';
-import { ownerToken } from '../testing/client.js';
+import { ownerToken, stalledDownload } from '../testing/client.js';
 import { startTestStore, type TestStore } from '../testing/harness.js';
 import { testEngine } from '../testing/test-database.js';
 import { exportTables, withSnapshot, writeCsvExport } from './export.js';
@@ -46,23 +45,11 @@ describe.skipIf(testEngine === 'postgres')('an export its client abandons lets i
   };
 
   it('a client that stops reading and goes away: the export ends and the log is free again', async () => {
-    const asked = request(`${store.url}/api/export?format=csv&table=audit_log`, {
-      headers: { authorization: `Bearer ${owner}` },
-    });
-    asked.on('error', () => undefined);
-    const status = await new Promise<number | undefined>((done) => {
-      asked.on('response', (res) =>
-        res.once('data', () => {
-          res.pause();
-          done(res.statusCode);
-        }),
-      );
-      asked.end();
-    });
+    const { status, leave } = await stalledDownload(store, '/api/export?format=csv&table=audit_log', owner);
     expect(status).toBe(200);
     // The export waits for the client, its snapshot held.
     await vi.waitFor(() => expect(logLetGo()).toBe(false), { timeout: 10_000 });
-    asked.destroy();
+    leave();
     await vi.waitFor(
       () =>
         expect(store.logLines).toContainEqual(

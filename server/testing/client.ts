@@ -90,6 +90,29 @@ export async function login(store: Reachable, username: string, password: string
 
 export const ownerToken = (store: Reachable): Promise<string> => login(store, 'owner', OWNER_PASSWORD);
 
+/**
+ * A download whose client reads its first chunk and then stops reading: resolves with the
+ * status and a `leave` that drops the connection (a closed tab, a dropped download).
+ */
+export async function stalledDownload(
+  store: Reachable,
+  path: string,
+  token: string,
+): Promise<{ status: number | undefined; leave: () => void }> {
+  const asked = httpRequest(`${store.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  asked.on('error', () => undefined);
+  const status = await new Promise<number | undefined>((done) => {
+    asked.on('response', (res) =>
+      res.once('data', () => {
+        res.pause();
+        done(res.statusCode);
+      }),
+    );
+    asked.end();
+  });
+  return { status, leave: () => asked.destroy() };
+}
+
 export interface TestStaff {
   id: string;
   username: string;

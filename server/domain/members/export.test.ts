@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import type BetterSqlite3 from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { call, ownerToken } from '../../testing/client.js';
+import { call, ownerToken, stalledDownload } from '../../testing/client.js';
 import { startTestStore, type TestStore } from '../../testing/harness.js';
 import { testEngine } from '../../testing/test-database.js';
 
@@ -52,23 +52,11 @@ describe.skipIf(testEngine === 'postgres')('a member export its client abandons'
 
   it('as CSV: a client that stops reading and goes away ends the export', async () => {
     const seen = store.logLines.length;
-    const asked = request(`${store.url}/api/members/export?format=csv`, {
-      headers: { authorization: `Bearer ${owner}` },
-    });
-    asked.on('error', () => undefined);
-    const status = await new Promise<number | undefined>((done) => {
-      asked.on('response', (res) =>
-        res.once('data', () => {
-          res.pause();
-          done(res.statusCode);
-        }),
-      );
-      asked.end();
-    });
+    const { status, leave } = await stalledDownload(store, '/api/members/export?format=csv', owner);
     expect(status).toBe(200);
     // Let the server fill every buffer between it and the paused client, then leave.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    asked.destroy();
+    leave();
     await abandoned(seen);
     expect((await call(store, 'GET', '/api/members?phone=13900000000', { token: owner })).status).toBe(200);
   });
