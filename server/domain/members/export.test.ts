@@ -50,6 +50,15 @@ describe.skipIf(testEngine === 'postgres')('a member export its client abandons'
       { timeout: 10_000 },
     );
 
+  /** A wait for the next export to begin: its audit row is written before the first page. */
+  const begun = (): (() => Promise<void>) => {
+    const db = store.ctx.storage.sqlite as BetterSqlite3.Database;
+    const exports = () =>
+      db.prepare("select count(*) from audit_log where kind = 'member.exported'").pluck().get() as number;
+    const before = exports();
+    return () => vi.waitFor(() => expect(exports()).toBe(before + 1), { timeout: 10_000, interval: 5 });
+  };
+
   it('as CSV: a client that stops reading and goes away ends the export', async () => {
     const seen = store.logLines.length;
     const { status, leave } = await stalledDownload(store, '/api/members/export?format=csv', owner);
@@ -63,26 +72,21 @@ describe.skipIf(testEngine === 'postgres')('a member export its client abandons'
 
   it('as XLSX: a client that goes away while the workbook is built ends the export, logged as no fault', async () => {
     const seen = store.logLines.length;
-    const db = store.ctx.storage.sqlite as BetterSqlite3.Database;
-    const exports = () =>
-      db.prepare("select count(*) from audit_log where kind = 'member.exported'").pluck().get();
-    const before = exports();
+    const started = begun();
     const asked = request(`${store.url}/api/members/export?format=xlsx`, {
       headers: { authorization: `Bearer ${owner}` },
     });
     asked.on('error', () => undefined);
     asked.end();
-    // The export has begun (its audit row is written before the first page): leave.
-    await vi.waitFor(() => expect(exports()).toBe((before as number) + 1), { timeout: 10_000, interval: 5 });
+    // The export has begun: leave.
+    await started();
     asked.destroy();
     await abandoned(seen);
     expect(store.logLines.slice(seen)).not.toContainEqual(expect.objectContaining({ level: 50 }));
   });
+
   it('as XLSX: the tills are answered while the workbook is built', async () => {
-    const db = store.ctx.storage.sqlite as BetterSqlite3.Database;
-    const exports = () =>
-      db.prepare("select count(*) from audit_log where kind = 'member.exported'").pluck().get();
-    const before = exports() as number;
+    const started = begun();
     const order: string[] = [];
     // The workbook is committed once every row is built.
     const commit = ExcelJS.stream.xlsx.WorkbookWriter.prototype.commit;
@@ -96,7 +100,7 @@ describe.skipIf(testEngine === 'postgres')('a member export its client abandons'
       const exported = fetch(`${store.url}/api/members/export?format=xlsx`, {
         headers: { authorization: `Bearer ${owner}` },
       }).then((res) => res.arrayBuffer());
-      await vi.waitFor(() => expect(exports()).toBe(before + 1), { timeout: 10_000, interval: 5 });
+      await started();
       const looked = await call(store, 'GET', '/api/members?phone=13900000000', { token: owner });
       order.push('till answered');
       expect(looked.status).toBe(200);
