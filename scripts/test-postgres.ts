@@ -2,10 +2,10 @@
  * `npm run test:postgres`: the tests whose outcome can depend on the database engine, again on
  * PostgreSQL — every test of the server and the scripts, and the browser tests that name the
  * engine (the chain's pages, promotions across stores). The other browser tests, about the
- * pages, and the bridge's, about the devices, run on SQLite only. Files named as arguments are run instead (`… test-postgres.ts kiosk/fit.test.ts`);
- * other arguments go to vitest. Starts a throwaway PostgreSQL server of Debian's binaries (or uses
- * HANGER_TEST_POSTGRES_URL, a server where the tests may create and drop databases), runs
- * vitest, stops it.
+ * pages, and the bridge's, about the devices, run on SQLite only. Files named as arguments are
+ * run instead (`… test-postgres.ts kiosk/fit.test.ts`); other arguments go to vitest. Starts a
+ * throwaway PostgreSQL server of Debian's binaries (or uses HANGER_TEST_POSTGRES_URL, a server
+ * where the tests may create and drop databases), runs vitest, stops it.
  */
 import { spawn } from 'node:child_process';
 import { startCluster } from '../server/testing/postgres-cluster.js';

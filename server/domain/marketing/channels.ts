@@ -5,8 +5,6 @@ import { ApiError } from '../../errors.js';
 import { type ChannelView, SMTP_SECURITY, type SmtpSettings } from '../../protocol/campaigns.js';
 import { CHANNELS, type Channel } from '../../protocol/members.js';
 import { recordAudit } from '../audit/service.js';
-import { sendMail } from './mail.js';
-import { aliyunSms } from './sms-aliyun.js';
 import {
   maskKey,
   PROVIDER_ENDPOINTS,
@@ -16,7 +14,6 @@ import {
   smsEndpoints,
   smsProviderSettings,
 } from './sms-provider.js';
-import { tencentSms } from './sms-tencent.js';
 
 /**
  * Channel adapters: where a channel's messages go once the owner configured it. SMS goes to
@@ -256,13 +253,16 @@ export async function setSmsProvider(
   );
 }
 
-/** The SDK client for a provider channel. */
-export function providerFor(ctx: AppContext, config: ChannelConfig): SmsProvider | null {
+/**
+ * The SDK client for a provider channel. Each SDK is loaded when first used: together with
+ * nodemailer they were a third of every server start.
+ */
+export async function providerFor(ctx: AppContext, config: ChannelConfig): Promise<SmsProvider | null> {
   const p = config.provider;
   if (!p || !config.token) return null;
   return p.provider === 'aliyun'
-    ? aliyunSms(p, config.token, smsEndpoints(ctx))
-    : tencentSms(p, config.token, smsEndpoints(ctx));
+    ? (await import('./sms-aliyun.js')).aliyunSms(p, config.token, smsEndpoints(ctx))
+    : (await import('./sms-tencent.js')).tencentSms(p, config.token, smsEndpoints(ctx));
 }
 
 export async function removeChannel(ctx: AppContext, channel: Channel) {
@@ -313,7 +313,7 @@ export interface Dispatched {
 }
 
 async function sendSms(ctx: AppContext, config: ChannelConfig, payload: string, outId: string) {
-  const provider = providerFor(ctx, config);
+  const provider = await providerFor(ctx, config);
   if (!provider) return { error: 'the SMS provider has no key secret' };
   const sms = JSON.parse(payload) as { to: string | null } & Partial<TemplateUse>;
   if (!sms.to) return { error: 'no phone number' };
@@ -345,6 +345,7 @@ export async function dispatch(
   const mail = JSON.parse(payload) as { to: string | null; subject?: string; text: string };
   if (!mail.to) return { error: 'no e-mail address' };
   try {
+    const { sendMail } = await import('./mail.js');
     await sendMail(
       { ...config.smtp, fromName: config.smtp.fromName ?? ctx.store.name },
       config.token,

@@ -115,7 +115,7 @@ export async function applyReplies(ctx: AppContext, replies: readonly SmsReply[]
  */
 export async function pullSmsFeedback(ctx: AppContext): Promise<{ receipts: number; withdrawn: number }> {
   const config = await channelConfig(ctx, 'sms');
-  const provider = config && providerFor(ctx, config);
+  const provider = config && (await providerFor(ctx, config));
   if (!provider) return { receipts: 0, withdrawn: 0 };
   const since = new Date(ctx.now().getTime() - RECEIPT_DAYS * 86_400_000).toISOString();
   const pending = await ctx.storage.db

@@ -1,6 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { safeCell } from '../../http/cells.js';
@@ -54,10 +53,9 @@ export async function exportMembers(
   const stamp = ctx.now().toISOString().slice(0, 10);
   res.status(200);
   res.attachment(`members-${stamp}.${format}`);
-  const workbook =
-    format === 'xlsx'
-      ? new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false })
-      : null;
+  // ExcelJS is loaded when a workbook is first asked for, not at every server start.
+  const excel = format === 'xlsx' ? (await import('exceljs')).default : null;
+  const workbook = excel && new excel.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false });
   const sheet = workbook?.addWorksheet('members');
   if (sheet) sheet.addRow(HEADERS).commit();
   else res.type('text/csv; charset=utf-8').write(`\uFEFF${stringify([HEADERS])}`);

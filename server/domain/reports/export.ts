@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { safeCell } from '../../http/cells.js';
 import type { Report, ReportCell, ReportColumn, ReportRow } from '../../protocol/reports.js';
@@ -40,6 +39,7 @@ export function reportCsv(report: Report): string {
 }
 
 export async function reportXlsx(report: Report): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.created = new Date(0);
   const sheet = book.addWorksheet(report.name.slice(0, 31));

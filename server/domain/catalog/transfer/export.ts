@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { AppContext } from '../../../context.js';
 import { safeCell } from '../../../http/cells.js';
 import { priceInForce } from '../price-in-force.js';
@@ -60,6 +59,7 @@ export async function catalogRows(ctx: AppContext): Promise<string[][]> {
 export async function exportCatalog(ctx: AppContext, format: 'csv' | 'xlsx'): Promise<Buffer> {
   const rows = (await catalogRows(ctx)).map((row) => row.map(safeCell));
   if (format === 'csv') return Buffer.from(`\uFEFF${stringify(rows)}`, 'utf8');
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('商品');
   // Text cells throughout: a barcode must not turn into 6.9E+12.
