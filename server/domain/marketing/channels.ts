@@ -253,10 +253,7 @@ export async function setSmsProvider(
   );
 }
 
-/**
- * The SDK client for a provider channel. Each SDK is loaded when first used: together with
- * nodemailer they were a third of every server start.
- */
+/** The SDK client for a provider channel; each SDK is loaded when first used, not at every server start. */
 export async function providerFor(ctx: AppContext, config: ChannelConfig): Promise<SmsProvider | null> {
   const p = config.provider;
   if (!p || !config.token) return null;
