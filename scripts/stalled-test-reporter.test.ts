@@ -61,5 +61,5 @@ describe('the stalled-test reporter', () => {
     expect(waiting.code).toBe(1);
     expect(waiting.output).toContain('waits.test.ts stalled');
     expect(waiting.output).toContain('last reported: test "the till > waits for ever"');
-  });
+  }, 60_000); // two vitest runs started side by side: a few seconds each here, more on a busy machine
 });
