@@ -5,7 +5,7 @@ import { type Machine, planTestPackages } from './test-packages.js';
 const complete = (): Machine => ({
   exists: (path) => ['/usr/bin/chromium', '/usr/lib/postgresql/17/bin/initdb'].includes(path),
   folders: (path) => (path === '/usr/lib/postgresql' ? ['17'] : []),
-  hasCommand: (name) => name === 'socat',
+  hasCommand: (name) => name === 'socat' || name === 'cc',
   fonts: () => '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc: Noto Sans CJK SC:style=Regular\n',
   isRoot: true,
 });
@@ -25,7 +25,7 @@ describe('the Debian packages the tests need', () => {
     };
     expect(planTestPackages(fresh)).toEqual({
       kind: 'install',
-      packages: ['chromium', 'fonts-noto-cjk', 'socat', 'postgresql'],
+      packages: ['chromium', 'fonts-noto-cjk', 'socat', 'gcc', 'postgresql'],
       commands: [
         ['apt-get', 'update', '-qq'],
         [
@@ -37,6 +37,7 @@ describe('the Debian packages the tests need', () => {
           'chromium',
           'fonts-noto-cjk',
           'socat',
+          'gcc',
           'postgresql',
         ],
       ],
@@ -58,9 +59,10 @@ describe('the Debian packages the tests need', () => {
     if (plan.kind !== 'stop') return;
     expect(plan.message).toContain('fonts-noto-cjk (Chinese text on the screens)');
     expect(plan.message).toContain('socat (the serial bridge tests)');
+    expect(plan.message).toContain('gcc (the WAL shim npm install builds)');
     expect(plan.message).not.toContain('chromium');
     expect(plan.message.split('\n').at(-1)).toBe(
-      '  sudo apt-get install -y --no-install-recommends fonts-noto-cjk socat',
+      '  sudo apt-get install -y --no-install-recommends fonts-noto-cjk socat gcc',
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The Debian packages the tests need beyond npm's: the browser tests drive Chromium and read
- * CJK text, the bridge tests pair ptys with socat, and the second half of the suite runs on a
- * throwaway PostgreSQL. `scripts/pretest.ts` acts on the plan.
+ * CJK text, the bridge tests pair ptys with socat, the WAL shim (`server/storage/wal-batch/`) is
+ * compiled with the C compiler, and the second half of the suite runs on a throwaway PostgreSQL. `scripts/pretest.ts` acts on the plan.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -30,6 +30,7 @@ const NEEDS: readonly Need[] = [
   { pkg: 'chromium', for: 'the browser tests', present: (m) => m.exists('/usr/bin/chromium') },
   { pkg: 'fonts-noto-cjk', for: 'Chinese text on the screens', present: (m) => /noto.*cjk/i.test(m.fonts()) },
   { pkg: 'socat', for: 'the serial bridge tests', present: (m) => m.hasCommand('socat') },
+  { pkg: 'gcc', for: 'the WAL shim npm install builds', present: (m) => m.hasCommand('cc') },
   {
     pkg: 'postgresql',
     for: 'the suite on PostgreSQL',

@@ -17,6 +17,7 @@ import {
 } from './storage/database.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
 import { migrate } from './storage/migrator.js';
+import { loadWalBatch } from './storage/wal-batch/wal-batch.js';
 import { VERSION } from './version.js';
 
 export class StartupError extends Error {
@@ -73,6 +74,12 @@ export async function boot(options: BootOptions): Promise<Booted> {
     storage.optimize(true);
     if (Date.now() - analysing > 1000)
       options.log.info({ ms: Date.now() - analysing }, 'database statistics brought up to date');
+    const batch = loadWalBatch();
+    if (storage.engine === 'sqlite' && !batch.loaded)
+      options.log.info(
+        { why: batch.why },
+        'each commit is written to the WAL as SQLite writes it, page by page',
+      );
     const store = await ensureStore(storage, config, now);
     storage.serializeWrites();
     const ctx = context(storage, store);

@@ -23,6 +23,7 @@ import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js'
 import { markTransaction } from './per-transaction.js';
 import { ReadsApartDialect } from './reads-apart.js';
 import type { Database } from './schema.js';
+import { batchWalWrites, loadWalBatch } from './wal-batch/wal-batch.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -444,10 +445,13 @@ const PAGE_CACHE = -128 * 1024;
 /** Opens (or creates) the SQLite database at `file`, durable settings on. */
 export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?: boolean } = {}): Storage {
   let handle: BetterSqlite3.Database;
+  // Before the first connection: the shim is the VFS of those opened after it.
+  loadWalBatch();
   try {
     handle = new BetterSqlite3(file);
     handle.pragma('journal_mode = WAL');
     handle.pragma('synchronous = FULL');
+    batchWalWrites(handle);
     handle.pragma('foreign_keys = ON');
     // Deleted and overwritten cells are zeroed, so an erased member's name leaves the file too.
     handle.pragma('secure_delete = ON');
