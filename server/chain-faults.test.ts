@@ -18,7 +18,11 @@ const at = (server: ServerProcess) => ({ url: server.url }) as TestStore;
 
 /** The store servers of a chain on a PostgreSQL of the test's own, which the test may crash. */
 describe.runIf(testEngine === 'postgres')('a chain when PostgreSQL fails under its store servers', () => {
-  const chainDir = mkdtempSync(join(tmpdir(), 'hanger-chain-faults-'));
+  // Made when the tests run: a skipped describe's body still runs, and would leave it behind.
+  let chainDir = '';
+  beforeAll(() => {
+    chainDir = mkdtempSync(join(tmpdir(), 'hanger-chain-faults-'));
+  });
   const folders: string[] = [];
   let cluster: Cluster;
   let link: StallingLink;

@@ -18,7 +18,11 @@ describe.runIf(testEngine === 'postgres')(
   'a chain whose stores connect as their own PostgreSQL users',
   () => {
     const base = process.env.HANGER_TEST_POSTGRES_URL as string;
-    const chainDir = mkdtempSync(join(tmpdir(), 'hanger-chain-users-'));
+    // Made when the tests run: a skipped describe's body still runs, and would leave it behind.
+    let chainDir = '';
+    beforeAll(() => {
+      chainDir = mkdtempSync(join(tmpdir(), 'hanger-chain-users-'));
+    });
     const suffix = randomUUID().slice(0, 8);
     const database = `hanger_users_${suffix}`;
     const owner = `hanger_owner_${suffix}`;

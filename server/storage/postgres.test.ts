@@ -9,7 +9,11 @@ import { onRollback, type Storage } from './database.js';
 
 /** What `storage.write` promises on PostgreSQL, where transactions really run side by side. */
 describe.runIf(testEngine === 'postgres')('PostgreSQL write transactions', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hanger-pg-storage-'));
+  // Made when the tests run: a skipped describe's body still runs, and would leave it behind.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hanger-pg-storage-'));
+  });
   let storage: Storage;
   beforeAll(async () => {
     storage = await openTestDatabase(dir);

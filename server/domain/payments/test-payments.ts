@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -12,8 +12,8 @@ import { simulatorKeys } from './simulator/keys.js';
 import { PaymentSimulator } from './simulator/server.js';
 import { followUpPayments } from './worker.js';
 
-/** One simulated merchant contract's keys for all the tests of a file: RSA keys are slow to make. */
-let keysDir: string | null = null;
+/** One simulated merchant contract's keys (its keys.json) for all the tests: RSA keys are slow to make. */
+let keys: Buffer | null = null;
 
 /** Writes a data folder's config.json with the provider simulator on, and the shared keys. */
 export function payDataDir(
@@ -24,13 +24,18 @@ export function payDataDir(
     join(dataDir, 'config.json'),
     JSON.stringify({ payments: { provider: 'simulator', ...settings } }),
   );
-  if (!keysDir) {
-    keysDir = mkdtempSync(join(tmpdir(), 'hanger-pay-keys-'));
-    simulatorKeys(keysDir);
+  if (!keys) {
+    const made = mkdtempSync(join(tmpdir(), 'hanger-pay-keys-'));
+    try {
+      simulatorKeys(made);
+      keys = readFileSync(join(made, 'keys.json'));
+    } finally {
+      rmSync(made, { recursive: true, force: true });
+    }
   }
   const dir = join(dataDir, 'payment-simulator');
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(keysDir, 'keys.json'), join(dir, 'keys.json'));
+  writeFileSync(join(dir, 'keys.json'), keys, { mode: 0o600 });
   return dataDir;
 }
 
