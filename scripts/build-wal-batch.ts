@@ -7,9 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WAL_BATCH_LIBRARY } from '../server/storage/wal-batch/wal-batch.js';
 
-const source = new URL('../server/storage/wal-batch/wal-batch.c', import.meta.url).pathname;
+const source = fileURLToPath(new URL('../server/storage/wal-batch/wal-batch.c', import.meta.url));
 // The headers of the SQLite that better-sqlite3 is built with: the shim runs inside it.
 const sqliteHeaders = join(
   dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),

@@ -1,6 +1,6 @@
 /*
- * Hanger's SQLite VFS shim: a commit's WAL frames reach the file in one write instead of two
- * per page (`wal-batch.ts` says why and when it is used).
+ * Hanger's SQLite VFS shim: a commit's WAL frames reach the file in a few writes instead of
+ * two per page (`wal-batch.ts` says why and when it is used).
  *
  * SQLite writes each WAL frame as its 24-byte header and then its page, one write() apiece:
  * a sale at chain size commits ~100 pages, 200 system calls before the fsync. This VFS wraps
@@ -47,8 +47,8 @@ static sqlite3_vfs *realVfs;
 static const sqlite3_io_methods batchMethods;
 
 static int gathers(BatchFile *p) {
-  BatchFile *main = (BatchFile *)p->mainDb;
-  return p->isWal && main && main->base.pMethods == &batchMethods && main->batch;
+  BatchFile *db = (BatchFile *)p->mainDb;
+  return p->isWal && db && db->base.pMethods == &batchMethods && db->batch;
 }
 
 /* Writes out what is gathered. What fails to be written is dropped: the commit it belonged to
