@@ -41,7 +41,7 @@ function writesPerCommit(db: BetterSqlite3.Database, pages: number): number {
   return (writeCalls() - before) / 50;
 }
 
-describe.runIf(process.platform === 'linux')('a commit written to the WAL in one go', () => {
+describe.runIf(process.platform === 'linux')('a commit written to the WAL in a few writes', () => {
   it('npm install built the shim and the server writer uses it', async () => {
     expect(loadWalBatch(), WAL_BATCH_LIBRARY).toEqual({ loaded: true });
     const storage = openSqlite(join(dataDir, 'hanger.db'));
