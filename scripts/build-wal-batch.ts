@@ -1,5 +1,5 @@
 /**
- * Builds the SQLite VFS shim that writes a commit's WAL frames in one go
+ * Builds the SQLite VFS shim that writes a commit's WAL frames in a few writes
  * (`server/storage/wal-batch/`), run by `npm install`. Without a C compiler (or on Windows) it
  * says so and the server writes the WAL as SQLite does by itself; `npm install` goes on.
  */
