@@ -324,8 +324,8 @@ const WAL_BATCH_WRITE = 30 * 4096;
  */
 function walCommitTimes(dir: string, times: number, batched: boolean): number[] {
   const fd = openSync(join(dir, 'wal-probe'), 'w');
-  const frame = Buffer.alloc(24 + 4096, 0x5a);
-  const commit = Buffer.alloc(SALE_WAL_PAGES * frame.length, 0x5a);
+  const frame = 24 + 4096;
+  const commit = Buffer.alloc(SALE_WAL_PAGES * frame, 0x5a);
   const took: number[] = [];
   try {
     for (let round = 0; round <= times; round++) {
@@ -334,9 +334,9 @@ function walCommitTimes(dir: string, times: number, batched: boolean): number[] 
         for (let at = 0; at < commit.length; at += WAL_BATCH_WRITE)
           writeSync(fd, commit, at, Math.min(WAL_BATCH_WRITE, commit.length - at), at);
       } else {
-        for (let i = 0; i < SALE_WAL_PAGES; i++) {
-          writeSync(fd, frame, 0, 24, i * frame.length);
-          writeSync(fd, frame, 24, 4096, i * frame.length + 24);
+        for (let at = 0; at < commit.length; at += frame) {
+          writeSync(fd, commit, at, 24, at);
+          writeSync(fd, commit, at + 24, 4096, at + 24);
         }
       }
       fsyncSync(fd);
