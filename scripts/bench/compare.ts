@@ -12,6 +12,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -49,6 +50,13 @@ function unpack(ref: string, into: string): string {
   symlinkSync(realpathSync(join(HERE, 'node_modules')), join(into, 'node_modules'));
   // The shop script speaks to this benchmark: the ref gets this tree's copy of it.
   copyFileSync(join(HERE, 'scripts/bench/sales-shop.ts'), join(into, 'scripts/bench/sales-shop.ts'));
+  // What `npm install` builds for a tree that has it (the WAL shim): else the ref would run without.
+  const build = join(into, 'scripts/build-wal-batch.ts');
+  if (existsSync(build)) {
+    const built = spawnSync(process.execPath, ['--import', 'tsx', build], { cwd: into });
+    if (built.status !== 0) throw new Error(`${build}: ${built.stdout.toString()}${built.stderr.toString()}`);
+    print(`  ref ${commit}: ${built.stdout.toString().trim()}`);
+  }
   return commit;
 }
 
@@ -107,7 +115,7 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
       tills.push(till);
       shops.push({ name, till, pid: child.pid as number });
     }
-    // Both servers started (each analysed its copy at start): now both copies begin cold.
+    // Both servers started: now both copies begin cold.
     for (const name of ['ref', 'this']) dropFromPageCache(join(work, `${name}-data`));
     print('  both copies let go from the page cache: both begin cold');
     const [refTill, myTill] = tills as [Till, Till];

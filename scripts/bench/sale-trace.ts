@@ -24,7 +24,7 @@ import { createLogger } from '../../server/logging.js';
 import { serve } from '../../server/server.js';
 import { MIGRATIONS } from '../../server/storage/migrations/index.js';
 import { loadAverage, openTill, SALE_SIZES, stockForSales } from './sales.bench.js';
-import { copyShop, HERE, seededShop } from './sales-data.js';
+import { copyShop, HERE, seededShop, warmShop } from './sales-data.js';
 
 const WARMUP = Number(process.env.BENCH_TRACE_WARMUP) || 2000;
 const SALES = Number(process.env.BENCH_TRACE_SALES) || 300;
@@ -130,6 +130,7 @@ try {
   const kept = await seededShop(HERE, SALE_SIZES, MIGRATIONS.at(-1)?.version ?? 0);
   copyShop(kept, dataDir);
   const stock = stockForSales(join(dataDir, 'hanger.db'));
+  warmShop(dataDir);
   const { ctx } = await boot({
     dataDir,
     log: createLogger(destination, 'info'),
