@@ -208,6 +208,32 @@ describe('points lots, redemption and expiry', () => {
     expect((await member(m.id)).points).toBe(60);
   });
 
+  it('takes lots that expire together in the order of their ids', async () => {
+    const m = await register();
+    // The default clears every lot earned this year on the same day.
+    for (const [sale, amount] of [
+      ['a', 10000],
+      ['b', 5000],
+      ['c', 3000],
+    ] as const)
+      await earn(m.id, sale, amount);
+    const lots = await store.ctx.storage.db
+      .selectFrom('points_lots')
+      .select(['id', 'points', 'expires_at'])
+      .where('member_id', '=', m.id)
+      .execute();
+    expect(new Set(lots.map((lot) => lot.expires_at)).size).toBe(1);
+    const byId = lots.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const redeemed = await inSale((trx, outbox) =>
+      redeemPoints(trx, store.ctx, outbox, { memberId: m.id, points: 160, ref: { type: 'sale', id: 'r' } }),
+    );
+    expect(redeemed.lots.map((l) => [l.lotId, l.points])).toEqual([
+      [byId[0]?.id, byId[0]?.points],
+      [byId[1]?.id, byId[1]?.points],
+      [byId[2]?.id, 160 - (byId[0]?.points ?? 0) - (byId[1]?.points ?? 0)],
+    ]);
+  });
+
   it('clears points on 31 December of the next year (store time zone), by the expiry job', async () => {
     const m = await register();
     // The default: 积分清零 on 31 Dec of the year after earning.
