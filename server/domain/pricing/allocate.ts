@@ -5,17 +5,43 @@
  * With `amount` ≤ Σ weights no share exceeds its weight.
  */
 export function allocate(amount: number, weights: readonly number[], keys: readonly string[]): number[] {
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  let total = 0;
+  let largest = 0;
+  for (const weight of weights) {
+    total += weight;
+    if (weight > largest) largest = weight;
+  }
   if (amount === 0 || total === 0) return weights.map(() => 0);
-  const big = BigInt(amount);
-  const bigTotal = BigInt(total);
-  const shares = weights.map((weight) => Number((big * BigInt(weight)) / bigTotal));
-  const remainders = weights.map((weight, index) => ({
-    index,
-    remainder: (big * BigInt(weight)) % bigTotal,
-    key: keys[index] ?? '',
-  }));
-  let left = amount - shares.reduce((sum, share) => sum + share, 0);
+  // amount × weight in a double is exact below 2⁵³ — a cart's fen always are; past that, BigInt.
+  const exact = amount * largest <= Number.MAX_SAFE_INTEGER && total <= Number.MAX_SAFE_INTEGER;
+  const shares: number[] = [];
+  const remainders: { index: number; remainder: number | bigint; key: string }[] = [];
+  let left = amount;
+  for (const [index, weight] of weights.entries()) {
+    let share: number;
+    let remainder: number | bigint;
+    if (exact) {
+      const product = amount * weight;
+      share = Math.floor(product / total);
+      remainder = product - share * total;
+      // The quotient of two doubles is rounded: it may land one off the whole one.
+      if (remainder < 0) {
+        share -= 1;
+        remainder += total;
+      } else if (remainder >= total) {
+        share += 1;
+        remainder -= total;
+      }
+    } else {
+      const product = BigInt(amount) * BigInt(weight);
+      share = Number(product / BigInt(total));
+      remainder = product % BigInt(total);
+    }
+    shares.push(share);
+    left -= share;
+    remainders.push({ index, remainder, key: keys[index] ?? '' });
+  }
+  if (left === 0) return shares;
   remainders.sort((a, b) =>
     a.remainder === b.remainder ? a.key.localeCompare(b.key) : a.remainder > b.remainder ? -1 : 1,
   );

@@ -9,7 +9,7 @@ import {
   isLinePromotion,
 } from './line-stages.js';
 import { applyCoupons, applyPoints, applyRounding, applySpendSave } from './order-stages.js';
-import type { PricedCart, PricingInput } from './types.js';
+import type { CartLine, PricedCart, PricingInput } from './types.js';
 import { WorkLine } from './work.js';
 
 /** Above this many combinations of exclusive choices, the engine chooses group by group. */
@@ -69,32 +69,35 @@ function byPriority(a: Promotion, b: Promotion): number {
 function bestPricing(input: PricingInput, live: readonly Promotion[], local: LocalTime): PricedCart {
   const groups = groupsOf(live);
   const combinations = groups.reduce((product, group) => product * (group.length + 1), 1);
+  // The lines in one order for every combination tried (the result does not depend on the input's).
+  const ordered = [...input.lines].sort((a, b) => a.lineId.localeCompare(b.lineId));
 
   if (combinations > MAX_COMBINATIONS) {
     // Too many to try: group by group, the option that lowers the total most, if any.
     const picked: Promotion[] = [];
-    let best = run(input, picked, local);
+    let best = trial(input, ordered, picked, local);
     for (const group of groups) {
       let chosen: Promotion | null = null;
       for (const option of group) {
-        const priced = run(input, [...picked, option], local);
-        if (priced.total < best.total) {
+        const tried = trial(input, ordered, [...picked, option], local);
+        if (tried.total < best.total) {
           chosen = option;
-          best = priced;
+          best = tried;
         }
       }
       if (chosen) picked.push(chosen);
     }
-    return best;
+    return pricedCart(input, best);
   }
 
-  // Every combination, depth first; the first cheapest wins. Each combination's pricing is
-  // kept while it is the cheapest: the winner is not priced again.
+  // Every combination, depth first; the first cheapest wins. Each combination's stages are
+  // kept while it is the cheapest: only the winner is made into a priced cart.
   const choice: (Promotion | null)[] = groups.map(() => null);
-  const cheapest = (index: number): PricedCart => {
+  const cheapest = (index: number): Trial => {
     if (index === groups.length) {
-      return run(
+      return trial(
         input,
+        ordered,
         choice.filter((p): p is Promotion => p !== null),
         local,
       );
@@ -103,19 +106,33 @@ function bestPricing(input: PricingInput, live: readonly Promotion[], local: Loc
     let best = cheapest(index + 1);
     for (const option of groups[index] ?? []) {
       choice[index] = option;
-      const priced = cheapest(index + 1);
-      if (priced.total < best.total) best = priced;
+      const tried = cheapest(index + 1);
+      if (tried.total < best.total) best = tried;
     }
     return best;
   };
-  return cheapest(0);
+  return pricedCart(input, cheapest(0));
 }
 
-/** `local`: the cart's time in the store's zone, worked out once for every combination tried. */
-function run(input: PricingInput, promotions: readonly Promotion[], local: LocalTime): PricedCart {
-  const lines = [...input.lines]
-    .sort((a, b) => a.lineId.localeCompare(b.lineId))
-    .map((line) => new WorkLine(line));
+/** One combination of promotions run through the stages: its lines as they came out, and its total. */
+interface Trial {
+  lines: WorkLine[];
+  coupons: PricedCart['coupons'];
+  points: PricedCart['points'];
+  total: number;
+}
+
+/**
+ * Runs the stages with `promotions` over `ordered` (the input's lines by id). `local`: the
+ * cart's time in the store's zone, worked out once for every combination tried.
+ */
+function trial(
+  input: PricingInput,
+  ordered: readonly CartLine[],
+  promotions: readonly Promotion[],
+  local: LocalTime,
+): Trial {
+  const lines = ordered.map((line) => new WorkLine(line));
   const sorted = [...promotions].sort(byPriority);
 
   applyMemberPrices(lines, input.member);
@@ -126,7 +143,11 @@ function run(input: PricingInput, promotions: readonly Promotion[], local: Local
   const coupons = applyCoupons(lines, input.coupons);
   const points = applyPoints(lines, input.points);
   applyRounding(lines, input.rounding);
+  return { lines, coupons, points, total: lines.reduce((sum, work) => sum + work.total, 0) };
+}
 
+/** The winning trial as the priced cart: lines in the input's order, discounts summed. */
+function pricedCart(input: PricingInput, { lines, coupons, points }: Trial): PricedCart {
   const byId = new Map(lines.map((work) => [work.line.lineId, work]));
   const priced = input.lines.map((line) => {
     const work = byId.get(line.lineId) as WorkLine;

@@ -388,5 +388,12 @@ describe('allocate', () => {
     expect(allocate(100, [1, 1, 1], ['c', 'a', 'b'])).toEqual([33, 34, 33]);
     expect(allocate(10, [30000, 10000], ['x', 'y'])).toEqual([8, 2]);
     expect(allocate(0, [5, 5], ['a', 'b'])).toEqual([0, 0]);
+    expect(allocate(99999, [33333, 33333, 33334], ['b', 'a', 'c'])).toEqual([33333, 33333, 33333]);
+  });
+
+  it('stays exact where amount × weight passes 2⁵³', () => {
+    expect(allocate(1_000_000_007, [2 ** 45, 2 ** 44 + 1, 12345], ['a', 'b', 'c'])).toEqual([
+      666666671, 333333336, 0,
+    ]);
   });
 });

@@ -11,6 +11,8 @@ export class WorkLine {
   memberPriced = false;
   /** A promotion that does not stack with the tier discount touched this line. */
   blocksTier = false;
+  /** The units' keys for `allocate` (ties to the lower unit), made at the first spread. */
+  private unitKeys: string[] | undefined;
 
   constructor(readonly line: CartLine) {
     this.unitPrice = line.priceOverride ?? line.unitPrice;
@@ -22,19 +24,24 @@ export class WorkLine {
   }
 
   get total(): number {
-    return this.units.reduce((sum, unit) => sum + unit, 0);
+    let sum = 0;
+    for (const unit of this.units) sum += unit;
+    return sum;
   }
 
   /** Takes `amount` off this line, spread over its units in proportion, and records why. */
   take(amount: number, discount: Omit<Discount, 'amount'>): void {
     const capped = Math.min(amount, this.total);
     if (capped <= 0) return;
-    const keys = this.units.map((_, index) => String(index).padStart(6, '0'));
-    const shares = allocate(capped, this.units, keys);
-    shares.forEach((share, index) => {
-      this.units[index] = (this.units[index] ?? 0) - share;
-    });
-    this.record({ ...discount, amount: capped });
+    if (this.units.length === 1) {
+      // One unit (most lines) takes it all: what allocating over one weight gives.
+      this.units[0] = (this.units[0] ?? 0) - capped;
+    } else {
+      this.unitKeys ??= this.units.map((_, index) => String(index).padStart(6, '0'));
+      const shares = allocate(capped, this.units, this.unitKeys);
+      for (const [index, share] of shares.entries()) this.units[index] = (this.units[index] ?? 0) - share;
+    }
+    this.record(discount, capped);
   }
 
   /** Takes `amount` off one unit. */
@@ -42,13 +49,25 @@ export class WorkLine {
     const capped = Math.min(amount, this.units[index] ?? 0);
     if (capped <= 0) return;
     this.units[index] = (this.units[index] ?? 0) - capped;
-    this.record({ ...discount, amount: capped });
+    this.record(discount, capped);
   }
 
-  private record(discount: Discount): void {
-    const same = this.discounts.find((d) => d.source === discount.source && d.ref === discount.ref);
-    if (same) same.amount += discount.amount;
-    else this.discounts.push(discount);
+  /**
+   * Adds `amount` to this line's discount of the same source and ref, or records a new one (its
+   * fields written out: a spread of the caller's object was a tenth of a cart's pricing).
+   */
+  private record(discount: Omit<Discount, 'amount'>, amount: number): void {
+    for (const same of this.discounts) {
+      if (same.source === discount.source && same.ref === discount.ref) {
+        same.amount += amount;
+        return;
+      }
+    }
+    this.discounts.push(
+      discount.ref === undefined
+        ? { source: discount.source, label: discount.label, amount }
+        : { source: discount.source, ref: discount.ref, label: discount.label, amount },
+    );
   }
 }
 
