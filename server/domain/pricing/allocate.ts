@@ -12,8 +12,9 @@ export function allocate(amount: number, weights: readonly number[], keys: reado
     if (weight > largest) largest = weight;
   }
   if (amount === 0 || total === 0) return weights.map(() => 0);
-  // amount × weight in a double is exact below 2⁵³ — a cart's fen always are; past that, BigInt.
-  const exact = amount * largest <= Number.MAX_SAFE_INTEGER && total <= Number.MAX_SAFE_INTEGER;
+  // In doubles while every product, and a share × total one off it, stays below 2⁵³ (exact) —
+  // a cart's fen always do; past that, BigInt.
+  const exact = amount * largest + total <= Number.MAX_SAFE_INTEGER;
   const shares: number[] = [];
   const remainders: { index: number; remainder: number | bigint; key: string }[] = [];
   let left = amount;

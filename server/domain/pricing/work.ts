@@ -11,7 +11,7 @@ export class WorkLine {
   memberPriced = false;
   /** A promotion that does not stack with the tier discount touched this line. */
   blocksTier = false;
-  /** The units' keys for `allocate` (ties to the lower unit), made at the first spread. */
+  /** The units' keys for `allocate` (ties to the lower unit), made when a line of several units first takes. */
   private unitKeys: string[] | undefined;
 
   constructor(readonly line: CartLine) {
