@@ -113,6 +113,17 @@ export async function seededShop(tree: string, sizes: ShopSizes, schema: number)
   }
 }
 
+/** Runs each command (`file` → command and arguments) on every file of a copy's database. */
+function onDatabaseFiles(dataDir: string, commands: (file: string) => [string, string[]][]): void {
+  for (const name of readdirSync(dataDir).filter((file) => file.startsWith('hanger.db'))) {
+    const file = join(dataDir, name);
+    for (const [command, args] of commands(file)) {
+      const done = spawnSync(command, args);
+      if (done.status !== 0) throw new Error(`${command} ${file}: ${done.stderr.toString()}`);
+    }
+  }
+}
+
 /**
  * Writes what the operating system holds of a copy's database out and lets it go from its page
  * cache (GNU `sync` and `dd … iflag=nocache count=0`), so the next read of a page comes from
@@ -120,16 +131,10 @@ export async function seededShop(tree: string, sizes: ShopSizes, schema: number)
  * would otherwise start warmer.
  */
 export function dropFromPageCache(dataDir: string): void {
-  for (const name of readdirSync(dataDir).filter((file) => file.startsWith('hanger.db'))) {
-    const file = join(dataDir, name);
-    for (const [command, args] of [
-      ['sync', [file]],
-      ['dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']],
-    ] as const) {
-      const done = spawnSync(command, args);
-      if (done.status !== 0) throw new Error(`${command} ${file}: ${done.stderr.toString()}`);
-    }
-  }
+  onDatabaseFiles(dataDir, (file) => [
+    ['sync', [file]],
+    ['dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']],
+  ]);
 }
 
 /**
@@ -139,11 +144,7 @@ export function dropFromPageCache(dataDir: string): void {
  * copying itself leaves the file's first gigabytes out of memory — two copies' worth does not fit.
  */
 export function warmShop(dataDir: string): void {
-  for (const name of readdirSync(dataDir).filter((file) => file.startsWith('hanger.db'))) {
-    const file = join(dataDir, name);
-    const done = spawnSync('dd', [`if=${file}`, 'of=/dev/null', 'bs=1M', 'status=none']);
-    if (done.status !== 0) throw new Error(`dd ${file}: ${done.stderr.toString()}`);
-  }
+  onDatabaseFiles(dataDir, (file) => [['dd', [`if=${file}`, 'of=/dev/null', 'bs=1M', 'status=none']]]);
 }
 
 /** A working copy of a kept shop (the database and its config) in `dataDir`. */
