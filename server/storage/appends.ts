@@ -1,5 +1,6 @@
 import { CompiledQuery, type InsertObject, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { runDirect, writesDirectly } from './sqlite-direct.js';
 
 /**
  * Rows an action only adds and does not read back — ledger lines, a sale's lines and payments,
@@ -8,8 +9,9 @@ import type { Database } from './schema.js';
  * before the first later statement that names a queued table or a table referring to one by a
  * foreign key, or before COMMIT. A sale adds to nine tables: nine round trips become one. An
  * insert that fails (a key used already) fails that statement, so the action still rolls back
- * as a whole. SQLite runs each insert at once: there is no round trip to save in the process;
- * its insert's text is made once for each table, columns and number of rows (`sqliteInsert`).
+ * as a whole. SQLite runs each insert at once, on the transaction's connection itself
+ * (`sqlite-direct.ts`): there is no round trip to save in the process; its insert's text is made
+ * once for each table, columns and number of rows (`sqliteInsert`).
  */
 
 /** The write transactions on PostgreSQL, whose appends wait on their connection. */
@@ -18,14 +20,6 @@ const queuing = new WeakSet<Kysely<unknown>>();
 /** Marks `trx` as a PostgreSQL write transaction (`Storage.write` does, for each try). */
 export function queueAppends(trx: Kysely<Database>): void {
   queuing.add(trx as Kysely<unknown>);
-}
-
-/** The write transactions on SQLite. */
-const onSqlite = new WeakSet<Kysely<unknown>>();
-
-/** Marks `trx` as a SQLite write transaction (`Storage.write` does). */
-export function appendOnSqlite(trx: Kysely<Database>): void {
-  onSqlite.add(trx as Kysely<unknown>);
 }
 
 /** What a queued insert's text begins with: the connection keeps it back (`PendingAppends`). */
@@ -37,12 +31,9 @@ export async function append<DB, T extends keyof DB & string>(
   table: T,
   rows: InsertObject<DB, T> | readonly InsertObject<DB, T>[],
 ): Promise<void> {
-  if (onSqlite.has(trx as Kysely<unknown>)) {
+  if (writesDirectly(trx as Kysely<unknown>)) {
     const compiled = sqliteInsert(table, Array.isArray(rows) ? rows : [rows]);
-    if (compiled) {
-      await trx.executeQuery(compiled);
-      return;
-    }
+    if (compiled && runDirect(trx as Kysely<unknown>, compiled) !== null) return;
   }
   const insert = trx.insertInto(table).values(rows);
   if (!queuing.has(trx as Kysely<unknown>)) {

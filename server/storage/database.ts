@@ -10,19 +10,13 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
-import {
-  appendOnSqlite,
-  PendingAppends,
-  queueAppends,
-  REFERRERS_SQL,
-  type Referrers,
-  referrersOf,
-} from './appends.js';
+import { PendingAppends, queueAppends, REFERRERS_SQL, type Referrers, referrersOf } from './appends.js';
 import { checkpointApart } from './checkpoints.js';
 import { AnswerTimeoutError, fromDatabase, isConnectionLost } from './faults.js';
 import { markTransaction } from './per-transaction.js';
 import { ReadsApartDialect } from './reads-apart.js';
 import type { Database } from './schema.js';
+import { readDirectly, stopWritingDirectly, writeDirectly, writerConnection } from './sqlite-direct.js';
 import { batchWalWrites, loadWalBatch } from './wal-batch/wal-batch.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -291,7 +285,7 @@ export class Storage {
       (this.waiting.shift() as WaitingAction).reject(error);
       return;
     }
-    appendOnSqlite(trx);
+    writeDirectly(trx as Kysely<unknown>, this.writer as Kysely<unknown>);
     try {
       // The first waiting action (`drain` begins a group only for one), then the next ones while
       // they share their commit.
@@ -324,6 +318,8 @@ export class Storage {
     } catch (error) {
       await failAll(error);
       return;
+    } finally {
+      stopWritingDirectly(trx as Kysely<unknown>);
     }
     for (const { each, result } of group) each.resolve(result);
     for (const { each, error } of refused) each.reject(error);
@@ -464,15 +460,15 @@ export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?
         'The file was left untouched. Restore a backup or move the file aside, then start again.',
     );
   }
-  const writer = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(handle) }),
-  });
+  const connection = withStatementCache(handle);
+  const writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  writerConnection(writer as Kysely<unknown>, connection);
   // A database in memory is private to its one connection: nothing to read it apart.
   if (file === ':memory:')
     return new Storage('sqlite', writer, () => writer.destroy(), handle, null, writer, offlineCopy);
-  const db = new Kysely<Database>({
-    dialect: new ReadsApartDialect(withStatementCache(openReader(file)), writer),
-  });
+  const reader = withStatementCache(openReader(file));
+  const db = new Kysely<Database>({ dialect: new ReadsApartDialect(reader, writer) });
+  readDirectly(db as Kysely<unknown>, reader);
   const stopCheckpoints = checkpointApart(handle, file);
   return new Storage(
     'sqlite',

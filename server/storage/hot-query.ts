@@ -1,5 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { runDirect } from './sqlite-direct.js';
 
 /** Stands for the value named `name` in a hot query's build; it fits any column. */
 export type Value = (name: string) => never;
@@ -30,7 +31,8 @@ const MAX_KEPT_PARAMETERS = 512;
  * statements. `build` makes the query with `value(name)` wherever a value goes; what else it
  * makes may depend on `shape` only (how many SKUs, whether rows are locked), and each shape is
  * built once. Kept per database engine (Kysely's adapter: a write transaction shares its
- * database's), as the compiled text is that engine's.
+ * database's), as the compiled text is that engine's. On SQLite it runs without Kysely's
+ * executor where it may (`sqlite-direct.ts`).
  */
 export function hotQuery<Row, Shape extends string | number | boolean = ''>(
   build: (db: Kysely<Database>, value: Value, shape: Shape) => Compilable<Row>,
@@ -66,7 +68,8 @@ export function hotQuery<Row, Shape extends string | number | boolean = ''>(
       if (!(name in values)) throw new Error(`A hot query was run without its value ${name}.`);
       return values[name];
     });
-    return (await db.executeQuery<Row>({ ...query, parameters })).rows;
+    const compiled = { ...query, parameters };
+    return runDirect(db as Kysely<unknown>, compiled) ?? (await db.executeQuery<Row>(compiled)).rows;
   };
   return {
     all,
