@@ -12,10 +12,13 @@ interface Times {
   ended: number;
 }
 
-function times(pid: number): Times | null {
+function times(pid: number, thread?: number): Times | null {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
   } catch {
     return null;
   }
@@ -46,4 +49,13 @@ export function cpuSeconds(pid: number, children = false): number {
     }
   }
   return ticks / TICKS;
+}
+
+/**
+ * CPU seconds of a process's main thread alone: a Node server's event loop, where its requests'
+ * JavaScript and its SQLite statements run. Busy all the time, it is what bounds the sales a
+ * second, whatever the other threads (WAL checkpoints, the garbage collector's helpers) do.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  return (times(pid, pid)?.own ?? 0) / TICKS;
 }
