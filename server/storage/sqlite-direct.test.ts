@@ -53,6 +53,25 @@ async function open(file: string): Promise<void> {
   );
 }
 
+/** A write transaction that has counted a sale on 2026-12-07 and waits, uncommitted, for `release`. */
+async function countedAndHeld(): Promise<{ release: () => void; selling: Promise<void> }> {
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let counted = () => {};
+  const held = new Promise<void>((resolve) => {
+    counted = resolve;
+  });
+  const selling = storage.write(async (trx) => {
+    await bump.first(trx, { storeId: 's1', day: '2026-12-07' });
+    counted();
+    await gate;
+  });
+  await held;
+  return { release, selling };
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hanger-direct-'));
 });
@@ -103,20 +122,7 @@ describe('statements run directly on SQLite', () => {
   it('reads apart directly, never what a transaction has not committed; writes still go to the writer', async () => {
     await open(join(dir, 'shop.db'));
     const viaKysely = vi.spyOn(storage.db, 'executeQuery');
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let written = () => {};
-    const inserted = new Promise<void>((resolve) => {
-      written = resolve;
-    });
-    const selling = storage.write(async (trx) => {
-      await bump.first(trx, { storeId: 's1', day: '2026-12-07' });
-      written();
-      await gate;
-    });
-    await inserted;
+    const { release, selling } = await countedAndHeld();
     expect(await counterOf(storage.db, '2026-12-07')).toBeNull();
     expect(viaKysely).not.toHaveBeenCalled();
     release();
@@ -131,20 +137,7 @@ describe('statements run directly on SQLite', () => {
   it('takes its turn on a database in memory, whose reads and writes share one connection', async () => {
     await open(':memory:');
     const viaKysely = vi.spyOn(storage.db, 'executeQuery');
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let written = () => {};
-    const inserted = new Promise<void>((resolve) => {
-      written = resolve;
-    });
-    const selling = storage.write(async (trx) => {
-      await bump.first(trx, { storeId: 's1', day: '2026-12-07' });
-      written();
-      await gate;
-    });
-    await inserted;
+    const { release, selling } = await countedAndHeld();
     // The read waits for the transaction holding the one connection, then sees what it committed.
     let answered = false;
     const reading = counterOf(storage.db, '2026-12-07').then((value) => {
