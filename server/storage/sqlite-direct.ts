@@ -4,9 +4,10 @@ import type { CompiledQuery, Kysely, SqliteDatabase } from 'kysely';
  * Statements a SQLite connection may run at once, without Kysely's executor. Through Kysely a
  * statement that better-sqlite3 runs synchronously still goes through its connection provider,
  * its turn-taking and some eight promises (each also paying the server's async context hooks):
- * ~7 µs a statement, some 150 µs of a sale's 22. Only where taking turns cannot matter:
- * - a SQLite write transaction (`Storage.write` registers it for its life): its connection is
- *   its own from BEGIN IMMEDIATE to COMMIT, and the actions in it run one after the other;
+ * 6–10 µs more a statement in a micro-benchmark, and a sale runs 22. Only where taking turns
+ * cannot matter:
+ * - a SQLite write transaction (`Storage.runGroup` registers it from BEGIN IMMEDIATE to its
+ *   end): its connection is its own until COMMIT, and the actions in it run one after another;
  * - reads on the read-only connection of a database read apart (`reads-apart.ts`), which
  *   Kysely already answers without a turn (`readsOnly`: anything else goes on to the writer).
  */
