@@ -31,9 +31,9 @@ export async function append<DB, T extends keyof DB & string>(
   table: T,
   rows: InsertObject<DB, T> | readonly InsertObject<DB, T>[],
 ): Promise<void> {
-  if (writesDirectly(trx as Kysely<unknown>)) {
+  if (writesDirectly(trx)) {
     const compiled = sqliteInsert(table, Array.isArray(rows) ? rows : [rows]);
-    if (compiled && runDirect(trx as Kysely<unknown>, compiled) !== null) return;
+    if (compiled && runDirect(trx, compiled) !== null) return;
   }
   const insert = trx.insertInto(table).values(rows);
   if (!queuing.has(trx as Kysely<unknown>)) {

@@ -285,7 +285,7 @@ export class Storage {
       (this.waiting.shift() as WaitingAction).reject(error);
       return;
     }
-    writeDirectly(trx as Kysely<unknown>, this.writer as Kysely<unknown>);
+    writeDirectly(trx, this.writer);
     try {
       // The first waiting action (`drain` begins a group only for one), then the next ones while
       // they share their commit.
@@ -319,7 +319,7 @@ export class Storage {
       await failAll(error);
       return;
     } finally {
-      stopWritingDirectly(trx as Kysely<unknown>);
+      stopWritingDirectly(trx);
     }
     for (const { each, result } of group) each.resolve(result);
     for (const { each, error } of refused) each.reject(error);
@@ -462,13 +462,13 @@ export function openSqlite(file: string, { offlineCopy = false }: { offlineCopy?
   }
   const connection = withStatementCache(handle);
   const writer = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  writerConnection(writer as Kysely<unknown>, connection);
+  writerConnection(writer, connection);
   // A database in memory is private to its one connection: nothing to read it apart.
   if (file === ':memory:')
     return new Storage('sqlite', writer, () => writer.destroy(), handle, null, writer, offlineCopy);
   const reader = withStatementCache(openReader(file));
   const db = new Kysely<Database>({ dialect: new ReadsApartDialect(reader, writer) });
-  readDirectly(db as Kysely<unknown>, reader);
+  readDirectly(db, reader);
   const stopCheckpoints = checkpointApart(handle, file);
   return new Storage(
     'sqlite',

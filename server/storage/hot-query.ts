@@ -69,7 +69,7 @@ export function hotQuery<Row, Shape extends string | number | boolean = ''>(
       return values[name];
     });
     const compiled = { ...query, parameters };
-    return runDirect(db as Kysely<unknown>, compiled) ?? (await db.executeQuery<Row>(compiled)).rows;
+    return runDirect(db, compiled) ?? (await db.executeQuery<Row>(compiled)).rows;
   };
   return {
     all,

@@ -100,7 +100,7 @@ describe('statements run directly on SQLite', () => {
     expect(values).toEqual([1, 2, 7]);
     expect(await counterOf(storage.db, '2026-12-09')).toBe(9);
     // Its transaction over, a kept `trx` goes through Kysely again.
-    expect(writesDirectly(kept as unknown as Kysely<unknown>)).toBe(false);
+    expect(writesDirectly(kept as unknown as Kysely<Database>)).toBe(false);
   });
 
   it('rolls back what a failed action ran directly, and reports its error', async () => {

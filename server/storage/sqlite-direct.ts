@@ -21,28 +21,28 @@ const connections = new WeakMap<object, Direct>();
 const writers = new WeakMap<object, SqliteDatabase>();
 
 /** `reads` (a database read apart) runs its selects on `reader` directly. */
-export function readDirectly(reads: Kysely<unknown>, reader: SqliteDatabase): void {
+export function readDirectly<DB>(reads: Kysely<DB>, reader: SqliteDatabase): void {
   connections.set(reads, { database: reader, readsOnly: true });
 }
 
 /** `writer`'s write transactions may run their statements on `connection` directly. */
-export function writerConnection(writer: Kysely<unknown>, connection: SqliteDatabase): void {
+export function writerConnection<DB>(writer: Kysely<DB>, connection: SqliteDatabase): void {
   writers.set(writer, connection);
 }
 
 /** `trx`, a write transaction of `writer` begun just now, runs its statements directly until it ends. */
-export function writeDirectly(trx: Kysely<unknown>, writer: Kysely<unknown>): void {
+export function writeDirectly<DB>(trx: Kysely<DB>, writer: Kysely<DB>): void {
   const database = writers.get(writer);
   if (database) connections.set(trx, { database, readsOnly: false });
 }
 
 /** `trx`'s transaction ended: should it still be used, it goes through Kysely again. */
-export function stopWritingDirectly(trx: Kysely<unknown>): void {
+export function stopWritingDirectly<DB>(trx: Kysely<DB>): void {
   connections.delete(trx);
 }
 
 /** Whether `db` is a SQLite write transaction that runs its statements directly. */
-export function writesDirectly(db: Kysely<unknown>): boolean {
+export function writesDirectly<DB>(db: Kysely<DB>): boolean {
   return connections.get(db)?.readsOnly === false;
 }
 
@@ -50,7 +50,7 @@ export function writesDirectly(db: Kysely<unknown>): boolean {
  * Runs `query` on `db`'s connection directly and returns its rows (none for a statement that
  * returns none), as Kysely's SQLite driver would; `null` when `db` does not run it directly.
  */
-export function runDirect<Row>(db: Kysely<unknown>, query: CompiledQuery<Row>): Row[] | null {
+export function runDirect<DB, Row>(db: Kysely<DB>, query: CompiledQuery<Row>): Row[] | null {
   const direct = connections.get(db);
   if (!direct || (direct.readsOnly && query.query.kind !== 'SelectQueryNode')) return null;
   const statement = direct.database.prepare(query.sql);
