@@ -27,19 +27,20 @@ export interface ActionOptions {
 
 /**
  * Runs one business action: one write transaction with an outbox of its own, its events
- * published only once it committed (a rolled-back or retried try takes its events back).
+ * published only once it committed. Each try has its own outbox: a rolled-back or retried try
+ * leaves its events behind with it.
  */
 export async function runAction<T>(
   ctx: ActionContext,
   write: ActionWrite<T>,
   options: ActionOptions = {},
 ): Promise<T> {
-  const outbox = new Outbox();
-  const result = await ctx.storage.write(
+  const { result, outbox } = await ctx.storage.write(
     async (trx) => {
+      const outbox = new Outbox();
       const result = await write(trx, outbox);
       await outbox.finish(trx);
-      return result;
+      return { result, outbox };
     },
     options.isolation,
     { shareCommit: options.shareCommit ?? false },

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { EventPayloads, EventType } from '../protocol/events.js';
-import { onRollback } from '../storage/database.js';
 import type { Database } from '../storage/schema.js';
 import type { EventBus } from './bus.js';
 
@@ -14,21 +13,17 @@ type LastStep = (trx: Kysely<Database>) => Promise<void>;
 
 /**
  * Events gathered inside a write transaction and published only once it committed, so a
- * listener never hears of a change that was rolled back. Create one per business action,
- * hand it to the functions that run inside `storage.write`, and call `publish` afterwards.
+ * listener never hears of a change that was rolled back. Create one per try of a business
+ * action, inside `storage.write` (`runAction` does): a try that rolls back, or that PostgreSQL
+ * runs again after a conflict, leaves its outbox and its events behind. Hand it to the functions
+ * that run inside the transaction, and call `publish` once it committed.
  */
 export class Outbox {
   private readonly pending: Pending[] = [];
   private readonly lastSteps = new Map<string, LastStep>();
 
   add<T extends EventType>(type: T, data: EventPayloads[T]): void {
-    const entry = { type, data };
-    this.pending.push(entry);
-    // A transaction that rolls back (or runs again after a conflict) takes its events back.
-    onRollback(() => {
-      const at = this.pending.indexOf(entry);
-      if (at >= 0) this.pending.splice(at, 1);
-    });
+    this.pending.push({ type, data });
   }
 
   /**
@@ -39,7 +34,6 @@ export class Outbox {
   beforeCommit(key: string, step: LastStep): void {
     if (this.lastSteps.has(key)) return;
     this.lastSteps.set(key, step);
-    onRollback(() => this.lastSteps.delete(key));
   }
 
   /** The steps asked for with `beforeCommit`, in the order they were first asked. */

@@ -1,8 +1,8 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { asClientAt, clientAddress } from '../client-address.js';
+import { addressOf } from '../client-address.js';
 import type { AppContext } from '../context.js';
-import type { Approver } from '../domain/staff/approval.js';
+import type { ApprovalRequest, Approver } from '../domain/staff/approval.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
 import type { Permission } from '../domain/staff/permissions.js';
 import { ApiError, validationError } from '../errors.js';
@@ -24,6 +24,8 @@ export interface Call<B, Q, P> {
   ctx: AppContext;
   req: Request;
   res: Response;
+  /** The client's address (`addressOf`), for what counts attempts against it. */
+  address: string;
 }
 
 export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
@@ -75,7 +77,7 @@ function nulAt(value: unknown, path: string[] = []): string[] | null {
 }
 
 /** The approval headers of a request (Hanger-Approval-User and -Pin), unchecked; null without them. */
-export function approvalFrom(req: Request): { username: string; pin: string } | null {
+export function approvalFrom(req: Request): ApprovalRequest | null {
   const username = req.get('hanger-approval-user');
   const pin = req.get('hanger-approval-pin');
   if (username === undefined && pin === undefined) return null;
@@ -84,7 +86,7 @@ export function approvalFrom(req: Request): { username: string; pin: string } | 
       [username ? 'Hanger-Approval-Pin' : 'Hanger-Approval-User']: 'missing',
     });
   }
-  return { username, pin };
+  return { username, pin, address: addressOf(req) };
 }
 
 /**
@@ -96,11 +98,12 @@ async function authorize(
   limits: RateLimits,
   req: Request,
   permission: Permission | 'public',
+  address: string,
 ): Promise<{ principal: Principal | null; approver: Approver | null }> {
   if (permission === 'public') return { principal: null, approver: null };
   const principal = await authenticate(ctx, req.get('authorization'));
   const approval = approvalFrom(req);
-  if (approval) limits.take('approval', clientAddress());
+  if (approval) limits.take('approval', address);
   const approver = await authorizeAction(ctx, principal, permission, approval);
   return { principal, approver };
 }
@@ -133,18 +136,18 @@ export function mount(
       group = express.Router();
       groups.set(name, group);
     }
-    const handler: RequestHandler = (req, res) =>
-      asClientAt(req.ip ?? req.socket.remoteAddress, async () => {
-        if (spec.limit) limits.take(spec.limit, clientAddress());
-        const { principal, approver } = await authorize(ctx, limits, req, spec.permission);
-        const params = parse(spec.params, req.params, 'params');
-        const query = parse(spec.query, req.query, 'query');
-        const body = parse(spec.body, req.body, 'body');
-        const result = await spec.handle({ body, query, params, principal, approver, ctx, req, res });
-        if (res.headersSent) return;
-        if (result === undefined) res.status(spec.status ?? 204).end();
-        else res.status(spec.status ?? 200).json(result);
-      });
+    const handler: RequestHandler = async (req, res) => {
+      const address = addressOf(req);
+      if (spec.limit) limits.take(spec.limit, address);
+      const { principal, approver } = await authorize(ctx, limits, req, spec.permission, address);
+      const params = parse(spec.params, req.params, 'params');
+      const query = parse(spec.query, req.query, 'query');
+      const body = parse(spec.body, req.body, 'body');
+      const result = await spec.handle({ body, query, params, principal, approver, ctx, req, res, address });
+      if (res.headersSent) return;
+      if (result === undefined) res.status(spec.status ?? 204).end();
+      else res.status(spec.status ?? 200).json(result);
+    };
     group[spec.method](spec.path, handler);
   }
   router.use((req, res, next) => {

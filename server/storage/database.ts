@@ -1,4 +1,4 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
@@ -24,17 +24,6 @@ export type Engine = 'sqlite' | 'postgres';
 /** Raised when the database file cannot be opened; start-up stops and the file is left as it is. */
 export class DatabaseOpenError extends Error {
   override name = 'DatabaseOpenError';
-}
-
-/** What to undo in memory when the write transaction running now rolls back or is retried. */
-const attempts = new AsyncLocalStorage<(() => void)[]>();
-
-/**
- * Registers `undo` to run if the current write transaction does not commit (it failed, or
- * PostgreSQL will run it again after a serialisation conflict). Outside a transaction: nothing.
- */
-export function onRollback(undo: () => void): void {
-  attempts.getStore()?.push(undo);
 }
 
 /**
@@ -139,7 +128,8 @@ export class Storage {
    * savepoint of its own (`grouped`). PostgreSQL: SERIALIZABLE
    * (or READ COMMITTED with row locks, see `Isolation`), and on a serialisation failure or
    * deadlock the whole action runs again (after a short random wait). So `action` must do
-   * nothing outside `trx` that it cannot repeat — use `onRollback` for in-memory changes. Use
+   * nothing outside `trx` that it cannot repeat: what it keeps in memory belongs to the try (an
+   * `Outbox` per try, `runAction`) and is left behind when the try is. Use
    * only `trx` inside: the connection is held until the transaction ends. Every wait is bounded
    * by the connection's limits (`STORE_LIMITS`).
    */
@@ -190,25 +180,21 @@ export class Storage {
     const begin = locking
       ? sql`begin isolation level read committed`
       : sql`begin isolation level serializable`;
-    const undo: (() => void)[] = [];
-    return this.writer.connection().execute((trx) =>
-      attempts.run(undo, async () => {
-        markTransaction(trx, this);
-        queueAppends(trx);
-        if (locking) lockingTransactions.add(trx);
-        await begin.execute(trx);
-        try {
-          const result = await action(trx);
-          await sql`commit`.execute(trx);
-          return result;
-        } catch (error) {
-          // A PostgreSQL connection that broke is thrown away with its session (and its locks).
-          await sql`rollback`.execute(trx).catch(() => undefined);
-          for (const step of undo.reverse()) step();
-          throw error;
-        }
-      }),
-    );
+    return this.writer.connection().execute(async (trx) => {
+      markTransaction(trx, this);
+      queueAppends(trx);
+      if (locking) lockingTransactions.add(trx);
+      await begin.execute(trx);
+      try {
+        const result = await action(trx);
+        await sql`commit`.execute(trx);
+        return result;
+      } catch (error) {
+        // A PostgreSQL connection that broke is thrown away with its session (and its locks).
+        await sql`rollback`.execute(trx).catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   /** SQLite: the write actions waiting for the writer (`grouped`), first come first. */
@@ -222,7 +208,7 @@ export class Storage {
    * (`WriteOptions`), in one it may share with such actions waiting beside it (group commit).
    * Those that came while the writer was busy run one after the other in one
    * BEGIN IMMEDIATE … COMMIT, each but the first in a savepoint of its own: an action that
-   * fails is rolled back alone (with its `onRollback` steps) and the others go on. Each answers
+   * fails is rolled back alone and the others go on. Each answers
    * only once the COMMIT holding it is done — a refused one too, with its error — so every answer
    * is as durable as before, and a COMMIT that fails (a full disk) fails every action it held. Eight tills
    * selling at once share one fsync and the pages their sales have in common (each table's
@@ -230,14 +216,7 @@ export class Storage {
    */
   private grouped<T>(action: (trx: Kysely<Database>) => Promise<T>, shares: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      // The action runs later, from the writer's loop: it keeps its request's context
-      // (`client-address.ts`) as if it ran now, with its own `onRollback` steps.
-      // (`runInAsyncScope` rather than `AsyncResource.bind`, which also defines deprecated
-      // properties on every function it binds.)
-      const resource = new AsyncResource('hanger.write');
-      const inContext = (trx: Kysely<Database>, undo: (() => void)[]) =>
-        resource.runInAsyncScope(() => attempts.run(undo, () => action(trx)));
-      this.waiting.push({ action: inContext, shares, resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.push({ action, shares, resolve: resolve as (value: unknown) => void, reject });
       if (this.draining) return;
       this.draining = true;
       // Once the requests read in this turn of the event loop have queued their actions.
@@ -263,7 +242,7 @@ export class Storage {
    * commit, up to `GROUP_LIMIT` of them in all (`grouped`).
    */
   private async runGroup(trx: Kysely<Database>): Promise<void> {
-    const group: { each: WaitingAction; result: unknown; undo: (() => void)[] }[] = [];
+    const group: { each: WaitingAction; result: unknown }[] = [];
     // Refused actions answer once the group's fate is known, like the others: a resend that
     // failed on the key of the sale before it must find that sale committed when it looks.
     const refused: { each: WaitingAction; error: unknown }[] = [];
@@ -271,10 +250,7 @@ export class Storage {
       // After some faults (disk full, I/O error) SQLite has rolled back already; each caller
       // must still see the fault itself, not "no transaction is active".
       await sql`rollback`.execute(trx).catch(() => undefined);
-      for (const { each, undo } of group.reverse()) {
-        for (const step of undo.reverse()) step();
-        each.reject(error);
-      }
+      for (const { each } of group) each.reject(error);
       // What refused them may have been the work rolled back now: they hear the fault too.
       for (const { each } of refused) each.reject(error);
     };
@@ -290,25 +266,20 @@ export class Storage {
       // The first waiting action (`drain` begins a group only for one), then the next ones while
       // they share their commit.
       do {
-        const current = {
-          each: this.waiting.shift() as WaitingAction,
-          result: undefined as unknown,
-          undo: [] as (() => void)[],
-        };
+        const current = { each: this.waiting.shift() as WaitingAction, result: undefined as unknown };
         // The first action alone in the transaction needs no savepoint: if it fails, all goes.
         const alone = group.length === 0;
         group.push(current);
         if (!alone) await sql`savepoint action`.execute(trx);
         markTransaction(trx, this);
         try {
-          current.result = await current.each.action(trx, current.undo);
+          current.result = await current.each.action(trx);
         } catch (error) {
           if (alone || this.sqlite?.inTransaction === false) throw error;
           // This action alone is undone; the ones before it stay.
           await sql`rollback to action`.execute(trx);
           await sql`release action`.execute(trx);
           group.pop();
-          for (const step of current.undo.reverse()) step();
           refused.push({ each: current.each, error });
           continue;
         }
@@ -394,8 +365,7 @@ export interface WriteOptions {
 
 /** A write action waiting for SQLite's writer (`Storage.grouped`). */
 interface WaitingAction {
-  /** The action, in its caller's context, its `onRollback` steps kept in `undo`. */
-  action: (trx: Kysely<Database>, undo: (() => void)[]) => Promise<unknown>;
+  action: (trx: Kysely<Database>) => Promise<unknown>;
   /** Whether it may share its transaction (`WriteOptions.shareCommit`). */
   shares: boolean;
   resolve: (value: unknown) => void;
@@ -530,7 +500,11 @@ export const STORE_LIMITS: PostgresLimits = {
 /** No limits: command-line tools (migration into PostgreSQL, checks, exports) that may run long. */
 export const NO_LIMITS: PostgresLimits = { lockTimeout: 0, idleInTransaction: 0, statement: 0, answer: 0 };
 
-/** Set inside `withoutTimeLimits`: the queries run there may take as long as they need. */
+/**
+ * Set inside `withoutTimeLimits`: the queries run there may take as long as they need. Only
+ * PostgreSQL's migrations run it, so a SQLite store never turns it on (in Node 20 a store in use
+ * hooks every promise of the server).
+ */
 const unlimited = new AsyncLocalStorage<true>();
 
 /**

@@ -1,11 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { onRollback, openSqlite, type Storage } from './database.js';
+import { openSqlite, type Storage } from './database.js';
 import type { Database } from './schema.js';
 
 /**
@@ -117,12 +116,10 @@ describe('write actions that share their commit and wait together (SQLite)', () 
     ).toEqual([1, 1, 2, 1]);
   });
 
-  it('undo an action that fails alone, with its onRollback steps; the others commit', async () => {
-    const undone: string[] = [];
+  it('roll back an action that fails alone; the others commit', async () => {
     const failing = (id: string) =>
       shared(async (trx) => {
         await note(trx, id);
-        onRollback(() => undone.push(id));
         throw new Error(`${id} refused`);
       });
     const results = await Promise.allSettled([
@@ -140,7 +137,6 @@ describe('write actions that share their commit and wait together (SQLite)', () 
       'rejected',
     ]);
     expect((results[2] as PromiseRejectedResult).reason.message).toBe('c refused');
-    expect(undone.sort()).toEqual(['a', 'c', 'e']);
     expect(committed()).toEqual(['b', 'd']);
     // 'a' failed alone; 'b' to 'e' were one transaction.
     expect(transactions).toHaveLength(1);
@@ -178,22 +174,14 @@ describe('write actions that share their commit and wait together (SQLite)', () 
     expect(committed()).toEqual([]);
   });
 
-  it('fail every action of a COMMIT that fails, each undone', async () => {
-    const undone: string[] = [];
+  it('fail every action of a COMMIT that fails', async () => {
     const results = await Promise.allSettled([
-      shared(async (trx) => {
-        await note(trx, 'a');
-        onRollback(() => undone.push('a'));
-      }),
-      shared(async (trx) => {
-        // Checked only at COMMIT: the parent does not exist.
-        await sql`insert into children (id, parent_id) values ('c1', 'nobody')`.execute(trx);
-        onRollback(() => undone.push('b'));
-      }),
+      shared((trx) => note(trx, 'a')),
+      // Checked only at COMMIT: the parent does not exist.
+      shared((trx) => sql`insert into children (id, parent_id) values ('c1', 'nobody')`.execute(trx)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
-    expect(undone.sort()).toEqual(['a', 'b']);
     expect(committed()).toEqual([]);
     expect(committed('children')).toEqual([]);
     expect(transactions).toHaveLength(0);
@@ -217,17 +205,6 @@ describe('write actions that share their commit and wait together (SQLite)', () 
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
     expect((results[0] as PromiseRejectedResult).reason).toBe(fault);
     expect(committed()).toEqual(['c']);
-  });
-
-  it("run each action in its caller's context", async () => {
-    const caller = new AsyncLocalStorage<string>();
-    const seen = await Promise.all(
-      ['till 1', 'till 2', 'till 3'].map((till) =>
-        caller.run(till, () => shared(async () => caller.getStore())),
-      ),
-    );
-    expect(seen).toEqual(['till 1', 'till 2', 'till 3']);
-    expect(transactions).toHaveLength(1);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { asClientAt } from '../client-address.js';
 import type { AppContext } from '../context.js';
+import type { ApprovalRequest } from '../domain/staff/approval.js';
 import { authorizeAction } from '../domain/staff/authorize.js';
 import { ApiError, toApiError, validationError } from '../errors.js';
 import { resolveToken } from '../http/auth.js';
@@ -221,9 +221,7 @@ export class WsHub {
       connection.waiting += 1;
       connection.queue = connection.queue
         .then(() =>
-          asClientAt(connection.address, () =>
-            connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
-          ),
+          connection.principal ? this.request(connection, text) : this.authenticate(connection, text),
         )
         .catch((error: unknown) => this.ctx.log.error({ err: error }, 'websocket handler failed'))
         .finally(() => {
@@ -305,7 +303,9 @@ export class WsHub {
       }
       connection.principal = principal;
       void this.devices.seen(principal);
-      const result = await this.dispatch(connection, principal, id, type, params, approval ?? null);
+      // An approval's PIN counts against the address of the connection it came on.
+      const brought = approval ? { ...approval, address: connection.address } : null;
+      const result = await this.dispatch(connection, principal, id, type, params, brought);
       if (type === 'ping') connection.send({ id, type: 'pong' });
       else connection.send({ id, type: 'result', success: true, result });
     } catch (error) {
@@ -321,7 +321,7 @@ export class WsHub {
     id: number,
     type: string,
     params: Record<string, unknown>,
-    approval: { username: string; pin: string } | null,
+    approval: ApprovalRequest | null,
   ): Promise<unknown> {
     if (type === 'ping') return null;
     if (type === 'subscribe') {

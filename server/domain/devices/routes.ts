@@ -64,7 +64,7 @@ export const devicesRoutes = [
     summary: 'A device asks to be paired and gets a code to show',
     status: 201,
     body: z.strictObject({ kind: z.enum(DEVICE_KINDS), name: deviceName }),
-    handle: ({ ctx, body }) => startPairing(ctx, body.kind, body.name),
+    handle: ({ ctx, body, address }) => startPairing(ctx, body.kind, body.name, address),
   }),
   route({
     method: 'delete',

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { clientAddress } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { newId } from '../../ids.js';
@@ -31,11 +30,15 @@ function view(row: DeviceTable): DeviceView {
 }
 
 /** A device asks to be paired: it gets a code to show and a secret to keep. */
-export async function startPairing(ctx: AppContext, kind: DeviceKind, name: string): Promise<PairingStarted> {
+export async function startPairing(
+  ctx: AppContext,
+  kind: DeviceKind,
+  name: string,
+  address: string,
+): Promise<PairingStarted> {
   const now = ctx.now().toISOString();
   const secret = newToken('hgp');
   const expiresAt = new Date(ctx.now().getTime() + PAIRING_MINUTES * 60_000).toISOString();
-  const address = clientAddress();
   return ctx.storage.write(async (trx) => {
     const waiting = await trx
       .selectFrom('device_pairings')

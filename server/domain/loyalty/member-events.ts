@@ -1,5 +1,4 @@
 import type { Outbox } from '../../events/outbox.js';
-import { onRollback } from '../../storage/database.js';
 
 /** Per action (its outbox): each member it changed, with the reasons in the order they came. */
 const changedMembers = new WeakMap<Outbox, Map<string, string[]>>();
@@ -25,7 +24,6 @@ export function noteMemberStanding(outbox: Outbox, memberId: string, standing: M
     const fresh = new Map<string, MemberStanding>();
     knownStandings.set(outbox, fresh);
     known = fresh;
-    onRollback(() => knownStandings.delete(outbox));
   }
   known.set(memberId, standing);
 }
@@ -42,7 +40,6 @@ export function noteMemberChanged(outbox: Outbox, memberId: string, reason: stri
     const noted = new Map<string, string[]>();
     changedMembers.set(outbox, noted);
     members = noted;
-    onRollback(() => changedMembers.delete(outbox));
     outbox.beforeCommit('member.changed', async (trx) => {
       changedMembers.delete(outbox);
       const standings = new Map(knownStandings.get(outbox));

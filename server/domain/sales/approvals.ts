@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { addressOf } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { StaffPrincipal } from '../../protocol/roles.js';
@@ -16,7 +17,7 @@ export type Approval = ApprovalRequest | Approver | null;
 export function approvalOf(req: Request): ApprovalRequest | null {
   const username = req.get('hanger-approval-user');
   const pin = req.get('hanger-approval-pin');
-  return username && pin ? { username, pin } : null;
+  return username && pin ? { username, pin, address: addressOf(req) } : null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { LOCAL_ADDRESS } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { StaffRole } from '../../protocol/roles.js';
@@ -14,6 +15,8 @@ export interface Approver {
 export interface ApprovalRequest {
   username: string;
   pin: string;
+  /** Where the PIN came from (`addressOf`); `LOCAL_ADDRESS` when not from a client. */
+  address?: string;
 }
 
 export async function verifyApproval(
@@ -27,7 +30,10 @@ export async function verifyApproval(
       approval: 'malformed',
     });
   }
-  const staff = await checkCredential(ctx, approval.username, approval.pin, 'pin', 'approval', deviceId);
+  const staff = await checkCredential(ctx, approval.username, approval.pin, 'pin', 'approval', {
+    deviceId,
+    address: approval.address ?? LOCAL_ADDRESS,
+  });
   const role = staff.role as StaffRole;
   if (!may(role, permission)) {
     throw new ApiError('forbidden', `${staff.name} (${role}) may not approve this (${permission}).`);

@@ -1,4 +1,3 @@
-import { clientAddress } from '../../client-address.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type { StaffRow } from '../../storage/schema.js';
@@ -22,7 +21,7 @@ export async function checkCredential(
   secret: string,
   kind: CredentialKind,
   purpose: CredentialPurpose,
-  deviceId: string | null,
+  { deviceId, address }: { deviceId: string | null; address: string },
 ): Promise<StaffRow> {
   const staff = await ctx.storage.db
     .selectFrom('staff')
@@ -45,7 +44,6 @@ export async function checkCredential(
   }
 
   const now = ctx.now();
-  const address = clientAddress();
   const reservation = await ctx.storage.write(async (trx) => {
     const counted = await reserveAttempt(trx, staff.id, address, now);
     if (counted.granted && counted.lockedUntil) {

@@ -14,7 +14,7 @@ export const staffRoutes = [
     limit: 'login',
     summary: 'Sign in with username and password',
     body: loginBody,
-    handle: ({ ctx, body }) => login(ctx, body.username, body.password),
+    handle: ({ ctx, body, address }) => login(ctx, body.username, body.password, address),
   }),
   route({
     method: 'post',
@@ -23,8 +23,8 @@ export const staffRoutes = [
     limit: 'pin',
     summary: 'Sign a staff member in with a PIN on this paired checkout terminal',
     body: pinLoginBody,
-    handle: ({ ctx, body, principal }) =>
-      pinLogin(ctx, principal as DevicePrincipal, body.username, body.pin),
+    handle: ({ ctx, body, principal, address }) =>
+      pinLogin(ctx, principal as DevicePrincipal, body.username, body.pin, address),
   }),
   route({
     method: 'post',

@@ -51,8 +51,16 @@ async function openSession(
 }
 
 /** Password sign-in (the admin page). */
-export async function login(ctx: AppContext, username: string, password: string): Promise<SignedIn> {
-  const staff = await checkCredential(ctx, username, password, 'password', 'login', null);
+export async function login(
+  ctx: AppContext,
+  username: string,
+  password: string,
+  address: string,
+): Promise<SignedIn> {
+  const staff = await checkCredential(ctx, username, password, 'password', 'login', {
+    deviceId: null,
+    address,
+  });
   return openSession(ctx, staff, 'password', null);
 }
 
@@ -62,8 +70,12 @@ export async function pinLogin(
   terminal: DevicePrincipal,
   username: string,
   pin: string,
+  address: string,
 ): Promise<SignedIn> {
-  const staff = await checkCredential(ctx, username, pin, 'pin', 'pin_login', terminal.deviceId);
+  const staff = await checkCredential(ctx, username, pin, 'pin', 'pin_login', {
+    deviceId: terminal.deviceId,
+    address,
+  });
   return openSession(ctx, staff, 'pin', terminal.deviceId);
 }
 
