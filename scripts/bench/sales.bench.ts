@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import { v4 as uuidv4 } from 'uuid';
+import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import type { AppContext } from '../../server/context.js';
 import { MIGRATIONS } from '../../server/storage/migrations/index.js';
 import { mainThreadCpuSeconds } from './cpu.js';
@@ -253,8 +253,9 @@ export async function openTill(url: string, { skuIds, memberIds }: SaleStock): P
     // What each member's bill came to last time: a member whose tier rose since pays less and
     // gets change, which must stay under a ¥100 note (else the sale is over-tendered).
     const lastTotal = new Map<string, number>();
+    // The sale's id made as the till makes it (`newRequestId`, kiosk/src/data/http.ts): time-ordered.
     const saleBody = (memberId: string) => ({
-      id: uuidv4(),
+      id: uuidv7(),
       ...quoteBody(memberId),
       payments: [
         { method: 'stored_value', amount: 1000 },

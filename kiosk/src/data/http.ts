@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { ErrorResponse } from '../../../server/protocol/errors.js';
 import { RequestError } from '../connection/errors.js';
 
@@ -96,13 +97,13 @@ export async function call<T>(
   return (await response.json()) as T;
 }
 
-/** An id for an idempotent command (top-ups, adjustments): made once, before the first attempt. */
+/**
+ * An id for an idempotent command (a sale, a return, a top-up, an adjustment): made once, before
+ * the first attempt. Time-ordered (UUIDv7, from `getRandomValues`: the shop's screens run over
+ * plain http on the LAN, not a secure context): the server files a sale, its lines, payments and
+ * ledger entries under its id, and ids made one after the other land together at the end of those
+ * indexes, where random ones would each take a page of their own from all over a big shop's file.
+ */
 export function newRequestId(): string {
-  // Not `crypto.randomUUID()`: the shop's screens run over plain http on the LAN, which is not a
-  // secure context, and only `getRandomValues` is there.
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidv7();
 }
