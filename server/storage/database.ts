@@ -208,9 +208,9 @@ export class Storage {
    * (`WriteOptions`), in one it may share with such actions waiting beside it (group commit).
    * Those that came while the writer was busy run one after the other in one
    * BEGIN IMMEDIATE … COMMIT, each but the first in a savepoint of its own: an action that
-   * fails is rolled back alone and the others go on. Each answers
-   * only once the COMMIT holding it is done — a refused one too, with its error — so every answer
-   * is as durable as before, and a COMMIT that fails (a full disk) fails every action it held. Eight tills
+   * fails is rolled back alone and the others go on. Each answers only once the COMMIT holding
+   * it is done — a refused one too, with its error — so every answer is as durable as before,
+   * and a COMMIT that fails (a full disk) fails every action it held. Eight tills
    * selling at once share one fsync and the pages their sales have in common (each table's
    * last page) instead of writing them eight times.
    */
